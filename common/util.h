@@ -1,0 +1,30 @@
+/* Small libc-only helpers shared by every layer. */
+#ifndef VMCTL_COMMON_UTIL_H
+#define VMCTL_COMMON_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t now_ns(void);
+
+/* write()/read() the whole buffer, retrying on EINTR and short counts.
+ * Return 0 or -errno (-EPIPE for EOF on read). */
+int write_all(int fd, const void *buf, size_t len);
+int read_all(int fd, void *buf, size_t len);
+
+/* Create a directory and its parents with `mode`; 0 or -errno. */
+int mkdir_p(const char *path, mode_t mode);
+
+/* Join `dir` and `name` into a newly allocated string (NULL on ENOMEM). */
+char *path_join(const char *dir, const char *name);
+
+#endif

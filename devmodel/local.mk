@@ -1,0 +1,1 @@
+# devmodel/: per-HVM-guest device model (issue: HVM domains). Nothing built yet.

@@ -1,0 +1,1 @@
+# guests/: the vmctl PV guest kernel (freestanding; GUEST_CFLAGS).

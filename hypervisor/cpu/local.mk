@@ -1,0 +1,1 @@
+# hypervisor/cpu/: the software x86 CPU (issue: soft CPU milestone 1).

@@ -1,0 +1,1 @@
+# libvmctl/cfg.mk

@@ -1,0 +1,1 @@
+# libvmctl/hv.mk

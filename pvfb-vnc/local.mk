@@ -1,0 +1,1 @@
+# pvfb-vnc/: one VNC server per guest framebuffer (issue: pvfb-vnc). Nothing built yet.

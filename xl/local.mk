@@ -1,0 +1,1 @@
+# xl/: the xl-compatible command line.

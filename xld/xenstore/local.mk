@@ -1,0 +1,1 @@
+# xld/xenstore/: xenstored inside xld (Xen's wire protocol).
