@@ -1,0 +1,55 @@
+#!/bin/bash
+# vmctl's one entry point for a fresh Debian 12 machine (run as root):
+#   scripts/setup.sh demo   install what is missing, build, run the demo
+#   scripts/setup.sh test   install what is missing, build, run the test suite
+#   scripts/setup.sh build  install what is missing and build only
+# The build goes to ./build (out of tree); nothing is installed system-wide
+# except Debian packages.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+top=$(pwd)
+what=${1:-build}
+
+# Every Debian package the project needs, and why.
+packages=(
+	build-essential autoconf automake libtool pkg-config   # the build
+	clang libclang-rt-14-dev                               # CI's second compiler, its sanitizer runtime
+	libyajl-dev libxml2-dev uuid-dev                       # JSON, XML (libvirt), UUIDs
+	libvncserver-dev libseccomp-dev liburing-dev           # VNC, the PV sandbox, block I/O
+	libxen-dev                                             # Xen's own headers: ABI comparison tests
+	xenstore-utils                                         # real xenstore clients for the tests
+	libcapstone-dev                                        # the soft CPU's decoder-length tests
+	seabios                                                # firmware for HVM guests (bios.bin)
+	socat iproute2 python3 procps psmisc                   # API examples, network tests, process checks
+)
+
+install_missing() {
+	local missing=()
+	for p in "${packages[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "setup: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+build() {
+	[ -x configure ] && [ configure -nt configure.ac ] || autoreconf -fi
+	mkdir -p build
+	cd build
+	[ -f Makefile ] || ../configure -q ${VMCTL_CONFIGURE_FLAGS:-}
+	make -s -j"$(nproc)"
+	cd "$top"
+}
+
+install_missing
+build
+case "$what" in
+build) ;;
+demo) exec "$top/scripts/demo.sh" "$top/build" ;;
+test) cd build && make -s -j"$(nproc)" check ;;
+*) echo "usage: $0 demo|test|build" >&2; exit 2 ;;
+esac
