@@ -12,6 +12,8 @@ AM_TESTS_ENVIRONMENT = \
 
 EXTRA_DIST += tests/tap.h tests/lib
 include tests/lib/local.mk
+include tests/xld/local.mk
+include tests/xl/local.mk
 include tests/abi/local.mk
 include tests/cpu/local.mk
 include tests/xenstore/local.mk

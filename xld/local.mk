@@ -1,2 +1,10 @@
 # xld/: the dom0 daemon (xenstore, consoles, monitor, JSON-RPC, libvirt).
+sbin_PROGRAMS += xld/xld
+xld_xld_SOURCES = \
+	xld/main.c xld/xld.h \
+	xld/rpc/rpc.h xld/rpc/server.c \
+	xld/rpc/methods.def xld/rpc/methods.h xld/rpc/methods.c \
+	xld/rpc/m_host.c
+xld_xld_CPPFLAGS = $(AM_CPPFLAGS) $(YAJL_CFLAGS)
+xld_xld_LDADD = libvmctl/libvmctl.la common/libcommon.la $(YAJL_LIBS)
 include xld/xenstore/local.mk

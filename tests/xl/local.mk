@@ -1,0 +1,1 @@
+# tests/xl/: the xl command line, end to end.

@@ -1,0 +1,26 @@
+/* xld: the dom0 toolstack daemon. One `struct xld` holds everything the
+ * daemon serves; it is passed first to every part (no globals). */
+#ifndef VMCTL_XLD_H
+#define VMCTL_XLD_H
+
+#include <stdint.h>
+
+struct evloop;
+struct rpc_server;
+
+struct xld_options {
+	const char *rundir;      /* $VMCTL_RUNDIR: sockets */
+	const char *statedir;    /* $VMCTL_STATEDIR: configs, journal, saves */
+	const char *logdir;      /* $VMCTL_LOGDIR: our log, console logs */
+	int sock_gid;            /* group allowed on the sockets, -1 = root only */
+	int foreground;
+};
+
+struct xld {
+	struct xld_options opt;
+	struct evloop *loop;
+	struct rpc_server *rpc;
+	uint64_t started_ns;
+};
+
+#endif
