@@ -11,6 +11,7 @@
 # test leaves no process behind. VMCTL_TEST_KEEP=1 keeps the directory.
 : "${top_builddir:?run from make check}"
 : "${top_srcdir:?run from make check}"
+. "$top_srcdir/tests/lib/tap.sh"
 
 VMCTL_TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vmctl-test.XXXXXX")
 VMHV="$top_builddir/hypervisor/vmhv"

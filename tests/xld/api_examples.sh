@@ -1,6 +1,5 @@
 #!/bin/bash
 # Runs every sh and python example of docs/api.md against a real xld.
-. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/host.sh"
 command -v socat > /dev/null || skip_all "socat not installed"
 command -v python3 > /dev/null || skip_all "python3 not installed"
