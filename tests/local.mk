@@ -10,7 +10,7 @@ AM_TESTS_ENVIRONMENT = \
 	export top_srcdir top_builddir; \
 	XENSTORE_LS='$(XENSTORE_LS)'; VIRSH='$(VIRSH)'; export XENSTORE_LS VIRSH;
 
-EXTRA_DIST += tests/tap.h tests/lib
+EXTRA_DIST += tests/tap.h
 include tests/lib/local.mk
 include tests/xld/local.mk
 include tests/xl/local.mk
