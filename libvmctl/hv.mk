@@ -1,1 +1,2 @@
 # libvmctl/hv.mk
+libvmctl_libvmctl_la_SOURCES += libvmctl/hv.c libvmctl/hv.h

@@ -1,0 +1,68 @@
+/* Domains: the objects vmhv exists for.
+ *
+ * A domain is created paused (pause count 1, as on Xen) with its memory
+ * (memory.h) and nothing running; the builder fills its memory and vCPU 0's
+ * registers through privcmd, and the first unpause starts its engine.
+ * A shut-down domain keeps its memory until it is destroyed (the toolstack
+ * reads the reason, may save it, then destroys it).
+ */
+#ifndef VMHV_DOMAIN_H
+#define VMHV_DOMAIN_H
+
+#include "hypervisor/memory.h"
+#include "vmctl/privcmd.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define DOMAIN_NO_GMFN UINT64_MAX
+
+struct vmhv;
+struct engine_ops;
+
+struct domain {
+	struct vmhv *hv;
+	uint32_t domid;
+	uint8_t handle[16];
+	bool hvm;
+	uint32_t max_vcpus;
+	uint64_t max_pages, tot_pages;
+	uint32_t pause_count;
+	bool started;             /* the engine was started */
+	bool shutdown;
+	bool dying;
+	uint32_t shutdown_reason;
+	uint64_t create_ns;
+	struct domain_mem mem;
+	struct privcmd_vcpu_regs boot_regs;   /* vCPU 0 at start */
+	uint64_t hypercall_gmfn;              /* DOMAIN_NO_GMFN = none */
+	const struct engine_ops *engine;
+	void *engine_priv;
+};
+
+/* Create a domain from a validated request; *out set on success. 0 or -errno
+ * (-EINVAL for bad sizes, -ENOSPC when no domid is free). */
+int domain_create(struct vmhv *hv, const struct privcmd_domain_create *req,
+		  struct domain **out);
+
+/* Stop everything the domain runs and free it. */
+void domain_destroy(struct domain *d);
+
+/* The domain with `domid`, or NULL (dom0 is not a vmhv domain). */
+struct domain *domain_lookup(struct vmhv *hv, uint32_t domid);
+
+/* Pause count up / down. Unpausing a never-started domain starts it.
+ * -EINVAL when the count is already 0, or for a dying domain. */
+int domain_pause(struct domain *d);
+int domain_unpause(struct domain *d);
+
+/* Mark the domain shut down with a SHUTDOWN_* reason and stop its vCPUs.
+ * The first reason wins, as on Xen. */
+void domain_shutdown(struct domain *d, uint32_t reason);
+
+/* Shut the domain down as crashed, logging why in vmhv's console. */
+void domain_crash(struct domain *d, const char *why);
+
+void domain_getinfo(struct domain *d, struct privcmd_dominfo *info);
+
+#endif

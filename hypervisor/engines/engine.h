@@ -1,0 +1,28 @@
+/* The engine interface: what runs a domain's vCPUs.
+ *
+ * The domain core (domain.c) decides *when* things happen (pause count,
+ * shutdown, destroy); an engine only carries them out for its kind of vCPU.
+ * One const ops table per engine, chosen at domain creation.
+ */
+#ifndef VMHV_ENGINE_H
+#define VMHV_ENGINE_H
+
+struct domain;
+
+struct engine_ops {
+	const char *name;
+	/* First unpause: start the vCPUs from the context set by the builder. */
+	int (*start)(struct domain *d);
+	/* Stop / resume every vCPU (pause count went 0->1 / 1->0). */
+	void (*pause)(struct domain *d);
+	void (*unpause)(struct domain *d);
+	/* The domain shut down or is destroyed: stop running it for good and
+	 * release what the engine holds (processes, fds). Idempotent. */
+	void (*stop)(struct domain *d);
+	/* CPU time used so far by all vCPUs, in ns. */
+	unsigned long long (*cpu_time)(struct domain *d);
+};
+
+extern const struct engine_ops pv_engine_ops;
+
+#endif

@@ -1,0 +1,283 @@
+/* The privcmd operations: one handler per PRIVCMD_OPS entry. Requests reach
+ * here validated (known op, payload of the right size); handlers check the
+ * values. */
+#include "hypervisor/privcmd_server.h"
+
+#include "hypervisor/domain.h"
+#include "hypervisor/host.h"
+#include "hypervisor/vmhv.h"
+
+#include <errno.h>
+#include <string.h>
+
+typedef int (*privcmd_handler)(struct vmhv *hv, const void *req, size_t len,
+			       struct privcmd_reply *rep);
+
+static int reply_put(struct privcmd_reply *rep, const void *data, size_t len)
+{
+	if (len > rep->cap - rep->len)
+		return -E2BIG;
+	memcpy((char *)rep->buf + rep->len, data, len);
+	rep->len += len;
+	return 0;
+}
+
+/* The domain a request names, or NULL: *rc then says why. */
+static struct domain *req_domain(struct vmhv *hv, uint32_t domid, int *rc)
+{
+	struct domain *d = domain_lookup(hv, domid);
+
+	*rc = d ? 0 : -ESRCH;
+	return d;
+}
+
+static int op_VERSION(struct vmhv *hv, const void *req, size_t len,
+		      struct privcmd_reply *rep)
+{
+	struct privcmd_version v;
+
+	host_version(hv, &v);
+	return reply_put(rep, &v, sizeof(v));
+}
+
+static int op_PHYSINFO(struct vmhv *hv, const void *req, size_t len,
+		       struct privcmd_reply *rep)
+{
+	struct privcmd_physinfo p;
+	int rc = host_physinfo(hv, &p);
+
+	return rc < 0 ? rc : reply_put(rep, &p, sizeof(p));
+}
+
+static int op_DOMAIN_CREATE(struct vmhv *hv, const void *req, size_t len,
+			    struct privcmd_reply *rep)
+{
+	struct privcmd_domid out = { 0 };
+	struct domain *d;
+	int rc = domain_create(hv, req, &d);
+
+	if (rc < 0)
+		return rc;
+	out.domid = d->domid;
+	return reply_put(rep, &out, sizeof(out));
+}
+
+static int op_DOMAIN_DESTROY(struct vmhv *hv, const void *req, size_t len,
+			     struct privcmd_reply *rep)
+{
+	const struct privcmd_domid *r = req;
+	int rc;
+	struct domain *d = req_domain(hv, r->domid, &rc);
+
+	if (d)
+		domain_destroy(d);
+	return rc;
+}
+
+static int op_DOMAIN_PAUSE(struct vmhv *hv, const void *req, size_t len,
+			   struct privcmd_reply *rep)
+{
+	const struct privcmd_domid *r = req;
+	int rc;
+	struct domain *d = req_domain(hv, r->domid, &rc);
+
+	return d ? domain_pause(d) : rc;
+}
+
+static int op_DOMAIN_UNPAUSE(struct vmhv *hv, const void *req, size_t len,
+			     struct privcmd_reply *rep)
+{
+	const struct privcmd_domid *r = req;
+	int rc;
+	struct domain *d = req_domain(hv, r->domid, &rc);
+
+	return d ? domain_unpause(d) : rc;
+}
+
+static int op_DOMAIN_GETINFO(struct vmhv *hv, const void *req, size_t len,
+			     struct privcmd_reply *rep)
+{
+	const struct privcmd_domid *r = req;
+	struct privcmd_dominfo info;
+	int rc;
+	struct domain *d = req_domain(hv, r->domid, &rc);
+
+	if (!d)
+		return rc;
+	domain_getinfo(d, &info);
+	return reply_put(rep, &info, sizeof(info));
+}
+
+static int op_DOMAIN_GETINFOLIST(struct vmhv *hv, const void *req, size_t len,
+				 struct privcmd_reply *rep)
+{
+	const struct privcmd_getinfolist *r = req;
+	struct { uint32_t nr, pad; } head = { 0, 0 };
+	struct privcmd_dominfo info;
+	uint32_t max = r->max;
+
+	if (max > PRIVCMD_GETINFOLIST_MAX)
+		max = PRIVCMD_GETINFOLIST_MAX;
+	rep->len = sizeof(head);
+	for (uint32_t id = r->first_domid; id <= PRIVCMD_MAX_DOMID && head.nr < max; id++) {
+		struct domain *d = domain_lookup(hv, id);
+
+		if (!d)
+			continue;
+		domain_getinfo(d, &info);
+		reply_put(rep, &info, sizeof(info));
+		head.nr++;
+	}
+	memcpy(rep->buf, &head, sizeof(head));
+	return 0;
+}
+
+static int op_DOMAIN_MAX_MEM(struct vmhv *hv, const void *req, size_t len,
+			     struct privcmd_reply *rep)
+{
+	const struct privcmd_max_mem *r = req;
+	int rc;
+	struct domain *d = req_domain(hv, r->domid, &rc);
+
+	if (!d)
+		return rc;
+	if (r->max_kb / 4 > PRIVCMD_MAX_PAGES)
+		return -EINVAL;
+	d->max_pages = r->max_kb / 4;
+	return 0;
+}
+
+static int op_DOMAIN_MAX_VCPUS(struct vmhv *hv, const void *req, size_t len,
+			       struct privcmd_reply *rep)
+{
+	const struct privcmd_domid_u32 *r = req;
+	int rc;
+	struct domain *d = req_domain(hv, r->domid, &rc);
+
+	if (!d)
+		return rc;
+	/* Xen allows setting it only before the vCPUs exist. */
+	if (r->value < 1 || r->value > PRIVCMD_MAX_VCPUS)
+		return -EINVAL;
+	if (d->started)
+		return -EBUSY;
+	d->max_vcpus = r->value;
+	return 0;
+}
+
+static int op_DOMAIN_SHUTDOWN(struct vmhv *hv, const void *req, size_t len,
+			      struct privcmd_reply *rep)
+{
+	const struct privcmd_domid_u32 *r = req;
+	int rc;
+	struct domain *d = req_domain(hv, r->domid, &rc);
+
+	if (!d)
+		return rc;
+	if (r->value > 5)
+		return -EINVAL;
+	domain_shutdown(d, r->value);
+	return 0;
+}
+
+static int op_DMESG(struct vmhv *hv, const void *req, size_t len,
+		    struct privcmd_reply *rep)
+{
+	const struct privcmd_dmesg_req *r = req;
+	struct privcmd_dmesg out;
+	uint64_t pos = r->from;
+	size_t n;
+
+	if (r->flags & ~PRIVCMD_DMESG_CLEAR)
+		return -EINVAL;
+	n = dmesg_read(&hv->dmesg, &pos, (char *)rep->buf + sizeof(out),
+		       rep->cap - sizeof(out));
+	out.next = pos;
+	memcpy(rep->buf, &out, sizeof(out));
+	rep->len = sizeof(out) + n;
+	if (r->flags & PRIVCMD_DMESG_CLEAR)
+		dmesg_clear(&hv->dmesg);
+	return 0;
+}
+
+static int op_FOREIGN_MAP(struct vmhv *hv, const void *req, size_t len,
+			  struct privcmd_reply *rep)
+{
+	const struct privcmd_domid *r = req;
+	struct privcmd_foreign_map out;
+	int rc;
+	struct domain *d = req_domain(hv, r->domid, &rc);
+
+	if (!d)
+		return rc;
+	out.nr_frames = d->mem.nr_frames;
+	out.ram_frames = d->mem.ram_frames;
+	rep->fd = d->mem.fd;
+	return reply_put(rep, &out, sizeof(out));
+}
+
+static int op_SETVCPUCONTEXT(struct vmhv *hv, const void *req, size_t len,
+			     struct privcmd_reply *rep)
+{
+	const struct privcmd_vcpucontext *r = req;
+	int rc;
+	struct domain *d = req_domain(hv, r->domid, &rc);
+
+	if (!d)
+		return rc;
+	if (r->vcpu >= d->max_vcpus)
+		return -EINVAL;
+	/* Secondary vCPUs are started by the guest (VCPUOP_initialise/up). */
+	if (r->vcpu != 0 || d->started)
+		return -EBUSY;
+	d->boot_regs = r->regs;
+	return 0;
+}
+
+static int op_GETVCPUCONTEXT(struct vmhv *hv, const void *req, size_t len,
+			     struct privcmd_reply *rep)
+{
+	const struct privcmd_domid_u32 *r = req;
+	struct privcmd_vcpucontext out = { 0 };
+	int rc;
+	struct domain *d = req_domain(hv, r->domid, &rc);
+
+	if (!d)
+		return rc;
+	if (r->value >= d->max_vcpus)
+		return -EINVAL;
+	out.domid = d->domid;
+	out.vcpu = r->value;
+	if (r->value == 0)
+		out.regs = d->boot_regs;
+	return reply_put(rep, &out, sizeof(out));
+}
+
+static int op_HYPERCALL_INIT(struct vmhv *hv, const void *req, size_t len,
+			     struct privcmd_reply *rep)
+{
+	const struct privcmd_hypercall_init *r = req;
+	int rc;
+	struct domain *d = req_domain(hv, r->domid, &rc);
+
+	if (!d)
+		return rc;
+	if (r->gmfn >= d->mem.ram_frames)
+		return -EINVAL;
+	d->hypercall_gmfn = r->gmfn;
+	return 0;
+}
+
+static const privcmd_handler handlers[PRIVCMD_OP_MAX] = {
+#define OP_HANDLER(name, nr, size, exact) [nr] = op_##name,
+	PRIVCMD_OPS(OP_HANDLER)
+#undef OP_HANDLER
+};
+
+int privcmd_dispatch(struct vmhv *hv, unsigned op, const void *req, size_t len,
+		     struct privcmd_reply *rep)
+{
+	if (op >= PRIVCMD_OP_MAX || !handlers[op])
+		return -ENOSYS;
+	return handlers[op](hv, req, len, rep);
+}

@@ -1,0 +1,52 @@
+#include "hypervisor/vmhv.h"
+
+#include "hypervisor/domain.h"
+#include "hypervisor/privcmd_server.h"
+#include "common/evloop.h"
+#include "common/log.h"
+#include "common/util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int vmhv_init(struct vmhv *hv, const struct vmhv_config *cfg)
+{
+	int rc;
+
+	memset(hv, 0, sizeof(*hv));
+	hv->cfg = *cfg;
+	hv->next_domid = 1;
+	hv->start_ns = now_ns();
+	dmesg_init(&hv->dmesg);
+	hv->domains = calloc(PRIVCMD_MAX_DOMID + 1, sizeof(*hv->domains));
+	hv->loop = evloop_new();
+	if (!hv->domains || !hv->loop) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = mkdir_p(cfg->rundir, 0755);
+	if (rc < 0)
+		goto out;
+	rc = privcmd_server_start(hv, &hv->privcmd);
+out:
+	if (rc < 0)
+		vmhv_dispose(hv);
+	return rc;
+}
+
+void vmhv_dispose(struct vmhv *hv)
+{
+	if (hv->domains) {
+		for (uint32_t id = 1; id <= PRIVCMD_MAX_DOMID && hv->nr_domains; id++)
+			if (hv->domains[id])
+				domain_destroy(hv->domains[id]);
+	}
+	privcmd_server_stop(hv->privcmd);
+	hv->privcmd = NULL;
+	free(hv->domains);
+	hv->domains = NULL;
+	if (hv->loop)
+		evloop_free(hv->loop);
+	hv->loop = NULL;
+}

@@ -1,0 +1,219 @@
+/* The privcmd wire format: dom0's hypercalls to vmhv over $VMCTL_RUNDIR/privcmd.
+ *
+ * Transport: a SOCK_SEQPACKET UNIX socket. Every message is one packet: a
+ * struct privcmd_hdr followed by `len` payload bytes (at most
+ * PRIVCMD_MAX_PAYLOAD). Each request gets exactly one reply with the same
+ * `seq` and `op`; `rc` in the reply is 0 or a negative errno. A reply may
+ * carry one file descriptor (SCM_RIGHTS): then PRIVCMD_F_FD is set in `flags`.
+ *
+ * Versioning: `version` is PRIVCMD_VERSION. vmhv answers a request of another
+ * version with -EPROTONOSUPPORT (its own version in the reply header), so a
+ * client can tell "too old" from "malformed". Structures only ever grow by new
+ * operations; an existing layout never changes within a version.
+ *
+ * Every request payload has the size listed in PRIVCMD_OPS (exact, or a
+ * minimum for the few variable-length ones); anything else is -EINVAL.
+ * All fields are little-endian host order (both ends run on one host).
+ */
+#ifndef VMCTL_PRIVCMD_H
+#define VMCTL_PRIVCMD_H
+
+#include <stdint.h>
+
+#define PRIVCMD_MAGIC       0x56434d50u /* "PMCV" */
+#define PRIVCMD_VERSION     1
+#define PRIVCMD_MAX_PAYLOAD 65536u
+#define PRIVCMD_SOCKET_NAME "privcmd"
+
+#define PRIVCMD_F_FD 1u /* reply: one fd attached by SCM_RIGHTS */
+
+struct privcmd_hdr {
+	uint32_t magic;   /* PRIVCMD_MAGIC */
+	uint16_t version; /* PRIVCMD_VERSION */
+	uint16_t op;      /* PRIVCMD_OP_* */
+	uint32_t seq;     /* chosen by the client, echoed in the reply */
+	uint32_t len;     /* payload bytes after the header */
+	int32_t rc;       /* reply: 0 or -errno; request: must be 0 */
+	uint32_t flags;   /* reply: PRIVCMD_F_*; request: must be 0 */
+};
+_Static_assert(sizeof(struct privcmd_hdr) == 24, "privcmd_hdr size");
+
+/* ---- payloads ---------------------------------------------------------- */
+
+/* Requests that name only a domain (destroy, pause, unpause, getinfo, ...). */
+struct privcmd_domid {
+	uint32_t domid;
+	uint32_t pad;
+};
+_Static_assert(sizeof(struct privcmd_domid) == 8, "privcmd_domid size");
+
+/* VERSION reply: what `xl info` prints in its xen_* lines. */
+struct privcmd_version {
+	uint32_t major, minor;
+	uint32_t pagesize;
+	uint32_t pad;
+	uint64_t virt_start;      /* platform_params virt_start */
+	char extra[16];           /* xen_extra, e.g. ".0-vmctl" */
+	char capabilities[128];   /* xen_caps, e.g. "xen-3.0-x86_64 hvm-3.0-x86_64" */
+	char changeset[64];
+	char commandline[256];    /* vmhv's own command line */
+	char compiler[64];
+	char compile_date[32];
+	char scheduler[16];
+};
+_Static_assert(sizeof(struct privcmd_version) == 600, "privcmd_version size");
+
+#define PRIVCMD_VIRTCAP_PV  1u
+#define PRIVCMD_VIRTCAP_HVM 2u
+
+/* PHYSINFO reply: the host as `xl info` shows it. Memory in 4 KiB pages. */
+struct privcmd_physinfo {
+	uint32_t nr_cpus, max_cpu_id;
+	uint32_t nr_nodes, cores_per_socket;
+	uint32_t threads_per_core, cpu_khz;
+	uint32_t virt_caps;       /* PRIVCMD_VIRTCAP_* */
+	uint32_t pad;
+	uint64_t total_pages, free_pages;
+	uint32_t hw_cap[8];       /* CPUID feature words as Xen prints them */
+};
+_Static_assert(sizeof(struct privcmd_physinfo) == 80, "privcmd_physinfo size");
+
+#define PRIVCMD_CREATE_HVM 1u /* an hvm (soft CPU) domain; default pv */
+
+/* DOMAIN_CREATE request. The domain starts paused (pause count 1), as on Xen. */
+struct privcmd_domain_create {
+	uint8_t handle[16];   /* UUID; vmhv does not interpret it */
+	uint32_t flags;       /* PRIVCMD_CREATE_* */
+	uint32_t max_vcpus;   /* 1..PRIVCMD_MAX_VCPUS */
+	uint64_t max_pages;   /* guest RAM in 4 KiB pages, 1..PRIVCMD_MAX_PAGES */
+};
+_Static_assert(sizeof(struct privcmd_domain_create) == 32, "domain_create size");
+
+#define PRIVCMD_MAX_VCPUS 32                 /* XEN_LEGACY_MAX_VCPUS */
+#define PRIVCMD_MAX_PAGES (64ull << 18)      /* 64 GiB */
+#define PRIVCMD_MAX_DOMID 0x7fefu            /* DOMID_FIRST_RESERVED - 1 */
+
+/* Domain flags, same bit positions as Xen's XEN_DOMINF_*. */
+#define PRIVCMD_DOMINF_DYING    (1u << 0)
+#define PRIVCMD_DOMINF_HVM      (1u << 1)
+#define PRIVCMD_DOMINF_SHUTDOWN (1u << 2)
+#define PRIVCMD_DOMINF_PAUSED   (1u << 3)
+#define PRIVCMD_DOMINF_BLOCKED  (1u << 4)
+#define PRIVCMD_DOMINF_RUNNING  (1u << 5)
+
+struct privcmd_dominfo {
+	uint32_t domid;
+	uint32_t flags;           /* PRIVCMD_DOMINF_* */
+	uint32_t shutdown_reason; /* SHUTDOWN_* when flags has SHUTDOWN */
+	uint32_t nr_online_vcpus;
+	uint32_t max_vcpus;
+	uint32_t pause_count;
+	uint64_t tot_pages, max_pages;
+	uint64_t shared_info_frame; /* pfn of shared_info in the domain's memory */
+	uint64_t cpu_time_ns;
+	uint64_t create_time_ns;  /* CLOCK_MONOTONIC */
+	uint8_t handle[16];
+};
+_Static_assert(sizeof(struct privcmd_dominfo) == 80, "privcmd_dominfo size");
+
+/* DOMAIN_GETINFOLIST: domains with domid >= first, at most max of them. */
+struct privcmd_getinfolist {
+	uint32_t first_domid;
+	uint32_t max;
+};
+_Static_assert(sizeof(struct privcmd_getinfolist) == 8, "getinfolist size");
+/* reply: uint32_t nr; uint32_t pad; struct privcmd_dominfo info[nr] */
+#define PRIVCMD_GETINFOLIST_MAX ((PRIVCMD_MAX_PAYLOAD - 8) / sizeof(struct privcmd_dominfo))
+
+struct privcmd_max_mem {
+	uint32_t domid;
+	uint32_t pad;
+	uint64_t max_kb;
+};
+_Static_assert(sizeof(struct privcmd_max_mem) == 16, "max_mem size");
+
+/* MAX_VCPUS and SHUTDOWN: a domain and one number. */
+struct privcmd_domid_u32 {
+	uint32_t domid;
+	uint32_t value;
+};
+_Static_assert(sizeof(struct privcmd_domid_u32) == 8, "domid_u32 size");
+
+#define PRIVCMD_DMESG_CLEAR 1u
+/* DMESG request: text from position `from` (a byte count since vmhv started;
+ * older text that the ring lost is skipped). Reply: struct privcmd_dmesg
+ * followed by the text bytes (no NUL). */
+struct privcmd_dmesg_req {
+	uint64_t from;
+	uint32_t flags;           /* PRIVCMD_DMESG_* */
+	uint32_t pad;
+};
+_Static_assert(sizeof(struct privcmd_dmesg_req) == 16, "dmesg_req size");
+struct privcmd_dmesg {
+	uint64_t next;            /* pass as `from` to continue */
+};
+_Static_assert(sizeof(struct privcmd_dmesg) == 8, "dmesg size");
+
+/* FOREIGN_MAP: the domain's memory memfd comes back by SCM_RIGHTS. Frame P of
+ * the domain is at file offset P << 12. The reply says which frames exist
+ * (RAM and the hypervisor pages after it); mapping outside is the caller's
+ * bug and faults. */
+struct privcmd_foreign_map {
+	uint64_t nr_frames;       /* frames in the file */
+	uint64_t ram_frames;      /* of those, guest RAM (0 .. ram_frames-1) */
+};
+_Static_assert(sizeof(struct privcmd_foreign_map) == 16, "foreign_map size");
+
+/* vCPU register state (SETVCPUCONTEXT / GETVCPUCONTEXT). */
+struct privcmd_vcpu_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rip, rflags, fs_base, gs_base;
+};
+_Static_assert(sizeof(struct privcmd_vcpu_regs) == 160, "vcpu_regs size");
+
+struct privcmd_vcpucontext {
+	uint32_t domid;
+	uint32_t vcpu;
+	struct privcmd_vcpu_regs regs;
+};
+_Static_assert(sizeof(struct privcmd_vcpucontext) == 168, "vcpucontext size");
+
+/* HYPERCALL_INIT: like XEN_DOMCTL_hypercall_init, vmhv fills frame `gmfn`
+ * with the hypercall page when the domain first runs. */
+struct privcmd_hypercall_init {
+	uint32_t domid;
+	uint32_t pad;
+	uint64_t gmfn;
+};
+_Static_assert(sizeof(struct privcmd_hypercall_init) == 16, "hypercall_init size");
+
+/* ---- the operation table ----------------------------------------------
+ * X(NAME, number, request payload size, exact)
+ * exact = 1: the payload must be exactly that size; 0: at least that size. */
+#define PRIVCMD_OPS(X)                                                    \
+	X(VERSION,            1, 0, 1)                                    \
+	X(PHYSINFO,           2, 0, 1)                                    \
+	X(DOMAIN_CREATE,      3, sizeof(struct privcmd_domain_create), 1) \
+	X(DOMAIN_DESTROY,     4, sizeof(struct privcmd_domid), 1)         \
+	X(DOMAIN_PAUSE,       5, sizeof(struct privcmd_domid), 1)         \
+	X(DOMAIN_UNPAUSE,     6, sizeof(struct privcmd_domid), 1)         \
+	X(DOMAIN_GETINFO,     7, sizeof(struct privcmd_domid), 1)         \
+	X(DOMAIN_GETINFOLIST, 8, sizeof(struct privcmd_getinfolist), 1)   \
+	X(DOMAIN_MAX_MEM,     9, sizeof(struct privcmd_max_mem), 1)       \
+	X(DOMAIN_MAX_VCPUS,  10, sizeof(struct privcmd_domid_u32), 1)     \
+	X(DOMAIN_SHUTDOWN,   11, sizeof(struct privcmd_domid_u32), 1)     \
+	X(DMESG,             12, sizeof(struct privcmd_dmesg_req), 1)     \
+	X(FOREIGN_MAP,       13, sizeof(struct privcmd_domid), 1)         \
+	X(SETVCPUCONTEXT,    14, sizeof(struct privcmd_vcpucontext), 1)   \
+	X(GETVCPUCONTEXT,    15, sizeof(struct privcmd_domid_u32), 1)     \
+	X(HYPERCALL_INIT,    16, sizeof(struct privcmd_hypercall_init), 1)
+
+enum privcmd_op {
+#define PRIVCMD_OP_ENUM(name, nr, size, exact) PRIVCMD_OP_##name = nr,
+	PRIVCMD_OPS(PRIVCMD_OP_ENUM)
+#undef PRIVCMD_OP_ENUM
+	PRIVCMD_OP_MAX
+};
+
+#endif

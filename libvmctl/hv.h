@@ -1,0 +1,67 @@
+/* The privcmd client: dom0's hypercalls to vmhv, one function each.
+ *
+ * A struct hv is one connection to $rundir/privcmd (see
+ * include/vmctl/privcmd.h for the wire format). Calls are synchronous: one
+ * request, one reply. Every function returns 0 (or a count) on success and
+ * a negative errno on failure: vmhv's own error, or the transport's
+ * (-ECONNRESET when vmhv went away, -EPROTO for a garbled reply).
+ * A connection may be used by one thread at a time.
+ */
+#ifndef VMCTL_LIBVMCTL_HV_H
+#define VMCTL_LIBVMCTL_HV_H
+
+#include "vmctl/privcmd.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct hv;
+
+/* Connect to `rundir`/privcmd (NULL = $VMCTL_RUNDIR or /run/vmctl). */
+int hv_open(const char *rundir, struct hv **out);
+void hv_close(struct hv *h);
+
+/* The raw call under every function below: send `req` (`req_len` bytes) as
+ * operation `op`; copy up to `rep_cap` reply bytes into `rep` and their
+ * count into *rep_len (may be NULL); a passed fd goes to *fd (or is closed
+ * when fd is NULL; *fd = -1 when none came). */
+int hv_call(struct hv *h, unsigned op, const void *req, size_t req_len,
+	    void *rep, size_t rep_cap, size_t *rep_len, int *fd);
+
+int hv_version(struct hv *h, struct privcmd_version *v);
+int hv_physinfo(struct hv *h, struct privcmd_physinfo *p);
+
+/* Create a paused domain; its domid goes to *domid. */
+int hv_domain_create(struct hv *h, const uint8_t handle[16], uint32_t flags,
+		     uint32_t max_vcpus, uint64_t max_pages, uint32_t *domid);
+int hv_domain_destroy(struct hv *h, uint32_t domid);
+int hv_domain_pause(struct hv *h, uint32_t domid);
+int hv_domain_unpause(struct hv *h, uint32_t domid);
+int hv_domain_getinfo(struct hv *h, uint32_t domid, struct privcmd_dominfo *info);
+
+/* Up to `max` domains with domid >= first into info[]; returns how many. */
+int hv_domain_getinfolist(struct hv *h, uint32_t first, struct privcmd_dominfo *info,
+			  uint32_t max);
+int hv_domain_max_mem(struct hv *h, uint32_t domid, uint64_t max_kb);
+int hv_domain_max_vcpus(struct hv *h, uint32_t domid, uint32_t max);
+/* Shut the domain down from outside with a SHUTDOWN_* reason. */
+int hv_domain_shutdown(struct hv *h, uint32_t domid, uint32_t reason);
+
+/* vmhv's console text from position *pos (0 = oldest kept) into buf (at
+ * most cap bytes, not NUL-terminated); *pos moves on. Returns the byte
+ * count. `clear` empties the ring after reading (`xl dmesg -c`). */
+int hv_dmesg(struct hv *h, uint64_t *pos, char *buf, size_t cap, int clear);
+
+/* The domain's memory file (frame P at offset P << 12) into *fd (the
+ * caller closes it) and its frame counts into *info. */
+int hv_foreign_map(struct hv *h, uint32_t domid, int *fd,
+		   struct privcmd_foreign_map *info);
+
+int hv_setvcpucontext(struct hv *h, uint32_t domid, uint32_t vcpu,
+		      const struct privcmd_vcpu_regs *regs);
+int hv_getvcpucontext(struct hv *h, uint32_t domid, uint32_t vcpu,
+		      struct privcmd_vcpu_regs *regs);
+/* Ask vmhv to fill frame `gmfn` with the hypercall page. */
+int hv_hypercall_init(struct hv *h, uint32_t domid, uint64_t gmfn);
+
+#endif
