@@ -5,6 +5,8 @@
 #include "libvmctl/libvmctl.h"
 #include "common/util.h"
 
+#include <yajl/yajl_gen.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -286,4 +288,30 @@ int vmctl_json_quote(char *buf, size_t cap, const char *s)
 	buf[n++] = '"';
 	buf[n] = '\0';
 	return 0;
+}
+
+void vmctl_json_gen_tree(yajl_gen g, yajl_val v)
+{
+	if (!v || YAJL_IS_NULL(v)) {
+		yajl_gen_null(g);
+	} else if (YAJL_IS_STRING(v)) {
+		yajl_gen_string(g, (const unsigned char *)v->u.string, strlen(v->u.string));
+	} else if (YAJL_IS_NUMBER(v)) {
+		yajl_gen_number(g, v->u.number.r, strlen(v->u.number.r));
+	} else if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v)) {
+		yajl_gen_bool(g, YAJL_IS_TRUE(v));
+	} else if (YAJL_IS_ARRAY(v)) {
+		yajl_gen_array_open(g);
+		for (size_t i = 0; i < v->u.array.len; i++)
+			vmctl_json_gen_tree(g, v->u.array.values[i]);
+		yajl_gen_array_close(g);
+	} else {
+		yajl_gen_map_open(g);
+		for (size_t i = 0; i < v->u.object.len; i++) {
+			yajl_gen_string(g, (const unsigned char *)v->u.object.keys[i],
+					strlen(v->u.object.keys[i]));
+			vmctl_json_gen_tree(g, v->u.object.values[i]);
+		}
+		yajl_gen_map_close(g);
+	}
 }

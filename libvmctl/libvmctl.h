@@ -9,6 +9,7 @@
 #define VMCTL_LIBVMCTL_H
 
 #include <stddef.h>
+#include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
 /* The library's version string, e.g. "0.1.0". */
@@ -48,5 +49,9 @@ int vmctl_next_event(struct vmctl *vm, int timeout_ms, yajl_val *event,
 /* Append `s` to `buf` (capacity `cap`, NUL-terminated) as a JSON string
  * literal with quotes. Returns 0, or -1 if it does not fit. */
 int vmctl_json_quote(char *buf, size_t cap, const char *s);
+
+/* Emit a parsed tree (NULL = null) into a yajl generator: the way to nest a
+ * result inside JSON of one's own. */
+void vmctl_json_gen_tree(yajl_gen g, yajl_val v);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include "libvmctl/libvmctl.h"
+#include <yajl/yajl_gen.h>
 
 struct xl {
 	int verbose;             /* -v */

@@ -4,7 +4,8 @@ xld_xld_SOURCES = \
 	xld/main.c xld/xld.h \
 	xld/rpc/rpc.h xld/rpc/server.c \
 	xld/rpc/methods.def xld/rpc/methods.h xld/rpc/methods.c \
-	xld/rpc/m_host.c
-xld_xld_CPPFLAGS = $(AM_CPPFLAGS) $(YAJL_CFLAGS)
-xld_xld_LDADD = libvmctl/libvmctl.la common/libcommon.la $(YAJL_LIBS)
+	xld/rpc/m_host.c xld/rpc/m_domain.c \
+	xld/domain.c xld/domain.h
+xld_xld_CPPFLAGS = $(AM_CPPFLAGS) $(YAJL_CFLAGS) $(UUID_CFLAGS)
+xld_xld_LDADD = libvmctl/libvmctl.la common/libcommon.la $(YAJL_LIBS) $(UUID_LIBS)
 include xld/xenstore/local.mk

@@ -2,6 +2,8 @@
 #include "config.h"
 #include "xld/xld.h"
 #include "xld/rpc/rpc.h"
+#include "xld/domain.h"
+#include "libvmctl/hv.h"
 #include "common/evloop.h"
 #include "common/log.h"
 #include "common/util.h"
@@ -87,6 +89,24 @@ static void on_signal(struct evloop *loop, int fd, uint32_t events, void *arg)
 	evloop_stop(loop);
 }
 
+/* vmhv may still be starting (both are started together): try for a while. */
+static int connect_vmhv(struct xld *xld)
+{
+	int rc = -ENOENT;
+
+	for (int i = 0; i < 100; i++) {
+		rc = hv_open(xld->opt.rundir, &xld->hv);
+		if (rc == 0)
+			return 0;
+		usleep(50000);
+	}
+	log_error("cannot reach vmhv at %s/privcmd: %s (is vmhv running?)",
+		  xld->opt.rundir, strerror(-rc));
+	fprintf(stderr, "xld: cannot reach vmhv at %s/privcmd: %s (is vmhv running?)\n",
+		xld->opt.rundir, strerror(-rc));
+	return rc;
+}
+
 static int make_dirs(const struct xld_options *o)
 {
 	const char *dirs[] = { o->rundir, o->statedir, o->logdir };
@@ -130,6 +150,11 @@ int main(int argc, char **argv)
 	xld.loop = evloop_new();
 	if (sfd < 0 || !xld.loop || !evloop_watch(xld.loop, sfd, EPOLLIN, on_signal, &xld))
 		goto out;
+	if (connect_vmhv(&xld) < 0)
+		goto out;
+	int adopted = xld_domains_recover(&xld);
+	if (adopted > 0)
+		log_info("re-adopted %d running domain(s)", adopted);
 	xld.rpc = rpc_server_new(&xld, xld.loop, sockpath, xld.opt.sock_gid >= 0 ? 0660 : 0600,
 				 xld.opt.sock_gid);
 	if (!xld.rpc)
@@ -138,6 +163,8 @@ int main(int argc, char **argv)
 	rc = evloop_run(xld.loop) < 0 ? 1 : 0;
 out:
 	rpc_server_free(xld.rpc);
+	xld_domains_free(&xld);
+	hv_close(xld.hv);
 	evloop_free(xld.loop);
 	if (sfd >= 0)
 		close(sfd);

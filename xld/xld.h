@@ -7,6 +7,8 @@
 
 struct evloop;
 struct rpc_server;
+struct hv;
+struct xld_domain;
 
 struct xld_options {
 	const char *rundir;      /* $VMCTL_RUNDIR: sockets */
@@ -20,6 +22,8 @@ struct xld {
 	struct xld_options opt;
 	struct evloop *loop;
 	struct rpc_server *rpc;
+	struct hv *hv;               /* privcmd connection to vmhv */
+	struct xld_domain *domains;  /* domain.h */
 	uint64_t started_ns;
 };
 

@@ -1,0 +1,51 @@
+/* xld's table of the domains it manages: name, UUID and configuration for
+ * every domid that vmhv runs. The table is kept in $VMCTL_STATEDIR/domains/
+ * (one JSON file per domain) so that a restarted xld re-adopts the running
+ * domains (see xld_domains_recover). vmhv knows domids and UUIDs only; names
+ * are the toolstack's business, as in Xen. */
+#ifndef VMCTL_XLD_DOMAIN_H
+#define VMCTL_XLD_DOMAIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct xld;
+
+#define XLD_NAME_MAX 64
+
+struct xld_domain {
+	uint32_t domid;
+	char name[XLD_NAME_MAX];
+	uint8_t uuid[16];
+	char *config_json;       /* the domain's configuration (xl list -l) */
+	uint64_t created_ns;     /* CLOCK_REALTIME, for xl uptime */
+	struct xld_domain *next;
+};
+
+/* Add a domain to the table and write its state file. The config text is
+ * copied. Returns the entry, or NULL (errno set). */
+struct xld_domain *xld_domain_add(struct xld *xld, uint32_t domid, const char *name,
+				  const uint8_t uuid[16], const char *config_json);
+/* Remove from the table and delete the state file. */
+void xld_domain_remove(struct xld *xld, struct xld_domain *d);
+struct xld_domain *xld_domain_by_id(struct xld *xld, uint32_t domid);
+struct xld_domain *xld_domain_by_name(struct xld *xld, const char *name);
+/* "name" or a decimal domid, as xl accepts them. */
+struct xld_domain *xld_domain_lookup(struct xld *xld, const char *name_or_id);
+/* Rename, rewriting the state file; -EEXIST if the name is taken. */
+int xld_domain_rename(struct xld *xld, struct xld_domain *d, const char *name);
+
+/* Take the domain down for good: its devices, console, xenstore nodes, the
+ * domain in vmhv, and its entry here. Returns 0 or vmhv's -errno (the entry
+ * is removed in any case if vmhv no longer knows the domain). */
+int xld_domain_destroy(struct xld *xld, struct xld_domain *d);
+
+/* Load the state files and keep those whose domid vmhv still runs with the
+ * same UUID; delete the others. Returns the number adopted. */
+int xld_domains_recover(struct xld *xld);
+void xld_domains_free(struct xld *xld);
+
+/* A domain name is 1..63 printable characters, no '/', not all digits. */
+bool xld_domain_name_valid(const char *name);
+
+#endif

@@ -1,0 +1,221 @@
+/* The UNIX socket transport.  Every socket client acts as dom0, as on C
+ * xenstored's socket; access is controlled by the socket file's mode and
+ * group.  Sockets are non-blocking: a reply that does not fit waits in the
+ * connection's queue (EPOLLOUT), and a client whose queue overflows is
+ * dropped. */
+#include "xld/xenstore/xs.h"
+#include "common/evloop.h"
+#include "common/log.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+struct xs_listener {
+	struct xs_listener *next;
+	struct xenstored *xs;
+	int fd;
+	struct ev_watch *w;
+	char *path;
+};
+
+struct xs_sock {
+	struct xs_conn *c;
+	int fd;
+	struct ev_watch *w;
+	uint32_t events;
+	size_t off, len;        /* unprocessed input in buf */
+	char buf[8192];
+};
+
+static void sock_update(struct xs_sock *s)
+{
+	struct xs_conn *c = s->c;
+	bool leftover = s->off < s->len;
+	uint32_t ev = 0;
+
+	if (!c->failed && !c->paused)
+		ev |= EPOLLIN;
+	/* EPOLLOUT also brings us back to process input kept while paused,
+	 * and to close a connection that failed outside our callback. */
+	if (c->out_head || c->failed || (leftover && !c->paused))
+		ev |= EPOLLOUT;
+	if (ev != s->events && evloop_modify(c->xs->loop, s->w, ev) == 0)
+		s->events = ev;
+}
+
+static void sock_flush(struct xs_conn *c)
+{
+	struct xs_sock *s = c->tp;
+
+	while (!c->failed && c->out_head) {
+		struct xs_msg *m = c->out_head;
+		ssize_t r = send(s->fd, m->data + m->off, m->len - m->off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (r > 0) {
+			xs_conn_sent(c, (size_t)r);
+		} else if (r < 0 && errno == EINTR) {
+			continue;
+		} else {
+			if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+				xs_conn_fail(c, "write error");
+			break;
+		}
+	}
+	sock_update(s);
+}
+
+static void sock_resume(struct xs_conn *c)
+{
+	sock_update(c->tp);
+}
+
+static void sock_close(struct xs_conn *c)
+{
+	struct xs_sock *s = c->tp;
+
+	evloop_unwatch(c->xs->loop, s->w);
+	close(s->fd);
+	free(s);
+}
+
+static const struct xs_transport_ops sock_ops = {
+	.name = "socket",
+	.flush = sock_flush,
+	.resume = sock_resume,
+	.close = sock_close,
+};
+
+static void sock_feed(struct xs_sock *s)
+{
+	while (s->off < s->len && !s->c->failed && !s->c->paused)
+		s->off += xs_conn_input(s->c, s->buf + s->off, s->len - s->off);
+}
+
+/* Returns false when the peer is gone. */
+static bool sock_read(struct xs_sock *s)
+{
+	ssize_t r = read(s->fd, s->buf, sizeof(s->buf));
+
+	if (r < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+	if (r == 0)
+		return false;
+	s->off = 0;
+	s->len = (size_t)r;
+	sock_feed(s);
+	return true;
+}
+
+static void sock_cb(struct evloop *loop, int fd, uint32_t events, void *arg)
+{
+	struct xs_sock *s = arg;
+	struct xs_conn *c = s->c;
+	bool alive = true;
+
+	(void)loop;
+	(void)fd;
+	if (events & EPOLLOUT)
+		sock_flush(c);
+	sock_feed(s);
+	if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && s->off == s->len && !c->paused &&
+	    !c->failed)
+		alive = sock_read(s);
+	if (!alive || c->failed) {
+		xs_conn_free(c);
+		return;
+	}
+	sock_update(s);
+}
+
+static void accept_cb(struct evloop *loop, int fd, uint32_t events, void *arg)
+{
+	struct xs_listener *l = arg;
+	struct xs_sock *s;
+	int cfd;
+
+	(void)events;
+	while ((cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		s = calloc(1, sizeof(*s));
+		if (s) {
+			s->fd = cfd;
+			s->events = EPOLLIN;
+			s->w = evloop_watch(loop, cfd, EPOLLIN, sock_cb, s);
+		}
+		if (s && s->w)
+			s->c = xs_conn_new(l->xs, &sock_ops, s, 0, true);
+		if (!s || !s->c) {
+			log_error("xenstored: cannot serve a new client: out of memory");
+			if (s)
+				evloop_unwatch(loop, s->w);
+			free(s);
+			close(cfd);
+		}
+	}
+}
+
+static int bind_path(int fd, const char *path, mode_t mode, gid_t gid)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, path);
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	if (chmod(path, mode ? mode : 0600) < 0)
+		return -errno;
+	if (gid != (gid_t)-1 && chown(path, (uid_t)-1, gid) < 0)
+		return -errno;
+	return listen(fd, 64) < 0 ? -errno : 0;
+}
+
+int xenstored_listen(struct xenstored *xs, const char *path, mode_t mode, gid_t gid)
+{
+	struct xs_listener *l = calloc(1, sizeof(*l));
+	int rc = -ENOMEM;
+
+	if (!l)
+		return -ENOMEM;
+	l->xs = xs;
+	l->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	l->path = strdup(path);
+	if (l->fd < 0 || !l->path) {
+		rc = l->fd < 0 ? -errno : -ENOMEM;
+		goto out;
+	}
+	rc = bind_path(l->fd, path, mode, gid);
+	if (rc == 0 && !(l->w = evloop_watch(xs->loop, l->fd, EPOLLIN, accept_cb, l)))
+		rc = -ENOMEM;
+	if (rc == 0) {
+		l->next = xs->listeners;
+		xs->listeners = l;
+		return 0;
+	}
+	unlink(path);
+out:
+	if (l->fd >= 0)
+		close(l->fd);
+	free(l->path);
+	free(l);
+	return rc;
+}
+
+void xs_listeners_free(struct xenstored *xs)
+{
+	while (xs->listeners) {
+		struct xs_listener *l = xs->listeners;
+		xs->listeners = l->next;
+		evloop_unwatch(xs->loop, l->w);
+		close(l->fd);
+		unlink(l->path);
+		free(l->path);
+		free(l);
+	}
+}
