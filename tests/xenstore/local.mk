@@ -1,1 +1,5 @@
-# tests/xenstore/
+# tests/xenstore/: unit tests of the store, the ring transport, malformed
+# input, and interop with Debian's xenstore-utils against xs-testd.
+check_PROGRAMS += tests/xenstore/xs-testd
+tests_xenstore_xs_testd_SOURCES = tests/xenstore/xs-testd.c
+tests_xenstore_xs_testd_LDADD = xld/xenstore/libxenstored.la common/libcommon.la

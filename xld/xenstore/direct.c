@@ -14,8 +14,8 @@ static int canon(struct xenstored *xs, const char *in, bool special, char **out)
 
 int xenstored_read(struct xenstored *xs, const char *path, char **val, size_t *len)
 {
-	char *p;
-	struct xs_node *n;
+	char *p = NULL;
+	struct xs_node *n = NULL;
 	int rc = canon(xs, path, false, &p);
 
 	if (rc == 0)
@@ -33,7 +33,7 @@ int xenstored_read(struct xenstored *xs, const char *path, char **val, size_t *l
 
 int xenstored_write(struct xenstored *xs, const char *path, const void *val, size_t len)
 {
-	char *p;
+	char *p = NULL;
 	int rc = len > XENSTORE_PAYLOAD_MAX ? -E2BIG : canon(xs, path, false, &p);
 
 	if (rc == 0) {
@@ -45,7 +45,7 @@ int xenstored_write(struct xenstored *xs, const char *path, const void *val, siz
 
 int xenstored_mkdir(struct xenstored *xs, const char *path)
 {
-	char *p;
+	char *p = NULL;
 	int rc = canon(xs, path, false, &p);
 
 	if (rc == 0)
@@ -56,7 +56,7 @@ int xenstored_mkdir(struct xenstored *xs, const char *path)
 
 int xenstored_rm(struct xenstored *xs, const char *path)
 {
-	char *p;
+	char *p = NULL;
 	int rc = canon(xs, path, false, &p);
 
 	if (rc == 0)
@@ -67,8 +67,8 @@ int xenstored_rm(struct xenstored *xs, const char *path)
 
 int xenstored_directory(struct xenstored *xs, const char *path, char **names, size_t *len)
 {
-	char *p;
-	struct xs_node *n;
+	char *p = NULL;
+	struct xs_node *n = NULL;
 	int rc = canon(xs, path, false, &p);
 
 	if (rc == 0)
@@ -86,7 +86,7 @@ int xenstored_directory(struct xenstored *xs, const char *path, char **names, si
 
 int xenstored_get_perms(struct xenstored *xs, const char *path, char **perms)
 {
-	char *p;
+	char *p = NULL;
 	const struct xs_perm *pp;
 	uint32_t np;
 	size_t size;
@@ -135,7 +135,7 @@ int xenstored_set_perms(struct xenstored *xs, const char *path, const char *perm
 int xenstored_watch(struct xenstored *xs, const char *path, const char *token,
 		    xenstored_watch_cb cb, void *arg)
 {
-	char *p;
+	char *p = NULL;
 	struct xs_watch *w;
 	int rc = cb ? canon(xs, path, true, &p) : -EINVAL;
 
@@ -150,7 +150,7 @@ int xenstored_watch(struct xenstored *xs, const char *path, const char *token,
 
 int xenstored_unwatch(struct xenstored *xs, const char *path, const char *token)
 {
-	char *p;
+	char *p = NULL;
 	int rc = canon(xs, path, true, &p);
 
 	if (rc == 0)

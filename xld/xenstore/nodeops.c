@@ -286,7 +286,7 @@ int xs_op_set_perms(struct xs_conn *c, struct xs_tx *tx, const char *path,
 int xs_op_get_perms(struct xs_conn *c, struct xs_tx *tx, const char *path,
 		    const struct xs_perm **p, uint32_t *np)
 {
-	struct xs_node *n;
+	struct xs_node *n = NULL;
 	int rc = lookup(c, tx, path, XS_PERM_READ, &n);
 
 	if (rc == 0) {

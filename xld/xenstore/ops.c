@@ -95,8 +95,8 @@ static int one_path(struct xs_req *r, bool special, char **path)
 
 static int op_read(struct xs_req *r, struct xs_reply *out)
 {
-	char *path;
-	struct xs_node *n;
+	char *path = NULL;
+	struct xs_node *n = NULL;
 	int rc = one_path(r, false, &path);
 
 	if (rc == 0)
@@ -111,8 +111,8 @@ static int op_read(struct xs_req *r, struct xs_reply *out)
 
 static int op_directory(struct xs_req *r, struct xs_reply *out)
 {
-	char *path;
-	struct xs_node *n;
+	char *path = NULL;
+	struct xs_node *n = NULL;
 	int rc = one_path(r, false, &path);
 
 	if (rc == 0)
@@ -132,7 +132,7 @@ static int op_directory(struct xs_req *r, struct xs_reply *out)
 static int op_directory_part(struct xs_req *r, struct xs_reply *out)
 {
 	char *path = NULL;
-	struct xs_node *n;
+	struct xs_node *n = NULL;
 	uint32_t off, end;
 	int rc = req_split(r, 2, 2), w;
 
@@ -176,7 +176,7 @@ static int op_write(struct xs_req *r, struct xs_reply *out)
 
 static int op_mkdir(struct xs_req *r, struct xs_reply *out)
 {
-	char *path;
+	char *path = NULL;
 	int rc = one_path(r, false, &path);
 
 	if (rc == 0)
@@ -187,7 +187,7 @@ static int op_mkdir(struct xs_req *r, struct xs_reply *out)
 
 static int op_rm(struct xs_req *r, struct xs_reply *out)
 {
-	char *path;
+	char *path = NULL;
 	int rc = one_path(r, false, &path);
 
 	if (rc == 0)
@@ -198,7 +198,7 @@ static int op_rm(struct xs_req *r, struct xs_reply *out)
 
 static int op_get_perms(struct xs_req *r, struct xs_reply *out)
 {
-	char *path;
+	char *path = NULL;
 	const struct xs_perm *p;
 	uint32_t np;
 	int rc = one_path(r, true, &path);

@@ -196,3 +196,14 @@ void xs_local_deliver(struct xenstored *xs)
 		free(e);
 	}
 }
+
+void xs_local_drop(struct xenstored *xs)
+{
+	while (xs->lev_head) {
+		struct xs_local_event *e = xs->lev_head;
+		xs->lev_head = e->next;
+		free(e->path);
+		free(e);
+	}
+	xs->lev_tail = &xs->lev_head;
+}

@@ -87,11 +87,7 @@ void xenstored_free(struct xenstored *xs)
 	while (xs->conns)
 		xs_conn_free(xs->conns);
 	xs->local = NULL;
-	while (xs->lev_head) {
-		struct xs_local_event *e = xs->lev_head;
-		xs->lev_head = e->next;
-		free(e);
-	}
+	xs_local_drop(xs);
 	if (xs->lev_timer)
 		evloop_timer_cancel(xs->loop, xs->lev_timer);
 	xs_dom_free_all(xs);

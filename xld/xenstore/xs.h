@@ -3,6 +3,7 @@
 #ifndef VMCTL_XLD_XENSTORE_XS_H
 #define VMCTL_XLD_XENSTORE_XS_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -215,6 +216,7 @@ void xs_watch_fire(struct xenstored *xs, const char *path, const struct xs_perm 
 		   uint32_t np, bool recurse);
 void xs_watch_fire_one(struct xs_conn *c, struct xs_watch *w, const char *path);
 void xs_local_deliver(struct xenstored *xs);
+void xs_local_drop(struct xenstored *xs);
 
 /* domain.c */
 struct xs_dom *xs_dom_get(struct xenstored *xs, uint32_t domid, bool create);
@@ -239,6 +241,9 @@ int xs_conn_send_error(struct xs_conn *c, const struct xsd_sockmsg *req, int err
 void xs_conn_sent(struct xs_conn *c, size_t n);
 void xs_conn_fail(struct xs_conn *c, const char *why);
 void xs_conn_reset(struct xs_conn *c);
+
+/* xenstored.c */
+void xs_nodes_free(struct xs_hmap *h);
 
 /* sock.c */
 void xs_listeners_free(struct xenstored *xs);
