@@ -5,7 +5,9 @@ xld_xld_SOURCES = \
 	xld/rpc/rpc.h xld/rpc/server.c \
 	xld/rpc/methods.def xld/rpc/methods.h xld/rpc/methods.c \
 	xld/rpc/m_host.c xld/rpc/m_domain.c \
-	xld/domain.c xld/domain.h
+	xld/domain.c xld/domain.h \
+	xld/store.c xld/store.h \
+	xld/dom_xs.c xld/dom_xs.h
 xld_xld_CPPFLAGS = $(AM_CPPFLAGS) $(YAJL_CFLAGS) $(UUID_CFLAGS)
-xld_xld_LDADD = libvmctl/libvmctl.la common/libcommon.la $(YAJL_LIBS) $(UUID_LIBS)
+xld_xld_LDADD = xld/xenstore/libxenstored.la libvmctl/libvmctl.la common/libcommon.la $(YAJL_LIBS) $(UUID_LIBS)
 include xld/xenstore/local.mk

@@ -3,6 +3,7 @@
 #include "xld/xld.h"
 #include "xld/rpc/rpc.h"
 #include "xld/domain.h"
+#include "xld/store.h"
 #include "libvmctl/hv.h"
 #include "common/evloop.h"
 #include "common/log.h"
@@ -155,6 +156,8 @@ int main(int argc, char **argv)
 	int adopted = xld_domains_recover(&xld);
 	if (adopted > 0)
 		log_info("re-adopted %d running domain(s)", adopted);
+	if (xld_store_start(&xld) < 0)
+		goto out;
 	xld.rpc = rpc_server_new(&xld, xld.loop, sockpath, xld.opt.sock_gid >= 0 ? 0660 : 0600,
 				 xld.opt.sock_gid);
 	if (!xld.rpc)
@@ -163,6 +166,7 @@ int main(int argc, char **argv)
 	rc = evloop_run(xld.loop) < 0 ? 1 : 0;
 out:
 	rpc_server_free(xld.rpc);
+	xld_store_stop(&xld);
 	xld_domains_free(&xld);
 	hv_close(xld.hv);
 	evloop_free(xld.loop);

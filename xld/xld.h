@@ -3,11 +3,14 @@
 #ifndef VMCTL_XLD_H
 #define VMCTL_XLD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct evloop;
 struct rpc_server;
 struct hv;
+struct xenstored;
+struct ev_timer;
 struct xld_domain;
 
 struct xld_options {
@@ -24,6 +27,9 @@ struct xld {
 	struct rpc_server *rpc;
 	struct hv *hv;               /* privcmd connection to vmhv */
 	struct xld_domain *domains;  /* domain.h */
+	struct xenstored *xs;        /* store.h */
+	struct ev_timer *xs_save_timer;
+	bool xs_dirty;
 	uint64_t started_ns;
 };
 
