@@ -3,3 +3,9 @@
 check_PROGRAMS += tests/xenstore/xs-testd
 tests_xenstore_xs_testd_SOURCES = tests/xenstore/xs-testd.c
 tests_xenstore_xs_testd_LDADD = xld/xenstore/libxenstored.la common/libcommon.la
+
+XS_TEST_LIBS = xld/xenstore/libxenstored.la common/libcommon.la
+TESTS += tests/xenstore/facts_test
+check_PROGRAMS += tests/xenstore/facts_test
+tests_xenstore_facts_test_SOURCES = tests/xenstore/facts_test.c tests/xenstore/xsc.h
+tests_xenstore_facts_test_LDADD = $(XS_TEST_LIBS)
