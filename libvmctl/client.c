@@ -33,6 +33,8 @@ struct vmctl {
 };
 
 static void set_err(struct vmctl_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_err(struct vmctl_error *err, int code, const char *fmt, ...)
 {
 	va_list ap;
 
