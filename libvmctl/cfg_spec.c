@@ -1,0 +1,114 @@
+/* cfg_spec: generic "key=value,..." spec parsing for vif/vfb/vkb. */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libvmctl/cfg_spec.h"
+#include "libvmctl/cfg_tree.h"
+
+int spec_fail(char **err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && !*err) {
+		va_start(ap, fmt);
+		if (vasprintf(err, fmt, ap) < 0)
+			*err = NULL;
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+static int spec_number(const char *what, const struct spec_key *k, const char *v,
+		       long long min, long long max, long long *out, char **err)
+{
+	char *end;
+	long long x;
+
+	errno = 0;
+	x = strtoll(v, &end, 0);
+	if (end == v || *end || errno || x < min || x > max)
+		return spec_fail(err, "%s: invalid value '%s' for %s", what, v, k->key);
+	*out = x;
+	return 0;
+}
+
+static int spec_set(const char *what, const struct spec_key *k, void *dev,
+		    const char *v, char **err, struct domcfg_msgs *warn)
+{
+	void *dst = (char *)dev + k->off;
+	long long x = 0;
+	int rc = 0;
+
+	switch (k->kind) {
+	case SK_STRING: {
+		char *s = strdup(v);
+
+		if (!s)
+			return -ENOMEM;
+		free(*(char **)dst);
+		*(char **)dst = s;
+		return 0;
+	}
+	case SK_INT: rc = spec_number(what, k, v, INT_MIN, INT_MAX, &x, err); break;
+	case SK_U32: rc = spec_number(what, k, v, 0, UINT32_MAX, &x, err); break;
+	case SK_BOOL: case SK_DEFBOOL:
+		rc = spec_number(what, k, v, LLONG_MIN, LLONG_MAX, &x, err);
+		break;
+	case SK_FN: return k->fn(dev, v, err);
+	case SK_IGNORE:
+		cfg_warn(warn, NULL, NULL, "%s option '%s' is not supported by vmctl; ignored",
+			 what, k->key);
+		return 0;
+	}
+	if (rc)
+		return rc;
+	if (k->kind == SK_INT)
+		*(int *)dst = (int)x;
+	else if (k->kind == SK_U32)
+		*(uint32_t *)dst = (uint32_t)x;
+	else if (k->kind == SK_BOOL)
+		*(bool *)dst = x != 0;
+	else
+		domcfg_defbool_set(dst, x != 0);
+	return 0;
+}
+
+static int spec_token(const char *what, const struct spec_key *keys, size_t n, void *dev,
+		      char *tok, char **err, struct domcfg_msgs *warn)
+{
+	char *eq;
+
+	tok += strspn(tok, " \t\n");
+	if (!*tok)
+		return 0;
+	eq = strchr(tok, '=');
+	if (eq)
+		*eq = '\0';
+	for (size_t i = 0; eq && i < n; i++)
+		if (strcmp(keys[i].key, tok) == 0)
+			return spec_set(what, &keys[i], dev, eq + 1, err, warn);
+	if (eq)
+		*eq = '=';
+	cfg_warn(warn, NULL, NULL, "unknown %s option '%s'; ignored", what, tok);
+	return 0;
+}
+
+int spec_parse(const char *what, const struct spec_key *keys, size_t n, void *dev,
+	       const char *spec, char **err, struct domcfg_msgs *warn)
+{
+	char *copy = strdup(spec), *save = NULL, *tok;
+	int rc = copy ? 0 : -ENOMEM;
+
+	if (err)
+		*err = NULL;
+	for (tok = copy ? strtok_r(copy, ",", &save) : NULL; rc == 0 && tok;
+	     tok = strtok_r(NULL, ",", &save))
+		rc = spec_token(what, keys, n, dev, tok, err, warn);
+	free(copy);
+	return rc;
+}

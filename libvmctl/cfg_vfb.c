@@ -1,0 +1,82 @@
+/* cfg_vfb: the vfb and vkb specs (reference §2.6). */
+#include <errno.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "libvmctl/cfg_spec.h"
+
+/* type=vnc|sdl: the older way to pick the display kind. */
+static int vfb_type(void *dev, const char *v, char **err)
+{
+	struct domcfg_vfb *vfb = dev;
+
+	if (!strcmp(v, "vnc"))
+		domcfg_defbool_set(&vfb->vnc.enable, true);
+	else if (!strcmp(v, "sdl"))
+		domcfg_defbool_set(&vfb->sdl.enable, true);
+	else
+		return spec_fail(err, "vfb: invalid type '%s' (vnc or sdl)", v);
+	return 0;
+}
+
+#define VFB(f) offsetof(struct domcfg_vfb, f)
+
+static const struct spec_key vfb_keys[] = {
+	{ "vnc", SK_DEFBOOL, VFB(vnc.enable), NULL },
+	{ "vnclisten", SK_STRING, VFB(vnc.listen), NULL },
+	{ "vncpasswd", SK_STRING, VFB(vnc.passwd), NULL },
+	{ "vncdisplay", SK_INT, VFB(vnc.display), NULL },
+	{ "vncunused", SK_DEFBOOL, VFB(vnc.findunused), NULL },
+	{ "sdl", SK_DEFBOOL, VFB(sdl.enable), NULL },
+	{ "opengl", SK_DEFBOOL, VFB(sdl.opengl), NULL },
+	{ "display", SK_STRING, VFB(sdl.display), NULL },
+	{ "xauthority", SK_STRING, VFB(sdl.xauthority), NULL },
+	{ "keymap", SK_STRING, VFB(keymap), NULL },
+	{ "type", SK_FN, 0, vfb_type },
+	{ "backend", SK_STRING, VFB(backend_domname), NULL },
+};
+
+int domcfg_vfb_parse(struct domcfg_vfb *vfb, const char *spec, char **err,
+		     struct domcfg_msgs *warn)
+{
+	int rc = spec_parse("vfb", vfb_keys, ARRAY_SIZE(vfb_keys), vfb, spec, err, warn);
+
+	if (rc == 0 && (vfb->vnc.display < 0 || vfb->vnc.display > 59635))
+		rc = spec_fail(err, "vfb: vncdisplay %d is out of range (0..59635)",
+			       vfb->vnc.display);
+	return rc;
+}
+
+static int vkb_backend_type(void *dev, const char *v, char **err)
+{
+	struct domcfg_vkb *vkb = dev;
+
+	if (domcfg_vkb_backend_from_string(v, &vkb->backend_type) ||
+	    vkb->backend_type == DOMCFG_VKB_BACKEND_UNKNOWN)
+		return spec_fail(err, "vkb: invalid backend-type '%s' (qemu or linux)", v);
+	return 0;
+}
+
+#define VKB(f) offsetof(struct domcfg_vkb, f)
+
+static const struct spec_key vkb_keys[] = {
+	{ "unique-id", SK_STRING, VKB(unique_id), NULL },
+	{ "backend", SK_STRING, VKB(backend_domname), NULL },
+	{ "backend-type", SK_FN, 0, vkb_backend_type },
+	{ "feature-disable-keyboard", SK_BOOL, VKB(feature_disable_keyboard), NULL },
+	{ "feature-disable-pointer", SK_BOOL, VKB(feature_disable_pointer), NULL },
+	{ "feature-abs-pointer", SK_BOOL, VKB(feature_abs_pointer), NULL },
+	{ "feature-raw-pointer", SK_BOOL, VKB(feature_raw_pointer), NULL },
+	{ "feature-multi-touch", SK_BOOL, VKB(feature_multi_touch), NULL },
+	{ "width", SK_U32, VKB(width), NULL },
+	{ "height", SK_U32, VKB(height), NULL },
+	{ "multi-touch-width", SK_U32, VKB(multi_touch_width), NULL },
+	{ "multi-touch-height", SK_U32, VKB(multi_touch_height), NULL },
+	{ "multi-touch-num-contacts", SK_U32, VKB(multi_touch_num_contacts), NULL },
+};
+
+int domcfg_vkb_parse(struct domcfg_vkb *vkb, const char *spec, char **err,
+		     struct domcfg_msgs *warn)
+{
+	return spec_parse("vkb", vkb_keys, ARRAY_SIZE(vkb_keys), vkb, spec, err, warn);
+}

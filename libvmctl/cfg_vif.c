@@ -1,0 +1,151 @@
+/* cfg_vif: the vif spec (xl-network-configuration(5), reference §2.5). */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "libvmctl/cfg_spec.h"
+
+static int vif_mac(void *dev, const char *v, char **err)
+{
+	struct domcfg_nic *nic = dev;
+	unsigned int b[6];
+	char end;
+
+	if (sscanf(v, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+		   &end) != 6 || strlen(v) != 17)
+		return spec_fail(err, "vif: invalid mac '%s' (want xx:xx:xx:xx:xx:xx)", v);
+	if (b[0] & 1)
+		return spec_fail(err, "vif: mac '%s' is a multicast address", v);
+	for (int i = 0; i < 6; i++)
+		nic->mac[i] = (unsigned char)b[i];
+	return 0;
+}
+
+static int vif_type(void *dev, const char *v, char **err)
+{
+	struct domcfg_nic *nic = dev;
+
+	if (!strcmp(v, "ioemu"))
+		nic->nictype = DOMCFG_NIC_TYPE_VIF_IOEMU;
+	else if (!strcmp(v, "vif"))
+		nic->nictype = DOMCFG_NIC_TYPE_VIF;
+	else
+		return spec_fail(err, "vif: invalid type '%s' (ioemu or vif)", v);
+	return 0;
+}
+
+/* "<digits>[GMK][Bb]/s": bytes per second (b = bits); K/M/G are decimal. */
+static int rate_bytes(const char *s, uint64_t *out)
+{
+	static const struct { char c; uint64_t mul; } units[] = {
+		{ 'G', 1000000000ull }, { 'M', 1000000ull }, { 'K', 1000ull },
+	};
+	char *end;
+	uint64_t x;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	x = strtoull(s, &end, 10);
+	if (errno || x == 0 || x > UINT32_MAX)
+		return -ERANGE;
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
+		if (*end == units[i].c)
+			x *= units[i].mul, end++;
+	if ((*end != 'B' && *end != 'b') || strcmp(end + 1, "/s") != 0)
+		return -EINVAL;
+	*out = *end == 'b' ? x / 8 : x;
+	return 0;
+}
+
+/* "<digits>[mu]?s?", seconds when there is no unit. */
+static int rate_interval(const char *s, uint64_t *out)
+{
+	char *end;
+	uint64_t x;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	x = strtoull(s, &end, 10);
+	if (errno || x == 0 || x > UINT32_MAX)
+		return -ERANGE;
+	if (*end == 'm')
+		x *= 1000, end++;
+	else if (*end == 'u')
+		end++;
+	else
+		x *= 1000000;
+	if (*end == 's')
+		end++;
+	if (*end)
+		return -EINVAL;
+	if (x > UINT32_MAX)
+		return -ERANGE;
+	*out = x;
+	return 0;
+}
+
+/* rate=RATE/s[@INTERVAL]: stored as bytes per interval (default 50 ms). */
+static int vif_rate(void *dev, const char *v, char **err)
+{
+	struct domcfg_nic *nic = dev;
+	char *copy = strdup(v), *at;
+	uint64_t bps = 0, usecs = 50000;
+	int rc;
+
+	if (!copy)
+		return -ENOMEM;
+	at = strchr(copy, '@');
+	if (at)
+		*at++ = '\0';
+	rc = rate_bytes(copy, &bps);
+	if (rc == 0 && at)
+		rc = rate_interval(at, &usecs);
+	free(copy);
+	if (rc == -ERANGE)
+		return spec_fail(err, "vif: rate '%s' is out of range", v);
+	if (rc)
+		return spec_fail(err, "vif: invalid rate '%s' (e.g. 10Mb/s@20ms)", v);
+	if (bps > UINT64_MAX / usecs)
+		return spec_fail(err, "vif: rate '%s' overflows", v);
+	nic->rate_bytes_per_interval = bps * usecs / 1000000;
+	nic->rate_interval_usecs = (uint32_t)usecs;
+	return 0;
+}
+
+#define NIC(f) offsetof(struct domcfg_nic, f)
+
+static const struct spec_key vif_keys[] = {
+	{ "mac", SK_FN, 0, vif_mac },
+	{ "bridge", SK_STRING, NIC(bridge), NULL },
+	{ "gatewaydev", SK_STRING, NIC(gatewaydev), NULL },
+	{ "netdev", SK_STRING, NIC(gatewaydev), NULL },
+	{ "type", SK_FN, 0, vif_type },
+	{ "model", SK_STRING, NIC(model), NULL },
+	{ "vifname", SK_STRING, NIC(ifname), NULL },
+	{ "script", SK_STRING, NIC(script), NULL },
+	{ "ip", SK_STRING, NIC(ip), NULL },
+	{ "backend", SK_STRING, NIC(backend_domname), NULL },
+	{ "rate", SK_FN, 0, vif_rate },
+	{ "devid", SK_INT, NIC(devid), NULL },
+	{ "mtu", SK_INT, NIC(mtu), NULL },
+	{ "forwarddev", SK_STRING, NIC(coloft_forwarddev), NULL },
+	{ "vlan", SK_IGNORE, 0, NULL },
+	{ "trusted", SK_IGNORE, 0, NULL },
+	{ "untrusted", SK_IGNORE, 0, NULL },
+	{ "accel", SK_IGNORE, 0, NULL },
+};
+
+int domcfg_nic_parse(struct domcfg_nic *nic, const char *spec, char **err,
+		     struct domcfg_msgs *warn)
+{
+	int rc = spec_parse("vif", vif_keys, ARRAY_SIZE(vif_keys), nic, spec, err, warn);
+
+	if (rc == 0 && (nic->mtu < 0 || nic->mtu > 65535))
+		rc = spec_fail(err, "vif: mtu %d is out of range", nic->mtu);
+	return rc;
+}
