@@ -1,0 +1,111 @@
+/* control/shutdown: xl writes "poweroff", "reboot" or "suspend" there and
+ * waits for the guest to write "" back; then the guest does it. */
+#include "kernel.h"
+#include "hypercall.h"
+#include "sched.h"
+
+#define SHUTDOWN_NODE "control/shutdown"
+
+void control_halt(struct kernel *k, unsigned int reason)
+{
+	printk("%s\n", reason == SHUTDOWN_reboot ? "rebooting" : "powering off");
+	sched_shutdown(k, reason);
+}
+
+static void remap_shared_info(struct kernel *k)
+{
+	unsigned long mfn = k->si->shared_info >> PAGE_SHIFT;
+
+	mm_window_reset(k);
+	k->shared = mm_mfn_to_virt(k, mfn);
+	if (!k->shared)
+		k->shared = mm_map_foreign(k, mfn);
+	if (!k->shared)
+		panic("resume: cannot map shared_info");
+	for (unsigned int id = 0; id < MAX_CPUS; id++)
+		if (k->cpus[id])
+			k->cpus[id]->vcpu_info = &k->shared->vcpu_info[id];
+}
+
+/* Everything that lived in the old domain's hypervisor state is gone:
+ * shared_info, event channels, grant table, rings may all have moved. */
+static void resume_new_domain(struct kernel *k)
+{
+	remap_shared_info(k);
+	events_reset(k);
+	if (events_init(k) < 0)
+		panic("resume: cannot register the event callback");
+	k->clk.programmed = 0;
+	time_init(k);
+	console_ring_init(k, options_get(&k->opt, "console", "ring"));
+	if (xenbus_resume(k) < 0)
+		printk("resume: xenbus did not come back\n");
+	if (gnttab_resume(k) < 0)
+		printk("resume: no grant table\n");
+	smp_resume(k);
+	devices_resume(k, true);
+}
+
+int control_suspend(struct kernel *k)
+{
+	struct cpu *cpu = cpu_self();
+	unsigned long flags;
+	long rc;
+
+	if (k->smp.online > 1) {
+		printk("suspend: only supported with one vCPU online\n");
+		return -EBUSY;
+	}
+	printk("suspending\n");
+	devices_suspend(k);
+	flags = events_save(cpu);
+	rc = hv_shutdown(SHUTDOWN_suspend, kernel_start_info_mfn(k));
+	if (rc == 0) {
+		resume_new_domain(k);
+		k->ctl.suspends++;
+	} else {
+		/* Cancelled (SUSPEND_CANCEL): the old domain goes on, with
+		 * its channels and backends intact. */
+		k->ctl.cancelled++;
+		devices_resume(k, false);
+	}
+	events_restore(cpu, flags);
+	printk("resumed (%s)\n", rc == 0 ? "new domain" : "suspend cancelled");
+	if (k->ctl.on_resume)
+		k->ctl.on_resume(k, k->ctl.on_resume_arg);
+	return rc == 0 ? 0 : 1;
+}
+
+static void shutdown_changed(struct kernel *k, struct xenbus_watch *w,
+			     const char *path)
+{
+	char req[32];
+
+	if (xenbus_read(k, XBT_NIL, SHUTDOWN_NODE, req, sizeof(req)) <= 0)
+		return;		/* gone or empty: nothing asked */
+	printk("control: shutdown request '%s'\n", req);
+	xenbus_write(k, XBT_NIL, SHUTDOWN_NODE, "");	/* the ack xl waits for */
+	if (strcmp(req, "poweroff") == 0 || strcmp(req, "halt") == 0)
+		control_halt(k, SHUTDOWN_poweroff);
+	else if (strcmp(req, "reboot") == 0)
+		control_halt(k, SHUTDOWN_reboot);
+	else if (strcmp(req, "suspend") == 0)
+		control_suspend(k);
+	else
+		printk("control: unknown request ignored\n");
+}
+
+int control_init(struct kernel *k)
+{
+	static const char *const features[] = {
+		"control/feature-poweroff", "control/feature-reboot",
+		"control/feature-suspend",
+	};
+	struct xenbus_watch *w = &k->ctl.watch;
+
+	for (size_t i = 0; i < ARRAY_SIZE(features); i++)
+		xenbus_write(k, XBT_NIL, features[i], "1");	/* best effort */
+	strlcpy(w->path, SHUTDOWN_NODE, sizeof(w->path));
+	w->fn = shutdown_changed;
+	return xenbus_watch(k, w);
+}

@@ -1,0 +1,158 @@
+/* Secondary vCPUs.  Each gets a stack (struct cpu at its base), an IPI
+ * event channel bound to it, and a context for VCPUOP_initialise that starts
+ * it at smp_entry (boot.S) with our callbacks and trap table. */
+#include "kernel.h"
+#include "hypercall.h"
+#include "sched.h"
+
+extern char smp_entry[], events_entry[], failsafe_entry[];
+
+static void ipi_event(struct kernel *k, evtchn_port_t port, void *arg)
+{
+	struct cpu *cpu = cpu_self();
+
+	cpu->ipis++;
+}
+
+/* Sum 1..n scaled by (id + 1): enough work to see, easy to check. */
+static uint64_t cpu_work(unsigned int id, uint64_t n)
+{
+	uint64_t sum = 0;
+
+	for (uint64_t i = 1; i <= n; i++)
+		sum += i * (id + 1);
+	return sum;
+}
+
+void smp_secondary_main(void)
+{
+	struct cpu *cpu = cpu_self();
+	struct kernel *k = cpu->k;
+
+	printk("smp: vCPU %u up\n", cpu->id);
+	events_restore(cpu, 0);
+	for (;;) {
+		uint64_t n = __atomic_exchange_n(&cpu->work, 0, __ATOMIC_ACQ_REL);
+
+		if (n) {
+			cpu->work_result = cpu_work(cpu->id, n);
+			__atomic_fetch_add(&k->smp.done, 1, __ATOMIC_RELEASE);
+			events_notify(k, k->cpus[0]->ipi_port);
+			continue;
+		}
+		sched_idle(k);
+	}
+}
+
+static void fill_context(struct kernel *k, struct vcpu_guest_context *ctx,
+			 struct cpu *cpu)
+{
+	unsigned long top = (unsigned long)cpu + STACK_SIZE;
+	unsigned long pt_pfn = (k->si->pt_base - PHYS_BASE) >> PAGE_SHIFT;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->flags = VGCF_in_kernel;
+	ctx->user_regs.rip = (unsigned long)smp_entry;
+	ctx->user_regs.rsp = top;
+	ctx->user_regs.cs = FLAT_KERNEL_CS;
+	ctx->user_regs.ss = FLAT_KERNEL_SS;
+	ctx->user_regs.rflags = 0x200;	/* virtual IF; events stay masked */
+	ctx->kernel_ss = FLAT_KERNEL_SS;
+	ctx->kernel_sp = top;
+	ctx->event_callback_eip = (unsigned long)events_entry;
+	ctx->failsafe_callback_eip = (unsigned long)failsafe_entry;
+	if (k->si->pt_base >= PHYS_BASE && pt_pfn < k->si->nr_pages)
+		ctx->ctrlreg[3] = xen_pfn_to_cr3(mm_pfn_to_mfn(k, pt_pfn));
+}
+
+static int cpu_up(struct kernel *k, unsigned int id)
+{
+	struct vcpu_guest_context *ctx = NULL;
+	struct cpu *cpu = k->cpus[id];
+	long rc;
+
+	if (!cpu) {
+		cpu = mm_alloc_pages(k, STACK_SIZE / PAGE_SIZE, STACK_SIZE / PAGE_SIZE);
+		if (!cpu)
+			return -ENOMEM;
+		cpu->k = k;
+		cpu->id = id;
+		k->cpus[id] = cpu;
+	}
+	cpu->vcpu_info = &k->shared->vcpu_info[id];
+	rc = events_bind_ipi(k, id, ipi_event, NULL, &cpu->ipi_port);
+	if (rc < 0)
+		return (int)rc;
+	ctx = mm_alloc_pages(k, 2, 1);	/* 5 KiB: too big for our stack */
+	if (!ctx)
+		return -ENOMEM;
+	fill_context(k, ctx, cpu);
+	rc = hv_vcpu_op(VCPUOP_initialise, id, ctx);
+	if (rc == 0)
+		rc = hv_vcpu_op(VCPUOP_up, id, NULL);
+	mm_free_pages(k, ctx, 2);
+	return (int)rc;
+}
+
+static unsigned int count_vcpus(struct kernel *k)
+{
+	unsigned int n = 1;
+
+	/* is_up answers 0 or 1 for each vCPU the domain has, an error
+	 * beyond the last. */
+	while (n < MAX_CPUS && hv_vcpu_op(VCPUOP_is_up, n, NULL) >= 0)
+		n++;
+	return n;
+}
+
+int smp_init(struct kernel *k, unsigned int want)
+{
+	struct smp *s = &k->smp;
+	struct cpu *boot = k->cpus[0];
+	int rc;
+
+	s->possible = count_vcpus(k);
+	s->online = 1;
+	rc = events_bind_ipi(k, 0, ipi_event, NULL, &boot->ipi_port);
+	if (rc < 0)
+		return rc;
+	want = want ? MIN(want, s->possible) : s->possible;
+	for (unsigned int id = 1; id < want; id++) {
+		rc = cpu_up(k, id);
+		if (rc < 0) {
+			printk("smp: vCPU %u did not come up (%d)\n", id, rc);
+			break;
+		}
+		s->online++;
+	}
+	return (int)s->online;
+}
+
+int smp_resume(struct kernel *k)
+{
+	return events_bind_ipi(k, 0, ipi_event, NULL, &k->cpus[0]->ipi_port);
+}
+
+static bool all_done(struct kernel *k, void *arg)
+{
+	return k->smp.done >= *(unsigned int *)arg;
+}
+
+int smp_run_work(struct kernel *k, uint64_t n)
+{
+	struct smp *s = &k->smp;
+	unsigned int want = s->online - 1;
+	int ok = 0;
+
+	s->done = 0;
+	s->rounds++;
+	for (unsigned int id = 1; id < s->online; id++) {
+		__atomic_store_n(&k->cpus[id]->work, n, __ATOMIC_RELEASE);
+		events_notify(k, k->cpus[id]->ipi_port);
+	}
+	sched_wait(k, all_done, &want, 10 * NSEC_PER_SEC);
+	for (unsigned int id = 1; id < s->online; id++)
+		if (k->cpus[id]->work_result == cpu_work(id, n))
+			ok++;
+	return ok;
+}

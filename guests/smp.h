@@ -1,0 +1,28 @@
+/* Secondary vCPUs: brought up with VCPUOP_initialise + VCPUOP_up, each on
+ * its own stack, idling in SCHEDOP_block, woken by an IPI event channel to
+ * run a piece of per-CPU work and report back with another IPI. */
+#ifndef GUEST_SMP_H
+#define GUEST_SMP_H
+
+#include <stdint.h>
+
+struct kernel;
+
+struct smp {
+	unsigned int possible;		/* vCPUs the domain has */
+	unsigned int online;
+	volatile unsigned int done;	/* secondaries that finished work */
+	uint64_t rounds;
+};
+
+/* Count the vCPUs and bring up to `want` of them online (0 = all). */
+int smp_init(struct kernel *k, unsigned int want);
+
+/* Send every online secondary a work request (sum `n` numbers starting at
+ * its id) and wait for all answers; returns the number that answered. */
+int smp_run_work(struct kernel *k, uint64_t n);
+
+/* After resume in a new domain: bind vCPU 0's IPI channel again. */
+int smp_resume(struct kernel *k);
+
+#endif
