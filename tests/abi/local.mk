@@ -1,1 +1,27 @@
-# tests/abi/
+# tests/abi/: the Xen ABI headers (include/vmctl/xen/) checked three ways:
+#  - abi_layout_test: every size, offset and constant against abi.def;
+#  - abi_xen_test: the same names against Xen 4.17's headers (libxen-dev);
+#  - abi_break.sh: a broken copy of a header must fail to compile.
+ABI_TABLE_SOURCES = tests/abi/abi_table.c tests/abi/abi_table.h tests/abi/abi_ours.c
+
+check_PROGRAMS += tests/abi/abi_layout_test
+TESTS += tests/abi/abi_layout_test
+tests_abi_abi_layout_test_SOURCES = tests/abi/abi_layout_test.c tests/abi/abi_expected.c \
+	$(ABI_TABLE_SOURCES)
+
+if HAVE_LIBXEN_HEADERS
+check_PROGRAMS += tests/abi/abi_xen_test
+TESTS += tests/abi/abi_xen_test
+tests_abi_abi_xen_test_SOURCES = tests/abi/abi_xen_test.c tests/abi/abi_xen.c \
+	$(ABI_TABLE_SOURCES)
+endif
+
+# The script compiles with the same compiler and flags as the tree.
+TESTS += tests/abi/abi_break.sh
+check_SCRIPTS += tests/abi/abi-flags.sh
+CLEANFILES += tests/abi/abi-flags.sh
+EXTRA_DIST += tests/abi/abi_break.sh tests/abi/abi.def tests/abi/abi_xen.c tests/abi/abi_xen_test.c
+
+tests/abi/abi-flags.sh: Makefile
+	$(AM_V_GEN)$(MKDIR_P) tests/abi && \
+	{ echo "CC='$(CC)'"; echo "ABI_CFLAGS='$(AM_CFLAGS) $(CFLAGS)'"; } > $@

@@ -29,7 +29,7 @@
 typedef uint32_t evtchn_port_t;
 DEFINE_XEN_GUEST_HANDLE(evtchn_port_t);
 
-/* Our own: ports of the 2-level ABI (bits in shared_info.evtchn_pending). */
+/* Ports of the 2-level ABI (bits in shared_info.evtchn_pending): 4096. */
 #define EVTCHN_2L_NR_CHANNELS (sizeof(xen_ulong_t) * sizeof(xen_ulong_t) * 64)
 
 /* Open a port that `remote_dom` may later bind to. */
