@@ -32,10 +32,13 @@ struct domain {
 	bool shutdown;
 	bool dying;
 	uint32_t shutdown_reason;
+	uint32_t shutdown_code;   /* SCHEDOP_shutdown_code: reason for a later crash */
 	uint64_t create_ns;
 	struct domain_mem mem;
 	struct privcmd_vcpu_regs boot_regs;   /* vCPU 0 at start */
 	uint64_t hypercall_gmfn;              /* DOMAIN_NO_GMFN = none */
+	char con_line[256];       /* console_io text up to the next newline */
+	size_t con_len;
 	const struct engine_ops *engine;
 	void *engine_priv;
 };

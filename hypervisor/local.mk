@@ -12,10 +12,26 @@ hypervisor_libvmhv_la_SOURCES = \
 	hypervisor/privcmd_msg.c hypervisor/privcmd_msg.h \
 	hypervisor/privcmd_server.c hypervisor/privcmd_server.h \
 	hypervisor/privcmd_ops.c \
+	hypervisor/hypercall.c hypervisor/hypercall.h hypervisor/hypercall.def \
+	hypervisor/hc_console.c hypervisor/hc_sched.c hypervisor/hc_version.c \
 	hypervisor/engines/engine.h \
-	hypervisor/engines/pv/pv_engine.c
+	hypervisor/engines/pv/pv_engine.c hypervisor/engines/pv/pv_engine.h \
+	hypervisor/engines/pv/pv_aspace.c hypervisor/engines/pv/pv_abi.h
 hypervisor_libvmhv_la_LIBADD = common/libcommon.la
 
 sbin_PROGRAMS += hypervisor/vmhv
 hypervisor_vmhv_SOURCES = hypervisor/main.c
 hypervisor_vmhv_LDADD = hypervisor/libvmhv.la
+
+# vmhv-pv: the sandbox that runs one pv domain. No libc, no sanitizers: it
+# shares its address space with the guest at fixed addresses.
+pkglibexec_PROGRAMS += hypervisor/engines/pv/vmhv-pv
+hypervisor_engines_pv_vmhv_pv_SOURCES = \
+	hypervisor/engines/pv/sandbox/entry.S \
+	hypervisor/engines/pv/sandbox/sandbox.c \
+	hypervisor/engines/pv/sandbox/shim.c \
+	hypervisor/engines/pv/sandbox/sandbox.h \
+	hypervisor/engines/pv/sandbox/sys.h
+hypervisor_engines_pv_vmhv_pv_CFLAGS = $(GUEST_CFLAGS) -mfsgsbase
+hypervisor_engines_pv_vmhv_pv_CCASFLAGS = -mfsgsbase
+hypervisor_engines_pv_vmhv_pv_LDFLAGS = $(GUEST_LDFLAGS) -all-static

@@ -61,6 +61,30 @@ static int opt_guest_user(struct opts *o, const char *name)
 	return 0;
 }
 
+/* Installed, the loader is in pkglibexecdir; in the build tree it sits in
+ * engines/pv/ next to the vmhv binary. $VMHV_PV_LOADER overrides both. */
+static const char *default_loader(void)
+{
+	static char buf[4096];
+	const char *env = getenv("VMHV_PV_LOADER");
+	char *slash;
+	ssize_t n;
+
+	if (env && *env)
+		return env;
+	n = readlink("/proc/self/exe", buf, sizeof(buf) - 64);
+	if (n > 0) {
+		buf[n] = 0;
+		slash = strrchr(buf, '/');
+		if (slash) {
+			strcpy(slash + 1, "engines/pv/" VMHV_LOADER_NAME);
+			if (access(buf, X_OK) == 0)
+				return buf;
+		}
+	}
+	return VMCTL_LIBEXECDIR "/" VMHV_LOADER_NAME;
+}
+
 static void opts_cmdline(struct opts *o, int argc, char **argv)
 {
 	size_t n = 0;
@@ -86,8 +110,10 @@ static int opts_parse(struct opts *o, int argc, char **argv)
 	int c, rc = 0;
 
 	o->cfg.rundir = env && *env ? env : "/run/vmctl";
-	o->cfg.loader = VMCTL_LIBEXECDIR "/" VMHV_LOADER_NAME;
-	o->cfg.guest_uid = o->cfg.guest_gid = 65534;
+	o->cfg.loader = default_loader();
+	/* Only root can switch users; otherwise guests run as vmhv's user. */
+	o->cfg.guest_uid = geteuid() == 0 ? 65534 : geteuid();
+	o->cfg.guest_gid = geteuid() == 0 ? 65534 : getegid();
 	opts_cmdline(o, argc, argv);
 	while (rc == 0 && (c = getopt_long(argc, argv, "r:fl:g:u:L:h", longopts, NULL)) != -1) {
 		switch (c) {

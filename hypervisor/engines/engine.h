@@ -7,6 +7,9 @@
 #ifndef VMHV_ENGINE_H
 #define VMHV_ENGINE_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 struct domain;
 
 struct engine_ops {
@@ -21,6 +24,9 @@ struct engine_ops {
 	void (*stop)(struct domain *d);
 	/* CPU time used so far by all vCPUs, in ns. */
 	unsigned long long (*cpu_time)(struct domain *d);
+	/* vmhv's pointer to guest virtual range [va, va+len), or NULL if any
+	 * of it is not the domain's memory. */
+	void *(*guest_ptr)(struct domain *d, uint64_t va, size_t len);
 };
 
 extern const struct engine_ops pv_engine_ops;

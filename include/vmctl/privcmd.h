@@ -27,6 +27,11 @@
 
 #define PRIVCMD_F_FD 1u /* reply: one fd attached by SCM_RIGHTS */
 
+/* The pv engine's guest contract (docs/pv-engine.md): a pv domain's
+ * pseudo-physical address P is guest virtual address VMCTL_PV_FLAT_BASE + P,
+ * and its kernel is linked there. */
+#define VMCTL_PV_FLAT_BASE 0x40000000ull
+
 struct privcmd_hdr {
 	uint32_t magic;   /* PRIVCMD_MAGIC */
 	uint16_t version; /* PRIVCMD_VERSION */

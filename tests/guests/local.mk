@@ -1,1 +1,11 @@
-# tests/guests/
+# tests/guests/: tiny pv guests the hv tests boot (freestanding, GUEST_CFLAGS,
+# linked at the pv flat base 0x40000000 with Xen ELF notes).
+TG_CCFLAGS = $(GUEST_CFLAGS)
+TG_LINKFLAGS = $(GUEST_LDFLAGS) -all-static -Wl,--no-warn-rwx-segments -Wl,-T,$(top_srcdir)/tests/guests/guest.lds
+TG_RUNTIME = tests/guests/start.S tests/guests/tg.c tests/guests/tg.h
+EXTRA_DIST += tests/guests/guest.lds
+
+check_PROGRAMS += tests/guests/hello
+tests_guests_hello_SOURCES = $(TG_RUNTIME) tests/guests/hello.c
+tests_guests_hello_CFLAGS = $(TG_CCFLAGS)
+tests_guests_hello_LDFLAGS = $(TG_LINKFLAGS)

@@ -5,3 +5,14 @@ tests_hv_privcmd_msg_test_SOURCES = tests/hv/privcmd_msg_test.c
 tests_hv_privcmd_msg_test_LDADD = hypervisor/libvmhv.la
 tests_hv_vmhv_test_SOURCES = tests/hv/vmhv_test.c tests/hv/vmhv_proc.c tests/hv/vmhv_proc.h
 tests_hv_vmhv_test_LDADD = libvmctl/libvmctl.la
+
+# pvrun: boot a pv kernel and print its console (a tool for everyone).
+noinst_PROGRAMS += tests/hv/pvrun
+tests_hv_pvrun_SOURCES = tests/hv/pvrun.c tests/hv/vmhv_proc.c tests/hv/vmhv_proc.h
+tests_hv_pvrun_LDADD = libvmctl/libvmctl.la
+
+TESTS += tests/hv/pv_boot_test tests/hv/pvrun_test.sh
+check_PROGRAMS += tests/hv/pv_boot_test
+tests_hv_pv_boot_test_SOURCES = tests/hv/pv_boot_test.c tests/hv/vmhv_proc.c tests/hv/vmhv_proc.h
+tests_hv_pv_boot_test_LDADD = libvmctl/libvmctl.la
+EXTRA_DIST += tests/hv/pvrun_test.sh

@@ -14,12 +14,36 @@
 
 extern char **environ;
 
+/* Without $top_builddir (a tool run by hand), look upwards from the
+ * program's own directory (libtool may have put it in .libs/). */
+static const char *build_top_guess(void)
+{
+	static char dir[4096];
+	char probe[4200];
+	ssize_t n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+
+	if (n <= 0)
+		return ".";
+	dir[n] = 0;
+	for (int up = 0; up < 5; up++) {
+		char *slash = strrchr(dir, '/');
+
+		if (!slash || slash == dir)
+			break;
+		*slash = 0;
+		snprintf(probe, sizeof(probe), "%s/hypervisor/vmhv", dir);
+		if (access(probe, X_OK) == 0)
+			return dir;
+	}
+	return ".";
+}
+
 const char *vmhv_proc_build_path(const char *rel)
 {
 	static char buf[4096];
 	const char *top = getenv("top_builddir");
 
-	snprintf(buf, sizeof(buf), "%s/%s", top && *top ? top : ".", rel);
+	snprintf(buf, sizeof(buf), "%s/%s", top && *top ? top : build_top_guess(), rel);
 	return buf;
 }
 

@@ -1,29 +1,350 @@
-/* The native pv engine (placeholder until the sandbox loader lands): a
- * domain "runs" without executing anything. */
-#include "hypervisor/engines/engine.h"
+/* The pv engine's side in vmhv: spawning the sandbox, serving its channel,
+ * pausing, and reaping it. */
+#include "hypervisor/engines/pv/pv_engine.h"
 
 #include "hypervisor/domain.h"
+#include "hypervisor/engines/pv/pv_abi.h"
+#include "hypervisor/hypercall.h"
+#include "hypervisor/vmhv.h"
+#include "common/evloop.h"
+#include "common/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+struct pv_domain {
+	struct domain *d;
+	pid_t pid;
+	int pidfd;
+	int chan;                 /* vmhv's end of the channel */
+	struct ev_watch *chan_w;
+	struct ev_watch *pid_w;
+	clockid_t cpu_clock;
+	uint64_t cpu_ns;          /* last sample; final once stopped */
+};
+
+static int pidfd_open_(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+static int pidfd_signal(int pidfd, int sig)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+static void pv_cpu_sample(struct pv_domain *pv)
+{
+	struct timespec ts;
+
+	if (pv->pid > 0 && clock_gettime(pv->cpu_clock, &ts) == 0)
+		pv->cpu_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* A process we killed is reaped when its pidfd says so; the reaper outlives
+ * the domain, which may be destroyed before the kernel is done. */
+struct pv_reaper {
+	int pidfd;
+	struct ev_watch *w;
+};
+
+static void reaper_done(struct evloop *loop, int fd, uint32_t events, void *arg)
+{
+	struct pv_reaper *r = arg;
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	waitid((idtype_t)P_PIDFD, (id_t)fd, &si, WEXITED | WNOHANG);
+	evloop_unwatch(loop, r->w);
+	close(r->pidfd);
+	free(r);
+}
+
+static void reaper_start(struct evloop *loop, int pidfd)
+{
+	struct pv_reaper *r = malloc(sizeof(*r));
+	siginfo_t si;
+
+	if (r) {
+		r->pidfd = pidfd;
+		r->w = evloop_watch(loop, pidfd, EPOLLIN, reaper_done, r);
+		if (r->w)
+			return;
+		free(r);
+	}
+	/* No memory for the watch: wait here rather than leak a zombie. */
+	waitid((idtype_t)P_PIDFD, (id_t)pidfd, &si, WEXITED);
+	close(pidfd);
+}
+
+static void pv_channel_close(struct pv_domain *pv)
+{
+	struct evloop *loop = pv->d->hv->loop;
+
+	if (pv->chan_w)
+		evloop_unwatch(loop, pv->chan_w);
+	pv->chan_w = NULL;
+	if (pv->chan >= 0)
+		close(pv->chan);
+	pv->chan = -1;
+}
+
+/* Kill the process (if any) and hand it to a reaper. */
+static void pv_process_end(struct pv_domain *pv)
+{
+	struct evloop *loop = pv->d->hv->loop;
+
+	pv_channel_close(pv);
+	if (pv->pidfd < 0)
+		return;
+	pv_cpu_sample(pv);
+	if (pv->pid_w)
+		evloop_unwatch(loop, pv->pid_w);
+	pv->pid_w = NULL;
+	pidfd_signal(pv->pidfd, SIGKILL);
+	reaper_start(loop, pv->pidfd);
+	pv->pidfd = -1;
+	pv->pid = -1;
+}
+
+static const char *exit_reason(const siginfo_t *si, char *buf, size_t len)
+{
+	if (si->si_code == CLD_EXITED)
+		snprintf(buf, len, "sandbox exited with status %d", si->si_status);
+	else
+		snprintf(buf, len, "sandbox killed by signal %d (%s)", si->si_status,
+			 strsignal(si->si_status));
+	return buf;
+}
+
+/* The process ended by itself: a guest that did not shut down crashed. */
+static void pv_exited(struct evloop *loop, int fd, uint32_t events, void *arg)
+{
+	struct pv_domain *pv = arg;
+	siginfo_t si;
+	char why[96];
+
+	memset(&si, 0, sizeof(si));
+	if (waitid((idtype_t)P_PIDFD, (id_t)fd, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0)
+		return;
+	evloop_unwatch(loop, pv->pid_w);
+	pv->pid_w = NULL;
+	close(pv->pidfd);
+	pv->pidfd = -1;
+	pv->pid = -1;
+	pv_channel_close(pv);
+	domain_crash(pv->d, exit_reason(&si, why, sizeof(why)));
+}
+
+static void pv_reply(struct pv_domain *pv, int64_t ret)
+{
+	struct pv_hcall_rep rep = { .ret = ret };
+
+	if (pv->chan >= 0 && send(pv->chan, &rep, sizeof(rep), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		domain_crash(pv->d, "channel reply failed");
+}
+
+static void pv_channel_readable(struct evloop *loop, int fd, uint32_t events, void *arg)
+{
+	struct pv_domain *pv = arg;
+	struct pv_hcall_req req;
+	struct hcall c;
+	ssize_t r;
+	int64_t ret;
+
+	r = recv(fd, &req, sizeof(req), MSG_DONTWAIT | MSG_TRUNC);
+	if (r < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (r != (ssize_t)sizeof(req) || req.vcpu >= pv->d->max_vcpus) {
+		/* EOF is the process dying; pv_exited tells why. */
+		if (r == 0 || (events & (EPOLLHUP | EPOLLERR)))
+			pv_channel_close(pv);
+		else
+			domain_crash(pv->d, "malformed hypercall packet");
+		return;
+	}
+	c = (struct hcall){ .d = pv->d, .vcpu = req.vcpu, .nr = req.nr };
+	memcpy(c.arg, req.args, sizeof(c.arg));
+	ret = hypercall_dispatch(&c);
+	if (ret != HC_NO_REPLY)
+		pv_reply(pv, ret);
+}
+
+static int spawn_attrs(posix_spawnattr_t *attr)
+{
+	sigset_t none, all;
+
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawnattr_init(attr);
+	posix_spawnattr_setsigmask(attr, &none);
+	posix_spawnattr_setsigdefault(attr, &all);
+	return posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+					POSIX_SPAWN_SETSID);
+}
+
+/* The child gets exactly the channel (3) and the memory (4). Both sources
+ * sit above 4 so that the dup2s cannot clobber each other. */
+static int spawn_files(posix_spawn_file_actions_t *fa, int chan, int mem)
+{
+	posix_spawn_file_actions_init(fa);
+	posix_spawn_file_actions_adddup2(fa, chan, PV_CHAN_FD);
+	posix_spawn_file_actions_adddup2(fa, mem, PV_MEM_FD);
+	for (int fd = 0; fd < PV_CHAN_FD; fd++)
+		posix_spawn_file_actions_addclose(fa, fd);
+	return posix_spawn_file_actions_addclosefrom_np(fa, PV_MEM_FD + 1);
+}
+
+static int pv_spawn(struct pv_domain *pv, int child_chan)
+{
+	struct vmhv *hv = pv->d->hv;
+	char *const argv[] = { (char *)"vmhv-pv", NULL };
+	char *const envp[] = { NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	int mem = -1, chan = -1, r;
+
+	mem = fcntl(pv->d->mem.fd, F_DUPFD_CLOEXEC, 10);
+	chan = fcntl(child_chan, F_DUPFD_CLOEXEC, 10);
+	if (mem < 0 || chan < 0) {
+		r = errno;
+		goto out;
+	}
+	spawn_attrs(&attr);
+	spawn_files(&fa, chan, mem);
+	r = posix_spawn(&pv->pid, hv->cfg.loader, &fa, &attr, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+out:
+	if (mem >= 0)
+		close(mem);
+	if (chan >= 0)
+		close(chan);
+	return -r;
+}
+
+static int pv_boot_send(struct pv_domain *pv)
+{
+	struct domain *d = pv->d;
+	struct vmhv *hv = d->hv;
+	struct pv_boot b = {
+		.magic = PV_BOOT_MAGIC, .version = PV_ABI_VERSION,
+		.domid = d->domid, .max_vcpus = d->max_vcpus,
+		.mem_bytes = d->mem.nr_frames << MEM_PAGE_SHIFT,
+		.flat_base = VMCTL_PV_FLAT_BASE,
+		.uid = hv->cfg.guest_uid, .gid = hv->cfg.guest_gid,
+		.regs = d->boot_regs,
+	};
+
+	if (d->hypercall_gmfn != DOMAIN_NO_GMFN)
+		b.hypercall_page = VMCTL_PV_FLAT_BASE + (d->hypercall_gmfn << MEM_PAGE_SHIFT);
+	if (send(pv->chan, &b, sizeof(b), MSG_NOSIGNAL) < 0)
+		return -errno;
+	return 0;
+}
+
+static int pv_watch(struct pv_domain *pv)
+{
+	struct evloop *loop = pv->d->hv->loop;
+
+	pv->pidfd = pidfd_open_(pv->pid);
+	if (pv->pidfd < 0)
+		return -errno;
+	pv->pid_w = evloop_watch(loop, pv->pidfd, EPOLLIN, pv_exited, pv);
+	pv->chan_w = evloop_watch(loop, pv->chan, EPOLLIN, pv_channel_readable, pv);
+	if (!pv->pid_w || !pv->chan_w)
+		return -ENOMEM;
+	if (clock_getcpuclockid(pv->pid, &pv->cpu_clock) != 0)
+		pv->cpu_clock = CLOCK_MONOTONIC; /* never happens for a live child */
+	return 0;
+}
 
 static int pv_start(struct domain *d)
 {
-	return 0;
+	struct pv_domain *pv;
+	int sv[2] = { -1, -1 };
+	int rc;
+
+	pv = calloc(1, sizeof(*pv));
+	if (!pv)
+		return -ENOMEM;
+	*pv = (struct pv_domain){ .d = d, .pid = -1, .pidfd = -1, .chan = -1 };
+	d->engine_priv = pv;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	pv->chan = sv[0];
+	rc = pv_spawn(pv, sv[1]);
+	if (rc == 0)
+		rc = pv_watch(pv);
+	if (rc == 0)
+		rc = pv_boot_send(pv);
+out:
+	if (sv[1] >= 0)
+		close(sv[1]);
+	if (rc < 0) {
+		log_error("d%u: cannot start %s: %s", d->domid, d->hv->cfg.loader, strerror(-rc));
+		if (pv->pid > 0 && pv->pidfd < 0)
+			pv->pidfd = pidfd_open_(pv->pid);
+		pv_process_end(pv);
+		free(pv);
+		d->engine_priv = NULL;
+	}
+	return rc;
+}
+
+static void pv_signal(struct domain *d, int sig)
+{
+	struct pv_domain *pv = d->engine_priv;
+
+	if (pv && pv->pidfd >= 0)
+		pidfd_signal(pv->pidfd, sig);
 }
 
 static void pv_pause(struct domain *d)
 {
+	pv_signal(d, SIGSTOP);
 }
 
 static void pv_unpause(struct domain *d)
 {
+	pv_signal(d, SIGCONT);
 }
 
+/* Shut down: the process goes, the accounting stays until destroy. */
 static void pv_stop(struct domain *d)
 {
+	struct pv_domain *pv = d->engine_priv;
+
+	if (!pv)
+		return;
+	pv_process_end(pv);
+	if (d->dying) {
+		free(pv);
+		d->engine_priv = NULL;
+	}
 }
 
 static unsigned long long pv_cpu_time(struct domain *d)
 {
-	return 0;
+	struct pv_domain *pv = d->engine_priv;
+
+	if (!pv)
+		return 0;
+	pv_cpu_sample(pv);
+	return pv->cpu_ns;
 }
 
 const struct engine_ops pv_engine_ops = {
@@ -33,4 +354,5 @@ const struct engine_ops pv_engine_ops = {
 	.unpause = pv_unpause,
 	.stop = pv_stop,
 	.cpu_time = pv_cpu_time,
+	.guest_ptr = pv_aspace_guest_ptr,
 };

@@ -1,0 +1,53 @@
+/* The private protocol between vmhv's pv engine and the sandbox program
+ * (vmhv-pv) that runs one pv domain. Both are built from this tree at once,
+ * so it is versioned only by PV_ABI_VERSION checked at boot.
+ *
+ * vmhv starts vmhv-pv with posix_spawn and exactly two descriptors:
+ *   PV_CHAN_FD  a SOCK_SEQPACKET socket to vmhv (the channel)
+ *   PV_MEM_FD   the domain's memory memfd
+ * The first packet on the channel is struct pv_boot. After that vmhv-pv sends
+ * struct pv_hcall_req packets for the hypercalls it cannot serve itself and
+ * waits for the matching struct pv_hcall_rep.
+ *
+ * Nothing the sandbox sends is trusted: the guest can write anything into
+ * the channel, so vmhv validates every packet as it would a guest's call.
+ */
+#ifndef VMHV_PV_ABI_H
+#define VMHV_PV_ABI_H
+
+#include "vmctl/privcmd.h"
+
+#include <stdint.h>
+
+#define PV_CHAN_FD 3
+#define PV_MEM_FD  4
+
+#define PV_BOOT_MAGIC   0x766d7076u /* "vpmv" */
+#define PV_ABI_VERSION  1
+
+struct pv_boot {
+	uint32_t magic;           /* PV_BOOT_MAGIC */
+	uint32_t version;         /* PV_ABI_VERSION */
+	uint32_t domid;
+	uint32_t max_vcpus;
+	uint64_t mem_bytes;       /* size of the memfd, mapped at the flat base */
+	uint64_t flat_base;       /* VMCTL_PV_FLAT_BASE */
+	uint64_t hypercall_page;  /* guest VA to fill with stubs, 0 = none */
+	uint32_t uid, gid;        /* drop to these before running the guest */
+	struct privcmd_vcpu_regs regs; /* vCPU 0 */
+};
+_Static_assert(sizeof(struct pv_boot) == 208, "pv_boot size");
+
+struct pv_hcall_req {
+	uint32_t vcpu;
+	uint32_t nr;              /* hypercall number */
+	uint64_t args[5];         /* rdi, rsi, rdx, r10, r8 */
+};
+_Static_assert(sizeof(struct pv_hcall_req) == 48, "pv_hcall_req size");
+
+struct pv_hcall_rep {
+	int64_t ret;              /* rax */
+};
+_Static_assert(sizeof(struct pv_hcall_rep) == 8, "pv_hcall_rep size");
+
+#endif

@@ -1,0 +1,17 @@
+/* The native pv engine: each pv domain runs in its own sandboxed process
+ * (the vmhv-pv program, sandbox/), started by posix_spawn on first unpause
+ * and talking to vmhv over a channel (pv_abi.h). */
+#ifndef VMHV_PV_ENGINE_H
+#define VMHV_PV_ENGINE_H
+
+#include "hypervisor/engines/engine.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct domain;
+
+/* pv_aspace.c: guest virtual -> vmhv pointer (engine_ops.guest_ptr). */
+void *pv_aspace_guest_ptr(struct domain *d, uint64_t va, size_t len);
+
+#endif

@@ -1,0 +1,138 @@
+/* vmhv-pv: the process that runs one pv domain (see pv_abi.h).
+ *
+ * Start-up, in order: read the boot packet, map the guest's memory at the
+ * flat base, write the hypercall page, drop to the unprivileged uid, then
+ * jump to the guest's entry with the builder's registers. Any failure exits
+ * with a distinct status that vmhv reports. */
+#include "hypervisor/engines/pv/sandbox/sandbox.h"
+#include "hypervisor/engines/pv/sandbox/sys.h"
+
+enum {
+	EXIT_BOOT = 40,     /* no or bad boot packet */
+	EXIT_CPU,           /* the CPU lacks FSGSBASE */
+	EXIT_MAP,           /* the memory could not be mapped */
+	EXIT_HCPAGE,        /* the hypercall page is outside the memory */
+	EXIT_PRIV,          /* privileges could not be dropped */
+};
+
+static struct sandbox sb;
+static uint8_t shim_stacks[1][PV_SHIM_STACK_SIZE] __attribute__((aligned(16)));
+
+static __attribute__((noreturn)) void die(int code, const char *why)
+{
+	sys_puts("vmhv-pv: ");
+	sys_puts(why);
+	sys_puts("\n");
+	sys_exit_group(code);
+}
+
+static uint64_t auxv_get(uint64_t *sp, uint64_t type)
+{
+	uint64_t argc = sp[0];
+	uint64_t *p = sp + 1 + argc + 1;
+
+	while (*p)              /* skip envp */
+		p++;
+	for (p++; p[0]; p += 2)
+		if (p[0] == type)
+			return p[1];
+	return 0;
+}
+
+static void boot_read(void)
+{
+	long r = sys3(NR_read, PV_CHAN_FD, &sb.boot, sizeof(sb.boot));
+
+	if (r != sizeof(sb.boot) || sb.boot.magic != PV_BOOT_MAGIC ||
+	    sb.boot.version != PV_ABI_VERSION)
+		die(EXIT_BOOT, "bad boot packet");
+	if (sb.boot.max_vcpus < 1 || sb.boot.max_vcpus > PRIVCMD_MAX_VCPUS)
+		die(EXIT_BOOT, "bad vcpu count");
+}
+
+static void memory_map(void)
+{
+	long r = sys6(NR_mmap, (long)sb.boot.flat_base, (long)sb.boot.mem_bytes,
+		      PROT_READ | PROT_WRITE | PROT_EXEC, MAP_SHARED | MAP_FIXED_NOREPLACE,
+		      PV_MEM_FD, 0);
+
+	if (r != (long)sb.boot.flat_base)
+		die(EXIT_MAP, "cannot map guest memory");
+}
+
+/* Stub i: mov $i,%eax; jmp *0(%rip); .quad pv_hypercall_entry; int3 padding. */
+static void hypercall_page_fill(void)
+{
+	uint64_t va = sb.boot.hypercall_page;
+	uint64_t entry = (uint64_t)(uintptr_t)pv_hypercall_entry;
+	uint8_t *page = (uint8_t *)(uintptr_t)va;
+
+	if (!va)
+		return;
+	if (va & 4095 || va < sb.boot.flat_base ||
+	    va - sb.boot.flat_base + 4096 > sb.boot.mem_bytes)
+		die(EXIT_HCPAGE, "hypercall page outside guest memory");
+	memset(page, 0xcc, 4096);
+	for (uint32_t i = 0; i < 128; i++) {
+		uint8_t *s = page + 32 * i;
+
+		s[0] = 0xb8;
+		memcpy(s + 1, &i, 4);
+		s[5] = 0xff;
+		s[6] = 0x25;
+		memset(s + 7, 0, 4);
+		memcpy(s + 11, &entry, 8);
+	}
+}
+
+static void privileges_drop(void)
+{
+	/* An unprivileged vmhv runs guests as itself: nothing to drop then. */
+	if (sys3(NR_geteuid, 0, 0, 0) == 0 && sys3(NR_setgroups, 0, 0, 0) < 0)
+		die(EXIT_PRIV, "cannot drop groups");
+	if (sys3(NR_setresgid, sb.boot.gid, sb.boot.gid, sb.boot.gid) < 0 ||
+	    sys3(NR_setresuid, sb.boot.uid, sb.boot.uid, sb.boot.uid) < 0 ||
+	    sys3(NR_prctl, PR_SET_NO_NEW_PRIVS, 1, 0) < 0)
+		die(EXIT_PRIV, "cannot drop privileges");
+}
+
+static void vcpu_setup(uint32_t id)
+{
+	struct pv_vcpu *v = &sb.vcpu[id];
+
+	v->id = id;
+	v->sb = &sb;
+	v->shim_stack_top = (uint64_t)(uintptr_t)(shim_stacks[id] + PV_SHIM_STACK_SIZE);
+	__asm__ volatile("wrgsbase %0" : : "r"((uint64_t)(uintptr_t)v) : "memory");
+}
+
+void sandbox_main(uint64_t *sp)
+{
+	if (!(auxv_get(sp, AT_HWCAP2) & HWCAP2_FSGSBASE))
+		die(EXIT_CPU, "the CPU or kernel lacks FSGSBASE");
+	boot_read();
+	memory_map();
+	hypercall_page_fill();
+	privileges_drop();
+	vcpu_setup(0);
+	pv_enter(&sb.boot.regs);
+}
+
+void *memcpy(void *dst, const void *src, size_t n)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+
+	while (n--)
+		*d++ = *s++;
+	return dst;
+}
+
+void *memset(void *dst, int c, size_t n)
+{
+	uint8_t *d = dst;
+
+	while (n--)
+		*d++ = (uint8_t)c;
+	return dst;
+}

@@ -1,0 +1,112 @@
+#include "tg.h"
+
+void tg_puts(const char *s)
+{
+	hypercall3(__HYPERVISOR_console_io, CONSOLEIO_write, tg_strlen(s), s);
+}
+
+void tg_put_dec(long v)
+{
+	char buf[24];
+	int i = sizeof(buf) - 1;
+	unsigned long u = v < 0 ? -(unsigned long)v : (unsigned long)v;
+
+	buf[i] = 0;
+	do {
+		buf[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		buf[--i] = '-';
+	tg_puts(buf + i);
+}
+
+void tg_put_hex(unsigned long v)
+{
+	char buf[19];
+	int i = sizeof(buf) - 1;
+
+	buf[i] = 0;
+	do {
+		buf[--i] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	buf[--i] = 'x';
+	buf[--i] = '0';
+	tg_puts(buf + i);
+}
+
+void tg_report(const char *name, long value)
+{
+	tg_puts(name);
+	tg_puts(": ");
+	tg_put_dec(value);
+	tg_puts("\n");
+}
+
+size_t tg_strlen(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+int tg_strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+int tg_has_word(const char *s, const char *word)
+{
+	size_t n = tg_strlen(word);
+
+	while (*s) {
+		size_t i = 0;
+
+		while (s[i] && s[i] != ' ')
+			i++;
+		if (i == n) {
+			size_t j = 0;
+
+			while (j < n && s[j] == word[j])
+				j++;
+			if (j == n)
+				return 1;
+		}
+		s += i;
+		while (*s == ' ')
+			s++;
+	}
+	return 0;
+}
+
+void tg_shutdown(unsigned reason)
+{
+	struct sched_shutdown s = { .reason = reason };
+
+	for (;;)
+		hypercall2(__HYPERVISOR_sched_op, SCHEDOP_shutdown, &s);
+}
+
+void *memcpy(void *d, const void *s, size_t n)
+{
+	char *dp = d;
+	const char *sp = s;
+
+	while (n--)
+		*dp++ = *sp++;
+	return d;
+}
+
+void *memset(void *d, int c, size_t n)
+{
+	char *dp = d;
+
+	while (n--)
+		*dp++ = (char)c;
+	return d;
+}

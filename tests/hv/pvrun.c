@@ -1,0 +1,209 @@
+/* pvrun: boot a pv kernel and show what it prints.
+ *
+ *   pvrun [--mem MiB] [--vcpus N] [--cmdline STR] [--ramdisk FILE]
+ *         [--timeout SEC] kernel.elf
+ *
+ * Connects to $VMCTL_RUNDIR/privcmd if a vmhv answers there, else starts a
+ * private vmhv in a temporary directory. Creates a domain, builds it with
+ * libvmctl's PV builder, unpauses it and copies the guest's console_io
+ * output ("(dN) ..." lines of vmhv's console) to stdout until the domain
+ * shuts down; then prints "pvrun: shutdown REASON", destroys the domain and
+ * exits 0 for poweroff, 10 + reason for other reasons, 124 on timeout and 1
+ * on errors. */
+#include "libvmctl/build_pv.h"
+#include "libvmctl/hv.h"
+#include "tests/hv/vmhv_proc.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const reasons[] = {
+	"poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset",
+};
+
+struct pvrun {
+	struct hv *hv;
+	struct vmhv_proc own;
+	bool own_vmhv;
+	uint32_t domid;
+	uint64_t dmesg_pos;
+	char line[4096];
+	size_t line_len;
+	unsigned mem_mib, vcpus, timeout_s;
+	const char *cmdline, *ramdisk, *kernel;
+};
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: pvrun [--mem MiB] [--vcpus N] [--cmdline STR] "
+			"[--ramdisk FILE] [--timeout SEC] kernel.elf\n");
+}
+
+static int opts_parse(struct pvrun *p, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "mem", required_argument, NULL, 'm' },
+		{ "vcpus", required_argument, NULL, 'c' },
+		{ "cmdline", required_argument, NULL, 'k' },
+		{ "ramdisk", required_argument, NULL, 'r' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	p->mem_mib = 16;
+	p->vcpus = 1;
+	p->timeout_s = 60;
+	while ((c = getopt_long(argc, argv, "m:c:k:r:t:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm': p->mem_mib = (unsigned)atoi(optarg); break;
+		case 'c': p->vcpus = (unsigned)atoi(optarg); break;
+		case 'k': p->cmdline = optarg; break;
+		case 'r': p->ramdisk = optarg; break;
+		case 't': p->timeout_s = (unsigned)atoi(optarg); break;
+		default: return -EINVAL;
+		}
+	}
+	if (optind != argc - 1 || p->mem_mib == 0)
+		return -EINVAL;
+	p->kernel = argv[optind];
+	return 0;
+}
+
+static int connect_hv(struct pvrun *p)
+{
+	const char *rd = getenv("VMCTL_RUNDIR");
+	int rc;
+
+	if (rd && *rd && hv_open(rd, &p->hv) == 0)
+		return 0;
+	rc = vmhv_proc_start(&p->own, NULL);
+	if (rc < 0) {
+		fprintf(stderr, "pvrun: cannot start vmhv: %s\n", strerror(-rc));
+		return rc;
+	}
+	p->own_vmhv = true;
+	p->hv = p->own.hv;
+	return 0;
+}
+
+/* Print one line of vmhv's console if it is about our domain. */
+static void line_show(struct pvrun *p, const char *line)
+{
+	char guest[32], xen[48];
+
+	snprintf(guest, sizeof(guest), "(d%u) ", p->domid);
+	snprintf(xen, sizeof(xen), "(XEN) domain %u ", p->domid);
+	if (strncmp(line, guest, strlen(guest)) == 0)
+		printf("%s\n", line + strlen(guest));
+	else if (strncmp(line, xen, strlen(xen)) == 0)
+		fprintf(stderr, "pvrun: %s\n", line + 6);
+}
+
+static void console_pump(struct pvrun *p)
+{
+	char buf[8192];
+	int n;
+
+	while ((n = hv_dmesg(p->hv, &p->dmesg_pos, buf, sizeof(buf), 0)) > 0) {
+		for (int i = 0; i < n; i++) {
+			if (buf[i] != '\n' && p->line_len < sizeof(p->line) - 1) {
+				p->line[p->line_len++] = buf[i];
+				continue;
+			}
+			p->line[p->line_len] = 0;
+			line_show(p, p->line);
+			p->line_len = 0;
+		}
+	}
+	fflush(stdout);
+}
+
+static int domain_start(struct pvrun *p)
+{
+	struct build_pv b = { .kernel = p->kernel, .ramdisk = p->ramdisk, .cmdline = p->cmdline };
+	uint64_t pages = (uint64_t)p->mem_mib * 256;
+	char skip[8192];
+	int rc;
+
+	/* Only what the guest prints from now on. */
+	while (hv_dmesg(p->hv, &p->dmesg_pos, skip, sizeof(skip), 0) > 0)
+		;
+	rc = hv_domain_create(p->hv, NULL, 0, p->vcpus, pages, &p->domid);
+	if (rc < 0) {
+		fprintf(stderr, "pvrun: create: %s\n", strerror(-rc));
+		return rc;
+	}
+	b.domid = p->domid;
+	rc = build_pv(p->hv, &b);
+	if (rc < 0) {
+		fprintf(stderr, "pvrun: build: %s\n", b.error);
+		return rc;
+	}
+	rc = hv_domain_unpause(p->hv, p->domid);
+	if (rc < 0)
+		fprintf(stderr, "pvrun: unpause: %s\n", strerror(-rc));
+	return rc;
+}
+
+/* Returns the shutdown reason, or -ETIMEDOUT / -errno. */
+static int domain_wait(struct pvrun *p)
+{
+	struct timespec tick = { 0, 2 * 1000 * 1000 };
+	uint64_t ticks = (uint64_t)p->timeout_s * 500;
+	struct privcmd_dominfo info;
+	int rc;
+
+	for (uint64_t i = 0; i < ticks; i++) {
+		console_pump(p);
+		rc = hv_domain_getinfo(p->hv, p->domid, &info);
+		if (rc < 0)
+			return rc;
+		if (info.flags & PRIVCMD_DOMINF_SHUTDOWN) {
+			console_pump(p);
+			return (int)info.shutdown_reason;
+		}
+		nanosleep(&tick, NULL);
+	}
+	return -ETIMEDOUT;
+}
+
+int main(int argc, char **argv)
+{
+	struct pvrun p = { 0 };
+	int rc, status = 1;
+
+	if (opts_parse(&p, argc, argv) < 0) {
+		usage();
+		return 1;
+	}
+	if (connect_hv(&p) < 0)
+		return 1;
+	rc = domain_start(&p);
+	if (rc == 0) {
+		rc = domain_wait(&p);
+		if (rc == -ETIMEDOUT) {
+			printf("pvrun: timeout after %u s\n", p.timeout_s);
+			status = 124;
+		} else if (rc >= 0) {
+			printf("pvrun: shutdown %s\n",
+			       rc < (int)(sizeof(reasons) / sizeof(reasons[0])) ? reasons[rc] : "?");
+			status = rc == 0 ? 0 : 10 + rc;
+		} else {
+			fprintf(stderr, "pvrun: %s\n", strerror(-rc));
+		}
+	}
+	if (p.domid)
+		hv_domain_destroy(p.hv, p.domid);
+	if (p.own_vmhv)
+		vmhv_proc_stop(&p.own);
+	else
+		hv_close(p.hv);
+	return status;
+}
