@@ -17,7 +17,7 @@ guests_vmctl_kernel_SOURCES = \
 # Freestanding and never sanitized: its own flags replace AM_CFLAGS.
 guests_vmctl_kernel_CFLAGS = $(GUEST_CFLAGS)
 guests_vmctl_kernel_CCASFLAGS = -D__ASSEMBLY__
-guests_vmctl_kernel_LDFLAGS = $(GUEST_LDFLAGS) -no-pie \
+guests_vmctl_kernel_LDFLAGS = $(GUEST_LDFLAGS) -Wl,--no-pie \
 	-Wl,-T,$(srcdir)/guests/kernel.lds
 guests_vmctl_kernel_LDADD =
 EXTRA_guests_vmctl_kernel_DEPENDENCIES = $(srcdir)/guests/kernel.lds
