@@ -1,0 +1,263 @@
+/* Internal state of the soft CPU and the helpers every instruction group
+ * uses: register access by size, operand access, the status codes handlers
+ * return. Not for use outside hypervisor/cpu/. */
+#ifndef VMCTL_HV_CPU_INT_H
+#define VMCTL_HV_CPU_INT_H
+
+#include "hypervisor/cpu/cpu.h"
+#include "hypervisor/cpu/decode.h"
+#include "hypervisor/cpu/flags.h"
+#include "hypervisor/cpu/tlb.h"
+#include "hypervisor/cpu/icache.h"
+#include "hypervisor/cpu/optab.h"
+
+#include <stdatomic.h>
+#include <string.h>
+
+/* What a handler returns. */
+enum {
+	X_OK = 0,     /* retired: RIP <- next_rip */
+	X_EXC = 1,    /* an exception is pending in cpu->exc */
+	X_EXIT = 2,   /* an exit is pending in cpu->exit */
+	X_EXIT_DONE = 3, /* retired, then exit (HLT, VMCALL) */
+};
+
+/* RFLAGS bits */
+#define FL_CF 0x0001u
+#define FL_PF 0x0004u
+#define FL_AF 0x0010u
+#define FL_ZF 0x0040u
+#define FL_SF 0x0080u
+#define FL_TF 0x0100u
+#define FL_IF 0x0200u
+#define FL_DF 0x0400u
+#define FL_OF 0x0800u
+#define FL_IOPL 0x3000u
+#define FL_NT 0x4000u
+#define FL_RF 0x10000u
+#define FL_VM 0x20000u
+#define FL_AC 0x40000u
+#define FL_VIF 0x80000u
+#define FL_VIP 0x100000u
+#define FL_ID 0x200000u
+#define FL_ARITH (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
+
+/* exception vectors */
+enum { EXC_DE = 0, EXC_DB = 1, EXC_NMI = 2, EXC_BP = 3, EXC_OF = 4, EXC_BR = 5,
+       EXC_UD = 6, EXC_NM = 7, EXC_DF = 8, EXC_TS = 10, EXC_NP = 11, EXC_SS = 12,
+       EXC_GP = 13, EXC_PF = 14, EXC_MF = 16, EXC_AC = 17, EXC_MC = 18, EXC_XM = 19 };
+
+#define CR0_PE 0x1ull
+#define CR0_MP 0x2ull
+#define CR0_EM 0x4ull
+#define CR0_TS 0x8ull
+#define CR0_ET 0x10ull
+#define CR0_NE 0x20ull
+#define CR0_WP 0x10000ull
+#define CR0_AM 0x40000ull
+#define CR0_NW 0x20000000ull
+#define CR0_CD 0x40000000ull
+#define CR0_PG 0x80000000ull
+#define CR4_PSE 0x10ull
+#define CR4_PAE 0x20ull
+#define CR4_PGE 0x80ull
+#define CR4_OSFXSR 0x200ull
+#define CR4_OSXMMEXCPT 0x400ull
+#define EFER_SCE 0x1ull
+#define EFER_LME 0x100ull
+#define EFER_LMA 0x400ull
+#define EFER_NXE 0x800ull
+
+struct ram_range {
+	uint64_t gpa, size;
+	uint8_t *host;
+	struct page_meta *meta;   /* one per 4 KiB page */
+};
+
+/* I/O and MMIO accesses of the instruction being executed, remembered so that
+ * an instruction that exited for one can be run again after the completion
+ * and get the answer instead of repeating the access. */
+struct io_replay {
+	unsigned done;            /* accesses completed for this instruction */
+	unsigned seen;            /* accesses made in the current attempt */
+	uint64_t data[4];
+};
+
+struct cpu {
+	struct cpu_state s;
+	struct lflags lf;          /* lazily computed arithmetic flags */
+	int mode;                  /* code size: 16, 32, 64 */
+	uint64_t next_rip;
+	struct {
+		uint8_t vector;
+		bool has_error;
+		uint32_t error;
+	} exc;
+	struct cpu_exit exit;
+	struct io_replay replay;
+	uint32_t exit_bitmap;
+	bool interrupt_shadow;     /* after MOV SS / POP SS / STI */
+	bool halted;
+	int nested_faults;
+	_Atomic uint32_t kick;
+	_Atomic uint64_t irq_pending[4];   /* external interrupts, one bit each */
+	uint64_t retired;
+	uint64_t tsc_base;
+	uint64_t dr[8];
+	uint8_t st[8][10];         /* x87 registers, kept for FXSAVE/FXRSTOR only */
+	uint64_t mtrr_def, mtrr_var[16], mtrr_fixed[11];
+	struct tlb tlb;
+	struct icache icache;
+	struct ram_range *ram;
+	size_t nram;
+	const struct cpu_io_ops *ops;
+	void *opaque;
+};
+
+#define ARRAY_SIZE_(a) (sizeof(a) / sizeof((a)[0]))
+#define ALIGN_UP_(x, a) (((x) + (a) - 1) & ~((a) - 1))
+static inline int MIN_INT(int a, int b) { return a < b ? a : b; }
+
+/* ---- registers ---- */
+
+static inline uint64_t size_mask(int size)
+{
+	return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
+}
+
+static inline int64_t sext_to64(uint64_t v, int size)
+{
+	int sh = 64 - 8 * size;
+
+	return size >= 8 ? (int64_t)v : (int64_t)(v << sh) >> sh;
+}
+
+/* 8-bit register numbers 4-7 mean AH..BH unless a REX prefix is present. */
+static inline uint64_t reg_read(const struct cpu *cpu, const struct insn *in, int r, int size)
+{
+	if (size == 1) {
+		if (!in->rex && r >= 4 && r < 8)
+			return (cpu->s.gpr[r - 4] >> 8) & 0xff;
+		return cpu->s.gpr[r] & 0xff;
+	}
+	return cpu->s.gpr[r] & size_mask(size);
+}
+
+static inline void reg_write(struct cpu *cpu, const struct insn *in, int r, int size, uint64_t v)
+{
+	uint64_t *g;
+
+	if (size == 1) {
+		if (!in->rex && r >= 4 && r < 8) {
+			g = &cpu->s.gpr[r - 4];
+			*g = (*g & ~0xff00ull) | ((v & 0xff) << 8);
+		} else {
+			g = &cpu->s.gpr[r];
+			*g = (*g & ~0xffull) | (v & 0xff);
+		}
+	} else if (size == 2) {
+		g = &cpu->s.gpr[r];
+		*g = (*g & ~0xffffull) | (v & 0xffff);
+	} else if (size == 4) {
+		cpu->s.gpr[r] = (uint32_t)v;     /* 32-bit writes zero the top half */
+	} else {
+		cpu->s.gpr[r] = v;
+	}
+}
+
+/* ---- exceptions (excp.c) ---- */
+
+/* Record exception `vector` (with an error code when `has_error`) and return
+ * X_EXC, so that handlers can `return excp_raise(...)`. */
+int excp_raise(struct cpu *cpu, int vector, bool has_error, uint32_t error);
+static inline int excp_ud(struct cpu *cpu) { return excp_raise(cpu, EXC_UD, false, 0); }
+static inline int excp_gp(struct cpu *cpu, uint32_t err) { return excp_raise(cpu, EXC_GP, true, err); }
+
+/* Deliver the pending exception or interrupt through the IDT (or exit when
+ * it is in the exit bitmap). `soft`: INT n/INT3/INTO (privilege-checked,
+ * RIP past the instruction). Returns X_OK, X_EXIT (triple fault, bitmap). */
+int excp_deliver(struct cpu *cpu, int vector, bool has_error, uint32_t error,
+		 bool soft, uint64_t return_rip);
+
+/* ---- memory (mem.c): segment:offset accesses with all checks ---- */
+
+int mem_read(struct cpu *cpu, int seg, uint64_t off, int size, void *dst);
+int mem_write(struct cpu *cpu, int seg, uint64_t off, int size, const void *src);
+/* Linear (segmentation already applied): used for descriptor tables. */
+int mem_read_lin(struct cpu *cpu, uint64_t lin, int size, void *dst, bool sys);
+int mem_write_lin(struct cpu *cpu, uint64_t lin, int size, const void *src, bool sys);
+/* Host pointer for `len` bytes at seg:off within one page (all checks
+ * done, code invalidated for writes); *host = NULL when they are not plain
+ * RAM in one page (the caller then goes byte by byte). */
+int mem_ptr(struct cpu *cpu, int seg, uint64_t off, int len, bool write, uint8_t **host);
+/* Physical: page-table walks. */
+int mem_read_phys(struct cpu *cpu, uint64_t pa, int size, void *dst);
+int mem_write_phys(struct cpu *cpu, uint64_t pa, int size, const void *src);
+/* The host address of guest physical `pa`, or NULL when it is not RAM. */
+uint8_t *mem_host(struct cpu *cpu, uint64_t pa, struct page_meta **meta);
+
+static inline int mem_read_u(struct cpu *cpu, int seg, uint64_t off, int size, uint64_t *v)
+{
+	*v = 0;
+	return mem_read(cpu, seg, off, size, v);
+}
+
+static inline int mem_write_u(struct cpu *cpu, int seg, uint64_t off, int size, uint64_t v)
+{
+	return mem_write(cpu, seg, off, size, &v);
+}
+
+/* ---- operands (operand.c) ---- */
+
+/* Effective address (offset within the segment) of the ModRM memory operand. */
+uint64_t op_ea(const struct cpu *cpu, const struct insn *in);
+/* Read/write the ModRM r/m operand (register or memory) of `size` bytes. */
+int rm_read(struct cpu *cpu, const struct insn *in, int size, uint64_t *v);
+int rm_write(struct cpu *cpu, const struct insn *in, int size, uint64_t v);
+
+/* Operand size of byte-or-full opcodes: bit 0 of the opcode clear = byte. */
+static inline int op_size_w(const struct insn *in)
+{
+	return (in->op & 1) ? in->opsz : 1;
+}
+
+/* Mask an address to the address size / RIP to the code size. */
+static inline uint64_t addr_mask(int adsz, uint64_t a)
+{
+	return adsz == 8 ? a : adsz == 4 ? (uint32_t)a : (uint16_t)a;
+}
+
+/* ---- stack (ops_stack.c) ---- */
+int stack_push(struct cpu *cpu, int size, uint64_t v);
+int stack_pop(struct cpu *cpu, int size, uint64_t *v);
+int stack_size(const struct cpu *cpu);   /* 2, 4 or 8: SS.B / long mode */
+
+/* ---- segmentation (seg.c) ---- */
+/* Load a segment register as MOV/POP do (checks, descriptor cache). */
+int seg_load(struct cpu *cpu, int sreg, uint16_t sel);
+/* Load CS for a far transfer to `sel` (checks done by the caller's rules). */
+int seg_load_cs(struct cpu *cpu, uint16_t sel, int new_cpl);
+/* Recompute cpu->mode from CR0/EFER/CS. */
+void seg_update_mode(struct cpu *cpu);
+/* Read the 8- or 16-byte descriptor for `sel` (GDT or LDT). */
+int seg_read_desc(struct cpu *cpu, uint16_t sel, uint64_t desc[2], bool wide);
+/* Fill a cache from a descriptor. */
+void seg_from_desc(struct cpu_seg *s, uint16_t sel, const uint64_t desc[2]);
+/* Real-mode / VM86 style load: base = sel << 4. */
+void seg_load_real(struct cpu *cpu, int sreg, uint16_t sel);
+
+/* ---- I/O (io.c) ---- */
+int io_in(struct cpu *cpu, uint16_t port, int size, uint64_t *v);
+int io_out(struct cpu *cpu, uint16_t port, int size, uint64_t v);
+int io_check_perm(struct cpu *cpu, uint16_t port, int size);
+/* rep ins/outs: `count` iterations on a host buffer, as one access. */
+int io_rep(struct cpu *cpu, uint16_t port, int size, bool in, void *buf, uint32_t count);
+/* MMIO: offered to the callback or turned into an exit (replayed after). */
+int io_mmio(struct cpu *cpu, uint64_t pa, int size, bool write, uint64_t *v);
+
+/* ---- misc ---- */
+uint64_t cpu_tsc(const struct cpu *cpu);
+void cpu_flush_tlb(struct cpu *cpu, bool global);
+int cpu_internal_error(struct cpu *cpu, const char *msg);
+
+#endif

@@ -1,0 +1,126 @@
+/* Shifts and rotates (group 2: ROL ROR RCL RCR SHL SHR SAL SAR), SHLD/SHRD.
+ * Flags are computed at once: their rules depend on the count. */
+#include "hypervisor/cpu/cpu_int.h"
+
+struct shift {
+	uint64_t res;
+	uint64_t flags;          /* new values of the bits in `mask` */
+	uint64_t mask;
+};
+
+static uint64_t msb(uint64_t v, int bits)
+{
+	return (v >> (bits - 1)) & 1;
+}
+
+static void sh_rotate(struct shift *s, int kind, uint64_t a, unsigned cnt, int bits, bool cf)
+{
+	uint64_t m = size_mask(bits / 8), r = a;
+	unsigned n;
+
+	s->mask = FL_CF | FL_OF;
+	if (kind <= 1) {                         /* ROL, ROR */
+		n = cnt % bits;
+		if (kind == 0)
+			r = n ? ((a << n) | (a >> (bits - n))) & m : a;
+		else
+			r = n ? ((a >> n) | (a << (bits - n))) & m : a;
+		cf = kind == 0 ? (r & 1) : msb(r, bits);
+		s->flags = (cf ? FL_CF : 0) |
+			   ((kind == 0 ? msb(r, bits) ^ cf : msb(r, bits) ^ msb(r, bits - 1)) ? FL_OF : 0);
+	} else {                                 /* RCL, RCR */
+		n = bits < 32 ? cnt % (bits + 1) : cnt;
+		for (unsigned i = 0; i < n; i++) {
+			bool out = kind == 2 ? msb(r, bits) : (r & 1);
+
+			r = kind == 2 ? ((r << 1) | cf) & m : (r >> 1) | ((uint64_t)cf << (bits - 1));
+			cf = out;
+		}
+		s->flags = (cf ? FL_CF : 0) |
+			   ((kind == 2 ? msb(r, bits) ^ cf : msb(r, bits) ^ msb(r, bits - 1)) ? FL_OF : 0);
+	}
+	s->res = r;
+}
+
+static void sh_shift(struct shift *s, int kind, uint64_t a, unsigned cnt, int bits)
+{
+	uint64_t m = size_mask(bits / 8), r;
+	int64_t sa = sext_to64(a, bits / 8);
+	bool cf, of;
+
+	if (kind == 4 || kind == 6) {            /* SHL/SAL */
+		r = cnt >= 64 ? 0 : (a << cnt) & m;
+		cf = cnt <= (unsigned)bits ? (a >> (bits - cnt)) & 1 : 0;
+		of = msb(r, bits) ^ cf;
+	} else if (kind == 5) {                  /* SHR */
+		r = cnt >= 64 ? 0 : a >> cnt;
+		cf = cnt <= 64 ? (a >> (cnt - 1)) & 1 : 0;
+		of = msb(a, bits);
+	} else {                                 /* SAR */
+		r = (uint64_t)(sa >> (cnt > 63 ? 63 : cnt)) & m;
+		cf = (sa >> (cnt - 1 > 63 ? 63 : cnt - 1)) & 1;
+		of = 0;
+	}
+	s->res = r;
+	s->mask = FL_ARITH;
+	s->flags = flags_szp(r, bits / 8) | (cf ? FL_CF : 0) | (of ? FL_OF : 0);
+}
+
+static int shift_apply(struct cpu *cpu, const struct insn *in, unsigned cnt)
+{
+	int size = op_size_w(in), bits = size * 8, kind = in->reg & 7;
+	struct shift s;
+	uint64_t a;
+
+	cnt &= size == 8 ? 63 : 31;
+	if (rm_read(cpu, in, size, &a))
+		return X_EXC;
+	if (!cnt)
+		return X_OK;
+	if (kind < 4)
+		sh_rotate(&s, kind, a, cnt, bits, flags_cf(cpu));
+	else
+		sh_shift(&s, kind, a, cnt, bits);
+	if (rm_write(cpu, in, size, s.res))
+		return X_EXC;
+	flags_update(cpu, s.mask, s.flags);
+	return X_OK;
+}
+
+/* C0/C1 (imm8), D0/D1 (1), D2/D3 (CL) */
+int op_shift(struct cpu *cpu, const struct insn *in)
+{
+	unsigned cnt = in->op >= 0xd2 ? cpu->s.gpr[RCX] & 0xff : in->op >= 0xd0 ? 1 : in->imm & 0xff;
+
+	return shift_apply(cpu, in, cnt);
+}
+
+/* 0F A4/A5 SHLD, 0F AC/AD SHRD */
+int op_shld_shrd(struct cpu *cpu, const struct insn *in)
+{
+	int size = in->opsz, bits = size * 8;
+	bool left = in->op < 0xa8;
+	unsigned cnt = ((in->op & 1) ? cpu->s.gpr[RCX] : in->imm) & (size == 8 ? 63 : 31);
+	uint64_t a, b = reg_read(cpu, in, in->reg, size), r, m = size_mask(size);
+	unsigned __int128 w;
+	bool cf;
+
+	if (rm_read(cpu, in, size, &a))
+		return X_EXC;
+	if (!cnt)
+		return X_OK;
+	/* a:b:a (16-bit counts above 16 show the destination again) */
+	w = ((unsigned __int128)a << (2 * bits)) | ((unsigned __int128)b << bits) | a;
+	if (left) {
+		r = (uint64_t)(w >> (2 * bits - cnt)) & m;
+		cf = (uint64_t)(w >> (3 * bits - cnt)) & 1;
+	} else {
+		r = (uint64_t)(w >> cnt) & m;
+		cf = (uint64_t)(w >> (cnt - 1)) & 1;
+	}
+	if (rm_write(cpu, in, size, r))
+		return X_EXC;
+	flags_update(cpu, FL_ARITH, flags_szp(r, size) | (cf ? FL_CF : 0) |
+		     ((msb(r, bits) ^ msb(a, bits)) ? FL_OF : 0));
+	return X_OK;
+}

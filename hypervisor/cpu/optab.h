@@ -1,0 +1,24 @@
+/* The opcode dispatch table, built from optab.def. Every implemented opcode
+ * is one line there: map, opcode, selector, handler. The selector says how a
+ * shared opcode is split: ANY (not split), R(n) (ModRM.reg = n: opcode
+ * groups), P(x) (mandatory prefix NP/66/F3/F2: SSE), PR(x, n) (both). */
+#ifndef VMCTL_HV_CPU_OPTAB_H
+#define VMCTL_HV_CPU_OPTAB_H
+
+#include "hypervisor/cpu/decode.h"
+
+enum { SEL_NONE, SEL_REG, SEL_PFX, SEL_PFX_REG };
+
+extern const uint8_t optab_select[4][256];
+
+/* The handler for (map, opcode, selector index); op_ud when none. */
+op_fn optab_lookup(unsigned map, unsigned op, unsigned sel);
+
+#define OP(map, opcode, sel, name) int op_##name(struct cpu *cpu, const struct insn *in);
+#include "hypervisor/cpu/optab.def"
+#undef OP
+int op_ud(struct cpu *cpu, const struct insn *in);
+/* 0F 01 memory forms (ops_desc.c), reached through op_grp7_reg. */
+int op_grp7(struct cpu *cpu, const struct insn *in);
+
+#endif

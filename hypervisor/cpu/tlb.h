@@ -1,0 +1,61 @@
+/* The software TLB: a direct-mapped cache from linear page to host page.
+ * A hit gives a host pointer, so guest loads and stores go straight to host
+ * memory. Separate tags for read, write and fetch hold only what the page
+ * walk allowed; a write tag is given only once the page is dirty and holds no
+ * cached code, so such writes take the slow path that keeps A/D bits and the
+ * decoded-instruction cache right. The tag's bit 0 is the privilege of the
+ * access (1 = user) so a CPL change never reuses a supervisor translation. */
+#ifndef VMCTL_HV_CPU_TLB_H
+#define VMCTL_HV_CPU_TLB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TLB_BITS 8
+#define TLB_SIZE (1u << TLB_BITS)
+#define TLB_NONE (~0ull)
+
+/* Per guest page bookkeeping for self-modifying code. */
+struct page_meta {
+	uint32_t gen;     /* bumped when cached code on the page is written */
+	uint8_t code;     /* the decoded-instruction cache holds code from it */
+};
+
+enum tlb_access { TLB_R, TLB_W, TLB_X };
+
+struct tlb_entry {
+	uint64_t tag[3];          /* per enum tlb_access: lin page | user, or TLB_NONE */
+	uint8_t *host;            /* host address of the page */
+	uint64_t pa;              /* guest physical page */
+	struct page_meta *meta;
+	bool global;
+};
+
+struct tlb {
+	struct tlb_entry e[TLB_SIZE];
+};
+
+static inline struct tlb_entry *tlb_slot(struct tlb *t, uint64_t lin)
+{
+	return &t->e[(lin >> 12) & (TLB_SIZE - 1)];
+}
+
+/* Host pointer for `lin` on a hit, NULL on a miss. */
+static inline uint8_t *tlb_hit(struct tlb *t, uint64_t lin, int acc, bool user)
+{
+	struct tlb_entry *e = tlb_slot(t, lin);
+
+	if (e->tag[acc] != ((lin & ~0xfffull) | user))
+		return NULL;
+	return e->host + (lin & 0xfff);
+}
+
+/* Drop every entry (global ones too when `global`). */
+void tlb_flush(struct tlb *t, bool global);
+/* Drop the entry for one linear page (INVLPG). */
+void tlb_flush_page(struct tlb *t, uint64_t lin);
+/* Remove write tags that point to physical page `pa` (it now holds code). */
+void tlb_protect_code(struct tlb *t, uint64_t pa);
+
+#endif
