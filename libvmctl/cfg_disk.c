@@ -194,6 +194,12 @@ static int disk_positional(struct disk_ctx *x, char *tok)
 	return disk_fail(x, tok, "too many positional parameters");
 }
 
+static int prefix_done(struct disk_ctx *x, size_t n)
+{
+	x->had_prefix = true;
+	return (int)n + 1;
+}
+
 /* Deprecated "word:" before the target: a format, a block script, or
  * noise. Returns the prefix length consumed, 0 if none, -EINVAL. */
 static int disk_prefix(struct disk_ctx *x, const char *p)
@@ -211,21 +217,19 @@ static int disk_prefix(struct disk_ctx *x, const char *p)
 		return 0;
 	memcpy(word, p, n);
 	word[n] = '\0';
-	x->had_prefix = true;
 	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
 		if (!strcmp(word, formats[i]))
-			return set_format(x, word) ? -EINVAL : (int)n + 1;
+			return set_format(x, word) ? -EINVAL : prefix_done(x, n);
 	for (size_t i = 0; i < ARRAY_SIZE(scripts); i++) {
 		if (strcmp(word, scripts[i]))
 			continue;
 		snprintf(script, sizeof(script), "block-%s", word);
-		return set_script(x, script) ? -EINVAL : (int)n + 1;
+		return set_script(x, script) ? -EINVAL : prefix_done(x, n);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(noise); i++)
 		if (!strcmp(word, noise[i]))
-			return (int)n + 1;
-	/* "hdc:cdrom" is a vdev with a type, not a prefix: letters follow. */
-	x->had_prefix = false;
+			return prefix_done(x, n);
+	/* "hdc:cdrom" or "host:port" are not prefixes: letters or digits follow. */
 	if ((p[n + 1] >= 'a' && p[n + 1] <= 'z') || (p[n + 1] >= '0' && p[n + 1] <= '9'))
 		return 0;
 	return disk_fail(x, word, "unknown deprecated disk prefix");

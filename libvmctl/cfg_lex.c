@@ -211,6 +211,20 @@ static void skip_blank(struct cfg_lex *lx)
 			advance(lx);
 }
 
+/* A word starting with a capital: most likely "Name=" from a Python-era
+ * config; name it in the message. */
+static int lex_upper(struct cfg_lex *lx)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = peek(lx, n)) >= 0 && n < 40 &&
+	       (is_lower(c) || is_upper(c) || is_digit(c) || c == '_' || c == '.'))
+		n++;
+	return cfg_error(lx->msgs, &lx->pos, NULL, "invalid key '%.*s': keys are lowercase",
+			 (int)n, lx->text + lx->i);
+}
+
 static int lex_punct(struct cfg_lex *lx, int c)
 {
 	static const struct { char c; enum cfg_tok tok; } simple[] = {
@@ -235,7 +249,7 @@ static int lex_punct(struct cfg_lex *lx, int c)
 		return lex_fail(lx, lx->pos, "unexpected character (Python syntax is not "
 				"allowed in xl.cfg):", c);
 	if (is_upper(c))
-		return lex_fail(lx, lx->pos, "unexpected character (keys are lowercase):", c);
+		return lex_upper(lx);
 	return lex_fail(lx, lx->pos, "unexpected character", c);
 }
 

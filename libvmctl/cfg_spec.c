@@ -23,7 +23,7 @@ int spec_fail(char **err, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static int spec_number(const char *what, const struct spec_key *k, const char *v,
+static int spec_number(const struct spec_key *k, const char *v,
 		       long long min, long long max, long long *out, char **err)
 {
 	char *end;
@@ -32,7 +32,7 @@ static int spec_number(const char *what, const struct spec_key *k, const char *v
 	errno = 0;
 	x = strtoll(v, &end, 0);
 	if (end == v || *end || errno || x < min || x > max)
-		return spec_fail(err, "%s: invalid value '%s' for %s", what, v, k->key);
+		return spec_fail(err, "invalid value '%s' for %s", v, k->key);
 	*out = x;
 	return 0;
 }
@@ -54,10 +54,10 @@ static int spec_set(const char *what, const struct spec_key *k, void *dev,
 		*(char **)dst = s;
 		return 0;
 	}
-	case SK_INT: rc = spec_number(what, k, v, INT_MIN, INT_MAX, &x, err); break;
-	case SK_U32: rc = spec_number(what, k, v, 0, UINT32_MAX, &x, err); break;
+	case SK_INT: rc = spec_number(k, v, INT_MIN, INT_MAX, &x, err); break;
+	case SK_U32: rc = spec_number(k, v, 0, UINT32_MAX, &x, err); break;
 	case SK_BOOL: case SK_DEFBOOL:
-		rc = spec_number(what, k, v, LLONG_MIN, LLONG_MAX, &x, err);
+		rc = spec_number(k, v, LLONG_MIN, LLONG_MAX, &x, err);
 		break;
 	case SK_FN: return k->fn(dev, v, err);
 	case SK_IGNORE:
@@ -110,5 +110,13 @@ int spec_parse(const char *what, const struct spec_key *keys, size_t n, void *de
 	     tok = strtok_r(NULL, ",", &save))
 		rc = spec_token(what, keys, n, dev, tok, err, warn);
 	free(copy);
+	if (rc == -EINVAL && err && *err) {
+		char *msg = NULL;
+
+		if (asprintf(&msg, "%s in %s spec '%s'", *err, what, spec) >= 0) {
+			free(*err);
+			*err = msg;
+		}
+	}
 	return rc;
 }

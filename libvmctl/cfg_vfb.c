@@ -15,7 +15,7 @@ static int vfb_type(void *dev, const char *v, char **err)
 	else if (!strcmp(v, "sdl"))
 		domcfg_defbool_set(&vfb->sdl.enable, true);
 	else
-		return spec_fail(err, "vfb: invalid type '%s' (vnc or sdl)", v);
+		return spec_fail(err, "invalid type '%s' (vnc or sdl)", v);
 	return 0;
 }
 
@@ -42,8 +42,8 @@ int domcfg_vfb_parse(struct domcfg_vfb *vfb, const char *spec, char **err,
 	int rc = spec_parse("vfb", vfb_keys, ARRAY_SIZE(vfb_keys), vfb, spec, err, warn);
 
 	if (rc == 0 && (vfb->vnc.display < 0 || vfb->vnc.display > 59635))
-		rc = spec_fail(err, "vfb: vncdisplay %d is out of range (0..59635)",
-			       vfb->vnc.display);
+		rc = spec_fail(err, "vncdisplay %d is out of range (0..59635) in vfb spec '%s'",
+			       vfb->vnc.display, spec);
 	return rc;
 }
 
@@ -53,7 +53,7 @@ static int vkb_backend_type(void *dev, const char *v, char **err)
 
 	if (domcfg_vkb_backend_from_string(v, &vkb->backend_type) ||
 	    vkb->backend_type == DOMCFG_VKB_BACKEND_UNKNOWN)
-		return spec_fail(err, "vkb: invalid backend-type '%s' (qemu or linux)", v);
+		return spec_fail(err, "invalid backend-type '%s' (qemu or linux)", v);
 	return 0;
 }
 

@@ -16,9 +16,9 @@ static int vif_mac(void *dev, const char *v, char **err)
 
 	if (sscanf(v, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
 		   &end) != 6 || strlen(v) != 17)
-		return spec_fail(err, "vif: invalid mac '%s' (want xx:xx:xx:xx:xx:xx)", v);
+		return spec_fail(err, "invalid mac '%s' (want xx:xx:xx:xx:xx:xx)", v);
 	if (b[0] & 1)
-		return spec_fail(err, "vif: mac '%s' is a multicast address", v);
+		return spec_fail(err, "mac '%s' is a multicast address", v);
 	for (int i = 0; i < 6; i++)
 		nic->mac[i] = (unsigned char)b[i];
 	return 0;
@@ -33,7 +33,7 @@ static int vif_type(void *dev, const char *v, char **err)
 	else if (!strcmp(v, "vif"))
 		nic->nictype = DOMCFG_NIC_TYPE_VIF;
 	else
-		return spec_fail(err, "vif: invalid type '%s' (ioemu or vif)", v);
+		return spec_fail(err, "invalid type '%s' (ioemu or vif)", v);
 	return 0;
 }
 
@@ -107,11 +107,11 @@ static int vif_rate(void *dev, const char *v, char **err)
 		rc = rate_interval(at, &usecs);
 	free(copy);
 	if (rc == -ERANGE)
-		return spec_fail(err, "vif: rate '%s' is out of range", v);
+		return spec_fail(err, "rate '%s' is out of range", v);
 	if (rc)
-		return spec_fail(err, "vif: invalid rate '%s' (e.g. 10Mb/s@20ms)", v);
+		return spec_fail(err, "invalid rate '%s' (e.g. 10Mb/s@20ms)", v);
 	if (bps > UINT64_MAX / usecs)
-		return spec_fail(err, "vif: rate '%s' overflows", v);
+		return spec_fail(err, "rate '%s' overflows", v);
 	nic->rate_bytes_per_interval = bps * usecs / 1000000;
 	nic->rate_interval_usecs = (uint32_t)usecs;
 	return 0;
@@ -146,6 +146,6 @@ int domcfg_nic_parse(struct domcfg_nic *nic, const char *spec, char **err,
 	int rc = spec_parse("vif", vif_keys, ARRAY_SIZE(vif_keys), nic, spec, err, warn);
 
 	if (rc == 0 && (nic->mtu < 0 || nic->mtu > 65535))
-		rc = spec_fail(err, "vif: mtu %d is out of range", nic->mtu);
+		rc = spec_fail(err, "mtu %d is out of range in vif spec '%s'", nic->mtu, spec);
 	return rc;
 }
