@@ -150,15 +150,24 @@ void *mm_map_foreign(struct kernel *k, unsigned long mfn)
 	struct mm *m = &k->mm;
 	void *va;
 
-	if (m->window_used >= MM_WINDOW_PAGES)
-		return NULL;
-	va = mm_window[m->window_used];
-	/* present | writable | user: a PV kernel runs in ring 3 on x86-64 */
-	if (hv_update_va_mapping((unsigned long)va, ((uint64_t)mfn << PAGE_SHIFT) | 7,
-				 UVMF_INVLPG | UVMF_LOCAL) < 0)
-		return NULL;
-	m->window_used++;
-	return va;
+	long rc = -ENOSPC;
+
+	if (m->window_used < MM_WINDOW_PAGES) {
+		va = mm_window[m->window_used];
+		/* present | writable | user: PV kernels run in ring 3 */
+		rc = hv_update_va_mapping((unsigned long)va,
+					  ((uint64_t)mfn << PAGE_SHIFT) | 7,
+					  UVMF_INVLPG | UVMF_LOCAL);
+	}
+	if (rc == 0) {
+		m->window_used++;
+		return va;
+	}
+	/* No page-table updates (vmctl's pv engine): there the flat map
+	 * goes on past our memory with the hypervisor's frames. */
+	if (rc == -ENOSYS)
+		return phys_to_virt(mfn << PAGE_SHIFT);
+	return NULL;
 }
 
 void mm_window_reset(struct kernel *k)

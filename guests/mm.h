@@ -39,7 +39,9 @@ unsigned long mm_virt_to_mfn(struct kernel *k, const void *va);
 void *mm_mfn_to_virt(struct kernel *k, unsigned long mfn);
 
 /* Map a machine frame that is not part of our memory (shared_info, grant
- * table frames) at a reserved address; NULL if Xen refuses. */
+ * table frames) at a reserved address with update_va_mapping, as on Xen.
+ * Where that hypercall does not exist (vmctl's pv engine), the frame is
+ * already in the flat map after our memory.  NULL if refused. */
 void *mm_map_foreign(struct kernel *k, unsigned long mfn);
 
 /* Forget the mappings made by mm_map_foreign (before resume). */

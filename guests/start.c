@@ -75,8 +75,8 @@ static void init_core(struct kernel *k, unsigned long boot_sp)
 	cpu->vcpu_info = &k->shared->vcpu_info[0];
 	traps_init(k);
 	rc = events_init(k);
-	if (rc < 0)
-		panic("cannot register the event callback (%d)", rc);
+	if (rc < 0)	/* go on: polling still works, blocking does not */
+		printk("events: cannot register the upcall (%d)\n", rc);
 	rc = time_init(k);
 	if (rc < 0)
 		printk("time: no timer event channel (%d)\n", rc);
