@@ -13,7 +13,8 @@ guests_vmctl_kernel_SOURCES = \
 	guests/netfront.c guests/netfront.h guests/net.c guests/net.h \
 	guests/fbfront.c guests/fbfront.h guests/kbdfront.c guests/kbdfront.h \
 	guests/draw.c guests/draw.h guests/shell.c guests/shell.h \
-	guests/modes.c guests/modes.h guests/bench.c guests/bench.h
+	guests/modes.c guests/modes.h guests/bench.c guests/bench.h \
+	guests/selftest.c guests/selftest.h
 # Freestanding and never sanitized: its own flags replace AM_CFLAGS.
 guests_vmctl_kernel_CFLAGS = $(GUEST_CFLAGS)
 guests_vmctl_kernel_CCASFLAGS = -D__ASSEMBLY__
@@ -21,7 +22,8 @@ guests_vmctl_kernel_LDFLAGS = $(GUEST_LDFLAGS) -Wl,--no-pie \
 	-Wl,-T,$(srcdir)/guests/kernel.lds
 guests_vmctl_kernel_LDADD =
 EXTRA_guests_vmctl_kernel_DEPENDENCIES = $(srcdir)/guests/kernel.lds
-EXTRA_DIST += guests/kernel.lds guests/frontends.def guests/shell.def \
+TESTS += guests/kernel_test.sh
+EXTRA_DIST += guests/kernel_test.sh guests/kernel.lds guests/frontends.def guests/shell.def \
 	guests/modes.def
 
 install-data-local: install-guest-kernel

@@ -6,6 +6,7 @@
 #include "shell.h"
 #include "bench.h"
 #include "blkfront.h"
+#include "selftest.h"
 
 #define MODE(name, fn, help) static int fn(struct kernel *k);
 #include "modes.def"
@@ -74,6 +75,11 @@ static int test_boot(struct kernel *k)
 	return test_done(k, "boot", NULL);
 }
 
+static int test_lib(struct kernel *k)
+{
+	return test_done(k, "lib", selftest_lib(k));
+}
+
 /* --- time ------------------------------------------------------------- */
 
 struct timer_probe {
@@ -140,11 +146,16 @@ static bool count_reached(struct kernel *k, void *arg)
 static const char *check_events(struct kernel *k)
 {
 	static unsigned int hits;
+	static char why[48];
 	evtchn_port_t port;
+	int rc;
 
 	hits = 0;
-	if (events_bind_ipi(k, 0, count_event, &hits, &port) < 0)
-		return "bind_ipi failed";
+	rc = events_bind_ipi(k, 0, count_event, &hits, &port);
+	if (rc < 0) {
+		snprintf(why, sizeof(why), "bind_ipi failed (%d)", rc);
+		return why;
+	}
 	events_notify(k, port);
 	if (sched_wait(k, count_reached, &hits, NSEC_PER_SEC) < 0)
 		return "self-IPI not delivered";

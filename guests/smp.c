@@ -97,11 +97,14 @@ static int cpu_up(struct kernel *k, unsigned int id)
 static unsigned int count_vcpus(struct kernel *k)
 {
 	unsigned int n = 1;
+	long rc;
 
 	/* is_up answers 0 or 1 for each vCPU the domain has, an error
 	 * beyond the last. */
-	while (n < MAX_CPUS && hv_vcpu_op(VCPUOP_is_up, n, NULL) >= 0)
+	while (n < MAX_CPUS && (rc = hv_vcpu_op(VCPUOP_is_up, n, NULL)) >= 0)
 		n++;
+	if (rc == -ENOSYS)
+		printk("smp: cannot count vCPUs (%ld)\n", rc);
 	return n;
 }
 

@@ -1,0 +1,60 @@
+#!/bin/sh
+# The vmctl PV kernel booted under the pv engine (tests/hv/pvrun): the banner,
+# and each test mode's own verdict ("TEST <name>: PASS").  A mode whose
+# hypercalls the engine does not offer yet (-ENOSYS, printed as "(-38)") is
+# skipped with the kernel's own message as the reason.
+top_srcdir=${top_srcdir:-.}
+top_builddir=${top_builddir:-.}
+. "$top_srcdir/tests/lib/tap.sh"
+pvrun=$top_builddir/tests/hv/pvrun
+kernel=$top_builddir/guests/vmctl-kernel
+
+[ -x "$pvrun" ] || skip_all "no pvrun"
+[ -f "$kernel" ] || skip_all "no kernel"
+
+skip() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n # SKIP $*"
+}
+
+boot() {	# boot MODE [pvrun options]: output in $out, status in $st
+	mode=$1
+	shift
+	out=$("$pvrun" --timeout 20 "$@" --cmdline "mode=$mode" "$kernel" 2>&1)
+	st=$?
+}
+
+boot test-boot --mem 32
+is "$st" 0 "test-boot powers off (exit 0)"
+like "$out" "vmctl PV kernel [0-9]" "banner names the kernel"
+like "$out" "memory: 32 MiB \\(8192 pages, [0-9]+ free\\), vcpus: 1" \
+	"banner shows memory and vCPUs"
+like "$out" "command line: mode=test-boot" "banner shows the command line"
+like "$out" "TEST boot: PASS" "test-boot passes"
+
+boot test-lib
+like "$out" "TEST lib: PASS" "library self-tests pass in the guest"
+
+boot no-such-mode --timeout 2
+like "$out" "unknown mode 'no-such-mode'" "an unknown mode is reported"
+
+# Modes that need events, timers, xenstore or more vCPUs: each is skipped
+# only when the kernel says the engine (pvrun) lacks what it needs.
+check_mode() {	# mode, regex of the messages that justify a skip
+	boot "$1" --vcpus 2
+	reason=$(printf '%s\n' "$out" | grep -E -m1 -- "$2")
+	if printf '%s' "$out" | grep -q "TEST ${1#test-}: PASS"; then
+		_tap_result 0 "$1 passes"
+	elif [ -n "$reason" ]; then
+		skip "$1: $reason"
+	else
+		_tap_result 1 "$1 passes"
+		printf '%s\n' "$out" | tail -5 | sed 's/^/#   /'
+	fi
+}
+enosys='events: cannot register the upcall \(-38\)'
+check_mode test-time "$enosys|time: no timer event channel \(-38\)|system time is 0"
+check_mode test-events "$enosys|bind_ipi failed \(-38\)"
+check_mode test-xenbus "TEST xenbus: FAIL no xenstore"
+check_mode test-smp "smp: cannot count vCPUs \(-38\)|did not come up \(-38\)"
+done_testing
