@@ -28,8 +28,10 @@ static void remap_shared_info(struct kernel *k)
 }
 
 /* Everything that lived in the old domain's hypervisor state is gone:
- * shared_info, event channels, grant table, rings may all have moved. */
-static void resume_new_domain(struct kernel *k)
+ * shared_info, event channels, grant table, rings may all have moved.
+ * First the parts that need only hypercalls, with events still masked
+ * (vcpu_info itself may have moved)... */
+static void resume_core(struct kernel *k)
 {
 	remap_shared_info(k);
 	events_reset(k);
@@ -38,11 +40,16 @@ static void resume_new_domain(struct kernel *k)
 	k->clk.programmed = 0;
 	time_init(k);
 	console_ring_init(k, options_get(&k->opt, "console", "ring"));
+	smp_resume(k);
+}
+
+/* ...then, with events on, what waits for answers from the backends. */
+static void resume_devices(struct kernel *k)
+{
 	if (xenbus_resume(k) < 0)
 		printk("resume: xenbus did not come back\n");
 	if (gnttab_resume(k) < 0)
 		printk("resume: no grant table\n");
-	smp_resume(k);
 	devices_resume(k, true);
 }
 
@@ -58,18 +65,22 @@ int control_suspend(struct kernel *k)
 	}
 	printk("suspending\n");
 	devices_suspend(k);
+	xenbus_suspend(k);
 	flags = events_save(cpu);
 	rc = hv_shutdown(SHUTDOWN_suspend, kernel_start_info_mfn(k));
+	if (rc == 0)
+		resume_core(k);
+	events_restore(cpu, flags);
 	if (rc == 0) {
-		resume_new_domain(k);
+		resume_devices(k);
 		k->ctl.suspends++;
 	} else {
 		/* Cancelled (SUSPEND_CANCEL): the old domain goes on, with
 		 * its channels and backends intact. */
-		k->ctl.cancelled++;
+		xenbus_resume_cancelled(k);
 		devices_resume(k, false);
+		k->ctl.cancelled++;
 	}
-	events_restore(cpu, flags);
 	printk("resumed (%s)\n", rc == 0 ? "new domain" : "suspend cancelled");
 	if (k->ctl.on_resume)
 		k->ctl.on_resume(k, k->ctl.on_resume_arg);

@@ -445,8 +445,14 @@ int xenbus_init(struct kernel *k)
 
 void xenbus_suspend(struct kernel *k)
 {
+	k->xb.saved_ring = k->xb.ring;
 	k->xb.ring = NULL;
 	k->xb.ev_head = k->xb.ev_tail = 0;
+}
+
+void xenbus_resume_cancelled(struct kernel *k)
+{
+	k->xb.ring = k->xb.saved_ring;	/* same ring, same watches */
 }
 
 int xenbus_resume(struct kernel *k)

@@ -34,6 +34,7 @@ struct xenbus_event {
 
 struct xenbus {
 	struct xenstore_domain_interface *ring;
+	struct xenstore_domain_interface *saved_ring;	/* while suspended */
 	uint32_t port;
 	uint32_t next_id;
 	/* receiver: a message may be longer than the ring, so it is
@@ -59,10 +60,12 @@ struct xenbus {
 /* Connect to the ring and event channel named in start_info. */
 int xenbus_init(struct kernel *k);
 
-/* Before suspend: stop using the ring.  After resume: reconnect to the
- * (possibly new) ring and register every watch again. */
+/* Before suspend: stop using the ring.  After resume in a new domain:
+ * reconnect to the (possibly new) ring and register every watch again;
+ * after a cancelled suspend: carry on with the old ring. */
 void xenbus_suspend(struct kernel *k);
 int xenbus_resume(struct kernel *k);
+void xenbus_resume_cancelled(struct kernel *k);
 
 /* Read a node's value into buf (always NUL-terminated); returns its length
  * or a negative errno (-ENOENT, -ERANGE when it did not fit, ...). */
