@@ -28,13 +28,9 @@ static int probe_kind(struct kernel *k, const struct frontend_ops *ops)
 
 	snprintf(dir, sizeof(dir), "device/%s", ops->kind);
 	n = xenbus_directory(k, XBT_NIL, dir, ids, sizeof(ids));
-	if (n <= 0)
-		return 0;
-	for (const char *id = ids; id; id = xenbus_next_name(id, ids + sizeof(ids))) {
+	for (const char *id = ids; n-- > 0; id += strlen(id) + 1) {
 		int rc;
 
-		if (!*id)
-			break;
 		snprintf(node, sizeof(node), "%s/%s", dir, id);
 		rc = ops->probe(k, node);
 		if (rc < 0)
@@ -51,15 +47,9 @@ int devices_probe(struct kernel *k)
 	int n, ok = 0;
 
 	n = xenbus_directory(k, XBT_NIL, "device", kinds, sizeof(kinds));
-	if (n <= 0)
-		return 0;
-	for (const char *kind = kinds; kind;
-	     kind = xenbus_next_name(kind, kinds + sizeof(kinds))) {
-		const struct frontend_ops *ops;
+	for (const char *kind = kinds; n-- > 0; kind += strlen(kind) + 1) {
+		const struct frontend_ops *ops = find_ops(kind);
 
-		if (!*kind)
-			break;
-		ops = find_ops(kind);
 		if (ops)
 			ok += probe_kind(k, ops);
 		else

@@ -38,6 +38,14 @@ like "$out" "TEST lib: PASS" "library self-tests pass in the guest"
 boot no-such-mode --timeout 2
 like "$out" "unknown mode 'no-such-mode'" "an unknown mode is reported"
 
+boot test-fault
+is "$st" 13 "a fault crashes the domain (exit 13)"
+if printf '%s' "$out" | grep -q "set_trap_table failed (-38)"; then
+	skip "fault report: the engine has no set_trap_table yet"
+else
+	like "$out" "vCPU 0: page fault .* at rip" "the kernel reports the fault"
+fi
+
 # Modes that need events, timers, xenstore or more vCPUs: each is skipped
 # only when the kernel says the engine (pvrun) lacks what it needs.
 check_mode() {	# mode, regex of the messages that justify a skip

@@ -289,6 +289,20 @@ static int test_smp(struct kernel *k)
 			 "a vCPU did not answer correctly");
 }
 
+/* --- faults ----------------------------------------------------------- */
+
+static int test_fault(struct kernel *k)
+{
+	/* The address comes from the command line so the compiler cannot
+	 * see (and rewrite) the bad access. */
+	volatile unsigned long *p =
+		(void *)(uintptr_t)options_get_num(&k->opt, "fault-addr", 0x10);
+
+	printk("fault: writing to %p\n", (void *)p);
+	*p = 1;
+	return test_done(k, "fault", "the write did not fault");
+}
+
 /* --- memory dirtying across save/restore --------------------------------
  * A region of pages is rewritten over and over with a pattern that depends
  * on the page and a generation number; the expected checksum of every page

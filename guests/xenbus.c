@@ -57,10 +57,9 @@ static void message_done(struct xenbus *xb)
 	}
 	if (!xb->waiting || xb->hdr.req_id != xb->wait_id)
 		return;		/* a reply nobody waits for: drop it */
-	xb->reply_type = xb->hdr.type;
-	xb->reply_len = len;
-	if (xb->reply_type == XS_ERROR)
-		xb->reply_len = (uint32_t)error_from_name(xb->body);
+	xb->reply_rc = (int)len;
+	if (xb->hdr.type == XS_ERROR)
+		xb->reply_rc = error_from_name(xb->body);
 	else if (xb->reply && xb->reply_size)
 		memcpy(xb->reply, xb->body, MIN(len + 1, xb->reply_size));
 	xb->done = true;
@@ -72,9 +71,12 @@ static void receive_byte(struct xenbus *xb, char c)
 	if (xb->got < sizeof(xb->hdr)) {
 		((char *)&xb->hdr)[xb->got++] = c;
 		if (xb->got == sizeof(xb->hdr) && xb->hdr.len > XENSTORE_PAYLOAD_MAX) {
+			/* A broken server: drop the header and hope the next
+			 * bytes start a message; a waiter times out. */
 			printk("xenbus: message of %u bytes: protocol error\n",
 			       xb->hdr.len);
-			xb->hdr.len = 0;	/* resync on the next header */
+			xb->got = 0;
+			return;
 		}
 	} else {
 		xb->body[xb->got++ - sizeof(xb->hdr)] = c;
@@ -187,7 +189,7 @@ static int xb_request(struct kernel *k, uint32_t type, xenbus_tx_t tx,
 	xb->waiting = false;
 	if (rc < 0)
 		return rc;
-	return (int)xb->reply_len;
+	return xb->reply_rc;
 }
 
 /* A request whose payload is one string with its NUL. */
@@ -269,12 +271,6 @@ int xenbus_directory(struct kernel *k, xenbus_tx_t tx, const char *path,
 	for (int i = 0; i < rc; i++)
 		n += buf[i] == '\0';
 	return n;
-}
-
-const char *xenbus_next_name(const char *name, const char *end)
-{
-	name += strlen(name) + 1;
-	return name < end ? name : NULL;
 }
 
 int xenbus_transaction_start(struct kernel *k, xenbus_tx_t *tx)

@@ -44,7 +44,8 @@ struct xenbus {
 	char body[XENSTORE_PAYLOAD_MAX + 1];
 	/* the one outstanding request */
 	bool waiting, done;
-	uint32_t wait_id, reply_type, reply_len;
+	uint32_t wait_id;
+	int reply_rc;			/* reply length, or -errno from XS_ERROR */
 	char *reply;
 	size_t reply_size;
 	/* watches and their queued events */
@@ -81,10 +82,9 @@ int xenbus_printf(struct kernel *k, xenbus_tx_t tx, const char *dir,
 	__attribute__((format(printf, 5, 6)));
 int xenbus_rm(struct kernel *k, xenbus_tx_t tx, const char *path);
 /* List the children of path into buf as NUL-separated names; returns the
- * number of children.  Iterate with xenbus_next_name(). */
+ * number of children (step through them with strlen + 1). */
 int xenbus_directory(struct kernel *k, xenbus_tx_t tx, const char *path,
 		     char *buf, size_t size);
-const char *xenbus_next_name(const char *name, const char *end);
 
 int xenbus_transaction_start(struct kernel *k, xenbus_tx_t *tx);
 /* Commit (abort=false) or abort; -EAGAIN means a conflict: start again. */
