@@ -14,6 +14,7 @@
 #include <vmctl/xen/hvm/params.h>
 #include <vmctl/xen/hvm/hvm_op.h>
 #include <vmctl/xen/hvm/start_info.h>
+#include <vmctl/xen/hvm/platform_pci.h>
 #include <vmctl/xen/io/ring.h>
 #include <vmctl/xen/io/console.h>
 #include <vmctl/xen/io/xenbus.h>
