@@ -4,6 +4,7 @@
 #include "hypercall.h"
 #include "bench.h"
 #include "blkfront.h"
+#include "bench_loop.h"
 #include "vmctl/xen/version.h"
 
 static void bench_line(const char *figure, uint64_t value, const char *unit)
@@ -11,24 +12,16 @@ static void bench_line(const char *figure, uint64_t value, const char *unit)
 	printk("bench\t%s\t%lu\t%s\n", figure, (unsigned long)value, unit);
 }
 
-/* The loop the host also runs natively: an LCG step per iteration. */
-static uint64_t cpu_loop(uint64_t iters)
-{
-	uint64_t x = 1;
-
-	for (uint64_t i = 0; i < iters; i++) {
-		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-		__asm__ volatile("" : "+r"(x));
-	}
-	return x;
-}
-
 void bench_cpu(struct kernel *k)
 {
-	const uint64_t iters = 200000000ULL;
+	const uint64_t iters = BENCH_LOOP_ITERS;
 	uint64_t t0 = time_now(k), ns;
 
-	cpu_loop(iters);
+	if (!t0) {
+		printk("bench: no pvclock, nothing can be timed\n");
+		return;
+	}
+	bench_loop(iters);
 	ns = time_now(k) - t0;
 	bench_line("cpu-loop", ns ? iters * 1000 / ns : 0, "Miter/s");
 }
@@ -38,6 +31,8 @@ void bench_hypercall(struct kernel *k)
 	const unsigned int n = 100000;
 	uint64_t t0 = time_now(k);
 
+	if (!t0)
+		return;
 	for (unsigned int i = 0; i < n; i++)
 		hv_xen_version(XENVER_version, NULL);
 	bench_line("null-hypercall", (time_now(k) - t0) / n, "ns");

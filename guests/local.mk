@@ -14,7 +14,7 @@ guests_vmctl_kernel_SOURCES = \
 	guests/fbfront.c guests/fbfront.h guests/kbdfront.c guests/kbdfront.h \
 	guests/draw.c guests/draw.h guests/shell.c guests/shell.h \
 	guests/modes.c guests/modes.h guests/bench.c guests/bench.h \
-	guests/selftest.c guests/selftest.h
+	guests/selftest.c guests/selftest.h guests/bench_loop.h
 # Freestanding and never sanitized: its own flags replace AM_CFLAGS.
 guests_vmctl_kernel_CFLAGS = $(GUEST_CFLAGS)
 guests_vmctl_kernel_CCASFLAGS = -D__ASSEMBLY__
@@ -25,6 +25,13 @@ EXTRA_guests_vmctl_kernel_DEPENDENCIES = $(srcdir)/guests/kernel.lds
 TESTS += guests/kernel_test.sh
 EXTRA_DIST += guests/kernel_test.sh guests/kernel.lds guests/frontends.def guests/shell.def \
 	guests/modes.def
+
+# make bench: the guest's bench mode against the same loop run natively.
+EXTRA_PROGRAMS += guests/bench-native
+guests_bench_native_SOURCES = guests/bench_native.c guests/bench_loop.h
+BENCHMARKS += guests/bench_kernel.sh
+EXTRA_DIST += guests/bench_kernel.sh
+bench: guests/bench-native guests/vmctl-kernel
 
 install-data-local: install-guest-kernel
 uninstall-local: uninstall-guest-kernel
