@@ -1,5 +1,6 @@
 /* abi.def measured on vmctl's headers (include/vmctl/xen/). */
 #include <vmctl/xen/xen.h>
+#include <vmctl/xen/errno.h>
 #include <vmctl/xen/event_channel.h>
 #include <vmctl/xen/sched.h>
 #include <vmctl/xen/vcpu.h>

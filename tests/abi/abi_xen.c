@@ -19,6 +19,7 @@
 #include <xen/hvm/hvm_op.h>
 #undef __XEN_INTERFACE_VERSION__
 #define __XEN_INTERFACE_VERSION__ __XEN_LATEST_INTERFACE_VERSION__
+#include <xen/errno.h>
 #include <xen/event_channel.h>
 #include <xen/sched.h>
 #include <xen/vcpu.h>
