@@ -12,6 +12,7 @@
 #include <vmctl/xen/elfnote.h>
 #include <vmctl/xen/physdev.h>
 #include <vmctl/xen/arch-x86/cpuid.h>
+#include <vmctl/xen/hvm/hvm_vcpu.h>
 #include <vmctl/xen/hvm/params.h>
 #include <vmctl/xen/hvm/hvm_op.h>
 #include <vmctl/xen/hvm/start_info.h>

@@ -31,6 +31,7 @@
 #include <xen/elfnote.h>
 #include <xen/physdev.h>
 #include <xen/arch-x86/cpuid.h>
+#include <xen/hvm/hvm_vcpu.h>
 #include <xen/hvm/params.h>
 #include <xen/arch-x86/hvm/start_info.h>
 #include <xen/io/ring.h>
