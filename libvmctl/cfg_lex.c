@@ -166,6 +166,35 @@ static int lex_escape(struct cfg_lex *lx, struct sbuf *b)
 	return lex_fail(lx, at, "invalid escape after backslash:", c);
 }
 
+/* Strings end up in JSON, which must be UTF-8: check it here, where the
+ * position is known. Rejects overlong forms, surrogates and > U+10FFFF. */
+static int utf8_valid(const unsigned char *s)
+{
+	while (*s) {
+		unsigned c = *s++, n, cp;
+
+		if (c < 0x80)
+			continue;
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, cp = c & 0x07;
+		else
+			return 0;
+		while (n--) {
+			if ((*s & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (*s++ & 0x3f);
+		}
+		if ((c == 0xe0 && cp < 0x800) || (cp >= 0xd800 && cp <= 0xdfff) ||
+		    (c == 0xf0 && cp < 0x10000) || cp > 0x10ffff)
+			return 0;
+	}
+	return 1;
+}
+
 static int lex_string(struct cfg_lex *lx)
 {
 	struct sbuf b = { 0 };
@@ -191,6 +220,8 @@ static int lex_string(struct cfg_lex *lx)
 			advance(lx);
 		}
 	}
+	if (rc == 0 && !utf8_valid((const unsigned char *)b.p))
+		rc = cfg_error(lx->msgs, &lx->pos, lx->key, "string is not valid UTF-8");
 	if (rc) {
 		free(b.p);
 		return rc;

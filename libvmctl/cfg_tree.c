@@ -177,31 +177,43 @@ static int setting_append(struct cfg_tree *t, struct cfg_setting *s,
 	return rc;
 }
 
+static int settings_grow(struct cfg_tree *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 16;
+	struct cfg_setting *n;
+
+	if (t->n < t->cap)
+		return 0;
+	n = realloc(t->settings, cap * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	t->settings = n;
+	t->cap = cap;
+	return 0;
+}
+
+/* Takes ownership of `key` and `v` whatever happens. */
 static int setting_store(struct cfg_tree *t, char *key, const struct cfg_pos *pos,
 			 struct cfg_value *v, int append)
 {
 	struct cfg_setting *s = cfg_tree_find(t, key);
+	int rc = 0;
 
-	if (s && append)
-		return setting_append(t, s, v, pos);
-	if (s) {
+	if (s && append) {
+		rc = setting_append(t, s, v, pos);
+		v = rc ? v : NULL;
+	} else if (s) {
 		cfg_value_free(s->value);
 		s->value = v;
 		s->pos = *pos;
-		free(key);
+		v = NULL;
+	} else if ((rc = settings_grow(t)) == 0) {
+		t->settings[t->n++] = (struct cfg_setting){ .key = key, .pos = *pos, .value = v };
 		return 0;
 	}
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		struct cfg_setting *n = realloc(t->settings, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		t->settings = n;
-		t->cap = cap;
-	}
-	t->settings[t->n++] = (struct cfg_setting){ .key = key, .pos = *pos, .value = v };
-	return 0;
+	cfg_value_free(v);
+	free(key);
+	return rc;
 }
 
 /* One "key = value" or "key += value" statement, IDENT current. */

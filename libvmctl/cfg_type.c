@@ -159,7 +159,7 @@ int type_field_is_default(const struct type_field *f, const void *p)
 {
 	const void *v = cat(p, f->off);
 	const struct domcfg_bitmap *bm = v;
-	char *const *sl = v;
+	char **const *sl = v;
 
 	switch (f->kind) {
 	case TK_STRING: return *(char *const *)v == NULL;

@@ -136,6 +136,7 @@ char *json_struct_to_string(const struct type_struct *t, const void *p)
 		return NULL;
 	yajl_gen_config(g, yajl_gen_beautify, 1);
 	yajl_gen_config(g, yajl_gen_indent_string, "    ");
+	yajl_gen_config(g, yajl_gen_validate_utf8, 1);
 	if (gen_struct(g, t, p) == 0 &&
 	    yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
 		out = strndup((const char *)buf, len);

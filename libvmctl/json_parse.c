@@ -176,10 +176,14 @@ static int parse_array(struct jp *jp, const struct type_field *f, void *p, yajl_
 	if (!*elems)
 		return -ENOMEM;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
+		size_t plen = strlen(jp->path);
+
 		type_init(f->sub, *elems + i * f->sub->size);
 		*count = (int)i + 1;
+		snprintf(jp->path + plen, sizeof(jp->path) - plen, "[%zu]", i);
 		rc = parse_struct(jp, f->sub, *elems + i * f->sub->size,
 				  v->u.array.values[i]);
+		jp->path[plen] = '\0';
 	}
 	return rc;
 }
