@@ -95,6 +95,8 @@ breaks io/console.h 's/^	char out\[2048\];/	char out[1024];/' \
 	'offsetof(struct xencons_interface, in_cons)' 'xencons_interface.out shortened'
 breaks io/blkif.h 's/seg\[BLKIF_MAX_SEGMENTS_PER_REQUEST\];/seg[10];/' \
 	'sizeof(struct blkif_request)' 'blkif_request.seg shortened'
+breaks io/blkif.h 's/^} __attribute__((packed, aligned(4)));$/};/' \
+	'offsetof(struct blkif_x86_32_request, id)' '32-bit blkif_request laid out with 64-bit alignment'
 breaks io/netif.h '/^	uint16_t offset;		\/\* within the granted page/d' \
 	'offsetof(struct netif_tx_request, flags)' 'netif_tx_request.offset removed'
 breaks xen.h 's/^	xen_ulong_t args\[6\];/	xen_ulong_t args[5];/' \

@@ -112,6 +112,44 @@ XEN_ABI_OFFSET(struct blkif_response, status, 10);
 DEFINE_RING_TYPES(blkif, struct blkif_request, struct blkif_response);
 _Static_assert(__CONST_RING_SIZE(blkif, 4096) == 32, "ABI: blkif ring of one page holds 32 entries");
 
+/*
+ * Our own: the same request and response as a 32-bit frontend lays them
+ * out (`protocol` = XEN_IO_PROTO_ABI_X86_32), where 64-bit fields are only
+ * 4-byte aligned.  A backend serving such a frontend reads its ring with
+ * these types and converts each request.  Xen's public headers leave this
+ * to the backends.
+ */
+struct blkif_x86_32_request {
+	uint8_t operation;
+	uint8_t nr_segments;
+	blkif_vdev_t handle;
+	uint64_t id;
+	blkif_sector_t sector_number;
+	struct blkif_request_segment seg[BLKIF_MAX_SEGMENTS_PER_REQUEST];
+} __attribute__((packed, aligned(4)));
+XEN_ABI_SIZE(struct blkif_x86_32_request, 108);
+XEN_ABI_OFFSET(struct blkif_x86_32_request, operation, 0);
+XEN_ABI_OFFSET(struct blkif_x86_32_request, nr_segments, 1);
+XEN_ABI_OFFSET(struct blkif_x86_32_request, handle, 2);
+XEN_ABI_OFFSET(struct blkif_x86_32_request, id, 4);
+XEN_ABI_OFFSET(struct blkif_x86_32_request, sector_number, 12);
+XEN_ABI_OFFSET(struct blkif_x86_32_request, seg, 20);
+
+struct blkif_x86_32_response {
+	uint64_t id;
+	uint8_t operation;
+	uint8_t _pad;
+	int16_t status;
+} __attribute__((packed, aligned(4)));
+XEN_ABI_SIZE(struct blkif_x86_32_response, 12);
+XEN_ABI_OFFSET(struct blkif_x86_32_response, id, 0);
+XEN_ABI_OFFSET(struct blkif_x86_32_response, operation, 8);
+XEN_ABI_OFFSET(struct blkif_x86_32_response, status, 10);
+
+DEFINE_RING_TYPES(blkif_x86_32, struct blkif_x86_32_request, struct blkif_x86_32_response);
+_Static_assert(__CONST_RING_SIZE(blkif_x86_32, 4096) == 32,
+	       "ABI: 32-bit blkif ring of one page holds 32 entries");
+
 /* Backend `info` bits. */
 #define VDISK_CDROM     0x1
 #define VDISK_REMOVABLE 0x2
