@@ -12,9 +12,11 @@ int op_xadd(struct cpu *cpu, const struct insn *in)
 	if (rm_read(cpu, in, size, &a))
 		return X_EXC;
 	r = (a + b) & size_mask(size);
-	if (rm_write(cpu, in, size, r))
+	if (in->mod != 3 && rm_write(cpu, in, size, r))
 		return X_EXC;
 	reg_write(cpu, in, in->reg, size, a);
+	if (in->mod == 3)   /* XADD r, r: the sum wins */
+		reg_write(cpu, in, in->rm, size, r);
 	flags_lazy(&cpu->lf, LF_ADD, size, a, b, r);
 	return X_OK;
 }

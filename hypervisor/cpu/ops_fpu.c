@@ -33,7 +33,7 @@ int op_x87_d9(struct cpu *cpu, const struct insn *in)
 		return mem_write_u(cpu, in->seg, op_ea(cpu, in), 2, cpu->s.fcw);
 	if (mem_read_u(cpu, in->seg, op_ea(cpu, in), 2, &v))
 		return X_EXC;
-	cpu->s.fcw = v | 0x40;
+	cpu->s.fcw = (v & 0x1f3f) | 0x40;   /* reserved bits read as the host shows */
 	return X_OK;
 }
 

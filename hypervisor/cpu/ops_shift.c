@@ -75,8 +75,8 @@ static int shift_apply(struct cpu *cpu, const struct insn *in, unsigned cnt)
 	cnt &= size == 8 ? 63 : 31;
 	if (rm_read(cpu, in, size, &a))
 		return X_EXC;
-	if (!cnt)
-		return X_OK;
+	if (!cnt)   /* nothing changes, but a 32-bit register is still zero-extended */
+		return size == 4 && in->mod == 3 ? rm_write(cpu, in, size, a) : X_OK;
 	if (kind < 4)
 		sh_rotate(&s, kind, a, cnt, bits, flags_cf(cpu));
 	else
@@ -108,15 +108,15 @@ int op_shld_shrd(struct cpu *cpu, const struct insn *in)
 	if (rm_read(cpu, in, size, &a))
 		return X_EXC;
 	if (!cnt)
-		return X_OK;
-	/* a:b:a (16-bit counts above 16 show the destination again) */
-	w = ((unsigned __int128)a << (2 * bits)) | ((unsigned __int128)b << bits) | a;
-	if (left) {
-		r = (uint64_t)(w >> (2 * bits - cnt)) & m;
-		cf = (uint64_t)(w >> (3 * bits - cnt)) & 1;
+		return size == 4 && in->mod == 3 ? rm_write(cpu, in, size, a) : X_OK;
+	if (size == 8) {
+		r = left ? (a << cnt) | (b >> (64 - cnt)) : (a >> cnt) | (b << (64 - cnt));
+		cf = left ? (a >> (64 - cnt)) & 1 : (a >> (cnt - 1)) & 1;
 	} else {
-		r = (uint64_t)(w >> cnt) & m;
-		cf = (uint64_t)(w >> (cnt - 1)) & 1;
+		/* a:b:a (16-bit counts above 16 show the destination again) */
+		w = ((unsigned __int128)a << (2 * bits)) | ((unsigned __int128)b << bits) | a;
+		r = (uint64_t)(w >> (left ? 2 * bits - cnt : cnt)) & m;
+		cf = (uint64_t)(w >> (left ? 3 * bits - cnt : cnt - 1)) & 1;
 	}
 	if (rm_write(cpu, in, size, r))
 		return X_EXC;

@@ -99,9 +99,19 @@ static int str_bulk(struct cpu *cpu, const struct insn *in, const struct sctx *c
 	if (!dst || ((in->op & ~1) == 0xa4 && !src))
 		return X_OK;
 	if (src) {
-		for (uint64_t i = 0; i < cnt * c->size; i++)   /* overlap as the CPU does */
-			dst[i] = src[i];
-		idx_add(cpu, in, RSI, 8, cnt * c->size);
+		uint64_t bytes = cnt * c->size;
+
+		if (dst >= src + bytes || src >= dst + bytes) {
+			memcpy(dst, src, bytes);
+		} else {   /* overlapping: element by element, as the ISA defines */
+			for (uint64_t i = 0; i < bytes; i += c->size) {
+				uint64_t t;
+
+				memcpy(&t, src + i, c->size);
+				memcpy(dst + i, &t, c->size);
+			}
+		}
+		idx_add(cpu, in, RSI, 8, bytes);
 	} else {
 		for (uint64_t i = 0; i < cnt; i++)
 			memcpy(dst + i * c->size, &cpu->s.gpr[RAX], c->size);
