@@ -21,6 +21,7 @@
 #include <vmctl/xen/io/console.h>
 #include <vmctl/xen/io/xenbus.h>
 #include <vmctl/xen/io/protocols.h>
+#include <vmctl/xen/io/xs_wire.h>
 #include <vmctl/xen/io/blkif.h>
 #include <vmctl/xen/io/netif.h>
 #include <vmctl/xen/io/fbif.h>

@@ -38,6 +38,8 @@
 #include <xen/io/console.h>
 #include <xen/io/xenbus.h>
 #include <xen/io/protocols.h>
+#include <errno.h>		/* Xen's xs_wire.h names errno values */
+#include <xen/io/xs_wire.h>
 #include <xen/io/blkif.h>
 #include <xen/io/netif.h>
 /* Linux's default mode is only defined for kernels. */
