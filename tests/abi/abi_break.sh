@@ -29,6 +29,7 @@ fresh_copy() {
 	rm -rf "$work/include"
 	mkdir -p "$work/include/vmctl"
 	cp -R "$top_srcdir/include/vmctl/xen" "$work/include/vmctl/"
+	chmod -R u+w "$work/include"	# the source tree is read-only in distcheck
 }
 
 # breaks <header> <sed expression> <expected key in the assertion> <what>
