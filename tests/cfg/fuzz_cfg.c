@@ -1,8 +1,12 @@
 /* libFuzzer target for the xl.cfg parser, the spec mini-languages and the
  * JSON round trip. Built only when asked (clang needed):
  *
- *   make tests/cfg/fuzz_cfg CC=clang
- *   ./tests/cfg/fuzz_cfg -max_len=4096 $top_srcdir/docs/examples
+ *   make tests/cfg/fuzz_cfg CC=clang     (in a build configured with CC=clang)
+ *   mkdir -p corpus && ./tests/cfg/fuzz_cfg -max_len=4096 corpus \
+ *       $top_srcdir/docs/examples $top_srcdir/tests/cfg/golden
+ *
+ * libFuzzer writes new inputs into the FIRST directory: keep it a scratch
+ * one, never the source tree.
  *
  * The same body is run by test_cfg_fuzz in make check, over mutations of
  * the example and corpus files. */
