@@ -44,7 +44,7 @@ static inline __attribute__((format(printf, 2, 3))) int ok(int cond, const char 
 		printf("#   got \"%s\", want \"%s\"\n", g_ ? g_ : "(null)", w_); \
 } while (0)
 
-static inline void diag(const char *fmt, ...)
+static inline __attribute__((format(printf, 1, 2))) void diag(const char *fmt, ...)
 {
 	va_list ap;
 
