@@ -9,3 +9,7 @@ TESTS += tests/xenstore/facts_test
 check_PROGRAMS += tests/xenstore/facts_test
 tests_xenstore_facts_test_SOURCES = tests/xenstore/facts_test.c tests/xenstore/xsc.h
 tests_xenstore_facts_test_LDADD = $(XS_TEST_LIBS)
+TESTS += tests/xenstore/guest_test
+check_PROGRAMS += tests/xenstore/guest_test
+tests_xenstore_guest_test_SOURCES = tests/xenstore/guest_test.c tests/xenstore/xsc.h
+tests_xenstore_guest_test_LDADD = $(XS_TEST_LIBS)
