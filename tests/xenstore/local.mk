@@ -13,3 +13,7 @@ TESTS += tests/xenstore/guest_test
 check_PROGRAMS += tests/xenstore/guest_test
 tests_xenstore_guest_test_SOURCES = tests/xenstore/guest_test.c tests/xenstore/xsc.h
 tests_xenstore_guest_test_LDADD = $(XS_TEST_LIBS)
+TESTS += tests/xenstore/malformed_test
+check_PROGRAMS += tests/xenstore/malformed_test
+tests_xenstore_malformed_test_SOURCES = tests/xenstore/malformed_test.c tests/xenstore/xsc.h
+tests_xenstore_malformed_test_LDADD = $(XS_TEST_LIBS)

@@ -29,6 +29,7 @@ struct xs_sock {
 	int fd;
 	struct ev_watch *w;
 	uint32_t events;
+	struct ev_timer *reap;  /* closes a failed connection */
 	size_t off, len;        /* unprocessed input in buf */
 	char buf[8192];
 };
@@ -49,9 +50,24 @@ static void sock_update(struct xs_sock *s)
 		s->events = ev;
 }
 
+static void reap_cb(struct evloop *loop, struct ev_timer *t, void *arg)
+{
+	struct xs_sock *s = arg;
+
+	(void)loop;
+	(void)t;
+	s->reap = NULL;
+	xs_conn_free(s->c);
+}
+
 static void sock_flush(struct xs_conn *c)
 {
 	struct xs_sock *s = c->tp;
+
+	/* A failed client may never become writable again (it stopped
+	 * reading): close it from the loop, not from inside this call. */
+	if (c->failed && !s->reap)
+		s->reap = evloop_timer(c->xs->loop, 0, 0, reap_cb, s);
 
 	while (!c->failed && c->out_head) {
 		struct xs_msg *m = c->out_head;
@@ -80,6 +96,8 @@ static void sock_close(struct xs_conn *c)
 	struct xs_sock *s = c->tp;
 
 	evloop_unwatch(c->xs->loop, s->w);
+	if (s->reap)
+		evloop_timer_cancel(c->xs->loop, s->reap);
 	close(s->fd);
 	free(s);
 }
