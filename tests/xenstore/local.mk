@@ -17,3 +17,5 @@ TESTS += tests/xenstore/malformed_test
 check_PROGRAMS += tests/xenstore/malformed_test
 tests_xenstore_malformed_test_SOURCES = tests/xenstore/malformed_test.c tests/xenstore/xsc.h
 tests_xenstore_malformed_test_LDADD = $(XS_TEST_LIBS)
+TESTS += tests/xenstore/utils_test.sh
+EXTRA_DIST += tests/xenstore/utils_test.sh
