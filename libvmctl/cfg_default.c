@@ -39,9 +39,9 @@ static int memory_default(struct domcfg_b_info *b, char **err)
 	if (b->target_memkb == unset)
 		b->target_memkb = b->max_memkb;
 	if (b->target_memkb > b->max_memkb)
-		return fail(err, "memory is larger than maxmem");
+		return fail(err, "memory: larger than maxmem");
 	if (b->target_memkb == 0)
-		return fail(err, "memory must not be 0");
+		return fail(err, "memory: must not be 0");
 	return 0;
 }
 
@@ -148,6 +148,8 @@ int domcfg_config_setdefault(struct domcfg_config *cfg, char **err)
 	cfg->b_info.type = c->type;
 	if (!memcmp(c->uuid, (domcfg_uuid){ 0 }, sizeof(c->uuid)))
 		uuid_generate_random(c->uuid);
+	if (c->type != DOMCFG_TYPE_HVM && !cfg->b_info.kernel && !cfg->b_info.bootloader)
+		return fail(err, "kernel: a PV or PVH guest needs a kernel (or a bootloader)");
 	rc = memory_default(&cfg->b_info, err);
 	if (rc == 0)
 		rc = vcpus_default(&cfg->b_info);

@@ -236,8 +236,9 @@ int domcfg_vdev_to_devid(const char *vdev, int *disk, int *part);
  * a random UUID, 32 MiB of memory (target = max), one vCPU (all max_vcpus
  * online), vnc listen 127.0.0.1 with findunused, NIC devids, a random
  * 00:16:3e MAC, bridge xenbr0, script vif-bridge, disk backend phy and so on.
- * Fields already set are kept. Returns 0, -EINVAL (*err set: a value that
- * contradicts another, e.g. maxmem < memory) or -ENOMEM. */
+ * Fields already set are kept. Returns 0, -EINVAL (*err set, "key: why":
+ * no name, a PV/PVH guest without kernel or bootloader, memory > maxmem)
+ * or -ENOMEM. */
 int domcfg_config_setdefault(struct domcfg_config *cfg, char **err);
 
 #endif

@@ -166,6 +166,60 @@ static void test_json_errors(void)
 	json_error("{\"c_info\":", "(top): invalid JSON: parse error: premature EOF");
 }
 
+static int defaults(const char *text, struct domcfg_config *c, char **err)
+{
+	struct domcfg_msgs m;
+	int rc;
+
+	domcfg_config_init(c);
+	domcfg_msgs_init(&m);
+	*err = NULL;
+	rc = domcfg_parse_buffer(c, "d.cfg", text, strlen(text), NULL, &m);
+	domcfg_msgs_dispose(&m);
+	return rc ? rc : domcfg_config_setdefault(c, err);
+}
+
+static void test_setdefault(void)
+{
+	static const domcfg_uuid nil;
+	struct domcfg_config c;
+	char *err;
+
+	is_int(defaults("name='d'\nkernel='/k'\nvif=['']\nvfb=['vnc=1']\ndisk=['/a,,xvda']\n",
+			&c, &err), 0, "PV defaults");
+	ok(c.b_info.max_memkb == 32768 && c.b_info.target_memkb == 32768, "32 MiB");
+	ok(c.b_info.max_vcpus == 1 && domcfg_bitmap_test(&c.b_info.avail_vcpus, 0), "one vCPU online");
+	ok(memcmp(c.c_info.uuid, nil, sizeof(nil)) != 0, "random UUID");
+	ok(c.nics[0].mac[0] == 0 && c.nics[0].mac[1] == 0x16 && c.nics[0].mac[2] == 0x3e,
+	   "MAC in Xen's OUI");
+	is_str(c.nics[0].bridge, "xenbr0", "default bridge");
+	is_str(c.nics[0].script, "vif-bridge", "default script");
+	is_int(c.nics[0].nictype, DOMCFG_NIC_TYPE_VIF, "PV NIC type");
+	is_int(c.nics[0].mtu, 1500, "MTU");
+	is_str(c.vfbs[0].vnc.listen, "127.0.0.1", "vfb listens on localhost");
+	is_int(c.vfbs[0].vnc.findunused, DOMCFG_DEFBOOL_TRUE, "vfb finds an unused port");
+	is_int(c.disks[0].backend, DOMCFG_DISK_BACKEND_PHY, "raw disk backend");
+	domcfg_config_dispose(&c);
+	free(err);
+	is_int(defaults("name='h'\ntype='hvm'\nmemory=256\n", &c, &err), 0, "HVM defaults");
+	ok(c.b_info.max_memkb == 262144 && c.b_info.target_memkb == 262144, "maxmem = memory");
+	is_str(c.b_info.hvm.boot, "cd", "boot order");
+	is_int(c.b_info.hvm.vga.kind, DOMCFG_VGA_CIRRUS, "cirrus");
+	is_int(c.b_info.video_memkb, 8192, "8 MiB video");
+	is_int(c.b_info.hvm.vnc.enable, DOMCFG_DEFBOOL_TRUE, "HVM VNC on");
+	is_int(c.b_info.hvm.bios, DOMCFG_BIOS_SEABIOS, "SeaBIOS");
+	domcfg_config_dispose(&c);
+	free(err);
+	is_int(defaults("kernel='/k'\n", &c, &err), -EINVAL, "no name");
+	is_str(err, "name: every domain needs a name", "no name: message");
+	domcfg_config_dispose(&c);
+	free(err);
+	is_int(defaults("name='p'\n", &c, &err), -EINVAL, "PV without kernel");
+	is_str(err, "kernel: a PV or PVH guest needs a kernel (or a bootloader)", "no kernel: message");
+	domcfg_config_dispose(&c);
+	free(err);
+}
+
 int main(void)
 {
 	test_defaults();
@@ -173,5 +227,6 @@ int main(void)
 	test_parse_reference();
 	test_round_trip();
 	test_json_errors();
+	test_setdefault();
 	return tap_done();
 }
