@@ -1,6 +1,7 @@
 #include "hypervisor/domain.h"
 
 #include "hypervisor/engines/engine.h"
+#include "hypervisor/evtchn.h"
 #include "hypervisor/vmhv.h"
 #include "common/log.h"
 #include "common/util.h"
@@ -8,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <vmctl/xen/xen.h>
 
 #define SHUTDOWN_CRASH_REASON 3 /* SHUTDOWN_crash */
 #define SHUTDOWN_MAX_REASON 5   /* SHUTDOWN_soft_reset */
@@ -40,6 +42,27 @@ static int create_check(const struct privcmd_domain_create *req)
 	return 0;
 }
 
+static void domain_vcpus_init(struct domain *d)
+{
+	for (uint32_t i = 0; i < PRIVCMD_MAX_VCPUS; i++) {
+		struct vcpu *v = &d->vcpus[i];
+
+		v->d = d;
+		v->id = i;
+		v->online = i == 0;
+		v->vcpu_info_paddr = (memory_shared_info_pfn(&d->mem) << MEM_PAGE_SHIFT) +
+				     i * 64;
+	}
+}
+
+static void domain_vcpus_stop(struct domain *d)
+{
+	for (uint32_t i = 0; i < PRIVCMD_MAX_VCPUS; i++) {
+		vcpu_timers_stop(&d->vcpus[i]);
+		d->vcpus[i].blocked = false;
+	}
+}
+
 int domain_create(struct vmhv *hv, const struct privcmd_domain_create *req,
 		  struct domain **out)
 {
@@ -66,10 +89,15 @@ int domain_create(struct vmhv *hv, const struct privcmd_domain_create *req,
 	d->create_ns = now_ns();
 	d->engine = &pv_engine_ops;
 	rc = memory_init(&d->mem, domid, req->max_pages);
+	if (rc == 0)
+		rc = evtchn_table_init(&d->evtchn);
 	if (rc < 0) {
+		memory_dispose(&d->mem);
+		free(d->evtchn);
 		free(d);
 		return rc;
 	}
+	domain_vcpus_init(d);
 	hv->domains[domid] = d;
 	hv->nr_domains++;
 	*out = d;
@@ -84,11 +112,14 @@ void domain_destroy(struct domain *d)
 
 	d->dying = true;
 	d->engine->stop(d);
+	domain_vcpus_stop(d);
+	evtchn_table_dispose(hv, d->domid, &d->evtchn);
 	memory_dispose(&d->mem);
 	hv->domains[d->domid] = NULL;
 	hv->nr_domains--;
 	log_info("d%u: destroyed", d->domid);
 	free(d);
+	evtchn_dom0_send_virq(hv, VIRQ_DOM_EXC);
 }
 
 struct domain *domain_lookup(struct vmhv *hv, uint32_t domid)
@@ -137,7 +168,9 @@ void domain_shutdown(struct domain *d, uint32_t reason)
 	d->shutdown = true;
 	d->shutdown_reason = reason;
 	d->engine->stop(d);
+	domain_vcpus_stop(d);
 	log_info("d%u: shut down, reason %u", d->domid, reason);
+	evtchn_dom0_send_virq(d->hv, VIRQ_DOM_EXC);
 }
 
 void domain_crash(struct domain *d, const char *why)

@@ -10,6 +10,7 @@
 #define VMHV_DOMAIN_H
 
 #include "hypervisor/memory.h"
+#include "hypervisor/vcpu.h"
 #include "vmctl/privcmd.h"
 
 #include <stdbool.h>
@@ -19,6 +20,7 @@
 
 struct vmhv;
 struct engine_ops;
+struct evtchn;
 
 struct domain {
 	struct vmhv *hv;
@@ -37,6 +39,8 @@ struct domain {
 	struct domain_mem mem;
 	struct privcmd_vcpu_regs boot_regs;   /* vCPU 0 at start */
 	uint64_t hypercall_gmfn;              /* DOMAIN_NO_GMFN = none */
+	struct vcpu vcpus[PRIVCMD_MAX_VCPUS];
+	struct evtchn *evtchn;    /* EVTCHN_NR_PORTS entries */
 	char con_line[256];       /* console_io text up to the next newline */
 	size_t con_len;
 	const struct engine_ops *engine;

@@ -14,6 +14,9 @@ hypervisor_libvmhv_la_SOURCES = \
 	hypervisor/privcmd_ops.c \
 	hypervisor/hypercall.c hypervisor/hypercall.h hypervisor/hypercall.def \
 	hypervisor/hc_console.c hypervisor/hc_sched.c hypervisor/hc_version.c \
+	hypervisor/hc_evtchn.c hypervisor/hc_vcpu.c hypervisor/hc_memory.c hypervisor/hc_grant.c \
+	hypervisor/evtchn.c hypervisor/evtchn.h hypervisor/vcpu.c hypervisor/vcpu.h \
+	hypervisor/timer.c hypervisor/timer.h hypervisor/pvclock.c hypervisor/pvclock.h \
 	hypervisor/engines/engine.h \
 	hypervisor/engines/pv/pv_engine.c hypervisor/engines/pv/pv_engine.h \
 	hypervisor/engines/pv/pv_aspace.c hypervisor/engines/pv/pv_abi.h
@@ -30,6 +33,8 @@ hypervisor_engines_pv_vmhv_pv_SOURCES = \
 	hypervisor/engines/pv/sandbox/entry.S \
 	hypervisor/engines/pv/sandbox/sandbox.c \
 	hypervisor/engines/pv/sandbox/shim.c \
+	hypervisor/engines/pv/sandbox/events.c \
+	hypervisor/engines/pv/sandbox/aspace.c \
 	hypervisor/engines/pv/sandbox/sandbox.h \
 	hypervisor/engines/pv/sandbox/sys.h
 hypervisor_engines_pv_vmhv_pv_CFLAGS = $(GUEST_CFLAGS) -mfsgsbase

@@ -4,11 +4,15 @@
 #include "hypervisor/privcmd_server.h"
 
 #include "hypervisor/domain.h"
+#include "hypervisor/evtchn.h"
 #include "hypervisor/host.h"
 #include "hypervisor/vmhv.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 typedef int (*privcmd_handler)(struct vmhv *hv, const void *req, size_t len,
 			       struct privcmd_reply *rep);
@@ -266,6 +270,96 @@ static int op_HYPERCALL_INIT(struct vmhv *hv, const void *req, size_t len,
 		return -EINVAL;
 	d->hypercall_gmfn = r->gmfn;
 	return 0;
+}
+
+static int op_EVTCHN_ALLOC_UNBOUND(struct vmhv *hv, const void *req, size_t len,
+				   struct privcmd_reply *rep)
+{
+	const struct privcmd_evtchn_alloc_unbound *r = req;
+	struct privcmd_evtchn_port out = { 0 };
+	int rc;
+
+	if (!domain_lookup(hv, r->dom))
+		return -ESRCH;
+	rc = evtchn_alloc_unbound(hv, r->dom, r->remote_dom, &out.port);
+	return rc < 0 ? rc : reply_put(rep, &out, sizeof(out));
+}
+
+/* A fresh eventfd for a dom0 port; the reply passes it and closes ours. */
+static int dom0_port_fd(struct vmhv *hv, struct privcmd_reply *rep, uint32_t port)
+{
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	int keep;
+
+	if (fd < 0)
+		return -errno;
+	keep = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (keep < 0) {
+		close(fd);
+		return -errno;
+	}
+	evtchn_dom0_attach(hv, port, keep, rep->client);
+	rep->fd = fd;
+	rep->close_fd = true;
+	return 0;
+}
+
+static int op_EVTCHN_BIND_INTERDOMAIN(struct vmhv *hv, const void *req, size_t len,
+				      struct privcmd_reply *rep)
+{
+	const struct privcmd_evtchn_bind_interdomain *r = req;
+	struct privcmd_evtchn_port out = { 0 };
+	int rc;
+
+	if (r->remote_dom == 0)
+		return -EINVAL;
+	rc = evtchn_bind_interdomain(hv, 0, r->remote_dom, r->remote_port, &out.port);
+	if (rc == 0)
+		rc = dom0_port_fd(hv, rep, out.port);
+	if (rc < 0) {
+		if (out.port)
+			evtchn_close(hv, 0, out.port);
+		return rc;
+	}
+	return reply_put(rep, &out, sizeof(out));
+}
+
+static int op_EVTCHN_BIND_VIRQ(struct vmhv *hv, const void *req, size_t len,
+			       struct privcmd_reply *rep)
+{
+	const struct privcmd_evtchn_port *r = req;
+	struct privcmd_evtchn_port out = { 0 };
+	int rc;
+
+	rc = evtchn_dom0_bind_virq(hv, r->port, &out.port);
+	if (rc == 0)
+		rc = dom0_port_fd(hv, rep, out.port);
+	if (rc < 0) {
+		if (out.port)
+			evtchn_close(hv, 0, out.port);
+		return rc;
+	}
+	return reply_put(rep, &out, sizeof(out));
+}
+
+static int op_EVTCHN_NOTIFY(struct vmhv *hv, const void *req, size_t len,
+			    struct privcmd_reply *rep)
+{
+	const struct privcmd_evtchn_port *r = req;
+
+	if (!evtchn_dom0_owned(hv, r->port, rep->client))
+		return -EBADF;
+	return evtchn_send(hv, 0, r->port);
+}
+
+static int op_EVTCHN_CLOSE(struct vmhv *hv, const void *req, size_t len,
+			   struct privcmd_reply *rep)
+{
+	const struct privcmd_evtchn_port *r = req;
+
+	if (!evtchn_dom0_owned(hv, r->port, rep->client))
+		return -EBADF;
+	return evtchn_close(hv, 0, r->port);
 }
 
 static const privcmd_handler handlers[PRIVCMD_OP_MAX] = {

@@ -1,5 +1,6 @@
 #include "hypervisor/privcmd_server.h"
 
+#include "hypervisor/evtchn.h"
 #include "hypervisor/privcmd_msg.h"
 #include "hypervisor/vmhv.h"
 #include "common/evloop.h"
@@ -48,6 +49,7 @@ static void conn_close(struct privcmd_conn *c)
 			break;
 		}
 	}
+	evtchn_dom0_release(srv->hv, c);
 	evloop_unwatch(srv->hv->loop, c->w);
 	close(c->fd);
 	free(c);
@@ -81,9 +83,9 @@ static int conn_serve(struct privcmd_conn *c, size_t len, bool truncated)
 	struct privcmd_server *srv = c->srv;
 	struct privcmd_hdr req = { 0 }, *rh = (struct privcmd_hdr *)srv->tx;
 	struct privcmd_reply rep = {
-		.buf = srv->tx + sizeof(*rh), .cap = PRIVCMD_MAX_PAYLOAD, .fd = -1,
+		.buf = srv->tx + sizeof(*rh), .cap = PRIVCMD_MAX_PAYLOAD, .fd = -1, .client = c,
 	};
-	int rc;
+	int rc, sent;
 
 	if (len >= sizeof(req))
 		memcpy(&req, srv->rx, sizeof(req));
@@ -94,6 +96,8 @@ static int conn_serve(struct privcmd_conn *c, size_t len, bool truncated)
 	if (rc < 0) {
 		log_debug("privcmd: pid %d op %u: %s", (int)c->pid, req.op, strerror(-rc));
 		rep.len = 0;
+		if (rep.close_fd && rep.fd >= 0)
+			close(rep.fd);
 		rep.fd = -1;
 	}
 	*rh = (struct privcmd_hdr){
@@ -101,7 +105,10 @@ static int conn_serve(struct privcmd_conn *c, size_t len, bool truncated)
 		.seq = req.seq, .len = (uint32_t)rep.len, .rc = rc,
 		.flags = rep.fd >= 0 ? PRIVCMD_F_FD : 0,
 	};
-	return send_reply(c->fd, srv->tx, sizeof(*rh) + rep.len, rep.fd);
+	sent = send_reply(c->fd, srv->tx, sizeof(*rh) + rep.len, rep.fd);
+	if (rep.close_fd && rep.fd >= 0)
+		close(rep.fd);
+	return sent;
 }
 
 static void conn_readable(struct evloop *loop, int fd, uint32_t events, void *arg)

@@ -4,6 +4,7 @@
 #ifndef VMHV_PRIVCMD_SERVER_H
 #define VMHV_PRIVCMD_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct vmhv;
@@ -17,6 +18,8 @@ struct privcmd_reply {
 	size_t len;
 	size_t cap;
 	int fd;
+	bool close_fd;     /* close `fd` after sending (a new eventfd) */
+	void *client;      /* the connection: owner of dom0 resources */
 };
 
 /* Bind $rundir/privcmd and start accepting. Fails with -EADDRINUSE if a live

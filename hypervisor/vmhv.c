@@ -1,6 +1,7 @@
 #include "hypervisor/vmhv.h"
 
 #include "hypervisor/domain.h"
+#include "hypervisor/evtchn.h"
 #include "hypervisor/privcmd_server.h"
 #include "common/evloop.h"
 #include "common/log.h"
@@ -9,6 +10,24 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define VMHV_CLOCK_PERIOD_NS 1000000000ull
+
+/* Keep every running domain's pvclock anchored to the host clock. */
+static void clock_tick(struct evloop *loop, struct ev_timer *t, void *arg)
+{
+	struct vmhv *hv = arg;
+
+	for (uint32_t id = 1, seen = 0; id <= PRIVCMD_MAX_DOMID && seen < hv->nr_domains; id++) {
+		struct domain *d = hv->domains[id];
+
+		if (!d)
+			continue;
+		seen++;
+		if (d->started && !d->shutdown)
+			pvclock_update(&hv->clock, d);
+	}
+}
 
 int vmhv_init(struct vmhv *hv, const struct vmhv_config *cfg)
 {
@@ -25,6 +44,12 @@ int vmhv_init(struct vmhv *hv, const struct vmhv_config *cfg)
 		rc = -ENOMEM;
 		goto out;
 	}
+	rc = evtchn_table_init(&hv->dom0_evtchn);
+	if (rc < 0)
+		goto out;
+	pvclock_init(&hv->clock);
+	hv->clock_timer = evloop_timer(hv->loop, VMHV_CLOCK_PERIOD_NS, VMHV_CLOCK_PERIOD_NS,
+				       clock_tick, hv);
 	rc = mkdir_p(cfg->rundir, 0755);
 	if (rc < 0)
 		goto out;
@@ -44,6 +69,8 @@ void vmhv_dispose(struct vmhv *hv)
 	}
 	privcmd_server_stop(hv->privcmd);
 	hv->privcmd = NULL;
+	if (hv->dom0_evtchn)
+		evtchn_table_dispose(hv, 0, &hv->dom0_evtchn);
 	free(hv->domains);
 	hv->domains = NULL;
 	if (hv->loop)

@@ -4,6 +4,7 @@
 #define VMHV_VMHV_H
 
 #include "hypervisor/dmesg.h"
+#include "hypervisor/pvclock.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,6 +13,8 @@
 struct evloop;
 struct domain;
 struct privcmd_server;
+struct evtchn;
+struct ev_timer;
 
 struct vmhv_config {
 	const char *rundir;
@@ -32,6 +35,10 @@ struct vmhv {
 	uint32_t next_domid;      /* domids are handed out increasing, as Xen does */
 	unsigned nr_domains;
 	uint64_t start_ns;
+	struct evtchn *dom0_evtchn;   /* dom0's ports, owned by privcmd clients */
+	uint32_t dom0_virq[32];       /* dom0's VIRQ bindings */
+	struct pvclock clock;
+	struct ev_timer *clock_timer; /* refreshes every domain's pvclock */
 };
 
 /* Set up the context and start serving $rundir/privcmd. 0 or -errno. */

@@ -22,6 +22,11 @@ struct engine_ops {
 	/* The domain shut down or is destroyed: stop running it for good and
 	 * release what the engine holds (processes, fds). Idempotent. */
 	void (*stop)(struct domain *d);
+	/* Answer vCPU `vcpu`'s outstanding (blocked) hypercall with `ret`. */
+	void (*reply)(struct domain *d, uint32_t vcpu, int64_t ret);
+	/* An event became deliverable for a running vCPU: interrupt it so it
+	 * takes the upcall (nothing to do if it is inside a hypercall). */
+	void (*kick)(struct domain *d, uint32_t vcpu);
 	/* CPU time used so far by all vCPUs, in ns. */
 	unsigned long long (*cpu_time)(struct domain *d);
 	/* vmhv's pointer to guest virtual range [va, va+len), or NULL if any

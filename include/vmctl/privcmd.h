@@ -193,6 +193,32 @@ struct privcmd_hypercall_init {
 };
 _Static_assert(sizeof(struct privcmd_hypercall_init) == 16, "hypercall_init size");
 
+/* Dom0's event channels. A dom0 port is owned by the privcmd connection that
+ * made it (closed when it disconnects); the guest's sends to it arrive on an
+ * eventfd passed in the reply (read it to clear: the count is how many).
+ * Dom0 sends with EVTCHN_NOTIFY. */
+struct privcmd_evtchn_alloc_unbound {
+	uint32_t dom;             /* allocate in this guest ... */
+	uint32_t remote_dom;      /* ... for this peer to bind (0 = dom0) */
+};
+_Static_assert(sizeof(struct privcmd_evtchn_alloc_unbound) == 8, "alloc_unbound size");
+
+struct privcmd_evtchn_bind_interdomain {
+	uint32_t remote_dom;
+	uint32_t remote_port;     /* unbound in remote_dom for dom0 */
+};
+_Static_assert(sizeof(struct privcmd_evtchn_bind_interdomain) == 8, "bind_interdomain size");
+
+/* EVTCHN_BIND_VIRQ takes struct privcmd_evtchn_port with a VIRQ number
+ * (VIRQ_DOM_EXC = 3: a domain shut down or was destroyed); NOTIFY and
+ * CLOSE take a dom0 port; replies of ALLOC_UNBOUND, BIND_INTERDOMAIN and
+ * BIND_VIRQ are a struct privcmd_evtchn_port. */
+struct privcmd_evtchn_port {
+	uint32_t port;
+	uint32_t pad;
+};
+_Static_assert(sizeof(struct privcmd_evtchn_port) == 8, "evtchn_port size");
+
 /* ---- the operation table ----------------------------------------------
  * X(NAME, number, request payload size, exact)
  * exact = 1: the payload must be exactly that size; 0: at least that size. */
@@ -212,7 +238,12 @@ _Static_assert(sizeof(struct privcmd_hypercall_init) == 16, "hypercall_init size
 	X(FOREIGN_MAP,       13, sizeof(struct privcmd_domid), 1)         \
 	X(SETVCPUCONTEXT,    14, sizeof(struct privcmd_vcpucontext), 1)   \
 	X(GETVCPUCONTEXT,    15, sizeof(struct privcmd_domid_u32), 1)     \
-	X(HYPERCALL_INIT,    16, sizeof(struct privcmd_hypercall_init), 1)
+	X(HYPERCALL_INIT,    16, sizeof(struct privcmd_hypercall_init), 1) \
+	X(EVTCHN_ALLOC_UNBOUND,    17, sizeof(struct privcmd_evtchn_alloc_unbound), 1) \
+	X(EVTCHN_BIND_INTERDOMAIN, 18, sizeof(struct privcmd_evtchn_bind_interdomain), 1) \
+	X(EVTCHN_BIND_VIRQ,        19, sizeof(struct privcmd_evtchn_port), 1) \
+	X(EVTCHN_NOTIFY,           20, sizeof(struct privcmd_evtchn_port), 1) \
+	X(EVTCHN_CLOSE,            21, sizeof(struct privcmd_evtchn_port), 1)
 
 enum privcmd_op {
 #define PRIVCMD_OP_ENUM(name, nr, size, exact) PRIVCMD_OP_##name = nr,

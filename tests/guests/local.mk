@@ -9,3 +9,8 @@ check_PROGRAMS += tests/guests/hello
 tests_guests_hello_SOURCES = $(TG_RUNTIME) tests/guests/hello.c
 tests_guests_hello_CFLAGS = $(TG_CCFLAGS)
 tests_guests_hello_LDFLAGS = $(TG_LINKFLAGS)
+
+check_PROGRAMS += tests/guests/events
+tests_guests_events_SOURCES = $(TG_RUNTIME) tests/guests/entry.S tests/guests/events.c
+tests_guests_events_CFLAGS = $(TG_CCFLAGS)
+tests_guests_events_LDFLAGS = $(TG_LINKFLAGS)

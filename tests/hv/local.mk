@@ -16,3 +16,5 @@ check_PROGRAMS += tests/hv/pv_boot_test
 tests_hv_pv_boot_test_SOURCES = tests/hv/pv_boot_test.c tests/hv/vmhv_proc.c tests/hv/vmhv_proc.h
 tests_hv_pv_boot_test_LDADD = libvmctl/libvmctl.la
 EXTRA_DIST += tests/hv/pvrun_test.sh
+TESTS += tests/hv/pv_events_test.sh
+EXTRA_DIST += tests/hv/pv_events_test.sh tests/hv/pv_events.expected

@@ -34,9 +34,27 @@ struct pv_boot {
 	uint64_t flat_base;       /* VMCTL_PV_FLAT_BASE */
 	uint64_t hypercall_page;  /* guest VA to fill with stubs, 0 = none */
 	uint32_t uid, gid;        /* drop to these before running the guest */
+	uint64_t shared_info_pfn;
 	struct privcmd_vcpu_regs regs; /* vCPU 0 */
 };
-_Static_assert(sizeof(struct pv_boot) == 208, "pv_boot size");
+_Static_assert(sizeof(struct pv_boot) == 216, "pv_boot size");
+
+/* vmhv interrupts a running vCPU thread with this signal when an event
+ * became deliverable (the sandbox turns it into Xen's event upcall). */
+#define PV_UPCALL_SIGNAL 10 /* SIGUSR1 */
+
+/* The sandbox's last words when the guest faulted with no handler for the
+ * fault (or the shim itself failed): vmhv logs the register dump and marks
+ * the domain crashed. Sent as its own packet size. */
+#define PV_NR_CRASH 0xffffu
+struct pv_crash {
+	uint32_t vcpu;
+	uint32_t nr;              /* PV_NR_CRASH */
+	uint64_t trapno, err, cr2;
+	uint64_t in_shim;         /* 1 if the fault was in the sandbox's own code */
+	struct privcmd_vcpu_regs regs;
+};
+_Static_assert(sizeof(struct pv_crash) == 200, "pv_crash size");
 
 struct pv_hcall_req {
 	uint32_t vcpu;

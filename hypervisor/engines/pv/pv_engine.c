@@ -10,6 +10,7 @@
 #include "common/log.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -31,6 +32,7 @@ struct pv_domain {
 	struct ev_watch *chan_w;
 	struct ev_watch *pid_w;
 	clockid_t cpu_clock;
+	bool in_call;             /* vCPU 0 waits for a channel reply */
 	uint64_t cpu_ns;          /* last sample; final once stopped */
 };
 
@@ -151,21 +153,61 @@ static void pv_reply(struct pv_domain *pv, int64_t ret)
 {
 	struct pv_hcall_rep rep = { .ret = ret };
 
+	pv->in_call = false;
 	if (pv->chan >= 0 && send(pv->chan, &rep, sizeof(rep), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
 		domain_crash(pv->d, "channel reply failed");
+}
+
+/* The sandbox's crash report: a register dump in vmhv's console. */
+static void pv_crash_report(struct pv_domain *pv, const struct pv_crash *c)
+{
+	const struct privcmd_vcpu_regs *r = &c->regs;
+	struct dmesg *dm = &pv->d->hv->dmesg;
+	uint32_t id = pv->d->domid;
+	char why[96];
+
+	dmesg_printf(dm, "(XEN) d%uv%u %s: trap %llu error %#llx cr2 %#llx\n", id, c->vcpu,
+		     c->in_shim ? "fault in the pv shim" : "unhandled guest fault",
+		     (unsigned long long)c->trapno, (unsigned long long)c->err,
+		     (unsigned long long)c->cr2);
+	dmesg_printf(dm, "(XEN)   rip %016llx rsp %016llx rflags %08llx\n",
+		     (unsigned long long)r->rip, (unsigned long long)r->rsp,
+		     (unsigned long long)r->rflags);
+	dmesg_printf(dm, "(XEN)   rax %016llx rbx %016llx rcx %016llx rdx %016llx\n",
+		     (unsigned long long)r->rax, (unsigned long long)r->rbx,
+		     (unsigned long long)r->rcx, (unsigned long long)r->rdx);
+	dmesg_printf(dm, "(XEN)   rsi %016llx rdi %016llx rbp %016llx r8  %016llx\n",
+		     (unsigned long long)r->rsi, (unsigned long long)r->rdi,
+		     (unsigned long long)r->rbp, (unsigned long long)r->r8);
+	dmesg_printf(dm, "(XEN)   r9  %016llx r10 %016llx r11 %016llx r12 %016llx\n",
+		     (unsigned long long)r->r9, (unsigned long long)r->r10,
+		     (unsigned long long)r->r11, (unsigned long long)r->r12);
+	dmesg_printf(dm, "(XEN)   r13 %016llx r14 %016llx r15 %016llx\n",
+		     (unsigned long long)r->r13, (unsigned long long)r->r14,
+		     (unsigned long long)r->r15);
+	snprintf(why, sizeof(why), "%s (trap %llu at %#llx)",
+		 c->in_shim ? "fault in the pv shim" : "unhandled guest fault",
+		 (unsigned long long)c->trapno, (unsigned long long)r->rip);
+	domain_crash(pv->d, why);
 }
 
 static void pv_channel_readable(struct evloop *loop, int fd, uint32_t events, void *arg)
 {
 	struct pv_domain *pv = arg;
+	union { struct pv_hcall_req req; struct pv_crash crash; } u;
 	struct pv_hcall_req req;
 	struct hcall c;
 	ssize_t r;
 	int64_t ret;
 
-	r = recv(fd, &req, sizeof(req), MSG_DONTWAIT | MSG_TRUNC);
+	r = recv(fd, &u, sizeof(u), MSG_DONTWAIT | MSG_TRUNC);
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
+	if (r == (ssize_t)sizeof(u.crash) && u.crash.nr == PV_NR_CRASH) {
+		pv_crash_report(pv, &u.crash);
+		return;
+	}
+	req = u.req;
 	if (r != (ssize_t)sizeof(req) || req.vcpu >= pv->d->max_vcpus) {
 		/* EOF is the process dying; pv_exited tells why. */
 		if (r == 0 || (events & (EPOLLHUP | EPOLLERR)))
@@ -174,6 +216,7 @@ static void pv_channel_readable(struct evloop *loop, int fd, uint32_t events, vo
 			domain_crash(pv->d, "malformed hypercall packet");
 		return;
 	}
+	pv->in_call = true;
 	c = (struct hcall){ .d = pv->d, .vcpu = req.vcpu, .nr = req.nr };
 	memcpy(c.arg, req.args, sizeof(c.arg));
 	ret = hypercall_dispatch(&c);
@@ -244,6 +287,7 @@ static int pv_boot_send(struct pv_domain *pv)
 		.mem_bytes = d->mem.nr_frames << MEM_PAGE_SHIFT,
 		.flat_base = VMCTL_PV_FLAT_BASE,
 		.uid = hv->cfg.guest_uid, .gid = hv->cfg.guest_gid,
+		.shared_info_pfn = memory_shared_info_pfn(&d->mem),
 		.regs = d->boot_regs,
 	};
 
@@ -286,6 +330,7 @@ static int pv_start(struct domain *d)
 		goto out;
 	}
 	pv->chan = sv[0];
+	pvclock_update(&d->hv->clock, d);
 	rc = pv_spawn(pv, sv[1]);
 	if (rc == 0)
 		rc = pv_watch(pv);
@@ -311,6 +356,26 @@ static void pv_signal(struct domain *d, int sig)
 
 	if (pv && pv->pidfd >= 0)
 		pidfd_signal(pv->pidfd, sig);
+}
+
+static void pv_signal(struct domain *d, int sig);
+
+static void pv_engine_reply(struct domain *d, uint32_t vcpu, int64_t ret)
+{
+	struct pv_domain *pv = d->engine_priv;
+
+	if (pv && pv->in_call)
+		pv_reply(pv, ret);
+}
+
+/* The sandbox checks for events on every return from a hypercall, so only
+ * a vCPU running guest code needs the signal. */
+static void pv_kick(struct domain *d, uint32_t vcpu)
+{
+	struct pv_domain *pv = d->engine_priv;
+
+	if (pv && !pv->in_call)
+		pv_signal(d, PV_UPCALL_SIGNAL);
 }
 
 static void pv_pause(struct domain *d)
@@ -353,6 +418,8 @@ const struct engine_ops pv_engine_ops = {
 	.pause = pv_pause,
 	.unpause = pv_unpause,
 	.stop = pv_stop,
+	.reply = pv_engine_reply,
+	.kick = pv_kick,
 	.cpu_time = pv_cpu_time,
 	.guest_ptr = pv_aspace_guest_ptr,
 };

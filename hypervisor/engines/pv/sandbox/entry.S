@@ -1,11 +1,13 @@
-/* The sandbox's assembly: process entry, entering the guest, and the
- * hypercall entry that every hypercall-page stub jumps to.
+/* The sandbox's assembly: process entry, the hypercall and iret entries the
+ * hypercall-page stubs jump to, and pv_resume, the one way back to guest
+ * code.
  *
- * GS base points at the running vCPU's struct pv_vcpu (sandbox.h) while
- * guest code runs: the guest gets no TLS under our contract, and this lets
- * the entry find its vCPU without touching the guest's stack beyond what
- * Xen's own stubs do (they push %rcx and %r11 there too). */
+ * GS base points at the running vCPU's struct pv_vcpu while guest code runs
+ * (the guest gets no TLS under our contract), so every entry finds its vCPU
+ * with rdgsbase and saves the guest's registers there. */
 #include "hypervisor/engines/pv/sandbox/sandbox.h"
+
+#define V(off) PV_VCPU_REGS + off
 
 	.text
 	.globl _start
@@ -16,66 +18,104 @@ _start:
 	call sandbox_main
 	ud2
 
-/* void pv_enter(const struct privcmd_vcpu_regs *r): never returns. */
-	.globl pv_enter
-pv_enter:
-	movq 128(%rdi), %rax       /* rip */
-	movq %rax, pv_enter_rip(%rip)
-	movq 0(%rdi), %rax
-	movq 8(%rdi), %rbx
-	movq 16(%rdi), %rcx
-	movq 24(%rdi), %rdx
-	movq 32(%rdi), %rsi
-	movq 48(%rdi), %rbp
-	movq 56(%rdi), %rsp
-	movq 64(%rdi), %r8
-	movq 72(%rdi), %r9
-	movq 80(%rdi), %r10
-	movq 88(%rdi), %r11
-	movq 96(%rdi), %r12
-	movq 104(%rdi), %r13
-	movq 112(%rdi), %r14
-	movq 120(%rdi), %r15
-	movq 40(%rdi), %rdi
-	jmp *pv_enter_rip(%rip)
+/* Save everything but %r11 (the entries' scratch) into the vCPU at %r11. */
+.macro SAVE_MOST
+	movq %rax, V(R_RAX)(%r11)
+	movq %rbx, V(R_RBX)(%r11)
+	movq %rcx, V(R_RCX)(%r11)
+	movq %rdx, V(R_RDX)(%r11)
+	movq %rsi, V(R_RSI)(%r11)
+	movq %rdi, V(R_RDI)(%r11)
+	movq %rbp, V(R_RBP)(%r11)
+	movq %r8, V(R_R8)(%r11)
+	movq %r9, V(R_R9)(%r11)
+	movq %r10, V(R_R10)(%r11)
+	movq %r12, V(R_R12)(%r11)
+	movq %r13, V(R_R13)(%r11)
+	movq %r14, V(R_R14)(%r11)
+	movq %r15, V(R_R15)(%r11)
+.endm
 
-/* Hypercall entry. The guest did `call hypercall_page + nr*32`; the stub
- * loaded %eax = nr and jumped here. Everything but %rax is preserved. */
+/* After `call hypercall_page + nr*32`; the stub set %eax = nr. [rsp] is the
+ * return address. */
 	.globl pv_hypercall_entry
 pv_hypercall_entry:
 	pushq %r11
-	pushq %rcx
 	rdgsbase %r11
-	movq %rsp, PV_VCPU_GUEST_RSP(%r11)
-	movq PV_VCPU_SHIM_STACK(%r11), %rsp
-	pushq %r9
-	pushq %r9                  /* keeps the frame 16-byte aligned */
-	pushq %r8
-	pushq %r10
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rax                 /* struct pv_frame: nr, a1..a5 */
+	SAVE_MOST
+	popq V(R_R11)(%r11)
+	popq V(R_RIP)(%r11)
+	movq %rsp, V(R_RSP)(%r11)
+	pushfq
+	popq V(R_RFLAGS)(%r11)
+	movq PV_VCPU_STACK(%r11), %rsp
 	movq %r11, %rdi
-	movq %rsp, %rsi
 	call pv_shim_hypercall
-	addq $8, %rsp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %r10
-	popq %r8
-	popq %r9
-	popq %r9
-	rdgsbase %r11
-	movq PV_VCPU_GUEST_RSP(%r11), %rsp
-	popq %rcx
-	popq %r11
-	ret
+	rdgsbase %rdi
+	jmp pv_resume
 
-	.data
-	.balign 8
-pv_enter_rip:
-	.quad 0
+/* The iret stub is Xen's: push %rcx; push %r11; push %rax; mov $23,%eax,
+ * then here. %rsp points at struct iret_context. */
+	.globl pv_iret_entry
+pv_iret_entry:
+	pushq %r11
+	rdgsbase %r11
+	SAVE_MOST
+	popq V(R_R11)(%r11)
+	movq %rsp, V(R_RSP)(%r11)
+	pushfq
+	popq V(R_RFLAGS)(%r11)
+	movq PV_VCPU_STACK(%r11), %rsp
+	movq %r11, %rdi
+	call pv_shim_iret
+	rdgsbase %rdi
+	jmp pv_resume
+
+/* void pv_resume_vcpu(struct pv_vcpu *v) */
+	.globl pv_resume_vcpu
+pv_resume_vcpu:
+	jmp pv_resume
+
+/* Back to the guest with %rdi = vCPU. A signal that lands anywhere from
+ * here to pv_resume_end restarts here (events.c): the registers are still
+ * all in the vCPU block, and the event check runs again. */
+	.globl pv_resume, pv_resume_end
+pv_resume:
+	movq PV_VCPU_STACK(%rdi), %rsp
+	movq %rdi, %rbx
+	call pv_resume_check
+	movq %rbx, %rdi
+	movl $0, %eax
+	xchgl %eax, PV_VCPU_RECHECK_OFF(%rdi)
+	testl %eax, %eax
+	jnz pv_resume
+	movq V(R_RSP)(%rdi), %rsp
+	pushq V(R_RIP)(%rdi)
+	pushq V(R_RFLAGS)(%rdi)
+	movq V(R_RAX)(%rdi), %rax
+	movq V(R_RBX)(%rdi), %rbx
+	movq V(R_RCX)(%rdi), %rcx
+	movq V(R_RDX)(%rdi), %rdx
+	movq V(R_RSI)(%rdi), %rsi
+	movq V(R_RBP)(%rdi), %rbp
+	movq V(R_R8)(%rdi), %r8
+	movq V(R_R9)(%rdi), %r9
+	movq V(R_R10)(%rdi), %r10
+	movq V(R_R11)(%rdi), %r11
+	movq V(R_R12)(%rdi), %r12
+	movq V(R_R13)(%rdi), %r13
+	movq V(R_R14)(%rdi), %r14
+	movq V(R_R15)(%rdi), %r15
+	movq V(R_RDI)(%rdi), %rdi
+	popfq
+	ret
+pv_resume_end:
+
+/* Signal return trampoline (sa_restorer). */
+	.globl pv_sigreturn
+pv_sigreturn:
+	movl $15, %eax             /* rt_sigreturn */
+	syscall
+	ud2
 
 	.section .note.GNU-stack, "", @progbits

@@ -17,6 +17,7 @@ enum {
 
 static struct sandbox sb;
 static uint8_t shim_stacks[1][PV_SHIM_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t alt_stacks[1][PV_ALT_STACK_SIZE] __attribute__((aligned(16)));
 
 static __attribute__((noreturn)) void die(int code, const char *why)
 {
@@ -58,30 +59,46 @@ static void memory_map(void)
 
 	if (r != (long)sb.boot.flat_base)
 		die(EXIT_MAP, "cannot map guest memory");
+	if ((sb.boot.shared_info_pfn + 1) << 12 > sb.boot.mem_bytes)
+		die(EXIT_BOOT, "shared_info outside guest memory");
+	sb.shared = (struct shared_info *)(uintptr_t)(sb.boot.flat_base +
+						      (sb.boot.shared_info_pfn << 12));
 }
 
-/* Stub i: mov $i,%eax; jmp *0(%rip); .quad pv_hypercall_entry; int3 padding. */
+static void stub_jump(uint8_t *s, void (*target)(void))
+{
+	uint64_t addr = (uint64_t)(uintptr_t)target;
+
+	s[0] = 0xff;            /* jmp *0(%rip) */
+	s[1] = 0x25;
+	memset(s + 2, 0, 4);
+	memcpy(s + 6, &addr, 8);
+}
+
+/* Stub i: mov $i,%eax; jmp *pv_hypercall_entry. The iret stub is Xen's:
+ * push %rcx; push %r11; push %rax; mov $23,%eax; jmp *pv_iret_entry. */
 static void hypercall_page_fill(void)
 {
 	uint64_t va = sb.boot.hypercall_page;
-	uint64_t entry = (uint64_t)(uintptr_t)pv_hypercall_entry;
 	uint8_t *page = (uint8_t *)(uintptr_t)va;
 
 	if (!va)
 		return;
-	if (va & 4095 || va < sb.boot.flat_base ||
-	    va - sb.boot.flat_base + 4096 > sb.boot.mem_bytes)
+	if (va & 4095 || !aspace_guest_range_ok(&sb, va, 4096))
 		die(EXIT_HCPAGE, "hypercall page outside guest memory");
 	memset(page, 0xcc, 4096);
 	for (uint32_t i = 0; i < 128; i++) {
 		uint8_t *s = page + 32 * i;
 
+		if (i == __HYPERVISOR_iret) {
+			static const uint8_t push3[] = { 0x51, 0x41, 0x53, 0x50 };
+
+			memcpy(s, push3, sizeof(push3));
+			s += sizeof(push3);
+		}
 		s[0] = 0xb8;
 		memcpy(s + 1, &i, 4);
-		s[5] = 0xff;
-		s[6] = 0x25;
-		memset(s + 7, 0, 4);
-		memcpy(s + 11, &entry, 8);
+		stub_jump(s + 5, i == __HYPERVISOR_iret ? pv_iret_entry : pv_hypercall_entry);
 	}
 }
 
@@ -102,7 +119,9 @@ static void vcpu_setup(uint32_t id)
 
 	v->id = id;
 	v->sb = &sb;
+	v->vi = &sb.shared->vcpu_info[id];
 	v->shim_stack_top = (uint64_t)(uintptr_t)(shim_stacks[id] + PV_SHIM_STACK_SIZE);
+	events_vcpu_setup(v, alt_stacks[id], PV_ALT_STACK_SIZE);
 	__asm__ volatile("wrgsbase %0" : : "r"((uint64_t)(uintptr_t)v) : "memory");
 }
 
@@ -113,9 +132,12 @@ void sandbox_main(uint64_t *sp)
 	boot_read();
 	memory_map();
 	hypercall_page_fill();
+	if (events_setup(&sb) < 0)
+		die(EXIT_BOOT, "cannot install signal handlers");
 	privileges_drop();
 	vcpu_setup(0);
-	pv_enter(&sb.boot.regs);
+	sb.vcpu[0].regs = sb.boot.regs;
+	pv_resume_vcpu(&sb.vcpu[0]);
 }
 
 void *memcpy(void *dst, const void *src, size_t n)

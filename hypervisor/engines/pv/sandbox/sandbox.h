@@ -1,41 +1,94 @@
 /* The sandbox program (vmhv-pv): runs one pv domain's vCPUs natively.
- * Shared between the C parts and entry.S. */
+ * Shared between the C parts and entry.S.
+ *
+ * Every way out of guest code (hypercall stub, iret stub, signal) saves the
+ * guest's registers into its struct pv_vcpu and every way back goes through
+ * pv_resume, which first delivers a pending event upcall (Xen's bounce frame)
+ * and then restores the registers. C code therefore edits guest state by
+ * editing v->regs. */
 #ifndef VMHV_PV_SANDBOX_H
 #define VMHV_PV_SANDBOX_H
 
 /* Offsets in struct pv_vcpu used by entry.S. */
-#define PV_VCPU_GUEST_RSP  0
-#define PV_VCPU_SHIM_STACK 8
-
+#define PV_VCPU_STACK  0
+#define PV_VCPU_REGS   8
+#define PV_VCPU_RECHECK_OFF 172
 #define PV_SHIM_STACK_SIZE (64 * 1024)
+#define PV_ALT_STACK_SIZE (64 * 1024)
+
+/* Offsets in struct privcmd_vcpu_regs. */
+#define R_RAX 0
+#define R_RBX 8
+#define R_RCX 16
+#define R_RDX 24
+#define R_RSI 32
+#define R_RDI 40
+#define R_RBP 48
+#define R_RSP 56
+#define R_R8 64
+#define R_R9 72
+#define R_R10 80
+#define R_R11 88
+#define R_R12 96
+#define R_R13 104
+#define R_R14 112
+#define R_R15 120
+#define R_RIP 128
+#define R_RFLAGS 136
 
 #ifndef __ASSEMBLER__
 #include "hypervisor/engines/pv/pv_abi.h"
 
+#include <vmctl/xen/xen.h>
+
+#define PV_MAX_TRAPS 32
+
 struct pv_vcpu {
-	uint64_t guest_rsp;       /* PV_VCPU_GUEST_RSP */
-	uint64_t shim_stack_top;  /* PV_VCPU_SHIM_STACK */
+	uint64_t shim_stack_top;             /* PV_VCPU_STACK */
+	struct privcmd_vcpu_regs regs;       /* PV_VCPU_REGS: the guest's state */
 	uint32_t id;
+	volatile int recheck;                /* a kick came while in the shim */
+	struct vcpu_info *vi;                /* in shared_info, or registered */
 	struct sandbox *sb;
 };
-_Static_assert(__builtin_offsetof(struct pv_vcpu, guest_rsp) == PV_VCPU_GUEST_RSP, "");
-_Static_assert(__builtin_offsetof(struct pv_vcpu, shim_stack_top) == PV_VCPU_SHIM_STACK, "");
+_Static_assert(__builtin_offsetof(struct pv_vcpu, shim_stack_top) == PV_VCPU_STACK, "");
+_Static_assert(__builtin_offsetof(struct pv_vcpu, regs) == PV_VCPU_REGS, "");
+_Static_assert(__builtin_offsetof(struct pv_vcpu, recheck) == PV_VCPU_RECHECK_OFF, "");
 
 struct sandbox {
 	struct pv_boot boot;
+	struct shared_info *shared;
+	uint64_t event_cb, failsafe_cb;      /* callback_op / set_callbacks */
+	struct trap_info traps[PV_MAX_TRAPS]; /* by vector; address 0 = none */
 	struct pv_vcpu vcpu[PRIVCMD_MAX_VCPUS];
 };
 
-/* The registers the hypercall entry saved: the call's number and args. */
-struct pv_frame {
-	uint64_t nr;
-	uint64_t arg[5];
-};
-
 void pv_hypercall_entry(void);
-__attribute__((noreturn)) void pv_enter(const struct privcmd_vcpu_regs *r);
-long pv_shim_hypercall(struct pv_vcpu *v, struct pv_frame *f);
+void pv_iret_entry(void);
+void pv_sigreturn(void);
+extern char pv_resume[], pv_resume_end[];
+__attribute__((noreturn)) void pv_resume_vcpu(struct pv_vcpu *v);
 __attribute__((noreturn)) void sandbox_main(uint64_t *sp);
+
+/* shim.c: one guest hypercall from v->regs; the result goes to regs.rax. */
+void pv_shim_hypercall(struct pv_vcpu *v);
+/* Forward the call in v->regs to vmhv and return its answer. */
+int64_t shim_forward(struct pv_vcpu *v);
+/* Tell vmhv why we die, then exit. */
+__attribute__((noreturn)) void shim_crash(struct pv_vcpu *v, uint64_t trapno, uint64_t err,
+					  uint64_t cr2, int in_shim);
+
+/* events.c: upcalls, iret, faults. */
+void pv_resume_check(struct pv_vcpu *v);
+void pv_shim_iret(struct pv_vcpu *v);
+int events_setup(struct sandbox *sb);
+void events_vcpu_setup(struct pv_vcpu *v, void *altstack, unsigned long size);
+int64_t events_set_trap_table(struct sandbox *sb, uint64_t table_va);
+
+/* aspace.c: the guest's own mappings. */
+int64_t aspace_update_va_mapping(struct sandbox *sb, uint64_t va, uint64_t pte, uint64_t flags);
+/* Is [va, va+len) guest memory the sandbox may read/write? */
+int aspace_guest_range_ok(struct sandbox *sb, uint64_t va, uint64_t len);
 
 #endif
 #endif

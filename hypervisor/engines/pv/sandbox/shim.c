@@ -1,30 +1,145 @@
-/* The hypercall shim: runs on the vCPU's own stack inside the sandbox for
- * every hypercall the guest makes. What it cannot serve from the guest's own
- * process goes to vmhv over the channel. */
+/* The hypercall shim: serves the guest's hypercalls inside its own process
+ * when it can (callbacks, trap table, its own mappings, yield) and forwards
+ * the rest to vmhv over the channel. Runs on the vCPU's shim stack with the
+ * guest's registers in v->regs. */
 #include "hypervisor/engines/pv/sandbox/sandbox.h"
 #include "hypervisor/engines/pv/sandbox/sys.h"
 
-#define EXIT_CHANNEL 50
+#include <vmctl/xen/callback.h>
+#include <vmctl/xen/sched.h>
+#include <vmctl/xen/vcpu.h>
 
-static long shim_forward(struct pv_vcpu *v, const struct pv_frame *f)
+#define EXIT_CHANNEL 50
+#define EXIT_CRASH 51
+#define ENOSYS_ 38
+#define EFAULT_ 14
+#define EINVAL_ 22
+
+typedef int64_t (*shim_handler)(struct pv_vcpu *v);
+
+static int64_t channel_call(const void *req, size_t len, int want_reply)
 {
-	struct pv_hcall_req req = { .vcpu = v->id, .nr = (uint32_t)f->nr };
 	struct pv_hcall_rep rep;
 
-	for (int i = 0; i < 5; i++)
-		req.args[i] = f->arg[i];
 	/* vmhv closes the channel when the domain stops: then we just end. */
-	if (sys3(NR_write, PV_CHAN_FD, &req, sizeof(req)) != sizeof(req))
+	if (sys3(NR_write, PV_CHAN_FD, req, len) != (long)len)
 		sys_exit_group(EXIT_CHANNEL);
+	if (!want_reply)
+		return 0;
 	if (sys3(NR_read, PV_CHAN_FD, &rep, sizeof(rep)) != sizeof(rep))
 		sys_exit_group(EXIT_CHANNEL);
 	return rep.ret;
 }
 
-long pv_shim_hypercall(struct pv_vcpu *v, struct pv_frame *f)
+int64_t shim_forward(struct pv_vcpu *v)
 {
+	struct privcmd_vcpu_regs *r = &v->regs;
+	struct pv_hcall_req req = {
+		.vcpu = v->id, .nr = (uint32_t)r->rax,
+		.args = { r->rdi, r->rsi, r->rdx, r->r10, r->r8 },
+	};
+
+	return channel_call(&req, sizeof(req), 1);
+}
+
+void shim_crash(struct pv_vcpu *v, uint64_t trapno, uint64_t err, uint64_t cr2, int in_shim)
+{
+	struct pv_crash c = {
+		.vcpu = v->id, .nr = PV_NR_CRASH, .trapno = trapno, .err = err, .cr2 = cr2,
+		.in_shim = (uint64_t)in_shim, .regs = v->regs,
+	};
+
+	channel_call(&c, sizeof(c), 0);
+	sys_exit_group(EXIT_CRASH);
+}
+
+static int64_t shim_set_trap_table(struct pv_vcpu *v)
+{
+	return events_set_trap_table(v->sb, v->regs.rdi);
+}
+
+static int64_t shim_set_callbacks(struct pv_vcpu *v)
+{
+	v->sb->event_cb = v->regs.rdi;
+	v->sb->failsafe_cb = v->regs.rsi;
+	return 0;
+}
+
+static int64_t shim_callback_op(struct pv_vcpu *v)
+{
+	struct callback_register cb;
+	uint64_t va = v->regs.rsi;
+
+	if (v->regs.rdi != CALLBACKOP_register && v->regs.rdi != CALLBACKOP_unregister)
+		return -ENOSYS_;
+	if (!aspace_guest_range_ok(v->sb, va, sizeof(cb)))
+		return -EFAULT_;
+	memcpy(&cb, (void *)(uintptr_t)va, sizeof(cb));
+	if (v->regs.rdi == CALLBACKOP_unregister)
+		cb.address = 0;
+	if (cb.type == CALLBACKTYPE_event)
+		v->sb->event_cb = cb.address;
+	else if (cb.type == CALLBACKTYPE_failsafe)
+		v->sb->failsafe_cb = cb.address;
+	else if (cb.type != CALLBACKTYPE_syscall && cb.type != CALLBACKTYPE_nmi)
+		return -EINVAL_;
+	return 0;
+}
+
+static int64_t shim_update_va_mapping(struct pv_vcpu *v)
+{
+	return aspace_update_va_mapping(v->sb, v->regs.rdi, v->regs.rsi, v->regs.rdx);
+}
+
+/* Yield stays here; block enables events first, as Xen does, and only asks
+ * vmhv to sleep when nothing is pending yet. */
+static int64_t shim_sched_op(struct pv_vcpu *v)
+{
+	if (v->regs.rdi == SCHEDOP_yield) {
+		sys3(NR_sched_yield, 0, 0, 0);
+		return 0;
+	}
+	if (v->regs.rdi == SCHEDOP_block) {
+		v->vi->evtchn_upcall_mask = 0;
+		if (v->vi->evtchn_upcall_pending)
+			return 0;
+	}
+	return shim_forward(v);
+}
+
+/* vmhv checks register_vcpu_info; the shim follows the new location. */
+static int64_t shim_vcpu_op(struct pv_vcpu *v)
+{
+	struct vcpu_register_vcpu_info info;
+	int64_t rc = shim_forward(v);
+
+	if (rc == 0 && v->regs.rdi == VCPUOP_register_vcpu_info &&
+	    aspace_guest_range_ok(v->sb, v->regs.rdx, sizeof(info))) {
+		memcpy(&info, (void *)(uintptr_t)v->regs.rdx, sizeof(info));
+		v->vi = (struct vcpu_info *)(uintptr_t)(v->sb->boot.flat_base +
+							(info.mfn << 12) + info.offset);
+	}
+	return rc;
+}
+
+static const shim_handler local[64] = {
+	[__HYPERVISOR_set_trap_table] = shim_set_trap_table,
+	[__HYPERVISOR_set_callbacks] = shim_set_callbacks,
+	[__HYPERVISOR_callback_op] = shim_callback_op,
+	[__HYPERVISOR_update_va_mapping] = shim_update_va_mapping,
+	[__HYPERVISOR_sched_op] = shim_sched_op,
+	[__HYPERVISOR_vcpu_op] = shim_vcpu_op,
+};
+
+void pv_shim_hypercall(struct pv_vcpu *v)
+{
+	uint64_t nr = v->regs.rax;
+
 	/* Hypercall numbers are 32-bit in %eax; anything else is garbage. */
-	if (f->nr >= 64)
-		return -38; /* -ENOSYS */
-	return shim_forward(v, f);
+	if (nr >= 64 || nr == __HYPERVISOR_iret)
+		v->regs.rax = (uint64_t)-ENOSYS_;
+	else if (local[nr])
+		v->regs.rax = (uint64_t)local[nr](v);
+	else
+		v->regs.rax = (uint64_t)shim_forward(v);
 }

@@ -30,7 +30,9 @@ static inline long sys6(long nr, long a, long b, long c, long d, long e, long f)
 #define NR_munmap 11
 #define NR_rt_sigaction 13
 #define NR_rt_sigprocmask 14
+#define NR_sched_yield 24
 #define NR_getpid 39
+#define NR_sigaltstack 131
 #define NR_exit 60
 #define NR_kill 62
 #define NR_geteuid 107

@@ -1,0 +1,229 @@
+/* Event upcalls, iret and guest faults: everything that redirects a vCPU
+ * into one of the guest's own handlers with a Xen bounce frame. */
+#include "hypervisor/engines/pv/sandbox/sandbox.h"
+#include "hypervisor/engines/pv/sandbox/sys.h"
+
+#include <vmctl/xen/callback.h>
+
+#define X86_IF 0x200ul
+/* The flags a user-mode popf may change. */
+#define X86_USER_FLAGS 0x240dd5ul
+#define TI_MASK_EVENTS 4
+
+/* The kernel's signal frame (x86-64 ucontext; gregs in sigcontext order). */
+enum {
+	G_R8, G_R9, G_R10, G_R11, G_R12, G_R13, G_R14, G_R15, G_RDI, G_RSI, G_RBP,
+	G_RBX, G_RDX, G_RAX, G_RCX, G_RSP, G_RIP, G_EFL, G_CSGSFS, G_ERR, G_TRAPNO,
+	G_OLDMASK, G_CR2, G_NR
+};
+struct kucontext {
+	uint64_t flags, link;
+	uint64_t ss_sp, ss_flags, ss_size;
+	uint64_t gregs[G_NR];
+};
+
+struct ksigaction {
+	void (*handler)(int, void *, void *);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+#define SA_SIGINFO 4
+#define SA_ONSTACK 0x08000000
+#define SA_RESTART 0x10000000
+#define SA_RESTORER 0x04000000
+
+extern char __executable_start[], etext[];
+
+static struct pv_vcpu *current_vcpu(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("rdgsbase %0" : "=r"(v));
+	return (struct pv_vcpu *)(uintptr_t)v;
+}
+
+static int in_sandbox(uint64_t rip)
+{
+	return rip >= (uint64_t)(uintptr_t)__executable_start &&
+	       rip < (uint64_t)(uintptr_t)etext;
+}
+
+static int in_resume(uint64_t rip)
+{
+	return rip >= (uint64_t)(uintptr_t)pv_resume && rip <= (uint64_t)(uintptr_t)pv_resume_end;
+}
+
+/* Push Xen's bounce frame for `target` onto the guest stack:
+ * RCX, R11, [error code], RIP, CS (with the saved upcall mask in bits
+ * 32-39), RFLAGS (IF = events were enabled), RSP, SS; lowest first. */
+static int bounce(struct pv_vcpu *v, uint64_t target, int has_err, uint64_t err,
+		  int mask_events)
+{
+	struct privcmd_vcpu_regs *r = &v->regs;
+	uint8_t saved_mask = v->vi->evtchn_upcall_mask;
+	uint64_t frame[9];
+	unsigned n = 0;
+	uint64_t sp = (r->rsp & ~15ul);
+
+	frame[n++] = r->rcx;
+	frame[n++] = r->r11;
+	if (has_err)
+		frame[n++] = err;
+	frame[n++] = r->rip;
+	frame[n++] = FLAT_KERNEL_CS | ((uint64_t)saved_mask << 32);
+	frame[n++] = (r->rflags & ~X86_IF) | (saved_mask ? 0 : X86_IF);
+	frame[n++] = r->rsp;
+	frame[n++] = FLAT_KERNEL_SS;
+	sp -= n * 8;
+	if (!aspace_guest_range_ok(v->sb, sp, n * 8))
+		return -1;
+	memcpy((void *)(uintptr_t)sp, frame, n * 8);
+	r->rsp = sp;
+	r->rip = target;
+	if (mask_events)
+		v->vi->evtchn_upcall_mask = 1;
+	return 0;
+}
+
+void pv_resume_check(struct pv_vcpu *v)
+{
+	struct vcpu_info *vi = v->vi;
+
+	if (!vi->evtchn_upcall_pending || vi->evtchn_upcall_mask || !v->sb->event_cb)
+		return;
+	if (bounce(v, v->sb->event_cb, 0, 0, 1) < 0)
+		shim_crash(v, 8, 0, v->regs.rsp, 0); /* no stack for the upcall */
+}
+
+void pv_shim_iret(struct pv_vcpu *v)
+{
+	struct privcmd_vcpu_regs *r = &v->regs;
+	struct iret_context ic;
+
+	if (!aspace_guest_range_ok(v->sb, r->rsp, sizeof(ic)))
+		shim_crash(v, 13, 0, r->rsp, 0);
+	memcpy(&ic, (void *)(uintptr_t)r->rsp, sizeof(ic));
+	r->rax = ic.rax;
+	r->r11 = ic.r11;
+	r->rcx = ic.rcx;
+	r->rip = ic.rip;
+	r->rsp = ic.rsp;
+	r->rflags = (ic.rflags & X86_USER_FLAGS) | X86_IF | 2;
+	v->vi->evtchn_upcall_mask = (ic.rflags & X86_IF) ? 0 : 1;
+}
+
+static void regs_from_signal(struct pv_vcpu *v, const uint64_t *g)
+{
+	struct privcmd_vcpu_regs *r = &v->regs;
+
+	r->rax = g[G_RAX]; r->rbx = g[G_RBX]; r->rcx = g[G_RCX]; r->rdx = g[G_RDX];
+	r->rsi = g[G_RSI]; r->rdi = g[G_RDI]; r->rbp = g[G_RBP]; r->rsp = g[G_RSP];
+	r->r8 = g[G_R8]; r->r9 = g[G_R9]; r->r10 = g[G_R10]; r->r11 = g[G_R11];
+	r->r12 = g[G_R12]; r->r13 = g[G_R13]; r->r14 = g[G_R14]; r->r15 = g[G_R15];
+	r->rip = g[G_RIP]; r->rflags = g[G_EFL];
+}
+
+/* On return from the signal, continue in pv_resume with the vCPU. */
+static void redirect_to_resume(struct pv_vcpu *v, uint64_t *g)
+{
+	g[G_RIP] = (uint64_t)(uintptr_t)pv_resume;
+	g[G_RDI] = (uint64_t)(uintptr_t)v;
+	g[G_RSP] = v->shim_stack_top;
+}
+
+static void upcall_handler(int sig, void *info, void *ucv)
+{
+	struct kucontext *uc = ucv;
+	struct pv_vcpu *v = current_vcpu();
+	uint64_t rip = uc->gregs[G_RIP];
+
+	if (in_resume(rip)) {
+		redirect_to_resume(v, uc->gregs);
+	} else if (in_sandbox(rip)) {
+		v->recheck = 1; /* the shim checks before it returns to the guest */
+	} else {
+		regs_from_signal(v, uc->gregs);
+		redirect_to_resume(v, uc->gregs);
+	}
+}
+
+static int vector_has_error_code(uint64_t vec)
+{
+	return vec == 8 || (vec >= 10 && vec <= 14) || vec == 17;
+}
+
+static void fault_handler(int sig, void *info, void *ucv)
+{
+	struct kucontext *uc = ucv;
+	struct pv_vcpu *v = current_vcpu();
+	uint64_t *g = uc->gregs;
+	uint64_t vec = g[G_TRAPNO], err = g[G_ERR], cr2 = g[G_CR2];
+	struct trap_info *t;
+
+	if (in_sandbox(g[G_RIP])) {
+		regs_from_signal(v, g);
+		shim_crash(v, vec, err, cr2, 1);
+	}
+	regs_from_signal(v, g);
+	t = vec < PV_MAX_TRAPS ? &v->sb->traps[vec] : 0;
+	if (!t || !t->address)
+		shim_crash(v, vec, err, cr2, 0);
+	if (vec == 14) {
+		v->vi->arch.cr2 = cr2;
+		err &= ~4ul; /* the guest kernel is "supervisor" to itself */
+	}
+	if (bounce(v, t->address, vector_has_error_code(vec), err, t->flags & TI_MASK_EVENTS) < 0)
+		shim_crash(v, 8, 0, v->regs.rsp, 0);
+	redirect_to_resume(v, g);
+}
+
+static int handler_set(int sig, void (*fn)(int, void *, void *))
+{
+	struct ksigaction sa = {
+		.handler = fn,
+		.flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART | SA_RESTORER,
+		.restorer = pv_sigreturn,
+		.mask = ~0ull,
+	};
+
+	return (int)sys6(NR_rt_sigaction, sig, (long)&sa, 0, 8, 0, 0);
+}
+
+int events_setup(struct sandbox *sb)
+{
+	static const int faults[] = { 4 /* ILL */, 5 /* TRAP */, 7 /* BUS */, 8 /* FPE */,
+				      11 /* SEGV */ };
+
+	for (unsigned i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+		if (handler_set(faults[i], fault_handler) < 0)
+			return -1;
+	return handler_set(PV_UPCALL_SIGNAL, upcall_handler);
+}
+
+void events_vcpu_setup(struct pv_vcpu *v, void *altstack, unsigned long size)
+{
+	struct { void *sp; int flags; unsigned long size; } ss = { altstack, 0, size };
+
+	sys3(NR_sigaltstack, &ss, 0, 0);
+}
+
+int64_t events_set_trap_table(struct sandbox *sb, uint64_t table_va)
+{
+	struct trap_info t;
+
+	if (!table_va) {
+		memset(sb->traps, 0, sizeof(sb->traps));
+		return 0;
+	}
+	for (unsigned i = 0; i < 256; i++, table_va += sizeof(t)) {
+		if (!aspace_guest_range_ok(sb, table_va, sizeof(t)))
+			return -14; /* -EFAULT */
+		memcpy(&t, (void *)(uintptr_t)table_va, sizeof(t));
+		if (!t.address)
+			return 0;
+		if (t.vector < PV_MAX_TRAPS)
+			sb->traps[t.vector] = t;
+	}
+	return 0;
+}

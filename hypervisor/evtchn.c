@@ -1,0 +1,366 @@
+#include "hypervisor/evtchn.h"
+
+#include "hypervisor/domain.h"
+#include "hypervisor/vcpu.h"
+#include "hypervisor/vmhv.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <vmctl/xen/xen.h>
+#include <vmctl/xen/event_channel.h>
+
+int evtchn_table_init(struct evtchn **table)
+{
+	*table = calloc(EVTCHN_NR_PORTS, sizeof(**table));
+	if (!*table)
+		return -ENOMEM;
+	for (unsigned i = 0; i < EVTCHN_NR_PORTS; i++)
+		(*table)[i].fd = -1;
+	return 0;
+}
+
+static struct evtchn *table_of(struct vmhv *hv, uint32_t domid)
+{
+	struct domain *d;
+
+	if (domid == 0)
+		return hv->dom0_evtchn;
+	d = domain_lookup(hv, domid);
+	return d && !d->dying ? d->evtchn : NULL;
+}
+
+static struct evtchn *port_of(struct vmhv *hv, uint32_t domid, uint32_t port)
+{
+	struct evtchn *t = table_of(hv, domid);
+
+	if (!t || port == 0 || port >= EVTCHN_NR_PORTS)
+		return NULL;
+	return &t[port];
+}
+
+static int port_alloc(struct evtchn *t, uint32_t *port)
+{
+	for (uint32_t p = 1; p < EVTCHN_NR_PORTS; p++) {
+		if (t[p].state == ECS_FREE) {
+			t[p] = (struct evtchn){ .state = ECS_UNBOUND, .fd = -1 };
+			*port = p;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+static void port_free(struct evtchn *e)
+{
+	if (e->fd >= 0)
+		close(e->fd);
+	*e = (struct evtchn){ .state = ECS_FREE, .fd = -1 };
+}
+
+static void port_close(struct vmhv *hv, uint32_t domid, uint32_t port, struct evtchn *e);
+
+void evtchn_table_dispose(struct vmhv *hv, uint32_t domid, struct evtchn **table)
+{
+	if (!*table)
+		return;
+	for (uint32_t p = 1; p < EVTCHN_NR_PORTS; p++)
+		if ((*table)[p].state != ECS_FREE)
+			port_close(hv, domid, p, &(*table)[p]);
+	free(*table);
+	*table = NULL;
+}
+
+static struct shared_info *shared_of(struct domain *d)
+{
+	return memory_phys(&d->mem, memory_shared_info_pfn(&d->mem) << MEM_PAGE_SHIFT,
+			   sizeof(struct shared_info));
+}
+
+static bool bit_test_and_set(xen_ulong_t *words, uint32_t bit)
+{
+	xen_ulong_t m = 1ul << (bit % 64);
+
+	return __atomic_fetch_or(&words[bit / 64], m, __ATOMIC_SEQ_CST) & m;
+}
+
+static bool bit_test(const xen_ulong_t *words, uint32_t bit)
+{
+	return __atomic_load_n(&words[bit / 64], __ATOMIC_SEQ_CST) & (1ul << (bit % 64));
+}
+
+/* Xen's 2-level set_pending: pending bit, then (if unmasked) the selector
+ * bit and the upcall flag, then wake the vCPU. A vCPU polling in
+ * SCHEDOP_poll is woken even for a masked port, as on Xen. */
+static void domain_set_pending(struct domain *d, uint32_t port)
+{
+	struct shared_info *sh = shared_of(d);
+	struct vcpu *v = &d->vcpus[d->evtchn[port].vcpu];
+	struct vcpu_info *vi = vcpu_info_of(v);
+
+	if (bit_test_and_set(sh->evtchn_pending, port))
+		return;
+	if (bit_test(sh->evtchn_mask, port)) {
+		if (v->blocked && v->poll_deadline_ns)
+			vcpu_kick(v);
+		return;
+	}
+	if (!bit_test_and_set(&vi->evtchn_pending_sel, port / 64)) {
+		__atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
+		vcpu_kick(v);
+	}
+}
+
+static void set_pending(struct vmhv *hv, uint32_t domid, uint32_t port)
+{
+	struct evtchn *e = port_of(hv, domid, port);
+	uint64_t one = 1;
+
+	if (!e)
+		return;
+	if (domid == 0) {
+		if (e->fd >= 0 && write(e->fd, &one, sizeof(one)) < 0)
+			return; /* the counter saturates: the client is behind anyway */
+		return;
+	}
+	domain_set_pending(domain_lookup(hv, domid), port);
+}
+
+int evtchn_alloc_unbound(struct vmhv *hv, uint32_t domid, uint32_t remote_dom,
+			 uint32_t *port)
+{
+	struct evtchn *t = table_of(hv, domid);
+	int rc;
+
+	if (!t)
+		return -ESRCH;
+	if (remote_dom != 0 && !domain_lookup(hv, remote_dom))
+		return -ESRCH;
+	rc = port_alloc(t, port);
+	if (rc == 0)
+		t[*port].remote_dom = (uint16_t)remote_dom;
+	return rc;
+}
+
+int evtchn_bind_interdomain(struct vmhv *hv, uint32_t domid, uint32_t remote_dom,
+			    uint32_t remote_port, uint32_t *port)
+{
+	struct evtchn *t = table_of(hv, domid), *r = port_of(hv, remote_dom, remote_port);
+	int rc;
+
+	if (!t || !table_of(hv, remote_dom))
+		return -ESRCH;
+	if (!r || r->state != ECS_UNBOUND || r->remote_dom != domid)
+		return -EINVAL;
+	rc = port_alloc(t, port);
+	if (rc < 0)
+		return rc;
+	t[*port].state = ECS_INTERDOMAIN;
+	t[*port].remote_dom = (uint16_t)remote_dom;
+	t[*port].remote_port = remote_port;
+	r->state = ECS_INTERDOMAIN;
+	r->remote_port = *port;
+	/* Xen raises the new port at once so neither side misses an early send. */
+	set_pending(hv, domid, *port);
+	return 0;
+}
+
+int evtchn_bind_virq(struct domain *d, uint32_t virq, uint32_t vcpu, uint32_t *port)
+{
+	int rc;
+
+	if (virq >= VCPU_NR_VIRQS || vcpu >= d->max_vcpus)
+		return -EINVAL;
+	/* Global VIRQs are bound on vCPU 0 only. */
+	if (virq != VIRQ_TIMER && virq != VIRQ_DEBUG && vcpu != 0)
+		return -EINVAL;
+	if (d->vcpus[vcpu].virq_port[virq])
+		return -EEXIST;
+	rc = port_alloc(d->evtchn, port);
+	if (rc < 0)
+		return rc;
+	d->evtchn[*port] = (struct evtchn){ .state = ECS_VIRQ, .virq = (uint8_t)virq,
+					    .vcpu = vcpu, .fd = -1 };
+	d->vcpus[vcpu].virq_port[virq] = *port;
+	return 0;
+}
+
+int evtchn_bind_ipi(struct domain *d, uint32_t vcpu, uint32_t *port)
+{
+	int rc;
+
+	if (vcpu >= d->max_vcpus)
+		return -ENOENT;
+	rc = port_alloc(d->evtchn, port);
+	if (rc == 0) {
+		d->evtchn[*port].state = ECS_IPI;
+		d->evtchn[*port].vcpu = vcpu;
+	}
+	return rc;
+}
+
+int evtchn_bind_vcpu(struct domain *d, uint32_t port, uint32_t vcpu)
+{
+	struct evtchn *e = port_of(d->hv, d->domid, port);
+
+	if (vcpu >= d->max_vcpus)
+		return -ENOENT;
+	if (!e || e->state == ECS_FREE)
+		return -EINVAL;
+	/* Per-vCPU VIRQs and IPIs stay where they were bound. */
+	if (e->state == ECS_IPI || (e->state == ECS_VIRQ && e->virq == VIRQ_TIMER))
+		return -EINVAL;
+	e->vcpu = vcpu;
+	return 0;
+}
+
+/* Close one port of `domid` (its peer, if any, becomes unbound). */
+static void port_close(struct vmhv *hv, uint32_t domid, uint32_t port, struct evtchn *e)
+{
+	struct domain *d = domid ? domain_lookup(hv, domid) : NULL;
+	struct evtchn *r;
+
+	if (e->state == ECS_INTERDOMAIN) {
+		r = port_of(hv, e->remote_dom, e->remote_port);
+		if (r && r->state == ECS_INTERDOMAIN && r->remote_dom == domid) {
+			r->state = ECS_UNBOUND;
+			r->remote_port = 0;
+		}
+	}
+	if (e->state == ECS_VIRQ && d && d->vcpus[e->vcpu].virq_port[e->virq] == port)
+		d->vcpus[e->vcpu].virq_port[e->virq] = 0;
+	if (e->state == ECS_VIRQ && domid == 0 && hv->dom0_virq[e->virq % 32] == port)
+		hv->dom0_virq[e->virq % 32] = 0;
+	port_free(e);
+}
+
+int evtchn_close(struct vmhv *hv, uint32_t domid, uint32_t port)
+{
+	struct evtchn *e = port_of(hv, domid, port);
+
+	if (!e || e->state == ECS_FREE)
+		return -EINVAL;
+	port_close(hv, domid, port, e);
+	return 0;
+}
+
+int evtchn_send(struct vmhv *hv, uint32_t domid, uint32_t port)
+{
+	struct evtchn *e = port_of(hv, domid, port);
+
+	if (!e || e->state == ECS_FREE)
+		return -EINVAL;
+	if (e->state == ECS_INTERDOMAIN)
+		set_pending(hv, e->remote_dom, e->remote_port);
+	else if (e->state == ECS_IPI)
+		set_pending(hv, domid, port);
+	else if (e->state == ECS_VIRQ)
+		return -EINVAL;
+	return 0; /* unbound: dropped, as on Xen */
+}
+
+int evtchn_status_get(struct domain *d, struct evtchn_status *st)
+{
+	static const uint32_t stat[] = {
+		[ECS_FREE] = EVTCHNSTAT_closed, [ECS_UNBOUND] = EVTCHNSTAT_unbound,
+		[ECS_INTERDOMAIN] = EVTCHNSTAT_interdomain, [ECS_VIRQ] = EVTCHNSTAT_virq,
+		[ECS_IPI] = EVTCHNSTAT_ipi,
+	};
+	struct evtchn *e;
+
+	if (st->dom != DOMID_SELF && st->dom != d->domid)
+		return -EPERM;
+	e = port_of(d->hv, d->domid, st->port);
+	if (!e)
+		return -EINVAL;
+	memset(&st->u, 0, sizeof(st->u));
+	st->status = stat[e->state];
+	st->vcpu = e->vcpu;
+	if (e->state == ECS_UNBOUND)
+		st->u.unbound.dom = e->remote_dom;
+	else if (e->state == ECS_INTERDOMAIN) {
+		st->u.interdomain.dom = e->remote_dom;
+		st->u.interdomain.port = e->remote_port;
+	} else if (e->state == ECS_VIRQ)
+		st->u.virq = e->virq;
+	return 0;
+}
+
+int evtchn_unmask(struct domain *d, uint32_t port)
+{
+	struct shared_info *sh = shared_of(d);
+	struct vcpu *v;
+	struct vcpu_info *vi;
+
+	if (port == 0 || port >= EVTCHN_NR_PORTS)
+		return -EINVAL;
+	v = &d->vcpus[d->evtchn[port].vcpu];
+	vi = vcpu_info_of(v);
+	__atomic_fetch_and(&sh->evtchn_mask[port / 64], ~(1ul << (port % 64)), __ATOMIC_SEQ_CST);
+	if (bit_test(sh->evtchn_pending, port) &&
+	    !bit_test_and_set(&vi->evtchn_pending_sel, port / 64)) {
+		__atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
+		vcpu_kick(v);
+	}
+	return 0;
+}
+
+void evtchn_send_virq(struct domain *d, uint32_t vcpu, uint32_t virq)
+{
+	uint32_t port;
+
+	if (vcpu >= d->max_vcpus || virq >= VCPU_NR_VIRQS)
+		return;
+	port = d->vcpus[vcpu].virq_port[virq];
+	if (port)
+		domain_set_pending(d, port);
+}
+
+int evtchn_dom0_attach(struct vmhv *hv, uint32_t port, int fd, void *owner)
+{
+	struct evtchn *e = port_of(hv, 0, port);
+
+	if (!e || e->state == ECS_FREE)
+		return -EINVAL;
+	e->fd = fd;
+	e->owner = owner;
+	return 0;
+}
+
+void evtchn_dom0_release(struct vmhv *hv, void *owner)
+{
+	for (uint32_t p = 1; p < EVTCHN_NR_PORTS; p++)
+		if (hv->dom0_evtchn[p].state != ECS_FREE && hv->dom0_evtchn[p].owner == owner)
+			evtchn_close(hv, 0, p);
+}
+
+int evtchn_dom0_owned(struct vmhv *hv, uint32_t port, void *owner)
+{
+	struct evtchn *e = port_of(hv, 0, port);
+
+	return e && e->state != ECS_FREE && e->owner == owner;
+}
+
+int evtchn_dom0_bind_virq(struct vmhv *hv, uint32_t virq, uint32_t *port)
+{
+	int rc;
+
+	if (virq >= 32)
+		return -EINVAL;
+	if (hv->dom0_virq[virq])
+		return -EEXIST;
+	rc = port_alloc(hv->dom0_evtchn, port);
+	if (rc < 0)
+		return rc;
+	hv->dom0_evtchn[*port].state = ECS_VIRQ;
+	hv->dom0_evtchn[*port].virq = (uint8_t)virq;
+	hv->dom0_virq[virq] = *port;
+	return 0;
+}
+
+void evtchn_dom0_send_virq(struct vmhv *hv, uint32_t virq)
+{
+	if (virq < 32 && hv->dom0_virq[virq])
+		set_pending(hv, 0, hv->dom0_virq[virq]);
+}

@@ -1,0 +1,66 @@
+/* 2-level event channels with Xen's semantics (EVTCHN_2L_NR_CHANNELS ports
+ * per domain, pending/mask bits and selector words in shared_info).
+ *
+ * A domain's port table lives in vmhv; the bits live in the guest's
+ * shared_info, which both sides write (vmhv with atomic operations). Dom0 is
+ * not a vmhv domain: its ports belong to privcmd clients and are signalled
+ * through eventfds (evtchn_dom0_*). Every function takes ports and domids
+ * from untrusted callers and checks them. Errors are negative Xen errnos.
+ */
+#ifndef VMHV_EVTCHN_H
+#define VMHV_EVTCHN_H
+
+#include <stdint.h>
+
+#define EVTCHN_NR_PORTS 4096
+
+struct vmhv;
+struct domain;
+struct evtchn_status;
+
+enum evtchn_state {
+	ECS_FREE, ECS_UNBOUND, ECS_INTERDOMAIN, ECS_VIRQ, ECS_IPI,
+};
+
+struct evtchn {
+	uint8_t state;          /* enum evtchn_state */
+	uint8_t virq;
+	uint16_t remote_dom;    /* UNBOUND: who may bind; INTERDOMAIN: peer */
+	uint32_t remote_port;
+	uint32_t vcpu;          /* notified vCPU */
+	int fd;                 /* dom0 ports: the eventfd signalled on send */
+	void *owner;            /* dom0 ports: the privcmd client */
+};
+
+/* Per-domain table (and dom0's in struct vmhv). */
+int evtchn_table_init(struct evtchn **table);
+/* Close every port (peers become unbound) and free the table. */
+void evtchn_table_dispose(struct vmhv *hv, uint32_t domid, struct evtchn **table);
+
+int evtchn_alloc_unbound(struct vmhv *hv, uint32_t domid, uint32_t remote_dom,
+			 uint32_t *port);
+int evtchn_bind_interdomain(struct vmhv *hv, uint32_t domid, uint32_t remote_dom,
+			    uint32_t remote_port, uint32_t *port);
+int evtchn_bind_virq(struct domain *d, uint32_t virq, uint32_t vcpu, uint32_t *port);
+int evtchn_bind_ipi(struct domain *d, uint32_t vcpu, uint32_t *port);
+int evtchn_bind_vcpu(struct domain *d, uint32_t port, uint32_t vcpu);
+int evtchn_close(struct vmhv *hv, uint32_t domid, uint32_t port);
+int evtchn_send(struct vmhv *hv, uint32_t domid, uint32_t port);
+int evtchn_status_get(struct domain *d, struct evtchn_status *st);
+int evtchn_unmask(struct domain *d, uint32_t port);
+
+/* Raise a VIRQ on a vCPU (or vCPU 0 for global ones) if it is bound. */
+void evtchn_send_virq(struct domain *d, uint32_t vcpu, uint32_t virq);
+
+/* Dom0: a port whose sends write `fd` (an eventfd, taken over). */
+int evtchn_dom0_attach(struct vmhv *hv, uint32_t port, int fd, void *owner);
+/* Close every dom0 port a client owns (it disconnected). */
+void evtchn_dom0_release(struct vmhv *hv, void *owner);
+/* Dom0's global VIRQs (VIRQ_DOM_EXC: a domain shut down or died). */
+int evtchn_dom0_bind_virq(struct vmhv *hv, uint32_t virq, uint32_t *port);
+void evtchn_dom0_send_virq(struct vmhv *hv, uint32_t virq);
+
+/* Is `port` a dom0 port owned by `owner`? */
+int evtchn_dom0_owned(struct vmhv *hv, uint32_t port, void *owner);
+
+#endif

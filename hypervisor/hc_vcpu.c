@@ -1,0 +1,123 @@
+/* vcpu_op and set_timer_op. One vCPU per domain runs today (vCPU 0);
+ * VCPUOP_up for others answers -ENOSYS until vCPU threads exist. */
+#include "hypervisor/hypercall.h"
+
+#include "hypervisor/domain.h"
+#include "hypervisor/engines/engine.h"
+#include "hypervisor/timer.h"
+#include "hypervisor/vcpu.h"
+#include "hypervisor/vmhv.h"
+
+#include <errno.h>
+#include <string.h>
+#include <vmctl/xen/xen.h>
+#include <vmctl/xen/vcpu.h>
+
+typedef int64_t (*vcpu_handler)(struct hcall *c, struct vcpu *v, uint64_t arg);
+
+static int64_t vo_up(struct hcall *c, struct vcpu *v, uint64_t arg)
+{
+	return v->online ? 0 : -ENOSYS;
+}
+
+static int64_t vo_down(struct hcall *c, struct vcpu *v, uint64_t arg)
+{
+	return -ENOSYS;
+}
+
+static int64_t vo_is_up(struct hcall *c, struct vcpu *v, uint64_t arg)
+{
+	return v->online;
+}
+
+static int64_t vo_runstate(struct hcall *c, struct vcpu *v, uint64_t arg)
+{
+	struct vcpu_runstate_info rs = { 0 };
+
+	rs.state = v->online ? (v->blocked ? RUNSTATE_blocked : RUNSTATE_running)
+			     : RUNSTATE_offline;
+	rs.state_entry_time = c->d->create_ns;
+	rs.time[RUNSTATE_running] = c->d->engine->cpu_time(c->d);
+	return guest_copy_to(c->d, arg, &rs, sizeof(rs));
+}
+
+static int64_t vo_set_periodic(struct hcall *c, struct vcpu *v, uint64_t arg)
+{
+	struct vcpu_set_periodic_timer t;
+
+	if (guest_copy_from(c->d, arg, &t, sizeof(t)) < 0)
+		return -EFAULT;
+	return timer_periodic_set(v, t.period_ns);
+}
+
+static int64_t vo_stop_periodic(struct hcall *c, struct vcpu *v, uint64_t arg)
+{
+	return timer_periodic_set(v, 0);
+}
+
+static int64_t vo_set_singleshot(struct hcall *c, struct vcpu *v, uint64_t arg)
+{
+	struct vcpu_set_singleshot_timer t;
+
+	if (guest_copy_from(c->d, arg, &t, sizeof(t)) < 0)
+		return -EFAULT;
+	if ((t.flags & VCPU_SSHOTTMR_future) && t.timeout_abs_ns < timer_system_time())
+		return -ETIME;
+	timer_singleshot_set(v, t.timeout_abs_ns ? t.timeout_abs_ns : 1);
+	return 0;
+}
+
+static int64_t vo_stop_singleshot(struct hcall *c, struct vcpu *v, uint64_t arg)
+{
+	timer_singleshot_set(v, 0);
+	return 0;
+}
+
+/* Move the vCPU's vcpu_info to (mfn, offset), copying its contents. */
+static int64_t vo_register_vcpu_info(struct hcall *c, struct vcpu *v, uint64_t arg)
+{
+	struct vcpu_register_vcpu_info r;
+	struct vcpu_info *old = vcpu_info_of(v), *new;
+	uint64_t paddr;
+
+	if (guest_copy_from(c->d, arg, &r, sizeof(r)) < 0)
+		return -EFAULT;
+	if (r.offset > 4096 - sizeof(struct vcpu_info) || r.rsvd || r.mfn >= c->d->mem.ram_frames)
+		return -EINVAL;
+	paddr = (r.mfn << 12) + r.offset;
+	new = memory_phys(&c->d->mem, paddr, sizeof(*new));
+	if (!new)
+		return -EINVAL;
+	memmove(new, old, sizeof(*new));
+	v->vcpu_info_paddr = paddr;
+	return 0;
+}
+
+static const vcpu_handler vcpu_ops[] = {
+	[VCPUOP_up] = vo_up,
+	[VCPUOP_down] = vo_down,
+	[VCPUOP_is_up] = vo_is_up,
+	[VCPUOP_get_runstate_info] = vo_runstate,
+	[VCPUOP_set_periodic_timer] = vo_set_periodic,
+	[VCPUOP_stop_periodic_timer] = vo_stop_periodic,
+	[VCPUOP_set_singleshot_timer] = vo_set_singleshot,
+	[VCPUOP_stop_singleshot_timer] = vo_stop_singleshot,
+	[VCPUOP_register_vcpu_info] = vo_register_vcpu_info,
+};
+
+int64_t hc_vcpu_op(struct hcall *c)
+{
+	uint64_t cmd = c->arg[0], id = c->arg[1];
+
+	if (id >= c->d->max_vcpus)
+		return -ENOENT;
+	if (cmd >= sizeof(vcpu_ops) / sizeof(vcpu_ops[0]) || !vcpu_ops[cmd])
+		return -ENOSYS;
+	return vcpu_ops[cmd](c, &c->d->vcpus[id], c->arg[2]);
+}
+
+int64_t hc_set_timer_op(struct hcall *c)
+{
+	timer_singleshot_set(&c->d->vcpus[c->vcpu], c->arg[0]);
+	return 0;
+}
