@@ -43,15 +43,28 @@ static size_t ring_put(struct kernel *k, const char *buf, size_t len)
 		uint32_t cons = __atomic_load_n(&r->out_cons, __ATOMIC_ACQUIRE);
 		uint32_t prod = r->out_prod;
 
-		if (prod - cons >= size) {
+		if (prod - cons >= size - 1) {	/* room for "\r\n" */
+			/* Once the backend has left us waiting in vain, drop
+			 * output at once until it reads again. */
+			if (k->con.stalled && cons == k->con.stalled_cons)
+				break;
 			if (!deadline)
 				deadline = time_now(k) + OUT_WAIT_NS;
-			if (!ring_wait_room(k, deadline))
+			if (!ring_wait_room(k, deadline)) {
+				k->con.stalled = true;
+				k->con.stalled_cons = cons;
 				break;
+			}
 			continue;
 		}
-		while (done < len && prod - cons < size)
+		k->con.stalled = false;
+		/* The backend hands the bytes to a pty in raw mode: a
+		 * line feed needs its carriage return from us. */
+		while (done < len && prod - cons < size - 1) {
+			if (buf[done] == '\n')
+				r->out[prod++ & (size - 1)] = '\r';
 			r->out[prod++ & (size - 1)] = buf[done++];
+		}
 		__atomic_store_n(&r->out_prod, prod, __ATOMIC_RELEASE);
 	}
 	events_notify(k, k->con.port);

@@ -24,6 +24,8 @@ struct console {
 	bool echo;			/* echo input back (the shell wants it) */
 	void (*on_line)(struct kernel *k, char *line);
 	uint64_t dropped;		/* output bytes lost to a full ring */
+	bool stalled;			/* the backend stopped reading... */
+	uint32_t stalled_cons;		/* ...at this index */
 	uint64_t in_bytes, out_bytes;
 };
 
