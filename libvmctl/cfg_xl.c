@@ -236,6 +236,61 @@ static void warn_unknown(struct cfg_conv *c)
 				 "unknown key; ignored");
 }
 
+/* ---- warnings in file order ---- */
+
+/* Keys are applied in table order, so warnings come out of order; sort
+ * them by source (the file, then each override), line and column. */
+struct warn_key {
+	size_t file, line, col, seq;
+	char *text;
+};
+
+static struct warn_key warn_key_of(const struct cfg_tree *t, char *w, size_t seq)
+{
+	struct warn_key k = { .file = t->num_files, .seq = seq, .text = w };
+
+	for (size_t i = 0; i < t->num_files; i++) {
+		size_t n = strlen(t->files[i]);
+		char *end;
+
+		if (strncmp(w, t->files[i], n) != 0 || w[n] != ':')
+			continue;
+		k.file = i;
+		k.line = strtoul(w + n + 1, &end, 10);
+		k.col = *end == ':' ? strtoul(end + 1, NULL, 10) : 0;
+		break;
+	}
+	return k;
+}
+
+static int warn_cmp(const void *pa, const void *pb)
+{
+	const struct warn_key *a = pa, *b = pb;
+
+	if (a->file != b->file)
+		return a->file < b->file ? -1 : 1;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static void sort_warnings(const struct cfg_tree *t, struct domcfg_msgs *m, size_t first)
+{
+	size_t n = m ? m->num_warnings - first : 0;
+	struct warn_key *keys = n > 1 ? calloc(n, sizeof(*keys)) : NULL;
+
+	if (!keys)
+		return;         /* nothing to sort, or keep the order we have */
+	for (size_t i = 0; i < n; i++)
+		keys[i] = warn_key_of(t, m->warnings[first + i], i);
+	qsort(keys, n, sizeof(*keys), warn_cmp);
+	for (size_t i = 0; i < n; i++)
+		m->warnings[first + i] = keys[i].text;
+	free(keys);
+}
+
 /* ---- entry points ---- */
 
 static int parse_overrides(struct cfg_tree *t, const char *const *overrides)
@@ -253,6 +308,7 @@ int domcfg_parse_buffer(struct domcfg_config *cfg, const char *name,
 {
 	struct cfg_tree tree;
 	struct cfg_conv c = { .tree = &tree, .cfg = cfg, .msgs = msgs };
+	size_t first = msgs ? msgs->num_warnings : 0;
 	int rc;
 
 	cfg_tree_init(&tree, msgs);
@@ -267,6 +323,7 @@ int domcfg_parse_buffer(struct domcfg_config *cfg, const char *name,
 		rc = cfg_keys_finish(&c);
 	if (rc == 0)
 		warn_unknown(&c);
+	sort_warnings(&tree, msgs, first);
 	if (rc == -ENOMEM && msgs && !msgs->error)
 		cfg_error(msgs, NULL, NULL, "out of memory");
 	cfg_tree_dispose(&tree);
