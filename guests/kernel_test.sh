@@ -63,6 +63,7 @@ check_mode() {	# mode, regex of the messages that justify a skip
 enosys='events: cannot register the upcall \(-38\)'
 check_mode test-time "$enosys|time: no timer event channel \(-38\)|system time is 0"
 check_mode test-events "$enosys|bind_ipi failed \(-38\)"
+check_mode test-gnttab "gnttab: not available \\(-38\\)"
 check_mode test-xenbus "TEST xenbus: FAIL no xenstore"
 check_mode test-smp "smp: cannot count vCPUs \(-38\)|did not come up \(-38\)"
 done_testing

@@ -179,6 +179,41 @@ static int test_events(struct kernel *k)
 	return test_done(k, "events", check_events(k));
 }
 
+/* --- grant table ------------------------------------------------------ */
+
+static const char *check_gnttab(struct kernel *k)
+{
+	struct gnttab *gt = &k->gt;
+	unsigned long mfn = mm_virt_to_mfn(k, k->si);
+	int first, ref, n = 0;
+
+	if (!gt->nr_frames)
+		return "no grant table";
+	first = gnttab_grant(k, 0, mfn, true);
+	if (first < GNTTAB_NR_RESERVED_ENTRIES)
+		return "grant returned a reserved or bad reference";
+	if (gt->frame[first / GNTTAB_PER_FRAME][first % GNTTAB_PER_FRAME].frame != mfn ||
+	    gt->frame[first / GNTTAB_PER_FRAME][first % GNTTAB_PER_FRAME].flags !=
+	    (GTF_permit_access | GTF_readonly))
+		return "grant entry not written as v1 expects";
+	while ((ref = gnttab_grant(k, 0, mfn, false)) >= 0)
+		n++;
+	if (ref != -ENOSPC || (unsigned int)n + 1 != gt->nr_refs - GNTTAB_NR_RESERVED_ENTRIES)
+		return "exhaustion not at the table size";
+	for (ref = GNTTAB_NR_RESERVED_ENTRIES; ref < (int)gt->nr_refs; ref++)
+		if (gnttab_end(k, (grant_ref_t)ref) < 0)
+			return "revoke failed";
+	if (gt->in_use || gnttab_end(k, 3) != -EINVAL)
+		return "bookkeeping wrong after revoking everything";
+	printk("gnttab: %u frames, %u references\n", gt->nr_frames, gt->nr_refs);
+	return NULL;
+}
+
+static int test_gnttab(struct kernel *k)
+{
+	return test_done(k, "gnttab", check_gnttab(k));
+}
+
 /* --- xenbus ----------------------------------------------------------- */
 
 static int tx_write_two(struct kernel *k, xenbus_tx_t tx, void *arg)

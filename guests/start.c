@@ -45,15 +45,15 @@ static void banner(struct kernel *k)
 
 static void init_devices(struct kernel *k)
 {
-	int rc = xenbus_init(k);
+	int rc = gnttab_init(k);
 
+	if (rc < 0)
+		printk("gnttab: not available (%d)\n", rc);
+	rc = xenbus_init(k);
 	if (rc < 0) {
 		printk("xenbus: not available (%d)\n", rc);
 		return;
 	}
-	rc = gnttab_init(k);
-	if (rc < 0)
-		printk("gnttab: not available (%d)\n", rc);
 	rc = control_init(k);
 	if (rc < 0)
 		printk("control: not available (%d)\n", rc);
