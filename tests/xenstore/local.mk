@@ -19,3 +19,4 @@ tests_xenstore_malformed_test_SOURCES = tests/xenstore/malformed_test.c tests/xe
 tests_xenstore_malformed_test_LDADD = $(XS_TEST_LIBS)
 TESTS += tests/xenstore/utils_test.sh
 EXTRA_DIST += tests/xenstore/utils_test.sh
+tests/xenstore/utils_test.log: tests/xenstore/xs-testd$(EXEEXT)

@@ -31,7 +31,7 @@ start() {
 	i=0
 	while [ ! -S "$dir/socket" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
 }
-stop() { kill "$pid"; wait "$pid"; rc=$?; pid=; rm -f "$dir/socket"; return $rc; }
+stop() { kill "$pid"; wait "$pid"; rc=$?; pid=; rm -f "$dir/socket"; [ $rc = 0 ] || sed "s/^/# /" "$dir/testd.log"; return $rc; }
 
 start -s "$dir/store.img"
 export XENSTORED_PATH="$dir/socket"

@@ -68,8 +68,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: xs-testd SOCKET [-l FILE] [-s FILE] [-i DOMID]\n");
 		goto out;
 	}
-	evloop_watch(loop, sfd, EPOLLIN, on_signal, NULL);
+	struct ev_watch *w = evloop_watch(loop, sfd, EPOLLIN, on_signal, NULL);
 	rc = evloop_run(loop) < 0;
+	evloop_unwatch(loop, w);
 	if (save && xenstored_save(xs, save) < 0)
 		rc = 1;
 out:

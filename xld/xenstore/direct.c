@@ -76,7 +76,8 @@ int xenstored_directory(struct xenstored *xs, const char *path, char **names, si
 	if (rc == 0 && !(*names = malloc(n->clen + 1)))
 		rc = -ENOMEM;
 	if (rc == 0) {
-		memcpy(*names, n->children, n->clen);
+		if (n->clen)
+			memcpy(*names, n->children, n->clen);
 		(*names)[n->clen] = '\0';
 		*len = n->clen;
 	}

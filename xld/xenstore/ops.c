@@ -119,10 +119,10 @@ static int op_directory(struct xs_req *r, struct xs_reply *out)
 		rc = xs_op_read(r->c, r->tx, path, &n);
 	if (rc == 0 && n->clen > sizeof(out->data))
 		rc = -E2BIG; /* clients retry with DIRECTORY_PART */
-	if (rc == 0) {
+	if (rc == 0 && n->clen)
 		memcpy(out->data, n->children, n->clen);
+	if (rc == 0)
 		out->len = n->clen;
-	}
 	free(path);
 	return rc;
 }
@@ -153,7 +153,8 @@ static int op_directory_part(struct xs_req *r, struct xs_reply *out)
 			break;
 		end += l;
 	}
-	memcpy(out->data + out->len, n->children + off, end - off);
+	if (end > off)
+		memcpy(out->data + out->len, n->children + off, end - off);
 	out->len += end - off;
 	if (end == n->clen)
 		out->data[out->len++] = '\0';

@@ -146,9 +146,10 @@ static void local_queue(struct xenstored *xs, struct xs_watch *w, const char *pa
 static bool already_queued(const struct xs_conn *c, const char *payload, uint32_t len)
 {
 	for (const struct xs_msg *m = c->out_head; m; m = m->next) {
-		const struct xsd_sockmsg *h = (const void *)m->data;
-		if (m->off == 0 && h->type == XS_WATCH_EVENT && h->len == len &&
-		    memcmp(m->data + sizeof(*h), payload, len) == 0)
+		struct xsd_sockmsg h;
+		memcpy(&h, m->data, sizeof(h));
+		if (m->off == 0 && h.type == XS_WATCH_EVENT && h.len == len &&
+		    memcmp(m->data + sizeof(h), payload, len) == 0)
 			return true;
 	}
 	return false;
