@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "libvmctl/domcfg.h"
 #include "tests/tap.h"
@@ -187,6 +188,28 @@ static void test_display(void)
 	is_int(cfg.num_vkbs == 3 ? cfg.vkbs[2].devid : -1, 2, "vkb devids follow");
 }
 
+static void test_files(void)
+{
+	char path[] = "/tmp/test_cfg_grammar.XXXXXX";
+	int fd = mkstemp(path);
+	const char text[] = "name = 'f'\nmemory = 48\nbogus = 1\n";
+
+	domcfg_config_dispose(&cfg);
+	domcfg_msgs_dispose(&msgs);
+	is_int(domcfg_parse_file(&cfg, "/nonexistent/x.cfg", NULL, &msgs), -ENOENT, "missing file");
+	is_str(msgs.error, "/nonexistent/x.cfg: cannot read: No such file or directory",
+	       "missing file named in the error");
+	ok(fd >= 0 && write(fd, text, sizeof(text) - 1) == (ssize_t)sizeof(text) - 1, "temp file");
+	domcfg_msgs_dispose(&msgs);
+	is_int(domcfg_parse_file(&cfg, path, NULL, &msgs), 0, "parse a file");
+	is_int(cfg.b_info.target_memkb, 48 * 1024, "value from the file");
+	ok(msgs.num_warnings == 1 && !strncmp(msgs.warnings[0], path, strlen(path)) &&
+	   strstr(msgs.warnings[0], ":3:1: bogus: unknown key"), "warning names the file path");
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+}
+
 int main(void)
 {
 	domcfg_config_init(&cfg);
@@ -200,6 +223,7 @@ int main(void)
 	test_booting();
 	test_resources();
 	test_display();
+	test_files();
 	domcfg_config_dispose(&cfg);
 	domcfg_msgs_dispose(&msgs);
 	return tap_done();
