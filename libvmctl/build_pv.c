@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <vmctl/xen/xen.h>
+#include <vmctl/xen/grant_table.h>
 
 #define PG 4096ull
 #define PG_UP(x) (((x) + PG - 1) & ~(PG - 1))
@@ -203,6 +204,30 @@ static void start_info_fill(struct builder *bd, const struct layout *l)
 	memset(bd->mem + l->store, 0, 3 * PG); /* xenstore, console, stack */
 }
 
+/* Dom0's backends find the console and xenstore pages through the two
+ * reserved grant refs, as on Xen. The grant frames follow shared_info. */
+static void grant_refs_fill(struct builder *bd, const struct layout *l)
+{
+	grant_entry_v1_t *g = (grant_entry_v1_t *)(bd->mem + (bd->shinfo_pfn + 1) * PG);
+
+	memset(g, 0, PG);
+	g[GNTTAB_RESERVED_CONSOLE] = (grant_entry_v1_t){
+		.flags = GTF_permit_access, .domid = 0, .frame = (uint32_t)(l->console / PG) };
+	g[GNTTAB_RESERVED_XENSTORE] = (grant_entry_v1_t){
+		.flags = GTF_permit_access, .domid = 0, .frame = (uint32_t)(l->store / PG) };
+}
+
+static int ports_alloc(struct builder *bd)
+{
+	int rc = 0;
+
+	if (!bd->b->console_evtchn)
+		rc = hv_evtchn_alloc_unbound(bd->h, bd->b->domid, 0, &bd->b->console_evtchn);
+	if (rc == 0 && !bd->b->store_evtchn)
+		rc = hv_evtchn_alloc_unbound(bd->h, bd->b->domid, 0, &bd->b->store_evtchn);
+	return rc < 0 ? fail(bd, rc, "event channels: %s", strerror(-rc)) : 0;
+}
+
 /* Events stay masked on every vCPU until the guest is ready for them. */
 static void shared_info_init(struct builder *bd)
 {
@@ -270,8 +295,12 @@ int build_pv(struct hv *h, struct build_pv *b)
 		rc = ramdisk_load(&bd, &l);
 	if (rc < 0)
 		goto out;
+	rc = ports_alloc(&bd);
+	if (rc < 0)
+		goto out;
 	p2m_fill(&bd, &l);
 	start_info_fill(&bd, &l);
+	grant_refs_fill(&bd, &l);
 	shared_info_init(&bd);
 	b->start_info_pfn = l.start_info / PG;
 	b->store_pfn = l.store / PG;

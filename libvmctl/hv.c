@@ -334,3 +334,66 @@ int hv_hypercall_init(struct hv *h, uint32_t domid, uint64_t gmfn)
 
 	return hv_call_fixed(h, PRIVCMD_OP_HYPERCALL_INIT, &req, sizeof(req), NULL, 0);
 }
+
+int hv_evtchn_alloc_unbound(struct hv *h, uint32_t dom, uint32_t remote_dom,
+			    uint32_t *port)
+{
+	struct privcmd_evtchn_alloc_unbound req = { .dom = dom, .remote_dom = remote_dom };
+	struct privcmd_evtchn_port rep;
+	int rc;
+
+	rc = hv_call_fixed(h, PRIVCMD_OP_EVTCHN_ALLOC_UNBOUND, &req, sizeof(req), &rep, sizeof(rep));
+	if (rc == 0)
+		*port = rep.port;
+	return rc;
+}
+
+/* A call that answers with a port and an eventfd. */
+static int hv_call_port_fd(struct hv *h, unsigned op, const void *req, size_t len,
+			   uint32_t *port, int *fd)
+{
+	struct privcmd_evtchn_port rep;
+	size_t n = 0;
+	int rc;
+
+	rc = hv_call(h, op, req, len, &rep, sizeof(rep), &n, fd);
+	if (rc == 0 && (n != sizeof(rep) || *fd < 0)) {
+		if (*fd >= 0)
+			close(*fd);
+		rc = -EPROTO;
+	}
+	if (rc == 0)
+		*port = rep.port;
+	return rc;
+}
+
+int hv_evtchn_bind_interdomain(struct hv *h, uint32_t remote_dom, uint32_t remote_port,
+			       uint32_t *port, int *fd)
+{
+	struct privcmd_evtchn_bind_interdomain req = {
+		.remote_dom = remote_dom, .remote_port = remote_port,
+	};
+
+	return hv_call_port_fd(h, PRIVCMD_OP_EVTCHN_BIND_INTERDOMAIN, &req, sizeof(req), port, fd);
+}
+
+int hv_evtchn_bind_virq(struct hv *h, uint32_t virq, uint32_t *port, int *fd)
+{
+	struct privcmd_evtchn_port req = { .port = virq };
+
+	return hv_call_port_fd(h, PRIVCMD_OP_EVTCHN_BIND_VIRQ, &req, sizeof(req), port, fd);
+}
+
+int hv_evtchn_notify(struct hv *h, uint32_t port)
+{
+	struct privcmd_evtchn_port req = { .port = port };
+
+	return hv_call_fixed(h, PRIVCMD_OP_EVTCHN_NOTIFY, &req, sizeof(req), NULL, 0);
+}
+
+int hv_evtchn_close(struct hv *h, uint32_t port)
+{
+	struct privcmd_evtchn_port req = { .port = port };
+
+	return hv_call_fixed(h, PRIVCMD_OP_EVTCHN_CLOSE, &req, sizeof(req), NULL, 0);
+}

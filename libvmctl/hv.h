@@ -64,4 +64,16 @@ int hv_getvcpucontext(struct hv *h, uint32_t domid, uint32_t vcpu,
 /* Ask vmhv to fill frame `gmfn` with the hypercall page. */
 int hv_hypercall_init(struct hv *h, uint32_t domid, uint64_t gmfn);
 
+/* Dom0 event channels (see privcmd.h). Ports bound here come with an
+ * eventfd in *fd that becomes readable when the guest sends; they belong to
+ * this connection and close with it. */
+int hv_evtchn_alloc_unbound(struct hv *h, uint32_t dom, uint32_t remote_dom,
+			    uint32_t *port);
+int hv_evtchn_bind_interdomain(struct hv *h, uint32_t remote_dom, uint32_t remote_port,
+			       uint32_t *port, int *fd);
+/* Dom0's VIRQ_DOM_EXC (3): signalled when any domain shuts down or dies. */
+int hv_evtchn_bind_virq(struct hv *h, uint32_t virq, uint32_t *port, int *fd);
+int hv_evtchn_notify(struct hv *h, uint32_t port);
+int hv_evtchn_close(struct hv *h, uint32_t port);
+
 #endif

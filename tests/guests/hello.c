@@ -36,6 +36,7 @@ void guest_main(start_info_t *si, unsigned long boot_sp)
 	const char *cmd = (const char *)si->cmd_line;
 
 	tg_puts("Hello from a vmctl pv guest\n");
+	tg_ring_puts(si, "Hello through the console ring\n");
 	report_start_info(si, boot_sp);
 	report_version();
 	if (tg_has_word(cmd, "fault")) {

@@ -5,6 +5,26 @@ void tg_puts(const char *s)
 	hypercall3(__HYPERVISOR_console_io, CONSOLEIO_write, tg_strlen(s), s);
 }
 
+void tg_ring_puts(start_info_t *si, const char *s)
+{
+	struct xencons_interface *r =
+		(struct xencons_interface *)(0x40000000ul + (si->console.domU.mfn << 12));
+	struct evtchn_send send = { .port = si->console.domU.evtchn };
+
+	while (*s) {
+		XENCONS_RING_IDX prod = r->out_prod;
+
+		if (prod - __atomic_load_n(&r->out_cons, __ATOMIC_ACQUIRE) >= sizeof(r->out)) {
+			hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_send, &send);
+			hypercall2(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
+			continue;
+		}
+		r->out[prod % sizeof(r->out)] = *s++;
+		__atomic_store_n(&r->out_prod, prod + 1, __ATOMIC_RELEASE);
+	}
+	hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_send, &send);
+}
+
 void tg_put_dec(long v)
 {
 	char buf[24];

@@ -10,6 +10,8 @@
 #include <vmctl/xen/sched.h>
 #include <vmctl/xen/start_info.h>
 #include <vmctl/xen/version.h>
+#include <vmctl/xen/event_channel.h>
+#include <vmctl/xen/io/console.h>
 
 extern char hypercall_page[];
 
@@ -31,6 +33,8 @@ static inline long hypercall5(unsigned nr, long a1, long a2, long a3, long a4, l
 #define hypercall3(nr, a, b, c) hypercall5((nr), (long)(a), (long)(b), (long)(c), 0, 0)
 
 void tg_puts(const char *s);
+/* Write to the PV console ring (start_info.console) and notify dom0. */
+void tg_ring_puts(start_info_t *si, const char *s);
 void tg_put_dec(long v);
 void tg_put_hex(unsigned long v);
 /* "name: value\n" lines, the format the tests grep. */

@@ -5,11 +5,14 @@
  *
  * Connects to $VMCTL_RUNDIR/privcmd if a vmhv answers there, else starts a
  * private vmhv in a temporary directory. Creates a domain, builds it with
- * libvmctl's PV builder, unpauses it and copies the guest's console_io
- * output ("(dN) ..." lines of vmhv's console) to stdout until the domain
+ * libvmctl's PV builder, unpauses it and copies the guest's console output
+ * to stdout until the domain
  * shuts down; then prints "pvrun: shutdown REASON", destroys the domain and
  * exits 0 for poweroff, 10 + reason for other reasons, 124 on timeout and 1
- * on errors. */
+ * on errors. Both consoles are shown: console_io text ("(dN) ..." lines of
+ * vmhv's console) and the PV console ring (start_info.console), which pvrun
+ * serves as dom0's console backend would: it binds the console event
+ * channel and maps the ring page through privcmd. */
 #include "libvmctl/build_pv.h"
 #include "libvmctl/hv.h"
 #include "tests/hv/vmhv_proc.h"
@@ -20,8 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+#include <vmctl/xen/io/console.h>
 
 static const char *const reasons[] = {
 	"poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset",
@@ -36,6 +41,10 @@ struct pvrun {
 	char line[4096];
 	size_t line_len;
 	unsigned mem_mib, vcpus, timeout_s;
+	struct xencons_interface *ring;   /* the console page, mapped */
+	void *ring_map;
+	int ring_fd;                      /* eventfd of our console port */
+	uint32_t ring_port;
 	const char *cmdline, *ramdisk, *kernel;
 };
 
@@ -125,6 +134,49 @@ static void console_pump(struct pvrun *p)
 	fflush(stdout);
 }
 
+/* Be the console backend: map the ring page and bind its event channel. */
+static int ring_attach(struct pvrun *p, const struct build_pv *b)
+{
+	struct privcmd_foreign_map fm;
+	int memfd = -1, rc;
+
+	rc = hv_foreign_map(p->hv, p->domid, &memfd, &fm);
+	if (rc < 0)
+		return rc;
+	p->ring_map = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, memfd,
+			   (off_t)(b->console_pfn * 4096));
+	close(memfd);
+	if (p->ring_map == MAP_FAILED) {
+		p->ring_map = NULL;
+		return -errno;
+	}
+	p->ring = p->ring_map;
+	return hv_evtchn_bind_interdomain(p->hv, p->domid, b->console_evtchn, &p->ring_port,
+					  &p->ring_fd);
+}
+
+/* Copy what the guest wrote to its ring to stdout and tell it. */
+static void ring_pump(struct pvrun *p)
+{
+	struct xencons_interface *r = p->ring;
+	uint64_t count;
+	XENCONS_RING_IDX cons, prod;
+
+	if (!r)
+		return;
+	if (read(p->ring_fd, &count, sizeof(count)) < 0 && r->out_cons == r->out_prod)
+		return;
+	cons = r->out_cons;
+	prod = __atomic_load_n(&r->out_prod, __ATOMIC_ACQUIRE);
+	if (prod - cons > sizeof(r->out))
+		cons = prod - sizeof(r->out); /* a guest that lies about its index */
+	for (; cons != prod; cons++)
+		putchar(r->out[cons % sizeof(r->out)]);
+	__atomic_store_n(&r->out_cons, cons, __ATOMIC_RELEASE);
+	fflush(stdout);
+	hv_evtchn_notify(p->hv, p->ring_port);
+}
+
 static int domain_start(struct pvrun *p)
 {
 	struct build_pv b = { .kernel = p->kernel, .ramdisk = p->ramdisk, .cmdline = p->cmdline };
@@ -146,6 +198,11 @@ static int domain_start(struct pvrun *p)
 		fprintf(stderr, "pvrun: build: %s\n", b.error);
 		return rc;
 	}
+	rc = ring_attach(p, &b);
+	if (rc < 0) {
+		fprintf(stderr, "pvrun: console ring: %s\n", strerror(-rc));
+		return rc;
+	}
 	rc = hv_domain_unpause(p->hv, p->domid);
 	if (rc < 0)
 		fprintf(stderr, "pvrun: unpause: %s\n", strerror(-rc));
@@ -162,11 +219,13 @@ static int domain_wait(struct pvrun *p)
 
 	for (uint64_t i = 0; i < ticks; i++) {
 		console_pump(p);
+		ring_pump(p);
 		rc = hv_domain_getinfo(p->hv, p->domid, &info);
 		if (rc < 0)
 			return rc;
 		if (info.flags & PRIVCMD_DOMINF_SHUTDOWN) {
 			console_pump(p);
+			ring_pump(p);
 			return (int)info.shutdown_reason;
 		}
 		nanosleep(&tick, NULL);
@@ -176,7 +235,7 @@ static int domain_wait(struct pvrun *p)
 
 int main(int argc, char **argv)
 {
-	struct pvrun p = { 0 };
+	struct pvrun p = { .ring_fd = -1 };
 	int rc, status = 1;
 
 	if (opts_parse(&p, argc, argv) < 0) {
@@ -201,6 +260,10 @@ int main(int argc, char **argv)
 	}
 	if (p.domid)
 		hv_domain_destroy(p.hv, p.domid);
+	if (p.ring_map)
+		munmap(p.ring_map, 4096);
+	if (p.ring_fd >= 0)
+		close(p.ring_fd);
 	if (p.own_vmhv)
 		vmhv_proc_stop(&p.own);
 	else

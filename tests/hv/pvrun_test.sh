@@ -11,6 +11,7 @@ out=$("$pvrun" --mem 8 --cmdline "one two" "$hello"); st=$?
 check $st "hello powers off: exit 0"
 echo "$out" | grep -qx "Hello from a vmctl pv guest"; check $? "prints the guest's console"
 echo "$out" | grep -qx "cmdline: one two"; check $? "passes --cmdline"
+echo "$out" | grep -qx "Hello through the console ring"; check $? "serves the console ring"
 echo "$out" | grep -qx "nr_pages: 2048"; check $? "--mem 8 gives 2048 pages"
 echo "$out" | grep -qx "pvrun: shutdown poweroff"; check $? "names the shutdown reason"
 

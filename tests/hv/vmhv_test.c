@@ -143,6 +143,47 @@ static void test_dmesg(struct hv *h)
 	is_int(hv_dmesg(h, &pos, buf, sizeof(buf), 0), 0, "cleared");
 }
 
+/* Dom0's event channels: VIRQ_DOM_EXC, and a port to a (paused) guest
+ * whose pending bit we watch through the foreign mapping. */
+static void test_dom0_evtchn(struct hv *h)
+{
+	struct privcmd_foreign_map fm;
+	uint32_t domid, gport = 0, port = 0, vport = 0;
+	int efd = -1, vfd = -1, memfd = -1;
+	uint64_t count = 0;
+	uint64_t *pending;
+	uint8_t *mem;
+
+	hv_domain_create(h, NULL, 0, 1, 256, &domid);
+	is_int(hv_evtchn_bind_virq(h, 3, &vport, &vfd), 0, "dom0 binds VIRQ_DOM_EXC");
+	is_int(hv_evtchn_bind_virq(h, 3, &port, &efd), -EEXIST, "only once");
+	is_int(hv_evtchn_alloc_unbound(h, domid, 0, &gport), 0, "alloc_unbound in the guest");
+	ok(gport > 0, "guest port %u", gport);
+	is_int(hv_evtchn_bind_interdomain(h, domid, gport, &port, &efd), 0, "dom0 binds to it");
+	ok(efd >= 0 && port > 0, "with an eventfd");
+	is_int(hv_evtchn_bind_interdomain(h, domid, gport, &port, &efd), -EINVAL,
+	       "a bound port cannot be bound again");
+	hv_foreign_map(h, domid, &memfd, &fm);
+	mem = mmap(NULL, fm.nr_frames * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	pending = (uint64_t *)(mem + fm.ram_frames * 4096 + 2048);
+	pending[0] = 0;
+	is_int(hv_evtchn_notify(h, port), 0, "notify");
+	ok(pending[0] & (1ull << gport), "the guest's port is pending in shared_info");
+	is_int(hv_evtchn_notify(h, 4000), -EBADF, "notify of a port we do not own");
+	is_int(hv_domain_shutdown(h, domid, 0), 0, "shutdown");
+	ok(read(vfd, &count, sizeof(count)) == sizeof(count) && count >= 1,
+	   "VIRQ_DOM_EXC fired (%llu)", (unsigned long long)count);
+	is_int(hv_domain_destroy(h, domid), 0, "destroy");
+	is_int(hv_evtchn_notify(h, port), 0, "notify after the peer died is dropped");
+	is_int(hv_evtchn_close(h, port), 0, "close");
+	is_int(hv_evtchn_close(h, port), -EBADF, "closed");
+	hv_evtchn_close(h, vport);
+	munmap(mem, fm.nr_frames * 4096);
+	close(memfd);
+	close(efd);
+	close(vfd);
+}
+
 /* Send raw bytes, return the reply header's rc (or -errno). */
 static int raw_call(int fd, const void *pkt, size_t len, struct privcmd_hdr *rh)
 {
@@ -242,6 +283,7 @@ int main(void)
 	test_lifecycle(vp.hv);
 	test_foreign_map(vp.hv);
 	test_dmesg(vp.hv);
+	test_dom0_evtchn(vp.hv);
 	test_malformed(&vp);
 	test_peer_refused(&vp);
 
