@@ -45,17 +45,15 @@ static int memory_default(struct domcfg_b_info *b, char **err)
 	return 0;
 }
 
+/* As libxl: one vCPU at least, and only vCPU 0 online if nobody said. */
 static int vcpus_default(struct domcfg_b_info *b)
 {
-	int rc = 0;
-
 	if (b->max_vcpus <= 0)
 		b->max_vcpus = 1;
 	if (type_field_is_default(&(struct type_field){ .kind = TK_BITMAP,
 			.off = offsetof(struct domcfg_b_info, avail_vcpus) }, b))
-		for (int i = 0; rc == 0 && i < b->max_vcpus; i++)
-			rc = domcfg_bitmap_set(&b->avail_vcpus, (uint32_t)i);
-	return rc;
+		return domcfg_bitmap_set(&b->avail_vcpus, 0);
+	return 0;
 }
 
 static int vnc_default(struct domcfg_vnc *vnc)

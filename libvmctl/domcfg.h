@@ -233,8 +233,8 @@ int domcfg_vdev_to_devid(const char *vdev, int *disk, int *part);
 /* ---- defaults ---- */
 
 /* Fill in what libxl fills in when a domain is created from `cfg`: type pv,
- * a random UUID, 32 MiB of memory (target = max), one vCPU (all max_vcpus
- * online), vnc listen 127.0.0.1 with findunused, NIC devids, a random
+ * a random UUID, 32 MiB of memory (target = max), one vCPU (vCPU 0
+ * online when vcpus= was not given), vnc listen 127.0.0.1 with findunused, NIC devids, a random
  * 00:16:3e MAC, bridge xenbr0, script vif-bridge, disk backend phy and so on.
  * Fields already set are kept. Returns 0, -EINVAL (*err set, "key: why":
  * no name, a PV/PVH guest without kernel or bootloader, memory > maxmem)

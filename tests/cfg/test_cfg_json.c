@@ -210,6 +210,11 @@ static void test_setdefault(void)
 	is_int(c.b_info.hvm.bios, DOMCFG_BIOS_SEABIOS, "SeaBIOS");
 	domcfg_config_dispose(&c);
 	free(err);
+	is_int(defaults("name='m'\nkernel='/k'\nmaxvcpus=4\n", &c, &err), 0, "maxvcpus only");
+	ok(c.b_info.max_vcpus == 4 && domcfg_bitmap_test(&c.b_info.avail_vcpus, 0) &&
+	   !domcfg_bitmap_test(&c.b_info.avail_vcpus, 1), "only vCPU 0 online (libxl)");
+	domcfg_config_dispose(&c);
+	free(err);
 	is_int(defaults("kernel='/k'\n", &c, &err), -EINVAL, "no name");
 	is_str(err, "name: every domain needs a name", "no name: message");
 	domcfg_config_dispose(&c);
