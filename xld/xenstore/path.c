@@ -116,3 +116,13 @@ const char *xs_path_for_conn(const struct xs_conn *c, const char *path)
 		return path + hl + 1;
 	return path;
 }
+
+bool xs_path_valid(const char *path)
+{
+	size_t len = strlen(path);
+
+	if (path[0] == '@')
+		return chars_ok(path) && special_ok(path);
+	return path[0] == '/' && len <= XENSTORE_ABS_PATH_MAX && chars_ok(path) &&
+	       (len == 1 || path[len - 1] != '/');
+}

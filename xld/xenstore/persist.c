@@ -170,15 +170,13 @@ static int hang_node(struct xs_hmap *h, struct xs_node *n)
 	struct xs_node *parent;
 	int rc = 0;
 
-	if (xs_hmap_get(h, n->path))
+	if (!xs_path_valid(n->path) || xs_hmap_get(h, n->path))
 		return -EINVAL;
 	if (!xs_path_is_special(n->path) && strcmp(n->path, "/") != 0) {
 		pp = xs_path_parent(n->path);
 		parent = pp ? xs_hmap_get(h, pp) : NULL;
 		rc = parent ? xs_node_add_child(parent, xs_path_leaf(n->path)) : -EINVAL;
 		free(pp);
-	} else if (n->path[0] != '/' && n->path[0] != '@') {
-		rc = -EINVAL;
 	}
 	return rc ? rc : xs_hmap_put(h, n->path, n, NULL);
 }

@@ -152,6 +152,8 @@ struct xenstored {
  * absolute, or @introduceDomain/@releaseDomain[/...]. */
 int xs_path_canon(const struct xs_conn *c, const char *in, bool special_ok, char **out);
 bool xs_path_is_special(const char *path);
+/* A canonical path (absolute or a known special one)? */
+bool xs_path_valid(const char *path);
 bool xs_path_is_below(const char *anc, const char *path); /* anc or descendant */
 int xs_path_depth(const char *path);
 /* Parent of a canonical non-root path, newly allocated. */
