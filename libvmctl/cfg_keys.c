@@ -282,17 +282,19 @@ int cfg_key_numeric_enum(struct cfg_conv *c, const struct cfg_key *k, struct cfg
 		en = &type_enum_tsc_mode, dst = (int *)&b->tsc_mode;
 	else if (strcmp(s->key, "altp2m") == 0)
 		en = &type_enum_altp2m_mode, dst = (int *)&b->altp2m;
-	if (s->value->kind == CFG_STRING && type_enum_value(en, s->value->str, &v) == 0) {
+	if (s->value->kind == CFG_LIST)
+		return cfg_error(c->msgs, &s->value->pos, s->key,
+				 "expected a name or a number, found a list");
+	if (type_enum_value(en, s->value->str, &v) == 0) {
 		*dst = v;
 		return 0;
 	}
 	if (s->value->kind != CFG_NUMBER)
-		return cfg_error(c->msgs, &s->value->pos, s->key, "unknown value %s%s%s",
-				 s->value->str ? "'" : "", s->value->str ? s->value->str : "(a list)",
-				 s->value->str ? "'" : "");
-	if (cfg_get_number(c, s, s->value, INT_MIN, INT_MAX, &x))
+		return cfg_error(c->msgs, &s->value->pos, s->key, "unknown value '%s'",
+				 s->value->str);
+	if (cfg_get_number(c, s, s->value, 0, INT_MAX, &x))
 		return -EINVAL;
-	if (!type_enum_name(en, (int)x) || x < 0)
+	if (!type_enum_name(en, (int)x))
 		return cfg_error(c->msgs, &s->value->pos, s->key, "unknown value %lld", x);
 	cfg_warn(c->msgs, &s->value->pos, s->key, "numeric value is deprecated; use \"%s\"",
 		 type_enum_name(en, (int)x));
