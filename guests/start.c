@@ -49,7 +49,7 @@ static void init_devices(struct kernel *k)
 
 	if (rc < 0)
 		printk("gnttab: not available (%d)\n", rc);
-	rc = xenbus_init(k);
+	rc = options_get_num(&k->opt, "xenbus", 1) ? xenbus_init(k) : -ENODEV;
 	if (rc < 0) {
 		printk("xenbus: not available (%d)\n", rc);
 		return;
