@@ -22,6 +22,7 @@ struct xs_ring {
 	void (*notify)(void *arg);
 	void *arg;
 	bool kick;              /* guest must be notified */
+	bool busy;              /* in ring_process: notify once at its end */
 	struct ev_timer *resume;
 };
 
@@ -76,8 +77,11 @@ static void ring_push(struct xs_conn *c)
 
 static void ring_flush(struct xs_conn *c)
 {
+	struct xs_ring *r = c->tp;
+
 	ring_push(c);
-	ring_notify(c->tp);
+	if (!r->busy)
+		ring_notify(r);
 }
 
 /* Take whole or partial requests from the request ring. */
@@ -125,12 +129,14 @@ static void ring_reconnect(struct xs_ring *r)
 
 static void ring_process(struct xs_ring *r)
 {
+	r->busy = true;
 	if (load_acq(&r->intf->connection) == XENSTORE_RECONNECT)
 		ring_reconnect(r);
 	do
 		ring_push(r->c);
 	while (ring_pull(r));
 	ring_push(r->c);
+	r->busy = false;
 	ring_notify(r);
 }
 
