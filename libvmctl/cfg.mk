@@ -8,7 +8,7 @@ libvmctl_libvmctl_la_SOURCES += \
 	libvmctl/cfg_msgs.c libvmctl/cfg_lex.h libvmctl/cfg_lex.c \
 	libvmctl/cfg_tree.h libvmctl/cfg_tree.c \
 	libvmctl/cfg_xl.h libvmctl/cfg_xl.c libvmctl/cfg_keys.def libvmctl/cfg_keys.c \
-	libvmctl/cfg_devlist.c libvmctl/cfg_finish.c libvmctl/cfg_default.c \
+	libvmctl/cfg_devlist.c libvmctl/cfg_finish.c libvmctl/cfg_default.c libvmctl/cfg_copy.c \
 	libvmctl/cfg_vdev.c libvmctl/cfg_disk.c \
 	libvmctl/cfg_spec.h libvmctl/cfg_spec.c libvmctl/cfg_vif.c libvmctl/cfg_vfb.c
 

@@ -110,6 +110,10 @@ int type_field_is_default(const struct type_field *f, const void *p);
 int64_t type_field_get(const struct type_field *f, const void *p);
 void type_field_set(const struct type_field *f, void *p, int64_t v);
 
+/* Make the initialised `dst` a deep copy of `src`; 0 or -ENOMEM (dst is
+ * then left initialised). */
+int type_copy(const struct type_struct *t, void *dst, const void *src);
+
 /* Free a NULL-terminated string list. */
 void type_strlist_free(char **l);
 

@@ -105,6 +105,9 @@ struct domcfg_bitmap {
  *       fill an initialised struct from JSON; unknown keys are ignored (as
  *       libxl does). On failure returns -EINVAL and sets *err (malloc'd,
  *       "b_info.max_vcpus: expected an integer"); `p` must still be disposed.
+ *   int domcfg_S_copy(struct domcfg_S *dst, const struct domcfg_S *src);
+ *       make the initialised `dst` a deep copy of `src` (what dst held is
+ *       disposed first); 0, or -ENOMEM with dst left initialised.
  */
 #define TYPE_ENUM_BEGIN(e) \
 	const char *domcfg_##e##_to_string(enum domcfg_##e v); \
@@ -116,7 +119,8 @@ struct domcfg_bitmap {
 	void domcfg_##s##_dispose(struct domcfg_##s *p); \
 	char *domcfg_##s##_to_json(const struct domcfg_##s *p); \
 	int domcfg_##s##_gen_json(yajl_gen g, const struct domcfg_##s *p); \
-	int domcfg_##s##_from_json(struct domcfg_##s *p, const char *json, char **err);
+	int domcfg_##s##_from_json(struct domcfg_##s *p, const char *json, char **err); \
+	int domcfg_##s##_copy(struct domcfg_##s *dst, const struct domcfg_##s *src);
 #define TYPE_STRUCT_END(s)
 #define F_STRING(s, n)
 #define F_INT(s, n, d)
@@ -172,6 +176,21 @@ static inline void domcfg_defbool_set(domcfg_defbool *b, bool v)
  * domcfg_bitmap_test() (false for bits beyond the size). */
 int domcfg_bitmap_set(struct domcfg_bitmap *bm, uint32_t bit);
 bool domcfg_bitmap_test(const struct domcfg_bitmap *bm, uint32_t bit);
+
+/* ---- devices in a config ---- */
+
+/* Append a copy of `dev` to the config's disks / nics / vfbs / vkbs (the
+ * caller keeps `dev`); 0 or -ENOMEM. Remove the one at `index`, shifting
+ * the rest down; 0 or -ENOENT. Device numbers are not changed: the caller
+ * picks them (a NIC's devid, a disk's vdev). */
+int domcfg_config_add_disk(struct domcfg_config *cfg, const struct domcfg_disk *dev);
+int domcfg_config_remove_disk(struct domcfg_config *cfg, int index);
+int domcfg_config_add_nic(struct domcfg_config *cfg, const struct domcfg_nic *dev);
+int domcfg_config_remove_nic(struct domcfg_config *cfg, int index);
+int domcfg_config_add_vfb(struct domcfg_config *cfg, const struct domcfg_vfb *dev);
+int domcfg_config_remove_vfb(struct domcfg_config *cfg, int index);
+int domcfg_config_add_vkb(struct domcfg_config *cfg, const struct domcfg_vkb *dev);
+int domcfg_config_remove_vkb(struct domcfg_config *cfg, int index);
 
 /* ---- parsing xl.cfg ---- */
 

@@ -30,20 +30,26 @@ static int fuzz_msgs_ok(int rc, const struct domcfg_msgs *m)
 	return rc == 0 || rc == -EINVAL;
 }
 
-/* types -> JSON -> types -> JSON must give the same text. */
+/* types -> JSON -> types -> JSON must give the same text, and so must a
+ * deep copy. */
 static int fuzz_round_trip(const struct domcfg_config *cfg)
 {
-	struct domcfg_config again;
-	char *a = domcfg_config_to_json(cfg), *b = NULL, *err = NULL;
+	struct domcfg_config again, copy;
+	char *a = domcfg_config_to_json(cfg), *b = NULL, *c = NULL, *err = NULL;
 	int good;
 
 	domcfg_config_init(&again);
+	domcfg_config_init(&copy);
 	good = a && domcfg_config_from_json(&again, a, &err) == 0 &&
-	       (b = domcfg_config_to_json(&again)) && strcmp(a, b) == 0;
+	       (b = domcfg_config_to_json(&again)) && strcmp(a, b) == 0 &&
+	       domcfg_config_copy(&copy, cfg) == 0 &&
+	       (c = domcfg_config_to_json(&copy)) && strcmp(a, c) == 0;
 	free(a);
 	free(b);
+	free(c);
 	free(err);
 	domcfg_config_dispose(&again);
+	domcfg_config_dispose(&copy);
 	return good;
 }
 

@@ -38,7 +38,7 @@ tests_cfg_fuzz_cfg_SOURCES = tests/cfg/fuzz_cfg.c \
 	libvmctl/cfg_type.c libvmctl/json_gen.c libvmctl/json_parse.c \
 	libvmctl/cfg_msgs.c libvmctl/cfg_lex.c libvmctl/cfg_tree.c libvmctl/cfg_xl.c \
 	libvmctl/cfg_keys.c libvmctl/cfg_devlist.c libvmctl/cfg_finish.c \
-	libvmctl/cfg_default.c libvmctl/cfg_vdev.c libvmctl/cfg_disk.c \
+	libvmctl/cfg_default.c libvmctl/cfg_copy.c libvmctl/cfg_vdev.c libvmctl/cfg_disk.c \
 	libvmctl/cfg_spec.c libvmctl/cfg_vif.c libvmctl/cfg_vfb.c
 tests_cfg_fuzz_cfg_CPPFLAGS = $(AM_CPPFLAGS) $(YAJL_CFLAGS) $(UUID_CFLAGS)
 tests_cfg_fuzz_cfg_CFLAGS = $(AM_CFLAGS) -g -fsanitize=fuzzer,address,undefined

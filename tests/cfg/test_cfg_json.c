@@ -225,6 +225,45 @@ static void test_setdefault(void)
 	free(err);
 }
 
+static void test_copy(void)
+{
+	const char text[] = "name='c'\nkernel='/k'\ncpus='1-2'\nbootloader_args=['a','b']\n"
+			    "disk=['/a,,xvda','/b,,xvdb','/c,,xvdc']\nvif=['bridge=br0']\nvfb=['vnc=1']\n";
+	struct domcfg_config a, b;
+	struct domcfg_msgs m;
+	struct domcfg_disk d;
+	char *ja, *jb, *err = NULL;
+
+	domcfg_config_init(&a);
+	domcfg_config_init(&b);
+	domcfg_msgs_init(&m);
+	is_int(domcfg_parse_buffer(&a, "c.cfg", text, strlen(text), NULL, &m), 0, "config to copy");
+	is_int(domcfg_config_copy(&b, &a), 0, "deep copy");
+	ja = domcfg_config_to_json(&a);
+	domcfg_config_dispose(&a);      /* the copy must not share anything */
+	jb = domcfg_config_to_json(&b);
+	ok(ja && jb && !strcmp(ja, jb), "copy has the same JSON after the original is gone");
+	free(ja);
+	free(jb);
+	domcfg_disk_init(&d);
+	is_int(domcfg_disk_parse(&d, "/d,,xvdd", &err), 0, "a disk to attach");
+	is_int(domcfg_config_add_disk(&b, &d), 0, "add_disk");
+	domcfg_disk_dispose(&d);
+	is_int(b.num_disks, 4, "four disks");
+	is_str(b.disks[3].vdev, "xvdd", "added at the end, copied");
+	is_int(domcfg_config_remove_disk(&b, 1), 0, "remove_disk");
+	ok(b.num_disks == 3 && !strcmp(b.disks[1].vdev, "xvdc") && !strcmp(b.disks[2].vdev, "xvdd"),
+	   "the rest shifted down");
+	is_int(domcfg_config_remove_disk(&b, 3), -ENOENT, "remove past the end");
+	is_int(domcfg_config_remove_nic(&b, 0), 0, "remove_nic");
+	is_int(b.num_nics, 0, "no NICs");
+	is_int(domcfg_config_copy(&b, &b), 0, "copy onto itself is a no-op");
+	is_int(b.num_vfbs, 1, "still one vfb");
+	free(err);
+	domcfg_msgs_dispose(&m);
+	domcfg_config_dispose(&b);
+}
+
 int main(void)
 {
 	test_defaults();
@@ -233,5 +272,6 @@ int main(void)
 	test_round_trip();
 	test_json_errors();
 	test_setdefault();
+	test_copy();
 	return tap_done();
 }
