@@ -163,6 +163,37 @@ static void test_pipeline(void)
 	xsc_close(&g);
 }
 
+/* Random requests (fixed seed): every one gets exactly one reply, with its
+ * req_id, on the socket and on a ring; nothing crashes (run under ASan). */
+static void test_random(struct xsc *c, const char *what)
+{
+	static const char alphabet[] = "/ab@0123\0\0\0xyzTF";
+	unsigned seed = 12345;
+	int good = 0;
+
+	for (int i = 0; i < 300; i++) {
+		char body[300];
+		uint32_t len, type, tx;
+		struct xsc_msg m;
+		seed = seed * 1103515245u + 12345u;
+		type = (seed >> 8) % 30;
+		if (type == XS_INTRODUCE || type == XS_RELEASE || type == XS_SET_QUOTA ||
+		    type == XS_SET_TARGET || type == XS_SET_FEATURE)
+			type = XS_READ; /* keep the store's domains as they are */
+		tx = (seed >> 20) % 4 == 0 ? (seed >> 4) % 3 : 0;
+		len = (seed >> 12) % 64;
+		for (uint32_t j = 0; j < len; j++) {
+			seed = seed * 1103515245u + 12345u;
+			body[j] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+		}
+		if (xsc_send(c, type, tx, body, len) == 0 && xsc_reply(c, &m) == 0 &&
+		    m.h.req_id == c->next_req && (m.h.type == type || m.h.type == XS_ERROR))
+			good++;
+		c->nev = 0;
+	}
+	is_int(good, 300, "300 random requests on %s: one reply each", what);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/xsbad.XXXXXX";
@@ -181,6 +212,14 @@ int main(void)
 	test_not_reading(&other);
 	test_ring(&other);
 	test_pipeline();
+	test_random(&c, "the socket");
+	{
+		struct xsc g;
+		xsc_guest(&g, loop, xs, 9);
+		test_random(&g, "a ring");
+		xsc_close(&g);
+	}
+	still_serving(&other, "random requests");
 	xsc_close(&c);
 	xsc_close(&other);
 	xenstored_free(xs);
