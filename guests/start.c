@@ -49,9 +49,13 @@ static void init_devices(struct kernel *k)
 
 	if (rc < 0)
 		printk("gnttab: not available (%d)\n", rc);
-	rc = options_get_num(&k->opt, "xenbus", 1) ? xenbus_init(k) : -ENODEV;
+	rc = -ENODEV;
+	if (options_get_num(&k->opt, "xenbus", 1))
+		rc = xenbus_init(k, options_get_num(&k->opt, "xenbus-wait", 5) *
+				    NSEC_PER_SEC);
 	if (rc < 0) {
-		printk("xenbus: not available (%d)\n", rc);
+		printk("xenbus: not available (%d)%s\n", rc, rc == -ETIMEDOUT ?
+		       ": xenstore does not answer" : "");
 		return;
 	}
 	rc = control_init(k);

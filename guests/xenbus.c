@@ -185,7 +185,8 @@ static int xb_request(struct kernel *k, uint32_t type, xenbus_tx_t tx,
 	for (int i = 0; rc == 0 && i < nparts; i++)
 		rc = ring_write(k, parts[i].data, parts[i].len);
 	if (rc == 0)
-		rc = sched_wait(k, reply_arrived, NULL, REPLY_TIMEOUT_NS);
+		rc = sched_wait(k, reply_arrived, NULL,
+				xb->timeout_ns ? xb->timeout_ns : REPLY_TIMEOUT_NS);
 	xb->waiting = false;
 	if (rc < 0)
 		return rc;
@@ -434,9 +435,29 @@ static int connect_ring(struct kernel *k)
 	return rc;
 }
 
-int xenbus_init(struct kernel *k)
+/* A ring nobody serves would make every request wait for its timeout:
+ * ask something harmless first, and give up on xenstore if no answer
+ * (an error answer is fine) comes within `timeout_ns`. */
+static int probe_store(struct kernel *k, uint64_t timeout_ns)
 {
-	return connect_ring(k);
+	char buf[64];
+	int rc;
+
+	k->xb.timeout_ns = timeout_ns;
+	rc = xenbus_read(k, XBT_NIL, "name", buf, sizeof(buf));
+	k->xb.timeout_ns = 0;
+	return rc == -ETIMEDOUT ? rc : 0;
+}
+
+int xenbus_init(struct kernel *k, uint64_t timeout_ns)
+{
+	int rc = connect_ring(k);
+
+	if (rc == 0)
+		rc = probe_store(k, timeout_ns);
+	if (rc < 0)
+		k->xb.ring = NULL;
+	return rc;
 }
 
 void xenbus_suspend(struct kernel *k)

@@ -45,6 +45,7 @@ struct xenbus {
 	/* the one outstanding request */
 	bool waiting, done;
 	uint32_t wait_id;
+	uint64_t timeout_ns;		/* per request; 0 = the default */
 	int reply_rc;			/* reply length, or -errno from XS_ERROR */
 	char *reply;
 	size_t reply_size;
@@ -58,8 +59,9 @@ struct xenbus {
 	uint64_t requests;
 };
 
-/* Connect to the ring and event channel named in start_info. */
-int xenbus_init(struct kernel *k);
+/* Connect to the ring and event channel named in start_info and check that
+ * xenstored answers within timeout_ns (-ETIMEDOUT: running without it). */
+int xenbus_init(struct kernel *k, uint64_t timeout_ns);
 
 /* Before suspend: stop using the ring.  After resume in a new domain:
  * reconnect to the (possibly new) ring and register every watch again;
