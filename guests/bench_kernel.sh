@@ -6,7 +6,7 @@ pvrun=$top_builddir/tests/hv/pvrun
 kernel=$top_builddir/guests/vmctl-kernel
 native=$top_builddir/guests/bench-native
 
-out=$("$pvrun" --timeout 120 --cmdline "mode=bench" "$kernel") || {
+out=$("$pvrun" --timeout 120 --cmdline "mode=bench xenbus=0" "$kernel") || {
 	echo "bench_kernel: the guest failed" >&2
 	exit 1
 }
