@@ -150,6 +150,10 @@ int domain_unpause(struct domain *d)
 		d->engine->unpause(d);
 		return 0;
 	}
+	/* As on Xen, a domain whose vCPU 0 was never initialised "runs" with
+	 * no vCPU online: nothing to start. */
+	if (!d->ctx_set)
+		return 0;
 	rc = d->engine->start(d);
 	if (rc < 0) {
 		d->pause_count++;

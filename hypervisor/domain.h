@@ -31,6 +31,7 @@ struct domain {
 	uint64_t max_pages, tot_pages;
 	uint32_t pause_count;
 	bool started;             /* the engine was started */
+	bool ctx_set;             /* the builder gave vCPU 0 its registers */
 	bool shutdown;
 	bool dying;
 	uint32_t shutdown_reason;

@@ -145,7 +145,7 @@ static void on_signal(struct evloop *loop, int fd, uint32_t events, void *arg)
 }
 
 /* SIGTERM/SIGINT end the loop; SIGPIPE is ignored (clients may vanish). */
-static int signals_setup(struct vmhv *hv)
+static int signals_setup(struct vmhv *hv, struct ev_watch **w)
 {
 	sigset_t set;
 	int fd;
@@ -160,7 +160,8 @@ static int signals_setup(struct vmhv *hv)
 	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (fd < 0)
 		return -errno;
-	if (!evloop_watch(hv->loop, fd, EPOLLIN, on_signal, NULL)) {
+	*w = evloop_watch(hv->loop, fd, EPOLLIN, on_signal, NULL);
+	if (!*w) {
 		close(fd);
 		return -ENOMEM;
 	}
@@ -171,6 +172,7 @@ int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	struct vmhv hv;
+	struct ev_watch *sigw = NULL;
 	int rc, sigfd = -1;
 
 	if (opts_parse(&o, argc, argv) < 0) {
@@ -191,7 +193,7 @@ int main(int argc, char **argv)
 		log_error("cannot serve %s/privcmd: %s", o.cfg.rundir, strerror(-rc));
 		return 1;
 	}
-	sigfd = signals_setup(&hv);
+	sigfd = signals_setup(&hv, &sigw);
 	if (sigfd < 0) {
 		rc = sigfd;
 		log_error("signals: %s", strerror(-rc));
@@ -201,6 +203,8 @@ int main(int argc, char **argv)
 		     o.cfg.rundir);
 	rc = evloop_run(hv.loop);
 out:
+	if (sigw)
+		evloop_unwatch(hv.loop, sigw);
 	vmhv_dispose(&hv);
 	if (sigfd >= 0)
 		close(sigfd);

@@ -235,6 +235,7 @@ static int op_SETVCPUCONTEXT(struct vmhv *hv, const void *req, size_t len,
 	if (r->vcpu != 0 || d->started)
 		return -EBUSY;
 	d->boot_regs = r->regs;
+	d->ctx_set = true;
 	return 0;
 }
 

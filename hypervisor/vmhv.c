@@ -3,6 +3,7 @@
 #include "hypervisor/domain.h"
 #include "hypervisor/evtchn.h"
 #include "hypervisor/privcmd_server.h"
+#include "hypervisor/reaper.h"
 #include "common/evloop.h"
 #include "common/log.h"
 #include "common/util.h"
@@ -71,6 +72,8 @@ void vmhv_dispose(struct vmhv *hv)
 	hv->privcmd = NULL;
 	if (hv->dom0_evtchn)
 		evtchn_table_dispose(hv, 0, &hv->dom0_evtchn);
+	if (hv->loop)
+		reaper_drain(hv);
 	free(hv->domains);
 	hv->domains = NULL;
 	if (hv->loop)

@@ -15,6 +15,7 @@ struct domain;
 struct privcmd_server;
 struct evtchn;
 struct ev_timer;
+struct reaper;
 
 struct vmhv_config {
 	const char *rundir;
@@ -39,6 +40,7 @@ struct vmhv {
 	uint32_t dom0_virq[32];       /* dom0's VIRQ bindings */
 	struct pvclock clock;
 	struct ev_timer *clock_timer; /* refreshes every domain's pvclock */
+	struct reaper *reapers;       /* killed guest processes not yet reaped */
 };
 
 /* Set up the context and start serving $rundir/privcmd. 0 or -errno. */

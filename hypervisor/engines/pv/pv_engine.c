@@ -5,6 +5,7 @@
 #include "hypervisor/domain.h"
 #include "hypervisor/engines/pv/pv_abi.h"
 #include "hypervisor/hypercall.h"
+#include "hypervisor/reaper.h"
 #include "hypervisor/vmhv.h"
 #include "common/evloop.h"
 #include "common/log.h"
@@ -54,42 +55,6 @@ static void pv_cpu_sample(struct pv_domain *pv)
 		pv->cpu_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* A process we killed is reaped when its pidfd says so; the reaper outlives
- * the domain, which may be destroyed before the kernel is done. */
-struct pv_reaper {
-	int pidfd;
-	struct ev_watch *w;
-};
-
-static void reaper_done(struct evloop *loop, int fd, uint32_t events, void *arg)
-{
-	struct pv_reaper *r = arg;
-	siginfo_t si;
-
-	memset(&si, 0, sizeof(si));
-	waitid((idtype_t)P_PIDFD, (id_t)fd, &si, WEXITED | WNOHANG);
-	evloop_unwatch(loop, r->w);
-	close(r->pidfd);
-	free(r);
-}
-
-static void reaper_start(struct evloop *loop, int pidfd)
-{
-	struct pv_reaper *r = malloc(sizeof(*r));
-	siginfo_t si;
-
-	if (r) {
-		r->pidfd = pidfd;
-		r->w = evloop_watch(loop, pidfd, EPOLLIN, reaper_done, r);
-		if (r->w)
-			return;
-		free(r);
-	}
-	/* No memory for the watch: wait here rather than leak a zombie. */
-	waitid((idtype_t)P_PIDFD, (id_t)pidfd, &si, WEXITED);
-	close(pidfd);
-}
-
 static void pv_channel_close(struct pv_domain *pv)
 {
 	struct evloop *loop = pv->d->hv->loop;
@@ -115,7 +80,7 @@ static void pv_process_end(struct pv_domain *pv)
 		evloop_unwatch(loop, pv->pid_w);
 	pv->pid_w = NULL;
 	pidfd_signal(pv->pidfd, SIGKILL);
-	reaper_start(loop, pv->pidfd);
+	reaper_add(pv->d->hv, pv->pidfd);
 	pv->pidfd = -1;
 	pv->pid = -1;
 }
