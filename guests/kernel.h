@@ -115,6 +115,10 @@ __attribute__((noreturn)) void panic(const char *fmt, ...)
 /* Exception handling: installs the virtual IDT (set_trap_table). */
 void traps_init(struct kernel *k);
 
+/* The same handlers, written into a vcpu_guest_context's trap_ctxt. */
+struct trap_info;
+void traps_fill(struct trap_info ctxt[256]);
+
 /* The start_info frame number, passed to SCHEDOP_shutdown(suspend). */
 unsigned long kernel_start_info_mfn(struct kernel *k);
 

@@ -61,6 +61,7 @@ static void fill_context(struct kernel *k, struct vcpu_guest_context *ctx,
 	ctx->kernel_sp = top;
 	ctx->event_callback_eip = (unsigned long)events_entry;
 	ctx->failsafe_callback_eip = (unsigned long)failsafe_entry;
+	traps_fill(ctx->trap_ctxt);
 	if (k->si->pt_base >= PHYS_BASE && pt_pfn < k->si->nr_pages)
 		ctx->ctrlreg[3] = xen_pfn_to_cr3(mm_pfn_to_mfn(k, pt_pfn));
 }

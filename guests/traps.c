@@ -28,16 +28,23 @@ static const char *const trap_names[] = {
 	[18] = "machine check", [19] = "SIMD error",
 };
 
-void traps_init(struct kernel *k)
-{
 #define TRAP_INFO(v) { .vector = v, .flags = 0, .cs = FLAT_KERNEL_CS, \
 		       .address = (unsigned long)trap_entry_##v },
-	static struct trap_info table[] = {
-		TRAP_LIST(TRAP_INFO)
-		{ 0 }	/* address 0 ends the table */
-	};
+static const struct trap_info trap_table[] = {
+	TRAP_LIST(TRAP_INFO)
+	{ 0 }	/* address 0 ends the table */
+};
 #undef TRAP_INFO
-	long rc = hv_set_trap_table(table);
+
+void traps_fill(struct trap_info ctxt[256])
+{
+	for (const struct trap_info *t = trap_table; t->address; t++)
+		ctxt[t->vector] = *t;
+}
+
+void traps_init(struct kernel *k)
+{
+	long rc = hv_set_trap_table(trap_table);
 
 	if (rc < 0)
 		printk("traps: set_trap_table failed (%ld); faults will be "
