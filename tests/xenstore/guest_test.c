@@ -165,6 +165,18 @@ static void test_quotas(struct xsc *d0, struct xsc *g1, struct xsc *g2)
 	is_int(xsc_rpc(d0, XS_GET_QUOTA, 0, "", 0, &m), 0, "GET_QUOTA without args");
 	ok(strstr(m.body, "nodes") && strstr(m.body, "watches") && strstr(m.body, "transactions"),
 	   "lists the quota names (%s)", m.body);
+	is_int(xsc_cmd(d0, XS_SET_QUOTA, 0, &m, "nodes", "0"), -EINVAL, "SET_QUOTA to 0: EINVAL");
+	{
+		char buf[] = "2\0path-max\0" "20", path[64];
+		xsc_rpc(d0, XS_SET_QUOTA, 0, buf, sizeof(buf), &m);
+		snprintf(path, sizeof(path), "data/%s", "abcdefghijklmnopqrstuvwxyz");
+		is_int(xsc_write(g2, 0, path, "1"), -EINVAL, "path-max quota on a relative path");
+		snprintf(path, sizeof(path), "/local/domain/2/data/%s", "abcdefghijklmnopqrstuvwxyz");
+		is_int(xsc_write(g2, 0, path, "1"), -EINVAL, "and on the same path given absolute");
+		is_int(xsc_write(g2, 0, "/local/domain/2/data/short", "1"), 0, "a short one is fine");
+		char buf2[] = "2\0path-max\0" "2048";
+		xsc_rpc(d0, XS_SET_QUOTA, 0, buf2, sizeof(buf2), &m);
+	}
 	is_int(xsc_cmd(d0, XS_GET_QUOTA, 0, &m, "nosuch", NULL), -EINVAL, "unknown quota: EINVAL");
 	{
 		char buf[] = "1\0nodes\0" "20";
@@ -181,7 +193,7 @@ static void test_quotas(struct xsc *d0, struct xsc *g1, struct xsc *g2)
 	xsc_cmd(g1, XS_RM, 0, &m, "data", NULL);
 	memset(big, 'v', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	is_int(xsc_write(g2, 0, "data/big", big), -E2BIG, "value over node-size: E2BIG");
+	is_int(xsc_write(g2, 0, "data/big", big), -ENOSPC, "value over node-size: ENOSPC");
 	is_int(xsc_write(d0, 0, "/big", big), 0, "dom0 has no node-size quota");
 	{
 		char buf[] = "2\0watches\0" "3";

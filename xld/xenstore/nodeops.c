@@ -80,7 +80,7 @@ static int value_fits(struct xs_conn *c, uint32_t vlen, uint32_t clen, uint32_t 
 	const struct xs_quota *q = xs_conn_quota(c);
 	uint32_t size = vlen + clen + nperms * (uint32_t)sizeof(struct xs_perm);
 
-	return q && size > q->nodesize ? -E2BIG : 0;
+	return q && size > q->nodesize ? -ENOSPC : 0;
 }
 
 static int link_child(struct xs_conn *c, struct xs_tx *tx, const char *ppath, const char *path)

@@ -497,6 +497,8 @@ static int op_set_quota(struct xs_req *r, struct xs_reply *out)
 
 	if (rc == 0)
 		rc = parse_u32(r->arg[r->nargs - 1], UINT32_MAX, &val);
+	if (rc == 0 && val < 1)
+		rc = -EINVAL;
 	if (rc == 0)
 		rc = quota_target(r, r->nargs - 2, &q, &off);
 	if (rc == 0)

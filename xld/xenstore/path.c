@@ -39,6 +39,19 @@ static bool special_ok(const char *p)
 	return strspn(p + 15, "0123456789") == strlen(p + 15);
 }
 
+/* The part after "/local/domain/<id>/", which the path-max quota limits
+ * (as C xenstored does), or the whole path. */
+static const char *xs_path_below_any_home(const char *p)
+{
+	const char *pre = "/local/domain/";
+	size_t n = strlen(pre), d;
+
+	if (strncmp(p, pre, n) != 0)
+		return p;
+	d = strspn(p + n, "0123456789");
+	return d && p[n + d] == '/' ? p + n + d + 1 : p;
+}
+
 static size_t home_len(uint32_t domid, char *buf, size_t size)
 {
 	return (size_t)snprintf(buf, size, "/local/domain/%u", domid);
@@ -64,12 +77,15 @@ int xs_path_canon(const struct xs_conn *c, const char *in, bool special, char **
 	} else {
 		if (len > XENSTORE_REL_PATH_MAX || in[len - 1] == '/')
 			return -EINVAL;
-		if (q && len > q->pathmax)
-			return -EINVAL;
 		size_t hl = home_len(c->domid, home, sizeof(home));
 		*out = malloc(hl + 1 + len + 1);
 		if (*out)
 			sprintf(*out, "%s/%s", home, in);
+	}
+	if (*out && q && strlen(xs_path_below_any_home(*out)) > q->pathmax) {
+		free(*out);
+		*out = NULL;
+		return -EINVAL;
 	}
 	return *out ? 0 : -ENOMEM;
 }
