@@ -219,8 +219,28 @@ static void test_quotas(struct xsc *d0, struct xsc *g1, struct xsc *g2)
 	}
 }
 
+static uint32_t hook_domid, hook_evtchn, hook_released;
+static uint64_t hook_gfn;
+
+static int hook_introduce(void *arg, uint32_t domid, uint64_t gfn, uint32_t evtchn)
+{
+	(void)arg;
+	hook_domid = domid;
+	hook_gfn = gfn;
+	hook_evtchn = evtchn;
+	return domid == 13 ? -EIO : 0;
+}
+
+static void hook_release(void *arg, uint32_t domid)
+{
+	(void)arg;
+	hook_released = domid;
+}
+
 static void test_domains(struct xsc *d0, struct xsc *g1)
 {
+	const struct xenstored_hooks hooks = { hook_introduce, hook_release, NULL };
+
 	struct xsc_msg m;
 	int intro = 0, rel = 0;
 
@@ -230,7 +250,15 @@ static void test_domains(struct xsc *d0, struct xsc *g1)
 	is_str(m.body, "F", "domain 9 is not");
 	is_int(xsc_cmd(d0, XS_GET_DOMAIN_PATH, 0, &m, "7", NULL), 0, "GET_DOMAIN_PATH");
 	is_str(m.body, "/local/domain/7", "value");
+	xenstored_set_hooks(xs, &hooks);
 	is_int(xsc_rpc(d0, XS_INTRODUCE, 0, "9\0" "1234\0" "5", 9, &m), 0, "INTRODUCE 9");
+	ok(hook_domid == 9 && hook_gfn == 1234 && hook_evtchn == 5, "introduce hook got domid, gfn, evtchn");
+	is_int(xsc_rpc(d0, XS_INTRODUCE, 0, "13\0" "1\0" "5", 7, &m), -EIO, "a failing hook fails INTRODUCE");
+	xsc_cmd(d0, XS_IS_DOMAIN_INTRODUCED, 0, &m, "13", NULL);
+	is_str(m.body, "F", "and the domain is not introduced");
+	hook_domid = 0;
+	is_int(xsc_rpc(d0, XS_INTRODUCE, 0, "1\0" "1\0" "5", 6, &m), 0, "INTRODUCE of a domain with a ring");
+	is_int(hook_domid, 0, "does not call the hook again");
 	while (xsc_event(d0, &m) == 0) {
 		intro += !strcmp(m.body, "@introduceDomain");
 		if (intro)
@@ -262,6 +290,7 @@ static void test_domains(struct xsc *d0, struct xsc *g1)
 			break;
 	}
 	is_int(rel, 1, "@releaseDomain fired for dom0");
+	is_int(hook_released, 1, "release hook called");
 	is_int(xsc_read(d0, 0, "/local/domain/1/name", &m), 0, "dom0-owned nodes of the domain stay");
 	is_int(xsc_read(d0, 0, "/local/domain/1/data", &m), -ENOENT, "nodes it owned are removed");
 	is_int(xsc_read(d0, 0, "/elsewhere", &m), -ENOENT, "wherever they are");

@@ -309,6 +309,7 @@ static int op_tx_end(struct xs_req *r, struct xs_reply *out)
 static int op_introduce(struct xs_req *r, struct xs_reply *out)
 {
 	const struct xenstored_hooks *h = &r->c->xs->hooks;
+	struct xs_dom *d;
 	uint32_t domid, evtchn;
 	long long gfn;
 	char *end;
@@ -325,7 +326,9 @@ static int op_introduce(struct xs_req *r, struct xs_reply *out)
 	}
 	if (rc == 0 && domid == 0)
 		rc = -EINVAL;
-	if (rc == 0 && h->introduce)
+	/* Introducing a domain whose ring is served again is a no-op. */
+	d = rc == 0 ? xs_dom_get(r->c->xs, domid, false) : NULL;
+	if (rc == 0 && h->introduce && !(d && d->introduced && d->conn))
 		rc = h->introduce(h->arg, domid, (uint64_t)gfn, evtchn);
 	if (rc == 0)
 		rc = xs_dom_introduce(r->c->xs, domid);
