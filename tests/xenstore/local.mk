@@ -24,3 +24,8 @@ TESTS += tests/xenstore/store_test
 check_PROGRAMS += tests/xenstore/store_test
 tests_xenstore_store_test_SOURCES = tests/xenstore/store_test.c
 tests_xenstore_store_test_LDADD = $(XS_TEST_LIBS)
+# Fuzz target; as a plain program it runs generated streams (see the file).
+TESTS += tests/xenstore/fuzz_wire
+check_PROGRAMS += tests/xenstore/fuzz_wire
+tests_xenstore_fuzz_wire_SOURCES = tests/xenstore/fuzz_wire.c
+tests_xenstore_fuzz_wire_LDADD = $(XS_TEST_LIBS)

@@ -151,8 +151,12 @@ int xs_dom_release(struct xenstored *xs, uint32_t domid)
 
 	if (!d || !d->introduced)
 		return -ENOENT;
-	if (d->conn)
-		xs_conn_free(d->conn);
+	/* Every connection acting as the domain goes (normally its ring). */
+	for (struct xs_conn *c = xs->conns, *next; c; c = next) {
+		next = c->next;
+		if (c->dom == d)
+			xs_conn_free(c);
+	}
 	remove_owned(xs, domid);
 	strip_perms(xs, domid);
 	for (p = &xs->doms; *p != d; p = &(*p)->next)
