@@ -20,8 +20,10 @@ hypervisor_libvmhv_la_SOURCES = \
 	hypervisor/timer.c hypervisor/timer.h hypervisor/pvclock.c hypervisor/pvclock.h \
 	hypervisor/engines/engine.h \
 	hypervisor/engines/pv/pv_engine.c hypervisor/engines/pv/pv_engine.h \
-	hypervisor/engines/pv/pv_aspace.c hypervisor/engines/pv/pv_abi.h
-hypervisor_libvmhv_la_LIBADD = common/libcommon.la
+	hypervisor/engines/pv/pv_aspace.c hypervisor/engines/pv/pv_abi.h \
+	hypervisor/engines/pv/pv_seccomp.c hypervisor/engines/pv/pv_seccomp.h
+hypervisor_libvmhv_la_CPPFLAGS = $(AM_CPPFLAGS) $(SECCOMP_CFLAGS)
+hypervisor_libvmhv_la_LIBADD = common/libcommon.la $(SECCOMP_LIBS)
 
 sbin_PROGRAMS += hypervisor/vmhv
 hypervisor_vmhv_SOURCES = hypervisor/main.c

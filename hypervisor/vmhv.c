@@ -49,6 +49,9 @@ int vmhv_init(struct vmhv *hv, const struct vmhv_config *cfg)
 	if (rc < 0)
 		goto out;
 	pvclock_init(&hv->clock);
+	rc = pv_seccomp_build(&hv->pv_filter);
+	if (rc < 0)
+		goto out;
 	hv->clock_timer = evloop_timer(hv->loop, VMHV_CLOCK_PERIOD_NS, VMHV_CLOCK_PERIOD_NS,
 				       clock_tick, hv);
 	rc = mkdir_p(cfg->rundir, 0755);
@@ -74,6 +77,7 @@ void vmhv_dispose(struct vmhv *hv)
 		evtchn_table_dispose(hv, 0, &hv->dom0_evtchn);
 	if (hv->loop)
 		reaper_drain(hv);
+	pv_seccomp_dispose(&hv->pv_filter);
 	free(hv->domains);
 	hv->domains = NULL;
 	if (hv->loop)

@@ -5,6 +5,7 @@
 
 #include "hypervisor/dmesg.h"
 #include "hypervisor/pvclock.h"
+#include "hypervisor/engines/pv/pv_seccomp.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -41,6 +42,7 @@ struct vmhv {
 	struct pvclock clock;
 	struct ev_timer *clock_timer; /* refreshes every domain's pvclock */
 	struct reaper *reapers;       /* killed guest processes not yet reaped */
+	struct pv_seccomp pv_filter;  /* the pv sandbox's seccomp program */
 };
 
 /* Set up the context and start serving $rundir/privcmd. 0 or -errno. */

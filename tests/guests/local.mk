@@ -14,3 +14,8 @@ check_PROGRAMS += tests/guests/events
 tests_guests_events_SOURCES = $(TG_RUNTIME) tests/guests/entry.S tests/guests/events.c
 tests_guests_events_CFLAGS = $(TG_CCFLAGS)
 tests_guests_events_LDFLAGS = $(TG_LINKFLAGS)
+
+check_PROGRAMS += tests/guests/hostile
+tests_guests_hostile_SOURCES = $(TG_RUNTIME) tests/guests/hostile.c
+tests_guests_hostile_CFLAGS = $(TG_CCFLAGS)
+tests_guests_hostile_LDFLAGS = $(TG_LINKFLAGS)

@@ -169,20 +169,25 @@ static int count_fds(pid_t pid)
 	return n - 2;
 }
 
-static uid_t proc_uid(pid_t pid)
+/* A numeric field of /proc/PID/status ("Uid", "Seccomp", ...), or -1. */
+static long proc_status(pid_t pid, const char *field)
 {
 	char path[64], line[256];
-	unsigned uid = (unsigned)-1;
+	size_t n = strlen(field);
+	long val = -1;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	f = fopen(path, "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "Uid: %u", &uid) == 1)
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, field, n) == 0 && line[n] == ':') {
+			val = strtol(line + n + 1, NULL, 10);
 			break;
+		}
+	}
 	if (f)
 		fclose(f);
-	return (uid_t)uid;
+	return val;
 }
 
 static void test_running(struct ctx *c)
@@ -203,7 +208,9 @@ static void test_running(struct ctx *c)
 	pid = sandbox_pid(c);
 	ok(pid > 0, "one sandbox process, child of vmhv");
 	if (geteuid() == 0)
-		is_int(proc_uid(pid), 65534, "the sandbox runs as nobody");
+		is_int(proc_status(pid, "Uid"), 65534, "the sandbox runs as nobody");
+	is_int(proc_status(pid, "NoNewPrivs"), 1, "with no_new_privs");
+	is_int(proc_status(pid, "Seccomp"), 2, "under a seccomp filter");
 	is_int(count_fds(pid), 2, "the sandbox holds exactly two fds");
 	is_int(hv_domain_pause(c->vp.hv, d), 0, "pause");
 	hv_domain_getinfo(c->vp.hv, d, &info);

@@ -5,7 +5,9 @@
  * vmhv starts vmhv-pv with posix_spawn and exactly two descriptors:
  *   PV_CHAN_FD  a SOCK_SEQPACKET socket to vmhv (the channel)
  *   PV_MEM_FD   the domain's memory memfd
- * The first packet on the channel is struct pv_boot. After that vmhv-pv sends
+ * The first packet on the channel is struct pv_boot, the second the seccomp
+ * filter (struct sock_filter[], at most PV_SECCOMP_MAX bytes) that the
+ * sandbox installs before it runs guest code. After that vmhv-pv sends
  * struct pv_hcall_req packets for the hypercalls it cannot serve itself and
  * waits for the matching struct pv_hcall_rep.
  *
@@ -22,6 +24,7 @@
 #define PV_CHAN_FD 3
 #define PV_MEM_FD  4
 
+#define PV_SECCOMP_MAX 8192
 #define PV_BOOT_MAGIC   0x766d7076u /* "vpmv" */
 #define PV_ABI_VERSION  1
 

@@ -258,7 +258,8 @@ static int pv_boot_send(struct pv_domain *pv)
 
 	if (d->hypercall_gmfn != DOMAIN_NO_GMFN)
 		b.hypercall_page = VMCTL_PV_FLAT_BASE + (d->hypercall_gmfn << MEM_PAGE_SHIFT);
-	if (send(pv->chan, &b, sizeof(b), MSG_NOSIGNAL) < 0)
+	if (send(pv->chan, &b, sizeof(b), MSG_NOSIGNAL) < 0 ||
+	    send(pv->chan, hv->pv_filter.bpf, hv->pv_filter.len, MSG_NOSIGNAL) < 0)
 		return -errno;
 	return 0;
 }

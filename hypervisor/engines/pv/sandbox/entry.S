@@ -71,6 +71,14 @@ pv_iret_entry:
 	rdgsbase %rdi
 	jmp pv_resume
 
+/* A guest's raw `syscall` (trapped by seccomp) continues here from the
+ * SIGSYS handler: %rdi = vCPU, %rsp = its shim stack, regs.rax = number. */
+	.globl pv_trap_hypercall
+pv_trap_hypercall:
+	call pv_shim_hypercall
+	rdgsbase %rdi
+	jmp pv_resume
+
 /* void pv_resume_vcpu(struct pv_vcpu *v) */
 	.globl pv_resume_vcpu
 pv_resume_vcpu:

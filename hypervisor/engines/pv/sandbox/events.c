@@ -178,6 +178,24 @@ static void fault_handler(int sig, void *info, void *ucv)
 	redirect_to_resume(v, g);
 }
 
+/* A system call outside the allow-list. From the guest it is a hypercall
+ * (as a PV kernel's `syscall` is on Xen); from the sandbox, a bug. */
+static void sys_handler(int sig, void *info, void *ucv)
+{
+	struct kucontext *uc = ucv;
+	struct pv_vcpu *v = current_vcpu();
+	int nr;
+
+	memcpy(&nr, (char *)info + 24, sizeof(nr)); /* si_syscall */
+	regs_from_signal(v, uc->gregs);
+	if (in_sandbox(uc->gregs[G_RIP]))
+		shim_crash(v, 0x100, (uint64_t)nr, 0, 1);
+	v->regs.rax = (uint64_t)nr;
+	uc->gregs[G_RIP] = (uint64_t)(uintptr_t)pv_trap_hypercall;
+	uc->gregs[G_RDI] = (uint64_t)(uintptr_t)v;
+	uc->gregs[G_RSP] = v->shim_stack_top;
+}
+
 static int handler_set(int sig, void (*fn)(int, void *, void *))
 {
 	struct ksigaction sa = {
@@ -198,6 +216,8 @@ int events_setup(struct sandbox *sb)
 	for (unsigned i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
 		if (handler_set(faults[i], fault_handler) < 0)
 			return -1;
+	if (handler_set(31 /* SYS */, sys_handler) < 0)
+		return -1;
 	return handler_set(PV_UPCALL_SIGNAL, upcall_handler);
 }
 

@@ -16,6 +16,8 @@ enum {
 };
 
 static struct sandbox sb;
+static uint64_t filter[PV_SECCOMP_MAX / 8];
+static long filter_bytes;
 static uint8_t shim_stacks[1][PV_SHIM_STACK_SIZE] __attribute__((aligned(16)));
 static uint8_t alt_stacks[1][PV_ALT_STACK_SIZE] __attribute__((aligned(16)));
 
@@ -49,6 +51,24 @@ static void boot_read(void)
 		die(EXIT_BOOT, "bad boot packet");
 	if (sb.boot.max_vcpus < 1 || sb.boot.max_vcpus > PRIVCMD_MAX_VCPUS)
 		die(EXIT_BOOT, "bad vcpu count");
+}
+
+static void filter_read(void)
+{
+	filter_bytes = sys3(NR_read, PV_CHAN_FD, filter, sizeof(filter));
+	if (filter_bytes <= 0 || filter_bytes % 8)
+		die(EXIT_BOOT, "bad seccomp filter packet");
+}
+
+/* From here on only the allow-list runs; everything else traps. */
+static void filter_install(void)
+{
+	struct { unsigned short len; void *insns; } prog = {
+		(unsigned short)(filter_bytes / 8), filter,
+	};
+
+	if (sys3(NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		die(EXIT_PRIV, "cannot install the seccomp filter");
 }
 
 static void memory_map(void)
@@ -130,12 +150,14 @@ void sandbox_main(uint64_t *sp)
 	if (!(auxv_get(sp, AT_HWCAP2) & HWCAP2_FSGSBASE))
 		die(EXIT_CPU, "the CPU or kernel lacks FSGSBASE");
 	boot_read();
+	filter_read();
 	memory_map();
 	hypercall_page_fill();
 	if (events_setup(&sb) < 0)
 		die(EXIT_BOOT, "cannot install signal handlers");
-	privileges_drop();
 	vcpu_setup(0);
+	privileges_drop();
+	filter_install();
 	sb.vcpu[0].regs = sb.boot.regs;
 	pv_resume_vcpu(&sb.vcpu[0]);
 }

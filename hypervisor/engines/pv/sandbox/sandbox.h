@@ -65,6 +65,7 @@ struct sandbox {
 
 void pv_hypercall_entry(void);
 void pv_iret_entry(void);
+void pv_trap_hypercall(void);
 void pv_sigreturn(void);
 extern char pv_resume[], pv_resume_end[];
 __attribute__((noreturn)) void pv_resume_vcpu(struct pv_vcpu *v);

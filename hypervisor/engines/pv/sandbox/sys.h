@@ -45,6 +45,8 @@ static inline long sys6(long nr, long a, long b, long c, long d, long e, long f)
 #define NR_futex 202
 #define NR_exit_group 231
 #define NR_tgkill 234
+#define NR_seccomp 317
+#define SECCOMP_SET_MODE_FILTER 1
 
 #define PROT_READ 1
 #define PROT_WRITE 2

@@ -1,0 +1,97 @@
+#include "hypervisor/engines/pv/pv_seccomp.h"
+
+#include "hypervisor/engines/pv/pv_abi.h"
+
+#include <errno.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* The allow-list. An `fd` of -1 means any arguments. */
+static const struct {
+	const char *name;
+	int fd_arg;       /* which argument must be our fd, or -1 */
+	int fd;
+} allowed[] = {
+	{ "read", 0, PV_CHAN_FD },         /* channel replies */
+	{ "write", 0, PV_CHAN_FD },        /* channel requests */
+	{ "mmap", 4, PV_MEM_FD },          /* update_va_mapping: frames of the memfd only */
+	{ "munmap", -1, 0 },               /* the guest unmapping its own pages */
+	{ "rt_sigreturn", -1, 0 },         /* upcalls and traps return through it */
+	{ "sched_yield", -1, 0 },          /* SCHEDOP_yield */
+	{ "futex", -1, 0 },                /* waiting on shared memory */
+	{ "exit", -1, 0 },
+	{ "exit_group", -1, 0 },
+};
+
+static int rules_add(scmp_filter_ctx ctx)
+{
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
+		int nr = seccomp_syscall_resolve_name(allowed[i].name);
+		int rc;
+
+		if (nr == __NR_SCMP_ERROR)
+			return -EINVAL;
+		if (allowed[i].fd_arg < 0)
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+		else
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+					      SCMP_CMP((unsigned)allowed[i].fd_arg, SCMP_CMP_EQ,
+						       (scmp_datum_t)allowed[i].fd));
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* libseccomp writes the program to an fd; read it back from a memfd. */
+static int export_bpf(scmp_filter_ctx ctx, struct pv_seccomp *f)
+{
+	int fd = memfd_create("pv-seccomp", MFD_CLOEXEC);
+	off_t len;
+	int rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	rc = seccomp_export_bpf(ctx, fd);
+	len = rc == 0 ? lseek(fd, 0, SEEK_END) : -1;
+	if (rc == 0 && len <= 0)
+		rc = -EIO;
+	if (rc == 0) {
+		f->bpf = malloc((size_t)len);
+		f->len = (size_t)len;
+		if (!f->bpf || pread(fd, f->bpf, (size_t)len, 0) != len)
+			rc = -EIO;
+	}
+	close(fd);
+	return rc;
+}
+
+int pv_seccomp_build(struct pv_seccomp *f)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRAP);
+	int rc;
+
+	f->bpf = NULL;
+	f->len = 0;
+	if (!ctx)
+		return -ENOMEM;
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	if (rc == 0)
+		rc = rules_add(ctx);
+	if (rc == 0)
+		rc = export_bpf(ctx, f);
+	seccomp_release(ctx);
+	if (rc < 0)
+		pv_seccomp_dispose(f);
+	return rc;
+}
+
+void pv_seccomp_dispose(struct pv_seccomp *f)
+{
+	free(f->bpf);
+	f->bpf = NULL;
+	f->len = 0;
+}

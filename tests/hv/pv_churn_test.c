@@ -1,0 +1,128 @@
+/* 100 pv domains created, booted, run to their end and destroyed against
+ * one vmhv: afterwards vmhv holds no more fds, no more memory mappings and
+ * no child processes than before, and domids keep counting up. */
+#include "libvmctl/build_pv.h"
+#include "libvmctl/hv.h"
+#include "tests/hv/vmhv_proc.h"
+#include "tests/tap.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define ROUNDS 100
+
+static int count_entries(const char *path)
+{
+	DIR *d = opendir(path);
+	int n = 0;
+
+	while (d && readdir(d))
+		n++;
+	if (d)
+		closedir(d);
+	return d ? n - 2 : -1;
+}
+
+static int count_lines(const char *path)
+{
+	char line[512];
+	FILE *f = fopen(path, "r");
+	int n = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		n++;
+	if (f)
+		fclose(f);
+	return f ? n : -1;
+}
+
+/* vmhv's children that are still there (running or zombie). */
+static int count_children(pid_t parent)
+{
+	char path[300], buf[512];
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d))) {
+		FILE *f;
+		int ppid;
+
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f) && strrchr(buf, ')') &&
+		    sscanf(strrchr(buf, ')') + 2, "%*c %d", &ppid) == 1 && ppid == parent)
+			n++;
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static int run_one(struct hv *h, const char *kernel, uint32_t *domid)
+{
+	struct build_pv b = { .kernel = kernel, .cmdline = "" };
+	struct privcmd_dominfo info;
+	struct timespec ts = { 0, 1000 * 1000 };
+	int rc = hv_domain_create(h, NULL, 0, 1, 1024, domid);
+
+	b.domid = *domid;
+	if (rc == 0)
+		rc = build_pv(h, &b);
+	if (rc == 0)
+		rc = hv_domain_unpause(h, *domid);
+	for (int i = 0; rc == 0 && i < 20000; i++) {
+		rc = hv_domain_getinfo(h, *domid, &info);
+		if (rc == 0 && (info.flags & PRIVCMD_DOMINF_SHUTDOWN))
+			break;
+		nanosleep(&ts, NULL);
+	}
+	if (rc == 0 && !(info.flags & PRIVCMD_DOMINF_SHUTDOWN))
+		rc = -ETIMEDOUT;
+	if (rc == 0 && info.shutdown_reason != 0)
+		rc = -EIO;
+	hv_domain_destroy(h, *domid);
+	return rc;
+}
+
+int main(void)
+{
+	const char *hello = strdup(vmhv_proc_build_path("tests/guests/hello"));
+	char fds[64], maps[64];
+	struct vmhv_proc vp;
+	int fd0, maps0, fails = 0, kids, i, settle;
+	uint32_t domid = 0, first = 0;
+
+	if (vmhv_proc_start(&vp, NULL) < 0) {
+		printf("Bail out! vmhv did not start\n");
+		return 1;
+	}
+	snprintf(fds, sizeof(fds), "/proc/%d/fd", (int)vp.pid);
+	snprintf(maps, sizeof(maps), "/proc/%d/maps", (int)vp.pid);
+	/* Warm up once so lazily made things (logs, caches) exist already. */
+	run_one(vp.hv, hello, &first);
+	fd0 = count_entries(fds);
+	maps0 = count_lines(maps);
+	for (i = 0; i < ROUNDS; i++)
+		fails += run_one(vp.hv, hello, &domid) < 0;
+	is_int(fails, 0, "%d domains booted, powered off and were destroyed", ROUNDS);
+	is_int(domid, first + ROUNDS, "domids count up");
+	/* The kernel reaps the last sandboxes asynchronously. */
+	for (settle = 0; settle < 5000 && (kids = count_children(vp.pid)) > 0; settle++) {
+		struct timespec ts = { 0, 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	is_int(kids, 0, "no sandbox process left");
+	is_int(count_entries(fds), fd0, "vmhv holds as many fds as before");
+	is_int(count_lines(maps), maps0, "and as many mappings");
+	is_int(vmhv_proc_stop(&vp), 0, "vmhv exits cleanly");
+	return tap_done();
+}
