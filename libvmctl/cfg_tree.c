@@ -147,8 +147,11 @@ static int append_string(struct cfg_value *old, struct cfg_value *add)
 
 static int append_list(struct cfg_value *old, struct cfg_value *add)
 {
-	struct cfg_value **items = realloc(old->items, (old->n + add->n) * sizeof(*items) + 1);
+	struct cfg_value **items;
 
+	if (add->n == 0)
+		return 0;
+	items = realloc(old->items, (old->n + add->n) * sizeof(*items));
 	if (!items)
 		return -ENOMEM;
 	memcpy(items + old->n, add->items, add->n * sizeof(*items));

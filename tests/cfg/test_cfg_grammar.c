@@ -52,6 +52,8 @@ static void test_duplicates_and_append(void)
 	is_int(parse("disk=['/a,,xvda']\ndisk+=['/b,,xvdb', '/c,,xvdc']\n"), 0, "+= on lists");
 	is_int(cfg.num_disks, 3, "lists concatenated");
 	is_str(cfg.num_disks == 3 ? cfg.disks[2].vdev : NULL, "xvdc", "appended item in order");
+	is_int(parse("disk=['/a,,xvda']\ndisk+=[]\n"), 0, "+= an empty list");
+	is_int(cfg.num_disks, 1, "still one disk");
 	is_int(parse("cmdline+='only'\n"), 0, "+= without an earlier value");
 	is_str(cfg.b_info.cmdline, "only", "+= alone assigns");
 	is_int(parse("memory=1\nmemory+=2\n"), -EINVAL, "+= on numbers is an error");
