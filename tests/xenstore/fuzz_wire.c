@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void drain(struct xs_conn *c)
 {
@@ -108,6 +109,42 @@ static int run_file(const char *path)
 	return LLVMFuzzerTestOneInput(buf, n);
 }
 
+/* Saved images with random bytes flipped: loaded or refused, no crash. */
+static int fuzz_images(int n)
+{
+	char file[] = "/tmp/xsfuzzimg.XXXXXX";
+	struct evloop *loop = evloop_new();
+	struct xenstored *xs = xenstored_new(loop);
+	static char img[1 << 16];
+	size_t len;
+	int fd = mkstemp(file), refused = 0;
+	FILE *f;
+
+	close(fd);
+	xenstored_write(xs, "/a/b/c", "value", 5);
+	xenstored_set_perms(xs, "/a/b", "n3 r4");
+	xenstored_domain_introduce(xs, 3);
+	xenstored_save(xs, file);
+	f = fopen(file, "rb");
+	len = fread(img, 1, sizeof(img), f);
+	fclose(f);
+	for (int i = 0; i < n; i++) {
+		char copy[sizeof(img)];
+		size_t l = rnd(4) ? len : rnd((unsigned)len);
+		memcpy(copy, img, len);
+		for (unsigned k = 0, m = 1 + rnd(4); k < m; k++)
+			copy[rnd((unsigned)len)] = (char)rnd(256);
+		f = fopen(file, "wb");
+		fwrite(copy, 1, l, f);
+		fclose(f);
+		refused += xenstored_load(xs, file) < 0;
+	}
+	unlink(file);
+	xenstored_free(xs);
+	evloop_free(loop);
+	return refused;
+}
+
 int main(int argc, char **argv)
 {
 	static uint8_t buf[8192];
@@ -128,7 +165,9 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < n; i++)
 		LLVMFuzzerTestOneInput(buf, gen_stream(buf, sizeof(buf)));
-	printf("ok 1 - %d generated request streams processed without a crash\n1..1\n", n);
+	printf("ok 1 - %d generated request streams processed without a crash\n", n);
+	printf("ok 2 - %d corrupted store images: %d refused, none crashed\n1..2\n", n / 10,
+	       fuzz_images(n / 10));
 	return 0;
 }
 #endif
