@@ -264,6 +264,24 @@ int vmctl_next_event(struct vmctl *vm, int timeout_ms, yajl_val *event,
 	return 1;
 }
 
+int vmctl_take_fd(struct vmctl *vm, char **rest, size_t *rest_len)
+{
+	int fd = vm->fd;
+
+	*rest = NULL;
+	*rest_len = 0;
+	if (vm->len) {
+		*rest = malloc(vm->len);
+		if (*rest) {
+			memcpy(*rest, vm->buf, vm->len);
+			*rest_len = vm->len;
+		}
+	}
+	vm->fd = -1;
+	vmctl_close(vm);
+	return fd;
+}
+
 int vmctl_json_quote(char *buf, size_t cap, const char *s)
 {
 	size_t n = strlen(buf);

@@ -46,6 +46,12 @@ int vmctl_call(struct vmctl *vm, const char *method, const char *params_json,
 int vmctl_next_event(struct vmctl *vm, int timeout_ms, yajl_val *event,
 		     struct vmctl_error *err);
 
+/* After a call that switched the connection to another protocol (such as
+ * "console.attach"), take its file descriptor: *rest receives the bytes
+ * already received beyond the answer (malloc'd, *rest_len of them). The
+ * connection is closed; the caller owns the fd. Returns the fd or -1. */
+int vmctl_take_fd(struct vmctl *vm, char **rest, size_t *rest_len);
+
 /* Append `s` to `buf` (capacity `cap`, NUL-terminated) as a JSON string
  * literal with quotes. Returns 0, or -1 if it does not fit. */
 int vmctl_json_quote(char *buf, size_t cap, const char *s);

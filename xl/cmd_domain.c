@@ -1,6 +1,7 @@
 /* xl pause, unpause, destroy, rename, dmesg: one JSON-RPC call each. */
 #include "xl/xl.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -69,4 +70,64 @@ int cmd_dmesg(struct xl *xl, int argc, char **argv)
 		fputs(text->u.string, stdout);
 	yajl_tree_free(text);
 	return 0;
+}
+
+/* Is `dom` (name or id) still listed? */
+static bool domain_listed(struct xl *xl, const char *dom)
+{
+	struct vmctl_error err;
+	yajl_val v;
+
+	if (vmctl_call(xl_conn(xl), "domain.list", NULL, &v, &err) < 0)
+		return false;
+	bool found = false;
+	for (size_t i = 0; YAJL_IS_ARRAY(v) && i < v->u.array.len; i++) {
+		yajl_val d = v->u.array.values[i];
+		const char *np[] = { "name", NULL }, *ip[] = { "domid", NULL };
+		yajl_val name = yajl_tree_get(d, np, yajl_t_string);
+		yajl_val id = yajl_tree_get(d, ip, yajl_t_number);
+		char idbuf[16];
+		snprintf(idbuf, sizeof(idbuf), "%lld", id ? (long long)id->u.number.i : -1);
+		found = found || (name && strcmp(name->u.string, dom) == 0) || strcmp(idbuf, dom) == 0;
+	}
+	yajl_tree_free(v);
+	return found;
+}
+
+/* xl shutdown [-w] [-F] <Domain>, xl reboot [-F] <Domain>. */
+static int shutdown_cmd(struct xl *xl, int argc, char **argv, const char *cmd, const char *action)
+{
+	char params[512] = "{\"domain\":";
+	int c, wait = 0;
+
+	while ((c = getopt(argc, argv, "awFh")) != -1) {
+		if (c == 'w')
+			wait = 1;
+		else if (c != 'F')
+			return xl_usage(cmd);
+	}
+	if (optind + 1 != argc || vmctl_json_quote(params, sizeof(params) - 32, argv[optind]) < 0)
+		return xl_usage(cmd);
+	strcat(params, ",\"action\":\"");
+	strcat(params, action);
+	strcat(params, "\"}");
+	if (xl_call(xl, "domain.shutdown", params, NULL) < 0)
+		return 1;
+	if (!wait)
+		return 0;
+	fprintf(stderr, "Waiting for domain %s to shut down\n", argv[optind]);
+	while (domain_listed(xl, argv[optind]))
+		usleep(100000);
+	fprintf(stderr, "Domain %s has been shut down\n", argv[optind]);
+	return 0;
+}
+
+int cmd_shutdown(struct xl *xl, int argc, char **argv)
+{
+	return shutdown_cmd(xl, argc, argv, "shutdown", "poweroff");
+}
+
+int cmd_reboot(struct xl *xl, int argc, char **argv)
+{
+	return shutdown_cmd(xl, argc, argv, "reboot", "reboot");
 }

@@ -1,6 +1,8 @@
 /* The domain table and its state files. */
 #include "xld/domain.h"
 #include "xld/xld.h"
+#include "xld/dom_xs.h"
+#include "xld/xenstore/xenstored.h"
 #include "libvmctl/hv.h"
 #include "common/log.h"
 #include "common/util.h"
@@ -29,7 +31,7 @@ static char *state_path(struct xld *xld, uint32_t domid)
 }
 
 /* Write the state file atomically (temp file + rename). */
-static int domain_save(struct xld *xld, const struct xld_domain *d)
+int xld_domain_save(struct xld *xld, struct xld_domain *d)
 {
 	char uuid[37], *path = state_path(xld, d->domid), *tmp = NULL;
 	const unsigned char *buf;
@@ -49,6 +51,13 @@ static int domain_save(struct xld *xld, const struct xld_domain *d)
 	yajl_gen_string(g, (const unsigned char *)uuid, strlen(uuid));
 	yajl_gen_string(g, (const unsigned char *)"created", 7);
 	yajl_gen_integer(g, (long long)(d->created_ns / 1000000000ull));
+	static const char *const keys[] = { "console_pfn", "store_pfn", "console_port", "store_port" };
+	const long long vals[] = { (long long)d->console_pfn, (long long)d->store_pfn,
+				   d->console_port, d->store_port };
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		yajl_gen_string(g, (const unsigned char *)keys[i], strlen(keys[i]));
+		yajl_gen_integer(g, vals[i]);
+	}
 	yajl_gen_string(g, (const unsigned char *)"config", 6);
 	yajl_gen_string(g, (const unsigned char *)(d->config_json ? d->config_json : "{}"),
 			d->config_json ? strlen(d->config_json) : 2);
@@ -87,8 +96,8 @@ bool xld_domain_name_valid(const char *name)
 	return !digits;
 }
 
-struct xld_domain *xld_domain_add(struct xld *xld, uint32_t domid, const char *name,
-				  const uint8_t uuid[16], const char *config_json)
+struct xld_domain *xld_domain_new(uint32_t domid, const char *name, const uint8_t uuid[16],
+				  const char *config_json)
 {
 	struct xld_domain *d = calloc(1, sizeof(*d));
 	struct timespec ts;
@@ -101,18 +110,38 @@ struct xld_domain *xld_domain_add(struct xld *xld, uint32_t domid, const char *n
 	memcpy(d->uuid, uuid, 16);
 	d->created_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 	d->config_json = strdup(config_json ? config_json : "{}");
-	if (!d->config_json || domain_save(xld, d) < 0) {
-		free(d->config_json);
+	if (!d->config_json) {
 		free(d);
-		errno = EIO;
 		return NULL;
 	}
-	d->next = xld->domains;
-	xld->domains = d;
 	return d;
 }
 
-static void domain_free(struct xld_domain *d)
+int xld_domain_insert(struct xld *xld, struct xld_domain *d)
+{
+	int rc = xld_domain_save(xld, d);
+
+	if (rc < 0)
+		return rc;
+	d->next = xld->domains;
+	xld->domains = d;
+	return 0;
+}
+
+struct xld_domain *xld_domain_add(struct xld *xld, uint32_t domid, const char *name,
+				  const uint8_t uuid[16], const char *config_json)
+{
+	struct xld_domain *d = xld_domain_new(domid, name, uuid, config_json);
+
+	if (d && xld_domain_insert(xld, d) < 0) {
+		xld_domain_free(d);
+		errno = EIO;
+		return NULL;
+	}
+	return d;
+}
+
+void xld_domain_free(struct xld_domain *d)
 {
 	free(d->config_json);
 	free(d);
@@ -122,6 +151,7 @@ void xld_domain_remove(struct xld *xld, struct xld_domain *d)
 {
 	char *path = state_path(xld, d->domid);
 
+	xld_domain_detach(xld, d);
 	for (struct xld_domain **p = &xld->domains; *p; p = &(*p)->next) {
 		if (*p == d) {
 			*p = d->next;
@@ -131,7 +161,7 @@ void xld_domain_remove(struct xld *xld, struct xld_domain *d)
 	if (path)
 		unlink(path);
 	free(path);
-	domain_free(d);
+	xld_domain_free(d);
 }
 
 struct xld_domain *xld_domain_by_id(struct xld *xld, uint32_t domid)
@@ -174,7 +204,7 @@ int xld_domain_rename(struct xld *xld, struct xld_domain *d, const char *name)
 		return -EINVAL;
 	snprintf(old, sizeof(old), "%s", d->name);
 	snprintf(d->name, sizeof(d->name), "%s", name);
-	int rc = domain_save(xld, d);
+	int rc = xld_domain_save(xld, d);
 	if (rc < 0)
 		snprintf(d->name, sizeof(d->name), "%s", old);
 	return rc;
@@ -207,6 +237,14 @@ static const char *jstr(yajl_val v, const char *key)
 	return s ? s->u.string : NULL;
 }
 
+static long long jint(yajl_val v, const char *key)
+{
+	const char *path[] = { key, NULL };
+	yajl_val n = yajl_tree_get(v, path, yajl_t_number);
+
+	return n && YAJL_IS_INTEGER(n) ? n->u.number.i : 0;
+}
+
 /* Adopt one state file if vmhv still runs that domid with that UUID. */
 static bool recover_one(struct xld *xld, const char *path)
 {
@@ -232,6 +270,10 @@ static bool recover_one(struct xld *xld, const char *path)
 	memcpy(d->uuid, uuid, 16);
 	d->created_ns = created ? (uint64_t)created->u.number.i * 1000000000ull : 0;
 	d->config_json = strdup(jstr(v, "config") ? jstr(v, "config") : "{}");
+	d->console_pfn = (uint64_t)jint(v, "console_pfn");
+	d->store_pfn = (uint64_t)jint(v, "store_pfn");
+	d->console_port = (uint32_t)jint(v, "console_port");
+	d->store_port = (uint32_t)jint(v, "store_port");
 	d->next = xld->domains;
 	xld->domains = d;
 	adopted = true;
@@ -268,6 +310,9 @@ int xld_domains_recover(struct xld *xld)
 	}
 	closedir(dh);
 	free(dir);
+	for (struct xld_domain *d = xld->domains; d; d = d->next)
+		if (xld_domain_attach(xld, d) < 0)
+			log_error("domain %u: cannot re-attach its console and xenstore ring", d->domid);
 	return n;
 }
 
@@ -276,7 +321,8 @@ void xld_domains_free(struct xld *xld)
 	while (xld->domains) {
 		struct xld_domain *d = xld->domains;
 		xld->domains = d->next;
-		domain_free(d);
+		xld_domain_detach(xld, d);
+		xld_domain_free(d);
 	}
 }
 
@@ -288,6 +334,9 @@ int xld_domain_destroy(struct xld *xld, struct xld_domain *d)
 	if (rc < 0 && hv_domain_getinfo(xld->hv, d->domid, &info) == 0)
 		return rc; /* still there: keep our entry so the user can retry */
 	log_info("domain %u (%s) destroyed", d->domid, d->name);
+	xld_domain_detach(xld, d);
+	xenstored_domain_release(xld->xs, d->domid);
+	dom_xs_remove(xld, d->domid, d->uuid);
 	xld_domain_remove(xld, d);
 	return 0;
 }

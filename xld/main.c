@@ -4,6 +4,7 @@
 #include "xld/rpc/rpc.h"
 #include "xld/domain.h"
 #include "xld/store.h"
+#include "xld/monitor.h"
 #include "libvmctl/hv.h"
 #include "common/evloop.h"
 #include "common/log.h"
@@ -124,7 +125,7 @@ static int make_dirs(const struct xld_options *o)
 
 int main(int argc, char **argv)
 {
-	struct xld xld = { .started_ns = now_ns() };
+	struct xld xld = { .started_ns = now_ns(), .dom_exc_fd = -1 };
 	char *logpath = NULL, *sockpath = NULL;
 	int sfd = -1, rc = 1;
 	sigset_t mask;
@@ -153,10 +154,12 @@ int main(int argc, char **argv)
 		goto out;
 	if (connect_vmhv(&xld) < 0)
 		goto out;
+	if (xld_store_start(&xld) < 0)
+		goto out;
 	int adopted = xld_domains_recover(&xld);
 	if (adopted > 0)
 		log_info("re-adopted %d running domain(s)", adopted);
-	if (xld_store_start(&xld) < 0)
+	if (xld_monitor_start(&xld) < 0)
 		goto out;
 	xld.rpc = rpc_server_new(&xld, xld.loop, sockpath, xld.opt.sock_gid >= 0 ? 0660 : 0600,
 				 xld.opt.sock_gid);
@@ -165,6 +168,7 @@ int main(int argc, char **argv)
 	log_info("xld %s serving %s", PACKAGE_VERSION, sockpath);
 	rc = evloop_run(xld.loop) < 0 ? 1 : 0;
 out:
+	xld_monitor_stop(&xld);
 	rpc_server_free(xld.rpc);
 	xld_store_stop(&xld);
 	xld_domains_free(&xld);

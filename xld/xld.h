@@ -11,6 +11,7 @@ struct rpc_server;
 struct hv;
 struct xenstored;
 struct ev_timer;
+struct ev_watch;
 struct xld_domain;
 
 struct xld_options {
@@ -30,6 +31,9 @@ struct xld {
 	struct xenstored *xs;        /* store.h */
 	struct ev_timer *xs_save_timer;
 	bool xs_dirty;
+	uint32_t dom_exc_port;       /* monitor.h: VIRQ_DOM_EXC */
+	int dom_exc_fd;
+	struct ev_watch *dom_exc_watch;
 	uint64_t started_ns;
 };
 

@@ -3,6 +3,8 @@
 #include "xld/xld.h"
 #include "xld/domain.h"
 #include "xld/rpc/methods.h"
+#include "xld/monitor.h"
+#include "xld/xenstore/xenstored.h"
 #include "libvmctl/hv.h"
 #include "libvmctl/libvmctl.h"
 #include "vmctl/privcmd.h"
@@ -162,6 +164,7 @@ void m_domain_destroy(struct xld *xld, struct rpc_req *req, yajl_val params)
 
 	if (!d)
 		return;
+	xld_event(xld, "destroyed", d);
 	int rc = xld_domain_destroy(xld, d);
 	reply_hv(req, rc);
 }
@@ -184,4 +187,32 @@ void m_domain_rename(struct xld *xld, struct rpc_req *req, yajl_val params)
 		rpc_error(req, RPC_INVALID_PARAMS, "invalid domain name '%s'", name);
 	else
 		reply_hv(req, rc);
+}
+
+/* The PV control protocol: write control/shutdown and let the guest act.
+ * {"domain": d, "action": "poweroff" | "reboot" | "suspend"} */
+void m_domain_shutdown(struct xld *xld, struct rpc_req *req, yajl_val params)
+{
+	struct xld_domain *d = param_domain(xld, req, params);
+	const char *action = rpc_param_str(params, "action");
+	char path[64];
+	int rc;
+
+	if (!d)
+		return;
+	if (!action)
+		action = "poweroff";
+	if (strcmp(action, "poweroff") != 0 && strcmp(action, "reboot") != 0 &&
+	    strcmp(action, "suspend") != 0) {
+		rpc_error(req, RPC_INVALID_PARAMS, "action must be poweroff, reboot or suspend");
+		return;
+	}
+	snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown", d->domid);
+	rc = xenstored_write(xld->xs, path, action, strlen(action));
+	if (rc < 0) {
+		rpc_error(req, RPC_INTERNAL_ERROR, "cannot write %s: %s", path, strerror(-rc));
+		return;
+	}
+	yajl_gen_bool(req->result, 1);
+	rpc_reply(req);
 }

@@ -64,6 +64,11 @@ void rpc_reply(struct rpc_req *req);
 void rpc_error(struct rpc_req *req, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Answer with req->result, then take the connection out of JSON-RPC: the
+ * caller gets its fd (and any bytes the client sent after the request,
+ * malloc'd) and speaks its own protocol on it (console.attach). */
+int rpc_reply_and_take(struct rpc_req *req, int *fd, char **rest, size_t *rest_len);
+
 /* Mark the connection as an event subscriber (events.subscribe). */
 void rpc_conn_subscribe(struct rpc_conn *conn);
 /* Send {"jsonrpc":"2.0","method":"event","params":<json>} to every subscriber. */

@@ -32,6 +32,7 @@ struct rpc_conn {
 	size_t out_len, out_off, out_cap;
 	bool subscriber;
 	bool dead;                   /* closed while a callback of it runs */
+	size_t line_end;             /* offset after the line being handled */
 	unsigned busy;
 	struct rpc_req *pending;
 	struct rpc_conn *next;
@@ -284,6 +285,7 @@ static void conn_read(struct rpc_conn *c)
 		char *start = c->in, *nl;
 		while ((nl = memchr(start, '\n', c->in_len - (size_t)(start - c->in)))) {
 			*nl = '\0';
+			c->line_end = (size_t)(nl + 1 - c->in);
 			if (nl > start)
 				conn_handle_line(c, start);
 			if (c->dead)
@@ -458,4 +460,39 @@ bool rpc_param_int(yajl_val params, const char *key, long long *out)
 		return false;
 	*out = v->u.number.i;
 	return true;
+}
+
+int rpc_reply_and_take(struct rpc_req *req, int *fd, char **rest, size_t *rest_len)
+{
+	struct rpc_conn *c = req->conn;
+
+	*fd = -1;
+	*rest = NULL;
+	*rest_len = 0;
+	if (!c || c->dead) {
+		req_free(req);
+		return -ENOTCONN;
+	}
+	rpc_reply(req);
+	if (c->dead)
+		return -ENOTCONN;
+	/* The answer is small: finish sending it before the fd changes hands. */
+	while (c->out_off < c->out_len) {
+		ssize_t r = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
+		if (r <= 0 && errno != EINTR && errno != EAGAIN)
+			break;
+		if (r > 0)
+			c->out_off += (size_t)r;
+	}
+	if (c->in_len > c->line_end) {
+		*rest_len = c->in_len - c->line_end;
+		*rest = malloc(*rest_len);
+		if (*rest)
+			memcpy(*rest, c->in + c->line_end, *rest_len);
+		else
+			*rest_len = 0;
+	}
+	*fd = fcntl(c->fd, F_DUPFD_CLOEXEC, 0);
+	conn_close(c);
+	return *fd < 0 ? -errno : 0;
 }

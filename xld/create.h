@@ -1,0 +1,34 @@
+/* Domain creation: domain.create's chain of steps, each with its undo, so a
+ * failure at any point leaves nothing behind (no domain in vmhv, no
+ * xenstore node, no state file, no process). */
+#ifndef VMCTL_XLD_CREATE_H
+#define VMCTL_XLD_CREATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct xld;
+struct rpc_req;
+struct domcfg_config;
+
+struct create_args {
+	const char *config_text;     /* xl.cfg text, or NULL with config_json */
+	const char *config_json;     /* a JSON domain config (xl list -l shape) */
+	const char *config_name;     /* file name for messages */
+	const char *const *overrides;/* "key=value" list, NULL-terminated */
+	const char *cwd;             /* the client's directory: relative paths */
+	bool paused;                 /* xl create -p */
+};
+
+/* Create the domain; on success *domid is set and 0 returned. On failure a
+ * negative rpc_code-style error: *code and msg (cap bytes) say why. */
+int xld_create(struct xld *xld, const struct create_args *args, uint32_t *domid,
+	       int *code, char *msg, size_t cap);
+
+/* Parse and default the configuration only (xl create -n); the caller
+ * disposes `cfg`. Same error convention. */
+int xld_create_config(struct xld *xld, const struct create_args *args,
+		      struct domcfg_config *cfg, int *code, char *msg, size_t cap);
+
+#endif
