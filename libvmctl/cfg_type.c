@@ -292,6 +292,8 @@ int type_enum_value(const struct type_enum *e, const char *s, int *v)
 
 int domcfg_bitmap_set(struct domcfg_bitmap *bm, uint32_t bit)
 {
+	if (bit >= (1u << 20))
+		return -EINVAL;
 	if (bit >= bm->size) {
 		uint32_t size = ALIGN_UP(bit + 1, 64u);
 		uint8_t *map = realloc(bm->map, size / 8);

@@ -172,8 +172,8 @@ static inline void domcfg_defbool_set(domcfg_defbool *b, bool v)
 	*b = v ? DOMCFG_DEFBOOL_TRUE : DOMCFG_DEFBOOL_FALSE;
 }
 
-/* Add `bit` to the set, growing it; 0 or -ENOMEM. Test membership with
- * domcfg_bitmap_test() (false for bits beyond the size). */
+/* Add `bit` (< 2^20) to the set, growing it; 0, -EINVAL or -ENOMEM. Test
+ * membership with domcfg_bitmap_test() (false for bits beyond the size). */
 int domcfg_bitmap_set(struct domcfg_bitmap *bm, uint32_t bit);
 bool domcfg_bitmap_test(const struct domcfg_bitmap *bm, uint32_t bit);
 
@@ -252,9 +252,10 @@ int domcfg_vdev_to_devid(const char *vdev, int *disk, int *part);
 /* ---- defaults ---- */
 
 /* Fill in what libxl fills in when a domain is created from `cfg`: type pv,
- * a random UUID, 32 MiB of memory (target = max), one vCPU (vCPU 0
- * online when vcpus= was not given), vnc listen 127.0.0.1 with findunused, NIC devids, a random
- * 00:16:3e MAC, bridge xenbr0, script vif-bridge, disk backend phy and so on.
+ * a random UUID, 32 MiB of memory (target = max), one vCPU (vCPU 0 online
+ * when vcpus= was not given), vnc listen 127.0.0.1 with findunused, NIC
+ * devids, a random 00:16:3e MAC, bridge xenbr0, script vif-bridge, disk
+ * backend phy for raw images, HVM boot "cd", cirrus VGA, SeaBIOS and so on.
  * Fields already set are kept. Returns 0, -EINVAL (*err set, "key: why":
  * no name, a PV/PVH guest without kernel or bootloader, memory > maxmem)
  * or -ENOMEM. */
