@@ -119,6 +119,30 @@ static void test_not_reading(struct xsc *other)
 	xs->out_max = XS_OUT_MAX_DEFAULT;
 }
 
+/* A client that sends requests without ever reading the replies: the
+ * server stops reading it (outstanding limit) and goes on with others. */
+static void test_no_reply_reader(struct xsc *other)
+{
+	struct xsc lazy;
+	char req[64];
+	struct xsd_sockmsg h = { XS_READ, 1, 0, 7 };
+	int sent = 0;
+
+	xsc_connect(&lazy, loop, xs, sock);
+	memcpy(req, &h, sizeof(h));
+	memcpy(req + sizeof(h), "/alive", 7);
+	for (int i = 0; i < 20000; i++) {
+		if (send(lazy.fd, req, sizeof(h) + 7, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)(sizeof(h) + 7))
+			break;
+		sent++;
+		if (i % 256 == 0)
+			evloop_run_once(loop, 0);
+	}
+	ok(sent < 20000, "the lazy client's socket filled up after %d requests", sent);
+	still_serving(other, "a client not reading replies");
+	xsc_close(&lazy);
+}
+
 /* A guest writing garbage on its ring. */
 static void test_ring(struct xsc *other)
 {
@@ -210,6 +234,7 @@ int main(void)
 	test_errors(&c);
 	test_oversized(&other);
 	test_not_reading(&other);
+	test_no_reply_reader(&other);
 	test_ring(&other);
 	test_pipeline();
 	test_random(&c, "the socket");

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void test_paths(struct xenstored *xs)
@@ -210,6 +211,25 @@ static void test_save_load(struct evloop *loop, struct xenstored *xs)
 	xenstored_free(b);
 }
 
+static void test_socket_mode(struct evloop *loop)
+{
+	char dir[] = "/tmp/xsmode.XXXXXX", a[64], b[64];
+	struct xenstored *xs = xenstored_new(loop);
+	struct stat st;
+
+	if (!mkdtemp(dir))
+		return;
+	snprintf(a, sizeof(a), "%s/socket", dir);
+	snprintf(b, sizeof(b), "%s/socket_ro", dir);
+	is_int(xenstored_listen(xs, a, 0, (gid_t)-1), 0, "listen with the default mode");
+	ok(stat(a, &st) == 0 && S_ISSOCK(st.st_mode) && (st.st_mode & 0777) == 0600, "socket is 0600");
+	is_int(xenstored_listen(xs, b, 0660, getgid()), 0, "second socket, 0660 with a group");
+	ok(stat(b, &st) == 0 && (st.st_mode & 0777) == 0660 && st.st_gid == getgid(), "mode and group set");
+	xenstored_free(xs);
+	ok(stat(a, &st) < 0 && stat(b, &st) < 0, "sockets removed on free");
+	rmdir(dir);
+}
+
 int main(void)
 {
 	struct evloop *loop = evloop_new();
@@ -227,6 +247,7 @@ int main(void)
 	test_direct(loop, xs);
 	test_release(loop, xs);
 	test_save_load(loop, xs);
+	test_socket_mode(loop);
 	xenstored_free(other);
 	xenstored_free(xs);
 	evloop_free(loop);
