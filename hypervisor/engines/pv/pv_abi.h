@@ -38,9 +38,11 @@ struct pv_boot {
 	uint64_t hypercall_page;  /* guest VA to fill with stubs, 0 = none */
 	uint32_t uid, gid;        /* drop to these before running the guest */
 	uint64_t shared_info_pfn;
+	uint32_t xen_version;     /* XENVER_version's answer, served in the shim */
+	uint32_t pad;
 	struct privcmd_vcpu_regs regs; /* vCPU 0 */
 };
-_Static_assert(sizeof(struct pv_boot) == 216, "pv_boot size");
+_Static_assert(sizeof(struct pv_boot) == 224, "pv_boot size");
 
 /* vmhv interrupts a running vCPU thread with this signal when an event
  * became deliverable (the sandbox turns it into Xen's event upcall). */

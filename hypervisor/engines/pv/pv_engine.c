@@ -4,6 +4,7 @@
 
 #include "hypervisor/domain.h"
 #include "hypervisor/engines/pv/pv_abi.h"
+#include "hypervisor/host.h"
 #include "hypervisor/hypercall.h"
 #include "hypervisor/reaper.h"
 #include "hypervisor/vmhv.h"
@@ -253,6 +254,7 @@ static int pv_boot_send(struct pv_domain *pv)
 		.flat_base = VMCTL_PV_FLAT_BASE,
 		.uid = hv->cfg.guest_uid, .gid = hv->cfg.guest_gid,
 		.shared_info_pfn = memory_shared_info_pfn(&d->mem),
+		.xen_version = (VMHV_XEN_MAJOR << 16) | VMHV_XEN_MINOR,
 		.regs = d->boot_regs,
 	};
 

@@ -8,6 +8,7 @@
 #include <vmctl/xen/callback.h>
 #include <vmctl/xen/sched.h>
 #include <vmctl/xen/vcpu.h>
+#include <vmctl/xen/version.h>
 
 #define EXIT_CHANNEL 50
 #define EXIT_CRASH 51
@@ -122,7 +123,16 @@ static int64_t shim_vcpu_op(struct pv_vcpu *v)
 	return rc;
 }
 
+/* The most frequent question a guest asks needs no trip to vmhv. */
+static int64_t shim_xen_version(struct pv_vcpu *v)
+{
+	if (v->regs.rdi == XENVER_version)
+		return v->sb->boot.xen_version;
+	return shim_forward(v);
+}
+
 static const shim_handler local[64] = {
+	[__HYPERVISOR_xen_version] = shim_xen_version,
 	[__HYPERVISOR_set_trap_table] = shim_set_trap_table,
 	[__HYPERVISOR_set_callbacks] = shim_set_callbacks,
 	[__HYPERVISOR_callback_op] = shim_callback_op,

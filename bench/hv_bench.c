@@ -1,0 +1,376 @@
+/* bench/hv_bench: the pv engine's figures next to host references measured
+ * in the same run (bench/README.md). Everything runs pinned to CPU 0 (vmhv,
+ * sandboxes and references alike): on this kind of machine a cross-CPU
+ * wakeup of a sleeping peer costs 55-65 us and would drown every figure.
+ *
+ * Rows: null hypercall served in the sandbox and one forwarded to vmhv vs a
+ * host null syscall; event-channel ping-pong between two domains vs a futex
+ * ping-pong between two host processes; a CPU loop in a guest vs the same
+ * instructions natively; create->running->destroy of a pv domain vs a
+ * posix_spawn of a small static program; the 500th domain create vs the
+ * 1st. Needs tests/guests/bench (built by `make bench`). */
+#include "libvmctl/build_pv.h"
+#include "libvmctl/hv.h"
+#include "tests/guests/bench_loop.h"
+#include "tests/hv/vmhv_proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <poll.h>
+#include <sched.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NULL_CALLS 200000ul
+#define FWD_CALLS 20000ul
+#define PINGS 5000ul
+#define LOOP_ITERS 300000000ul
+#define CREATES 30
+#define LIVE_DOMAINS 500
+
+struct bench {
+	struct vmhv_proc vp;
+	struct hv *h;
+	const char *guest;
+	uint64_t dmesg_pos;
+	int exc_fd;
+};
+
+static uint64_t ns_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t median(uint64_t *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_u64);
+	return v[n / 2];
+}
+
+static void row(const char *fig, double v, const char *unit, const char *ref, double rv)
+{
+	printf("row\t%s\t%.3f\t%s\t%s\t%.3f\n", fig, v, unit, ref, rv);
+	fflush(stdout);
+}
+
+/* Wait for VIRQ_DOM_EXC (some domain shut down). */
+static void wait_dom_exc(struct bench *b)
+{
+	struct pollfd p = { .fd = b->exc_fd, .events = POLLIN };
+	uint64_t n;
+
+	poll(&p, 1, 10000);
+	if (read(b->exc_fd, &n, sizeof(n)) < 0)
+		return;
+}
+
+static int domain_boot(struct bench *b, const char *kernel, const char *cmdline, uint32_t *domid)
+{
+	struct build_pv bp = { .kernel = kernel, .cmdline = cmdline };
+	int rc = hv_domain_create(b->h, NULL, 0, 1, 1024, domid);
+
+	bp.domid = *domid;
+	if (rc == 0)
+		rc = build_pv(b->h, &bp);
+	if (rc < 0)
+		fprintf(stderr, "build: %s\n", bp.error);
+	return rc;
+}
+
+/* Wait until `domid` has shut down. */
+static void domain_wait(struct bench *b, uint32_t domid)
+{
+	struct privcmd_dominfo info;
+
+	for (int i = 0; i < 100000; i++) {
+		if (hv_domain_getinfo(b->h, domid, &info) < 0 ||
+		    (info.flags & PRIVCMD_DOMINF_SHUTDOWN))
+			return;
+		wait_dom_exc(b);
+	}
+}
+
+/* The value of "(dN) result: V" in vmhv's console. */
+static long guest_result(struct bench *b, uint32_t domid)
+{
+	static char text[1 << 20];
+	char want[48], *p;
+	int n;
+	size_t len = 0;
+
+	while ((n = hv_dmesg(b->h, &b->dmesg_pos, text + len, sizeof(text) - 1 - len, 0)) > 0)
+		len += (size_t)n;
+	text[len] = 0;
+	snprintf(want, sizeof(want), "(d%u) result: ", domid);
+	p = strstr(text, want);
+	return p ? atol(p + strlen(want)) : -1;
+}
+
+static long guest_run(struct bench *b, const char *cmdline)
+{
+	uint32_t domid;
+
+	if (domain_boot(b, b->guest, cmdline, &domid) < 0)
+		return -1;
+	hv_domain_unpause(b->h, domid);
+	domain_wait(b, domid);
+	hv_domain_destroy(b->h, domid);
+	return guest_result(b, domid);
+}
+
+static double host_null_syscall_ns(void)
+{
+	uint64_t t0 = ns_now();
+
+	for (unsigned long i = 0; i < NULL_CALLS; i++)
+		syscall(SYS_getppid);
+	return (double)(ns_now() - t0) / NULL_CALLS;
+}
+
+static void futex_op(int *addr, int op, int val)
+{
+	syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
+}
+
+/* Two processes hand a token back and forth through a shared futex word. */
+static double host_futex_pingpong_us(void)
+{
+	int *w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	uint64_t t0;
+	pid_t pid;
+
+	*w = 0;
+	pid = fork();
+	if (pid == 0) {
+		for (unsigned long i = 0; i < PINGS; i++) {
+			while (__atomic_load_n(w, __ATOMIC_SEQ_CST) != 1)
+				futex_op(w, FUTEX_WAIT, 0);
+			__atomic_store_n(w, 0, __ATOMIC_SEQ_CST);
+			futex_op(w, FUTEX_WAKE, 1);
+		}
+		_exit(0);
+	}
+	t0 = ns_now();
+	for (unsigned long i = 0; i < PINGS; i++) {
+		__atomic_store_n(w, 1, __ATOMIC_SEQ_CST);
+		futex_op(w, FUTEX_WAKE, 1);
+		while (__atomic_load_n(w, __ATOMIC_SEQ_CST) != 0)
+			futex_op(w, FUTEX_WAIT, 1);
+	}
+	t0 = ns_now() - t0;
+	waitpid(pid, NULL, 0);
+	munmap(w, 4096);
+	return (double)t0 / PINGS / 1000.0;
+}
+
+static int build_only(struct bench *b, uint32_t domid, const char *cmdline)
+{
+	struct build_pv bp = { .domid = domid, .kernel = b->guest, .cmdline = cmdline };
+	int rc = build_pv(b->h, &bp);
+
+	if (rc < 0)
+		fprintf(stderr, "build: %s\n", bp.error);
+	return rc;
+}
+
+/* Domains A and C: A's port is unbound for C, C binds to it; A times PINGS
+ * round trips through vmhv's event channels. */
+static double guest_pingpong_us(struct bench *b)
+{
+	uint32_t a = 0, c = 0, pa = 0;
+	char cmd[96];
+	long ns = -1;
+
+	if (hv_domain_create(b->h, NULL, 0, 1, 1024, &a) < 0 ||
+	    hv_domain_create(b->h, NULL, 0, 1, 1024, &c) < 0 ||
+	    hv_evtchn_alloc_unbound(b->h, a, c, &pa) < 0)
+		goto out;
+	snprintf(cmd, sizeof(cmd), "ping %u %lu", pa, PINGS);
+	if (build_only(b, a, cmd) < 0)
+		goto out;
+	snprintf(cmd, sizeof(cmd), "pong %u %lu %u", pa, PINGS, a);
+	if (build_only(b, c, cmd) < 0)
+		goto out;
+	hv_domain_unpause(b->h, a);
+	hv_domain_unpause(b->h, c);
+	domain_wait(b, a);
+	ns = guest_result(b, a);
+out:
+	if (a)
+		hv_domain_destroy(b->h, a);
+	if (c)
+		hv_domain_destroy(b->h, c);
+	return ns < 0 ? -1 : (double)ns / PINGS / 1000.0;
+}
+
+/* The bare transport under a forwarded hypercall: one SEQPACKET request
+ * and reply between two processes. */
+static double host_seqpacket_rt_ns(void)
+{
+	char buf[48] = { 0 };
+	uint64_t t0;
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		for (unsigned long i = 0; i < FWD_CALLS; i++)
+			if (read(sv[1], buf, sizeof(buf)) < 0 || write(sv[1], buf, 8) < 0)
+				break;
+		_exit(0);
+	}
+	t0 = ns_now();
+	for (unsigned long i = 0; i < FWD_CALLS; i++)
+		if (write(sv[0], buf, sizeof(buf)) < 0 || read(sv[0], buf, 8) < 0)
+			break;
+	t0 = ns_now() - t0;
+	waitpid(pid, NULL, 0);
+	close(sv[0]);
+	close(sv[1]);
+	return (double)t0 / FWD_CALLS;
+}
+
+static void bench_calls(struct bench *b)
+{
+	char cmd[64];
+	double sys = host_null_syscall_ns();
+	long ns;
+
+	snprintf(cmd, sizeof(cmd), "null %lu", NULL_CALLS);
+	ns = guest_run(b, cmd);
+	row("null hypercall in the sandbox shim (cpu0)", (double)ns / NULL_CALLS, "ns",
+	    "host null syscall (cpu0)", sys);
+	snprintf(cmd, sizeof(cmd), "fwd %lu", FWD_CALLS);
+	ns = guest_run(b, cmd);
+	row("hypercall forwarded to vmhv (cpu0)", (double)ns / FWD_CALLS, "ns",
+	    "host null syscall (cpu0)", sys);
+	row("hypercall forwarded to vmhv (cpu0)", (double)ns / FWD_CALLS, "ns",
+	    "SEQPACKET round trip (cpu0)", host_seqpacket_rt_ns());
+}
+
+static void bench_loop_row(struct bench *b)
+{
+	char cmd[64];
+	uint64_t t0;
+	long ns;
+
+	t0 = ns_now();
+	bench_loop(LOOP_ITERS);
+	t0 = ns_now() - t0;
+	snprintf(cmd, sizeof(cmd), "loop %lu", LOOP_ITERS);
+	ns = guest_run(b, cmd);
+	row("CPU loop 3e8 iterations in a pv guest", (double)ns / 1e6, "ms",
+	    "same loop natively", (double)t0 / 1e6);
+}
+
+static double spawn_exit_ms(void)
+{
+	char *const argv[] = { (char *)"vmhv-pv", NULL };
+	char *const envp[] = { NULL };
+	const char *prog = vmhv_proc_build_path("hypervisor/engines/pv/vmhv-pv");
+	uint64_t v[CREATES];
+
+	posix_spawn_file_actions_t fa;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	for (int i = 0; i < CREATES; i++) {
+		uint64_t t0 = ns_now();
+		pid_t pid;
+
+		/* Without its channel the sandbox exits at once: spawn + exit. */
+		if (posix_spawn(&pid, prog, &fa, NULL, argv, envp) == 0)
+			waitpid(pid, NULL, 0);
+		v[i] = ns_now() - t0;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	return (double)median(v, CREATES) / 1e6;
+}
+
+static void bench_create(struct bench *b)
+{
+	const char *hello = vmhv_proc_build_path("tests/guests/hello");
+	char path[4096];
+	uint64_t v[CREATES];
+
+	snprintf(path, sizeof(path), "%s", hello);
+	for (int i = 0; i < CREATES; i++) {
+		uint64_t t0 = ns_now();
+		uint32_t domid;
+
+		domain_boot(b, path, "", &domid);
+		hv_domain_unpause(b->h, domid);
+		domain_wait(b, domid);
+		hv_domain_destroy(b->h, domid);
+		v[i] = ns_now() - t0;
+	}
+	row("create+build+run hello+destroy (median)", (double)median(v, CREATES) / 1e6, "ms",
+	    "posix_spawn+exit, small static", spawn_exit_ms());
+}
+
+/* Create latency with 0..499 other domains alive (paused, 1 MiB each). */
+static void bench_live(struct bench *b)
+{
+	static uint32_t ids[LIVE_DOMAINS];
+	uint64_t lat[LIVE_DOMAINS], first[10], last[10];
+
+	for (int i = 0; i < LIVE_DOMAINS; i++) {
+		uint64_t t0 = ns_now();
+
+		hv_domain_create(b->h, NULL, 0, 1, 256, &ids[i]);
+		lat[i] = ns_now() - t0;
+	}
+	for (int i = 0; i < LIVE_DOMAINS; i++)
+		hv_domain_destroy(b->h, ids[i]);
+	memcpy(first, lat, sizeof(first));
+	memcpy(last, lat + LIVE_DOMAINS - 10, sizeof(last));
+	row("domain create with 490-499 live (median of 10)", (double)median(last, 10) / 1e3, "us",
+	    "with 0-9 live", (double)median(first, 10) / 1e3);
+}
+
+int main(void)
+{
+	struct bench b = { .exc_fd = -1 };
+	cpu_set_t cpu0;
+	uint32_t port;
+
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	sched_setaffinity(0, sizeof(cpu0), &cpu0);
+	b.guest = strdup(vmhv_proc_build_path("tests/guests/bench"));
+	if (access(b.guest, R_OK) < 0 || vmhv_proc_start(&b.vp, NULL) < 0) {
+		fprintf(stderr, "hv_bench: needs %s and a working vmhv\n", b.guest);
+		return 1;
+	}
+	b.h = b.vp.hv;
+	hv_evtchn_bind_virq(b.h, 3, &port, &b.exc_fd);
+	bench_calls(&b);
+	row("event channel ping-pong, 2 pv domains (cpu0)", guest_pingpong_us(&b), "us",
+	    "futex ping-pong, 2 processes (cpu0)", host_futex_pingpong_us());
+	bench_loop_row(&b);
+	bench_create(&b);
+	bench_live(&b);
+	close(b.exc_fd);
+	return vmhv_proc_stop(&b.vp) == 0 ? 0 : 1;
+}

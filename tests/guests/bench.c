@@ -1,0 +1,128 @@
+/* bench: the guest half of bench/hv_bench. The command line says what to
+ * time; results are "result: NS" lines in guest system time (pvclock).
+ *   null N        N in-shim hypercalls (xen_version(XENVER_version))
+ *   fwd N         N hypercalls answered by vmhv (xen_version(pagesize))
+ *   loop N        bench_loop(N)
+ *   ping PORT N   N event round trips: send on PORT, block for the answer
+ *   pong PORT N D bind to domain D's PORT, say "ready", echo N events
+ */
+#include "bench_loop.h"
+#include "tg.h"
+
+static struct shared_info *shared;
+
+static uint64_t system_time(void)
+{
+	struct vcpu_time_info *t = &shared->vcpu_info[0].time;
+	uint32_t ver, lo, hi;
+	uint64_t delta, ns;
+
+	do {
+		ver = __atomic_load_n(&t->version, __ATOMIC_SEQ_CST);
+		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+		delta = (((uint64_t)hi << 32) | lo) - t->tsc_timestamp;
+		delta = t->tsc_shift >= 0 ? delta << t->tsc_shift : delta >> -t->tsc_shift;
+		ns = t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
+	} while ((ver & 1) || ver != __atomic_load_n(&t->version, __ATOMIC_SEQ_CST));
+	return ns;
+}
+
+/* The n-th space-separated word of s as a number. */
+static unsigned long word_num(const char *s, int n)
+{
+	unsigned long v = 0;
+
+	while (n-- > 0) {
+		while (*s && *s != ' ')
+			s++;
+		while (*s == ' ')
+			s++;
+	}
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (unsigned long)(*s++ - '0');
+	return v;
+}
+
+/* Wait for an event on `port` with events masked (poll), then clear it. */
+static void wait_port(evtchn_port_t port)
+{
+	struct sched_poll p = { .nr_ports = 1, .timeout = 0 };
+	unsigned long bit = 1ul << (port % 64);
+
+	set_xen_guest_handle(p.ports, &port);
+	while (!(__atomic_load_n(&shared->evtchn_pending[port / 64], __ATOMIC_SEQ_CST) & bit))
+		hypercall2(__HYPERVISOR_sched_op, SCHEDOP_poll, &p);
+	__atomic_fetch_and(&shared->evtchn_pending[port / 64], ~bit, __ATOMIC_SEQ_CST);
+}
+
+static void pingpong(unsigned long port, unsigned long n, int first)
+{
+	struct evtchn_send s = { .port = (evtchn_port_t)port };
+
+	for (unsigned long i = 0; i < n; i++) {
+		if (first) {
+			hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_send, &s);
+			wait_port(s.port);
+		} else {
+			wait_port(s.port);
+			hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_send, &s);
+		}
+	}
+}
+
+/* Events arrive by polling with the ports masked (no upcalls). */
+static void port_mask(unsigned long port)
+{
+	__atomic_fetch_or(&shared->evtchn_mask[port / 64], 1ul << (port % 64), __ATOMIC_SEQ_CST);
+}
+
+/* The pong side binds, forgets the event Xen raises on binding, and tells
+ * the ping side it is ready. */
+static unsigned long pong_bind(const char *cmd)
+{
+	struct evtchn_bind_interdomain b = {
+		.remote_dom = (domid_t)word_num(cmd, 3), .remote_port = (evtchn_port_t)word_num(cmd, 1),
+	};
+	struct evtchn_send s;
+
+	if (hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_interdomain, &b) < 0)
+		tg_shutdown(SHUTDOWN_crash);
+	port_mask(b.local_port);
+	__atomic_fetch_and(&shared->evtchn_pending[b.local_port / 64],
+			   ~(1ul << (b.local_port % 64)), __ATOMIC_SEQ_CST);
+	s.port = b.local_port;
+	hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_send, &s);
+	return b.local_port;
+}
+
+void guest_main(start_info_t *si, unsigned long boot_sp)
+{
+	const char *cmd = (const char *)si->cmd_line;
+	unsigned long n = word_num(cmd, 1), port = 0;
+	uint64_t t0, t1;
+
+	shared = (struct shared_info *)(0x40000000ul + si->shared_info);
+	if (tg_has_word(cmd, "pong")) {
+		n = word_num(cmd, 2);
+		port = pong_bind(cmd);
+	} else if (tg_has_word(cmd, "ping")) {
+		n = word_num(cmd, 2);
+		port = word_num(cmd, 1);
+		port_mask(port);
+		wait_port((evtchn_port_t)port); /* the pong side is ready */
+	}
+	t0 = system_time();
+	if (tg_has_word(cmd, "null"))
+		for (unsigned long i = 0; i < n; i++)
+			hypercall2(__HYPERVISOR_xen_version, XENVER_version, 0);
+	else if (tg_has_word(cmd, "fwd"))
+		for (unsigned long i = 0; i < n; i++)
+			hypercall2(__HYPERVISOR_xen_version, XENVER_pagesize, 0);
+	else if (tg_has_word(cmd, "loop"))
+		bench_loop(n);
+	else if (port)
+		pingpong(port, n, tg_has_word(cmd, "ping"));
+	t1 = system_time();
+	tg_report("result", (long)(t1 - t0));
+	tg_shutdown(SHUTDOWN_poweroff);
+}
