@@ -129,6 +129,17 @@ static void check_version(void)
 	tg_report("extraversion", hypercall2(__HYPERVISOR_xen_version, XENVER_extraversion, extra));
 	tg_report("version_bad_cmd", hypercall2(__HYPERVISOR_xen_version, 99, 0));
 	tg_report("unknown_hypercall", hypercall2(60, 0, 0));
+	{
+		static struct multicall_entry mc[3] = {
+			{ .op = __HYPERVISOR_xen_version, .args = { XENVER_version } },
+			{ .op = __HYPERVISOR_xen_version, .args = { XENVER_pagesize } },
+			{ .op = 61 },
+		};
+
+		tg_report("multicall", hypercall2(__HYPERVISOR_multicall, mc, 3));
+		tg_report("multicall_results", mc[0].result == 0x40011 && mc[1].result == 4096 &&
+			  (long)mc[2].result == -38);
+	}
 	tg_report("bad_pointer", hypercall2(__HYPERVISOR_xen_version, XENVER_extraversion, 8));
 }
 

@@ -131,7 +131,40 @@ static int64_t shim_xen_version(struct pv_vcpu *v)
 	return shim_forward(v);
 }
 
+static int64_t shim_dispatch(struct pv_vcpu *v);
+
+/* multicall(list, n): each entry runs as if called alone (nested
+ * multicalls are refused); results go back into the entries. */
+static int64_t shim_multicall(struct pv_vcpu *v)
+{
+	struct privcmd_vcpu_regs saved = v->regs;
+	uint64_t list = v->regs.rdi, n = v->regs.rsi;
+
+	for (uint64_t i = 0; i < n; i++) {
+		struct multicall_entry e;
+		uint64_t va = list + i * sizeof(e);
+
+		if (!aspace_guest_range_ok(v->sb, va, sizeof(e))) {
+			v->regs = saved;
+			return -EFAULT_;
+		}
+		memcpy(&e, (void *)(uintptr_t)va, sizeof(e));
+		v->regs.rax = e.op;
+		v->regs.rdi = e.args[0];
+		v->regs.rsi = e.args[1];
+		v->regs.rdx = e.args[2];
+		v->regs.r10 = e.args[3];
+		v->regs.r8 = e.args[4];
+		e.result = e.op == __HYPERVISOR_multicall ? (uint64_t)-EINVAL_
+							  : (uint64_t)shim_dispatch(v);
+		memcpy((void *)(uintptr_t)(va + 8), &e.result, sizeof(e.result));
+	}
+	v->regs = saved;
+	return 0;
+}
+
 static const shim_handler local[64] = {
+	[__HYPERVISOR_multicall] = shim_multicall,
 	[__HYPERVISOR_xen_version] = shim_xen_version,
 	[__HYPERVISOR_set_trap_table] = shim_set_trap_table,
 	[__HYPERVISOR_set_callbacks] = shim_set_callbacks,
@@ -141,15 +174,19 @@ static const shim_handler local[64] = {
 	[__HYPERVISOR_vcpu_op] = shim_vcpu_op,
 };
 
-void pv_shim_hypercall(struct pv_vcpu *v)
+static int64_t shim_dispatch(struct pv_vcpu *v)
 {
 	uint64_t nr = v->regs.rax;
 
 	/* Hypercall numbers are 32-bit in %eax; anything else is garbage. */
 	if (nr >= 64 || nr == __HYPERVISOR_iret)
-		v->regs.rax = (uint64_t)-ENOSYS_;
-	else if (local[nr])
-		v->regs.rax = (uint64_t)local[nr](v);
-	else
-		v->regs.rax = (uint64_t)shim_forward(v);
+		return -ENOSYS_;
+	if (local[nr])
+		return local[nr](v);
+	return shim_forward(v);
+}
+
+void pv_shim_hypercall(struct pv_vcpu *v)
+{
+	v->regs.rax = (uint64_t)shim_dispatch(v);
 }
