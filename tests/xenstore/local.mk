@@ -29,3 +29,22 @@ TESTS += tests/xenstore/fuzz_wire
 check_PROGRAMS += tests/xenstore/fuzz_wire
 tests_xenstore_fuzz_wire_SOURCES = tests/xenstore/fuzz_wire.c
 tests_xenstore_fuzz_wire_LDADD = $(XS_TEST_LIBS)
+
+# Differential test against C xenstored (skipped unless it is installed).
+check_PROGRAMS += tests/xenstore/xs-script
+tests_xenstore_xs_script_SOURCES = tests/xenstore/xs-script.c
+tests_xenstore_xs_script_LDADD = common/libcommon.la
+TESTS += tests/xenstore/oracle_test.sh
+EXTRA_DIST += tests/xenstore/oracle_test.sh tests/xenstore/oracle.script
+XS_ORACLE_DEPS = tests/xenstore/xs-testd$(EXEEXT) tests/xenstore/xs-script$(EXEEXT)
+tests/xenstore/oracle_test.log: $(XS_ORACLE_DEPS)
+if HAVE_LIBXEN_HEADERS
+# A plain shared object (never sanitized: it is preloaded into C xenstored).
+check_SCRIPTS += tests/xenstore/oracle_shim.so
+CLEANFILES += tests/xenstore/oracle_shim.so
+tests/xenstore/oracle_shim.so: tests/xenstore/oracle_shim.c
+	$(AM_V_CC)$(MKDIR_P) tests/xenstore && \
+	$(CC) -shared -fPIC -O1 $(WARN_CFLAGS) -o $@ $(srcdir)/tests/xenstore/oracle_shim.c -ldl
+XS_ORACLE_DEPS += tests/xenstore/oracle_shim.so
+endif
+EXTRA_DIST += tests/xenstore/oracle_shim.c

@@ -237,6 +237,18 @@ static int op_set_perms(struct xs_req *r, struct xs_reply *out)
 
 /* ---- watches ------------------------------------------------------------- */
 
+/* Any "@..." name may be watched, as with C xenstored; only the known ones
+ * ever fire (besides the initial event). */
+static int watch_path(struct xs_conn *c, const char *in, char **path)
+{
+	if (in[0] != '@')
+		return xs_path_canon(c, in, true, path);
+	if (strlen(in) > XENSTORE_REL_PATH_MAX)
+		return -EINVAL;
+	*path = strdup(in);
+	return *path ? 0 : -ENOMEM;
+}
+
 static int op_watch(struct xs_req *r, struct xs_reply *out)
 {
 	char *path = NULL;
@@ -248,7 +260,7 @@ static int op_watch(struct xs_req *r, struct xs_reply *out)
 	if (rc == 0 && r->nargs == 3)
 		rc = parse_u32(r->arg[2], 0xFFFF, &depth);
 	if (rc == 0)
-		rc = xs_path_canon(r->c, r->arg[0], true, &path);
+		rc = watch_path(r->c, r->arg[0], &path);
 	if (rc == 0)
 		rc = xs_watch_add(r->c, path, r->arg[1], r->arg[0][0] != '/' && r->arg[0][0] != '@',
 				  depth == UINT32_MAX ? -1 : (int)depth, NULL, NULL, &w);
@@ -267,7 +279,7 @@ static int op_unwatch(struct xs_req *r, struct xs_reply *out)
 	int rc = req_split(r, 2, 2);
 
 	if (rc == 0)
-		rc = xs_path_canon(r->c, r->arg[0], true, &path);
+		rc = watch_path(r->c, r->arg[0], &path);
 	if (rc == 0)
 		rc = xs_watch_del(r->c, path, r->arg[1]);
 	free(path);
@@ -350,16 +362,14 @@ static int op_release(struct xs_req *r, struct xs_reply *out)
 	return rc ? rc : reply_ok(out);
 }
 
+/* As lenient as C xenstored, which reads the domid with atoi(). */
 static int op_get_domain_path(struct xs_req *r, struct xs_reply *out)
 {
-	uint32_t domid;
 	int rc = req_split(r, 1, 1);
 
 	if (rc == 0)
-		rc = parse_u32(r->arg[0], 0xFFFF, &domid);
-	if (rc == 0)
 		out->len = (uint32_t)snprintf(out->data, sizeof(out->data), "/local/domain/%u",
-					      domid) + 1;
+					      (unsigned)atoi(r->arg[0])) + 1;
 	return rc;
 }
 
