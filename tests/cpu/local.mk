@@ -21,3 +21,24 @@ EXTRA_DIST += tests/cpu/dt_regress.def
 check-cpu-long: tests/cpu/difftest
 	DT_INSNS=100000000 ./tests/cpu/difftest
 .PHONY: check-cpu-long
+
+# System-level guest programs: assembled here into flat binaries loaded at
+# 0x8000, run by tests/cpu/systest on the soft CPU.
+TESTS += tests/cpu/systest
+check_PROGRAMS += tests/cpu/systest
+tests_cpu_systest_SOURCES = tests/cpu/systest.c
+tests_cpu_systest_LDADD = hypervisor/cpu/libsoftcpu.la
+check_SCRIPTS += tests/cpu/guest/modes.bin
+CLEANFILES += tests/cpu/guest/modes.bin tests/cpu/guest/modes.elf
+EXTRA_DIST += tests/cpu/guest/modes.S
+tests/cpu/guest/modes.bin: $(top_srcdir)/tests/cpu/guest/modes.S
+	@mkdir -p tests/cpu/guest
+	$(AM_V_GEN)$(CC) -nostdlib -static -no-pie -Wl,-N -Wl,--build-id=none \
+	  -Wl,-Ttext=0x8000 -o tests/cpu/guest/modes.elf $(top_srcdir)/tests/cpu/guest/modes.S && \
+	  objcopy -O binary tests/cpu/guest/modes.elf $@
+
+# Real firmware: SeaBIOS from Debian's seabios package (skipped if absent).
+TESTS += tests/cpu/seabios_test
+check_PROGRAMS += tests/cpu/seabios_test
+tests_cpu_seabios_test_SOURCES = tests/cpu/seabios_test.c
+tests_cpu_seabios_test_LDADD = hypervisor/cpu/libsoftcpu.la
