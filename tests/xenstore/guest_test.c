@@ -265,7 +265,9 @@ static void test_domains(struct xsc *d0, struct xsc *g1)
 			break;
 	}
 	is_int(intro, 1, "@introduceDomain fired");
-	is_int(xsc_rpc(d0, XS_INTRODUCE, 0, "x\0" "1\0" "5", 6, &m), -EINVAL, "INTRODUCE with a bad domid");
+	is_int(xsc_rpc(d0, XS_INTRODUCE, 0, "-3\0" "1\0" "5", 7, &m), -EINVAL, "INTRODUCE with a bad domid");
+	is_int(xsc_cmd(d0, XS_RELEASE, 0, &m, "0", NULL), -EINVAL, "dom0 cannot be released");
+	is_int(xsc_cmd(d0, XS_SET_TARGET, 0, &m, "77", "1"), -ENOENT, "SET_TARGET of an unknown domain");
 	is_int(xsc_cmd(d0, XS_RESUME, 0, &m, "9", NULL), 0, "RESUME 9");
 	is_int(xsc_cmd(d0, XS_SET_FEATURE, 0, &m, "9", "1"), -EINVAL, "SET_FEATURE after INTRODUCE refused");
 	is_int(xsc_cmd(d0, XS_SET_FEATURE, 0, &m, "10", "1"), 0, "SET_FEATURE before INTRODUCE");

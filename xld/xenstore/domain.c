@@ -151,6 +151,8 @@ int xs_dom_release(struct xenstored *xs, uint32_t domid)
 
 	if (!d || !d->introduced)
 		return -ENOENT;
+	if (domid == 0)
+		return -EINVAL;
 	/* Every connection acting as the domain goes (normally its ring). */
 	for (struct xs_conn *c = xs->conns, *next; c; c = next) {
 		next = c->next;

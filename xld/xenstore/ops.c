@@ -63,9 +63,16 @@ static int parse_u32(const char *s, uint32_t max, uint32_t *out)
 	return 0;
 }
 
+/* Domids are read like C xenstored reads them (atoi: "x" is 0), but must
+ * be below DOMID_FIRST_RESERVED. */
 static int parse_domid(const char *s, uint32_t *out)
 {
-	return parse_u32(s, 0x7FEF, out); /* below DOMID_FIRST_RESERVED */
+	int v = atoi(s);
+
+	if (v < 0 || v >= 0x7FF0)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
 }
 
 static int reply_str(struct xs_reply *out, const char *s)
@@ -202,7 +209,7 @@ static int op_get_perms(struct xs_req *r, struct xs_reply *out)
 	char *path = NULL;
 	const struct xs_perm *p;
 	uint32_t np;
-	int rc = one_path(r, true, &path);
+	int rc = one_path(r, false, &path); /* no @names, as C xenstored */
 
 	if (rc == 0)
 		rc = xs_op_get_perms(r->c, r->tx, path, &p, &np);
@@ -336,11 +343,9 @@ static int op_introduce(struct xs_req *r, struct xs_reply *out)
 		gfn = strtoll(r->arg[1], &end, 10); /* signed: -1 is "none" */
 		rc = (*end || errno || end == r->arg[1]) ? -EINVAL : 0;
 	}
-	if (rc == 0 && domid == 0)
-		rc = -EINVAL;
-	/* Introducing a domain whose ring is served again is a no-op. */
+	/* Introducing dom0, or a domain whose ring is served, is a no-op. */
 	d = rc == 0 ? xs_dom_get(r->c->xs, domid, false) : NULL;
-	if (rc == 0 && h->introduce && !(d && d->introduced && d->conn))
+	if (rc == 0 && h->introduce && domid != 0 && !(d && d->introduced && d->conn))
 		rc = h->introduce(h->arg, domid, (uint64_t)gfn, evtchn);
 	if (rc == 0)
 		rc = xs_dom_introduce(r->c->xs, domid);
@@ -355,6 +360,8 @@ static int op_release(struct xs_req *r, struct xs_reply *out)
 
 	if (rc == 0)
 		rc = parse_domid(r->arg[0], &domid);
+	if (rc == 0 && domid == 0)
+		rc = -EINVAL;
 	if (rc == 0)
 		rc = xs_dom_release(r->c->xs, domid);
 	if (rc == 0 && h->release)
@@ -414,8 +421,8 @@ static int op_set_target(struct xs_req *r, struct xs_reply *out)
 		rc = parse_domid(r->arg[0], &domid);
 	if (rc == 0)
 		rc = parse_domid(r->arg[1], &target);
-	if (rc == 0 && !(d = xs_dom_get(r->c->xs, domid, true)))
-		rc = -ENOMEM;
+	if (rc == 0 && !((d = xs_dom_get(r->c->xs, domid, false)) && d->introduced))
+		rc = -ENOENT;
 	if (rc == 0)
 		d->target = target;
 	return rc ? rc : reply_ok(out);

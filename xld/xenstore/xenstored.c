@@ -43,6 +43,8 @@ static int initial_tree(struct xenstored *xs)
 		rc = add_special(xs, "@introduceDomain");
 	if (rc == 0)
 		rc = add_special(xs, "@releaseDomain");
+	if (rc == 0)
+		rc = xs_dom_introduce(xs, 0); /* dom0 is always there */
 	return rc;
 }
 
