@@ -27,8 +27,9 @@ struct evloop;
 struct xenstored;
 struct xenstore_domain_interface;
 
-/* Create an empty store (`/`, `/tool`, `/tool/xenstored`, `/local`,
- * `/local/domain`) whose sockets and timers use `loop`.  NULL on ENOMEM. */
+/* Create a store holding what C xenstored starts with (`/`, `/tool`,
+ * `/tool/xenstored`; dom0 introduced) whose sockets and timers use `loop`.
+ * NULL on ENOMEM. */
 struct xenstored *xenstored_new(struct evloop *loop);
 
 /* Disconnect every client, close listening sockets (unlinking their paths),
@@ -63,7 +64,7 @@ int xenstored_domain_introduce(struct xenstored *xs, uint32_t domid);
  * strip its domid from the permissions of the remaining nodes, and fire
  * @releaseDomain.  Nodes dom0 owns under /local/domain/<id> stay (the
  * toolstack removes /local/domain/<id> itself), as with C xenstored.
- * -ENOENT if the domain was not introduced. */
+ * -ENOENT if the domain was not introduced, -EINVAL for dom0. */
 int xenstored_domain_release(struct xenstored *xs, uint32_t domid);
 
 bool xenstored_domain_is_introduced(struct xenstored *xs, uint32_t domid);
