@@ -2,6 +2,7 @@
 
 #include "hypervisor/engines/engine.h"
 #include "hypervisor/evtchn.h"
+#include "hypervisor/gnttab.h"
 #include "hypervisor/vmhv.h"
 #include "common/log.h"
 #include "common/util.h"
@@ -114,6 +115,7 @@ void domain_destroy(struct domain *d)
 	d->engine->stop(d);
 	domain_vcpus_stop(d);
 	evtchn_table_dispose(hv, d->domid, &d->evtchn);
+	gnttab_domain_dispose(d);
 	memory_dispose(&d->mem);
 	hv->domains[d->domid] = NULL;
 	hv->nr_domains--;

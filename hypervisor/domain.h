@@ -42,6 +42,7 @@ struct domain {
 	uint64_t hypercall_gmfn;              /* DOMAIN_NO_GMFN = none */
 	struct vcpu vcpus[PRIVCMD_MAX_VCPUS];
 	struct evtchn *evtchn;    /* EVTCHN_NR_PORTS entries */
+	uint16_t *gnt_pins;       /* gnttab.c: map counts per ref, lazily */
 	char con_line[256];       /* console_io text up to the next newline */
 	size_t con_len;
 	const struct engine_ops *engine;

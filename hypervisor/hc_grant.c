@@ -3,9 +3,12 @@
 #include "hypervisor/hypercall.h"
 
 #include "hypervisor/domain.h"
+#include "hypervisor/gnttab.h"
 #include "hypervisor/vmhv.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <string.h>
 #include <vmctl/xen/xen.h>
 #include <vmctl/xen/grant_table.h>
 
@@ -63,7 +66,59 @@ static int64_t gnt_query_size(struct hcall *c, uint64_t arg, uint64_t count)
 	return 0;
 }
 
+/* One side of a copy: a granted ref of another domain (we are the
+ * grantee) or a frame of our own. */
+static int16_t copy_side(struct hcall *c, const struct gnttab_copy_ptr *p, bool gref,
+			 bool write, uint16_t len, uint8_t **out)
+{
+	struct domain *d = c->d;
+	uint64_t frame = p->u.gmfn;
+	int st;
+
+	if ((uint32_t)p->offset + len > 4096)
+		return GNTST_bad_copy_arg;
+	if (gref) {
+		d = p->domid == DOMID_SELF ? c->d : domain_lookup(c->d->hv, p->domid);
+		st = gnttab_resolve(d, p->u.ref, c->d->domid, write, &frame);
+		if (st != GNTST_okay)
+			return (int16_t)st;
+	} else if ((p->domid != DOMID_SELF && p->domid != c->d->domid) ||
+		   frame >= c->d->mem.ram_frames) {
+		return GNTST_permission_denied;
+	}
+	*out = memory_phys(&d->mem, (frame << MEM_PAGE_SHIFT) + p->offset, len);
+	return *out ? GNTST_okay : GNTST_bad_page;
+}
+
+static int16_t copy_one(struct hcall *c, const struct gnttab_copy *op)
+{
+	uint8_t *src, *dst;
+	int16_t st;
+
+	st = copy_side(c, &op->source, op->flags & GNTCOPY_source_gref, false, op->len, &src);
+	if (st == GNTST_okay)
+		st = copy_side(c, &op->dest, op->flags & GNTCOPY_dest_gref, true, op->len, &dst);
+	if (st == GNTST_okay)
+		memmove(dst, src, op->len);
+	return st;
+}
+
+static int64_t gnt_copy(struct hcall *c, uint64_t arg, uint64_t count)
+{
+	struct gnttab_copy op;
+
+	for (uint64_t i = 0; i < count && i < GNT_OPS_MAX; i++, arg += sizeof(op)) {
+		if (guest_copy_from(c->d, arg, &op, sizeof(op)) < 0)
+			return -EFAULT;
+		op.status = copy_one(c, &op);
+		if (guest_copy_to(c->d, arg, &op, sizeof(op)) < 0)
+			return -EFAULT;
+	}
+	return 0;
+}
+
 static const grant_handler grant_ops[] = {
+	[GNTTABOP_copy] = gnt_copy,
 	[GNTTABOP_setup_table] = gnt_setup_table,
 	[GNTTABOP_query_size] = gnt_query_size,
 };

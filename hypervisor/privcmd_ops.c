@@ -5,6 +5,7 @@
 
 #include "hypervisor/domain.h"
 #include "hypervisor/evtchn.h"
+#include "hypervisor/gnttab.h"
 #include "hypervisor/host.h"
 #include "hypervisor/vmhv.h"
 
@@ -361,6 +362,29 @@ static int op_EVTCHN_CLOSE(struct vmhv *hv, const void *req, size_t len,
 	if (!evtchn_dom0_owned(hv, r->port, rep->client))
 		return -EBADF;
 	return evtchn_close(hv, 0, r->port);
+}
+
+static int op_GNTTAB_MAP(struct vmhv *hv, const void *req, size_t len,
+			 struct privcmd_reply *rep)
+{
+	const struct privcmd_gnttab_map *r = req;
+	struct privcmd_gnttab_mapped out = { 0 };
+	int rc;
+
+	if (r->flags & ~PRIVCMD_GNT_READONLY)
+		return -EINVAL;
+	rc = gnttab_dom0_map(hv, r->domid, r->ref, !(r->flags & PRIVCMD_GNT_READONLY),
+			     rep->client, &out.frame, &out.handle);
+	return rc < 0 ? rc : reply_put(rep, &out, sizeof(out));
+}
+
+/* GNTTAB_UNMAP reuses struct privcmd_evtchn_port's one number: the handle. */
+static int op_GNTTAB_UNMAP(struct vmhv *hv, const void *req, size_t len,
+			   struct privcmd_reply *rep)
+{
+	const struct privcmd_evtchn_port *r = req;
+
+	return gnttab_dom0_unmap(hv, r->port, rep->client);
 }
 
 static const privcmd_handler handlers[PRIVCMD_OP_MAX] = {

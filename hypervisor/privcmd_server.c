@@ -1,6 +1,7 @@
 #include "hypervisor/privcmd_server.h"
 
 #include "hypervisor/evtchn.h"
+#include "hypervisor/gnttab.h"
 #include "hypervisor/privcmd_msg.h"
 #include "hypervisor/vmhv.h"
 #include "common/evloop.h"
@@ -50,6 +51,7 @@ static void conn_close(struct privcmd_conn *c)
 		}
 	}
 	evtchn_dom0_release(srv->hv, c);
+	gnttab_dom0_release(srv->hv, c);
 	evloop_unwatch(srv->hv->loop, c->w);
 	close(c->fd);
 	free(c);

@@ -78,6 +78,8 @@ void vmhv_dispose(struct vmhv *hv)
 	if (hv->loop)
 		reaper_drain(hv);
 	pv_seccomp_dispose(&hv->pv_filter);
+	free(hv->gnt_handles);
+	hv->gnt_handles = NULL;
 	free(hv->domains);
 	hv->domains = NULL;
 	if (hv->loop)

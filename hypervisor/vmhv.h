@@ -17,6 +17,7 @@ struct privcmd_server;
 struct evtchn;
 struct ev_timer;
 struct reaper;
+struct gnt_handle;
 
 struct vmhv_config {
 	const char *rundir;
@@ -43,6 +44,8 @@ struct vmhv {
 	struct ev_timer *clock_timer; /* refreshes every domain's pvclock */
 	struct reaper *reapers;       /* killed guest processes not yet reaped */
 	struct pv_seccomp pv_filter;  /* the pv sandbox's seccomp program */
+	struct gnt_handle *gnt_handles; /* dom0's grant mappings (gnttab.c) */
+	uint32_t nr_gnt_handles;
 };
 
 /* Set up the context and start serving $rundir/privcmd. 0 or -errno. */

@@ -397,3 +397,27 @@ int hv_evtchn_close(struct hv *h, uint32_t port)
 
 	return hv_call_fixed(h, PRIVCMD_OP_EVTCHN_CLOSE, &req, sizeof(req), NULL, 0);
 }
+
+int hv_gnttab_map(struct hv *h, uint32_t domid, uint32_t ref, int readonly,
+		  uint64_t *frame, uint32_t *handle)
+{
+	struct privcmd_gnttab_map req = {
+		.domid = domid, .ref = ref, .flags = readonly ? PRIVCMD_GNT_READONLY : 0,
+	};
+	struct privcmd_gnttab_mapped rep;
+	int rc;
+
+	rc = hv_call_fixed(h, PRIVCMD_OP_GNTTAB_MAP, &req, sizeof(req), &rep, sizeof(rep));
+	if (rc == 0) {
+		*frame = rep.frame;
+		*handle = rep.handle;
+	}
+	return rc;
+}
+
+int hv_gnttab_unmap(struct hv *h, uint32_t handle)
+{
+	struct privcmd_evtchn_port req = { .port = handle };
+
+	return hv_call_fixed(h, PRIVCMD_OP_GNTTAB_UNMAP, &req, sizeof(req), NULL, 0);
+}

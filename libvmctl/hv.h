@@ -76,4 +76,11 @@ int hv_evtchn_bind_virq(struct hv *h, uint32_t virq, uint32_t *port, int *fd);
 int hv_evtchn_notify(struct hv *h, uint32_t port);
 int hv_evtchn_close(struct hv *h, uint32_t port);
 
+/* Map guest `domid`'s grant `ref` for dom0 (readonly or not): *frame is
+ * the frame to mmap from hv_foreign_map()'s memfd, *handle is for
+ * hv_gnttab_unmap(). -EPERM if the guest does not grant it to dom0. */
+int hv_gnttab_map(struct hv *h, uint32_t domid, uint32_t ref, int readonly,
+		  uint64_t *frame, uint32_t *handle);
+int hv_gnttab_unmap(struct hv *h, uint32_t handle);
+
 #endif

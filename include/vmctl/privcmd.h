@@ -219,6 +219,25 @@ struct privcmd_evtchn_port {
 };
 _Static_assert(sizeof(struct privcmd_evtchn_port) == 8, "evtchn_port size");
 
+/* GNTTAB_MAP: check that guest `domid` grants dom0 `ref` (writable unless
+ * PRIVCMD_GNT_READONLY) and mark it mapped (GTF_reading/GTF_writing); the
+ * reply names the frame to mmap from the FOREIGN_MAP memfd and a handle for
+ * GNTTAB_UNMAP. Handles belong to the connection (unmapped when it closes). */
+#define PRIVCMD_GNT_READONLY 1u
+struct privcmd_gnttab_map {
+	uint32_t domid;
+	uint32_t ref;
+	uint32_t flags;           /* PRIVCMD_GNT_* */
+	uint32_t pad;
+};
+_Static_assert(sizeof(struct privcmd_gnttab_map) == 16, "gnttab_map size");
+struct privcmd_gnttab_mapped {
+	uint64_t frame;
+	uint32_t handle;
+	uint32_t pad;
+};
+_Static_assert(sizeof(struct privcmd_gnttab_mapped) == 16, "gnttab_mapped size");
+
 /* ---- the operation table ----------------------------------------------
  * X(NAME, number, request payload size, exact)
  * exact = 1: the payload must be exactly that size; 0: at least that size. */
@@ -243,7 +262,9 @@ _Static_assert(sizeof(struct privcmd_evtchn_port) == 8, "evtchn_port size");
 	X(EVTCHN_BIND_INTERDOMAIN, 18, sizeof(struct privcmd_evtchn_bind_interdomain), 1) \
 	X(EVTCHN_BIND_VIRQ,        19, sizeof(struct privcmd_evtchn_port), 1) \
 	X(EVTCHN_NOTIFY,           20, sizeof(struct privcmd_evtchn_port), 1) \
-	X(EVTCHN_CLOSE,            21, sizeof(struct privcmd_evtchn_port), 1)
+	X(EVTCHN_CLOSE,            21, sizeof(struct privcmd_evtchn_port), 1) \
+	X(GNTTAB_MAP,              22, sizeof(struct privcmd_gnttab_map), 1) \
+	X(GNTTAB_UNMAP,            23, sizeof(struct privcmd_evtchn_port), 1)
 
 enum privcmd_op {
 #define PRIVCMD_OP_ENUM(name, nr, size, exact) PRIVCMD_OP_##name = nr,

@@ -247,6 +247,32 @@ static void check_memory(void)
 	tg_report("gnttab_frame_after_shared_info", frame == (si->shared_info >> 12) + 1);
 	hypercall3(__HYPERVISOR_grant_table_op, GNTTABOP_query_size, &qs, 1);
 	tg_report("gnttab_nr_frames", qs.nr_frames);
+	{
+		static char a[4096] __attribute__((aligned(4096)));
+		static char b[4096] __attribute__((aligned(4096)));
+		struct gnttab_copy cp = {
+			.source = { .u.gmfn = ((unsigned long)a - 0x40000000ul) >> 12,
+				    .domid = DOMID_SELF, .offset = 8 },
+			.dest = { .u.gmfn = ((unsigned long)b - 0x40000000ul) >> 12,
+				  .domid = DOMID_SELF, .offset = 16 },
+			.len = 5,
+		};
+
+		memcpy(a + 8, "grant", 5);
+		hypercall3(__HYPERVISOR_grant_table_op, GNTTABOP_copy, &cp, 1);
+		tg_report("gnttab_copy_status", cp.status);
+		tg_report("gnttab_copy_data", b[16] == 'g' && b[20] == 't');
+		cp.flags = GNTCOPY_source_gref;
+		cp.source.u.ref = 100;
+		cp.source.domid = 0;
+		hypercall3(__HYPERVISOR_grant_table_op, GNTTABOP_copy, &cp, 1);
+		tg_report("gnttab_copy_bad_ref", cp.status);
+		cp.flags = 0;
+		cp.source.domid = DOMID_SELF;
+		cp.len = 4000;
+		hypercall3(__HYPERVISOR_grant_table_op, GNTTABOP_copy, &cp, 1);
+		tg_report("gnttab_copy_crossing", cp.status);
+	}
 }
 
 static void check_mapping(void)

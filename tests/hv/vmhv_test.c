@@ -184,6 +184,45 @@ static void test_dom0_evtchn(struct hv *h)
 	close(vfd);
 }
 
+/* Dom0 maps a guest's grant as a backend does. */
+static void test_gnttab(struct hv *h)
+{
+	struct privcmd_foreign_map fm;
+	uint32_t domid, handle = 0, handle2 = 0;
+	uint64_t frame = 0;
+	int memfd = -1;
+	uint8_t *mem;
+	struct { uint16_t flags, domid; uint32_t frame; } *g;
+
+	hv_domain_create(h, NULL, 0, 1, 256, &domid);
+	hv_foreign_map(h, domid, &memfd, &fm);
+	mem = mmap(NULL, fm.nr_frames * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	g = (void *)(mem + (fm.ram_frames + 1) * 4096);
+	g[5].domid = 0;
+	g[5].frame = 7;
+	g[5].flags = 1;                       /* GTF_permit_access */
+	g[6] = g[5];
+	g[6].flags = 1 | 4;                   /* readonly */
+	g[7] = g[5];
+	g[7].domid = 3;                       /* for another domain */
+	is_int(hv_gnttab_map(h, domid, 5, 0, &frame, &handle), 0, "map a granted ref");
+	is_int(frame, 7, "the granted frame");
+	ok(g[5].flags & 16, "GTF_writing set while mapped");
+	is_int(hv_gnttab_map(h, domid, 5, 1, &frame, &handle2), 0, "map it read-only too");
+	ok(g[5].flags & 8, "GTF_reading set");
+	is_int(hv_gnttab_map(h, domid, 6, 0, &frame, &handle2), -EPERM, "read-only ref not writable");
+	is_int(hv_gnttab_map(h, domid, 7, 1, &frame, &handle2), -EPERM, "a ref for another domain");
+	is_int(hv_gnttab_map(h, domid, 8, 1, &frame, &handle2), -EPERM, "an empty ref");
+	is_int(hv_gnttab_map(h, domid, 999999, 1, &frame, &handle2), -EINVAL, "ref out of range");
+	is_int(hv_gnttab_map(h, 999, 5, 1, &frame, &handle2), -ESRCH, "no such domain");
+	is_int(hv_gnttab_unmap(h, handle), 0, "unmap");
+	ok(!(g[5].flags & 16), "GTF_writing cleared");
+	is_int(hv_gnttab_unmap(h, handle), -EINVAL, "unmap twice");
+	hv_domain_destroy(h, domid);
+	munmap(mem, fm.nr_frames * 4096);
+	close(memfd);
+}
+
 /* Send raw bytes, return the reply header's rc (or -errno). */
 static int raw_call(int fd, const void *pkt, size_t len, struct privcmd_hdr *rh)
 {
@@ -284,6 +323,7 @@ int main(void)
 	test_foreign_map(vp.hv);
 	test_dmesg(vp.hv);
 	test_dom0_evtchn(vp.hv);
+	test_gnttab(vp.hv);
 	test_malformed(&vp);
 	test_peer_refused(&vp);
 

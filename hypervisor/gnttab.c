@@ -1,0 +1,140 @@
+#include "hypervisor/domain.h"
+#include "hypervisor/gnttab.h"
+#include "hypervisor/vmhv.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <vmctl/xen/xen.h>
+#include <vmctl/xen/grant_table.h>
+
+#define GNT_HANDLES_MAX 65536u
+
+struct gnt_handle {
+	uint32_t domid;      /* 0 = free slot */
+	uint32_t ref;
+	bool write;
+	void *owner;
+};
+
+static grant_entry_v1_t *entry_of(struct domain *d, uint32_t ref)
+{
+	if (ref >= GNTTAB_NR_REFS)
+		return NULL;
+	return memory_phys(&d->mem, (memory_gnttab_pfn(&d->mem, 0) << MEM_PAGE_SHIFT) +
+			   (uint64_t)ref * sizeof(grant_entry_v1_t), sizeof(grant_entry_v1_t));
+}
+
+int gnttab_resolve(struct domain *granter, uint32_t ref, uint32_t grantee, bool write,
+		   uint64_t *frame)
+{
+	grant_entry_v1_t e, *p;
+
+	if (!granter || granter->dying)
+		return GNTST_bad_domain;
+	p = entry_of(granter, ref);
+	if (!p)
+		return GNTST_bad_gntref;
+	/* One read: the granter may change the entry under us. */
+	e = *(volatile grant_entry_v1_t *)p;
+	if ((e.flags & 3) != GTF_permit_access || e.domid != grantee)
+		return GNTST_permission_denied;
+	if (write && (e.flags & GTF_readonly))
+		return GNTST_permission_denied;
+	if (e.frame >= granter->mem.ram_frames)
+		return GNTST_bad_page;
+	*frame = e.frame;
+	return GNTST_okay;
+}
+
+/* Pin counts: two per ref (reading, writing), allocated on first map. */
+static int pin(struct domain *d, uint32_t ref, bool write, int delta)
+{
+	grant_entry_v1_t *p = entry_of(d, ref);
+	uint16_t flag = write ? GTF_writing : GTF_reading;
+	uint16_t *cnt;
+
+	if (!d->gnt_pins)
+		d->gnt_pins = calloc(2 * GNTTAB_NR_REFS, sizeof(uint16_t));
+	if (!d->gnt_pins || !p)
+		return -ENOMEM;
+	cnt = &d->gnt_pins[2 * ref + write];
+	if (delta > 0 && *cnt == UINT16_MAX)
+		return -ENOSPC;
+	*cnt = (uint16_t)(*cnt + delta);
+	if (*cnt == 0)
+		__atomic_fetch_and(&p->flags, (uint16_t)~flag, __ATOMIC_SEQ_CST);
+	else
+		__atomic_fetch_or(&p->flags, flag, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+static int handle_alloc(struct vmhv *hv, uint32_t *handle)
+{
+	for (uint32_t h = 0; h < hv->nr_gnt_handles; h++) {
+		if (!hv->gnt_handles[h].domid) {
+			*handle = h;
+			return 0;
+		}
+	}
+	if (hv->nr_gnt_handles == GNT_HANDLES_MAX)
+		return -ENOSPC;
+	struct gnt_handle *n = realloc(hv->gnt_handles,
+				       (hv->nr_gnt_handles + 64) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < 64; i++)
+		n[hv->nr_gnt_handles + i].domid = 0;
+	hv->gnt_handles = n;
+	*handle = hv->nr_gnt_handles;
+	hv->nr_gnt_handles += 64;
+	return 0;
+}
+
+int gnttab_dom0_map(struct vmhv *hv, uint32_t domid, uint32_t ref, bool write, void *owner,
+		    uint64_t *frame, uint32_t *handle)
+{
+	struct domain *d = domain_lookup(hv, domid);
+	int st = gnttab_resolve(d, ref, 0, write, frame);
+
+	if (st != GNTST_okay)
+		return st == GNTST_bad_domain ? -ESRCH : (st == GNTST_bad_gntref ? -EINVAL : -EPERM);
+	if (handle_alloc(hv, handle) < 0 || pin(d, ref, write, 1) < 0)
+		return -ENOMEM;
+	hv->gnt_handles[*handle] = (struct gnt_handle){ domid, ref, write, owner };
+	return 0;
+}
+
+int gnttab_dom0_unmap(struct vmhv *hv, uint32_t handle, void *owner)
+{
+	struct gnt_handle *g;
+	struct domain *d;
+
+	if (handle >= hv->nr_gnt_handles || !hv->gnt_handles[handle].domid ||
+	    hv->gnt_handles[handle].owner != owner)
+		return -EINVAL;
+	g = &hv->gnt_handles[handle];
+	d = domain_lookup(hv, g->domid);
+	if (d)
+		pin(d, g->ref, g->write, -1);
+	g->domid = 0;
+	return 0;
+}
+
+void gnttab_dom0_release(struct vmhv *hv, void *owner)
+{
+	for (uint32_t h = 0; h < hv->nr_gnt_handles; h++)
+		if (hv->gnt_handles[h].domid && hv->gnt_handles[h].owner == owner)
+			gnttab_dom0_unmap(hv, h, owner);
+}
+
+void gnttab_domain_dispose(struct domain *d)
+{
+	struct vmhv *hv = d->hv;
+
+	/* Handles into a dead domain stay valid to unmap, as no-ops. */
+	for (uint32_t h = 0; h < hv->nr_gnt_handles; h++)
+		if (hv->gnt_handles[h].domid == d->domid)
+			hv->gnt_handles[h].domid = 0;
+	free(d->gnt_pins);
+	d->gnt_pins = NULL;
+}

@@ -1,0 +1,34 @@
+/* Grant tables v1: a domain's entries live in its hypervisor frames after
+ * shared_info (memory.h); vmhv checks them whenever a grantee maps or
+ * copies, and marks mapped entries GTF_reading/GTF_writing as Xen does
+ * (counted, so two mappings of one ref need two unmaps). Results are
+ * GNTST_* codes. */
+#ifndef VMHV_GNTTAB_H
+#define VMHV_GNTTAB_H
+
+#include "hypervisor/memory.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define GNTTAB_NR_REFS (MEM_GNTTAB_FRAMES * 512)
+
+struct vmhv;
+struct domain;
+
+/* The frame that `granter` grants `grantee` under `ref`, checking the
+ * entry's type, grantee and read-only flag. */
+int gnttab_resolve(struct domain *granter, uint32_t ref, uint32_t grantee, bool write,
+		   uint64_t *frame);
+
+/* Dom0 mappings (privcmd GNTTAB_MAP/UNMAP): a handle per mapping, owned by
+ * the privcmd client that made it. */
+int gnttab_dom0_map(struct vmhv *hv, uint32_t domid, uint32_t ref, bool write, void *owner,
+		    uint64_t *frame, uint32_t *handle);
+int gnttab_dom0_unmap(struct vmhv *hv, uint32_t handle, void *owner);
+void gnttab_dom0_release(struct vmhv *hv, void *owner);
+
+/* Free a domain's pin counts (destroy). */
+void gnttab_domain_dispose(struct domain *d);
+
+#endif
