@@ -269,7 +269,7 @@ static void check_memory(void)
 		tg_report("gnttab_copy_bad_ref", cp.status);
 		cp.flags = 0;
 		cp.source.domid = DOMID_SELF;
-		cp.len = 4000;
+		cp.len = 4090;
 		hypercall3(__HYPERVISOR_grant_table_op, GNTTABOP_copy, &cp, 1);
 		tg_report("gnttab_copy_crossing", cp.status);
 	}
