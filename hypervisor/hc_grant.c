@@ -3,6 +3,7 @@
 #include "hypervisor/hypercall.h"
 
 #include "hypervisor/domain.h"
+#include "hypervisor/engines/engine.h"
 #include "hypervisor/gnttab.h"
 #include "hypervisor/vmhv.h"
 
@@ -90,6 +91,22 @@ static int16_t copy_side(struct hcall *c, const struct gnttab_copy_ptr *p, bool 
 	return *out ? GNTST_okay : GNTST_bad_page;
 }
 
+/* A copy into some domain's RAM is a write dirty logging must know of. */
+static void dirty_note(struct hcall *c, const uint8_t *dst, size_t len)
+{
+	struct vmhv *hv = c->d->hv;
+
+	for (uint32_t id = 1; id <= PRIVCMD_MAX_DOMID; id++) {
+		struct domain *d = hv->domains[id];
+
+		if (d && dst >= d->mem.base &&
+		    dst < d->mem.base + (d->mem.nr_frames << MEM_PAGE_SHIFT)) {
+			d->engine->dirty_mark(d, (uint64_t)(dst - d->mem.base), len);
+			return;
+		}
+	}
+}
+
 static int16_t copy_one(struct hcall *c, const struct gnttab_copy *op)
 {
 	uint8_t *src, *dst;
@@ -98,8 +115,10 @@ static int16_t copy_one(struct hcall *c, const struct gnttab_copy *op)
 	st = copy_side(c, &op->source, op->flags & GNTCOPY_source_gref, false, op->len, &src);
 	if (st == GNTST_okay)
 		st = copy_side(c, &op->dest, op->flags & GNTCOPY_dest_gref, true, op->len, &dst);
-	if (st == GNTST_okay)
+	if (st == GNTST_okay) {
 		memmove(dst, src, op->len);
+		dirty_note(c, dst, op->len);
+	}
 	return st;
 }
 

@@ -47,5 +47,6 @@ int guest_copy_to(struct domain *d, uint64_t va, const void *src, size_t len)
 	if (!p)
 		return -EFAULT;
 	memcpy(p, src, len);
+	d->engine->dirty_mark(d, (uint64_t)((uint8_t *)p - d->mem.base), len);
 	return 0;
 }

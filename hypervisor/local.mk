@@ -21,7 +21,8 @@ hypervisor_libvmhv_la_SOURCES = \
 	hypervisor/engines/engine.h \
 	hypervisor/engines/pv/pv_engine.c hypervisor/engines/pv/pv_engine.h \
 	hypervisor/engines/pv/pv_aspace.c hypervisor/engines/pv/pv_abi.h \
-	hypervisor/engines/pv/pv_seccomp.c hypervisor/engines/pv/pv_seccomp.h
+	hypervisor/engines/pv/pv_seccomp.c hypervisor/engines/pv/pv_seccomp.h \
+	hypervisor/engines/pv/pv_dirty.c hypervisor/engines/pv/pv_dirty.h
 hypervisor_libvmhv_la_CPPFLAGS = $(AM_CPPFLAGS) $(SECCOMP_CFLAGS)
 hypervisor_libvmhv_la_LIBADD = common/libcommon.la $(SECCOMP_LIBS)
 
@@ -38,6 +39,7 @@ hypervisor_engines_pv_vmhv_pv_SOURCES = \
 	hypervisor/engines/pv/sandbox/shim.c \
 	hypervisor/engines/pv/sandbox/events.c \
 	hypervisor/engines/pv/sandbox/aspace.c \
+	hypervisor/engines/pv/sandbox/dirty.c \
 	hypervisor/engines/pv/sandbox/sandbox.h \
 	hypervisor/engines/pv/sandbox/sys.h
 hypervisor_engines_pv_vmhv_pv_CFLAGS = $(GUEST_CFLAGS) -mfsgsbase

@@ -4,6 +4,7 @@
 #include "hypervisor/privcmd_server.h"
 
 #include "hypervisor/domain.h"
+#include "hypervisor/engines/engine.h"
 #include "hypervisor/evtchn.h"
 #include "hypervisor/gnttab.h"
 #include "hypervisor/host.h"
@@ -385,6 +386,50 @@ static int op_GNTTAB_UNMAP(struct vmhv *hv, const void *req, size_t len,
 	const struct privcmd_evtchn_port *r = req;
 
 	return gnttab_dom0_unmap(hv, r->port, rep->client);
+}
+
+static int op_DIRTY_ENABLE(struct vmhv *hv, const void *req, size_t len,
+			   struct privcmd_reply *rep)
+{
+	const struct privcmd_domid *r = req;
+	int rc;
+	struct domain *d = req_domain(hv, r->domid, &rc);
+
+	if (!d)
+		return rc;
+	return d->shutdown ? -EINVAL : d->engine->dirty_enable(d);
+}
+
+static int op_DIRTY_READ(struct vmhv *hv, const void *req, size_t len,
+			 struct privcmd_reply *rep)
+{
+	const struct privcmd_dirty_read *r = req;
+	size_t bytes;
+	int rc;
+	struct domain *d = req_domain(hv, r->domid, &rc);
+
+	if (!d)
+		return rc;
+	if (r->nr == 0 || r->nr > PRIVCMD_DIRTY_MAX)
+		return -EINVAL;
+	bytes = (size_t)((r->nr + 63) / 64 * 8);
+	memset(rep->buf, 0, bytes);
+	rc = d->engine->dirty_read(d, r->first, r->nr, rep->buf);
+	if (rc == 0)
+		rep->len = bytes;
+	return rc;
+}
+
+static int op_DIRTY_DISABLE(struct vmhv *hv, const void *req, size_t len,
+			    struct privcmd_reply *rep)
+{
+	const struct privcmd_domid *r = req;
+	int rc;
+	struct domain *d = req_domain(hv, r->domid, &rc);
+
+	if (d)
+		d->engine->dirty_disable(d);
+	return rc;
 }
 
 static const privcmd_handler handlers[PRIVCMD_OP_MAX] = {

@@ -421,3 +421,23 @@ int hv_gnttab_unmap(struct hv *h, uint32_t handle)
 
 	return hv_call_fixed(h, PRIVCMD_OP_GNTTAB_UNMAP, &req, sizeof(req), NULL, 0);
 }
+
+int hv_dirty_enable(struct hv *h, uint32_t domid)
+{
+	return hv_domid_op(h, PRIVCMD_OP_DIRTY_ENABLE, domid);
+}
+
+int hv_dirty_disable(struct hv *h, uint32_t domid)
+{
+	return hv_domid_op(h, PRIVCMD_OP_DIRTY_DISABLE, domid);
+}
+
+int hv_dirty_read(struct hv *h, uint32_t domid, uint64_t first, uint64_t nr, uint64_t *bitmap)
+{
+	struct privcmd_dirty_read req = { .domid = domid, .first = first, .nr = nr };
+
+	if (nr == 0 || nr > PRIVCMD_DIRTY_MAX)
+		return -EINVAL;
+	return hv_call_fixed(h, PRIVCMD_OP_DIRTY_READ, &req, sizeof(req), bitmap,
+			     (size_t)((nr + 63) / 64 * 8));
+}

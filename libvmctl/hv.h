@@ -83,4 +83,10 @@ int hv_gnttab_map(struct hv *h, uint32_t domid, uint32_t ref, int readonly,
 		  uint64_t *frame, uint32_t *handle);
 int hv_gnttab_unmap(struct hv *h, uint32_t handle);
 
+/* Dirty-page logging of a running pv domain (see privcmd.h). hv_dirty_read
+ * fills `bitmap` ((nr + 63) / 64 words) for frames [first, first+nr). */
+int hv_dirty_enable(struct hv *h, uint32_t domid);
+int hv_dirty_read(struct hv *h, uint32_t domid, uint64_t first, uint64_t nr, uint64_t *bitmap);
+int hv_dirty_disable(struct hv *h, uint32_t domid);
+
 #endif

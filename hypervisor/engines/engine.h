@@ -29,6 +29,14 @@ struct engine_ops {
 	void (*kick)(struct domain *d, uint32_t vcpu);
 	/* CPU time used so far by all vCPUs, in ns. */
 	unsigned long long (*cpu_time)(struct domain *d);
+	/* Dirty-page logging of guest RAM (privcmd DIRTY_*): 0 or -errno.
+	 * read ORs and clears the bits of frames [first, first+nr). */
+	int (*dirty_enable)(struct domain *d);
+	int (*dirty_read)(struct domain *d, uint64_t first, uint64_t nr, uint64_t *bitmap);
+	void (*dirty_disable)(struct domain *d);
+	/* vmhv itself wrote guest RAM [paddr, paddr+len) (grant copies,
+	 * hypercall results): logging cannot see those writes. */
+	void (*dirty_mark)(struct domain *d, uint64_t paddr, uint64_t len);
 	/* vmhv's pointer to guest virtual range [va, va+len), or NULL if any
 	 * of it is not the domain's memory. */
 	void *(*guest_ptr)(struct domain *d, uint64_t va, size_t len);

@@ -238,6 +238,21 @@ struct privcmd_gnttab_mapped {
 };
 _Static_assert(sizeof(struct privcmd_gnttab_mapped) == 16, "gnttab_mapped size");
 
+/* Dirty-page logging of a running pv domain's RAM (for live migration).
+ * DIRTY_ENABLE / DIRTY_DISABLE take a struct privcmd_domid; DIRTY_READ
+ * returns a bitmap of frames [first, first+nr) written since the last read
+ * (bit i = frame first+i, 64-bit words; the first read after enabling
+ * reports every frame) and re-arms them. -EOPNOTSUPP: the host kernel
+ * cannot (Linux 6.7+ needed). */
+struct privcmd_dirty_read {
+	uint32_t domid;
+	uint32_t pad;
+	uint64_t first;
+	uint64_t nr;              /* 1 .. PRIVCMD_DIRTY_MAX */
+};
+_Static_assert(sizeof(struct privcmd_dirty_read) == 24, "dirty_read size");
+#define PRIVCMD_DIRTY_MAX (PRIVCMD_MAX_PAYLOAD * 8ull)
+
 /* ---- the operation table ----------------------------------------------
  * X(NAME, number, request payload size, exact)
  * exact = 1: the payload must be exactly that size; 0: at least that size. */
@@ -264,7 +279,10 @@ _Static_assert(sizeof(struct privcmd_gnttab_mapped) == 16, "gnttab_mapped size")
 	X(EVTCHN_NOTIFY,           20, sizeof(struct privcmd_evtchn_port), 1) \
 	X(EVTCHN_CLOSE,            21, sizeof(struct privcmd_evtchn_port), 1) \
 	X(GNTTAB_MAP,              22, sizeof(struct privcmd_gnttab_map), 1) \
-	X(GNTTAB_UNMAP,            23, sizeof(struct privcmd_evtchn_port), 1)
+	X(GNTTAB_UNMAP,            23, sizeof(struct privcmd_evtchn_port), 1) \
+	X(DIRTY_ENABLE,            24, sizeof(struct privcmd_domid), 1) \
+	X(DIRTY_READ,              25, sizeof(struct privcmd_dirty_read), 1) \
+	X(DIRTY_DISABLE,           26, sizeof(struct privcmd_domid), 1)
 
 enum privcmd_op {
 #define PRIVCMD_OP_ENUM(name, nr, size, exact) PRIVCMD_OP_##name = nr,

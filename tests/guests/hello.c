@@ -2,7 +2,8 @@
  * down; words on its command line choose how:
  *   reboot / crash / suspend   shut down with that reason (default poweroff)
  *   fault                      touch page 0 (no trap table: the domain crashes)
- *   loop                       never stop (for destroy and pause tests) */
+ *   loop                       never stop (for destroy and pause tests)
+ *   dirty                      keep writing 4 pages (dirty logging test) */
 #include "tg.h"
 
 static void report_start_info(start_info_t *si, unsigned long boot_sp)
@@ -44,6 +45,15 @@ void guest_main(start_info_t *si, unsigned long boot_sp)
 		volatile unsigned long bad = 0x10;
 
 		*(volatile int *)bad = 1;
+	}
+	if (tg_has_word(cmd, "dirty")) {
+		static volatile char pages[4][4096] __attribute__((aligned(4096)));
+
+		tg_report("dirty_pfn", (long)(((unsigned long)pages - 0x40000000ul) >> 12));
+		for (unsigned long n = 0;; n++) {
+			pages[n % 4][0] = (char)n;
+			__asm__ volatile("pause");
+		}
 	}
 	if (tg_has_word(cmd, "loop"))
 		for (;;)

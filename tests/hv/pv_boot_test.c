@@ -211,7 +211,7 @@ static void test_running(struct ctx *c)
 		is_int(proc_status(pid, "Uid"), 65534, "the sandbox runs as nobody");
 	is_int(proc_status(pid, "NoNewPrivs"), 1, "with no_new_privs");
 	is_int(proc_status(pid, "Seccomp"), 2, "under a seccomp filter");
-	is_int(count_fds(pid), 2, "the sandbox holds exactly two fds");
+	is_int(count_fds(pid), 3, "the sandbox holds three fds: channel, memfd, userfaultfd");
 	is_int(hv_domain_pause(c->vp.hv, d), 0, "pause");
 	hv_domain_getinfo(c->vp.hv, d, &info);
 	ok(info.flags & PRIVCMD_DOMINF_PAUSED, "paused");
@@ -220,6 +220,63 @@ static void test_running(struct ctx *c)
 	for (i = 0; i < 20000 && kill(pid, 0) == 0 && sandbox_pid(c) == pid; i++)
 		nap();
 	ok(sandbox_pid(c) != pid, "its process is gone");
+}
+
+static int bits_set(const uint64_t *bm, uint64_t nr)
+{
+	int n = 0;
+
+	for (uint64_t i = 0; i < nr; i++)
+		n += (bm[i / 64] >> (i % 64)) & 1;
+	return n;
+}
+
+/* Dirty logging sees the guest's own writes: first everything, then just
+ * the four pages it keeps writing. */
+static void test_dirty(struct ctx *c)
+{
+	static uint64_t bm[1024 / 64];
+	struct build_pv b;
+	char *p;
+	long pfn = -1;
+	uint32_t d;
+	int rc, i;
+
+	boot(c, c->hello, "dirty", 1024, &d, &b);
+	for (i = 0; i < 20000 && pfn < 0; i++) {
+		char want[32];
+
+		console_read(c);
+		snprintf(want, sizeof(want), "(d%u) dirty_pfn: ", d);
+		p = strstr(c->console, want);
+		if (p)
+			pfn = atol(p + strlen(want));
+		else
+			nap();
+	}
+	ok(pfn > 0, "the guest writes pages from frame %ld", pfn);
+	is_int(hv_dirty_read(c->vp.hv, d, 0, 1024, bm), -EINVAL, "read before enable");
+	rc = hv_dirty_enable(c->vp.hv, d);
+	if (rc == -EOPNOTSUPP) {
+		ok(1, "# SKIP the host kernel has no PAGEMAP_SCAN/WP_ASYNC");
+		hv_domain_destroy(c->vp.hv, d);
+		return;
+	}
+	is_int(rc, 0, "dirty logging enabled");
+	is_int(hv_dirty_enable(c->vp.hv, d), -EBUSY, "enabled once");
+	is_int(hv_dirty_read(c->vp.hv, d, 0, 1024, bm), 0, "first read");
+	is_int(bits_set(bm, 1024), 1024, "reports every frame");
+	for (i = 0; i < 5000; i++)
+		nap();
+	memset(bm, 0, sizeof(bm));
+	is_int(hv_dirty_read(c->vp.hv, d, 0, 1024, bm), 0, "second read");
+	ok(pfn > 0 && ((bm[pfn / 64] >> (pfn % 64)) & 1) &&
+	   ((bm[(pfn + 3) / 64] >> ((pfn + 3) % 64)) & 1), "the written pages are dirty");
+	ok(bits_set(bm, 1024) <= 8, "and little else (%d frames)", bits_set(bm, 1024));
+	is_int(hv_dirty_read(c->vp.hv, d, 1000, 100, bm), -EINVAL, "a range past RAM");
+	is_int(hv_dirty_disable(c->vp.hv, d), 0, "disable");
+	is_int(hv_dirty_read(c->vp.hv, d, 0, 1024, bm), -EINVAL, "no reads when off");
+	hv_domain_destroy(c->vp.hv, d);
 }
 
 static void test_build_errors(struct ctx *c)
@@ -251,6 +308,7 @@ int main(void)
 	test_hello(&c);
 	test_reasons(&c);
 	test_running(&c);
+	test_dirty(&c);
 	test_build_errors(&c);
 	is_int(vmhv_proc_stop(&c.vp), 0, "vmhv exits cleanly");
 	return tap_done();

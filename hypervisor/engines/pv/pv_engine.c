@@ -4,6 +4,7 @@
 
 #include "hypervisor/domain.h"
 #include "hypervisor/engines/pv/pv_abi.h"
+#include "hypervisor/engines/pv/pv_dirty.h"
 #include "hypervisor/host.h"
 #include "hypervisor/hypercall.h"
 #include "hypervisor/reaper.h"
@@ -35,6 +36,7 @@ struct pv_domain {
 	struct ev_watch *pid_w;
 	clockid_t cpu_clock;
 	bool in_call;             /* vCPU 0 waits for a channel reply */
+	struct pv_dirty dirty;
 	uint64_t cpu_ns;          /* last sample; final once stopped */
 };
 
@@ -74,6 +76,7 @@ static void pv_process_end(struct pv_domain *pv)
 	struct evloop *loop = pv->d->hv->loop;
 
 	pv_channel_close(pv);
+	pv_dirty_disable(&pv->dirty);
 	if (pv->pidfd < 0)
 		return;
 	pv_cpu_sample(pv);
@@ -292,6 +295,7 @@ static int pv_start(struct domain *d)
 	if (!pv)
 		return -ENOMEM;
 	*pv = (struct pv_domain){ .d = d, .pid = -1, .pidfd = -1, .chan = -1 };
+	pv->dirty.pagemap_fd = -1;
 	d->engine_priv = pv;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		rc = -errno;
@@ -380,6 +384,38 @@ static unsigned long long pv_cpu_time(struct domain *d)
 	return pv->cpu_ns;
 }
 
+static int pv_dirty_on(struct domain *d)
+{
+	struct pv_domain *pv = d->engine_priv;
+
+	if (!pv || pv->pid <= 0)
+		return -EINVAL; /* only a running domain has pages to track */
+	return pv_dirty_enable(&pv->dirty, pv->pid, VMCTL_PV_FLAT_BASE, d->mem.ram_frames);
+}
+
+static int pv_dirty_get(struct domain *d, uint64_t first, uint64_t nr, uint64_t *bitmap)
+{
+	struct pv_domain *pv = d->engine_priv;
+
+	return pv ? pv_dirty_read(&pv->dirty, first, nr, bitmap) : -EINVAL;
+}
+
+static void pv_dirty_off(struct domain *d)
+{
+	struct pv_domain *pv = d->engine_priv;
+
+	if (pv)
+		pv_dirty_disable(&pv->dirty);
+}
+
+static void pv_dirty_note(struct domain *d, uint64_t paddr, uint64_t len)
+{
+	struct pv_domain *pv = d->engine_priv;
+
+	if (pv && paddr < (d->mem.ram_frames << MEM_PAGE_SHIFT))
+		pv_dirty_mark(&pv->dirty, paddr, len);
+}
+
 const struct engine_ops pv_engine_ops = {
 	.name = "pv",
 	.start = pv_start,
@@ -390,4 +426,8 @@ const struct engine_ops pv_engine_ops = {
 	.kick = pv_kick,
 	.cpu_time = pv_cpu_time,
 	.guest_ptr = pv_aspace_guest_ptr,
+	.dirty_enable = pv_dirty_on,
+	.dirty_read = pv_dirty_get,
+	.dirty_disable = pv_dirty_off,
+	.dirty_mark = pv_dirty_note,
 };

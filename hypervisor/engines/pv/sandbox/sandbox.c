@@ -152,6 +152,7 @@ void sandbox_main(uint64_t *sp)
 	boot_read();
 	filter_read();
 	memory_map();
+	dirty_setup(&sb);
 	hypercall_page_fill();
 	if (events_setup(&sb) < 0)
 		die(EXIT_BOOT, "cannot install signal handlers");

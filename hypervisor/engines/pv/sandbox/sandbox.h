@@ -86,6 +86,9 @@ int events_setup(struct sandbox *sb);
 void events_vcpu_setup(struct pv_vcpu *v, void *altstack, unsigned long size);
 int64_t events_set_trap_table(struct sandbox *sb, uint64_t table_va);
 
+/* dirty.c: userfaultfd write-protect registration of the flat map. */
+void dirty_setup(struct sandbox *sb);
+
 /* aspace.c: the guest's own mappings. */
 int64_t aspace_update_va_mapping(struct sandbox *sb, uint64_t va, uint64_t pte, uint64_t flags);
 /* Is [va, va+len) guest memory the sandbox may read/write? */
