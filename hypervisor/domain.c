@@ -51,6 +51,7 @@ static void domain_vcpus_init(struct domain *d)
 		v->d = d;
 		v->id = i;
 		v->online = i == 0;
+		v->initialised = i == 0;
 		v->vcpu_info_paddr = (memory_shared_info_pfn(&d->mem) << MEM_PAGE_SHIFT) +
 				     i * 64;
 	}
@@ -61,6 +62,7 @@ static void domain_vcpus_stop(struct domain *d)
 	for (uint32_t i = 0; i < PRIVCMD_MAX_VCPUS; i++) {
 		vcpu_timers_stop(&d->vcpus[i]);
 		d->vcpus[i].blocked = false;
+		d->vcpus[i].parked = false;
 	}
 }
 
@@ -208,7 +210,9 @@ void domain_getinfo(struct domain *d, struct privcmd_dominfo *info)
 	info->domid = d->domid;
 	info->flags = domain_flags(d);
 	info->shutdown_reason = d->shutdown ? d->shutdown_reason : 0;
-	info->nr_online_vcpus = d->started && !d->shutdown ? 1 : 0;
+	info->nr_online_vcpus = 0;
+	for (uint32_t i = 0; d->started && !d->shutdown && i < d->max_vcpus; i++)
+		info->nr_online_vcpus += d->vcpus[i].online;
 	info->max_vcpus = d->max_vcpus;
 	info->pause_count = d->pause_count;
 	info->tot_pages = d->tot_pages;

@@ -1,5 +1,8 @@
-/* vcpu_op and set_timer_op. One vCPU per domain runs today (vCPU 0);
- * VCPUOP_up for others answers -ENOSYS until vCPU threads exist. */
+/* vcpu_op and set_timer_op. Secondary vCPUs: initialise records that a
+ * context exists (the pv sandbox keeps the registers themselves, it read
+ * them from the same guest memory), up marks the vCPU online and the
+ * sandbox starts its thread, down parks the calling vCPU until an up makes
+ * its VCPUOP_down return. */
 #include "hypervisor/hypercall.h"
 
 #include "hypervisor/domain.h"
@@ -15,14 +18,43 @@
 
 typedef int64_t (*vcpu_handler)(struct hcall *c, struct vcpu *v, uint64_t arg);
 
-static int64_t vo_up(struct hcall *c, struct vcpu *v, uint64_t arg)
+#define VCPU_CONTEXT_SIZE 5168 /* struct vcpu_guest_context */
+
+static int64_t vo_initialise(struct hcall *c, struct vcpu *v, uint64_t arg)
 {
-	return v->online ? 0 : -ENOSYS;
+	if (v->online || v->parked)
+		return -EEXIST;
+	/* The context must be readable guest memory. */
+	if (!c->d->engine->guest_ptr(c->d, arg, VCPU_CONTEXT_SIZE))
+		return -EFAULT;
+	v->initialised = true;
+	return 0;
 }
 
+/* 1 asks the engine to start the vCPU (its first up); 0 when it was up
+ * already or parked in VCPUOP_down, whose call now returns, as on Xen. */
+static int64_t vo_up(struct hcall *c, struct vcpu *v, uint64_t arg)
+{
+	if (v->online)
+		return 0;
+	if (!v->initialised)
+		return -EINVAL;
+	v->online = true;
+	if (!v->parked)
+		return 1;
+	v->parked = false;
+	c->d->engine->reply(c->d, v->id, 0);
+	return 0;
+}
+
+/* Only a vCPU can take itself down (Linux does so from play_dead). */
 static int64_t vo_down(struct hcall *c, struct vcpu *v, uint64_t arg)
 {
-	return -ENOSYS;
+	if (v->id != c->vcpu)
+		return -EOPNOTSUPP;
+	v->online = false;
+	v->parked = true;
+	return HC_NO_REPLY;
 }
 
 static int64_t vo_is_up(struct hcall *c, struct vcpu *v, uint64_t arg)
@@ -94,6 +126,7 @@ static int64_t vo_register_vcpu_info(struct hcall *c, struct vcpu *v, uint64_t a
 }
 
 static const vcpu_handler vcpu_ops[] = {
+	[VCPUOP_initialise] = vo_initialise,
 	[VCPUOP_up] = vo_up,
 	[VCPUOP_down] = vo_down,
 	[VCPUOP_is_up] = vo_is_up,

@@ -20,6 +20,7 @@ hypervisor_libvmhv_la_SOURCES = \
 	hypervisor/timer.c hypervisor/timer.h hypervisor/pvclock.c hypervisor/pvclock.h \
 	hypervisor/engines/engine.h \
 	hypervisor/engines/pv/pv_engine.c hypervisor/engines/pv/pv_engine.h \
+	hypervisor/engines/pv/pv_channel.c hypervisor/engines/pv/pv_domain.h \
 	hypervisor/engines/pv/pv_aspace.c hypervisor/engines/pv/pv_abi.h \
 	hypervisor/engines/pv/pv_seccomp.c hypervisor/engines/pv/pv_seccomp.h \
 	hypervisor/engines/pv/pv_dirty.c hypervisor/engines/pv/pv_dirty.h

@@ -16,6 +16,8 @@ struct vcpu {
 	struct domain *d;
 	uint32_t id;
 	bool online;
+	bool initialised;          /* VCPUOP_initialise gave it a context */
+	bool parked;               /* in VCPUOP_down: its call is answered by up */
 	bool blocked;              /* in SCHEDOP_block/poll, answered on an event */
 	uint64_t vcpu_info_paddr;  /* its struct vcpu_info in the domain's memory */
 	struct ev_timer *singleshot;

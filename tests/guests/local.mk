@@ -25,3 +25,8 @@ EXTRA_PROGRAMS += tests/guests/bench
 tests_guests_bench_SOURCES = $(TG_RUNTIME) tests/guests/bench.c tests/guests/bench_loop.h
 tests_guests_bench_CFLAGS = $(TG_CCFLAGS)
 tests_guests_bench_LDFLAGS = $(TG_LINKFLAGS)
+
+check_PROGRAMS += tests/guests/smp
+tests_guests_smp_SOURCES = $(TG_RUNTIME) tests/guests/smp.c
+tests_guests_smp_CFLAGS = $(TG_CCFLAGS)
+tests_guests_smp_LDFLAGS = $(TG_LINKFLAGS)

@@ -24,3 +24,5 @@ TESTS += tests/hv/pv_churn_test
 check_PROGRAMS += tests/hv/pv_churn_test
 tests_hv_pv_churn_test_SOURCES = tests/hv/pv_churn_test.c tests/hv/vmhv_proc.c tests/hv/vmhv_proc.h
 tests_hv_pv_churn_test_LDADD = libvmctl/libvmctl.la
+TESTS += tests/hv/pv_smp_test.sh
+EXTRA_DIST += tests/hv/pv_smp_test.sh tests/hv/pv_smp.expected tests/hv/golden.sh

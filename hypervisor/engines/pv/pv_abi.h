@@ -2,9 +2,11 @@
  * (vmhv-pv) that runs one pv domain. Both are built from this tree at once,
  * so it is versioned only by PV_ABI_VERSION checked at boot.
  *
- * vmhv starts vmhv-pv with posix_spawn and exactly two descriptors:
- *   PV_CHAN_FD  a SOCK_SEQPACKET socket to vmhv (the channel)
- *   PV_MEM_FD   the domain's memory memfd
+ * vmhv starts vmhv-pv with posix_spawn and these descriptors only:
+ *   PV_CHAN_FD          vCPU 0's SOCK_SEQPACKET channel to vmhv
+ *   PV_MEM_FD           the domain's memory memfd
+ *   PV_CHAN_FD_OF(v)    vCPU v's channel, for v = 1 .. max_vcpus-1
+ * (the sandbox adds its userfaultfd, which lands on fd 5).
  * The first packet on the channel is struct pv_boot, the second the seccomp
  * filter (struct sock_filter[], at most PV_SECCOMP_MAX bytes) that the
  * sandbox installs before it runs guest code. After that vmhv-pv sends
@@ -23,6 +25,8 @@
 
 #define PV_CHAN_FD 3
 #define PV_MEM_FD  4
+#define PV_CHAN_FD_OF(v) ((v) == 0 ? PV_CHAN_FD : 5 + (int)(v))
+#define PV_FD_MAX  (5 + PRIVCMD_MAX_VCPUS)  /* the highest fd the sandbox has */
 
 #define PV_SECCOMP_MAX 8192
 #define PV_BOOT_MAGIC   0x766d7076u /* "vpmv" */
@@ -52,6 +56,12 @@ _Static_assert(sizeof(struct pv_boot) == 224, "pv_boot size");
  * fault (or the shim itself failed): vmhv logs the register dump and marks
  * the domain crashed. Sent as its own packet size. */
 #define PV_NR_CRASH 0xffffu
+/* A new vCPU thread's first packet on its channel: args[0] = its tid. */
+#define PV_NR_HELLO 0xfffeu
+/* The reply to a forwarded VCPUOP_up that tells the sandbox to start the
+ * vCPU's thread (it never ran, or its thread is gone); plain 0 means vmhv
+ * resumed an existing (parked) thread or the vCPU was already up. */
+#define PV_RET_START_THREAD 1
 struct pv_crash {
 	uint32_t vcpu;
 	uint32_t nr;              /* PV_NR_CRASH */

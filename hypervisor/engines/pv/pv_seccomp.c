@@ -9,21 +9,30 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-/* The allow-list. An `fd` of -1 means any arguments. */
+#define CLONE_THREAD_FLAGS 0x50f00 /* VM|FS|FILES|SIGHAND|THREAD|SYSVSEM */
+
+/* The allow-list: a system call, and optionally one argument that must
+ * compare with a value. Every descriptor the sandbox has is its own
+ * (channels, its memory, its userfaultfd), so read/write on any of them
+ * is harmless. */
 static const struct {
 	const char *name;
-	int fd_arg;       /* which argument must be our fd, or -1 */
-	int fd;
+	int arg;          /* the checked argument, or -1 for none */
+	enum scmp_compare op;
+	scmp_datum_t value;
 } allowed[] = {
-	{ "read", 0, PV_CHAN_FD },         /* channel replies */
-	{ "write", 0, PV_CHAN_FD },        /* channel requests */
-	{ "mmap", 4, PV_MEM_FD },          /* update_va_mapping: frames of the memfd only */
-	{ "munmap", -1, 0 },               /* the guest unmapping its own pages */
-	{ "rt_sigreturn", -1, 0 },         /* upcalls and traps return through it */
-	{ "sched_yield", -1, 0 },          /* SCHEDOP_yield */
-	{ "futex", -1, 0 },                /* waiting on shared memory */
-	{ "exit", -1, 0 },
-	{ "exit_group", -1, 0 },
+	{ "read", 0, SCMP_CMP_LE, PV_FD_MAX },      /* channel replies */
+	{ "write", 0, SCMP_CMP_LE, PV_FD_MAX },     /* channel requests */
+	{ "mmap", 4, SCMP_CMP_EQ, PV_MEM_FD },      /* update_va_mapping: the memfd only */
+	{ "clone", 0, SCMP_CMP_EQ, CLONE_THREAD_FLAGS }, /* VCPUOP_up: a thread, nothing else */
+	{ "gettid", -1, 0, 0 },                     /* a new vCPU thread tells vmhv its id */
+	{ "sigaltstack", -1, 0, 0 },                /* ... and sets its signal stack */
+	{ "munmap", -1, 0, 0 },                     /* the guest unmapping its own pages */
+	{ "rt_sigreturn", -1, 0, 0 },               /* upcalls and traps return through it */
+	{ "sched_yield", -1, 0, 0 },                /* SCHEDOP_yield */
+	{ "futex", -1, 0, 0 },                      /* waiting on shared memory */
+	{ "exit", -1, 0, 0 },
+	{ "exit_group", -1, 0, 0 },
 };
 
 static int rules_add(scmp_filter_ctx ctx)
@@ -34,12 +43,12 @@ static int rules_add(scmp_filter_ctx ctx)
 
 		if (nr == __NR_SCMP_ERROR)
 			return -EINVAL;
-		if (allowed[i].fd_arg < 0)
+		if (allowed[i].arg < 0)
 			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 		else
 			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-					      SCMP_CMP((unsigned)allowed[i].fd_arg, SCMP_CMP_EQ,
-						       (scmp_datum_t)allowed[i].fd));
+					      SCMP_CMP((unsigned)allowed[i].arg, allowed[i].op,
+						       allowed[i].value));
 		if (rc < 0)
 			return rc;
 	}

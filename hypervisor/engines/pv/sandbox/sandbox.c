@@ -18,8 +18,8 @@ enum {
 static struct sandbox sb;
 static uint64_t filter[PV_SECCOMP_MAX / 8];
 static long filter_bytes;
-static uint8_t shim_stacks[1][PV_SHIM_STACK_SIZE] __attribute__((aligned(16)));
-static uint8_t alt_stacks[1][PV_ALT_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t shim_stacks[PRIVCMD_MAX_VCPUS][PV_SHIM_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t alt_stacks[PRIVCMD_MAX_VCPUS][PV_ALT_STACK_SIZE] __attribute__((aligned(16)));
 
 static __attribute__((noreturn)) void die(int code, const char *why)
 {
@@ -133,16 +133,47 @@ static void privileges_drop(void)
 		die(EXIT_PRIV, "cannot drop privileges");
 }
 
-static void vcpu_setup(uint32_t id)
+static void vcpus_init(void)
 {
-	struct pv_vcpu *v = &sb.vcpu[id];
+	for (uint32_t id = 0; id < sb.boot.max_vcpus; id++) {
+		struct pv_vcpu *v = &sb.vcpu[id];
 
-	v->id = id;
-	v->sb = &sb;
-	v->vi = &sb.shared->vcpu_info[id];
-	v->shim_stack_top = (uint64_t)(uintptr_t)(shim_stacks[id] + PV_SHIM_STACK_SIZE);
-	events_vcpu_setup(v, alt_stacks[id], PV_ALT_STACK_SIZE);
+		v->id = id;
+		v->sb = &sb;
+		v->vi = &sb.shared->vcpu_info[id];
+		v->chan_fd = PV_CHAN_FD_OF(id);
+		v->shim_stack_top = (uint64_t)(uintptr_t)(shim_stacks[id] + PV_SHIM_STACK_SIZE);
+	}
+}
+
+/* Per thread: the signal stack and GS base = its vCPU. */
+static void vcpu_enter(struct pv_vcpu *v)
+{
+	events_vcpu_setup(v, alt_stacks[v->id], PV_ALT_STACK_SIZE);
 	__asm__ volatile("wrgsbase %0" : : "r"((uint64_t)(uintptr_t)v) : "memory");
+	v->started = 1;
+}
+
+/* A secondary vCPU's thread: say hello to vmhv, then run the guest. */
+static void vcpu_thread(struct pv_vcpu *v)
+{
+	struct pv_hcall_req hello = { .vcpu = v->id, .nr = PV_NR_HELLO };
+
+	vcpu_enter(v);
+	hello.args[0] = (uint64_t)sys3(NR_gettid, 0, 0, 0);
+	if (sys3(NR_write, v->chan_fd, &hello, sizeof(hello)) != sizeof(hello))
+		sys_exit_group(EXIT_BOOT);
+	v->regs = v->init_regs;
+	pv_resume_vcpu(v);
+}
+
+#define CLONE_THREAD_FLAGS 0x50f00ul /* VM|FS|FILES|SIGHAND|THREAD|SYSVSEM */
+
+int vcpu_thread_start(struct pv_vcpu *v)
+{
+	long r = pv_clone_thread(CLONE_THREAD_FLAGS, v->shim_stack_top, vcpu_thread, v);
+
+	return r < 0 ? (int)r : 0;
 }
 
 void sandbox_main(uint64_t *sp)
@@ -156,7 +187,8 @@ void sandbox_main(uint64_t *sp)
 	hypercall_page_fill();
 	if (events_setup(&sb) < 0)
 		die(EXIT_BOOT, "cannot install signal handlers");
-	vcpu_setup(0);
+	vcpus_init();
+	vcpu_enter(&sb.vcpu[0]);
 	privileges_drop();
 	filter_install();
 	sb.vcpu[0].regs = sb.boot.regs;

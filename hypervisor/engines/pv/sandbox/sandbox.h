@@ -50,6 +50,9 @@ struct pv_vcpu {
 	volatile int recheck;                /* a kick came while in the shim */
 	struct vcpu_info *vi;                /* in shared_info, or registered */
 	struct sandbox *sb;
+	int chan_fd;                         /* its channel to vmhv */
+	int started;                         /* its thread exists */
+	struct privcmd_vcpu_regs init_regs;  /* from VCPUOP_initialise */
 };
 _Static_assert(__builtin_offsetof(struct pv_vcpu, shim_stack_top) == PV_VCPU_STACK, "");
 _Static_assert(__builtin_offsetof(struct pv_vcpu, regs) == PV_VCPU_REGS, "");
@@ -85,6 +88,11 @@ void pv_shim_iret(struct pv_vcpu *v);
 int events_setup(struct sandbox *sb);
 void events_vcpu_setup(struct pv_vcpu *v, void *altstack, unsigned long size);
 int64_t events_set_trap_table(struct sandbox *sb, uint64_t table_va);
+
+/* sandbox.c: start vCPU v's thread from v->init_regs. 0 or -errno. */
+int vcpu_thread_start(struct pv_vcpu *v);
+long pv_clone_thread(unsigned long flags, uint64_t stack_top, void (*fn)(struct pv_vcpu *),
+		     struct pv_vcpu *arg);
 
 /* dirty.c: userfaultfd write-protect registration of the flat map. */
 void dirty_setup(struct sandbox *sb);

@@ -18,16 +18,16 @@
 
 typedef int64_t (*shim_handler)(struct pv_vcpu *v);
 
-static int64_t channel_call(const void *req, size_t len, int want_reply)
+static int64_t channel_call(int fd, const void *req, size_t len, int want_reply)
 {
 	struct pv_hcall_rep rep;
 
 	/* vmhv closes the channel when the domain stops: then we just end. */
-	if (sys3(NR_write, PV_CHAN_FD, req, len) != (long)len)
+	if (sys3(NR_write, fd, req, len) != (long)len)
 		sys_exit_group(EXIT_CHANNEL);
 	if (!want_reply)
 		return 0;
-	if (sys3(NR_read, PV_CHAN_FD, &rep, sizeof(rep)) != sizeof(rep))
+	if (sys3(NR_read, fd, &rep, sizeof(rep)) != sizeof(rep))
 		sys_exit_group(EXIT_CHANNEL);
 	return rep.ret;
 }
@@ -40,7 +40,7 @@ int64_t shim_forward(struct pv_vcpu *v)
 		.args = { r->rdi, r->rsi, r->rdx, r->r10, r->r8 },
 	};
 
-	return channel_call(&req, sizeof(req), 1);
+	return channel_call(v->chan_fd, &req, sizeof(req), 1);
 }
 
 void shim_crash(struct pv_vcpu *v, uint64_t trapno, uint64_t err, uint64_t cr2, int in_shim)
@@ -50,7 +50,7 @@ void shim_crash(struct pv_vcpu *v, uint64_t trapno, uint64_t err, uint64_t cr2, 
 		.in_shim = (uint64_t)in_shim, .regs = v->regs,
 	};
 
-	channel_call(&c, sizeof(c), 0);
+	channel_call(v->chan_fd, &c, sizeof(c), 0);
 	sys_exit_group(EXIT_CRASH);
 }
 
@@ -108,19 +108,75 @@ static int64_t shim_sched_op(struct pv_vcpu *v)
 	return shim_forward(v);
 }
 
-/* vmhv checks register_vcpu_info; the shim follows the new location. */
-static int64_t shim_vcpu_op(struct pv_vcpu *v)
+/* VCPUOP_initialise: vmhv checks, the shim keeps the registers (and the
+ * callbacks and trap table, which are per domain here). */
+static void vcpu_context_take(struct pv_vcpu *t, const struct vcpu_guest_context *ctx)
+{
+	const struct cpu_user_regs *u = &ctx->user_regs;
+	struct privcmd_vcpu_regs *r = &t->init_regs;
+
+	*r = (struct privcmd_vcpu_regs){
+		.rax = u->rax, .rbx = u->rbx, .rcx = u->rcx, .rdx = u->rdx, .rsi = u->rsi,
+		.rdi = u->rdi, .rbp = u->rbp, .rsp = u->rsp, .r8 = u->r8, .r9 = u->r9,
+		.r10 = u->r10, .r11 = u->r11, .r12 = u->r12, .r13 = u->r13, .r14 = u->r14,
+		.r15 = u->r15, .rip = u->rip, .rflags = 0x202,
+	};
+	if (ctx->event_callback_eip)
+		t->sb->event_cb = ctx->event_callback_eip;
+	if (ctx->failsafe_callback_eip)
+		t->sb->failsafe_cb = ctx->failsafe_callback_eip;
+	for (unsigned i = 0; i < PV_MAX_TRAPS; i++)
+		if (ctx->trap_ctxt[i].address)
+			t->sb->traps[ctx->trap_ctxt[i].vector % PV_MAX_TRAPS] = ctx->trap_ctxt[i];
+}
+
+static int64_t vcpu_initialise(struct pv_vcpu *v, struct pv_vcpu *t, uint64_t va)
+{
+	int64_t rc = shim_forward(v);
+
+	if (rc == 0 && aspace_guest_range_ok(v->sb, va, sizeof(struct vcpu_guest_context)))
+		vcpu_context_take(t, (const struct vcpu_guest_context *)(uintptr_t)va);
+	return rc;
+}
+
+/* vmhv answers 1 when the vCPU needs its thread started. */
+static int64_t vcpu_up(struct pv_vcpu *v, struct pv_vcpu *t)
+{
+	int64_t rc = shim_forward(v);
+
+	if (rc == PV_RET_START_THREAD)
+		rc = t->started ? 0 : vcpu_thread_start(t);
+	return rc;
+}
+
+static int64_t vcpu_register_info(struct pv_vcpu *v, struct pv_vcpu *t, uint64_t va)
 {
 	struct vcpu_register_vcpu_info info;
 	int64_t rc = shim_forward(v);
 
-	if (rc == 0 && v->regs.rdi == VCPUOP_register_vcpu_info &&
-	    aspace_guest_range_ok(v->sb, v->regs.rdx, sizeof(info))) {
-		memcpy(&info, (void *)(uintptr_t)v->regs.rdx, sizeof(info));
-		v->vi = (struct vcpu_info *)(uintptr_t)(v->sb->boot.flat_base +
+	if (rc == 0 && aspace_guest_range_ok(v->sb, va, sizeof(info))) {
+		memcpy(&info, (void *)(uintptr_t)va, sizeof(info));
+		t->vi = (struct vcpu_info *)(uintptr_t)(v->sb->boot.flat_base +
 							(info.mfn << 12) + info.offset);
 	}
 	return rc;
+}
+
+static int64_t shim_vcpu_op(struct pv_vcpu *v)
+{
+	uint64_t cmd = v->regs.rdi, id = v->regs.rsi, arg = v->regs.rdx;
+	struct pv_vcpu *t;
+
+	if (id >= v->sb->boot.max_vcpus)
+		return shim_forward(v); /* vmhv has the error for it */
+	t = &v->sb->vcpu[id];
+	if (cmd == VCPUOP_initialise)
+		return vcpu_initialise(v, t, arg);
+	if (cmd == VCPUOP_up)
+		return vcpu_up(v, t);
+	if (cmd == VCPUOP_register_vcpu_info)
+		return vcpu_register_info(v, t, arg);
+	return shim_forward(v);
 }
 
 /* The most frequent question a guest asks needs no trip to vmhv. */

@@ -1,0 +1,169 @@
+/* The channels between vmhv and a pv sandbox: one SOCK_SEQPACKET pair per
+ * vCPU, each carrying that vCPU's forwarded hypercalls (pv_abi.h). Every
+ * packet is guest-controlled: anything malformed crashes the domain. */
+#include "hypervisor/engines/pv/pv_domain.h"
+
+#include "hypervisor/domain.h"
+#include "hypervisor/engines/pv/pv_abi.h"
+#include "hypervisor/hypercall.h"
+#include "hypervisor/vmhv.h"
+#include "common/evloop.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int pv_channels_open(struct pv_domain *pv, int child[PRIVCMD_MAX_VCPUS])
+{
+	for (uint32_t v = 0; v < pv->d->max_vcpus; v++) {
+		int sv[2];
+
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+			return -errno;
+		pv->chan[v].pv = pv;
+		pv->chan[v].fd = sv[0];
+		child[v] = sv[1];
+	}
+	return 0;
+}
+
+static void chan_close(struct pv_domain *pv, struct pv_chan *ch)
+{
+	if (ch->w)
+		evloop_unwatch(pv->d->hv->loop, ch->w);
+	ch->w = NULL;
+	if (ch->fd >= 0)
+		close(ch->fd);
+	ch->fd = -1;
+	ch->in_call = false;
+}
+
+void pv_channels_close(struct pv_domain *pv)
+{
+	for (uint32_t v = 0; v < PRIVCMD_MAX_VCPUS; v++)
+		chan_close(pv, &pv->chan[v]);
+}
+
+void pv_channel_reply(struct pv_domain *pv, uint32_t vcpu, int64_t ret)
+{
+	struct pv_chan *ch = &pv->chan[vcpu];
+	struct pv_hcall_rep rep = { .ret = ret };
+
+	if (!ch->in_call)
+		return;
+	ch->in_call = false;
+	if (ch->fd >= 0 && send(ch->fd, &rep, sizeof(rep), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		domain_crash(pv->d, "channel reply failed");
+}
+
+/* The sandbox checks for events whenever a hypercall returns, so only a
+ * vCPU running guest code needs the signal. */
+void pv_channel_kick(struct pv_domain *pv, uint32_t vcpu)
+{
+	struct pv_chan *ch = &pv->chan[vcpu];
+
+	if (pv->pid <= 0 || ch->in_call || !ch->tid)
+		return;
+	syscall(SYS_tgkill, pv->pid, ch->tid, PV_UPCALL_SIGNAL);
+}
+
+/* The sandbox's crash report: a register dump in vmhv's console. */
+static void crash_report(struct pv_domain *pv, const struct pv_crash *c)
+{
+	const struct privcmd_vcpu_regs *r = &c->regs;
+	struct dmesg *dm = &pv->d->hv->dmesg;
+	const char *what = c->in_shim ? "fault in the pv shim" : "unhandled guest fault";
+	uint32_t id = pv->d->domid;
+	char why[96];
+
+	dmesg_printf(dm, "(XEN) d%uv%u %s: trap %llu error %#llx cr2 %#llx\n", id, c->vcpu, what,
+		     (unsigned long long)c->trapno, (unsigned long long)c->err,
+		     (unsigned long long)c->cr2);
+	dmesg_printf(dm, "(XEN)   rip %016llx rsp %016llx rflags %08llx\n",
+		     (unsigned long long)r->rip, (unsigned long long)r->rsp,
+		     (unsigned long long)r->rflags);
+	dmesg_printf(dm, "(XEN)   rax %016llx rbx %016llx rcx %016llx rdx %016llx\n",
+		     (unsigned long long)r->rax, (unsigned long long)r->rbx,
+		     (unsigned long long)r->rcx, (unsigned long long)r->rdx);
+	dmesg_printf(dm, "(XEN)   rsi %016llx rdi %016llx rbp %016llx r8  %016llx\n",
+		     (unsigned long long)r->rsi, (unsigned long long)r->rdi,
+		     (unsigned long long)r->rbp, (unsigned long long)r->r8);
+	dmesg_printf(dm, "(XEN)   r9  %016llx r10 %016llx r11 %016llx r12 %016llx\n",
+		     (unsigned long long)r->r9, (unsigned long long)r->r10,
+		     (unsigned long long)r->r11, (unsigned long long)r->r12);
+	dmesg_printf(dm, "(XEN)   r13 %016llx r14 %016llx r15 %016llx\n",
+		     (unsigned long long)r->r13, (unsigned long long)r->r14,
+		     (unsigned long long)r->r15);
+	snprintf(why, sizeof(why), "%s (trap %llu at %#llx)", what,
+		 (unsigned long long)c->trapno, (unsigned long long)r->rip);
+	domain_crash(pv->d, why);
+}
+
+/* A new vCPU thread says who it is; it must be one of the sandbox's. */
+static void hello(struct pv_domain *pv, uint32_t vcpu, pid_t tid)
+{
+	if (tid <= 0 || syscall(SYS_tgkill, pv->pid, tid, 0) < 0) {
+		domain_crash(pv->d, "bad vCPU thread id");
+		return;
+	}
+	pv->chan[vcpu].tid = tid;
+}
+
+static void serve(struct pv_domain *pv, uint32_t vcpu, const struct pv_hcall_req *req)
+{
+	struct hcall c = { .d = pv->d, .vcpu = vcpu, .nr = req->nr };
+	int64_t ret;
+
+	if (req->nr == PV_NR_HELLO) {
+		hello(pv, vcpu, (pid_t)req->args[0]);
+		return;
+	}
+	pv->chan[vcpu].in_call = true;
+	memcpy(c.arg, req->args, sizeof(c.arg));
+	ret = hypercall_dispatch(&c);
+	if (ret != HC_NO_REPLY)
+		pv_channel_reply(pv, vcpu, ret);
+}
+
+static void chan_readable(struct evloop *loop, int fd, uint32_t events, void *arg)
+{
+	struct pv_chan *ch = arg;
+	struct pv_domain *pv = ch->pv;
+	uint32_t vcpu = (uint32_t)(ch - pv->chan);
+	union { struct pv_hcall_req req; struct pv_crash crash; } u;
+	ssize_t r;
+
+	r = recv(fd, &u, sizeof(u), MSG_DONTWAIT | MSG_TRUNC);
+	if (r < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (r == (ssize_t)sizeof(u.crash) && u.crash.nr == PV_NR_CRASH) {
+		crash_report(pv, &u.crash);
+		return;
+	}
+	/* A packet names its vCPU, but the channel it came on decides. */
+	if (r != (ssize_t)sizeof(u.req) || u.req.vcpu != vcpu) {
+		/* EOF is the process dying; pv_exited tells why. */
+		if (r == 0 || (events & (EPOLLHUP | EPOLLERR)))
+			chan_close(pv, ch);
+		else
+			domain_crash(pv->d, "malformed hypercall packet");
+		return;
+	}
+	serve(pv, vcpu, &u.req);
+}
+
+int pv_channels_watch(struct pv_domain *pv)
+{
+	for (uint32_t v = 0; v < pv->d->max_vcpus; v++) {
+		pv->chan[v].w = evloop_watch(pv->d->hv->loop, pv->chan[v].fd, EPOLLIN,
+					     chan_readable, &pv->chan[v]);
+		if (!pv->chan[v].w)
+			return -ENOMEM;
+	}
+	return 0;
+}
