@@ -106,6 +106,8 @@ void cpu_set_state(struct cpu *cpu, const struct cpu_state *st)
 	cpu->s = *st;
 	cpu->s.rflags = (cpu->s.rflags | 2) & 0x3f7fd7ull;
 	cpu->lf.op = LF_EAGER;
+	cpu->halted = false;
+	cpu->interrupt_shadow = false;
 	memset(&cpu->replay, 0, sizeof(cpu->replay));
 	seg_update_mode(cpu);
 	cpu->s.cpl = st->cpl;

@@ -140,8 +140,9 @@ void cpu_destroy(struct cpu *cpu);
 /* Put the CPU back into the reset state (INIT/RESET). */
 void cpu_reset(struct cpu *cpu);
 
-/* Copy the architectural state out / in. Setting the state flushes the TLB
- * and recomputes the mode from CR0, EFER and CS. */
+/* Copy the architectural state out / in. Setting the state flushes the TLB,
+ * recomputes the mode from CR0, EFER and CS, and leaves the halted state
+ * (the CPU runs from the given RIP). */
 void cpu_get_state(struct cpu *cpu, struct cpu_state *st);
 void cpu_set_state(struct cpu *cpu, const struct cpu_state *st);
 

@@ -196,29 +196,72 @@ int mem_write_phys(struct cpu *cpu, uint64_t pa, int size, const void *src);
 /* The host address of guest physical `pa`, or NULL when it is not RAM. */
 uint8_t *mem_host(struct cpu *cpu, uint64_t pa, struct page_meta **meta);
 
+static inline uint8_t *mem_fast(struct cpu *cpu, int seg, uint64_t off, int size, int acc);
+static inline uint64_t host_load(const uint8_t *h, int size);
+static inline void host_store(uint8_t *h, int size, uint64_t v);
+
 static inline int mem_read_u(struct cpu *cpu, int seg, uint64_t off, int size, uint64_t *v)
 {
+	uint8_t *h = mem_fast(cpu, seg, off, size, TLB_R);
+
+	if (h) {
+		*v = host_load(h, size);
+		return X_OK;
+	}
 	*v = 0;
 	return mem_read(cpu, seg, off, size, v);
 }
 
 static inline int mem_write_u(struct cpu *cpu, int seg, uint64_t off, int size, uint64_t v)
 {
+	uint8_t *h = mem_fast(cpu, seg, off, size, TLB_W);
+
+	if (h) {
+		host_store(h, size, v);
+		return X_OK;
+	}
 	return mem_write(cpu, seg, off, size, &v);
 }
 
-/* ---- operands (operand.c) ---- */
-
-/* Effective address (offset within the segment) of the ModRM memory operand. */
-uint64_t op_ea(const struct cpu *cpu, const struct insn *in);
-/* Read/write the ModRM r/m operand (register or memory) of `size` bytes. */
-int rm_read(struct cpu *cpu, const struct insn *in, int size, uint64_t *v);
-int rm_write(struct cpu *cpu, const struct insn *in, int size, uint64_t v);
-
-/* Operand size of byte-or-full opcodes: bit 0 of the opcode clear = byte. */
-static inline int op_size_w(const struct insn *in)
+/* The TLB fast path for a data access in 64-bit mode: the host address, or
+ * NULL when the access needs the full path (legacy modes, page crossing,
+ * a miss, possible alignment checks). A tag match implies the address is
+ * canonical, since only canonical pages are ever entered. */
+static inline uint8_t *mem_fast(struct cpu *cpu, int seg, uint64_t off, int size, int acc)
 {
-	return (in->op & 1) ? in->opsz : 1;
+	uint64_t lin;
+	bool user = cpu->s.cpl == 3;
+
+	if (cpu->mode != 64 || (user && (cpu->s.cr0 & CR0_AM)))
+		return NULL;
+	lin = off + (seg >= SEG_FS ? cpu->s.seg[seg].base : 0);
+	if ((lin & 0xfff) + size > 4096)
+		return NULL;
+	return tlb_hit(&cpu->tlb, lin, acc, user);
+}
+
+static inline uint64_t host_load(const uint8_t *h, int size)
+{
+	uint8_t b; uint16_t w; uint32_t d; uint64_t q;
+
+	switch (size) {
+	case 1: memcpy(&b, h, 1); return b;
+	case 2: memcpy(&w, h, 2); return w;
+	case 4: memcpy(&d, h, 4); return d;
+	default: memcpy(&q, h, 8); return q;
+	}
+}
+
+static inline void host_store(uint8_t *h, int size, uint64_t v)
+{
+	uint8_t b = v; uint16_t w = v; uint32_t d = v;
+
+	switch (size) {
+	case 1: memcpy(h, &b, 1); break;
+	case 2: memcpy(h, &w, 2); break;
+	case 4: memcpy(h, &d, 4); break;
+	default: memcpy(h, &v, 8); break;
+	}
 }
 
 /* Mask an address to the address size / RIP to the code size. */
@@ -226,6 +269,48 @@ static inline uint64_t addr_mask(int adsz, uint64_t a)
 {
 	return adsz == 8 ? a : adsz == 4 ? (uint32_t)a : (uint16_t)a;
 }
+
+/* ---- operands ---- */
+
+/* Effective address (offset within the segment) of the ModRM memory operand. */
+static inline uint64_t op_ea(const struct cpu *cpu, const struct insn *in)
+{
+	uint64_t a = (uint64_t)in->disp;
+
+	if (in->base >= 0)
+		a += cpu->s.gpr[in->base];
+	if (in->index >= 0)
+		a += cpu->s.gpr[in->index] << in->scale;
+	if (in->riprel)
+		a += cpu->next_rip;
+	return addr_mask(in->adsz, a);
+}
+
+/* Read/write the ModRM r/m operand (register or memory) of `size` bytes. */
+static inline int rm_read(struct cpu *cpu, const struct insn *in, int size, uint64_t *v)
+{
+	if (in->mod == 3) {
+		*v = reg_read(cpu, in, in->rm, size);
+		return X_OK;
+	}
+	return mem_read_u(cpu, in->seg, op_ea(cpu, in), size, v);
+}
+
+static inline int rm_write(struct cpu *cpu, const struct insn *in, int size, uint64_t v)
+{
+	if (in->mod == 3) {
+		reg_write(cpu, in, in->rm, size, v);
+		return X_OK;
+	}
+	return mem_write_u(cpu, in->seg, op_ea(cpu, in), size, v);
+}
+
+/* Operand size of byte-or-full opcodes: bit 0 of the opcode clear = byte. */
+static inline int op_size_w(const struct insn *in)
+{
+	return (in->op & 1) ? in->opsz : 1;
+}
+
 
 /* ---- stack (ops_stack.c) ---- */
 int stack_push(struct cpu *cpu, int size, uint64_t v);

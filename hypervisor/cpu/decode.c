@@ -296,6 +296,19 @@ static bool is_vex(const struct insn *in, const struct dec *d)
 	return (next & 0xc0) == 0xc0;
 }
 
+/* Faster handlers for common register forms with 32/64-bit operands. */
+static void insn_specialize(struct insn *in)
+{
+	if (in->mod != 3 || in->opsz < 4 || in->map != MAP_1B || in->lock)
+		return;
+	if (in->fn == op_alu_rm_r || in->fn == op_alu_r_rm)
+		in->fn = (in->op & 1) ? op_alu_rr : in->fn;
+	else if ((in->fn == op_alu_rm_i && in->op != 0x80) )
+		in->fn = op_alu_ri;
+	else if ((in->fn == op_mov_rm_r || in->fn == op_mov_r_rm) && (in->op & 1))
+		in->fn = op_mov_rr;
+}
+
 /* LOCK is allowed only on read-modify-write instructions with a memory
  * destination (and as AMD's CR8 alias on MOV CR). */
 static bool lock_ok(const struct insn *in)
@@ -340,6 +353,7 @@ static void select_handler(struct insn *in)
 	in->fn = optab_lookup(in->map, in->op, sel);
 	if (in->lock && !lock_ok(in))
 		in->fn = op_ud;
+	insn_specialize(in);
 }
 
 static int decode_one(struct insn *in, struct dec *d, bool for_vex)

@@ -108,6 +108,18 @@ bool flags_cond(const struct cpu *cpu, int cc)
 
 		if (q >= 0)
 			return q ^ (cc & 1);
+	} else if (cpu->lf.op == LF_LOGIC) {
+		/* TEST/AND/OR/XOR: CF = OF = 0, so only the result matters */
+		int64_t v = sext_to64(cpu->lf.res, cpu->lf.size);
+
+		switch (cc >> 1) {
+		case 0: case 1: return cc & 1;
+		case 2: return (v == 0) ^ (cc & 1);
+		case 3: return (v == 0) ^ (cc & 1);
+		case 4: case 6: return (v < 0) ^ (cc & 1);
+		case 7: return (v <= 0) ^ (cc & 1);
+		default: break;
+		}
 	}
 	f = flags_get(cpu);
 	switch (cc >> 1) {

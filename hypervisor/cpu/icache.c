@@ -1,13 +1,14 @@
-/* Decoded-instruction cache storage. Insertion is done by the run loop
- * (cpu.c), which also marks the page as holding code. */
+/* Decoded-instruction cache storage, and which instructions end a block.
+ * Filling is done by the run loop (run.c), which also marks the page as
+ * holding code. */
 #include "hypervisor/cpu/icache.h"
 
 #include <stdlib.h>
 
 int icache_init(struct icache *c)
 {
-	c->e = malloc(sizeof(*c->e) << ICACHE_BITS);
-	if (!c->e)
+	c->b = malloc(sizeof(*c->b) << ICACHE_BITS);
+	if (!c->b)
 		return -12;
 	icache_clear(c);
 	return 0;
@@ -15,12 +16,39 @@ int icache_init(struct icache *c)
 
 void icache_dispose(struct icache *c)
 {
-	free(c->e);
-	c->e = NULL;
+	free(c->b);
+	c->b = NULL;
 }
 
 void icache_clear(struct icache *c)
 {
 	for (unsigned i = 0; i < (1u << ICACHE_BITS); i++)
-		c->e[i].key = ~0ull;
+		c->b[i].key = ~0ull;
+}
+
+/* One-byte opcodes that end a block: segment loads, INC/DEC-free control
+ * flow, string I/O, interrupts, flags with IF, HLT, far transfers. */
+static const uint8_t ends_1b[256] = {
+	[0x07] = 1, [0x17] = 1, [0x1f] = 1, [0x6c ... 0x6f] = 1, [0x70 ... 0x7f] = 1,
+	[0x8e] = 1, [0x9a] = 1, [0x9d] = 1, [0xc2] = 1, [0xc3] = 1, [0xc4] = 1, [0xc5] = 1,
+	[0xca ... 0xcf] = 1, [0xe0 ... 0xef] = 1, [0xf1] = 1, [0xf4] = 1, [0xfa] = 1,
+	[0xfb] = 1, [0xff] = 1,
+};
+
+/* 0F opcodes: system instructions, Jcc, POP FS/GS, LSS/LFS/LGS, group 15. */
+static const uint8_t ends_0f[256] = {
+	[0x00 ... 0x09] = 1, [0x0b] = 1, [0x20 ... 0x23] = 1, [0x30 ... 0x35] = 1,
+	[0x80 ... 0x8f] = 1, [0xa1] = 1, [0xa2] = 1, [0xa9] = 1, [0xae] = 1, [0xb2] = 1,
+	[0xb4] = 1, [0xb5] = 1,
+};
+
+bool insn_ends_block(const struct insn *in)
+{
+	if (in->map == MAP_1B && in->op == 0xff)   /* only CALL/JMP near and far */
+		return (in->reg & 7) >= 2 && (in->reg & 7) <= 5;
+	if (in->map == MAP_1B)
+		return ends_1b[in->op];
+	if (in->map == MAP_0F)
+		return ends_0f[in->op];
+	return false;
 }

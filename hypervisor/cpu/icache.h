@@ -1,24 +1,30 @@
-/* The decoded-instruction cache: decoded instructions keyed by guest physical
- * address and code size, so a loop is decoded once. Each entry remembers the
- * generation of its page (struct page_meta); a write to a page that holds
- * cached code bumps the generation, which makes its entries stale
- * (self-modifying code). Instructions that cross a page are not cached. */
+/* The decoded-instruction cache: straight-line runs of decoded instructions
+ * ("blocks", up to BLOCK_MAX, within one page) keyed by the guest physical
+ * address of their first instruction and the code size, so that a loop is
+ * decoded once and the run loop looks up one block per run instead of one
+ * instruction. Each block remembers the generation of its page (struct
+ * page_meta); a write to a page that holds cached code bumps the generation,
+ * which makes its blocks stale (self-modifying code). A block ends at an
+ * instruction that changes control flow or machine state (insn_ends_block)
+ * and before an instruction that crosses the page. */
 #ifndef VMCTL_HV_CPU_ICACHE_H
 #define VMCTL_HV_CPU_ICACHE_H
 
 #include "hypervisor/cpu/decode.h"
 #include "hypervisor/cpu/tlb.h"
 
-#define ICACHE_BITS 14
+#define ICACHE_BITS 11
+#define BLOCK_MAX 16
 
-struct icache_entry {
+struct block {
 	uint64_t key;             /* pa << 2 | mode index; ~0 when empty */
 	uint32_t gen;
-	struct insn in;
+	uint32_t n;               /* decoded instructions */
+	struct insn in[BLOCK_MAX];
 };
 
 struct icache {
-	struct icache_entry *e;   /* 1 << ICACHE_BITS entries */
+	struct block *b;          /* 1 << ICACHE_BITS blocks */
 };
 
 static inline uint64_t icache_key(uint64_t pa, int mode)
@@ -26,27 +32,31 @@ static inline uint64_t icache_key(uint64_t pa, int mode)
 	return (pa << 2) | (unsigned)(mode >> 5);   /* 16 -> 0, 32 -> 1, 64 -> 2 */
 }
 
-static inline struct icache_entry *icache_slot(struct icache *c, uint64_t key)
+static inline struct block *icache_slot(struct icache *c, uint64_t key)
 {
-	uint64_t h = (key >> 2) ^ (key >> 14);
+	uint64_t h = (key >> 2) ^ (key >> 13) ^ (key >> 24);
 
-	return &c->e[h & ((1u << ICACHE_BITS) - 1)];
+	return &c->b[h & ((1u << ICACHE_BITS) - 1)];
 }
 
-/* The cached decoding of the instruction at `pa`, or NULL. */
-static inline const struct insn *icache_find(struct icache *c, uint64_t pa, int mode,
-					     const struct page_meta *meta)
+/* The cached block starting at `pa`, or NULL. */
+static inline struct block *icache_find(struct icache *c, uint64_t pa, int mode,
+					const struct page_meta *meta)
 {
 	uint64_t key = icache_key(pa, mode);
-	struct icache_entry *e = icache_slot(c, key);
+	struct block *b = icache_slot(c, key);
 
-	if (e->key != key || e->gen != meta->gen)
+	if (b->key != key || b->gen != meta->gen)
 		return NULL;
-	return &e->in;
+	return b;
 }
 
 int icache_init(struct icache *c);
 void icache_dispose(struct icache *c);
 void icache_clear(struct icache *c);
+
+/* True when the instruction may change control flow, the mode, the address
+ * space or the interrupt state: a block ends after it. */
+bool insn_ends_block(const struct insn *in);
 
 #endif

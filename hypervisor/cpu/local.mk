@@ -11,7 +11,7 @@ hypervisor_cpu_libsoftcpu_la_SOURCES = \
 	hypervisor/cpu/tlb.h hypervisor/cpu/tlb.c \
 	hypervisor/cpu/icache.h hypervisor/cpu/icache.c \
 	hypervisor/cpu/mmu.h hypervisor/cpu/mmu.c \
-	hypervisor/cpu/mem.c hypervisor/cpu/operand.c \
+	hypervisor/cpu/mem.c \
 	hypervisor/cpu/seg.c hypervisor/cpu/excp.c hypervisor/cpu/io.c \
 	hypervisor/cpu/cpuid.h hypervisor/cpu/cpuid.c \
 	hypervisor/cpu/msr.h hypervisor/cpu/msr.c \

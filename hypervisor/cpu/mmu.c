@@ -120,29 +120,36 @@ static int page_fault(struct cpu *cpu, uint64_t lin, uint32_t err)
 	return excp_raise(cpu, EXC_PF, true, err);
 }
 
-static void tlb_refill(struct cpu *cpu, uint64_t lin, const struct walk *w, bool user, int acc)
+static void tlb_fill(struct cpu *cpu, int acc, uint64_t lin, const struct walk *w,
+		     uint8_t *host, struct page_meta *meta, bool user)
 {
-	struct page_meta *meta;
-	uint8_t *host = mem_host(cpu, w->pa & ~0xfffull, &meta);
-	struct tlb_entry *e = tlb_slot(&cpu->tlb, lin);
-	uint64_t tag = (lin & ~0xfffull) | user;
-	bool wr = w->w || (!user && !(cpu->s.cr0 & CR0_WP));
+	struct tlb_entry *e = tlb_slot(&cpu->tlb, acc, lin);
 
-	if (!host)
-		return;   /* MMIO: every access takes the slow path */
-	if (e->tag[TLB_R] != tag) {
-		e->tag[TLB_R] = e->tag[TLB_W] = e->tag[TLB_X] = TLB_NONE;
-		e->tag[TLB_R] = tag;
-	}
+	e->tag = (lin & ~0xfffull) | user;
 	e->host = host;
 	e->pa = w->pa & ~0xfffull;
 	e->meta = meta;
 	e->global = w->global && (cpu->s.cr4 & CR4_PGE);
-	if (!w->nx)
-		e->tag[TLB_X] = tag;
+}
+
+/* Refill the entry for this access, and the read entry along with a write. */
+static void tlb_refill(struct cpu *cpu, uint64_t lin, const struct walk *w, bool user, int acc)
+{
+	struct page_meta *meta;
+	uint8_t *host = mem_host(cpu, w->pa & ~0xfffull, &meta);
+	bool wr = w->w || (!user && !(cpu->s.cr0 & CR0_WP));
+
+	if (!host)
+		return;   /* MMIO: every access takes the slow path */
+	if (acc == TLB_X) {
+		if (!w->nx)
+			tlb_fill(cpu, TLB_X, lin, w, host, meta, user);
+		return;
+	}
+	tlb_fill(cpu, TLB_R, lin, w, host, meta, user);
 	/* writes are fast only once the walk has set D, and never over code */
 	if (acc == TLB_W && wr && !meta->code)
-		e->tag[TLB_W] = tag;
+		tlb_fill(cpu, TLB_W, lin, w, host, meta, user);
 }
 
 int mmu_translate(struct cpu *cpu, uint64_t lin, int acc, bool user, uint64_t *pa)

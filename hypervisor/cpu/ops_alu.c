@@ -5,7 +5,7 @@
 enum { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP };
 
 /* Compute `a op b`, record the flags; the result is written unless CMP. */
-static uint64_t alu_do(struct cpu *cpu, int kind, int size, uint64_t a, uint64_t b)
+static inline uint64_t alu_do(struct cpu *cpu, int kind, int size, uint64_t a, uint64_t b)
 {
 	uint64_t m = size_mask(size), r;
 	bool c;
@@ -200,5 +200,30 @@ int op_lahf(struct cpu *cpu, const struct insn *in)
 int op_sahf(struct cpu *cpu, const struct insn *in)
 {
 	flags_update(cpu, FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF, cpu->s.gpr[RAX] >> 8);
+	return X_OK;
+}
+
+/* Specialized forms chosen by the decoder (insn_specialize): register to
+ * register with a 32- or 64-bit operand, the bulk of integer code. */
+int op_alu_rr(struct cpu *cpu, const struct insn *in)
+{
+	int size = in->opsz, kind = in->op >> 3;
+	int dst = (in->op & 2) ? in->reg : in->rm, src = (in->op & 2) ? in->rm : in->reg;
+	uint64_t m = size_mask(size);
+	uint64_t r = alu_do(cpu, kind, size, cpu->s.gpr[dst] & m, cpu->s.gpr[src] & m);
+
+	if (kind != ALU_CMP)
+		cpu->s.gpr[dst] = r;   /* masked: a 32-bit result zero-extends */
+	return X_OK;
+}
+
+int op_alu_ri(struct cpu *cpu, const struct insn *in)
+{
+	int size = in->opsz, kind = in->reg & 7;
+	uint64_t m = size_mask(size);
+	uint64_t r = alu_do(cpu, kind, size, cpu->s.gpr[in->rm] & m, in->imm & m);
+
+	if (kind != ALU_CMP)
+		cpu->s.gpr[in->rm] = r;
 	return X_OK;
 }

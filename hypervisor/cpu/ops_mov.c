@@ -175,3 +175,12 @@ int op_nop_rm(struct cpu *cpu, const struct insn *in)
 {
 	return X_OK;
 }
+
+/* MOV between 32/64-bit registers (specialized by the decoder). */
+int op_mov_rr(struct cpu *cpu, const struct insn *in)
+{
+	int dst = (in->op & 2) ? in->reg : in->rm, src = (in->op & 2) ? in->rm : in->reg;
+
+	cpu->s.gpr[dst] = cpu->s.gpr[src] & size_mask(in->opsz);
+	return X_OK;
+}

@@ -18,6 +18,10 @@ op_fn optab_lookup(unsigned map, unsigned op, unsigned sel);
 #include "hypervisor/cpu/optab.def"
 #undef OP
 int op_ud(struct cpu *cpu, const struct insn *in);
+/* Specialized register forms the decoder picks (insn_specialize). */
+int op_alu_rr(struct cpu *cpu, const struct insn *in);
+int op_alu_ri(struct cpu *cpu, const struct insn *in);
+int op_mov_rr(struct cpu *cpu, const struct insn *in);
 /* 0F 01 memory forms (ops_desc.c), reached through op_grp7_reg. */
 int op_grp7(struct cpu *cpu, const struct insn *in);
 

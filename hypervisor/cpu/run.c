@@ -1,33 +1,18 @@
-/* The run loop: fetch through the decoded-instruction cache, dispatch, retire
- * or deliver the exception; between instructions take interrupts and kicks. */
+/* The run loop: look up (or decode) the block of instructions at RIP, run
+ * its instructions while execution stays sequential, retire each or deliver
+ * its exception; between instructions take interrupts and kicks. */
 #include "hypervisor/cpu/cpu_int.h"
 #include "hypervisor/cpu/mmu.h"
 
-/* Bytes of the instruction at `lin`: the rest of its page, plus the next page
- * when the instruction may cross into it. */
-static int fetch_bytes(struct cpu *cpu, uint64_t lin, const uint8_t *h, uint8_t *buf,
-		       size_t *avail)
-{
-	size_t first = 4096 - (lin & 0xfff);
-
-	if (first >= 15) {
-		*avail = first;
-		return X_OK;
-	}
-	memcpy(buf, h, first);
-	*avail = first;
-	return X_OK;
-}
-
+/* The next page's bytes for an instruction that crosses into it. */
 static int fetch_next_page(struct cpu *cpu, uint64_t lin, uint8_t *buf, size_t *avail)
 {
 	uint64_t next = (lin | 0xfff) + 1, pa;
-	bool user = cpu->s.cpl == 3;
 	uint8_t *h;
 
 	if (cpu->mode != 64)
 		next = (uint32_t)next;
-	if (mmu_translate(cpu, next, TLB_X, user, &pa))
+	if (mmu_translate(cpu, next, TLB_X, cpu->s.cpl == 3, &pa))
 		return X_EXC;
 	h = mem_host(cpu, pa, NULL);
 	if (!h)
@@ -42,56 +27,83 @@ static int decode_status(struct cpu *cpu, int n)
 	return n == DECODE_GP ? excp_gp(cpu, 0) : excp_ud(cpu);
 }
 
-/* Decode the instruction at `lin` (page host `h`, physical `pa`), caching it
- * when it lies within one page. */
-static const struct insn *decode_at(struct cpu *cpu, uint64_t lin, uint8_t *h, uint64_t pa,
-				    struct page_meta *meta, struct insn *tmp, int *rc)
+/* An instruction that crosses a page: decoded into `tmp`, never cached. */
+static const struct insn *decode_crossing(struct cpu *cpu, uint64_t lin, const uint8_t *h,
+					  struct insn *tmp, int *rc)
 {
 	uint8_t buf[16];
-	size_t avail;
-	const uint8_t *src = h;
+	size_t avail = 4096 - (lin & 0xfff);
 	int n;
-	struct icache_entry *e;
 
-	fetch_bytes(cpu, lin, h, buf, &avail);
-	if (avail < 15)
-		src = buf;
-	n = insn_decode(tmp, src, avail, cpu->mode);
-	if (n == DECODE_SHORT) {
-		if ((*rc = fetch_next_page(cpu, lin, buf, &avail)))
-			return NULL;
-		n = insn_decode(tmp, buf, avail, cpu->mode);
-		if (n > 0)
-			return tmp;     /* crosses a page: not cached */
-	}
+	memcpy(buf, h, avail);
+	if ((*rc = fetch_next_page(cpu, lin, buf, &avail)))
+		return NULL;
+	n = insn_decode(tmp, buf, avail, cpu->mode);
 	if (n < 0) {
 		*rc = decode_status(cpu, n);
 		return NULL;
 	}
-	e = icache_slot(&cpu->icache, icache_key(pa, cpu->mode));
-	e->key = icache_key(pa, cpu->mode);
-	e->gen = meta->gen;
-	e->in = *tmp;
+	return tmp;
+}
+
+/* Decode a block starting at `h` (guest physical `pa`). Returns the block,
+ * or NULL with *rc set when even the first instruction cannot be decoded in
+ * this page (then *single may hold a page-crossing instruction). */
+static struct block *block_build(struct cpu *cpu, uint64_t lin, uint8_t *h, uint64_t pa,
+				 struct page_meta *meta, struct insn *single, int *rc)
+{
+	uint64_t key = icache_key(pa, cpu->mode);
+	struct block *b = icache_slot(&cpu->icache, key);
+	size_t off = lin & 0xfff;
+	int n;
+
+	b->n = 0;
+	while (b->n < BLOCK_MAX && off < 4096) {
+		struct insn *in = &b->in[b->n];
+
+		n = insn_decode(in, h, 4096 - off, cpu->mode);
+		if (n < 0) {
+			if (b->n)
+				break;     /* fault when (if) execution gets there */
+			b->key = ~0ull;
+			if (n == DECODE_SHORT && decode_crossing(cpu, lin, h, single, rc))
+				*rc = X_OK;
+			else if (n != DECODE_SHORT)
+				*rc = decode_status(cpu, n);
+			return NULL;
+		}
+		b->n++;
+		h += n;
+		off += n;
+		if (insn_ends_block(in))
+			break;
+	}
+	b->key = key;
+	b->gen = meta->gen;
 	if (!meta->code) {
 		meta->code = 1;
 		tlb_protect_code(&cpu->tlb, pa);
 	}
-	return &e->in;
+	return b;
 }
 
-static const struct insn *fetch(struct cpu *cpu, struct insn *tmp, int *rc)
+/* The block at RIP; NULL with *rc for a fault, or NULL with *single set
+ * for a lone page-crossing instruction. */
+static struct block *fetch(struct cpu *cpu, struct insn *single, const struct insn **one,
+			   struct page_meta **pmeta, int *rc)
 {
 	uint64_t lin = cpu->s.seg[SEG_CS].base + cpu->s.rip, pa;
 	bool user = cpu->s.cpl == 3;
 	struct tlb_entry *te;
 	struct page_meta *meta;
-	const struct insn *in;
+	struct block *b;
 	uint8_t *h;
 
+	*one = NULL;
 	if (cpu->mode != 64)
 		lin = (uint32_t)lin;
-	te = tlb_slot(&cpu->tlb, lin);
-	if (te->tag[TLB_X] == ((lin & ~0xfffull) | user)) {
+	te = tlb_slot(&cpu->tlb, TLB_X, lin);
+	if (te->tag == ((lin & ~0xfffull) | user)) {
 		pa = te->pa | (lin & 0xfff);
 		meta = te->meta;
 		h = te->host + (lin & 0xfff);
@@ -104,14 +116,15 @@ static const struct insn *fetch(struct cpu *cpu, struct insn *tmp, int *rc)
 			return NULL;
 		}
 	}
-	in = icache_find(&cpu->icache, pa, cpu->mode, meta);
-	if (!in)
-		in = decode_at(cpu, lin, h, pa, meta, tmp, rc);
-	if (in && cpu->mode != 64 && cpu->s.rip + in->len - 1 > cpu->s.seg[SEG_CS].limit) {
-		*rc = excp_gp(cpu, 0);
-		return NULL;
-	}
-	return in;
+	*pmeta = meta;
+	b = icache_find(&cpu->icache, pa, cpu->mode, meta);
+	if (b)
+		return b;
+	single->len = 0;
+	b = block_build(cpu, lin, h, pa, meta, single, rc);
+	if (!b && *rc == X_OK && single->len)
+		*one = single;
+	return b;
 }
 
 static int highest_irq(struct cpu *cpu)
@@ -151,30 +164,59 @@ static int check_events(struct cpu *cpu, bool shadow)
 	return X_OK;
 }
 
-static int step(struct cpu *cpu)
+/* Execute one decoded instruction at RIP and retire it or deliver its
+ * exception. *seq tells whether execution continues at the next byte. */
+static inline __attribute__((always_inline)) int exec_one(struct cpu *cpu, const struct insn *in,
+							  bool *seq)
 {
-	struct insn tmp;
-	const struct insn *in;
-	int rc = X_OK;
+	uint64_t next = cpu->s.rip + in->len;
+	int rc;
 
-	cpu->replay.seen = 0;
-	in = fetch(cpu, &tmp, &rc);
-	if (in) {
-		uint64_t next = cpu->s.rip + in->len;
-
-		cpu->next_rip = cpu->mode == 64 ? next : cpu->mode == 32 ? (uint32_t)next : (uint16_t)next;
+	next = cpu->mode == 64 ? next : cpu->mode == 32 ? (uint32_t)next : (uint16_t)next;
+	if (cpu->mode != 64 && cpu->s.rip + in->len - 1 > cpu->s.seg[SEG_CS].limit)
+		rc = excp_gp(cpu, 0);
+	else {
+		cpu->replay.seen = 0;
+		cpu->next_rip = next;
 		rc = in->fn(cpu, in);
 	}
 	if (rc == X_OK || rc == X_EXIT_DONE) {
+		*seq = cpu->next_rip == next;
 		cpu->s.rip = cpu->next_rip;
 		cpu->retired++;
 		cpu->replay.done = 0;
 		return rc == X_OK ? X_OK : X_EXIT;
 	}
+	*seq = false;
 	if (rc == X_EXC) {
 		cpu->replay.done = 0;
 		return excp_deliver(cpu, cpu->exc.vector, cpu->exc.has_error, cpu->exc.error,
 				    false, cpu->s.rip);
+	}
+	return rc;
+}
+
+/* Run the block at RIP while execution stays in it. */
+static int run_block(struct cpu *cpu, uint64_t end)
+{
+	struct insn single;
+	const struct insn *one;
+	struct page_meta *meta = NULL;
+	int rc = X_OK;
+	bool seq = true;
+	struct block *b = fetch(cpu, &single, &one, &meta, &rc);
+
+	if (one)
+		return exec_one(cpu, one, &seq);
+	if (!b)
+		return rc == X_EXC ? excp_deliver(cpu, cpu->exc.vector, cpu->exc.has_error,
+						  cpu->exc.error, false, cpu->s.rip) : rc;
+	for (uint32_t i = 0; i < b->n; i++) {
+		rc = exec_one(cpu, &b->in[i], &seq);
+		/* stop on a jump, a fault, written code, the budget or a kick */
+		if (rc != X_OK || !seq || b->gen != meta->gen || cpu->retired >= end ||
+		    atomic_load_explicit(&cpu->kick, memory_order_relaxed) || cpu->interrupt_shadow)
+			break;
 	}
 	return rc;
 }
@@ -196,7 +238,7 @@ enum cpu_exit_reason cpu_run(struct cpu *cpu, uint64_t budget, struct cpu_exit *
 			if (rc != X_OK)
 				break;
 		}
-		rc = step(cpu);
+		rc = run_block(cpu, end);
 		if (rc == X_OK && cpu->retired >= end) {
 			cpu->exit.reason = CPU_EXIT_INTERRUPTED;
 			rc = X_EXIT;

@@ -1,10 +1,11 @@
-/* The software TLB: a direct-mapped cache from linear page to host page.
- * A hit gives a host pointer, so guest loads and stores go straight to host
- * memory. Separate tags for read, write and fetch hold only what the page
- * walk allowed; a write tag is given only once the page is dirty and holds no
- * cached code, so such writes take the slow path that keeps A/D bits and the
- * decoded-instruction cache right. The tag's bit 0 is the privilege of the
- * access (1 = user) so a CPL change never reuses a supervisor translation. */
+/* The software TLB: direct-mapped caches from linear page to host page, one
+ * per kind of access (read, write, fetch), so code and data never evict each
+ * other. A hit gives a host pointer: guest loads and stores go straight to
+ * host memory. An entry holds only what the page walk allowed; a write entry
+ * exists only once the page is dirty and holds no cached code, so such writes
+ * take the slow path that keeps A/D bits and the decoded-instruction cache
+ * right. The tag's bit 0 is the privilege of the access (1 = user) so a CPL
+ * change never reuses a supervisor translation. */
 #ifndef VMCTL_HV_CPU_TLB_H
 #define VMCTL_HV_CPU_TLB_H
 
@@ -12,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TLB_BITS 8
+#define TLB_BITS 9
 #define TLB_SIZE (1u << TLB_BITS)
 #define TLB_NONE (~0ull)
 
@@ -25,7 +26,7 @@ struct page_meta {
 enum tlb_access { TLB_R, TLB_W, TLB_X };
 
 struct tlb_entry {
-	uint64_t tag[3];          /* per enum tlb_access: lin page | user, or TLB_NONE */
+	uint64_t tag;             /* lin page | user, or TLB_NONE */
 	uint8_t *host;            /* host address of the page */
 	uint64_t pa;              /* guest physical page */
 	struct page_meta *meta;
@@ -33,29 +34,36 @@ struct tlb_entry {
 };
 
 struct tlb {
-	struct tlb_entry e[TLB_SIZE];
+	struct tlb_entry e[3][TLB_SIZE];
 };
 
-static inline struct tlb_entry *tlb_slot(struct tlb *t, uint64_t lin)
+static inline unsigned tlb_index(uint64_t lin)
 {
-	return &t->e[(lin >> 12) & (TLB_SIZE - 1)];
+	uint64_t p = lin >> 12;
+
+	return (p ^ (p >> TLB_BITS)) & (TLB_SIZE - 1);
+}
+
+static inline struct tlb_entry *tlb_slot(struct tlb *t, int acc, uint64_t lin)
+{
+	return &t->e[acc][tlb_index(lin)];
 }
 
 /* Host pointer for `lin` on a hit, NULL on a miss. */
 static inline uint8_t *tlb_hit(struct tlb *t, uint64_t lin, int acc, bool user)
 {
-	struct tlb_entry *e = tlb_slot(t, lin);
+	struct tlb_entry *e = tlb_slot(t, acc, lin);
 
-	if (e->tag[acc] != ((lin & ~0xfffull) | user))
+	if (e->tag != ((lin & ~0xfffull) | user))
 		return NULL;
 	return e->host + (lin & 0xfff);
 }
 
 /* Drop every entry (global ones too when `global`). */
 void tlb_flush(struct tlb *t, bool global);
-/* Drop the entry for one linear page (INVLPG). */
+/* Drop the entries for one linear page (INVLPG). */
 void tlb_flush_page(struct tlb *t, uint64_t lin);
-/* Remove write tags that point to physical page `pa` (it now holds code). */
+/* Remove write entries that point to physical page `pa` (it now holds code). */
 void tlb_protect_code(struct tlb *t, uint64_t pa);
 
 #endif

@@ -50,7 +50,7 @@ static int soft_init(struct soft *s)
 		return -1;
 	cpu_set_exit_bitmap(s->cpu, ~0u);
 	cpu_get_state(s->cpu, &s->base);
-	s->base.cr0 = 0x80050033;         /* PG AM WP NE ET MP PE */
+	s->base.cr0 = 0x80010033;         /* PG WP NE ET MP PE (no AM: the fast path) */
 	s->base.cr4 = 0x620;              /* OSXMMEXCPT OSFXSR PAE */
 	s->base.efer = 0xd01;             /* NXE LMA LME SCE */
 	s->base.cr3 = 0x1000;
