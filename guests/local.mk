@@ -22,8 +22,8 @@ guests_vmctl_kernel_LDFLAGS = $(GUEST_LDFLAGS) -Wl,--no-pie \
 	-Wl,-T,$(srcdir)/guests/kernel.lds
 guests_vmctl_kernel_LDADD =
 EXTRA_guests_vmctl_kernel_DEPENDENCIES = $(srcdir)/guests/kernel.lds
-TESTS += guests/kernel_test.sh
-EXTRA_DIST += guests/kernel_test.sh guests/kernel.lds guests/frontends.def guests/shell.def \
+TESTS += guests/kernel_test.sh guests/xl_test.sh
+EXTRA_DIST += guests/kernel_test.sh guests/xl_test.sh guests/kernel.lds guests/frontends.def guests/shell.def \
 	guests/modes.def
 
 # make bench: the guest's bench mode against the same loop run natively.

@@ -1,0 +1,48 @@
+#!/bin/bash
+# The vmctl PV kernel on a private vmctl host (vmhv + xld, created with xl):
+# its console ring reaches the console log, its xenstore client passes the
+# test-xenbus mode against xld's xenstored, it advertises control features
+# and powers off when the toolstack writes control/shutdown.
+. "$top_srcdir/tests/lib/host.sh"
+kernel="$top_builddir/guests/vmctl-kernel"
+[ -f "$kernel" ] || skip_all "guests/vmctl-kernel not built"
+command -v xenstore-read > /dev/null || skip_all "xenstore-utils not installed"
+host_start a || bail_out "cannot start a host"
+cd "$VMCTL_TEST_DIR"
+
+create() {	# create NAME EXTRA
+	printf 'name = "%s"\nkernel = "%s"\nmemory = 32\nextra = "%s"\n' \
+		"$1" "$kernel" "$2" > "$1.cfg"
+	xl create "$1.cfg" > /dev/null 2>&1
+}
+# console_has NAME REGEX: wait (bounded) for a line in the guest's console log
+console_has() {
+	for i in $(seq 200); do
+		grep -Eq -- "$2" "$VMCTL_LOGDIR/console/$1.log" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+create x1 "mode=test-xenbus stay=1"
+ok "the banner reaches the console log through the ring" console_has x1 "^vmctl PV kernel [0-9]"
+ok "test-xenbus passes against xld's xenstored" console_has x1 "TEST xenbus: PASS"
+grep "TEST xenbus" "$VMCTL_LOGDIR/console/x1.log" | sed 's/^/# /'
+ok "the shell starts after the test (stay=1)" console_has x1 "type 'help' for commands"
+id=$(xl domid x1)
+for f in poweroff reboot suspend; do
+	is "$(xenstore-read /local/domain/$id/control/feature-$f 2>&1)" 1 \
+		"the guest advertises control/feature-$f"
+done
+xenstore-write /local/domain/$id/control/shutdown poweroff
+ok "a poweroff request is acted on" console_has x1 "control: shutdown request 'poweroff'"
+for i in $(seq 100); do [ -z "$(xl domid x1 2>/dev/null)" ] && break; sleep 0.05; done
+ok "the domain is gone after poweroff" test -z "$(xl domid x1 2>/dev/null)"
+
+create t1 "mode=test-time stay=1"
+ok "test-time passes on an xl-created domain" console_has t1 "TEST time: PASS"
+create g1 "mode=test-gnttab stay=1"
+ok "test-gnttab passes on an xl-created domain" console_has g1 "TEST gnttab: PASS"
+xl destroy t1; xl destroy g1
+host_stop a
+done_testing
