@@ -166,6 +166,24 @@ static void test_ring(struct xsc *other)
 	g.have = 0;
 	is_int(xsc_cmd(&g, XS_GET_DOMAIN_PATH, 0, &m, "7", NULL), 0, "guest works again after reconnect");
 	is_str(m.body, "/local/domain/7", "and gets the right reply");
+	/* A guest that never reads its responses while events pile up. */
+	xs->out_max = 4096;
+	xenstored_write(xs, "/gflood", "", 0);
+	xenstored_set_perms(xs, "/gflood", "n0 r7");
+	is_int(xsc_cmd(&g, XS_WATCH, 0, &m, "/gflood", "t"), 0, "guest watches /gflood");
+	for (int i = 0; i < 2000 && g.ring->error == XENSTORE_ERROR_NONE; i++) {
+		char p[32];
+		snprintf(p, sizeof(p), "/gflood/n%d", i);
+		xenstored_write(xs, p, "x", 1);
+	}
+	is_int(g.ring->error, XENSTORE_ERROR_COMM, "its queue overflows: ring error = COMM");
+	xs->out_max = XS_OUT_MAX_DEFAULT;
+	still_serving(other, "a guest not reading");
+	g.ring->connection = XENSTORE_RECONNECT;
+	xenstored_ring_kick(xs, 7);
+	g.have = 0;
+	g.nev = 0;
+	is_int(xsc_cmd(&g, XS_GET_DOMAIN_PATH, 0, &m, "7", NULL), 0, "and works again after reconnecting");
 	g.ring->req_prod = g.ring->req_cons + 5000;
 	xenstored_ring_kick(xs, 7);
 	is_int(g.ring->error, XENSTORE_ERROR_RINGIDX, "producer index too far ahead: RINGIDX");

@@ -73,6 +73,7 @@ void xs_conn_reset(struct xs_conn *c)
 	out_drop(c);
 	c->in_have = 0;
 	c->failed = false;
+	c->proto_error = false;
 	c->paused = false;
 }
 
@@ -110,6 +111,7 @@ size_t xs_conn_input(struct xs_conn *c, const char *buf, size_t len)
 		used += take;
 		c->in_have += (uint32_t)take;
 		if (c->in_have == sizeof(c->hdr) && c->hdr.len > XENSTORE_PAYLOAD_MAX) {
+			c->proto_error = true;
 			xs_conn_fail(c, "request larger than XENSTORE_PAYLOAD_MAX");
 			break;
 		}

@@ -14,7 +14,8 @@
 #include "common/util.h"
 
 #define XS_RING_FEATURES \
-	(XENSTORE_SERVER_FEATURE_RECONNECTION | XENSTORE_SERVER_FEATURE_ERROR)
+	(XENSTORE_SERVER_FEATURE_RECONNECTION | XENSTORE_SERVER_FEATURE_ERROR | \
+	 XENSTORE_SERVER_FEATURE_WATCHDEPTH)
 
 struct xs_ring {
 	struct xs_conn *c;
@@ -79,6 +80,12 @@ static void ring_flush(struct xs_conn *c)
 {
 	struct xs_ring *r = c->tp;
 
+	/* The connection failed: tell the guest why. */
+	if (c->failed && load_acq(&r->intf->error) == XENSTORE_ERROR_NONE) {
+		store_rel(&r->intf->error,
+			  c->proto_error ? XENSTORE_ERROR_PROTO : XENSTORE_ERROR_COMM);
+		r->kick = true;
+	}
 	ring_push(c);
 	if (!r->busy)
 		ring_notify(r);
@@ -102,8 +109,6 @@ static bool ring_pull(struct xs_ring *r)
 		if (!n)
 			break;
 		took = (uint32_t)xs_conn_input(c, in->req + MASK_XENSTORE_IDX(cons), n);
-		if (c->failed && in->error == XENSTORE_ERROR_NONE)
-			ring_error(r, XENSTORE_ERROR_PROTO, "malformed request");
 		store_rel(&in->req_cons, cons + took);
 		if (took) {
 			moved = true;

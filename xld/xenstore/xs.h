@@ -117,7 +117,8 @@ struct xs_conn {
 	uint32_t domid;
 	bool priv;
 	struct xs_dom *dom;     /* guests only */
-	bool failed;            /* broken protocol: ignored until freed/reset */
+	bool failed;            /* ignored until freed or reset */
+	bool proto_error;       /* failed because of a malformed message */
 	bool paused;            /* too many outstanding replies */
 	struct xsd_sockmsg hdr;
 	uint32_t in_have;       /* bytes of header + body received */
