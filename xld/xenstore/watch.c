@@ -14,6 +14,7 @@
 struct xs_local_event {
 	struct xs_local_event *next;
 	struct xs_watch *w;
+	uint64_t serial;
 	char *path;
 };
 
@@ -45,6 +46,7 @@ int xs_watch_add(struct xs_conn *c, const char *path, const char *token, bool re
 	w->depth = depth;
 	w->cb = cb;
 	w->arg = arg;
+	w->serial = ++c->xs->watch_serial;
 	*tail = w;
 	if (c->dom)
 		c->dom->nwatches++;
@@ -136,6 +138,7 @@ static void local_queue(struct xenstored *xs, struct xs_watch *w, const char *pa
 		return;
 	}
 	e->w = w;
+	e->serial = w->serial;
 	*xs->lev_tail = e;
 	xs->lev_tail = &e->next;
 	if (!xs->lev_timer && xs->loop)
@@ -175,10 +178,10 @@ void xs_watch_fire_one(struct xs_conn *c, struct xs_watch *w, const char *path)
 	free(payload);
 }
 
-static bool local_watch_alive(struct xenstored *xs, const struct xs_watch *w)
+static bool local_watch_alive(struct xenstored *xs, const struct xs_local_event *e)
 {
 	for (const struct xs_watch *x = xs->local->watches; x; x = x->next) {
-		if (x == w)
+		if (x == e->w && x->serial == e->serial)
 			return true;
 	}
 	return false;
@@ -191,7 +194,7 @@ void xs_local_deliver(struct xenstored *xs)
 		xs->lev_head = e->next;
 		if (!xs->lev_head)
 			xs->lev_tail = &xs->lev_head;
-		if (local_watch_alive(xs, e->w))
+		if (local_watch_alive(xs, e))
 			e->w->cb(e->w->arg, e->path, e->w->token);
 		free(e->path);
 		free(e);

@@ -66,6 +66,7 @@ struct xs_watch {
 	int depth;              /* levels below path, -1 = any */
 	xenstored_watch_cb cb;  /* direct watches only */
 	void *arg;
+	uint64_t serial;        /* tells a new watch from a freed one */
 };
 
 /* A change to report when it becomes visible (now, or at commit). */
@@ -146,6 +147,7 @@ struct xenstored {
 	struct xs_listener *listeners;
 	struct xs_local_event *lev_head, **lev_tail;
 	struct ev_timer *lev_timer;
+	uint64_t watch_serial;
 	struct xenstored_hooks hooks;
 };
 
