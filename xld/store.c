@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SAVE_DELAY_NS 50000000ull /* coalesce bursts of writes into one save */
+#define SAVE_DELAY_NS 10000000ull /* coalesce bursts of writes into one save */
 
 static void store_save(struct xld *xld)
 {

@@ -13,7 +13,7 @@ like "$(xenstore-ls /test)" 'greeting = "hello"' "xenstore-ls lists it"
 ok "the standard tree exists" xenstore-exists /local/domain
 
 # kill -9 xld and start it again: the store is back from the state dir.
-sleep 0.2   # the store is saved 50 ms after a change
+sleep 0.1   # the store is saved 10 ms after a change
 kill -9 "$(cat "$VMCTL_TEST_DIR/a/xld.pid")"
 wait "$(cat "$VMCTL_TEST_DIR/a/xld.pid")" 2>/dev/null
 rm -f "$VMCTL_RUNDIR/xld.sock"
