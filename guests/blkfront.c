@@ -221,7 +221,8 @@ static int free_slot(struct blkfront *b)
 	return -1;
 }
 
-/* Queue one request of up to 11 pages; data for a write is copied now. */
+/* Queue one request of up to 11 pages (push() publishes it); data for a
+ * write is copied now. */
 static int submit(struct kernel *k, struct blk_io *io, uint8_t op,
 		  uint64_t sector, uint8_t *buf, size_t len)
 {
@@ -229,7 +230,6 @@ static int submit(struct kernel *k, struct blk_io *io, uint8_t op,
 	int id = free_slot(b);
 	struct blk_slot *s = &b->slot[id];
 	struct blkif_request *req = RING_GET_REQUEST(&b->ring, b->ring.req_prod_pvt);
-	int notify;
 
 	req->operation = op;
 	req->handle = (blkif_vdev_t)b->devid;
@@ -257,10 +257,17 @@ static int submit(struct kernel *k, struct blk_io *io, uint8_t op,
 	io->len[id] = len;
 	b->inflight++;
 	b->ring.req_prod_pvt++;
+	return 0;
+}
+
+/* Publish everything queued with one notification. */
+static void push(struct kernel *k, struct blkfront *b)
+{
+	int notify;
+
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&b->ring, notify);
 	if (notify)
 		events_notify(k, b->port);
-	return 0;
 }
 
 static int check_rw(struct blkfront *b, bool write, uint64_t sector, size_t nbytes)
@@ -300,6 +307,7 @@ int blkfront_rw(struct kernel *k, struct blkfront *b, bool write,
 			p += n;
 			nbytes -= n;
 		}
+		push(k, b);
 		if (b->inflight)
 			rc = sched_wait(k, io_progress, &io, IO_TIMEOUT_NS);
 	}
@@ -325,6 +333,7 @@ int blkfront_flush(struct kernel *k, struct blkfront *b)
 	else
 		return -EOPNOTSUPP;	/* the backend writes through */
 	rc = submit(k, &io, op, 0, NULL, 0);
+	push(k, b);
 	while (rc == 0 && b->inflight)
 		rc = sched_wait(k, io_progress, &io, IO_TIMEOUT_NS);
 	b->flushes++;

@@ -22,9 +22,17 @@ guests_vmctl_kernel_LDFLAGS = $(GUEST_LDFLAGS) -Wl,--no-pie \
 	-Wl,-T,$(srcdir)/guests/kernel.lds
 guests_vmctl_kernel_LDADD =
 EXTRA_guests_vmctl_kernel_DEPENDENCIES = $(srcdir)/guests/kernel.lds
-TESTS += guests/kernel_test.sh guests/xl_test.sh
-EXTRA_DIST += guests/kernel_test.sh guests/xl_test.sh guests/kernel.lds guests/frontends.def guests/shell.def \
+TESTS += guests/kernel_test.sh guests/xl_test.sh guests/blk_test.sh
+EXTRA_DIST += guests/kernel_test.sh guests/xl_test.sh guests/blk_test.sh \
+	guests/kernel.lds guests/frontends.def guests/shell.def \
 	guests/modes.def
+
+# Test-only backends (dom0's side over privcmd and xenstore) that let the
+# frontends be tested before xld has backends of its own.
+check_PROGRAMS += guests/testback/blkback
+guests_testback_blkback_SOURCES = guests/testback/blkback.c \
+	guests/testback/xs.c guests/testback/xs.h
+guests_testback_blkback_LDADD = libvmctl/libvmctl.la common/libcommon.la
 
 # make bench: the guest's bench mode against the same loop run natively.
 EXTRA_PROGRAMS += guests/bench-native
