@@ -23,7 +23,10 @@ static int raw_terminal(struct termios *saved)
 	return tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
 }
 
-/* Copy both ways until the console closes or the user detaches. */
+#define DRAIN_MS 300 /* after input ends, show output until it is this quiet */
+
+/* Copy both ways until the console closes, the user detaches, or the input
+ * ended (a script piping commands) and the output has gone quiet. */
 static int relay(int sock, int interactive)
 {
 	struct pollfd p[2] = { { .fd = sock, .events = POLLIN }, { .fd = STDIN_FILENO, .events = POLLIN } };
@@ -31,11 +34,14 @@ static int relay(int sock, int interactive)
 	int nfds = 2;
 
 	for (;;) {
-		if (poll(p, (nfds_t)nfds, -1) < 0) {
+		int r = poll(p, (nfds_t)nfds, nfds == 2 ? -1 : DRAIN_MS);
+		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			return 1;
 		}
+		if (r == 0)
+			return 0; /* input ended and the guest has said its piece */
 		if (p[0].revents) {
 			ssize_t n = read(sock, buf, sizeof(buf));
 			if (n <= 0)
@@ -46,7 +52,7 @@ static int relay(int sock, int interactive)
 		if (nfds == 2 && p[1].revents) {
 			ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
 			if (n <= 0) {
-				nfds = 1; /* input ended: keep showing output */
+				nfds = 1; /* input ended: drain the output, then stop */
 				continue;
 			}
 			char *esc = interactive ? memchr(buf, ESCAPE_CHAR, (size_t)n) : NULL;
