@@ -6,6 +6,7 @@
 #include "xld/domain.h"
 #include "xld/dom_xs.h"
 #include "xld/monitor.h"
+#include "xld/devices.h"
 #include "xld/rpc/rpc.h"
 #include "libvmctl/domcfg.h"
 #include "libvmctl/hv.h"
@@ -118,10 +119,6 @@ static int step_check(struct create_op *op)
 	if (c->type != DOMCFG_TYPE_PV)
 		return fail(op, RPC_ERR_UNSUPPORTED, "type \"%s\" is not supported yet: only PV domains run here",
 			    domcfg_domain_type_to_string(c->type));
-	if (op->cfg.num_disks || op->cfg.num_nics || op->cfg.num_vfbs || op->cfg.num_vkbs)
-		return fail(op, RPC_ERR_UNSUPPORTED,
-			    "disk, vif, vfb and vkb devices are not supported yet (their backends are"
-			    " still being built); remove them from the configuration");
 	if (!b->kernel)
 		return fail(op, RPC_ERR_CONFIG, "a PV domain needs a kernel (kernel=\"...\")");
 	if (stat(b->kernel, &st) < 0 || !S_ISREG(st.st_mode))
@@ -253,6 +250,21 @@ static void undo_record(struct create_op *op)
 	op->dom = NULL;
 }
 
+static int step_devices(struct create_op *op)
+{
+	char err[512];
+	int rc = xld_devices_create(op->xld, op->dom, &op->cfg, err, sizeof(err));
+
+	if (rc < 0)
+		return fail(op, rc == -ENOSYS ? RPC_ERR_UNSUPPORTED : RPC_ERR_CONFIG, "%s", err);
+	return 0;
+}
+
+static void undo_devices(struct create_op *op)
+{
+	xld_devices_destroy(op->xld, op->dom);
+}
+
 static int step_start(struct create_op *op)
 {
 	int rc;
@@ -279,6 +291,7 @@ static const struct create_step create_steps[] = {
 	{ "build", step_build, NULL },          /* memory goes with the domain */
 	{ "xenstore", step_xenstore, undo_xenstore },
 	{ "record", step_record, undo_record },
+	{ "devices", step_devices, undo_devices },
 	{ "start", step_start, NULL },
 };
 

@@ -2,6 +2,7 @@
 #include "xld/domain.h"
 #include "xld/xld.h"
 #include "xld/dom_xs.h"
+#include "xld/devices.h"
 #include "xld/xenstore/xenstored.h"
 #include "libvmctl/hv.h"
 #include "common/log.h"
@@ -311,8 +312,8 @@ int xld_domains_recover(struct xld *xld)
 	closedir(dh);
 	free(dir);
 	for (struct xld_domain *d = xld->domains; d; d = d->next)
-		if (xld_domain_attach(xld, d) < 0)
-			log_error("domain %u: cannot re-attach its console and xenstore ring", d->domid);
+		if (xld_domain_attach(xld, d) < 0 || xld_devices_recover(xld, d) < 0)
+			log_error("domain %u: cannot re-attach its console, xenstore ring or devices", d->domid);
 	return n;
 }
 
@@ -329,7 +330,10 @@ void xld_domains_free(struct xld *xld)
 int xld_domain_destroy(struct xld *xld, struct xld_domain *d)
 {
 	struct privcmd_dominfo info;
-	int rc = hv_domain_destroy(xld->hv, d->domid);
+	int rc;
+
+	xld_devices_destroy(xld, d); /* backends let go of guest memory first */
+	rc = hv_domain_destroy(xld->hv, d->domid);
 
 	if (rc < 0 && hv_domain_getinfo(xld->hv, d->domid, &info) == 0)
 		return rc; /* still there: keep our entry so the user can retry */

@@ -13,6 +13,7 @@ struct xld;
 struct xld_console;
 struct xld_evtchn;
 struct xenstored;
+struct xld_dev;
 
 #define XLD_NAME_MAX 64
 
@@ -30,6 +31,7 @@ struct xld_domain {
 	struct xld_console *console;        /* console 0 backend */
 	struct xld_evtchn *store_ev;        /* the xenstore ring's channel */
 	struct xenstored *xs_ctx;           /* set while the ring is attached */
+	struct xld_dev *devs;               /* devices.h: PV devices */
 	bool shutdown_handled;              /* monitor: action applied (preserve) */
 	unsigned restarts;                  /* monitor: restarts in the window */
 	uint64_t restart_window_ns;

@@ -8,6 +8,8 @@ xld_xld_SOURCES = \
 	xld/console.c xld/console.h xld/evtchn.c xld/evtchn.h \
 	xld/dom_rings.c xld/create.c xld/create.h \
 	xld/monitor.c xld/monitor.h \
+	xld/devices.h xld/dev/dev.h xld/dev/kinds.def xld/dev/devices.c \
+	xld/dev/vbd.c xld/dev/vif.c xld/dev/vfb.c xld/dev/vkbd.c \
 	xld/domain.c xld/domain.h \
 	xld/store.c xld/store.h \
 	xld/dom_xs.c xld/dom_xs.h

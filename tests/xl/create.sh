@@ -87,6 +87,12 @@ is "$?" 1 "a kernel that is not ELF fails"
 like "$(cat err)" 'cannot load kernel' "... with a clear message"
 ok "... and leaves nothing" nothing_left
 
+printf 'name = "withdisk"\nkernel = "%s"\nmemory = 32\nvfb = [ "vnc=1" ]\n' "$kernel" > vfb.cfg
+xl create vfb.cfg > /dev/null 2> err
+is "$?" 1 "a device whose backend fails makes create fail"
+like "$(cat err)" 'vfb' "... naming the device"
+ok "... and leaves nothing" nothing_left
+
 out=$(xl create -n good.cfg)
 like "$out" '"name": "guest1"' "xl create -n prints the parsed config"
 ok "... and creates nothing" nothing_left
