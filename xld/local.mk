@@ -3,7 +3,7 @@ sbin_PROGRAMS += xld/xld
 xld_xld_SOURCES = \
 	xld/main.c xld/xld.h \
 	xld/rpc/rpc.h xld/rpc/server.c \
-	xld/rpc/methods.def xld/rpc/methods.h xld/rpc/methods.c \
+	xld/rpc/methods.def xld/rpc/methods_dev.def xld/rpc/methods.h xld/rpc/methods.c \
 	xld/rpc/m_host.c xld/rpc/m_domain.c xld/rpc/m_console.c xld/rpc/m_create.c \
 	xld/console.c xld/console.h xld/evtchn.c xld/evtchn.h \
 	xld/dom_rings.c xld/create.c xld/create.h \
