@@ -1,0 +1,46 @@
+#!/bin/bash
+# fbfront and kbdfront end to end: an xl-created domain in its shell, served
+# by the test backend guests/testback/fbback, which checks the test picture
+# in the guest's framebuffer and the UPDATE events, sends a key press and a
+# pointer position, and checks the redraw; the guest prints each input
+# event on its console.
+. "$top_srcdir/tests/lib/host.sh"
+kernel="$top_builddir/guests/vmctl-kernel"
+fbback="$top_builddir/guests/testback/fbback"
+[ -f "$kernel" ] || skip_all "guests/vmctl-kernel not built"
+[ -x "$fbback" ] || skip_all "guests/testback/fbback not built"
+host_start a || bail_out "cannot start a host"
+cd "$VMCTL_TEST_DIR"
+
+file_has() {	# file_has FILE REGEX: wait (bounded) for a line
+	for i in $(seq 200); do
+		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+printf 'name = "f1"\nkernel = "%s"\nmemory = 32\nextra = "mode=shell"\n' "$kernel" > f1.cfg
+xl create -p f1.cfg > /dev/null 2>&1
+id=$(xl domid f1)
+ok "the domain is created paused" test -n "$id"
+"$fbback" "$id" > fbback.out 2>&1 &
+fb=$!
+ok "the test backend publishes vfb and vkbd" file_has fbback.out "^ready"
+xl unpause f1
+log="$VMCTL_LOGDIR/console/f1.log"
+wait $fb
+st=$?
+while read -r verdict what; do
+	case $verdict in
+	ok) _tap_result 0 "$what" ;;
+	FAIL) _tap_result 1 "$what" ;;
+	esac
+done < fbback.out
+is "$st" 0 "the test backend is satisfied"
+ok "fbfront reports its mode" file_has "$log" "^fb: device/vfb/0 800x600, 32 bpp"
+ok "the key press is printed on the console" file_has "$log" "kbd: key 30 down"
+ok "the pointer position is printed on the console" file_has "$log" "kbd: pointer at 400,300"
+xl destroy f1
+host_stop a
+done_testing
