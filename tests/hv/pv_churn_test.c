@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define ROUNDS 100
 
@@ -66,6 +67,41 @@ static int count_children(pid_t parent)
 	return n;
 }
 
+/* Say what vmhv's descriptors are, to find a leak. */
+static void fds_show(const char *dir)
+{
+	char path[512], target[256];
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n > 0) {
+			target[n] = 0;
+			diag("fd %s -> %s", de->d_name, target);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+/* Wait (bounded) until vmhv has no child left; how many are. */
+static int settle_children(pid_t parent)
+{
+	int kids = count_children(parent);
+
+	for (int i = 0; i < 5000 && kids > 0; i++) {
+		struct timespec ts = { 0, 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+		kids = count_children(parent);
+	}
+	return kids;
+}
+
 static int run_one(struct hv *h, const char *kernel, uint32_t *domid)
 {
 	struct build_pv b = { .kernel = kernel, .cmdline = "" };
@@ -97,7 +133,7 @@ int main(void)
 	const char *hello = strdup(vmhv_proc_build_path("tests/guests/hello"));
 	char fds[64], maps[64];
 	struct vmhv_proc vp;
-	int fd0, maps0, fails = 0, kids, i, settle;
+	int fd0, maps0, fails = 0, i;
 	uint32_t domid = 0, first = 0;
 
 	if (vmhv_proc_start(&vp, NULL) < 0) {
@@ -106,8 +142,10 @@ int main(void)
 	}
 	snprintf(fds, sizeof(fds), "/proc/%d/fd", (int)vp.pid);
 	snprintf(maps, sizeof(maps), "/proc/%d/maps", (int)vp.pid);
-	/* Warm up once so lazily made things (logs, caches) exist already. */
+	/* Warm up once so lazily made things (logs, caches) exist already, and
+	 * let the kernel reap that sandbox before counting. */
 	run_one(vp.hv, hello, &first);
+	settle_children(vp.pid);
 	fd0 = count_entries(fds);
 	maps0 = count_lines(maps);
 	for (i = 0; i < ROUNDS; i++)
@@ -115,14 +153,12 @@ int main(void)
 	is_int(fails, 0, "%d domains booted, powered off and were destroyed", ROUNDS);
 	is_int(domid, first + ROUNDS, "domids count up");
 	/* The kernel reaps the last sandboxes asynchronously. */
-	for (settle = 0; settle < 5000 && (kids = count_children(vp.pid)) > 0; settle++) {
-		struct timespec ts = { 0, 1000 * 1000 };
-
-		nanosleep(&ts, NULL);
-	}
-	is_int(kids, 0, "no sandbox process left");
+	is_int(settle_children(vp.pid), 0, "no sandbox process left");
 	is_int(count_entries(fds), fd0, "vmhv holds as many fds as before");
+	if (count_entries(fds) != fd0)
+		fds_show(fds);
 	is_int(count_lines(maps), maps0, "and as many mappings");
 	is_int(vmhv_proc_stop(&vp), 0, "vmhv exits cleanly");
+	free((char *)hello);
 	return tap_done();
 }
