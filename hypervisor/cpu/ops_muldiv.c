@@ -63,7 +63,12 @@ static int do_div(struct cpu *cpu, const struct insn *in, int size, uint64_t d, 
 		__int128 sn = (__int128)(n << (128 - 2 * bits)) >> (128 - 2 * bits);
 		__int128 sd = sext_to64(d, size), sq;
 
-		if (sd == -1 && sn == -((__int128)1 << (2 * bits - 1)))
+		/* the most negative dividend: its quotient by -1 overflows */
+		__int128 most_neg = (__int128)((unsigned __int128)1 << (2 * bits - 1));
+
+		if (bits < 64)
+			most_neg = -((__int128)1 << (2 * bits - 1));
+		if (sd == -1 && sn == most_neg)
 			return excp_raise(cpu, EXC_DE, false, 0);
 		sq = sn / sd;
 		if (sq > (__int128)(m >> 1) || sq < -(__int128)(m >> 1) - 1)

@@ -208,9 +208,11 @@ int op_sse_pmul_wide(struct cpu *cpu, const struct insn *in)
 		if (in->op == 0xf4) {
 			r.q[i] = (uint64_t)d->d[2 * i] * s.d[2 * i];
 		} else if (in->op == 0xf5) {
-			r.d[2 * i] = (uint32_t)(d->sw[4 * i] * s.sw[4 * i] + d->sw[4 * i + 1] * s.sw[4 * i + 1]);
-			r.d[2 * i + 1] = (uint32_t)(d->sw[4 * i + 2] * s.sw[4 * i + 2] +
-						    d->sw[4 * i + 3] * s.sw[4 * i + 3]);
+			/* in 64 bits: two products of -32768 overflow an int */
+			r.d[2 * i] = (uint32_t)((int64_t)d->sw[4 * i] * s.sw[4 * i] +
+						(int64_t)d->sw[4 * i + 1] * s.sw[4 * i + 1]);
+			r.d[2 * i + 1] = (uint32_t)((int64_t)d->sw[4 * i + 2] * s.sw[4 * i + 2] +
+						    (int64_t)d->sw[4 * i + 3] * s.sw[4 * i + 3]);
 		} else {
 			uint64_t sum = 0;
 

@@ -264,5 +264,10 @@ int main(int argc, char **argv)
 	ok(t.mismatches == 0, "%" PRIu64 " instructions: soft CPU matches the host (%" PRIu64 " mismatches)",
 	   t.insns, t.mismatches);
 	ok(t.insns >= want, "at least %" PRIu64 " instructions compared", want);
+	cpu_destroy(s.cpu);
+	free(s.low);
+	free(s.pages);
+	free(cases);
+	free(nat);
 	return tap_done();
 }
