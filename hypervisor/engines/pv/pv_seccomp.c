@@ -43,12 +43,15 @@ static int rules_add(scmp_filter_ctx ctx)
 
 		if (nr == __NR_SCMP_ERROR)
 			return -EINVAL;
+		struct scmp_arg_cmp cmp = {
+			.arg = (unsigned)allowed[i].arg, .op = allowed[i].op,
+			.datum_a = allowed[i].value, .datum_b = 0,
+		};
+
 		if (allowed[i].arg < 0)
 			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 		else
-			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-					      SCMP_CMP((unsigned)allowed[i].arg, allowed[i].op,
-						       allowed[i].value));
+			rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, 1, &cmp);
 		if (rc < 0)
 			return rc;
 	}
