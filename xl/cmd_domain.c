@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -130,4 +131,58 @@ int cmd_shutdown(struct xl *xl, int argc, char **argv)
 int cmd_reboot(struct xl *xl, int argc, char **argv)
 {
 	return shutdown_cmd(xl, argc, argv, "reboot", "reboot");
+}
+
+/* "256", "256m", "1g", "524288k", "1073741824b" -> KiB (xl's parse_mem_size_kb:
+ * no suffix means MiB). -1 if malformed. */
+static long long parse_size_kb(const char *s)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+
+	if (end == s || v < 0)
+		return -1;
+	switch (*end) {
+	case '\0': case 'm': case 'M': v <<= 10; break;
+	case 'k': case 'K': break;
+	case 'g': case 'G': v <<= 20; break;
+	case 't': case 'T': v <<= 30; break;
+	case 'b': case 'B': v >>= 10; break;
+	default: return -1;
+	}
+	return end[0] && end[1] ? -1 : v;
+}
+
+static int mem_cmd(struct xl *xl, int argc, char **argv, const char *cmd, const char *key)
+{
+	char params[512] = "{\"domain\":";
+	long long kb;
+
+	if (argc != 3 || (kb = parse_size_kb(argv[2])) <= 0 ||
+	    vmctl_json_quote(params, sizeof(params) - 64, argv[1]) < 0)
+		return xl_usage(cmd);
+	snprintf(params + strlen(params), 64, ",\"%s\":%lld}", key, kb);
+	return xl_call(xl, "domain.set_memory", params, NULL) < 0 ? 1 : 0;
+}
+
+int cmd_mem_set(struct xl *xl, int argc, char **argv)
+{
+	return mem_cmd(xl, argc, argv, "mem-set", "target_kb");
+}
+
+int cmd_mem_max(struct xl *xl, int argc, char **argv)
+{
+	return mem_cmd(xl, argc, argv, "mem-max", "max_kb");
+}
+
+int cmd_vcpu_set(struct xl *xl, int argc, char **argv)
+{
+	char params[512] = "{\"domain\":", *end;
+	long n;
+
+	if (argc != 3 || (n = strtol(argv[2], &end, 10)) < 1 || *end ||
+	    vmctl_json_quote(params, sizeof(params) - 32, argv[1]) < 0)
+		return xl_usage("vcpu-set");
+	snprintf(params + strlen(params), 32, ",\"vcpus\":%ld}", n);
+	return xl_call(xl, "domain.set_vcpus", params, NULL) < 0 ? 1 : 0;
 }

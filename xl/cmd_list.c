@@ -167,3 +167,47 @@ int cmd_domname(struct xl *xl, int argc, char **argv)
 {
 	return print_field_of(xl, argc, argv, "domname", false);
 }
+
+/* "3 days, 1:02:03" or " 1:02:03", as Xen's xl uptime prints. */
+static void uptime_text(long long secs, char *buf, size_t cap)
+{
+	long long days = secs / 86400;
+	int h = (int)(secs / 3600 % 24), m = (int)(secs / 60 % 60), s = (int)(secs % 60);
+
+	if (days)
+		snprintf(buf, cap, "%lld day%s, %2d:%02d:%02d", days, days == 1 ? "" : "s", h, m, s);
+	else
+		snprintf(buf, cap, "%2d:%02d:%02d", h, m, s);
+}
+
+int cmd_uptime(struct xl *xl, int argc, char **argv)
+{
+	yajl_val doms;
+	int c, shortfmt = 0;
+	char up[64];
+	time_t now = time(NULL);
+
+	while ((c = getopt(argc, argv, "sh")) != -1) {
+		if (c != 's')
+			return xl_usage("uptime");
+		shortfmt = 1;
+	}
+	if (xl_call(xl, "domain.list", NULL, &doms) < 0)
+		return 1;
+	argc -= optind;
+	argv += optind;
+	if (!shortfmt)
+		printf("%-33s %4s %s\n", "Name", "ID", "Uptime");
+	for (size_t i = 0; i < doms->u.array.len; i++) {
+		yajl_val d = doms->u.array.values[i];
+		if (!wanted(d, argc, argv))
+			continue;
+		uptime_text(now - field_int(d, "start_time"), up, sizeof(up));
+		if (shortfmt)
+			printf("up %s, %s (%lld)\n", up, field_str(d, "name"), field_int(d, "domid"));
+		else
+			printf("%-33s %4lld %s\n", field_str(d, "name"), field_int(d, "domid"), up);
+	}
+	yajl_tree_free(doms);
+	return 0;
+}

@@ -53,6 +53,22 @@ xl create good.cfg > /dev/null 2> err
 is "$?" 1 "a second domain named guest1 is refused"
 like "$(cat err)" "domain 'guest1' already exists" "... with a clear message"
 
+like "$(xl uptime | sed -n 1p)" '^Name {29} +ID Uptime$' "xl uptime header"
+like "$(xl uptime guest1 | sed -n 2p)" '^guest1 +1 +0:00:[0-9][0-9]$' "xl uptime row for guest1"
+ok "xl mem-max guest1 48m" xl mem-max guest1 48m
+is "$(xenstore-read /local/domain/1/memory/static-max)" 49152 "mem-max: static-max in KiB"
+ok "xl mem-set guest1 16" xl mem-set guest1 16
+is "$(xenstore-read /local/domain/1/memory/target)" 16384 "mem-set: the balloon target (MiB by default)"
+xl mem-set guest1 1g 2> err
+is "$?" 1 "mem-set above the maximum fails"
+like "$(cat err)" 'above the domain.s maximum' "... saying so"
+ok "xl vcpu-set guest1 1" xl vcpu-set guest1 1
+is "$(xenstore-read /local/domain/1/cpu/0/availability)" online "vcpu-set: cpu/0 online"
+xl vcpu-set guest1 4 2> err
+is "$?" 1 "vcpu-set above max_vcpus fails"
+out=$(xl top -b -i 2 -d 0.2)
+like "$out" 'NAME +STATE +CPU\(sec\)' "xl top -b prints its header"
+like "$out" 'guest1 ' "xl top -b lists guest1"
 ok "xl pause" xl pause guest1
 like "$(xl list guest1 | sed -n 2p)" '--p---' "paused state shown"
 ok "xl unpause" xl unpause guest1

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysinfo.h>
+#include <time.h>
 #include <uuid/uuid.h>
 
 /* xl's six state letters: r b p s <reason> d. */
@@ -32,7 +34,7 @@ static void state_letters(const struct privcmd_dominfo *i, char out[7])
 }
 
 static void put_domain(yajl_gen g, const struct privcmd_dominfo *i, const char *name,
-		       const uint8_t uuid[16], const char *config_json)
+		       const uint8_t uuid[16], uint64_t start_s, const char *config_json)
 {
 	char state[7], us[37];
 
@@ -59,6 +61,8 @@ static void put_domain(yajl_gen g, const struct privcmd_dominfo *i, const char *
 	yajl_gen_integer(g, i->flags & PRIVCMD_DOMINF_SHUTDOWN ? (long long)i->shutdown_reason : -1);
 	rpc_gen_str(g, "cpu_time");
 	yajl_gen_double(g, (double)i->cpu_time_ns / 1e9);
+	rpc_gen_str(g, "start_time");
+	yajl_gen_integer(g, (long long)start_s);
 	if (config_json) {
 		char err[64];
 		yajl_val cfg = yajl_tree_parse(config_json, err, sizeof(err));
@@ -76,10 +80,13 @@ static void put_dom0(struct xld *xld, yajl_gen g)
 	struct privcmd_dominfo i = { .domid = 0, .flags = PRIVCMD_DOMINF_RUNNING };
 	static const uint8_t zero[16];
 
+	struct sysinfo si;
+
 	hv_physinfo(xld->hv, &p);
+	sysinfo(&si);
 	i.tot_pages = i.max_pages = p.total_pages;
 	i.nr_online_vcpus = i.max_vcpus = p.nr_cpus;
-	put_domain(g, &i, "Domain-0", zero, NULL);
+	put_domain(g, &i, "Domain-0", zero, (uint64_t)(time(NULL) - si.uptime), NULL);
 }
 
 /* Params: {"config": true} adds each domain's configuration (xl list -l). */
@@ -103,8 +110,9 @@ void m_domain_list(struct xld *xld, struct rpc_req *req, yajl_val params)
 		n = hv_domain_getinfolist(xld->hv, first, info, PRIVCMD_GETINFOLIST_MAX);
 		for (int k = 0; k < n; k++) {
 			struct xld_domain *d = xld_domain_by_id(xld, info[k].domid);
-			put_domain(g, &info[k], d ? d->name : "(null)",
-				   d ? d->uuid : info[k].handle, with_config && d ? d->config_json : NULL);
+			put_domain(g, &info[k], d ? d->name : "(null)", d ? d->uuid : info[k].handle,
+				   d ? d->created_ns / 1000000000ull : 0,
+				   with_config && d ? d->config_json : NULL);
 			first = info[k].domid + 1;
 		}
 	} while (n == (int)PRIVCMD_GETINFOLIST_MAX);
@@ -215,4 +223,72 @@ void m_domain_shutdown(struct xld *xld, struct rpc_req *req, yajl_val params)
 	}
 	yajl_gen_bool(req->result, 1);
 	rpc_reply(req);
+}
+
+/* {"domain": d, "target_kb": N} sets the balloon target (the guest reads
+ * memory/target); {"max_kb": N} the maximum reservation in vmhv. */
+void m_domain_set_memory(struct xld *xld, struct rpc_req *req, yajl_val params)
+{
+	struct xld_domain *d = param_domain(xld, req, params);
+	long long target = -1, max = -1;
+	char path[64], val[32];
+	int rc = 0;
+
+	if (!d)
+		return;
+	rpc_param_int(params, "target_kb", &target);
+	rpc_param_int(params, "max_kb", &max);
+	if ((target < 0 && max < 0) || target == 0 || max == 0) {
+		rpc_error(req, RPC_INVALID_PARAMS, "give target_kb and/or max_kb, positive sizes in KiB");
+		return;
+	}
+	if (max > 0) {
+		rc = hv_domain_max_mem(xld->hv, d->domid, (uint64_t)max);
+		snprintf(path, sizeof(path), "/local/domain/%u/memory/static-max", d->domid);
+		snprintf(val, sizeof(val), "%lld", max);
+		if (rc == 0)
+			rc = xenstored_write(xld->xs, path, val, strlen(val));
+	}
+	if (rc == 0 && target > 0) {
+		struct privcmd_dominfo info;
+		if (hv_domain_getinfo(xld->hv, d->domid, &info) == 0 &&
+		    (uint64_t)target > info.max_pages * 4) {
+			rpc_error(req, RPC_ERR_RESOURCE, "target %lld KiB is above the domain's maximum %llu KiB",
+				  target, (unsigned long long)info.max_pages * 4);
+			return;
+		}
+		snprintf(path, sizeof(path), "/local/domain/%u/memory/target", d->domid);
+		snprintf(val, sizeof(val), "%lld", target);
+		rc = xenstored_write(xld->xs, path, val, strlen(val));
+	}
+	reply_hv(req, rc);
+}
+
+/* {"domain": d, "vcpus": N}: vCPUs 0..N-1 online, the rest offline, through
+ * cpu/<n>/availability as Xen's xl vcpu-set does (the guest acts on it). */
+void m_domain_set_vcpus(struct xld *xld, struct rpc_req *req, yajl_val params)
+{
+	struct xld_domain *d = param_domain(xld, req, params);
+	struct privcmd_dominfo info;
+	long long n = -1;
+	char path[64];
+	int rc;
+
+	if (!d)
+		return;
+	if (!rpc_param_int(params, "vcpus", &n) || n < 1) {
+		rpc_error(req, RPC_INVALID_PARAMS, "params.vcpus must be a number >= 1");
+		return;
+	}
+	rc = hv_domain_getinfo(xld->hv, d->domid, &info);
+	if (rc == 0 && n > info.max_vcpus) {
+		rpc_error(req, RPC_INVALID_PARAMS, "the domain has at most %u vCPUs", info.max_vcpus);
+		return;
+	}
+	for (uint32_t c = 0; rc == 0 && c < info.max_vcpus; c++) {
+		const char *v = (long long)c < n ? "online" : "offline";
+		snprintf(path, sizeof(path), "/local/domain/%u/cpu/%u/availability", d->domid, c);
+		rc = xenstored_write(xld->xs, path, v, strlen(v));
+	}
+	reply_hv(req, rc);
 }
