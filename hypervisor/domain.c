@@ -187,6 +187,21 @@ void domain_crash(struct domain *d, const char *why)
 	domain_shutdown(d, SHUTDOWN_CRASH_REASON);
 }
 
+/* Every online vCPU waits for an event (`xl list` shows "b"). */
+static bool domain_idle(struct domain *d)
+{
+	bool any = false;
+
+	for (uint32_t i = 0; i < d->max_vcpus; i++) {
+		if (!d->vcpus[i].online)
+			continue;
+		if (!d->vcpus[i].blocked)
+			return false;
+		any = true;
+	}
+	return any;
+}
+
 static uint32_t domain_flags(struct domain *d)
 {
 	uint32_t f = 0;
@@ -199,6 +214,8 @@ static uint32_t domain_flags(struct domain *d)
 		f |= PRIVCMD_DOMINF_SHUTDOWN;
 	else if (d->pause_count)
 		f |= PRIVCMD_DOMINF_PAUSED;
+	else if (domain_idle(d))
+		f |= PRIVCMD_DOMINF_BLOCKED;
 	else
 		f |= PRIVCMD_DOMINF_RUNNING;
 	return f;

@@ -3,7 +3,8 @@
  *   reboot / crash / suspend   shut down with that reason (default poweroff)
  *   fault                      touch page 0 (no trap table: the domain crashes)
  *   loop                       never stop (for destroy and pause tests)
- *   dirty                      keep writing 4 pages (dirty logging test) */
+ *   dirty                      keep writing 4 pages (dirty logging test)
+ *   idle                       block forever (no event will come) */
 #include "tg.h"
 
 static void report_start_info(start_info_t *si, unsigned long boot_sp)
@@ -55,6 +56,9 @@ void guest_main(start_info_t *si, unsigned long boot_sp)
 			__asm__ volatile("pause");
 		}
 	}
+	if (tg_has_word(cmd, "idle"))
+		for (;;)
+			hypercall2(__HYPERVISOR_sched_op, SCHEDOP_block, 0);
 	if (tg_has_word(cmd, "loop"))
 		for (;;)
 			__asm__ volatile("pause");

@@ -222,6 +222,32 @@ static void test_running(struct ctx *c)
 	ok(sandbox_pid(c) != pid, "its process is gone");
 }
 
+/* A guest that blocks shows as blocked ("b" in xl list) and uses no CPU
+ * while it waits. */
+static void test_idle(struct ctx *c)
+{
+	struct privcmd_dominfo info = { 0 };
+	struct build_pv b;
+	uint64_t t0;
+	uint32_t d;
+	int i;
+
+	is_int(boot(c, c->hello, "idle", 1024, &d, &b), 0, "an idle guest starts");
+	for (i = 0; i < 20000 && !(info.flags & PRIVCMD_DOMINF_BLOCKED); i++) {
+		hv_domain_getinfo(c->vp.hv, d, &info);
+		nap();
+	}
+	ok(info.flags & PRIVCMD_DOMINF_BLOCKED, "blocked (flags %#x)", info.flags);
+	ok(!(info.flags & PRIVCMD_DOMINF_RUNNING), "not running");
+	t0 = info.cpu_time_ns;
+	for (i = 0; i < 200; i++)
+		nap();
+	hv_domain_getinfo(c->vp.hv, d, &info);
+	ok(info.cpu_time_ns - t0 < 20000000ull, "no CPU burnt while blocked (%llu ns)",
+	   (unsigned long long)(info.cpu_time_ns - t0));
+	hv_domain_destroy(c->vp.hv, d);
+}
+
 static int bits_set(const uint64_t *bm, uint64_t nr)
 {
 	int n = 0;
@@ -309,6 +335,7 @@ int main(void)
 	test_reasons(&c);
 	test_running(&c);
 	test_dirty(&c);
+	test_idle(&c);
 	test_build_errors(&c);
 	is_int(vmhv_proc_stop(&c.vp), 0, "vmhv exits cleanly");
 	return tap_done();

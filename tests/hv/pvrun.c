@@ -40,6 +40,7 @@ struct pvrun {
 	uint64_t dmesg_pos;
 	char line[4096];
 	size_t line_len;
+	bool in_dump;                     /* inside vmhv's register dump for us */
 	unsigned mem_mib, vcpus, timeout_s;
 	struct xencons_interface *ring;   /* the console page, mapped */
 	void *ring_map;
@@ -102,17 +103,29 @@ static int connect_hv(struct pvrun *p)
 	return 0;
 }
 
-/* Print one line of vmhv's console if it is about our domain. */
+/* Print one line of vmhv's console if it is about our domain: the guest's
+ * text to stdout, vmhv's words about it (crash, register dump) to stderr. */
 static void line_show(struct pvrun *p, const char *line)
 {
-	char guest[32], xen[48];
+	char guest[32], xen[48], vcpu[32];
 
 	snprintf(guest, sizeof(guest), "(d%u) ", p->domid);
 	snprintf(xen, sizeof(xen), "(XEN) domain %u ", p->domid);
-	if (strncmp(line, guest, strlen(guest)) == 0)
+	snprintf(vcpu, sizeof(vcpu), "(XEN) d%uv", p->domid);
+	if (strncmp(line, guest, strlen(guest)) == 0) {
 		printf("%s\n", line + strlen(guest));
-	else if (strncmp(line, xen, strlen(xen)) == 0)
+		p->in_dump = false;
+	} else if (strncmp(line, xen, strlen(xen)) == 0) {
 		fprintf(stderr, "pvrun: %s\n", line + 6);
+		p->in_dump = false;
+	} else if (strncmp(line, vcpu, strlen(vcpu)) == 0) {
+		fprintf(stderr, "pvrun: %s\n", line + 6);
+		p->in_dump = true;
+	} else if (p->in_dump && strncmp(line, "(XEN)   ", 8) == 0) {
+		fprintf(stderr, "pvrun: %s\n", line + 6);
+	} else {
+		p->in_dump = false;
+	}
 }
 
 static void console_pump(struct pvrun *p)

@@ -20,6 +20,7 @@ echo "$out" | grep -qx "pvrun: shutdown poweroff"; check $? "names the shutdown 
 out=$("$pvrun" --cmdline fault "$hello" 2>&1); st=$?
 [ $st = 13 ]; check $? "fault: exit 13 (got $st)"
 echo "$out" | grep -q "crashed: unhandled guest fault (trap 14"; check $? "fault: the reason on stderr"
+echo "$out" | grep -q "rip 0000000040"; check $? "fault: with vmhv's register dump"
 out=$("$pvrun" --timeout 1 --cmdline loop "$hello"); st=$?
 [ $st = 124 ]; check $? "a guest that never stops: timeout 124 (got $st)"
 "$pvrun" /nonexistent 2>/dev/null; st=$?
