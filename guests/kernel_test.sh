@@ -37,6 +37,21 @@ like "$out" "TEST boot: PASS" "test-boot passes"
 boot test-lib
 like "$out" "TEST lib: PASS" "library self-tests pass in the guest"
 
+# The shell, driven by run= (the console's input needs a terminal).
+cmdline="xenbus=0 run=help;info;mem;time;sleep,20;blk;xs,read,name;bogus;poweroff"
+boot shell --timeout 10
+cmdline="xenbus=0"
+is "$st" 0 "run=...;poweroff powers off from the shell"
+like "$out" "poweroff +power the domain off" "help lists the commands"
+like "$out" "modes \\(mode= on the command line\\): shell, bench" "help lists the modes"
+like "$out" "vcpus: 1 online of 1" "info shows the vCPUs"
+like "$out" "grant table: 4 frames, 0 refs in use" "info shows the grant table"
+like "$out" "total: 16384 KiB \\(4096 pages\\)" "mem shows the memory"
+like "$out" "wall clock: [0-9]+\\.[0-9]{9} s since the epoch" "time shows the wall clock"
+like "$out" "slept ([2-9][0-9]{4}|[0-9]{6,}) us" "sleep 20 sleeps at least 20 ms"
+like "$out" "no block devices" "blk lists no devices"
+like "$out" "unknown command 'bogus'" "an unknown command is reported"
+
 boot no-such-mode --timeout 2
 like "$out" "unknown mode 'no-such-mode'" "an unknown mode is reported"
 

@@ -57,8 +57,33 @@ static void shell_line(struct kernel *k, char *line)
 	prompt(k);
 }
 
+/* run=CMD;CMD;... on the command line: commands to run first, words
+ * separated by commas (the command line itself splits at blanks). */
+static void run_option(struct kernel *k)
+{
+	const char *run = options_get(&k->opt, "run", NULL);
+	char buf[256], *line = buf;
+
+	if (!run)
+		return;
+	strlcpy(buf, run, sizeof(buf));
+	for (char *c = buf; *c; c++)
+		if (*c == ',')
+			*c = ' ';
+	while (line) {
+		char *next = strchr(line, ';');
+
+		if (next)
+			*next++ = '\0';
+		printk("vmctl> %s\n", line);
+		shell_run(k, line);
+		line = next;
+	}
+}
+
 void shell_start(struct kernel *k)
 {
+	run_option(k);
 	k->con.echo = true;
 	k->con.on_line = shell_line;
 	printk("type 'help' for commands\n");
@@ -216,6 +241,8 @@ static struct blkfront *blk_arg(struct kernel *k, const char *s)
 
 static void blk_list(struct kernel *k)
 {
+	if (!k->dev.nr_blk)
+		printk("no block devices\n");
 	for (int i = 0; i < k->dev.nr_blk; i++) {
 		struct blkfront *b = k->dev.blk[i];
 

@@ -5,7 +5,8 @@
 
 struct kernel;
 
-/* Print the prompt and take the console's input lines from now on. */
+/* Run the commands of the run= option (CMD;CMD, words separated by
+ * commas), then print the prompt and take the console's input lines. */
 void shell_start(struct kernel *k);
 
 /* Run one command line (also used by test modes). */
