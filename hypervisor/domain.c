@@ -54,6 +54,7 @@ static void domain_vcpus_init(struct domain *d)
 		v->initialised = i == 0;
 		v->vcpu_info_paddr = (memory_shared_info_pfn(&d->mem) << MEM_PAGE_SHIFT) +
 				     i * 64;
+		vcpu_timers_init(v);
 	}
 }
 

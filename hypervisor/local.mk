@@ -17,7 +17,7 @@ hypervisor_libvmhv_la_SOURCES = \
 	hypervisor/hc_evtchn.c hypervisor/hc_vcpu.c hypervisor/hc_memory.c hypervisor/hc_grant.c \
 	hypervisor/evtchn.c hypervisor/evtchn.h hypervisor/vcpu.c hypervisor/vcpu.h \
 	hypervisor/reaper.c hypervisor/reaper.h hypervisor/gnttab.c hypervisor/gnttab.h \
-	hypervisor/timer.c hypervisor/timer.h hypervisor/pvclock.c hypervisor/pvclock.h \
+	hypervisor/timer.c hypervisor/timer.h hypervisor/hrtimer.c hypervisor/hrtimer.h hypervisor/pvclock.c hypervisor/pvclock.h \
 	hypervisor/engines/engine.h \
 	hypervisor/engines/pv/pv_engine.c hypervisor/engines/pv/pv_engine.h \
 	hypervisor/engines/pv/pv_channel.c hypervisor/engines/pv/pv_domain.h \

@@ -4,7 +4,6 @@
 #include "hypervisor/evtchn.h"
 #include "hypervisor/vcpu.h"
 #include "hypervisor/vmhv.h"
-#include "common/evloop.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -17,65 +16,71 @@ uint64_t timer_system_time(void)
 	return now_ns();
 }
 
-static void singleshot_fired(struct evloop *loop, struct ev_timer *t, void *arg)
-{
-	struct vcpu *v = arg;
-
-	v->singleshot = NULL; /* one-shot timers free themselves */
-	evtchn_send_virq(v->d, v->id, VIRQ_TIMER);
-}
-
-static void periodic_fired(struct evloop *loop, struct ev_timer *t, void *arg)
+static void singleshot_fired(void *arg)
 {
 	struct vcpu *v = arg;
 
 	evtchn_send_virq(v->d, v->id, VIRQ_TIMER);
 }
 
-static void poll_expired(struct evloop *loop, struct ev_timer *t, void *arg)
+static void periodic_fired(void *arg)
 {
 	struct vcpu *v = arg;
 
-	v->poll_timer = NULL;
+	evtchn_send_virq(v->d, v->id, VIRQ_TIMER);
+}
+
+static void poll_expired(void *arg)
+{
+	struct vcpu *v = arg;
+
 	if (v->blocked)
 		vcpu_kick(v);
 }
 
-static void oneshot_arm(struct vcpu *v, struct ev_timer **slot, uint64_t deadline_ns,
-			ev_timer_cb cb)
+void vcpu_timers_init(struct vcpu *v)
 {
 	struct evloop *loop = v->d->hv->loop;
-	uint64_t now = timer_system_time();
 
-	if (*slot)
-		evloop_timer_cancel(loop, *slot);
-	*slot = NULL;
+	hrtimer_init(&v->singleshot, loop, singleshot_fired, v);
+	hrtimer_init(&v->periodic, loop, periodic_fired, v);
+	hrtimer_init(&v->poll_timer, loop, poll_expired, v);
+}
+
+void vcpu_timers_stop(struct vcpu *v)
+{
+	hrtimer_dispose(&v->singleshot);
+	hrtimer_dispose(&v->periodic);
+	hrtimer_dispose(&v->poll_timer);
+}
+
+/* A guest's deadline of 0 cancels; anything else arms (the past = now). */
+static void oneshot_set(struct hrtimer *t, uint64_t deadline_ns)
+{
 	if (!deadline_ns)
-		return;
-	*slot = evloop_timer(loop, deadline_ns > now ? deadline_ns - now : 1, 0, cb, v);
+		hrtimer_cancel(t);
+	else
+		hrtimer_arm(t, deadline_ns, 0);
 }
 
 void timer_singleshot_set(struct vcpu *v, uint64_t deadline_ns)
 {
-	oneshot_arm(v, &v->singleshot, deadline_ns, singleshot_fired);
+	oneshot_set(&v->singleshot, deadline_ns);
 }
 
 void timer_poll_set(struct vcpu *v, uint64_t deadline_ns)
 {
-	oneshot_arm(v, &v->poll_timer, deadline_ns, poll_expired);
+	oneshot_set(&v->poll_timer, deadline_ns);
 }
 
 int timer_periodic_set(struct vcpu *v, uint64_t period_ns)
 {
-	struct evloop *loop = v->d->hv->loop;
-
 	if (period_ns && period_ns < TIMER_MIN_PERIOD_NS)
 		return -EINVAL;
-	if (v->periodic)
-		evloop_timer_cancel(loop, v->periodic);
-	v->periodic = NULL;
 	v->periodic_ns = period_ns;
-	if (period_ns)
-		v->periodic = evloop_timer(loop, period_ns, period_ns, periodic_fired, v);
-	return 0;
+	if (!period_ns) {
+		hrtimer_cancel(&v->periodic);
+		return 0;
+	}
+	return hrtimer_arm(&v->periodic, timer_system_time() + period_ns, period_ns);
 }

@@ -4,7 +4,6 @@
 #include "hypervisor/engines/engine.h"
 #include "hypervisor/hypercall.h"
 #include "hypervisor/vmhv.h"
-#include "common/evloop.h"
 
 #include <vmctl/xen/xen.h>
 
@@ -45,17 +44,4 @@ int64_t vcpu_block(struct vcpu *v)
 		return 0;
 	v->blocked = true;
 	return HC_NO_REPLY;
-}
-
-void vcpu_timers_stop(struct vcpu *v)
-{
-	struct evloop *loop = v->d->hv->loop;
-
-	if (v->singleshot)
-		evloop_timer_cancel(loop, v->singleshot);
-	if (v->periodic)
-		evloop_timer_cancel(loop, v->periodic);
-	if (v->poll_timer)
-		evloop_timer_cancel(loop, v->poll_timer);
-	v->singleshot = v->periodic = v->poll_timer = NULL;
 }

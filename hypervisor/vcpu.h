@@ -3,6 +3,8 @@
 #ifndef VMHV_VCPU_H
 #define VMHV_VCPU_H
 
+#include "hypervisor/hrtimer.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -20,9 +22,9 @@ struct vcpu {
 	bool parked;               /* in VCPUOP_down: its call is answered by up */
 	bool blocked;              /* in SCHEDOP_block/poll, answered on an event */
 	uint64_t vcpu_info_paddr;  /* its struct vcpu_info in the domain's memory */
-	struct ev_timer *singleshot;
-	struct ev_timer *periodic;
-	struct ev_timer *poll_timer;
+	struct hrtimer singleshot;
+	struct hrtimer periodic;
+	struct hrtimer poll_timer;
 	uint64_t periodic_ns;
 	uint64_t poll_deadline_ns; /* SCHEDOP_poll timeout, 0 = none */
 	uint32_t virq_port[VCPU_NR_VIRQS];
@@ -42,7 +44,9 @@ void vcpu_kick(struct vcpu *v);
  * is already pending: then return 0 at once. */
 int64_t vcpu_block(struct vcpu *v);
 
-/* Stop the vCPU's timers (shutdown, destroy). */
+/* Set up the vCPU's timers (timer.c; no fds until first armed). */
+void vcpu_timers_init(struct vcpu *v);
+/* Stop the vCPU's timers and release them (shutdown, destroy). */
 void vcpu_timers_stop(struct vcpu *v);
 
 #endif

@@ -165,6 +165,27 @@ static inline void reg_write(struct cpu *cpu, const struct insn *in, int r, int 
 	}
 }
 
+/* Condition codes: CMP/SUB and logic results answered inline (the common
+ * compare-and-branch), everything else through flags_cond(). */
+static inline bool cond_fast(const struct cpu *cpu, int cc)
+{
+	const struct lflags *lf = &cpu->lf;
+
+	if (lf->op == LF_SUB && lf->size == 8) {
+		switch (cc >> 1) {
+		case 1: return (lf->s1 < lf->s2) ^ (cc & 1);
+		case 2: return (lf->s1 == lf->s2) ^ (cc & 1);
+		case 3: return (lf->s1 <= lf->s2) ^ (cc & 1);
+		case 6: return ((int64_t)lf->s1 < (int64_t)lf->s2) ^ (cc & 1);
+		case 7: return ((int64_t)lf->s1 <= (int64_t)lf->s2) ^ (cc & 1);
+		default: break;
+		}
+	} else if (lf->op == LF_LOGIC && (cc >> 1) == 2) {
+		return ((lf->res & size_mask(lf->size)) == 0) ^ (cc & 1);
+	}
+	return flags_cond(cpu, cc);
+}
+
 /* ---- exceptions (excp.c) ---- */
 
 /* Record exception `vector` (with an error code when `has_error`) and return

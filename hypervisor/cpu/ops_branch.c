@@ -24,7 +24,7 @@ static int jump_near(struct cpu *cpu, int opsz, uint64_t target)
 /* 70-7F, 0F 80-8F */
 int op_jcc(struct cpu *cpu, const struct insn *in)
 {
-	if (!flags_cond(cpu, in->op & 15))
+	if (!cond_fast(cpu, in->op & 15))
 		return X_OK;
 	return jump_near(cpu, in->opsz, cpu->next_rip + in->imm);
 }

@@ -130,7 +130,7 @@ int op_cmovcc(struct cpu *cpu, const struct insn *in)
 
 	if (rm_read(cpu, in, in->opsz, &v))
 		return X_EXC;
-	if (flags_cond(cpu, in->op & 15))
+	if (cond_fast(cpu, in->op & 15))
 		reg_write(cpu, in, in->reg, in->opsz, v);
 	else if (in->opsz == 4)
 		cpu->s.gpr[in->reg] &= 0xffffffffull;
@@ -139,7 +139,7 @@ int op_cmovcc(struct cpu *cpu, const struct insn *in)
 
 int op_setcc(struct cpu *cpu, const struct insn *in)
 {
-	return rm_write(cpu, in, 1, flags_cond(cpu, in->op & 15));
+	return rm_write(cpu, in, 1, cond_fast(cpu, in->op & 15));
 }
 
 /* 98: CBW/CWDE/CDQE */

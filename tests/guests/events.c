@@ -202,9 +202,12 @@ static void check_timers(void)
 
 	tg_report("bind_virq_timer", evtchn(EVTCHNOP_bind_virq, &bv));
 	tg_report("bind_virq_twice", evtchn(EVTCHNOP_bind_virq, &dup));
-	tg_report("set_timer_op", hypercall2(__HYPERVISOR_set_timer_op, system_time() + 3000000, 0));
+	uint64_t deadline = system_time() + 300000;
+
+	tg_report("set_timer_op", hypercall2(__HYPERVISOR_set_timer_op, deadline, 0));
 	tg_report("block", hypercall2(__HYPERVISOR_sched_op, SCHEDOP_block, 0));
 	tg_report("timer_fired", seen(bv.port));
+	tg_report("timer_not_early", system_time() >= deadline);
 	tg_report("periodic", hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_set_periodic_timer, 0, &pt));
 	while (ticks < 3) {
 		before = events_seen;
