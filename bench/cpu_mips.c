@@ -21,6 +21,9 @@
 
 typedef uint64_t (*kern_fn)(uint8_t *, uint64_t, uint64_t);
 
+/* bench/cpu_qemu_stub.S */
+extern const uint8_t qstub_start[], qstub_end[], qstub_kernel_off[], qstub_arg[];
+
 struct kernel {
 	const char *name;
 	kern_fn fn;
@@ -130,6 +133,53 @@ static double native_run(const struct kernel *k, uint64_t arg, uint64_t *ret)
 	return t0;
 }
 
+/* A multiboot image running kernel k with argument arg (for QEMU). */
+static int write_image(const char *path, const struct kernel *k, uint64_t arg)
+{
+	size_t size = 0x10000 + BUF_LEN, klen = __stop_softcpu_kernels - __start_softcpu_kernels;
+	uint8_t *img = calloc(1, size);
+	uint64_t off = (const uint8_t *)k->fn - __start_softcpu_kernels;
+	FILE *f;
+	int rc = -1;
+
+	if (!img || klen > 0xf000)
+		goto out;
+	memcpy(img, qstub_start, qstub_end - qstub_start);
+	memcpy(img + (qstub_kernel_off - qstub_start), &off, 8);
+	memcpy(img + (qstub_arg - qstub_start), &arg, 8);
+	memcpy(img + 0x1000, __start_softcpu_kernels, klen);
+	fill(img + 0x10000);
+	f = fopen(path, "wb");
+	if (f) {
+		rc = fwrite(img, 1, size, f) == size ? 0 : -1;
+		fclose(f);
+	}
+out:
+	free(img);
+	return rc;
+}
+
+/* For bench/cpu_qemu.sh: one line per kernel with the soft CPU's figures
+ * and two images (the full run and an empty one, to subtract start-up). */
+static int qemu_images(struct guest *g, const char *dir)
+{
+	for (size_t i = 0; i < sizeof(kernels) / sizeof(kernels[0]); i++) {
+		const struct kernel *k = &kernels[i];
+		char full[4096], empty[4096];
+		uint64_t n_full, n_empty, ret, arg = k->arg * 10;   /* long enough to dwarf start-up */
+		double t = guest_run(g, k, arg, &n_full, &ret);
+
+		guest_run(g, k, 0, &n_empty, &ret);
+		snprintf(full, sizeof(full), "%s/k%zu-full.img", dir, i);
+		snprintf(empty, sizeof(empty), "%s/k%zu-empty.img", dir, i);
+		if (write_image(full, k, arg) || write_image(empty, k, 0))
+			return 1;
+		printf("%s\t%.1f\t%llu\t%s\t%s\n", k->name, n_full / t / 1e6,
+		       (unsigned long long)(n_full - n_empty), full, empty);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct guest g;
@@ -138,6 +188,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cannot set up the guest\n");
 		return 1;
 	}
+	if (argc == 3 && !strcmp(argv[1], "--qemu-image"))
+		return qemu_images(&g, argv[2]);
 	for (size_t i = 0; i < sizeof(kernels) / sizeof(kernels[0]); i++) {
 		const struct kernel *k = &kernels[i];
 		uint64_t insns, gret, nret;
@@ -152,8 +204,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: %llu instructions, soft %.3f s, native %.4f s\n", k->name,
 			(unsigned long long)insns, ts, tn);
 	}
-	(void)argc;
-	(void)argv;
 	cpu_destroy(g.cpu);
 	free(g.ram);
 	return 0;
