@@ -221,6 +221,7 @@ int main(int argc, char **argv)
 	struct blkback b = { .memfd = -1 };
 	struct stat st;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc != 3)
 		return die("usage: blkback DOMID IMAGE");
 	b.domid = (uint32_t)atoi(argv[1]);
@@ -243,5 +244,6 @@ int main(int argc, char **argv)
 	printf("blkback: %lu reads, %lu writes, %lu flushes, %lu errors, "
 	       "up to %lu requests at once\n", b.reads, b.writes, b.flushes,
 	       b.errors, b.max_batch);
+	hv_close(b.hv);
 	return 0;
 }

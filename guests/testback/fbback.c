@@ -236,6 +236,7 @@ int main(int argc, char **argv)
 	struct fbback b = { .memfd = -1 };
 	struct privcmd_foreign_map fm;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc != 2)
 		return die("usage: fbback DOMID");
 	b.domid = (uint32_t)atoi(argv[1]);
@@ -256,5 +257,7 @@ int main(int argc, char **argv)
 		return 1;
 	check_picture(&b);
 	check_input(&b);
+	free(b.frames);
+	hv_close(b.hv);
 	return b.failures ? 1 : 0;
 }

@@ -324,6 +324,7 @@ int main(int argc, char **argv)
 	struct netback n = { .memfd = -1 };
 	int pongs = 0;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc != 2)
 		return die("usage: netback DOMID");
 	n.domid = (uint32_t)atoi(argv[1]);
@@ -345,5 +346,6 @@ int main(int argc, char **argv)
 		pongs += ping(&n, seq);
 	printf("%d of %d echoes answered\n", pongs, FLOOD);
 	check(&n, pongs == FLOOD, "a flood larger than the receive ring is answered");
+	hv_close(n.hv);
 	return n.failures ? 1 : 0;
 }
