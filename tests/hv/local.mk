@@ -26,3 +26,7 @@ tests_hv_pv_churn_test_SOURCES = tests/hv/pv_churn_test.c tests/hv/vmhv_proc.c t
 tests_hv_pv_churn_test_LDADD = libvmctl/libvmctl.la
 TESTS += tests/hv/pv_smp_test.sh
 EXTRA_DIST += tests/hv/pv_smp_test.sh tests/hv/pv_smp.expected tests/hv/golden.sh
+TESTS += tests/hv/core_test
+check_PROGRAMS += tests/hv/core_test
+tests_hv_core_test_SOURCES = tests/hv/core_test.c
+tests_hv_core_test_LDADD = hypervisor/libvmhv.la
