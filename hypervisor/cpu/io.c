@@ -32,12 +32,20 @@ static int io_exit_pio(struct cpu *cpu, const struct cpu_io *io)
 	return X_EXIT;
 }
 
+/* An instruction may make at most this many I/O or MMIO accesses. */
+static int replay_full(struct cpu *cpu)
+{
+	return cpu_internal_error(cpu, "more than 4 I/O or MMIO accesses in one instruction");
+}
+
 static int pio(struct cpu *cpu, struct cpu_io *io)
 {
 	int r = CPU_IO_DEFER;
 
 	if (replay_take(cpu, &io->data))
 		return X_OK;
+	if (cpu->replay.seen >= ARRAY_SIZE_(cpu->replay.data))
+		return replay_full(cpu);
 	if (cpu->ops && cpu->ops->pio)
 		r = cpu->ops->pio(cpu->opaque, cpu, io);
 	if (r == CPU_IO_DEFER)
@@ -101,6 +109,8 @@ int io_mmio(struct cpu *cpu, uint64_t pa, int size, bool write, uint64_t *v)
 
 	if (replay_take(cpu, v))
 		return X_OK;
+	if (cpu->replay.seen >= ARRAY_SIZE_(cpu->replay.data))
+		return replay_full(cpu);
 	if (cpu->ops && cpu->ops->mmio)
 		r = cpu->ops->mmio(cpu->opaque, cpu, &m);
 	if (r == CPU_IO_DEFER) {

@@ -143,6 +143,8 @@ int op_string(struct cpu *cpu, const struct insn *in)
 			return X_EXC;
 		}
 		n--;
+		/* this iteration is committed: a later I/O exit replays from here */
+		cpu->replay.done = cpu->replay.seen = 0;
 	}
 	reg_write(cpu, in, RCX, c.adsz, n);
 	if (n && !stop)

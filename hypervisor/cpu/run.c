@@ -188,6 +188,10 @@ static inline __attribute__((always_inline)) int exec_one(struct cpu *cpu, const
 		return rc == X_OK ? X_OK : X_EXIT;
 	}
 	*seq = false;
+	/* handlers pass any failure on as X_EXC; an exit pending means it was
+	 * an I/O or MMIO exit, not an exception */
+	if (rc == X_EXC && cpu->exit.reason != CPU_EXIT_NONE)
+		rc = X_EXIT;
 	if (rc == X_EXC) {
 		cpu->replay.done = 0;
 		return excp_deliver(cpu, cpu->exc.vector, cpu->exc.has_error, cpu->exc.error,

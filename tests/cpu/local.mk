@@ -42,3 +42,10 @@ TESTS += tests/cpu/seabios_test
 check_PROGRAMS += tests/cpu/seabios_test
 tests_cpu_seabios_test_SOURCES = tests/cpu/seabios_test.c
 tests_cpu_seabios_test_LDADD = hypervisor/cpu/libsoftcpu.la
+
+# The exit interface: I/O and MMIO exits with completion, REP INSB, HLT,
+# the budget, and a kick from another thread.
+TESTS += tests/cpu/exit_test
+check_PROGRAMS += tests/cpu/exit_test
+tests_cpu_exit_test_SOURCES = tests/cpu/exit_test.c
+tests_cpu_exit_test_LDADD = hypervisor/cpu/libsoftcpu.la -lpthread
