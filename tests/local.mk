@@ -20,3 +20,4 @@ include tests/xenstore/local.mk
 include tests/cfg/local.mk
 include tests/hv/local.mk
 include tests/guests/local.mk
+include tests/devices/local.mk

@@ -1,0 +1,86 @@
+#!/bin/bash
+# The block backend in xld, end to end: the kernel's test-blk mode on a
+# disk given in the config; the data it wrote is checked in the image from
+# the host side; the nodes are libxl's; a read-only disk refuses writes;
+# destroy leaves no node, no fd and no thread in xld.
+. "$top_srcdir/tests/devices/lib.sh"
+command -v python3 > /dev/null || skip_all "python3 not installed"
+host_start a || bail_out "cannot start a host"
+cd "$VMCTL_TEST_DIR"
+fds0=$(xld_fds a)
+threads0=$(xld_threads a)
+
+dd if=/dev/urandom of=disk.img bs=1M count=4 2> /dev/null
+cat > b1.cfg <<CFG
+name = "b1"
+kernel = "$kernel"
+memory = 32
+extra = "mode=test-blk blk-sector=8 stay=1"
+disk = [ 'format=raw, vdev=xvda, access=rw, target=$PWD/disk.img' ]
+CFG
+out=$(xl create b1.cfg 2>&1)
+is "$?" 0 "xl create with a disk succeeds"
+id=$(xl domid b1)
+be=/local/domain/0/backend/vbd/$id/51712
+fe=/local/domain/$id/device/vbd/51712
+log="$VMCTL_LOGDIR/console/b1.log"
+ok "blkfront connects and sees the disk's size" file_has "$log" "^blk0: device/vbd/51712, 4 MiB"
+ok "test-blk passes (write, flush, read back, compare)" file_has "$log" "TEST blk: PASS"
+guest_crc=$(sed -n 's/^blk: 65536 bytes at sector 8, crc32 \([0-9a-f]*\).*/\1/p' "$log" | tr -d '\r')
+is "$(img_crc disk.img 8 65536)" "$guest_crc" "the image holds what the guest wrote (crc32 at sector 8)"
+
+is "$(xenstore-read $be/state)" 4 "backend state Connected"
+is "$(xenstore-read $fe/state)" 4 "frontend state Connected"
+is "$(xenstore-read $be/params)" "$PWD/disk.img" "backend params is the image"
+is "$(xenstore-read $be/mode) $(xenstore-read $be/dev) $(xenstore-read $be/type)" "w xvda phy" \
+	"backend mode, dev, type"
+is "$(xenstore-read $be/sectors) $(xenstore-read $be/sector-size) $(xenstore-read $be/info)" \
+	"8192 512 0" "backend sectors, sector-size, info"
+is "$(xenstore-read $be/feature-flush-cache) $(xenstore-read $be/feature-discard)" "1 1" \
+	"flush and discard offered"
+is "$(xenstore-read $be/frontend) $(xenstore-read $be/frontend-id)" "$fe $id" "backend -> frontend"
+is "$(xenstore-read $fe/backend) $(xenstore-read $fe/backend-id)" "$be 0" "frontend -> backend"
+is "$(xenstore-read $fe/virtual-device) $(xenstore-read $fe/device-type)" "51712 disk" \
+	"frontend virtual-device, device-type"
+is "$(xenstore-ls -p $fe 2>/dev/null | sed -n 's/^backend-id.*(\(.*\))$/\1/p')" "n$id,r0" \
+	"frontend directory belongs to the guest, readable by dom0"
+is "$(xenstore-ls -p $be 2>/dev/null | sed -n 's/^frontend-id.*(\(.*\))$/\1/p')" "n0,r$id" \
+	"backend directory belongs to dom0, readable by the guest"
+is "$(xenstore-read /libxl/$id/device/vbd/51712/backend)" "$be" "/libxl/<id>/device/vbd entry"
+
+# A guest write through the shell lands in the image at once.
+out=$( (sleep 0.3; echo "blk write 0 100 90 8"; sleep 1) | timeout 5 "$XL_BIN" console b1)
+crc=$(echo "$out" | tr -d '\r' | sed -n 's/^wrote 8 sectors at 100: ok, crc32 \([0-9a-f]\{8\}\).*/\1/p' | tail -1)
+is "$(img_crc disk.img 100 4096)" "$crc" "a shell write (8 sectors at 100) is in the image"
+
+xl destroy b1
+ok "destroy removes the device nodes" no_device_nodes "$id"
+is "$(xld_fds a)" "$fds0" "no fd left open in xld"
+is "$(xld_threads a)" "$threads0" "no thread left in xld"
+
+# Read-only: the guest is told (info 4) and a write is refused.
+cp disk.img before.img
+sed -e 's/access=rw/access=ro/' -e 's/"b1"/"b2"/' b1.cfg > b2.cfg
+xl create b2.cfg > /dev/null 2>&1
+id=$(xl domid b2)
+log="$VMCTL_LOGDIR/console/b2.log"
+ok "a read-only disk is seen read-only" file_has "$log" "^blk0: .*, read-only"
+is "$(xenstore-read /local/domain/0/backend/vbd/$id/51712/info)" 4 "info = VDISK_READONLY"
+ok "test-blk fails on it" file_has "$log" "TEST blk: FAIL"
+ok "the image is unchanged" cmp -s disk.img before.img
+xl destroy b2
+
+# Failures leave nothing: a missing image, then an unsupported format.
+sed -e 's|target=.*disk.img|target=/nonexistent/x.img|' -e 's/"b1"/"b3"/' b1.cfg > b3.cfg
+xl create b3.cfg > /dev/null 2> err
+isnt_ok=$?
+ok "a missing image fails the create" test "$isnt_ok" -ne 0
+like "$(cat err)" "/nonexistent/x.img: No such file or directory" "... naming the file"
+sed -e 's/format=raw/format=qcow2/' -e 's/"b1"/"b4"/' b1.cfg > b4.cfg
+xl create b4.cfg > /dev/null 2> err
+like "$(cat err)" "format qcow2 is not supported" "qcow2 is refused with a clear message"
+is "$(xl list | wc -l)" 2 "no domain left behind"
+ok "no backend node left" test -z "$(xenstore-list /local/domain/0/backend 2>/dev/null)"
+is "$(xld_fds a)" "$fds0" "no fd left open in xld after the failures"
+host_stop a
+done_testing

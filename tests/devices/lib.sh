@@ -1,0 +1,34 @@
+# Shared by the device tests: a private host, the kernel, waits and checks.
+. "$top_srcdir/tests/lib/host.sh"
+kernel="$top_builddir/guests/vmctl-kernel"
+[ -f "$kernel" ] || skip_all "guests/vmctl-kernel not built"
+command -v xenstore-read > /dev/null || skip_all "xenstore-utils not installed"
+
+file_has() {	# file_has FILE REGEX [TRIES]: wait (bounded) for a line
+	local i
+	for i in $(seq "${3:-200}"); do
+		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+xld_pid() { cat "$VMCTL_TEST_DIR/$1/xld.pid"; }
+xld_fds() { ls "/proc/$(xld_pid "$1")/fd" | wc -l; }
+xld_threads() { ls "/proc/$(xld_pid "$1")/task" | wc -l; }
+
+# The crc32 of N bytes at sector S of an image.
+img_crc() {	# img_crc FILE SECTOR BYTES
+	python3 -c 'import sys, zlib
+f, s, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+d = open(f, "rb").read()[s * 512 : s * 512 + n]
+print("%08x" % zlib.crc32(d))' "$@"
+}
+
+# Nothing of domain ID's devices is left in xenstore.
+no_device_nodes() {	# no_device_nodes ID
+	! xenstore-exists "/local/domain/$1" 2>/dev/null &&
+	! xenstore-exists "/local/domain/0/backend/vbd/$1" 2>/dev/null &&
+	! xenstore-exists "/local/domain/0/backend/vif/$1" 2>/dev/null &&
+	! xenstore-exists "/libxl/$1" 2>/dev/null
+}

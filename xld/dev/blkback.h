@@ -1,0 +1,45 @@
+/* The block backend's data path: one blkif ring (x86_64 ABI) of one guest
+ * served from an open image file or block device.
+ *
+ * Requests are copied off the ring on the main loop and run on an io_pool
+ * (one worker per request in flight, up to BLKBACK_WORKERS): the worker
+ * maps the request's grants, does one preadv/pwritev/fdatasync/fallocate,
+ * and unmaps them; responses are pushed and the guest notified once per
+ * burst of completions. READ, WRITE, FLUSH_DISKCACHE and DISCARD are
+ * served; other operations get BLKIF_RSP_EOPNOTSUPP; a write to a
+ * read-only disk, a request outside the disk or a bad segment gets
+ * BLKIF_RSP_ERROR. Nothing a guest writes on the ring crashes xld. */
+#ifndef VMCTL_XLD_DEV_BLKBACK_H
+#define VMCTL_XLD_DEV_BLKBACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct xld;
+struct blkback;
+
+#define BLKBACK_WORKERS 4
+
+struct blkback_disk {
+	int fd;                 /* owned by the caller, open while the backend is */
+	bool readonly;
+	bool blockdev;          /* discard by BLKDISCARD instead of a hole */
+	uint64_t sectors;       /* 512-byte units */
+};
+
+struct blkback_stats {
+	uint64_t reads, writes, flushes, discards, errors;
+	unsigned max_inflight;
+};
+
+/* Connect to the frontend's ring: grant `ring_ref` and event channel
+ * `port` of `domid`. The ring's private indices restart at its published
+ * responses (a restarted xld re-runs what was in flight). NULL with
+ * errno set on failure (nothing left behind). */
+struct blkback *blkback_connect(struct xld *xld, uint32_t domid, const struct blkback_disk *disk,
+				uint32_t ring_ref, uint32_t port);
+/* Finish what is in flight, answer it, unmap and unbind. NULL is ok. */
+void blkback_disconnect(struct blkback *b);
+void blkback_get_stats(const struct blkback *b, struct blkback_stats *out);
+
+#endif
