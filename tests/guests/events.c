@@ -204,6 +204,10 @@ static void check_timers(void)
 	tg_report("bind_virq_twice", evtchn(EVTCHNOP_bind_virq, &dup));
 	uint64_t deadline = system_time() + 300000;
 
+	/* Events off until block turns them on (atomically, as on Xen), or a
+	 * timer firing before the block would be taken and the block would
+	 * wait forever. */
+	shared->vcpu_info[0].evtchn_upcall_mask = 1;
 	tg_report("set_timer_op", hypercall2(__HYPERVISOR_set_timer_op, deadline, 0));
 	tg_report("block", hypercall2(__HYPERVISOR_sched_op, SCHEDOP_block, 0));
 	tg_report("timer_fired", seen(bv.port));
@@ -211,6 +215,7 @@ static void check_timers(void)
 	tg_report("periodic", hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_set_periodic_timer, 0, &pt));
 	while (ticks < 3) {
 		before = events_seen;
+		shared->vcpu_info[0].evtchn_upcall_mask = 1;
 		hypercall2(__HYPERVISOR_sched_op, SCHEDOP_block, 0);
 		ticks += events_seen > before;
 	}
@@ -293,6 +298,53 @@ static void check_mapping(void)
 					      (1ull << 40) | 7, 0));
 }
 
+/* Bad arguments get Xen's errors, never a crash. */
+static void check_bad_arguments(void)
+{
+	struct evtchn_send closed = { .port = 4095 };
+	struct evtchn_alloc_unbound other = { .dom = 5, .remote_dom = 0 };
+	struct evtchn_bind_interdomain nobody = { .remote_dom = 999, .remote_port = 1 };
+	struct gnttab_setup_table gs = { .dom = 5, .nr_frames = 1 };
+	struct vcpu_set_singleshot_timer past = { .timeout_abs_ns = 1,
+						  .flags = VCPU_SSHOTTMR_future };
+	struct vcpu_set_periodic_timer fast = { .period_ns = 1000 };
+	struct callback_register cb = { .type = 9, .address = 0x40001000 };
+	struct sched_shutdown weird = { .reason = 77 };
+	domid_t five = 5;
+	xen_domain_handle_t handle;
+	long raw;
+
+	tg_report("bad_sched_op", hypercall2(__HYPERVISOR_sched_op, 99, 0));
+	tg_report("bad_console_op", hypercall3(__HYPERVISOR_console_io, 7, 0, 0));
+	tg_report("console_bad_pointer", hypercall3(__HYPERVISOR_console_io, CONSOLEIO_write, 4, 16));
+	tg_report("bad_evtchn_op", hypercall2(__HYPERVISOR_event_channel_op, 99, 0));
+	tg_report("send_closed_port", hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_send, &closed));
+	tg_report("alloc_unbound_for_other", hypercall2(__HYPERVISOR_event_channel_op,
+							EVTCHNOP_alloc_unbound, &other));
+	tg_report("bind_missing_domain", hypercall2(__HYPERVISOR_event_channel_op,
+						    EVTCHNOP_bind_interdomain, &nobody));
+	tg_report("reservation_of_other", hypercall2(__HYPERVISOR_memory_op,
+						     XENMEM_current_reservation, &five));
+	tg_report("bad_memory_op", hypercall2(__HYPERVISOR_memory_op, 15, 0));
+	tg_report("bad_grant_op", hypercall3(__HYPERVISOR_grant_table_op, 99, 0, 0));
+	hypercall3(__HYPERVISOR_grant_table_op, GNTTABOP_setup_table, &gs, 1);
+	tg_report("grant_setup_other", gs.status);
+	tg_report("bad_vcpu_op", hypercall3(__HYPERVISOR_vcpu_op, 99, 0, 0));
+	tg_report("singleshot_in_past", hypercall3(__HYPERVISOR_vcpu_op,
+						   VCPUOP_set_singleshot_timer, 0, &past));
+	tg_report("periodic_too_fast", hypercall3(__HYPERVISOR_vcpu_op,
+						  VCPUOP_set_periodic_timer, 0, &fast));
+	tg_report("guest_handle", hypercall2(__HYPERVISOR_xen_version, XENVER_guest_handle, handle));
+	tg_report("trap_table_bad_pointer", hypercall2(__HYPERVISOR_set_trap_table, 8, 0));
+	tg_report("callback_bad_type", hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, &cb));
+	tg_report("map_unaligned", hypercall3(__HYPERVISOR_update_va_mapping, 0x40000123, 7, 0));
+	tg_report("multicall_bad_list", hypercall2(__HYPERVISOR_multicall, 8, 1));
+	tg_report("shutdown_bad_reason", hypercall2(__HYPERVISOR_sched_op, SCHEDOP_shutdown, &weird));
+	tg_report("remote_shutdown", hypercall2(__HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, &weird));
+	__asm__ volatile("syscall" : "=a"(raw) : "a"(17L), "D"(0L) : "rcx", "r11", "memory");
+	tg_report("raw_syscall_is_hypercall", raw);
+}
+
 void guest_main(start_info_t *start, unsigned long boot_sp)
 {
 	si = start;
@@ -305,6 +357,7 @@ void guest_main(start_info_t *start, unsigned long boot_sp)
 	check_timers();
 	check_memory();
 	check_mapping();
+	check_bad_arguments();
 	tg_puts("done\n");
 	tg_shutdown(SHUTDOWN_poweroff);
 }
