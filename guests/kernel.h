@@ -22,6 +22,7 @@
 #include "devices.h"
 #include "control.h"
 #include "smp.h"
+#include "balloon.h"
 
 #define KERNEL_VERSION "1.0"
 #define MAX_CPUS 32	/* XEN_LEGACY_MAX_VCPUS: vcpu_info lives in shared_info */
@@ -52,6 +53,7 @@ struct kernel {
 	struct devices dev;
 	struct control ctl;
 	struct smp smp;
+	struct balloon bal;
 	struct cpu *cpus[MAX_CPUS];
 	/* the running mode's step, called from the main loop (modes.c) */
 	bool (*mode_poll)(struct kernel *k);

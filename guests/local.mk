@@ -9,7 +9,8 @@ guests_vmctl_kernel_SOURCES = \
 	guests/time.c guests/time.h guests/sched.c guests/sched.h \
 	guests/xenbus.c guests/xenbus.h guests/gnttab.c guests/gnttab.h \
 	guests/devices.c guests/devices.h guests/control.c guests/control.h \
-	guests/smp.c guests/smp.h guests/blkfront.c guests/blkfront.h \
+	guests/smp.c guests/smp.h guests/balloon.c guests/balloon.h \
+	guests/blkfront.c guests/blkfront.h \
 	guests/netfront.c guests/netfront.h guests/net.c guests/net.h \
 	guests/fbfront.c guests/fbfront.h guests/kbdfront.c guests/kbdfront.h \
 	guests/draw.c guests/draw.h guests/shell.c guests/shell.h \

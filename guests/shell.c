@@ -146,6 +146,8 @@ static void cmd_mem(struct kernel *k, int argc, char **argv)
 	printk("total: %lu KiB (%lu pages)\n", m->nr_pages * 4, m->nr_pages);
 	printk("boot region: %lu KiB, free: %lu KiB\n", m->first_free * 4,
 	       m->free_pages * 4);
+	printk("balloon: %lu KiB given back, target %lu KiB\n",
+	       k->bal.nr_out * 4, k->bal.target * 4);
 }
 
 static void cmd_time(struct kernel *k, int argc, char **argv)

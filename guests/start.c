@@ -61,6 +61,9 @@ static void init_devices(struct kernel *k)
 	rc = control_init(k);
 	if (rc < 0)
 		printk("control: not available (%d)\n", rc);
+	rc = balloon_init(k);
+	if (rc < 0)
+		printk("balloon: not available (%d)\n", rc);
 	if (options_get_num(&k->opt, "devices", 1) && k->gt.nr_frames)
 		devices_probe(k);
 }

@@ -1,8 +1,9 @@
 #!/bin/bash
 # The vmctl PV kernel on a private vmctl host (vmhv + xld, created with xl):
 # its console ring reaches the console log, its xenstore client passes the
-# test-xenbus mode against xld's xenstored, it advertises control features
-# and powers off when the toolstack writes control/shutdown.
+# test-xenbus mode against xld's xenstored, it advertises control features,
+# powers off when the toolstack writes control/shutdown and follows
+# xl mem-set with its balloon.
 . "$top_srcdir/tests/lib/host.sh"
 kernel="$top_builddir/guests/vmctl-kernel"
 [ -f "$kernel" ] || skip_all "guests/vmctl-kernel not built"
@@ -38,6 +39,19 @@ xenstore-write /local/domain/$id/control/shutdown poweroff
 ok "a poweroff request is acted on" console_has x1 "control: shutdown request 'poweroff'"
 for i in $(seq 100); do [ -z "$(xl domid x1 2>/dev/null)" ] && break; sleep 0.05; done
 ok "the domain is gone after poweroff" test -z "$(xl domid x1 2>/dev/null)"
+
+create m1 "mode=shell"
+ok "m1 boots to its shell" console_has m1 "type 'help' for commands"
+xl mem-set m1 16
+ok "xl mem-set 16: the balloon gives 16 MiB back" \
+	console_has m1 "balloon: 32768 KiB -> 16384 KiB \\(target 16384 KiB\\)"
+xl mem-set m1 24
+ok "xl mem-set 24: the balloon takes 8 MiB again" \
+	console_has m1 "balloon: 16384 KiB -> 24576 KiB"
+xl mem-set m1 2
+ok "xl mem-set 2: the balloon stops at its 8 MiB floor" \
+	console_has m1 "balloon: 24576 KiB -> 8192 KiB \\(target 2048 KiB\\)"
+xl destroy m1
 
 create t1 "mode=test-time stay=1"
 ok "test-time passes on an xl-created domain" console_has t1 "TEST time: PASS"
