@@ -143,7 +143,7 @@ static void console_input_char(struct kernel *k, char ch)
 
 	if (ch == '\r' || ch == '\n') {
 		if (c->echo)
-			printk("\r\n");
+			printk("\n");
 		c->line[c->line_len] = '\0';
 		c->line_len = 0;
 		if (c->on_line)

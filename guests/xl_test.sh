@@ -53,6 +53,21 @@ ok "xl mem-set 2: the balloon stops at its 8 MiB floor" \
 	console_has m1 "balloon: 24576 KiB -> 8192 KiB \\(target 2048 KiB\\)"
 xl destroy m1
 
+# The shell through xl console: typed lines reach the guest's console ring.
+create c1 "mode=shell"
+ok "c1 boots to its shell" console_has c1 "type 'help' for commands"
+mkfifo con.in
+"$XL_BIN" console c1 < con.in > con.out 2>&1 &
+con=$!
+exec 3> con.in
+printf 'xs read name\r' >&3
+ok "a command typed on xl console runs (xs read name)" console_has c1 "^c1"
+printf 'poweroff\r' >&3
+ok "poweroff typed on xl console powers off" console_has c1 "powering off"
+exec 3>&-
+wait $con
+like "$(tr -d '\r' < con.out)" "vmctl> xs read name" "xl console shows the echo of the typed line"
+
 create t1 "mode=test-time stay=1"
 ok "test-time passes on an xl-created domain" console_has t1 "TEST time: PASS"
 create g1 "mode=test-gnttab stay=1"
