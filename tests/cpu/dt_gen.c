@@ -12,8 +12,9 @@
  * register loads (the host's selectors), indirect branches and RET (targets
  * would be random), writes to RSP other than through push/pop/SPL, INT n
  * (the host kernel answers some vectors), SHLD/SHRD and BSWAP with a 16-bit
- * operand (undefined results), memory forms other than RIP-relative (the
- * system tests cover SIB/base addressing). */
+ * operand (undefined results). Memory operands are RIP-relative, and for
+ * an instruction that runs alone also base + index * scale + disp8 (with
+ * and without 67), its base and index registers set to reach the data page. */
 #include "tests/cpu/dt.h"
 #include "hypervisor/cpu/decode.h"
 
@@ -403,6 +404,9 @@ struct enc {
 	int n;
 	int disp_at;     /* offset of a RIP-relative disp32, -1 none */
 	int32_t target;  /* data-page offset it points to */
+	bool sib;        /* memory operand as base + index * scale + disp8 */
+	bool a32;        /* ... with a 67 prefix (32-bit address) */
+	int base, index, scale, disp8;
 };
 
 static void put(struct enc *e, uint8_t v)
@@ -429,7 +433,7 @@ static void enc_prefixes(struct enc *e, struct rng *r, const struct tmpl *t, boo
 		put(e, 0xf3);
 	if (t->f & T_PF2)
 		put(e, 0xf2);
-	if ((t->f & T_REP) && rnd(r) % 8 == 0)
+	if (((t->f & T_REP) && rnd(r) % 8 == 0) || e->a32)
 		put(e, 0x67);
 	*rex = (t->f & T_NOREX) ? 0 : (rnd(r) % 2) ? 0x40 | (rnd(r) & 7) : 0;
 	if ((t->f & T_W) && rnd(r) % 3 == 0)
@@ -449,6 +453,23 @@ static void enc_modrm(struct enc *e, struct rng *r, const struct tmpl *t, int *r
 	rm = (t->f & (T_X | T_RX)) ? (int)(rnd(r) & 15) : pick_gpr(r, byte);
 	if (t->reg < 0)
 		*rex = (*rex & ~4) | ((reg & 8) ? 0x44 : 0);
+	if (mem && e->sib) {
+		/* base and index are set by the case so that the sum lands in the
+		 * data page; RSP is never the base, index 4 means none */
+		do
+			e->base = rnd(r) & 15;
+		while (e->base == 4);
+		do
+			e->index = rnd(r) & 15;
+		while (e->index == e->base);
+		e->scale = rnd(r) & 3;
+		e->disp8 = (int8_t)rnd(r);
+		*rex = (*rex & ~3) | 0x40 | ((e->base & 8) ? 1 : 0) | ((e->index & 8) ? 2 : 0);
+		put(e, 0x40 | ((reg & 7) << 3) | 4);
+		put(e, (e->scale << 6) | ((e->index & 7) << 3) | (e->base & 7));
+		put(e, (uint8_t)e->disp8);
+		return;
+	}
 	if (mem) {
 		put(e, ((reg & 7) << 3) | 5);
 		e->disp_at = e->n;
@@ -460,8 +481,9 @@ static void enc_modrm(struct enc *e, struct rng *r, const struct tmpl *t, int *r
 	put(e, 0xc0 | ((reg & 7) << 3) | (rm & 7));
 }
 
-/* Encode one instruction from template t at code offset `pos`. */
-static int enc_insn(struct enc *e, struct rng *r, const struct tmpl *t)
+/* Encode one instruction from template t; `sib_ok`: the instruction is
+ * alone, so its base and index registers can be set for it. */
+static int enc_insn(struct enc *e, struct rng *r, const struct tmpl *t, bool sib_ok)
 {
 	bool mem = (t->f & T_M) && t->modrm < 0 && !(t->f & T_REG) &&
 		   ((t->f & T_MEM) || rnd(r) % 3 == 0);
@@ -469,6 +491,8 @@ static int enc_insn(struct enc *e, struct rng *r, const struct tmpl *t)
 
 	e->n = 0;
 	e->disp_at = -1;
+	e->sib = mem && sib_ok && t->fix == FIX_NONE && rnd(r) % 2;
+	e->a32 = e->sib && rnd(r) % 4 == 0;
 	enc_prefixes(e, r, t, mem, &rex);
 	rexpos = e->n;
 	put(e, 0);                  /* REX slot, removed if unused */
@@ -546,6 +570,21 @@ static void fix_case(struct dt_case *c, struct rng *r, const struct tmpl *t)
 	}
 }
 
+/* Base and index values that make base + index * scale + disp8 point at the
+ * chosen place in the data page. */
+static void fix_sib(struct dt_case *c, const struct enc *e, struct rng *r)
+{
+	uint64_t idx = 0;
+
+	if (e->index != 4) {
+		idx = rnd(r) % 64;
+		c->in.gpr[e->index] = idx;
+	}
+	c->in.gpr[e->base] = DT_DATA + e->target - (idx << e->scale) - e->disp8;
+	if (e->a32)   /* the upper half must not matter with a 32-bit address */
+		c->in.gpr[e->base] |= rnd(r) << 32;
+}
+
 static bool pick_ok(const struct tmpl *t, int i, int n)
 {
 	if ((t->f & T_FIRST) && i != 0)
@@ -614,7 +653,7 @@ void dt_gen_case(struct dt_case *c, uint64_t seed, uint64_t num)
 		do {
 			k = rnd(&r) % NTMPL;
 			t = &tmpls[k];
-		} while (!pick_ok(t, i, n) || enc_insn(&enc[i], &r, t) < 0);
+		} while (!pick_ok(t, i, n) || enc_insn(&enc[i], &r, t, n == 1) < 0);
 		c->tmpl[i] = k;
 		c->flags_undef |= t->undef;
 		pos[i] = c->len;
@@ -622,6 +661,8 @@ void dt_gen_case(struct dt_case *c, uint64_t seed, uint64_t num)
 		c->len += enc[i].n;
 		if (t->fix)
 			fix_case(c, &r, t);
+		if (enc[i].sib)
+			fix_sib(c, &enc[i], &r);
 	}
 	pos[n] = c->len;
 	c->ninsn = n;
