@@ -43,6 +43,8 @@ struct domain {
 	struct vcpu vcpus[PRIVCMD_MAX_VCPUS];
 	struct evtchn *evtchn;    /* EVTCHN_NR_PORTS entries */
 	uint16_t *gnt_pins;       /* gnttab.c: map counts per ref, lazily */
+	int64_t time_offset_s;    /* SETTIMEOFFSET: added to the wall clock */
+	uint64_t hvm_params[PRIVCMD_HVM_NR_PARAMS];
 	char con_line[256];       /* console_io text up to the next newline */
 	size_t con_len;
 	const struct engine_ops *engine;

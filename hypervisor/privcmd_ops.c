@@ -432,6 +432,54 @@ static int op_DIRTY_DISABLE(struct vmhv *hv, const void *req, size_t len,
 	return rc;
 }
 
+static int op_SETTIMEOFFSET(struct vmhv *hv, const void *req, size_t len,
+			    struct privcmd_reply *rep)
+{
+	const struct privcmd_timeoffset *r = req;
+	int rc;
+	struct domain *d = req_domain(hv, r->domid, &rc);
+
+	if (!d)
+		return rc;
+	/* A century either way is more than any time zone needs. */
+	if (r->seconds > 3155760000ll || r->seconds < -3155760000ll)
+		return -EINVAL;
+	d->time_offset_s = r->seconds;
+	if (d->started && !d->shutdown)
+		pvclock_update(&hv->clock, d);
+	return 0;
+}
+
+static int op_HVM_PARAM_GET(struct vmhv *hv, const void *req, size_t len,
+			    struct privcmd_reply *rep)
+{
+	struct privcmd_hvm_param out = *(const struct privcmd_hvm_param *)req;
+	int rc;
+	struct domain *d = req_domain(hv, out.domid, &rc);
+
+	if (!d)
+		return rc;
+	if (out.index >= PRIVCMD_HVM_NR_PARAMS)
+		return -EINVAL;
+	out.value = d->hvm_params[out.index];
+	return reply_put(rep, &out, sizeof(out));
+}
+
+static int op_HVM_PARAM_SET(struct vmhv *hv, const void *req, size_t len,
+			    struct privcmd_reply *rep)
+{
+	const struct privcmd_hvm_param *r = req;
+	int rc;
+	struct domain *d = req_domain(hv, r->domid, &rc);
+
+	if (!d)
+		return rc;
+	if (r->index >= PRIVCMD_HVM_NR_PARAMS)
+		return -EINVAL;
+	d->hvm_params[r->index] = r->value;
+	return 0;
+}
+
 static const privcmd_handler handlers[PRIVCMD_OP_MAX] = {
 #define OP_HANDLER(name, nr, size, exact) [nr] = op_##name,
 	PRIVCMD_OPS(OP_HANDLER)

@@ -69,13 +69,14 @@ static void time_info_write(struct vcpu_time_info *t, uint64_t tsc, uint64_t ns,
 	__atomic_store_n(&t->version, (ver | 1) + 1, __ATOMIC_SEQ_CST);
 }
 
-static void wallclock_write(struct shared_info *sh, uint64_t ns)
+static void wallclock_write(struct shared_info *sh, uint64_t ns, int64_t offset_s)
 {
 	struct timespec rt;
 	uint64_t boot_ns, ver = sh->wc_version;
 
 	clock_gettime(CLOCK_REALTIME, &rt);
-	boot_ns = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec - ns;
+	boot_ns = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec - ns +
+		  (uint64_t)(offset_s * 1000000000ll);
 	__atomic_store_n(&sh->wc_version, (uint32_t)((ver | 1)), __ATOMIC_SEQ_CST);
 	sh->wc_sec = (uint32_t)(boot_ns / 1000000000ull);
 	sh->wc_sec_hi = (uint32_t)((boot_ns / 1000000000ull) >> 32);
@@ -98,5 +99,5 @@ void pvclock_update(struct pvclock *pc, struct domain *d)
 	pvclock_scale(pc->tsc_hz, &mul, &shift);
 	for (uint32_t i = 0; i < d->max_vcpus; i++)
 		time_info_write(&vcpu_info_of(&d->vcpus[i])->time, tsc, ns, mul, shift);
-	wallclock_write(sh, ns);
+	wallclock_write(sh, ns, d->time_offset_s);
 }

@@ -441,3 +441,27 @@ int hv_dirty_read(struct hv *h, uint32_t domid, uint64_t first, uint64_t nr, uin
 	return hv_call_fixed(h, PRIVCMD_OP_DIRTY_READ, &req, sizeof(req), bitmap,
 			     (size_t)((nr + 63) / 64 * 8));
 }
+
+int hv_settimeoffset(struct hv *h, uint32_t domid, int64_t seconds)
+{
+	struct privcmd_timeoffset req = { .domid = domid, .seconds = seconds };
+
+	return hv_call_fixed(h, PRIVCMD_OP_SETTIMEOFFSET, &req, sizeof(req), NULL, 0);
+}
+
+int hv_hvm_param_get(struct hv *h, uint32_t domid, uint32_t index, uint64_t *value)
+{
+	struct privcmd_hvm_param req = { .domid = domid, .index = index }, rep;
+	int rc = hv_call_fixed(h, PRIVCMD_OP_HVM_PARAM_GET, &req, sizeof(req), &rep, sizeof(rep));
+
+	if (rc == 0)
+		*value = rep.value;
+	return rc;
+}
+
+int hv_hvm_param_set(struct hv *h, uint32_t domid, uint32_t index, uint64_t value)
+{
+	struct privcmd_hvm_param req = { .domid = domid, .index = index, .value = value };
+
+	return hv_call_fixed(h, PRIVCMD_OP_HVM_PARAM_SET, &req, sizeof(req), NULL, 0);
+}

@@ -89,4 +89,10 @@ int hv_dirty_enable(struct hv *h, uint32_t domid);
 int hv_dirty_read(struct hv *h, uint32_t domid, uint64_t first, uint64_t nr, uint64_t *bitmap);
 int hv_dirty_disable(struct hv *h, uint32_t domid);
 
+/* Seconds added to the domain's wall clock. */
+int hv_settimeoffset(struct hv *h, uint32_t domid, int64_t seconds);
+/* Xen's HVM parameters (index < PRIVCMD_HVM_NR_PARAMS). */
+int hv_hvm_param_get(struct hv *h, uint32_t domid, uint32_t index, uint64_t *value);
+int hv_hvm_param_set(struct hv *h, uint32_t domid, uint32_t index, uint64_t value);
+
 #endif

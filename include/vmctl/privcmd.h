@@ -253,6 +253,26 @@ struct privcmd_dirty_read {
 _Static_assert(sizeof(struct privcmd_dirty_read) == 24, "dirty_read size");
 #define PRIVCMD_DIRTY_MAX (PRIVCMD_MAX_PAYLOAD * 8ull)
 
+/* SETTIMEOFFSET: seconds added to the domain's wall clock (xl.cfg
+ * rtc_timeoffset / localtime), like XEN_DOMCTL_settimeoffset. */
+struct privcmd_timeoffset {
+	uint32_t domid;
+	uint32_t pad;
+	int64_t seconds;
+};
+_Static_assert(sizeof(struct privcmd_timeoffset) == 16, "timeoffset size");
+
+/* HVM_PARAM_GET / HVM_PARAM_SET: Xen's HVM parameters (hvm/params.h
+ * indices below PRIVCMD_HVM_NR_PARAMS), kept per domain. GET answers
+ * with the same struct. */
+#define PRIVCMD_HVM_NR_PARAMS 39
+struct privcmd_hvm_param {
+	uint32_t domid;
+	uint32_t index;
+	uint64_t value;
+};
+_Static_assert(sizeof(struct privcmd_hvm_param) == 16, "hvm_param size");
+
 /* ---- the operation table ----------------------------------------------
  * X(NAME, number, request payload size, exact)
  * exact = 1: the payload must be exactly that size; 0: at least that size. */
@@ -282,7 +302,10 @@ _Static_assert(sizeof(struct privcmd_dirty_read) == 24, "dirty_read size");
 	X(GNTTAB_UNMAP,            23, sizeof(struct privcmd_evtchn_port), 1) \
 	X(DIRTY_ENABLE,            24, sizeof(struct privcmd_domid), 1) \
 	X(DIRTY_READ,              25, sizeof(struct privcmd_dirty_read), 1) \
-	X(DIRTY_DISABLE,           26, sizeof(struct privcmd_domid), 1)
+	X(DIRTY_DISABLE,           26, sizeof(struct privcmd_domid), 1) \
+	X(SETTIMEOFFSET,           27, sizeof(struct privcmd_timeoffset), 1) \
+	X(HVM_PARAM_GET,           28, sizeof(struct privcmd_hvm_param), 1) \
+	X(HVM_PARAM_SET,           29, sizeof(struct privcmd_hvm_param), 1)
 
 enum privcmd_op {
 #define PRIVCMD_OP_ENUM(name, nr, size, exact) PRIVCMD_OP_##name = nr,

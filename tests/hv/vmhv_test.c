@@ -79,6 +79,14 @@ static void test_lifecycle(struct hv *h)
 	is_int(info.max_pages, 2048, "max_mem in KiB becomes pages");
 	is_int(info.max_vcpus, 4, "max_vcpus applied");
 
+	uint64_t pv = 0;
+
+	is_int(hv_settimeoffset(h, d2, 3600), 0, "settimeoffset");
+	is_int(hv_settimeoffset(h, d2, 1ll << 40), -EINVAL, "an absurd time offset");
+	is_int(hv_hvm_param_set(h, d2, 17, 0x1234), 0, "hvm param set");
+	is_int(hv_hvm_param_get(h, d2, 17, &pv), 0, "hvm param get");
+	is_int(pv, 0x1234, "the value kept");
+	is_int(hv_hvm_param_get(h, d2, 39, &pv), -EINVAL, "param index past the table");
 	is_int(hv_domain_shutdown(h, d2, SHUTDOWN_reboot), 0, "remote shutdown");
 	hv_domain_getinfo(h, d2, &info);
 	ok(info.flags & PRIVCMD_DOMINF_SHUTDOWN, "shutdown flag");
