@@ -14,6 +14,7 @@
 
 #define SHUTDOWN_CRASH_REASON 3 /* SHUTDOWN_crash */
 #define SHUTDOWN_MAX_REASON 5   /* SHUTDOWN_soft_reset */
+#define SHUTDOWN_SUSPEND_REASON 2
 
 static int domid_alloc(struct vmhv *hv, uint32_t *domid)
 {
@@ -170,8 +171,9 @@ int domain_unpause(struct domain *d)
 
 void domain_shutdown(struct domain *d, uint32_t reason)
 {
-	if (d->shutdown)
+	if (d->shutdown && !d->suspended)
 		return;
+	d->suspended = false;
 	if (reason > SHUTDOWN_MAX_REASON)
 		reason = SHUTDOWN_CRASH_REASON;
 	d->shutdown = true;
@@ -180,6 +182,34 @@ void domain_shutdown(struct domain *d, uint32_t reason)
 	domain_vcpus_stop(d);
 	log_info("d%u: shut down, reason %u", d->domid, reason);
 	evtchn_dom0_send_virq(d->hv, VIRQ_DOM_EXC);
+}
+
+void domain_suspend(struct domain *d, uint32_t vcpu)
+{
+	if (d->shutdown)
+		return;
+	d->shutdown = true;
+	d->suspended = true;
+	d->shutdown_reason = SHUTDOWN_SUSPEND_REASON;
+	d->suspend_vcpu = vcpu;
+	if (d->pause_count == 0)
+		d->engine->pause(d);
+	log_info("d%u: suspended", d->domid);
+	evtchn_dom0_send_virq(d->hv, VIRQ_DOM_EXC);
+}
+
+int domain_resume(struct domain *d)
+{
+	if (!d->suspended || d->dying)
+		return -EINVAL;
+	d->shutdown = false;
+	d->suspended = false;
+	d->shutdown_reason = 0;
+	if (d->pause_count == 0)
+		d->engine->unpause(d);
+	d->engine->reply(d, d->suspend_vcpu, 1);
+	log_info("d%u: resumed", d->domid);
+	return 0;
 }
 
 void domain_crash(struct domain *d, const char *why)

@@ -34,11 +34,15 @@ struct domain {
 	bool ctx_set;             /* the builder gave vCPU 0 its registers */
 	bool shutdown;
 	bool dying;
+	bool suspended;           /* shut down for suspend, vCPUs kept */
 	uint32_t shutdown_reason;
 	uint32_t shutdown_code;   /* SCHEDOP_shutdown_code: reason for a later crash */
 	uint64_t create_ns;
 	struct domain_mem mem;
 	struct privcmd_vcpu_regs boot_regs;   /* vCPU 0 at start */
+	struct privcmd_vcpu_regs vcpu_regs[PRIVCMD_MAX_VCPUS]; /* saved at suspend */
+	uint32_t vcpu_regs_valid;             /* bit per vCPU in vcpu_regs */
+	uint32_t suspend_vcpu;                /* the vCPU parked in the suspend call */
 	uint64_t hypercall_gmfn;              /* DOMAIN_NO_GMFN = none */
 	struct vcpu vcpus[PRIVCMD_MAX_VCPUS];
 	struct evtchn *evtchn;    /* EVTCHN_NR_PORTS entries */
@@ -70,6 +74,15 @@ int domain_unpause(struct domain *d);
 /* Mark the domain shut down with a SHUTDOWN_* reason and stop its vCPUs.
  * The first reason wins, as on Xen. */
 void domain_shutdown(struct domain *d, uint32_t reason);
+
+/* SCHEDOP_shutdown(suspend) from vCPU `vcpu`: the domain counts as shut
+ * down (reason suspend) but keeps its vCPUs, stopped, so that it can be
+ * saved and then destroyed, or resumed (domain_resume). */
+void domain_suspend(struct domain *d, uint32_t vcpu);
+
+/* Cancel a suspend (XEN_DOMCTL_resumedomain): the suspend hypercall
+ * returns 1 and the vCPUs run on. -EINVAL unless suspended and alive. */
+int domain_resume(struct domain *d);
 
 /* Shut the domain down as crashed, logging why in vmhv's console. */
 void domain_crash(struct domain *d, const char *why);

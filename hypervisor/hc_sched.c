@@ -78,7 +78,10 @@ static int64_t sched_shutdown(struct hcall *c)
 		return -EFAULT;
 	if (s.reason > SHUTDOWN_MAX)
 		return -EINVAL;
-	domain_shutdown(c->d, s.reason);
+	if (s.reason == SHUTDOWN_suspend)
+		domain_suspend(c->d, c->vcpu);
+	else
+		domain_shutdown(c->d, s.reason);
 	return HC_NO_REPLY;
 }
 

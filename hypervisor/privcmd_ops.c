@@ -255,7 +255,9 @@ static int op_GETVCPUCONTEXT(struct vmhv *hv, const void *req, size_t len,
 		return -EINVAL;
 	out.domid = d->domid;
 	out.vcpu = r->value;
-	if (r->value == 0)
+	if (d->vcpu_regs_valid & (1u << r->value))
+		out.regs = d->vcpu_regs[r->value];
+	else if (r->value == 0)
 		out.regs = d->boot_regs;
 	return reply_put(rep, &out, sizeof(out));
 }
@@ -478,6 +480,16 @@ static int op_HVM_PARAM_SET(struct vmhv *hv, const void *req, size_t len,
 		return -EINVAL;
 	d->hvm_params[r->index] = r->value;
 	return 0;
+}
+
+static int op_DOMAIN_RESUME(struct vmhv *hv, const void *req, size_t len,
+			    struct privcmd_reply *rep)
+{
+	const struct privcmd_domid *r = req;
+	int rc;
+	struct domain *d = req_domain(hv, r->domid, &rc);
+
+	return d ? domain_resume(d) : rc;
 }
 
 static const privcmd_handler handlers[PRIVCMD_OP_MAX] = {

@@ -465,3 +465,8 @@ int hv_hvm_param_set(struct hv *h, uint32_t domid, uint32_t index, uint64_t valu
 
 	return hv_call_fixed(h, PRIVCMD_OP_HVM_PARAM_SET, &req, sizeof(req), NULL, 0);
 }
+
+int hv_domain_resume(struct hv *h, uint32_t domid)
+{
+	return hv_domid_op(h, PRIVCMD_OP_DOMAIN_RESUME, domid);
+}

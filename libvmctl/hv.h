@@ -95,4 +95,7 @@ int hv_settimeoffset(struct hv *h, uint32_t domid, int64_t seconds);
 int hv_hvm_param_get(struct hv *h, uint32_t domid, uint32_t index, uint64_t *value);
 int hv_hvm_param_set(struct hv *h, uint32_t domid, uint32_t index, uint64_t value);
 
+/* Cancel a guest's suspend: its SCHEDOP_shutdown(suspend) returns 1. */
+int hv_domain_resume(struct hv *h, uint32_t domid);
+
 #endif

@@ -169,7 +169,12 @@ struct privcmd_foreign_map {
 };
 _Static_assert(sizeof(struct privcmd_foreign_map) == 16, "foreign_map size");
 
-/* vCPU register state (SETVCPUCONTEXT / GETVCPUCONTEXT). */
+/* vCPU register state (SETVCPUCONTEXT / GETVCPUCONTEXT). GETVCPUCONTEXT
+ * of a domain suspended with SCHEDOP_shutdown(suspend) gives the suspending
+ * vCPU's registers as the guest left them, rax 0: restored with
+ * SETVCPUCONTEXT into a new domain, the suspend hypercall returns 0 there.
+ * DOMAIN_RESUME (a struct privcmd_domid) cancels a suspend instead: the
+ * same domain continues and its suspend hypercall returns 1. */
 struct privcmd_vcpu_regs {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
@@ -305,7 +310,8 @@ _Static_assert(sizeof(struct privcmd_hvm_param) == 16, "hvm_param size");
 	X(DIRTY_DISABLE,           26, sizeof(struct privcmd_domid), 1) \
 	X(SETTIMEOFFSET,           27, sizeof(struct privcmd_timeoffset), 1) \
 	X(HVM_PARAM_GET,           28, sizeof(struct privcmd_hvm_param), 1) \
-	X(HVM_PARAM_SET,           29, sizeof(struct privcmd_hvm_param), 1)
+	X(HVM_PARAM_SET,           29, sizeof(struct privcmd_hvm_param), 1) \
+	X(DOMAIN_RESUME,           30, sizeof(struct privcmd_domid), 1)
 
 enum privcmd_op {
 #define PRIVCMD_OP_ENUM(name, nr, size, exact) PRIVCMD_OP_##name = nr,

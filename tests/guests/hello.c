@@ -1,6 +1,7 @@
 /* hello: the first pv guest. Prints what the builder gave it and shuts
  * down; words on its command line choose how:
- *   reboot / crash / suspend   shut down with that reason (default poweroff)
+ *   reboot / crash             shut down with that reason (default poweroff)
+ *   suspend                    suspend, print what the call returned, power off
  *   fault                      touch page 0 (no trap table: the domain crashes)
  *   loop                       never stop (for destroy and pause tests)
  *   dirty                      keep writing 4 pages (dirty logging test)
@@ -66,8 +67,13 @@ void guest_main(start_info_t *si, unsigned long boot_sp)
 		tg_shutdown(SHUTDOWN_reboot);
 	if (tg_has_word(cmd, "crash"))
 		tg_shutdown(SHUTDOWN_crash);
-	if (tg_has_word(cmd, "suspend"))
-		tg_shutdown(SHUTDOWN_suspend);
+	if (tg_has_word(cmd, "suspend")) {
+		struct sched_shutdown s = { .reason = SHUTDOWN_suspend };
+
+		/* Returns 1 if the toolstack cancels (resumes), 0 in a restored copy. */
+		tg_report("suspend_returned",
+			  hypercall2(__HYPERVISOR_sched_op, SCHEDOP_shutdown, &s));
+	}
 	tg_puts("bye\n");
 	tg_shutdown(SHUTDOWN_poweroff);
 }

@@ -222,6 +222,30 @@ static void test_running(struct ctx *c)
 	ok(sandbox_pid(c) != pid, "its process is gone");
 }
 
+/* SCHEDOP_shutdown(suspend) keeps the vCPU: its registers can be read for a
+ * saved image, and resume makes the call return 1 in the same domain. */
+static void test_suspend(struct ctx *c)
+{
+	struct privcmd_vcpu_regs regs;
+	struct privcmd_dominfo info;
+	struct build_pv b;
+	uint32_t d;
+
+	boot(c, c->hello, "suspend", 1024, &d, &b);
+	is_int(wait_shutdown(c, d), 2, "the guest suspends (reason suspend)");
+	hv_domain_getinfo(c->vp.hv, d, &info);
+	ok(info.flags & PRIVCMD_DOMINF_SHUTDOWN, "shown as shut down");
+	is_int(hv_getvcpucontext(c->vp.hv, d, 0, &regs), 0, "its vCPU context");
+	ok(regs.rip > VMCTL_PV_FLAT_BASE && regs.rip < VMCTL_PV_FLAT_BASE + (1024 << 12),
+	   "rip in the guest (%#llx)", (unsigned long long)regs.rip);
+	is_int(regs.rax, 0, "rax 0: a restored copy sees the call return 0");
+	is_int(hv_domain_resume(c->vp.hv, d), 0, "resume (cancel the suspend)");
+	is_int(hv_domain_resume(c->vp.hv, d), -EINVAL, "not suspended any more");
+	is_int(wait_shutdown(c, d), 0, "it runs on and powers off");
+	ok(has_line(c, d, "suspend_returned: 1"), "the suspend call returned 1");
+	hv_domain_destroy(c->vp.hv, d);
+}
+
 /* A guest that blocks shows as blocked ("b" in xl list) and uses no CPU
  * while it waits. */
 static void test_idle(struct ctx *c)
@@ -336,6 +360,7 @@ int main(void)
 	test_running(&c);
 	test_dirty(&c);
 	test_idle(&c);
+	test_suspend(&c);
 	test_build_errors(&c);
 	is_int(vmhv_proc_stop(&c.vp), 0, "vmhv exits cleanly");
 	return tap_done();

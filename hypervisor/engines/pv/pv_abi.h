@@ -56,6 +56,9 @@ _Static_assert(sizeof(struct pv_boot) == 224, "pv_boot size");
  * fault (or the shim itself failed): vmhv logs the register dump and marks
  * the domain crashed. Sent as its own packet size. */
 #define PV_NR_CRASH 0xffffu
+/* Sent (as a struct pv_crash, trap fields 0) just before a
+ * SCHEDOP_shutdown(suspend): the vCPU's registers for the saved image. */
+#define PV_NR_REGS 0xfffdu
 /* A new vCPU thread's first packet on its channel: args[0] = its tid. */
 #define PV_NR_HELLO 0xfffeu
 /* The reply to a forwarded VCPUOP_up that tells the sandbox to start the

@@ -145,6 +145,11 @@ static void chan_readable(struct evloop *loop, int fd, uint32_t events, void *ar
 		crash_report(pv, &u.crash);
 		return;
 	}
+	if (r == (ssize_t)sizeof(u.crash) && u.crash.nr == PV_NR_REGS && u.crash.vcpu == vcpu) {
+		pv->d->vcpu_regs[vcpu] = u.crash.regs;
+		pv->d->vcpu_regs_valid |= 1u << vcpu;
+		return;
+	}
 	/* A packet names its vCPU, but the channel it came on decides. */
 	if (r != (ssize_t)sizeof(u.req) || u.req.vcpu != vcpu) {
 		/* EOF is the process dying; pv_exited tells why. */

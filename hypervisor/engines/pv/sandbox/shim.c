@@ -92,10 +92,24 @@ static int64_t shim_update_va_mapping(struct pv_vcpu *v)
 	return aspace_update_va_mapping(v->sb, v->regs.rdi, v->regs.rsi, v->regs.rdx);
 }
 
+/* Before suspending, vmhv gets the registers to save: the state in which
+ * this hypercall returns (0 in a restored domain, 1 when cancelled). */
+static void suspend_regs_send(struct pv_vcpu *v)
+{
+	struct pv_crash c = { .vcpu = v->id, .nr = PV_NR_REGS, .regs = v->regs };
+
+	c.regs.rax = 0;
+	channel_call(v->chan_fd, &c, sizeof(c), 0);
+}
+
 /* Yield stays here; block enables events first, as Xen does, and only asks
  * vmhv to sleep when nothing is pending yet. */
 static int64_t shim_sched_op(struct pv_vcpu *v)
 {
+	if (v->regs.rdi == SCHEDOP_shutdown &&
+	    aspace_guest_range_ok(v->sb, v->regs.rsi, sizeof(struct sched_shutdown)) &&
+	    ((struct sched_shutdown *)(uintptr_t)v->regs.rsi)->reason == SHUTDOWN_suspend)
+		suspend_regs_send(v);
 	if (v->regs.rdi == SCHEDOP_yield) {
 		sys3(NR_sched_yield, 0, 0, 0);
 		return 0;
