@@ -14,7 +14,8 @@ file_has() {	# file_has FILE REGEX [TRIES]: wait (bounded) for a line
 }
 
 xld_pid() { cat "$VMCTL_TEST_DIR/$1/xld.pid"; }
-xld_fds() { ls "/proc/$(xld_pid "$1")/fd" | wc -l; }
+# (after 50 ms: xld saves the store 10 ms after a change, with a file open)
+xld_fds() { sleep 0.05; ls "/proc/$(xld_pid "$1")/fd" | wc -l; }
 xld_threads() { ls "/proc/$(xld_pid "$1")/task" | wc -l; }
 
 # The crc32 of N bytes at sector S of an image.

@@ -1,0 +1,70 @@
+#!/bin/bash
+# The network backend in xld, end to end, inside a network namespace of
+# its own (nothing outside it is touched, and it vanishes with the test):
+# xld creates xenbr0 and the tap vif<id>.0 on it; the guest takes
+# 10.99.0.2 from its command line; the host side (10.99.0.1 on the bridge)
+# pings it and gets its UDP echo; destroy removes the tap, the nodes and
+# every fd and thread the vif had in xld.
+if [ -z "${VMCTL_NET_NS:-}" ]; then
+	. "$top_srcdir/tests/lib/tap.sh"
+	[ "$(id -u)" = 0 ] || skip_all "network tests need root"
+	command -v unshare > /dev/null || skip_all "unshare not installed"
+	command -v python3 > /dev/null || skip_all "python3 not installed"
+	VMCTL_NET_NS=1 exec unshare --net -- "$BASH" "$0" "$@"
+	bail_out "cannot enter a private network namespace"
+fi
+. "$top_srcdir/tests/devices/lib.sh"
+peer="$top_srcdir/tests/devices/net_peer.py"
+ip link set lo up
+host_start a || bail_out "cannot start a host"
+cd "$VMCTL_TEST_DIR"
+fds0=$(xld_fds a)
+threads0=$(xld_threads a)
+
+cat > n1.cfg <<CFG
+name = "n1"
+kernel = "$kernel"
+memory = 32
+extra = "mode=shell ip=10.99.0.2"
+vif = [ 'mac=00:16:3e:00:99:02' ]
+CFG
+out=$(xl create n1.cfg 2>&1)
+is "$?" 0 "xl create with a vif succeeds"
+id=$(xl domid n1)
+be=/local/domain/0/backend/vif/$id/0
+fe=/local/domain/$id/device/vif/0
+log="$VMCTL_LOGDIR/console/n1.log"
+# (ip, not /sys: sysfs shows the namespace it was mounted in)
+like "$(ip -d link show xenbr0)" "bridge " "the bridge xenbr0 was created"
+like "$(ip link show master xenbr0)" "vif$id.0" "the tap vif$id.0 is a port of xenbr0"
+ok "netfront connects with its MAC and IP" \
+	file_has "$log" "^net0: device/vif/0 mac 00:16:3e:00:99:02 ip 10.99.0.2"
+is "$(xenstore-read $be/state) $(xenstore-read $fe/state)" "4 4" "backend and frontend Connected"
+is "$(xenstore-read $be/mac) $(xenstore-read $be/bridge) $(xenstore-read $be/handle)" \
+	"00:16:3e:00:99:02 xenbr0 0" "backend mac, bridge, handle"
+is "$(xenstore-read $be/feature-rx-copy) $(xenstore-read $be/script)" "1 vif-bridge" \
+	"feature-rx-copy = 1, script"
+is "$(xenstore-read $fe/mac) $(xenstore-read $fe/handle)" "00:16:3e:00:99:02 0" "frontend mac, handle"
+is "$(xenstore-read /libxl/$id/device/vif/0/frontend)" "$fe" "/libxl/<id>/device/vif entry"
+
+ip addr add 10.99.0.1/24 dev xenbr0
+out=$(python3 "$peer" ping 10.99.0.2 5)
+is "$(echo "$out" | grep -c rtt_us)" 5 "the guest answers 5 pings from the host side"
+out=$(python3 "$peer" udp 10.99.0.2 50 1000)
+like "$out" "^udp ok 50 50 " "the guest echoes 50 UDP datagrams of 1000 bytes"
+
+xl destroy n1
+is "$(ip -o link show | grep -c "vif$id\.0")" 0 "destroy removes the tap"
+ok "destroy removes the device nodes" no_device_nodes "$id"
+is "$(xld_fds a)" "$fds0" "no fd left open in xld"
+is "$(xld_threads a)" "$threads0" "no thread left in xld"
+
+# A bridge name that is not a bridge: a clear error, nothing left.
+sed -e "s/'mac=00:16:3e:00:99:02'/'bridge=lo'/" -e 's/"n1"/"n2"/' n1.cfg > n2.cfg
+xl create n2.cfg > /dev/null 2> err
+like "$(cat err)" "to bridge lo: it is not a bridge" "bridge=lo is refused clearly"
+is "$(xl list | wc -l)" 2 "no domain left behind"
+is "$(ip -o link show | grep -c ' vif')" 0 "no tap left behind"
+is "$(xld_fds a)" "$fds0" "no fd left open in xld after the failure"
+host_stop a
+done_testing
