@@ -1,9 +1,11 @@
 #include "hypervisor/domain.h"
+#include "hypervisor/engines/engine.h"
 #include "hypervisor/gnttab.h"
 #include "hypervisor/vmhv.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <vmctl/xen/xen.h>
 #include <vmctl/xen/grant_table.h>
 
@@ -137,4 +139,47 @@ void gnttab_domain_dispose(struct domain *d)
 			hv->gnt_handles[h].domid = 0;
 	free(d->gnt_pins);
 	d->gnt_pins = NULL;
+}
+
+/* One side of a dom0 copy: a ref granted to dom0, or a frame. */
+static int copy_side(struct vmhv *hv, uint32_t domid, uint32_t ref, bool gref, bool write,
+		     uint16_t off, uint16_t len, struct domain **d, uint8_t **p)
+{
+	uint64_t frame = ref;
+	int st;
+
+	*d = domain_lookup(hv, domid);
+	if (!*d || (*d)->dying)
+		return GNTST_bad_domain;
+	if ((uint32_t)off + len > 4096)
+		return GNTST_bad_copy_arg;
+	if (gref) {
+		st = gnttab_resolve(*d, ref, 0, write, &frame);
+		if (st != GNTST_okay)
+			return st;
+	} else if (frame >= (*d)->mem.ram_frames) {
+		return GNTST_bad_page;
+	}
+	*p = memory_phys(&(*d)->mem, (frame << MEM_PAGE_SHIFT) + off, len);
+	return *p ? GNTST_okay : GNTST_bad_page;
+}
+
+int gnttab_dom0_copy(struct vmhv *hv, const struct privcmd_gnttab_copy *op)
+{
+	struct domain *sd, *dd;
+	uint8_t *src, *dst;
+	int st;
+
+	if (op->flags & ~(PRIVCMD_GNTCOPY_SRC_GREF | PRIVCMD_GNTCOPY_DST_GREF))
+		return GNTST_general_error;
+	st = copy_side(hv, op->src_domid, op->src_ref, op->flags & PRIVCMD_GNTCOPY_SRC_GREF,
+		       false, op->src_offset, op->len, &sd, &src);
+	if (st == GNTST_okay)
+		st = copy_side(hv, op->dst_domid, op->dst_ref, op->flags & PRIVCMD_GNTCOPY_DST_GREF,
+			       true, op->dst_offset, op->len, &dd, &dst);
+	if (st != GNTST_okay)
+		return st;
+	memmove(dst, src, op->len);
+	dd->engine->dirty_mark(dd, (uint64_t)(dst - dd->mem.base), op->len);
+	return GNTST_okay;
 }

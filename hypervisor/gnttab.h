@@ -28,6 +28,11 @@ int gnttab_dom0_map(struct vmhv *hv, uint32_t domid, uint32_t ref, bool write, v
 int gnttab_dom0_unmap(struct vmhv *hv, uint32_t handle, void *owner);
 void gnttab_dom0_release(struct vmhv *hv, void *owner);
 
+/* One dom0 copy between two guests (privcmd GNTTAB_COPY): checks both
+ * sides, copies, logs the destination as dirty. Returns GNTST_*. */
+struct privcmd_gnttab_copy;
+int gnttab_dom0_copy(struct vmhv *hv, const struct privcmd_gnttab_copy *op);
+
 /* Free a domain's pin counts (destroy). */
 void gnttab_domain_dispose(struct domain *d);
 

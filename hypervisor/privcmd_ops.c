@@ -492,6 +492,23 @@ static int op_DOMAIN_RESUME(struct vmhv *hv, const void *req, size_t len,
 	return d ? domain_resume(d) : rc;
 }
 
+static int op_GNTTAB_COPY(struct vmhv *hv, const void *req, size_t len,
+			  struct privcmd_reply *rep)
+{
+	size_t n = len / sizeof(struct privcmd_gnttab_copy);
+
+	if (len % sizeof(struct privcmd_gnttab_copy) || n > PRIVCMD_GNTCOPY_MAX)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		struct privcmd_gnttab_copy op;
+
+		memcpy(&op, (const char *)req + i * sizeof(op), sizeof(op));
+		op.status = (int16_t)gnttab_dom0_copy(hv, &op);
+		reply_put(rep, &op, sizeof(op));
+	}
+	return 0;
+}
+
 static const privcmd_handler handlers[PRIVCMD_OP_MAX] = {
 #define OP_HANDLER(name, nr, size, exact) [nr] = op_##name,
 	PRIVCMD_OPS(OP_HANDLER)

@@ -470,3 +470,12 @@ int hv_domain_resume(struct hv *h, uint32_t domid)
 {
 	return hv_domid_op(h, PRIVCMD_OP_DOMAIN_RESUME, domid);
 }
+
+int hv_gnttab_copy(struct hv *h, struct privcmd_gnttab_copy *ops, unsigned n)
+{
+	size_t bytes = (size_t)n * sizeof(*ops);
+
+	if (n == 0 || n > PRIVCMD_GNTCOPY_MAX)
+		return -EINVAL;
+	return hv_call_fixed(h, PRIVCMD_OP_GNTTAB_COPY, ops, bytes, ops, bytes);
+}

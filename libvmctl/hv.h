@@ -98,4 +98,8 @@ int hv_hvm_param_set(struct hv *h, uint32_t domid, uint32_t index, uint64_t valu
 /* Cancel a guest's suspend: its SCHEDOP_shutdown(suspend) returns 1. */
 int hv_domain_resume(struct hv *h, uint32_t domid);
 
+/* Copy between guests' pages (see privcmd.h): ops[i].status gets each
+ * op's GNTST_* result; returns 0 or -errno for the call as a whole. */
+int hv_gnttab_copy(struct hv *h, struct privcmd_gnttab_copy *ops, unsigned n);
+
 #endif

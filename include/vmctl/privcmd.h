@@ -243,6 +243,24 @@ struct privcmd_gnttab_mapped {
 };
 _Static_assert(sizeof(struct privcmd_gnttab_mapped) == 16, "gnttab_mapped size");
 
+/* GNTTAB_COPY: dom0 copies between two guests' pages without mapping them
+ * (a netback moving a packet). Each side is a grant ref that its domain gives
+ * to dom0 (PRIVCMD_GNTCOPY_*_GREF) or, dom0 being privileged, a frame of
+ * that domain. The request is 1..PRIVCMD_GNTCOPY_MAX ops; vmhv fills each
+ * op's status with a GNTST_* code and returns them all. */
+#define PRIVCMD_GNTCOPY_SRC_GREF 1u
+#define PRIVCMD_GNTCOPY_DST_GREF 2u
+struct privcmd_gnttab_copy {
+	uint32_t src_domid, src_ref;   /* ref, or frame number */
+	uint32_t dst_domid, dst_ref;
+	uint16_t src_offset, dst_offset;
+	uint16_t len, flags;           /* PRIVCMD_GNTCOPY_* */
+	int16_t status;                /* OUT: GNTST_* */
+	uint16_t pad[3];
+};
+_Static_assert(sizeof(struct privcmd_gnttab_copy) == 32, "gnttab_copy size");
+#define PRIVCMD_GNTCOPY_MAX 256
+
 /* Dirty-page logging of a running pv domain's RAM (for live migration).
  * DIRTY_ENABLE / DIRTY_DISABLE take a struct privcmd_domid; DIRTY_READ
  * returns a bitmap of frames [first, first+nr) written since the last read
@@ -311,7 +329,8 @@ _Static_assert(sizeof(struct privcmd_hvm_param) == 16, "hvm_param size");
 	X(SETTIMEOFFSET,           27, sizeof(struct privcmd_timeoffset), 1) \
 	X(HVM_PARAM_GET,           28, sizeof(struct privcmd_hvm_param), 1) \
 	X(HVM_PARAM_SET,           29, sizeof(struct privcmd_hvm_param), 1) \
-	X(DOMAIN_RESUME,           30, sizeof(struct privcmd_domid), 1)
+	X(DOMAIN_RESUME,           30, sizeof(struct privcmd_domid), 1) \
+	X(GNTTAB_COPY,             31, sizeof(struct privcmd_gnttab_copy), 0)
 
 enum privcmd_op {
 #define PRIVCMD_OP_ENUM(name, nr, size, exact) PRIVCMD_OP_##name = nr,

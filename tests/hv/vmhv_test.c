@@ -226,6 +226,19 @@ static void test_gnttab(struct hv *h)
 	is_int(hv_gnttab_unmap(h, handle), 0, "unmap");
 	ok(!(g[5].flags & 16), "GTF_writing cleared");
 	is_int(hv_gnttab_unmap(h, handle), -EINVAL, "unmap twice");
+
+	/* dom0 copies from the granted frame 7 into frame 20 of the guest. */
+	struct privcmd_gnttab_copy cp[2] = {
+		{ .src_domid = domid, .src_ref = 5, .dst_domid = domid, .dst_ref = 20,
+		  .src_offset = 100, .dst_offset = 200, .len = 6, .flags = PRIVCMD_GNTCOPY_SRC_GREF },
+		{ .src_domid = domid, .src_ref = 7, .dst_domid = domid, .dst_ref = 20,
+		  .len = 6, .flags = PRIVCMD_GNTCOPY_SRC_GREF },
+	};
+	memcpy(mem + 7 * 4096 + 100, "copied", 6);
+	is_int(hv_gnttab_copy(h, cp, 2), 0, "grant copy");
+	is_int(cp[0].status, 0, "through a granted ref");
+	ok(memcmp(mem + 20 * 4096 + 200, "copied", 6) == 0, "the bytes arrived");
+	is_int(cp[1].status, -8, "a ref granted to someone else: permission denied");
 	hv_domain_destroy(h, domid);
 	munmap(mem, fm.nr_frames * 4096);
 	close(memfd);
