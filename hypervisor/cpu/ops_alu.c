@@ -37,6 +37,8 @@ static int alu_rm(struct cpu *cpu, const struct insn *in, int kind, int size, ui
 {
 	uint64_t a, r;
 
+	struct lflags save = cpu->lf;
+
 	if (rm_read(cpu, in, size, &a))
 		return X_EXC;
 	r = alu_do(cpu, kind, size, a, b);
@@ -46,7 +48,11 @@ static int alu_rm(struct cpu *cpu, const struct insn *in, int kind, int size, ui
 		reg_write(cpu, in, in->rm, size, r);
 		return X_OK;
 	}
-	return mem_write_u(cpu, in->seg, op_ea(cpu, in), size, r);
+	if (mem_write_u(cpu, in->seg, op_ea(cpu, in), size, r)) {
+		cpu->lf = save;   /* a faulting instruction leaves the flags alone */
+		return X_EXC;
+	}
+	return X_OK;
 }
 
 /* 00-3D, even: Eb/Ev op= Gb/Gv */
@@ -136,8 +142,10 @@ int op_inc_dec_rm(struct cpu *cpu, const struct insn *in)
 	if (rm_read(cpu, in, size, &a))
 		return X_EXC;
 	r = (dec ? a - 1 : a + 1) & size_mask(size);
+	if (rm_write(cpu, in, size, r))
+		return X_EXC;
 	inc_dec_flags(cpu, dec, size, a, r);
-	return rm_write(cpu, in, size, r);
+	return X_OK;
 }
 
 /* 40-4F outside 64-bit mode */
@@ -172,8 +180,10 @@ int op_neg(struct cpu *cpu, const struct insn *in)
 	if (rm_read(cpu, in, size, &a))
 		return X_EXC;
 	r = (0 - a) & size_mask(size);
+	if (rm_write(cpu, in, size, r))
+		return X_EXC;
 	flags_lazy(&cpu->lf, LF_SUB, size, 0, a, r);
-	return rm_write(cpu, in, size, r);
+	return X_OK;
 }
 
 /* CMC CLC STC CLD STD */

@@ -7,6 +7,7 @@ static int bt_apply(struct cpu *cpu, const struct insn *in, int64_t off, bool re
 {
 	int size = in->opsz, bits = size * 8;
 	uint64_t v, ea = 0, bit;
+	bool cf;
 
 	if (in->mod == 3) {
 		v = reg_read(cpu, in, in->rm, size);
@@ -18,15 +19,14 @@ static int bt_apply(struct cpu *cpu, const struct insn *in, int64_t off, bool re
 			return X_EXC;
 	}
 	bit = 1ull << (off & (bits - 1));
-	flags_update(cpu, FL_CF, (v & bit) ? FL_CF : 0);
-	if (kind == 0)
-		return X_OK;
+	cf = v & bit;
 	v = kind == 1 ? v | bit : kind == 2 ? v & ~bit : v ^ bit;
-	if (in->mod == 3) {
+	if (kind && in->mod == 3)
 		reg_write(cpu, in, in->rm, size, v);
-		return X_OK;
-	}
-	return mem_write_u(cpu, in->seg, ea, size, v);
+	else if (kind && mem_write_u(cpu, in->seg, ea, size, v))
+		return X_EXC;
+	flags_update(cpu, FL_CF, cf ? FL_CF : 0);
+	return X_OK;
 }
 
 static const int bt_kind[4] = { 0, 1, 2, 3 };

@@ -75,8 +75,10 @@ static int shift_apply(struct cpu *cpu, const struct insn *in, unsigned cnt)
 	cnt &= size == 8 ? 63 : 31;
 	if (rm_read(cpu, in, size, &a))
 		return X_EXC;
-	if (!cnt)   /* nothing changes, but a 32-bit register is still zero-extended */
-		return size == 4 && in->mod == 3 ? rm_write(cpu, in, size, a) : X_OK;
+	/* a zero count changes nothing, but a 32-bit register is still
+	 * zero-extended and a memory operand is still checked for writing */
+	if (!cnt)
+		return size == 4 || in->mod != 3 ? rm_write(cpu, in, size, a) : X_OK;
 	if (kind < 4)
 		sh_rotate(&s, kind, a, cnt, bits, flags_cf(cpu));
 	else
@@ -107,8 +109,8 @@ int op_shld_shrd(struct cpu *cpu, const struct insn *in)
 
 	if (rm_read(cpu, in, size, &a))
 		return X_EXC;
-	if (!cnt)
-		return size == 4 && in->mod == 3 ? rm_write(cpu, in, size, a) : X_OK;
+	if (!cnt)   /* see shift_apply */
+		return size == 4 || in->mod != 3 ? rm_write(cpu, in, size, a) : X_OK;
 	if (size == 8) {
 		r = left ? (a << cnt) | (b >> (64 - cnt)) : (a >> cnt) | (b << (64 - cnt));
 		cf = left ? (a >> (64 - cnt)) & 1 : (a >> (cnt - 1)) & 1;

@@ -77,6 +77,8 @@ static void soft_run(struct soft *s, const struct dt_case *c, struct dt_result *
 	s->pages[c->len] = 0xcc;
 	cpu_invalidate_code(s->cpu, DT_CODE, c->len + 1);
 	dt_fill_data(c, s->pages + 0x1000);
+	if (c->mode == 32)   /* compatibility mode: Linux's 32-bit user CS */
+		st.seg[SEG_CS] = (struct cpu_seg){ .sel = 0x23, .limit = 0xffffffff, .attr = 0xc0fb };
 	memcpy(st.gpr, c->in.gpr, sizeof(st.gpr));
 	st.rflags = c->in.rflags;
 	st.rip = c->in.rip;
@@ -105,7 +107,7 @@ static void print_case(const struct dt_case *c)
 
 	for (int i = 0; i < c->len; i++)
 		sprintf(hex + 2 * i, "%02x", c->code[i]);
-	diag("  code %s (%d insns:%s%s%s%s%s%s%s)", hex, c->ninsn,
+	diag("  code %s (%d-bit, %d insns:%s%s%s%s%s%s%s)", hex, c->mode, c->ninsn,
 	     " ", dt_tmpl_name(c->tmpl[0]), c->ninsn > 1 ? ", " : "",
 	     c->ninsn > 1 ? dt_tmpl_name(c->tmpl[1]) : "", c->ninsn > 2 ? ", " : "",
 	     c->ninsn > 2 ? dt_tmpl_name(c->tmpl[2]) : "", c->ninsn > 3 ? ", ..." : "");
@@ -124,12 +126,16 @@ static int compare(const struct dt_case *c, const struct dt_result *n, const str
 		diag("  vector: native %u soft %u", n->vector, s->vector);
 		bad++;
 	}
+	if (bad || ((n->out.rflags ^ s->out.rflags) & fm))
+		diag("  ended by vector %u at %" PRIx64 " (native) / %u at %" PRIx64 " (soft)",
+		     n->vector, n->out.rip, s->vector, s->out.rip);
 	if (n->out.rip != s->out.rip) {
 		diag("  rip: native %" PRIx64 " soft %" PRIx64, n->out.rip, s->out.rip);
 		bad++;
 	}
 	for (int i = 0; i < 16; i++)
-		if (n->out.gpr[i] != s->out.gpr[i]) {
+		/* 32-bit code sees the low halves of RAX..RDI only */
+		if ((n->out.gpr[i] ^ s->out.gpr[i]) & (c->mode == 32 && i < 8 ? 0xffffffffull : ~0ull)) {
 			diag("  gpr%d: native %016" PRIx64 " soft %016" PRIx64, i, n->out.gpr[i], s->out.gpr[i]);
 			bad++;
 		}
@@ -194,13 +200,17 @@ static void run_batch(struct soft *s, struct dt_case *cases, struct dt_result *n
 struct regress {
 	const char *name, *hex;
 	uint64_t rax, rcx, rdx, rbx, rsi, rdi, rflags, undef;
+	int mode;
 };
 
 static const struct regress regress[] = {
 #define REGRESS(name, hex, rax, rcx, rdx, rbx, rsi, rdi, fl, undef) \
-	{ name, hex, rax, rcx, rdx, rbx, rsi, rdi, fl, undef },
+	{ name, hex, rax, rcx, rdx, rbx, rsi, rdi, fl, undef, 64 },
+#define REGRESS32(name, hex, rax, rcx, rdx, rbx, rsi, rdi, fl, undef) \
+	{ name, hex, rax, rcx, rdx, rbx, rsi, rdi, fl, undef, 32 },
 #include "tests/cpu/dt_regress.def"
 #undef REGRESS
+#undef REGRESS32
 };
 
 static int regress_cases(struct dt_case *cases)
@@ -216,6 +226,7 @@ static int regress_cases(struct dt_case *cases)
 		for (; h[0] && h[1]; h += 2)
 			c->code[c->len++] = (uint8_t)strtoul((char[]){ h[0], h[1], 0 }, NULL, 16);
 		c->ninsn = 1;
+		c->mode = regress[i].mode;
 		c->flags_undef = regress[i].undef;
 		c->tmpl[0] = 0xffff;
 		c->npatch = 0;

@@ -4,7 +4,8 @@
  * DT_CODE and its memory operands (RIP-relative) and stack point into the
  * DT_DATA page. Natively the child maps these pages at those addresses; the
  * soft CPU gets them as guest RAM, identity-mapped by a 1 GiB page in long
- * mode at CPL 3. Every sequence ends with INT3, so both worlds stop with #BP
+ * mode at CPL 3 (64-bit code, or 32-bit code in compatibility mode, CS 0x23
+ * as Linux provides it). Every sequence ends with INT3, so both worlds stop with #BP
  * (or an earlier exception) and report vector, registers and memory. */
 #ifndef VMCTL_TESTS_CPU_DT_H
 #define VMCTL_TESTS_CPU_DT_H
@@ -37,6 +38,7 @@ struct dt_case {
 	uint8_t len;                /* bytes of code, without the final INT3 */
 	uint8_t ninsn;
 	uint8_t npatch;
+	uint8_t mode;               /* 64: long mode; 32: compatibility mode */
 	uint64_t flags_undef;       /* RFLAGS bits the manual leaves undefined */
 	uint64_t seed;              /* data page contents */
 	struct dt_patch patch[2];

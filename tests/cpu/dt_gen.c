@@ -43,6 +43,8 @@ enum {
 	T_0F = 1 << 19,      /* two-byte opcode */
 	T_REP = 1 << 20,     /* string: REP/REPE/REPNE optional */
 	T_NOREX = 1 << 21,   /* no REX at all */
+	T_NO32 = 1 << 22,    /* not in 32-bit code (MOVSXD is ARPL there) */
+	T_ONLY32 = 1 << 23,  /* only in 32-bit code (INC/DEC r, BCD, PUSHA/POPA) */
 };
 
 enum { FIX_NONE, FIX_STRING, FIX_XLAT, FIX_BT, FIX_POPF, FIX_LEAVE };
@@ -130,7 +132,18 @@ static const struct tmpl tmpls[] = {
 	{ "mov r8,Ib", 0xb0, -1, -1, T_OPR | T_B, 0 },
 	{ "mov r,Iv", 0xb8, -1, -1, T_OPR | T_66 | T_W, 0 },
 	{ "lea", 0x8d, -1, -1, GPR | T_MEM, 0 },
-	{ "movsxd", 0x63, -1, -1, T_M | T_W, 0 },
+	{ "movsxd", 0x63, -1, -1, T_M | T_W | T_NO32, 0 },
+	/* 32-bit code only */
+	{ "inc r", 0x40, -1, -1, T_OPR | T_66 | T_ONLY32, 0 },
+	{ "dec r", 0x48, -1, -1, T_OPR | T_66 | T_ONLY32, 0 },
+	{ "daa", 0x27, -1, -1, T_ONLY32, 0x800 },
+	{ "das", 0x2f, -1, -1, T_ONLY32, 0x800 },
+	{ "aaa", 0x37, -1, -1, T_ONLY32, 0x8c4 },
+	{ "aas", 0x3f, -1, -1, T_ONLY32, 0x8c4 },
+	{ "aam", 0xd4, -1, -1, T_ONLY32, 0x811 },
+	{ "aad", 0xd5, -1, -1, T_ONLY32, 0x811 },
+	{ "pusha", 0x60, -1, -1, T_66 | T_ONLY32, 0 },
+	{ "popa", 0x61, -1, -1, T_66 | T_ONLY32, 0 },
 	{ "movzx Gv,Eb", 0x0fb6, -1, -1, T_0F | GPR, 0 },
 	{ "movzx Gv,Ew", 0x0fb7, -1, -1, T_0F | GPR, 0 },
 	{ "movsx Gv,Eb", 0x0fbe, -1, -1, T_0F | GPR, 0 },
@@ -389,14 +402,21 @@ static uint64_t rnd_value(struct rng *r)
 }
 
 /* A GPR number for a ModRM field: never RSP for full-size operands. */
+static int gen_mode = 64;   /* the mode of the case being generated */
+
 static int pick_gpr(struct rng *r, bool byte)
 {
 	int g;
 
 	do
-		g = rnd(r) & 15;
+		g = rnd(r) & (gen_mode == 64 ? 15 : 7);
 	while (g == 4 && !byte);
 	return g;
+}
+
+static int pick_xmm(struct rng *r)
+{
+	return rnd(r) & (gen_mode == 64 ? 15 : 7);
 }
 
 struct enc {
@@ -433,11 +453,14 @@ static void enc_prefixes(struct enc *e, struct rng *r, const struct tmpl *t, boo
 		put(e, 0xf3);
 	if (t->f & T_PF2)
 		put(e, 0xf2);
-	if (((t->f & T_REP) && rnd(r) % 8 == 0) || e->a32)
+	/* (67 on strings in 32-bit code would mean SI/DI: outside the page) */
+	if (((t->f & T_REP) && gen_mode == 64 && rnd(r) % 8 == 0) || e->a32)
 		put(e, 0x67);
 	*rex = (t->f & T_NOREX) ? 0 : (rnd(r) % 2) ? 0x40 | (rnd(r) & 7) : 0;
 	if ((t->f & T_W) && rnd(r) % 3 == 0)
 		*rex |= 0x48;
+	if (gen_mode != 64)
+		*rex = 0;
 }
 
 static void enc_modrm(struct enc *e, struct rng *r, const struct tmpl *t, int *rex, bool mem)
@@ -449,22 +472,23 @@ static void enc_modrm(struct enc *e, struct rng *r, const struct tmpl *t, int *r
 		put(e, t->modrm);
 		return;
 	}
-	reg = t->reg >= 0 ? t->reg : (t->f & (T_X | T_XR)) ? (int)(rnd(r) & 15) : pick_gpr(r, byte);
-	rm = (t->f & (T_X | T_RX)) ? (int)(rnd(r) & 15) : pick_gpr(r, byte);
+	reg = t->reg >= 0 ? t->reg : (t->f & (T_X | T_XR)) ? pick_xmm(r) : pick_gpr(r, byte);
+	rm = (t->f & (T_X | T_RX)) ? pick_xmm(r) : pick_gpr(r, byte);
 	if (t->reg < 0)
 		*rex = (*rex & ~4) | ((reg & 8) ? 0x44 : 0);
 	if (mem && e->sib) {
 		/* base and index are set by the case so that the sum lands in the
 		 * data page; RSP is never the base, index 4 means none */
 		do
-			e->base = rnd(r) & 15;
+			e->base = pick_gpr(r, false);
 		while (e->base == 4);
 		do
-			e->index = rnd(r) & 15;
+			e->index = rnd(r) & (gen_mode == 64 ? 15 : 7);
 		while (e->index == e->base);
 		e->scale = rnd(r) & 3;
 		e->disp8 = (int8_t)rnd(r);
-		*rex = (*rex & ~3) | 0x40 | ((e->base & 8) ? 1 : 0) | ((e->index & 8) ? 2 : 0);
+		if (gen_mode == 64)
+			*rex = (*rex & ~3) | 0x40 | ((e->base & 8) ? 1 : 0) | ((e->index & 8) ? 2 : 0);
 		put(e, 0x40 | ((reg & 7) << 3) | 4);
 		put(e, (e->scale << 6) | ((e->index & 7) << 3) | (e->base & 7));
 		put(e, (uint8_t)e->disp8);
@@ -492,7 +516,7 @@ static int enc_insn(struct enc *e, struct rng *r, const struct tmpl *t, bool sib
 	e->n = 0;
 	e->disp_at = -1;
 	e->sib = mem && sib_ok && t->fix == FIX_NONE && rnd(r) % 2;
-	e->a32 = e->sib && rnd(r) % 4 == 0;
+	e->a32 = e->sib && gen_mode == 64 && rnd(r) % 4 == 0;
 	enc_prefixes(e, r, t, mem, &rex);
 	rexpos = e->n;
 	put(e, 0);                  /* REX slot, removed if unused */
@@ -515,7 +539,7 @@ static int enc_insn(struct enc *e, struct rng *r, const struct tmpl *t, bool sib
 		enc_modrm(e, r, t, &rex, mem);
 	else if (t->modrm >= 0)
 		put(e, t->modrm);
-	if (rex) {
+	if (rex && gen_mode == 64) {
 		e->b[rexpos] = rex;
 	} else {                    /* drop the unused REX slot */
 		memmove(e->b + rexpos, e->b + rexpos + 1, e->n - rexpos - 1);
@@ -525,7 +549,7 @@ static int enc_insn(struct enc *e, struct rng *r, const struct tmpl *t, bool sib
 	}
 	for (int i = e->n; i < 32; i++)
 		e->b[i] = rnd(r);
-	len = insn_length(e->b, 15, 64);
+	len = insn_length(e->b, 15, gen_mode);
 	if (len <= 0)
 		return -1;
 	e->n = len;
@@ -587,6 +611,8 @@ static void fix_sib(struct dt_case *c, const struct enc *e, struct rng *r)
 
 static bool pick_ok(const struct tmpl *t, int i, int n)
 {
+	if ((t->f & (gen_mode == 64 ? T_ONLY32 : T_NO32)))
+		return false;
 	if ((t->f & T_FIRST) && i != 0)
 		return false;
 	if ((t->f & T_LAST || t->undef) && i != n - 1)
@@ -622,7 +648,8 @@ static void patch_case(struct dt_case *c, struct enc *enc, int *pos, struct rng 
 		uint8_t *p = c->code + pos[i];
 
 		if (enc[i].disp_at >= 0) {
-			int32_t d = (int32_t)(DT_DATA + enc[i].target - (DT_CODE + end));
+			/* RIP-relative in 64-bit code, absolute in 32-bit code */
+			int32_t d = (int32_t)(DT_DATA + enc[i].target - (c->mode == 64 ? DT_CODE + end : 0));
 
 			memcpy(p + enc[i].disp_at, &d, 4);
 		}
@@ -644,6 +671,8 @@ void dt_gen_case(struct dt_case *c, uint64_t seed, uint64_t num)
 	int pos[DT_MAX_INSN + 1], n = 1 + rnd(&r) % DT_MAX_INSN;
 
 	memset(c, 0, sizeof(*c));
+	c->mode = rnd(&r) % 4 ? 64 : 32;
+	gen_mode = c->mode;
 	c->seed = rnd(&r);
 	init_regs(c, &r);
 	for (int i = 0; i < n; i++) {

@@ -25,6 +25,7 @@ _Static_assert(offsetof(struct dt_regs, xmm) == 144, "stub offsets");
 _Static_assert(offsetof(struct dt_regs, fcw) == 400, "stub offsets");
 
 void dt_enter(const struct dt_regs *r);
+void dt_enter32(const struct dt_regs *r);
 void dt_resume(void);
 
 /* dt_enter saves the callee-saved registers and the stack pointer, loads
@@ -70,6 +71,36 @@ __asm__(".text\n"
 	"dt_saved_rsp: .quad 0\n"
 	".text\n");
 
+/* The same for 32-bit code: DS/ES get Linux's user data selector (a null
+ * selector faults in compatibility mode), then a far jump to CS 0x23. */
+__asm__(".text\n"
+	".globl dt_enter32\n"
+	".type dt_enter32,@function\n"
+	"dt_enter32:\n"
+	"  push %rbx\n  push %rbp\n  push %r12\n  push %r13\n  push %r14\n  push %r15\n"
+	"  mov %rsp, dt_saved_rsp(%rip)\n"
+	"  mov $0x2b, %eax\n  mov %eax, %ds\n  mov %eax, %es\n"
+	"  movdqu 144(%rdi),%xmm0\n  movdqu 160(%rdi),%xmm1\n"
+	"  movdqu 176(%rdi),%xmm2\n  movdqu 192(%rdi),%xmm3\n"
+	"  movdqu 208(%rdi),%xmm4\n  movdqu 224(%rdi),%xmm5\n"
+	"  movdqu 240(%rdi),%xmm6\n  movdqu 256(%rdi),%xmm7\n"
+	"  movdqu 272(%rdi),%xmm8\n  movdqu 288(%rdi),%xmm9\n"
+	"  movdqu 304(%rdi),%xmm10\n  movdqu 320(%rdi),%xmm11\n"
+	"  movdqu 336(%rdi),%xmm12\n  movdqu 352(%rdi),%xmm13\n"
+	"  movdqu 368(%rdi),%xmm14\n  movdqu 384(%rdi),%xmm15\n"
+	"  fninit\n  fldcw 400(%rdi)\n"
+	"  pushq 128(%rdi)\n  popfq\n"
+	"  mov 0(%rdi),%rax\n  mov 8(%rdi),%rcx\n  mov 16(%rdi),%rdx\n  mov 24(%rdi),%rbx\n"
+	"  mov 32(%rdi),%rsp\n  mov 40(%rdi),%rbp\n  mov 48(%rdi),%rsi\n"
+	"  mov 64(%rdi),%r8\n  mov 72(%rdi),%r9\n  mov 80(%rdi),%r10\n  mov 88(%rdi),%r11\n"
+	"  mov 96(%rdi),%r12\n  mov 104(%rdi),%r13\n  mov 112(%rdi),%r14\n  mov 120(%rdi),%r15\n"
+	"  mov 56(%rdi),%rdi\n"
+	"  ljmpl *dt_far32(%rip)\n"
+	".size dt_enter32, .-dt_enter32\n"
+	".section .rodata\n"
+	"dt_far32: .long 0x200000\n  .word 0x23\n"
+	".text\n");
+
 /* ucontext greg index of each GPR in encoding order */
 static const int greg_of[16] = { REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP,
 				 REG_RSI, REG_RDI, REG_R8, REG_R9, REG_R10, REG_R11,
@@ -93,6 +124,8 @@ static void on_signal(int sig, siginfo_t *si, void *ctx)
 	dt_cur->out.fcw = mc->fpregs->cwd;
 	dt_cur->out.fsw = mc->fpregs->swd;
 	mc->gregs[REG_RIP] = (greg_t)(uintptr_t)dt_resume;
+	/* back to 64-bit code: CS is the low 16 bits of CSGSFS */
+	mc->gregs[REG_CSGSFS] = (mc->gregs[REG_CSGSFS] & ~0xffffll) | 0x33;
 	mc->gregs[REG_EFL] = 0x202;
 }
 
@@ -156,7 +189,10 @@ static __attribute__((noinline)) void child_one(const struct dt_case *c, struct 
 	dt_fill_data(c, data);
 	memcpy(code, c->code, c->len);
 	code[c->len] = 0xcc;
-	dt_enter(&c->in);
+	if (c->mode == 32)
+		dt_enter32(&c->in);
+	else
+		dt_enter(&c->in);
 	dt_cur->data_hash = dt_hash(data, DT_DATA_SIZE);
 	dt_cur->valid = true;
 }
