@@ -25,7 +25,7 @@ static bool lazy_cf(const struct lflags *lf)
 	case LF_ADC: return lf->cf ? res <= s1 : res < s1;
 	case LF_SUB: return s1 < s2;
 	case LF_SBB: return lf->cf ? s1 <= s2 : s1 < s2;
-	case LF_INC: case LF_DEC: return lf->cf;
+	case LF_INC: case LF_DEC: case LF_RES: return lf->cf;
 	default: return false;
 	}
 }
@@ -39,6 +39,8 @@ static bool lazy_of(const struct lflags *lf)
 		return (((lf->s1 ^ lf->res) & (lf->s2 ^ lf->res)) >> top) & 1;
 	case LF_SUB: case LF_SBB: case LF_DEC:
 		return (((lf->s1 ^ lf->s2) & (lf->s1 ^ lf->res)) >> top) & 1;
+	case LF_RES:
+		return lf->s2 & 1;
 	default:
 		return false;
 	}
@@ -57,7 +59,7 @@ uint64_t flags_get(const struct cpu *cpu)
 		f |= FL_CF;
 	if (lazy_of(lf))
 		f |= FL_OF;
-	if (lf->op != LF_LOGIC && ((lf->s1 ^ lf->s2 ^ lf->res) & 0x10))
+	if (lf->op != LF_LOGIC && lf->op != LF_RES && ((lf->s1 ^ lf->s2 ^ lf->res) & 0x10))
 		f |= FL_AF;
 	return f;
 }

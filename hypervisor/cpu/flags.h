@@ -10,7 +10,9 @@
 
 struct cpu;
 
-enum lf_op { LF_EAGER, LF_ADD, LF_ADC, LF_SUB, LF_SBB, LF_LOGIC, LF_INC, LF_DEC };
+/* LF_RES: SF/ZF/PF from the result, CF and OF given (cf, s2), AF clear:
+ * what shifts and multiplies produce. */
+enum lf_op { LF_EAGER, LF_ADD, LF_ADC, LF_SUB, LF_SBB, LF_LOGIC, LF_INC, LF_DEC, LF_RES };
 
 struct lflags {
 	uint64_t res, s1, s2;
@@ -27,6 +29,16 @@ static inline void flags_lazy(struct lflags *lf, int op, int size,
 	lf->s1 = s1;
 	lf->s2 = s2;
 	lf->res = res;
+}
+
+/* Record a result whose CF and OF are already known (shifts, multiplies). */
+static inline void flags_lazy_res(struct lflags *lf, int size, uint64_t res, bool cf, bool of)
+{
+	lf->op = LF_RES;
+	lf->size = size;
+	lf->res = res;
+	lf->cf = cf;
+	lf->s2 = of;
 }
 
 /* The full RFLAGS value (the lazy part computed). */

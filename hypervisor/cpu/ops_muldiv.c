@@ -6,7 +6,7 @@
  * undefined; we set SF/ZF/PF from the low half and clear AF, as AMD does. */
 static void mul_flags(struct cpu *cpu, int size, uint64_t lo, bool wide)
 {
-	flags_update(cpu, FL_ARITH, flags_szp(lo, size) | (wide ? FL_CF | FL_OF : 0));
+	flags_lazy_res(&cpu->lf, size, lo, wide, wide);
 }
 
 static void mul_store(struct cpu *cpu, const struct insn *in, int size, uint64_t lo, uint64_t hi)

@@ -62,8 +62,8 @@ static void sh_shift(struct shift *s, int kind, uint64_t a, unsigned cnt, int bi
 		of = 0;
 	}
 	s->res = r;
-	s->mask = FL_ARITH;
-	s->flags = flags_szp(r, bits / 8) | (cf ? FL_CF : 0) | (of ? FL_OF : 0);
+	s->mask = FL_ARITH;         /* recorded lazily: see shift_apply */
+	s->flags = (cf ? FL_CF : 0) | (of ? FL_OF : 0);
 }
 
 static int shift_apply(struct cpu *cpu, const struct insn *in, unsigned cnt)
@@ -85,7 +85,10 @@ static int shift_apply(struct cpu *cpu, const struct insn *in, unsigned cnt)
 		sh_shift(&s, kind, a, cnt, bits);
 	if (rm_write(cpu, in, size, s.res))
 		return X_EXC;
-	flags_update(cpu, s.mask, s.flags);
+	if (kind < 4)    /* rotates keep SF/ZF/PF/AF */
+		flags_update(cpu, s.mask, s.flags);
+	else
+		flags_lazy_res(&cpu->lf, size, s.res, s.flags & FL_CF, s.flags & FL_OF);
 	return X_OK;
 }
 
