@@ -301,10 +301,10 @@ static void insn_specialize(struct insn *in)
 {
 	if (in->mod != 3 || in->opsz < 4 || in->map != MAP_1B || in->lock)
 		return;
-	if (in->fn == op_alu_rm_r || in->fn == op_alu_r_rm)
-		in->fn = (in->op & 1) ? op_alu_rr : in->fn;
-	else if ((in->fn == op_alu_rm_i && in->op != 0x80) )
-		in->fn = op_alu_ri;
+	if ((in->fn == op_alu_rm_r || in->fn == op_alu_r_rm) && (in->op & 1))
+		in->fn = alu_fast(in->op >> 3, in->opsz, false);
+	else if (in->fn == op_alu_rm_i && in->op != 0x80)
+		in->fn = alu_fast(in->reg & 7, in->opsz, true);
 	else if ((in->fn == op_mov_rm_r || in->fn == op_mov_r_rm) && (in->op & 1))
 		in->fn = op_mov_rr;
 }

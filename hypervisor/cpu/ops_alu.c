@@ -214,26 +214,71 @@ int op_sahf(struct cpu *cpu, const struct insn *in)
 }
 
 /* Specialized forms chosen by the decoder (insn_specialize): register to
- * register with a 32- or 64-bit operand, the bulk of integer code. */
-int op_alu_rr(struct cpu *cpu, const struct insn *in)
+ * register or register and immediate, with a 32- or 64-bit operand, the bulk
+ * of integer code. One small function per operation and size, so that the
+ * compiler folds alu_do's switch away. */
+static inline __attribute__((always_inline)) int alu_reg(struct cpu *cpu, int dst, int kind,
+							 int size, uint64_t b)
 {
-	int size = in->opsz, kind = in->op >> 3;
-	int dst = (in->op & 2) ? in->reg : in->rm, src = (in->op & 2) ? in->rm : in->reg;
 	uint64_t m = size_mask(size);
-	uint64_t r = alu_do(cpu, kind, size, cpu->s.gpr[dst] & m, cpu->s.gpr[src] & m);
+	uint64_t r = alu_do(cpu, kind, size, cpu->s.gpr[dst] & m, b & m);
 
 	if (kind != ALU_CMP)
 		cpu->s.gpr[dst] = r;   /* masked: a 32-bit result zero-extends */
 	return X_OK;
 }
 
+#define RR_DST(in) (((in)->op & 2) ? (in)->reg : (in)->rm)
+#define RR_SRC(in) (((in)->op & 2) ? (in)->rm : (in)->reg)
+#define ALU_FAST(name, kind, size)                                                     \
+	static int op_rr_##name(struct cpu *cpu, const struct insn *in)                 \
+	{                                                                               \
+		return alu_reg(cpu, RR_DST(in), kind, size, cpu->s.gpr[RR_SRC(in)]);  \
+	}                                                                               \
+	static int op_ri_##name(struct cpu *cpu, const struct insn *in)                 \
+	{                                                                               \
+		return alu_reg(cpu, in->rm, kind, size, in->imm);                       \
+	}
+
+ALU_FAST(add32, ALU_ADD, 4)
+ALU_FAST(add64, ALU_ADD, 8)
+ALU_FAST(or32, ALU_OR, 4)
+ALU_FAST(or64, ALU_OR, 8)
+ALU_FAST(and32, ALU_AND, 4)
+ALU_FAST(and64, ALU_AND, 8)
+ALU_FAST(sub32, ALU_SUB, 4)
+ALU_FAST(sub64, ALU_SUB, 8)
+ALU_FAST(xor32, ALU_XOR, 4)
+ALU_FAST(xor64, ALU_XOR, 8)
+ALU_FAST(cmp32, ALU_CMP, 4)
+ALU_FAST(cmp64, ALU_CMP, 8)
+
+/* ADC and SBB keep the generic path (they read CF first). */
+int op_alu_rr(struct cpu *cpu, const struct insn *in)
+{
+	return alu_reg(cpu, RR_DST(in), in->op >> 3, in->opsz, cpu->s.gpr[RR_SRC(in)]);
+}
+
 int op_alu_ri(struct cpu *cpu, const struct insn *in)
 {
-	int size = in->opsz, kind = in->reg & 7;
-	uint64_t m = size_mask(size);
-	uint64_t r = alu_do(cpu, kind, size, cpu->s.gpr[in->rm] & m, in->imm & m);
+	return alu_reg(cpu, in->rm, in->reg & 7, in->opsz, in->imm);
+}
 
-	if (kind != ALU_CMP)
-		cpu->s.gpr[in->rm] = r;
-	return X_OK;
+static const op_fn alu_fast_rr[8][2] = {
+	[ALU_ADD] = { op_rr_add32, op_rr_add64 }, [ALU_OR] = { op_rr_or32, op_rr_or64 },
+	[ALU_ADC] = { op_alu_rr, op_alu_rr }, [ALU_SBB] = { op_alu_rr, op_alu_rr },
+	[ALU_AND] = { op_rr_and32, op_rr_and64 }, [ALU_SUB] = { op_rr_sub32, op_rr_sub64 },
+	[ALU_XOR] = { op_rr_xor32, op_rr_xor64 }, [ALU_CMP] = { op_rr_cmp32, op_rr_cmp64 },
+};
+
+static const op_fn alu_fast_ri[8][2] = {
+	[ALU_ADD] = { op_ri_add32, op_ri_add64 }, [ALU_OR] = { op_ri_or32, op_ri_or64 },
+	[ALU_ADC] = { op_alu_ri, op_alu_ri }, [ALU_SBB] = { op_alu_ri, op_alu_ri },
+	[ALU_AND] = { op_ri_and32, op_ri_and64 }, [ALU_SUB] = { op_ri_sub32, op_ri_sub64 },
+	[ALU_XOR] = { op_ri_xor32, op_ri_xor64 }, [ALU_CMP] = { op_ri_cmp32, op_ri_cmp64 },
+};
+
+op_fn alu_fast(int kind, int size, bool imm)
+{
+	return (imm ? alu_fast_ri : alu_fast_rr)[kind & 7][size == 8];
 }

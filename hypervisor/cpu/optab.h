@@ -22,6 +22,9 @@ int op_ud(struct cpu *cpu, const struct insn *in);
 int op_alu_rr(struct cpu *cpu, const struct insn *in);
 int op_alu_ri(struct cpu *cpu, const struct insn *in);
 int op_mov_rr(struct cpu *cpu, const struct insn *in);
+/* The specialized ALU handler for operation `kind` (0-7 as in the opcode)
+ * on a 4- or 8-byte register, with a register or an immediate source. */
+op_fn alu_fast(int kind, int size, bool imm);
 /* 0F 01 memory forms (ops_desc.c), reached through op_grp7_reg. */
 int op_grp7(struct cpu *cpu, const struct insn *in);
 

@@ -167,13 +167,13 @@ static int check_events(struct cpu *cpu, bool shadow)
 /* Execute one decoded instruction at RIP and retire it or deliver its
  * exception. *seq tells whether execution continues at the next byte. */
 static inline __attribute__((always_inline)) int exec_one(struct cpu *cpu, const struct insn *in,
-							  bool *seq)
+							  int mode, bool *seq)
 {
 	uint64_t next = cpu->s.rip + in->len;
 	int rc;
 
-	next = cpu->mode == 64 ? next : cpu->mode == 32 ? (uint32_t)next : (uint16_t)next;
-	if (cpu->mode != 64 && cpu->s.rip + in->len - 1 > cpu->s.seg[SEG_CS].limit)
+	next = mode == 64 ? next : mode == 32 ? (uint32_t)next : (uint16_t)next;
+	if (mode != 64 && cpu->s.rip + in->len - 1 > cpu->s.seg[SEG_CS].limit)
 		rc = excp_gp(cpu, 0);
 	else {
 		cpu->replay.seen = 0;
@@ -210,16 +210,23 @@ static int run_block(struct cpu *cpu, uint64_t end)
 	bool seq = true;
 	struct block *b = fetch(cpu, &single, &one, &meta, &rc);
 
+	int mode = cpu->mode;        /* only a block's last instruction changes it */
+	uint64_t left;
+	uint32_t n;
+
 	if (one)
-		return exec_one(cpu, one, &seq);
+		return exec_one(cpu, one, mode, &seq);
 	if (!b)
 		return rc == X_EXC ? excp_deliver(cpu, cpu->exc.vector, cpu->exc.has_error,
 						  cpu->exc.error, false, cpu->s.rip) : rc;
-	for (uint32_t i = 0; i < b->n; i++) {
-		rc = exec_one(cpu, &b->in[i], &seq);
-		/* stop on a jump, a fault, written code, the budget or a kick */
-		if (rc != X_OK || !seq || b->gen != meta->gen || cpu->retired >= end ||
-		    atomic_load_explicit(&cpu->kick, memory_order_relaxed) || cpu->interrupt_shadow)
+	left = end - cpu->retired;
+	n = left < b->n ? (uint32_t)left : b->n;
+	for (uint32_t i = 0; i < n; i++) {
+		rc = exec_one(cpu, &b->in[i], mode, &seq);
+		/* stop on a jump, a fault, written code or a kick (instructions
+		 * that set the interrupt shadow end their block) */
+		if (rc != X_OK || !seq || b->gen != meta->gen ||
+		    atomic_load_explicit(&cpu->kick, memory_order_relaxed))
 			break;
 	}
 	return rc;
