@@ -53,6 +53,23 @@ is "$(echo "$out" | grep -c rtt_us)" 5 "the guest answers 5 pings from the host 
 out=$(python3 "$peer" udp 10.99.0.2 50 1000)
 like "$out" "^udp ok 50 50 " "the guest echoes 50 UDP datagrams of 1000 bytes"
 
+# Hot plug: a second vif, listed, stored, then detached by its MAC.
+ok "xl network-attach n1 mac=00:16:3e:00:99:03" xl network-attach n1 mac=00:16:3e:00:99:03
+like "$(ip link show master xenbr0)" "vif$id.1" "its tap vif$id.1 joins xenbr0"
+out=$(xl network-list n1)
+like "$(echo "$out" | head -1)" "^Idx BE Mac Addr\. +handle state evt-ch +tx-/rx-ring-ref BE-path" \
+	"network-list header as Xen's xl prints it"
+like "$(echo "$out" | sed -n 2p)" "^0   0  00:16:3e:00:99:02 +0 +4 +[0-9]+ +[0-9]+/[0-9]+ +$be" \
+	"network-list row of the connected vif"
+like "$(echo "$out" | sed -n 3p)" "^1   0  00:16:3e:00:99:03 +1 +1 +-1 +-1/-1 +/local/domain/0/backend/vif/$id/1" \
+	"network-list row of the attached one"
+like "$(xl list -l n1)" "00:16:3e:00:99:03" "the stored configuration has it"
+ok "xl network-detach n1 00:16:3e:00:99:03" xl network-detach n1 00:16:3e:00:99:03
+is "$(ip -o link show | grep -c "vif$id\.1")" 0 "its tap is gone"
+is "$(xl network-list n1 | wc -l)" 2 "network-list: one vif left"
+out=$(python3 "$peer" ping 10.99.0.2 1)
+is "$(echo "$out" | grep -c rtt_us)" 1 "the first vif still answers"
+
 xl destroy n1
 is "$(ip -o link show | grep -c "vif$id\.0")" 0 "destroy removes the tap"
 ok "destroy removes the device nodes" no_device_nodes "$id"
