@@ -29,13 +29,15 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vmhv [--rundir DIR] [--foreground] [--log FILE] [--group GROUP]\n"
-		"            [--guest-user USER] [--loader PATH]\n"
+		"            [--guest-user USER] [--loader PATH] [--spin N]\n"
 		"  --rundir DIR        serve DIR/privcmd (default $VMCTL_RUNDIR or /run/vmctl)\n"
 		"  --foreground        do not detach\n"
 		"  --log FILE          log there instead of stderr\n"
 		"  --group GROUP       members of GROUP may use privcmd (root always may)\n"
 		"  --guest-user USER   run guest processes as USER (default nobody)\n"
-		"  --loader PATH       the pv sandbox program (default %s/%s)\n",
+		"  --loader PATH       the pv sandbox program (default %s/%s)\n"
+		"  --spin N            pause iterations to spin for a peer on another CPU\n"
+		"                      before sleeping (default 2000, 0 = never spin)\n",
 		VMCTL_LIBEXECDIR, VMHV_LOADER_NAME);
 }
 
@@ -103,6 +105,7 @@ static int opts_parse(struct opts *o, int argc, char **argv)
 		{ "group", required_argument, NULL, 'g' },
 		{ "guest-user", required_argument, NULL, 'u' },
 		{ "loader", required_argument, NULL, 'L' },
+		{ "spin", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -115,7 +118,8 @@ static int opts_parse(struct opts *o, int argc, char **argv)
 	o->cfg.guest_uid = geteuid() == 0 ? 65534 : geteuid();
 	o->cfg.guest_gid = geteuid() == 0 ? 65534 : getegid();
 	opts_cmdline(o, argc, argv);
-	while (rc == 0 && (c = getopt_long(argc, argv, "r:fl:g:u:L:h", longopts, NULL)) != -1) {
+	o->cfg.spin = 2000;
+	while (rc == 0 && (c = getopt_long(argc, argv, "r:fl:g:u:L:s:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->cfg.rundir = optarg; break;
 		case 'f': o->foreground = true; break;
@@ -123,6 +127,7 @@ static int opts_parse(struct opts *o, int argc, char **argv)
 		case 'g': rc = opt_group(o, optarg); break;
 		case 'u': rc = opt_guest_user(o, optarg); break;
 		case 'L': o->cfg.loader = optarg; break;
+		case 's': o->cfg.spin = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'h': usage(stdout); exit(0);
 		default: return -EINVAL;
 		}

@@ -53,6 +53,11 @@ uint64_t memory_gnttab_pfn(const struct domain_mem *m, unsigned frame)
 	return m->ram_frames + 1 + frame;
 }
 
+uint64_t memory_mailbox_pfn(const struct domain_mem *m)
+{
+	return m->ram_frames + 1 + MEM_GNTTAB_FRAMES;
+}
+
 void *memory_phys(const struct domain_mem *m, uint64_t paddr, size_t len)
 {
 	uint64_t size = m->nr_frames << MEM_PAGE_SHIFT;

@@ -29,9 +29,11 @@ struct domain_mem {
 int memory_init(struct domain_mem *m, uint32_t domid, uint64_t ram_frames);
 void memory_dispose(struct domain_mem *m);
 
-/* The frame numbers of the hypervisor pages. */
+/* The frame numbers of the hypervisor pages: shared_info, the grant table
+ * frames, then the pv engine's vCPU mailboxes. */
 uint64_t memory_shared_info_pfn(const struct domain_mem *m);
 uint64_t memory_gnttab_pfn(const struct domain_mem *m, unsigned frame);
+uint64_t memory_mailbox_pfn(const struct domain_mem *m);
 
 /* vmhv's pointer to pseudo-physical bytes [paddr, paddr+len), or NULL if any
  * of it lies outside the file. */

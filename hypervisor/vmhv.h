@@ -27,6 +27,7 @@ struct vmhv_config {
 	uid_t guest_uid;         /* the unprivileged uid guest processes run as */
 	gid_t guest_gid;
 	char cmdline[256];       /* for XENVER_commandline / `xl info` */
+	uint32_t spin;           /* pause iterations a channel end may spin (0 = never) */
 };
 
 struct vmhv {

@@ -43,10 +43,13 @@ struct pv_boot {
 	uint32_t uid, gid;        /* drop to these before running the guest */
 	uint64_t shared_info_pfn;
 	uint32_t xen_version;     /* XENVER_version's answer, served in the shim */
-	uint32_t pad;
+	uint32_t spin;            /* pause iterations to spin for a reply (0 = never) */
+	uint64_t mailbox_pfn;     /* the frame holding the vCPUs' struct pv_mailbox */
 	struct privcmd_vcpu_regs regs; /* vCPU 0 */
 };
-_Static_assert(sizeof(struct pv_boot) == 224, "pv_boot size");
+_Static_assert(sizeof(struct pv_boot) == 232, "pv_boot size");
+
+
 
 /* vmhv interrupts a running vCPU thread with this signal when an event
  * became deliverable (the sandbox turns it into Xen's event upcall). */
@@ -81,9 +84,39 @@ struct pv_hcall_req {
 };
 _Static_assert(sizeof(struct pv_hcall_req) == 48, "pv_hcall_req size");
 
+
 struct pv_hcall_rep {
 	int64_t ret;              /* rax */
 };
 _Static_assert(sizeof(struct pv_hcall_rep) == 8, "pv_hcall_rep size");
+
+/* The fast path for forwarded hypercalls: one mailbox per vCPU in a
+ * hypervisor frame of the domain's memory (so the guest can scribble on
+ * it: vmhv copies the request out and checks it like any packet).
+ *
+ * The sandbox writes `req`, bumps `req_seq`, and rings the doorbell (an
+ * 8-byte struct pv_doorbell packet on its channel) unless vmhv says it is
+ * polling. vmhv writes `ret`, sets `rep_seq` = req_seq and wakes the futex
+ * on rep_seq if the sandbox said it sleeps there. Both sides spin briefly
+ * (boot.spin pauses) only when the other runs on another CPU: spinning
+ * against a peer on the same CPU only delays it (host-costs.md). */
+struct pv_mailbox {
+	uint32_t req_seq;         /* sandbox */
+	uint32_t rep_seq;         /* vmhv; the futex word */
+	uint32_t sleeping;        /* sandbox: futex-waiting on rep_seq */
+	uint32_t polling;         /* vmhv: watching req_seq, no doorbell needed */
+	uint32_t guest_cpu;       /* sandbox: the CPU it last ran on, + 1 */
+	uint32_t vmhv_cpu;        /* vmhv: the CPU it last ran on, + 1 */
+	int64_t ret;
+	struct pv_hcall_req req;
+	uint8_t pad[128 - 80];
+};
+_Static_assert(sizeof(struct pv_mailbox) == 128, "pv_mailbox size");
+
+struct pv_doorbell {
+	uint32_t vcpu;
+	uint32_t seq;
+};
+_Static_assert(sizeof(struct pv_doorbell) == 8, "pv_doorbell size");
 
 #endif

@@ -10,7 +10,10 @@
 #include "common/evloop.h"
 
 #include <errno.h>
+#include <linux/futex.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -49,16 +52,28 @@ void pv_channels_close(struct pv_domain *pv)
 		chan_close(pv, &pv->chan[v]);
 }
 
+/* Our CPU + 1 as the mailbox carries it (0 = unknown). */
+static uint32_t cpu_tag(void)
+{
+	int cpu = sched_getcpu();
+
+	return cpu < 0 ? 0 : (uint32_t)cpu + 1;
+}
+
+/* Answer through the mailbox; wake the vCPU only if it went to sleep. */
 void pv_channel_reply(struct pv_domain *pv, uint32_t vcpu, int64_t ret)
 {
 	struct pv_chan *ch = &pv->chan[vcpu];
-	struct pv_hcall_rep rep = { .ret = ret };
+	struct pv_mailbox *mb = &pv->mb[vcpu];
 
 	if (!ch->in_call)
 		return;
 	ch->in_call = false;
-	if (ch->fd >= 0 && send(ch->fd, &rep, sizeof(rep), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
-		domain_crash(pv->d, "channel reply failed");
+	mb->ret = ret;
+	mb->vmhv_cpu = cpu_tag();
+	__atomic_store_n(&mb->rep_seq, ch->seq, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&mb->sleeping, __ATOMIC_SEQ_CST))
+		syscall(SYS_futex, &mb->rep_seq, FUTEX_WAKE, 1, NULL, NULL, 0);
 }
 
 /* The sandbox checks for events whenever a hypercall returns, so only a
@@ -114,20 +129,67 @@ static void hello(struct pv_domain *pv, uint32_t vcpu, pid_t tid)
 	pv->chan[vcpu].tid = tid;
 }
 
-static void serve(struct pv_domain *pv, uint32_t vcpu, const struct pv_hcall_req *req)
+/* Serve the request in vCPU `vcpu`'s mailbox if it is a new one. Returns
+ * true if one was served and answered at once. */
+static bool mailbox_serve(struct pv_domain *pv, uint32_t vcpu)
 {
-	struct hcall c = { .d = pv->d, .vcpu = vcpu, .nr = req->nr };
+	struct pv_chan *ch = &pv->chan[vcpu];
+	struct pv_mailbox *mb = &pv->mb[vcpu];
+	uint32_t seq = __atomic_load_n(&mb->req_seq, __ATOMIC_SEQ_CST);
+	struct hcall c = { .d = pv->d, .vcpu = vcpu };
+	struct pv_hcall_req req;
 	int64_t ret;
 
-	if (req->nr == PV_NR_HELLO) {
-		hello(pv, vcpu, (pid_t)req->args[0]);
-		return;
-	}
-	pv->chan[vcpu].in_call = true;
-	memcpy(c.arg, req->args, sizeof(c.arg));
+	/* Nothing new, or a vCPU still waiting for its last answer. */
+	if (seq == ch->seq || ch->in_call)
+		return false;
+	memcpy(&req, (const void *)&mb->req, sizeof(req)); /* the guest may change it */
+	ch->seq = seq;
+	ch->in_call = true;
+	c.nr = req.nr;
+	memcpy(c.arg, req.args, sizeof(c.arg));
 	ret = hypercall_dispatch(&c);
-	if (ret != HC_NO_REPLY)
-		pv_channel_reply(pv, vcpu, ret);
+	if (ret == HC_NO_REPLY)
+		return false;
+	pv_channel_reply(pv, vcpu, ret);
+	return true;
+}
+
+#define SERVE_BURST 64 /* requests one vCPU may have served in a row */
+
+/* After an answer, watch the mailbox for the vCPU's next request for a
+ * little while, but only if it runs on another CPU: then it needs no
+ * doorbell and no wakeup of ours. */
+static void mailbox_poll(struct pv_domain *pv, uint32_t vcpu)
+{
+	struct pv_mailbox *mb = &pv->mb[vcpu];
+	uint32_t spin = pv->d->hv->cfg.spin;
+	int served = 0;
+
+	if (!spin || !mb->guest_cpu || mb->guest_cpu == cpu_tag())
+		return;
+	while (served < SERVE_BURST && pv->pid > 0) {
+		uint32_t i;
+
+		__atomic_store_n(&mb->polling, 1, __ATOMIC_SEQ_CST);
+		for (i = 0; i < spin; i++) {
+			if (__atomic_load_n(&mb->req_seq, __ATOMIC_SEQ_CST) != pv->chan[vcpu].seq)
+				break;
+			__builtin_ia32_pause();
+		}
+		/* Stop polling, then look once more: a request posted just as we
+		 * stopped has no doorbell (the sandbox saw us polling). */
+		__atomic_store_n(&mb->polling, 0, __ATOMIC_SEQ_CST);
+		if (!mailbox_serve(pv, vcpu))
+			return;
+		served++;
+	}
+}
+
+static void serve_doorbell(struct pv_domain *pv, uint32_t vcpu)
+{
+	if (mailbox_serve(pv, vcpu))
+		mailbox_poll(pv, vcpu);
 }
 
 static void chan_readable(struct evloop *loop, int fd, uint32_t events, void *arg)
@@ -135,7 +197,7 @@ static void chan_readable(struct evloop *loop, int fd, uint32_t events, void *ar
 	struct pv_chan *ch = arg;
 	struct pv_domain *pv = ch->pv;
 	uint32_t vcpu = (uint32_t)(ch - pv->chan);
-	union { struct pv_hcall_req req; struct pv_crash crash; } u;
+	union { struct pv_hcall_req req; struct pv_crash crash; struct pv_doorbell bell; } u;
 	ssize_t r;
 
 	r = recv(fd, &u, sizeof(u), MSG_DONTWAIT | MSG_TRUNC);
@@ -150,8 +212,12 @@ static void chan_readable(struct evloop *loop, int fd, uint32_t events, void *ar
 		pv->d->vcpu_regs_valid |= 1u << vcpu;
 		return;
 	}
+	if (r == (ssize_t)sizeof(u.bell) && u.bell.vcpu == vcpu) {
+		serve_doorbell(pv, vcpu);
+		return;
+	}
 	/* A packet names its vCPU, but the channel it came on decides. */
-	if (r != (ssize_t)sizeof(u.req) || u.req.vcpu != vcpu) {
+	if (r != (ssize_t)sizeof(u.req) || u.req.vcpu != vcpu || u.req.nr != PV_NR_HELLO) {
 		/* EOF is the process dying; pv_exited tells why. */
 		if (r == 0 || (events & (EPOLLHUP | EPOLLERR)))
 			chan_close(pv, ch);
@@ -159,11 +225,18 @@ static void chan_readable(struct evloop *loop, int fd, uint32_t events, void *ar
 			domain_crash(pv->d, "malformed hypercall packet");
 		return;
 	}
-	serve(pv, vcpu, &u.req);
+	hello(pv, vcpu, (pid_t)u.req.args[0]);
 }
 
 int pv_channels_watch(struct pv_domain *pv)
 {
+	struct domain *d = pv->d;
+
+	pv->mb = memory_phys(&d->mem, memory_mailbox_pfn(&d->mem) << MEM_PAGE_SHIFT,
+			     PRIVCMD_MAX_VCPUS * sizeof(struct pv_mailbox));
+	if (!pv->mb)
+		return -EINVAL;
+	memset((void *)pv->mb, 0, PRIVCMD_MAX_VCPUS * sizeof(struct pv_mailbox));
 	for (uint32_t v = 0; v < pv->d->max_vcpus; v++) {
 		pv->chan[v].w = evloop_watch(pv->d->hv->loop, pv->chan[v].fd, EPOLLIN,
 					     chan_readable, &pv->chan[v]);

@@ -13,6 +13,7 @@
 
 struct domain;
 struct ev_watch;
+struct pv_mailbox;
 
 /* vmhv's end of one vCPU's channel. */
 struct pv_domain;
@@ -23,6 +24,7 @@ struct pv_chan {
 	struct ev_watch *w;
 	bool in_call;             /* the vCPU waits for our reply */
 	pid_t tid;                /* its thread, for upcall signals (0 = unknown) */
+	uint32_t seq;             /* the mailbox request being (or last) served */
 };
 
 struct pv_domain {
@@ -34,6 +36,7 @@ struct pv_domain {
 	uint64_t cpu_ns;          /* last sample; final once stopped */
 	struct pv_dirty dirty;
 	struct pv_chan chan[PRIVCMD_MAX_VCPUS];
+	struct pv_mailbox *mb;    /* the vCPUs' mailboxes, in the domain's memory */
 };
 
 /* pv_channel.c */

@@ -171,6 +171,8 @@ static int pv_boot_send(struct pv_domain *pv)
 		.uid = hv->cfg.guest_uid, .gid = hv->cfg.guest_gid,
 		.shared_info_pfn = memory_shared_info_pfn(&d->mem),
 		.xen_version = (VMHV_XEN_MAJOR << 16) | VMHV_XEN_MINOR,
+		.spin = hv->cfg.spin,
+		.mailbox_pfn = memory_mailbox_pfn(&d->mem),
 		.regs = d->boot_regs,
 	};
 

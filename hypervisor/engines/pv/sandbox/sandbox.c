@@ -79,8 +79,9 @@ static void memory_map(void)
 
 	if (r != (long)sb.boot.flat_base)
 		die(EXIT_MAP, "cannot map guest memory");
-	if ((sb.boot.shared_info_pfn + 1) << 12 > sb.boot.mem_bytes)
-		die(EXIT_BOOT, "shared_info outside guest memory");
+	if ((sb.boot.shared_info_pfn + 1) << 12 > sb.boot.mem_bytes ||
+	    (sb.boot.mailbox_pfn + 1) << 12 > sb.boot.mem_bytes)
+		die(EXIT_BOOT, "shared_info or mailboxes outside guest memory");
 	sb.shared = (struct shared_info *)(uintptr_t)(sb.boot.flat_base +
 						      (sb.boot.shared_info_pfn << 12));
 }
@@ -142,6 +143,8 @@ static void vcpus_init(void)
 		v->sb = &sb;
 		v->vi = &sb.shared->vcpu_info[id];
 		v->chan_fd = PV_CHAN_FD_OF(id);
+		v->mb = (struct pv_mailbox *)(uintptr_t)(sb.boot.flat_base +
+							 (sb.boot.mailbox_pfn << 12)) + id;
 		v->shim_stack_top = (uint64_t)(uintptr_t)(shim_stacks[id] + PV_SHIM_STACK_SIZE);
 	}
 }

@@ -51,6 +51,7 @@ struct pv_vcpu {
 	struct vcpu_info *vi;                /* in shared_info, or registered */
 	struct sandbox *sb;
 	int chan_fd;                         /* its channel to vmhv */
+	struct pv_mailbox *mb;               /* its mailbox (pv_abi.h) */
 	int started;                         /* its thread exists */
 	struct privcmd_vcpu_regs init_regs;  /* from VCPUOP_initialise */
 };

@@ -18,29 +18,68 @@
 
 typedef int64_t (*shim_handler)(struct pv_vcpu *v);
 
-static int64_t channel_call(int fd, const void *req, size_t len, int want_reply)
+/* A one-way packet to vmhv (crash report, registers, hello). */
+static void channel_send(int fd, const void *msg, size_t len)
 {
-	struct pv_hcall_rep rep;
-
 	/* vmhv closes the channel when the domain stops: then we just end. */
-	if (sys3(NR_write, fd, req, len) != (long)len)
+	if (sys3(NR_write, fd, msg, len) != (long)len)
 		sys_exit_group(EXIT_CHANNEL);
-	if (!want_reply)
-		return 0;
-	if (sys3(NR_read, fd, &rep, sizeof(rep)) != sizeof(rep))
-		sys_exit_group(EXIT_CHANNEL);
-	return rep.ret;
 }
 
+#define NR_futex_ 202
+#define FUTEX_WAIT_ 0
+
+/* The CPU we run on, + 1 (the kernel keeps it in TSC_AUX). */
+static uint32_t cpu_tag(void)
+{
+	uint32_t lo, hi, aux;
+
+	__asm__ volatile("rdtscp" : "=a"(lo), "=d"(hi), "=c"(aux));
+	return (aux & 0xfff) + 1;
+}
+
+/* Wait for vmhv's answer to request `seq`: spin while vmhv runs on another
+ * CPU (and the call is not one that sleeps anyway), then futex-wait. */
+static void mailbox_wait(struct pv_vcpu *v, uint32_t seq, int may_spin)
+{
+	struct pv_mailbox *mb = v->mb;
+	uint32_t cur, vcpu_cpu = mb->guest_cpu, vmhv_cpu = mb->vmhv_cpu;
+
+	if (may_spin && vmhv_cpu && vmhv_cpu != vcpu_cpu)
+		for (uint32_t i = 0; i < v->sb->boot.spin; i++) {
+			if (__atomic_load_n(&mb->rep_seq, __ATOMIC_SEQ_CST) == seq)
+				return;
+			__asm__ volatile("pause");
+		}
+	__atomic_store_n(&mb->sleeping, 1, __ATOMIC_SEQ_CST);
+	while ((cur = __atomic_load_n(&mb->rep_seq, __ATOMIC_SEQ_CST)) != seq)
+		sys6(NR_futex_, (long)&mb->rep_seq, FUTEX_WAIT_, cur, 0, 0, 0);
+	__atomic_store_n(&mb->sleeping, 0, __ATOMIC_SEQ_CST);
+}
+
+/* Post the request in v->regs to the mailbox; ring the doorbell unless
+ * vmhv is watching; wait for the answer. */
 int64_t shim_forward(struct pv_vcpu *v)
 {
 	struct privcmd_vcpu_regs *r = &v->regs;
+	struct pv_mailbox *mb = v->mb;
 	struct pv_hcall_req req = {
 		.vcpu = v->id, .nr = (uint32_t)r->rax,
 		.args = { r->rdi, r->rsi, r->rdx, r->r10, r->r8 },
 	};
+	struct pv_doorbell bell = { .vcpu = v->id };
+	int sleeps = req.nr == __HYPERVISOR_sched_op &&
+		     (r->rdi == SCHEDOP_block || r->rdi == SCHEDOP_poll);
 
-	return channel_call(v->chan_fd, &req, sizeof(req), 1);
+	bell.seq = mb->req_seq + 1;
+	memcpy(&mb->req, &req, sizeof(req));
+	mb->guest_cpu = cpu_tag();
+	__atomic_store_n(&mb->req_seq, bell.seq, __ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&mb->polling, __ATOMIC_SEQ_CST) &&
+	    sys3(NR_write, v->chan_fd, &bell, sizeof(bell)) != sizeof(bell))
+		sys_exit_group(EXIT_CHANNEL);
+	mailbox_wait(v, bell.seq, !sleeps);
+	return mb->ret;
 }
 
 void shim_crash(struct pv_vcpu *v, uint64_t trapno, uint64_t err, uint64_t cr2, int in_shim)
@@ -50,7 +89,7 @@ void shim_crash(struct pv_vcpu *v, uint64_t trapno, uint64_t err, uint64_t cr2, 
 		.in_shim = (uint64_t)in_shim, .regs = v->regs,
 	};
 
-	channel_call(v->chan_fd, &c, sizeof(c), 0);
+	channel_send(v->chan_fd, &c, sizeof(c));
 	sys_exit_group(EXIT_CRASH);
 }
 
@@ -99,7 +138,7 @@ static void suspend_regs_send(struct pv_vcpu *v)
 	struct pv_crash c = { .vcpu = v->id, .nr = PV_NR_REGS, .regs = v->regs };
 
 	c.regs.rax = 0;
-	channel_call(v->chan_fd, &c, sizeof(c), 0);
+	channel_send(v->chan_fd, &c, sizeof(c));
 }
 
 /* Yield stays here; block enables events first, as Xen does, and only asks
