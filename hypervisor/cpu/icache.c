@@ -44,6 +44,10 @@ static const uint8_t ends_0f[256] = {
 
 bool insn_ends_block(const struct insn *in)
 {
+	/* a REP string instruction restarts itself until done */
+	if (in->map == MAP_1B && in->rep && ((in->op >= 0xa4 && in->op <= 0xaf) ||
+					     (in->op >= 0x6c && in->op <= 0x6f)))
+		return true;
 	if (in->map == MAP_1B && in->op == 0xff)   /* only CALL/JMP near and far */
 		return (in->reg & 7) >= 2 && (in->reg & 7) <= 5;
 	if (in->map == MAP_1B)

@@ -55,8 +55,9 @@ int icache_init(struct icache *c);
 void icache_dispose(struct icache *c);
 void icache_clear(struct icache *c);
 
-/* True when the instruction may change control flow, the mode, the address
- * space or the interrupt state: a block ends after it. */
+/* True when the instruction may change control flow (RIP other than the
+ * next instruction), the mode, the address space or the interrupt state: a
+ * block ends after it, so the run loop never checks for jumps inside one. */
 bool insn_ends_block(const struct insn *in);
 
 #endif

@@ -4,6 +4,9 @@
 #include "hypervisor/cpu/cpu_int.h"
 #include "hypervisor/cpu/mmu.h"
 
+/* exec_one: an exception was delivered, execution goes on elsewhere */
+#define X_DELIVERED 4
+
 /* The next page's bytes for an instruction that crosses into it. */
 static int fetch_next_page(struct cpu *cpu, uint64_t lin, uint8_t *buf, size_t *avail)
 {
@@ -164,38 +167,40 @@ static int check_events(struct cpu *cpu, bool shadow)
 	return X_OK;
 }
 
-/* Execute one decoded instruction at RIP and retire it or deliver its
- * exception. *seq tells whether execution continues at the next byte. */
+/* Execute one decoded instruction at RIP and retire it (X_OK), or deliver
+ * its exception (X_DELIVERED: RIP is now the handler's, the block is left). */
 static inline __attribute__((always_inline)) int exec_one(struct cpu *cpu, const struct insn *in,
-							  int mode, bool *seq)
+							  int mode)
 {
 	uint64_t next = cpu->s.rip + in->len;
 	int rc;
 
-	next = mode == 64 ? next : mode == 32 ? (uint32_t)next : (uint16_t)next;
-	if (mode != 64 && cpu->s.rip + in->len - 1 > cpu->s.seg[SEG_CS].limit)
-		rc = excp_gp(cpu, 0);
-	else {
-		cpu->replay.seen = 0;
-		cpu->next_rip = next;
-		rc = in->fn(cpu, in);
+	if (__builtin_expect(mode != 64, 0)) {
+		next = mode == 32 ? (uint32_t)next : (uint16_t)next;
+		if (cpu->s.rip + in->len - 1 > cpu->s.seg[SEG_CS].limit) {
+			rc = excp_gp(cpu, 0);
+			goto fail;
+		}
 	}
-	if (rc == X_OK || rc == X_EXIT_DONE) {
-		*seq = cpu->next_rip == next;
+	cpu->replay.seen = 0;
+	cpu->next_rip = next;
+	rc = in->fn(cpu, in);
+	if (__builtin_expect(rc == X_OK || rc == X_EXIT_DONE, 1)) {
 		cpu->s.rip = cpu->next_rip;
 		cpu->retired++;
 		cpu->replay.done = 0;
 		return rc == X_OK ? X_OK : X_EXIT;
 	}
-	*seq = false;
+fail:
 	/* handlers pass any failure on as X_EXC; an exit pending means it was
 	 * an I/O or MMIO exit, not an exception */
 	if (rc == X_EXC && cpu->exit.reason != CPU_EXIT_NONE)
 		rc = X_EXIT;
 	if (rc == X_EXC) {
 		cpu->replay.done = 0;
-		return excp_deliver(cpu, cpu->exc.vector, cpu->exc.has_error, cpu->exc.error,
-				    false, cpu->s.rip);
+		rc = excp_deliver(cpu, cpu->exc.vector, cpu->exc.has_error, cpu->exc.error,
+				  false, cpu->s.rip);
+		return rc == X_OK ? X_DELIVERED : rc;
 	}
 	return rc;
 }
@@ -207,29 +212,30 @@ static int run_block(struct cpu *cpu, uint64_t end)
 	const struct insn *one;
 	struct page_meta *meta = NULL;
 	int rc = X_OK;
-	bool seq = true;
 	struct block *b = fetch(cpu, &single, &one, &meta, &rc);
 
 	int mode = cpu->mode;        /* only a block's last instruction changes it */
 	uint64_t left;
 	uint32_t n;
 
-	if (one)
-		return exec_one(cpu, one, mode, &seq);
+	if (one) {
+		rc = exec_one(cpu, one, mode);
+		return rc == X_DELIVERED ? X_OK : rc;
+	}
 	if (!b)
 		return rc == X_EXC ? excp_deliver(cpu, cpu->exc.vector, cpu->exc.has_error,
 						  cpu->exc.error, false, cpu->s.rip) : rc;
 	left = end - cpu->retired;
 	n = left < b->n ? (uint32_t)left : b->n;
 	for (uint32_t i = 0; i < n; i++) {
-		rc = exec_one(cpu, &b->in[i], mode, &seq);
-		/* stop on a jump, a fault, written code or a kick (instructions
-		 * that set the interrupt shadow end their block) */
-		if (rc != X_OK || !seq || b->gen != meta->gen ||
+		rc = exec_one(cpu, &b->in[i], mode);
+		/* stop on a fault or exit, written code or a kick (jumps and
+		 * instructions that set the interrupt shadow end their block) */
+		if (rc != X_OK || b->gen != meta->gen ||
 		    atomic_load_explicit(&cpu->kick, memory_order_relaxed))
 			break;
 	}
-	return rc;
+	return rc == X_DELIVERED ? X_OK : rc;
 }
 
 enum cpu_exit_reason cpu_run(struct cpu *cpu, uint64_t budget, struct cpu_exit *ex)
