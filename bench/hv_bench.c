@@ -127,13 +127,31 @@ static long guest_result(struct bench *b, uint32_t domid)
 	return p ? atol(p + strlen(want)) : -1;
 }
 
-/* The sandbox process of our vmhv (its only child while one domain runs). */
-static pid_t sandbox_pid(struct bench *b)
+/* Pin every thread of process `pid` to CPU 1. */
+static void process_to_cpu1(pid_t pid)
+{
+	char path[64];
+	cpu_set_t cpu1;
+	DIR *dir;
+	struct dirent *de;
+
+	CPU_ZERO(&cpu1);
+	CPU_SET(1, &cpu1);
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	while (dir && (de = readdir(dir)))
+		if (de->d_name[0] != '.')
+			sched_setaffinity(atoi(de->d_name), sizeof(cpu1), &cpu1);
+	if (dir)
+		closedir(dir);
+}
+
+/* Move every running guest's sandbox (vmhv's vmhv-pv children) to CPU 1. */
+static void guest_to_cpu1(struct bench *b)
 {
 	char path[300], buf[512];
 	DIR *dir = opendir("/proc");
 	struct dirent *de;
-	pid_t found = -1;
 
 	while (dir && (de = readdir(dir))) {
 		FILE *f;
@@ -145,30 +163,9 @@ static pid_t sandbox_pid(struct bench *b)
 			continue;
 		if (fgets(buf, sizeof(buf), f) && strstr(buf, "(vmhv-pv)") &&
 		    sscanf(strrchr(buf, ')') + 2, "%*c %d", &ppid) == 1 && ppid == b->vp.pid)
-			found = atoi(de->d_name);
+			process_to_cpu1(atoi(de->d_name));
 		fclose(f);
 	}
-	if (dir)
-		closedir(dir);
-	return found;
-}
-
-/* Move the running guest's sandbox (all its threads) to CPU 1. */
-static void guest_to_cpu1(struct bench *b)
-{
-	char path[64];
-	cpu_set_t cpu1;
-	DIR *dir;
-	struct dirent *de;
-	pid_t pid = sandbox_pid(b);
-
-	CPU_ZERO(&cpu1);
-	CPU_SET(1, &cpu1);
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	dir = pid > 0 ? opendir(path) : NULL;
-	while (dir && (de = readdir(dir)))
-		if (de->d_name[0] != '.')
-			sched_setaffinity(atoi(de->d_name), sizeof(cpu1), &cpu1);
 	if (dir)
 		closedir(dir);
 }
@@ -256,7 +253,7 @@ static int build_only(struct bench *b, uint32_t domid, const char *cmdline)
 
 /* Domains A and C: A's port is unbound for C, C binds to it; A times PINGS
  * round trips through vmhv's event channels. */
-static double guest_pingpong_us(struct bench *b)
+static double guest_pingpong_us(struct bench *b, bool cpu1)
 {
 	uint32_t a = 0, c = 0, pa = 0;
 	char cmd[96];
@@ -274,6 +271,8 @@ static double guest_pingpong_us(struct bench *b)
 		goto out;
 	hv_domain_unpause(b->h, a);
 	hv_domain_unpause(b->h, c);
+	if (cpu1)
+		guest_to_cpu1(b);
 	domain_wait(b, a);
 	ns = guest_result(b, a);
 out:
@@ -432,7 +431,7 @@ int main(void)
 	b.h = b.vp.hv;
 	hv_evtchn_bind_virq(b.h, 3, &port, &b.exc_fd);
 	bench_calls(&b);
-	row("event channel ping-pong, 2 pv domains (cpu0)", guest_pingpong_us(&b), "us",
+	row("event channel ping-pong, 2 pv domains (cpu0)", guest_pingpong_us(&b, false), "us",
 	    "futex ping-pong, 2 processes (cpu0)", host_futex_pingpong_us());
 	bench_loop_row(&b);
 	bench_create(&b);
