@@ -7,6 +7,8 @@ EXTRA_DIST += bench/run-bench.sh bench/README.md
 include bench/cpu.mk
 include bench/xenstore.mk
 include bench/hv.mk
+include bench/devices.mk
+include bench/xld.mk
 
 bench: all $(BENCHMARKS)
 	@top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \

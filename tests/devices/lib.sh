@@ -33,3 +33,6 @@ no_device_nodes() {	# no_device_nodes ID
 	! xenstore-exists "/local/domain/0/backend/vif/$1" 2>/dev/null &&
 	! xenstore-exists "/libxl/$1" 2>/dev/null
 }
+
+# Never touch the host's own network: only a namespace of our own.
+in_private_netns() { [ "$(readlink /proc/self/ns/net)" != "$(readlink /proc/1/ns/net)" ]; }

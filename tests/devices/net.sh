@@ -14,6 +14,7 @@ if [ -z "${VMCTL_NET_NS:-}" ]; then
 	bail_out "cannot enter a private network namespace"
 fi
 . "$top_srcdir/tests/devices/lib.sh"
+in_private_netns || skip_all "not in a private network namespace"
 peer="$top_srcdir/tests/devices/net_peer.py"
 ip link set lo up
 host_start a || bail_out "cannot start a host"

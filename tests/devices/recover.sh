@@ -10,6 +10,7 @@ fi
 command -v python3 > /dev/null || skip_all "python3 not installed"
 peer="$top_srcdir/tests/devices/net_peer.py"
 net=${VMCTL_NET_NS:+1}
+in_private_netns || net=
 [ -n "$net" ] && ip link set lo up
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
