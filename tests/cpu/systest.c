@@ -36,6 +36,11 @@ static const char *const check_names[] = {
 	[19] = "the #GP from ring 3 runs on the TSS RSP0 stack",
 	[20] = "SYSCALL to ring 0 and SYSRET back to ring 3",
 	[21] = "an injected external interrupt wakes HLT",
+	[22] = "PAE paging: #PF error 0 for a read of a not-present page",
+	[23] = "PAE paging: CR2 holds the faulting address",
+	[24] = "PAE paging: a 4 KiB page maps the right physical page",
+	[25] = "SYSEXIT to ring 3 with CS 0x1b and the user stack",
+	[26] = "SYSENTER back to ring 0 on SYSENTER_ESP",
 };
 #define NCHECK (sizeof(check_names) / sizeof(check_names[0]))
 

@@ -126,6 +126,67 @@ pm32:
 	cmpl $0x2060, %ebx
 	PASS_IF_E 9
 
+	/* PAE paging: a 4-entry PDPT, 2 MiB user pages, 4 KiB pages at 4 MiB */
+	movl %cr0, %eax
+	andl $0x7fffffff, %eax
+	movl %eax, %cr0
+	movl %cr4, %eax
+	orl $0x20, %eax
+	movl %eax, %cr4
+	movl $pdpt_pae, %eax
+	movl %eax, %cr3
+	movl %cr0, %eax
+	orl $0x80000000, %eax
+	movl %eax, %cr0
+	/* 22: PAE: #PF error 0 for a read of a not-present page, CR2 */
+	movl $1f, recover
+	movl 0x400000, %eax
+1:	EXPECT_EXC 22, 14, 0
+	cmpl $0x400000, exc_cr2
+	PASS_IF_E 23
+	/* 24: PAE: the 4 KiB page at 4 MiB + 4 KiB maps physical 3 MiB */
+	movl $0x600dcafe, 0x300000
+	cmpl $0x600dcafe, 0x401000
+	PASS_IF_E 24
+	/* SYSEXIT to ring 3 (IOPL 3 so that it may report) and SYSENTER back */
+	movl $0x174, %ecx               /* SYSENTER_CS */
+	movl $0x08, %eax
+	xorl %edx, %edx
+	wrmsr
+	movl $0x175, %ecx               /* SYSENTER_ESP */
+	movl $kstack_top, %eax
+	wrmsr
+	movl $0x176, %ecx               /* SYSENTER_EIP */
+	movl $sysenter_entry, %eax
+	wrmsr
+	pushfl
+	orl $0x3000, (%esp)
+	popfl
+	movl $ring3_32, %edx
+	movl $ustack_top, %ecx
+	sysexit
+
+	.code32
+ring3_32:
+	/* 25: SYSEXIT lands at CPL 3 with the user stack */
+	movw %cs, %ax
+	cmpw $0x1b, %ax
+	jne 1f
+	cmpl $ustack_top, %esp
+1:	PASS_IF_E 25
+	sysenter
+
+sysenter_entry:
+	/* 26: SYSENTER enters CPL 0 on SYSENTER_ESP */
+	movw %cs, %ax
+	cmpw $0x08, %ax
+	jne 1f
+	cmpl $kstack_top, %esp
+1:	PASS_IF_E 26
+	movw $0x10, %ax
+	movw %ax, %ds
+	movw %ax, %es
+
 	/* into long mode: paging off, PAE + 4-level tables, EFER.LME, paging on */
 	movl %cr0, %eax
 	andl $0x7fffffff, %eax
@@ -460,6 +521,23 @@ pt32:
 	.long 0x300001
 	.long 0x301003
 	.fill 1021, 4, 0
+
+/* PAE paging: 0-4 MiB identity with 2 MiB user pages; 4 MiB: 4 KiB pages,
+ * the first absent, the second mapping physical 3 MiB */
+	.balign 4096
+pdpt_pae:
+	.quad pd_pae + 1
+	.quad 0, 0, 0
+	.balign 4096
+pd_pae:
+	.quad 0x000087
+	.quad 0x200087
+	.quad pt_pae + 7
+	.fill 509, 8, 0
+pt_pae:
+	.quad 0
+	.quad 0x300003
+	.fill 510, 8, 0
 
 /* 4-level paging: 0-4 MiB identity with 2 MiB user pages; 4 MiB: 4 KiB
  * pages, the first absent, the second no-execute (phys 3M) */
