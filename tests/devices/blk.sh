@@ -82,5 +82,22 @@ like "$(cat err)" "format qcow2 is not supported" "qcow2 is refused with a clear
 is "$(xl list | wc -l)" 2 "no domain left behind"
 ok "no backend node left" test -z "$(xenstore-list /local/domain/0/backend 2>/dev/null)"
 is "$(xld_fds a)" "$fds0" "no fd left open in xld after the failures"
+
+# A frontend that publishes garbage: the backend refuses it, xld lives on.
+sed -e 's/"b1"/"b5"/' b1.cfg > b5.cfg
+xl create -p b5.cfg > /dev/null 2>&1
+id=$(xl domid b5)
+fe=/local/domain/$id/device/vbd/51712
+be=/local/domain/0/backend/vbd/$id/51712
+xenstore-write $fe/ring-ref 99999 $fe/event-channel 4000 $fe/state 3
+for i in $(seq 100); do [ "$(xenstore-read $be/state)" = 5 ] && break; sleep 0.05; done
+is "$(xenstore-read $be/state)" 5 "a ring-ref the guest never granted: backend Closing"
+xenstore-write $be/state 2 $fe/ring-ref "1x" $fe/state 1
+xenstore-write $fe/state 3
+for i in $(seq 100); do [ "$(xenstore-read $be/state)" = 5 ] && break; sleep 0.05; done
+is "$(xenstore-read $be/state)" 5 "a ring-ref that is no number: refused too"
+ok "xld is still running" kill -0 "$(xld_pid a)"
+xl destroy b5
+is "$(xld_fds a)" "$fds0" "no fd left open in xld"
 host_stop a
 done_testing
