@@ -21,3 +21,4 @@ include tests/cfg/local.mk
 include tests/hv/local.mk
 include tests/guests/local.mk
 include tests/devices/local.mk
+include tests/vnc/local.mk
