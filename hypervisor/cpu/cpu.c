@@ -123,13 +123,13 @@ void cpu_flush_tlb(struct cpu *cpu, bool global)
 
 void cpu_kick(struct cpu *cpu)
 {
-	atomic_store_explicit(&cpu->kick, 1, memory_order_release);
+	atomic_fetch_or_explicit(&cpu->kick, KICK_EXIT, memory_order_release);
 }
 
 void cpu_interrupt(struct cpu *cpu, uint8_t vector)
 {
 	atomic_fetch_or(&cpu->irq_pending[vector >> 6], 1ull << (vector & 63));
-	cpu_kick(cpu);
+	atomic_fetch_or_explicit(&cpu->kick, KICK_IRQ, memory_order_release);
 }
 
 void cpu_set_exit_bitmap(struct cpu *cpu, uint32_t vectors)
@@ -162,6 +162,7 @@ void cpu_invalidate_code(struct cpu *cpu, uint64_t gpa, uint64_t len)
 		if (mem_host(cpu, p, &meta) && meta->code) {
 			meta->gen++;
 			meta->code = 0;
+			atomic_fetch_or_explicit(&cpu->kick, KICK_CODE, memory_order_relaxed);
 		}
 	}
 }

@@ -22,6 +22,11 @@ enum {
 	X_EXIT_DONE = 3, /* retired, then exit (HLT, VMCALL) */
 };
 
+/* Reasons to leave the current block (cpu->kick). */
+#define KICK_EXIT 1u     /* cpu_kick(): return CPU_EXIT_INTERRUPTED */
+#define KICK_IRQ 2u      /* an external interrupt may be deliverable */
+#define KICK_CODE 4u     /* cached code was written: the block may be stale */
+
 /* RFLAGS bits */
 #define FL_CF 0x0001u
 #define FL_PF 0x0004u
@@ -99,7 +104,7 @@ struct cpu {
 	bool interrupt_shadow;     /* after MOV SS / POP SS / STI */
 	bool halted;
 	int nested_faults;
-	_Atomic uint32_t kick;
+	_Atomic uint32_t kick;     /* KICK_* bits: stop at the next boundary */
 	_Atomic uint64_t irq_pending[4];   /* external interrupts, one bit each */
 	uint64_t retired;
 	uint64_t tsc_base;

@@ -141,25 +141,28 @@ static int highest_irq(struct cpu *cpu)
 	return -1;
 }
 
-/* Between instructions: take a pending interrupt, or stop for a kick. */
+/* Between blocks: stop for a kick, take a pending interrupt, or stay
+ * halted. (KICK_CODE only needed the block left: nothing to do here.) */
 static int check_events(struct cpu *cpu, bool shadow)
 {
 	uint32_t k = atomic_exchange(&cpu->kick, 0);
 	int v = highest_irq(cpu);
 
+	if (k & KICK_EXIT) {
+		if (v >= 0)
+			atomic_fetch_or(&cpu->kick, KICK_IRQ);
+		cpu->exit.reason = CPU_EXIT_INTERRUPTED;
+		return X_EXIT;
+	}
 	if (v >= 0 && !shadow && (flags_get(cpu) & FL_IF)) {
 		atomic_fetch_and(&cpu->irq_pending[v >> 6], ~(1ull << (v & 63)));
 		cpu->halted = false;
 		if (highest_irq(cpu) >= 0)
-			atomic_fetch_or(&cpu->kick, 2);
+			atomic_fetch_or(&cpu->kick, KICK_IRQ);
 		return excp_deliver(cpu, v, false, 0, true, cpu->s.rip);
 	}
 	if (v >= 0)
-		atomic_fetch_or(&cpu->kick, 2);   /* look again when IF allows */
-	if (k & 1) {
-		cpu->exit.reason = CPU_EXIT_INTERRUPTED;
-		return X_EXIT;
-	}
+		atomic_fetch_or(&cpu->kick, KICK_IRQ);   /* look again when IF allows */
 	if (cpu->halted) {
 		cpu->exit.reason = CPU_EXIT_HALT;
 		return X_EXIT;
@@ -227,12 +230,11 @@ static int run_block(struct cpu *cpu, uint64_t end)
 						  cpu->exc.error, false, cpu->s.rip) : rc;
 	left = end - cpu->retired;
 	n = left < b->n ? (uint32_t)left : b->n;
-	for (uint32_t i = 0; i < n; i++) {
-		rc = exec_one(cpu, &b->in[i], mode);
-		/* stop on a fault or exit, written code or a kick (jumps and
-		 * instructions that set the interrupt shadow end their block) */
-		if (rc != X_OK || b->gen != meta->gen ||
-		    atomic_load_explicit(&cpu->kick, memory_order_relaxed))
+	for (const struct insn *in = b->in, *last = b->in + n; in < last; in++) {
+		rc = exec_one(cpu, in, mode);
+		/* stop on a fault or exit, or a kick (written code kicks too;
+		 * jumps and interrupt-shadow instructions end their block) */
+		if (rc != X_OK || atomic_load_explicit(&cpu->kick, memory_order_relaxed))
 			break;
 	}
 	return rc == X_DELIVERED ? X_OK : rc;
@@ -245,7 +247,7 @@ enum cpu_exit_reason cpu_run(struct cpu *cpu, uint64_t budget, struct cpu_exit *
 
 	cpu->exit.reason = CPU_EXIT_NONE;
 	if (cpu->halted)
-		atomic_fetch_or(&cpu->kick, 2);
+		atomic_fetch_or(&cpu->kick, KICK_IRQ);
 	while (rc == X_OK) {
 		bool shadow = cpu->interrupt_shadow;
 

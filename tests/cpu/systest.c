@@ -41,6 +41,8 @@ static const char *const check_names[] = {
 	[24] = "PAE paging: a 4 KiB page maps the right physical page",
 	[25] = "SYSEXIT to ring 3 with CS 0x1b and the user stack",
 	[26] = "SYSENTER back to ring 0 on SYSENTER_ESP",
+	[27] = "self-modifying code: a store patches the next instructions",
+	[28] = "self-modifying code: a patched instruction already decoded",
 };
 #define NCHECK (sizeof(check_names) / sizeof(check_names[0]))
 

@@ -356,6 +356,22 @@ kernel_again:
 	cli
 	cmpb $1, flag41
 	PASS_IF_E 21
+	/* 27: self-modifying code: a store patches an instruction further
+	 * down the same straight-line run, which must then run patched */
+	movb $7, smc_patch + 1
+smc_patch:
+	movl $3, %ebx
+	cmpl $7, %ebx
+	PASS_IF_E 27
+	/* 28: and again, now that the run is cached */
+	movb $9, smc_patch2 + 1
+	movl $smc_loop_done, %ecx
+	jmp smc_patch2
+smc_patch2:
+	movl $3, %ebx
+	cmpl $9, %ebx
+	PASS_IF_E 28
+smc_loop_done:
 	/* the end: an empty IDT turns INT3 into a triple fault */
 	lidt null_idt_desc
 	int3
