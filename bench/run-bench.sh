@@ -11,7 +11,7 @@ trap 'rm -f "$rows"' EXIT
 fail=0
 for b in "$@"; do
 	case "$b" in
-	*.sh) [ -f "$b" ] || b="$top_srcdir/$b"; cmd="sh $b" ;;
+	*.sh) [ -f "$b" ] || b="$top_srcdir/$b"; cmd="bash $b" ;;
 	*) cmd="./$b" ;;
 	esac
 	echo "== $b" >> "$log"

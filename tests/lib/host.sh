@@ -86,9 +86,9 @@ host_leftovers() {
 	d=$(_host_dir "$1")
 	for pid in $(ls /proc | grep -E '^[0-9]+$'); do
 		[ "$pid" = "$$" ] && continue
-		if tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qF "$d/" ||
-		   tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$d/"; then
-			echo "$pid $(tr '\0' ' ' < /proc/$pid/cmdline 2>/dev/null)"
+		if { tr '\0' '\n' < "/proc/$pid/environ"; } 2>/dev/null | grep -qF "$d/" ||
+		   { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null | grep -qF "$d/"; then
+			echo "$pid $({ tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null)"
 		fi
 	done
 }
