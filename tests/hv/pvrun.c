@@ -8,8 +8,9 @@
  * libvmctl's PV builder, unpauses it and copies the guest's console output
  * to stdout until the domain
  * shuts down; then prints "pvrun: shutdown REASON", destroys the domain and
- * exits 0 for poweroff, 10 + reason for other reasons, 124 on timeout and 1
- * on errors. Both consoles are shown: console_io text ("(dN) ..." lines of
+ * exits 0 for poweroff, 10 + reason for other reasons, 124 on timeout, 130
+ * when stopped by SIGINT/SIGTERM (the domain and a private vmhv are cleaned
+ * up first) and 1 on errors. Both consoles are shown: console_io text ("(dN) ..." lines of
  * vmhv's console) and the PV console ring (start_info.console), which pvrun
  * serves as dom0's console backend would: it binds the console event
  * channel and maps the ring page through privcmd. */
@@ -19,6 +20,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,15 @@
 #include <time.h>
 #include <unistd.h>
 #include <vmctl/xen/io/console.h>
+
+/* SIGINT/SIGTERM: stop waiting, then clean up as on any other exit (so a
+ * private vmhv never outlives us). */
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	stop_requested = 1;
+}
 
 static const char *const reasons[] = {
 	"poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset",
@@ -230,7 +241,7 @@ static int domain_wait(struct pvrun *p)
 	struct privcmd_dominfo info;
 	int rc;
 
-	for (uint64_t i = 0; i < ticks; i++) {
+	for (uint64_t i = 0; i < ticks && !stop_requested; i++) {
 		console_pump(p);
 		ring_pump(p);
 		rc = hv_domain_getinfo(p->hv, p->domid, &info);
@@ -255,12 +266,17 @@ int main(int argc, char **argv)
 		usage();
 		return 1;
 	}
+	signal(SIGINT, on_stop_signal);
+	signal(SIGTERM, on_stop_signal);
 	if (connect_hv(&p) < 0)
 		return 1;
 	rc = domain_start(&p);
 	if (rc == 0) {
 		rc = domain_wait(&p);
-		if (rc == -ETIMEDOUT) {
+		if (rc == -ETIMEDOUT && stop_requested) {
+			printf("pvrun: stopped by a signal\n");
+			status = 130;
+		} else if (rc == -ETIMEDOUT) {
 			printf("pvrun: timeout after %u s\n", p.timeout_s);
 			status = 124;
 		} else if (rc >= 0) {

@@ -134,6 +134,16 @@ static void privileges_drop(void)
 		die(EXIT_PRIV, "cannot drop privileges");
 }
 
+/* If vmhv dies the guest goes too: nobody could serve or stop it. Set
+ * after the uid change, which clears it; a vmhv gone already is caught by
+ * our parent having changed. */
+static void parent_death_kills(long vmhv_pid)
+{
+	if (sys3(NR_prctl, PR_SET_PDEATHSIG, 9 /* SIGKILL */, 0) < 0 ||
+	    sys3(NR_getppid, 0, 0, 0) != vmhv_pid)
+		die(EXIT_PRIV, "vmhv is gone");
+}
+
 static void vcpus_init(void)
 {
 	for (uint32_t id = 0; id < sb.boot.max_vcpus; id++) {
@@ -181,6 +191,8 @@ int vcpu_thread_start(struct pv_vcpu *v)
 
 void sandbox_main(uint64_t *sp)
 {
+	long vmhv_pid = sys3(NR_getppid, 0, 0, 0);
+
 	if (!(auxv_get(sp, AT_HWCAP2) & HWCAP2_FSGSBASE))
 		die(EXIT_CPU, "the CPU or kernel lacks FSGSBASE");
 	boot_read();
@@ -193,6 +205,7 @@ void sandbox_main(uint64_t *sp)
 	vcpus_init();
 	vcpu_enter(&sb.vcpu[0]);
 	privileges_drop();
+	parent_death_kills(vmhv_pid);
 	filter_install();
 	sb.vcpu[0].regs = sb.boot.regs;
 	pv_resume_vcpu(&sb.vcpu[0]);

@@ -32,6 +32,7 @@ static inline long sys6(long nr, long a, long b, long c, long d, long e, long f)
 #define NR_rt_sigprocmask 14
 #define NR_sched_yield 24
 #define NR_getpid 39
+#define NR_getppid 110
 #define NR_sigaltstack 131
 #define NR_exit 60
 #define NR_kill 62
@@ -56,6 +57,7 @@ static inline long sys6(long nr, long a, long b, long c, long d, long e, long f)
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
 #define MAP_FIXED_NOREPLACE 0x100000
+#define PR_SET_PDEATHSIG 1
 #define PR_SET_DUMPABLE 4
 #define PR_SET_NO_NEW_PRIVS 38
 #define AT_HWCAP2 26
