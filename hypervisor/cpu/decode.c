@@ -307,6 +307,8 @@ static void insn_specialize(struct insn *in)
 		in->fn = alu_fast(in->reg & 7, in->opsz, true);
 	else if ((in->fn == op_mov_rm_r || in->fn == op_mov_r_rm) && (in->op & 1))
 		in->fn = op_mov_rr;
+	else if (in->fn == op_shift && shift_fast(in->op, in->reg & 7, in->opsz))
+		in->fn = shift_fast(in->op, in->reg & 7, in->opsz);
 }
 
 /* LOCK is allowed only on read-modify-write instructions with a memory

@@ -129,3 +129,79 @@ int op_shld_shrd(struct cpu *cpu, const struct insn *in)
 		     ((msb(r, bits) ^ msb(a, bits)) ? FL_OF : 0));
 	return X_OK;
 }
+
+/* Specialized SHL/SHR/SAR on a 4- or 8-byte register (insn_specialize):
+ * the count is always below the operand width here, so the C shifts are
+ * exact and the flags are the ones sh_shift computes. */
+static inline __attribute__((always_inline)) int shift_reg(struct cpu *cpu, const struct insn *in,
+							   int kind, int size, unsigned cnt)
+{
+	int bits = size * 8;
+	uint64_t m = size_mask(size), a = cpu->s.gpr[in->rm] & m, r;
+	bool cf, of;
+
+	cnt &= size == 8 ? 63 : 31;
+	if (!cnt) {
+		cpu->s.gpr[in->rm] = a;    /* a 32-bit register is still zero-extended */
+		return X_OK;
+	}
+	if (kind == 5) {                   /* SHR */
+		r = a >> cnt;
+		cf = (a >> (cnt - 1)) & 1;
+		of = a >> (bits - 1);
+	} else if (kind == 7) {            /* SAR */
+		int64_t sa = sext_to64(a, size);
+
+		r = (uint64_t)(sa >> cnt) & m;
+		cf = (sa >> (cnt - 1)) & 1;
+		of = false;
+	} else {                           /* SHL, SAL */
+		r = (a << cnt) & m;
+		cf = (a >> (bits - cnt)) & 1;
+		of = (r >> (bits - 1)) ^ cf;
+	}
+	cpu->s.gpr[in->rm] = r;
+	flags_lazy_res(&cpu->lf, size, r, cf, of);
+	return X_OK;
+}
+
+#define SHIFT_FAST(name, kind, size)                                             \
+	static int op_sh_i_##name(struct cpu *cpu, const struct insn *in)        \
+	{                                                                        \
+		return shift_reg(cpu, in, kind, size, in->imm & 0xff);           \
+	}                                                                        \
+	static int op_sh_1_##name(struct cpu *cpu, const struct insn *in)        \
+	{                                                                        \
+		return shift_reg(cpu, in, kind, size, 1);                        \
+	}                                                                        \
+	static int op_sh_cl_##name(struct cpu *cpu, const struct insn *in)       \
+	{                                                                        \
+		return shift_reg(cpu, in, kind, size, cpu->s.gpr[RCX] & 0xff);  \
+	}
+
+SHIFT_FAST(shl32, 4, 4)
+SHIFT_FAST(shl64, 4, 8)
+SHIFT_FAST(shr32, 5, 4)
+SHIFT_FAST(shr64, 5, 8)
+SHIFT_FAST(sar32, 7, 4)
+SHIFT_FAST(sar64, 7, 8)
+
+/* [source: imm, 1, CL][kind: SHL, SHR, SAR][size 4, 8] */
+static const op_fn shift_fast_tab[3][3][2] = {
+	{ { op_sh_i_shl32, op_sh_i_shl64 }, { op_sh_i_shr32, op_sh_i_shr64 },
+	  { op_sh_i_sar32, op_sh_i_sar64 } },
+	{ { op_sh_1_shl32, op_sh_1_shl64 }, { op_sh_1_shr32, op_sh_1_shr64 },
+	  { op_sh_1_sar32, op_sh_1_sar64 } },
+	{ { op_sh_cl_shl32, op_sh_cl_shl64 }, { op_sh_cl_shr32, op_sh_cl_shr64 },
+	  { op_sh_cl_sar32, op_sh_cl_sar64 } },
+};
+
+op_fn shift_fast(int op, int kind, int size)
+{
+	int src = op == 0xc1 ? 0 : op == 0xd1 ? 1 : op == 0xd3 ? 2 : -1;
+	int k = (kind == 4 || kind == 6) ? 0 : kind == 5 ? 1 : kind == 7 ? 2 : -1;
+
+	if (src < 0 || k < 0 || (size != 4 && size != 8))
+		return NULL;
+	return shift_fast_tab[src][k][size == 8];
+}

@@ -25,6 +25,9 @@ int op_mov_rr(struct cpu *cpu, const struct insn *in);
 /* The specialized ALU handler for operation `kind` (0-7 as in the opcode)
  * on a 4- or 8-byte register, with a register or an immediate source. */
 op_fn alu_fast(int kind, int size, bool imm);
+/* The specialized SHL/SHR/SAR handler for opcode C1/D1/D3 on a 4- or 8-byte
+ * register, or NULL for other forms. */
+op_fn shift_fast(int op, int kind, int size);
 /* 0F 01 memory forms (ops_desc.c), reached through op_grp7_reg. */
 int op_grp7(struct cpu *cpu, const struct insn *in);
 
