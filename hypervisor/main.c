@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -22,6 +23,7 @@
 struct opts {
 	struct vmhv_config cfg;
 	bool foreground;
+	bool exit_with_parent;
 	const char *log;
 };
 
@@ -29,7 +31,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vmhv [--rundir DIR] [--foreground] [--log FILE] [--group GROUP]\n"
-		"            [--guest-user USER] [--loader PATH] [--spin N]\n"
+		"            [--guest-user USER] [--loader PATH] [--spin N] [--exit-with-parent]\n"
 		"  --rundir DIR        serve DIR/privcmd (default $VMCTL_RUNDIR or /run/vmctl)\n"
 		"  --foreground        do not detach\n"
 		"  --log FILE          log there instead of stderr\n"
@@ -37,7 +39,9 @@ static void usage(FILE *f)
 		"  --guest-user USER   run guest processes as USER (default nobody)\n"
 		"  --loader PATH       the pv sandbox program (default %s/%s)\n"
 		"  --spin N            pause iterations to spin for a peer on another CPU\n"
-		"                      before sleeping (default 2000, 0 = never spin)\n",
+		"                      before sleeping (default 2000, 0 = never spin)\n"
+		"  --exit-with-parent  shut down (as on SIGTERM) when the starting process dies\n"
+		"                      (for tests and tools that run a private vmhv)\n",
 		VMCTL_LIBEXECDIR, VMHV_LOADER_NAME);
 }
 
@@ -106,6 +110,7 @@ static int opts_parse(struct opts *o, int argc, char **argv)
 		{ "guest-user", required_argument, NULL, 'u' },
 		{ "loader", required_argument, NULL, 'L' },
 		{ "spin", required_argument, NULL, 's' },
+		{ "exit-with-parent", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -119,7 +124,7 @@ static int opts_parse(struct opts *o, int argc, char **argv)
 	o->cfg.guest_gid = geteuid() == 0 ? 65534 : getegid();
 	opts_cmdline(o, argc, argv);
 	o->cfg.spin = 2000;
-	while (rc == 0 && (c = getopt_long(argc, argv, "r:fl:g:u:L:s:h", longopts, NULL)) != -1) {
+	while (rc == 0 && (c = getopt_long(argc, argv, "r:fl:g:u:L:s:Ph", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->cfg.rundir = optarg; break;
 		case 'f': o->foreground = true; break;
@@ -128,6 +133,7 @@ static int opts_parse(struct opts *o, int argc, char **argv)
 		case 'u': rc = opt_guest_user(o, optarg); break;
 		case 'L': o->cfg.loader = optarg; break;
 		case 's': o->cfg.spin = (uint32_t)strtoul(optarg, NULL, 10); break;
+		case 'P': o->exit_with_parent = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: return -EINVAL;
 		}
@@ -199,6 +205,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	sigfd = signals_setup(&hv, &sigw);
+	/* SIGTERM is blocked and read from the signalfd by now, so the parent's
+	 * death ends the loop like a kill does. */
+	if (sigfd >= 0 && o.exit_with_parent && prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
+		log_warn("--exit-with-parent: %s", strerror(errno));
 	if (sigfd < 0) {
 		rc = sigfd;
 		log_error("signals: %s", strerror(-rc));

@@ -67,6 +67,7 @@ static int spawn_vmhv(struct vmhv_proc *p, const char *const *extra)
 	snprintf(logpath, sizeof(logpath), "%s/vmhv.log", p->dir);
 	argv[n++] = bin;
 	argv[n++] = "--foreground";
+	argv[n++] = "--exit-with-parent";
 	argv[n++] = "--rundir";
 	argv[n++] = p->dir;
 	argv[n++] = "--log";

@@ -1,6 +1,7 @@
 /* Test helper: run a private vmhv in a fresh temporary run directory.
  *
- * vmhv_proc_start() spawns `vmhv --foreground --rundir DIR --log DIR/vmhv.log`
+ * vmhv_proc_start() spawns `vmhv --foreground --exit-with-parent --rundir DIR
+ * --log DIR/vmhv.log`
  * (the binary from $top_builddir, or $VMHV), waits until privcmd answers and
  * returns a connected client. vmhv_proc_stop() sends SIGTERM, reaps it and
  * removes the directory; its exit status is returned. */
