@@ -30,3 +30,7 @@ TESTS += tests/hv/core_test
 check_PROGRAMS += tests/hv/core_test
 tests_hv_core_test_SOURCES = tests/hv/core_test.c
 tests_hv_core_test_LDADD = hypervisor/libvmhv.la
+TESTS += tests/hv/fuzz_test
+check_PROGRAMS += tests/hv/fuzz_test
+tests_hv_fuzz_test_SOURCES = tests/hv/fuzz_test.c
+tests_hv_fuzz_test_LDADD = hypervisor/libvmhv.la
