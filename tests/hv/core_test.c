@@ -169,6 +169,27 @@ static void test_dispatch(struct vmhv *hv)
 	domain_destroy(d);
 }
 
+/* pvclock's scale turns ticks into ns within a part per million. */
+static void test_pvclock_scale(void)
+{
+	static const uint64_t rates[] = { 1000000000ull, 2095078000ull, 3700000000ull,
+					  125000000ull, 5000000000ull };
+
+	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+		uint64_t ticks = rates[i] * 7, want = 7000000000ull, got;
+		uint32_t mul;
+		int8_t shift;
+
+		pvclock_scale(rates[i], &mul, &shift);
+		ticks = shift >= 0 ? ticks << shift : ticks >> -shift;
+		got = (uint64_t)(((unsigned __int128)ticks * mul) >> 32);
+		ok(got > want - 7000 && got < want + 7000,
+		   "%llu Hz: 7 s of ticks give %llu ns (mul %u, shift %d)",
+		   (unsigned long long)rates[i], (unsigned long long)got, mul, shift);
+		ok(mul >= (1u << 31), "the multiplier keeps 31 bits of precision");
+	}
+}
+
 int main(void)
 {
 	struct vmhv hv;
@@ -186,6 +207,7 @@ int main(void)
 	test_evtchn(&hv);
 	test_gnttab(&hv);
 	test_dispatch(&hv);
+	test_pvclock_scale();
 	evtchn_table_dispose(&hv, 0, &hv.dom0_evtchn);
 	free(hv.domains);
 	evloop_free(hv.loop);
