@@ -22,6 +22,9 @@ enum {
 	X_EXIT_DONE = 3, /* retired, then exit (HLT, VMCALL) */
 };
 
+/* The operand accessors are on every instruction's path: always inline. */
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
 /* Reasons to leave the current block (cpu->kick). */
 #define KICK_EXIT 1u     /* cpu_kick(): return CPU_EXIT_INTERRUPTED */
 #define KICK_IRQ 2u      /* an external interrupt may be deliverable */
@@ -226,7 +229,7 @@ static inline uint8_t *mem_fast(struct cpu *cpu, int seg, uint64_t off, int size
 static inline uint64_t host_load(const uint8_t *h, int size);
 static inline void host_store(uint8_t *h, int size, uint64_t v);
 
-static inline int mem_read_u(struct cpu *cpu, int seg, uint64_t off, int size, uint64_t *v)
+ALWAYS_INLINE int mem_read_u(struct cpu *cpu, int seg, uint64_t off, int size, uint64_t *v)
 {
 	uint8_t *h = mem_fast(cpu, seg, off, size, TLB_R);
 
@@ -238,7 +241,7 @@ static inline int mem_read_u(struct cpu *cpu, int seg, uint64_t off, int size, u
 	return mem_read(cpu, seg, off, size, v);
 }
 
-static inline int mem_write_u(struct cpu *cpu, int seg, uint64_t off, int size, uint64_t v)
+ALWAYS_INLINE int mem_write_u(struct cpu *cpu, int seg, uint64_t off, int size, uint64_t v)
 {
 	uint8_t *h = mem_fast(cpu, seg, off, size, TLB_W);
 
@@ -313,7 +316,7 @@ static inline uint64_t op_ea(const struct cpu *cpu, const struct insn *in)
 }
 
 /* Read/write the ModRM r/m operand (register or memory) of `size` bytes. */
-static inline int rm_read(struct cpu *cpu, const struct insn *in, int size, uint64_t *v)
+ALWAYS_INLINE int rm_read(struct cpu *cpu, const struct insn *in, int size, uint64_t *v)
 {
 	if (in->mod == 3) {
 		*v = reg_read(cpu, in, in->rm, size);
@@ -322,7 +325,7 @@ static inline int rm_read(struct cpu *cpu, const struct insn *in, int size, uint
 	return mem_read_u(cpu, in->seg, op_ea(cpu, in), size, v);
 }
 
-static inline int rm_write(struct cpu *cpu, const struct insn *in, int size, uint64_t v)
+ALWAYS_INLINE int rm_write(struct cpu *cpu, const struct insn *in, int size, uint64_t v)
 {
 	if (in->mod == 3) {
 		reg_write(cpu, in, in->rm, size, v);
