@@ -14,7 +14,7 @@ xld_xld_SOURCES = \
 	xld/domain.c xld/domain.h \
 	xld/store.c xld/store.h \
 	xld/dom_xs.c xld/dom_xs.h \
-	xld/supervise.c xld/supervise.h
+	xld/supervise.c xld/supervise.h xld/rpc/m_vnc.c xld/rpc/methods_vnc.def
 xld_xld_CPPFLAGS = $(AM_CPPFLAGS) $(YAJL_CFLAGS) $(UUID_CFLAGS)
 xld_xld_LDADD = xld/xenstore/libxenstored.la libvmctl/libvmctl.la common/libcommon.la $(YAJL_LIBS) $(UUID_LIBS)
 include xld/xenstore/local.mk

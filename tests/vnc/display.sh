@@ -114,6 +114,17 @@ ok "the right password is accepted" vnc --password s3cret 127.0.0.1:"$port2" siz
 like "$(xenstore-ls -p /local/domain/0/backend/vfb/$id2/0 | grep vncpasswd)" '\(n0\)$' \
 	"the password node is dom0's alone"
 
+# xl vncviewer runs $VNCVIEWER on HOST:DISPLAY, as Xen's does.
+printf '#!/bin/sh\necho "args: $*"\nif [ "$1" = -autopass ]; then read -r pw; echo "password: $pw"; fi\n' > viewer
+chmod +x viewer
+is "$(VNCVIEWER=$PWD/viewer xl vncviewer v1)" "args: 127.0.0.1:$((port - 5900))" \
+	"xl vncviewer execs \$VNCVIEWER with HOST:DISPLAY"
+is "$(VNCVIEWER=$PWD/viewer xl vncviewer --autopass v2)" \
+	"$(printf 'args: -autopass 127.0.0.1:%d\npassword: s3cret' $((port2 - 5900)))" \
+	"xl vncviewer --autopass gives the viewer the password on its stdin"
+like "$(VNCVIEWER=$PWD/viewer xl vncviewer nosuch 2>&1)" "Invalid domain identifier" \
+	"xl vncviewer of an unknown domain says so"
+
 # Destroy takes the servers with the domains.
 ok "xl destroy v1" xl destroy v1
 ok "no pvfb-vnc is left for v1" test -z "$(server_pid "$id")"
