@@ -84,5 +84,14 @@ like "$(cat err)" "to bridge lo: it is not a bridge" "bridge=lo is refused clear
 is "$(xl list | wc -l)" 2 "no domain left behind"
 is "$(ip -o link show | grep -c ' vif')" 0 "no tap left behind"
 is "$(xld_fds a)" "$fds0" "no fd left open in xld after the failure"
+
+# A good disk before the bad vif: the disk made so far is undone too.
+dd if=/dev/zero of=disk.img bs=1M count=1 2> /dev/null
+echo "disk = [ 'vdev=xvda, target=$PWD/disk.img' ]" >> n2.cfg
+xl create n2.cfg > /dev/null 2> err
+like "$(cat err)" "it is not a bridge" "a create with a disk and a bad vif fails"
+ok "no vbd node left" test -z "$(xenstore-list /local/domain/0/backend 2>/dev/null)"
+is "$(xld_fds a)" "$fds0" "the disk's image is closed again"
+is "$(xld_threads a)" "$threads0" "no thread left in xld"
 host_stop a
 done_testing
