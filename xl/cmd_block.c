@@ -9,8 +9,11 @@
 #include <unistd.h>
 #include <yajl/yajl_tree.h>
 
-/* {"domain": dom, "kind": "vbd", <key>: value [, "cwd": dir]} as text. */
-static char *params(const char *dom, const char *key, const char *value, bool cwd)
+#define WITH_CWD 1     /* add "cwd": the current directory */
+#define WITH_FORCE 2   /* add "force": true */
+
+/* {"domain": dom, "kind": "vbd", <key>: value [, "cwd": dir] [, "force": true]} as text. */
+static char *params(const char *dom, const char *key, const char *value, unsigned with)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
 	const unsigned char *buf;
@@ -28,9 +31,13 @@ static char *params(const char *dom, const char *key, const char *value, bool cw
 		yajl_gen_string(g, (const unsigned char *)key, strlen(key));
 		yajl_gen_string(g, (const unsigned char *)value, strlen(value));
 	}
-	if (cwd && getcwd(dir, sizeof(dir))) {
+	if ((with & WITH_CWD) && getcwd(dir, sizeof(dir))) {
 		yajl_gen_string(g, (const unsigned char *)"cwd", 3);
 		yajl_gen_string(g, (const unsigned char *)dir, strlen(dir));
+	}
+	if (with & WITH_FORCE) {
+		yajl_gen_string(g, (const unsigned char *)"force", 5);
+		yajl_gen_bool(g, 1);
 	}
 	yajl_gen_map_close(g);
 	if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
@@ -64,7 +71,7 @@ int cmd_block_attach(struct xl *xl, int argc, char **argv)
 	if (argc < 3)
 		return xl_usage("block-attach");
 	spec = join(argc - 2, argv + 2);
-	p = spec ? params(argv[1], "spec", spec, true) : NULL;
+	p = spec ? params(argv[1], "spec", spec, WITH_CWD) : NULL;
 	rc = p && xl_call(xl, "device.attach", p, NULL) == 0 ? 0 : 1;
 	free(spec);
 	free(p);
@@ -76,13 +83,15 @@ int cmd_block_detach(struct xl *xl, int argc, char **argv)
 	char *p;
 	int rc;
 
-	if (argc == 4 && (!strcmp(argv[1], "-f") || !strcmp(argv[1], "--force"))) {
-		argv++;   /* detach never waits for the guest here: always forced */
+	bool force = argc == 4 && (!strcmp(argv[1], "-f") || !strcmp(argv[1], "--force"));
+
+	if (force) {   /* do not wait for the guest to release the disk */
+		argv++;
 		argc--;
 	}
 	if (argc != 3)
 		return xl_usage("block-detach");
-	p = params(argv[1], "device", argv[2], false);
+	p = params(argv[1], "device", argv[2], force ? WITH_FORCE : 0);
 	rc = p && xl_call(xl, "device.detach", p, NULL) == 0 ? 0 : 1;
 	free(p);
 	return rc;
@@ -118,7 +127,7 @@ int cmd_block_list(struct xl *xl, int argc, char **argv)
 	printf("%-5s %-3s %-6s %-5s %-6s %-8s %-30s\n",
 	       "Vdev", "BE", "handle", "state", "evt-ch", "ring-ref", "BE-path");
 	for (int a = 1; a < argc; a++) {
-		char *p = params(argv[a], NULL, NULL, false);
+		char *p = params(argv[a], NULL, NULL, 0);
 		yajl_val list = NULL;
 
 		if (p && xl_call(xl, "device.list", p, &list) == 0 && YAJL_IS_ARRAY(list)) {

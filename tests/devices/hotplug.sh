@@ -45,13 +45,27 @@ xl block-attach h1 vdev=xvdc target=/nonexistent.img 2> err
 like "$(cat err)" "/nonexistent.img: No such file or directory" "a missing image is refused"
 ok "... and leaves no node" test "$(xenstore-list /local/domain/0/backend/vbd/$id | wc -l)" = 2
 
-ok "xl block-detach h1 xvdb" xl block-detach h1 xvdb
+# Safe removal: the backend asks the frontend to close and waits for it
+# (vmctl's kernel ignores the request: we play the guest closing).
+fe=/local/domain/$id/device/vbd/51728
+xl block-detach h1 xvdb > detach.out 2>&1 &
+xlpid=$!
+for i in $(seq 100); do [ "$(xenstore-read $be/state)" = 5 ] && break; sleep 0.05; done
+is "$(xenstore-read $be/state)" 5 "block-detach: the backend goes Closing"
+ok "... and waits for the frontend" kill -0 $xlpid
+xenstore-write $fe/state 6
+wait $xlpid
+is "$?" 0 "the frontend closes: block-detach completes"
 ok "its backend node is gone" test -z "$(xenstore-read $be/state 2>/dev/null)"
 ok "its frontend node is gone" test -z "$(xenstore-read /local/domain/$id/device/vbd/51728/state 2>/dev/null)"
 is "$(xl block-list h1 | wc -l)" 2 "block-list: one disk left"
 ok "the stored configuration lost it" test -z "$(xl list -l h1 | grep xvdb)"
 xl block-detach h1 xvdb 2> err
 like "$(cat err)" "not connected" "detaching it again is refused"
+
+ok "xl block-attach xvdb again" xl block-attach h1 vdev=xvdb target=$PWD/disk2.img
+ok "xl block-detach -f h1 xvdb" timeout 5 "$XL_BIN" block-detach -f h1 xvdb
+is "$(xl block-list h1 | wc -l)" 2 "block-list: one disk left"
 
 xl destroy h1
 is "$(xld_fds a)" "$fds0" "no fd left open in xld"

@@ -4,7 +4,12 @@
 #include "xld/domain.h"
 #include "xld/xld.h"
 #include "libvmctl/domcfg.h"
+#include "xld/dev/dev_xs.h"
+#include "xld/xenstore/xenstored.h"
+#include "common/evloop.h"
 #include "common/log.h"
+
+#include <vmctl/xen/io/xenbus.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -262,4 +267,124 @@ int dev_hotplug_detach(struct xld *xld, struct xld_domain *d, const char *kind,
 	}
 	domcfg_config_dispose(&cfg);
 	return rc;
+}
+
+/* ---- safe removal: wait for the frontend to close ------------------------ */
+
+struct detach_wait {
+	struct xld *xld;
+	uint32_t domid;
+	const struct hp_kind *k;
+	int devid;
+	char which[64];
+	char be_state[128], token[64];
+	struct ev_timer *timer;
+	bool watching;
+	dev_hotplug_done done;
+	void *arg;
+};
+
+static void wait_finish(struct detach_wait *w)
+{
+	struct xld_domain *d = xld_domain_by_id(w->xld, w->domid);
+	char err[512] = "";
+	int rc = 0;
+
+	if (w->timer)
+		evloop_timer_cancel(w->xld->loop, w->timer);
+	if (w->watching)
+		xenstored_unwatch(w->xld->xs, w->be_state, w->token);
+	/* The domain or the device may have gone meanwhile: nothing to do. */
+	if (d && dev_hotplug_find(d, w->k->kind, w->devid))
+		rc = dev_hotplug_detach(w->xld, d, w->k->kind, w->which, err, sizeof(err));
+	w->done(w->arg, rc, err);
+	free(w);
+}
+
+static void on_timeout(struct evloop *loop, struct ev_timer *t, void *arg)
+{
+	struct detach_wait *w = arg;
+
+	w->timer = NULL;   /* a one-shot timer frees itself */
+	log_warn("domain %u: %s %d: the frontend did not close; removing it anyway", w->domid,
+		 w->k->kind, w->devid);
+	wait_finish(w);
+}
+
+/* The backend state moves to Closed when the frontend has closed (dev_xs). */
+static void on_be_state(void *arg, const char *path, const char *token)
+{
+	struct detach_wait *w = arg;
+	char *val = NULL;
+	size_t len;
+	int r = xenstored_read(w->xld->xs, w->be_state, &val, &len);
+
+	if (r < 0 || atoi(val) == XenbusStateClosed)
+		wait_finish(w);
+	free(val);
+}
+
+static int fe_state(struct xld *xld, const char *kind, uint32_t domid, int devid)
+{
+	char path[128], *val = NULL;
+	size_t len;
+	int st = -1;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/device/%s/%d/state", domid, kind, devid);
+	if (xenstored_read(xld->xs, path, &val, &len) == 0)
+		st = atoi(val);
+	free(val);
+	return st;
+}
+
+static int wait_start(struct detach_wait *w, unsigned timeout_ms)
+{
+	char val[4];
+
+	snprintf(w->be_state, sizeof(w->be_state), "/local/domain/0/backend/%s/%u/%d/state",
+		 w->k->kind, w->domid, w->devid);
+	snprintf(w->token, sizeof(w->token), "xld-detach-%s-%u-%d", w->k->kind, w->domid, w->devid);
+	w->timer = evloop_timer(w->xld->loop, (uint64_t)timeout_ms * 1000000, 0, on_timeout, w);
+	if (!w->timer)
+		return -ENOMEM;
+	snprintf(val, sizeof(val), "%d", XenbusStateClosing);
+	xenstored_write(w->xld->xs, w->be_state, val, strlen(val));
+	if (xenstored_watch(w->xld->xs, w->be_state, w->token, on_be_state, w) < 0)
+		return -EBUSY;   /* a removal of it is already waiting */
+	w->watching = true;
+	return 0;
+}
+
+void dev_hotplug_detach_safe(struct xld *xld, struct xld_domain *d, const char *kind,
+			     const char *which, unsigned timeout_ms,
+			     dev_hotplug_done done, void *arg)
+{
+	const struct hp_kind *k = hp_kind(kind);
+	struct domcfg_config cfg;
+	struct detach_wait *w = NULL;
+	char err[512] = "";
+	int rc, idx = -1, st;
+
+	rc = k ? cfg_load(d, &cfg, err, sizeof(err)) : -ENOSYS;
+	if (rc == 0) {
+		idx = k->find(&cfg, which);
+		st = idx < 0 ? -1 : fe_state(xld, kind, d->domid, k->ops == &dev_vbd_ops ?
+			domcfg_vdev_to_devid(cfg.disks[idx].vdev, NULL, NULL) : cfg.nics[idx].devid);
+		if (st == XenbusStateInitialised || st == XenbusStateConnected)
+			w = calloc(1, sizeof(*w));
+		if (w) {
+			*w = (struct detach_wait){ .xld = xld, .domid = d->domid, .k = k, .done = done,
+						   .arg = arg };
+			w->devid = k->ops == &dev_vbd_ops ?
+				   domcfg_vdev_to_devid(cfg.disks[idx].vdev, NULL, NULL) : cfg.nics[idx].devid;
+			snprintf(w->which, sizeof(w->which), "%s", which);
+		}
+		domcfg_config_dispose(&cfg);
+	}
+	if (w && wait_start(w, timeout_ms) == 0)
+		return;   /* done() comes from the event loop */
+	if (w)
+		wait_finish(w);   /* could not wait: remove now */
+	else
+		done(arg, dev_hotplug_detach(xld, d, kind, which, err, sizeof(err)), err);
 }

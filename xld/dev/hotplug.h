@@ -21,10 +21,20 @@ int dev_hotplug_attach(struct xld *xld, struct xld_domain *d, const char *kind,
 		       const char *spec, const char *cwd, int *devid, char *err, size_t cap);
 
 /* Detach the device that `which` names: a device number, for a vbd also
- * its vdev ("xvdb"), for a vif also its MAC. 0 or -errno (-ENOENT: no such
- * device) with `err` set. */
+ * its vdev ("xvdb"), for a vif also its MAC, at once. 0 or -errno
+ * (-ENOENT: no such device) with `err` set. */
 int dev_hotplug_detach(struct xld *xld, struct xld_domain *d, const char *kind,
 		       const char *which, char *err, size_t cap);
+
+/* The same as the guest would have it (Xen's safe remove): if its driver
+ * is connected, the backend goes Closing and the device is removed once
+ * the frontend has closed, or after `timeout_ms` anyway (libxl then
+ * forces the removal too). `done(arg, rc, err)` reports the result, from
+ * this call or later from the event loop. */
+typedef void (*dev_hotplug_done)(void *arg, int rc, const char *err);
+void dev_hotplug_detach_safe(struct xld *xld, struct xld_domain *d, const char *kind,
+			     const char *which, unsigned timeout_ms,
+			     dev_hotplug_done done, void *arg);
 
 /* The domain's device of that kind and number, or NULL. */
 struct xld_dev *dev_hotplug_find(struct xld_domain *d, const char *kind, int devid);

@@ -3,7 +3,9 @@
  *
  *   device.attach {"domain": d, "kind": "vbd"|"vif", "spec": "...", "cwd": dir}
  *                 -> {"devid": N}
- *   device.detach {"domain": d, "kind": "vbd"|"vif", "device": "51728"|"xvdb"|mac}
+ *   device.detach {"domain": d, "kind": "vbd"|"vif", "device": "51728"|"xvdb"|mac,
+ *                  "force": false, "timeout_ms": 10000}
+ *                 (without force, a connected frontend is asked to close first)
  *   device.list   {"domain": d, "kind": "vbd"|"vif"} -> [{...}, ...] */
 #include "xld/xld.h"
 #include "xld/domain.h"
@@ -79,13 +81,30 @@ void m_device_attach(struct xld *xld, struct rpc_req *req, yajl_val params)
 	rpc_reply(req);
 }
 
+static void detach_done(void *arg, int rc, const char *err)
+{
+	struct rpc_req *req = arg;
+
+	if (rc < 0) {
+		rpc_error(req, code_of(rc), "%s", err);
+		return;
+	}
+	yajl_gen_bool(req->result, 1);
+	rpc_reply(req);
+}
+
+/* libxl waits this long for a frontend to close before it forces. */
+#define DETACH_TIMEOUT_MS 10000
+
 void m_device_detach(struct xld *xld, struct rpc_req *req, yajl_val params)
 {
 	struct xld_domain *d = param_domain(xld, req, params);
 	const char *kind = d ? param_kind(req, params) : NULL;
 	const char *which = rpc_param_str(params, "device");
+	const char *force_path[] = { "force", NULL };
+	yajl_val force = params ? yajl_tree_get(params, force_path, yajl_t_true) : NULL;
+	long long timeout = DETACH_TIMEOUT_MS;
 	char err[512];
-	int rc;
 
 	if (!kind)
 		return;
@@ -93,13 +112,14 @@ void m_device_detach(struct xld *xld, struct rpc_req *req, yajl_val params)
 		rpc_error(req, RPC_INVALID_PARAMS, "params.device is required");
 		return;
 	}
-	rc = dev_hotplug_detach(xld, d, kind, which, err, sizeof(err));
-	if (rc < 0) {
-		rpc_error(req, code_of(rc), "%s", err);
+	if (rpc_param_int(params, "timeout_ms", &timeout) && (timeout < 0 || timeout > 600000)) {
+		rpc_error(req, RPC_INVALID_PARAMS, "params.timeout_ms must be 0..600000");
 		return;
 	}
-	yajl_gen_bool(req->result, 1);
-	rpc_reply(req);
+	if (force)
+		detach_done(req, dev_hotplug_detach(xld, d, kind, which, err, sizeof(err)), err);
+	else
+		dev_hotplug_detach_safe(xld, d, kind, which, (unsigned)timeout, detach_done, req);
 }
 
 /* "key": value of node dir/name as a string ("" when absent). */
