@@ -85,6 +85,27 @@ static void read_disk_info(struct kernel *k, struct blkfront *b)
 	b->feature_barrier = v != 0;
 }
 
+static void blk_disconnect(struct kernel *k, struct blkfront *b)
+{
+	b->connected = false;
+	events_close(k, b->port);
+	if (gnttab_end(k, (grant_ref_t)b->ring_ref) < 0)
+		printk("blk: ring of %s still mapped by the backend\n", b->nodename);
+}
+
+/* The backend going Closing asks us to let go (a safe unplug). */
+static void backend_changed(struct kernel *k, struct xenbus_watch *w,
+			    const char *path)
+{
+	struct blkfront *b = w->arg;
+
+	if (!b->connected || frontend_backend_state(k, b->backend) < XenbusStateClosing)
+		return;
+	blk_disconnect(k, b);
+	xenbus_switch_state(k, b->nodename, XenbusStateClosed);
+	printk("blk: %s closed by its backend\n", b->nodename);
+}
+
 static int blk_connect(struct kernel *k, struct blkfront *b)
 {
 	int rc, state;
@@ -109,6 +130,10 @@ static int blk_connect(struct kernel *k, struct blkfront *b)
 	rc = xenbus_switch_state(k, b->nodename, XenbusStateConnected);
 	if (rc == 0)
 		b->connected = true;
+	b->be_watch.fn = backend_changed;
+	b->be_watch.arg = b;
+	if (rc == 0 && frontend_watch_backend(k, &b->be_watch, b->backend) < 0)
+		printk("blk: cannot watch %s\n", b->backend);
 	return rc;
 }
 
@@ -374,10 +399,27 @@ static bool blkfront_poll(struct kernel *k)
 	return false;	/* all I/O is waited for by its caller */
 }
 
+/* Hot unplug: the toolstack took the device away; stop using it.  Its
+ * memory stays (the entry keeps its index for `blk list`). */
+static void blkfront_remove(struct kernel *k, const char *nodename)
+{
+	for (int i = 0; i < k->dev.nr_blk; i++) {
+		struct blkfront *b = k->dev.blk[i];
+
+		if (strcmp(b->nodename, nodename) != 0)
+			continue;
+		xenbus_unwatch(k, &b->be_watch);
+		if (b->connected)
+			blk_disconnect(k, b);
+		printk("blk%d: %s removed\n", i, nodename);
+	}
+}
+
 const struct frontend_ops blkfront_ops = {
 	.kind = "vbd",
 	.probe = blkfront_probe,
 	.suspend = blkfront_suspend,
 	.resume = blkfront_resume,
 	.poll = blkfront_poll,
+	.remove = blkfront_remove,
 };

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "vmctl/xen/io/blkif.h"
+#include "xenbus.h"
 
 struct kernel;
 
@@ -37,6 +38,7 @@ struct blkfront {
 	void *ring_page;
 	int ring_ref;
 	uint32_t port;
+	struct xenbus_watch be_watch;	/* backend state: Closing = unplug */
 	struct blk_slot slot[BLK_INFLIGHT];
 	unsigned int inflight;
 	uint64_t reads, writes, flushes, errors;

@@ -21,6 +21,33 @@ static const struct frontend_ops *find_ops(const char *kind)
 	return NULL;
 }
 
+static int find_known(struct devices *d, const char *node)
+{
+	for (int i = 0; i < d->nr_known; i++)
+		if (strcmp(d->known[i], node) == 0)
+			return i;
+	return -1;
+}
+
+/* Probe one device once (a failed probe is not retried: its frontend
+ * keeps it, down, for the shell to show). */
+static int probe_one(struct kernel *k, const struct frontend_ops *ops,
+		     const char *node)
+{
+	struct devices *d = &k->dev;
+	int rc;
+
+	if (find_known(d, node) >= 0)
+		return 0;
+	if (d->nr_known >= MAX_DEVICES)
+		return -ENOSPC;
+	strlcpy(d->known[d->nr_known++], node, sizeof(d->known[0]));
+	rc = ops->probe(k, node);
+	if (rc < 0)
+		printk("%s: %s did not connect (%d)\n", ops->kind, node, rc);
+	return rc < 0 ? 0 : 1;
+}
+
 static int probe_kind(struct kernel *k, const struct frontend_ops *ops)
 {
 	char dir[64], ids[512], node[96];
@@ -29,16 +56,55 @@ static int probe_kind(struct kernel *k, const struct frontend_ops *ops)
 	snprintf(dir, sizeof(dir), "device/%s", ops->kind);
 	n = xenbus_directory(k, XBT_NIL, dir, ids, sizeof(ids));
 	for (const char *id = ids; n-- > 0; id += strlen(id) + 1) {
-		int rc;
-
 		snprintf(node, sizeof(node), "%s/%s", dir, id);
-		rc = ops->probe(k, node);
-		if (rc < 0)
-			printk("%s: %s did not connect (%d)\n", ops->kind, node, rc);
-		else
-			ok++;
+		ok += probe_one(k, ops, node);
 	}
 	return ok;
+}
+
+/* device/<kind>/<id>[/...] -> ops and "device/<kind>/<id>"; false if the
+ * path names no device of a kind we drive. */
+static bool parse_device(const char *path, const struct frontend_ops **ops,
+			 char *node, size_t size)
+{
+	char kind[16];
+	const char *k0 = path + strlen("device/"), *k1, *i1;
+
+	if (!str_starts(path, "device/") || !(k1 = strchr(k0, '/')) ||
+	    (size_t)(k1 - k0) >= sizeof(kind))
+		return false;
+	memcpy(kind, k0, (size_t)(k1 - k0));
+	kind[k1 - k0] = '\0';
+	*ops = find_ops(kind);
+	i1 = strchr(k1 + 1, '/');
+	if (!*ops || k1[1] == '\0' || (size_t)((i1 ? i1 : k1 + strlen(k1)) - path) >= size)
+		return false;
+	strlcpy(node, path, (size_t)((i1 ? i1 : k1 + strlen(k1)) - path) + 1);
+	return true;
+}
+
+/* Something changed under device/: a new device (probe it once its
+ * backend is named) or a removed one (tell its frontend). */
+static void device_changed(struct kernel *k, struct xenbus_watch *w,
+			   const char *path)
+{
+	const struct frontend_ops *ops;
+	char node[64], be[128];
+	int idx;
+
+	if (!parse_device(path, &ops, node, sizeof(node)))
+		return;
+	idx = find_known(&k->dev, node);
+	snprintf(be, sizeof(be), "%s/backend", node);
+	if (xenbus_read(k, XBT_NIL, be, be, sizeof(be)) < 0) {
+		if (idx >= 0 && ops->remove) {	/* its nodes are gone */
+			ops->remove(k, node);
+			k->dev.known[idx][0] = '\0';
+		}
+		return;
+	}
+	if (idx < 0)
+		probe_one(k, ops, node);
 }
 
 int devices_probe(struct kernel *k)
@@ -55,6 +121,10 @@ int devices_probe(struct kernel *k)
 		else if (strcmp(kind, "suspend") != 0)	/* not a device */
 			printk("devices: no driver for '%s'\n", kind);
 	}
+	strlcpy(k->dev.watch.path, "device", sizeof(k->dev.watch.path));
+	k->dev.watch.fn = device_changed;
+	if (!k->dev.watch.registered && xenbus_watch(k, &k->dev.watch) < 0)
+		printk("devices: no hot plug (cannot watch device/)\n");
 	return ok;
 }
 
@@ -96,6 +166,26 @@ int frontend_backend(struct kernel *k, const char *nodename, char *backend,
 		return rc;
 	*backend_id = (unsigned int)id;
 	return 0;
+}
+
+int frontend_watch_backend(struct kernel *k, struct xenbus_watch *w,
+			   const char *backend)
+{
+	if (w->registered)
+		return 0;
+	snprintf(w->path, sizeof(w->path), "%s/state", backend);
+	return xenbus_watch(k, w);
+}
+
+int frontend_backend_state(struct kernel *k, const char *backend)
+{
+	char path[160];
+	unsigned long long v;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/state", backend);
+	rc = xenbus_read_ull(k, XBT_NIL, path, &v);
+	return rc < 0 ? rc : (int)v;
 }
 
 static bool state_reached(unsigned long long v, void *arg)

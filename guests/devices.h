@@ -5,6 +5,7 @@
 #define GUEST_DEVICES_H
 
 #include <stdbool.h>
+#include "xenbus.h"
 
 struct kernel;
 struct blkfront;
@@ -26,7 +27,11 @@ struct frontend_ops {
 	void (*resume)(struct kernel *k, bool new_domain);
 	/* Work for the main loop; true if anything was done. */
 	bool (*poll)(struct kernel *k);
+	/* The toolstack removed device nodename (hot unplug); may be NULL. */
+	void (*remove)(struct kernel *k, const char *nodename);
 };
+
+#define MAX_DEVICES 16
 
 struct devices {
 	struct blkfront *blk[MAX_BLK];
@@ -35,9 +40,15 @@ struct devices {
 	int nr_net;
 	struct fbfront *fb;
 	struct kbdfront *kbd;
+	/* every device/<kind>/<id> seen, so a watch event probes only new ones */
+	char known[MAX_DEVICES][48];
+	int nr_known;
+	struct xenbus_watch watch;
 };
 
-/* Probe every device listed in xenstore; returns how many connected. */
+/* Probe every device listed in xenstore; returns how many connected.
+ * Then watch device/ to probe devices plugged in later and to tell the
+ * frontends about devices unplugged. */
 int devices_probe(struct kernel *k);
 void devices_suspend(struct kernel *k);
 void devices_resume(struct kernel *k, bool new_domain);
@@ -46,6 +57,14 @@ bool devices_poll(struct kernel *k);
 /* Shared by the frontends: read "<nodename>/backend" and "backend-id". */
 int frontend_backend(struct kernel *k, const char *nodename, char *backend,
 		     unsigned int size, unsigned int *backend_id);
+
+/* Watch "<backend>/state" with w (once; fn and arg set by the caller): a
+ * backend going Closing is how the toolstack asks for a safe unplug. */
+int frontend_watch_backend(struct kernel *k, struct xenbus_watch *w,
+			   const char *backend);
+
+/* Read the backend's state; -errno if it cannot be read. */
+int frontend_backend_state(struct kernel *k, const char *backend);
 
 /* Wait (up to 10 s) for the backend's state to reach `state` or beyond;
  * returns the state reached or -ETIMEDOUT. */

@@ -24,9 +24,9 @@ guests_vmctl_kernel_LDFLAGS = $(GUEST_LDFLAGS) -Wl,--no-pie \
 guests_vmctl_kernel_LDADD =
 EXTRA_guests_vmctl_kernel_DEPENDENCIES = $(srcdir)/guests/kernel.lds
 TESTS += guests/kernel_test.sh guests/xl_test.sh guests/blk_test.sh \
-	guests/net_test.sh guests/fb_test.sh
+	guests/net_test.sh guests/fb_test.sh guests/hotplug_test.sh
 EXTRA_DIST += guests/kernel_test.sh guests/xl_test.sh guests/blk_test.sh \
-	guests/net_test.sh guests/fb_test.sh \
+	guests/net_test.sh guests/fb_test.sh guests/hotplug_test.sh \
 	guests/kernel.lds guests/frontends.def guests/shell.def \
 	guests/modes.def
 

@@ -132,6 +132,25 @@ static void read_config(struct kernel *k, struct netfront *nf)
 		printk("net: bad ip '%s'\n", ip);
 }
 
+static void net_disconnect(struct kernel *k, struct netfront *nf)
+{
+	nf->connected = false;
+	events_close(k, nf->port);
+}
+
+/* The backend going Closing asks us to let go (a safe unplug). */
+static void backend_changed(struct kernel *k, struct xenbus_watch *w,
+			    const char *path)
+{
+	struct netfront *nf = w->arg;
+
+	if (!nf->connected || frontend_backend_state(k, nf->backend) < XenbusStateClosing)
+		return;
+	net_disconnect(k, nf);
+	xenbus_switch_state(k, nf->nodename, XenbusStateClosed);
+	printk("net: %s closed by its backend\n", nf->nodename);
+}
+
 static int net_connect(struct kernel *k, struct netfront *nf)
 {
 	int rc, state;
@@ -153,6 +172,10 @@ static int net_connect(struct kernel *k, struct netfront *nf)
 	if (state != XenbusStateConnected)
 		return -EIO;
 	nf->connected = true;
+	nf->be_watch.fn = backend_changed;
+	nf->be_watch.arg = nf;
+	if (frontend_watch_backend(k, &nf->be_watch, nf->backend) < 0)
+		printk("net: cannot watch %s\n", nf->backend);
 	return 0;
 }
 
@@ -338,10 +361,26 @@ static void netfront_resume(struct kernel *k, bool new_domain)
 	}
 }
 
+/* Hot unplug: stop using the interface (its pages stay ours). */
+static void netfront_remove(struct kernel *k, const char *nodename)
+{
+	for (int i = 0; i < k->dev.nr_net; i++) {
+		struct netfront *nf = k->dev.net[i];
+
+		if (strcmp(nf->nodename, nodename) != 0)
+			continue;
+		xenbus_unwatch(k, &nf->be_watch);
+		if (nf->connected)
+			net_disconnect(k, nf);
+		printk("net%d: %s removed\n", i, nodename);
+	}
+}
+
 const struct frontend_ops netfront_ops = {
 	.kind = "vif",
 	.probe = netfront_probe,
 	.suspend = netfront_suspend,
 	.resume = netfront_resume,
 	.poll = netfront_poll,
+	.remove = netfront_remove,
 };

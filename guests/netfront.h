@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "vmctl/xen/io/netif.h"
+#include "xenbus.h"
 
 struct kernel;
 
@@ -32,6 +33,7 @@ struct netfront {
 	void *tx_page, *rx_page;
 	int tx_ref, rx_ref;
 	uint32_t port;
+	struct xenbus_watch be_watch;	/* backend state: Closing = unplug */
 	void *rx_buf[NET_RX_BUFS];
 	int rx_gref[NET_RX_BUFS];
 	void *tx_buf[NET_TX_BUFS];
