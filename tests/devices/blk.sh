@@ -83,6 +83,25 @@ is "$(xl list | wc -l)" 2 "no domain left behind"
 ok "no backend node left" test -z "$(xenstore-list /local/domain/0/backend 2>/dev/null)"
 is "$(xld_fds a)" "$fds0" "no fd left open in xld after the failures"
 
+# A block device (a loop device over an image, as root): same test.
+if [ "$(id -u)" = 0 ] && loop=$(losetup -f --show disk.img 2> /dev/null); then
+	trap 'losetup -d "$loop" 2> /dev/null; _host_cleanup' EXIT
+	sed -e "s|target=.*disk.img|target=$loop|" -e 's/"b1"/"b6"/' -e 's/blk-sector=8/blk-sector=40/' \
+		b1.cfg > b6.cfg
+	xl create b6.cfg > /dev/null 2>&1
+	id=$(xl domid b6)
+	log="$VMCTL_LOGDIR/console/b6.log"
+	ok "a block device: test-blk passes" file_has "$log" "TEST blk: PASS"
+	is "$(xenstore-read /local/domain/0/backend/vbd/$id/51712/physical-device)" block \
+		"... served as a block device"
+	guest_crc=$(sed -n 's/^blk: 65536 bytes at sector 40, crc32 \([0-9a-f]*\).*/\1/p' "$log" | tr -d '\r')
+	xl destroy b6
+	losetup -d "$loop"
+	is "$(img_crc disk.img 40 65536)" "$guest_crc" "... and the data is in the image under it"
+else
+	diag "no loop device (not root, or none free): block device test skipped"
+fi
+
 # A frontend that publishes garbage: the backend refuses it, xld lives on.
 sed -e 's/"b1"/"b5"/' b1.cfg > b5.cfg
 xl create -p b5.cfg > /dev/null 2>&1
