@@ -118,14 +118,23 @@ struct xld_domain *xld_domain_new(uint32_t domid, const char *name, const uint8_
 	return d;
 }
 
+/* The list keeps creation order for iteration; the table finds a domid in
+ * one step (domain.list asks for every domain's entry). */
+static void domain_link(struct xld *xld, struct xld_domain *d)
+{
+	d->next = xld->domains;
+	xld->domains = d;
+	if (d->domid < XLD_MAX_DOMID)
+		xld->by_id[d->domid] = d;
+}
+
 int xld_domain_insert(struct xld *xld, struct xld_domain *d)
 {
 	int rc = xld_domain_save(xld, d);
 
 	if (rc < 0)
 		return rc;
-	d->next = xld->domains;
-	xld->domains = d;
+	domain_link(xld, d);
 	return 0;
 }
 
@@ -159,6 +168,8 @@ void xld_domain_remove(struct xld *xld, struct xld_domain *d)
 			break;
 		}
 	}
+	if (d->domid < XLD_MAX_DOMID && xld->by_id[d->domid] == d)
+		xld->by_id[d->domid] = NULL;
 	if (path)
 		unlink(path);
 	free(path);
@@ -167,10 +178,7 @@ void xld_domain_remove(struct xld *xld, struct xld_domain *d)
 
 struct xld_domain *xld_domain_by_id(struct xld *xld, uint32_t domid)
 {
-	for (struct xld_domain *d = xld->domains; d; d = d->next)
-		if (d->domid == domid)
-			return d;
-	return NULL;
+	return domid < XLD_MAX_DOMID ? xld->by_id[domid] : NULL;
 }
 
 struct xld_domain *xld_domain_by_name(struct xld *xld, const char *name)
@@ -275,8 +283,7 @@ static bool recover_one(struct xld *xld, const char *path)
 	d->store_pfn = (uint64_t)jint(v, "store_pfn");
 	d->console_port = (uint32_t)jint(v, "console_port");
 	d->store_port = (uint32_t)jint(v, "store_port");
-	d->next = xld->domains;
-	xld->domains = d;
+	domain_link(xld, d);
 	adopted = true;
 	log_info("re-adopted domain %u (%s)", d->domid, d->name);
 out:
@@ -322,6 +329,7 @@ void xld_domains_free(struct xld *xld)
 	while (xld->domains) {
 		struct xld_domain *d = xld->domains;
 		xld->domains = d->next;
+		xld->by_id[d->domid] = NULL;
 		xld_domain_detach(xld, d);
 		xld_domain_free(d);
 	}

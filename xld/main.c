@@ -125,11 +125,13 @@ static int make_dirs(const struct xld_options *o)
 
 int main(int argc, char **argv)
 {
-	struct xld xld = { .started_ns = now_ns(), .dom_exc_fd = -1 };
+	static struct xld xld; /* large (the domid table): not on the stack */
 	char *logpath = NULL, *sockpath = NULL;
 	int sfd = -1, rc = 1;
 	sigset_t mask;
 
+	xld.started_ns = now_ns();
+	xld.dom_exc_fd = -1;
 	if (parse_options(argc, argv, &xld.opt) < 0 || make_dirs(&xld.opt) < 0)
 		return 2;
 	logpath = path_join(xld.opt.logdir, "xld.log");

@@ -6,6 +6,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Domain ids are below Xen's DOMID_FIRST_RESERVED (0x7ff0). */
+#define XLD_MAX_DOMID 0x7ff0
+
 struct evloop;
 struct rpc_server;
 struct hv;
@@ -28,6 +31,7 @@ struct xld {
 	struct rpc_server *rpc;
 	struct hv *hv;               /* privcmd connection to vmhv */
 	struct xld_domain *domains;  /* domain.h */
+	struct xld_domain *by_id[XLD_MAX_DOMID];  /* the same, by domid */
 	struct xenstored *xs;        /* store.h */
 	struct ev_timer *xs_save_timer;
 	bool xs_dirty;
