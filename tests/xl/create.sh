@@ -103,10 +103,10 @@ is "$?" 1 "a kernel that is not ELF fails"
 like "$(cat err)" 'cannot load kernel' "... with a clear message"
 ok "... and leaves nothing" nothing_left
 
-printf 'name = "withdisk"\nkernel = "%s"\nmemory = 32\nvfb = [ "vnc=1" ]\n' "$kernel" > vfb.cfg
-xl create vfb.cfg > /dev/null 2> err
-is "$?" 1 "a device whose backend fails makes create fail"
-like "$(cat err)" 'vfb' "... naming the device"
+printf 'name = "withdisk"\nkernel = "%s"\nmemory = 32\ndisk = [ "/nonexistent/disk.img,raw,xvda,rw" ]\n' "$kernel" > disk.cfg
+xl create disk.cfg > /dev/null 2> err
+is "$?" 1 "a device whose backend fails (missing image) makes create fail"
+like "$(cat err)" 'vbd|disk' "... naming the device"
 ok "... and leaves nothing" nothing_left
 
 out=$(xl create -n good.cfg)
