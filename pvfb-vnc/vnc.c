@@ -30,6 +30,7 @@ struct vnc {
 	int port;
 	char listen[256];
 	char *passwords[2];     /* rfbCheckPasswordByList's NULL-terminated list */
+	char *name;             /* the desktop name libvncserver points to */
 	uint32_t *blank;
 	int viewers;
 	int last_mask;          /* RFB button mask of the last pointer event */
@@ -347,7 +348,7 @@ static void screen_configure(struct vnc *v, const struct vnc_options *o)
 	s->kbdAddEvent = on_key;
 	s->ptrAddEvent = on_pointer;
 	s->newClientHook = on_new_client;
-	s->desktopName = o->name ? o->name : "vmctl";
+	s->desktopName = v->name;
 	if (o->password && *o->password) {
 		v->passwords[0] = strdup(o->password);
 		s->authPasswdData = v->passwords;
@@ -367,7 +368,8 @@ int vnc_open(struct vnc **out, const struct vnc_options *o)
 	rfbErr = rfb_err;
 	v->listen_fd = -1;
 	v->blank = calloc(BLANK_W * BLANK_H, 4);
-	rc = v->blank ? listen_open(v, o) : -ENOMEM;
+	v->name = strdup(o->name ? o->name : "vmctl");
+	rc = v->blank && v->name ? listen_open(v, o) : -ENOMEM;
 	if (rc < 0)
 		goto out;
 	v->screen = rfbGetScreen(&argc, argv, BLANK_W, BLANK_H, 8, 3, 4);
@@ -408,6 +410,7 @@ void vnc_close(struct vnc *v)
 		free(v->passwords[0]);
 	}
 	free(v->blank);
+	free(v->name);
 	free(v);
 }
 

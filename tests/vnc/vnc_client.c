@@ -220,6 +220,7 @@ static rfbClient *connect_to(const char *hostport)
 
 	if (!cl || !colon)
 		return NULL;
+	free(cl->serverHost);
 	cl->serverHost = strndup(hostport, (size_t)(colon - hostport));
 	cl->serverPort = atoi(colon + 1);
 	cl->GetPassword = get_password;
