@@ -85,6 +85,7 @@ static void soft_run(struct soft *s, const struct dt_case *c, struct dt_result *
 	memcpy(st.xmm, c->in.xmm, sizeof(st.xmm));
 	st.fcw = c->in.fcw;
 	st.fsw = c->in.fsw;
+	st.mxcsr = c->in.mxcsr;
 	cpu_set_state(s->cpu, &st);
 	cpu_run(s->cpu, 256, &ex);
 	cpu_get_state(s->cpu, &st);
@@ -98,6 +99,7 @@ static void soft_run(struct soft *s, const struct dt_case *c, struct dt_result *
 	memcpy(r->out.xmm, st.xmm, sizeof(st.xmm));
 	r->out.fcw = st.fcw;
 	r->out.fsw = st.fsw;
+	r->out.mxcsr = st.mxcsr;
 	r->data_hash = dt_hash(s->pages + 0x1000, DT_DATA_SIZE);
 }
 
@@ -154,6 +156,10 @@ static int compare(const struct dt_case *c, const struct dt_result *n, const str
 			     i, a[1], a[0], b[1], b[0]);
 			bad++;
 		}
+	if (n->out.mxcsr != s->out.mxcsr) {
+		diag("  mxcsr: native %x soft %x", n->out.mxcsr, s->out.mxcsr);
+		bad++;
+	}
 	if (n->out.fcw != s->out.fcw || n->out.fsw != s->out.fsw) {
 		diag("  x87 cw/sw: native %x/%x soft %x/%x", n->out.fcw, n->out.fsw, s->out.fcw, s->out.fsw);
 		bad++;
@@ -237,6 +243,7 @@ static int regress_cases(struct dt_case *cases)
 		c->in.gpr[6] = regress[i].rsi;
 		c->in.gpr[7] = regress[i].rdi;
 		c->in.rflags = regress[i].rflags | 0x202;
+		c->in.mxcsr = 0x1f80;
 	}
 	return n;
 }

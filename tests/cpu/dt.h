@@ -26,6 +26,7 @@ struct dt_regs {
 	uint64_t rip;
 	uint8_t xmm[16][16];
 	uint16_t fcw, fsw;
+	uint32_t mxcsr;
 };
 
 struct dt_patch {

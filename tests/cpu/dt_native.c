@@ -23,6 +23,7 @@
 _Static_assert(offsetof(struct dt_regs, rflags) == 128, "stub offsets");
 _Static_assert(offsetof(struct dt_regs, xmm) == 144, "stub offsets");
 _Static_assert(offsetof(struct dt_regs, fcw) == 400, "stub offsets");
+_Static_assert(offsetof(struct dt_regs, mxcsr) == 404, "stub offsets");
 
 void dt_enter(const struct dt_regs *r);
 void dt_enter32(const struct dt_regs *r);
@@ -47,7 +48,7 @@ __asm__(".text\n"
 	"  movdqu 304(%rdi),%xmm10\n  movdqu 320(%rdi),%xmm11\n"
 	"  movdqu 336(%rdi),%xmm12\n  movdqu 352(%rdi),%xmm13\n"
 	"  movdqu 368(%rdi),%xmm14\n  movdqu 384(%rdi),%xmm15\n"
-	"  fninit\n  fldcw 400(%rdi)\n"
+	"  fninit\n  fldcw 400(%rdi)\n  ldmxcsr 404(%rdi)\n"
 	"  pushq 128(%rdi)\n  popfq\n"
 	"  mov 0(%rdi),%rax\n  mov 8(%rdi),%rcx\n  mov 16(%rdi),%rdx\n  mov 24(%rdi),%rbx\n"
 	"  mov 32(%rdi),%rsp\n  mov 40(%rdi),%rbp\n  mov 48(%rdi),%rsi\n"
@@ -88,7 +89,7 @@ __asm__(".text\n"
 	"  movdqu 304(%rdi),%xmm10\n  movdqu 320(%rdi),%xmm11\n"
 	"  movdqu 336(%rdi),%xmm12\n  movdqu 352(%rdi),%xmm13\n"
 	"  movdqu 368(%rdi),%xmm14\n  movdqu 384(%rdi),%xmm15\n"
-	"  fninit\n  fldcw 400(%rdi)\n"
+	"  fninit\n  fldcw 400(%rdi)\n  ldmxcsr 404(%rdi)\n"
 	"  pushq 128(%rdi)\n  popfq\n"
 	"  mov 0(%rdi),%rax\n  mov 8(%rdi),%rcx\n  mov 16(%rdi),%rdx\n  mov 24(%rdi),%rbx\n"
 	"  mov 32(%rdi),%rsp\n  mov 40(%rdi),%rbp\n  mov 48(%rdi),%rsi\n"
@@ -123,6 +124,7 @@ static void on_signal(int sig, siginfo_t *si, void *ctx)
 		memcpy(dt_cur->out.xmm[i], mc->fpregs->_xmm[i].element, 16);
 	dt_cur->out.fcw = mc->fpregs->cwd;
 	dt_cur->out.fsw = mc->fpregs->swd;
+	dt_cur->out.mxcsr = mc->fpregs->mxcsr;
 	mc->gregs[REG_RIP] = (greg_t)(uintptr_t)dt_resume;
 	/* back to 64-bit code: CS is the low 16 bits of CSGSFS */
 	mc->gregs[REG_CSGSFS] = (mc->gregs[REG_CSGSFS] & ~0xffffll) | 0x33;
