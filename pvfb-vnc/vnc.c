@@ -188,12 +188,13 @@ int vnc_set_mode(struct vnc *v, const struct vnc_mode *m)
 
 void vnc_damage(struct vnc *v, int x, int y, int w, int h)
 {
-	int x2 = x + w, y2 = y + h;
+	/* The guest's numbers: 64-bit sums cannot overflow. */
+	long long x1 = MAX(x, 0), y1 = MAX(y, 0);
+	long long x2 = MIN((long long)x + w, v->screen->width);
+	long long y2 = MIN((long long)y + h, v->screen->height);
 
-	x = MAX(x, 0), y = MAX(y, 0);
-	x2 = MIN(x2, v->screen->width), y2 = MIN(y2, v->screen->height);
-	if (x < x2 && y < y2)
-		rfbMarkRectAsModified(v->screen, x, y, x2, y2);
+	if (x1 < x2 && y1 < y2)
+		rfbMarkRectAsModified(v->screen, (int)x1, (int)y1, (int)x2, (int)y2);
 }
 
 /* ---- viewers ----------------------------------------------------------- */

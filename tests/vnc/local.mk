@@ -7,3 +7,10 @@ tests_vnc_vnc_client_LDADD = $(VNCCLIENT_LIBS)
 endif
 TESTS += tests/vnc/display.sh
 EXTRA_DIST += tests/vnc/display.sh
+if HAVE_VNCCLIENT
+check_PROGRAMS += tests/vnc/hostile_fb
+tests_vnc_hostile_fb_SOURCES = tests/vnc/hostile_fb.c pvfb-vnc/xs_client.c pvfb-vnc/xs_client.h
+tests_vnc_hostile_fb_LDADD = libvmctl/libvmctl.la common/libcommon.la
+endif
+TESTS += tests/vnc/hostile.sh
+EXTRA_DIST += tests/vnc/hostile.sh
