@@ -17,36 +17,46 @@ struct xs_batch {
 	int rc;                 /* first error; later writes are skipped */
 };
 
+/* One node: a value (value != NULL) or a directory with permissions. */
+static void node(struct xs_batch *b, const char *value, const char *perm,
+		 const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+static void node(struct xs_batch *b, const char *value, const char *perm,
+		 const char *fmt, va_list ap)
+{
+	char path[256];
+
+	if (b->rc < 0)
+		return;
+	vsnprintf(path, sizeof(path), fmt, ap);
+	if (value) {
+		b->rc = xenstored_write(b->xld->xs, path, value, strlen(value));
+		return;
+	}
+	b->rc = xenstored_mkdir(b->xld->xs, path);
+	if (b->rc == 0)
+		b->rc = xenstored_set_perms(b->xld->xs, path, perm);
+}
+
 static void put(struct xs_batch *b, const char *value, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void put(struct xs_batch *b, const char *value, const char *fmt, ...)
 {
-	char path[256];
 	va_list ap;
 
-	if (b->rc < 0)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
+	node(b, value, NULL, fmt, ap);
 	va_end(ap);
-	b->rc = xenstored_write(b->xld->xs, path, value, strlen(value));
 }
 
 static void perms(struct xs_batch *b, const char *perm, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void perms(struct xs_batch *b, const char *perm, const char *fmt, ...)
 {
-	char path[256];
 	va_list ap;
 
-	if (b->rc < 0)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
+	node(b, NULL, perm, fmt, ap);
 	va_end(ap);
-	b->rc = xenstored_mkdir(b->xld->xs, path);
-	if (b->rc == 0)
-		b->rc = xenstored_set_perms(b->xld->xs, path, perm);
 }
 
 static const char *num(char *buf, uint64_t v)

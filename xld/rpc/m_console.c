@@ -10,18 +10,13 @@
 
 static struct xld_domain *console_domain(struct xld *xld, struct rpc_req *req, yajl_val params)
 {
-	const char *s = rpc_param_str(params, "domain");
-	struct xld_domain *d = s ? xld_domain_lookup(xld, s) : NULL;
+	struct xld_domain *d = rpc_param_domain(xld, req, params);
 
-	if (!s)
-		rpc_error(req, RPC_INVALID_PARAMS, "params.domain (a name or a domid) is required");
-	else if (!d)
-		rpc_error(req, RPC_ERR_NO_DOMAIN, "Invalid domain identifier: %s", s);
-	else if (!d->console)
-		rpc_error(req, RPC_ERR_STATE, "domain %s has no console", s);
-	else
-		return d;
-	return NULL;
+	if (d && !d->console) {
+		rpc_error(req, RPC_ERR_STATE, "domain %s has no console", d->name);
+		return NULL;
+	}
+	return d;
 }
 
 /* {"domain": d, "writer": bool}: answers true, then the connection carries

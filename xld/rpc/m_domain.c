@@ -124,8 +124,7 @@ void m_domain_list(struct xld *xld, struct rpc_req *req, yajl_val params)
 		rpc_reply(req);
 }
 
-/* The domain named by params.domain (name or id), or an error answer. */
-static struct xld_domain *param_domain(struct xld *xld, struct rpc_req *req, yajl_val params)
+struct xld_domain *rpc_param_domain(struct xld *xld, struct rpc_req *req, yajl_val params)
 {
 	const char *s = rpc_param_str(params, "domain");
 	struct xld_domain *d;
@@ -152,7 +151,7 @@ static void reply_hv(struct rpc_req *req, int rc)
 
 void m_domain_pause(struct xld *xld, struct rpc_req *req, yajl_val params)
 {
-	struct xld_domain *d = param_domain(xld, req, params);
+	struct xld_domain *d = rpc_param_domain(xld, req, params);
 
 	if (d)
 		reply_hv(req, hv_domain_pause(xld->hv, d->domid));
@@ -160,7 +159,7 @@ void m_domain_pause(struct xld *xld, struct rpc_req *req, yajl_val params)
 
 void m_domain_unpause(struct xld *xld, struct rpc_req *req, yajl_val params)
 {
-	struct xld_domain *d = param_domain(xld, req, params);
+	struct xld_domain *d = rpc_param_domain(xld, req, params);
 
 	if (d)
 		reply_hv(req, hv_domain_unpause(xld->hv, d->domid));
@@ -168,7 +167,7 @@ void m_domain_unpause(struct xld *xld, struct rpc_req *req, yajl_val params)
 
 void m_domain_destroy(struct xld *xld, struct rpc_req *req, yajl_val params)
 {
-	struct xld_domain *d = param_domain(xld, req, params);
+	struct xld_domain *d = rpc_param_domain(xld, req, params);
 
 	if (!d)
 		return;
@@ -179,7 +178,7 @@ void m_domain_destroy(struct xld *xld, struct rpc_req *req, yajl_val params)
 
 void m_domain_rename(struct xld *xld, struct rpc_req *req, yajl_val params)
 {
-	struct xld_domain *d = param_domain(xld, req, params);
+	struct xld_domain *d = rpc_param_domain(xld, req, params);
 	const char *name = rpc_param_str(params, "name");
 
 	if (!d)
@@ -201,7 +200,7 @@ void m_domain_rename(struct xld *xld, struct rpc_req *req, yajl_val params)
  * {"domain": d, "action": "poweroff" | "reboot" | "suspend"} */
 void m_domain_shutdown(struct xld *xld, struct rpc_req *req, yajl_val params)
 {
-	struct xld_domain *d = param_domain(xld, req, params);
+	struct xld_domain *d = rpc_param_domain(xld, req, params);
 	const char *action = rpc_param_str(params, "action");
 	char path[64];
 	int rc;
@@ -229,7 +228,7 @@ void m_domain_shutdown(struct xld *xld, struct rpc_req *req, yajl_val params)
  * memory/target); {"max_kb": N} the maximum reservation in vmhv. */
 void m_domain_set_memory(struct xld *xld, struct rpc_req *req, yajl_val params)
 {
-	struct xld_domain *d = param_domain(xld, req, params);
+	struct xld_domain *d = rpc_param_domain(xld, req, params);
 	long long target = -1, max = -1;
 	char path[64], val[32];
 	int rc = 0;
@@ -268,7 +267,7 @@ void m_domain_set_memory(struct xld *xld, struct rpc_req *req, yajl_val params)
  * cpu/<n>/availability as Xen's xl vcpu-set does (the guest acts on it). */
 void m_domain_set_vcpus(struct xld *xld, struct rpc_req *req, yajl_val params)
 {
-	struct xld_domain *d = param_domain(xld, req, params);
+	struct xld_domain *d = rpc_param_domain(xld, req, params);
 	struct privcmd_dominfo info;
 	long long n = -1;
 	char path[64];
