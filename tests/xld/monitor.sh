@@ -9,9 +9,9 @@ command -v python3 > /dev/null || skip_all "python3 not installed"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
-mkcfg() {   # mkcfg NAME on_poweroff on_reboot
-	printf 'name = "%s"\nkernel = "%s"\nmemory = 32\nextra = "mode=shell"\non_poweroff = "%s"\non_reboot = "%s"\n' \
-		"$1" "$kernel" "$2" "$3" > "$1.cfg"
+mkcfg() {   # mkcfg NAME on_poweroff on_reboot [on_crash on_watchdog [mode]]
+	printf 'name = "%s"\nkernel = "%s"\nmemory = 32\nextra = "mode=%s"\non_poweroff = "%s"\non_reboot = "%s"\non_crash = "%s"\non_watchdog = "%s"\n' \
+		"$1" "$kernel" "${6:-shell}" "$2" "$3" "${4:-destroy}" "${5:-destroy}" > "$1.cfg"
 }
 # booted NAME: the guest's shell prompt is in its console log (it watches control/ by then)
 booted() {
@@ -64,6 +64,24 @@ core="$VMCTL_STATEDIR/dump/c1-$cid.core"
 ok "on_poweroff=coredump-destroy wrote $core" test -f "$core"
 is "$(stat -c %s "$core" 2>/dev/null)" "$((32 << 20))" "the core holds the guest's 32 MiB"
 ok "... and destroyed c1" test -z "$(xl domid c1 2>/dev/null)"
+
+# on_crash: the kernel's test-fault mode writes to an unmapped address.
+mkcfg k1 destroy destroy preserve destroy test-fault
+xl create k1.cfg > /dev/null 2>&1
+for i in $(seq 100); do [ "$(state_of k1)" = "---sc-" ] && break; sleep 0.05; done
+is "$(state_of k1)" "---sc-" "a crashing guest with on_crash=preserve stays, crashed (---sc-)"
+like "$(cat "$VMCTL_LOGDIR/console/k1.log")" 'fault|Fault|FAULT' "its console shows the fault it reported"
+ok "xl destroy k1" xl destroy k1
+
+# on_watchdog: vmhv shuts a domain down with reason watchdog (4).
+mkcfg w1 destroy destroy destroy restart
+xl create w1.cfg > /dev/null 2>&1
+ok "w1 booted" booted w1
+wid=$(xl domid w1)
+ok "shut w1 down with reason watchdog" "$top_builddir/tests/xld/hv_shutdown" "$wid" 4
+for i in $(seq 100); do nid=$(xl domid w1 2>/dev/null); [ -n "$nid" ] && [ "$nid" != "$wid" ] && break; sleep 0.05; done
+ok "on_watchdog=restart: w1 runs again ($wid -> $nid)" test -n "$nid" -a "$nid" != "$wid"
+ok "xl destroy w1" xl destroy w1
 
 sleep 0.2
 kill $sub
