@@ -32,7 +32,7 @@ like "$(xl list -l h1)" '"vdev": "xvdb"' "the stored configuration has the new d
 
 xl unpause h1
 log="$VMCTL_LOGDIR/console/h1.log"
-ok "the guest finds the attached disk" file_has "$log" "^blk1: device/vbd/51728, 2 MiB"
+ok "the guest finds the attached disk" file_has "$log" "blk1: device/vbd/51728, 2 MiB"
 out=$( (sleep 0.3; echo "blk write 1 16 77 8"; sleep 1) | timeout 5 "$XL_BIN" console h1)
 crc=$(echo "$out" | tr -d '\r' | sed -n 's/^wrote 8 sectors at 16: ok, crc32 \([0-9a-f]\{8\}\).*/\1/p' | tail -1)
 is "$(img_crc disk2.img 16 4096)" "$crc" "what the guest wrote on it is in its image"
@@ -45,17 +45,11 @@ xl block-attach h1 vdev=xvdc target=/nonexistent.img 2> err
 like "$(cat err)" "/nonexistent.img: No such file or directory" "a missing image is refused"
 ok "... and leaves no node" test "$(xenstore-list /local/domain/0/backend/vbd/$id | wc -l)" = 2
 
-# Safe removal: the backend asks the frontend to close and waits for it
-# (vmctl's kernel ignores the request: we play the guest closing).
-fe=/local/domain/$id/device/vbd/51728
-xl block-detach h1 xvdb > detach.out 2>&1 &
-xlpid=$!
-for i in $(seq 100); do [ "$(xenstore-read $be/state)" = 5 ] && break; sleep 0.05; done
-is "$(xenstore-read $be/state)" 5 "block-detach: the backend goes Closing"
-ok "... and waits for the frontend" kill -0 $xlpid
-xenstore-write $fe/state 6
-wait $xlpid
-is "$?" 0 "the frontend closes: block-detach completes"
+# Safe removal: the backend stops and goes Closing, the guest lets go of
+# the disk, then its nodes go.
+ok "xl block-detach h1 xvdb (the guest releases it)" timeout 20 "$XL_BIN" block-detach h1 xvdb
+ok "the guest saw its backend close it" file_has "$log" "device/vbd/51728 closed by its backend"
+ok "... with its ring already unmapped" test -z "$(grep 'still mapped' "$log")"
 ok "its backend node is gone" test -z "$(xenstore-read $be/state 2>/dev/null)"
 ok "its frontend node is gone" test -z "$(xenstore-read /local/domain/$id/device/vbd/51728/state 2>/dev/null)"
 is "$(xl block-list h1 | wc -l)" 2 "block-list: one disk left"
@@ -63,7 +57,28 @@ ok "the stored configuration lost it" test -z "$(xl list -l h1 | grep xvdb)"
 xl block-detach h1 xvdb 2> err
 like "$(cat err)" "not connected" "detaching it again is refused"
 
-ok "xl block-attach xvdb again" xl block-attach h1 vdev=xvdb target=$PWD/disk2.img
+# A running guest gets a hot-plugged disk too.
+ok "xl block-attach xvdb again, the guest running" xl block-attach h1 vdev=xvdb target=$PWD/disk2.img
+for i in $(seq 200); do
+	[ "$(grep -c 'device/vbd/51728, 2 MiB' "$log")" = 2 ] && break
+	sleep 0.05
+done
+is "$(grep -c 'device/vbd/51728, 2 MiB' "$log")" 2 "the guest connects it (a second time)"
+like "$(xl block-list h1 | sed -n 3p)" "^51728 0   $id +4 " "block-list: Connected"
+# A guest that cannot answer (paused): the removal is forced after the timeout.
+xl pause h1
+rpc() {	# one request, its answer (the connection stays open until then)
+	timeout 20 python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(sys.argv[2].encode() + b"\n")
+print(s.makefile().readline(), end="")' "$VMCTL_RUNDIR/xld.sock" "$1"
+}
+out=$(rpc '{"jsonrpc":"2.0","id":1,"method":"device.detach","params":{"domain":"h1","kind":"vbd","device":"xvdb","timeout_ms":300}}')
+like "$out" '"result": ?true' "device.detach of a paused guest's disk ends after timeout_ms"
+is "$(xl block-list h1 | wc -l)" 2 "block-list: one disk left"
+xl unpause h1
+ok "xl block-attach xvdb once more" xl block-attach h1 vdev=xvdb target=$PWD/disk2.img
 ok "xl block-detach -f h1 xvdb" timeout 5 "$XL_BIN" block-detach -f h1 xvdb
 is "$(xl block-list h1 | wc -l)" 2 "block-list: one disk left"
 

@@ -62,10 +62,12 @@ like "$(echo "$out" | head -1)" "^Idx BE Mac Addr\. +handle state evt-ch +tx-/rx
 	"network-list header as Xen's xl prints it"
 like "$(echo "$out" | sed -n 2p)" "^0   0  00:16:3e:00:99:02 +0 +4 +[0-9]+ +[0-9]+/[0-9]+ +$be" \
 	"network-list row of the connected vif"
-like "$(echo "$out" | sed -n 3p)" "^1   0  00:16:3e:00:99:03 +1 +1 +-1 +-1/-1 +/local/domain/0/backend/vif/$id/1" \
-	"network-list row of the attached one"
+ok "the running guest connects it" file_has "$log" "net1: device/vif/1 mac 00:16:3e:00:99:03"
+like "$(xl network-list n1 | sed -n 3p)" "^1   0  00:16:3e:00:99:03 +1 +4 +[0-9]+ +[0-9]+/[0-9]+ +/local/domain/0/backend/vif/$id/1" \
+	"network-list row of the attached one, Connected"
 like "$(xl list -l n1)" "00:16:3e:00:99:03" "the stored configuration has it"
-ok "xl network-detach n1 00:16:3e:00:99:03" xl network-detach n1 00:16:3e:00:99:03
+ok "xl network-detach n1 00:16:3e:00:99:03 (the guest releases it)" \
+	timeout 20 "$XL_BIN" network-detach n1 00:16:3e:00:99:03
 is "$(ip -o link show | grep -c "vif$id\.1")" 0 "its tap is gone"
 is "$(xl network-list n1 | wc -l)" 2 "network-list: one vif left"
 out=$(python3 "$peer" ping 10.99.0.2 1)

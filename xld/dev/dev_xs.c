@@ -195,6 +195,12 @@ static void on_fe_state(void *arg, const char *path, const char *token)
 	}
 }
 
+int dev_xs_close(struct dev_xs *x)
+{
+	disconnect(x);
+	return dev_xs_set_state(x, XenbusStateClosing);
+}
+
 int dev_xs_start(struct dev_xs *x, const struct dev_xs_ops *ops, void *arg, bool recovering)
 {
 	char path[192];

@@ -10,7 +10,10 @@
  * frontend reaches Initialised (3) or Connected (4) the kind's connect()
  * maps the rings and binds the channel, and the backend goes Connected (4).
  * A frontend going Closing/Closed disconnects it; a frontend that starts
- * over (Initialising) finds the backend in InitWait again. */
+ * over (Initialising) finds the backend in InitWait again.
+ *
+ * Convention: a kind's dev->priv starts with its struct dev_xs, so that
+ * hot plug (hotplug.c) can reach the handshake of any device. */
 #ifndef VMCTL_XLD_DEV_DEV_XS_H
 #define VMCTL_XLD_DEV_DEV_XS_H
 
@@ -72,6 +75,10 @@ int dev_xs_set_state(struct dev_xs *x, int state);
  * frontend's state and call ops as it moves. A recovering device whose
  * frontend is already connected is connected again at once. */
 int dev_xs_start(struct dev_xs *x, const struct dev_xs_ops *ops, void *arg, bool recovering);
+
+/* The backend asks the frontend to let go (a safe removal): stop serving
+ * the rings first, so the frontend finds them unmapped, then go Closing. */
+int dev_xs_close(struct dev_xs *x);
 
 /* Stop watching; disconnect if connected. */
 void dev_xs_stop(struct dev_xs *x);

@@ -339,7 +339,8 @@ static int fe_state(struct xld *xld, const char *kind, uint32_t domid, int devid
 
 static int wait_start(struct detach_wait *w, unsigned timeout_ms)
 {
-	char val[4];
+	struct xld_domain *d = xld_domain_by_id(w->xld, w->domid);
+	struct xld_dev *dev = d ? dev_hotplug_find(d, w->k->kind, w->devid) : NULL;
 
 	snprintf(w->be_state, sizeof(w->be_state), "/local/domain/0/backend/%s/%u/%d/state",
 		 w->k->kind, w->domid, w->devid);
@@ -347,8 +348,9 @@ static int wait_start(struct detach_wait *w, unsigned timeout_ms)
 	w->timer = evloop_timer(w->xld->loop, (uint64_t)timeout_ms * 1000000, 0, on_timeout, w);
 	if (!w->timer)
 		return -ENOMEM;
-	snprintf(val, sizeof(val), "%d", XenbusStateClosing);
-	xenstored_write(w->xld->xs, w->be_state, val, strlen(val));
+	if (!dev || !dev->priv)
+		return -ENOENT;
+	dev_xs_close(dev->priv);   /* priv starts with the dev_xs (dev_xs.h) */
 	if (xenstored_watch(w->xld->xs, w->be_state, w->token, on_be_state, w) < 0)
 		return -EBUSY;   /* a removal of it is already waiting */
 	w->watching = true;

@@ -13,6 +13,7 @@
 #include <vmctl/xen/io/blkif.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <stdio.h>
@@ -23,11 +24,12 @@
 #include <unistd.h>
 
 struct vbd {
-	struct dev_xs xs;
+	struct dev_xs xs;         /* first: see dev_xs.h */
 	struct blkback_disk disk;
 	struct blkback *bb;      /* while connected */
 	char *path;
 };
+_Static_assert(offsetof(struct vbd, xs) == 0, "dev_xs.h: priv starts with the dev_xs");
 
 static int vbd_open(struct vbd *v, const struct domcfg_disk *cfg, char *err, size_t cap)
 {

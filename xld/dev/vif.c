@@ -13,6 +13,7 @@
 #include "common/log.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,11 +21,12 @@
 #include <unistd.h>
 
 struct vif {
-	struct dev_xs xs;
+	struct dev_xs xs;         /* first: see dev_xs.h */
 	int tapfd;
 	char ifname[16];
 	struct netback *nb;      /* while connected */
 };
+_Static_assert(offsetof(struct vif, xs) == 0, "dev_xs.h: priv starts with the dev_xs");
 
 static void vif_free(struct vif *v)
 {
