@@ -9,6 +9,7 @@ include bench/xenstore.mk
 include bench/hv.mk
 include bench/devices.mk
 include bench/xld.mk
+include bench/vnc.mk
 
 bench: all $(BENCHMARKS)
 	@top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
