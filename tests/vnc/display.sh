@@ -92,6 +92,27 @@ ok "... the guest prints it" file_has "$log" "kbd: key 48 down"
 is "$(xl domid v1)" "$id" "the guest is the same domain"
 is "$(grep -c '^vmctl PV kernel' "$log")" 1 "the guest did not reboot"
 
+# xld killed: its servers go with it (they never outlive their supervisor);
+# the new xld re-adopts the domain and starts a fresh server for it.
+sleep 0.1   # xld saves the store 10 ms after a change (xld/store.h)
+xld_pid=$(cat "$VMCTL_TEST_DIR/a/xld.pid")
+kill -9 "$xld_pid"
+wait "$xld_pid" 2>/dev/null
+for i in $(seq 100); do [ -z "$(server_pid "$id")" ] && break; sleep 0.05; done
+ok "pvfb-vnc does not outlive a killed xld" test -z "$(server_pid "$id")"
+rm -f "$VMCTL_RUNDIR/xld.sock"
+"$XLD" --rundir "$VMCTL_RUNDIR" --statedir "$VMCTL_STATEDIR" --logdir "$VMCTL_LOGDIR" --foreground &
+echo $! > "$VMCTL_TEST_DIR/a/xld.pid"
+ok "xld restarts" wait_for "$VMCTL_RUNDIR/xld.sock"
+for i in $(seq 100); do [ -n "$(server_pid "$id")" ] && break; sleep 0.05; done
+ok "the recovered xld starts a new pvfb-vnc" test -n "$(server_pid "$id")"
+for i in $(seq 100); do
+	[ "$(xenstore-read /local/domain/0/backend/vfb/$id/0/state)" = 4 ] && break
+	sleep 0.05
+done
+port=$(port_of "$id")
+ok "a client sees the picture through it" vnc 127.0.0.1:"$port" pattern
+
 # A password-protected display (vncpasswd=), on a port of its own.
 cat > v2.cfg <<CFG
 name = "v2"
