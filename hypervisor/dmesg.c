@@ -10,6 +10,8 @@ void dmesg_init(struct dmesg *dm)
 {
 	dm->head = 0;
 	dm->start = 0;
+	dm->notify = NULL;
+	dm->notify_arg = NULL;
 }
 
 void dmesg_write(struct dmesg *dm, const char *text, size_t len)
@@ -31,6 +33,8 @@ void dmesg_write(struct dmesg *dm, const char *text, size_t len)
 		text += n;
 		len -= n;
 	}
+	if (dm->notify)
+		dm->notify(dm->notify_arg);
 }
 
 void dmesg_printf(struct dmesg *dm, const char *fmt, ...)

@@ -17,6 +17,9 @@ struct dmesg {
 	char buf[DMESG_RING_SIZE];
 	uint64_t head;   /* total bytes ever written */
 	uint64_t start;  /* position of the oldest byte kept (after a clear) */
+	/* Called after every write (vmhv raises dom0's VIRQ_CON_RING). */
+	void (*notify)(void *arg);
+	void *notify_arg;
 };
 
 void dmesg_init(struct dmesg *dm);

@@ -5,6 +5,7 @@
 #include "hypervisor/vmhv.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -230,8 +231,8 @@ static void port_close(struct vmhv *hv, uint32_t domid, uint32_t port, struct ev
 	}
 	if (e->state == ECS_VIRQ && d && d->vcpus[e->vcpu].virq_port[e->virq] == port)
 		d->vcpus[e->vcpu].virq_port[e->virq] = 0;
-	if (e->state == ECS_VIRQ && domid == 0 && hv->dom0_virq[e->virq % 32] == port)
-		hv->dom0_virq[e->virq % 32] = 0;
+	if (e->state == ECS_VIRQ && domid == 0 && hv->dom0_virq[e->virq % 32])
+		hv->dom0_virq[e->virq % 32]--;
 	port_free(e);
 }
 
@@ -342,25 +343,50 @@ int evtchn_dom0_owned(struct vmhv *hv, uint32_t port, void *owner)
 	return e && e->state != ECS_FREE && e->owner == owner;
 }
 
-int evtchn_dom0_bind_virq(struct vmhv *hv, uint32_t virq, uint32_t *port)
+/* Dom0's global VIRQs: every privcmd client may bind its own port (they
+ * are separate processes, where Xen's dom0 has one kernel to share it). */
+static bool dom0_virq_bound(struct vmhv *hv, uint32_t virq, void *owner)
+{
+	for (uint32_t p = 1; p < EVTCHN_NR_PORTS && hv->dom0_virq[virq]; p++) {
+		struct evtchn *e = &hv->dom0_evtchn[p];
+
+		if (e->state == ECS_VIRQ && e->virq == virq && e->owner == owner)
+			return true;
+	}
+	return false;
+}
+
+int evtchn_dom0_bind_virq(struct vmhv *hv, uint32_t virq, void *owner, uint32_t *port)
 {
 	int rc;
 
 	if (virq >= 32)
 		return -EINVAL;
-	if (hv->dom0_virq[virq])
+	if (dom0_virq_bound(hv, virq, owner))
 		return -EEXIST;
 	rc = port_alloc(hv->dom0_evtchn, port);
 	if (rc < 0)
 		return rc;
 	hv->dom0_evtchn[*port].state = ECS_VIRQ;
 	hv->dom0_evtchn[*port].virq = (uint8_t)virq;
-	hv->dom0_virq[virq] = *port;
+	hv->dom0_evtchn[*port].owner = owner;
+	hv->dom0_virq[virq]++;
 	return 0;
 }
 
 void evtchn_dom0_send_virq(struct vmhv *hv, uint32_t virq)
 {
-	if (virq < 32 && hv->dom0_virq[virq])
-		set_pending(hv, 0, hv->dom0_virq[virq]);
+	uint32_t left;
+
+	if (virq >= 32 || !hv->dom0_virq[virq])
+		return;
+	left = hv->dom0_virq[virq];
+	for (uint32_t p = 1; p < EVTCHN_NR_PORTS && left; p++) {
+		struct evtchn *e = &hv->dom0_evtchn[p];
+
+		if (e->state == ECS_VIRQ && e->virq == virq) {
+			set_pending(hv, 0, p);
+			left--;
+		}
+	}
 }

@@ -56,8 +56,10 @@ void evtchn_send_virq(struct domain *d, uint32_t vcpu, uint32_t virq);
 int evtchn_dom0_attach(struct vmhv *hv, uint32_t port, int fd, void *owner);
 /* Close every dom0 port a client owns (it disconnected). */
 void evtchn_dom0_release(struct vmhv *hv, void *owner);
-/* Dom0's global VIRQs (VIRQ_DOM_EXC: a domain shut down or died). */
-int evtchn_dom0_bind_virq(struct vmhv *hv, uint32_t virq, uint32_t *port);
+/* Dom0's global VIRQs (VIRQ_DOM_EXC: a domain shut down or died;
+ * VIRQ_CON_RING: vmhv's console has new text). Each privcmd client (`owner`)
+ * may bind each once; a send raises every binding. */
+int evtchn_dom0_bind_virq(struct vmhv *hv, uint32_t virq, void *owner, uint32_t *port);
 void evtchn_dom0_send_virq(struct vmhv *hv, uint32_t virq);
 
 /* Is `port` a dom0 port owned by `owner`? */

@@ -336,7 +336,7 @@ static int op_EVTCHN_BIND_VIRQ(struct vmhv *hv, const void *req, size_t len,
 	struct privcmd_evtchn_port out = { 0 };
 	int rc;
 
-	rc = evtchn_dom0_bind_virq(hv, r->port, &out.port);
+	rc = evtchn_dom0_bind_virq(hv, r->port, rep->client, &out.port);
 	if (rc == 0)
 		rc = dom0_port_fd(hv, rep, out.port);
 	if (rc < 0) {

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <vmctl/xen/xen.h>
 
 #define VMHV_CLOCK_PERIOD_NS 1000000000ull
 
@@ -30,6 +31,15 @@ static void clock_tick(struct evloop *loop, struct ev_timer *t, void *arg)
 	}
 }
 
+/* New text in vmhv's console: tell dom0 (`xl dmesg` followers, pvrun). */
+static void dmesg_notify(void *arg)
+{
+	struct vmhv *hv = arg;
+
+	if (hv->dom0_evtchn)
+		evtchn_dom0_send_virq(hv, VIRQ_CON_RING);
+}
+
 int vmhv_init(struct vmhv *hv, const struct vmhv_config *cfg)
 {
 	int rc;
@@ -39,6 +49,8 @@ int vmhv_init(struct vmhv *hv, const struct vmhv_config *cfg)
 	hv->next_domid = 1;
 	hv->start_ns = now_ns();
 	dmesg_init(&hv->dmesg);
+	hv->dmesg.notify = dmesg_notify;
+	hv->dmesg.notify_arg = hv;
 	hv->domains = calloc(PRIVCMD_MAX_DOMID + 1, sizeof(*hv->domains));
 	hv->loop = evloop_new();
 	if (!hv->domains || !hv->loop) {

@@ -40,7 +40,7 @@ struct vmhv {
 	unsigned nr_domains;
 	uint64_t start_ns;
 	struct evtchn *dom0_evtchn;   /* dom0's ports, owned by privcmd clients */
-	uint32_t dom0_virq[32];       /* dom0's VIRQ bindings */
+	uint32_t dom0_virq[32];       /* how many dom0 ports each VIRQ has */
 	struct pvclock clock;
 	struct ev_timer *clock_timer; /* refreshes every domain's pvclock */
 	struct reaper *reapers;       /* killed guest processes not yet reaped */

@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -57,6 +58,7 @@ struct pvrun {
 	void *ring_map;
 	int ring_fd;                      /* eventfd of our console port */
 	uint32_t ring_port;
+	int exc_fd, con_fd;               /* VIRQ_DOM_EXC and VIRQ_CON_RING, or -1 */
 	const char *cmdline, *ramdisk, *kernel;
 };
 
@@ -201,6 +203,8 @@ static void ring_pump(struct pvrun *p)
 	hv_evtchn_notify(p->hv, p->ring_port);
 }
 
+static void virqs_bind(struct pvrun *p);
+
 static int domain_start(struct pvrun *p)
 {
 	struct build_pv b = { .kernel = p->kernel, .ramdisk = p->ramdisk, .cmdline = p->cmdline };
@@ -211,6 +215,7 @@ static int domain_start(struct pvrun *p)
 	/* Only what the guest prints from now on. */
 	while (hv_dmesg(p->hv, &p->dmesg_pos, skip, sizeof(skip), 0) > 0)
 		;
+	virqs_bind(p);
 	rc = hv_domain_create(p->hv, NULL, 0, p->vcpus, pages, &p->domid);
 	if (rc < 0) {
 		fprintf(stderr, "pvrun: create: %s\n", strerror(-rc));
@@ -233,15 +238,44 @@ static int domain_start(struct pvrun *p)
 	return rc;
 }
 
+/* vmhv tells dom0 about new console text and domain deaths through VIRQs;
+ * without them (bind failed) we look every few milliseconds instead. */
+static void virqs_bind(struct pvrun *p)
+{
+	uint32_t port;
+
+	if (hv_evtchn_bind_virq(p->hv, 3 /* VIRQ_DOM_EXC */, &port, &p->exc_fd) < 0)
+		p->exc_fd = -1;
+	if (hv_evtchn_bind_virq(p->hv, 8 /* VIRQ_CON_RING */, &port, &p->con_fd) < 0)
+		p->con_fd = -1;
+}
+
+/* Sleep until something may have happened (or `ms` passed); drain. */
+static void wait_events(struct pvrun *p, int ms)
+{
+	struct pollfd fds[3] = {
+		{ .fd = p->exc_fd, .events = POLLIN }, { .fd = p->con_fd, .events = POLLIN },
+		{ .fd = p->ring_fd, .events = POLLIN },
+	};
+	uint64_t n;
+
+	if (p->exc_fd < 0 || p->con_fd < 0)
+		ms = 2;
+	if (poll(fds, 3, ms) <= 0)
+		return;
+	for (int i = 0; i < 2; i++)
+		if (fds[i].revents & POLLIN && read(fds[i].fd, &n, sizeof(n)) < 0)
+			continue;
+}
+
 /* Returns the shutdown reason, or -ETIMEDOUT / -errno. */
 static int domain_wait(struct pvrun *p)
 {
-	struct timespec tick = { 0, 2 * 1000 * 1000 };
-	uint64_t ticks = (uint64_t)p->timeout_s * 500;
+	uint64_t deadline = (uint64_t)time(NULL) + p->timeout_s;
 	struct privcmd_dominfo info;
 	int rc;
 
-	for (uint64_t i = 0; i < ticks && !stop_requested; i++) {
+	while (!stop_requested && (uint64_t)time(NULL) < deadline) {
 		console_pump(p);
 		ring_pump(p);
 		rc = hv_domain_getinfo(p->hv, p->domid, &info);
@@ -252,14 +286,14 @@ static int domain_wait(struct pvrun *p)
 			ring_pump(p);
 			return (int)info.shutdown_reason;
 		}
-		nanosleep(&tick, NULL);
+		wait_events(p, 100);
 	}
 	return -ETIMEDOUT;
 }
 
 int main(int argc, char **argv)
 {
-	struct pvrun p = { .ring_fd = -1 };
+	struct pvrun p = { .ring_fd = -1, .exc_fd = -1, .con_fd = -1 };
 	int rc, status = 1;
 
 	if (opts_parse(&p, argc, argv) < 0) {
@@ -293,6 +327,10 @@ int main(int argc, char **argv)
 		munmap(p.ring_map, 4096);
 	if (p.ring_fd >= 0)
 		close(p.ring_fd);
+	if (p.exc_fd >= 0)
+		close(p.exc_fd);
+	if (p.con_fd >= 0)
+		close(p.con_fd);
 	if (p.own_vmhv)
 		vmhv_proc_stop(&p.own);
 	else

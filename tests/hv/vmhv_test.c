@@ -16,6 +16,8 @@
 
 #define SHUTDOWN_reboot 1
 
+static const char *test_rundir;
+
 static void test_host(struct hv *h)
 {
 	struct privcmd_version v;
@@ -164,7 +166,14 @@ static void test_dom0_evtchn(struct hv *h)
 
 	hv_domain_create(h, NULL, 0, 1, 256, &domid);
 	is_int(hv_evtchn_bind_virq(h, 3, &vport, &vfd), 0, "dom0 binds VIRQ_DOM_EXC");
-	is_int(hv_evtchn_bind_virq(h, 3, &port, &efd), -EEXIST, "only once");
+	is_int(hv_evtchn_bind_virq(h, 3, &port, &efd), -EEXIST, "only once per connection");
+	struct hv *h2 = NULL;
+	uint32_t vport2 = 0;
+	int vfd2 = -1;
+
+	hv_open(test_rundir, &h2);
+	is_int(h2 ? hv_evtchn_bind_virq(h2, 3, &vport2, &vfd2) : -1, 0,
+	       "another connection binds it too");
 	is_int(hv_evtchn_alloc_unbound(h, domid, 0, &gport), 0, "alloc_unbound in the guest");
 	ok(gport > 0, "guest port %u", gport);
 	is_int(hv_evtchn_bind_interdomain(h, domid, gport, &port, &efd), 0, "dom0 binds to it");
@@ -181,6 +190,10 @@ static void test_dom0_evtchn(struct hv *h)
 	is_int(hv_domain_shutdown(h, domid, 0), 0, "shutdown");
 	ok(read(vfd, &count, sizeof(count)) == sizeof(count) && count >= 1,
 	   "VIRQ_DOM_EXC fired (%llu)", (unsigned long long)count);
+	ok(read(vfd2, &count, sizeof(count)) == sizeof(count) && count >= 1,
+	   "for both connections");
+	hv_close(h2);
+	close(vfd2);
 	is_int(hv_domain_destroy(h, domid), 0, "destroy");
 	is_int(hv_evtchn_notify(h, port), 0, "notify after the peer died is dropped");
 	is_int(hv_evtchn_close(h, port), 0, "close");
@@ -338,6 +351,7 @@ int main(void)
 		printf("Bail out! vmhv did not start: %s\n", strerror(-rc));
 		return 1;
 	}
+	test_rundir = vp.dir;
 	test_host(vp.hv);
 	test_create_bad(vp.hv);
 	test_lifecycle(vp.hv);
