@@ -215,7 +215,8 @@ struct privcmd_evtchn_bind_interdomain {
 _Static_assert(sizeof(struct privcmd_evtchn_bind_interdomain) == 8, "bind_interdomain size");
 
 /* EVTCHN_BIND_VIRQ takes struct privcmd_evtchn_port with a VIRQ number
- * (VIRQ_DOM_EXC = 3: a domain shut down or was destroyed); NOTIFY and
+ * (VIRQ_DOM_EXC = 3: a domain shut down or was destroyed; VIRQ_CON_RING =
+ * 8: vmhv's console has new text), once per connection; NOTIFY and
  * CLOSE take a dom0 port; replies of ALLOC_UNBOUND, BIND_INTERDOMAIN and
  * BIND_VIRQ are a struct privcmd_evtchn_port. */
 struct privcmd_evtchn_port {
