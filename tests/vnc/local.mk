@@ -14,3 +14,7 @@ tests_vnc_hostile_fb_LDADD = libvmctl/libvmctl.la common/libcommon.la
 endif
 TESTS += tests/vnc/hostile.sh
 EXTRA_DIST += tests/vnc/hostile.sh
+check_PROGRAMS += tests/vnc/supervise_test
+TESTS += tests/vnc/supervise_test
+tests_vnc_supervise_test_SOURCES = tests/vnc/supervise_test.c xld/supervise.c xld/supervise.h
+tests_vnc_supervise_test_LDADD = common/libcommon.la
