@@ -3,7 +3,8 @@
 # malicious guest of a paused domain): frame numbers outside the guest's
 # memory, absurd sizes, a bad event channel are each refused with a log
 # line; garbage on the out ring is survived; a good framebuffer is shown to
-# a real client, and a RESIZE changes the client's screen. One pvfb-vnc
+# a real client, changes without update events are found by scanning, and
+# a RESIZE changes the client's screen. One pvfb-vnc
 # process serves it all: it never crashed.
 . "$top_srcdir/tests/lib/host.sh"
 kernel="$top_builddir/guests/vmctl-kernel"
@@ -41,8 +42,16 @@ tap_lines < connect.out
 port=$(xenstore-read /local/domain/$id/console/vnc-port)
 ok "a client sees the 64x64 green framebuffer" \
 	"$client" 127.0.0.1:"$port" size 64 64 pixel 10 10 00ff00 pixel 63 63 00ff00
+# Without update events (feature-update=0) pvfb-vnc scans the memory while
+# someone watches: a viewer waits for blue, the "guest" paints, says nothing.
+"$client" 127.0.0.1:"$port" pixel 10 10 00ff00 pixel 10 10 0000ff > paint.out 2>&1 &
+viewer=$!
+for i in $(seq 200); do grep -q "is 00ff00" paint.out && break; sleep 0.05; done
+"$hostile" "$id" "$log" paint 0000ff
+wait $viewer
+is "$?" 0 "a frontend without update events: a viewer sees what it paints"
 "$hostile" "$id" "$log" resize 32 48
-ok "after a RESIZE the client's screen is 32x48" "$client" 127.0.0.1:"$port" size 32 48 pixel 5 5 00ff00
+ok "after a RESIZE the client's screen is 32x48" "$client" 127.0.0.1:"$port" size 32 48 pixel 5 5 0000ff
 is "$(pgrep -f "pvfb-vnc --domid $id --devid 0 --rundir $VMCTL_RUNDIR\$")" "$pid" \
 	"the same pvfb-vnc process served it all"
 ok "xld saw no death" sh -c "! grep -q 'pvfb-vnc $id.0: pid .* \(killed\|exited\)' '$VMCTL_LOGDIR/xld.log'"

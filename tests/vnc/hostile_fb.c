@@ -5,8 +5,9 @@
  * (backend Closed, a log line) and keeps serving.
  *
  *   hostile_fb DOMID LOGFILE refuse    every refusal; prints ok/FAIL lines
- *   hostile_fb DOMID LOGFILE connect   a valid 64x64 green framebuffer, then
- *                                      garbage on its out ring
+ *   hostile_fb DOMID LOGFILE connect   a valid 64x64 green framebuffer without
+ *                                      update events, then garbage on its out ring
+ *   hostile_fb DOMID LOGFILE paint RRGGBB  new pixels, no event
  *   hostile_fb DOMID LOGFILE resize W H  a RESIZE event (after connect)
  *
  * Frames are taken from the top of the domain's memory, away from the
@@ -203,6 +204,7 @@ static int run_connect(struct hostile *h)
 	if (hv_evtchn_alloc_unbound(h->hv, h->domid, 0, &port) < 0)
 		return 2;
 	fe_write(h, "event-channel", "%u", port);
+	fe_write(h, "feature-update", "0");	/* the backend must scan the memory */
 	fe_write(h, "state", "%d", XenbusStateInitialised);
 	check(h, wait_be(h, XenbusStateConnected, XenbusStateClosed) == XenbusStateConnected,
 	      "a good 64x64 framebuffer connects");
@@ -223,6 +225,19 @@ static int run_connect(struct hostile *h)
 	kick(h);
 	check(h, log_has(h, "out ring indices corrupt"), "impossible ring indices are noticed");
 	return h->failures ? 1 : 0;
+}
+
+/* New pixels, and no UPDATE: only pvfb-vnc's scan can notice them. */
+static int run_paint(struct hostile *h, uint32_t colour)
+{
+	for (int i = 0; i < FB_PAGES; i++) {
+		uint32_t *px = map(h, h->fb_frame + (uint64_t)i);
+		for (int j = 0; px && j < PG / 4; j++)
+			px[j] = colour;
+		if (px)
+			munmap(px, PG);
+	}
+	return 0;
 }
 
 static int run_resize(struct hostile *h, int w, int hgt)
@@ -260,7 +275,7 @@ int main(int argc, char **argv)
 	int rc = 2;
 
 	if (argc < 4 || !getenv("XENSTORED_PATH")) {
-		fprintf(stderr, "usage: hostile_fb DOMID LOGFILE refuse|connect|resize W H\n");
+		fprintf(stderr, "usage: hostile_fb DOMID LOGFILE refuse|connect|paint RRGGBB|resize W H\n");
 		return 2;
 	}
 	h.domid = (uint32_t)atoi(argv[1]);
@@ -273,6 +288,8 @@ int main(int argc, char **argv)
 		rc = run_refusals(&h);
 	else if (!strcmp(argv[3], "connect"))
 		rc = run_connect(&h);
+	else if (!strcmp(argv[3], "paint") && argc == 5)
+		rc = run_paint(&h, (uint32_t)strtoul(argv[4], NULL, 16));
 	else if (!strcmp(argv[3], "resize") && argc == 6)
 		rc = run_resize(&h, atoi(argv[4]), atoi(argv[5]));
 	munmap(h.page, PG);

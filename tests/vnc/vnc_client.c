@@ -238,6 +238,7 @@ int main(int argc, char **argv)
 	int i = 1, rc = 0;
 
 	rfbClientLog = rfbClientErr = log_quiet;
+	setvbuf(stdout, NULL, _IOLBF, 0); /* a test may wait for a line */
 	if (argc > 2 && !strcmp(argv[1], "--password")) {
 		password = argv[2];
 		i = 3;
