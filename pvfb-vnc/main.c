@@ -25,7 +25,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #define POLL_MAX 64
@@ -226,7 +225,6 @@ int main(int argc, char **argv)
 	if (log_open("pvfb-vnc", p.o.log) < 0)
 		fprintf(stderr, "pvfb-vnc: cannot open %s; logging to stderr\n", p.o.log);
 	signal(SIGPIPE, SIG_IGN);
-	tzset();
 	rc = hv_open(p.o.rundir, &p.hv);
 	if (rc < 0)
 		log_error("cannot reach vmhv in %s: %s", p.o.rundir, strerror(-rc));
