@@ -50,8 +50,15 @@ for i in $(seq 200); do grep -q "is 00ff00" paint.out && break; sleep 0.05; done
 "$hostile" "$id" "$log" paint 0000ff
 wait $viewer
 is "$?" 0 "a frontend without update events: a viewer sees what it paints"
-"$hostile" "$id" "$log" resize 32 48
+"$hostile" "$id" "$log" resize 32 48 32
 ok "after a RESIZE the client's screen is 32x48" "$client" 127.0.0.1:"$port" size 32 48 pixel 5 5 0000ff
+# 16 bits per pixel (RGB 565): the same bytes, read as pairs of pixels:
+# 0x00ff (blue 31, green 7) then 0x0000.
+"$hostile" "$id" "$log" resize 40 30 16
+ok "a RESIZE to 16 bpp: the client sees RGB 565 pixels" \
+	"$client" 127.0.0.1:"$port" size 40 30 pixel 0 0 001cff pixel 1 0 000000
+"$hostile" "$id" "$log" kbd-refuse > kbd.out 2> kbd.err
+tap_lines < kbd.out
 is "$(pgrep -f "pvfb-vnc --domid $id --devid 0 --rundir $VMCTL_RUNDIR\$")" "$pid" \
 	"the same pvfb-vnc process served it all"
 ok "xld saw no death" sh -c "! grep -q 'pvfb-vnc $id.0: pid .* \(killed\|exited\)' '$VMCTL_LOGDIR/xld.log'"

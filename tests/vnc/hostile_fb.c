@@ -8,7 +8,8 @@
  *   hostile_fb DOMID LOGFILE connect   a valid 64x64 green framebuffer without
  *                                      update events, then garbage on its out ring
  *   hostile_fb DOMID LOGFILE paint RRGGBB  new pixels, no event
- *   hostile_fb DOMID LOGFILE resize W H  a RESIZE event (after connect)
+ *   hostile_fb DOMID LOGFILE resize W H DEPTH  a RESIZE event (after connect)
+ *   hostile_fb DOMID LOGFILE kbd-refuse  the keyboard's refusals
  *
  * Frames are taken from the top of the domain's memory, away from the
  * kernel the builder loaded at the bottom. */
@@ -240,15 +241,53 @@ static int run_paint(struct hostile *h, uint32_t colour)
 	return 0;
 }
 
-static int run_resize(struct hostile *h, int w, int hgt)
+static int run_resize(struct hostile *h, int w, int hgt, int depth)
 {
 	union xenfb_out_event ev;
 
 	memset(&ev, 0, sizeof(ev));
-	ev.resize = (struct xenfb_resize){ XENFB_TYPE_RESIZE, w, hgt, w * 4, 32, 0 };
+	ev.resize = (struct xenfb_resize){ XENFB_TYPE_RESIZE, w, hgt, w * depth / 8, depth, 0 };
 	push_out(h, &ev);
 	kick(h);
 	return 0;
+}
+
+/* The keyboard: a grant that is not one, a frame outside memory. */
+static int kbd_refusal(struct hostile *h, const char *what, const char *key, const char *val,
+		       const char *logline)
+{
+	char kfe[96], kbe[96], path[160], msg[160];
+	long long st = -1;
+
+	snprintf(kfe, sizeof(kfe), "/local/domain/%u/device/vkbd/0", h->domid);
+	snprintf(kbe, sizeof(kbe), "/local/domain/0/backend/vkbd/%u/0/state", h->domid);
+	snprintf(path, sizeof(path), "%s/state", kfe);
+	xsc_write(h->xs, path, "1");
+	for (int i = 0; i < 500 && st != XenbusStateInitWait; i++, usleep(10000))
+		xsc_read_num(h->xs, kbe, &st);
+	snprintf(path, sizeof(path), "%s/page-gref", kfe);
+	xsc_rm(h->xs, path);
+	snprintf(path, sizeof(path), "%s/%s", kfe, key);
+	xsc_write(h->xs, path, val);
+	snprintf(path, sizeof(path), "%s/event-channel", kfe);
+	xsc_write(h->xs, path, "1");
+	snprintf(path, sizeof(path), "%s/state", kfe);
+	xsc_write(h->xs, path, "3");
+	for (int i = 0; i < 500 && st != XenbusStateClosed && st != XenbusStateConnected;
+	     i++, usleep(10000))
+		xsc_read_num(h->xs, kbe, &st);
+	snprintf(msg, sizeof(msg), "keyboard, %s: the backend refuses (Closed)", what);
+	check(h, st == XenbusStateClosed, msg);
+	snprintf(msg, sizeof(msg), "keyboard, %s: logged (\"%s\")", what, logline);
+	check(h, log_has(h, logline), msg);
+	return 0;
+}
+
+static int run_kbd_refusals(struct hostile *h)
+{
+	kbd_refusal(h, "a grant never given", "page-gref", "1000", "cannot map grant 1000");
+	kbd_refusal(h, "a frame outside memory", "page-ref", "99999999", "keyboard page frame");
+	return h->failures ? 1 : 0;
 }
 
 static int setup(struct hostile *h)
@@ -275,7 +314,7 @@ int main(int argc, char **argv)
 	int rc = 2;
 
 	if (argc < 4 || !getenv("XENSTORED_PATH")) {
-		fprintf(stderr, "usage: hostile_fb DOMID LOGFILE refuse|connect|paint RRGGBB|resize W H\n");
+		fprintf(stderr, "usage: hostile_fb DOMID LOGFILE refuse|kbd-refuse|connect|paint RRGGBB|resize W H DEPTH\n");
 		return 2;
 	}
 	h.domid = (uint32_t)atoi(argv[1]);
@@ -290,8 +329,10 @@ int main(int argc, char **argv)
 		rc = run_connect(&h);
 	else if (!strcmp(argv[3], "paint") && argc == 5)
 		rc = run_paint(&h, (uint32_t)strtoul(argv[4], NULL, 16));
-	else if (!strcmp(argv[3], "resize") && argc == 6)
-		rc = run_resize(&h, atoi(argv[4]), atoi(argv[5]));
+	else if (!strcmp(argv[3], "resize") && argc == 7)
+		rc = run_resize(&h, atoi(argv[4]), atoi(argv[5]), atoi(argv[6]));
+	else if (!strcmp(argv[3], "kbd-refuse"))
+		rc = run_kbd_refusals(&h);
 	munmap(h.page, PG);
 	munmap(h.pd, PG);
 	close(h.memfd);
