@@ -121,6 +121,8 @@ int devices_probe(struct kernel *k)
 		else if (strcmp(kind, "suspend") != 0)	/* not a device */
 			printk("devices: no driver for '%s'\n", kind);
 	}
+	if (!k->dev.hotplug)
+		return ok;
 	strlcpy(k->dev.watch.path, "device", sizeof(k->dev.watch.path));
 	k->dev.watch.fn = device_changed;
 	if (!k->dev.watch.registered && xenbus_watch(k, &k->dev.watch) < 0)
@@ -171,7 +173,7 @@ int frontend_backend(struct kernel *k, const char *nodename, char *backend,
 int frontend_watch_backend(struct kernel *k, struct xenbus_watch *w,
 			   const char *backend)
 {
-	if (w->registered)
+	if (w->registered || !k->dev.hotplug)
 		return 0;
 	snprintf(w->path, sizeof(w->path), "%s/state", backend);
 	return xenbus_watch(k, w);

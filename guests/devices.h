@@ -40,6 +40,7 @@ struct devices {
 	int nr_net;
 	struct fbfront *fb;
 	struct kbdfront *kbd;
+	bool hotplug;		/* hotplug=1: the two watches below are set */
 	/* every device/<kind>/<id> seen, so a watch event probes only new ones */
 	char known[MAX_DEVICES][48];
 	int nr_known;
@@ -47,8 +48,8 @@ struct devices {
 };
 
 /* Probe every device listed in xenstore; returns how many connected.
- * Then watch device/ to probe devices plugged in later and to tell the
- * frontends about devices unplugged. */
+ * With hotplug set, then watch device/ to probe devices plugged in later
+ * and to tell the frontends about devices unplugged. */
 int devices_probe(struct kernel *k);
 void devices_suspend(struct kernel *k);
 void devices_resume(struct kernel *k, bool new_domain);
@@ -58,8 +59,9 @@ bool devices_poll(struct kernel *k);
 int frontend_backend(struct kernel *k, const char *nodename, char *backend,
 		     unsigned int size, unsigned int *backend_id);
 
-/* Watch "<backend>/state" with w (once; fn and arg set by the caller): a
- * backend going Closing is how the toolstack asks for a safe unplug. */
+/* With hotplug set, watch "<backend>/state" with w (once; fn and arg set
+ * by the caller): a backend going Closing is how the toolstack asks for a
+ * safe unplug. */
 int frontend_watch_backend(struct kernel *k, struct xenbus_watch *w,
 			   const char *backend);
 

@@ -1,7 +1,8 @@
 #!/bin/bash
-# Hot plug seen from the guest: a disk attached with xl block-attach while
-# the kernel runs is found (its watch on device/), used from the shell typed
-# on xl console, and let go when xl block-detach removes it.
+# Hot plug seen from the guest: a disk attached with
+# xl block-attach while the kernel runs is found (its watch on device/),
+# used from the shell typed on xl console, and let go when xl block-detach
+# asks for a safe unplug (backend Closing).
 . "$top_srcdir/tests/lib/host.sh"
 kernel="$top_builddir/guests/vmctl-kernel"
 [ -f "$kernel" ] || skip_all "guests/vmctl-kernel not built"

@@ -64,6 +64,7 @@ static void init_devices(struct kernel *k)
 	rc = balloon_init(k);
 	if (rc < 0)
 		printk("balloon: not available (%d)\n", rc);
+	k->dev.hotplug = options_get_num(&k->opt, "hotplug", 1) != 0;
 	if (options_get_num(&k->opt, "devices", 1) && k->gt.nr_frames)
 		devices_probe(k);
 }
