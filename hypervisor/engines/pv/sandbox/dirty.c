@@ -14,6 +14,7 @@
 #define NR_userfaultfd 323
 #define O_CLOEXEC_ 02000000
 #define O_NONBLOCK_ 04000
+#define UFFD_USER_MODE_ONLY_ 1
 #define UFFD_API_ 0xAAull
 #define UFFDIO_API_ 0xC018AA3Ful
 #define UFFDIO_REGISTER_ 0xC020AA00ul
@@ -31,7 +32,8 @@ void dirty_setup(struct sandbox *sb)
 	struct { uint64_t start, len, mode, ioctls; } reg = {
 		sb->boot.flat_base, sb->boot.mem_bytes, UFFDIO_REGISTER_MODE_WP_, 0,
 	};
-	long fd = sys3(NR_userfaultfd, O_CLOEXEC_ | O_NONBLOCK_, 0, 0);
+	/* User-mode faults only: all we track, and allowed without privilege. */
+	long fd = sys3(NR_userfaultfd, O_CLOEXEC_ | O_NONBLOCK_ | UFFD_USER_MODE_ONLY_, 0, 0);
 
 	if (fd < 0)
 		return;
