@@ -35,6 +35,8 @@ struct cpu {
 	evtchn_port_t ipi_port;
 	volatile bool wake;		/* an event handler ran: re-poll */
 	volatile unsigned long work;	/* IPI work request: n to sum, 0 = none */
+	volatile bool online;		/* running (secondaries: between up and down) */
+	volatile bool down_req;		/* asked to take itself down */
 	uint64_t upcalls;
 	uint64_t ipis;
 	uint64_t work_result;

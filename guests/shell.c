@@ -372,10 +372,12 @@ static void cmd_cpus(struct kernel *k, int argc, char **argv)
 	unsigned long long n = 1000000;
 	int ok;
 
-	for (unsigned int id = 0; id < k->smp.online; id++)
-		printk("vcpu %u: %lu upcalls, %lu IPIs\n", id,
-		       (unsigned long)k->cpus[id]->upcalls,
-		       (unsigned long)k->cpus[id]->ipis);
+	for (unsigned int id = 0; id < MAX_CPUS; id++)
+		if (k->cpus[id])
+			printk("vcpu %u: %s, %lu upcalls, %lu IPIs\n", id,
+			       k->cpus[id]->online ? "online" : "offline",
+			       (unsigned long)k->cpus[id]->upcalls,
+			       (unsigned long)k->cpus[id]->ipis);
 	if (argc > 1 && !arg_num(argv[1], &n))
 		return;
 	if (k->smp.online < 2)

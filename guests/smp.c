@@ -24,6 +24,19 @@ static uint64_t cpu_work(unsigned int id, uint64_t n)
 	return sum;
 }
 
+/* Offline: VCPUOP_down on ourselves returns when VCPUOP_up wakes us. */
+static void take_down(struct kernel *k, struct cpu *cpu)
+{
+	cpu->down_req = false;
+	cpu->online = false;
+	__atomic_fetch_sub(&k->smp.online, 1, __ATOMIC_SEQ_CST);
+	printk("smp: vCPU %u down\n", cpu->id);
+	hv_vcpu_op(VCPUOP_down, cpu->id, NULL);
+	cpu->online = true;
+	__atomic_fetch_add(&k->smp.online, 1, __ATOMIC_SEQ_CST);
+	printk("smp: vCPU %u up again\n", cpu->id);
+}
+
 void smp_secondary_main(void)
 {
 	struct cpu *cpu = cpu_self();
@@ -34,6 +47,10 @@ void smp_secondary_main(void)
 	for (;;) {
 		uint64_t n = __atomic_exchange_n(&cpu->work, 0, __ATOMIC_ACQ_REL);
 
+		if (cpu->down_req) {
+			take_down(k, cpu);
+			continue;
+		}
 		if (n) {
 			cpu->work_result = cpu_work(cpu->id, n);
 			__atomic_fetch_add(&k->smp.done, 1, __ATOMIC_RELEASE);
@@ -89,9 +106,12 @@ static int cpu_up(struct kernel *k, unsigned int id)
 		return -ENOMEM;
 	fill_context(k, ctx, cpu);
 	rc = hv_vcpu_op(VCPUOP_initialise, id, ctx);
+	cpu->online = rc == 0;
 	if (rc == 0)
 		rc = hv_vcpu_op(VCPUOP_up, id, NULL);
 	mm_free_pages(k, ctx, 2);
+	if (rc < 0)
+		cpu->online = false;
 	return (int)rc;
 }
 
@@ -117,6 +137,7 @@ int smp_init(struct kernel *k, unsigned int want)
 
 	s->possible = count_vcpus(k);
 	s->online = 1;
+	boot->online = true;
 	rc = events_bind_ipi(k, 0, ipi_event, NULL, &boot->ipi_port);
 	if (rc < 0)
 		return rc;
@@ -142,21 +163,84 @@ static bool all_done(struct kernel *k, void *arg)
 	return k->smp.done >= *(unsigned int *)arg;
 }
 
+static bool secondary_online(struct kernel *k, unsigned int id)
+{
+	return id > 0 && id < MAX_CPUS && k->cpus[id] && k->cpus[id]->online;
+}
+
 int smp_run_work(struct kernel *k, uint64_t n)
 {
 	struct smp *s = &k->smp;
-	unsigned int want = s->online - 1;
+	unsigned int want = 0;
 	int ok = 0;
 
 	s->done = 0;
 	s->rounds++;
-	for (unsigned int id = 1; id < s->online; id++) {
+	for (unsigned int id = 1; id < MAX_CPUS; id++) {
+		if (!secondary_online(k, id))
+			continue;
+		k->cpus[id]->work_result = 0;
 		__atomic_store_n(&k->cpus[id]->work, n, __ATOMIC_RELEASE);
 		events_notify(k, k->cpus[id]->ipi_port);
+		want++;
 	}
 	sched_wait(k, all_done, &want, 10 * NSEC_PER_SEC);
-	for (unsigned int id = 1; id < s->online; id++)
-		if (k->cpus[id]->work_result == cpu_work(id, n))
+	for (unsigned int id = 1; id < MAX_CPUS; id++)
+		if (secondary_online(k, id) && k->cpus[id]->work_result == cpu_work(id, n))
 			ok++;
 	return ok;
+}
+
+/* Make vCPU id match its cpu/<id>/availability. */
+static void apply_availability(struct kernel *k, unsigned long long id)
+{
+	char path[48], want[16];
+	struct cpu *cpu;
+
+	snprintf(path, sizeof(path), "cpu/%llu/availability", id);
+	if (xenbus_read(k, XBT_NIL, path, want, sizeof(want)) < 0)
+		return;
+	cpu = k->cpus[id];
+	if (strcmp(want, "online") == 0 && !(cpu && cpu->online)) {
+		long rc = cpu ? hv_vcpu_op(VCPUOP_up, (unsigned int)id, NULL)
+			      : cpu_up(k, (unsigned int)id);
+
+		if (rc < 0)
+			printk("smp: vCPU %llu did not come up (%ld)\n", id, rc);
+		else if (!cpu)
+			__atomic_fetch_add(&k->smp.online, 1, __ATOMIC_SEQ_CST);
+	} else if (strcmp(want, "offline") == 0 && cpu && cpu->online) {
+		cpu->down_req = true;
+		events_notify(k, cpu->ipi_port);
+	}
+}
+
+/* The watch fires for "cpu" itself once (look at every vCPU), then for
+ * each cpu/<N>/availability written. */
+static void availability_changed(struct kernel *k, struct xenbus_watch *w,
+				 const char *path)
+{
+	unsigned long long id;
+	const char *end;
+
+	if (strcmp(path, "cpu") == 0) {
+		for (id = 1; id < k->smp.possible; id++)
+			apply_availability(k, id);
+		return;
+	}
+	if (!str_starts(path, "cpu/"))
+		return;
+	id = strtoull(path + 4, &end, 10);
+	if (end != path + 4 && strcmp(end, "/availability") == 0 && id > 0 &&
+	    id < k->smp.possible)
+		apply_availability(k, id);
+}
+
+int smp_watch(struct kernel *k)
+{
+	struct xenbus_watch *w = &k->smp.watch;
+
+	strlcpy(w->path, "cpu", sizeof(w->path));
+	w->fn = availability_changed;
+	return xenbus_watch(k, w);
 }

@@ -6,17 +6,24 @@
 
 #include <stdint.h>
 
+#include "xenbus.h"
+
 struct kernel;
 
 struct smp {
 	unsigned int possible;		/* vCPUs the domain has */
-	unsigned int online;
+	volatile unsigned int online;
 	volatile unsigned int done;	/* secondaries that finished work */
 	uint64_t rounds;
+	struct xenbus_watch watch;	/* cpu/<N>/availability (xl vcpu-set) */
 };
 
 /* Count the vCPUs and bring up to `want` of them online (0 = all). */
 int smp_init(struct kernel *k, unsigned int want);
+
+/* Follow cpu/<N>/availability ("online"/"offline", xl vcpu-set): bring
+ * vCPUs up (VCPUOP_up) or ask them to take themselves down. */
+int smp_watch(struct kernel *k);
 
 /* Send every online secondary a work request (sum `n` numbers starting at
  * its id) and wait for all answers; returns the number that answered. */

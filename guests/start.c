@@ -64,6 +64,8 @@ static void init_devices(struct kernel *k)
 	rc = balloon_init(k);
 	if (rc < 0)
 		printk("balloon: not available (%d)\n", rc);
+	if (k->smp.possible > 1 && smp_watch(k) < 0)
+		printk("smp: cannot watch cpu/ (no vcpu-set)\n");
 	k->dev.hotplug = options_get_num(&k->opt, "hotplug", 1) != 0;
 	if (options_get_num(&k->opt, "devices", 1) && k->gt.nr_frames)
 		devices_probe(k);

@@ -68,6 +68,20 @@ exec 3>&-
 wait $con
 like "$(tr -d '\r' < con.out)" "vmctl> xs read name" "xl console shows the echo of the typed line"
 
+# Several vCPUs, and xl vcpu-set through cpu/<N>/availability.
+printf 'name = "v1"\nkernel = "%s"\nmemory = 32\nvcpus = 4\nextra = "mode=shell run=cpus"\n' \
+	"$kernel" > v1.cfg
+xl create v1.cfg > /dev/null 2>&1
+ok "four vCPUs come up and all answer per-CPU work by IPI" \
+	console_has v1 "per-CPU work: 3 of 3 secondaries answered correctly"
+xl vcpu-set v1 2
+ok "xl vcpu-set 2: vCPU 3 takes itself down" console_has v1 "smp: vCPU 3 down"
+ok "xl vcpu-set 2: vCPU 2 takes itself down" console_has v1 "smp: vCPU 2 down"
+xl vcpu-set v1 4
+ok "xl vcpu-set 4: vCPU 2 comes back" console_has v1 "smp: vCPU 2 up again"
+ok "xl vcpu-set 4: vCPU 3 comes back" console_has v1 "smp: vCPU 3 up again"
+xl destroy v1
+
 create t1 "mode=test-time stay=1"
 ok "test-time passes on an xl-created domain" console_has t1 "TEST time: PASS"
 create g1 "mode=test-gnttab stay=1"
