@@ -24,10 +24,11 @@ guests_vmctl_kernel_LDFLAGS = $(GUEST_LDFLAGS) -Wl,--no-pie \
 guests_vmctl_kernel_LDADD =
 EXTRA_guests_vmctl_kernel_DEPENDENCIES = $(srcdir)/guests/kernel.lds
 TESTS += guests/kernel_test.sh guests/xl_test.sh guests/blk_test.sh \
-	guests/net_test.sh guests/fb_test.sh guests/hotplug_test.sh
+	guests/net_test.sh guests/fb_test.sh guests/hotplug_test.sh \
+	guests/suspend_test.sh
 EXTRA_DIST += guests/kernel_test.sh guests/xl_test.sh guests/blk_test.sh \
 	guests/net_test.sh guests/fb_test.sh guests/hotplug_test.sh \
-	guests/kernel.lds guests/frontends.def guests/shell.def \
+	guests/suspend_test.sh guests/kernel.lds guests/frontends.def guests/shell.def \
 	guests/modes.def
 
 # Test-only backends (dom0's side over privcmd and xenstore) that let the
@@ -44,6 +45,9 @@ check_PROGRAMS += guests/testback/fbback
 guests_testback_fbback_SOURCES = guests/testback/fbback.c \
 	guests/testback/xs.c guests/testback/xs.h
 guests_testback_fbback_LDADD = libvmctl/libvmctl.la common/libcommon.la
+check_PROGRAMS += guests/testback/resume
+guests_testback_resume_SOURCES = guests/testback/resume.c
+guests_testback_resume_LDADD = libvmctl/libvmctl.la common/libcommon.la
 
 # make bench: the guest's bench mode against the same loop run natively.
 EXTRA_PROGRAMS += guests/bench-native
