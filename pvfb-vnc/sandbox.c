@@ -41,7 +41,7 @@ static int rule_add(scmp_filter_ctx ctx, const struct rule *r)
 					SCMP_CMP(r->arg, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
 	case RULE_SELF:
 		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-					SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+					SCMP_CMP(0, SCMP_CMP_EQ, (scmp_datum_t)getpid(), 0));
 	case RULE_DENY:
 		return seccomp_rule_add(ctx, SCMP_ACT_ERRNO((uint32_t)r->err), nr, 0);
 	default:

@@ -310,6 +310,9 @@ int vnc_viewers(const struct vnc *v)
 /* ---- set-up ------------------------------------------------------------ */
 
 /* libvncserver's own messages: its chatter is debug, its errors warnings. */
+static void rfb_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void rfb_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 static void rfb_log(const char *fmt, ...)
 {
 	va_list ap;

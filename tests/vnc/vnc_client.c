@@ -30,6 +30,7 @@
 static const char *password;
 static int auth_failed;
 
+static void log_quiet(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void log_quiet(const char *fmt, ...)
 {
 	char buf[512];
