@@ -392,8 +392,10 @@ const char *dt_tmpl_name(unsigned t)
 	return t < NTMPL ? tmpls[t].name : "?";
 }
 
+/* The generator's state: the random stream and the mode of the case. */
 struct rng {
 	uint64_t s;
+	int mode;        /* 64 or 32 */
 };
 
 static uint64_t rnd(struct rng *r)
@@ -417,7 +419,7 @@ uint64_t dt_hash(const uint8_t *p, int n)
 
 void dt_fill_data(const struct dt_case *c, uint8_t *data)
 {
-	struct rng r = { c->seed };
+	struct rng r = { c->seed, 64 };
 
 	for (int i = 0; i < DT_DATA_SIZE; i += 8) {
 		uint64_t v = rnd(&r);
@@ -446,21 +448,19 @@ static uint64_t rnd_value(struct rng *r)
 }
 
 /* A GPR number for a ModRM field: never RSP for full-size operands. */
-static int gen_mode = 64;   /* the mode of the case being generated */
-
 static int pick_gpr(struct rng *r, bool byte)
 {
 	int g;
 
 	do
-		g = rnd(r) & (gen_mode == 64 ? 15 : 7);
+		g = rnd(r) & (r->mode == 64 ? 15 : 7);
 	while (g == 4 && !byte);
 	return g;
 }
 
 static int pick_xmm(struct rng *r)
 {
-	return rnd(r) & (gen_mode == 64 ? 15 : 7);
+	return rnd(r) & (r->mode == 64 ? 15 : 7);
 }
 
 struct enc {
@@ -498,12 +498,12 @@ static void enc_prefixes(struct enc *e, struct rng *r, const struct tmpl *t, boo
 	if (t->f & T_PF2)
 		put(e, 0xf2);
 	/* (67 on strings in 32-bit code would mean SI/DI: outside the page) */
-	if (((t->f & T_REP) && gen_mode == 64 && rnd(r) % 8 == 0) || e->a32)
+	if (((t->f & T_REP) && r->mode == 64 && rnd(r) % 8 == 0) || e->a32)
 		put(e, 0x67);
 	*rex = (t->f & T_NOREX) ? 0 : (rnd(r) % 2) ? 0x40 | (rnd(r) & 7) : 0;
 	if ((t->f & T_W) && rnd(r) % 3 == 0)
 		*rex |= 0x48;
-	if (gen_mode != 64)
+	if (r->mode != 64)
 		*rex = 0;
 }
 
@@ -527,11 +527,11 @@ static void enc_modrm(struct enc *e, struct rng *r, const struct tmpl *t, int *r
 			e->base = pick_gpr(r, false);
 		while (e->base == 4);
 		do
-			e->index = rnd(r) & (gen_mode == 64 ? 15 : 7);
+			e->index = rnd(r) & (r->mode == 64 ? 15 : 7);
 		while (e->index == e->base);
 		e->scale = rnd(r) & 3;
 		e->disp8 = (int8_t)rnd(r);
-		if (gen_mode == 64)
+		if (r->mode == 64)
 			*rex = (*rex & ~3) | 0x40 | ((e->base & 8) ? 1 : 0) | ((e->index & 8) ? 2 : 0);
 		put(e, 0x40 | ((reg & 7) << 3) | 4);
 		put(e, (e->scale << 6) | ((e->index & 7) << 3) | (e->base & 7));
@@ -560,7 +560,7 @@ static int enc_insn(struct enc *e, struct rng *r, const struct tmpl *t, bool sib
 	e->n = 0;
 	e->disp_at = -1;
 	e->sib = mem && sib_ok && t->fix == FIX_NONE && rnd(r) % 2;
-	e->a32 = e->sib && gen_mode == 64 && rnd(r) % 4 == 0;
+	e->a32 = e->sib && r->mode == 64 && rnd(r) % 4 == 0;
 	enc_prefixes(e, r, t, mem, &rex);
 	rexpos = e->n;
 	put(e, 0);                  /* REX slot, removed if unused */
@@ -583,7 +583,7 @@ static int enc_insn(struct enc *e, struct rng *r, const struct tmpl *t, bool sib
 		enc_modrm(e, r, t, &rex, mem);
 	else if (t->modrm >= 0)
 		put(e, t->modrm);
-	if (rex && gen_mode == 64) {
+	if (rex && r->mode == 64) {
 		e->b[rexpos] = rex;
 	} else {                    /* drop the unused REX slot */
 		memmove(e->b + rexpos, e->b + rexpos + 1, e->n - rexpos - 1);
@@ -593,7 +593,7 @@ static int enc_insn(struct enc *e, struct rng *r, const struct tmpl *t, bool sib
 	}
 	for (int i = e->n; i < 32; i++)
 		e->b[i] = rnd(r);
-	len = insn_length(e->b, 15, gen_mode);
+	len = insn_length(e->b, 15, r->mode);
 	if (len <= 0)
 		return -1;
 	if (t->f & T_IMM3)
@@ -655,9 +655,9 @@ static void fix_sib(struct dt_case *c, const struct enc *e, struct rng *r)
 		c->in.gpr[e->base] |= rnd(r) << 32;
 }
 
-static bool pick_ok(const struct tmpl *t, int i, int n)
+static bool pick_ok(const struct rng *r, const struct tmpl *t, int i, int n)
 {
-	if ((t->f & (gen_mode == 64 ? T_ONLY32 : T_NO32)))
+	if ((t->f & (r->mode == 64 ? T_ONLY32 : T_NO32)))
 		return false;
 	if ((t->f & T_FIRST) && i != 0)
 		return false;
@@ -720,13 +720,13 @@ static void patch_case(struct dt_case *c, struct enc *enc, int *pos, struct rng 
 
 void dt_gen_case(struct dt_case *c, uint64_t seed, uint64_t num)
 {
-	struct rng r = { seed ^ (num * 0x2545f4914f6cdd1dull) };
+	struct rng r = { seed ^ (num * 0x2545f4914f6cdd1dull), 64 };
 	struct enc enc[DT_MAX_INSN];
 	int pos[DT_MAX_INSN + 1], n = 1 + rnd(&r) % DT_MAX_INSN;
 
 	memset(c, 0, sizeof(*c));
 	c->mode = rnd(&r) % 4 ? 64 : 32;
-	gen_mode = c->mode;
+	r.mode = c->mode;
 	c->seed = rnd(&r);
 	init_regs(c, &r);
 	for (int i = 0; i < n; i++) {
@@ -736,7 +736,7 @@ void dt_gen_case(struct dt_case *c, uint64_t seed, uint64_t num)
 		do {
 			k = rnd(&r) % NTMPL;
 			t = &tmpls[k];
-		} while (!pick_ok(t, i, n) || enc_insn(&enc[i], &r, t, n == 1) < 0);
+		} while (!pick_ok(&r, t, i, n) || enc_insn(&enc[i], &r, t, n == 1) < 0);
 		c->tmpl[i] = k;
 		c->flags_undef |= t->undef;
 		pos[i] = c->len;
