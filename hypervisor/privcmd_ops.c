@@ -125,7 +125,10 @@ static int op_DOMAIN_GETINFOLIST(struct vmhv *hv, const void *req, size_t len,
 	if (max > PRIVCMD_GETINFOLIST_MAX)
 		max = PRIVCMD_GETINFOLIST_MAX;
 	rep->len = sizeof(head);
-	for (uint32_t id = r->first_domid; id <= PRIVCMD_MAX_DOMID && head.nr < max; id++) {
+	/* Stop once every live domain is listed: the id space is 32k wide, the
+	 * live domains usually a few hundred at the start of it. */
+	for (uint32_t id = r->first_domid;
+	     id <= PRIVCMD_MAX_DOMID && head.nr < max && head.nr < hv->nr_domains; id++) {
 		struct domain *d = domain_lookup(hv, id);
 
 		if (!d)
