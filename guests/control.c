@@ -40,7 +40,6 @@ static void resume_core(struct kernel *k)
 	k->clk.programmed = 0;
 	time_init(k);
 	console_ring_init(k, options_get(&k->opt, "console", "ring"));
-	smp_resume(k);
 }
 
 /* ...then, with events on, what waits for answers from the backends. */
@@ -59,11 +58,12 @@ int control_suspend(struct kernel *k)
 	unsigned long flags;
 	long rc;
 
-	if (k->smp.online > 1) {
-		printk("suspend: only supported with one vCPU online\n");
+	printk("suspending\n");
+	if (smp_suspend(k) < 0) {
+		printk("suspend: a vCPU did not stop; not suspending\n");
+		smp_resume(k, false);
 		return -EBUSY;
 	}
-	printk("suspending\n");
 	devices_suspend(k);
 	xenbus_suspend(k);
 	flags = events_save(cpu);
@@ -71,6 +71,7 @@ int control_suspend(struct kernel *k)
 	if (rc == 0)
 		resume_core(k);
 	events_restore(cpu, flags);
+	smp_resume(k, rc == 0);
 	if (rc == 0) {
 		resume_devices(k);
 		k->ctl.suspends++;

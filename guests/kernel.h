@@ -37,6 +37,7 @@ struct cpu {
 	volatile unsigned long work;	/* IPI work request: n to sum, 0 = none */
 	volatile bool online;		/* running (secondaries: between up and down) */
 	volatile bool down_req;		/* asked to take itself down */
+	bool parked;			/* taken down for a suspend */
 	uint64_t upcalls;
 	uint64_t ipis;
 	uint64_t work_result;

@@ -153,9 +153,43 @@ int smp_init(struct kernel *k, unsigned int want)
 	return (int)s->online;
 }
 
-int smp_resume(struct kernel *k)
+static bool only_boot_cpu(struct kernel *k, void *arg)
 {
-	return events_bind_ipi(k, 0, ipi_event, NULL, &k->cpus[0]->ipi_port);
+	return k->smp.online <= 1;
+}
+
+int smp_suspend(struct kernel *k)
+{
+	for (unsigned int id = 1; id < MAX_CPUS; id++) {
+		struct cpu *cpu = k->cpus[id];
+
+		if (!cpu || !cpu->online)
+			continue;
+		cpu->parked = true;
+		cpu->down_req = true;
+		events_notify(k, cpu->ipi_port);
+	}
+	return sched_wait(k, only_boot_cpu, NULL, 5 * NSEC_PER_SEC);
+}
+
+int smp_resume(struct kernel *k, bool new_domain)
+{
+	int rc = 0;
+
+	if (new_domain)
+		rc = events_bind_ipi(k, 0, ipi_event, NULL, &k->cpus[0]->ipi_port);
+	for (unsigned int id = 1; id < MAX_CPUS; id++) {
+		struct cpu *cpu = k->cpus[id];
+
+		if (!cpu || !cpu->parked)
+			continue;
+		cpu->parked = false;
+		if (new_domain)	/* its channel did not survive the move */
+			events_bind_ipi(k, id, ipi_event, NULL, &cpu->ipi_port);
+		if (hv_vcpu_op(VCPUOP_up, id, NULL) < 0)
+			printk("smp: vCPU %u did not come back\n", id);
+	}
+	return rc;
 }
 
 static bool all_done(struct kernel *k, void *arg)

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include <stdbool.h>
 #include "xenbus.h"
 
 struct kernel;
@@ -29,7 +30,12 @@ int smp_watch(struct kernel *k);
  * its id) and wait for all answers; returns the number that answered. */
 int smp_run_work(struct kernel *k, uint64_t n);
 
-/* After resume in a new domain: bind vCPU 0's IPI channel again. */
-int smp_resume(struct kernel *k);
+/* Before suspend: every online secondary takes itself down (VCPUOP_down)
+ * and is remembered; 0, or -ETIMEDOUT if one did not. */
+int smp_suspend(struct kernel *k);
+
+/* After resume: bring the remembered secondaries up again, first binding
+ * new IPI channels when the domain is new (the old ones are gone). */
+int smp_resume(struct kernel *k, bool new_domain);
 
 #endif
