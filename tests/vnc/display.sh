@@ -72,6 +72,13 @@ ok "the client sees the cursor the guest drew there (an update)" \
 ok "a click" vnc 127.0.0.1:"$port" click 120 48
 ok "the left button arrives as BTN_LEFT" file_has "$log" "kbd: key 272 down"
 
+# Hostile viewers (malformed RFB is libvncserver's to refuse): the server
+# survives every one and still serves a real client.
+python3 "$top_srcdir/tests/vnc/rfb_garbage.py" 127.0.0.1 "$port" > garbage.out 2>&1
+is "$(grep -c '^sent ' garbage.out)" 8 "eight hostile viewers had their say"
+is "$(server_pid "$id")" "$first" "pvfb-vnc survived them all"
+ok "a real client still sees the picture" vnc 127.0.0.1:"$port" pattern
+
 # Supervision: a killed server comes back and serves the same guest.
 kill -9 "$first"
 for i in $(seq 100); do

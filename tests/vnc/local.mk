@@ -6,7 +6,7 @@ tests_vnc_vnc_client_CPPFLAGS = $(AM_CPPFLAGS) $(VNCCLIENT_CFLAGS)
 tests_vnc_vnc_client_LDADD = $(VNCCLIENT_LIBS)
 endif
 TESTS += tests/vnc/display.sh
-EXTRA_DIST += tests/vnc/display.sh
+EXTRA_DIST += tests/vnc/display.sh tests/vnc/rfb_garbage.py
 if HAVE_VNCCLIENT
 check_PROGRAMS += tests/vnc/hostile_fb
 tests_vnc_hostile_fb_SOURCES = tests/vnc/hostile_fb.c pvfb-vnc/xs_client.c pvfb-vnc/xs_client.h
