@@ -4,6 +4,7 @@
  * the password goes to the viewer's standard input and it is given
  * -autopass (TigerVNC and TightVNC viewers read it from there). */
 #include "xl/xl.h"
+#include "xl/vnc.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -50,6 +51,33 @@ static int exec_viewer(const char *target, const char *pw, int autopass)
 	return 1;
 }
 
+int xl_vncviewer(struct xl *xl, const char *domain, int autopass)
+{
+	char params[512] = "{\"domain\":", target[320], b1[64], b2[64];
+	const char *kl[] = { "listen", NULL }, *kd[] = { "display", NULL }, *kp[] = { "password", NULL };
+	yajl_val res = NULL;
+	char *pw = NULL;
+	int rc;
+
+	if (vmctl_json_quote(params + strlen(params), sizeof(params) - strlen(params) - 40,
+			     domain) < 0)
+		return xl_usage("vncviewer");
+	strcat(params, autopass ? ",\"autopass\":true}" : "}");
+	if (xl_call(xl, "vnc.info", params, &res) < 0)
+		return 1;
+	snprintf(target, sizeof(target), "%s:%s",
+		 xl_json_text(yajl_tree_get(res, kl, yajl_t_any), b1, sizeof(b1)),
+		 xl_json_text(yajl_tree_get(res, kd, yajl_t_any), b2, sizeof(b2)));
+	if (autopass)
+		pw = strdup(xl_json_text(yajl_tree_get(res, kp, yajl_t_any), b1, sizeof(b1)));
+	yajl_tree_free(res);
+	vmctl_close(xl->vm);
+	xl->vm = NULL;
+	rc = exec_viewer(target, pw, autopass);
+	free(pw);
+	return rc;
+}
+
 int cmd_vncviewer(struct xl *xl, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -57,31 +85,14 @@ int cmd_vncviewer(struct xl *xl, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char params[512] = "{\"domain\":", target[320], b1[64], b2[64];
-	int c, autopass = 0, rc;
-	yajl_val res = NULL;
+	int c, autopass = 0;
 
 	while ((c = getopt_long(argc, argv, "ah", longopts, NULL)) != -1) {
 		if (c != 'a')
 			return xl_usage("vncviewer");
 		autopass = 1;
 	}
-	if (optind != argc - 1 ||
-	    vmctl_json_quote(params + strlen(params), sizeof(params) - strlen(params) - 40,
-			     argv[optind]) < 0)
+	if (optind != argc - 1)
 		return xl_usage("vncviewer");
-	strcat(params, autopass ? ",\"autopass\":true}" : "}");
-	if (xl_call(xl, "vnc.info", params, &res) < 0)
-		return 1;
-	const char *kl[] = { "listen", NULL }, *kd[] = { "display", NULL }, *kp[] = { "password", NULL };
-	snprintf(target, sizeof(target), "%s:%s",
-		 xl_json_text(yajl_tree_get(res, kl, yajl_t_any), b1, sizeof(b1)),
-		 xl_json_text(yajl_tree_get(res, kd, yajl_t_any), b2, sizeof(b2)));
-	char *pw = autopass ? strdup(xl_json_text(yajl_tree_get(res, kp, yajl_t_any), b1, sizeof(b1))) : NULL;
-	yajl_tree_free(res);
-	vmctl_close(xl->vm);
-	xl->vm = NULL;
-	rc = exec_viewer(target, pw, autopass);
-	free(pw);
-	return rc;
+	return xl_vncviewer(xl, argv[optind], autopass);
 }
