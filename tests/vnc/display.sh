@@ -69,6 +69,9 @@ ok "the client moves the pointer" vnc 127.0.0.1:"$port" pointer 120 48
 ok "the guest gets the absolute position" file_has "$log" "kbd: pointer at 120,48"
 ok "the client sees the cursor the guest drew there (an update)" \
 	vnc 127.0.0.1:"$port" pixel 120 48 ff0000 pixel 124 48 ff0000
+out=$(vnc 127.0.0.1:"$port" small 160 48)
+is "$?" 0 "only the changed regions reach the client (cursor, status line)"
+[ -n "$out" ] && echo "$out" | sed 's/^/# /'
 ok "a click" vnc 127.0.0.1:"$port" click 120 48
 ok "the left button arrives as BTN_LEFT" file_has "$log" "kbd: key 272 down"
 

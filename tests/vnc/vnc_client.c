@@ -11,6 +11,8 @@
  *   key KEYSYM        press and release a key (X keysym, e.g. 0x61 for a)
  *   pointer X Y       move the pointer there (no button)
  *   click X Y         press and release the left button there
+ *   small X Y         move the pointer there; the updates that bring the
+ *                     guest's cursor cover under a tenth of the screen
  *   dump FILE         write the screen as a PPM (for debugging)
  *
  * Exit status: 0 all actions passed, 1 one failed (a line says which),
@@ -29,6 +31,8 @@
 
 static const char *password;
 static int auth_failed;
+static double rect_pixels;      /* pixels received in update rectangles */
+static int rects;
 
 static void log_quiet(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void log_quiet(const char *fmt, ...)
@@ -42,6 +46,12 @@ static void log_quiet(const char *fmt, ...)
 	if (strstr(buf, "uthentication failed") || strstr(buf, "password check failed"))
 		auth_failed = 1;
 	fprintf(stderr, "# %s", buf);
+}
+
+static void got_rect(rfbClient *cl, int x, int y, int w, int h)
+{
+	rect_pixels += (double)w * (double)h;
+	rects++;
 }
 
 static char *get_password(rfbClient *cl)
@@ -174,6 +184,33 @@ static int act_pointer(rfbClient *cl, int x, int y, int click)
 	return ok && pump(cl, 10) ? 0 : 1;
 }
 
+/* Move the pointer to (x, y) and wait for the guest's cursor there: the
+ * updates that brought it must cover a small part of the screen (the
+ * cursor's squares and the status line), not all of it. */
+static int act_small(rfbClient *cl, int x, int y)
+{
+	double screen = (double)cl->width * cl->height;
+	uint64_t end = now_ms() + WAIT_MS;
+
+	/* Settle: take what is pending until 50 ms pass without a message. */
+	while (now_ms() < end && WaitForMessage(cl, 50000) > 0)
+		if (!HandleRFBServerMessage(cl))
+			return 1;
+	end = now_ms() + WAIT_MS;
+	rect_pixels = 0;
+	rects = 0;
+	SendPointerEvent(cl, x, y, 0);
+	while (pixel(cl, x, y) != 0xff0000 && now_ms() < end)
+		if (!pump(cl, 50))
+			return 1;
+	for (int i = 0; i < 10; i++)
+		pump(cl, 20); /* the rest of the redraw (old cursor, status line) */
+	printf("%s the pointer move brought %d rectangles, %.0f pixels (%.1f%% of the screen)\n",
+	       rects > 0 && rect_pixels < screen / 10 ? "ok" : "FAIL", rects, rect_pixels,
+	       100 * rect_pixels / screen);
+	return rects > 0 && rect_pixels < screen / 10 ? 0 : 1;
+}
+
 static int act_size(rfbClient *cl, int w, int h)
 {
 	for (int i = 0; i < 20 && (cl->width != w || cl->height != h); i++)
@@ -188,7 +225,8 @@ static int run_action(rfbClient *cl, int argc, char **argv, int *i)
 {
 	const char *a = argv[(*i)++];
 	int need = !strcmp(a, "pixel") ? 3 : !strcmp(a, "pointer") || !strcmp(a, "click") ||
-		   !strcmp(a, "size") ? 2 : !strcmp(a, "key") || !strcmp(a, "dump") ? 1 : 0;
+		   !strcmp(a, "size") || !strcmp(a, "small") ? 2 :
+		   !strcmp(a, "key") || !strcmp(a, "dump") ? 1 : 0;
 	char **v = argv + *i;
 
 	if (*i + need > argc) {
@@ -206,6 +244,8 @@ static int run_action(rfbClient *cl, int argc, char **argv, int *i)
 		return act_pointer(cl, atoi(v[0]), atoi(v[1]), a[0] == 'c');
 	if (!strcmp(a, "size"))
 		return act_size(cl, atoi(v[0]), atoi(v[1]));
+	if (!strcmp(a, "small"))
+		return act_small(cl, atoi(v[0]), atoi(v[1]));
 	if (!strcmp(a, "dump"))
 		return act_dump(cl, v[0]);
 	fprintf(stderr, "vnc_client: unknown action %s\n", a);
@@ -228,6 +268,7 @@ static rfbClient *connect_to(const char *hostport)
 	cl->appData.encodingsString = "zrle hextile raw"; /* lossless only */
 	cl->appData.enableJPEG = FALSE;
 	cl->canHandleNewFBSize = TRUE;
+	cl->GotFrameBufferUpdate = got_rect;
 	if (!rfbInitClient(cl, &argc, argv))
 		return NULL; /* it freed the client */
 	return cl;
