@@ -26,6 +26,8 @@ void dev_xs_init(struct dev_xs *x, struct xld *xld, uint32_t domid, const char *
 }
 
 static void put(struct dev_xs *x, const char *dir, const char *key, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static void put(struct dev_xs *x, const char *dir, const char *key, const char *fmt, va_list ap)
 {
 	char path[192], val[256];
 	int n;
