@@ -153,9 +153,19 @@ int smp_init(struct kernel *k, unsigned int want)
 	return (int)s->online;
 }
 
-static bool only_boot_cpu(struct kernel *k, void *arg)
+/* Every parked vCPU is really down: it cleared `online` before calling
+ * VCPUOP_down, so ask the hypervisor too (an "up" sent before its "down"
+ * would be lost and leave it down for good). */
+static bool parked_down(struct kernel *k)
 {
-	return k->smp.online <= 1;
+	for (unsigned int id = 1; id < MAX_CPUS; id++) {
+		struct cpu *cpu = k->cpus[id];
+
+		if (cpu && cpu->parked &&
+		    (cpu->online || hv_vcpu_op(VCPUOP_is_up, id, NULL) != 0))
+			return false;
+	}
+	return true;
 }
 
 int smp_suspend(struct kernel *k)
@@ -169,7 +179,13 @@ int smp_suspend(struct kernel *k)
 		cpu->down_req = true;
 		events_notify(k, cpu->ipi_port);
 	}
-	return sched_wait(k, only_boot_cpu, NULL, 5 * NSEC_PER_SEC);
+	/* Going down sends us no event: look every millisecond. */
+	for (int ms = 0; ms < 5000; ms++) {
+		if (parked_down(k))
+			return 0;
+		sched_sleep(k, NSEC_PER_MSEC);
+	}
+	return -ETIMEDOUT;
 }
 
 int smp_resume(struct kernel *k, bool new_domain)
@@ -236,8 +252,14 @@ static void apply_availability(struct kernel *k, unsigned long long id)
 		return;
 	cpu = k->cpus[id];
 	if (strcmp(want, "online") == 0 && !(cpu && cpu->online)) {
-		long rc = cpu ? hv_vcpu_op(VCPUOP_up, (unsigned int)id, NULL)
-			      : cpu_up(k, (unsigned int)id);
+		long rc;
+
+		/* Still on its way down: an up now would be lost. */
+		for (int ms = 0; cpu && ms < 1000 &&
+		     hv_vcpu_op(VCPUOP_is_up, (unsigned int)id, NULL) > 0; ms++)
+			sched_sleep(k, NSEC_PER_MSEC);
+		rc = cpu ? hv_vcpu_op(VCPUOP_up, (unsigned int)id, NULL)
+			 : cpu_up(k, (unsigned int)id);
 
 		if (rc < 0)
 			printk("smp: vCPU %llu did not come up (%ld)\n", id, rc);
