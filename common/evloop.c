@@ -13,6 +13,7 @@ struct ev_watch {
 	bool dead;
 	ev_fd_cb cb;
 	void *arg;
+	struct ev_watch *prev, *next;    /* the live list, so evloop_free frees all */
 	struct ev_watch *next_dead;
 };
 
@@ -28,6 +29,7 @@ struct evloop {
 	int epfd;
 	bool stopping;
 	struct ev_timer *timers;     /* sorted by due_ns; dead ones unlinked lazily */
+	struct ev_watch *watches;    /* live */
 	struct ev_watch *dead_watches;
 };
 
@@ -69,6 +71,8 @@ void evloop_free(struct evloop *loop)
 		return;
 	for (struct ev_timer *t = loop->timers; t; t = t->next)
 		t->dead = true;
+	while (loop->watches)
+		evloop_unwatch(loop, loop->watches);
 	reap_dead(loop);
 	close(loop->epfd);
 	free(loop);
@@ -90,6 +94,10 @@ struct ev_watch *evloop_watch(struct evloop *loop, int fd, uint32_t events,
 		free(w);
 		return NULL;
 	}
+	w->next = loop->watches;
+	if (w->next)
+		w->next->prev = w;
+	loop->watches = w;
 	return w;
 }
 
@@ -105,6 +113,12 @@ void evloop_unwatch(struct evloop *loop, struct ev_watch *w)
 	if (!w || w->dead)
 		return;
 	epoll_ctl(loop->epfd, EPOLL_CTL_DEL, w->fd, NULL);
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		loop->watches = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
 	w->dead = true;
 	w->next_dead = loop->dead_watches;
 	loop->dead_watches = w;

@@ -20,6 +20,10 @@ int xld_devices_create(struct xld *xld, struct xld_domain *d,
 /* Stop every backend of `d` and remove its device nodes (domain going away). */
 void xld_devices_destroy(struct xld *xld, struct xld_domain *d);
 
+/* xld is stopping while the domain runs on: stop the backends, keep the
+ * nodes (xld_devices_recover picks them up again). */
+void xld_devices_release(struct xld *xld, struct xld_domain *d);
+
 /* After an xld restart: reconnect the backends of a running domain's devices
  * (from its stored configuration and the xenstore nodes). */
 int xld_devices_recover(struct xld *xld, struct xld_domain *d);

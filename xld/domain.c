@@ -330,6 +330,7 @@ void xld_domains_free(struct xld *xld)
 		struct xld_domain *d = xld->domains;
 		xld->domains = d->next;
 		xld->by_id[d->domid] = NULL;
+		xld_devices_release(xld, d);
 		xld_domain_detach(xld, d);
 		xld_domain_free(d);
 	}

@@ -172,8 +172,8 @@ int main(int argc, char **argv)
 out:
 	xld_monitor_stop(&xld);
 	rpc_server_free(xld.rpc);
+	xld_domains_free(&xld);   /* detaches rings from the store: before it goes */
 	xld_store_stop(&xld);
-	xld_domains_free(&xld);
 	hv_close(xld.hv);
 	evloop_free(xld.loop);
 	if (sfd >= 0)

@@ -40,6 +40,18 @@ is "$(rounds | awk -v f="$first" 'NR > 1 && $1 != prev + 1 {print "gap after " p
 like "$(grep -c MISMATCH "$log")" '^0$' "the workload saw no memory corruption"
 out=$( (sleep 0.3; echo) | timeout 2 "$XL_BIN" console w1)
 like "$out" 'periodic round' "xl console works after the restart"
+# A clean stop (SIGTERM) with the domain running: xld exits 0, the guest
+# runs on, and the next xld adopts it again.
+xld_pid=$(cat "$VMCTL_TEST_DIR/a/xld.pid")
+kill -TERM "$xld_pid"
+wait "$xld_pid"
+is "$?" 0 "xld exits cleanly on SIGTERM with a domain running"
+"$XLD" --rundir "$VMCTL_RUNDIR" --statedir "$VMCTL_STATEDIR" --logdir "$VMCTL_LOGDIR" --foreground &
+echo $! > "$VMCTL_TEST_DIR/a/xld.pid"
+ok "xld starts again" wait_for "$VMCTL_RUNDIR/xld.sock"
+before=$(rounds | tail -1)
+for i in $(seq 100); do [ "$(rounds | tail -1)" -ge $((before + 1)) ] && break; sleep 0.05; done
+ok "w1 is adopted again and its console still flows" test "$(rounds | tail -1)" -gt "$before"
 ok "xl destroy w1" xl destroy w1
 ok "host a stops cleanly" host_stop a
 done_testing

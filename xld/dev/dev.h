@@ -27,6 +27,10 @@ struct dev_ops {
 		      const void *cfg, char *err, size_t cap);
 	/* Stop the backend, remove the nodes, free dev->priv. */
 	void (*detach)(struct xld *xld, struct xld_domain *d, struct xld_dev *dev);
+	/* xld is stopping, the domain keeps running: stop the backend and free
+	 * dev->priv but leave the nodes, so recover() can pick it up again.
+	 * NULL: nothing runs that must be stopped. */
+	void (*release)(struct xld *xld, struct xld_domain *d, struct xld_dev *dev);
 	/* xld restarted: rebuild dev->priv for a device whose nodes exist. */
 	int (*recover)(struct xld *xld, struct xld_domain *d, struct xld_dev *dev,
 		       const void *cfg);

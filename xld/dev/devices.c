@@ -88,6 +88,17 @@ void xld_devices_destroy(struct xld *xld, struct xld_domain *d)
 	}
 }
 
+void xld_devices_release(struct xld *xld, struct xld_domain *d)
+{
+	while (d->devs) {
+		struct xld_dev *dev = d->devs;
+		d->devs = dev->next;
+		if (dev->ops->release)
+			dev->ops->release(xld, d, dev);
+		free(dev);
+	}
+}
+
 static int recover_one(struct xld *xld, struct xld_domain *d, const struct dev_ops *ops,
 		       const void *cfg, char *err, size_t cap)
 {

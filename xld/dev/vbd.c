@@ -243,6 +243,17 @@ static void vbd_detach(struct xld *xld, struct xld_domain *d, struct xld_dev *de
 	dev->priv = NULL;
 }
 
+static void vbd_release(struct xld *xld, struct xld_domain *d, struct xld_dev *dev)
+{
+	struct vbd *v = dev->priv;
+
+	if (!v)
+		return;
+	dev_xs_stop(&v->xs);
+	vbd_free(v);
+	dev->priv = NULL;
+}
+
 static int vbd_recover(struct xld *xld, struct xld_domain *d, struct xld_dev *dev,
 		       const void *cfgp)
 {
@@ -272,5 +283,6 @@ const struct dev_ops dev_vbd_ops = {
 	.kind = "vbd",
 	.attach = vbd_attach,
 	.detach = vbd_detach,
+	.release = vbd_release,
 	.recover = vbd_recover,
 };

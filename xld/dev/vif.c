@@ -217,6 +217,17 @@ static void vif_detach(struct xld *xld, struct xld_domain *d, struct xld_dev *de
 	dev->priv = NULL;
 }
 
+static void vif_release(struct xld *xld, struct xld_domain *d, struct xld_dev *dev)
+{
+	struct vif *v = dev->priv;
+
+	if (!v)
+		return;
+	dev_xs_stop(&v->xs);
+	vif_free(v);
+	dev->priv = NULL;
+}
+
 static int vif_recover(struct xld *xld, struct xld_domain *d, struct xld_dev *dev,
 		       const void *cfgp)
 {
@@ -250,5 +261,6 @@ const struct dev_ops dev_vif_ops = {
 	.kind = "vif",
 	.attach = vif_attach,
 	.detach = vif_detach,
+	.release = vif_release,
 	.recover = vif_recover,
 };
