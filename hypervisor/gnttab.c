@@ -92,18 +92,38 @@ static int handle_alloc(struct vmhv *hv, uint32_t *handle)
 	return 0;
 }
 
-int gnttab_dom0_map(struct vmhv *hv, uint32_t domid, uint32_t ref, bool write, void *owner,
-		    uint64_t *frame, uint32_t *handle)
+int gnttab_dom0_map_st(struct vmhv *hv, uint32_t domid, uint32_t ref, bool write,
+		       void *owner, uint64_t *frame, uint32_t *handle)
 {
 	struct domain *d = domain_lookup(hv, domid);
 	int st = gnttab_resolve(d, ref, 0, write, frame);
 
 	if (st != GNTST_okay)
-		return st == GNTST_bad_domain ? -ESRCH : (st == GNTST_bad_gntref ? -EINVAL : -EPERM);
-	if (handle_alloc(hv, handle) < 0 || pin(d, ref, write, 1) < 0)
-		return -ENOMEM;
+		return st;
+	if (handle_alloc(hv, handle) < 0)
+		return GNTST_no_device_space;
+	if (pin(d, ref, write, 1) < 0)
+		return GNTST_general_error;
 	hv->gnt_handles[*handle] = (struct gnt_handle){ domid, ref, write, owner };
-	return 0;
+	return GNTST_okay;
+}
+
+int gnttab_dom0_map(struct vmhv *hv, uint32_t domid, uint32_t ref, bool write, void *owner,
+		    uint64_t *frame, uint32_t *handle)
+{
+	switch (gnttab_dom0_map_st(hv, domid, ref, write, owner, frame, handle)) {
+	case GNTST_okay:
+		return 0;
+	case GNTST_bad_domain:
+		return -ESRCH;
+	case GNTST_bad_gntref:
+		return -EINVAL;
+	case GNTST_permission_denied:
+	case GNTST_bad_page:
+		return -EPERM;
+	default:
+		return -ENOMEM;
+	}
 }
 
 int gnttab_dom0_unmap(struct vmhv *hv, uint32_t handle, void *owner)

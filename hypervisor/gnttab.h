@@ -25,6 +25,10 @@ int gnttab_resolve(struct domain *granter, uint32_t ref, uint32_t grantee, bool 
  * the privcmd client that made it. */
 int gnttab_dom0_map(struct vmhv *hv, uint32_t domid, uint32_t ref, bool write, void *owner,
 		    uint64_t *frame, uint32_t *handle);
+/* The same with the result as a GNTST_* code (the batch op's per-entry
+ * status); gnttab_dom0_map() turns it into -errno. */
+int gnttab_dom0_map_st(struct vmhv *hv, uint32_t domid, uint32_t ref, bool write,
+		       void *owner, uint64_t *frame, uint32_t *handle);
 int gnttab_dom0_unmap(struct vmhv *hv, uint32_t handle, void *owner);
 void gnttab_dom0_release(struct vmhv *hv, void *owner);
 

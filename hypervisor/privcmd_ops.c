@@ -10,6 +10,8 @@
 #include "hypervisor/host.h"
 #include "hypervisor/vmhv.h"
 
+#include <vmctl/xen/grant_table.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -510,6 +512,53 @@ static int op_GNTTAB_COPY(struct vmhv *hv, const void *req, size_t len,
 		reply_put(rep, &op, sizeof(op));
 	}
 	return 0;
+}
+
+/* Batches are checked as a whole first (a whole number of entries, not
+ * too many), then every entry is served on its own, as the single op would
+ * be; the reply is the array with each entry's result. */
+static int batch_count(size_t len, size_t entry, size_t *n)
+{
+	*n = len / entry;
+	return len % entry || *n == 0 || *n > PRIVCMD_GNTMAP_MAX ? -EINVAL : 0;
+}
+
+static int op_GNTTAB_MAP_BATCH(struct vmhv *hv, const void *req, size_t len,
+			       struct privcmd_reply *rep)
+{
+	struct privcmd_gnttab_map_entry e;
+	size_t n;
+	int rc = batch_count(len, sizeof(e), &n);
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		memcpy(&e, (const char *)req + i * sizeof(e), sizeof(e));
+		e.frame = 0;
+		e.handle = 0;
+		if (e.flags & ~PRIVCMD_GNT_READONLY)
+			e.status = GNTST_general_error;
+		else
+			e.status = gnttab_dom0_map_st(hv, e.domid, e.ref,
+						      !(e.flags & PRIVCMD_GNT_READONLY),
+						      rep->client, &e.frame, &e.handle);
+		rc = reply_put(rep, &e, sizeof(e));
+	}
+	return rc;
+}
+
+static int op_GNTTAB_UNMAP_BATCH(struct vmhv *hv, const void *req, size_t len,
+				 struct privcmd_reply *rep)
+{
+	struct privcmd_gnttab_unmap_entry e;
+	size_t n;
+	int rc = batch_count(len, sizeof(e), &n);
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		memcpy(&e, (const char *)req + i * sizeof(e), sizeof(e));
+		e.status = gnttab_dom0_unmap(hv, e.handle, rep->client) < 0 ? GNTST_bad_handle
+									      : GNTST_okay;
+		rc = reply_put(rep, &e, sizeof(e));
+	}
+	return rc;
 }
 
 static const privcmd_handler handlers[PRIVCMD_OP_MAX] = {

@@ -479,3 +479,21 @@ int hv_gnttab_copy(struct hv *h, struct privcmd_gnttab_copy *ops, unsigned n)
 		return -EINVAL;
 	return hv_call_fixed(h, PRIVCMD_OP_GNTTAB_COPY, ops, bytes, ops, bytes);
 }
+
+int hv_gnttab_map_batch(struct hv *h, struct privcmd_gnttab_map_entry *ents, unsigned n)
+{
+	size_t bytes = (size_t)n * sizeof(*ents);
+
+	if (n == 0 || n > PRIVCMD_GNTMAP_MAX)
+		return -EINVAL;
+	return hv_call_fixed(h, PRIVCMD_OP_GNTTAB_MAP_BATCH, ents, bytes, ents, bytes);
+}
+
+int hv_gnttab_unmap_batch(struct hv *h, struct privcmd_gnttab_unmap_entry *ents, unsigned n)
+{
+	size_t bytes = (size_t)n * sizeof(*ents);
+
+	if (n == 0 || n > PRIVCMD_GNTMAP_MAX)
+		return -EINVAL;
+	return hv_call_fixed(h, PRIVCMD_OP_GNTTAB_UNMAP_BATCH, ents, bytes, ents, bytes);
+}

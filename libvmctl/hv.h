@@ -102,4 +102,14 @@ int hv_domain_resume(struct hv *h, uint32_t domid);
  * op's GNTST_* result; returns 0 or -errno for the call as a whole. */
 int hv_gnttab_copy(struct hv *h, struct privcmd_gnttab_copy *ops, unsigned n);
 
+/* Many grant maps in one round trip (see privcmd.h): fill domid, ref and
+ * flags of each entry; each gets its own status (GNTST_*), frame and
+ * handle. Entries are independent: on a partial failure, unmap the ones
+ * whose status is 0. Returns 0, or -errno for the call as a whole (then no
+ * entry was mapped): -EINVAL for n = 0 or n > PRIVCMD_GNTMAP_MAX. */
+int hv_gnttab_map_batch(struct hv *h, struct privcmd_gnttab_map_entry *ents, unsigned n);
+/* Many unmaps in one round trip: each entry's status is GNTST_okay or
+ * GNTST_bad_handle (not a live handle of this connection). */
+int hv_gnttab_unmap_batch(struct hv *h, struct privcmd_gnttab_unmap_entry *ents, unsigned n);
+
 #endif

@@ -244,6 +244,41 @@ struct privcmd_gnttab_mapped {
 };
 _Static_assert(sizeof(struct privcmd_gnttab_mapped) == 16, "gnttab_mapped size");
 
+/* GNTTAB_MAP_BATCH: up to PRIVCMD_GNTMAP_MAX grant maps in one round trip
+ * (a backend maps every segment of a request at once). The request is an
+ * array of entries; each is checked exactly as a single GNTTAB_MAP and
+ * gets its own result, as Xen's GNTTABOP_map_grant_ref does: `status` is a
+ * GNTST_* code (0 okay, -1 general error (bad flags, no memory), -2 bad
+ * domain, -3 bad ref, -7 no handle left, -8 permission denied, -9 bad
+ * page), and
+ * `frame`/`handle` are valid only where status is 0. Entries are
+ * independent: a bad one in the middle does not stop the others, so the
+ * caller unmaps (GNTTAB_UNMAP_BATCH) what did map if it wants all or
+ * nothing. The reply is the same array. The call's own rc is -EINVAL only
+ * for a malformed array (not a whole number of entries, more than the
+ * maximum). */
+struct privcmd_gnttab_map_entry {
+	uint32_t domid;
+	uint32_t ref;
+	uint32_t flags;           /* PRIVCMD_GNT_* */
+	int32_t status;           /* OUT: GNTST_* */
+	uint64_t frame;           /* OUT */
+	uint32_t handle;          /* OUT */
+	uint32_t pad;
+};
+_Static_assert(sizeof(struct privcmd_gnttab_map_entry) == 32, "gnttab_map_entry size");
+#define PRIVCMD_GNTMAP_MAX 256
+
+/* GNTTAB_UNMAP_BATCH: up to PRIVCMD_GNTMAP_MAX handles of this connection
+ * unmapped in one round trip; each entry's status is GNTST_okay or
+ * GNTST_bad_handle (-4: not a live handle of this connection; nothing
+ * else is touched). The reply is the same array. */
+struct privcmd_gnttab_unmap_entry {
+	uint32_t handle;
+	int32_t status;           /* OUT: GNTST_* */
+};
+_Static_assert(sizeof(struct privcmd_gnttab_unmap_entry) == 8, "gnttab_unmap_entry size");
+
 /* GNTTAB_COPY: dom0 copies between two guests' pages without mapping them
  * (a netback moving a packet). Each side is a grant ref that its domain gives
  * to dom0 (PRIVCMD_GNTCOPY_*_GREF) or, dom0 being privileged, a frame of
@@ -331,7 +366,9 @@ _Static_assert(sizeof(struct privcmd_hvm_param) == 16, "hvm_param size");
 	X(HVM_PARAM_GET,           28, sizeof(struct privcmd_hvm_param), 1) \
 	X(HVM_PARAM_SET,           29, sizeof(struct privcmd_hvm_param), 1) \
 	X(DOMAIN_RESUME,           30, sizeof(struct privcmd_domid), 1) \
-	X(GNTTAB_COPY,             31, sizeof(struct privcmd_gnttab_copy), 0)
+	X(GNTTAB_COPY,             31, sizeof(struct privcmd_gnttab_copy), 0) \
+	X(GNTTAB_MAP_BATCH,        32, sizeof(struct privcmd_gnttab_map_entry), 0) \
+	X(GNTTAB_UNMAP_BATCH,      33, sizeof(struct privcmd_gnttab_unmap_entry), 0)
 
 enum privcmd_op {
 #define PRIVCMD_OP_ENUM(name, nr, size, exact) PRIVCMD_OP_##name = nr,

@@ -34,3 +34,9 @@ TESTS += tests/hv/fuzz_test
 check_PROGRAMS += tests/hv/fuzz_test
 tests_hv_fuzz_test_SOURCES = tests/hv/fuzz_test.c
 tests_hv_fuzz_test_LDADD = hypervisor/libvmhv.la
+
+# Batched grant map/unmap (privcmd GNTTAB_MAP_BATCH / GNTTAB_UNMAP_BATCH).
+TESTS += tests/hv/gnttab_batch_test
+check_PROGRAMS += tests/hv/gnttab_batch_test
+tests_hv_gnttab_batch_test_SOURCES = tests/hv/gnttab_batch_test.c tests/hv/vmhv_proc.c tests/hv/vmhv_proc.h
+tests_hv_gnttab_batch_test_LDADD = libvmctl/libvmctl.la

@@ -67,38 +67,39 @@ static int check_segments(const struct blkif_request *req, size_t *bytes)
 static int16_t do_rw(struct blkback *b, const struct blkif_request *req, struct hv *hv)
 {
 	bool write = req->operation == BLKIF_OP_WRITE;
-	uint32_t handles[BLKIF_MAX_SEGMENTS_PER_REQUEST];
+	uint32_t refs[BLKIF_MAX_SEGMENTS_PER_REQUEST], handles[BLKIF_MAX_SEGMENTS_PER_REQUEST];
+	uint8_t *pages[BLKIF_MAX_SEGMENTS_PER_REQUEST];
 	struct iovec iov[BLKIF_MAX_SEGMENTS_PER_REQUEST];
-	unsigned mapped = 0;
+	unsigned n = req->nr_segments;
 	int16_t status = BLKIF_RSP_ERROR;
 	size_t bytes;
 	ssize_t r;
-	int rc;
 
 	if (check_segments(req, &bytes) < 0 || (write && b->disk.readonly))
 		return BLKIF_RSP_ERROR;
 	if (req->sector_number > b->disk.sectors ||
 	    bytes / SECTOR > b->disk.sectors - req->sector_number)
 		return BLKIF_RSP_ERROR;
-	for (; mapped < req->nr_segments; mapped++) {
-		const struct blkif_request_segment *s = &req->seg[mapped];
-		/* A disk write only reads the guest's page. */
-		uint8_t *page = gmem_grant(&b->mem, hv, s->gref, write, &handles[mapped], &rc);
-		if (!page)
-			goto out;
-		iov[mapped].iov_base = page + s->first_sect * SECTOR;
-		iov[mapped].iov_len = (size_t)(s->last_sect - s->first_sect + 1) * SECTOR;
+	for (unsigned i = 0; i < n; i++)
+		refs[i] = req->seg[i].gref;
+	/* One round trip to vmhv for every segment (a disk write only reads
+	 * the guest's pages). */
+	if (gmem_grant_many(&b->mem, hv, refs, n, write, pages, handles) < 0)
+		return BLKIF_RSP_ERROR;
+	for (unsigned i = 0; i < n; i++) {
+		const struct blkif_request_segment *s = &req->seg[i];
+
+		iov[i].iov_base = pages[i] + s->first_sect * SECTOR;
+		iov[i].iov_len = (size_t)(s->last_sect - s->first_sect + 1) * SECTOR;
 	}
-	r = write ? pwritev(b->disk.fd, iov, (int)mapped, (off_t)(req->sector_number * SECTOR))
-		  : preadv(b->disk.fd, iov, (int)mapped, (off_t)(req->sector_number * SECTOR));
+	r = write ? pwritev(b->disk.fd, iov, (int)n, (off_t)(req->sector_number * SECTOR))
+		  : preadv(b->disk.fd, iov, (int)n, (off_t)(req->sector_number * SECTOR));
 	if (r == (ssize_t)bytes)
 		status = BLKIF_RSP_OKAY;
 	else
 		log_warn("domain %u: disk %s at sector %llu: %s", b->domid, write ? "write" : "read",
 			 (unsigned long long)req->sector_number, r < 0 ? strerror(errno) : "short");
-out:
-	while (mapped-- > 0)
-		gmem_ungrant(hv, handles[mapped]);
+	gmem_ungrant_many(hv, handles, n);
 	return status;
 }
 

@@ -29,4 +29,14 @@ void *gmem_grant(struct gmem *m, struct hv *hv, uint32_t ref, bool readonly,
 		 uint32_t *handle, int *rc);
 void gmem_ungrant(struct hv *hv, uint32_t handle);
 
+/* Up to GMEM_BATCH_MAX grants in one privcmd round trip, all or nothing:
+ * pages[i] is the page of refs[i] and handles[i] its handle, or, on any
+ * failure, nothing stays mapped and the result is -errno (-EPERM: a ref is
+ * not granted, -EINVAL: a bad ref or count). Release with
+ * gmem_ungrant_many() on the same connection. */
+#define GMEM_BATCH_MAX 256
+int gmem_grant_many(struct gmem *m, struct hv *hv, const uint32_t *refs, unsigned n,
+		    bool readonly, uint8_t **pages, uint32_t *handles);
+void gmem_ungrant_many(struct hv *hv, const uint32_t *handles, unsigned n);
+
 #endif
