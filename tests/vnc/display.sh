@@ -123,6 +123,24 @@ done
 port=$(port_of "$id")
 ok "a client sees the picture through it" vnc 127.0.0.1:"$port" pattern
 
+# xld stopped cleanly (SIGTERM) with the guest running: it stops the server
+# itself, keeps the nodes, and the next xld serves the display again.
+xld_pid=$(cat "$VMCTL_TEST_DIR/a/xld.pid")
+kill -TERM "$xld_pid"
+wait "$xld_pid" 2>/dev/null
+ok "a stopping xld stops its pvfb-vnc" test -z "$(server_pid "$id")"
+ok "... and says so" grep -q "pvfb-vnc $id.0: stopped" "$VMCTL_LOGDIR/xld.log"
+rm -f "$VMCTL_RUNDIR/xld.sock"
+"$XLD" --rundir "$VMCTL_RUNDIR" --statedir "$VMCTL_STATEDIR" --logdir "$VMCTL_LOGDIR" --foreground &
+echo $! > "$VMCTL_TEST_DIR/a/xld.pid"
+ok "xld starts again" wait_for "$VMCTL_RUNDIR/xld.sock"
+for i in $(seq 100); do
+	[ -n "$(server_pid "$id")" ] && [ "$(xenstore-read /local/domain/0/backend/vfb/$id/0/state)" = 4 ] && break
+	sleep 0.05
+done
+port=$(port_of "$id")
+ok "a client sees the picture after the clean restart" vnc 127.0.0.1:"$port" pattern
+
 # A password-protected display (vncpasswd=), on a port of its own.
 cat > v2.cfg <<CFG
 name = "v2"

@@ -156,6 +156,15 @@ static void vfb_detach(struct xld *xld, struct xld_domain *d, struct xld_dev *de
 	dev->priv = NULL;
 }
 
+/* xld is stopping, the domain stays: stop its server, keep the nodes for
+ * the next xld's recovery. */
+static void vfb_release(struct xld *xld, struct xld_domain *d, struct xld_dev *dev)
+{
+	if (dev->priv)
+		vfb_free(xld, dev->priv, false);
+	dev->priv = NULL;
+}
+
 /* xld restarted: the old pvfb-vnc died with it; a new one picks up the
  * connected frontend where it is. */
 static int vfb_recover(struct xld *xld, struct xld_domain *d, struct xld_dev *dev,
@@ -184,5 +193,6 @@ const struct dev_ops dev_vfb_ops = {
 	.kind = "vfb",
 	.attach = vfb_attach,
 	.detach = vfb_detach,
+	.release = vfb_release,
 	.recover = vfb_recover,
 };

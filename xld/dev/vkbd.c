@@ -77,6 +77,13 @@ static void vkbd_detach(struct xld *xld, struct xld_domain *d, struct xld_dev *d
 	dev->priv = NULL;
 }
 
+/* xld is stopping: nothing runs for a vkbd, the nodes stay. */
+static void vkbd_release(struct xld *xld, struct xld_domain *d, struct xld_dev *dev)
+{
+	free(dev->priv);
+	dev->priv = NULL;
+}
+
 /* Nothing runs in xld for a vkbd: only the handle comes back. */
 static int vkbd_recover(struct xld *xld, struct xld_domain *d, struct xld_dev *dev,
 			const void *cfg_)
@@ -96,5 +103,6 @@ const struct dev_ops dev_vkbd_ops = {
 	.kind = "vkbd",
 	.attach = vkbd_attach,
 	.detach = vkbd_detach,
+	.release = vkbd_release,
 	.recover = vkbd_recover,
 };
