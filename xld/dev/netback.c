@@ -46,24 +46,6 @@ static void tx_respond(struct netback *n, uint16_t id, int16_t status)
 	n->tx.rsp_prod_pvt++;
 }
 
-/* Copy `len` bytes at `off` of grant `ref` to dst; false if refused. */
-static bool copy_from_guest(struct netback *n, uint32_t ref, unsigned off, unsigned len,
-			    uint8_t *dst)
-{
-	uint32_t handle;
-	uint8_t *page;
-	int rc;
-
-	if (off + len > PAGE)
-		return false;
-	page = gmem_grant(&n->mem, n->hv, ref, true, &handle, &rc);
-	if (!page)
-		return false;
-	memcpy(dst, page + off, len);
-	gmem_ungrant(n->hv, handle);
-	return true;
-}
-
 /* One packet on the tx ring: its data slots and how many slots it spans
  * (extra-info slots included; data[] tells which are which). */
 struct tx_pkt {
@@ -99,22 +81,32 @@ static bool tx_gather(struct netback *n, RING_IDX prod, struct tx_pkt *p)
 	return !((more || extra) && i == prod);
 }
 
+/* Copy the packet's slots into n->pkt: every slot's grant mapped
+ * read-only in one privcmd round trip and unmapped in another. */
 static int16_t tx_copy(struct netback *n, struct tx_pkt *p, size_t *len)
 {
 	size_t total = p->req[0].size, rest = 0;
+	uint32_t refs[MAX_SLOTS], handles[MAX_SLOTS];
+	uint8_t *pages[MAX_SLOTS];
 
 	for (unsigned s = 1; s < p->nreq; s++)
 		rest += p->req[s].size;
 	if ((p->req[p->nreq - 1].flags & NETTXF_more_data) || rest > total || total < 14)
 		return NETIF_RSP_ERROR;
 	p->req[0].size = (uint16_t)(total - rest);   /* the first slot's own bytes */
+	for (unsigned s = 0; s < p->nreq; s++) {
+		if ((unsigned)p->req[s].offset + p->req[s].size > PAGE)
+			return NETIF_RSP_ERROR;
+		refs[s] = p->req[s].gref;
+	}
+	if (gmem_grant_many(&n->mem, n->hv, refs, p->nreq, true, pages, handles) < 0)
+		return NETIF_RSP_ERROR;
 	*len = 0;
 	for (unsigned s = 0; s < p->nreq; s++) {
-		if (!copy_from_guest(n, p->req[s].gref, p->req[s].offset, p->req[s].size,
-				     n->pkt + *len))
-			return NETIF_RSP_ERROR;
+		memcpy(n->pkt + *len, pages[s] + p->req[s].offset, p->req[s].size);
 		*len += p->req[s].size;
 	}
+	gmem_ungrant_many(n->hv, handles, p->nreq);
 	return NETIF_RSP_OKAY;
 }
 
