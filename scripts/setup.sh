@@ -49,14 +49,14 @@ build() {
 # installed): tests/xenstore/oracle_test.sh compares our replies with its.
 xenstored_oracle() {
 	local dir="$top/build/xen-oracle" bin
-	bin=$(find "$dir" -name xenstored -path '*/bin/*' 2>/dev/null | head -1)
+	bin=$(find "$dir" -name xenstored -path '*/bin/*' 2>/dev/null | head -1 || true)
 	if [ -z "$bin" ]; then
 		rm -rf "$dir" && mkdir -p "$dir" && (cd "$dir" &&
 			apt-get download -qq xen-utils-4.17 > /dev/null 2>&1 &&
 			dpkg-deb -x xen-utils-4.17_*.deb root) || return 0
-		bin=$(find "$dir" -name xenstored -path '*/bin/*' 2>/dev/null | head -1)
+		bin=$(find "$dir" -name xenstored -path '*/bin/*' 2>/dev/null | head -1 || true)
 	fi
-	[ -n "$bin" ] && export XENSTORED_ORACLE="$bin"
+	if [ -n "$bin" ]; then export XENSTORED_ORACLE="$bin"; fi
 	return 0
 }
 
