@@ -32,6 +32,7 @@ struct rpc_conn {
 	size_t out_len, out_off, out_cap;
 	bool subscriber;
 	bool dead;                   /* closed while a callback of it runs */
+	bool eof;                    /* the client half-closed: answer, then close */
 	size_t line_end;             /* offset after the line being handled */
 	unsigned busy;
 	struct rpc_req *pending;
@@ -53,7 +54,7 @@ static void conn_destroy(struct rpc_conn *c);
 
 static void conn_update_events(struct rpc_conn *c)
 {
-	uint32_t ev = EPOLLIN | (c->out_len > c->out_off ? EPOLLOUT : 0);
+	uint32_t ev = (c->eof ? 0 : EPOLLIN) | (c->out_len > c->out_off ? EPOLLOUT : 0);
 
 	evloop_modify(c->srv->loop, c->watch, ev);
 }
@@ -115,6 +116,13 @@ static void req_free(struct rpc_req *req)
 	free(req);
 }
 
+/* A half-closed client is closed once its last answer has gone out. */
+static void conn_maybe_done(struct rpc_conn *c)
+{
+	if (!c->dead && c->eof && !c->pending && c->out_off == c->out_len)
+		conn_close(c);
+}
+
 /* Send `{"jsonrpc":"2.0","id":ID,KEY:BODY}\n` for a request. */
 static void req_answer(struct rpc_req *req, const char *key, const char *body, size_t len)
 {
@@ -125,12 +133,16 @@ static void req_answer(struct rpc_req *req, const char *key, const char *body, s
 	if (c && req->id) {
 		int n = snprintf(head, sizeof(head), "{\"jsonrpc\":\"2.0\",\"id\":%s,\"%s\":", id, key);
 		if (n > 0 && (size_t)n < sizeof(head) && conn_queue(c, head, (size_t)n) &&
-		    conn_queue(c, body, len) && conn_queue(c, "}\n", 2))
+		    conn_queue(c, body, len) && conn_queue(c, "}\n", 2)) {
 			conn_flush(c);
-		else
+		} else {
 			conn_close(c); /* conn_close detaches req from c */
+			c = NULL;
+		}
 	}
 	req_free(req);
+	if (c)
+		conn_maybe_done(c);
 }
 
 void rpc_reply(struct rpc_req *req)
@@ -276,6 +288,12 @@ static void conn_read(struct rpc_conn *c)
 			continue;
 		if (r < 0 && errno == EAGAIN)
 			return;
+		if (r == 0 && c->pending) {
+			/* Half-closed (socat, nc -N): long requests still get answers. */
+			c->eof = true;
+			conn_update_events(c);
+			return;
+		}
 		if (r <= 0) {
 			conn_close(c);
 			return;
@@ -304,8 +322,10 @@ static void conn_event(struct evloop *loop, int fd, uint32_t events, void *arg)
 	c->busy++;
 	if (events & EPOLLIN)
 		conn_read(c);
-	if (!c->dead && (events & EPOLLOUT))
+	if (!c->dead && (events & EPOLLOUT)) {
 		conn_flush(c);
+		conn_maybe_done(c);
+	}
 	if (!c->dead && (events & (EPOLLHUP | EPOLLERR)) && !(events & EPOLLIN))
 		conn_close(c);
 	if (--c->busy == 0 && c->dead)
