@@ -1,6 +1,7 @@
 /* xl create: read the config file here (xl may run where xld cannot read
  * the user's files), send its text to xld, optionally attach the console. */
 #include "xl/xl.h"
+#include "xl/vnc.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -41,7 +42,7 @@ struct create_opts {
 	const char *file;
 	char **overrides;
 	int noverrides;
-	int paused, dry_run, quiet, console, vnc;
+	int paused, dry_run, quiet, console, vnc, autopass;
 };
 
 /* {"config": text, "config_name": file, "cwd": dir, "overrides": [...], ...} */
@@ -106,7 +107,8 @@ static int parse_create_opts(int argc, char **argv, struct create_opts *o)
 		case 'q': o->quiet = 1; break;
 		case 'c': o->console = 1; break;
 		case 'V': o->vnc = 1; break;
-		case 'd': case 'e': case 'F': case 'A': break; /* no daemon here to keep */
+		case 'A': o->vnc = o->autopass = 1; break;
+		case 'd': case 'e': case 'F': break; /* no daemon here to keep */
 		default: return -1;
 		}
 	}
@@ -151,6 +153,14 @@ int cmd_create(struct xl *xl, int argc, char **argv)
 		if (!o.quiet && id && name)
 			fprintf(stderr, "Started domain %s (id=%lld)\n", name->u.string,
 				(long long)id->u.number.i);
+		if (o.vnc && name && !o.console) {
+			/* As xl: start the viewer (it replaces this process). */
+			char *dom = strdup(name->u.string);
+			yajl_tree_free(result);
+			rc = dom ? xl_vncviewer(xl, dom, o.autopass) : 1;
+			free(dom);
+			return rc;
+		}
 		if (o.console && name) {
 			char *dom = strdup(name->u.string);
 			char *cargv[] = { "console", dom, NULL };

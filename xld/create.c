@@ -178,6 +178,18 @@ static int step_build(struct create_op *op)
 	return 0;
 }
 
+/* vCPUs 0..N-1 of avail_vcpus start online (vcpus=), the rest of
+ * maxvcpus offline, as libxl writes cpu/<n>/availability. */
+static unsigned online_vcpus(const struct domcfg_b_info *b)
+{
+	unsigned n = 0;
+
+	for (int i = 0; i < b->max_vcpus; i++)
+		if (domcfg_bitmap_test(&b->avail_vcpus, (uint32_t)i))
+			n = (unsigned)i + 1;
+	return n ? n : (unsigned)b->max_vcpus;
+}
+
 static int step_xenstore(struct create_op *op)
 {
 	struct domcfg_c_info *c = &op->cfg.c_info;
@@ -188,7 +200,7 @@ static int step_xenstore(struct create_op *op)
 		.uuid = c->uuid,
 		.type = domcfg_domain_type_to_string(c->type),
 		.max_vcpus = (unsigned)b->max_vcpus,
-		.online_vcpus = (unsigned)b->max_vcpus,
+		.online_vcpus = online_vcpus(b),
 		.max_kb = b->max_memkb,
 		.target_kb = b->target_memkb,
 		.store_gfn = op->store_pfn,

@@ -109,6 +109,13 @@ is "$?" 1 "a device whose backend fails (missing image) makes create fail"
 like "$(cat err)" 'vbd|disk' "... naming the device"
 ok "... and leaves nothing" nothing_left
 
+printf 'name = "smp"\nkernel = "%s"\nmemory = 32\nvcpus = 2\nmaxvcpus = 4\n' "$kernel" > smp.cfg
+ok "create with vcpus=2 maxvcpus=4" xl create smp.cfg
+sid=$(xl domid smp)
+is "$(for c in 0 1 2 3; do xenstore-read /local/domain/$sid/cpu/$c/availability; done | tr '\n' ' ')" \
+	"online online offline offline " "cpu/N/availability: vcpus online, the rest of maxvcpus offline"
+ok "xl destroy smp" xl destroy smp
+
 out=$(xl create -n good.cfg)
 like "$out" '"name": "guest1"' "xl create -n prints the parsed config"
 ok "... and creates nothing" nothing_left
