@@ -8,7 +8,7 @@
  * I/O: each request carries up to 11 whole pages; data is copied through
  * the slot's bounce pages, granted for the time of the request only. */
 #include "kernel.h"
-#include "sched.h"
+#include "schedop.h"
 #include "blkfront.h"
 #include "vmctl/xen/io/xenbus.h"
 #include "vmctl/xen/io/protocols.h"

@@ -3,7 +3,7 @@
  * each side kicks the event channel after moving them. */
 #include "kernel.h"
 #include "hypercall.h"
-#include "sched.h"
+#include "schedop.h"
 #include "vmctl/xen/io/console.h"
 
 #define OUT_WAIT_NS (2ULL * 1000 * 1000 * 1000)

@@ -2,7 +2,7 @@
  * waits for the guest to write "" back; then the guest does it. */
 #include "kernel.h"
 #include "hypercall.h"
-#include "sched.h"
+#include "schedop.h"
 
 #define SHUTDOWN_NODE "control/shutdown"
 

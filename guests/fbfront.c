@@ -7,7 +7,7 @@
  * them as foreign frames.  We draw, then send an UPDATE event with the
  * changed rectangle on the out ring. */
 #include "kernel.h"
-#include "sched.h"
+#include "schedop.h"
 #include "fbfront.h"
 #include "draw.h"
 #include "vmctl/xen/io/fbif.h"

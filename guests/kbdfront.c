@@ -2,7 +2,7 @@
  * backend (page-gref; its frame number goes in page-ref too, for older
  * backends); the backend writes 40-byte events into the in ring. */
 #include "kernel.h"
-#include "sched.h"
+#include "schedop.h"
 #include "kbdfront.h"
 #include "fbfront.h"
 #include "draw.h"

@@ -15,7 +15,7 @@
 #include "options.h"
 #include "console.h"
 #include "events.h"
-#include "time.h"
+#include "clock.h"
 #include "mm.h"
 #include "xenbus.h"
 #include "gnttab.h"

@@ -6,7 +6,7 @@ guests_vmctl_kernel_SOURCES = \
 	guests/xerrno.h guests/lib.c guests/lib.h guests/options.c \
 	guests/options.h guests/start.c guests/traps.c guests/mm.c guests/mm.h \
 	guests/console.c guests/console.h guests/events.c guests/events.h \
-	guests/time.c guests/time.h guests/sched.c guests/sched.h \
+	guests/clock.c guests/clock.h guests/schedop.c guests/schedop.h \
 	guests/xenbus.c guests/xenbus.h guests/gnttab.c guests/gnttab.h \
 	guests/devices.c guests/devices.h guests/control.c guests/control.h \
 	guests/smp.c guests/smp.h guests/balloon.c guests/balloon.h \
@@ -23,31 +23,7 @@ guests_vmctl_kernel_LDFLAGS = $(GUEST_LDFLAGS) -Wl,--no-pie \
 	-Wl,-T,$(srcdir)/guests/kernel.lds
 guests_vmctl_kernel_LDADD =
 EXTRA_guests_vmctl_kernel_DEPENDENCIES = $(srcdir)/guests/kernel.lds
-TESTS += guests/kernel_test.sh guests/xl_test.sh guests/blk_test.sh \
-	guests/net_test.sh guests/fb_test.sh guests/hotplug_test.sh \
-	guests/suspend_test.sh
-EXTRA_DIST += guests/kernel_test.sh guests/xl_test.sh guests/blk_test.sh \
-	guests/net_test.sh guests/fb_test.sh guests/hotplug_test.sh \
-	guests/suspend_test.sh guests/kernel.lds guests/frontends.def guests/shell.def \
-	guests/modes.def
-
-# Test-only backends (dom0's side over privcmd and xenstore) that let the
-# frontends be tested before xld has backends of its own.
-check_PROGRAMS += guests/testback/blkback
-guests_testback_blkback_SOURCES = guests/testback/blkback.c \
-	guests/testback/xs.c guests/testback/xs.h
-guests_testback_blkback_LDADD = libvmctl/libvmctl.la common/libcommon.la
-check_PROGRAMS += guests/testback/netback
-guests_testback_netback_SOURCES = guests/testback/netback.c \
-	guests/testback/xs.c guests/testback/xs.h
-guests_testback_netback_LDADD = libvmctl/libvmctl.la common/libcommon.la
-check_PROGRAMS += guests/testback/fbback
-guests_testback_fbback_SOURCES = guests/testback/fbback.c \
-	guests/testback/xs.c guests/testback/xs.h
-guests_testback_fbback_LDADD = libvmctl/libvmctl.la common/libcommon.la
-check_PROGRAMS += guests/testback/resume
-guests_testback_resume_SOURCES = guests/testback/resume.c
-guests_testback_resume_LDADD = libvmctl/libvmctl.la common/libcommon.la
+EXTRA_DIST += guests/kernel.lds guests/frontends.def guests/shell.def guests/modes.def
 
 # make bench: the guest's bench mode against the same loop run natively.
 EXTRA_PROGRAMS += guests/bench-native

@@ -1,7 +1,7 @@
 /* Kernel modes: the shell, the benchmarks and the test workloads. */
 #include "kernel.h"
 #include "hypercall.h"
-#include "sched.h"
+#include "schedop.h"
 #include "modes.h"
 #include "shell.h"
 #include "bench.h"

@@ -6,7 +6,7 @@
  * copied into a bounce page granted read-only until the backend answers.
  * One event channel serves both rings. */
 #include "kernel.h"
-#include "sched.h"
+#include "schedop.h"
 #include "netfront.h"
 #include "net.h"
 #include "vmctl/xen/io/xenbus.h"

@@ -1,7 +1,7 @@
 /* The console shell. */
 #include "kernel.h"
 #include "hypercall.h"
-#include "sched.h"
+#include "schedop.h"
 #include "shell.h"
 #include "bench.h"
 #include "blkfront.h"

@@ -3,7 +3,7 @@
  * it at smp_entry (boot.S) with our callbacks and trap table. */
 #include "kernel.h"
 #include "hypercall.h"
-#include "sched.h"
+#include "schedop.h"
 
 extern char smp_entry[], events_entry[], failsafe_entry[];
 

@@ -1,7 +1,7 @@
 /* Start of day: from start_info to a running main loop. */
 #include "kernel.h"
 #include "hypercall.h"
-#include "sched.h"
+#include "schedop.h"
 #include "modes.h"
 #include "vmctl/xen/version.h"
 

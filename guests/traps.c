@@ -3,7 +3,7 @@
  * the registers and a short stack dump, and the domain crashes. */
 #include "kernel.h"
 #include "hypercall.h"
-#include "sched.h"
+#include "schedop.h"
 
 /* What boot.S's trap_common leaves on the stack, lowest address first. */
 struct trap_frame {

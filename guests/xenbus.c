@@ -5,7 +5,7 @@
  * the event channel after moving an index.  Replies are matched by req_id;
  * everything of type XS_WATCH_EVENT is queued for xenbus_poll(). */
 #include "kernel.h"
-#include "sched.h"
+#include "schedop.h"
 
 #define REPLY_TIMEOUT_NS (30 * NSEC_PER_SEC)
 

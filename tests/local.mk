@@ -20,5 +20,6 @@ include tests/xenstore/local.mk
 include tests/cfg/local.mk
 include tests/hv/local.mk
 include tests/guests/local.mk
+include tests/kernel/local.mk
 include tests/devices/local.mk
 include tests/vnc/local.mk

@@ -1,8 +1,8 @@
 /* Time: the pvclock in vcpu_time_info (system time in ns since the domain
  * started), the wall clock in shared_info, and one-shot software timers
  * driven by set_timer_op and VIRQ_TIMER. */
-#ifndef GUEST_TIME_H
-#define GUEST_TIME_H
+#ifndef GUEST_CLOCK_H
+#define GUEST_CLOCK_H
 
 #include <stdbool.h>
 #include <stdint.h>

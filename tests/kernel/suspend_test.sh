@@ -6,9 +6,9 @@
 # 1 and the kernel carries on with its memory, xenstore and disk intact.
 . "$top_srcdir/tests/lib/host.sh"
 kernel="$top_builddir/guests/vmctl-kernel"
-resume="$top_builddir/guests/testback/resume"
+resume="$top_builddir/tests/kernel/testback/resume"
 [ -f "$kernel" ] || skip_all "guests/vmctl-kernel not built"
-[ -x "$resume" ] || skip_all "guests/testback/resume not built"
+[ -x "$resume" ] || skip_all "tests/kernel/testback/resume not built"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 

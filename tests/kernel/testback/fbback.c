@@ -7,7 +7,7 @@
  *
  *   fbback DOMID      (run while the domain is paused; prints "ready", then
  *                      one "ok"/"FAIL" line per check) */
-#include "guests/testback/xs.h"
+#include "tests/kernel/testback/xs.h"
 #include "libvmctl/hv.h"
 #include "vmctl/xen/io/fbif.h"
 #include "vmctl/xen/io/kbdif.h"

@@ -1,14 +1,14 @@
 #!/bin/bash
 # fbfront and kbdfront end to end: an xl-created domain in its shell, served
-# by the test backend guests/testback/fbback, which checks the test picture
+# by the test backend tests/kernel/testback/fbback, which checks the test picture
 # in the guest's framebuffer and the UPDATE events, sends a key press and a
 # pointer position, and checks the redraw; the guest prints each input
 # event on its console.
 . "$top_srcdir/tests/lib/host.sh"
 kernel="$top_builddir/guests/vmctl-kernel"
-fbback="$top_builddir/guests/testback/fbback"
+fbback="$top_builddir/tests/kernel/testback/fbback"
 [ -f "$kernel" ] || skip_all "guests/vmctl-kernel not built"
-[ -x "$fbback" ] || skip_all "guests/testback/fbback not built"
+[ -x "$fbback" ] || skip_all "tests/kernel/testback/fbback not built"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 

@@ -8,7 +8,7 @@
  *
  * Requests are served only when the frontend kicks the event channel, so a
  * frontend that forgets to notify hangs the test instead of passing. */
-#include "guests/testback/xs.h"
+#include "tests/kernel/testback/xs.h"
 #include "libvmctl/hv.h"
 #include "vmctl/xen/io/blkif.h"
 #include "vmctl/xen/io/xenbus.h"

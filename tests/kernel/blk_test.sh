@@ -1,13 +1,13 @@
 #!/bin/bash
 # blkfront end to end: the kernel's test-blk mode on an xl-created domain,
-# served by the test backend guests/testback/blkback (grant maps, an
+# served by the test backend tests/kernel/testback/blkback (grant maps, an
 # interdomain event channel and a disk image in dom0).  The data the guest
 # wrote is checked in the image from the host side.
 . "$top_srcdir/tests/lib/host.sh"
 kernel="$top_builddir/guests/vmctl-kernel"
-blkback="$top_builddir/guests/testback/blkback"
+blkback="$top_builddir/tests/kernel/testback/blkback"
 [ -f "$kernel" ] || skip_all "guests/vmctl-kernel not built"
-[ -x "$blkback" ] || skip_all "guests/testback/blkback not built"
+[ -x "$blkback" ] || skip_all "tests/kernel/testback/blkback not built"
 command -v python3 > /dev/null || skip_all "python3 not installed"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"

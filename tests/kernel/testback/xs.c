@@ -1,5 +1,5 @@
 /* Blocking xenstore client for the test backends. */
-#include "guests/testback/xs.h"
+#include "tests/kernel/testback/xs.h"
 #include "vmctl/xen/io/xs_wire.h"
 #include "common/util.h"
 

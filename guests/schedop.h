@@ -1,7 +1,7 @@
 /* Blocking and shutdown.  The kernel has no threads: waiting means blocking
  * the vCPU (SCHEDOP_block) until an event arrives, then checking again. */
-#ifndef GUEST_SCHED_H
-#define GUEST_SCHED_H
+#ifndef GUEST_SCHEDOP_H
+#define GUEST_SCHEDOP_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* Idle, waiting and shutdown. */
 #include "kernel.h"
 #include "hypercall.h"
-#include "sched.h"
+#include "schedop.h"
 
 void sched_idle(struct kernel *k)
 {

@@ -8,7 +8,7 @@
  *
  * Rings are only looked at after the frontend kicks the event channel, so
  * a frontend that forgets to notify fails the test. */
-#include "guests/testback/xs.h"
+#include "tests/kernel/testback/xs.h"
 #include "libvmctl/hv.h"
 #include "vmctl/xen/io/netif.h"
 #include "vmctl/xen/io/xenbus.h"

@@ -1,13 +1,13 @@
 #!/bin/bash
 # netfront and the kernel's small IP stack end to end: an xl-created domain
-# in its shell, served by the test backend guests/testback/netback, which
+# in its shell, served by the test backend tests/kernel/testback/netback, which
 # sends ARP, ICMP echo and UDP-echo packets (and a flood of echoes larger
 # than the receive ring) and checks every answer.
 . "$top_srcdir/tests/lib/host.sh"
 kernel="$top_builddir/guests/vmctl-kernel"
-netback="$top_builddir/guests/testback/netback"
+netback="$top_builddir/tests/kernel/testback/netback"
 [ -f "$kernel" ] || skip_all "guests/vmctl-kernel not built"
-[ -x "$netback" ] || skip_all "guests/testback/netback not built"
+[ -x "$netback" ] || skip_all "tests/kernel/testback/netback not built"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
