@@ -67,7 +67,9 @@ static int check_segments(const struct blkif_request *req, size_t *bytes)
 static int16_t do_rw(struct blkback *b, const struct blkif_request *req, struct hv *hv)
 {
 	bool write = req->operation == BLKIF_OP_WRITE;
-	uint32_t refs[BLKIF_MAX_SEGMENTS_PER_REQUEST], handles[BLKIF_MAX_SEGMENTS_PER_REQUEST];
+	/* Initialised: gcc cannot see that only the first n are read. */
+	uint32_t refs[BLKIF_MAX_SEGMENTS_PER_REQUEST] = { 0 };
+	uint32_t handles[BLKIF_MAX_SEGMENTS_PER_REQUEST];
 	uint8_t *pages[BLKIF_MAX_SEGMENTS_PER_REQUEST];
 	struct iovec iov[BLKIF_MAX_SEGMENTS_PER_REQUEST];
 	unsigned n = req->nr_segments;

@@ -86,7 +86,7 @@ static bool tx_gather(struct netback *n, RING_IDX prod, struct tx_pkt *p)
 static int16_t tx_copy(struct netback *n, struct tx_pkt *p, size_t *len)
 {
 	size_t total = p->req[0].size, rest = 0;
-	uint32_t refs[MAX_SLOTS], handles[MAX_SLOTS];
+	uint32_t refs[MAX_SLOTS] = { 0 }, handles[MAX_SLOTS];
 	uint8_t *pages[MAX_SLOTS];
 
 	for (unsigned s = 1; s < p->nreq; s++)
