@@ -2,9 +2,11 @@
  * GNTTAB_MAP_BATCH / GNTTAB_UNMAP_BATCH) against a private vmhv: a good
  * batch, a bad ref in the middle, oversized and malformed batches, unmaps
  * of what was never mapped or belongs to another connection, and a batch
- * of garbage; vmhv answers every one and keeps serving. */
+ * of garbage; vmhv answers every one and keeps serving. Then xld's
+ * gmem_grant_many() on top: all or nothing. */
 #include "libvmctl/hv.h"
 #include "tests/hv/vmhv_proc.h"
+#include "xld/dev/gmem.h"
 #include "tests/tap.h"
 
 #include <vmctl/xen/grant_table.h>
@@ -207,6 +209,35 @@ static void test_garbage(struct hv *h, struct guest *g)
 	is_int(hv_version(h, &v), 0, "vmhv still answers");
 }
 
+/* The backends' view: pages in the one mapping of the guest's memory, and
+ * a batch with one bad ref leaves nothing mapped. */
+static void test_gmem(struct hv *h, struct guest *g)
+{
+	uint32_t refs[4] = { 10, 11, 12, 13 }, handles[4];
+	uint8_t *pages[4] = { NULL };
+	struct gmem m;
+
+	is_int(gmem_open(&m, h, g->domid), 0, "gmem_open");
+	memcpy(g->mem + 32 * 4096, "frame32", 8);
+	is_int(gmem_grant_many(&m, h, refs, 4, true, pages, handles), 0, "grant 4 pages");
+	ok(pages[2] == m.base + 32 * 4096 && strcmp((char *)pages[2], "frame32") == 0,
+	   "the third is frame 32 of the guest");
+	ok(pins(g, 10) == GTF_reading && pins(g, 13) == GTF_reading, "pinned for reading");
+	gmem_ungrant_many(h, handles, 4);
+	ok(!pins(g, 10) && !pins(g, 13), "released in one call");
+	refs[2] = 41;            /* granted to another domain */
+	is_int(gmem_grant_many(&m, h, refs, 4, false, pages, handles), -EPERM,
+	       "a bad ref in the middle: -EPERM");
+	ok(!pins(g, 10) && !pins(g, 11) && !pins(g, 13), "and nothing stays mapped");
+	refs[2] = 99999;
+	is_int(gmem_grant_many(&m, h, refs, 4, false, pages, handles), -EINVAL,
+	       "a ref out of range: -EINVAL");
+	is_int(gmem_grant_many(&m, h, refs, 0, false, pages, handles), -EINVAL, "0 refs");
+	is_int(gmem_grant_many(&m, h, refs, GMEM_BATCH_MAX + 1, false, pages, handles), -EINVAL,
+	       "too many refs");
+	gmem_close(&m);
+}
+
 int main(void)
 {
 	struct vmhv_proc vp;
@@ -229,6 +260,7 @@ int main(void)
 	test_oversized(vp.hv, &g);
 	test_foreign_handles(vp.hv, vp.dir, &g);
 	test_garbage(vp.hv, &g);
+	test_gmem(vp.hv, &g);
 	guest_free(vp.hv, &g);
 	is_int(vmhv_proc_term(&vp), 0, "SIGTERM: clean exit");
 	vmhv_proc_stop(&vp);

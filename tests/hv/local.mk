@@ -38,5 +38,6 @@ tests_hv_fuzz_test_LDADD = hypervisor/libvmhv.la
 # Batched grant map/unmap (privcmd GNTTAB_MAP_BATCH / GNTTAB_UNMAP_BATCH).
 TESTS += tests/hv/gnttab_batch_test
 check_PROGRAMS += tests/hv/gnttab_batch_test
-tests_hv_gnttab_batch_test_SOURCES = tests/hv/gnttab_batch_test.c tests/hv/vmhv_proc.c tests/hv/vmhv_proc.h
+tests_hv_gnttab_batch_test_SOURCES = tests/hv/gnttab_batch_test.c tests/hv/vmhv_proc.c \
+	tests/hv/vmhv_proc.h xld/dev/gmem.c xld/dev/gmem.h
 tests_hv_gnttab_batch_test_LDADD = libvmctl/libvmctl.la
