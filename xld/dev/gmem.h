@@ -1,7 +1,8 @@
 /* A guest's memory as a backend sees it: the domain's whole memfd mapped
  * once into xld, and grants checked by vmhv (hv_gnttab_map) but resolved
- * to a pointer into that mapping, so a granted page costs one privcmd call
- * and no mmap/munmap of its own. Grant handles belong to the privcmd
+ * to a pointer into that mapping, so a granted page costs no mmap/munmap
+ * of its own, and the pages of one request cost one privcmd call
+ * (gmem_grant_many, a batched map) and one more to release. Grant handles belong to the privcmd
  * connection that made them: map and unmap through the same `hv`. */
 #ifndef VMCTL_XLD_DEV_GMEM_H
 #define VMCTL_XLD_DEV_GMEM_H
