@@ -4,6 +4,7 @@
 #include "xld/xld.h"
 #include "libvmctl/hv.h"
 #include "common/log.h"
+#include "common/util.h"
 
 #include <vmctl/xen/io/netif.h>
 
@@ -18,6 +19,9 @@
 
 #define PAGE 4096u
 #define MAX_SLOTS XEN_NETIF_NR_SLOTS_MIN
+/* Frames read from the tap in one go and given to the guest with one
+ * batched grant map (and one unmap). */
+#define RX_BATCH 8
 
 struct netback {
 	uint32_t domid;
@@ -33,6 +37,8 @@ struct netback {
 	bool started, broken;
 	struct netback_stats stats;
 	uint8_t pkt[XEN_NETIF_MAX_TX_SIZE + 1];
+	uint8_t rxbuf[RX_BATCH][PAGE];   /* frames waiting for rx_frames() */
+	size_t rxlen[RX_BATCH];
 };
 
 /* ---- guest -> tap ---------------------------------------------------- */
@@ -172,7 +178,7 @@ static void rx_respond(struct netback *n, uint16_t id, int16_t status)
 	n->rx.rsp_prod_pvt++;
 }
 
-/* Copy one frame into the next posted page. */
+/* Copy one frame (at most a page) into the next posted page. */
 static void rx_frame(struct netback *n, const uint8_t *frame, size_t len)
 {
 	struct netif_rx_request req;
@@ -182,7 +188,7 @@ static void rx_frame(struct netback *n, const uint8_t *frame, size_t len)
 
 	RING_COPY_REQUEST(&n->rx, n->rx.req_cons, &req);
 	n->rx.req_cons++;
-	page = len <= PAGE ? gmem_grant(&n->mem, n->hv, req.gref, false, &handle, &rc) : NULL;
+	page = gmem_grant(&n->mem, n->hv, req.gref, false, &handle, &rc);
 	if (!page) {
 		n->stats.rx_dropped++;
 		rx_respond(n, req.id, NETIF_RSP_ERROR);
@@ -195,14 +201,69 @@ static void rx_frame(struct netback *n, const uint8_t *frame, size_t len)
 	rx_respond(n, req.id, (int16_t)len);
 }
 
+/* Give frames rxbuf[0..k) to the next k posted pages: their grants mapped
+ * in one round trip. If any of them is refused, each frame is tried on its
+ * own so that only the bad page's frame is dropped. */
+static void rx_frames(struct netback *n, unsigned k)
+{
+	struct netif_rx_request req[RX_BATCH];
+	uint32_t refs[RX_BATCH] = { 0 }, handles[RX_BATCH];
+	uint8_t *pages[RX_BATCH];
+	RING_IDX first = n->rx.req_cons;
+
+	for (unsigned i = 0; i < k; i++) {
+		RING_COPY_REQUEST(&n->rx, first + i, &req[i]);
+		refs[i] = req[i].gref;
+	}
+	if (k == 1 || gmem_grant_many(&n->mem, n->hv, refs, k, false, pages, handles) < 0) {
+		for (unsigned i = 0; i < k; i++)
+			rx_frame(n, n->rxbuf[i], n->rxlen[i]);
+		return;
+	}
+	for (unsigned i = 0; i < k; i++) {
+		memcpy(pages[i], n->rxbuf[i], n->rxlen[i]);
+		n->stats.rx_packets++;
+		n->stats.rx_bytes += n->rxlen[i];
+	}
+	gmem_ungrant_many(n->hv, handles, k);
+	n->rx.req_cons += k;
+	for (unsigned i = 0; i < k; i++)
+		rx_respond(n, req[i].id, (int16_t)n->rxlen[i]);
+}
+
+/* Read up to `max` frames from the tap into rxbuf; returns how many. A
+ * frame larger than a page cannot go into the guest's page: dropped. */
+static unsigned rx_read(struct netback *n, unsigned max, bool *empty)
+{
+	unsigned k = 0;
+
+	*empty = false;
+	while (k < max) {
+		ssize_t len = read(n->tapfd, n->pkt, sizeof(n->pkt));
+
+		if (len <= 0) {
+			*empty = true;   /* EAGAIN: the tap is empty */
+			break;
+		}
+		if ((size_t)len > PAGE) {
+			n->stats.rx_dropped++;
+			continue;
+		}
+		memcpy(n->rxbuf[k], n->pkt, (size_t)len);
+		n->rxlen[k++] = (size_t)len;
+	}
+	return k;
+}
+
 /* Deliver tap frames while the guest has pages posted. Returns whether
  * pages are left (then the tap is worth watching). */
 static bool rx_serve(struct netback *n, bool *any)
 {
 	for (;;) {
 		RING_IDX prod = n->rx.sring->req_prod;
+		unsigned k;
+		bool empty;
 		int more;
-		ssize_t len;
 
 		xen_rmb();
 		if (RING_REQUEST_PROD_OVERFLOW(&n->rx, prod)) {
@@ -216,11 +277,13 @@ static bool rx_serve(struct netback *n, bool *any)
 				return false;
 			continue;
 		}
-		len = read(n->tapfd, n->pkt, sizeof(n->pkt));
-		if (len <= 0)
-			return true;   /* EAGAIN: the tap is empty */
-		rx_frame(n, n->pkt, (size_t)len);
-		*any = true;
+		k = rx_read(n, MIN(prod - n->rx.req_cons, RX_BATCH), &empty);
+		if (k) {
+			rx_frames(n, k);
+			*any = true;
+		}
+		if (empty)
+			return true;
 	}
 }
 
