@@ -41,3 +41,10 @@ check_PROGRAMS += tests/hv/gnttab_batch_test
 tests_hv_gnttab_batch_test_SOURCES = tests/hv/gnttab_batch_test.c tests/hv/vmhv_proc.c \
 	tests/hv/vmhv_proc.h xld/dev/gmem.c xld/dev/gmem.h
 tests_hv_gnttab_batch_test_LDADD = libvmctl/libvmctl.la
+
+# make bench: batched vs single grant maps (a blkif request's 11 pages).
+EXTRA_PROGRAMS += tests/hv/gnttab_batch_bench
+BENCHMARKS += tests/hv/gnttab_batch_bench
+tests_hv_gnttab_batch_bench_SOURCES = tests/hv/gnttab_batch_bench.c tests/hv/vmhv_proc.c \
+	tests/hv/vmhv_proc.h
+tests_hv_gnttab_batch_bench_LDADD = libvmctl/libvmctl.la
