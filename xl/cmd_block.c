@@ -1,6 +1,7 @@
 /* xl block-attach, block-list, block-detach: device.* calls for "vbd",
  * printed the way Xen's xl prints them. */
 #include "xl/xl.h"
+#include "xl/device.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -9,60 +10,6 @@
 #include <unistd.h>
 #include <yajl/yajl_tree.h>
 
-#define WITH_CWD 1     /* add "cwd": the current directory */
-#define WITH_FORCE 2   /* add "force": true */
-
-/* {"domain": dom, "kind": "vbd", <key>: value [, "cwd": dir] [, "force": true]} as text. */
-static char *params(const char *dom, const char *key, const char *value, unsigned with)
-{
-	yajl_gen g = yajl_gen_alloc(NULL);
-	const unsigned char *buf;
-	char dir[PATH_MAX], *out = NULL;
-	size_t len;
-
-	if (!g)
-		return NULL;
-	yajl_gen_map_open(g);
-	yajl_gen_string(g, (const unsigned char *)"domain", 6);
-	yajl_gen_string(g, (const unsigned char *)dom, strlen(dom));
-	yajl_gen_string(g, (const unsigned char *)"kind", 4);
-	yajl_gen_string(g, (const unsigned char *)"vbd", 3);
-	if (key) {
-		yajl_gen_string(g, (const unsigned char *)key, strlen(key));
-		yajl_gen_string(g, (const unsigned char *)value, strlen(value));
-	}
-	if ((with & WITH_CWD) && getcwd(dir, sizeof(dir))) {
-		yajl_gen_string(g, (const unsigned char *)"cwd", 3);
-		yajl_gen_string(g, (const unsigned char *)dir, strlen(dir));
-	}
-	if (with & WITH_FORCE) {
-		yajl_gen_string(g, (const unsigned char *)"force", 5);
-		yajl_gen_bool(g, 1);
-	}
-	yajl_gen_map_close(g);
-	if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
-		out = strndup((const char *)buf, len);
-	yajl_gen_free(g);
-	return out;
-}
-
-/* The spec's components joined by commas, as xl joins them. */
-static char *join(int argc, char **argv)
-{
-	size_t len = 1;
-	char *s;
-
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	s = calloc(1, len);
-	for (int i = 0; s && i < argc; i++) {
-		if (i)
-			strcat(s, ",");
-		strcat(s, argv[i]);
-	}
-	return s;
-}
-
 int cmd_block_attach(struct xl *xl, int argc, char **argv)
 {
 	char *spec, *p;
@@ -70,8 +17,8 @@ int cmd_block_attach(struct xl *xl, int argc, char **argv)
 
 	if (argc < 3)
 		return xl_usage("block-attach");
-	spec = join(argc - 2, argv + 2);
-	p = spec ? params(argv[1], "spec", spec, WITH_CWD) : NULL;
+	spec = xl_device_join_spec(argc - 2, argv + 2);
+	p = spec ? xl_device_params("vbd", argv[1], "spec", spec, XL_DEV_CWD) : NULL;
 	rc = p && xl_call(xl, "device.attach", p, NULL) == 0 ? 0 : 1;
 	free(spec);
 	free(p);
@@ -91,7 +38,7 @@ int cmd_block_detach(struct xl *xl, int argc, char **argv)
 	}
 	if (argc != 3)
 		return xl_usage("block-detach");
-	p = params(argv[1], "device", argv[2], force ? WITH_FORCE : 0);
+	p = xl_device_params("vbd", argv[1], "device", argv[2], force ? XL_DEV_FORCE : 0);
 	rc = p && xl_call(xl, "device.detach", p, NULL) == 0 ? 0 : 1;
 	free(p);
 	return rc;
@@ -127,7 +74,7 @@ int cmd_block_list(struct xl *xl, int argc, char **argv)
 	printf("%-5s %-3s %-6s %-5s %-6s %-8s %-30s\n",
 	       "Vdev", "BE", "handle", "state", "evt-ch", "ring-ref", "BE-path");
 	for (int a = 1; a < argc; a++) {
-		char *p = params(argv[a], NULL, NULL, 0);
+		char *p = xl_device_params("vbd", argv[a], NULL, NULL, 0);
 		yajl_val list = NULL;
 
 		if (p && xl_call(xl, "device.list", p, &list) == 0 && YAJL_IS_ARRAY(list)) {

@@ -1,6 +1,7 @@
 /* xl network-attach, network-list, network-detach: device.* calls for "vif",
  * printed the way Xen's xl prints them. */
 #include "xl/xl.h"
+#include "xl/device.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -9,53 +10,6 @@
 #include <unistd.h>
 #include <yajl/yajl_tree.h>
 
-/* {"domain": dom, "kind": "vif", <key>: value [, "cwd": dir]} as text. */
-static char *params(const char *dom, const char *key, const char *value, bool cwd)
-{
-	yajl_gen g = yajl_gen_alloc(NULL);
-	const unsigned char *buf;
-	char dir[PATH_MAX], *out = NULL;
-	size_t len;
-
-	if (!g)
-		return NULL;
-	yajl_gen_map_open(g);
-	yajl_gen_string(g, (const unsigned char *)"domain", 6);
-	yajl_gen_string(g, (const unsigned char *)dom, strlen(dom));
-	yajl_gen_string(g, (const unsigned char *)"kind", 4);
-	yajl_gen_string(g, (const unsigned char *)"vif", 3);
-	if (key) {
-		yajl_gen_string(g, (const unsigned char *)key, strlen(key));
-		yajl_gen_string(g, (const unsigned char *)value, strlen(value));
-	}
-	if (cwd && getcwd(dir, sizeof(dir))) {
-		yajl_gen_string(g, (const unsigned char *)"cwd", 3);
-		yajl_gen_string(g, (const unsigned char *)dir, strlen(dir));
-	}
-	yajl_gen_map_close(g);
-	if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
-		out = strndup((const char *)buf, len);
-	yajl_gen_free(g);
-	return out;
-}
-
-/* The vif spec's key=value words joined by commas. */
-static char *join(int argc, char **argv)
-{
-	size_t len = 1;
-	char *s;
-
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	s = calloc(1, len);
-	for (int i = 0; s && i < argc; i++) {
-		if (i)
-			strcat(s, ",");
-		strcat(s, argv[i]);
-	}
-	return s;
-}
-
 int cmd_network_attach(struct xl *xl, int argc, char **argv)
 {
 	char *spec, *p;
@@ -63,8 +17,8 @@ int cmd_network_attach(struct xl *xl, int argc, char **argv)
 
 	if (argc < 2)
 		return xl_usage("network-attach");
-	spec = join(argc - 2, argv + 2);
-	p = spec ? params(argv[1], "spec", spec, false) : NULL;
+	spec = xl_device_join_spec(argc - 2, argv + 2);
+	p = spec ? xl_device_params("vif", argv[1], "spec", spec, 0) : NULL;
 	rc = p && xl_call(xl, "device.attach", p, NULL) == 0 ? 0 : 1;
 	free(spec);
 	free(p);
@@ -78,7 +32,7 @@ int cmd_network_detach(struct xl *xl, int argc, char **argv)
 
 	if (argc != 3)
 		return xl_usage("network-detach");
-	p = params(argv[1], "device", argv[2], false);
+	p = xl_device_params("vif", argv[1], "device", argv[2], 0);
 	rc = p && xl_call(xl, "device.detach", p, NULL) == 0 ? 0 : 1;
 	free(p);
 	return rc;
@@ -114,7 +68,7 @@ int cmd_network_list(struct xl *xl, int argc, char **argv)
 	printf("%-3s %-2s %-17s %-6s %-5s %-6s %5s/%-5s %-30s\n",
 	       "Idx", "BE", "Mac Addr.", "handle", "state", "evt-ch", "tx-", "rx-ring-ref", "BE-path");
 	for (int a = 1; a < argc; a++) {
-		char *p = params(argv[a], NULL, NULL, false);
+		char *p = xl_device_params("vif", argv[a], NULL, NULL, 0);
 		yajl_val list = NULL;
 
 		if (p && xl_call(xl, "device.list", p, &list) == 0 && YAJL_IS_ARRAY(list)) {
