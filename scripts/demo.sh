@@ -31,13 +31,17 @@ wait_for "$VMCTL_RUNDIR/xld.sock"
 say xl info
 "$xl" info
 
+truncate -s 16M "$dir/demo.img"
 cat > "$dir/demo.cfg" <<CFG
-# vmctl's own PV kernel, running natively in a sandboxed process.
+# vmctl's own PV kernel, running natively in a sandboxed process, with a
+# disk (served by xld's blkback) and a framebuffer (served over VNC).
 name = "demo"
 type = "pv"
 kernel = "$build/guests/vmctl-kernel"
 memory = 64
 extra = "mode=shell"
+disk = [ '$dir/demo.img,raw,xvda,rw' ]
+vfb = [ 'vnc=1, vnclisten=127.0.0.1' ]
 on_poweroff = "destroy"
 CFG
 say cat demo.cfg
@@ -50,11 +54,20 @@ if command -v xenstore-ls > /dev/null; then
 	say xenstore-ls /local/domain/1
 	xenstore-ls /local/domain/1 | head -30
 fi
-say "xl console demo   (typing: info, time, then Ctrl-] to detach)"
-(sleep 0.5; printf 'info\n'; sleep 0.5; printf 'time\n'; sleep 0.5) | "$xl" console demo || true
+say xl block-list demo
+"$xl" block-list demo
+if command -v xenstore-read > /dev/null; then
+	say "xenstore-read /local/domain/1/console/vnc-port   (the VNC server for its screen)"
+	for _ in $(seq 40); do xenstore-read /local/domain/1/console/vnc-port 2>/dev/null && break; sleep 0.1; done
+fi
+say "xl console demo   (typing: info, time, blk write 0 0 42, blk read 0 0, then Ctrl-] to detach)"
+(sleep 0.5; printf 'info\n'; sleep 0.4; printf 'time\n'; sleep 0.4; printf 'blk write 0 0 42\n'; sleep 0.4
+ printf 'blk read 0 0\n'; sleep 0.5) | "$xl" console demo || true
 echo
 say xl shutdown -w demo
 "$xl" shutdown -w demo
+say "od -A d -t x1 -N 16 demo.img   (what the guest wrote, seen from the host)"
+od -A d -t x1 -N 16 "$dir/demo.img"
 say xl list
 "$xl" list
 echo
