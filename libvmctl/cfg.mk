@@ -2,7 +2,7 @@
 # types.def describes the types once; domcfg.h, cfg_type.c and json_*.c
 # expand it with X-macros (no generator program needed).
 libvmctl_libvmctl_la_SOURCES += \
-	libvmctl/domcfg.h libvmctl/types.def \
+	libvmctl/domcfg.h libvmctl/types.def libvmctl/types_undef.h \
 	libvmctl/cfg_type.h libvmctl/cfg_type.c libvmctl/cfg_type_none.h \
 	libvmctl/json_type.h libvmctl/json_gen.c libvmctl/json_parse.c \
 	libvmctl/cfg_msgs.c libvmctl/cfg_lex.h libvmctl/cfg_lex.c \
@@ -14,4 +14,4 @@ libvmctl_libvmctl_la_SOURCES += \
 
 # The config types are public (xl, xld and user programs use them); the
 # header expands types.def, so both are installed side by side.
-pkginclude_HEADERS += libvmctl/domcfg.h libvmctl/types.def
+pkginclude_HEADERS += libvmctl/domcfg.h libvmctl/types.def libvmctl/types_undef.h
