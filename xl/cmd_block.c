@@ -44,29 +44,6 @@ int cmd_block_detach(struct xl *xl, int argc, char **argv)
 	return rc;
 }
 
-static long long num(yajl_val obj, const char *key)
-{
-	const char *path[] = { key, NULL };
-	yajl_val v = yajl_tree_get(obj, path, yajl_t_any);
-	char *end;
-	long long n;
-
-	if (v && YAJL_IS_INTEGER(v))
-		return YAJL_GET_INTEGER(v);
-	if (!v || !YAJL_IS_STRING(v) || !*v->u.string)
-		return -1;
-	n = strtoll(v->u.string, &end, 10);
-	return *end ? -1 : n;
-}
-
-static const char *str(yajl_val obj, const char *key)
-{
-	const char *path[] = { key, NULL };
-	yajl_val v = yajl_tree_get(obj, path, yajl_t_string);
-
-	return v ? v->u.string : "";
-}
-
 int cmd_block_list(struct xl *xl, int argc, char **argv)
 {
 	if (argc < 2)
@@ -80,9 +57,9 @@ int cmd_block_list(struct xl *xl, int argc, char **argv)
 		if (p && xl_call(xl, "device.list", p, &list) == 0 && YAJL_IS_ARRAY(list)) {
 			for (size_t i = 0; i < list->u.array.len; i++) {
 				yajl_val d = list->u.array.values[i];
-				printf("%-5lld %-3lld %-6lld %-5lld %-6lld %-8lld %-30s\n", num(d, "devid"),
-				       num(d, "backend_id"), num(d, "frontend_id"), num(d, "state"),
-				       num(d, "evtch"), num(d, "ring_ref"), str(d, "backend"));
+				printf("%-5lld %-3lld %-6lld %-5lld %-6lld %-8lld %-30s\n", xl_device_num(d, "devid"),
+				       xl_device_num(d, "backend_id"), xl_device_num(d, "frontend_id"), xl_device_num(d, "state"),
+				       xl_device_num(d, "evtch"), xl_device_num(d, "ring_ref"), xl_device_str(d, "backend"));
 			}
 		}
 		yajl_tree_free(list);

@@ -38,29 +38,6 @@ int cmd_network_detach(struct xl *xl, int argc, char **argv)
 	return rc;
 }
 
-static long long num(yajl_val obj, const char *key)
-{
-	const char *path[] = { key, NULL };
-	yajl_val v = yajl_tree_get(obj, path, yajl_t_any);
-	char *end;
-	long long n;
-
-	if (v && YAJL_IS_INTEGER(v))
-		return YAJL_GET_INTEGER(v);
-	if (!v || !YAJL_IS_STRING(v) || !*v->u.string)
-		return -1;
-	n = strtoll(v->u.string, &end, 10);
-	return *end ? -1 : n;
-}
-
-static const char *str(yajl_val obj, const char *key)
-{
-	const char *path[] = { key, NULL };
-	yajl_val v = yajl_tree_get(obj, path, yajl_t_string);
-
-	return v ? v->u.string : "";
-}
-
 int cmd_network_list(struct xl *xl, int argc, char **argv)
 {
 	if (argc < 2)
@@ -75,9 +52,9 @@ int cmd_network_list(struct xl *xl, int argc, char **argv)
 			for (size_t i = 0; i < list->u.array.len; i++) {
 				yajl_val d = list->u.array.values[i];
 				printf("%-3lld %-2lld %-17s %6lld %5lld %6lld %5lld/%-11lld %-30s\n",
-				       num(d, "devid"), num(d, "backend_id"), str(d, "mac"), num(d, "devid"),
-				       num(d, "state"), num(d, "evtch"), num(d, "tx_ring_ref"),
-				       num(d, "rx_ring_ref"), str(d, "backend"));
+				       xl_device_num(d, "devid"), xl_device_num(d, "backend_id"), xl_device_str(d, "mac"), xl_device_num(d, "devid"),
+				       xl_device_num(d, "state"), xl_device_num(d, "evtch"), xl_device_num(d, "tx_ring_ref"),
+				       xl_device_num(d, "rx_ring_ref"), xl_device_str(d, "backend"));
 			}
 		}
 		yajl_tree_free(list);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
 
 char *xl_device_params(const char *kind, const char *dom, const char *key, const char *value,
 		       unsigned with)
@@ -58,3 +59,26 @@ char *xl_device_join_spec(int argc, char **argv)
 	return s;
 }
 
+
+long long xl_device_num(yajl_val obj, const char *key)
+{
+	const char *path[] = { key, NULL };
+	yajl_val v = yajl_tree_get(obj, path, yajl_t_any);
+	char *end;
+	long long n;
+
+	if (v && YAJL_IS_INTEGER(v))
+		return YAJL_GET_INTEGER(v);
+	if (!v || !YAJL_IS_STRING(v) || !*v->u.string)
+		return -1;
+	n = strtoll(v->u.string, &end, 10);
+	return *end ? -1 : n;
+}
+
+const char *xl_device_str(yajl_val obj, const char *key)
+{
+	const char *path[] = { key, NULL };
+	yajl_val v = yajl_tree_get(obj, path, yajl_t_string);
+
+	return v ? v->u.string : "";
+}
