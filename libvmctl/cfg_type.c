@@ -15,22 +15,7 @@
 #define TYPE_ENUM_END(e) }; \
 	const struct type_enum type_enum_##e = { #e, e##_vals, ARRAY_SIZE(e##_vals) };
 #define TYPE_STRUCT_BEGIN(s)
-#define TYPE_STRUCT_END(s)
-#define F_STRING(s, n)
-#define F_INT(s, n, d)
-#define F_U32(s, n, d)
-#define F_U64(s, n, d)
-#define F_BOOL(s, n)
-#define F_DEFBOOL(s, n)
-#define F_ENUM(s, n, e, d)
-#define F_UUID(s, n)
-#define F_MAC(s, n)
-#define F_BITMAP(s, n)
-#define F_STRLIST(s, n)
-#define F_STRUCT(s, n, sub)
-#define F_ARRAY(s, n, sub)
-#define F_UNIONKEY(s, n, e, d)
-#define F_UNION(s, n, sub, key, v, json)
+#include "libvmctl/cfg_type_none.h"
 #include "libvmctl/types.def"
 #include "types_undef.h"
 
@@ -232,22 +217,7 @@ int type_enum_value(const struct type_enum *e, const char *s, int *v)
 	{ \
 		type_dispose(&type_struct_##s, p); \
 	}
-#define TYPE_STRUCT_END(s)
-#define F_STRING(s, n)
-#define F_INT(s, n, d)
-#define F_U32(s, n, d)
-#define F_U64(s, n, d)
-#define F_BOOL(s, n)
-#define F_DEFBOOL(s, n)
-#define F_ENUM(s, n, e, d)
-#define F_UUID(s, n)
-#define F_MAC(s, n)
-#define F_BITMAP(s, n)
-#define F_STRLIST(s, n)
-#define F_STRUCT(s, n, sub)
-#define F_ARRAY(s, n, sub)
-#define F_UNIONKEY(s, n, e, d)
-#define F_UNION(s, n, sub, key, v, json)
+#include "libvmctl/cfg_type_none.h"
 #include "libvmctl/types.def"
 
 /* ---- bitmaps ---- */
