@@ -182,26 +182,27 @@ static int op_write(struct xs_req *r, struct xs_reply *out)
 	return rc ? rc : reply_ok(out);
 }
 
-static int op_mkdir(struct xs_req *r, struct xs_reply *out)
+/* MKDIR and RM: one path in, "OK" out. */
+static int path_op(struct xs_req *r, struct xs_reply *out,
+		   int (*op)(struct xs_conn *, struct xs_tx *, const char *))
 {
 	char *path = NULL;
 	int rc = one_path(r, false, &path);
 
 	if (rc == 0)
-		rc = xs_op_mkdir(r->c, r->tx, path);
+		rc = op(r->c, r->tx, path);
 	free(path);
 	return rc ? rc : reply_ok(out);
 }
 
+static int op_mkdir(struct xs_req *r, struct xs_reply *out)
+{
+	return path_op(r, out, xs_op_mkdir);
+}
+
 static int op_rm(struct xs_req *r, struct xs_reply *out)
 {
-	char *path = NULL;
-	int rc = one_path(r, false, &path);
-
-	if (rc == 0)
-		rc = xs_op_rm(r->c, r->tx, path);
-	free(path);
-	return rc ? rc : reply_ok(out);
+	return path_op(r, out, xs_op_rm);
 }
 
 static int op_get_perms(struct xs_req *r, struct xs_reply *out)
