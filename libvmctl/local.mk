@@ -11,3 +11,4 @@ EXTRA_DIST += libvmctl/libvmctl.pc.in
 include libvmctl/client.mk
 include libvmctl/cfg.mk
 include libvmctl/hv.mk
+include libvmctl/domxml.mk
