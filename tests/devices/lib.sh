@@ -4,15 +4,6 @@ kernel="$top_builddir/guests/vmctl-kernel"
 [ -f "$kernel" ] || skip_all "guests/vmctl-kernel not built"
 command -v xenstore-read > /dev/null || skip_all "xenstore-utils not installed"
 
-file_has() {	# file_has FILE REGEX [TRIES]: wait (bounded) for a line
-	local i
-	for i in $(seq "${3:-200}"); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 xld_pid() { cat "$VMCTL_TEST_DIR/$1/xld.pid"; }
 # (after 50 ms: xld saves the store 10 ms after a change, with a file open)
 xld_fds() { sleep 0.05; ls "/proc/$(xld_pid "$1")/fd" | wc -l; }

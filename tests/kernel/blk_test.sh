@@ -12,14 +12,6 @@ command -v python3 > /dev/null || skip_all "python3 not installed"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
-file_has() {	# file_has FILE REGEX: wait (bounded) for a line
-	for i in $(seq 200); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 dd if=/dev/zero of=disk.img bs=1M count=4 2> /dev/null
 printf 'name = "b1"\nkernel = "%s"\nmemory = 32\nextra = "mode=test-blk blk-sector=8"\n' \
 	"$kernel" > b1.cfg

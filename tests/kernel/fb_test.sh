@@ -12,14 +12,6 @@ fbback="$top_builddir/tests/kernel/testback/fbback"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
-file_has() {	# file_has FILE REGEX: wait (bounded) for a line
-	for i in $(seq 200); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 printf 'name = "f1"\nkernel = "%s"\nmemory = 32\nextra = "mode=shell"\n' "$kernel" > f1.cfg
 xl create -p f1.cfg > /dev/null 2>&1
 id=$(xl domid f1)

@@ -10,14 +10,6 @@ command -v python3 > /dev/null || skip_all "python3 not installed"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
-console_has() {	# console_has NAME REGEX: wait (bounded) for a line
-	for i in $(seq 200); do
-		grep -Eq -- "$2" "$VMCTL_LOGDIR/console/$1.log" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 dd if=/dev/zero of=hot.img bs=1M count=2 2> /dev/null
 printf 'name = "h1"\nkernel = "%s"\nmemory = 32\nextra = "mode=shell"\n' "$kernel" > h1.cfg
 xl create h1.cfg > /dev/null 2>&1

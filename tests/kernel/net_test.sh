@@ -11,14 +11,6 @@ netback="$top_builddir/tests/kernel/testback/netback"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
-file_has() {	# file_has FILE REGEX: wait (bounded) for a line
-	for i in $(seq 200); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 printf 'name = "n1"\nkernel = "%s"\nmemory = 32\nextra = "mode=shell"\n' "$kernel" > n1.cfg
 xl create -p n1.cfg > /dev/null 2>&1
 id=$(xl domid n1)

@@ -12,14 +12,6 @@ resume="$top_builddir/tests/kernel/testback/resume"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
-console_has() {	# console_has NAME REGEX: wait (bounded) for a line
-	for i in $(seq 200); do
-		grep -Eq -- "$2" "$VMCTL_LOGDIR/console/$1.log" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 dd if=/dev/zero of=s.img bs=1M count=2 2> /dev/null
 printf 'name = "s1"\nkernel = "%s"\nmemory = 32\nvcpus = 2\nextra = "mode=test-memdirty dirty-mib=4"\ndisk = [ "vdev=xvda, target=%s/s.img" ]\n' \
 	"$kernel" "$PWD" > s1.cfg

@@ -16,15 +16,6 @@ create() {	# create NAME EXTRA
 		"$1" "$kernel" "$2" > "$1.cfg"
 	xl create "$1.cfg" > /dev/null 2>&1
 }
-# console_has NAME REGEX: wait (bounded) for a line in the guest's console log
-console_has() {
-	for i in $(seq 200); do
-		grep -Eq -- "$2" "$VMCTL_LOGDIR/console/$1.log" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 create x1 "mode=test-xenbus stay=1"
 ok "the banner reaches the console log through the ring" console_has x1 "^vmctl PV kernel [0-9]"
 ok "test-xenbus passes against xld's xenstored" console_has x1 "TEST xenbus: PASS"

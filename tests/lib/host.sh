@@ -32,6 +32,20 @@ wait_for() {
 	[ -e "$path" ]
 }
 
+# file_has FILE REGEX [TRIES]: wait (bounded, 50 ms a try, 200 tries by
+# default) until a line of FILE matches the extended REGEX.
+file_has() {
+	local i
+	for i in $(seq "${3:-200}"); do
+		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# console_has NAME REGEX [TRIES]: the same for domain NAME's console log.
+console_has() { file_has "$VMCTL_LOGDIR/console/$1.log" "$2" "${3:-200}"; }
+
 _host_dir() { echo "$VMCTL_TEST_DIR/$1"; }
 
 host_use() {

@@ -15,14 +15,6 @@ command -v xenstore-read > /dev/null || skip_all "xenstore-utils not installed"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
-file_has() {	# file_has FILE REGEX: wait (bounded) for a line
-	for i in $(seq 200); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # server_pid DOMID: pvfb-vnc of that domain on this host.
 server_pid() { pgrep -f "pvfb-vnc --domid $1 --devid 0 --rundir $VMCTL_RUNDIR\$"; }
 
