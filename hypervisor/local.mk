@@ -12,6 +12,7 @@ hypervisor_libvmhv_la_SOURCES = \
 	hypervisor/privcmd_msg.c hypervisor/privcmd_msg.h \
 	hypervisor/privcmd_server.c hypervisor/privcmd_server.h \
 	hypervisor/privcmd_ops.c \
+	hypervisor/privcmd_ioreq.c hypervisor/privcmd_ioreq.h \
 	hypervisor/hypercall.c hypervisor/hypercall.h hypervisor/hypercall.def \
 	hypervisor/hc_console.c hypervisor/hc_sched.c hypervisor/hc_version.c \
 	hypervisor/hc_evtchn.c hypervisor/hc_vcpu.c hypervisor/hc_memory.c hypervisor/hc_grant.c \

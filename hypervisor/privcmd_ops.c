@@ -8,6 +8,7 @@
 #include "hypervisor/evtchn.h"
 #include "hypervisor/gnttab.h"
 #include "hypervisor/host.h"
+#include "hypervisor/privcmd_ioreq.h"
 #include "hypervisor/vmhv.h"
 
 #include <vmctl/xen/grant_table.h>

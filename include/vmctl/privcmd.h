@@ -20,6 +20,8 @@
 
 #include <stdint.h>
 
+#include "vmctl/ioreq.h" /* the ioreq-server payloads */
+
 #define PRIVCMD_MAGIC       0x56434d50u /* "PMCV" */
 #define PRIVCMD_VERSION     1
 #define PRIVCMD_MAX_PAYLOAD 65536u
@@ -368,7 +370,15 @@ _Static_assert(sizeof(struct privcmd_hvm_param) == 16, "hvm_param size");
 	X(DOMAIN_RESUME,           30, sizeof(struct privcmd_domid), 1) \
 	X(GNTTAB_COPY,             31, sizeof(struct privcmd_gnttab_copy), 0) \
 	X(GNTTAB_MAP_BATCH,        32, sizeof(struct privcmd_gnttab_map_entry), 0) \
-	X(GNTTAB_UNMAP_BATCH,      33, sizeof(struct privcmd_gnttab_unmap_entry), 0)
+	X(GNTTAB_UNMAP_BATCH,      33, sizeof(struct privcmd_gnttab_unmap_entry), 0) \
+	X(IOREQ_SERVER_CREATE,     34, sizeof(struct privcmd_ioreq_create), 1) \
+	X(IOREQ_SERVER_DESTROY,    35, sizeof(struct privcmd_ioreq_op), 1) \
+	X(IOREQ_SERVER_SET_STATE,  36, sizeof(struct privcmd_ioreq_op), 1) \
+	X(IOREQ_SERVER_EVENTFD,    37, sizeof(struct privcmd_ioreq_op), 1) \
+	X(IOREQ_MAP_RANGE,         38, sizeof(struct privcmd_ioreq_range), 1) \
+	X(IOREQ_UNMAP_RANGE,       39, sizeof(struct privcmd_ioreq_range), 1) \
+	X(IRQ_LEVEL,               40, sizeof(struct privcmd_irq_level), 1) \
+	X(INJECT_MSI,              41, sizeof(struct privcmd_ioreq_msi), 1)
 
 enum privcmd_op {
 #define PRIVCMD_OP_ENUM(name, nr, size, exact) PRIVCMD_OP_##name = nr,
