@@ -19,21 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct xld_domain *param_domain(struct xld *xld, struct rpc_req *req, yajl_val params)
-{
-	const char *s = rpc_param_str(params, "domain");
-	struct xld_domain *d;
-
-	if (!s) {
-		rpc_error(req, RPC_INVALID_PARAMS, "params.domain (a name or a domid) is required");
-		return NULL;
-	}
-	d = xld_domain_lookup(xld, s);
-	if (!d)
-		rpc_error(req, RPC_ERR_NO_DOMAIN, "Invalid domain identifier: %s", s);
-	return d;
-}
-
 static const char *param_kind(struct rpc_req *req, yajl_val params)
 {
 	const char *kind = rpc_param_str(params, "kind");
@@ -60,7 +45,7 @@ static int code_of(int rc)
 
 void m_device_attach(struct xld *xld, struct rpc_req *req, yajl_val params)
 {
-	struct xld_domain *d = param_domain(xld, req, params);
+	struct xld_domain *d = rpc_param_domain(xld, req, params);
 	const char *kind = d ? param_kind(req, params) : NULL;
 	const char *spec = rpc_param_str(params, "spec");
 	char err[512];
@@ -98,7 +83,7 @@ static void detach_done(void *arg, int rc, const char *err)
 
 void m_device_detach(struct xld *xld, struct rpc_req *req, yajl_val params)
 {
-	struct xld_domain *d = param_domain(xld, req, params);
+	struct xld_domain *d = rpc_param_domain(xld, req, params);
 	const char *kind = d ? param_kind(req, params) : NULL;
 	const char *which = rpc_param_str(params, "device");
 	const char *force_path[] = { "force", NULL };
@@ -177,7 +162,7 @@ static void put_device(struct xld *xld, yajl_gen g, const struct xld_dev *dev)
 
 void m_device_list(struct xld *xld, struct rpc_req *req, yajl_val params)
 {
-	struct xld_domain *d = param_domain(xld, req, params);
+	struct xld_domain *d = rpc_param_domain(xld, req, params);
 	const char *kind = d ? param_kind(req, params) : NULL;
 
 	if (!kind)
