@@ -132,6 +132,12 @@ void cpu_interrupt(struct cpu *cpu, uint8_t vector)
 	atomic_fetch_or_explicit(&cpu->kick, KICK_IRQ, memory_order_release);
 }
 
+void cpu_intr_request(struct cpu *cpu)
+{
+	atomic_store(&cpu->intr_req, 1);
+	atomic_fetch_or_explicit(&cpu->kick, KICK_IRQ, memory_order_release);
+}
+
 void cpu_set_exit_bitmap(struct cpu *cpu, uint32_t vectors)
 {
 	cpu->exit_bitmap = vectors;

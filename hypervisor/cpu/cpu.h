@@ -80,7 +80,8 @@ enum cpu_exit_reason {
 	CPU_EXIT_NONE,
 	CPU_EXIT_IO,          /* port I/O no callback handled */
 	CPU_EXIT_MMIO,        /* an access outside RAM no callback handled */
-	CPU_EXIT_HYPERCALL,   /* VMCALL/VMMCALL at CPL 0; RIP already past it */
+	CPU_EXIT_HYPERCALL,   /* VMCALL/VMMCALL (any CPL, as under VMX: the
+				 caller refuses CPL > 0); RIP past it */
 	CPU_EXIT_HALT,        /* HLT with no interrupt pending; RIP past it */
 	CPU_EXIT_SHUTDOWN,    /* triple fault: the domain must be shut down */
 	CPU_EXIT_FAULT,       /* an exception listed in the exit bitmap (tests) */
@@ -128,6 +129,16 @@ struct cpu_exit {
 struct cpu_io_ops {
 	int (*pio)(void *opaque, struct cpu *cpu, struct cpu_io *io);
 	int (*mmio)(void *opaque, struct cpu *cpu, struct cpu_mmio *mmio);
+	/* Optional platform hooks (the hvm engine's; tests leave them NULL). */
+	/* CPUID: called with the CPU's own answer in r[], may change it (Xen's
+	 * 0x40000000 leaves, the APIC id in leaf 1). */
+	void (*cpuid)(void *opaque, struct cpu *cpu, uint32_t leaf, uint32_t sub, uint32_t r[4]);
+	/* RDMSR/WRMSR of an MSR the CPU does not know: 0 done, -1 for #GP. */
+	int (*msr)(void *opaque, struct cpu *cpu, uint32_t idx, bool write, uint64_t *v);
+	/* Interrupt acknowledge: after cpu_intr_request(), when RFLAGS.IF and
+	 * the interrupt shadow allow, the CPU asks the interrupt controller for
+	 * the vector to deliver (-1: nothing any more). Runs on the CPU's thread. */
+	int (*inta)(void *opaque, struct cpu *cpu);
 };
 
 /* Create a CPU in the x86 reset state (real mode, CS:IP = F000:FFF0 with
@@ -163,6 +174,12 @@ void cpu_kick(struct cpu *cpu);
  * delivered when RFLAGS.IF allows it; a pending interrupt also ends HLT.
  * Safe to call from any thread (it kicks the CPU). */
 void cpu_interrupt(struct cpu *cpu, uint8_t vector);
+
+/* Raise the INTR line: the CPU calls ops->inta for a vector as soon as it
+ * can take an interrupt (this also ends HLT). The request is consumed by
+ * that call; the controller raises it again while it has more to deliver.
+ * Safe to call from any thread (it kicks the CPU). */
+void cpu_intr_request(struct cpu *cpu);
 
 /* Exceptions whose vector bit is set here end cpu_run() with CPU_EXIT_FAULT
  * instead of being delivered through the guest's IDT (used by tests, and by

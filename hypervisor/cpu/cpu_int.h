@@ -109,6 +109,7 @@ struct cpu {
 	int nested_faults;
 	_Atomic uint32_t kick;     /* KICK_* bits: stop at the next boundary */
 	_Atomic uint64_t irq_pending[4];   /* external interrupts, one bit each */
+	_Atomic uint32_t intr_req;         /* INTR line: ask ops->inta */
 	uint64_t retired;
 	uint64_t tsc_base;
 	uint64_t dr[8];

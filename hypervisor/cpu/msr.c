@@ -120,7 +120,7 @@ int msr_read(struct cpu *cpu, uint32_t idx, uint64_t *v)
 	for (size_t i = 0; i < ARRAY_SIZE_(msr_table); i++)
 		if (msr_table[i].idx == idx)
 			return msr_table[i].rd(cpu, v);
-	return -1;
+	return cpu->ops && cpu->ops->msr ? cpu->ops->msr(cpu->opaque, cpu, idx, false, v) : -1;
 }
 
 int msr_write(struct cpu *cpu, uint32_t idx, uint64_t v)
@@ -134,5 +134,5 @@ int msr_write(struct cpu *cpu, uint32_t idx, uint64_t v)
 	for (size_t i = 0; i < ARRAY_SIZE_(msr_table); i++)
 		if (msr_table[i].idx == idx)
 			return msr_table[i].wr(cpu, v);
-	return -1;
+	return cpu->ops && cpu->ops->msr ? cpu->ops->msr(cpu->opaque, cpu, idx, true, &v) : -1;
 }

@@ -127,11 +127,10 @@ static int rdtscp(struct cpu *cpu)
 	return X_OK;
 }
 
-/* VMCALL (Intel) and VMMCALL (AMD) both are hypercalls; RIP moves past. */
+/* VMCALL (Intel) and VMMCALL (AMD) both are hypercalls; RIP moves past.
+ * Every CPL exits, as under VMX: the hypervisor answers -EPERM above 0. */
 static int hypercall(struct cpu *cpu)
 {
-	if (cpu->s.cpl)
-		return excp_ud(cpu);
 	cpu->exit.reason = CPU_EXIT_HYPERCALL;
 	return X_EXIT_DONE;
 }

@@ -61,6 +61,8 @@ int op_cpuid(struct cpu *cpu, const struct insn *in)
 	uint32_t r[4];
 
 	cpuid_query(cpu, cpu->s.gpr[RAX], cpu->s.gpr[RCX], r);
+	if (cpu->ops && cpu->ops->cpuid)
+		cpu->ops->cpuid(cpu->opaque, cpu, cpu->s.gpr[RAX], cpu->s.gpr[RCX], r);
 	cpu->s.gpr[RAX] = r[0];
 	cpu->s.gpr[RBX] = r[1];
 	cpu->s.gpr[RCX] = r[2];

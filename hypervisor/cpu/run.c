@@ -154,6 +154,16 @@ static int check_events(struct cpu *cpu, bool shadow)
 		cpu->exit.reason = CPU_EXIT_INTERRUPTED;
 		return X_EXIT;
 	}
+	if (v < 0 && !shadow && (flags_get(cpu) & FL_IF) && atomic_exchange(&cpu->intr_req, 0)) {
+		v = cpu->ops && cpu->ops->inta ? cpu->ops->inta(cpu->opaque, cpu) : -1;
+		if (v >= 0 && v < 256) {
+			cpu->halted = false;
+			if (atomic_load(&cpu->intr_req))
+				atomic_fetch_or(&cpu->kick, KICK_IRQ);
+			return excp_deliver(cpu, v, false, 0, true, cpu->s.rip);
+		}
+		v = -1;
+	}
 	if (v >= 0 && !shadow && (flags_get(cpu) & FL_IF)) {
 		atomic_fetch_and(&cpu->irq_pending[v >> 6], ~(1ull << (v & 63)));
 		cpu->halted = false;
@@ -161,7 +171,7 @@ static int check_events(struct cpu *cpu, bool shadow)
 			atomic_fetch_or(&cpu->kick, KICK_IRQ);
 		return excp_deliver(cpu, v, false, 0, true, cpu->s.rip);
 	}
-	if (v >= 0)
+	if (v >= 0 || atomic_load(&cpu->intr_req))
 		atomic_fetch_or(&cpu->kick, KICK_IRQ);   /* look again when IF allows */
 	if (cpu->halted) {
 		cpu->exit.reason = CPU_EXIT_HALT;
