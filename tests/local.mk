@@ -23,4 +23,5 @@ include tests/guests/local.mk
 include tests/kernel/local.mk
 include tests/devices/local.mk
 include tests/vnc/local.mk
+include tests/devmodel/local.mk
 include tests/hvm/local.mk

@@ -1,0 +1,139 @@
+/* The PIIX4 power management function (00:01.3), without SMM.
+ *
+ * The firmware puts the PM I/O block where it likes (PMBA at 0x40, enabled
+ * by PMREGMISC bit 0 at 0x80). vmhv owns the PM1a event registers and the
+ * PM timer at PMBA+0 and PMBA+8 (as Xen does); the device model serves
+ * PM1a_CNT at PMBA+4, whose SLP_EN with sleep type S5 powers the guest
+ * off. Only S5 exists (the firmware's ACPI tables offer nothing else). */
+#include "devmodel/dm.h"
+
+#include "common/log.h"
+#include "common/util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#define PIIX4_PMBA      0x40
+#define PIIX4_PMREGMISC 0x80
+#define PM1_CNT_OFF     4
+#define PM1_CNT_SCI_EN  0x0001
+#define PM1_CNT_SLP_EN  0x2000
+#define PM1_SLP_TYP(v)  (((v) >> 10) & 7)
+#define SLP_TYP_S5      0   /* the value SeaBIOS's and QEMU's DSDT give \_S5 */
+
+struct piix4_acpi {
+	struct pci_dev pci;
+	struct dm *dm;
+	uint16_t cnt;
+	bool mapped;
+	uint16_t base;
+};
+
+static uint64_t cnt_read(void *opaque, uint64_t off, unsigned size)
+{
+	struct piix4_acpi *a = opaque;
+
+	(void)size;
+	return (uint64_t)a->cnt >> (8 * off);
+}
+
+static void cnt_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
+{
+	struct piix4_acpi *a = opaque;
+	uint16_t v = a->cnt;
+
+	if (off == 0 && size >= 2)
+		v = (uint16_t)val;
+	else if (off == 0)
+		v = (uint16_t)((v & 0xff00) | (val & 0xff));
+	else
+		v = (uint16_t)((v & 0x00ff) | (val & 0xff) << 8);
+	a->cnt = v & (uint16_t)~PM1_CNT_SLP_EN;   /* SLP_EN reads as 0 */
+	if ((v & PM1_CNT_SLP_EN) && PM1_SLP_TYP(v) == SLP_TYP_S5) {
+		log_info("acpi: guest entered S5, powering off");
+		dm_host_shutdown(&a->dm->host, DM_SHUTDOWN_POWEROFF);
+	}
+}
+
+static const struct bus_ops cnt_ops = { cnt_read, cnt_write };
+
+static void pm_remap(struct piix4_acpi *a)
+{
+	uint16_t base = pci_get16(&a->pci, PIIX4_PMBA) & 0xffc0;
+	bool on = (a->pci.cfg[PIIX4_PMREGMISC] & 1) && base != 0;
+
+	if (a->mapped && on && base == a->base)
+		return;
+	if (a->mapped)
+		bus_release(&a->dm->bus, BUS_PIO, a->base + PM1_CNT_OFF, a);
+	a->mapped = false;
+	if (!on)
+		return;
+	if (bus_claim(&a->dm->bus, BUS_PIO, base + PM1_CNT_OFF, 2, &cnt_ops, a, "pm1a-cnt") < 0) {
+		log_warn("acpi: PM block at %#x is taken", base);
+		return;
+	}
+	a->mapped = true;
+	a->base = base;
+}
+
+static void piix4_cfg_write(struct pci_dev *d, unsigned reg, unsigned size, uint32_t val)
+{
+	(void)val;
+	if ((reg < PIIX4_PMBA + 4 && reg + size > PIIX4_PMBA) || reg == PIIX4_PMREGMISC)
+		pm_remap(container_of(d, struct piix4_acpi, pci));
+}
+
+static const struct pci_dev_ops piix4_pci_ops = { .cfg_write = piix4_cfg_write };
+
+static void piix4_reset(void *state)
+{
+	struct piix4_acpi *a = state;
+
+	pci_set32(&a->pci, PIIX4_PMBA, 1);
+	a->pci.cfg[PIIX4_PMREGMISC] = 0;
+	a->cnt = 0;
+	pm_remap(a);
+}
+
+static void piix4_destroy(void *state)
+{
+	struct piix4_acpi *a = state;
+
+	a->pci.cfg[PIIX4_PMREGMISC] = 0;
+	pm_remap(a);
+	pci_bus_remove(a->pci.bus, &a->pci);
+	free(a);
+}
+
+static int piix4_create(struct dm *dm, void **state)
+{
+	struct piix4_acpi *a;
+	int rc;
+
+	if (!dm->cfg->acpi)
+		return 1;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	a->dm = dm;
+	pci_dev_init(&a->pci, "piix4-acpi", 0x8086, 0x7113, 0x068000, 0x03, 1, &piix4_pci_ops);
+	pci_set32(&a->pci, PIIX4_PMBA, 1);   /* bit 0: an I/O address */
+	a->pci.wmask[PIIX4_PMBA] = 0xc0;
+	a->pci.wmask[PIIX4_PMBA + 1] = 0xff;
+	a->pci.wmask[PIIX4_PMREGMISC] = 0x01;
+	rc = pci_bus_add(&dm->pci, &a->pci, 1 << 3 | 3);
+	if (rc < 0) {
+		free(a);
+		return rc;
+	}
+	*state = a;
+	return 0;
+}
+
+const struct dm_dev_type dev_piix4_acpi = {
+	.name = "piix4_acpi",
+	.create = piix4_create,
+	.destroy = piix4_destroy,
+	.reset = piix4_reset,
+};

@@ -1,0 +1,63 @@
+/* What the devices ask of the world outside the device model: interrupt
+ * lines, PCI link routes and machine-wide requests. In vmctl-devmodel
+ * these become privcmd calls to vmhv (Xen's dm_op set_isa_irq_level,
+ * set_pci_intx_level, set_pci_link_route, and a shutdown); the unit tests
+ * record them. Every op may be NULL (nothing happens).
+ */
+#ifndef VMCTL_DEVMODEL_HOST_H
+#define VMCTL_DEVMODEL_HOST_H
+
+#include <stdint.h>
+
+enum dm_shutdown { DM_SHUTDOWN_POWEROFF, DM_SHUTDOWN_REBOOT };
+
+struct dm_host_ops {
+	/* ISA IRQ `irq` (0..15) line to `level` (0/1). */
+	void (*isa_irq)(void *arg, unsigned irq, int level);
+	/* INTx `intx` (0 = A .. 3 = D) of PCI device `dev` on bus 0. */
+	void (*pci_intx)(void *arg, unsigned dev, unsigned intx, int level);
+	/* The guest routed PCI link `link` (0..3 = PIRQA..D) to ISA IRQ `irq`
+	 * (0 = disabled). */
+	void (*link_route)(void *arg, unsigned link, unsigned irq);
+	/* The guest's edge/level control register (bit n = IRQ n level). */
+	void (*elcr)(void *arg, uint16_t mask);
+	void (*shutdown)(void *arg, enum dm_shutdown why);
+};
+
+struct dm_host {
+	const struct dm_host_ops *ops;
+	void *arg;
+};
+
+static inline void dm_host_isa_irq(const struct dm_host *h, unsigned irq, int level)
+{
+	if (h->ops && h->ops->isa_irq)
+		h->ops->isa_irq(h->arg, irq, level);
+}
+
+static inline void dm_host_pci_intx(const struct dm_host *h, unsigned dev, unsigned intx,
+				    int level)
+{
+	if (h->ops && h->ops->pci_intx)
+		h->ops->pci_intx(h->arg, dev, intx, level);
+}
+
+static inline void dm_host_link_route(const struct dm_host *h, unsigned link, unsigned irq)
+{
+	if (h->ops && h->ops->link_route)
+		h->ops->link_route(h->arg, link, irq);
+}
+
+static inline void dm_host_elcr(const struct dm_host *h, uint16_t mask)
+{
+	if (h->ops && h->ops->elcr)
+		h->ops->elcr(h->arg, mask);
+}
+
+static inline void dm_host_shutdown(const struct dm_host *h, enum dm_shutdown why)
+{
+	if (h->ops && h->ops->shutdown)
+		h->ops->shutdown(h->arg, why);
+}
+
+#endif
