@@ -12,4 +12,6 @@ devmodel_libdevmodel_la_SOURCES = \
 	devmodel/dev/piix3.c \
 	devmodel/dev/piix4_acpi.c \
 	devmodel/dev/platform.c \
-	devmodel/dev/debugcon.c devmodel/dev/debugcon.h
+	devmodel/dev/debugcon.c devmodel/dev/debugcon.h \
+	devmodel/dev/uart.c \
+	devmodel/dev/fw_cfg.c devmodel/dev/fw_cfg.h devmodel/dev/fw_cfg_linux.c

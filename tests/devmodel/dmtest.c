@@ -1,5 +1,7 @@
 #include "tests/devmodel/dmtest.h"
 
+#include "common/evloop.h"
+
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -71,17 +73,27 @@ int dmt_start(struct dmt *t)
 {
 	struct gmem mem = { t->ram, t->ram_size };
 
-	dm_init(&t->dm, &t->cfg, &t->host, &mem, NULL);
+	t->loop = evloop_new();
+	if (!t->loop)
+		return -ENOMEM;
+	dm_init(&t->dm, &t->cfg, &t->host, &mem, t->loop);
 	return dm_devices_create(&t->dm);
 }
 
 void dmt_fini(struct dmt *t)
 {
 	dm_dispose(&t->dm);
+	if (t->loop)
+		evloop_free(t->loop);
 	if (t->ram && t->ram != MAP_FAILED)
 		munmap(t->ram, t->ram_size);
 	if (t->memfd >= 0)
 		close(t->memfd);
+}
+
+void dmt_poll(struct dmt *t)
+{
+	evloop_run_once(t->loop, 0);
 }
 
 int dmt_io(struct dmt *t, uint8_t type, uint8_t dir, uint64_t addr, unsigned size,

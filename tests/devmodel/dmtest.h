@@ -24,6 +24,7 @@ struct dmt {
 	struct dm_config cfg;
 	struct rec_host rec;
 	struct dm_host host;
+	struct evloop *loop;
 	int memfd;
 	uint8_t *ram;
 	uint64_t ram_size;
@@ -34,6 +35,8 @@ int dmt_init(struct dmt *t, uint64_t ram_size);
 /* Create the devices for t->cfg (after the test set it). */
 int dmt_start(struct dmt *t);
 void dmt_fini(struct dmt *t);
+/* One round of the event loop without waiting (devices' descriptors). */
+void dmt_poll(struct dmt *t);
 
 /* One ioreq through io_handle(); returns its rc. */
 int dmt_io(struct dmt *t, uint8_t type, uint8_t dir, uint64_t addr, unsigned size,
