@@ -13,7 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SAVE_DELAY_NS 10000000ull /* coalesce bursts of writes into one save */
+/* Every change is in the journal before it is answered; the image is
+ * rewritten (and the journal emptied) after a burst of writes calms down. */
+#define SAVE_DELAY_NS 10000000ull
 
 static void store_save(struct xld *xld)
 {
@@ -49,10 +51,11 @@ int xld_store_start(struct xld *xld)
 	char *dir = path_join(xld->opt.rundir, "xenstored");
 	char *sock = path_join(xld->opt.rundir, "xenstored/socket");
 	char *file = path_join(xld->opt.statedir, "xenstore.db");
+	char *journal = path_join(xld->opt.statedir, "xenstore.journal");
 	int rc = -ENOMEM;
 
 	xld->xs = xenstored_new(xld->loop);
-	if (!dir || !sock || !file || !xld->xs)
+	if (!dir || !sock || !file || !journal || !xld->xs)
 		goto out;
 	if (access(file, F_OK) == 0) {
 		rc = xenstored_load(xld->xs, file);
@@ -61,6 +64,13 @@ int xld_store_start(struct xld *xld)
 				  file, strerror(-rc));
 		else
 			log_info("xenstore restored from %s", file);
+	}
+	rc = xenstored_journal(xld->xs, journal);
+	if (rc > 0)
+		log_info("xenstore: %d changes replayed from %s", rc, journal);
+	else if (rc < 0) {
+		log_error("cannot open the xenstore journal %s: %s", journal, strerror(-rc));
+		goto out;
 	}
 	if ((rc = mkdir_p(dir, 0755)) < 0 ||
 	    (rc = xenstored_listen(xld->xs, sock, xld->opt.sock_gid >= 0 ? 0660 : 0600,
@@ -75,6 +85,7 @@ out:
 	free(dir);
 	free(sock);
 	free(file);
+	free(journal);
 	return rc;
 }
 

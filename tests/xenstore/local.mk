@@ -20,6 +20,10 @@ tests_xenstore_malformed_test_LDADD = $(XS_TEST_LIBS)
 TESTS += tests/xenstore/utils_test.sh
 EXTRA_DIST += tests/xenstore/utils_test.sh
 tests/xenstore/utils_test.log: tests/xenstore/xs-testd$(EXEEXT)
+TESTS += tests/xenstore/journal_test
+check_PROGRAMS += tests/xenstore/journal_test
+tests_xenstore_journal_test_SOURCES = tests/xenstore/journal_test.c
+tests_xenstore_journal_test_LDADD = $(XS_TEST_LIBS)
 TESTS += tests/xenstore/store_test
 check_PROGRAMS += tests/xenstore/store_test
 tests_xenstore_store_test_SOURCES = tests/xenstore/store_test.c

@@ -90,6 +90,7 @@ int xs_dom_introduce(struct xenstored *xs, uint32_t domid)
 	if (d->introduced)
 		return 0;
 	d->introduced = true;
+	xs_journal_domain(xs, domid, true);
 	fire_special(xs, "@introduceDomain", "@introduceDomain");
 	return 0;
 }
@@ -140,6 +141,7 @@ static void strip_perms(struct xenstored *xs, uint32_t domid)
 		if (j != node->nperms) {
 			node->nperms = j;
 			node->gen = ++xs->gen;
+			xs_journal_node(xs, node);
 		}
 	}
 }
@@ -159,8 +161,11 @@ int xs_dom_release(struct xenstored *xs, uint32_t domid)
 		if (c->dom == d)
 			xs_conn_free(c);
 	}
+	xs_journal_hold(xs);
 	remove_owned(xs, domid);
 	strip_perms(xs, domid);
+	xs_journal_domain(xs, domid, false);
+	xs_journal_release(xs);
 	for (p = &xs->doms; *p != d; p = &(*p)->next)
 		;
 	*p = d->next;

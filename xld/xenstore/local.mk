@@ -9,5 +9,6 @@ xld_xenstore_libxenstored_la_SOURCES = \
 	xld/xenstore/view.c xld/xenstore/nodeops.c xld/xenstore/tx.c \
 	xld/xenstore/watch.c xld/xenstore/domain.c xld/xenstore/conn.c \
 	xld/xenstore/ops.c xld/xenstore/sock.c xld/xenstore/ring.c \
-	xld/xenstore/direct.c xld/xenstore/persist.c xld/xenstore/xenstored.c
+	xld/xenstore/direct.c xld/xenstore/record.c xld/xenstore/persist.c \
+	xld/xenstore/journal.c xld/xenstore/xenstored.c
 xld_xenstore_libxenstored_la_LIBADD = common/libcommon.la

@@ -570,8 +570,11 @@ void xs_ops_dispatch(struct xs_conn *c, const struct xsd_sockmsg *hdr, char *bod
 	else if (hdr->tx_id && (ops[hdr->type].flags & OPF_TX) &&
 		 !(r.tx = xs_tx_find(c, hdr->tx_id)))
 		rc = -ENOENT;
-	else
+	else {
+		xs_journal_hold(c->xs); /* one journal write per request, before the reply */
 		rc = ops[hdr->type].fn(&r, out);
+		xs_journal_release(c->xs);
+	}
 	if (rc < 0)
 		xs_conn_send_error(c, hdr, rc);
 	else if (rc != XS_REPLIED)

@@ -27,27 +27,6 @@ static int cmp_nodes(const void *a, const void *b)
 	return dx != dy ? dx - dy : strcmp(x->path, y->path);
 }
 
-static void put_u32(FILE *f, uint32_t v)
-{
-	fwrite(&v, sizeof(v), 1, f);
-}
-
-static void put_node(FILE *f, const struct xs_node *n)
-{
-	uint32_t pl = (uint32_t)strlen(n->path);
-
-	fputc('N', f);
-	put_u32(f, pl);
-	fwrite(n->path, 1, pl, f);
-	put_u32(f, n->vlen);
-	fwrite(n->value, 1, n->vlen, f);
-	put_u32(f, n->nperms);
-	for (uint32_t i = 0; i < n->nperms; i++) {
-		put_u32(f, n->perms[i].id);
-		put_u32(f, n->perms[i].bits);
-	}
-}
-
 static int write_image(struct xenstored *xs, FILE *f)
 {
 	struct xs_node **v = calloc(xs->nodes.count + 1, sizeof(*v));
@@ -61,11 +40,11 @@ static int write_image(struct xenstored *xs, FILE *f)
 	qsort(v, n, sizeof(*v), cmp_nodes);
 	fwrite(MAGIC, 1, 8, f);
 	for (size_t i = 0; i < n; i++)
-		put_node(f, v[i]);
+		xs_rec_put_node(f, v[i]);
 	for (struct xs_dom *d = xs->doms; d; d = d->next) {
 		if (d->introduced) {
 			fputc('D', f);
-			put_u32(f, d->domid);
+			xs_rec_put_u32(f, d->domid);
 		}
 	}
 	fputc('E', f);
@@ -96,6 +75,8 @@ int xenstored_save(struct xenstored *xs, const char *file)
 	f = NULL;
 	if (rc == 0 && rename(tmp, file) < 0)
 		rc = -errno;
+	if (rc == 0)
+		xs_journal_reset(xs);
 	if (rc < 0)
 		unlink(tmp);
 out:
@@ -104,64 +85,6 @@ out:
 }
 
 /* ---- loading ------------------------------------------------------------- */
-
-struct reader {
-	const char *p, *end;
-	bool bad;
-};
-
-static uint32_t get_u32(struct reader *r)
-{
-	uint32_t v = 0;
-
-	if (r->end - r->p < 4) {
-		r->bad = true;
-		return 0;
-	}
-	memcpy(&v, r->p, 4);
-	r->p += 4;
-	return v;
-}
-
-static const char *get_bytes(struct reader *r, uint32_t n)
-{
-	const char *p = r->p;
-
-	if ((size_t)(r->end - r->p) < n) {
-		r->bad = true;
-		return NULL;
-	}
-	r->p += n;
-	return p;
-}
-
-static struct xs_node *get_node(struct reader *r)
-{
-	uint32_t pl = get_u32(r), vl, np;
-	const char *path = get_bytes(r, pl), *val;
-	char *pstr = NULL;
-	struct xs_perm *perms = NULL;
-	struct xs_node *n = NULL;
-
-	vl = get_u32(r);
-	val = get_bytes(r, vl);
-	np = get_u32(r);
-	if (r->bad || !pl || pl > XENSTORE_ABS_PATH_MAX || !np || np > 4096 ||
-	    vl > XENSTORE_PAYLOAD_MAX)
-		goto out;
-	pstr = strndup(path, pl);
-	perms = calloc(np, sizeof(*perms));
-	for (uint32_t i = 0; perms && i < np; i++) {
-		perms[i].id = get_u32(r);
-		perms[i].bits = get_u32(r) & XS_PERM_BOTH;
-	}
-	if (pstr && perms && !r->bad && strlen(pstr) == pl)
-		n = xs_node_new(pstr, val, vl, perms, np);
-out:
-	free(pstr);
-	free(perms);
-	return n;
-}
 
 /* Put `n` into `h` below its parent (already there). */
 static int hang_node(struct xs_hmap *h, struct xs_node *n)
@@ -181,19 +104,19 @@ static int hang_node(struct xs_hmap *h, struct xs_node *n)
 	return rc ? rc : xs_hmap_put(h, n->path, n, NULL);
 }
 
-static int parse_image(struct reader *r, struct xs_hmap *h, uint32_t *doms, size_t *ndoms)
+static int parse_image(struct xs_rec_reader *r, struct xs_hmap *h, uint32_t *doms, size_t *ndoms)
 {
-	if (!get_bytes(r, 8) || memcmp(r->p - 8, MAGIC, 8) != 0)
+	if (!xs_rec_get_bytes(r, 8) || memcmp(r->p - 8, MAGIC, 8) != 0)
 		return -EINVAL;
 	while (r->p < r->end) {
 		char tag = *r->p++;
 		if (tag == 'E')
 			return xs_hmap_get(h, "/") ? 0 : -EINVAL;
 		if (tag == 'D' && *ndoms < 4096) {
-			doms[(*ndoms)++] = get_u32(r);
+			doms[(*ndoms)++] = xs_rec_get_u32(r);
 			continue;
 		}
-		struct xs_node *n = tag == 'N' ? get_node(r) : NULL;
+		struct xs_node *n = tag == 'N' ? xs_rec_get_node(r) : NULL;
 		if (!n || hang_node(h, n) < 0) {
 			xs_node_free(n);
 			return -EINVAL;
@@ -202,7 +125,7 @@ static int parse_image(struct reader *r, struct xs_hmap *h, uint32_t *doms, size
 	return -EINVAL;
 }
 
-static int read_file(const char *file, char **buf, size_t *len)
+int xs_read_file(const char *file, char **buf, size_t *len)
 {
 	FILE *f = fopen(file, "re");
 	size_t cap = 65536, n = 0;
@@ -260,16 +183,16 @@ static void adopt(struct xenstored *xs, struct xs_hmap *h, const uint32_t *doms,
 int xenstored_load(struct xenstored *xs, const char *file)
 {
 	struct xs_hmap h = { 0 };
-	struct reader r;
+	struct xs_rec_reader r;
 	uint32_t *doms = calloc(4096, sizeof(*doms));
 	size_t len = 0, ndoms = 0;
 	char *buf = NULL;
-	int rc = doms ? read_file(file, &buf, &len) : -ENOMEM;
+	int rc = doms ? xs_read_file(file, &buf, &len) : -ENOMEM;
 
 	if (rc == 0)
 		rc = xs_hmap_init(&h);
 	if (rc == 0) {
-		r = (struct reader){ buf, buf + len, false };
+		r = (struct xs_rec_reader){ buf, buf + len, false };
 		rc = parse_image(&r, &h, doms, &ndoms);
 	}
 	if (rc == 0)

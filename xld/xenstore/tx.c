@@ -125,12 +125,15 @@ static void tx_apply(struct xenstored *xs, struct xs_tx *t)
 	struct xs_hent *it = NULL;
 	size_t pos = 0;
 
+	xs_journal_hold(xs);
 	while ((it = xs_hmap_next(&t->overlay, it, &pos))) {
 		struct xs_node *n = it->val, *old = NULL;
 		it->val = NULL;
 		if (n->tomb) {
 			old = xs_hmap_del(&xs->nodes, n->path);
 			xs_store_account(xs, old, NULL);
+			if (old)
+				xs_journal_removed(xs, n->path);
 			xs_node_free(n);
 		} else {
 			n->gen = ++xs->gen;
@@ -139,9 +142,11 @@ static void tx_apply(struct xenstored *xs, struct xs_tx *t)
 				continue;
 			}
 			xs_store_account(xs, old, n);
+			xs_journal_node(xs, n);
 		}
 		xs_node_free(old);
 	}
+	xs_journal_release(xs);
 }
 
 int xs_tx_end(struct xs_conn *c, uint32_t id, bool commit)

@@ -82,8 +82,10 @@ int xs_view_insert(struct xenstored *xs, struct xs_tx *tx, struct xs_node *n)
 	if (!tx) {
 		n->gen = ++xs->gen;
 		rc = xs_hmap_put(&xs->nodes, n->path, n, &old);
-		if (rc == 0)
+		if (rc == 0) {
 			xs_store_account(xs, old, n);
+			xs_journal_node(xs, n);
+		}
 		xs_node_free(old);
 		return rc;
 	}
@@ -100,6 +102,8 @@ void xs_view_remove(struct xenstored *xs, struct xs_tx *tx, const char *path)
 	if (!tx) {
 		n = xs_hmap_del(&xs->nodes, path);
 		xs_store_account(xs, n, NULL);
+		if (n)
+			xs_journal_removed(xs, path);
 		xs_node_free(n);
 		return;
 	}
@@ -110,6 +114,8 @@ void xs_view_remove(struct xenstored *xs, struct xs_tx *tx, const char *path)
 
 void xs_view_touch(struct xenstored *xs, struct xs_tx *tx, struct xs_node *n)
 {
-	if (!tx)
+	if (!tx) {
 		n->gen = ++xs->gen;
+		xs_journal_node(xs, n);
+	}
 }

@@ -57,6 +57,7 @@ struct xenstored *xenstored_new(struct evloop *loop)
 	xs->loop = loop;
 	xs->out_max = XS_OUT_MAX_DEFAULT;
 	xs->lev_tail = &xs->lev_head;
+	xs->journal_fd = -1;
 #define X(field, name, def) xs->qdef.field = def;
 #include "xld/xenstore/quota.def"
 #undef X
@@ -94,5 +95,6 @@ void xenstored_free(struct xenstored *xs)
 		evloop_timer_cancel(xs->loop, xs->lev_timer);
 	xs_dom_free_all(xs);
 	xs_nodes_free(&xs->nodes);
+	xs_journal_close(xs);
 	free(xs);
 }

@@ -127,4 +127,10 @@ int xenstored_save(struct xenstored *xs, const char *file);
  * the file is not a valid store image; the store is unchanged then. */
 int xenstored_load(struct xenstored *xs, const char *file);
 
+/* Replay the journal `file` (if it exists) onto the store, then append every
+ * later change of the committed tree to it before the change is answered;
+ * xenstored_save() empties it.  Call after xenstored_load().  Returns the
+ * number of records replayed, or a negative errno. */
+int xenstored_journal(struct xenstored *xs, const char *file);
+
 #endif

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "vmctl/xen/io/xs_wire.h"
 #include "xld/xenstore/hmap.h"
@@ -149,6 +150,11 @@ struct xenstored {
 	struct ev_timer *lev_timer;
 	uint64_t watch_serial;
 	struct xenstored_hooks hooks;
+	int journal_fd;         /* -1: no journal */
+	FILE *jbuf;             /* records not yet written (open_memstream) */
+	char *jdata;
+	size_t jsize;
+	unsigned jhold;         /* > 0: batch records until released */
 };
 
 /* path.c: validation and helpers.  Paths given to the store are canonical:
@@ -249,6 +255,31 @@ void xs_conn_reset(struct xs_conn *c);
 
 /* xenstored.c */
 void xs_nodes_free(struct xs_hmap *h);
+
+/* record.c: the encoding shared by the image and the journal. */
+struct xs_rec_reader {
+	const char *p, *end;
+	bool bad;
+};
+void xs_rec_put_u32(FILE *f, uint32_t v);
+void xs_rec_put_path(FILE *f, const char *path);
+void xs_rec_put_node(FILE *f, const struct xs_node *n); /* 'N' + node */
+uint32_t xs_rec_get_u32(struct xs_rec_reader *r);
+const char *xs_rec_get_bytes(struct xs_rec_reader *r, uint32_t n);
+char *xs_rec_get_path(struct xs_rec_reader *r);
+struct xs_node *xs_rec_get_node(struct xs_rec_reader *r); /* after the 'N' */
+
+/* persist.c */
+int xs_read_file(const char *file, char **buf, size_t *len);
+
+/* journal.c: every change to the committed tree, appended before the reply. */
+void xs_journal_node(struct xenstored *xs, const struct xs_node *n);
+void xs_journal_removed(struct xenstored *xs, const char *path);
+void xs_journal_domain(struct xenstored *xs, uint32_t domid, bool introduced);
+void xs_journal_hold(struct xenstored *xs);    /* batch until ... */
+void xs_journal_release(struct xenstored *xs); /* ... the matching release */
+void xs_journal_reset(struct xenstored *xs);   /* a new image holds it all */
+void xs_journal_close(struct xenstored *xs);
 
 /* sock.c */
 void xs_listeners_free(struct xenstored *xs);
