@@ -10,7 +10,8 @@ libvmctl_libvmctl_la_SOURCES += \
 	libvmctl/cfg_xl.h libvmctl/cfg_xl.c libvmctl/cfg_keys.def libvmctl/cfg_keys.c \
 	libvmctl/cfg_devlist.c libvmctl/cfg_finish.c libvmctl/cfg_default.c libvmctl/cfg_copy.c \
 	libvmctl/cfg_vdev.c libvmctl/cfg_disk.c \
-	libvmctl/cfg_spec.h libvmctl/cfg_spec.c libvmctl/cfg_vif.c libvmctl/cfg_vfb.c
+	libvmctl/cfg_spec.h libvmctl/cfg_spec.c libvmctl/cfg_vif.c libvmctl/cfg_vfb.c \
+	libvmctl/cfg_write.h libvmctl/cfg_write.c
 
 # The config types are public (xl, xld and user programs use them); the
 # header expands types.def, so both are installed side by side.

@@ -79,6 +79,7 @@ static int hvm_default(struct domcfg_b_info *b)
 	set_defbool(&b->apic, true);
 	set_defbool(&h->pae, true);
 	set_defbool(&h->nx, true);
+	set_defbool(&b->localtime, false);      /* the RTC keeps UTC (libxl) */
 	if (h->bios == DOMCFG_BIOS_UNKNOWN)
 		h->bios = DOMCFG_BIOS_SEABIOS;
 	return vnc_default(&h->vnc) ? -ENOMEM : set_str(&h->boot, "cd");

@@ -6,7 +6,8 @@
 #include <string.h>
 
 #include "common/util.h"
-#include "libvmctl/cfg_xl.h"
+#include "libvmctl/cfg_spec.h"
+#include "libvmctl/cfg_write.h"
 
 void *cfg_array_add(void *arr, int *count, const struct type_struct *t)
 {
@@ -168,4 +169,122 @@ int cfg_key_display(struct cfg_conv *c, const struct cfg_key *k, struct cfg_sett
 		break;
 	}
 	return rc;
+}
+
+/* ---- the writers ---- */
+
+typedef int (*dev_fmt_fn)(const struct domcfg_config *cfg, int i, FILE *out, char **err);
+
+/* key = [ "spec", ... ] for items first..n-1; nothing for no items. */
+static int write_devlist(struct cfg_writer *w, const struct cfg_key *k, int first, int n,
+			 dev_fmt_fn fn)
+{
+	char *spec = NULL, *err = NULL;
+	size_t len = 0;
+	int rc = 0;
+
+	if (first >= n)
+		return 0;
+	fprintf(w->out, "%s = [\n", k->name);
+	for (int i = first; rc == 0 && i < n; i++) {
+		FILE *f = open_memstream(&spec, &len);
+
+		if (!f)
+			return -ENOMEM;
+		rc = fn(w->cfg, i, f, &err);
+		if (fclose(f) != 0 && rc == 0)
+			rc = -ENOMEM;
+		if (rc == 0) {
+			fputs("    ", w->out);
+			cfg_write_quoted(w->out, spec);
+			fputs(",\n", w->out);
+		}
+		free(spec);
+		spec = NULL;
+	}
+	fputs("]\n", w->out);
+	if (rc == -EINVAL)
+		cfg_error(w->msgs, NULL, k->name, "%s", err ? err : "cannot be written");
+	free(err);
+	return rc;
+}
+
+static int disk_fmt(const struct domcfg_config *cfg, int i, FILE *out, char **err)
+{
+	return cfg_disk_format(&cfg->disks[i], out, err);
+}
+
+static int nic_fmt(const struct domcfg_config *cfg, int i, FILE *out, char **err)
+{
+	return cfg_nic_format(&cfg->nics[i], i, out, err);
+}
+
+static int vfb_fmt(const struct domcfg_config *cfg, int i, FILE *out, char **err)
+{
+	return cfg_vfb_format(&cfg->vfbs[i], out, err);
+}
+
+static int vkb_fmt(const struct domcfg_config *cfg, int i, FILE *out, char **err)
+{
+	return cfg_vkb_format(&cfg->vkbs[i], out, err);
+}
+
+int cfg_key_disk_write(struct cfg_writer *w, const struct cfg_key *k)
+{
+	return write_devlist(w, k, 0, w->cfg->num_disks, disk_fmt);
+}
+
+int cfg_key_vif_write(struct cfg_writer *w, const struct cfg_key *k)
+{
+	return write_devlist(w, k, 0, w->cfg->num_nics, nic_fmt);
+}
+
+int cfg_key_vfb_write(struct cfg_writer *w, const struct cfg_key *k)
+{
+	return write_devlist(w, k, 0, w->cfg->num_vfbs, vfb_fmt);
+}
+
+/* Each vfb brings its own vkb (item_vfb), so only the ones after those
+ * are written; the vfbs' own cannot carry settings. */
+int cfg_key_vkb_write(struct cfg_writer *w, const struct cfg_key *k)
+{
+	int own = w->cfg->num_vfbs < w->cfg->num_vkbs ? w->cfg->num_vfbs : w->cfg->num_vkbs;
+	char *spec = NULL;
+	size_t len = 0;
+
+	for (int i = 0; i < own; i++) {
+		FILE *f = open_memstream(&spec, &len);
+
+		if (!f)
+			return -ENOMEM;
+		cfg_vkb_format(&w->cfg->vkbs[i], f, NULL);
+		fclose(f);
+		if (spec && *spec)
+			cfg_warn(w->msgs, NULL, k->name, "the settings of vfb %d's keyboard (%s) "
+				 "cannot be written", i, spec);
+		free(spec);
+		spec = NULL;
+	}
+	return write_devlist(w, k, own, w->cfg->num_vkbs, vkb_fmt);
+}
+
+int cfg_key_display_write(struct cfg_writer *w, const struct cfg_key *k)
+{
+	const char *hvm = (const char *)&w->cfg->b_info.hvm;
+
+	for (size_t i = 0; i < ARRAY_SIZE(disp_keys); i++) {
+		const void *p = hvm + disp_keys[i].off;
+
+		if (strcmp(disp_keys[i].key, k->name) != 0)
+			continue;
+		if (disp_keys[i].kind == DISP_DEFBOOL &&
+		    *(const domcfg_defbool *)p != DOMCFG_DEFBOOL_DEFAULT)
+			fprintf(w->out, "%s = %d\n", k->name,
+				*(const domcfg_defbool *)p == DOMCFG_DEFBOOL_TRUE);
+		else if (disp_keys[i].kind == DISP_INT && *(const int *)p)
+			fprintf(w->out, "%s = %d\n", k->name, *(const int *)p);
+		else if (disp_keys[i].kind == DISP_STRING && *(char *const *)p)
+			cfg_write_string(w, k->name, *(char *const *)p);
+	}
+	return 0;
 }

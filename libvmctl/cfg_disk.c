@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "common/util.h"
-#include "libvmctl/domcfg.h"
+#include "libvmctl/cfg_spec.h"
 
 struct disk_ctx {
 	struct domcfg_disk *d;
@@ -316,5 +316,59 @@ int domcfg_disk_parse(struct domcfg_disk *disk, const char *spec, char **err)
 	if (rc == 0)
 		rc = disk_finish(&x);
 	free(copy);
+	return rc;
+}
+
+/* ---- writing: the spec domcfg_disk_parse() reads back ---- */
+
+static int disk_put(FILE *out, const char *key, const char *v, char **err)
+{
+	if (strchr(v, ','))
+		return spec_fail(err, "disk %s '%s' has a comma", key, v);
+	fprintf(out, "%s=%s,", key, v);
+	return 0;
+}
+
+static void disk_flags(const struct domcfg_disk *d, FILE *out)
+{
+	if (d->is_cdrom)
+		fputs("devtype=cdrom,", out);
+	if (d->direct_io_safe)
+		fputs("direct-io-safe,", out);
+	if (d->discard_enable != DOMCFG_DEFBOOL_DEFAULT)
+		fputs(d->discard_enable == DOMCFG_DEFBOOL_TRUE ? "discard," : "no-discard,", out);
+	if (d->trusted != DOMCFG_DEFBOOL_DEFAULT)
+		fputs(d->trusted == DOMCFG_DEFBOOL_TRUE ? "trusted," : "untrusted,", out);
+}
+
+/* Keys first, the target last: "target=" takes the rest of the spec, so
+ * a path may hold commas. */
+int cfg_disk_format(const struct domcfg_disk *d, FILE *out, char **err)
+{
+	int rc = 0;
+
+	if (err)
+		*err = NULL;
+	if (!d->vdev)
+		return spec_fail(err, "disk without a vdev");
+	if (d->format != DOMCFG_DISK_FORMAT_UNKNOWN)
+		rc = disk_put(out, "format", domcfg_disk_format_to_string(d->format), err);
+	if (rc == 0)
+		rc = disk_put(out, "vdev", d->vdev, err);
+	if (rc == 0 && !d->is_cdrom)
+		rc = disk_put(out, "access", d->readwrite ? "rw" : "ro", err);
+	if (rc == 0 && d->backend_domname)
+		rc = disk_put(out, "backend", d->backend_domname, err);
+	if (rc == 0 && d->backend != DOMCFG_DISK_BACKEND_UNKNOWN)
+		rc = disk_put(out, "backendtype", domcfg_disk_backend_to_string(d->backend), err);
+	if (rc == 0 && d->specification != DOMCFG_DISK_SPEC_UNKNOWN)
+		rc = disk_put(out, "specification",
+			      domcfg_disk_specification_to_string(d->specification), err);
+	if (rc == 0 && d->script)
+		rc = disk_put(out, "script", d->script, err);
+	if (rc == 0)
+		disk_flags(d, out);
+	if (rc == 0 && d->pdev_path)
+		fprintf(out, "target=%s", d->pdev_path);
 	return rc;
 }

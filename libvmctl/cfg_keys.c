@@ -8,7 +8,7 @@
 #include <uuid/uuid.h>
 
 #include "common/util.h"
-#include "libvmctl/cfg_xl.h"
+#include "libvmctl/cfg_write.h"
 
 static void set_type(struct cfg_conv *c, enum domcfg_domain_type t)
 {
@@ -240,12 +240,13 @@ int cfg_key_firmware(struct cfg_conv *c, const struct cfg_key *k, struct cfg_set
 	return cfg_set_string(&hvm->system_firmware, v);
 }
 
+static const struct { const char *name; enum domcfg_vga_interface_type t; } vgas[] = {
+	{ "stdvga", DOMCFG_VGA_STD }, { "cirrus", DOMCFG_VGA_CIRRUS },
+	{ "none", DOMCFG_VGA_NONE }, { "qxl", DOMCFG_VGA_QXL },
+};
+
 int cfg_key_vga(struct cfg_conv *c, const struct cfg_key *k, struct cfg_setting *s)
 {
-	static const struct { const char *name; enum domcfg_vga_interface_type t; } vgas[] = {
-		{ "stdvga", DOMCFG_VGA_STD }, { "cirrus", DOMCFG_VGA_CIRRUS },
-		{ "none", DOMCFG_VGA_NONE }, { "qxl", DOMCFG_VGA_QXL },
-	};
 	struct domcfg_vga *vga = &c->cfg->b_info.hvm.vga;
 	const char *v;
 	bool b;
@@ -271,17 +272,29 @@ int cfg_key_vga(struct cfg_conv *c, const struct cfg_key *k, struct cfg_setting 
 }
 
 /* timer_mode, tsc_mode, altp2m: libxl's name, or (deprecated) its number. */
+static int *numeric_enum_field(struct domcfg_config *cfg, const char *key,
+			       const struct type_enum **en)
+{
+	struct domcfg_b_info *b = &cfg->b_info;
+
+	if (strcmp(key, "tsc_mode") == 0) {
+		*en = &type_enum_tsc_mode;
+		return (int *)&b->tsc_mode;
+	}
+	if (strcmp(key, "altp2m") == 0) {
+		*en = &type_enum_altp2m_mode;
+		return (int *)&b->altp2m;
+	}
+	*en = &type_enum_timer_mode;
+	return (int *)&b->timer_mode;
+}
+
 int cfg_key_numeric_enum(struct cfg_conv *c, const struct cfg_key *k, struct cfg_setting *s)
 {
-	struct domcfg_b_info *b = &c->cfg->b_info;
-	const struct type_enum *en = &type_enum_timer_mode;
-	int *dst = (int *)&b->timer_mode, v;
+	const struct type_enum *en;
+	int *dst = numeric_enum_field(c->cfg, s->key, &en), v;
 	long long x;
 
-	if (strcmp(s->key, "tsc_mode") == 0)
-		en = &type_enum_tsc_mode, dst = (int *)&b->tsc_mode;
-	else if (strcmp(s->key, "altp2m") == 0)
-		en = &type_enum_altp2m_mode, dst = (int *)&b->altp2m;
 	if (s->value->kind == CFG_LIST)
 		return cfg_error(c->msgs, &s->value->pos, s->key,
 				 "expected a name or a number, found a list");
@@ -334,4 +347,173 @@ int cfg_key_dm_version(struct cfg_conv *c, const struct cfg_key *k, struct cfg_s
 		rc = cfg_error(c->msgs, &s->value->pos, s->key,
 			       "unknown device model version '%s' (qemu-xen)", v);
 	return rc;
+}
+
+/* ---- the writers: each the inverse of the handler above it ---- */
+
+int cfg_key_type_write(struct cfg_writer *w, const struct cfg_key *k)
+{
+	const char *t = domcfg_domain_type_to_string(w->cfg->c_info.type);
+
+	if (t && w->cfg->c_info.type != DOMCFG_TYPE_INVALID)
+		cfg_write_string(w, k->name, t);
+	return 0;
+}
+
+int cfg_key_builder_write(struct cfg_writer *w, const struct cfg_key *k)
+{
+	return 0;       /* type= says it */
+}
+
+int cfg_key_uuid_write(struct cfg_writer *w, const struct cfg_key *k)
+{
+	char s[37];
+
+	if (uuid_is_null(w->cfg->c_info.uuid))
+		return 0;
+	uuid_unparse_lower(w->cfg->c_info.uuid, s);
+	cfg_write_string(w, k->name, s);
+	return 0;
+}
+
+/* vcpus=N means vCPUs 0..N-1 online. */
+static int online_vcpus(const struct domcfg_bitmap *bm)
+{
+	int n = 0;
+
+	for (uint32_t i = 0; i < bm->size; i++)
+		n += domcfg_bitmap_test(bm, i);
+	return n;
+}
+
+int cfg_key_vcpus_write(struct cfg_writer *w, const struct cfg_key *k)
+{
+	const struct domcfg_bitmap *bm = &w->cfg->b_info.avail_vcpus;
+	int n = online_vcpus(bm);
+
+	if (n == 0)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (!domcfg_bitmap_test(bm, (uint32_t)i))
+			cfg_warn(w->msgs, NULL, k->name, "online vCPUs are not 0..%d; "
+				 "written as vcpus = %d", n - 1, n);
+	fprintf(w->out, "%s = %d\n", k->name, n);
+	return 0;
+}
+
+int cfg_key_maxvcpus_write(struct cfg_writer *w, const struct cfg_key *k)
+{
+	int max = w->cfg->b_info.max_vcpus;
+
+	if (max > 0 && max != online_vcpus(&w->cfg->b_info.avail_vcpus))
+		fprintf(w->out, "%s = %d\n", k->name, max);
+	return 0;
+}
+
+int cfg_key_cpus_write(struct cfg_writer *w, const struct cfg_key *k)
+{
+	const struct domcfg_bitmap *bm = &w->cfg->b_info.cpumap;
+	char *s = cfg_bitmap_format(bm);
+
+	if (!s)
+		return -ENOMEM;
+	if (*s)
+		cfg_write_string(w, k->name, s);
+	free(s);
+	return 0;
+}
+
+/* What the parser leaves in an action whose key is absent (cfg_finish.c). */
+static enum domcfg_action_on_shutdown action_absent(const char *key)
+{
+	if (strcmp(key, "on_reboot") == 0)
+		return DOMCFG_ACTION_RESTART;
+	if (strcmp(key, "on_soft_reset") == 0)
+		return DOMCFG_ACTION_SOFT_RESET;
+	return DOMCFG_ACTION_DESTROY;
+}
+
+int cfg_key_action_write(struct cfg_writer *w, const struct cfg_key *k)
+{
+	enum domcfg_action_on_shutdown a =
+		*action_field((struct domcfg_config *)w->cfg, k->name);
+
+	if (a == action_absent(k->name))
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(xl_actions); i++)
+		if (xl_actions[i].a == a)
+			cfg_write_string(w, k->name, xl_actions[i].name);
+	return 0;
+}
+
+int cfg_key_noop_write(struct cfg_writer *w, const struct cfg_key *k)
+{
+	return 0;       /* root/extra: cmdline is written instead */
+}
+
+int cfg_key_firmware_write(struct cfg_writer *w, const struct cfg_key *k)
+{
+	return 0;       /* bios= and bios_path_override= hold what it sets */
+}
+
+int cfg_key_vga_write(struct cfg_writer *w, const struct cfg_key *k)
+{
+	enum domcfg_vga_interface_type t = w->cfg->b_info.hvm.vga.kind;
+
+	if (strcmp(k->name, "vga") != 0 || t == DOMCFG_VGA_UNKNOWN)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(vgas); i++)
+		if (vgas[i].t == t)
+			cfg_write_string(w, k->name, vgas[i].name);
+	return 0;
+}
+
+int cfg_key_numeric_enum_write(struct cfg_writer *w, const struct cfg_key *k)
+{
+	const struct type_enum *en;
+	int v = *numeric_enum_field((struct domcfg_config *)w->cfg, k->name, &en);
+	int d = *numeric_enum_field(&w->dflt, k->name, &en);
+
+	if (v != d && type_enum_name(en, v))
+		cfg_write_string(w, k->name, type_enum_name(en, v));
+	return 0;
+}
+
+/* A key that is a string or a list of strings (serial=, usbdevice=). */
+static int write_str_or_list(struct cfg_writer *w, const struct cfg_key *k, const char *s,
+			     char *const *l)
+{
+	if (s && l)
+		cfg_warn(w->msgs, NULL, k->name, "both a string and a list; the list is written");
+	if (l)
+		cfg_write_strlist(w, k->name, l);
+	else if (s)
+		cfg_write_string(w, k->name, s);
+	return 0;
+}
+
+int cfg_key_serial_write(struct cfg_writer *w, const struct cfg_key *k)
+{
+	const struct domcfg_hvm *hvm = &w->cfg->b_info.hvm;
+
+	return write_str_or_list(w, k, hvm->serial, hvm->serial_list);
+}
+
+int cfg_key_usbdevice_write(struct cfg_writer *w, const struct cfg_key *k)
+{
+	const struct domcfg_hvm *hvm = &w->cfg->b_info.hvm;
+
+	return write_str_or_list(w, k, hvm->usbdevice, hvm->usbdevice_list);
+}
+
+int cfg_key_dm_version_write(struct cfg_writer *w, const struct cfg_key *k)
+{
+	switch (w->cfg->b_info.device_model_version) {
+	case DOMCFG_DM_UNKNOWN: return 0;
+	case DOMCFG_DM_QEMU_XEN:
+		cfg_write_string(w, k->name, "qemu-xen");
+		return 0;
+	default:
+		return cfg_error(w->msgs, NULL, k->name, "only qemu-xen can be written");
+	}
 }

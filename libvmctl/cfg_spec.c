@@ -120,3 +120,89 @@ int spec_parse(const char *what, const struct spec_key *keys, size_t n, void *de
 	}
 	return rc;
 }
+
+/* ---- writing ---- */
+
+static bool spec_same_target(const struct spec_key *keys, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (keys[j].kind == keys[i].kind && keys[j].kind != SK_FN &&
+		    keys[j].kind != SK_IGNORE && keys[j].off == keys[i].off)
+			return true;
+	return false;
+}
+
+/* The value of keys[i] in `dev` as text, or NULL when it equals `dflt`. */
+static int spec_value(const struct spec_key *k, const void *dev, const void *dflt,
+		      char **val, char **err)
+{
+	const char *p = (const char *)dev + k->off, *d = (const char *)dflt + k->off;
+	int r = 0;
+
+	*val = NULL;
+	switch (k->kind) {
+	case SK_STRING: {
+		const char *s = *(char *const *)p, *ds = *(char *const *)d;
+
+		if (!s || (ds && !strcmp(s, ds)))
+			return 0;
+		if (strchr(s, ','))
+			return spec_fail(err, "%s value '%s' has a comma", k->key, s);
+		*val = strdup(s);
+		return *val ? 0 : -ENOMEM;
+	}
+	case SK_INT:
+		if (*(const int *)p != *(const int *)d)
+			r = asprintf(val, "%d", *(const int *)p);
+		break;
+	case SK_U32:
+		if (*(const uint32_t *)p != *(const uint32_t *)d)
+			r = asprintf(val, "%u", *(const uint32_t *)p);
+		break;
+	case SK_BOOL:
+		if (*(const bool *)p != *(const bool *)d)
+			r = asprintf(val, "%d", *(const bool *)p);
+		break;
+	case SK_DEFBOOL:
+		if (*(const domcfg_defbool *)p != *(const domcfg_defbool *)d)
+			r = asprintf(val, "%d", *(const domcfg_defbool *)p == DOMCFG_DEFBOOL_TRUE);
+		break;
+	case SK_FN: return k->fmt ? k->fmt(dev, val, err) : 0;
+	case SK_IGNORE: return 0;
+	}
+	if (r < 0) {
+		*val = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int spec_format(const char *what, const struct spec_key *keys, size_t n,
+		const void *dev, const void *dflt, FILE *out, char **err)
+{
+	bool first = true;
+	char *val;
+	int rc = 0;
+
+	if (err)
+		*err = NULL;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (spec_same_target(keys, i))
+			continue;
+		rc = spec_value(&keys[i], dev, dflt, &val, err);
+		if (rc == 0 && val) {
+			fprintf(out, "%s%s=%s", first ? "" : ",", keys[i].key, val);
+			first = false;
+		}
+		free(val);
+	}
+	if (rc == -EINVAL && err && *err) {
+		char *msg = NULL;
+
+		if (asprintf(&msg, "%s: %s", what, *err) >= 0) {
+			free(*err);
+			*err = msg;
+		}
+	}
+	return rc;
+}

@@ -4,6 +4,7 @@
 #define VMCTL_LIBVMCTL_CFG_SPEC_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "libvmctl/domcfg.h"
 
@@ -22,6 +23,9 @@ struct spec_key {
 	enum spec_kind kind;
 	size_t off;                     /* in the device struct */
 	int (*fn)(void *dev, const char *val, char **err);
+	/* SK_FN: the inverse; *val = malloc'd value, or NULL to write nothing.
+	 * 0, -EINVAL (*err set) or -ENOMEM. */
+	int (*fmt)(const void *dev, char **val, char **err);
 };
 
 /* Parse `spec` into `dev` with `keys` (n entries). `what` names the device
@@ -29,6 +33,22 @@ struct spec_key {
  * in `warn` (may be NULL). 0, -EINVAL (*err set) or -ENOMEM. */
 int spec_parse(const char *what, const struct spec_key *keys, size_t n, void *dev,
 	       const char *spec, char **err, struct domcfg_msgs *warn);
+
+/* The inverse of spec_parse(): write the fields of `dev` that differ from
+ * `dflt` (an initialised device) as "key=value,key=value" to `out`. The
+ * first key of the table wins where two write one field. A string value
+ * that spec_parse() could not read back (with a comma) fails: -EINVAL. */
+int spec_format(const char *what, const struct spec_key *keys, size_t n,
+		const void *dev, const void *dflt, FILE *out, char **err);
+
+/* The device spec writers (cfg_vif.c, cfg_vfb.c, cfg_disk.c): the spec
+ * that domcfg_<dev>_parse() reads back to an equal device. A NIC's devid
+ * is written only when it is not `index` (xl's default); a vfb's never
+ * (it is always its index). */
+int cfg_nic_format(const struct domcfg_nic *nic, int index, FILE *out, char **err);
+int cfg_vfb_format(const struct domcfg_vfb *vfb, FILE *out, char **err);
+int cfg_vkb_format(const struct domcfg_vkb *vkb, FILE *out, char **err);
+int cfg_disk_format(const struct domcfg_disk *disk, FILE *out, char **err);
 
 /* Set *err to a malloc'd message (if err and *err is unset); -EINVAL. */
 int spec_fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

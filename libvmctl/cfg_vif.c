@@ -117,27 +117,70 @@ static int vif_rate(void *dev, const char *v, char **err)
 	return 0;
 }
 
+static int vif_mac_fmt(const void *dev, char **val, char **err)
+{
+	const unsigned char *m = ((const struct domcfg_nic *)dev)->mac;
+
+	*val = NULL;
+	if (!(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]))
+		return 0;
+	return asprintf(val, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+			m[5]) < 0 ? (*val = NULL, -ENOMEM) : 0;
+}
+
+static int vif_type_fmt(const void *dev, char **val, char **err)
+{
+	enum domcfg_nic_type t = ((const struct domcfg_nic *)dev)->nictype;
+
+	*val = NULL;
+	if (t == DOMCFG_NIC_TYPE_UNKNOWN)
+		return 0;
+	*val = strdup(t == DOMCFG_NIC_TYPE_VIF ? "vif" : "ioemu");
+	return *val ? 0 : -ENOMEM;
+}
+
+/* bytes per interval -> "<bytes>B/s@<us>us": the smallest rate per second
+ * that vif_rate() turns back into the same bytes per interval. */
+static int vif_rate_fmt(const void *dev, char **val, char **err)
+{
+	const struct domcfg_nic *nic = dev;
+	uint64_t us = nic->rate_interval_usecs, bpi = nic->rate_bytes_per_interval, bps;
+
+	*val = NULL;
+	if (!bpi && !us)
+		return 0;
+	if (!us || us > 1000000 || (!bpi && us == 1000000) || bpi > UINT64_MAX / 1000000)
+		return spec_fail(err, "rate of %llu bytes per %llu us cannot be written",
+				 (unsigned long long)bpi, (unsigned long long)us);
+	bps = bpi ? (bpi * 1000000 + us - 1) / us : 1;  /* 0: a rate that rounds down */
+	if (bps > UINT32_MAX)
+		return spec_fail(err, "rate of %llu bytes/s is out of range",
+				 (unsigned long long)bps);
+	return asprintf(val, "%lluB/s@%lluus", (unsigned long long)bps,
+			(unsigned long long)us) < 0 ? (*val = NULL, -ENOMEM) : 0;
+}
+
 #define NIC(f) offsetof(struct domcfg_nic, f)
 
 static const struct spec_key vif_keys[] = {
-	{ "mac", SK_FN, 0, vif_mac },
-	{ "bridge", SK_STRING, NIC(bridge), NULL },
-	{ "gatewaydev", SK_STRING, NIC(gatewaydev), NULL },
-	{ "netdev", SK_STRING, NIC(gatewaydev), NULL },
-	{ "type", SK_FN, 0, vif_type },
-	{ "model", SK_STRING, NIC(model), NULL },
-	{ "vifname", SK_STRING, NIC(ifname), NULL },
-	{ "script", SK_STRING, NIC(script), NULL },
-	{ "ip", SK_STRING, NIC(ip), NULL },
-	{ "backend", SK_STRING, NIC(backend_domname), NULL },
-	{ "rate", SK_FN, 0, vif_rate },
-	{ "devid", SK_INT, NIC(devid), NULL },
-	{ "mtu", SK_INT, NIC(mtu), NULL },
-	{ "forwarddev", SK_STRING, NIC(coloft_forwarddev), NULL },
-	{ "vlan", SK_IGNORE, 0, NULL },
-	{ "trusted", SK_IGNORE, 0, NULL },
-	{ "untrusted", SK_IGNORE, 0, NULL },
-	{ "accel", SK_IGNORE, 0, NULL },
+	{ "mac", SK_FN, 0, vif_mac, vif_mac_fmt },
+	{ "bridge", SK_STRING, NIC(bridge), NULL, NULL },
+	{ "gatewaydev", SK_STRING, NIC(gatewaydev), NULL, NULL },
+	{ "netdev", SK_STRING, NIC(gatewaydev), NULL, NULL },
+	{ "type", SK_FN, 0, vif_type, vif_type_fmt },
+	{ "model", SK_STRING, NIC(model), NULL, NULL },
+	{ "vifname", SK_STRING, NIC(ifname), NULL, NULL },
+	{ "script", SK_STRING, NIC(script), NULL, NULL },
+	{ "ip", SK_STRING, NIC(ip), NULL, NULL },
+	{ "backend", SK_STRING, NIC(backend_domname), NULL, NULL },
+	{ "rate", SK_FN, 0, vif_rate, vif_rate_fmt },
+	{ "devid", SK_INT, NIC(devid), NULL, NULL },
+	{ "mtu", SK_INT, NIC(mtu), NULL, NULL },
+	{ "forwarddev", SK_STRING, NIC(coloft_forwarddev), NULL, NULL },
+	{ "vlan", SK_IGNORE, 0, NULL, NULL },
+	{ "trusted", SK_IGNORE, 0, NULL, NULL },
+	{ "untrusted", SK_IGNORE, 0, NULL, NULL },
+	{ "accel", SK_IGNORE, 0, NULL, NULL },
 };
 
 int domcfg_nic_parse(struct domcfg_nic *nic, const char *spec, char **err,
@@ -147,5 +190,18 @@ int domcfg_nic_parse(struct domcfg_nic *nic, const char *spec, char **err,
 
 	if (rc == 0 && (nic->mtu < 0 || nic->mtu > 65535))
 		rc = spec_fail(err, "mtu %d is out of range in vif spec '%s'", nic->mtu, spec);
+	return rc;
+}
+
+int cfg_nic_format(const struct domcfg_nic *nic, int index, FILE *out, char **err)
+{
+	struct domcfg_nic dflt, dev = *nic;
+	int rc;
+
+	domcfg_nic_init(&dflt);
+	if (dev.devid == index)
+		dev.devid = dflt.devid;
+	rc = spec_format("vif", vif_keys, ARRAY_SIZE(vif_keys), &dev, &dflt, out, err);
+	domcfg_nic_dispose(&dflt);
 	return rc;
 }

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "common/util.h"
-#include "libvmctl/cfg_xl.h"
+#include "libvmctl/cfg_write.h"
 
 /* ---- the key table ---- */
 
@@ -25,12 +25,13 @@
 #define KEY_DEFBOOL(n, t, f) { .name = n, .types = t, .kind = KEY_K_DEFBOOL, AT(f) },
 #define KEY_ENUM(n, t, f, e) { .name = n, .types = t, .kind = KEY_K_ENUM, AT(f), .en = &type_enum_##e },
 #define KEY_STRLIST(n, t, f) { .name = n, .types = t, .kind = KEY_K_STRLIST, AT(f) },
-#define KEY_FN(n, t, h) { .name = n, .types = t, .kind = KEY_K_FN, .fn = h },
+#define KEY_FN(n, t, h) { .name = n, .types = t, .kind = KEY_K_FN, .fn = h, .write = h##_write },
 #define KEY_IGNORE(n) { .name = n, .types = CFG_ANY, .kind = KEY_K_IGNORE },
 
-static const struct cfg_key cfg_keys[] = {
+const struct cfg_key cfg_keys[] = {
 #include "libvmctl/cfg_keys.def"
 };
+const size_t cfg_num_keys = ARRAY_SIZE(cfg_keys);
 
 /* ---- value accessors ---- */
 
@@ -190,7 +191,7 @@ static int store(struct cfg_conv *c, const struct cfg_key *k, struct cfg_setting
 	return 0;
 }
 
-static unsigned type_bit(enum domcfg_domain_type t)
+unsigned cfg_type_bit(enum domcfg_domain_type t)
 {
 	return t == DOMCFG_TYPE_HVM ? CFG_HVM : t == DOMCFG_TYPE_PVH ? CFG_PVH : CFG_PV;
 }
@@ -207,7 +208,10 @@ static const char *types_text(unsigned types)
 	}
 }
 
-static int apply_keys(struct cfg_conv *c)
+/* Apply the keys of the tree in table order; keys for which want() says
+ * no are left to the caller (NULL want: all). */
+static int apply_keys(struct cfg_conv *c, bool (*want)(const char *key, void *arg),
+		      void *arg)
 {
 	int rc = 0;
 
@@ -215,10 +219,10 @@ static int apply_keys(struct cfg_conv *c)
 		const struct cfg_key *k = &cfg_keys[i];
 		struct cfg_setting *s = cfg_tree_find(c->tree, k->name);
 
-		if (!s)
+		if (!s || (want && !want(k->name, arg)))
 			continue;
 		s->used = true;
-		if (!(k->types & type_bit(c->cfg->c_info.type))) {
+		if (!(k->types & cfg_type_bit(c->cfg->c_info.type))) {
 			cfg_warn(c->msgs, &s->pos, s->key, "only applies to %s; ignored",
 				 types_text(k->types));
 			continue;
@@ -318,7 +322,7 @@ int domcfg_parse_buffer(struct domcfg_config *cfg, const char *name,
 	if (rc == 0)
 		rc = parse_overrides(&tree, overrides);
 	if (rc == 0)
-		rc = apply_keys(&c);
+		rc = apply_keys(&c, NULL, NULL);
 	if (rc == 0)
 		rc = cfg_keys_finish(&c);
 	if (rc == 0)
@@ -382,5 +386,27 @@ int domcfg_parse_file(struct domcfg_config *cfg, const char *path,
 	}
 	rc = domcfg_parse_buffer(cfg, path, text, len, overrides, msgs);
 	free(text);
+	return rc;
+}
+
+int cfg_apply_some(struct domcfg_config *cfg, const char *name, const char *text,
+		   size_t len, bool (*want)(const char *key, void *arg), void *arg,
+		   struct domcfg_msgs *msgs)
+{
+	struct cfg_tree tree;
+	struct cfg_conv c = { .tree = &tree, .cfg = cfg, .msgs = msgs };
+	int rc;
+
+	cfg_tree_init(&tree, msgs);
+	rc = cfg_tree_parse(&tree, name, text, len);
+	if (rc == 0)
+		rc = apply_keys(&c, want, arg);
+	for (size_t i = 0; rc == 0 && i < tree.n; i++)
+		if (!tree.settings[i].used)
+			cfg_warn(msgs, &tree.settings[i].pos, tree.settings[i].key,
+				 "not taken from here; ignored");
+	if (rc == -ENOMEM && msgs && !msgs->error)
+		cfg_error(msgs, NULL, NULL, "out of memory");
+	cfg_tree_dispose(&tree);
 	return rc;
 }

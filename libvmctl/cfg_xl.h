@@ -25,6 +25,9 @@ struct cfg_conv {
 #define CFG_ANY  (CFG_PV | CFG_HVM | CFG_PVH)
 #define CFG_PVX  (CFG_PV | CFG_PVH)
 
+/* The CFG_* bit of a guest type (CFG_PV for an unset type). */
+unsigned cfg_type_bit(enum domcfg_domain_type t);
+
 enum cfg_key_kind {
 	KEY_K_STRING,   /* string (or number) -> char * */
 	KEY_K_INT,      /* number -> the integer field */
@@ -37,8 +40,13 @@ enum cfg_key_kind {
 };
 
 struct cfg_key;
+struct cfg_writer;
 typedef int (*cfg_key_fn)(struct cfg_conv *c, const struct cfg_key *k,
 			  struct cfg_setting *s);
+/* The inverse of a KEY_K_FN handler: write the key's line(s) for the
+ * config in w (nothing when the config holds the parser's result for an
+ * absent key). Named <handler>_write; see cfg_write.h. */
+typedef int (*cfg_key_write_fn)(struct cfg_writer *w, const struct cfg_key *k);
 
 struct cfg_key {
 	const char *name;
@@ -49,7 +57,20 @@ struct cfg_key {
 	long long min, max;             /* KEY_K_INT range */
 	const struct type_enum *en;     /* KEY_K_ENUM */
 	cfg_key_fn fn;                  /* KEY_K_FN */
+	cfg_key_write_fn write;         /* KEY_K_FN */
 };
+
+/* The key table (cfg_keys.def), in the order keys are applied. */
+extern const struct cfg_key cfg_keys[];
+extern const size_t cfg_num_keys;
+
+/* Parse `text` as xl.cfg and apply only the keys for which want(key, arg)
+ * is true on top of `cfg` (no defaults, no cross-key finishing): other
+ * keys are warned about as ignored. Used for the xl.cfg keys that domain
+ * XML carries in its <metadata>. 0, -EINVAL or -ENOMEM. */
+int cfg_apply_some(struct domcfg_config *cfg, const char *name, const char *text,
+		   size_t len, bool (*want)(const char *key, void *arg), void *arg,
+		   struct domcfg_msgs *msgs);
 
 /* Value accessors: each reports a positioned error naming the key. */
 int cfg_get_string(struct cfg_conv *c, struct cfg_setting *s, const char **out);
@@ -73,7 +94,8 @@ void *cfg_array_add(void *arr, int *count, const struct type_struct *t);
 #define KEY_ENUM(name, types, field, e)
 #define KEY_STRLIST(name, types, field)
 #define KEY_FN(name, types, fn) int fn(struct cfg_conv *c, const struct cfg_key *k, \
-				      struct cfg_setting *s);
+				      struct cfg_setting *s); \
+	int fn##_write(struct cfg_writer *w, const struct cfg_key *k);
 #define KEY_IGNORE(name)
 #include "libvmctl/cfg_keys.def"
 #undef KEY_STRING

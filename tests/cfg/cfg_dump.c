@@ -4,7 +4,10 @@
  *
  *   cfg_dump [-d] [-r] FILE [key=value ...]
  *     -d  apply domcfg_config_setdefault() (UUID and MACs stay random)
- *     -r  also check that JSON -> types -> JSON gives the same text
+ *     -r  also check that JSON -> types -> JSON gives the same text, and
+ *         that the config written as xl.cfg (vmctl_cfg_format_xl) parses
+ *         back to the same JSON (not with -d: xl.cfg cannot say everything
+ *         the defaults fill in, such as a vfb's own vkb's backend)
  *   cfg_dump -j FILE.json   read JSON instead and print it back
  */
 #include <stdio.h>
@@ -13,6 +16,7 @@
 #include <unistd.h>
 
 #include "libvmctl/domcfg.h"
+#include "libvmctl/domxml.h"
 
 static char *slurp(const char *path)
 {
@@ -49,6 +53,33 @@ static int roundtrip(const char *json)
 	}
 	free(err);
 	free(json2);
+	domcfg_config_dispose(&again);
+	return rc ? 1 : 0;
+}
+
+/* config -> xl.cfg text -> config: the JSON must not change. */
+static int rewrite(const struct domcfg_config *cfg, const char *json)
+{
+	struct domcfg_config again;
+	struct domcfg_msgs msgs;
+	char *text = NULL, *json2 = NULL;
+	int rc;
+
+	domcfg_config_init(&again);
+	domcfg_msgs_init(&msgs);
+	rc = vmctl_cfg_format_xl(cfg, &text, &msgs);
+	if (rc == 0)
+		rc = domcfg_parse_buffer(&again, "written", text, strlen(text), NULL, &msgs);
+	if (rc == 0 && !(json2 = domcfg_config_to_json(&again)))
+		rc = -1;
+	if (rc || strcmp(json, json2) != 0) {
+		fprintf(stderr, "error: written xl.cfg differs%s%s\n%s\n%s\n", msgs.error ? ": " : "",
+			msgs.error ? msgs.error : "", text ? text : "", json2 ? json2 : "");
+		rc = 1;
+	}
+	free(text);
+	free(json2);
+	domcfg_msgs_dispose(&msgs);
 	domcfg_config_dispose(&again);
 	return rc ? 1 : 0;
 }
@@ -111,7 +142,7 @@ int main(int argc, char **argv)
 	} else {
 		printf("%s\n", json);
 		if (check)
-			rc = roundtrip(json);
+			rc = roundtrip(json) | (defaults ? 0 : rewrite(&cfg, json));
 	}
 	free(json);
 	free(err);
