@@ -19,8 +19,6 @@ struct dm_host_ops {
 	/* The guest routed PCI link `link` (0..3 = PIRQA..D) to ISA IRQ `irq`
 	 * (0 = disabled). */
 	void (*link_route)(void *arg, unsigned link, unsigned irq);
-	/* The guest's edge/level control register (bit n = IRQ n level). */
-	void (*elcr)(void *arg, uint16_t mask);
 	void (*shutdown)(void *arg, enum dm_shutdown why);
 };
 
@@ -46,12 +44,6 @@ static inline void dm_host_link_route(const struct dm_host *h, unsigned link, un
 {
 	if (h->ops && h->ops->link_route)
 		h->ops->link_route(h->arg, link, irq);
-}
-
-static inline void dm_host_elcr(const struct dm_host *h, uint16_t mask)
-{
-	if (h->ops && h->ops->elcr)
-		h->ops->elcr(h->arg, mask);
 }
 
 static inline void dm_host_shutdown(const struct dm_host *h, enum dm_shutdown why)

@@ -86,7 +86,7 @@ int io_handle(struct dm *dm, struct io_req *r)
 
 	if (rc < 0) {
 		if (r->dir == IO_READ && !r->data_is_ptr)
-			r->data = bus_ones(r->size <= 8 ? r->size : 8);
+			r->data = rc == -EINVAL ? ~0ull : bus_ones(r->size);
 		return rc;
 	}
 	/* with df the buffer was checked from its low end: start at the top */

@@ -6,6 +6,7 @@ devmodel_libdevmodel_la_SOURCES = \
 	devmodel/bus.c devmodel/bus.h \
 	devmodel/pci.c devmodel/pci.h \
 	devmodel/io.c devmodel/io.h \
+	devmodel/ioserv.c devmodel/ioserv.h \
 	devmodel/dm.c devmodel/dm.h devmodel/devices.def \
 	devmodel/gmem.h devmodel/host.h \
 	devmodel/dev/i440fx.c \
@@ -15,3 +16,13 @@ devmodel_libdevmodel_la_SOURCES = \
 	devmodel/dev/debugcon.c devmodel/dev/debugcon.h \
 	devmodel/dev/uart.c \
 	devmodel/dev/fw_cfg.c devmodel/dev/fw_cfg.h devmodel/dev/fw_cfg_linux.c
+
+pkglibexec_PROGRAMS += devmodel/vmctl-devmodel
+devmodel_vmctl_devmodel_SOURCES = \
+	devmodel/main.c \
+	devmodel/opts.c devmodel/opts.h \
+	devmodel/serial.c devmodel/serial.h \
+	devmodel/sandbox.c devmodel/sandbox.h devmodel/sandbox.def
+devmodel_vmctl_devmodel_CPPFLAGS = $(AM_CPPFLAGS) $(SECCOMP_CFLAGS)
+devmodel_vmctl_devmodel_LDADD = devmodel/libdevmodel.la libvmctl/libvmctl.la \
+	common/libcommon.la $(SECCOMP_LIBS)

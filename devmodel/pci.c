@@ -257,6 +257,18 @@ int pci_host_claim(struct pci_bus *pb)
 	return rc;
 }
 
+static void pci_link_change(struct pci_bus *pb, unsigned link, bool up)
+{
+	unsigned before = pb->asserted[link];
+
+	if (up)
+		pb->asserted[link]++;
+	else if (pb->asserted[link])
+		pb->asserted[link]--;
+	if (pb->route[link] && (before == 0) != (pb->asserted[link] == 0))
+		dm_host_isa_irq(pb->host, pb->route[link], pb->asserted[link] != 0);
+}
+
 void pci_set_irq(struct pci_dev *d, int level)
 {
 	uint8_t pin = d->cfg[PCI_INTERRUPT_PIN];
@@ -273,7 +285,20 @@ void pci_set_irq(struct pci_dev *d, int level)
 		d->cfg[PCI_STATUS] |= PCI_STATUS_INTX;
 	else
 		d->cfg[PCI_STATUS] &= (uint8_t)~PCI_STATUS_INTX;
-	if (now != d->wire)
-		dm_host_pci_intx(d->bus->host, d->devfn >> 3, pin - 1u, now);
+	if (now == d->wire)
+		return;
 	d->wire = now;
+	dm_host_pci_intx(d->bus->host, d->devfn >> 3, pin - 1u, now);
+	pci_link_change(d->bus, ((d->devfn >> 3) + pin - 1u) & 3, now);
+}
+
+void pci_bus_route(struct pci_bus *pb, unsigned link, unsigned irq)
+{
+	if (link > 3 || irq > 15 || pb->route[link] == irq)
+		return;
+	if (pb->asserted[link] && pb->route[link])
+		dm_host_isa_irq(pb->host, pb->route[link], 0);
+	pb->route[link] = (uint8_t)irq;
+	if (pb->asserted[link] && irq)
+		dm_host_isa_irq(pb->host, irq, 1);
 }

@@ -83,6 +83,8 @@ struct pci_bus {
 	struct bus *bus;            /* where BARs and 0xcf8/0xcfc live */
 	const struct dm_host *host;
 	uint32_t cf8;               /* mechanism #1 address register */
+	uint8_t route[4];           /* PIRQA..D -> ISA IRQ (0: not routed) */
+	unsigned asserted[4];       /* devices holding each link high */
 };
 
 void pci_bus_init(struct pci_bus *pb, struct bus *bus, const struct dm_host *host);
@@ -114,8 +116,15 @@ int pci_cfg_write(struct pci_bus *pb, unsigned bus, unsigned devfn, unsigned reg
  * reboot. */
 int pci_host_claim(struct pci_bus *pb);
 
-/* Drive the device's INTx line. */
+/* Drive the device's INTx line. Device d's pin p (0 = INTA) is on link
+ * (d + p) & 3 (the PIIX3 swizzle the BIOS tables describe); a link's
+ * level is the OR of its devices' lines and goes to the ISA IRQ the link
+ * is routed to, as a level (dm_host isa_irq). dm_host pci_intx sees every
+ * device's own line too. */
 void pci_set_irq(struct pci_dev *d, int level);
+/* Route `link` (0..3) to ISA IRQ `irq` (0 = nowhere): the PIIX3's
+ * PIRQRC registers. An asserted link moves with its route. */
+void pci_bus_route(struct pci_bus *pb, unsigned link, unsigned irq);
 
 /* Little-endian helpers for cfg[]. */
 static inline void pci_set16(struct pci_dev *d, unsigned reg, uint16_t v)

@@ -1,8 +1,8 @@
 /* The PIIX3 PCI-to-ISA bridge (00:01.0): PCI interrupt routing (PIRQRC,
- * 0x60..0x63: bit 7 disables the link, bits 3:0 name the ISA IRQ) and the
- * edge/level control registers at 0x4d0/0x4d1. Routes and the ELCR go to
- * vmhv, whose interrupt controllers do the work (Xen's
- * set_pci_link_route). */
+ * 0x60..0x63: bit 7 disables the link, bits 3:0 name the ISA IRQ). The
+ * routes steer the PCI links' levels onto ISA IRQs (pci_bus_route); the
+ * edge/level control registers at 0x4d0/0x4d1 belong to vmhv's PIC, as in
+ * Xen. */
 #include "devmodel/dm.h"
 
 #include "common/util.h"
@@ -13,14 +13,10 @@
 #define PIIX3_PIRQRC  0x60
 #define PIIX3_NLINKS  4
 #define PIRQ_DISABLE  0x80
-#define ELCR_PORT     0x4d0
-/* IRQs 0, 1, 2, 8 and 13 are always edge-triggered on a PC */
-#define ELCR_MASK     0xdef8
 
 struct piix3 {
 	struct pci_dev pci;
 	struct dm *dm;
-	uint8_t elcr[2];
 };
 
 static unsigned pirq_irq(uint8_t v)
@@ -33,45 +29,33 @@ static void piix3_cfg_write(struct pci_dev *d, unsigned reg, unsigned size, uint
 	struct piix3 *p = container_of(d, struct piix3, pci);
 
 	(void)val;
-	for (unsigned l = 0; l < PIIX3_NLINKS; l++)
-		if (PIIX3_PIRQRC + l >= reg && PIIX3_PIRQRC + l < reg + size)
-			dm_host_link_route(&p->dm->host, l, pirq_irq(d->cfg[PIIX3_PIRQRC + l]));
+	for (unsigned l = 0; l < PIIX3_NLINKS; l++) {
+		unsigned irq = pirq_irq(d->cfg[PIIX3_PIRQRC + l]);
+
+		if (PIIX3_PIRQRC + l < reg || PIIX3_PIRQRC + l >= reg + size)
+			continue;
+		pci_bus_route(d->bus, l, irq);
+		dm_host_link_route(&p->dm->host, l, irq);
+	}
 }
 
 static const struct pci_dev_ops piix3_pci_ops = { .cfg_write = piix3_cfg_write };
-
-static uint64_t elcr_read(void *opaque, uint64_t off, unsigned size)
-{
-	struct piix3 *p = opaque;
-
-	return size == 2 ? (uint64_t)(p->elcr[0] | p->elcr[1] << 8) : p->elcr[off];
-}
-
-static void elcr_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
-{
-	struct piix3 *p = opaque;
-
-	for (unsigned i = 0; i < size && off + i < 2; i++)
-		p->elcr[off + i] = (uint8_t)(val >> (8 * i)) & (uint8_t)(ELCR_MASK >> (8 * (off + i)));
-	dm_host_elcr(&p->dm->host, (uint16_t)(p->elcr[0] | p->elcr[1] << 8));
-}
-
-static const struct bus_ops elcr_ops = { elcr_read, elcr_write };
 
 static void piix3_reset(void *state)
 {
 	struct piix3 *p = state;
 
-	for (unsigned l = 0; l < PIIX3_NLINKS; l++)
+	for (unsigned l = 0; l < PIIX3_NLINKS; l++) {
 		p->pci.cfg[PIIX3_PIRQRC + l] = PIRQ_DISABLE;
-	p->elcr[0] = p->elcr[1] = 0;
+		if (p->pci.bus)
+			pci_bus_route(p->pci.bus, l, 0);
+	}
 }
 
 static void piix3_destroy(void *state)
 {
 	struct piix3 *p = state;
 
-	bus_release(&p->dm->bus, BUS_PIO, ELCR_PORT, p);
 	pci_bus_remove(p->pci.bus, &p->pci);
 	free(p);
 }
@@ -91,12 +75,6 @@ static int piix3_create(struct dm *dm, void **state)
 	piix3_reset(p);
 	rc = pci_bus_add(&dm->pci, &p->pci, 1 << 3);
 	if (rc < 0) {
-		free(p);
-		return rc;
-	}
-	rc = bus_claim(&dm->bus, BUS_PIO, ELCR_PORT, 2, &elcr_ops, p, "elcr");
-	if (rc < 0) {
-		pci_bus_remove(&dm->pci, &p->pci);
 		free(p);
 		return rc;
 	}

@@ -123,7 +123,7 @@ static void test_io(struct dmt *t)
 	is_int(dmt_io(t, IO_MMIO, IO_WRITE, 0xfe000000, 4, 4096, &d, 1, 0), -EFAULT, "wrapping buffer refused");
 	d = 0;
 	is_int(dmt_io(t, 9, IO_READ, 0x300, 4, 1, &d, 0, 0), -EINVAL, "unknown type refused");
-	is_int(d, 0xffffffff, "and reads all ones");
+	ok(d == ~0ull, "and reads all ones");
 	d = 0;
 	is_int(dmt_io(t, IO_PCI, IO_READ, 0, 4, 1, &d, 1, 0), -EINVAL, "PCI with a pointer refused");
 	ok(r.writes == 0 && r.reads == 0, "no refused request reached the device");
@@ -195,6 +195,11 @@ static void test_pci(struct dmt *t)
 	is_int(dmt_cfg_read(t, fn, 0x3d, 1), 2, "pin B");
 	pci_set_irq(&td.pci, 1);
 	is_int(t->rec.intx[5][1], 1, "INTB of device 5 raised");
+	is_int(t->rec.isa[11], 0, "link C not routed: no ISA IRQ");
+	pci_bus_route(&t->dm.pci, 2, 11);
+	is_int(t->rec.isa[11], 1, "routing link C (device 5, INTB) to IRQ 11 raises it");
+	pci_bus_route(&t->dm.pci, 2, 10);
+	ok(t->rec.isa[11] == 0 && t->rec.isa[10] == 1, "rerouted to IRQ 10: 11 drops, 10 rises");
 	ok(dmt_cfg_read(t, fn, 0x06, 2) & PCI_STATUS_INTX, "status shows it");
 	dmt_cfg_write(t, fn, 0x04, 2, PCI_CMD_IO | PCI_CMD_MEMORY | PCI_CMD_INTX_OFF);
 	is_int(t->rec.intx[5][1], 0, "INTx disable lowers the wire");
@@ -202,6 +207,7 @@ static void test_pci(struct dmt *t)
 	is_int(t->rec.intx[5][1], 1, "and enable raises it again");
 	pci_set_irq(&td.pci, 0);
 	is_int(t->rec.intx[5][1], 0, "lowered");
+	is_int(t->rec.isa[10], 0, "and its ISA IRQ with it");
 	pci_bus_remove(&t->dm.pci, &td.pci);
 	ok(!bus_find(&t->dm.bus, BUS_PIO, 0xc100) && !bus_find(&t->dm.bus, BUS_MMIO, 0xfebf0000),
 	   "removal unmaps its BARs");

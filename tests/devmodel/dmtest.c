@@ -34,11 +34,6 @@ static void rec_route(void *arg, unsigned link, unsigned irq)
 		r->route[link] = (int)irq;
 }
 
-static void rec_elcr(void *arg, uint16_t mask)
-{
-	((struct rec_host *)arg)->elcr = mask;
-}
-
 static void rec_shutdown(void *arg, enum dm_shutdown why)
 {
 	struct rec_host *r = arg;
@@ -48,7 +43,7 @@ static void rec_shutdown(void *arg, enum dm_shutdown why)
 }
 
 static const struct dm_host_ops rec_ops = {
-	rec_isa, rec_intx, rec_route, rec_elcr, rec_shutdown,
+	rec_isa, rec_intx, rec_route, rec_shutdown,
 };
 
 int dmt_init(struct dmt *t, uint64_t ram_size)

@@ -15,7 +15,6 @@ struct rec_host {
 	int isa_raises[16];          /* 0 -> 1 transitions */
 	int intx[32][4];
 	int route[4];
-	uint16_t elcr;
 	int shutdowns, last_shutdown;
 };
 

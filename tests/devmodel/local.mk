@@ -1,12 +1,15 @@
 # tests/devmodel/: the device model's buses and devices, driven through
 # io_handle() as vmhv's ioreqs drive them (guest RAM is a memfd).
-DEVMODEL_TESTS = tests/devmodel/bus_test tests/devmodel/chipset_test tests/devmodel/uart_test tests/devmodel/fw_cfg_test
+DEVMODEL_TESTS = tests/devmodel/bus_test tests/devmodel/chipset_test tests/devmodel/uart_test tests/devmodel/fw_cfg_test \
+	tests/devmodel/ioserv_test
 TESTS += $(DEVMODEL_TESTS)
 check_PROGRAMS += $(DEVMODEL_TESTS)
 noinst_LTLIBRARIES += tests/devmodel/libdmtest.la
 tests_devmodel_libdmtest_la_SOURCES = tests/devmodel/dmtest.c tests/devmodel/dmtest.h
-DEVMODEL_TEST_LIBS = tests/devmodel/libdmtest.la devmodel/libdevmodel.la common/libcommon.la
+DEVMODEL_TEST_LIBS = tests/devmodel/libdmtest.la devmodel/libdevmodel.la libvmctl/libvmctl.la \
+	common/libcommon.la
 tests_devmodel_bus_test_LDADD = $(DEVMODEL_TEST_LIBS)
 tests_devmodel_chipset_test_LDADD = $(DEVMODEL_TEST_LIBS)
 tests_devmodel_uart_test_LDADD = $(DEVMODEL_TEST_LIBS)
 tests_devmodel_fw_cfg_test_LDADD = $(DEVMODEL_TEST_LIBS)
+tests_devmodel_ioserv_test_LDADD = $(DEVMODEL_TEST_LIBS)
