@@ -115,6 +115,29 @@ static int cpu_up(struct kernel *k, unsigned int id)
 	return (int)rc;
 }
 
+/* A parked vCPU whose context did not survive a move: initialise it again
+ * (its IPI port is bound already) and count it online. */
+static int cpu_restart(struct kernel *k, struct cpu *cpu)
+{
+	struct vcpu_guest_context *ctx = mm_alloc_pages(k, 2, 1);
+	long rc;
+
+	if (!ctx)
+		return -ENOMEM;
+	fill_context(k, ctx, cpu);
+	cpu->online = true;
+	__atomic_fetch_add(&k->smp.online, 1, __ATOMIC_SEQ_CST);
+	rc = hv_vcpu_op(VCPUOP_initialise, cpu->id, ctx);
+	if (rc == 0)
+		rc = hv_vcpu_op(VCPUOP_up, cpu->id, NULL);
+	mm_free_pages(k, ctx, 2);
+	if (rc < 0) {
+		cpu->online = false;
+		__atomic_fetch_sub(&k->smp.online, 1, __ATOMIC_SEQ_CST);
+	}
+	return (int)rc;
+}
+
 static unsigned int count_vcpus(struct kernel *k)
 {
 	unsigned int n = 1;
@@ -202,8 +225,14 @@ int smp_resume(struct kernel *k, bool new_domain)
 		cpu->parked = false;
 		if (new_domain)	/* its channel did not survive the move */
 			events_bind_ipi(k, id, ipi_event, NULL, &cpu->ipi_port);
-		if (hv_vcpu_op(VCPUOP_up, id, NULL) < 0)
-			printk("smp: vCPU %u did not come back\n", id);
+		if (hv_vcpu_op(VCPUOP_up, id, NULL) == 0)
+			continue;
+		/* A toolstack that carried only the suspending vCPU's context
+		 * (vmctl's, docs/migration-stream.md) leaves the others
+		 * uninitialised: start them afresh, as Linux's CPU hotplug does. */
+		if (new_domain && cpu_restart(k, cpu) == 0)
+			continue;
+		printk("smp: vCPU %u did not come back\n", id);
 	}
 	return rc;
 }

@@ -119,6 +119,8 @@ static int step_check(struct create_op *op)
 	if (c->type != DOMCFG_TYPE_PV)
 		return fail(op, RPC_ERR_UNSUPPORTED, "type \"%s\" is not supported yet: only PV domains run here",
 			    domcfg_domain_type_to_string(c->type));
+	if (op->args->adopt)
+		return 0;	/* restored: memory comes from the stream, not a kernel */
 	if (!b->kernel)
 		return fail(op, RPC_ERR_CONFIG, "a PV domain needs a kernel (kernel=\"...\")");
 	if (stat(b->kernel, &st) < 0 || !S_ISREG(st.st_mode))
@@ -137,9 +139,14 @@ static int step_check(struct create_op *op)
 static int step_domain(struct create_op *op)
 {
 	struct domcfg_b_info *b = &op->cfg.b_info;
-	int rc = hv_domain_create(op->xld->hv, op->cfg.c_info.uuid, 0, (uint32_t)b->max_vcpus,
-				  b->max_memkb / 4, &op->domid);
+	int rc;
 
+	if (op->args->adopt) {
+		op->domid = op->args->adopt->domid;
+		return 0;
+	}
+	rc = hv_domain_create(op->xld->hv, op->cfg.c_info.uuid, 0, (uint32_t)b->max_vcpus,
+			      b->max_memkb / 4, &op->domid);
 	if (rc < 0)
 		return fail(op, rc == -ENOMEM ? RPC_ERR_RESOURCE : RPC_ERR_HYPERVISOR,
 			    "vmhv cannot create the domain: %s", strerror(-rc));
@@ -164,6 +171,13 @@ static int step_build(struct create_op *op)
 	};
 	int rc;
 
+	if (op->args->adopt) {
+		op->console_pfn = op->args->adopt->console_pfn;
+		op->store_pfn = op->args->adopt->store_pfn;
+		op->console_port = op->args->adopt->console_port;
+		op->store_port = op->args->adopt->store_port;
+		return 0;
+	}
 	if ((rc = xld_evtchn_alloc_unbound(op->xld, op->domid, &bp.console_evtchn)) < 0 ||
 	    (rc = xld_evtchn_alloc_unbound(op->xld, op->domid, &bp.store_evtchn)) < 0)
 		return fail(op, RPC_ERR_HYPERVISOR, "cannot allocate event channels: %s", strerror(-rc));

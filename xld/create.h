@@ -12,6 +12,15 @@ struct xld;
 struct rpc_req;
 struct domcfg_config;
 
+/* A domain that already exists in vmhv, its memory and vCPU filled from a
+ * stream (xld/restore.c): the steps adopt it instead of creating and
+ * building one (no kernel needed), and destroy it if a later step fails. */
+struct create_adopt {
+	uint32_t domid;
+	uint64_t console_pfn, store_pfn;
+	uint32_t console_port, store_port;
+};
+
 struct create_args {
 	const char *config_text;     /* xl.cfg text, or NULL with config_json */
 	const char *config_json;     /* a JSON domain config (xl list -l shape) */
@@ -19,6 +28,7 @@ struct create_args {
 	const char *const *overrides;/* "key=value" list, NULL-terminated */
 	const char *cwd;             /* the client's directory: relative paths */
 	bool paused;                 /* xl create -p */
+	const struct create_adopt *adopt; /* restore: NULL = create and build */
 };
 
 /* Create the domain; on success *domid is set and 0 returned. On failure a
