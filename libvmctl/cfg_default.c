@@ -80,6 +80,7 @@ static int hvm_default(struct domcfg_b_info *b)
 	set_defbool(&h->pae, true);
 	set_defbool(&h->nx, true);
 	set_defbool(&b->localtime, false);      /* the RTC keeps UTC (libxl) */
+	set_defbool(&h->sdl.enable, false);
 	if (h->bios == DOMCFG_BIOS_UNKNOWN)
 		h->bios = DOMCFG_BIOS_SEABIOS;
 	return vnc_default(&h->vnc) ? -ENOMEM : set_str(&h->boot, "cd");
@@ -114,6 +115,7 @@ static int devices_default(struct domcfg_config *cfg)
 	for (int i = 0; rc == 0 && i < cfg->num_vfbs; i++) {
 		if (cfg->vfbs[i].devid < 0)
 			cfg->vfbs[i].devid = i;
+		set_defbool(&cfg->vfbs[i].sdl.enable, false);
 		rc = vnc_default(&cfg->vfbs[i].vnc);
 	}
 	for (int i = 0; i < cfg->num_vkbs; i++) {

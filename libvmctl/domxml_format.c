@@ -106,9 +106,8 @@ static void fmt_memory(struct fmt *f, xmlNodePtr root)
 	const uint64_t unset = (uint64_t)DOMCFG_MEMKB_DEFAULT;
 	uint64_t max = b->max_memkb != unset ? b->max_memkb : b->target_memkb;
 
-	if (max == unset)
-		return;
-	attr(f, el_num(f, root, "memory", max), "unit", "KiB");
+	/* libvirt requires <memory>: an unset size is libxl's default. */
+	attr(f, el_num(f, root, "memory", max != unset ? max : 32 * 1024), "unit", "KiB");
 	if (b->target_memkb != unset)
 		attr(f, el_num(f, root, "currentMemory", b->target_memkb), "unit", "KiB");
 }
@@ -375,6 +374,30 @@ static const char *disk_protocol(const char *script)
 	return NULL;
 }
 
+/* "host:port" (what xl's nbd: disks name) becomes a <host>, anything
+ * else the source's name. */
+static void fmt_disk_host(struct fmt *f, xmlNodePtr src, const char *target)
+{
+	const char *colon = strrchr(target, ':');
+	char *host;
+	xmlNodePtr h;
+
+	if (!colon || colon == target || !colon[1] ||
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1)) {
+		attr(f, src, "name", target);
+		return;
+	}
+	host = strndup(target, (size_t)(colon - target));
+	if (!host) {
+		fmt_fail(f, -ENOMEM);
+		return;
+	}
+	h = el(f, src, "host");
+	attr(f, h, "name", host);
+	attr(f, h, "port", colon + 1);
+	free(host);
+}
+
 static void fmt_disk_source(struct fmt *f, xmlNodePtr disk, const struct domcfg_disk *d,
 			    const char *proto, bool block)
 {
@@ -385,7 +408,7 @@ static void fmt_disk_source(struct fmt *f, xmlNodePtr disk, const struct domcfg_
 	src = el(f, disk, "source");
 	if (proto) {
 		attr(f, src, "protocol", proto);
-		attr(f, src, "name", d->pdev_path);
+		fmt_disk_host(f, src, d->pdev_path);
 	} else {
 		attr(f, src, block ? "dev" : "file", d->pdev_path);
 	}
@@ -410,8 +433,38 @@ static void fmt_disk_driver(struct fmt *f, xmlNodePtr disk, const struct domcfg_
 	}
 }
 
+/* libvirt knows disks only as xvdX/hdX/sdX[N]: the dNpM and numeric
+ * names of the same xvd disk are written as its xvd name. */
+static const char *xml_vdev(struct fmt *f, const char *vdev, char *buf, size_t cap)
+{
+	int devid = domcfg_vdev_to_devid(vdev, NULL, NULL), disk, part, n = 0;
+	char letters[8];
+
+	if (!strncmp(vdev, "xvd", 3) || !strncmp(vdev, "hd", 2) || !strncmp(vdev, "sd", 2))
+		return vdev;
+	if (devid >= 0 && devid >> 8 == 202) {
+		disk = devid >> 4 & 15;
+		part = devid & 15;
+	} else if (devid >= 0 && devid >> 28 == 1) {
+		disk = devid >> 8 & 0xfffff;
+		part = devid & 0xff;
+	} else {
+		return vdev;
+	}
+	for (int x = disk + 1; x > 0 && n < (int)sizeof(letters); x = (x - 1) / 26)
+		letters[n++] = (char)('a' + (x - 1) % 26);
+	snprintf(buf, cap, "xvd");
+	while (n > 0)
+		snprintf(buf + strlen(buf), cap - strlen(buf), "%c", letters[--n]);
+	if (part)
+		snprintf(buf + strlen(buf), cap - strlen(buf), "%d", part);
+	cfg_warn(f->msgs, NULL, "disk", "vdev '%s' written as '%s'", vdev, buf);
+	return buf;
+}
+
 static void fmt_disk(struct fmt *f, xmlNodePtr devs, const struct domcfg_disk *d)
 {
+	char vdev[24];
 	const char *proto = disk_protocol(d->script);
 	bool block = d->backend == DOMCFG_DISK_BACKEND_PHY ||
 		     (d->pdev_path && !strncmp(d->pdev_path, "/dev/", 5));
@@ -424,7 +477,7 @@ static void fmt_disk(struct fmt *f, xmlNodePtr devs, const struct domcfg_disk *d
 	fmt_disk_driver(f, disk, d);
 	fmt_disk_source(f, disk, d, proto, block);
 	t = el(f, disk, "target");
-	attr(f, t, "dev", d->vdev);
+	attr(f, t, "dev", xml_vdev(f, d->vdev, vdev, sizeof(vdev)));
 	attr(f, t, "bus", disk_bus(d->vdev));
 	if (!d->readwrite || d->is_cdrom)
 		el(f, disk, "readonly");
@@ -448,8 +501,8 @@ static void fmt_bandwidth(struct fmt *f, xmlNodePtr nif, const struct domcfg_nic
 	if (!us)
 		return;
 	bps = n->rate_bytes_per_interval * 1000000 / us;
-	kib = (bps + 1023) / 1024;
-	if (kib * 1024 != bps || us != 50000)
+	kib = bps >= 1024 ? (bps + 1023) / 1024 : 1;    /* libvirt's minimum */
+	if (kib * 1024 * 50000 / 1000000 != n->rate_bytes_per_interval || us != 50000)
 		cfg_warn(f->msgs, NULL, "vif", "rate of %" PRIu64 " bytes per %" PRIu64
 			 " us written as %" PRIu64 " KiB/s", (uint64_t)n->rate_bytes_per_interval,
 			 us, kib);
@@ -495,27 +548,49 @@ static void fmt_nic(struct fmt *f, xmlNodePtr devs, const struct domcfg_nic *n, 
 }
 
 /* One display: VNC (on unless turned off: libxl's default) and SDL. */
+/* xl's vnclisten may end in ":display"; libvirt's listen is an address. */
+static char *vnc_address(struct fmt *f, const char *listen, int *display)
+{
+	const char *colon = listen ? strchr(listen, ':') : NULL;
+	char *addr;
+
+	if (!colon || strchr(colon + 1, ':') || !colon[1] ||
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1))
+		return listen ? strdup(listen) : NULL;
+	addr = strndup(listen, (size_t)(colon - listen));
+	if (!*display)
+		*display = atoi(colon + 1);
+	cfg_warn(f->msgs, NULL, "vnclisten", "'%s' written as address %s, display %d", listen,
+		 addr ? addr : "?", *display);
+	return addr;
+}
+
 static void fmt_vnc(struct fmt *f, xmlNodePtr devs, const struct domcfg_vnc *vnc,
 		    const char *keymap)
 {
 	xmlNodePtr g = el(f, devs, "graphics");
 	bool autoport = vnc->findunused != DOMCFG_DEFBOOL_FALSE;
+	int display = vnc->display;
+	char *listen = vnc_address(f, vnc->listen, &display);
 
+	if (vnc->listen && !listen)
+		fmt_fail(f, -ENOMEM);
 	attr(f, g, "type", "vnc");
-	attr_num(f, g, "port", autoport && !vnc->display ? -1 : 5900 + vnc->display);
+	attr_num(f, g, "port", autoport && !display ? -1 : 5900 + display);
 	attr(f, g, "autoport", autoport ? "yes" : "no");
-	if (vnc->listen)
-		attr(f, g, "listen", vnc->listen);
+	if (listen)
+		attr(f, g, "listen", listen);
 	if (keymap)
 		attr(f, g, "keymap", keymap);
 	if (vnc->passwd && (f->flags & VMCTL_DOMXML_SECURE))
 		attr(f, g, "passwd", vnc->passwd);
-	if (vnc->listen) {
+	if (listen) {
 		xmlNodePtr l = el(f, g, "listen");
 
 		attr(f, l, "type", "address");
-		attr(f, l, "address", vnc->listen);
+		attr(f, l, "address", listen);
 	}
+	free(listen);
 }
 
 static void fmt_sdl(struct fmt *f, xmlNodePtr devs, const struct domcfg_sdl *sdl)

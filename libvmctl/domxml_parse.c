@@ -127,6 +127,12 @@ int dx_number(struct dx *p, xmlNodePtr n, const char *what, const char *s,
 	return 0;
 }
 
+static bool in_ns(xmlNodePtr n, const char *href, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && n->ns && !strcmp((const char *)n->ns->href, href) &&
+	       !strcmp((const char *)n->name, name);
+}
+
 /* Dispatch the element children of `n` through `t` (NULL name ends it):
  * a known element runs its handler (NULL: accepted, nothing to do),
  * a name in `skip` is warned about, anything else is an error. */
@@ -141,8 +147,9 @@ int dx_children(struct dx *p, xmlNodePtr n, const struct dx_elem *t,
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
 		if (c->ns) {
-			dx_warn(p, c, "element of namespace %s is not for vmctl; ignored",
-				(const char *)c->ns->href);
+			if (!in_ns(c, DOMXML_NS_XEN, "commandline"))
+				dx_warn(p, c, "element of namespace %s is not for vmctl; ignored",
+					(const char *)c->ns->href);
 			continue;
 		}
 		while (e->name && strcmp(e->name, (const char *)c->name))
@@ -359,11 +366,6 @@ static int xen_commandline(struct dx *p, xmlNodePtr n)
 	return 0;
 }
 
-static bool in_ns(xmlNodePtr n, const char *href, const char *name)
-{
-	return n->type == XML_ELEMENT_NODE && n->ns && !strcmp((const char *)n->ns->href, href) &&
-	       !strcmp((const char *)n->name, name);
-}
 
 /* <metadata> belongs to applications; only ours is read, after the rest. */
 static int el_metadata(struct dx *p, xmlNodePtr n)
@@ -432,6 +434,7 @@ static void absent_defaults(struct dx *p)
 		domcfg_defbool_set(&cfg->b_info.hvm.pae, false);
 		domcfg_defbool_set(&cfg->b_info.apic, false);
 		domcfg_defbool_set(&cfg->b_info.hvm.vnc.enable, false);
+		domcfg_defbool_set(&cfg->b_info.hvm.sdl.enable, false);
 		domcfg_defbool_set(&cfg->b_info.acpi, false);
 	}
 }
@@ -500,7 +503,10 @@ static int read_doc(struct dx *p, const char *xml, size_t len, xmlDocPtr *doc)
 
 		while (n && msg[n - 1] == '\n')
 			msg[--n] = '\0';
-		dx_error(p, NULL, "line %d: %s", e ? e->line : 0, msg ? msg : "not well-formed");
+		if (p->msgs && !p->msgs->error &&
+		    asprintf(&p->msgs->error, "%s:%d: %s", DOMXML_SOURCE, e ? e->line : 0,
+			     msg ? msg : "not well-formed XML") < 0)
+			p->msgs->error = NULL;
 		free(msg);
 	}
 	xmlFreeParserCtxt(ctxt);
