@@ -11,6 +11,7 @@ devmodel_libdevmodel_la_SOURCES = \
 	devmodel/gmem.h devmodel/host.h \
 	devmodel/dev/i440fx.c \
 	devmodel/dev/piix3.c \
+	devmodel/dev/ide.c devmodel/dev/ide.h devmodel/dev/ide_atapi.c \
 	devmodel/dev/piix4_acpi.c \
 	devmodel/dev/platform.c \
 	devmodel/dev/debugcon.c devmodel/dev/debugcon.h \
