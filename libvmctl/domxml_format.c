@@ -528,7 +528,7 @@ static void fmt_nic(struct fmt *f, xmlNodePtr devs, const struct domcfg_nic *n, 
 		attr(f, el(f, nif, "script"), "path", n->script);
 	if (n->ifname)
 		attr(f, el(f, nif, "target"), "dev", n->ifname);
-	if (!model && f->hvm && n->nictype == DOMCFG_NIC_TYPE_VIF)
+	if (!model && n->nictype == DOMCFG_NIC_TYPE_VIF)
 		model = "netfront";
 	if (model)
 		attr(f, el(f, nif, "model"), "type", model);

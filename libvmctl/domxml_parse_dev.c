@@ -430,11 +430,23 @@ static int dev_emulator(struct dx *p, xmlNodePtr n)
 	return dx_set(p, &p->cfg->b_info.device_model, dx_text(p, n));
 }
 
+/* Mice and keyboards come with every display; a tablet is not kept. */
+static int dev_input(struct dx *p, xmlNodePtr n)
+{
+	const char *type = dx_prop(p, n, "type");
+
+	if (!type || (strcmp(type, "mouse") && strcmp(type, "keyboard")))
+		dx_warn(p, n, "input type '%s' is not supported by vmctl; ignored",
+			type ? type : "");
+	return 0;
+}
+
 static const struct dx_elem device_elems[] = {
 	{ "emulator", dev_emulator }, { "disk", dev_disk }, { "interface", dev_interface },
 	{ "graphics", dev_graphics }, { "video", dev_video }, { "serial", dev_serial },
 	/* made from the others when formatting: nothing to keep */
-	{ "console", NULL }, { "input", NULL }, { "controller", NULL }, { "memballoon", NULL },
+	{ "console", NULL }, { "input", dev_input }, { "controller", NULL },
+	{ "memballoon", NULL },
 	{ NULL, NULL },
 };
 
