@@ -16,6 +16,7 @@ devmodel_libdevmodel_la_SOURCES = \
 	devmodel/dev/platform.c \
 	devmodel/dev/debugcon.c devmodel/dev/debugcon.h \
 	devmodel/dev/uart.c \
+	devmodel/dev/i8042.c devmodel/dev/i8042.h \
 	devmodel/dev/fw_cfg.c devmodel/dev/fw_cfg.h devmodel/dev/fw_cfg_linux.c
 
 pkglibexec_PROGRAMS += devmodel/vmctl-devmodel
