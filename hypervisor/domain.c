@@ -1,6 +1,7 @@
 #include "hypervisor/domain.h"
 
 #include "hypervisor/engines/engine.h"
+#include "hypervisor/engines/hvm/hvm_domain.h"
 #include "hypervisor/evtchn.h"
 #include "hypervisor/gnttab.h"
 #include "hypervisor/vmhv.h"
@@ -38,9 +39,6 @@ static int create_check(const struct privcmd_domain_create *req)
 		return -EINVAL;
 	if (req->max_pages < 1 || req->max_pages > PRIVCMD_MAX_PAGES)
 		return -EINVAL;
-	/* Only the pv engine exists so far; hvm domains need the soft CPU. */
-	if (req->flags & PRIVCMD_CREATE_HVM)
-		return -EOPNOTSUPP;
 	return 0;
 }
 
@@ -92,7 +90,8 @@ int domain_create(struct vmhv *hv, const struct privcmd_domain_create *req,
 	d->pause_count = 1;
 	d->hypercall_gmfn = DOMAIN_NO_GMFN;
 	d->create_ns = now_ns();
-	d->engine = &pv_engine_ops;
+	d->hvm = req->flags & PRIVCMD_CREATE_HVM;
+	d->engine = d->hvm ? &hvm_engine_ops : &pv_engine_ops;
 	rc = memory_init(&d->mem, domid, req->max_pages);
 	if (rc == 0)
 		rc = evtchn_table_init(&d->evtchn);
@@ -158,7 +157,7 @@ int domain_unpause(struct domain *d)
 	}
 	/* As on Xen, a domain whose vCPU 0 was never initialised "runs" with
 	 * no vCPU online: nothing to start. */
-	if (!d->ctx_set)
+	if (!d->ctx_set && !d->hvm)   /* an hvm vCPU 0 starts at the reset vector */
 		return 0;
 	rc = d->engine->start(d);
 	if (rc < 0) {

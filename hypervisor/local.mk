@@ -1,5 +1,6 @@
 # hypervisor/: vmhv, the hypervisor core (issue: vmhv and the native PV engine).
 include hypervisor/cpu/local.mk
+include hypervisor/engines/hvm/local.mk
 
 # The core as a convenience library so unit tests can link single pieces.
 noinst_LTLIBRARIES += hypervisor/libvmhv.la
@@ -24,7 +25,8 @@ hypervisor_libvmhv_la_SOURCES = \
 	hypervisor/engines/pv/pv_channel.c hypervisor/engines/pv/pv_domain.h \
 	hypervisor/engines/pv/pv_aspace.c hypervisor/engines/pv/pv_abi.h \
 	hypervisor/engines/pv/pv_seccomp.c hypervisor/engines/pv/pv_seccomp.h \
-	hypervisor/engines/pv/pv_dirty.c hypervisor/engines/pv/pv_dirty.h
+	hypervisor/engines/pv/pv_dirty.c hypervisor/engines/pv/pv_dirty.h \
+	$(hvm_engine_sources)
 hypervisor_libvmhv_la_CPPFLAGS = $(AM_CPPFLAGS) $(SECCOMP_CFLAGS)
 hypervisor_libvmhv_la_LIBADD = common/libcommon.la $(SECCOMP_LIBS)
 

@@ -22,4 +22,7 @@ IOREQ_OP_DECL(IRQ_LEVEL);
 IOREQ_OP_DECL(INJECT_MSI);
 #undef IOREQ_OP_DECL
 
+/* The connection `client` closed: destroy the servers it created. */
+void ioreq_dom0_release(struct vmhv *hv, void *client);
+
 #endif

@@ -2,6 +2,7 @@
 
 #include "hypervisor/evtchn.h"
 #include "hypervisor/gnttab.h"
+#include "hypervisor/privcmd_ioreq.h"
 #include "hypervisor/privcmd_msg.h"
 #include "hypervisor/vmhv.h"
 #include "common/evloop.h"
@@ -52,6 +53,7 @@ static void conn_close(struct privcmd_conn *c)
 	}
 	evtchn_dom0_release(srv->hv, c);
 	gnttab_dom0_release(srv->hv, c);
+	ioreq_dom0_release(srv->hv, c);
 	evloop_unwatch(srv->hv->loop, c->w);
 	close(c->fd);
 	free(c);

@@ -12,3 +12,4 @@ include libvmctl/client.mk
 include libvmctl/cfg.mk
 include libvmctl/hv.mk
 include libvmctl/domxml.mk
+include libvmctl/build_hvm.mk

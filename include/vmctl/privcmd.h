@@ -34,6 +34,11 @@
  * and its kernel is linked there. */
 #define VMCTL_PV_FLAT_BASE 0x40000000ull
 
+/* The hvm engine's memory layout (docs/hvm.md): frame P of an hvm domain's
+ * RAM is guest physical P << 12 below VMCTL_HVM_LOW_END, and 4 GiB -
+ * VMCTL_HVM_LOW_END higher from there (above 4 GiB), leaving the PCI hole. */
+#define VMCTL_HVM_LOW_END 0xc0000000ull
+
 struct privcmd_hdr {
 	uint32_t magic;   /* PRIVCMD_MAGIC */
 	uint16_t version; /* PRIVCMD_VERSION */

@@ -4,3 +4,19 @@ TESTS += tests/hvm/cpu_hooks_test
 check_PROGRAMS += tests/hvm/cpu_hooks_test
 tests_hvm_cpu_hooks_test_SOURCES = tests/hvm/cpu_hooks_test.c
 tests_hvm_cpu_hooks_test_LDADD = hypervisor/cpu/libsoftcpu.la
+
+# hvmrun: boot an hvm guest and print its debug-port output (a tool too).
+noinst_PROGRAMS += tests/hvm/hvmrun
+tests_hvm_hvmrun_SOURCES = tests/hvm/hvmrun.c tests/hv/vmhv_proc.c tests/hv/vmhv_proc.h
+tests_hvm_hvmrun_LDADD = libvmctl/libvmctl.la
+
+# The hvm test guest: 32-bit, multiboot, freestanding (GUEST_CFLAGS -m32).
+HG_FLAGS = -m32 -march=i686
+check_PROGRAMS += tests/hvm/guest/hvmguest
+tests_hvm_guest_hvmguest_SOURCES = tests/hvm/guest/start.S tests/hvm/guest/hg.c \
+	tests/hvm/guest/hg.h tests/hvm/guest/tests.c
+tests_hvm_guest_hvmguest_CFLAGS = $(GUEST_CFLAGS) $(HG_FLAGS)
+tests_hvm_guest_hvmguest_CCASFLAGS = $(HG_FLAGS)
+tests_hvm_guest_hvmguest_LDFLAGS = $(GUEST_LDFLAGS) $(HG_FLAGS) -all-static \
+	-Wl,--no-warn-rwx-segments -Wl,-T,$(top_srcdir)/tests/hvm/guest/guest.lds
+EXTRA_DIST += tests/hvm/guest/guest.lds

@@ -1,0 +1,25 @@
+# hypervisor/engines/hvm/: the hvm engine (issue 13). vmhv's side goes into
+# libvmhv (hvm_engine_sources); the sandbox program vmhv-hvm runs one hvm
+# domain's vCPUs on the soft CPU with the platform devices.
+hvm_engine_sources = \
+	hypervisor/engines/hvm/hvm_abi.h hypervisor/engines/hvm/hvm_domain.h \
+	hypervisor/engines/hvm/hvm_engine.c hypervisor/engines/hvm/hvm_channel.c \
+	hypervisor/engines/hvm/hvm_aspace.c
+
+pkglibexec_PROGRAMS += hypervisor/engines/hvm/vmhv-hvm
+hypervisor_engines_hvm_vmhv_hvm_SOURCES = \
+	hypervisor/engines/hvm/sandbox/hvm.h \
+	hypervisor/engines/hvm/sandbox/main.c \
+	hypervisor/engines/hvm/sandbox/vcpu.c \
+	hypervisor/engines/hvm/sandbox/xen.c \
+	hypervisor/engines/hvm/sandbox/io.c \
+	hypervisor/engines/hvm/sandbox/ioreq.c \
+	hypervisor/engines/hvm/sandbox/irq.c \
+	hypervisor/engines/hvm/sandbox/pic.c \
+	hypervisor/engines/hvm/sandbox/pit.c \
+	hypervisor/engines/hvm/sandbox/rtc.c \
+	hypervisor/engines/hvm/sandbox/pmtimer.c \
+	hypervisor/engines/hvm/sandbox/ioapic.c \
+	hypervisor/engines/hvm/sandbox/lapic.c
+hypervisor_engines_hvm_vmhv_hvm_CPPFLAGS = $(AM_CPPFLAGS) $(SECCOMP_CFLAGS)
+hypervisor_engines_hvm_vmhv_hvm_LDADD = hypervisor/cpu/libsoftcpu.la $(SECCOMP_LIBS) -lpthread

@@ -1,0 +1,157 @@
+/* One vCPU thread: run the soft CPU and act on its exits. An AP waits for
+ * INIT/SIPI from another vCPU's LAPIC before it runs. */
+#include "hypervisor/engines/hvm/sandbox/hvm.h"
+
+#include <linux/futex.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RUN_BUDGET 50000   /* instructions between timer checks (~0.5 ms) */
+
+const struct cpu_io_ops hvm_cpu_ops = {
+	.pio = hvm_pio,
+	.mmio = hvm_mmio,
+	.cpuid = xen_cpuid,
+	.msr = xen_msr,
+	.inta = irq_inta,
+};
+
+/* Sleep until hvm_wake() or `deadline` (0: none); `seen` is the wake count
+ * read before the caller decided to sleep. */
+static void vcpu_sleep(struct hvm_vcpu *v, unsigned seen, uint64_t deadline)
+{
+	struct timespec ts, *tp = NULL;
+	uint64_t now = hvm_now();
+
+	if (deadline) {
+		uint64_t d = deadline > now ? deadline - now : 0;
+
+		ts.tv_sec = (time_t)(d / 1000000000ull);
+		ts.tv_nsec = (long)(d % 1000000000ull);
+		tp = &ts;
+	}
+	if (deadline && deadline <= now)
+		return;
+	syscall(SYS_futex, &v->wake, FUTEX_WAIT_PRIVATE, seen, tp, NULL, 0);
+}
+
+/* INIT: back to the reset state, waiting for a SIPI. */
+static void vcpu_init(struct hvm_vcpu *v)
+{
+	atomic_store(&v->init_pending, false);
+	if (v->id == 0)
+		return;   /* the BSP ignores INIT here (no reset through INIT) */
+	cpu_reset(v->cpu);
+	atomic_store(&v->state, VCPU_WAIT_SIPI);
+}
+
+/* SIPI with vector V: real mode at V:0000. */
+static void vcpu_sipi(struct hvm_vcpu *v, int vector)
+{
+	struct cpu_state st;
+
+	cpu_get_state(v->cpu, &st);
+	st.seg[SEG_CS].sel = (uint16_t)(vector << 8);
+	st.seg[SEG_CS].base = (uint64_t)vector << 12;
+	st.rip = 0;
+	cpu_set_state(v->cpu, &st);
+	atomic_store(&v->state, VCPU_RUNNING);
+}
+
+static bool vcpu_wait_sipi(struct hvm_vcpu *v)
+{
+	unsigned seen = atomic_load(&v->wake);
+	int vec;
+
+	if (atomic_load(&v->init_pending))
+		vcpu_init(v);
+	vec = atomic_exchange(&v->sipi_vector, -1);
+	if (vec >= 0 && atomic_load(&v->state) == VCPU_WAIT_SIPI) {
+		vcpu_sipi(v, vec);
+		return true;
+	}
+	if (atomic_load(&v->state) == VCPU_RUNNING)
+		return true;
+	vcpu_sleep(v, seen, 0);
+	return false;
+}
+
+static void vcpu_crash(struct hvm_vcpu *v, const char *msg)
+{
+	struct cpu_state st;
+
+	cpu_get_state(v->cpu, &st);
+	hvm_note(v->h, HVM_NOTE_CRASH, v->id, st.rip, msg, strlen(msg));
+}
+
+/* The vCPU is dead (the domain shuts down): wait to be killed. */
+static void vcpu_park(struct hvm_vcpu *v)
+{
+	for (;;)
+		vcpu_sleep(v, atomic_load(&v->wake), 0);
+}
+
+static void vcpu_exit(struct hvm_vcpu *v, struct cpu_exit *ex, unsigned seen)
+{
+	struct cpu_state st;
+	uint64_t deadline;
+
+	switch (ex->reason) {
+	case CPU_EXIT_IO:
+		hvm_pio_exit(v, &ex->io);
+		break;
+	case CPU_EXIT_MMIO:
+		hvm_mmio_exit(v, &ex->mmio);
+		break;
+	case CPU_EXIT_HYPERCALL:
+		xen_hypercall(v);
+		break;
+	case CPU_EXIT_HALT:
+		pthread_mutex_lock(&v->h->lock);
+		deadline = lapic_tick(v, hvm_now());
+		pthread_mutex_unlock(&v->h->lock);
+		vcpu_sleep(v, seen, deadline);
+		break;
+	case CPU_EXIT_SHUTDOWN:
+		cpu_get_state(v->cpu, &st);
+		hvm_note(v->h, HVM_NOTE_TRIPLE_FAULT, v->id, st.rip, NULL, 0);
+		vcpu_park(v);
+		break;
+	case CPU_EXIT_INTERNAL:
+		vcpu_crash(v, ex->msg ? ex->msg : "internal error");
+		vcpu_park(v);
+		break;
+	case CPU_EXIT_FAULT:
+		vcpu_crash(v, "unexpected fault exit");
+		vcpu_park(v);
+		break;
+	default:
+		break;
+	}
+}
+
+void *hvm_vcpu_main(void *arg)
+{
+	struct hvm_vcpu *v = arg;
+	struct cpu_exit ex;
+
+	hvm_gate_wait();
+	for (;;) {
+		unsigned seen;
+
+		if (atomic_load(&v->init_pending) || atomic_load(&v->state) != VCPU_RUNNING) {
+			if (!vcpu_wait_sipi(v))
+				continue;
+		}
+		seen = atomic_load(&v->wake);
+		pthread_mutex_lock(&v->h->lock);
+		lapic_tick(v, hvm_now());
+		pthread_mutex_unlock(&v->h->lock);
+		cpu_run(v->cpu, RUN_BUDGET, &ex);
+		vcpu_exit(v, &ex, seen);
+	}
+	return NULL;
+}

@@ -1,0 +1,47 @@
+/* The HVM domain builder: puts firmware or a kernel into a new hvm domain
+ * through privcmd (docs/hvm.md "Boot paths"). Exactly one of:
+ *
+ *  - firmware: an ELF (class 32 or 64, machine 386 or x86-64: an ELF32
+ *    header with machine x86-64 is valid too) loaded at its physical
+ *    addresses and entered at e_entry in 32-bit flat protected mode with
+ *    paging off, as Xen starts hvmloader (xl.cfg firmware_override=);
+ *  - kernel: a multiboot (v1) kernel (an ELF, or the a.out-kludge header
+ *    addresses), entered as the multiboot spec says (EAX 0x2BADB002, EBX
+ *    the info structure: memory, command line, at most one module, the
+ *    memory map);
+ *  - bios: a raw BIOS image of at most 128 KiB (SeaBIOS's bios.bin) put at
+ *    0xe0000-0xfffff, which the hvm engine also shows below 4 GiB; vCPU 0
+ *    starts at the reset vector.
+ *
+ * Guest physical memory: see VMCTL_HVM_LOW_END (vmctl/privcmd.h). The
+ * domain stays paused.
+ */
+#ifndef VMCTL_LIBVMCTL_BUILD_HVM_H
+#define VMCTL_LIBVMCTL_BUILD_HVM_H
+
+#include <stdint.h>
+
+struct hv;
+
+#define BUILD_HVM_IMAGE_MAX (256u << 20)
+#define BUILD_HVM_BIOS_MAX  (128u << 10)
+
+struct build_hvm {
+	/* in */
+	uint32_t domid;
+	const char *firmware;      /* ELF entered in flat 32-bit mode, or NULL */
+	const char *kernel;        /* multiboot kernel, or NULL */
+	const char *module;        /* multiboot module (ramdisk=), or NULL */
+	const char *cmdline;       /* multiboot command line, or NULL */
+	const char *bios;          /* raw BIOS image, or NULL */
+	/* out */
+	uint64_t entry;            /* where vCPU 0 starts (0xfffffff0: reset) */
+	char error[256];           /* why, when build_hvm() fails */
+};
+
+/* Build the domain. 0, or -errno with a message in b->error (-ENOEXEC: not
+ * an acceptable image; -ENOMEM: does not fit in the guest's RAM; -EINVAL:
+ * not exactly one of firmware, kernel, bios). */
+int build_hvm(struct hv *h, struct build_hvm *b);
+
+#endif

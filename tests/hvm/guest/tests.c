@@ -1,0 +1,288 @@
+/* The hvm test guest: one program, the test chosen by the multiboot
+ * command line (firmware_override runs "hello"). Each test prints TAP
+ * lines to port 0xe9 (the domain's log) and powers the domain off. */
+#include "hg.h"
+
+#define LAPIC 0xfee00000u
+#define IOAPIC 0xfec00000u
+
+static int streq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+static void pic_eoi(uint8_t irq)
+{
+	if (irq >= 8)
+		outb(0xa0, 0x20);
+	outb(0x20, 0x20);
+}
+
+/* ---- hello, 0x402 ---- */
+
+static void test_hello(bool multiboot)
+{
+	hg_printf("hvm guest: hello from %s\n", multiboot ? "multiboot" : "firmware");
+	for (const char *s = "hvm guest: port 0x402 works\n"; *s; s++)
+		outb(0x402, (uint8_t)*s);
+	hg_ok(inb(0xe9) == 0xe9, "port 0xe9 reads back 0xe9");
+	hg_ok(inl(0x1234) == 0xffffffffu, "an unclaimed port reads all ones");
+	hg_ok(mmio_read(0xf0000000u) == 0xffffffffu, "unclaimed MMIO reads all ones");
+}
+
+/* ---- Xen: CPUID, hypercall page, ring 0 and ring 3 calls ---- */
+
+static volatile long ring3_ret;
+
+static void ring3_call(void)
+{
+	ring3_ret = hg_hypercall(17 /* xen_version */, 0, 0, 0);
+}
+
+static void test_xen(void)
+{
+	static const char msg[] = "hello through console_io\n";
+	uint32_t base = hg_xen_base();
+
+	hg_ok(base == 0x40000000, "Xen's CPUID leaves at 0x40000000");
+	hg_ok(hg_hypercall_init(), "the hypercall MSR fills the page");
+	hg_ok(hg_hypercall(17, 0, 0, 0) == ((4 << 16) | 17), "xen_version from ring 0: 4.17");
+	hg_ok(hg_hypercall(18 /* console_io */, 0 /* write */, sizeof(msg) - 1, (uint32_t)msg) == 0,
+	      "console_io write");
+	hg_idt_init();
+	hg_ring3(ring3_call);
+	hg_ok(ring3_ret == -1, "a hypercall from ring 3 gets -EPERM");
+	hg_ok(hg_hypercall(63, 0, 0, 0) == -38, "an unknown hypercall gets -ENOSYS");
+}
+
+/* ---- PIC + PIT ---- */
+
+static volatile uint8_t isr_seen;
+
+static void pit_irq(struct hg_frame *f)
+{
+	outb(0x20, 0x0b);             /* OCW3: read ISR */
+	isr_seen = inb(0x20);
+	outb(0x20, 0x0a);             /* back to IRR */
+	pic_eoi(0);
+}
+
+static void test_pic_pit(void)
+{
+	uint8_t a, b;
+
+	hg_idt_init();
+	hg_pic_init(0x20, 0x28);
+	outb(0x21, 0x5a);
+	hg_ok(inb(0x21) == 0x5a, "PIC mask register reads back");
+	outb(0x21, 0xfe);             /* IRQ 0 only */
+	hg_set_handler(0x20, pit_irq);
+	hg_pit_periodic(1193);        /* 1 kHz */
+	outb(0x43, 0x00);             /* latch channel 0 */
+	a = inb(0x40), b = inb(0x40);
+	hg_ok(((unsigned)b << 8 | a) <= 1193, "the latched count is within the reload value");
+	hg_ok(hg_wait(&hg_count[0x20], 20, 100000), "20 timer interrupts through the PIC");
+	hg_ok(isr_seen == 1, "ISR shows IRQ 0 in service in the handler");
+	outb(0x20, 0x0b);
+	hg_ok(inb(0x20) == 0, "ISR empty after EOI");
+	outb(0x20, 0x0a);
+	outb(0x21, 0xff);
+	/* Channel 2 through port 0x61: one-shot mode 0, its output rises. */
+	outb(0x61, (inb(0x61) & ~0x02) | 0x01);
+	outb(0x43, 0xb0);
+	outb(0x42, 0x10);
+	outb(0x42, 0x00);
+	for (unsigned i = 0; i < 1000000 && !(inb(0x61) & 0x20); i++)
+		;
+	hg_ok(inb(0x61) & 0x20, "PIT channel 2 output rises at terminal count (port 0x61)");
+}
+
+/* ---- RTC ---- */
+
+static bool bcd_ok(uint8_t v, unsigned max)
+{
+	return (v & 15) < 10 && (v >> 4) < 10 && (unsigned)((v >> 4) * 10 + (v & 15)) <= max;
+}
+
+static uint8_t cmos(uint8_t r)
+{
+	outb(0x70, r);
+	return inb(0x71);
+}
+
+static void rtc_irq(struct hg_frame *f)
+{
+	cmos(0x0c);                   /* reading C acknowledges */
+	pic_eoi(8);
+}
+
+static void test_rtc(void)
+{
+	uint8_t sec = cmos(0), min = cmos(2), hour = cmos(4), year = cmos(9), cent = cmos(0x32);
+
+	hg_ok(cmos(0x0d) & 0x80, "RTC register D: valid RAM and time");
+	hg_ok(bcd_ok(sec, 59) && bcd_ok(min, 59) && bcd_ok(hour, 23), "time registers are BCD");
+	hg_ok(cent == 0x20 && year >= 0x24, "the year is this century's and >= 2024");
+	hg_ok(cmos(0x15) == 0x80 && cmos(0x16) == 0x02, "CMOS base memory 640 KiB");
+	hg_idt_init();
+	hg_pic_init(0x20, 0x28);
+	outb(0x21, 0xfb);             /* cascade */
+	outb(0xa1, 0xfe);             /* IRQ 8 */
+	hg_set_handler(0x28, rtc_irq);
+	outb(0x70, 0x0a);
+	outb(0x71, 0x26);             /* 1024 Hz */
+	outb(0x70, 0x0b);
+	outb(0x71, cmos(0x0b) | 0x40);   /* PIE */
+	cmos(0x0c);
+	hg_ok(hg_wait(&hg_count[0x28], 10, 100000), "10 periodic RTC interrupts on IRQ 8");
+	outb(0x70, 0x0b);
+	outb(0x71, 0x02);
+}
+
+/* ---- LAPIC timer ---- */
+
+static void lapic_eoi_handler(struct hg_frame *f)
+{
+	mmio_write(LAPIC + 0xb0, 0);
+}
+
+static void test_lapic(void)
+{
+	uint32_t c1, c2;
+
+	hg_idt_init();
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+	hg_ok((mmio_read(LAPIC + 0x30) & 0xff) == 0x14, "LAPIC version 0x14");
+	hg_ok(mmio_read(LAPIC + 0x20) == 0, "vCPU 0's APIC id is 0");
+	mmio_write(LAPIC + 0xf0, 0x1ff);           /* enable, spurious 0xff */
+	hg_set_handler(0x40, lapic_eoi_handler);
+	mmio_write(LAPIC + 0x3e0, 0x3);            /* divide by 16 */
+	mmio_write(LAPIC + 0x320, 0x20040);        /* periodic, vector 0x40 */
+	mmio_write(LAPIC + 0x380, 200000);         /* 3.2 ms */
+	c1 = mmio_read(LAPIC + 0x390);
+	for (volatile int i = 0; i < 2000; i++)
+		;
+	c2 = mmio_read(LAPIC + 0x390);
+	hg_ok(c1 <= 200000 && c2 <= c1, "the current count runs down");
+	hg_ok(hg_wait(&hg_count[0x40], 5, 100000), "5 periodic LAPIC timer interrupts");
+	mmio_write(LAPIC + 0x320, 0x10040);        /* masked */
+	mmio_write(LAPIC + 0x380, 0);
+	hg_ok(mmio_read(LAPIC + 0x390) == 0, "a zero initial count stops the timer");
+	/* a self-IPI */
+	mmio_write(LAPIC + 0x300, 0x40041);        /* self, fixed, vector 0x41 */
+	hg_set_handler(0x41, lapic_eoi_handler);
+	hg_ok(hg_wait(&hg_count[0x41], 1, 1000), "a self IPI arrives");
+}
+
+/* ---- IOAPIC routing ---- */
+
+static void ioapic_set(unsigned pin, uint32_t lo, uint32_t hi)
+{
+	mmio_write(IOAPIC, 0x10 + 2 * pin + 1);
+	mmio_write(IOAPIC + 0x10, hi);
+	mmio_write(IOAPIC, 0x10 + 2 * pin);
+	mmio_write(IOAPIC + 0x10, lo);
+}
+
+static void rtc_level_irq(struct hg_frame *f)
+{
+	cmos(0x0c);
+	mmio_write(LAPIC + 0xb0, 0);
+}
+
+static void test_ioapic(void)
+{
+	hg_idt_init();
+	hg_pic_init(0x20, 0x28);
+	outb(0x21, 0xff);             /* the PIC is out of the way */
+	outb(0xa1, 0xff);
+	mmio_write(IOAPIC, 1);
+	hg_ok(((mmio_read(IOAPIC + 0x10) >> 16) & 0xff) == 23, "IOAPIC has 24 pins");
+	mmio_write(LAPIC + 0xf0, 0x1ff);
+	hg_set_handler(0x50, lapic_eoi_handler);
+	ioapic_set(2, 0x50, 0);       /* ISA IRQ 0 is pin 2: edge, vector 0x50, APIC 0 */
+	hg_pit_periodic(1193);
+	hg_ok(hg_wait(&hg_count[0x50], 10, 100000), "PIT interrupts through IOAPIC pin 2");
+	ioapic_set(2, 0x10050, 0);    /* masked */
+	hg_set_handler(0x51, rtc_level_irq);
+	ioapic_set(8, 0x8051, 0);     /* RTC, level-triggered */
+	outb(0x70, 0x0a);
+	outb(0x71, 0x26);
+	outb(0x70, 0x0b);
+	outb(0x71, 0x42);
+	cmos(0x0c);
+	hg_ok(hg_wait(&hg_count[0x51], 5, 100000), "level-triggered RTC interrupts with EOI");
+	outb(0x70, 0x0b);
+	outb(0x71, 0x02);             /* no more: the line stays low */
+	cmos(0x0c);
+	sti();                        /* take one still pending, EOI it */
+	for (volatile int i = 0; i < 1000; i++)
+		;
+	cli();
+	mmio_write(IOAPIC, 0x10 + 16);
+	hg_ok(!(mmio_read(IOAPIC + 0x10) & (1u << 14)), "remote IRR is clear after the EOIs");
+}
+
+/* ---- a guest hammering every port ---- */
+
+static void test_hostile(void)
+{
+	uint32_t x = 12345;
+
+	hg_idt_init();
+	for (uint32_t port = 0; port < 0x10000; port++) {
+		x = x * 1103515245u + 12345u;
+		if (port == 0xcf9 || port == 0xe9 || port == 0x402 || port == 0x12)
+			continue;     /* reset, and the log */
+		outb((uint16_t)port, (uint8_t)(x >> 16));
+		(void)inb((uint16_t)port);
+		outw((uint16_t)port, (uint16_t)(x >> 8));
+		(void)inw((uint16_t)port);
+		outl((uint16_t)port, x);
+		(void)inl((uint16_t)port);
+	}
+	for (uint32_t off = 0; off < 0x400; off += 4) {
+		x = x * 1103515245u + 12345u;
+		if (off != 0x300)     /* no IPIs: INIT would stop us */
+			mmio_write(LAPIC + off, x);
+		mmio_write(IOAPIC, off / 4);
+		mmio_write(IOAPIC + 0x10, x);
+	}
+	cli();
+	hg_ok(1, "survived every port and the APIC registers");
+}
+
+static const char *mb_cmdline(uint32_t magic, uint32_t info)
+{
+	if (magic != 0x2badb002 || !(*(uint32_t *)info & 4))
+		return "";
+	return (const char *)*(uint32_t *)(info + 16);
+}
+
+void hg_main(uint32_t magic, uint32_t info);
+
+void hg_main(uint32_t magic, uint32_t info)
+{
+	const char *cmd = mb_cmdline(magic, info);
+
+	if (!*cmd || streq(cmd, "hello"))
+		test_hello(magic == 0x2badb002);
+	else if (streq(cmd, "xen"))
+		test_xen();
+	else if (streq(cmd, "pic"))
+		test_pic_pit();
+	else if (streq(cmd, "rtc"))
+		test_rtc();
+	else if (streq(cmd, "lapic"))
+		test_lapic();
+	else if (streq(cmd, "ioapic"))
+		test_ioapic();
+	else if (streq(cmd, "hostile"))
+		test_hostile();
+	else
+		hg_printf("hvm guest: unknown test '%s'\n", cmd);
+	hg_done();
+}
