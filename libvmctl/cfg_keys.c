@@ -315,6 +315,21 @@ int cfg_key_numeric_enum(struct cfg_conv *c, const struct cfg_key *k, struct cfg
 	return 0;
 }
 
+/* Kept in the config (libxl has it), but vmctl offers no Hyper-V
+ * enlightenments, so turning them on is worth a word. */
+int cfg_key_viridian(struct cfg_conv *c, const struct cfg_key *k, struct cfg_setting *s)
+{
+	bool b;
+	int rc = cfg_get_bool(c, s, &b);
+
+	if (rc == 0)
+		domcfg_defbool_set(&c->cfg->b_info.hvm.viridian, b);
+	if (rc == 0 && b)
+		cfg_warn(c->msgs, &s->pos, s->key, "Hyper-V enlightenments are not supported "
+			 "by vmctl; the guest runs without them");
+	return rc;
+}
+
 int cfg_key_serial(struct cfg_conv *c, const struct cfg_key *k, struct cfg_setting *s)
 {
 	struct domcfg_hvm *hvm = &c->cfg->b_info.hvm;
@@ -489,6 +504,15 @@ static int write_str_or_list(struct cfg_writer *w, const struct cfg_key *k, cons
 		cfg_write_strlist(w, k->name, l);
 	else if (s)
 		cfg_write_string(w, k->name, s);
+	return 0;
+}
+
+int cfg_key_viridian_write(struct cfg_writer *w, const struct cfg_key *k)
+{
+	domcfg_defbool v = w->cfg->b_info.hvm.viridian;
+
+	if (v != DOMCFG_DEFBOOL_DEFAULT)
+		fprintf(w->out, "%s = %d\n", k->name, v == DOMCFG_DEFBOOL_TRUE);
 	return 0;
 }
 

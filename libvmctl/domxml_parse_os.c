@@ -140,8 +140,12 @@ static int feat_flag(struct dx *p, xmlNodePtr n)
 {
 	unsigned types = !strcmp((const char *)n->name, "acpi") ? CFG_HVM | CFG_PVH : CFG_HVM;
 
-	if (dx_only(p, n, types))
-		domcfg_defbool_set(feature_field(p, (const char *)n->name), true);
+	if (!dx_only(p, n, types))
+		return 0;
+	domcfg_defbool_set(feature_field(p, (const char *)n->name), true);
+	if (!strcmp((const char *)n->name, "viridian"))
+		dx_warn(p, n, "Hyper-V enlightenments are not supported by vmctl; "
+			"the guest runs without them");
 	return 0;
 }
 
