@@ -5,8 +5,15 @@
  * protocol, go Initialised, wait for the backend to be Connected, read the
  * disk's size and features, go Connected.
  *
- * I/O: each request carries up to 11 whole pages; data is copied through
- * the slot's bounce pages, granted for the time of the request only. */
+ * I/O: data is copied through bounce pages taken from the disk's pool.  With
+ * feature-persistent (both ends say so) a pool page is granted once, read-
+ * write, and stays granted until the disconnect, so the backend maps it once
+ * (Linux's blkfront does the same); otherwise it is granted for one request.
+ * With feature-max-indirect-segments a request of more than 11 pages goes
+ * as BLKIF_OP_INDIRECT, its segments in a pool page of their own.  Requests
+ * are pushed one by one (the backend starts on the first while we fill the
+ * next) and we ask to be woken only when half of those in flight are done
+ * (rsp_event), so one event covers many responses. */
 #include "kernel.h"
 #include "schedop.h"
 #include "blkfront.h"
@@ -43,6 +50,8 @@ static int publish_ring(struct kernel *k, xenbus_tx_t tx, void *arg)
 	if (rc == 0)
 		rc = xenbus_printf(k, tx, b->nodename, "protocol", "%s",
 				   XEN_IO_PROTO_ABI_X86_64);
+	if (rc == 0)
+		rc = xenbus_printf(k, tx, b->nodename, "feature-persistent", "1");
 	if (rc == 0)
 		rc = xenbus_printf(k, tx, b->nodename, "state", "%d",
 				   XenbusStateInitialised);
@@ -83,6 +92,24 @@ static void read_disk_info(struct kernel *k, struct blkfront *b)
 	b->feature_flush = v != 0;
 	read_backend_ull(k, b, "feature-barrier", &v, 0);
 	b->feature_barrier = v != 0;
+	read_backend_ull(k, b, "feature-persistent", &v, 0);
+	b->persistent = v == 1;
+	read_backend_ull(k, b, "feature-max-indirect-segments", &v, 0);
+	b->max_segs = v > BLKIF_MAX_SEGMENTS_PER_REQUEST ? (unsigned int)MIN(v, BLK_MAX_SEGS)
+							  : BLKIF_MAX_SEGMENTS_PER_REQUEST;
+}
+
+/* Revoke the pool's grants.  One the backend still maps stays granted
+ * (and is used as it is); a backend drops its persistent mappings before
+ * it goes Closing. */
+static void pool_end_grants(struct kernel *k, struct blkfront *b)
+{
+	for (unsigned int i = 0; i < b->pool_pages; i++) {
+		struct blk_page *p = &b->pool[i];
+
+		if (p->gref >= 0 && gnttab_end(k, (grant_ref_t)p->gref) == 0)
+			p->gref = -1;
+	}
 }
 
 static void blk_disconnect(struct kernel *k, struct blkfront *b)
@@ -91,6 +118,7 @@ static void blk_disconnect(struct kernel *k, struct blkfront *b)
 	events_close(k, b->port);
 	if (gnttab_end(k, (grant_ref_t)b->ring_ref) < 0)
 		printk("blk: ring of %s still mapped by the backend\n", b->nodename);
+	pool_end_grants(k, b);
 }
 
 /* The backend going Closing asks us to let go (a safe unplug). */
@@ -137,18 +165,6 @@ static int blk_connect(struct kernel *k, struct blkfront *b)
 	return rc;
 }
 
-static int alloc_bounce(struct kernel *k, struct blkfront *b)
-{
-	for (int s = 0; s < BLK_INFLIGHT; s++) {
-		for (int p = 0; p < BLK_SEG_PAGES; p++) {
-			b->slot[s].page[p] = mm_alloc_pages(k, 1, 1);
-			if (!b->slot[s].page[p])
-				return -ENOMEM;
-		}
-	}
-	return 0;
-}
-
 static int blkfront_probe(struct kernel *k, const char *nodename)
 {
 	struct blkfront *b;
@@ -162,130 +178,244 @@ static int blkfront_probe(struct kernel *k, const char *nodename)
 		return -ENOMEM;
 	strlcpy(b->nodename, nodename, sizeof(b->nodename));
 	b->devid = id ? (unsigned int)strtoull(id + 1, NULL, 10) : 0;
-	rc = alloc_bounce(k, b);
-	if (rc == 0)
-		rc = blk_connect(k, b);
+	rc = blk_connect(k, b);
 	k->dev.blk[k->dev.nr_blk++] = b;	/* kept even if down: `blk list` */
 	if (rc == 0)
-		printk("blk%d: %s, %lu MiB, sector size %u%s\n", k->dev.nr_blk - 1,
-		       nodename, (unsigned long)(b->sectors >> 11), b->sector_size,
-		       b->info & VDISK_READONLY ? ", read-only" : "");
+		printk("blk%d: %s, %lu MiB, sector size %u%s%s, %u pages per request\n",
+		       k->dev.nr_blk - 1, nodename, (unsigned long)(b->sectors >> 11),
+		       b->sector_size, b->info & VDISK_READONLY ? ", read-only" : "",
+		       b->persistent ? ", persistent grants" : "", b->max_segs);
 	return rc;
+}
+
+/* --- the page pool ------------------------------------------------------- */
+
+/* A bounce page for one request; with persistent grants it comes granted
+ * (read-write: the pool serves reads and writes alike). */
+static struct blk_page *page_get(struct kernel *k, struct blkfront *b)
+{
+	struct blk_page *p;
+
+	if (b->nr_free) {
+		p = b->free_page[--b->nr_free];
+	} else {
+		if (b->pool_pages == BLK_POOL_PAGES)
+			return NULL;	/* sized for every slot: cannot happen */
+		p = &b->pool[b->pool_pages];
+		p->va = mm_alloc_pages(k, 1, 1);
+		p->gref = -1;
+		if (!p->va)
+			return NULL;
+		b->pool_pages++;
+	}
+	if (b->persistent && p->gref < 0)
+		p->gref = gnttab_grant(k, (domid_t)b->backend_id, mm_virt_to_mfn(k, p->va), false);
+	if (b->persistent && p->gref < 0) {
+		b->free_page[b->nr_free++] = p;
+		return NULL;
+	}
+	return p;
+}
+
+/* Without persistent grants, grant the page for this request only. */
+static int page_grant(struct kernel *k, struct blkfront *b, struct blk_page *p, bool readonly)
+{
+	if (!b->persistent)
+		p->gref = gnttab_grant(k, (domid_t)b->backend_id, mm_virt_to_mfn(k, p->va),
+				       readonly);
+	return p->gref;
+}
+
+static void page_put(struct kernel *k, struct blkfront *b, struct blk_page *p)
+{
+	/* After the response the backend has unmapped a non-persistent
+	 * grant; a busy entry now would be a backend bug: leave it granted
+	 * and never use the page again. */
+	if (!b->persistent && p->gref >= 0) {
+		if (gnttab_end(k, (grant_ref_t)p->gref) < 0) {
+			printk("blk: grant %d still in use\n", p->gref);
+			return;
+		}
+		p->gref = -1;
+	}
+	b->free_page[b->nr_free++] = p;
 }
 
 /* --- requests ----------------------------------------------------------- */
 
 struct blk_io {
 	struct blkfront *b;
-	uint8_t *dst[BLK_INFLIGHT];	/* read destination per slot */
-	size_t len[BLK_INFLIGHT];
 	uint64_t completed;
+	uint64_t until;			/* wait until completed reaches this */
 	int error;
 };
 
 static void end_slot(struct kernel *k, struct blkfront *b, struct blk_slot *s)
 {
-	for (unsigned int p = 0; p < s->nr_pages; p++) {
-		/* After the response the backend has unmapped; a busy entry
-		 * now would be a backend bug: leave it granted, never reuse. */
-		if (gnttab_end(k, (grant_ref_t)s->gref[p]) < 0)
-			printk("blk: grant %d still in use\n", s->gref[p]);
-	}
+	for (unsigned int p = 0; p < s->nr_pages; p++)
+		page_put(k, b, s->page[p]);
+	if (s->ind)
+		page_put(k, b, s->ind);
+	s->ind = NULL;
+	s->nr_pages = 0;
 	s->busy = false;
 	b->inflight--;
 }
 
+static void complete(struct kernel *k, struct blk_io *io, struct blk_slot *s, int16_t status)
+{
+	struct blkfront *b = io->b;
+
+	if (status != BLKIF_RSP_OKAY) {
+		b->errors++;
+		io->error = status == BLKIF_RSP_EOPNOTSUPP ? -EOPNOTSUPP : -EIO;
+	} else if (s->op == BLKIF_OP_READ && s->dst) {
+		for (unsigned int p = 0; p < s->nr_pages; p++)
+			memcpy(s->dst + p * PAGE_SIZE, s->page[p]->va,
+			       MIN(PAGE_SIZE, s->len - p * PAGE_SIZE));
+	}
+	end_slot(k, b, s);
+	io->completed++;
+}
+
+/* Take every response there is (no final check: io_progress() decides
+ * when it wants the next event). */
 static void collect(struct kernel *k, struct blk_io *io)
 {
 	struct blkfront *b = io->b;
-	int more;
+	RING_IDX prod = b->ring.sring->rsp_prod;
 
-	do {
-		RING_IDX prod = b->ring.sring->rsp_prod;
+	xen_rmb();
+	while (b->ring.rsp_cons != prod) {
+		struct blkif_response *r = RING_GET_RESPONSE(&b->ring, b->ring.rsp_cons);
+		uint64_t id = r->id;
+		int16_t status = r->status;
 
-		xen_rmb();
-		while (b->ring.rsp_cons != prod) {
-			struct blkif_response *r = RING_GET_RESPONSE(&b->ring, b->ring.rsp_cons);
-			uint64_t id = r->id;
-
-			b->ring.rsp_cons++;
-			if (id >= BLK_INFLIGHT || !b->slot[id].busy) {
-				printk("blk: response with bad id %lu\n", (unsigned long)id);
-				continue;
-			}
-			struct blk_slot *s = &b->slot[id];
-			if (r->status != BLKIF_RSP_OKAY) {
-				b->errors++;
-				io->error = r->status == BLKIF_RSP_EOPNOTSUPP ? -EOPNOTSUPP : -EIO;
-			} else if (s->op == BLKIF_OP_READ && io->dst[id]) {
-				for (unsigned int p = 0; p < s->nr_pages; p++)
-					memcpy(io->dst[id] + p * PAGE_SIZE, s->page[p],
-					       MIN(PAGE_SIZE, io->len[id] - p * PAGE_SIZE));
-			}
-			end_slot(k, b, s);
-			io->completed++;
+		b->ring.rsp_cons++;
+		if (id >= BLK_RING_SLOTS || !b->slot[id].busy) {
+			printk("blk: response with bad id %lu\n", (unsigned long)id);
+			continue;
 		}
-		RING_FINAL_CHECK_FOR_RESPONSES(&b->ring, more);
-	} while (more);
+		complete(k, io, &b->slot[id], status);
+	}
+}
+
+/* Ask for an event when the response that completes `want` more arrives
+ * (RING_FINAL_CHECK_FOR_RESPONSES with a distance other than 1): true if
+ * it is there already. */
+static bool want_responses(struct blkfront *b, RING_IDX want)
+{
+	b->ring.sring->rsp_event = b->ring.rsp_cons + want;
+	xen_mb();
+	return b->ring.sring->rsp_prod - b->ring.rsp_cons >= want;
 }
 
 static bool io_progress(struct kernel *k, void *arg)
 {
 	struct blk_io *io = arg;
-	uint64_t before = io->completed;
+	struct blkfront *b = io->b;
 
-	collect(k, io);
-	return io->completed != before || !io->b->inflight;
+	for (;;) {
+		collect(k, io);
+		if (io->completed >= io->until || !b->inflight)
+			return true;
+		if (!want_responses(b, (RING_IDX)(io->until - io->completed)))
+			return false;
+	}
 }
 
 static int free_slot(struct blkfront *b)
 {
-	for (int s = 0; s < BLK_INFLIGHT; s++)
+	for (int s = 0; s < BLK_RING_SLOTS; s++)
 		if (!b->slot[s].busy)
 			return s;
 	return -1;
 }
 
-/* Queue one request of up to 11 pages (push() publishes it); data for a
- * write is copied now. */
+/* Segments of the slot's pages, granted (per request, or already). */
+static int fill_segments(struct kernel *k, struct blkfront *b, struct blk_slot *s,
+			 struct blkif_request_segment *seg, uint8_t *buf, size_t len)
+{
+	unsigned int nr = (unsigned int)((len + PAGE_SIZE - 1) / PAGE_SIZE);
+
+	for (unsigned int p = 0; p < nr; p++) {
+		size_t n = MIN(PAGE_SIZE, len - p * PAGE_SIZE);
+		struct blk_page *pg = page_get(k, b);
+
+		if (!pg)
+			return -ENOMEM;
+		s->page[p] = pg;
+		s->nr_pages = p + 1;	/* what end_slot() gives back */
+		if (s->op == BLKIF_OP_WRITE)
+			memcpy(pg->va, buf + p * PAGE_SIZE, n);
+		if (page_grant(k, b, pg, s->op == BLKIF_OP_WRITE) < 0)
+			return -ENOSPC;
+		seg[p].gref = (grant_ref_t)pg->gref;
+		seg[p].first_sect = 0;
+		seg[p].last_sect = (uint8_t)(n / 512 - 1);
+	}
+	return 0;
+}
+
+/* An indirect request: its segment array in a page of its own. */
+static int fill_indirect(struct kernel *k, struct blkfront *b, struct blk_slot *s,
+			 struct blkif_request *r, uint8_t *buf, size_t len, unsigned int nr)
+{
+	struct blkif_request_indirect *req = (struct blkif_request_indirect *)r;
+	int rc;
+
+	s->ind = page_get(k, b);
+	if (!s->ind)
+		return -ENOMEM;
+	rc = fill_segments(k, b, s, s->ind->va, buf, len);
+	if (rc == 0 && page_grant(k, b, s->ind, true) < 0)
+		rc = -ENOSPC;
+	req->operation = BLKIF_OP_INDIRECT;
+	req->indirect_op = s->op;
+	req->nr_segments = (uint16_t)nr;
+	req->indirect_grefs[0] = (grant_ref_t)s->ind->gref;
+	return rc;
+}
+
+/* Queue one request of up to max_segs pages (push() publishes it); data
+ * for a write is copied now.  On failure nothing stays queued. */
 static int submit(struct kernel *k, struct blk_io *io, uint8_t op,
 		  uint64_t sector, uint8_t *buf, size_t len)
 {
 	struct blkfront *b = io->b;
-	int id = free_slot(b);
+	int id = free_slot(b), rc;
 	struct blk_slot *s = &b->slot[id];
 	struct blkif_request *req = RING_GET_REQUEST(&b->ring, b->ring.req_prod_pvt);
+	unsigned int nr = (unsigned int)((len + PAGE_SIZE - 1) / PAGE_SIZE);
 
-	req->operation = op;
-	req->handle = (blkif_vdev_t)b->devid;
+	s->op = op;
+	s->nr_pages = 0;
+	s->ind = NULL;
+	s->dst = op == BLKIF_OP_READ ? buf : NULL;
+	s->len = len;
+	s->busy = true;
+	b->inflight++;
+	if (nr > BLKIF_MAX_SEGMENTS_PER_REQUEST) {
+		rc = fill_indirect(k, b, s, req, buf, len, nr);
+		/* The handle sits elsewhere in an indirect request. */
+		((struct blkif_request_indirect *)req)->handle = (blkif_vdev_t)b->devid;
+	} else {
+		req->operation = op;
+		req->nr_segments = (uint8_t)nr;
+		req->handle = (blkif_vdev_t)b->devid;
+		rc = fill_segments(k, b, s, req->seg, buf, len);
+	}
 	req->id = (uint64_t)id;
 	req->sector_number = sector;
-	s->nr_pages = (unsigned int)((len + PAGE_SIZE - 1) / PAGE_SIZE);
-	req->nr_segments = (uint8_t)s->nr_pages;
-	for (unsigned int p = 0; p < s->nr_pages; p++) {
-		size_t n = MIN(PAGE_SIZE, len - p * PAGE_SIZE);
-
-		if (op == BLKIF_OP_WRITE)
-			memcpy(s->page[p], buf + p * PAGE_SIZE, n);
-		s->gref[p] = gnttab_grant(k, (domid_t)b->backend_id,
-					  mm_virt_to_mfn(k, s->page[p]),
-					  op == BLKIF_OP_WRITE);
-		if (s->gref[p] < 0)
-			return s->gref[p];	/* grants are sized for this */
-		req->seg[p].gref = (grant_ref_t)s->gref[p];
-		req->seg[p].first_sect = 0;
-		req->seg[p].last_sect = (uint8_t)(n / 512 - 1);
+	if (rc < 0) {
+		end_slot(k, b, s);
+		return rc;
 	}
-	s->busy = true;
-	s->op = op;
-	io->dst[id] = op == BLKIF_OP_READ ? buf : NULL;
-	io->len[id] = len;
-	b->inflight++;
 	b->ring.req_prod_pvt++;
 	return 0;
 }
 
-/* Publish everything queued with one notification. */
+/* Publish what is queued; an event only if the backend waits for one. */
 static void push(struct kernel *k, struct blkfront *b)
 {
 	int notify;
@@ -293,6 +423,13 @@ static void push(struct kernel *k, struct blkfront *b)
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&b->ring, notify);
 	if (notify)
 		events_notify(k, b->port);
+}
+
+/* Wait until `n` more requests are done (all of them if n is 0). */
+static int wait_for(struct kernel *k, struct blk_io *io, unsigned int n)
+{
+	io->until = io->completed + (n ? n : io->b->inflight);
+	return sched_wait(k, io_progress, io, IO_TIMEOUT_NS);
 }
 
 static int check_rw(struct blkfront *b, bool write, uint64_t sector, size_t nbytes)
@@ -314,27 +451,29 @@ int blkfront_rw(struct kernel *k, struct blkfront *b, bool write,
 		uint64_t sector, void *buf, size_t nbytes)
 {
 	struct blk_io io = { .b = b };
-	const size_t max = BLK_SEG_PAGES * PAGE_SIZE;
+	const size_t max = b->max_segs * PAGE_SIZE;
 	uint8_t *p = buf;
 	int rc = check_rw(b, write, sector, nbytes);
 
 	if (rc < 0)
 		return rc;
 	while ((nbytes || b->inflight) && rc == 0) {
-		while (nbytes && b->inflight < BLK_INFLIGHT && !RING_FULL(&b->ring)) {
+		while (nbytes && b->inflight < BLK_RING_SLOTS && !RING_FULL(&b->ring)) {
 			size_t n = MIN(nbytes, max);
 
 			rc = submit(k, &io, write ? BLKIF_OP_WRITE : BLKIF_OP_READ,
 				    sector, p, n);
 			if (rc < 0)
 				break;
+			push(k, b);
 			sector += n / 512;
 			p += n;
 			nbytes -= n;
 		}
-		push(k, b);
+		/* With more to send, wake when half the ring is free again:
+		 * the backend keeps working on the other half meanwhile. */
 		if (b->inflight)
-			rc = sched_wait(k, io_progress, &io, IO_TIMEOUT_NS);
+			rc = wait_for(k, &io, nbytes && rc == 0 ? MAX(b->inflight / 2, 1u) : 0);
 	}
 	if (write)
 		b->writes++, b->bytes_written += (uint64_t)(p - (uint8_t *)buf);
@@ -360,7 +499,7 @@ int blkfront_flush(struct kernel *k, struct blkfront *b)
 	rc = submit(k, &io, op, 0, NULL, 0);
 	push(k, b);
 	while (rc == 0 && b->inflight)
-		rc = sched_wait(k, io_progress, &io, IO_TIMEOUT_NS);
+		rc = wait_for(k, &io, 0);
 	b->flushes++;
 	return rc < 0 ? rc : io.error;
 }
@@ -383,12 +522,16 @@ static void blkfront_resume(struct kernel *k, bool new_domain)
 			b->connected = b->ring_page != NULL;
 			continue;
 		}
-		/* The old ring's grant and channel died with the old domain. */
+		/* The old ring's grant, the pool's grants and the channel
+		 * died with the old domain: the pool is granted again as it
+		 * is used, to the new backend. */
 		mm_free_pages(k, b->ring_page, 1);
 		b->ring_page = NULL;
 		b->inflight = 0;
-		for (int s = 0; s < BLK_INFLIGHT; s++)
+		for (int s = 0; s < BLK_RING_SLOTS; s++)
 			b->slot[s].busy = false;
+		for (unsigned int p = 0; p < b->pool_pages; p++)
+			b->pool[p].gref = -1;
 		if (blk_connect(k, b) < 0)
 			printk("blk%d: did not reconnect after resume\n", i);
 	}

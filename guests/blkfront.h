@@ -1,6 +1,10 @@
 /* blkfront: the PV block frontend (io/blkif.h).  One ring page; data moves
- * through bounce pages that are granted to the backend only while a request
- * is in flight.  Several requests are kept in flight at once. */
+ * through a pool of bounce pages.  With a backend that offers
+ * feature-persistent the pool's pages stay granted for the whole connection
+ * (the backend maps each once); otherwise each is granted for one request.
+ * With feature-max-indirect-segments a request carries up to BLK_MAX_SEGS
+ * pages (256 KiB) through an indirect page.  Up to BLK_RING_SLOTS requests
+ * are in flight. */
 #ifndef GUEST_BLKFRONT_H
 #define GUEST_BLKFRONT_H
 
@@ -12,16 +16,24 @@
 
 struct kernel;
 
-#define BLK_INFLIGHT 8		/* requests in flight (ring has 32 slots) */
-#define BLK_SEG_PAGES BLKIF_MAX_SEGMENTS_PER_REQUEST
+#define BLK_RING_SLOTS 16	/* requests in flight (the ring has 32 slots) */
+#define BLK_MAX_SEGS 64		/* pages per indirect request: 256 KiB */
+#define BLK_POOL_PAGES (BLK_RING_SLOTS * (BLK_MAX_SEGS + 1))
+
+/* A bounce page; gref < 0 while it is not granted. */
+struct blk_page {
+	void *va;
+	int gref;
+};
 
 struct blk_slot {
 	bool busy;
 	uint8_t op;
-	int16_t status;
-	unsigned int nr_pages;
-	void *page[BLK_SEG_PAGES];		/* bounce pages */
-	int gref[BLK_SEG_PAGES];
+	unsigned int nr_pages;			/* data pages */
+	struct blk_page *page[BLK_MAX_SEGS];
+	struct blk_page *ind;			/* indirect segment page or NULL */
+	uint8_t *dst;				/* a read's destination */
+	size_t len;
 };
 
 struct blkfront {
@@ -33,14 +45,20 @@ struct blkfront {
 	uint32_t sector_size;
 	uint32_t info;			/* VDISK_* */
 	bool feature_flush, feature_barrier;
+	bool persistent;		/* both ends: the pool stays granted */
+	unsigned int max_segs;		/* pages per request: 11, or indirect */
 	bool connected;
 	blkif_front_ring_t ring;
 	void *ring_page;
 	int ring_ref;
 	uint32_t port;
 	struct xenbus_watch be_watch;	/* backend state: Closing = unplug */
-	struct blk_slot slot[BLK_INFLIGHT];
+	struct blk_slot slot[BLK_RING_SLOTS];
 	unsigned int inflight;
+	struct blk_page pool[BLK_POOL_PAGES];	/* allocated as needed */
+	unsigned int pool_pages;
+	struct blk_page *free_page[BLK_POOL_PAGES];
+	unsigned int nr_free;
 	uint64_t reads, writes, flushes, errors;
 	uint64_t bytes_read, bytes_written;
 };

@@ -26,7 +26,7 @@
 struct blk_job {
 	struct io_job job;
 	struct blkback *b;
-	struct blkif_request req;
+	struct blkif_request req;   /* as copied off the ring (any of its views) */
 	int16_t status;
 	struct blk_job *next_free;
 };
@@ -36,6 +36,8 @@ struct blkback {
 	uint32_t domid;
 	struct blkback_disk disk;
 	struct gmem mem;
+	bool persistent;            /* the frontend keeps its pages granted */
+	struct gmem_cache cache;    /* their mappings, while connected */
 	uint32_t ring_handle;
 	bool ring_mapped;
 	blkif_back_ring_t ring;
@@ -50,59 +52,153 @@ struct blkback {
 
 /* ---- worker side ---------------------------------------------------- */
 
-static int check_segments(const struct blkif_request *req, size_t *bytes)
+#define SEGS_PER_PAGE (PAGE / sizeof(struct blkif_request_segment))
+
+/* A read or write, whether its segments came in the request or in
+ * indirect pages. */
+struct blk_rw {
+	bool write;
+	uint64_t sector;
+	unsigned n;
+	struct blkif_request_segment seg[BLKBACK_MAX_SEGS];
+};
+
+/* Map pages for one request: from the persistent cache, or for this
+ * request only (handles in tmp[], to be released by release()). */
+static int map_pages(struct blkback *b, struct hv *hv, const uint32_t *refs, unsigned n,
+		     bool readonly, uint8_t **pages, uint32_t *tmp, unsigned *ntmp)
 {
-	*bytes = 0;
+	int rc;
+
+	if (b->persistent)
+		return gmem_cache_get(&b->mem, &b->cache, hv, refs, n, pages, tmp, ntmp);
+	rc = gmem_grant_many(&b->mem, hv, refs, n, readonly, pages, tmp);
+	*ntmp = rc < 0 ? 0 : n;
+	return rc;
+}
+
+static void release(struct hv *hv, const uint32_t *tmp, unsigned ntmp)
+{
+	if (ntmp)
+		gmem_ungrant_many(hv, tmp, ntmp);
+}
+
+static int load_direct(const struct blkif_request *req, struct blk_rw *rw)
+{
 	if (req->nr_segments == 0 || req->nr_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST)
 		return -EINVAL;
-	for (unsigned i = 0; i < req->nr_segments; i++) {
-		const struct blkif_request_segment *s = &req->seg[i];
+	rw->write = req->operation == BLKIF_OP_WRITE;
+	rw->sector = req->sector_number;
+	rw->n = req->nr_segments;
+	memcpy(rw->seg, req->seg, rw->n * sizeof(rw->seg[0]));
+	return 0;
+}
+
+/* BLKIF_OP_INDIRECT: the segment array is copied out of the guest's
+ * indirect pages (the guest may change them under us). */
+static int load_indirect(struct blkback *b, struct hv *hv, const struct blkif_request *r,
+			 struct blk_rw *rw)
+{
+	const struct blkif_request_indirect *req = (const struct blkif_request_indirect *)r;
+	uint32_t refs[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST], tmp[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
+	uint8_t *pages[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
+	unsigned n = req->nr_segments, npages = (unsigned)((n + SEGS_PER_PAGE - 1) / SEGS_PER_PAGE);
+	unsigned ntmp;
+	int rc;
+
+	if (n == 0 || n > BLKBACK_MAX_SEGS ||
+	    (req->indirect_op != BLKIF_OP_READ && req->indirect_op != BLKIF_OP_WRITE))
+		return -EINVAL;
+	for (unsigned i = 0; i < npages; i++)
+		refs[i] = req->indirect_grefs[i];
+	rc = map_pages(b, hv, refs, npages, true, pages, tmp, &ntmp);
+	if (rc < 0)
+		return rc;
+	for (unsigned i = 0; i < npages; i++) {
+		unsigned k = n - i * SEGS_PER_PAGE < SEGS_PER_PAGE ? n - i * (unsigned)SEGS_PER_PAGE
+								   : (unsigned)SEGS_PER_PAGE;
+
+		memcpy(rw->seg + i * SEGS_PER_PAGE, pages[i], k * sizeof(rw->seg[0]));
+	}
+	release(hv, tmp, ntmp);
+	rw->write = req->indirect_op == BLKIF_OP_WRITE;
+	rw->sector = req->sector_number;
+	rw->n = n;
+	return 0;
+}
+
+static int check_rw(const struct blkback *b, const struct blk_rw *rw, size_t *bytes)
+{
+	*bytes = 0;
+	if (rw->write && b->disk.readonly)
+		return -EROFS;
+	for (unsigned i = 0; i < rw->n; i++) {
+		const struct blkif_request_segment *s = &rw->seg[i];
 		if (s->first_sect > s->last_sect || s->last_sect >= PAGE / SECTOR)
 			return -EINVAL;
 		*bytes += (size_t)(s->last_sect - s->first_sect + 1) * SECTOR;
 	}
+	if (rw->sector > b->disk.sectors || *bytes / SECTOR > b->disk.sectors - rw->sector)
+		return -ENOSPC;
 	return 0;
 }
 
-static int16_t do_rw(struct blkback *b, const struct blkif_request *req, struct hv *hv)
+/* The segments as an iovec straight into the guest's pages (no copy);
+ * neighbours that touch in xld's mapping of guest memory become one. */
+static int build_iov(const struct blk_rw *rw, uint8_t *const *pages, struct iovec *iov)
 {
-	bool write = req->operation == BLKIF_OP_WRITE;
-	/* Initialised: gcc cannot see that only the first n are read. */
-	uint32_t refs[BLKIF_MAX_SEGMENTS_PER_REQUEST] = { 0 };
-	uint32_t handles[BLKIF_MAX_SEGMENTS_PER_REQUEST];
-	uint8_t *pages[BLKIF_MAX_SEGMENTS_PER_REQUEST];
-	struct iovec iov[BLKIF_MAX_SEGMENTS_PER_REQUEST];
-	unsigned n = req->nr_segments;
-	int16_t status = BLKIF_RSP_ERROR;
+	int k = 0;
+
+	for (unsigned i = 0; i < rw->n; i++) {
+		const struct blkif_request_segment *s = &rw->seg[i];
+		uint8_t *p = pages[i] + s->first_sect * SECTOR;
+		size_t len = (size_t)(s->last_sect - s->first_sect + 1) * SECTOR;
+
+		if (k && (uint8_t *)iov[k - 1].iov_base + iov[k - 1].iov_len == p) {
+			iov[k - 1].iov_len += len;
+			continue;
+		}
+		iov[k].iov_base = p;
+		iov[k++].iov_len = len;
+	}
+	return k;
+}
+
+static int16_t do_rw(struct blkback *b, const struct blk_rw *rw, struct hv *hv)
+{
+	uint32_t refs[BLKBACK_MAX_SEGS], tmp[BLKBACK_MAX_SEGS];
+	uint8_t *pages[BLKBACK_MAX_SEGS];
+	struct iovec iov[BLKBACK_MAX_SEGS];
+	off_t off = (off_t)(rw->sector * SECTOR);
+	unsigned ntmp;
 	size_t bytes;
 	ssize_t r;
+	int niov;
 
-	if (check_segments(req, &bytes) < 0 || (write && b->disk.readonly))
+	if (check_rw(b, rw, &bytes) < 0)
 		return BLKIF_RSP_ERROR;
-	if (req->sector_number > b->disk.sectors ||
-	    bytes / SECTOR > b->disk.sectors - req->sector_number)
+	for (unsigned i = 0; i < rw->n; i++)
+		refs[i] = rw->seg[i].gref;
+	/* A disk write only reads the guest's pages. */
+	if (map_pages(b, hv, refs, rw->n, rw->write, pages, tmp, &ntmp) < 0)
 		return BLKIF_RSP_ERROR;
-	for (unsigned i = 0; i < n; i++)
-		refs[i] = req->seg[i].gref;
-	/* One round trip to vmhv for every segment (a disk write only reads
-	 * the guest's pages). */
-	if (gmem_grant_many(&b->mem, hv, refs, n, write, pages, handles) < 0)
-		return BLKIF_RSP_ERROR;
-	for (unsigned i = 0; i < n; i++) {
-		const struct blkif_request_segment *s = &req->seg[i];
-
-		iov[i].iov_base = pages[i] + s->first_sect * SECTOR;
-		iov[i].iov_len = (size_t)(s->last_sect - s->first_sect + 1) * SECTOR;
-	}
-	r = write ? pwritev(b->disk.fd, iov, (int)n, (off_t)(req->sector_number * SECTOR))
-		  : preadv(b->disk.fd, iov, (int)n, (off_t)(req->sector_number * SECTOR));
+	niov = build_iov(rw, pages, iov);
+	r = rw->write ? pwritev(b->disk.fd, iov, niov, off) : preadv(b->disk.fd, iov, niov, off);
+	release(hv, tmp, ntmp);
 	if (r == (ssize_t)bytes)
-		status = BLKIF_RSP_OKAY;
-	else
-		log_warn("domain %u: disk %s at sector %llu: %s", b->domid, write ? "write" : "read",
-			 (unsigned long long)req->sector_number, r < 0 ? strerror(errno) : "short");
-	gmem_ungrant_many(hv, handles, n);
-	return status;
+		return BLKIF_RSP_OKAY;
+	log_warn("domain %u: disk %s at sector %llu: %s", b->domid, rw->write ? "write" : "read",
+		 (unsigned long long)rw->sector, r < 0 ? strerror(errno) : "short");
+	return BLKIF_RSP_ERROR;
+}
+
+static int16_t do_request(struct blkback *b, const struct blkif_request *req, struct hv *hv)
+{
+	struct blk_rw rw;
+	int rc = req->operation == BLKIF_OP_INDIRECT ? load_indirect(b, hv, req, &rw)
+						     : load_direct(req, &rw);
+
+	return rc < 0 ? BLKIF_RSP_ERROR : do_rw(b, &rw, hv);
 }
 
 static int16_t do_discard(struct blkback *b, const struct blkif_request_discard *req)
@@ -131,7 +227,8 @@ static void job_run(struct io_job *job, struct hv *hv)
 	switch (j->req.operation) {
 	case BLKIF_OP_READ:
 	case BLKIF_OP_WRITE:
-		j->status = do_rw(b, &j->req, hv);
+	case BLKIF_OP_INDIRECT:
+		j->status = do_request(b, &j->req, hv);
 		break;
 	case BLKIF_OP_FLUSH_DISKCACHE:
 		/* Every write the guest saw completed has been written to the
@@ -150,19 +247,29 @@ static void job_run(struct io_job *job, struct hv *hv)
 
 /* ---- main-loop side --------------------------------------------------- */
 
+/* The operation a response names: an indirect request's own (as Linux's
+ * blkback answers it). */
+static uint8_t job_op(const struct blk_job *j)
+{
+	if (j->req.operation == BLKIF_OP_INDIRECT)
+		return ((const struct blkif_request_indirect *)&j->req)->indirect_op;
+	return j->req.operation;
+}
+
 static void count(struct blkback *b, const struct blk_job *j)
 {
 	struct blkback_stats *s = &b->stats;
+	uint8_t op = job_op(j);
 
 	if (j->status != BLKIF_RSP_OKAY)
 		s->errors++;
-	else if (j->req.operation == BLKIF_OP_READ)
+	else if (op == BLKIF_OP_READ)
 		s->reads++;
-	else if (j->req.operation == BLKIF_OP_WRITE)
+	else if (op == BLKIF_OP_WRITE)
 		s->writes++;
-	else if (j->req.operation == BLKIF_OP_FLUSH_DISKCACHE)
+	else if (op == BLKIF_OP_FLUSH_DISKCACHE)
 		s->flushes++;
-	else if (j->req.operation == BLKIF_OP_DISCARD)
+	else if (op == BLKIF_OP_DISCARD)
 		s->discards++;
 }
 
@@ -173,7 +280,7 @@ static void job_done(struct io_job *job)
 	struct blkif_response *rsp = RING_GET_RESPONSE(&b->ring, b->ring.rsp_prod_pvt);
 
 	rsp->id = j->req.id;
-	rsp->operation = j->req.operation;
+	rsp->operation = job_op(j);
 	rsp->status = j->status;
 	b->ring.rsp_prod_pvt++;
 	count(b, j);
@@ -249,6 +356,7 @@ static struct blkback *blkback_new(struct xld *xld, uint32_t domid, const struct
 	b->xld = xld;
 	b->domid = domid;
 	b->disk = *disk;
+	gmem_cache_init(&b->cache);
 	for (unsigned i = 0; i < n; i++) {
 		b->jobs[i].b = b;
 		b->jobs[i].next_free = b->free_jobs;
@@ -258,7 +366,7 @@ static struct blkback *blkback_new(struct xld *xld, uint32_t domid, const struct
 }
 
 struct blkback *blkback_connect(struct xld *xld, uint32_t domid, const struct blkback_disk *disk,
-				uint32_t ring_ref, uint32_t port)
+				const struct blkback_ring *ring)
 {
 	struct blkback *b = blkback_new(xld, domid, disk);
 	struct blkif_sring *sring;
@@ -266,10 +374,11 @@ struct blkback *blkback_connect(struct xld *xld, uint32_t domid, const struct bl
 
 	if (!b)
 		goto out;
+	b->persistent = ring->persistent;
 	rc = gmem_open(&b->mem, xld->hv, domid);
 	if (rc < 0)
 		goto out;
-	sring = gmem_grant(&b->mem, xld->hv, ring_ref, false, &b->ring_handle, &rc);
+	sring = gmem_grant(&b->mem, xld->hv, ring->ring_ref, false, &b->ring_handle, &rc);
 	if (!sring)
 		goto out;
 	b->ring_mapped = true;
@@ -279,7 +388,7 @@ struct blkback *blkback_connect(struct xld *xld, uint32_t domid, const struct bl
 		rc = -errno;
 		goto out;
 	}
-	b->ev = xld_evtchn_open(xld, domid, port, on_event, b);
+	b->ev = xld_evtchn_open(xld, domid, ring->port, on_event, b);
 	if (!b->ev) {
 		rc = -errno;
 		goto out;
@@ -301,7 +410,13 @@ void blkback_disconnect(struct blkback *b)
 	xld_evtchn_close(b->ev);
 	b->ev = NULL;
 	b->broken = true;          /* take no new requests while draining */
-	io_pool_free(b->pool);     /* answers what was in flight */
+	if (b->pool)
+		io_pool_drain(b->pool);   /* answers what was in flight */
+	/* The persistent grants go now, while the workers that mapped them
+	 * are idle and their connections open: the frontend may then end
+	 * its grants and free (or re-grant) the pages. */
+	gmem_cache_dispose(&b->cache);
+	io_pool_free(b->pool);
 	if (b->ring_mapped) {
 		RING_PUSH_RESPONSES(&b->ring);
 		gmem_ungrant(b->xld->hv, b->ring_handle);

@@ -19,6 +19,9 @@ struct xld;
 struct blkback;
 
 #define BLKBACK_WORKERS 4
+/* feature-max-indirect-segments: 256 segments (1 MiB) in one request, its
+ * segment array in one indirect page. */
+#define BLKBACK_MAX_SEGS 256
 
 struct blkback_disk {
 	int fd;                 /* owned by the caller, open while the backend is */
@@ -32,13 +35,22 @@ struct blkback_stats {
 	unsigned max_inflight;
 };
 
-/* Connect to the frontend's ring: grant `ring_ref` and event channel
- * `port` of `domid`. The ring's private indices restart at its published
+/* What the frontend published: its ring page's grant, its event channel,
+ * and whether it keeps its data pages granted (feature-persistent: then
+ * every ref is mapped once and kept until disconnect). */
+struct blkback_ring {
+	uint32_t ring_ref;
+	uint32_t port;
+	bool persistent;
+};
+
+/* Connect to the frontend's ring of `domid`. The ring's private indices restart at its published
  * responses (a restarted xld re-runs what was in flight). NULL with
  * errno set on failure (nothing left behind). */
 struct blkback *blkback_connect(struct xld *xld, uint32_t domid, const struct blkback_disk *disk,
-				uint32_t ring_ref, uint32_t port);
-/* Finish what is in flight, answer it, unmap and unbind. NULL is ok. */
+				const struct blkback_ring *ring);
+/* Finish what is in flight, answer it, unmap (persistent grants too) and
+ * unbind. NULL is ok. */
 void blkback_disconnect(struct blkback *b);
 void blkback_get_stats(const struct blkback *b, struct blkback_stats *out);
 

@@ -5,6 +5,7 @@
 #include <vmctl/xen/grant_table.h>
 
 #include <errno.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -133,4 +134,116 @@ void gmem_ungrant_many(struct hv *hv, const uint32_t *handles, unsigned n)
 			e[i] = (struct privcmd_gnttab_unmap_entry){ .handle = handles[off + i] };
 		hv_gnttab_unmap_batch(hv, e, k);
 	}
+}
+
+/* ---- persistent grants ------------------------------------------------ */
+
+void gmem_cache_init(struct gmem_cache *c)
+{
+	pthread_mutex_init(&c->lock, NULL);
+	c->used = 0;
+	memset(c->slot, 0, sizeof(c->slot));
+}
+
+static struct gmem_cache_entry *cache_find(struct gmem_cache *c, uint32_t ref)
+{
+	uint32_t key = ref + 1;
+	unsigned i = (key * 2654435761u) & (GMEM_CACHE_SLOTS - 1);
+
+	while (c->slot[i].key && c->slot[i].key != key)
+		i = (i + 1) & (GMEM_CACHE_SLOTS - 1);
+	return &c->slot[i];   /* the ref's entry, or the empty slot it would take */
+}
+
+/* Under the lock: pages[] from the cache; the misses' indexes in miss[]. */
+static unsigned cache_lookup(struct gmem_cache *c, const uint32_t *refs, unsigned n,
+			     uint8_t **pages, unsigned *miss)
+{
+	unsigned nmiss = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct gmem_cache_entry *e = cache_find(c, refs[i]);
+
+		if (e->key)
+			pages[i] = e->page;
+		else
+			miss[nmiss++] = i;
+	}
+	return nmiss;
+}
+
+/* Under the lock: keep what was just mapped; what another thread mapped
+ * meanwhile, or what finds no room, goes to tmp[] to be unmapped. */
+static void cache_insert(struct gmem_cache *c, struct hv *hv, uint32_t ref, uint8_t *page,
+			 uint32_t handle, uint32_t *tmp, unsigned *ntmp)
+{
+	struct gmem_cache_entry *e = cache_find(c, ref);
+
+	if (e->key || c->used >= GMEM_CACHE_MAX) {
+		tmp[(*ntmp)++] = handle;
+		return;
+	}
+	*e = (struct gmem_cache_entry){ .key = ref + 1, .handle = handle, .hv = hv, .page = page };
+	c->used++;
+}
+
+int gmem_cache_get(struct gmem *m, struct gmem_cache *c, struct hv *hv, const uint32_t *refs,
+		   unsigned n, uint8_t **pages, uint32_t *tmp, unsigned *ntmp)
+{
+	unsigned miss[GMEM_BATCH_MAX], nmiss;
+	uint32_t mrefs[GMEM_BATCH_MAX], handles[GMEM_BATCH_MAX];
+	uint8_t *mpages[GMEM_BATCH_MAX];
+	int rc;
+
+	*ntmp = 0;
+	if (n == 0 || n > GMEM_BATCH_MAX)
+		return -EINVAL;
+	pthread_mutex_lock(&c->lock);
+	nmiss = cache_lookup(c, refs, n, pages, miss);
+	pthread_mutex_unlock(&c->lock);
+	if (nmiss == 0)
+		return 0;
+	for (unsigned i = 0; i < nmiss; i++)
+		mrefs[i] = refs[miss[i]];
+	rc = gmem_grant_many(m, hv, mrefs, nmiss, false, mpages, handles);
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&c->lock);
+	for (unsigned i = 0; i < nmiss; i++) {
+		pages[miss[i]] = mpages[i];
+		cache_insert(c, hv, mrefs[i], mpages[i], handles[i], tmp, ntmp);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return 0;
+}
+
+void gmem_cache_clear(struct gmem_cache *c)
+{
+	uint32_t handles[GMEM_CACHE_MAX];
+
+	pthread_mutex_lock(&c->lock);
+	while (c->used) {
+		struct hv *hv = NULL;
+		unsigned k = 0;
+
+		/* One batch per connection that holds mappings. */
+		for (unsigned i = 0; i < GMEM_CACHE_SLOTS; i++) {
+			struct gmem_cache_entry *e = &c->slot[i];
+
+			if (!e->key || (hv && e->hv != hv))
+				continue;
+			hv = e->hv;
+			handles[k++] = e->handle;
+			*e = (struct gmem_cache_entry){ 0 };
+			c->used--;
+		}
+		gmem_ungrant_many(hv, handles, k);
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+void gmem_cache_dispose(struct gmem_cache *c)
+{
+	gmem_cache_clear(c);
+	pthread_mutex_destroy(&c->lock);
 }

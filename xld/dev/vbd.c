@@ -119,7 +119,8 @@ static void write_backend_nodes(struct vbd *v, const struct domcfg_disk *cfg)
 	dev_xs_be(x, "info", "%u", info);
 	dev_xs_be(x, "feature-flush-cache", "1");
 	dev_xs_be(x, "feature-barrier", "0");
-	dev_xs_be(x, "feature-persistent", "0");
+	dev_xs_be(x, "feature-persistent", "1");
+	dev_xs_be(x, "feature-max-indirect-segments", "%u", BLKBACK_MAX_SEGS);
 	dev_xs_be(x, "feature-discard", "%d", discard_on(v, cfg));
 	if (discard_on(v, cfg)) {
 		dev_xs_be(x, "discard-granularity", "4096");
@@ -143,7 +144,11 @@ static int vbd_connect(void *arg)
 		return -EINVAL;      /* missing or not a number */
 	if (!native)
 		return -EPROTONOSUPPORT;
-	v->bb = blkback_connect(v->xs.xld, v->xs.domid, &v->disk, (uint32_t)ref, (uint32_t)port);
+	struct blkback_ring ring = {
+		.ring_ref = (uint32_t)ref, .port = (uint32_t)port,
+		.persistent = dev_xs_fe_num(&v->xs, "feature-persistent") == 1,
+	};
+	v->bb = blkback_connect(v->xs.xld, v->xs.domid, &v->disk, &ring);
 	return v->bb ? 0 : -errno;
 }
 
