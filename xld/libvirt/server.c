@@ -1,0 +1,266 @@
+/* The libvirt socket: accept clients, cut the byte stream into packets by
+ * their length word, hand each packet to lv_dispatch() and queue the
+ * answer. Every limit protects xld from one client: a length outside
+ * 28 .. 16 MiB + 4, an undecodable packet or 64 MiB of unread answers
+ * drops that client only, and no read or write blocks the event loop. */
+#include "xld/libvirt/libvirt.h"
+#include "xld/libvirt/lv.h"
+#include "xld/xld.h"
+#include "common/evloop.h"
+#include "common/log.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define LV_MAX_CONNS 256
+#define LV_MAX_OUT (64u << 20)
+#define LV_READ_CHUNK (64u << 10)
+
+struct lv_conn {
+	struct lv_server *srv;
+	int fd;
+	struct ev_watch *watch;
+	struct lv_session sess;
+	uint8_t *in;
+	size_t in_len, in_cap;
+	uint8_t *out;
+	size_t out_len, out_off, out_cap;
+	struct lv_conn *next;
+};
+
+struct lv_server {
+	struct xld *xld;
+	int fd;
+	char *path;
+	struct ev_watch *watch;
+	struct lv_conn *conns;
+	unsigned nconns;
+	struct xdr_out scratch;      /* one answer at a time */
+};
+
+static void conn_free(struct lv_conn *c)
+{
+	struct lv_server *srv = c->srv;
+
+	for (struct lv_conn **p = &srv->conns; *p; p = &(*p)->next) {
+		if (*p == c) {
+			*p = c->next;
+			break;
+		}
+	}
+	srv->nconns--;
+	evloop_unwatch(srv->xld->loop, c->watch);
+	close(c->fd);
+	free(c->in);
+	free(c->out);
+	free(c);
+}
+
+/* Send what we can; false if the peer is gone. */
+static bool conn_flush(struct lv_conn *c)
+{
+	while (c->out_off < c->out_len) {
+		ssize_t r = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == EAGAIN)
+			break;
+		if (r < 0)
+			return false;
+		c->out_off += (size_t)r;
+	}
+	if (c->out_off == c->out_len)
+		c->out_off = c->out_len = 0;
+	evloop_modify(c->srv->xld->loop, c->watch,
+		      EPOLLIN | (c->out_len ? EPOLLOUT : 0));
+	return true;
+}
+
+static bool conn_queue(struct lv_conn *c, const uint8_t *buf, size_t len)
+{
+	size_t need = c->out_len + len;
+
+	if (need > LV_MAX_OUT)
+		return false;
+	if (need > c->out_cap) {
+		size_t cap = c->out_cap ? c->out_cap : 4096;
+		while (cap < need)
+			cap *= 2;
+		uint8_t *p = realloc(c->out, cap);
+		if (!p)
+			return false;
+		c->out = p;
+		c->out_cap = cap;
+	}
+	memcpy(c->out + c->out_len, buf, len);
+	c->out_len += len;
+	return true;
+}
+
+static uint32_t be32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Handle every complete packet in the input; false to drop the client. */
+static bool conn_packets(struct lv_conn *c)
+{
+	struct lv_server *srv = c->srv;
+	size_t off = 0;
+
+	while (c->in_len - off >= LV_LEN_SIZE) {
+		uint32_t len = be32_at(c->in + off);
+		if (len < LV_LEN_SIZE + LV_HEADER_SIZE || len - LV_LEN_SIZE > LV_MESSAGE_MAX) {
+			log_warn("libvirt: client fd %d sent a packet length of %u; disconnecting", c->fd, len);
+			return false;
+		}
+		if (c->in_len - off < len)
+			break;
+		xdr_out_reset(&srv->scratch);
+		if (lv_dispatch(srv->xld, &c->sess, c->in + off, len, &srv->scratch) < 0) {
+			log_warn("libvirt: client fd %d sent a malformed packet; disconnecting", c->fd);
+			return false;
+		}
+		if (!conn_queue(c, srv->scratch.buf, srv->scratch.len))
+			return false;
+		off += len;
+	}
+	c->in_len -= off;
+	memmove(c->in, c->in + off, c->in_len);
+	return conn_flush(c);
+}
+
+/* Room for at least one more chunk; the buffer grows with the data that
+ * arrives, not with the length a client announces. */
+static bool conn_grow(struct lv_conn *c)
+{
+	size_t want = c->in_len + LV_READ_CHUNK, cap = c->in_cap ? c->in_cap : LV_READ_CHUNK;
+
+	if (want <= c->in_cap)
+		return true;
+	while (cap < want)
+		cap *= 2;
+	uint8_t *p = realloc(c->in, cap);
+	if (!p)
+		return false;
+	c->in = p;
+	c->in_cap = cap;
+	return true;
+}
+
+static bool conn_read(struct lv_conn *c)
+{
+	for (;;) {
+		if (!conn_grow(c))
+			return false;
+		ssize_t r = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len, MSG_DONTWAIT);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == EAGAIN)
+			return true;
+		if (r <= 0)
+			return false;
+		c->in_len += (size_t)r;
+		if (!conn_packets(c))
+			return false;
+	}
+}
+
+static void conn_event(struct evloop *loop, int fd, uint32_t events, void *arg)
+{
+	struct lv_conn *c = arg;
+	bool ok = true;
+
+	(void)loop;
+	(void)fd;
+	if (events & EPOLLIN)
+		ok = conn_read(c);
+	if (ok && (events & EPOLLOUT))
+		ok = conn_flush(c);
+	if (ok && (events & (EPOLLHUP | EPOLLERR)) && !(events & EPOLLIN))
+		ok = false;
+	if (!ok)
+		conn_free(c);
+}
+
+static void server_accept(struct evloop *loop, int fd, uint32_t events, void *arg)
+{
+	struct lv_server *srv = arg;
+	int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	struct lv_conn *c;
+
+	(void)events;
+	if (cfd < 0)
+		return;
+	if (srv->nconns >= LV_MAX_CONNS || !(c = calloc(1, sizeof(*c)))) {
+		log_warn("libvirt: refusing a client (%u connected)", srv->nconns);
+		close(cfd);
+		return;
+	}
+	c->srv = srv;
+	c->fd = cfd;
+	c->watch = evloop_watch(loop, cfd, EPOLLIN, conn_event, c);
+	if (!c->watch) {
+		close(cfd);
+		free(c);
+		return;
+	}
+	c->next = srv->conns;
+	srv->conns = c;
+	srv->nconns++;
+}
+
+struct lv_server *lv_server_new(struct xld *xld, const char *path, unsigned mode, int gid)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct lv_server *srv = calloc(1, sizeof(*srv));
+
+	if (!srv || strlen(path) >= sizeof(sa.sun_path))
+		goto fail;
+	srv->xld = xld;
+	srv->fd = -1;
+	xdr_out_init(&srv->scratch, LV_LEN_SIZE + LV_MESSAGE_MAX);
+	srv->path = strdup(path);
+	strcpy(sa.sun_path, path);
+	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (!srv->path || srv->fd < 0)
+		goto fail;
+	unlink(path);
+	if (bind(srv->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    chmod(path, mode) < 0 || (gid >= 0 && chown(path, (uid_t)-1, (gid_t)gid) < 0) ||
+	    listen(srv->fd, 64) < 0)
+		goto fail;
+	srv->watch = evloop_watch(xld->loop, srv->fd, EPOLLIN, server_accept, srv);
+	if (!srv->watch)
+		goto fail;
+	return srv;
+fail:
+	log_error("libvirt: cannot listen on %s: %s", path, strerror(errno));
+	if (srv && srv->fd >= 0)
+		close(srv->fd);
+	if (srv)
+		free(srv->path);
+	free(srv);
+	return NULL;
+}
+
+void lv_server_free(struct lv_server *srv)
+{
+	if (!srv)
+		return;
+	while (srv->conns)
+		conn_free(srv->conns);
+	evloop_unwatch(srv->xld->loop, srv->watch);
+	close(srv->fd);
+	unlink(srv->path);
+	free(srv->path);
+	xdr_out_dispose(&srv->scratch);
+	free(srv);
+}
