@@ -20,3 +20,6 @@ tests_hvm_guest_hvmguest_CCASFLAGS = $(HG_FLAGS)
 tests_hvm_guest_hvmguest_LDFLAGS = $(GUEST_LDFLAGS) $(HG_FLAGS) -all-static \
 	-Wl,--no-warn-rwx-segments -Wl,-T,$(top_srcdir)/tests/hvm/guest/guest.lds
 EXTRA_DIST += tests/hvm/guest/guest.lds
+
+TESTS += tests/hvm/platform_test.sh
+EXTRA_DIST += tests/hvm/platform_test.sh

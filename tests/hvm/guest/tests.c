@@ -255,6 +255,15 @@ static void test_hostile(void)
 	hg_ok(1, "survived every port and the APIC registers");
 }
 
+/* A triple fault: no IDT, then an exception (the domain reboots). */
+static void test_triple_fault(void)
+{
+	static const struct { uint16_t limit; uint32_t base; } __attribute__((packed)) none = { 0, 0 };
+
+	hg_puts("hvm guest: triple fault next\n");
+	__asm__ volatile("lidt %0; int3" :: "m"(none));
+}
+
 static const char *mb_cmdline(uint32_t magic, uint32_t info)
 {
 	if (magic != 0x2badb002 || !(*(uint32_t *)info & 4))
@@ -280,6 +289,8 @@ void hg_main(uint32_t magic, uint32_t info)
 		test_lapic();
 	else if (streq(cmd, "ioapic"))
 		test_ioapic();
+	else if (streq(cmd, "triplefault"))
+		test_triple_fault();
 	else if (streq(cmd, "hostile"))
 		test_hostile();
 	else
