@@ -9,6 +9,7 @@ devmodel_libdevmodel_la_SOURCES = \
 	devmodel/ioserv.c devmodel/ioserv.h \
 	devmodel/dm.c devmodel/dm.h devmodel/devices.def \
 	devmodel/gmem.h devmodel/host.h \
+	devmodel/display.c devmodel/display.h include/vmctl/dmdisplay.h \
 	devmodel/dev/i440fx.c \
 	devmodel/dev/piix3.c \
 	devmodel/dev/ide.c devmodel/dev/ide.h devmodel/dev/ide_atapi.c \
@@ -17,6 +18,7 @@ devmodel_libdevmodel_la_SOURCES = \
 	devmodel/dev/debugcon.c devmodel/dev/debugcon.h \
 	devmodel/dev/uart.c \
 	devmodel/dev/i8042.c devmodel/dev/i8042.h \
+	devmodel/dev/vga.c devmodel/dev/vga.h devmodel/dev/vga_render.c \
 	devmodel/dev/fw_cfg.c devmodel/dev/fw_cfg.h devmodel/dev/fw_cfg_linux.c
 
 pkglibexec_PROGRAMS += devmodel/vmctl-devmodel

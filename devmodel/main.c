@@ -7,6 +7,7 @@
  * ranges, then drops its privileges, enters its seccomp sandbox and serves
  * ioreqs until SIGTERM (xld stops it with the domain). */
 #include "devmodel/dm.h"
+#include "devmodel/display.h"
 #include "devmodel/ioserv.h"
 #include "devmodel/opts.h"
 #include "devmodel/sandbox.h"
@@ -38,6 +39,8 @@ struct devmodel {
 	struct dm dm;
 	struct ioserv io;
 	struct serial serial;
+	struct display display;
+	bool display_made;
 	struct gmem mem;
 	uint64_t map_len;
 	int sigfd, debug_fd;
@@ -151,6 +154,23 @@ static int watch_signals(struct devmodel *d)
 	return evloop_watch(d->loop, d->sigfd, EPOLLIN, on_signal, d) ? 0 : -ENOMEM;
 }
 
+/* The picture and the keyboard for a VNC server (include/vmctl/dmdisplay.h). */
+static int display_start(struct devmodel *d)
+{
+	char name[64];
+	char *path;
+	int rc;
+
+	snprintf(name, sizeof(name), "devmodel.%u.display", d->o.domid);
+	path = path_join(d->o.rundir, name);
+	if (!path)
+		return -ENOMEM;
+	rc = display_open(&d->display, &d->dm, d->loop, path);
+	free(path);
+	d->display_made = rc == 0;
+	return rc;
+}
+
 static int setup(struct devmodel *d)
 {
 	struct dm_host host = { &vmhv_host_ops, d };
@@ -176,6 +196,9 @@ static int setup(struct devmodel *d)
 	if (rc < 0)
 		return rc;
 	d->dm_made = true;
+	rc = display_start(d);
+	if (rc < 0)
+		return rc;
 	rc = ioserv_open(&d->io, d->hv, &d->dm, d->o.domid);
 	d->io_made = rc == 0;
 	rc = rc ? rc : ioserv_claim_all(&d->io);
@@ -186,6 +209,8 @@ static void teardown(struct devmodel *d)
 {
 	if (d->io_made)
 		ioserv_close(&d->io);
+	if (d->display_made)
+		display_close(&d->display);
 	if (d->dm_made)
 		dm_dispose(&d->dm);
 	serial_close(&d->serial);
