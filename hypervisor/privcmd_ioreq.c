@@ -352,3 +352,13 @@ void ioreq_dom0_release(struct vmhv *hv, void *client)
 				server_destroy(h, id);
 	}
 }
+
+void hvm_param_changed(struct domain *d, unsigned index)
+{
+	struct hvm_ctl m = { .type = HVM_CTL_PARAM, .a = index };
+
+	if (d->engine != &hvm_engine_ops || !d->engine_priv || index >= PRIVCMD_HVM_NR_PARAMS)
+		return;
+	m.addr = d->hvm_params[index];
+	hvm_ctl_send(d->engine_priv, &m, NULL, 0);
+}

@@ -22,6 +22,10 @@ IOREQ_OP_DECL(IRQ_LEVEL);
 IOREQ_OP_DECL(INJECT_MSI);
 #undef IOREQ_OP_DECL
 
+struct domain;
+/* An HVM param changed: a running hvm domain's sandbox gets it. */
+void hvm_param_changed(struct domain *d, unsigned index);
+
 /* The connection `client` closed: destroy the servers it created. */
 void ioreq_dom0_release(struct vmhv *hv, void *client);
 

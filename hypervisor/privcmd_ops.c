@@ -485,6 +485,7 @@ static int op_HVM_PARAM_SET(struct vmhv *hv, const void *req, size_t len,
 	if (r->index >= PRIVCMD_HVM_NR_PARAMS)
 		return -EINVAL;
 	d->hvm_params[r->index] = r->value;
+	hvm_param_changed(d, r->index);
 	return 0;
 }
 

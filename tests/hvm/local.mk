@@ -23,3 +23,10 @@ EXTRA_DIST += tests/hvm/guest/guest.lds
 
 TESTS += tests/hvm/platform_test.sh
 EXTRA_DIST += tests/hvm/platform_test.sh
+
+# ioreq servers: privcmd checks and a guest served by the tests' device model.
+TESTS += tests/hvm/ioreq_test
+check_PROGRAMS += tests/hvm/ioreq_test
+tests_hvm_ioreq_test_SOURCES = tests/hvm/ioreq_test.c tests/hvm/dm.c tests/hvm/dm.h \
+	tests/hv/vmhv_proc.c tests/hv/vmhv_proc.h
+tests_hvm_ioreq_test_LDADD = libvmctl/libvmctl.la -lpthread

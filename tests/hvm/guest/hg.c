@@ -83,7 +83,7 @@ void hg_done(void)
 	uint32_t reason = 0;   /* SHUTDOWN_poweroff */
 
 	hg_printf("1..%u\n", n_tests);
-	hg_printf("hvm guest: %s\n", n_failed ? "FAILED" : "PASSED");
+	hg_printf("hvm guest: %s\n", n_failed || !n_tests ? "FAILED" : "PASSED");
 	if (hg_hypercall_init())
 		hg_hypercall(29, 2 /* SCHEDOP_shutdown */, (uint32_t)&reason, 0);
 	cli();

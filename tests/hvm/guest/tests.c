@@ -255,6 +255,37 @@ static void test_hostile(void)
 	hg_ok(1, "survived every port and the APIC registers");
 }
 
+/* ---- ioreqs to a device model (tests/hvm/ioreq_test serves them) ---- */
+
+static void test_ioreq(void)
+{
+	static uint8_t buf[64];
+	volatile uint32_t *mmio = (volatile uint32_t *)0xe0000000u;
+	const void *src;
+	uint32_t v, cnt;
+
+	hg_ok(inl(0x500) == 0x12345678, "IN from a device model's port");
+	outl(0x504, 0xcafef00d);
+	hg_ok(inl(0x504) == 0xcafef00d, "OUT then IN: the device model kept the value");
+	for (unsigned i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)i;
+	src = buf;
+	cnt = sizeof(buf);
+	__asm__ volatile("cld; rep outsb" : "+S"(src), "+c"(cnt) : "d"(0x508) : "memory");
+	hg_ok(inl(0x508) == 64 + 63 * 64 / 2, "rep outsb: the device model got all 64 bytes");
+	mmio[1] = 0xdeadbeef;
+	hg_ok(mmio[1] == 0xdeadbeef, "MMIO write then read through the device model");
+	outl(0xcf8, 0x80001800);      /* 00:03.0, register 0 */
+	hg_ok(inl(0xcfc) == 0xabcd1234, "PCI config read of a claimed device");
+	outl(0xcf8, 0x80002000);      /* 00:04.0: nobody */
+	hg_ok(inl(0xcfc) == 0xffffffff, "PCI config read of an unclaimed device: all ones");
+	hg_ok(inw(0x50a) == 0x4242, "a 2-byte IN");
+	v = 0;
+	for (unsigned i = 0; i < 1000; i++)
+		v += inl(0x500) == 0x12345678;
+	hg_ok(v == 1000, "1000 round trips");
+}
+
 /* A triple fault: no IDT, then an exception (the domain reboots). */
 static void test_triple_fault(void)
 {
@@ -289,6 +320,8 @@ void hg_main(uint32_t magic, uint32_t info)
 		test_lapic();
 	else if (streq(cmd, "ioapic"))
 		test_ioapic();
+	else if (streq(cmd, "ioreq"))
+		test_ioreq();
 	else if (streq(cmd, "triplefault"))
 		test_triple_fault();
 	else if (streq(cmd, "hostile"))
