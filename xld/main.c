@@ -5,6 +5,8 @@
 #include "xld/domain.h"
 #include "xld/store.h"
 #include "xld/monitor.h"
+#include "xld/defs.h"
+#include "xld/libvirt/libvirt.h"
 #include "libvmctl/hv.h"
 #include "common/evloop.h"
 #include "common/log.h"
@@ -126,7 +128,7 @@ static int make_dirs(const struct xld_options *o)
 int main(int argc, char **argv)
 {
 	static struct xld xld; /* large (the domid table): not on the stack */
-	char *logpath = NULL, *sockpath = NULL;
+	char *logpath = NULL, *sockpath = NULL, *lvpath = NULL;
 	int sfd = -1, rc = 1;
 	sigset_t mask;
 
@@ -136,7 +138,8 @@ int main(int argc, char **argv)
 		return 2;
 	logpath = path_join(xld.opt.logdir, "xld.log");
 	sockpath = path_join(xld.opt.rundir, "xld.sock");
-	if (!logpath || !sockpath || log_open("xld", logpath) < 0) {
+	lvpath = path_join(xld.opt.rundir, "libvirt-sock");
+	if (!logpath || !sockpath || !lvpath || log_open("xld", logpath) < 0) {
 		fprintf(stderr, "xld: cannot open log %s\n", logpath ? logpath : "?");
 		goto out;
 	}
@@ -163,6 +166,13 @@ int main(int argc, char **argv)
 		log_info("re-adopted %d running domain(s)", adopted);
 	if (xld_monitor_start(&xld) < 0)
 		goto out;
+	if (xld_defs_load(&xld) < 0)
+		log_error("cannot read the definitions in %s/defs", xld.opt.statedir);
+	xld.libvirt = lv_server_new(&xld, lvpath, xld.opt.sock_gid >= 0 ? 0660 : 0600,
+				    xld.opt.sock_gid);
+	if (!xld.libvirt)
+		goto out;
+	xld_defs_autostart(&xld);
 	xld.rpc = rpc_server_new(&xld, xld.loop, sockpath, xld.opt.sock_gid >= 0 ? 0660 : 0600,
 				 xld.opt.sock_gid);
 	if (!xld.rpc)
@@ -171,9 +181,11 @@ int main(int argc, char **argv)
 	rc = evloop_run(xld.loop) < 0 ? 1 : 0;
 out:
 	xld_monitor_stop(&xld);
+	lv_server_free(xld.libvirt);
 	rpc_server_free(xld.rpc);
 	xld_domains_free(&xld);   /* detaches rings from the store: before it goes */
 	xld_store_stop(&xld);
+	xld_defs_free(&xld);
 	hv_close(xld.hv);
 	evloop_free(xld.loop);
 	if (sfd >= 0)
@@ -181,6 +193,7 @@ out:
 	log_info("xld stopped");
 	free(logpath);
 	free(sockpath);
+	free(lvpath);
 	log_close();
 	return rc;
 }

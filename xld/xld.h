@@ -16,6 +16,8 @@ struct xenstored;
 struct ev_timer;
 struct ev_watch;
 struct xld_domain;
+struct xld_def;
+struct lv_server;
 
 struct xld_options {
 	const char *rundir;      /* $VMCTL_RUNDIR: sockets */
@@ -39,6 +41,8 @@ struct xld {
 	int dom_exc_fd;
 	struct ev_watch *dom_exc_watch;
 	uint64_t started_ns;
+	struct xld_def *defs;        /* defs.h: persistent definitions */
+	struct lv_server *libvirt;   /* libvirt/libvirt.h: the libvirt socket */
 };
 
 #endif

@@ -4,6 +4,7 @@
 #include "xld/domain.h"
 #include "xld/rpc/methods.h"
 #include "xld/monitor.h"
+#include "xld/rpc/m_defs.h"
 #include "xld/xenstore/xenstored.h"
 #include "libvmctl/hv.h"
 #include "libvmctl/libvmctl.h"
@@ -89,7 +90,8 @@ static void put_dom0(struct xld *xld, yajl_gen g)
 	put_domain(g, &i, "Domain-0", zero, (uint64_t)(time(NULL) - si.uptime), NULL);
 }
 
-/* Params: {"config": true} adds each domain's configuration (xl list -l). */
+/* Params: {"config": true} adds each domain's configuration (xl list -l);
+ * {"all": true} adds the defined domains that do not run (m_defs.c). */
 void m_domain_list(struct xld *xld, struct rpc_req *req, yajl_val params)
 {
 	struct privcmd_dominfo *info = calloc(PRIVCMD_GETINFOLIST_MAX, sizeof(*info));
@@ -116,6 +118,10 @@ void m_domain_list(struct xld *xld, struct rpc_req *req, yajl_val params)
 			first = info[k].domid + 1;
 		}
 	} while (n == (int)PRIVCMD_GETINFOLIST_MAX);
+	const char *all_path[] = { "all", NULL };
+	yajl_val all = params ? yajl_tree_get(params, all_path, yajl_t_any) : NULL;
+	if (all && YAJL_IS_TRUE(all))
+		m_defs_list_inactive(xld, g);
 	yajl_gen_array_close(g);
 	free(info);
 	if (n < 0)
