@@ -11,6 +11,7 @@
 #include "libvmctl/domcfg.h"
 #include "libvmctl/hv.h"
 #include "libvmctl/build_pv.h"
+#include "xld/create_hvm.h"
 #include "xld/evtchn.h"
 #include "xld/xenstore/xenstored.h"
 #include "common/log.h"
@@ -116,6 +117,8 @@ static int step_check(struct create_op *op)
 			    c->name ? c->name : "");
 	if (xld_domain_by_name(op->xld, c->name) || strcmp(c->name, "Domain-0") == 0)
 		return fail(op, RPC_ERR_EXISTS, "domain '%s' already exists", c->name);
+	if (c->type == DOMCFG_TYPE_HVM && !op->args->adopt)
+		return create_hvm_check(&op->cfg, op->args->cwd, &op->code, op->msg, op->cap);
 	if (c->type != DOMCFG_TYPE_PV)
 		return fail(op, RPC_ERR_UNSUPPORTED, "type \"%s\" is not supported yet: only PV domains run here",
 			    domcfg_domain_type_to_string(c->type));
@@ -145,7 +148,9 @@ static int step_domain(struct create_op *op)
 		op->domid = op->args->adopt->domid;
 		return 0;
 	}
-	rc = hv_domain_create(op->xld->hv, op->cfg.c_info.uuid, 0, (uint32_t)b->max_vcpus,
+	rc = hv_domain_create(op->xld->hv, op->cfg.c_info.uuid,
+			      op->cfg.c_info.type == DOMCFG_TYPE_HVM ? PRIVCMD_CREATE_HVM : 0,
+			      (uint32_t)b->max_vcpus,
 			      b->max_memkb / 4, &op->domid);
 	if (rc < 0)
 		return fail(op, rc == -ENOMEM ? RPC_ERR_RESOURCE : RPC_ERR_HYPERVISOR,
@@ -178,6 +183,8 @@ static int step_build(struct create_op *op)
 		op->store_port = op->args->adopt->store_port;
 		return 0;
 	}
+	if (op->cfg.c_info.type == DOMCFG_TYPE_HVM)
+		return create_hvm_build(op->xld->hv, op->domid, &op->cfg, &op->code, op->msg, op->cap);
 	if ((rc = xld_evtchn_alloc_unbound(op->xld, op->domid, &bp.console_evtchn)) < 0 ||
 	    (rc = xld_evtchn_alloc_unbound(op->xld, op->domid, &bp.store_evtchn)) < 0)
 		return fail(op, RPC_ERR_HYPERVISOR, "cannot allocate event channels: %s", strerror(-rc));

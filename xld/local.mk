@@ -18,3 +18,4 @@ xld_xld_SOURCES = \
 xld_xld_CPPFLAGS = $(AM_CPPFLAGS) $(YAJL_CFLAGS) $(UUID_CFLAGS)
 xld_xld_LDADD = xld/xenstore/libxenstored.la libvmctl/libvmctl.la common/libcommon.la $(YAJL_LIBS) $(UUID_LIBS)
 include xld/xenstore/local.mk
+include xld/hvm.mk

@@ -30,3 +30,7 @@ check_PROGRAMS += tests/hvm/ioreq_test
 tests_hvm_ioreq_test_SOURCES = tests/hvm/ioreq_test.c tests/hvm/dm.c tests/hvm/dm.h \
 	tests/hv/vmhv_proc.c tests/hv/vmhv_proc.h
 tests_hvm_ioreq_test_LDADD = libvmctl/libvmctl.la -lpthread
+
+# xl create of hvm domains (a private vmhv + xld).
+TESTS += tests/hvm/xl_create.sh
+EXTRA_DIST += tests/hvm/xl_create.sh

@@ -1,0 +1,94 @@
+#!/bin/bash
+# xl create of type="hvm" domains end to end: the test guest as
+# firmware_override and as a multiboot kernel= with cmdline=, its TAP lines
+# read from `xl dmesg` (port 0xe9 output), xl list, poweroff ending the
+# domain, on_reboot after a triple fault, SeaBIOS when no image is given,
+# and a config naming a missing firmware failing cleanly.
+. "$top_srcdir/tests/lib/host.sh"
+guest="$top_builddir/tests/hvm/guest/hvmguest"
+[ -f "$guest" ] || skip_all "tests/hvm/guest/hvmguest not built"
+host_start a || bail_out "cannot start a host"
+cd "$VMCTL_TEST_DIR"
+
+# dmesg_has REGEX: wait (bounded) until `xl dmesg` has a matching line.
+dmesg_has() {
+	for _ in $(seq 400); do
+		xl dmesg | grep -Eq -- "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+gone() {
+	for _ in $(seq 400); do
+		xl domid "$1" >/dev/null 2>&1 || return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+cat > fw.cfg <<CFG
+type = "hvm"
+name = "hvm-fw"
+memory = 16
+firmware_override = "$guest"
+on_poweroff = "destroy"
+CFG
+out=$(xl create -p fw.cfg 2>&1)
+is "$?" 0 "xl create -p of an hvm config with firmware_override"
+like "$(xl list hvm-fw | sed -n 2p)" '^hvm-fw +[0-9]+ +16 +[01] +--p' "xl list shows it paused with 16 MiB"
+xl unpause hvm-fw
+ok "the firmware's output reaches xl dmesg" dmesg_has '\(d[0-9]+\) hvm guest: hello from firmware'
+ok "its debug-port TAP lines pass" dmesg_has '\(d[0-9]+\) hvm guest: PASSED'
+ok "it powered off and is gone (on_poweroff=destroy)" gone hvm-fw
+
+cat > mb.cfg <<CFG
+type = "hvm"
+name = "hvm-mb"
+memory = 16
+kernel = "$guest"
+cmdline = "lapic"
+CFG
+xl create mb.cfg >/dev/null 2>&1
+is "$?" 0 "xl create of a multiboot kernel= with cmdline="
+ok "the guest ran the test its command line named" dmesg_has '\(d[0-9]+\) ok 6 - a self IPI arrives'
+ok "and powered off" gone hvm-mb
+
+cat > tf.cfg <<CFG
+type = "hvm"
+name = "hvm-tf"
+memory = 16
+kernel = "$guest"
+cmdline = "triplefault"
+on_reboot = "destroy"
+CFG
+xl create tf.cfg >/dev/null 2>&1
+ok "a triple fault is reported" dmesg_has 'triple fault at rip'
+ok "and handled as a reboot (on_reboot=destroy)" gone hvm-tf
+
+cat > bad.cfg <<CFG
+type = "hvm"
+name = "hvm-bad"
+memory = 16
+firmware_override = "$VMCTL_TEST_DIR/no-such-file"
+CFG
+out=$(xl create bad.cfg 2>&1)
+st=$?
+ok "a missing firmware fails" test $st != 0
+like "$out" 'firmware_override .*no-such-file' "and says which file"
+ok "and leaves no domain" gone hvm-bad
+
+if [ -r /usr/share/seabios/bios.bin ]; then
+	cat > bios.cfg <<CFG
+type = "hvm"
+name = "hvm-bios"
+memory = 32
+CFG
+	xl create bios.cfg >/dev/null 2>&1
+	ok "SeaBIOS boots when no image is given: its 0x402 log in xl dmesg" \
+		dmesg_has '\(d[0-9]+\) SeaBIOS \(version'
+	ok "and reaches 'Booting from Hard Disk'" dmesg_has '\(d[0-9]+\) Booting from Hard Disk'
+	xl destroy hvm-bios
+	ok "xl destroy ends it" gone hvm-bios
+fi
+host_stop a
+done_testing

@@ -1,0 +1,26 @@
+/* domain.create's steps for type="hvm" (xld/create.c calls them): which
+ * image boots (firmware_override=, a multiboot kernel=, or SeaBIOS), and
+ * building it with libvmctl's HVM builder. docs/hvm.md "xl create". */
+#ifndef VMCTL_XLD_CREATE_HVM_H
+#define VMCTL_XLD_CREATE_HVM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct hv;
+struct domcfg_config;
+
+#define CREATE_HVM_SEABIOS "/usr/share/seabios/bios.bin"
+
+/* Check the HVM parts of `cfg` and make its image paths absolute (relative
+ * to `cwd`, the client's directory). 0, or -1 with *code (RPC_ERR_*) and a
+ * message in msg[cap]. */
+int create_hvm_check(struct domcfg_config *cfg, const char *cwd, int *code, char *msg,
+		     size_t cap);
+
+/* Load the image into domain `domid` (created with PRIVCMD_CREATE_HVM).
+ * Same error convention. */
+int create_hvm_build(struct hv *hv, uint32_t domid, const struct domcfg_config *cfg,
+		     int *code, char *msg, size_t cap);
+
+#endif

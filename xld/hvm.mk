@@ -1,0 +1,2 @@
+# xld/hvm.mk: domain.create for type="hvm" (issue 13)
+xld_xld_SOURCES += xld/create_hvm.c xld/create_hvm.h
