@@ -46,6 +46,7 @@ hypervisor_engines_pv_vmhv_pv_SOURCES = \
 	hypervisor/engines/pv/sandbox/dirty.c \
 	hypervisor/engines/pv/sandbox/sandbox.h \
 	hypervisor/engines/pv/sandbox/sys.h
-hypervisor_engines_pv_vmhv_pv_CFLAGS = $(GUEST_CFLAGS) -mfsgsbase
+hypervisor_engines_pv_vmhv_pv_CFLAGS = $(GUEST_CFLAGS) -mfsgsbase -fpie
 hypervisor_engines_pv_vmhv_pv_CCASFLAGS = -mfsgsbase
-hypervisor_engines_pv_vmhv_pv_LDFLAGS = $(GUEST_LDFLAGS) -all-static
+hypervisor_engines_pv_vmhv_pv_LDFLAGS = $(GUEST_LDFLAGS) -all-static \
+	-Wl,-Ttext-segment=0x680000000000 -Wl,--no-relax # above the guest's part (sandbox.h); -fpie code, GOT kept

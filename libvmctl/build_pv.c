@@ -4,6 +4,7 @@
 #include "libvmctl/hv.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,8 +30,9 @@ struct builder {
 	uint64_t mem_size;
 	uint64_t ram_frames;
 	uint64_t shinfo_pfn;
+	uint64_t virt_base;       /* VIRT_BASE: pseudo-physical P is virtual virt_base + P */
 	uint64_t virt_offset;     /* vaddr = p_paddr + virt_offset */
-	uint64_t kend;            /* end of the kernel image, pseudo-physical */
+	uint64_t kstart, kend;    /* the kernel image, pseudo-physical */
 };
 
 static int fail(struct builder *bd, int rc, const char *fmt, ...)
@@ -46,6 +48,12 @@ static int fail(struct builder *bd, int rc, const char *fmt, ...)
 	return rc;
 }
 
+static void b_out_notes(struct builder *bd)
+{
+	bd->b->virt_base = bd->virt_base;
+	bd->b->suspend_cancel = bd->xen.suspend_cancel != 0;
+}
+
 static int kernel_open(struct builder *bd)
 {
 	const char *why;
@@ -59,15 +67,17 @@ static int kernel_open(struct builder *bd)
 		rc = elf_xen_parse(&bd->img, &bd->xen);
 	if (rc < 0)
 		return fail(bd, rc, "%s: not a well-formed ELF64 x86-64 executable", bd->b->kernel);
-	why = elf_xen_check(&bd->xen);
+	why = elf_xen_check(&bd->xen, BUILD_PV_FEATURES);
 	if (why)
 		return fail(bd, -ENOEXEC, "%s: %s", bd->b->kernel, why);
-	if (!bd->xen.has_virt_base || bd->xen.virt_base != VMCTL_PV_FLAT_BASE)
-		return fail(bd, -ENOEXEC, "%s: VIRT_BASE must be %#llx for the pv engine",
-			    bd->b->kernel, (unsigned long long)VMCTL_PV_FLAT_BASE);
-	/* Xen's rule: without PADDR_OFFSET, physical addresses are virtual ones. */
-	bd->virt_offset = bd->xen.virt_base -
-			  (bd->xen.has_paddr_offset ? bd->xen.paddr_offset : bd->xen.virt_base);
+	bd->virt_base = bd->xen.virt_base;
+	if (bd->virt_base >= BUILD_PV_VA_TOP || bd->virt_base % PG)
+		return fail(bd, -ENOEXEC, "%s: VIRT_BASE %#llx is not a page below %#llx "
+			    "(the pv engine runs guests in the lower half)", bd->b->kernel,
+			    (unsigned long long)bd->virt_base, (unsigned long long)BUILD_PV_VA_TOP);
+	bd->virt_offset = bd->virt_base - bd->xen.paddr_offset;
+	bd->kstart = UINT64_MAX;
+	b_out_notes(bd);
 	return 0;
 }
 
@@ -104,10 +114,10 @@ static int segment_load(struct builder *bd, const Elf64_Phdr *ph)
 	uint64_t limit = bd->b->nr_pages * PG;
 	uint64_t pa;
 
-	if (va < VMCTL_PV_FLAT_BASE)
-		return fail(bd, -ENOEXEC, "segment at %#llx is below the flat base",
+	if (va < bd->virt_base)
+		return fail(bd, -ENOEXEC, "segment at %#llx is below VIRT_BASE",
 			    (unsigned long long)va);
-	pa = va - VMCTL_PV_FLAT_BASE;
+	pa = va - bd->virt_base;
 	if (pa > limit || ph->p_memsz > limit - pa)
 		return fail(bd, -ENOMEM, "kernel segment at %#llx does not fit in %llu pages",
 			    (unsigned long long)va, (unsigned long long)bd->b->nr_pages);
@@ -115,6 +125,8 @@ static int segment_load(struct builder *bd, const Elf64_Phdr *ph)
 	memset(bd->mem + pa + ph->p_filesz, 0, ph->p_memsz - ph->p_filesz);
 	if (pa + ph->p_memsz > bd->kend)
 		bd->kend = pa + ph->p_memsz;
+	if (pa < bd->kstart)
+		bd->kstart = pa & ~(PG - 1);
 	return 0;
 }
 
@@ -130,30 +142,96 @@ static int kernel_load(struct builder *bd)
 	return rc;
 }
 
-/* The bootstrap area after the kernel, in Xen's order. */
+/* The bootstrap area after the kernel, in Xen's order (pseudo-physical). */
 struct layout {
 	uint64_t ramdisk, ramdisk_len;
-	uint64_t p2m, start_info, store, console, stack, end;
+	uint64_t p2m, p2m_pages, start_info, store, console;
+	uint64_t pt, nr_pt;       /* page-table frames */
+	uint64_t stack, end;      /* end: after the boot stack */
+	uint64_t map_end;         /* the bootstrap mapping ends here */
 };
+
+/* One virtually contiguous run the boot page tables map. */
+struct map_range {
+	uint64_t va, pa, len;
+};
+
+/* Page-table frames needed to map the ranges: one L4, and the L3, L2
+ * and L1 tables for every 512 GiB, 1 GiB and 2 MiB slot they touch. */
+static uint64_t pt_count(const struct map_range *r, unsigned n)
+{
+	uint64_t count = 1;
+
+	for (unsigned shift = 39; shift >= 21; shift -= 9) {
+		uint64_t last = UINT64_MAX;
+
+		for (unsigned i = 0; i < n; i++) {
+			if (!r[i].len)
+				continue;
+			for (uint64_t s = r[i].va >> shift; s <= (r[i].va + r[i].len - 1) >> shift;
+			     s++)
+				if (s != last) {
+					count++;
+					last = s;
+				}
+		}
+	}
+	return count;
+}
+
+/* Xen maps the bootstrap area from VIRT_BASE to 512 KiB past the boot
+ * stack, rounded up to 4 MiB (within the guest's memory). vmctl's own
+ * flat-map kernels (VIRT_BASE = VMCTL_PV_FLAT_BASE) get all their memory
+ * and the hypervisor frames after it, as docs/pv-engine.md promises. */
+static void map_ranges(const struct builder *bd, const struct layout *l,
+		       struct map_range r[2])
+{
+	uint64_t end = (l->end + (512 << 10) + (4 << 20) - 1) & ~((4ull << 20) - 1);
+
+	if (end > bd->b->nr_pages * PG)
+		end = bd->b->nr_pages * PG;
+	if (bd->virt_base == VMCTL_PV_FLAT_BASE)
+		end = bd->mem_size;
+	r[0] = (struct map_range){ bd->virt_base, 0, end };
+	r[1] = (struct map_range){ 0 };
+	if (bd->xen.has_init_p2m)
+		r[1] = (struct map_range){ bd->xen.init_p2m, l->p2m, l->p2m_pages * PG };
+}
 
 static int layout_plan(struct builder *bd, struct layout *l, uint64_t ramdisk_len)
 {
-	uint64_t at = PG_UP(bd->kend);
+	struct map_range r[2];
+	uint64_t at = PG_UP(bd->kend), need;
 
 	l->ramdisk = at;
 	l->ramdisk_len = ramdisk_len;
 	at += PG_UP(ramdisk_len);
 	l->p2m = at;
-	at += PG_UP(bd->b->nr_pages * 8);
+	l->p2m_pages = PG_UP(bd->b->nr_pages * 8) / PG;
+	at += l->p2m_pages * PG;
 	l->start_info = at;
 	l->store = at + PG;
 	l->console = at + 2 * PG;
-	l->stack = at + 3 * PG;
-	l->end = at + 4 * PG;
+	l->pt = at + 3 * PG;
+	/* The tables map themselves: grow them until they cover their end. */
+	for (l->nr_pt = 0;; l->nr_pt = need) {
+		l->stack = l->pt + l->nr_pt * PG;
+		l->end = l->stack + PG;
+		map_ranges(bd, l, r);
+		need = pt_count(r, 2);
+		if (need <= l->nr_pt)
+			break;
+	}
+	l->map_end = r[0].len;
 	if (l->end > bd->b->nr_pages * PG)
 		return fail(bd, -ENOMEM, "kernel, ramdisk and boot area need %llu KiB, more than %llu",
 			    (unsigned long long)(l->end / 1024),
 			    (unsigned long long)(bd->b->nr_pages * 4));
+	if (bd->virt_base + l->map_end > BUILD_PV_VA_TOP ||
+	    (bd->xen.has_init_p2m && (bd->xen.init_p2m % PG ||
+				      bd->xen.init_p2m + l->p2m_pages * PG > BUILD_PV_VA_TOP)))
+		return fail(bd, -ENOEXEC, "%s: the boot mappings go past %#llx",
+			    bd->b->kernel, (unsigned long long)BUILD_PV_VA_TOP);
 	return 0;
 }
 
@@ -184,24 +262,82 @@ static void p2m_fill(struct builder *bd, const struct layout *l)
 		p2m[pfn] = pfn;
 }
 
+#define PTE_TABLE 0x27ull   /* present, writable, user, accessed */
+#define PTE_PAGE 0x67ull    /* ... and dirty */
+#define PTE_RW 0x2ull
+
+/* The entry at `idx` of table `pa` points at a next-level table,
+ * allocated from *next if it does not yet exist. */
+static uint64_t pt_child(struct builder *bd, uint64_t pa, unsigned idx, uint64_t *next)
+{
+	uint64_t *t = (uint64_t *)(bd->mem + pa);
+
+	if (!(t[idx] & 1)) {
+		memset(bd->mem + *next, 0, PG);
+		t[idx] = *next | PTE_TABLE;
+		*next += PG;
+	}
+	return t[idx] & 0xffffffffff000ull;
+}
+
+static void pt_map_page(struct builder *bd, const struct layout *l, uint64_t va, uint64_t pa,
+			uint64_t *next)
+{
+	uint64_t t = l->pt;
+	bool is_pt = pa >= l->pt && pa < l->pt + l->nr_pt * PG;
+
+	for (unsigned shift = 39; shift > 12; shift -= 9)
+		t = pt_child(bd, t, (va >> shift) & 511, next);
+	/* Page tables are mapped read-only, as Xen does: the guest changes
+	 * them through mmu_update. */
+	((uint64_t *)(bd->mem + t))[(va >> 12) & 511] = pa | (is_pt ? PTE_PAGE & ~PTE_RW : PTE_PAGE);
+}
+
+/* Xen's bootstrap page tables: a 4-level tree in the page-table frames
+ * of the layout, mapping the ranges of map_ranges(). */
+static void pt_build(struct builder *bd, const struct layout *l)
+{
+	struct map_range r[2];
+	uint64_t next = l->pt + PG;
+
+	memset(bd->mem + l->pt, 0, PG);
+	map_ranges(bd, l, r);
+	for (unsigned i = 0; i < 2; i++)
+		for (uint64_t off = 0; off < r[i].len; off += PG)
+			pt_map_page(bd, l, r[i].va + off, r[i].pa + off, &next);
+	/* Frames counted but not needed stay zeroed and unused. */
+	memset(bd->mem + next, 0, l->pt + l->nr_pt * PG - next);
+}
+
 static void start_info_fill(struct builder *bd, const struct layout *l)
 {
 	start_info_t *si = (start_info_t *)(bd->mem + l->start_info);
 	const char *cmd = bd->b->cmdline ? bd->b->cmdline : "";
+	bool mod_pfn = bd->xen.mod_start_pfn && l->ramdisk_len;
 
 	memset(si, 0, PG);
 	snprintf(si->magic, sizeof(si->magic), "xen-3.0-x86_64");
 	si->nr_pages = bd->b->nr_pages;
 	si->shared_info = bd->shinfo_pfn * PG;
+	si->flags = mod_pfn ? SIF_MOD_START_PFN : 0;
 	si->store_mfn = l->store / PG;
 	si->store_evtchn = bd->b->store_evtchn;
 	si->console.domU.mfn = l->console / PG;
 	si->console.domU.evtchn = bd->b->console_evtchn;
-	si->mfn_list = VMCTL_PV_FLAT_BASE + l->p2m;
-	si->mod_start = l->ramdisk_len ? VMCTL_PV_FLAT_BASE + l->ramdisk : 0;
+	si->pt_base = bd->virt_base + l->pt;
+	si->nr_pt_frames = l->nr_pt;
+	si->mfn_list = bd->virt_base + l->p2m;
+	if (bd->xen.has_init_p2m) {
+		si->mfn_list = bd->xen.init_p2m;
+		si->first_p2m_pfn = l->p2m / PG;
+		si->nr_p2m_frames = l->p2m_pages;
+	}
+	if (l->ramdisk_len)
+		si->mod_start = mod_pfn ? l->ramdisk / PG : bd->virt_base + l->ramdisk;
 	si->mod_len = l->ramdisk_len;
 	snprintf((char *)si->cmd_line, sizeof(si->cmd_line), "%s", cmd);
-	memset(bd->mem + l->store, 0, 3 * PG); /* xenstore, console, stack */
+	memset(bd->mem + l->store, 0, 2 * PG); /* xenstore, console */
+	memset(bd->mem + l->stack, 0, PG);
 }
 
 /* Dom0's backends find the console and xenstore pages through the two
@@ -245,25 +381,34 @@ static int vcpu_setup(struct builder *bd, const struct layout *l)
 	uint64_t hp = bd->xen.hypercall_page;
 	int rc;
 
-	if (entry < VMCTL_PV_FLAT_BASE || entry >= VMCTL_PV_FLAT_BASE + bd->kend)
+	uint64_t kva = bd->virt_base + bd->kstart, kva_end = bd->virt_base + bd->kend;
+	struct privcmd_pv_baseptr bp = { .domid = bd->b->domid, .mfn = l->pt / PG };
+
+	if (entry < kva || entry >= kva_end)
 		return fail(bd, -ENOEXEC, "entry %#llx is outside the kernel",
 			    (unsigned long long)entry);
 	if (bd->xen.has_hypercall_page) {
-		if (hp % PG || hp < VMCTL_PV_FLAT_BASE || hp >= VMCTL_PV_FLAT_BASE + bd->kend)
+		if (hp % PG || hp < kva || hp >= kva_end)
 			return fail(bd, -ENOEXEC, "hypercall page %#llx is not a kernel page",
 				    (unsigned long long)hp);
-		rc = hv_hypercall_init(bd->h, bd->b->domid, (hp - VMCTL_PV_FLAT_BASE) / PG);
+		rc = hv_hypercall_init(bd->h, bd->b->domid, (hp - bd->virt_base) / PG);
 		if (rc < 0)
 			return fail(bd, rc, "hypercall_init: %s", strerror(-rc));
 		bd->b->hypercall_page = hp;
 	}
+	/* Xen's start of day: %rip = ENTRY, %rsi = start_info, %rsp = top of
+	 * the boot stack, IF set, every other register 0; the flat kernel
+	 * selectors are implied by the pv engine. */
 	regs.rip = entry;
-	regs.rsi = VMCTL_PV_FLAT_BASE + l->start_info;
-	regs.rsp = VMCTL_PV_FLAT_BASE + l->end;
+	regs.rsi = bd->virt_base + l->start_info;
+	regs.rsp = bd->virt_base + l->end;
 	regs.rflags = 0x202;
 	bd->b->entry = entry;
 	rc = hv_setvcpucontext(bd->h, bd->b->domid, 0, &regs);
-	return rc < 0 ? fail(bd, rc, "setvcpucontext: %s", strerror(-rc)) : 0;
+	if (rc < 0)
+		return fail(bd, rc, "setvcpucontext: %s", strerror(-rc));
+	rc = hv_call(bd->h, PRIVCMD_OP_PV_SET_BASEPTR, &bp, sizeof(bp), NULL, 0, NULL, NULL);
+	return rc < 0 ? fail(bd, rc, "set the page-table base: %s", strerror(-rc)) : 0;
 }
 
 static void builder_dispose(struct builder *bd)
@@ -299,10 +444,13 @@ int build_pv(struct hv *h, struct build_pv *b)
 	if (rc < 0)
 		goto out;
 	p2m_fill(&bd, &l);
+	pt_build(&bd, &l);
 	start_info_fill(&bd, &l);
 	grant_refs_fill(&bd, &l);
 	shared_info_init(&bd);
 	b->start_info_pfn = l.start_info / PG;
+	b->pt_base_pfn = l.pt / PG;
+	b->nr_pt_frames = l.nr_pt;
 	b->store_pfn = l.store / PG;
 	b->console_pfn = l.console / PG;
 	rc = vcpu_setup(&bd, &l);

@@ -91,6 +91,50 @@ int elf_notes_foreach(const struct elf_image *img, elf_note_cb cb, void *arg)
 	return 0;
 }
 
+/* Section headers are optional for loading; checked only when asked for. */
+static int sections_get(const struct elf_image *img, const Elf64_Shdr **sh, unsigned *n,
+			const Elf64_Shdr **strtab)
+{
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img->data;
+
+	if (!eh->e_shoff || !eh->e_shnum)
+		return -ENOENT;
+	if (eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff % 8 ||
+	    !range_ok(img->size, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr)) ||
+	    eh->e_shstrndx >= eh->e_shnum)
+		return -ENOEXEC;
+	*sh = (const Elf64_Shdr *)(img->data + eh->e_shoff);
+	*n = eh->e_shnum;
+	*strtab = &(*sh)[eh->e_shstrndx];
+	if (!range_ok(img->size, (*strtab)->sh_offset, (*strtab)->sh_size))
+		return -ENOEXEC;
+	return 0;
+}
+
+int elf_section_find(const struct elf_image *img, const char *name, const uint8_t **data,
+		     size_t *len)
+{
+	const Elf64_Shdr *sh, *str;
+	size_t want = strlen(name) + 1;
+	unsigned n;
+	int rc = sections_get(img, &sh, &n, &str);
+
+	for (unsigned i = 0; rc == 0 && i < n; i++) {
+		uint64_t off = sh[i].sh_name;
+
+		if (off >= str->sh_size || str->sh_size - off < want ||
+		    memcmp(img->data + str->sh_offset + off, name, want) != 0)
+			continue;
+		if (sh[i].sh_type == SHT_NOBITS ||
+		    !range_ok(img->size, sh[i].sh_offset, sh[i].sh_size))
+			return -ENOEXEC;
+		*data = img->data + sh[i].sh_offset;
+		*len = sh[i].sh_size;
+		return 0;
+	}
+	return rc < 0 ? rc : -ENOENT;
+}
+
 int elf_read_file(const char *path, size_t max, uint8_t **data, size_t *size)
 {
 	struct stat st;

@@ -26,6 +26,12 @@ typedef int (*elf_note_cb)(void *arg, const char *name, uint32_t type,
 			   const void *desc, size_t desc_len);
 int elf_notes_foreach(const struct elf_image *img, elf_note_cb cb, void *arg);
 
+/* The contents of the section named `name` (e.g. "__xen_guest"), found
+ * through the section headers; 0 with *data and *len set, -ENOENT if there is
+ * none, -ENOEXEC if the section headers are malformed. */
+int elf_section_find(const struct elf_image *img, const char *name, const uint8_t **data,
+		     size_t *len);
+
 /* Read a whole file into a malloc'd buffer (*data, *size). 0 or -errno;
  * files over `max` bytes give -EFBIG. */
 int elf_read_file(const char *path, size_t max, uint8_t **data, size_t *size);

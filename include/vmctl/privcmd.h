@@ -339,6 +339,16 @@ struct privcmd_hvm_param {
 };
 _Static_assert(sizeof(struct privcmd_hvm_param) == 16, "hvm_param size");
 
+/* PV_SET_BASEPTR: a pv vCPU's initial page-table base (the frame of its
+ * L4 table, Xen's ctrlreg[3] in setvcpucontext), set by the builder before
+ * the domain starts. The pv engine makes the tree's mappings real. */
+struct privcmd_pv_baseptr {
+	uint32_t domid;
+	uint32_t vcpu;
+	uint64_t mfn;
+};
+_Static_assert(sizeof(struct privcmd_pv_baseptr) == 16, "pv_baseptr size");
+
 /* ---- the operation table ----------------------------------------------
  * X(NAME, number, request payload size, exact)
  * exact = 1: the payload must be exactly that size; 0: at least that size. */
@@ -383,7 +393,8 @@ _Static_assert(sizeof(struct privcmd_hvm_param) == 16, "hvm_param size");
 	X(IOREQ_MAP_RANGE,         38, sizeof(struct privcmd_ioreq_range), 1) \
 	X(IOREQ_UNMAP_RANGE,       39, sizeof(struct privcmd_ioreq_range), 1) \
 	X(IRQ_LEVEL,               40, sizeof(struct privcmd_irq_level), 1) \
-	X(INJECT_MSI,              41, sizeof(struct privcmd_ioreq_msi), 1)
+	X(INJECT_MSI,              41, sizeof(struct privcmd_ioreq_msi), 1) \
+	X(PV_SET_BASEPTR,          42, sizeof(struct privcmd_pv_baseptr), 1)
 
 enum privcmd_op {
 #define PRIVCMD_OP_ENUM(name, nr, size, exact) PRIVCMD_OP_##name = nr,

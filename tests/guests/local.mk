@@ -30,3 +30,19 @@ check_PROGRAMS += tests/guests/smp
 tests_guests_smp_SOURCES = $(TG_RUNTIME) tests/guests/smp.c
 tests_guests_smp_CFLAGS = $(TG_CCFLAGS)
 tests_guests_smp_LDFLAGS = $(TG_LINKFLAGS)
+
+# The PV ABI guests (issue 12): the conformance guest linked at virtual
+# address 0, and the one that builds its own page tables.
+PVABI_RUNTIME = $(TG_RUNTIME) tests/guests/entry.S tests/guests/pvabi_lib.c \
+	tests/guests/pvabi_lib.h
+EXTRA_DIST += tests/guests/guest0.lds
+check_PROGRAMS += tests/guests/pvabi
+tests_guests_pvabi_SOURCES = $(PVABI_RUNTIME) tests/guests/pvabi.c
+tests_guests_pvabi_CFLAGS = $(TG_CCFLAGS)
+tests_guests_pvabi_LDFLAGS = $(GUEST_LDFLAGS) -all-static -Wl,--no-warn-rwx-segments \
+	-Wl,-T,$(top_srcdir)/tests/guests/guest0.lds
+
+check_PROGRAMS += tests/guests/pvabi_pt
+tests_guests_pvabi_pt_SOURCES = $(PVABI_RUNTIME) tests/guests/pvabi_pt.c
+tests_guests_pvabi_pt_CFLAGS = $(TG_CCFLAGS)
+tests_guests_pvabi_pt_LDFLAGS = $(TG_LINKFLAGS)

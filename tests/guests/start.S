@@ -30,8 +30,8 @@
 	XEN_NOTE_STR 6, vmctl-test              /* GUEST_OS */
 	XEN_NOTE_STR 5, xen-3.0                 /* XEN_VERSION */
 	XEN_NOTE_STR 8, generic                 /* LOADER */
-	XEN_NOTE_QUAD 3, 0x40000000             /* VIRT_BASE */
-	XEN_NOTE_QUAD 4, 0x40000000             /* PADDR_OFFSET */
+	XEN_NOTE_QUAD 3, __virt_base            /* VIRT_BASE (the link map's) */
+	XEN_NOTE_QUAD 4, __virt_base            /* PADDR_OFFSET: p_paddr = p_vaddr */
 	XEN_NOTE_QUAD 1, _start                 /* ENTRY */
 	XEN_NOTE_QUAD 2, hypercall_page         /* HYPERCALL_PAGE */
 

@@ -8,7 +8,7 @@ void tg_puts(const char *s)
 void tg_ring_puts(start_info_t *si, const char *s)
 {
 	struct xencons_interface *r =
-		(struct xencons_interface *)(0x40000000ul + (si->console.domU.mfn << 12));
+		(struct xencons_interface *)((unsigned long)__virt_base + (si->console.domU.mfn << 12));
 	struct evtchn_send send = { .port = si->console.domU.evtchn };
 
 	while (*s) {

@@ -14,6 +14,9 @@
 #include <vmctl/xen/io/console.h>
 
 extern char hypercall_page[];
+/* VIRT_BASE (from the link map): pseudo-physical P is virtual
+ * __virt_base + P in the bootstrap area. */
+extern char __virt_base[];
 
 /* Xen's x86-64 PV convention: rdi, rsi, rdx, r10, r8; result in rax. */
 static inline long hypercall5(unsigned nr, long a1, long a2, long a3, long a4, long a5)

@@ -48,3 +48,6 @@ BENCHMARKS += tests/hv/gnttab_batch_bench
 tests_hv_gnttab_batch_bench_SOURCES = tests/hv/gnttab_batch_bench.c tests/hv/vmhv_proc.c \
 	tests/hv/vmhv_proc.h
 tests_hv_gnttab_batch_bench_LDADD = libvmctl/libvmctl.la
+
+# The PV ABI tests have their own folder; their fragment rides on this one.
+include tests/pvabi/local.mk

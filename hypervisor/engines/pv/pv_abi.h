@@ -29,8 +29,9 @@
 #define PV_FD_MAX  (5 + PRIVCMD_MAX_VCPUS)  /* the highest fd the sandbox has */
 
 #define PV_SECCOMP_MAX 8192
+#define PV_NO_FRAME UINT64_MAX
 #define PV_BOOT_MAGIC   0x766d7076u /* "vpmv" */
-#define PV_ABI_VERSION  1
+#define PV_ABI_VERSION  2
 
 struct pv_boot {
 	uint32_t magic;           /* PV_BOOT_MAGIC */
@@ -39,15 +40,18 @@ struct pv_boot {
 	uint32_t max_vcpus;
 	uint64_t mem_bytes;       /* size of the memfd, mapped at the flat base */
 	uint64_t flat_base;       /* VMCTL_PV_FLAT_BASE */
-	uint64_t hypercall_page;  /* guest VA to fill with stubs, 0 = none */
+	uint64_t hypercall_frame; /* frame to fill with stubs, PV_NO_FRAME = none */
 	uint32_t uid, gid;        /* drop to these before running the guest */
 	uint64_t shared_info_pfn;
 	uint32_t xen_version;     /* XENVER_version's answer, served in the shim */
 	uint32_t spin;            /* pause iterations to spin for a reply (0 = never) */
 	uint64_t mailbox_pfn;     /* the frame holding the vCPUs' struct pv_mailbox */
 	struct privcmd_vcpu_regs regs; /* vCPU 0 */
+	uint64_t cr3;             /* vCPU 0's L4 frame (PV_SET_BASEPTR) */
+	uint32_t has_cr3;         /* 0: no page tables, the flat map only */
+	uint32_t pad;
 };
-_Static_assert(sizeof(struct pv_boot) == 232, "pv_boot size");
+_Static_assert(sizeof(struct pv_boot) == 248, "pv_boot size");
 
 
 
@@ -109,7 +113,8 @@ struct pv_mailbox {
 	uint32_t vmhv_cpu;        /* vmhv: the CPU it last ran on, + 1 */
 	int64_t ret;
 	struct pv_hcall_req req;
-	uint8_t pad[128 - 80];
+	uint64_t cr3;             /* sandbox: the L4 frame of the current page tables */
+	uint8_t pad[128 - 88];
 };
 _Static_assert(sizeof(struct pv_mailbox) == 128, "pv_mailbox size");
 

@@ -144,6 +144,9 @@ static bool mailbox_serve(struct pv_domain *pv, uint32_t vcpu)
 	if (seq == ch->seq || ch->in_call)
 		return false;
 	memcpy(&req, (const void *)&mb->req, sizeof(req)); /* the guest may change it */
+	/* Pointer arguments are guest virtual addresses in the vCPU's current
+	 * page tables (any value is safe: walks stay in the domain's memory). */
+	pv->cr3 = __atomic_load_n(&mb->cr3, __ATOMIC_SEQ_CST);
 	ch->seq = seq;
 	ch->in_call = true;
 	c.nr = req.nr;

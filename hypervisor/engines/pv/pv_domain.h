@@ -37,7 +37,14 @@ struct pv_domain {
 	struct pv_dirty dirty;
 	struct pv_chan chan[PRIVCMD_MAX_VCPUS];
 	struct pv_mailbox *mb;    /* the vCPUs' mailboxes, in the domain's memory */
+	bool has_cr3;             /* the builder gave boot page tables */
+	uint64_t boot_cr3;        /* their L4 frame (PV_SET_BASEPTR) */
+	uint64_t cr3;             /* the L4 frame the sandbox last reported */
 };
+
+/* pv_engine.c: the domain's pv state, made on first use (the builder may
+ * set things before the process exists). NULL only when out of memory. */
+struct pv_domain *pv_domain_get(struct domain *d);
 
 /* pv_channel.c */
 /* One socketpair per vCPU: ours go into pv->chan, the sandbox's ends into

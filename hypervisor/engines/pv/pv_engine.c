@@ -174,10 +174,10 @@ static int pv_boot_send(struct pv_domain *pv)
 		.spin = hv->cfg.spin,
 		.mailbox_pfn = memory_mailbox_pfn(&d->mem),
 		.regs = d->boot_regs,
+		.cr3 = pv->boot_cr3, .has_cr3 = pv->has_cr3,
 	};
 
-	if (d->hypercall_gmfn != DOMAIN_NO_GMFN)
-		b.hypercall_page = VMCTL_PV_FLAT_BASE + (d->hypercall_gmfn << MEM_PAGE_SHIFT);
+	b.hypercall_frame = d->hypercall_gmfn == DOMAIN_NO_GMFN ? PV_NO_FRAME : d->hypercall_gmfn;
 	if (send(pv->chan[0].fd, &b, sizeof(b), MSG_NOSIGNAL) < 0 ||
 	    send(pv->chan[0].fd, hv->pv_filter.bpf, hv->pv_filter.len, MSG_NOSIGNAL) < 0)
 		return -errno;
@@ -215,6 +215,13 @@ static struct pv_domain *pv_alloc(struct domain *d)
 	return pv;
 }
 
+struct pv_domain *pv_domain_get(struct domain *d)
+{
+	if (!d->engine_priv)
+		d->engine_priv = pv_alloc(d);
+	return d->engine_priv;
+}
+
 static int pv_start(struct domain *d)
 {
 	int child[PRIVCMD_MAX_VCPUS];
@@ -223,10 +230,10 @@ static int pv_start(struct domain *d)
 
 	for (uint32_t v = 0; v < PRIVCMD_MAX_VCPUS; v++)
 		child[v] = -1;
-	pv = pv_alloc(d);
+	pv = pv_domain_get(d);
 	if (!pv)
 		return -ENOMEM;
-	d->engine_priv = pv;
+	pv->cr3 = pv->boot_cr3;
 	rc = pv_channels_open(pv, child);
 	pvclock_update(&d->hv->clock, d);
 	if (rc == 0)

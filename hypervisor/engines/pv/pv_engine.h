@@ -10,8 +10,13 @@
 #include <stdint.h>
 
 struct domain;
+struct vmhv;
+struct privcmd_reply;
 
 /* pv_aspace.c: guest virtual -> vmhv pointer (engine_ops.guest_ptr). */
 void *pv_aspace_guest_ptr(struct domain *d, uint64_t va, size_t len);
+
+/* pv_aspace.c: privcmd PV_SET_BASEPTR (the builder's boot page tables). */
+int op_PV_SET_BASEPTR(struct vmhv *hv, const void *req, size_t len, struct privcmd_reply *rep);
 
 #endif

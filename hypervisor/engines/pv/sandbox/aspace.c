@@ -1,55 +1,714 @@
-/* The guest's address space inside the sandbox: the flat map of its memory
- * at boot.flat_base, plus the pages it maps itself with update_va_mapping
- * (each an mmap of one memfd frame). vmhv's side (pv_aspace.c) only needs
- * the flat rule, because vmhv reads guest memory through the memfd. */
+/* The guest's address space inside the sandbox (DESIGN §2).
+ *
+ * The guest's page tables are ordinary frames of its memory; the tree that
+ * cr3 names is mirrored into this process: every present L1 entry below
+ * PV_GUEST_VA_TOP is an mmap of that memfd frame at that address (runs of
+ * consecutive frames become one mmap, so a flat kernel costs a few
+ * mappings). Page-table hypercalls check an entry as Xen does, write it
+ * into the table and then redo the mirror of just that entry.
+ *
+ * The shim reaches guest memory through the physmap, a second mapping of
+ * the whole memfd at PV_PHYSMAP_BASE that the guest's tree never covers:
+ * guest pointers are translated by walking the tree (so a read-only or
+ * unmapped page gives -EFAULT as on Xen, never a fault in the shim).
+ *
+ * Xen tracks a type per frame; we keep what its checks need: the level of
+ * each table of the current tree (where[]), pinned tables, and how many
+ * writable mappings of each frame the tree has (a table may not be mapped
+ * writable, a writable-mapped frame may not become a table).
+ *
+ * A domain built without page tables (no PV_SET_BASEPTR) keeps the flat
+ * map: its memory at boot.flat_base, and update_va_mapping as mmap. */
 #include "hypervisor/engines/pv/sandbox/sandbox.h"
 #include "hypervisor/engines/pv/sandbox/sys.h"
 
+#include <vmctl/xen/xen.h>
+
+#define EPERM_ 1
+#define EFAULT_ 14
 #define EINVAL_ 22
 #define ENOMEM_ 12
-#define PTE_PRESENT 1ull
+#define EACCES_ 13
+#define ENOSYS_ 38
+#define ESRCH_ 3
+#define PTE_P 1ull
 #define PTE_RW 2ull
+#define PTE_A 0x20ull
+#define PTE_D 0x40ull
+#define PTE_PSE 0x80ull
 #define PTE_NX (1ull << 63)
-#define PTE_MFN(pte) (((pte) >> 12) & 0xffffffffffull)
-/* Guest mappings stay above the sandbox's image and below its stacks. */
-#define ASPACE_TOP 0x700000000000ull
+#define PTE_FRAME(e) (((e) >> 12) & 0xffffffffffull)
+#define LEVEL_SHIFT(l) (12 + 9 * ((l) - 1))
+/* Xen's own L4 slots (HYPERVISOR_VIRT_START ..): never the guest's. */
+#define XEN_L4_FIRST 256
+#define XEN_L4_LAST 271
+#define GUEST_L4_SLOTS (PV_GUEST_VA_TOP >> 39)
 
-int aspace_guest_range_ok(struct sandbox *sb, uint64_t va, uint64_t len)
+static uint64_t *table(struct aspace *a, uint64_t frame)
 {
-	uint64_t base = sb->boot.flat_base, size = sb->boot.mem_bytes;
-
-	return va >= base && va - base <= size && len <= size - (va - base);
+	return (uint64_t *)(a->phys + (frame << 12));
 }
 
-static long map_frame(uint64_t va, uint64_t mfn, int prot)
+static int table_level(const struct aspace *a, uint64_t frame)
 {
-	return sys6(NR_mmap, (long)va, 4096, prot, MAP_SHARED | MAP_FIXED, PV_MEM_FD,
-		    (long)(mfn << 12));
+	return a->pinned[frame] ? a->pinned[frame] : (int)(a->where[frame] & 7);
 }
 
-/* Xen's update_va_mapping(va, pte, flags): point one page of the guest's
- * address space at a frame of its memory (flags only ask for TLB flushes,
- * which mmap does for us). A cleared PTE inside the flat map restores the
- * flat page; elsewhere it unmaps. */
-int64_t aspace_update_va_mapping(struct sandbox *sb, uint64_t va, uint64_t pte, uint64_t flags)
+/* ---- mirroring --------------------------------------------------------- */
+
+/* Leaves are collected into runs so consecutive pages become one mmap. */
+struct run {
+	uint64_t va, frame, n;
+	int prot;
+	long err;
+};
+
+static void run_flush(struct run *r)
 {
-	uint64_t frames = sb->boot.mem_bytes >> 12;
+	long got;
+
+	if (!r->n)
+		return;
+	got = sys6(NR_mmap, (long)r->va, (long)(r->n << 12), r->prot, MAP_SHARED | MAP_FIXED,
+		   PV_MEM_FD, (long)(r->frame << 12));
+	if (got < 0 && !r->err)
+		r->err = got;
+	r->n = 0;
+}
+
+static void run_add(struct run *r, uint64_t va, uint64_t frame, int prot)
+{
+	if (r->n && va == r->va + (r->n << 12) && frame == r->frame + r->n && prot == r->prot) {
+		r->n++;
+		return;
+	}
+	run_flush(r);
+	*r = (struct run){ .va = va, .frame = frame, .n = 1, .prot = prot, .err = r->err };
+}
+
+static int leaf_prot(uint64_t e, uint64_t upper)
+{
+	uint64_t all = e & upper;
+
+	return PROT_READ | ((all & PTE_RW) ? PROT_WRITE : 0) |
+	       (((e | upper) & PTE_NX) ? 0 : PROT_EXEC);
+}
+
+/* Page 0 can only be mapped with privilege (vm.mmap_min_addr): at boot,
+ * before the sandbox drops it. Afterwards it keeps its boot mapping. */
+static int page0_fixed(const struct aspace *a, uint64_t va)
+{
+	return va == 0 && a->booted;
+}
+
+/* upper: the AND of the RW bits and the OR of the NX bits above (as an
+ * entry whose NX bit is set if any level had it). */
+static void mirror_table(struct aspace *a, struct run *r, uint64_t frame, int level,
+			 uint64_t base, uint64_t upper)
+{
+	const uint64_t *t = table(a, frame);
+	unsigned slots = level == 4 ? GUEST_L4_SLOTS : 512;
+
+	a->where[frame] = base | (uint64_t)level;
+	for (unsigned i = 0; i < slots; i++) {
+		uint64_t e = t[i], va = base + ((uint64_t)i << LEVEL_SHIFT(level));
+		uint64_t child = PTE_FRAME(e);
+
+		if (!(e & PTE_P) || child >= a->nr_frames)
+			continue;
+		if (level == 1) {
+			if ((e & upper & PTE_RW) && a->wmaps[child] < 0xffff)
+				a->wmaps[child]++;
+			if (!page0_fixed(a, va))
+				run_add(r, va, child, leaf_prot(e, upper));
+		} else if (!(e & PTE_PSE) && !(a->where[child] & 7)) {
+			mirror_table(a, r, child, level - 1, va,
+				     (upper & (e | ~PTE_RW)) | (e & PTE_NX));
+		}
+	}
+}
+
+/* Forget a subtree (the caller unmaps its range). */
+static void unmirror_table(struct aspace *a, uint64_t frame, int level)
+{
+	const uint64_t *t = table(a, frame);
+	unsigned slots = level == 4 ? GUEST_L4_SLOTS : 512;
+
+	if ((a->where[frame] & 7) != (uint64_t)level)
+		return;
+	a->where[frame] = 0;
+	for (unsigned i = 0; i < slots; i++) {
+		uint64_t e = t[i], child = PTE_FRAME(e);
+
+		if (!(e & PTE_P) || child >= a->nr_frames)
+			continue;
+		if (level == 1) {
+			if ((e & PTE_RW) && a->wmaps[child])
+				a->wmaps[child]--;
+		} else if (!(e & PTE_PSE)) {
+			unmirror_table(a, child, level - 1);
+		}
+	}
+}
+
+static void range_unmap(struct aspace *a, uint64_t va, uint64_t len)
+{
+	if (va == 0 && a->booted) {
+		va = 4096;
+		len = len > 4096 ? len - 4096 : 0;
+	}
+	if (va >= PV_GUEST_VA_TOP || !len)
+		return;
+	if (len > PV_GUEST_VA_TOP - va)
+		len = PV_GUEST_VA_TOP - va;
+	sys3(NR_munmap, va, len, 0);
+}
+
+/* The AND of RW and the OR of NX of the entries above `level` for va. */
+static uint64_t upper_flags(struct aspace *a, uint64_t va, int level)
+{
+	uint64_t frame = a->cr3, upper = PTE_RW;
+
+	for (int l = 4; l > level; l--) {
+		uint64_t e = table(a, frame)[(va >> LEVEL_SHIFT(l)) & 511];
+
+		upper = (upper & (e | ~PTE_RW)) | (e & PTE_NX);
+		frame = PTE_FRAME(e);
+	}
+	return upper;
+}
+
+/* Entry idx of table `frame` (level, mirrored at base) changes from old to
+ * new: undo the old entry's mappings, make the new one's. */
+static long mirror_entry(struct aspace *a, uint64_t frame, int level, unsigned idx,
+			 uint64_t old, uint64_t new)
+{
+	uint64_t base = a->where[frame] & ~7ull;
+	uint64_t va = base + ((uint64_t)idx << LEVEL_SHIFT(level));
+	uint64_t upper;
+	struct run r = { 0 };
+
+	if (va >= PV_GUEST_VA_TOP || (level == 4 && idx >= GUEST_L4_SLOTS))
+		return 0;
+	if ((old & PTE_P) && PTE_FRAME(old) < a->nr_frames) {
+		if (level == 1 && (old & PTE_RW) && a->wmaps[PTE_FRAME(old)])
+			a->wmaps[PTE_FRAME(old)]--;
+		else if (level > 1 && !(old & PTE_PSE))
+			unmirror_table(a, PTE_FRAME(old), level - 1);
+		if (!(new & PTE_P) || level > 1)
+			range_unmap(a, va, 1ull << LEVEL_SHIFT(level));
+	}
+	if (!(new & PTE_P))
+		return 0;
+	upper = upper_flags(a, va, level);
+	if (level == 1) {
+		if ((new & upper & PTE_RW) && a->wmaps[PTE_FRAME(new)] < 0xffff)
+			a->wmaps[PTE_FRAME(new)]++;
+		if (page0_fixed(a, va))
+			return 0;
+		run_add(&r, va, PTE_FRAME(new), leaf_prot(new, upper));
+	} else if (!(a->where[PTE_FRAME(new)] & 7)) {
+		mirror_table(a, &r, PTE_FRAME(new), level - 1, va,
+			     (upper & (new | ~PTE_RW)) | (new & PTE_NX));
+	}
+	run_flush(&r);
+	return r.err;
+}
+
+/* The whole tree of a->cr3, replacing whatever was mirrored. */
+static long mirror_all(struct aspace *a)
+{
+	struct run r = { 0 };
+
+	range_unmap(a, 0, PV_GUEST_VA_TOP);
+	memset(a->where, 0, a->nr_frames * sizeof(a->where[0]));
+	memset(a->wmaps, 0, a->nr_frames * sizeof(a->wmaps[0]));
+	mirror_table(a, &r, a->cr3, 4, 0, PTE_RW);
+	run_flush(&r);
+	return r.err;
+}
+
+/* ---- guest memory for the shim ----------------------------------------- */
+
+/* The physmap address of guest page va, or NULL if the current tree does
+ * not map it (writable, if asked). */
+static uint8_t *page_ptr(struct aspace *a, uint64_t va, int write)
+{
+	uint64_t frame = a->cr3, need = PTE_P | (write ? PTE_RW : 0);
+
+	if (!a->has_cr3) {
+		uint64_t base = a->flat_base;
+
+		if (va < base || va - base >= a->nr_frames << 12)
+			return NULL;
+		return a->phys + (va - base);
+	}
+	if (va >= PV_GUEST_VA_TOP)
+		return NULL;
+	for (int l = 4; l >= 1; l--) {
+		uint64_t e = table(a, frame)[(va >> LEVEL_SHIFT(l)) & 511];
+
+		if ((e & need) != need || (l > 1 && (e & PTE_PSE)) || PTE_FRAME(e) >= a->nr_frames)
+			return NULL;
+		frame = PTE_FRAME(e);
+	}
+	return a->phys + (frame << 12) + (va & 4095);
+}
+
+int aspace_mapped(struct sandbox *sb, uint64_t va)
+{
+	return page_ptr(&sb->as, va & ~4095ull, 0) != NULL;
+}
+
+static int copy_guest(struct aspace *a, uint64_t va, void *buf, uint64_t len, int write)
+{
+	uint8_t *b = buf;
+
+	while (len) {
+		uint64_t chunk = 4096 - (va & 4095);
+		uint8_t *p = page_ptr(a, va, write);
+
+		if (chunk > len)
+			chunk = len;
+		if (!p)
+			return -EFAULT_;
+		if (write)
+			memcpy(p, b, chunk);
+		else
+			memcpy(b, p, chunk);
+		va += chunk;
+		b += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int aspace_read(struct sandbox *sb, uint64_t va, void *dst, uint64_t len)
+{
+	return copy_guest(&sb->as, va, dst, len, 0);
+}
+
+int aspace_write(struct sandbox *sb, uint64_t va, const void *src, uint64_t len)
+{
+	return copy_guest(&sb->as, va, (void *)(uintptr_t)src, len, 1);
+}
+
+void *aspace_frame(struct sandbox *sb, uint64_t frame)
+{
+	return frame < sb->as.nr_frames ? sb->as.phys + (frame << 12) : NULL;
+}
+
+/* ---- page-table updates ------------------------------------------------ */
+
+/* May `e` go into a table of `level`? (Xen's checks as the guest sees
+ * them: -EINVAL for a bad frame, a writable mapping of a table, a large
+ * page, or a table used at another level or still mapped writable.) */
+static int entry_check(struct aspace *a, int level, uint64_t e)
+{
+	uint64_t f = PTE_FRAME(e);
+	int tl;
+
+	if (!(e & PTE_P))
+		return 0;
+	if (f >= a->nr_frames)
+		return -EINVAL_;
+	tl = table_level(a, f);
+	if (level == 1)
+		return (e & PTE_RW) && tl ? -EINVAL_ : 0;
+	if (e & PTE_PSE)
+		return -EINVAL_;
+	if ((tl && tl != level - 1) || a->wmaps[f])
+		return -EINVAL_;
+	return 0;
+}
+
+/* Write entry idx of frame: a page-table update if the frame is a table
+ * (checked, mirrored), a plain write into an ordinary page otherwise (as
+ * Xen lets mmu_update write a page of the writable type). */
+static int64_t pt_write(struct aspace *a, uint64_t frame, unsigned idx, uint64_t val,
+			int preserve_ad)
+{
+	uint64_t *t, old;
+	int level, rc;
+
+	if (frame >= a->nr_frames)
+		return -EINVAL_;
+	t = table(a, frame);
+	old = t[idx];
+	level = table_level(a, frame);
+	if (!level) {
+		t[idx] = val;
+		return 0;
+	}
+	if (level == 4 && idx >= XEN_L4_FIRST && idx <= XEN_L4_LAST)
+		return -EINVAL_;
+	rc = entry_check(a, level, val);
+	if (rc < 0)
+		return rc;
+	if (preserve_ad)
+		val |= old & (PTE_A | PTE_D);
+	t[idx] = val;
+	if ((a->where[frame] & 7) == (uint64_t)level && mirror_entry(a, frame, level, idx, old, val)) {
+		t[idx] = old; /* the host refused the mapping */
+		mirror_entry(a, frame, level, idx, val, old);
+		return -ENOMEM_;
+	}
+	return 0;
+}
+
+static int own_domain(struct sandbox *sb, uint64_t domid)
+{
+	domid &= 0xffff;
+	return domid == DOMID_SELF || domid == sb->boot.domid;
+}
+
+int64_t aspace_mmu_update(struct sandbox *sb, uint64_t list, uint64_t count, uint64_t done_va,
+			  uint64_t domid)
+{
+	struct aspace *a = &sb->as;
+	int64_t rc = 0;
+	uint64_t i;
+
+	if (!a->has_cr3)
+		return -ENOSYS_;
+	if (!own_domain(sb, domid))
+		return -EPERM_;
+	for (i = 0; i < count && rc == 0; i++) {
+		struct mmu_update u;
+
+		rc = aspace_read(sb, list + i * sizeof(u), &u, sizeof(u));
+		if (rc < 0)
+			break;
+		switch (u.ptr & 3) {
+		case MMU_NORMAL_PT_UPDATE:
+		case MMU_PT_UPDATE_PRESERVE_AD:
+			rc = (u.ptr & 4) ? -EINVAL_
+					 : pt_write(a, u.ptr >> 12, (u.ptr & 4095) >> 3, u.val,
+						    (u.ptr & 3) == MMU_PT_UPDATE_PRESERVE_AD);
+			break;
+		case MMU_MACHPHYS_UPDATE:
+			if ((u.ptr >> 12) >= a->nr_frames)
+				rc = -EINVAL_;
+			else
+				a->m2p[u.ptr >> 12] = u.val;
+			break;
+		default:
+			rc = -ENOSYS_;
+		}
+		if (rc == 0)
+			continue;
+		break;
+	}
+	if (done_va && aspace_write(sb, done_va, &(uint32_t){ (uint32_t)i }, 4) < 0)
+		return -EFAULT_;
+	return rc;
+}
+
+/* The L1 table that maps va in the current tree, or -EINVAL. */
+static int64_t l1_of(struct aspace *a, uint64_t va, uint64_t *l1)
+{
+	uint64_t frame = a->cr3;
+
+	if (va >= PV_GUEST_VA_TOP)
+		return -EINVAL_;
+	for (int l = 4; l > 1; l--) {
+		uint64_t e = table(a, frame)[(va >> LEVEL_SHIFT(l)) & 511];
+
+		if (!(e & PTE_P) || (e & PTE_PSE) || PTE_FRAME(e) >= a->nr_frames)
+			return -EINVAL_;
+		frame = PTE_FRAME(e);
+	}
+	*l1 = frame;
+	return 0;
+}
+
+/* The flush part of UVMF flags and *_MULTI ops: the mirror is exact at
+ * once, so only a vCPU mask pointer needs reading (-EFAULT if bad). */
+static int64_t flush_mask_check(struct sandbox *sb, uint64_t mask_va)
+{
+	uint64_t mask;
+
+	return aspace_read(sb, mask_va, &mask, sizeof(mask));
+}
+
+static int64_t uvmf_check(struct sandbox *sb, uint64_t flags)
+{
+	uint64_t where = flags & ~UVMF_FLUSHTYPE_MASK;
+
+	if (!(flags & UVMF_FLUSHTYPE_MASK) || where == UVMF_LOCAL || where == UVMF_ALL)
+		return 0;
+	return flush_mask_check(sb, where);
+}
+
+static int64_t flat_update_va_mapping(struct sandbox *sb, uint64_t va, uint64_t pte)
+{
+	struct aspace *a = &sb->as;
 	int prot;
 	long r;
 
-	if (va & 4095 || va < sb->boot.flat_base || va >= ASPACE_TOP)
+	if (va < a->flat_base || va >= PV_GUEST_VA_TOP)
 		return -EINVAL_;
-	if (!(pte & PTE_PRESENT)) {
-		if (aspace_guest_range_ok(sb, va, 4096))
-			r = map_frame(va, (va - sb->boot.flat_base) >> 12,
-				      PROT_READ | PROT_WRITE | PROT_EXEC);
+	if (!(pte & PTE_P)) {
+		if (page_ptr(a, va, 0))
+			r = sys6(NR_mmap, (long)va, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+				 MAP_SHARED | MAP_FIXED, PV_MEM_FD, (long)(va - a->flat_base));
 		else
 			r = sys3(NR_munmap, va, 4096, 0);
 		return r < 0 ? -ENOMEM_ : 0;
 	}
-	if (PTE_MFN(pte) >= frames)
+	if (PTE_FRAME(pte) >= a->nr_frames)
 		return -EINVAL_;
 	prot = PROT_READ | ((pte & PTE_RW) ? PROT_WRITE : 0) | ((pte & PTE_NX) ? 0 : PROT_EXEC);
-	r = map_frame(va, PTE_MFN(pte), prot);
+	r = sys6(NR_mmap, (long)va, 4096, prot, MAP_SHARED | MAP_FIXED, PV_MEM_FD,
+		 (long)(PTE_FRAME(pte) << 12));
 	return r < 0 ? -ENOMEM_ : 0;
+}
+
+/* update_va_mapping(va, pte, flags): write the L1 entry for va in the
+ * current tree (the low 12 bits of va are ignored, as on Xen). */
+int64_t aspace_update_va_mapping(struct sandbox *sb, uint64_t va, uint64_t pte, uint64_t flags)
+{
+	struct aspace *a = &sb->as;
+	uint64_t l1;
+	int64_t rc;
+
+	va &= ~4095ull;
+	if (!a->has_cr3)
+		return flat_update_va_mapping(sb, va, pte);
+	rc = l1_of(a, va, &l1);
+	if (rc == 0)
+		rc = pt_write(a, l1, (va >> 12) & 511, pte, 0);
+	if (rc == 0)
+		rc = uvmf_check(sb, flags);
+	return rc;
+}
+
+int64_t aspace_update_va_mapping_otherdomain(struct sandbox *sb, uint64_t va, uint64_t pte,
+					     uint64_t flags, uint64_t domid)
+{
+	if (!own_domain(sb, domid))
+		return -EPERM_;
+	return aspace_update_va_mapping(sb, va, pte, flags);
+}
+
+/* ---- mmuext_op ---------------------------------------------------------- */
+
+/* Pinning checks every entry of the table (Xen validates the whole tree
+ * below it, which our checks at update time keep valid) and gives the
+ * frame its type. */
+static int64_t ext_pin(struct aspace *a, uint64_t mfn, int level)
+{
+	const uint64_t *t;
+	int tl;
+
+	if (mfn >= a->nr_frames || a->pinned[mfn])
+		return -EINVAL_;
+	tl = table_level(a, mfn);
+	if ((tl && tl != level) || a->wmaps[mfn])
+		return -EINVAL_;
+	t = table(a, mfn);
+	for (unsigned i = 0; i < 512; i++) {
+		if (level == 4 && i >= XEN_L4_FIRST && i <= XEN_L4_LAST)
+			continue;
+		if (entry_check(a, level, t[i]) < 0)
+			return -EINVAL_;
+	}
+	a->pinned[mfn] = (uint8_t)level;
+	return 0;
+}
+
+static int64_t ext_new_baseptr(struct sandbox *sb, uint64_t mfn)
+{
+	struct aspace *a = &sb->as;
+	int64_t rc;
+
+	if (mfn >= a->nr_frames || (table_level(a, mfn) && table_level(a, mfn) != 4))
+		return -EINVAL_;
+	if (mfn == a->cr3)
+		return 0;
+	if (!a->pinned[mfn] && (rc = ext_pin(a, mfn, 4)) < 0)
+		return rc;
+	a->cr3 = mfn;
+	aspace_cr3_publish(sb);
+	return mirror_all(a) < 0 ? -ENOMEM_ : 0;
+}
+
+/* A frame the guest may write through Xen (not a table). */
+static int writable_frame(struct aspace *a, uint64_t mfn)
+{
+	return mfn < a->nr_frames && !table_level(a, mfn);
+}
+
+static int64_t mmuext_one(struct sandbox *sb, const struct mmuext_op *op)
+{
+	struct aspace *a = &sb->as;
+	uint64_t mfn = op->arg1.mfn;
+
+	switch (op->cmd) {
+	case MMUEXT_PIN_L1_TABLE:
+	case MMUEXT_PIN_L2_TABLE:
+	case MMUEXT_PIN_L3_TABLE:
+	case MMUEXT_PIN_L4_TABLE:
+		return ext_pin(a, mfn, (int)op->cmd + 1);
+	case MMUEXT_UNPIN_TABLE:
+		if (mfn >= a->nr_frames || !a->pinned[mfn])
+			return -EINVAL_;
+		a->pinned[mfn] = 0;
+		return 0;
+	case MMUEXT_NEW_BASEPTR:
+		return ext_new_baseptr(sb, mfn);
+	case MMUEXT_NEW_USER_BASEPTR:
+		if (mfn && (mfn >= a->nr_frames || (table_level(a, mfn) && table_level(a, mfn) != 4)))
+			return -EINVAL_;
+		if (mfn && !a->pinned[mfn] && ext_pin(a, mfn, 4) < 0)
+			return -EINVAL_;
+		a->user_cr3 = mfn;
+		return 0;
+	case MMUEXT_TLB_FLUSH_LOCAL:
+	case MMUEXT_INVLPG_LOCAL:
+	case MMUEXT_TLB_FLUSH_ALL:
+	case MMUEXT_INVLPG_ALL:
+		return 0;
+	case MMUEXT_TLB_FLUSH_MULTI:
+	case MMUEXT_INVLPG_MULTI:
+		return flush_mask_check(sb, (uint64_t)(uintptr_t)op->arg2.vcpumask.p);
+	case MMUEXT_FLUSH_CACHE:
+		return -EACCES_;        /* needs cache-flush permission (dom0) */
+	case MMUEXT_FLUSH_CACHE_GLOBAL:
+		return -EINVAL_;
+	case MMUEXT_SET_LDT:
+		if ((op->arg1.linear_addr & 4095) || op->arg2.nr_ents > 8192 ||
+		    op->arg1.linear_addr >= PV_GUEST_VA_TOP)
+			return -EINVAL_;
+		a->ldt_base = op->arg1.linear_addr;
+		a->ldt_ents = op->arg2.nr_ents;
+		return 0;
+	case MMUEXT_CLEAR_PAGE:
+		if (!writable_frame(a, mfn))
+			return -EINVAL_;
+		memset(table(a, mfn), 0, 4096);
+		return 0;
+	case MMUEXT_COPY_PAGE:
+		if (!writable_frame(a, mfn) || op->arg2.src_mfn >= a->nr_frames)
+			return -EINVAL_;
+		memcpy(table(a, mfn), table(a, op->arg2.src_mfn), 4096);
+		return 0;
+	default:
+		return -ENOSYS_;
+	}
+}
+
+int64_t aspace_mmuext_op(struct sandbox *sb, uint64_t list, uint64_t count, uint64_t done_va,
+			 uint64_t domid)
+{
+	int64_t rc = 0;
+	uint64_t i;
+
+	if (!sb->as.has_cr3)
+		return -ENOSYS_;
+	if (!own_domain(sb, domid))
+		return -EPERM_;
+	for (i = 0; i < count; i++) {
+		struct mmuext_op op;
+
+		rc = aspace_read(sb, list + i * sizeof(op), &op, sizeof(op));
+		if (rc == 0)
+			rc = mmuext_one(sb, &op);
+		if (rc < 0)
+			break;
+	}
+	if (done_va && aspace_write(sb, done_va, &(uint32_t){ (uint32_t)i }, 4) < 0)
+		return -EFAULT_;
+	return rc;
+}
+
+/* vm_assist(cmd, type): the types Xen offers a 64-bit PV guest. */
+int64_t aspace_vm_assist(struct sandbox *sb, uint64_t cmd, uint64_t type)
+{
+	const uint64_t offered = (1ull << VMASST_TYPE_4gb_segments) |
+				 (1ull << VMASST_TYPE_4gb_segments_notify) |
+				 (1ull << VMASST_TYPE_writable_pagetables) |
+				 (1ull << VMASST_TYPE_pae_extended_cr3) |
+				 (1ull << VMASST_TYPE_architectural_iopl) |
+				 (1ull << VMASST_TYPE_runstate_update_flag) |
+				 (1ull << VMASST_TYPE_m2p_strict);
+
+	if (type >= 64 || !(offered >> type & 1))
+		return -EINVAL_;
+	if (cmd == VMASST_CMD_enable)
+		sb->as.assist |= 1ull << type;
+	else if (cmd == VMASST_CMD_disable)
+		sb->as.assist &= ~(1ull << type);
+	else
+		return -ENOSYS_;
+	return 0;
+}
+
+/* ---- the read-only M2P -------------------------------------------------- */
+
+int aspace_m2p_read(struct sandbox *sb, uint64_t va, uint8_t *out, unsigned len)
+{
+	struct aspace *a = &sb->as;
+	uint64_t off = va - PV_M2P_BASE;
+
+	if (va < PV_M2P_BASE || off >= a->nr_frames * 8 || len > a->nr_frames * 8 - off)
+		return -EFAULT_;
+	memcpy(out, (const uint8_t *)a->m2p + off, len);
+	return 0;
+}
+
+/* ---- boot --------------------------------------------------------------- */
+
+static void *anon_alloc(uint64_t bytes)
+{
+	long r = sys6(NR_mmap, 0, (long)((bytes + 4095) & ~4095ull), PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return r < 0 ? NULL : (void *)r;
+}
+
+void aspace_cr3_publish(struct sandbox *sb)
+{
+	for (uint32_t v = 0; v < sb->boot.max_vcpus; v++)
+		__atomic_store_n(&sb->vcpu[v].mb->cr3, sb->as.cr3, __ATOMIC_SEQ_CST);
+}
+
+/* Map the physmap, and either the boot tree (pinned as Xen's builder
+ * pins it) or the flat map. Runs with the sandbox's privileges, so page 0
+ * may be mapped. 0, or a message. */
+const char *aspace_init(struct sandbox *sb)
+{
+	struct aspace *a = &sb->as;
+	long r;
+
+	a->nr_frames = sb->boot.mem_bytes >> 12;
+	a->flat_base = sb->boot.flat_base;
+	r = sys6(NR_mmap, PV_PHYSMAP_BASE, (long)sb->boot.mem_bytes, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED_NOREPLACE, PV_MEM_FD, 0);
+	if (r != (long)PV_PHYSMAP_BASE)
+		return "cannot map the physmap";
+	a->phys = (uint8_t *)PV_PHYSMAP_BASE;
+	if (!sb->boot.has_cr3) {
+		r = sys6(NR_mmap, (long)a->flat_base, (long)sb->boot.mem_bytes,
+			 PROT_READ | PROT_WRITE | PROT_EXEC, MAP_SHARED | MAP_FIXED_NOREPLACE,
+			 PV_MEM_FD, 0);
+		return r == (long)a->flat_base ? 0 : "cannot map guest memory";
+	}
+	a->where = anon_alloc(a->nr_frames * sizeof(a->where[0]));
+	a->wmaps = anon_alloc(a->nr_frames * sizeof(a->wmaps[0]));
+	a->pinned = anon_alloc(a->nr_frames);
+	a->m2p = anon_alloc(a->nr_frames * sizeof(a->m2p[0]));
+	if (!a->where || !a->wmaps || !a->pinned || !a->m2p)
+		return "out of memory for the page-table state";
+	for (uint64_t f = 0; f < a->nr_frames; f++)
+		a->m2p[f] = f;
+	if (sb->boot.cr3 >= a->nr_frames)
+		return "boot page tables outside guest memory";
+	a->has_cr3 = 1;
+	a->cr3 = sb->boot.cr3;
+	if (mirror_all(a) < 0)
+		return "cannot map the boot page tables (VA 0 needs vmhv to run as root)";
+	a->pinned[a->cr3] = 4;
+	a->booted = 1;
+	return 0;
 }

@@ -76,9 +76,8 @@ static int bounce(struct pv_vcpu *v, uint64_t target, int has_err, uint64_t err,
 	frame[n++] = r->rsp;
 	frame[n++] = FLAT_KERNEL_SS;
 	sp -= n * 8;
-	if (!aspace_guest_range_ok(v->sb, sp, n * 8))
+	if (aspace_write(v->sb, sp, frame, n * 8) < 0)
 		return -1;
-	memcpy((void *)(uintptr_t)sp, frame, n * 8);
 	r->rsp = sp;
 	r->rip = target;
 	if (mask_events)
@@ -101,9 +100,8 @@ void pv_shim_iret(struct pv_vcpu *v)
 	struct privcmd_vcpu_regs *r = &v->regs;
 	struct iret_context ic;
 
-	if (!aspace_guest_range_ok(v->sb, r->rsp, sizeof(ic)))
+	if (aspace_read(v->sb, r->rsp, &ic, sizeof(ic)) < 0)
 		shim_crash(v, 13, 0, r->rsp, 0);
-	memcpy(&ic, (void *)(uintptr_t)r->rsp, sizeof(ic));
 	r->rax = ic.rax;
 	r->r11 = ic.r11;
 	r->rcx = ic.rcx;
@@ -172,6 +170,7 @@ static void fault_handler(int sig, void *info, void *ucv)
 	if (vec == 14) {
 		v->vi->arch.cr2 = cr2;
 		err &= ~4ul; /* the guest kernel is "supervisor" to itself */
+		err = (err & ~1ul) | (aspace_mapped(v->sb, cr2) ? 1 : 0);
 	}
 	if (bounce(v, t->address, vector_has_error_code(vec), err, t->flags & TI_MASK_EVENTS) < 0)
 		shim_crash(v, 8, 0, v->regs.rsp, 0);
@@ -237,9 +236,8 @@ int64_t events_set_trap_table(struct sandbox *sb, uint64_t table_va)
 		return 0;
 	}
 	for (unsigned i = 0; i < 256; i++, table_va += sizeof(t)) {
-		if (!aspace_guest_range_ok(sb, table_va, sizeof(t)))
+		if (aspace_read(sb, table_va, &t, sizeof(t)) < 0)
 			return -14; /* -EFAULT */
-		memcpy(&t, (void *)(uintptr_t)table_va, sizeof(t));
 		if (!t.address)
 			return 0;
 		if (t.vector < PV_MAX_TRAPS)

@@ -71,19 +71,17 @@ static void filter_install(void)
 		die(EXIT_PRIV, "cannot install the seccomp filter");
 }
 
+/* The guest's address space (aspace.c): needs our privileges for a
+ * mapping at page 0. */
 static void memory_map(void)
 {
-	long r = sys6(NR_mmap, (long)sb.boot.flat_base, (long)sb.boot.mem_bytes,
-		      PROT_READ | PROT_WRITE | PROT_EXEC, MAP_SHARED | MAP_FIXED_NOREPLACE,
-		      PV_MEM_FD, 0);
+	const char *why = aspace_init(&sb);
 
-	if (r != (long)sb.boot.flat_base)
-		die(EXIT_MAP, "cannot map guest memory");
-	if ((sb.boot.shared_info_pfn + 1) << 12 > sb.boot.mem_bytes ||
-	    (sb.boot.mailbox_pfn + 1) << 12 > sb.boot.mem_bytes)
+	if (why)
+		die(EXIT_MAP, why);
+	sb.shared = aspace_frame(&sb, sb.boot.shared_info_pfn);
+	if (!sb.shared || !aspace_frame(&sb, sb.boot.mailbox_pfn))
 		die(EXIT_BOOT, "shared_info or mailboxes outside guest memory");
-	sb.shared = (struct shared_info *)(uintptr_t)(sb.boot.flat_base +
-						      (sb.boot.shared_info_pfn << 12));
 }
 
 static void stub_jump(uint8_t *s, void (*target)(void))
@@ -100,12 +98,12 @@ static void stub_jump(uint8_t *s, void (*target)(void))
  * push %rcx; push %r11; push %rax; mov $23,%eax; jmp *pv_iret_entry. */
 static void hypercall_page_fill(void)
 {
-	uint64_t va = sb.boot.hypercall_page;
-	uint8_t *page = (uint8_t *)(uintptr_t)va;
+	uint8_t *page;
 
-	if (!va)
+	if (sb.boot.hypercall_frame == PV_NO_FRAME)
 		return;
-	if (va & 4095 || !aspace_guest_range_ok(&sb, va, 4096))
+	page = aspace_frame(&sb, sb.boot.hypercall_frame);
+	if (!page)
 		die(EXIT_HCPAGE, "hypercall page outside guest memory");
 	memset(page, 0xcc, 4096);
 	for (uint32_t i = 0; i < 128; i++) {
@@ -153,10 +151,10 @@ static void vcpus_init(void)
 		v->sb = &sb;
 		v->vi = &sb.shared->vcpu_info[id];
 		v->chan_fd = PV_CHAN_FD_OF(id);
-		v->mb = (struct pv_mailbox *)(uintptr_t)(sb.boot.flat_base +
-							 (sb.boot.mailbox_pfn << 12)) + id;
+		v->mb = (struct pv_mailbox *)aspace_frame(&sb, sb.boot.mailbox_pfn) + id;
 		v->shim_stack_top = (uint64_t)(uintptr_t)(shim_stacks[id] + PV_SHIM_STACK_SIZE);
 	}
+	aspace_cr3_publish(&sb);
 }
 
 /* Per thread: the signal stack and GS base = its vCPU. */

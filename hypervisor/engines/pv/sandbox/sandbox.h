@@ -43,6 +43,29 @@
 
 #define PV_MAX_TRAPS 32
 
+/* The guest's part of the process: [0, PV_GUEST_VA_TOP). Above it, the
+ * physmap (all guest frames, for the shim), then the sandbox's image
+ * (linked at 0x680000000000), the stack and the vDSO. */
+#define PV_GUEST_VA_TOP 0x600000000000ull
+#define PV_PHYSMAP_BASE 0x600000000000ull
+/* Xen's read-only machine-to-phys table (HYPERVISOR_VIRT_START). */
+#define PV_M2P_BASE 0xffff800000000000ull
+
+/* aspace.c's state (see there). */
+struct aspace {
+	uint8_t *phys;            /* the physmap */
+	uint64_t nr_frames;
+	uint64_t flat_base;       /* no page tables: the flat map is here */
+	int has_cr3, booted;
+	uint64_t cr3, user_cr3;   /* L4 frames */
+	uint64_t *where;          /* per frame: VA base | level in the mirrored tree */
+	uint16_t *wmaps;          /* per frame: writable mappings in that tree */
+	uint8_t *pinned;          /* per frame: pinned level, 0 = not */
+	uint64_t *m2p;            /* MMU_MACHPHYS_UPDATE's table, read emulated */
+	uint64_t ldt_base, ldt_ents;
+	uint64_t assist;          /* vm_assist bits */
+};
+
 struct pv_vcpu {
 	uint64_t shim_stack_top;             /* PV_VCPU_STACK */
 	struct privcmd_vcpu_regs regs;       /* PV_VCPU_REGS: the guest's state */
@@ -61,6 +84,7 @@ _Static_assert(__builtin_offsetof(struct pv_vcpu, recheck) == PV_VCPU_RECHECK_OF
 
 struct sandbox {
 	struct pv_boot boot;
+	struct aspace as;
 	struct shared_info *shared;
 	uint64_t event_cb, failsafe_cb;      /* callback_op / set_callbacks */
 	struct trap_info traps[PV_MAX_TRAPS]; /* by vector; address 0 = none */
@@ -98,10 +122,29 @@ long pv_clone_thread(unsigned long flags, uint64_t stack_top, void (*fn)(struct 
 /* dirty.c: userfaultfd write-protect registration of the flat map. */
 void dirty_setup(struct sandbox *sb);
 
-/* aspace.c: the guest's own mappings. */
+/* aspace.c: the guest's address space. */
+const char *aspace_init(struct sandbox *sb);
+/* Tell vmhv (through every mailbox) which tree pointers refer to. */
+void aspace_cr3_publish(struct sandbox *sb);
+/* Copy from/to guest virtual memory as the current tree maps it (writes
+ * need writable mappings): 0 or -EFAULT. */
+int aspace_read(struct sandbox *sb, uint64_t va, void *dst, uint64_t len);
+int aspace_write(struct sandbox *sb, uint64_t va, const void *src, uint64_t len);
+/* Does the current tree map va? (#PF's present bit is the guest's, not
+ * the host's, which populates pages lazily.) */
+int aspace_mapped(struct sandbox *sb, uint64_t va);
+/* Frame `frame` of guest memory in the physmap, or NULL. */
+void *aspace_frame(struct sandbox *sb, uint64_t frame);
 int64_t aspace_update_va_mapping(struct sandbox *sb, uint64_t va, uint64_t pte, uint64_t flags);
-/* Is [va, va+len) guest memory the sandbox may read/write? */
-int aspace_guest_range_ok(struct sandbox *sb, uint64_t va, uint64_t len);
+int64_t aspace_update_va_mapping_otherdomain(struct sandbox *sb, uint64_t va, uint64_t pte,
+					     uint64_t flags, uint64_t domid);
+int64_t aspace_mmu_update(struct sandbox *sb, uint64_t list, uint64_t count, uint64_t done_va,
+			  uint64_t domid);
+int64_t aspace_mmuext_op(struct sandbox *sb, uint64_t list, uint64_t count, uint64_t done_va,
+			 uint64_t domid);
+int64_t aspace_vm_assist(struct sandbox *sb, uint64_t cmd, uint64_t type);
+/* Bytes of Xen's M2P table at va (an emulated read): 0 or -EFAULT. */
+int aspace_m2p_read(struct sandbox *sb, uint64_t va, uint8_t *out, unsigned len);
 
 #endif
 #endif

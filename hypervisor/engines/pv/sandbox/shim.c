@@ -112,9 +112,8 @@ static int64_t shim_callback_op(struct pv_vcpu *v)
 
 	if (v->regs.rdi != CALLBACKOP_register && v->regs.rdi != CALLBACKOP_unregister)
 		return -ENOSYS_;
-	if (!aspace_guest_range_ok(v->sb, va, sizeof(cb)))
+	if (aspace_read(v->sb, va, &cb, sizeof(cb)) < 0)
 		return -EFAULT_;
-	memcpy(&cb, (void *)(uintptr_t)va, sizeof(cb));
 	if (v->regs.rdi == CALLBACKOP_unregister)
 		cb.address = 0;
 	if (cb.type == CALLBACKTYPE_event)
@@ -131,6 +130,27 @@ static int64_t shim_update_va_mapping(struct pv_vcpu *v)
 	return aspace_update_va_mapping(v->sb, v->regs.rdi, v->regs.rsi, v->regs.rdx);
 }
 
+static int64_t shim_update_va_mapping_otherdomain(struct pv_vcpu *v)
+{
+	return aspace_update_va_mapping_otherdomain(v->sb, v->regs.rdi, v->regs.rsi, v->regs.rdx,
+						    v->regs.r10);
+}
+
+static int64_t shim_mmu_update(struct pv_vcpu *v)
+{
+	return aspace_mmu_update(v->sb, v->regs.rdi, v->regs.rsi, v->regs.rdx, v->regs.r10);
+}
+
+static int64_t shim_mmuext_op(struct pv_vcpu *v)
+{
+	return aspace_mmuext_op(v->sb, v->regs.rdi, v->regs.rsi, v->regs.rdx, v->regs.r10);
+}
+
+static int64_t shim_vm_assist(struct pv_vcpu *v)
+{
+	return aspace_vm_assist(v->sb, v->regs.rdi, v->regs.rsi);
+}
+
 /* Before suspending, vmhv gets the registers to save: the state in which
  * this hypercall returns (0 in a restored domain, 1 when cancelled). */
 static void suspend_regs_send(struct pv_vcpu *v)
@@ -145,9 +165,11 @@ static void suspend_regs_send(struct pv_vcpu *v)
  * vmhv to sleep when nothing is pending yet. */
 static int64_t shim_sched_op(struct pv_vcpu *v)
 {
+	struct sched_shutdown sd;
+
 	if (v->regs.rdi == SCHEDOP_shutdown &&
-	    aspace_guest_range_ok(v->sb, v->regs.rsi, sizeof(struct sched_shutdown)) &&
-	    ((struct sched_shutdown *)(uintptr_t)v->regs.rsi)->reason == SHUTDOWN_suspend)
+	    aspace_read(v->sb, v->regs.rsi, &sd, sizeof(sd)) == 0 &&
+	    sd.reason == SHUTDOWN_suspend)
 		suspend_regs_send(v);
 	if (v->regs.rdi == SCHEDOP_yield) {
 		sys3(NR_sched_yield, 0, 0, 0);
@@ -185,10 +207,11 @@ static void vcpu_context_take(struct pv_vcpu *t, const struct vcpu_guest_context
 
 static int64_t vcpu_initialise(struct pv_vcpu *v, struct pv_vcpu *t, uint64_t va)
 {
+	struct vcpu_guest_context ctx; /* 5 KiB: the shim stack has 64 */
 	int64_t rc = shim_forward(v);
 
-	if (rc == 0 && aspace_guest_range_ok(v->sb, va, sizeof(struct vcpu_guest_context)))
-		vcpu_context_take(t, (const struct vcpu_guest_context *)(uintptr_t)va);
+	if (rc == 0 && aspace_read(v->sb, va, &ctx, sizeof(ctx)) == 0)
+		vcpu_context_take(t, &ctx);
 	return rc;
 }
 
@@ -207,11 +230,9 @@ static int64_t vcpu_register_info(struct pv_vcpu *v, struct pv_vcpu *t, uint64_t
 	struct vcpu_register_vcpu_info info;
 	int64_t rc = shim_forward(v);
 
-	if (rc == 0 && aspace_guest_range_ok(v->sb, va, sizeof(info))) {
-		memcpy(&info, (void *)(uintptr_t)va, sizeof(info));
-		t->vi = (struct vcpu_info *)(uintptr_t)(v->sb->boot.flat_base +
-							(info.mfn << 12) + info.offset);
-	}
+	if (rc == 0 && aspace_read(v->sb, va, &info, sizeof(info)) == 0 &&
+	    info.offset <= 4096 - sizeof(struct vcpu_info) && aspace_frame(v->sb, info.mfn))
+		t->vi = (struct vcpu_info *)((uint8_t *)aspace_frame(v->sb, info.mfn) + info.offset);
 	return rc;
 }
 
@@ -253,11 +274,10 @@ static int64_t shim_multicall(struct pv_vcpu *v)
 		struct multicall_entry e;
 		uint64_t va = list + i * sizeof(e);
 
-		if (!aspace_guest_range_ok(v->sb, va, sizeof(e))) {
+		if (aspace_read(v->sb, va, &e, sizeof(e)) < 0) {
 			v->regs = saved;
 			return -EFAULT_;
 		}
-		memcpy(&e, (void *)(uintptr_t)va, sizeof(e));
 		v->regs.rax = e.op;
 		v->regs.rdi = e.args[0];
 		v->regs.rsi = e.args[1];
@@ -266,7 +286,10 @@ static int64_t shim_multicall(struct pv_vcpu *v)
 		v->regs.r8 = e.args[4];
 		e.result = e.op == __HYPERVISOR_multicall ? (uint64_t)-EINVAL_
 							  : (uint64_t)shim_dispatch(v);
-		memcpy((void *)(uintptr_t)(va + 8), &e.result, sizeof(e.result));
+		if (aspace_write(v->sb, va + 8, &e.result, sizeof(e.result)) < 0) {
+			v->regs = saved;
+			return -EFAULT_;
+		}
 	}
 	v->regs = saved;
 	return 0;
@@ -279,6 +302,10 @@ static const shim_handler local[64] = {
 	[__HYPERVISOR_set_callbacks] = shim_set_callbacks,
 	[__HYPERVISOR_callback_op] = shim_callback_op,
 	[__HYPERVISOR_update_va_mapping] = shim_update_va_mapping,
+	[__HYPERVISOR_update_va_mapping_otherdomain] = shim_update_va_mapping_otherdomain,
+	[__HYPERVISOR_mmu_update] = shim_mmu_update,
+	[__HYPERVISOR_mmuext_op] = shim_mmuext_op,
+	[__HYPERVISOR_vm_assist] = shim_vm_assist,
 	[__HYPERVISOR_sched_op] = shim_sched_op,
 	[__HYPERVISOR_vcpu_op] = shim_vcpu_op,
 };

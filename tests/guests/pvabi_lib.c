@@ -1,0 +1,92 @@
+#include "pvabi_lib.h"
+
+void tg_trap_3(void);
+void tg_trap_6(void);
+void tg_trap_14(void);
+
+struct pvabi pv;
+uint64_t pvabi_cr3;
+static unsigned char shared_page[4096] __attribute__((aligned(4096)));
+
+struct trap_frame { unsigned long rip, cs, rflags, rsp, ss; };
+
+void tg_event_handler(void)
+{
+}
+
+void tg_trap_handler(unsigned long vec, unsigned long err, struct trap_frame *f)
+{
+	pv.faults++;
+	pv.last_vec = vec;
+	pv.last_err = err;
+	if (vec == 14)
+		pv.last_cr2 = pv.shared ? pv.shared->vcpu_info[0].arch.cr2 : ~0ul;
+	f->rip += vec == 6 ? 2 : vec == 3 ? 0 : 3;
+}
+
+volatile uint64_t *pvabi_l1e(uint64_t l4, unsigned long va)
+{
+	uint64_t frame = l4;
+
+	for (int shift = 39; shift > 12; shift -= 9) {
+		uint64_t e = ((volatile uint64_t *)pvabi_frame_va(frame))[(va >> shift) & 511];
+
+		if (!(e & PTE_P))
+			return NULL;
+		frame = PTE_FRAME(e);
+	}
+	return (volatile uint64_t *)pvabi_frame_va(frame) + ((va >> 12) & 511);
+}
+
+void pvabi_init(start_info_t *si)
+{
+	static struct trap_info traps[] = {
+		{ 3, 0, 0xe033, (unsigned long)tg_trap_3 },
+		{ 6, 0, 0xe033, (unsigned long)tg_trap_6 },
+		{ 14, 0, 0xe033, (unsigned long)tg_trap_14 },
+		{ 0, 0, 0, 0 },
+	};
+
+	pv.si = si;
+	pvabi_cr3 = pvabi_va_frame((void *)si->pt_base);
+	hypercall2(__HYPERVISOR_set_trap_table, traps, 0);
+	if (pvabi_uvm((unsigned long)shared_page, si->shared_info | 7, UVMF_INVLPG) == 0)
+		pv.shared = (struct shared_info *)shared_page;
+}
+
+int pvabi_read_faults(unsigned long va)
+{
+	unsigned long before = pv.faults;
+
+	__asm__ volatile("movq (%%rdi), %%rax" : : "D"(va) : "rax", "memory");
+	return pv.faults != before;
+}
+
+int pvabi_write_faults(unsigned long va, uint64_t value)
+{
+	unsigned long before = pv.faults;
+
+	__asm__ volatile("movq %%rax, (%%rdi)" : : "D"(va), "a"(value) : "memory");
+	return pv.faults != before;
+}
+
+long pvabi_mmu(uint64_t ptr, uint64_t val)
+{
+	struct mmu_update u = { ptr, val };
+
+	return hypercall5(__HYPERVISOR_mmu_update, (long)&u, 1, 0, DOMID_SELF, 0);
+}
+
+long pvabi_uvm(unsigned long va, uint64_t pte, unsigned long flags)
+{
+	return hypercall3(__HYPERVISOR_update_va_mapping, va, pte, flags);
+}
+
+long pvabi_ext(unsigned cmd, uint64_t arg1, uint64_t arg2)
+{
+	struct mmuext_op op = { .cmd = cmd };
+
+	op.arg1.mfn = arg1;
+	op.arg2.src_mfn = arg2;
+	return hypercall5(__HYPERVISOR_mmuext_op, (long)&op, 1, 0, DOMID_SELF, 0);
+}

@@ -1,0 +1,104 @@
+/* pvabi_pt: builds a 4-level page-table tree from scratch (only through
+ * hypercalls: its table pages are read-only to it, as on Xen), switches
+ * to it with NEW_BASEPTR, maps and unmaps pages in a region of its own,
+ * faults on purpose and checks the error code and cr2 it receives, then
+ * switches back. Linked at the flat base (the compat layout). Expected
+ * output: tests/pvabi/pvabi_pt.expected. */
+#include "pvabi_lib.h"
+
+#define NEW_VA 0x200000000000ul /* L4 slot 64: empty in the boot tree */
+
+static unsigned char tables[4][4096] __attribute__((aligned(4096)));
+static unsigned char data[4][4096] __attribute__((aligned(4096)));
+
+static uint64_t frame_of(const void *p)
+{
+	return pvabi_va_frame(p);
+}
+
+static uint64_t ma(const void *table, unsigned idx)
+{
+	return (frame_of(table) << 12) + idx * 8;
+}
+
+/* L4' = the boot L4's entries (the kernel stays mapped) + slot 64 ->
+ * L3' -> L2' -> L1' -> data[0..3]. Every write goes through mmu_update:
+ * the tables are not typed yet, so these are plain writes as on Xen. */
+static long tree_build(void)
+{
+	const volatile uint64_t *boot = pvabi_frame_va(pvabi_cr3);
+	long rc = 0;
+
+	for (unsigned i = 0; i < 512 && rc == 0; i++)
+		if (boot[i] & PTE_P)
+			rc = pvabi_mmu(ma(tables[0], i), boot[i]);
+	if (rc == 0)
+		rc = pvabi_mmu(ma(tables[0], 64), (frame_of(tables[1]) << 12) | 7);
+	if (rc == 0)
+		rc = pvabi_mmu(ma(tables[1], 0), (frame_of(tables[2]) << 12) | 7);
+	if (rc == 0)
+		rc = pvabi_mmu(ma(tables[2], 0), (frame_of(tables[3]) << 12) | 7);
+	for (unsigned i = 0; i < 4 && rc == 0; i++)
+		rc = pvabi_mmu(ma(tables[3], i), (frame_of(data[i]) << 12) | 7);
+	return rc;
+}
+
+static int data_visible(void)
+{
+	int ok = 1;
+
+	for (unsigned i = 0; i < 4; i++)
+		ok &= *(volatile unsigned char *)(NEW_VA + i * PAGE) == 0x10 + i;
+	return ok;
+}
+
+void guest_main(start_info_t *si, unsigned long boot_sp)
+{
+	uint64_t boot_l4;
+	long rc = 0;
+
+	pvabi_init(si);
+	boot_l4 = pvabi_cr3;
+	for (unsigned i = 0; i < 4; i++) {
+		data[i][0] = (unsigned char)(0x10 + i);
+		rc |= pvabi_uvm((unsigned long)tables[i], (frame_of(tables[i]) << 12) | 5,
+				UVMF_INVLPG);
+	}
+	tg_report("tables_read_only", rc);
+	tg_report("tables_write_faults", pvabi_write_faults((unsigned long)tables[0], 1));
+	tg_report("new_va_unmapped_before", pvabi_read_faults(NEW_VA));
+	tg_report("tree_build", tree_build());
+	tg_report("pin_l4", pvabi_ext(MMUEXT_PIN_L4_TABLE, frame_of(tables[0]), 0));
+	tg_report("new_baseptr", pvabi_ext(MMUEXT_NEW_BASEPTR, frame_of(tables[0]), 0));
+	pvabi_cr3 = frame_of(tables[0]);
+	tg_report("data_visible", data_visible());
+	*(volatile unsigned char *)(NEW_VA + 1) = 0x99;
+	tg_report("write_through_new_va", data[0][1] == 0x99);
+	tg_report("unmap_l1e", pvabi_mmu(ma(tables[3], 1), 0));
+	tg_report("unmapped_faults", pvabi_read_faults(NEW_VA + PAGE));
+	tg_report("unmapped_err", (long)pv.last_err);
+	tg_report("unmapped_cr2", pv.last_cr2 == NEW_VA + PAGE);
+	tg_report("read_only_l1e", pvabi_mmu(ma(tables[3], 2), (frame_of(data[2]) << 12) | 5));
+	tg_report("read_only_read", !pvabi_read_faults(NEW_VA + 2 * PAGE));
+	tg_report("read_only_write_faults", pvabi_write_faults(NEW_VA + 2 * PAGE, 0));
+	tg_report("read_only_err", (long)pv.last_err);
+	tg_report("read_only_cr2", pv.last_cr2 == NEW_VA + 2 * PAGE);
+	tg_report("map_table_writable", pvabi_mmu(ma(tables[3], 3), (frame_of(tables[3]) << 12) | 7));
+	tg_report("map_table_read_only", pvabi_mmu(ma(tables[3], 3), (frame_of(tables[3]) << 12) | 5));
+	tg_report("table_through_itself",
+		  PTE_FRAME(*(volatile uint64_t *)(NEW_VA + 3 * PAGE)) == frame_of(data[0]));
+	tg_report("l3e_to_an_l1", pvabi_mmu(ma(tables[1], 1), (frame_of(tables[3]) << 12) | 7));
+	tg_report("unmap_l4e", pvabi_mmu(ma(tables[0], 64), 0));
+	tg_report("region_gone", pvabi_read_faults(NEW_VA));
+	tg_report("remap_l4e", pvabi_mmu(ma(tables[0], 64), (frame_of(tables[1]) << 12) | 7));
+	tg_report("region_back", !pvabi_read_faults(NEW_VA));
+	tg_report("unpin_current", pvabi_ext(MMUEXT_UNPIN_TABLE, frame_of(tables[0]), 0));
+	tg_report("back_to_boot_tree", pvabi_ext(MMUEXT_NEW_BASEPTR, boot_l4, 0));
+	pvabi_cr3 = boot_l4;
+	tg_report("new_va_gone", pvabi_read_faults(NEW_VA));
+	tg_report("unpin_again", pvabi_ext(MMUEXT_UNPIN_TABLE, frame_of(tables[0]), 0));
+	tg_report("tables_writable_again", pvabi_uvm((unsigned long)tables[0],
+						     (frame_of(tables[0]) << 12) | 7, 0));
+	tg_puts("pvabi_pt done\n");
+	tg_shutdown(SHUTDOWN_poweroff);
+}

@@ -1,0 +1,5 @@
+# tests/pvabi/: guests written for Xen's PV ABI on the native engine (issue
+# 12). The guests live in tests/guests/ (pvabi, pvabi_pt).
+TESTS += tests/pvabi/pvabi_test.sh
+EXTRA_DIST += tests/pvabi/pvabi_test.sh tests/pvabi/pvabi.expected \
+	tests/pvabi/pvabi_pt.expected

@@ -1,0 +1,38 @@
+#!/bin/bash
+# The PV ABI guests (issue 12) through `xl create` on a private host:
+# pvabi (linked at virtual address 0: the builder's boot contract and the
+# page-table hypercalls with good and bad arguments) and pvabi_pt (builds
+# its own 4-level tree, switches to it, faults on purpose). Every
+# "name: value" line of tests/pvabi/NAME.expected must appear in the
+# guest's output (xl dmesg, "(dN) " lines) as Xen would answer it.
+. "$top_srcdir/tests/lib/host.sh"
+command -v timeout > /dev/null || skip_all "timeout(1) missing"
+host_start a || bail_out "cannot start a host"
+cd "$VMCTL_TEST_DIR"
+
+run_guest() {	# run_guest NAME: create it, wait for its last line, compare
+	local name=$1 id out i
+	printf 'name = "%s"\nkernel = "%s"\nmemory = 32\non_poweroff = "destroy"\n' \
+		"$name" "$top_builddir/tests/guests/$name" > "$name.cfg"
+	id=$(xl create "$name.cfg" 2>&1 | sed -n 's/.*(id=\([0-9]*\)).*/\1/p')
+	ok "xl create $name" test -n "$id"
+	for i in $(seq 200); do
+		xl dmesg | grep -qF "(d$id) $name done" && break
+		sleep 0.05
+	done
+	out=$(xl dmesg | sed -n "s/^(d$id) //p")
+	ok "$name runs to its end" grep -qxF "$name done" <<< "$out"
+	while IFS= read -r want; do
+		if grep -qxF -- "$want" <<< "$out"; then
+			_tap_result 0 "$name: $want"
+		else
+			_tap_result 1 "$name: $want (got: $(grep -F -- "${want%%:*}:" <<< "$out" | head -1))"
+		fi
+	done < "$top_srcdir/tests/pvabi/$name.expected"
+	for i in $(seq 100); do [ -z "$(xl domid "$name" 2>/dev/null)" ] && break; sleep 0.05; done
+	ok "$name powered off and is gone" test -z "$(xl domid "$name" 2>/dev/null)"
+}
+
+run_guest pvabi
+run_guest pvabi_pt
+done_testing
