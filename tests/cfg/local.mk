@@ -27,7 +27,7 @@ check_PROGRAMS += tests/cfg/test_cfg_fuzz
 tests_cfg_test_cfg_fuzz_SOURCES = tests/cfg/test_cfg_fuzz.c
 tests_cfg_test_cfg_fuzz_LDADD = $(CFG_TEST_LDADD)
 TESTS += tests/cfg/test_cfg_fuzz
-EXTRA_DIST += tests/cfg/fuzz_cfg.c
+EXTRA_DIST += tests/cfg/fuzz_cfg.c tests/cfg/fuzz_mutate.h
 
 # libFuzzer target, built only on request with clang:
 #   make tests/cfg/fuzz_cfg CC=clang
@@ -39,7 +39,7 @@ tests_cfg_fuzz_cfg_SOURCES = tests/cfg/fuzz_cfg.c \
 	libvmctl/cfg_msgs.c libvmctl/cfg_lex.c libvmctl/cfg_tree.c libvmctl/cfg_xl.c \
 	libvmctl/cfg_keys.c libvmctl/cfg_devlist.c libvmctl/cfg_finish.c \
 	libvmctl/cfg_default.c libvmctl/cfg_copy.c libvmctl/cfg_vdev.c libvmctl/cfg_disk.c \
-	libvmctl/cfg_spec.c libvmctl/cfg_vif.c libvmctl/cfg_vfb.c
+	libvmctl/cfg_spec.c libvmctl/cfg_vif.c libvmctl/cfg_vfb.c libvmctl/cfg_write.c
 tests_cfg_fuzz_cfg_CPPFLAGS = $(AM_CPPFLAGS) $(YAJL_CFLAGS) $(UUID_CFLAGS)
 tests_cfg_fuzz_cfg_CFLAGS = $(AM_CFLAGS) -g -fsanitize=fuzzer,address,undefined
 tests_cfg_fuzz_cfg_LDFLAGS = -fsanitize=fuzzer,address,undefined
