@@ -20,6 +20,9 @@ struct dm_host_ops {
 	 * (0 = disabled). */
 	void (*link_route)(void *arg, unsigned link, unsigned irq);
 	void (*shutdown)(void *arg, enum dm_shutdown why);
+	/* The guest moved the ACPI PM1 block (PIIX4 PMBA) to `port` (0: off):
+	 * vmhv's PM timer follows it (HVM_PARAM_ACPI_IOPORTS_LOCATION). */
+	void (*pm_base)(void *arg, uint16_t port);
 };
 
 struct dm_host {
@@ -50,6 +53,12 @@ static inline void dm_host_shutdown(const struct dm_host *h, enum dm_shutdown wh
 {
 	if (h->ops && h->ops->shutdown)
 		h->ops->shutdown(h->arg, why);
+}
+
+static inline void dm_host_pm_base(const struct dm_host *h, uint16_t port)
+{
+	if (h->ops && h->ops->pm_base)
+		h->ops->pm_base(h->arg, port);
 }
 
 #endif

@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "libvmctl/hv.h"
+#include "vmctl/xen/hvm/params.h"
 #include "vmctl/xen/sched.h"
 
 #include <errno.h>
@@ -30,7 +31,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#define LOWMEM_MAX (3ull << 30)   /* the PCI hole starts at 3 GiB at the latest */
+#define LOWMEM_MAX VMCTL_HVM_LOW_END   /* where the hvm engine's PCI hole starts */
 
 struct devmodel {
 	struct dm_opts o;
@@ -69,9 +70,22 @@ static void vmhv_shutdown(void *arg, enum dm_shutdown why)
 		log_error("shutdown of domain %u: %s", d->o.domid, strerror(-rc));
 }
 
+static void vmhv_pm_base(void *arg, uint16_t port)
+{
+	struct devmodel *d = arg;
+	int rc;
+
+	if (!port)
+		return;   /* keep the timer where it was: a guest turning the block off */
+	rc = hv_hvm_param_set(d->hv, d->o.domid, HVM_PARAM_ACPI_IOPORTS_LOCATION, port);
+	if (rc < 0)
+		log_warn("PM timer to %#x: %s", port, strerror(-rc));
+}
+
 static const struct dm_host_ops vmhv_host_ops = {
 	.isa_irq = vmhv_isa_irq,
 	.shutdown = vmhv_shutdown,
+	.pm_base = vmhv_pm_base,
 };
 
 /* Supervised by xld: die with it (a restarted xld starts a fresh one). */
@@ -103,7 +117,7 @@ static int map_guest(struct devmodel *d)
 	close(fd);
 	if (p == MAP_FAILED)
 		return -errno;
-	d->mem = (struct gmem){ p, d->map_len };
+	d->mem = (struct gmem){ p, d->map_len, VMCTL_HVM_LOW_END };
 	if (!d->o.lowmem_set) {
 		uint64_t ram = info.ram_frames << 12;
 
@@ -226,6 +240,18 @@ static void teardown(struct devmodel *d)
 		close(d->sigfd);
 }
 
+/* --ready-fd: one line once ioreqs are served, then the descriptor closes
+ * (whoever started us may unpause the domain now). */
+static void tell_ready(struct devmodel *d)
+{
+	if (d->o.ready_fd < 0)
+		return;
+	if (write_all(d->o.ready_fd, "ready\n", 6) < 0)
+		log_warn("ready fd: %s", strerror(errno));
+	close(d->o.ready_fd);
+	d->o.ready_fd = -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct devmodel d = { .sigfd = -1, .debug_fd = -1 };
@@ -243,6 +269,7 @@ int main(int argc, char **argv)
 		log_info("domain %u: serving (%u vCPUs, %llu MiB low, %llu MiB high)", d.o.domid,
 			 d.io.nr_vcpus, (unsigned long long)(d.o.cfg.lowmem >> 20),
 			 (unsigned long long)(d.o.cfg.highmem >> 20));
+		tell_ready(&d);
 		rc = evloop_run(d.loop);
 		log_info("served %llu ioreqs, refused %llu", (unsigned long long)d.io.served,
 			 (unsigned long long)d.io.refused);

@@ -108,6 +108,16 @@ static int opt_vram(struct dm_opts *o, const char *v)
 	return 0;
 }
 
+static int opt_ready_fd(struct dm_opts *o, const char *v)
+{
+	uint64_t fd;
+
+	if (parse_u64(v, &fd) < 0 || fd < 3 || fd > 1024)
+		return -EINVAL;
+	o->ready_fd = (int)fd;
+	return 0;
+}
+
 static int opt_user(struct dm_opts *o, const char *v)
 {
 	char *end;
@@ -202,6 +212,7 @@ static const struct {
 	{ "acpi", 0, opt_acpi, "               the PIIX4 power management function" },
 	{ "platform", 0, opt_platform, "           the Xen platform PCI device" },
 	{ "sercon", 0, opt_sercon, "             SeaBIOS mirrors its screen on COM1" },
+	{ "ready-fd", 1, opt_ready_fd, "N      write \"ready\" to fd N once serving" },
 	{ "user", 1, opt_user, "UID[:GID]   ids to run as after set-up (root only; default 65534)" },
 	{ "no-sandbox", 0, opt_no_sandbox, "         no seccomp filter (debugging)" },
 };
@@ -224,6 +235,7 @@ int opts_parse(struct dm_opts *o, int argc, char **argv)
 	o->serial = "pty";
 	o->uid = o->gid = 65534;
 	o->sandbox = true;
+	o->ready_fd = -1;
 	for (size_t i = 0; i < ARRAY_SIZE(opt_table); i++)
 		lo[i] = (struct option){ opt_table[i].name, opt_table[i].has_arg, NULL, (int)i };
 	memset(&lo[ARRAY_SIZE(opt_table)], 0, sizeof(lo[0]));

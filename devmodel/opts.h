@@ -17,6 +17,7 @@ struct dm_opts {
 	const char *debug_log;       /* where the debug ports' text goes */
 	uid_t uid;
 	gid_t gid;
+	int ready_fd;                /* "ready\n" once serving (-1 = none) */
 	bool sandbox;
 	bool lowmem_set;
 };

@@ -1,7 +1,8 @@
 /* The firmware debug ports: 0xe9 (Bochs/QEMU debugcon) and 0x402
- * (SeaBIOS's debug log on QEMU). Bytes are collected into lines and go to
- * the config's debug_fd (the domain's debug log) or else to our log. The
- * Xen platform device's log port 0x12 comes here too (dev/platform.c). */
+ * (SeaBIOS's debug log on QEMU), only when the config gives a debug_fd:
+ * otherwise vmhv logs these ports itself, without a round trip here.
+ * Bytes are collected into lines for debug_fd. The Xen platform device's
+ * log port 0x12 uses the same line collector (dev/platform.c). */
 #include "devmodel/dev/debugcon.h"
 
 #include "common/log.h"
@@ -67,9 +68,12 @@ static void debugcon_destroy(void *state)
 
 static int debugcon_create(struct dm *dm, void **state)
 {
-	struct debugcon *d = calloc(1, sizeof(*d));
+	struct debugcon *d;
 	int rc = 0;
 
+	if (dm->cfg->debug_fd < 0)
+		return 1;
+	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
 	d->dm = dm;

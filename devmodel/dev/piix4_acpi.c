@@ -1,10 +1,12 @@
 /* The PIIX4 power management function (00:01.3), without SMM.
  *
  * The firmware puts the PM I/O block where it likes (PMBA at 0x40, enabled
- * by PMREGMISC bit 0 at 0x80). vmhv owns the PM1a event registers and the
- * PM timer at PMBA+0 and PMBA+8 (as Xen does); the device model serves
+ * by PMREGMISC bit 0 at 0x80; SeaBIOS uses 0x600). vmhv owns the PM timer
+ * at PMBA+8 and is told where the block went; the device model serves the
+ * PM1a event registers (PMBA+0: status, write 1 to clear, and enable) and
  * PM1a_CNT at PMBA+4, whose SLP_EN with sleep type S5 powers the guest
- * off. Only S5 exists (the firmware's ACPI tables offer nothing else). */
+ * off. Only S5 exists (the firmware's ACPI tables offer nothing else), and
+ * no event ever sets a status bit. */
 #include "devmodel/dm.h"
 
 #include "common/log.h"
@@ -12,10 +14,12 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define PIIX4_PMBA      0x40
 #define PIIX4_PMREGMISC 0x80
 #define PM1_CNT_OFF     4
+#define PM1_BLOCK_LEN   6   /* STS, EN, CNT */
 #define PM1_CNT_SCI_EN  0x0001
 #define PM1_CNT_SLP_EN  0x2000
 #define PM1_SLP_TYP(v)  (((v) >> 10) & 7)
@@ -24,30 +28,50 @@
 struct piix4_acpi {
 	struct pci_dev pci;
 	struct dm *dm;
-	uint16_t cnt;
+	uint16_t sts, en, cnt;
 	bool mapped;
 	uint16_t base;
 };
 
-static uint64_t cnt_read(void *opaque, uint64_t off, unsigned size)
+static uint64_t pm1_read(void *opaque, uint64_t off, unsigned size)
 {
 	struct piix4_acpi *a = opaque;
+	uint8_t regs[PM1_BLOCK_LEN + 8] = {
+		(uint8_t)a->sts, (uint8_t)(a->sts >> 8), (uint8_t)a->en, (uint8_t)(a->en >> 8),
+		(uint8_t)a->cnt, (uint8_t)(a->cnt >> 8),
+	};
+	uint64_t v = 0;
 
-	(void)size;
-	return (uint64_t)a->cnt >> (8 * off);
+	memcpy(&v, regs + off, size);
+	return v;
 }
 
-static void cnt_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
+/* Merge the bytes of a write at `off` into the 16-bit register at `reg`. */
+static uint16_t pm1_merge(uint16_t old, unsigned reg, uint64_t off, unsigned size, uint64_t val)
+{
+	uint16_t v = old;
+
+	for (unsigned i = 0; i < size; i++) {
+		uint64_t b = off + i;
+
+		if (b == reg)
+			v = (uint16_t)((v & 0xff00) | ((val >> (8 * i)) & 0xff));
+		else if (b == reg + 1)
+			v = (uint16_t)((v & 0x00ff) | ((val >> (8 * i)) & 0xff) << 8);
+	}
+	return v;
+}
+
+static void pm1_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
 {
 	struct piix4_acpi *a = opaque;
-	uint16_t v = a->cnt;
+	uint16_t v;
 
-	if (off == 0 && size >= 2)
-		v = (uint16_t)val;
-	else if (off == 0)
-		v = (uint16_t)((v & 0xff00) | (val & 0xff));
-	else
-		v = (uint16_t)((v & 0x00ff) | (val & 0xff) << 8);
+	a->sts &= (uint16_t)~pm1_merge(0, 0, off, size, val);   /* write 1 to clear */
+	a->en = pm1_merge(a->en, 2, off, size, val);
+	if (off + size <= PM1_CNT_OFF)
+		return;
+	v = pm1_merge(a->cnt, PM1_CNT_OFF, off, size, val);
 	a->cnt = v & (uint16_t)~PM1_CNT_SLP_EN;   /* SLP_EN reads as 0 */
 	if ((v & PM1_CNT_SLP_EN) && PM1_SLP_TYP(v) == SLP_TYP_S5) {
 		log_info("acpi: guest entered S5, powering off");
@@ -55,7 +79,7 @@ static void cnt_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
 	}
 }
 
-static const struct bus_ops cnt_ops = { cnt_read, cnt_write };
+static const struct bus_ops pm1_ops = { pm1_read, pm1_write };
 
 static void pm_remap(struct piix4_acpi *a)
 {
@@ -65,11 +89,12 @@ static void pm_remap(struct piix4_acpi *a)
 	if (a->mapped && on && base == a->base)
 		return;
 	if (a->mapped)
-		bus_release(&a->dm->bus, BUS_PIO, a->base + PM1_CNT_OFF, a);
+		bus_release(&a->dm->bus, BUS_PIO, a->base, a);
 	a->mapped = false;
+	dm_host_pm_base(&a->dm->host, on ? base : 0);
 	if (!on)
 		return;
-	if (bus_claim(&a->dm->bus, BUS_PIO, base + PM1_CNT_OFF, 2, &cnt_ops, a, "pm1a-cnt") < 0) {
+	if (bus_claim(&a->dm->bus, BUS_PIO, base, PM1_BLOCK_LEN, &pm1_ops, a, "pm1a") < 0) {
 		log_warn("acpi: PM block at %#x is taken", base);
 		return;
 	}
@@ -92,7 +117,7 @@ static void piix4_reset(void *state)
 
 	pci_set32(&a->pci, PIIX4_PMBA, 1);
 	a->pci.cfg[PIIX4_PMREGMISC] = 0;
-	a->cnt = 0;
+	a->sts = a->en = a->cnt = 0;
 	pm_remap(a);
 }
 

@@ -214,11 +214,26 @@ static void test_pci(struct dmt *t)
 	is_int(dmt_cfg_read(t, fn, 0, 4), 0xffffffff, "and empties the slot");
 }
 
+/* The hvm engine's layout: RAM past low_end lives at 4 GiB. */
+static void test_gmem(void)
+{
+	static uint8_t ram[0x3000];
+	struct gmem g = { ram, sizeof(ram), 0x1000 };
+
+	ok(gmem_ptr(&g, 0x800, 0x800) == ram + 0x800, "low RAM: gpa = offset");
+	ok(gmem_ptr(&g, 0xf00, 0x200) == NULL, "a range into the PCI hole is refused");
+	ok(gmem_ptr(&g, 0x2000, 4) == NULL, "the hole itself is not RAM");
+	ok(gmem_ptr(&g, 1ull << 32, 0x2000) == ram + 0x1000, "4 GiB is the file's offset low_end");
+	ok(gmem_ptr(&g, (1ull << 32) + 0x1f00, 0x200) == NULL, "past the end of high RAM refused");
+	ok(gmem_ptr(&g, ~0ull - 1, 4) == NULL, "a wrapping range refused");
+}
+
 int main(void)
 {
 	struct dmt t;
 
 	test_bus();
+	test_gmem();
 	if (dmt_init(&t, 1 << 20) < 0) {
 		skip_all("no memfd");
 		return 0;

@@ -40,8 +40,11 @@ static void test_acpi(struct dmt *t)
 	ok(!bus_find(&t->dm.bus, BUS_PIO, 0xb004), "PM block not decoded until PMREGMISC");
 	dmt_cfg_write(t, ACPI, 0x80, 1, 1);
 	ok(bus_find(&t->dm.bus, BUS_PIO, 0xb004) != NULL, "PM1a_CNT at PMBA+4");
-	ok(!bus_find(&t->dm.bus, BUS_PIO, 0xb000) && !bus_find(&t->dm.bus, BUS_PIO, 0xb008),
-	   "PM1a_EVT and the PM timer are left to vmhv");
+	is_int(t->rec.pm_base, 0xb000, "vmhv told where the PM block is");
+	ok(bus_find(&t->dm.bus, BUS_PIO, 0xb000) && !bus_find(&t->dm.bus, BUS_PIO, 0xb008),
+	   "PM1a_EVT here, the PM timer left to vmhv");
+	dmt_out(t, 0xb002, 2, 0x0121);
+	is_int(dmt_in(t, 0xb000, 4), 0x01210000, "PM1 enable kept, status clear");
 	dmt_out(t, 0xb004, 2, 1);
 	is_int(dmt_in(t, 0xb004, 2), 1, "SCI_EN set");
 	dmt_out(t, 0xb004, 2, 0x2000 | 1 << 10);
@@ -51,6 +54,7 @@ static void test_acpi(struct dmt *t)
 	dmt_cfg_write(t, ACPI, 0x40, 4, 0x6001);
 	ok(bus_find(&t->dm.bus, BUS_PIO, 0x6004) && !bus_find(&t->dm.bus, BUS_PIO, 0xb004),
 	   "PM block moved with PMBA");
+	is_int(t->rec.pm_base, 0x6000, "and vmhv told again");
 }
 
 static void test_platform(struct dmt *t, int rd)

@@ -42,8 +42,13 @@ static void rec_shutdown(void *arg, enum dm_shutdown why)
 	r->last_shutdown = (int)why;
 }
 
+static void rec_pm_base(void *arg, uint16_t port)
+{
+	((struct rec_host *)arg)->pm_base = port;
+}
+
 static const struct dm_host_ops rec_ops = {
-	rec_isa, rec_intx, rec_route, rec_shutdown,
+	rec_isa, rec_intx, rec_route, rec_shutdown, rec_pm_base,
 };
 
 int dmt_init(struct dmt *t, uint64_t ram_size)
@@ -66,7 +71,7 @@ int dmt_init(struct dmt *t, uint64_t ram_size)
 
 int dmt_start(struct dmt *t)
 {
-	struct gmem mem = { t->ram, t->ram_size };
+	struct gmem mem = { t->ram, t->ram_size, 0xc0000000ull };
 
 	t->loop = evloop_new();
 	if (!t->loop)

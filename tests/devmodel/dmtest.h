@@ -16,6 +16,7 @@ struct rec_host {
 	int intx[32][4];
 	int route[4];
 	int shutdowns, last_shutdown;
+	uint16_t pm_base;
 };
 
 struct dmt {

@@ -16,3 +16,11 @@ tests_devmodel_ioserv_test_LDADD = $(DEVMODEL_TEST_LIBS)
 tests_devmodel_ide_test_LDADD = $(DEVMODEL_TEST_LIBS)
 tests_devmodel_i8042_test_LDADD = $(DEVMODEL_TEST_LIBS)
 tests_devmodel_vga_test_LDADD = $(DEVMODEL_TEST_LIBS)
+
+# dmboot: an hvm domain with vmctl-devmodel, as xld will run them; boot.sh
+# boots SeaBIOS with it and a disk the test makes.
+check_PROGRAMS += tests/devmodel/dmboot
+tests_devmodel_dmboot_SOURCES = tests/devmodel/dmboot.c
+tests_devmodel_dmboot_LDADD = libvmctl/libvmctl.la common/libcommon.la
+TESTS += tests/devmodel/boot.sh
+EXTRA_DIST += tests/devmodel/boot.sh
