@@ -10,6 +10,7 @@ include bench/hv.mk
 include bench/devices.mk
 include bench/xld.mk
 include bench/vnc.mk
+include bench/hvm.mk
 
 bench: all $(BENCHMARKS)
 	@top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \

@@ -34,6 +34,7 @@ struct dm {
 	uint32_t reg504, count508, sum508;
 	uint32_t mmio[1024];
 	atomic_ulong served;      /* requests answered */
+	uint64_t t_mark, t_last;  /* CLOCK_MONOTONIC ns at the 100th and the last answer */
 };
 
 /* Create and set up the server (before the domain runs). 0 or -errno. */
