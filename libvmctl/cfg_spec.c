@@ -178,14 +178,18 @@ static int spec_value(const struct spec_key *k, const void *dev, const void *dfl
 }
 
 int spec_format(const char *what, const struct spec_key *keys, size_t n,
-		const void *dev, const void *dflt, FILE *out, char **err)
+		const struct type_struct *t, const void *dev, FILE *out, char **err)
 {
+	void *dflt = malloc(t->size);
 	bool first = true;
 	char *val;
 	int rc = 0;
 
 	if (err)
 		*err = NULL;
+	if (!dflt)
+		return -ENOMEM;
+	type_init(t, dflt);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		if (spec_same_target(keys, i))
 			continue;
@@ -196,6 +200,8 @@ int spec_format(const char *what, const struct spec_key *keys, size_t n,
 		}
 		free(val);
 	}
+	type_dispose(t, dflt);
+	free(dflt);
 	if (rc == -EINVAL && err && *err) {
 		char *msg = NULL;
 

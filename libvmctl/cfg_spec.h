@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "libvmctl/domcfg.h"
+#include "libvmctl/cfg_type.h"
 
 enum spec_kind {
 	SK_STRING,      /* char * */
@@ -34,17 +34,18 @@ struct spec_key {
 int spec_parse(const char *what, const struct spec_key *keys, size_t n, void *dev,
 	       const char *spec, char **err, struct domcfg_msgs *warn);
 
-/* The inverse of spec_parse(): write the fields of `dev` that differ from
- * `dflt` (an initialised device) as "key=value,key=value" to `out`. The
- * first key of the table wins where two write one field. A string value
- * that spec_parse() could not read back (with a comma) fails: -EINVAL. */
+/* The inverse of spec_parse(): write the fields of `dev` (a device of
+ * type `t`) that differ from a freshly initialised one as
+ * "key=value,key=value" to `out`. The first key of the table wins where
+ * two write one field. A string value that spec_parse() could not read
+ * back (with a comma) fails: -EINVAL. */
 int spec_format(const char *what, const struct spec_key *keys, size_t n,
-		const void *dev, const void *dflt, FILE *out, char **err);
+		const struct type_struct *t, const void *dev, FILE *out, char **err);
 
 /* The device spec writers (cfg_vif.c, cfg_vfb.c, cfg_disk.c): the spec
  * that domcfg_<dev>_parse() reads back to an equal device. A NIC's devid
- * is written only when it is not `index` (xl's default); a vfb's never
- * (it is always its index). */
+ * is written only when it is not `index` (xl's default); a vfb's and a
+ * vkb's never (their tables have no devid: it is the index). */
 int cfg_nic_format(const struct domcfg_nic *nic, int index, FILE *out, char **err);
 int cfg_vfb_format(const struct domcfg_vfb *vfb, FILE *out, char **err);
 int cfg_vkb_format(const struct domcfg_vkb *vkb, FILE *out, char **err);

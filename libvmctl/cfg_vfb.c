@@ -94,27 +94,13 @@ int domcfg_vkb_parse(struct domcfg_vkb *vkb, const char *spec, char **err,
 }
 
 /* A vfb's devid is its index in the list and its keyboard comes with it
- * (cfg_devlist.c), so neither is written. */
+ * (cfg_devlist.c); neither table has a devid key. */
 int cfg_vfb_format(const struct domcfg_vfb *vfb, FILE *out, char **err)
 {
-	struct domcfg_vfb dflt, dev = *vfb;
-	int rc;
-
-	domcfg_vfb_init(&dflt);
-	dev.devid = dflt.devid;
-	rc = spec_format("vfb", vfb_keys, ARRAY_SIZE(vfb_keys), &dev, &dflt, out, err);
-	domcfg_vfb_dispose(&dflt);
-	return rc;
+	return spec_format("vfb", vfb_keys, ARRAY_SIZE(vfb_keys), &type_struct_vfb, vfb, out, err);
 }
 
 int cfg_vkb_format(const struct domcfg_vkb *vkb, FILE *out, char **err)
 {
-	struct domcfg_vkb dflt, dev = *vkb;
-	int rc;
-
-	domcfg_vkb_init(&dflt);
-	dev.devid = dflt.devid;
-	rc = spec_format("vkb", vkb_keys, ARRAY_SIZE(vkb_keys), &dev, &dflt, out, err);
-	domcfg_vkb_dispose(&dflt);
-	return rc;
+	return spec_format("vkb", vkb_keys, ARRAY_SIZE(vkb_keys), &type_struct_vkb, vkb, out, err);
 }

@@ -195,13 +195,9 @@ int domcfg_nic_parse(struct domcfg_nic *nic, const char *spec, char **err,
 
 int cfg_nic_format(const struct domcfg_nic *nic, int index, FILE *out, char **err)
 {
-	struct domcfg_nic dflt, dev = *nic;
-	int rc;
+	struct domcfg_nic dev = *nic;   /* shallow: only devid changes */
 
-	domcfg_nic_init(&dflt);
 	if (dev.devid == index)
-		dev.devid = dflt.devid;
-	rc = spec_format("vif", vif_keys, ARRAY_SIZE(vif_keys), &dev, &dflt, out, err);
-	domcfg_nic_dispose(&dflt);
-	return rc;
+		dev.devid = -1;         /* types.def's "not set" */
+	return spec_format("vif", vif_keys, ARRAY_SIZE(vif_keys), &type_struct_nic, &dev, out, err);
 }

@@ -57,60 +57,67 @@ static int report(struct domcfg_msgs *m, int rc, const char *out)
 	return 0;
 }
 
-int cmd_domxml_to_cfg(struct xl *xl, int argc, char **argv)
-{
-	struct domcfg_msgs m;
-	struct domcfg_config cfg;
-	char *xml = NULL, *out = NULL;
-	size_t len = 0;
-	int rc, st;
+/* One conversion: `text` (from file `name`) -> *out, with messages. */
+typedef int (*convert_fn)(const char *name, const char *text, size_t len,
+			  const char *const *overrides, char **out, struct domcfg_msgs *m);
 
-	if (argc != 2)
-		return xl_usage(argv[0]);
-	rc = slurp(argv[1], &xml, &len);
-	if (rc) {
-		fprintf(stderr, "xl: %s: %s\n", argv[1], strerror(-rc));
-		return 1;
-	}
-	domcfg_msgs_init(&m);
+static int xml_to_cfg(const char *name, const char *text, size_t len,
+		      const char *const *overrides, char **out, struct domcfg_msgs *m)
+{
+	struct domcfg_config cfg;
+	int rc;
+
 	domcfg_config_init(&cfg);
-	rc = vmctl_domxml_parse(xml, len, &cfg, &m);
+	rc = vmctl_domxml_parse(text, len, &cfg, m);
 	if (rc == 0)
-		rc = vmctl_cfg_format_xl(&cfg, &out, &m);
-	st = report(&m, rc, out);
-	free(out);
-	free(xml);
+		rc = vmctl_cfg_format_xl(&cfg, out, m);
 	domcfg_config_dispose(&cfg);
-	domcfg_msgs_dispose(&m);
-	return st;
+	return rc;
 }
 
-/* `xl cfg-to-domxml FILE [key=value ...]`: the overrides work as for
- * xl create. */
-int cmd_cfg_to_domxml(struct xl *xl, int argc, char **argv)
+/* The overrides work as for xl create. */
+static int cfg_to_xml(const char *name, const char *text, size_t len,
+		      const char *const *overrides, char **out, struct domcfg_msgs *m)
+{
+	struct domcfg_config cfg;
+	int rc;
+
+	domcfg_config_init(&cfg);
+	rc = domcfg_parse_buffer(&cfg, name, text, len, overrides, m);
+	if (rc == 0)
+		rc = vmctl_domxml_format(&cfg, NULL, VMCTL_DOMXML_SECURE, out, m);
+	domcfg_config_dispose(&cfg);
+	return rc;
+}
+
+/* argv: command, file, overrides... */
+static int convert(int argc, char **argv, convert_fn fn)
 {
 	struct domcfg_msgs m;
-	struct domcfg_config cfg;
 	char *text = NULL, *out = NULL;
 	size_t len = 0;
 	int rc, st;
 
-	if (argc < 2)
-		return xl_usage(argv[0]);
 	rc = slurp(argv[1], &text, &len);
 	if (rc) {
 		fprintf(stderr, "xl: %s: %s\n", argv[1], strerror(-rc));
 		return 1;
 	}
 	domcfg_msgs_init(&m);
-	domcfg_config_init(&cfg);
-	rc = domcfg_parse_buffer(&cfg, argv[1], text, len, (const char *const *)argv + 2, &m);
-	if (rc == 0)
-		rc = vmctl_domxml_format(&cfg, NULL, VMCTL_DOMXML_SECURE, &out, &m);
+	rc = fn(argv[1], text, len, (const char *const *)argv + 2, &out, &m);
 	st = report(&m, rc, out);
 	free(out);
 	free(text);
-	domcfg_config_dispose(&cfg);
 	domcfg_msgs_dispose(&m);
 	return st;
+}
+
+int cmd_domxml_to_cfg(struct xl *xl, int argc, char **argv)
+{
+	return argc == 2 ? convert(argc, argv, xml_to_cfg) : xl_usage(argv[0]);
+}
+
+int cmd_cfg_to_domxml(struct xl *xl, int argc, char **argv)
+{
+	return argc >= 2 ? convert(argc, argv, cfg_to_xml) : xl_usage(argv[0]);
 }
