@@ -2,7 +2,7 @@
 # The hvm engine end to end: the test guest (tests/hvm/guest) booted on a
 # private vmhv with tests/hvm/hvmrun, once per platform device; each run's
 # TAP lines come from the guest itself through port 0xe9 and vmhv's console.
-# Also: the firmware_override path, hypercalls from ring 0 and ring 3, a
+# Also: two vCPUs (INIT/SIPI, IPIs), the firmware_override path, hypercalls from ring 0 and ring 3, a
 # triple fault (reboot), a guest hammering every port next to a healthy one,
 # and SeaBIOS's debug log (port 0x402) when Debian's seabios is installed.
 top_builddir=${top_builddir:-.}
@@ -19,10 +19,12 @@ trap cleanup EXIT
 for i in $(seq 100); do [ -S "$dir/privcmd" ] && break; sleep 0.05; done
 export VMCTL_RUNDIR=$dir
 
-# boot TEST: run the guest with the multiboot command line TEST
+# boot TEST [hvmrun options]: run the guest with the multiboot command line TEST
 boot() {
-	"$run" --timeout 60 --multiboot "$guest" --cmdline "$1" >"$dir/$1.out" 2>&1
-	echo $? >"$dir/$1.rc"
+	t=$1
+	shift
+	"$run" --timeout 60 "$@" --multiboot "$guest" --cmdline "$t" >"$dir/$t.out" 2>&1
+	echo $? >"$dir/$t.rc"
 }
 passed() {
 	ok=0
@@ -37,6 +39,8 @@ for t in hello xen pic rtc lapic ioapic; do
 	boot $t
 	passed $t "guest test '$t' passes and powers off"
 done
+boot smp --vcpus 2
+passed smp "two vCPUs: INIT/SIPI bring-up, APIC ids, IPIs between them"
 grep -qx 'hvm guest: port 0x402 works' "$dir/hello.out"; _tap_result $? "port 0x402 reaches the domain's log"
 grep -qx 'hello through console_io' "$dir/xen.out"; _tap_result $? "console_io from an hvm guest reaches vmhv's console"
 grep -qx 'ok 5 - a hypercall from ring 3 gets -EPERM' "$dir/xen.out"; _tap_result $? "ring 3 hypercall: -EPERM"

@@ -105,6 +105,37 @@ hg_ring0_return:
 	popl %ebp
 	ret
 
+/* The AP trampoline, copied to 0x8000 by the SMP test: a SIPI starts an
+ * AP in real mode at 0800:0000; it loads our GDT, enters protected mode and
+ * calls hg_ap_main() on its own stack. */
+	.code16
+	.globl hg_ap_tramp, hg_ap_tramp_end
+hg_ap_tramp:
+	cli
+	movw %cs, %ax
+	movw %ax, %ds
+	lgdtl (ap_gdt_desc - hg_ap_tramp)
+	movl %cr0, %eax
+	orl $1, %eax
+	movl %eax, %cr0
+	ljmpl $0x08, $ap_pm32
+	.align 4
+ap_gdt_desc:
+	.word 6 * 8 - 1
+	.long hg_gdt
+hg_ap_tramp_end:
+	.code32
+ap_pm32:
+	movw $0x10, %ax
+	movw %ax, %ds
+	movw %ax, %es
+	movw %ax, %ss
+	movl $ap_stack_top, %esp
+	call hg_ap_main
+3:	cli
+	hlt
+	jmp 3b
+
 	.data
 ring0_saved:
 	.long 0
@@ -127,3 +158,5 @@ gdt_desc:
 stack_top:
 	.space 4096
 user_stack_top:
+	.space 8192
+ap_stack_top:

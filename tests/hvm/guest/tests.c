@@ -296,6 +296,54 @@ static void test_ioreq_bench(void)
 	hg_ok(v == 20100, "20100 port reads from the device model");
 }
 
+/* ---- SMP: INIT/SIPI, IPIs between vCPUs ---- */
+
+extern char hg_ap_tramp[], hg_ap_tramp_end[];
+static volatile uint32_t ap_started, ap_apic_id;
+
+void hg_ap_main(void);
+void hg_ap_main(void)
+{
+	hg_idt_init();
+	mmio_write(LAPIC + 0xf0, 0x1ff);
+	ap_apic_id = mmio_read(LAPIC + 0x20) >> 24;
+	ap_started = 1;
+	for (;;)
+		sti_hlt();
+}
+
+static bool spin_until(volatile uint32_t *v, uint32_t want)
+{
+	for (uint32_t i = 0; i < 200000000u && *v < want; i++)
+		__asm__ volatile("pause");
+	return *v >= want;
+}
+
+static void test_smp(void)
+{
+	uint32_t r[4];
+	uint8_t *dst = (uint8_t *)0x8000;
+
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(1), "c"(0));
+	hg_ok(((r[1] >> 16) & 0xff) == 2, "CPUID leaf 1 counts 2 logical CPUs");
+	hg_idt_init();
+	hg_set_handler(0x60, lapic_eoi_handler);
+	mmio_write(LAPIC + 0xf0, 0x1ff);
+	for (char *p = hg_ap_tramp; p < hg_ap_tramp_end; p++)
+		*dst++ = (uint8_t)*p;
+	mmio_write(LAPIC + 0x310, 1u << 24);
+	mmio_write(LAPIC + 0x300, 0x4500);         /* INIT, assert */
+	mmio_write(LAPIC + 0x310, 1u << 24);
+	mmio_write(LAPIC + 0x300, 0x4608);         /* SIPI, vector 8: 0x8000 */
+	hg_ok(spin_until(&ap_started, 1), "INIT and SIPI start vCPU 1 at the trampoline");
+	hg_ok(ap_apic_id == 1, "vCPU 1's APIC id is 1");
+	mmio_write(LAPIC + 0x310, 1u << 24);
+	mmio_write(LAPIC + 0x300, 0x60);           /* fixed IPI to APIC 1 */
+	hg_ok(spin_until(&hg_count[0x60], 1), "a fixed IPI from vCPU 0 reaches vCPU 1");
+	mmio_write(LAPIC + 0x300, 0xc0060);        /* all but self */
+	hg_ok(spin_until(&hg_count[0x60], 2), "an all-but-self IPI reaches it too");
+}
+
 /* A triple fault: no IDT, then an exception (the domain reboots). */
 static void test_triple_fault(void)
 {
@@ -332,6 +380,8 @@ void hg_main(uint32_t magic, uint32_t info)
 		test_ioapic();
 	else if (streq(cmd, "ioreq"))
 		test_ioreq();
+	else if (streq(cmd, "smp"))
+		test_smp();
 	else if (streq(cmd, "ioreqbench"))
 		test_ioreq_bench();
 	else if (streq(cmd, "triplefault"))
