@@ -8,7 +8,10 @@
  * ping-pong between two host processes; a CPU loop in a guest vs the same
  * instructions natively; create->running->destroy of a pv domain vs a
  * posix_spawn of a small static program; the 500th domain create vs the
- * 1st. Needs tests/guests/bench (built by `make bench`). */
+ * 1st. The PV ABI rows (issue 12): mmu_update of 512 PTEs and one
+ * update_va_mapping vs mmap(MAP_FIXED)+munmap of the same pages on the
+ * host, and a #PF -> guest handler -> iret round trip vs a host SIGSEGV
+ * handler round trip. Needs tests/guests/bench (built by `make bench`). */
 #include "libvmctl/build_pv.h"
 #include "libvmctl/hv.h"
 #include "tests/guests/bench_loop.h"
@@ -20,6 +23,8 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <poll.h>
+#include <signal.h>
+#include <ucontext.h>
 #include <sched.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -38,6 +43,9 @@
 #define LOOP_ITERS 300000000ul
 #define CREATES 30
 #define LIVE_DOMAINS 500
+#define MMU_CALLS 2000ul
+#define UVM_CALLS 100000ul
+#define FAULTS 50000ul
 
 struct bench {
 	struct vmhv_proc vp;
@@ -414,6 +422,90 @@ static void bench_live(struct bench *b)
 	    "with 0-9 live", (double)median(first, 10) / 1e3);
 }
 
+/* What the guest's 512-PTE mmu_update asks of the host: 512 one-page
+ * mmap(MAP_FIXED)s of memfd pages, and the munmap that clears them. */
+static double host_mmap512_us(void)
+{
+	int fd = memfd_create("bench", MFD_CLOEXEC);
+	uint8_t *va = mmap(NULL, 512 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t t0;
+
+	if (fd < 0 || va == MAP_FAILED || ftruncate(fd, 513 * 4096) < 0)
+		return -1;
+	t0 = ns_now();
+	for (unsigned long k = 0; k < MMU_CALLS; k++) {
+		for (unsigned i = 0; i < 512; i++)
+			mmap(va + i * 4096, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
+			     (off_t)((i + (k & 1)) * 4096));
+		munmap(va, 512 * 4096);
+	}
+	t0 = ns_now() - t0;
+	close(fd);
+	return (double)t0 / MMU_CALLS / 1000.0;
+}
+
+static double host_mmap1_us(void)
+{
+	int fd = memfd_create("bench", MFD_CLOEXEC);
+	uint8_t *va = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t t0;
+
+	if (fd < 0 || va == MAP_FAILED || ftruncate(fd, 2 * 4096) < 0)
+		return -1;
+	t0 = ns_now();
+	for (unsigned long k = 0; k < UVM_CALLS; k++) {
+		mmap(va, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
+		     (off_t)((k & 1) * 4096));
+		munmap(va, 4096);
+	}
+	t0 = ns_now() - t0;
+	close(fd);
+	return (double)t0 / UVM_CALLS / 1000.0;
+}
+
+static void skip_load(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	uc->uc_mcontext.gregs[REG_RIP] += 3; /* movq (%rdi), %rax */
+}
+
+static double host_sigsegv_us(void)
+{
+	struct sigaction sa = { .sa_sigaction = skip_load, .sa_flags = SA_SIGINFO }, old;
+	void *page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t t0;
+
+	if (page == MAP_FAILED || sigaction(SIGSEGV, &sa, &old) < 0)
+		return -1;
+	t0 = ns_now();
+	for (unsigned long i = 0; i < FAULTS; i++)
+		__asm__ volatile("movq (%%rdi), %%rax" : : "D"(page) : "rax", "memory");
+	t0 = ns_now() - t0;
+	sigaction(SIGSEGV, &old, NULL);
+	munmap(page, 4096);
+	return (double)t0 / FAULTS / 1000.0;
+}
+
+static void bench_pvabi(struct bench *b)
+{
+	char cmd[64];
+	long ns;
+
+	snprintf(cmd, sizeof(cmd), "mmu512 %lu", MMU_CALLS);
+	ns = guest_run(b, cmd);
+	row("mmu_update of 512 PTEs, one call (cpu0)", (double)ns / MMU_CALLS / 1000.0, "us",
+	    "host: 512 one-page mmap(MAP_FIXED) + munmap (cpu0)", host_mmap512_us());
+	snprintf(cmd, sizeof(cmd), "uvm %lu", UVM_CALLS);
+	ns = guest_run(b, cmd);
+	row("update_va_mapping of one page (cpu0)", (double)ns / UVM_CALLS / 1000.0, "us",
+	    "host: one-page mmap(MAP_FIXED) + munmap (cpu0)", host_mmap1_us());
+	snprintf(cmd, sizeof(cmd), "fault %lu", FAULTS);
+	ns = guest_run(b, cmd);
+	row("#PF -> guest trap handler -> iret (cpu0)", (double)ns / FAULTS / 1000.0, "us",
+	    "host SIGSEGV handler round trip (cpu0)", host_sigsegv_us());
+}
+
 int main(void)
 {
 	struct bench b = { .exc_fd = -1 };
@@ -434,6 +526,7 @@ int main(void)
 	row("event channel ping-pong, 2 pv domains (cpu0)", guest_pingpong_us(&b, false), "us",
 	    "futex ping-pong, 2 processes (cpu0)", host_futex_pingpong_us());
 	bench_loop_row(&b);
+	bench_pvabi(&b);
 	bench_create(&b);
 	bench_live(&b);
 	close(b.exc_fd);

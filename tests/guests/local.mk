@@ -22,7 +22,8 @@ tests_guests_hostile_LDFLAGS = $(TG_LINKFLAGS)
 
 # The guest half of bench/hv_bench (built with the benchmarks).
 EXTRA_PROGRAMS += tests/guests/bench
-tests_guests_bench_SOURCES = $(TG_RUNTIME) tests/guests/bench.c tests/guests/bench_loop.h
+tests_guests_bench_SOURCES = $(TG_RUNTIME) tests/guests/entry.S tests/guests/bench.c \
+	tests/guests/bench_loop.h
 tests_guests_bench_CFLAGS = $(TG_CCFLAGS)
 tests_guests_bench_LDFLAGS = $(TG_LINKFLAGS)
 

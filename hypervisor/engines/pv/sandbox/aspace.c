@@ -56,12 +56,9 @@ static int table_level(const struct aspace *a, uint64_t frame)
 
 /* ---- mirroring --------------------------------------------------------- */
 
-/* Leaves are collected into runs so consecutive pages become one mmap. */
-struct run {
-	uint64_t va, frame, n;
-	int prot;
-	long err;
-};
+/* Leaves are collected into runs (struct aspace_run) so consecutive pages
+ * become one mmap. */
+#define run aspace_run
 
 static void run_flush(struct run *r)
 {
@@ -117,7 +114,7 @@ static void mirror_table(struct aspace *a, struct run *r, uint64_t frame, int le
 		if (!(e & PTE_P) || child >= a->nr_frames)
 			continue;
 		if (level == 1) {
-			if ((e & upper & PTE_RW) && a->wmaps[child] < 0xffff)
+			if ((e & PTE_RW) && a->wmaps[child] < 0xffff)
 				a->wmaps[child]++;
 			if (!page0_fixed(a, va))
 				run_add(r, va, child, leaf_prot(e, upper));
@@ -153,6 +150,7 @@ static void unmirror_table(struct aspace *a, uint64_t frame, int level)
 
 static void range_unmap(struct aspace *a, uint64_t va, uint64_t len)
 {
+	run_flush(&a->pend); /* mappings queued before must not land after */
 	if (va == 0 && a->booted) {
 		va = 4096;
 		len = len > 4096 ? len - 4096 : 0;
@@ -200,13 +198,21 @@ static long mirror_entry(struct aspace *a, uint64_t frame, int level, unsigned i
 	}
 	if (!(new & PTE_P))
 		return 0;
-	upper = upper_flags(a, va, level);
+	if (level == 1 && frame == a->upper_frame) {
+		upper = a->upper;
+	} else {
+		upper = upper_flags(a, va, level);
+		a->upper_frame = level == 1 ? frame : UINT64_MAX;
+		a->upper = upper;
+	}
 	if (level == 1) {
-		if ((new & upper & PTE_RW) && a->wmaps[PTE_FRAME(new)] < 0xffff)
+		if ((new & PTE_RW) && a->wmaps[PTE_FRAME(new)] < 0xffff)
 			a->wmaps[PTE_FRAME(new)]++;
-		if (page0_fixed(a, va))
-			return 0;
-		run_add(&r, va, PTE_FRAME(new), leaf_prot(new, upper));
+		/* Queued: a batch of PTEs for consecutive frames is one mmap,
+		 * made by aspace_flush() at the end of the hypercall. */
+		if (!page0_fixed(a, va))
+			run_add(&a->pend, va, PTE_FRAME(new), leaf_prot(new, upper));
+		return 0;
 	} else if (!(a->where[PTE_FRAME(new)] & 7)) {
 		mirror_table(a, &r, PTE_FRAME(new), level - 1, va,
 			     (upper & (new | ~PTE_RW)) | (new & PTE_NX));
@@ -220,12 +226,24 @@ static long mirror_all(struct aspace *a)
 {
 	struct run r = { 0 };
 
+	a->upper_frame = UINT64_MAX;
 	range_unmap(a, 0, PV_GUEST_VA_TOP);
 	memset(a->where, 0, a->nr_frames * sizeof(a->where[0]));
 	memset(a->wmaps, 0, a->nr_frames * sizeof(a->wmaps[0]));
 	mirror_table(a, &r, a->cr3, 4, 0, PTE_RW);
 	run_flush(&r);
 	return r.err;
+}
+
+/* Make the queued mappings; -ENOMEM if the host refused one. */
+static int64_t aspace_flush(struct aspace *a)
+{
+	long err;
+
+	run_flush(&a->pend);
+	err = a->pend.err;
+	a->pend.err = 0;
+	return err ? -ENOMEM_ : 0;
 }
 
 /* ---- guest memory for the shim ----------------------------------------- */
@@ -362,43 +380,53 @@ static int own_domain(struct sandbox *sb, uint64_t domid)
 	return domid == DOMID_SELF || domid == sb->boot.domid;
 }
 
+/* One mmu_update request. */
+static int64_t mmu_one(struct sandbox *sb, const struct mmu_update *u)
+{
+	struct aspace *a = &sb->as;
+
+	switch (u->ptr & 3) {
+	case MMU_NORMAL_PT_UPDATE:
+	case MMU_PT_UPDATE_PRESERVE_AD:
+		if (u->ptr & 4)
+			return -EINVAL_;
+		return pt_write(a, u->ptr >> 12, (u->ptr & 4095) >> 3, u->val,
+				(u->ptr & 3) == MMU_PT_UPDATE_PRESERVE_AD);
+	case MMU_MACHPHYS_UPDATE:
+		if ((u->ptr >> 12) >= a->nr_frames)
+			return -EINVAL_;
+		a->m2p[u->ptr >> 12] = u->val;
+		return 0;
+	default:
+		return -ENOSYS_;
+	}
+}
+
+#define MMU_CHUNK 64 /* requests copied in at a time (1 KiB of shim stack) */
+
 int64_t aspace_mmu_update(struct sandbox *sb, uint64_t list, uint64_t count, uint64_t done_va,
 			  uint64_t domid)
 {
-	struct aspace *a = &sb->as;
-	int64_t rc = 0;
-	uint64_t i;
+	struct mmu_update chunk[MMU_CHUNK];
+	int64_t rc = 0, frc;
+	uint64_t i = 0;
 
-	if (!a->has_cr3)
+	if (!sb->as.has_cr3)
 		return -ENOSYS_;
 	if (!own_domain(sb, domid))
 		return -EPERM_;
-	for (i = 0; i < count && rc == 0; i++) {
-		struct mmu_update u;
+	while (i < count && rc == 0) {
+		uint64_t n = count - i < MMU_CHUNK ? count - i : MMU_CHUNK, j;
 
-		rc = aspace_read(sb, list + i * sizeof(u), &u, sizeof(u));
-		if (rc < 0)
-			break;
-		switch (u.ptr & 3) {
-		case MMU_NORMAL_PT_UPDATE:
-		case MMU_PT_UPDATE_PRESERVE_AD:
-			rc = (u.ptr & 4) ? -EINVAL_
-					 : pt_write(a, u.ptr >> 12, (u.ptr & 4095) >> 3, u.val,
-						    (u.ptr & 3) == MMU_PT_UPDATE_PRESERVE_AD);
-			break;
-		case MMU_MACHPHYS_UPDATE:
-			if ((u.ptr >> 12) >= a->nr_frames)
-				rc = -EINVAL_;
-			else
-				a->m2p[u.ptr >> 12] = u.val;
-			break;
-		default:
-			rc = -ENOSYS_;
+		rc = aspace_read(sb, list + i * sizeof(chunk[0]), chunk, n * sizeof(chunk[0]));
+		for (j = 0; j < n && rc == 0; j++) {
+			rc = mmu_one(sb, &chunk[j]);
+			i += rc == 0;
 		}
-		if (rc == 0)
-			continue;
-		break;
 	}
+	frc = aspace_flush(&sb->as);
+	if (rc == 0)
+		rc = frc;
 	if (done_va && aspace_write(sb, done_va, &(uint32_t){ (uint32_t)i }, 4) < 0)
 		return -EFAULT_;
 	return rc;
@@ -478,6 +506,8 @@ int64_t aspace_update_va_mapping(struct sandbox *sb, uint64_t va, uint64_t pte, 
 	rc = l1_of(a, va, &l1);
 	if (rc == 0)
 		rc = pt_write(a, l1, (va >> 12) & 511, pte, 0);
+	if (rc == 0)
+		rc = aspace_flush(a);
 	if (rc == 0)
 		rc = uvmf_check(sb, flags);
 	return rc;

@@ -52,6 +52,12 @@
 #define PV_M2P_BASE 0xffff800000000000ull
 
 /* aspace.c's state (see there). */
+struct aspace_run {
+	uint64_t va, frame, n;
+	int prot;
+	long err;
+};
+
 struct aspace {
 	uint8_t *phys;            /* the physmap */
 	uint64_t nr_frames;
@@ -64,6 +70,9 @@ struct aspace {
 	uint64_t *m2p;            /* MMU_MACHPHYS_UPDATE's table, read emulated */
 	uint64_t ldt_base, ldt_ents;
 	uint64_t assist;          /* vm_assist bits */
+	struct aspace_run pend;   /* leaf mappings queued within one hypercall */
+	uint64_t upper_frame;     /* the L1 table whose upper flags are cached */
+	uint64_t upper;
 };
 
 struct pv_vcpu {
