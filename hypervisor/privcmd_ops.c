@@ -10,6 +10,7 @@
 #include "hypervisor/gnttab.h"
 #include "hypervisor/host.h"
 #include "hypervisor/privcmd_ioreq.h"
+#include "hypervisor/privcmd_vcpu.h"
 #include "hypervisor/vmhv.h"
 
 #include <vmctl/xen/grant_table.h>

@@ -349,6 +349,21 @@ struct privcmd_pv_baseptr {
 };
 _Static_assert(sizeof(struct privcmd_pv_baseptr) == 16, "pv_baseptr size");
 
+/* VCPU_LIST: every vCPU of a domain (request: struct privcmd_domid), as
+ * `xl vcpu-list` shows them (Xen's XEN_DOMCTL_getvcpuinfo). The reply is
+ * max_vcpus entries, in vCPU order. */
+struct privcmd_vcpu_info {
+	uint32_t vcpu;
+	uint32_t flags;           /* PRIVCMD_VCPU_* */
+	int32_t cpu;              /* host CPU it runs or last ran on; -1 = unknown */
+	uint32_t pad;
+	uint64_t cpu_time_ns;     /* CPU time it used */
+};
+_Static_assert(sizeof(struct privcmd_vcpu_info) == 24, "vcpu_info size");
+#define PRIVCMD_VCPU_ONLINE  (1u << 0)
+#define PRIVCMD_VCPU_RUNNING (1u << 1)   /* on a host CPU right now */
+#define PRIVCMD_VCPU_BLOCKED (1u << 2)   /* waiting for an event (SCHEDOP_block/poll) */
+
 /* ---- the operation table ----------------------------------------------
  * X(NAME, number, request payload size, exact)
  * exact = 1: the payload must be exactly that size; 0: at least that size. */
@@ -394,7 +409,8 @@ _Static_assert(sizeof(struct privcmd_pv_baseptr) == 16, "pv_baseptr size");
 	X(IOREQ_UNMAP_RANGE,       39, sizeof(struct privcmd_ioreq_range), 1) \
 	X(IRQ_LEVEL,               40, sizeof(struct privcmd_irq_level), 1) \
 	X(INJECT_MSI,              41, sizeof(struct privcmd_ioreq_msi), 1) \
-	X(PV_SET_BASEPTR,          42, sizeof(struct privcmd_pv_baseptr), 1)
+	X(PV_SET_BASEPTR,          42, sizeof(struct privcmd_pv_baseptr), 1) \
+	X(VCPU_LIST,               43, sizeof(struct privcmd_domid), 1)
 
 enum privcmd_op {
 #define PRIVCMD_OP_ENUM(name, nr, size, exact) PRIVCMD_OP_##name = nr,
