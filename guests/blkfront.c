@@ -104,12 +104,18 @@ static void read_disk_info(struct kernel *k, struct blkfront *b)
  * it goes Closing. */
 static void pool_end_grants(struct kernel *k, struct blkfront *b)
 {
+	unsigned int busy = 0;
+
 	for (unsigned int i = 0; i < b->pool_pages; i++) {
 		struct blk_page *p = &b->pool[i];
 
 		if (p->gref >= 0 && gnttab_end(k, (grant_ref_t)p->gref) == 0)
 			p->gref = -1;
+		else if (p->gref >= 0)
+			busy++;
 	}
+	if (busy)
+		printk("blk: %u pages of %s still mapped by the backend\n", busy, b->nodename);
 }
 
 static void blk_disconnect(struct kernel *k, struct blkfront *b)

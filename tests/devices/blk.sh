@@ -53,6 +53,16 @@ out=$( (sleep 0.3; echo "blk write 0 100 90 8"; sleep 1) | timeout 5 "$XL_BIN" c
 crc=$(echo "$out" | tr -d '\r' | sed -n 's/^wrote 8 sectors at 100: ok, crc32 \([0-9a-f]\{8\}\).*/\1/p' | tail -1)
 is "$(img_crc disk.img 100 4096)" "$crc" "a shell write (8 sectors at 100) is in the image"
 
+# Persistent grants and indirect requests were negotiated (test-blk's
+# 64 KiB went as one indirect request); a safe detach makes the backend
+# drop its persistent mappings before the frontend ends its grants.
+is "$(xenstore-read $fe/feature-persistent) $(xenstore-read $be/feature-persistent)" "1 1" \
+	"feature-persistent on both sides"
+is "$(xenstore-read $be/feature-max-indirect-segments)" 256 "feature-max-indirect-segments 256"
+ok "the frontend uses them" file_has "$log" "^blk0: .*, persistent grants, 64 pages per request"
+xl block-detach b1 xvda
+ok "a safe detach: the guest lets the disk go" file_has "$log" "closed by its backend"
+ok "... with no grant left mapped by the backend" sh -c "! grep -q 'still mapped' '$log'"
 xl destroy b1
 ok "destroy removes the device nodes" no_device_nodes "$id"
 is "$(xld_fds a)" "$fds0" "no fd left open in xld"
