@@ -40,6 +40,8 @@ struct xld_console {
 	char hist[HISTORY_SIZE];
 	size_t hist_head, hist_len;       /* circular: oldest byte at head */
 	struct console_client *clients;
+	int fd;                           /* a byte stream instead of a ring (serial), or -1 */
+	struct ev_watch *fd_watch;
 };
 
 static char *log_path(struct xld *xld, const char *name)
@@ -158,6 +160,12 @@ static void drain_output(struct xld_console *con)
 static void feed_input(struct xld_console *con, const char *buf, size_t len)
 {
 	struct xencons_interface *r = con->ring;
+
+	if (con->fd >= 0) {
+		if (write(con->fd, buf, len) < 0)
+			log_debug("domain %u: serial input dropped: %s", con->domid, strerror(errno));
+		return;
+	}
 	uint32_t cons = __atomic_load_n(&r->in_cons, __ATOMIC_ACQUIRE);
 	uint32_t prod = __atomic_load_n(&r->in_prod, __ATOMIC_RELAXED);
 	size_t space = sizeof(r->in) - MIN((uint32_t)sizeof(r->in), prod - cons);
@@ -258,6 +266,7 @@ struct xld_console *console_open(struct xld *xld, uint32_t domid, const char *na
 
 	if (!con)
 		return NULL;
+	con->fd = -1;
 	con->xld = xld;
 	con->domid = domid;
 	con->ring = ring;
@@ -270,6 +279,49 @@ struct xld_console *console_open(struct xld *xld, uint32_t domid, const char *na
 		return NULL;
 	}
 	drain_output(con); /* whatever the guest wrote before we looked */
+	return con;
+}
+
+/* A serial line's other end (a device model's pty): what it gives is
+ * output, client input is written to it. */
+static void on_stream(struct evloop *loop, int fd, uint32_t events, void *arg)
+{
+	struct xld_console *con = arg;
+	char buf[4096];
+	ssize_t n = read(fd, buf, sizeof(buf));
+
+	if (n <= 0) {
+		if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+			evloop_unwatch(loop, con->fd_watch);  /* the line hung up */
+			con->fd_watch = NULL;
+		}
+		return;
+	}
+	if (con->logfd >= 0 && write_all(con->logfd, buf, (size_t)n) < 0)
+		log_warn("domain %u: console log write failed: %s", con->domid, strerror(errno));
+	history_add(con, buf, (size_t)n);
+	broadcast(con, buf, (size_t)n);
+}
+
+struct xld_console *console_open_fd(struct xld *xld, uint32_t domid, const char *name, int fd)
+{
+	struct xld_console *con = calloc(1, sizeof(*con));
+
+	if (!con) {
+		close(fd);
+		return NULL;
+	}
+	con->xld = xld;
+	con->domid = domid;
+	con->fd = fd;
+	con->logfd = -1;
+	if (open_log(con, name) < 0)
+		log_warn("domain %u: cannot open console log: %s", domid, strerror(errno));
+	con->fd_watch = evloop_watch(xld->loop, fd, EPOLLIN, on_stream, con);
+	if (!con->fd_watch) {
+		console_close(con);
+		return NULL;
+	}
 	return con;
 }
 
@@ -300,6 +352,10 @@ void console_close(struct xld_console *con)
 	while (con->clients)
 		client_free(con->clients);
 	xld_evtchn_close(con->ev);
+	if (con->fd_watch)
+		evloop_unwatch(con->xld->loop, con->fd_watch);
+	if (con->fd >= 0)
+		close(con->fd);
 	if (con->logfd >= 0)
 		close(con->logfd);
 	free(con->logpath);

@@ -18,6 +18,10 @@ struct xld_console;
  * Returns NULL (errno set) on failure. */
 struct xld_console *console_open(struct xld *xld, uint32_t domid, const char *name,
 				 void *ring, uint32_t port);
+/* The same for a byte stream (an HVM guest's serial line: the device
+ * model's pty): reads are guest output, client input is written to it.
+ * Takes ownership of `fd` (non-blocking). NULL (errno set) on failure. */
+struct xld_console *console_open_fd(struct xld *xld, uint32_t domid, const char *name, int fd);
 /* Drain what is left, detach every client, close the log. */
 void console_close(struct xld_console *con);
 /* The log file moves with the domain's name (xl rename). */

@@ -298,6 +298,14 @@ static void undo_devices(struct create_op *op)
 	xld_devices_destroy(op->xld, op->dom);
 }
 
+/* An hvm domain's device model (xld/create_hvm.c); undone with the devices. */
+static int step_devmodel(struct create_op *op)
+{
+	if (op->cfg.c_info.type != DOMCFG_TYPE_HVM || op->args->adopt)
+		return 0;
+	return create_hvm_devmodel(op->xld, op->dom, &op->cfg, &op->code, op->msg, op->cap);
+}
+
 static int step_start(struct create_op *op)
 {
 	int rc;
@@ -325,6 +333,7 @@ static const struct create_step create_steps[] = {
 	{ "xenstore", step_xenstore, undo_xenstore },
 	{ "record", step_record, undo_record },
 	{ "devices", step_devices, undo_devices },
+	{ "devmodel", step_devmodel, NULL },
 	{ "start", step_start, NULL },
 };
 

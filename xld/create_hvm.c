@@ -7,14 +7,26 @@
 
 #include "libvmctl/build_hvm.h"
 #include "libvmctl/domcfg.h"
+#include "xld/console.h"
+#include "xld/dev/dev.h"
+#include "xld/domain.h"
 #include "xld/rpc/rpc.h"
+#include "xld/supervise.h"
+#include "xld/xld.h"
+#include "common/log.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DM_READY_WAIT_MS 10000   /* a device model that is not serving by then failed */
 
 static int fail(int *code, int c, char *msg, size_t cap, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
@@ -103,4 +115,158 @@ int create_hvm_build(struct hv *hv, uint32_t domid, const struct domcfg_config *
 		return fail(code, rc == -ENOMEM ? RPC_ERR_RESOURCE : RPC_ERR_CONFIG, msg, cap,
 			    "cannot build the hvm domain: %s", bh.error);
 	return 0;
+}
+
+/* ---- the device model ---- */
+
+static void dm_detach(struct xld *xld, struct xld_domain *d, struct xld_dev *dev)
+{
+	supervise_stop(dev->priv);
+	dev->priv = NULL;
+}
+
+/* Not in kinds.def: created by create_hvm_devmodel, stopped with the
+ * domain's devices. */
+static const struct dev_ops dm_ops = {
+	.kind = "devmodel",
+	.detach = dm_detach,
+	.release = dm_detach,
+};
+
+#define DM_ARGS_MAX (16 + 2 * 4)
+
+/* argv for vmctl-devmodel; strings in `own` are freed by the caller. */
+static void dm_argv(struct xld *xld, const struct domcfg_config *cfg, uint32_t domid,
+		    char *prog, char **argv, char **own)
+{
+	const struct domcfg_b_info *b = &cfg->b_info;
+	int n = 0, o = 0;
+
+	argv[n++] = prog;
+	argv[n++] = "--domid";
+	if (asprintf(&own[o], "%u", domid) > 0)
+		argv[n++] = own[o++];
+	argv[n++] = "--rundir";
+	argv[n++] = (char *)xld->opt.rundir;
+	argv[n++] = "--vcpus";
+	if (asprintf(&own[o], "%d", b->max_vcpus) > 0)
+		argv[n++] = own[o++];
+	argv[n++] = "--serial";
+	argv[n++] = "pty";
+	for (int i = 0; i < cfg->num_disks && i < 4; i++) {
+		const struct domcfg_disk *dk = &cfg->disks[i];
+
+		if (!dk->pdev_path || asprintf(&own[o], "%d:%s%s%s", i, dk->pdev_path,
+					       dk->is_cdrom ? ":cdrom" : "",
+					       dk->readwrite ? "" : ":ro") < 0)
+			continue;
+		argv[n++] = "--disk";
+		argv[n++] = own[o++];
+	}
+	argv[n] = NULL;
+}
+
+/* The device model logs "domain N: serving" once it serves ioreqs (its
+ * --ready-fd wants a descriptor >= 3, which supervise_start does not pass):
+ * only then may the domain run. */
+static int dm_wait_ready(struct xld_child *c, const char *logpath, uint32_t domid)
+{
+	char want[48];
+
+	snprintf(want, sizeof(want), "domain %u: serving", domid);
+	for (int ms = 0; ms < DM_READY_WAIT_MS; ms += 20) {
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		char buf[16384];
+		int fd = open(logpath, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+		if (fd >= 0)
+			close(fd);
+		if (n > 0) {
+			buf[n] = 0;
+			if (strstr(buf, want))
+				return 0;
+		}
+		if (ms > 1000 && !supervise_pid(c))
+			return -ECHILD;   /* it died (and waits to be restarted) */
+		nanosleep(&ts, NULL);
+	}
+	return -ETIMEDOUT;
+}
+
+/* Its serial line: the pty it published as $rundir/devmodel.<domid>.serial. */
+static struct xld_console *dm_serial(struct xld *xld, struct xld_domain *d)
+{
+	char name[64], pts[256];
+	char *path;
+	int fd;
+	ssize_t n;
+
+	snprintf(name, sizeof(name), "devmodel.%u.serial", d->domid);
+	path = path_join(xld->opt.rundir, name);
+	fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	free(path);
+	if (fd < 0)
+		return NULL;
+	n = read(fd, pts, sizeof(pts) - 1);
+	close(fd);
+	if (n <= 1)
+		return NULL;
+	pts[n] = 0;
+	pts[strcspn(pts, "\n")] = 0;
+	fd = open(pts, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	return fd < 0 ? NULL : console_open_fd(xld, d->domid, d->name, fd);
+}
+
+int create_hvm_devmodel(struct xld *xld, struct xld_domain *d, const struct domcfg_config *cfg,
+			int *code, char *msg, size_t cap)
+{
+	char *prog = supervise_program("VMCTL_DEVMODEL", "devmodel", "vmctl-devmodel");
+	char *argv[DM_ARGS_MAX], *own[8] = { 0 }, *logpath = NULL, *logdir = NULL;
+	struct xld_dev *dev = NULL;
+	char label[96];
+	int rc = 0;
+
+	if (!prog || access(prog, X_OK) < 0) {
+		log_info("domain %u: no device model (%s): platform devices only", d->domid,
+			 prog ? prog : "?");
+		free(prog);
+		return 0;
+	}
+	dm_argv(xld, cfg, d->domid, prog, argv, own);
+	logdir = path_join(xld->opt.logdir, "devmodel");
+	if (!logdir || mkdir_p(logdir, 0750) < 0 || asprintf(&logpath, "%s/%s.log", logdir,
+							      d->name) < 0) {
+		rc = fail(code, RPC_ERR_RESOURCE, msg, cap, "cannot make the device model's log");
+		goto out;
+	}
+	unlink(logpath);        /* "serving" must be this run's */
+	snprintf(label, sizeof(label), "devmodel %s", d->name);
+	dev = calloc(1, sizeof(*dev));
+	if (dev)
+		dev->priv = supervise_start(xld, label, argv, logpath);
+	if (!dev || !dev->priv) {
+		rc = fail(code, RPC_ERR_RESOURCE, msg, cap, "cannot start %s", prog);
+		goto out;
+	}
+	dev->ops = &dm_ops;
+	dev->domid = d->domid;
+	dev->next = d->devs;
+	d->devs = dev;          /* stopped with the devices from now on */
+	dev = NULL;
+	if (dm_wait_ready(d->devs->priv, logpath, d->domid) < 0) {
+		rc = fail(code, RPC_ERR_RESOURCE, msg, cap,
+			  "the device model did not start serving (see %s)", logpath);
+		goto out;
+	}
+	if (!d->console)
+		d->console = dm_serial(xld, d);
+out:
+	free(dev);
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		free(own[i]);
+	free(logdir);
+	free(logpath);
+	free(prog);
+	return rc;
 }

@@ -23,4 +23,16 @@ int create_hvm_check(struct domcfg_config *cfg, const char *cwd, int *code, char
 int create_hvm_build(struct hv *hv, uint32_t domid, const struct domcfg_config *cfg,
 		     int *code, char *msg, size_t cap);
 
+struct xld;
+struct xld_domain;
+
+/* Start the domain's device model (devmodel/vmctl-devmodel, or
+ * $VMCTL_DEVMODEL) under supervision, wait until it serves ioreqs, and
+ * serve its serial line as the domain's console (`xl console`). With no
+ * device model installed the domain runs with vmhv's platform devices only
+ * (0 returned). Same error convention; the device model is one of the
+ * domain's devices (d->devs), stopped with them. */
+int create_hvm_devmodel(struct xld *xld, struct xld_domain *d, const struct domcfg_config *cfg,
+			int *code, char *msg, size_t cap);
+
 #endif

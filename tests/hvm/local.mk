@@ -34,3 +34,13 @@ tests_hvm_ioreq_test_LDADD = libvmctl/libvmctl.la -lpthread
 # xl create of hvm domains (a private vmhv + xld).
 TESTS += tests/hvm/xl_create.sh
 EXTRA_DIST += tests/hvm/xl_create.sh
+
+# A boot sector (disk image) for xl_create.sh: SeaBIOS + the device model.
+check_SCRIPTS += tests/hvm/guest/bootsect.img
+CLEANFILES += tests/hvm/guest/bootsect.img tests/hvm/guest/bootsect.elf
+EXTRA_DIST += tests/hvm/guest/bootsect.S
+tests/hvm/guest/bootsect.img: $(top_srcdir)/tests/hvm/guest/bootsect.S
+	@mkdir -p tests/hvm/guest
+	$(AM_V_GEN)$(CC) -m32 -nostdlib -static -no-pie -Wl,-N -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
+	  -Wl,-Ttext=0x7c00 -o tests/hvm/guest/bootsect.elf $(top_srcdir)/tests/hvm/guest/bootsect.S && \
+	  objcopy -O binary tests/hvm/guest/bootsect.elf $@ && truncate -s 1M $@

@@ -90,5 +90,28 @@ CFG
 	xl destroy hvm-bios
 	ok "xl destroy ends it" gone hvm-bios
 fi
+# With the device model (devmodel/vmctl-devmodel): SeaBIOS boots a boot
+# sector from an IDE disk; its COM1 is the domain's console.
+dm="$top_builddir/devmodel/vmctl-devmodel"
+img="$top_builddir/tests/hvm/guest/bootsect.img"
+if [ -x "$dm" ] && [ -f "$img" ] && [ -r /usr/share/seabios/bios.bin ]; then
+	cp "$img" disk.img
+	cat > disk.cfg <<CFG
+type = "hvm"
+name = "hvm-disk"
+memory = 32
+disk = [ 'format=raw, vdev=hda, access=rw, target=$VMCTL_TEST_DIR/disk.img' ]
+CFG
+	xl create disk.cfg >/dev/null 2>&1
+	is "$?" 0 "xl create of an hvm domain with a disk starts its device model"
+	ok "SeaBIOS boots the disk's boot sector; its COM1 line is in the console log" \
+		console_has hvm-disk 'hello from the boot sector'
+	out=$(timeout 3 "$XL_BIN" console hvm-disk </dev/null 2>&1)
+	like "$out" 'hello from the boot sector' "xl console shows the serial console"
+	dmpid=$(pgrep -f "vmctl-devmodel --domid $(xl domid hvm-disk) ")
+	xl destroy hvm-disk
+	ok "xl destroy ends it" gone hvm-disk
+	ok "and its device model" test -n "$dmpid" -a ! -d "/proc/$dmpid"
+fi
 host_stop a
 done_testing
