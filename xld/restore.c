@@ -190,6 +190,28 @@ static int make_domain(struct restore_op *op)
 
 /* ---- the body: pages and state ---------------------------------------- */
 
+/* Allocate the batch's frames in one call rather than one page fault each
+ * (a batch is usually a run of frames; half the restore time otherwise). */
+static void populate(struct restore_op *op, const uint64_t *ents, uint32_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+	uint64_t lo = UINT64_MAX, hi = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t pfn = ents[i] & STREAM_PFN_MASK;
+
+		if (ents[i] & STREAM_PFN_ZERO)
+			continue;
+		lo = pfn < lo ? pfn : lo;
+		hi = pfn > hi ? pfn : hi;
+	}
+	if (lo <= hi && hi < op->sd.ram_frames && hi - lo < 2 * (uint64_t)n)
+		madvise(op->mem + lo * PAGE, (hi - lo + 1) * PAGE, MADV_POPULATE_WRITE);
+#else
+	(void)op, (void)ents, (void)n;
+#endif
+}
+
 static int load_pages(struct restore_op *op, const void *body, size_t len)
 {
 	const uint64_t *ents;
@@ -199,6 +221,7 @@ static int load_pages(struct restore_op *op, const void *body, size_t len)
 
 	if (rc < 0)
 		return stream_fail(op, rc);
+	populate(op, ents, n);
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t pfn = ents[i] & STREAM_PFN_MASK;
 		uint64_t bit = 1ull << (pfn % 64);

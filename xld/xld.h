@@ -16,6 +16,7 @@ struct xenstored;
 struct ev_timer;
 struct ev_watch;
 struct xld_domain;
+struct save_op;
 struct xld_def;
 struct lv_server;
 
@@ -41,6 +42,7 @@ struct xld {
 	int dom_exc_fd;
 	struct ev_watch *dom_exc_watch;
 	uint64_t started_ns;
+	struct save_op *saves;       /* save.h: saves running */
 	struct xld_def *defs;        /* defs.h: persistent definitions */
 	struct lv_server *libvirt;   /* libvirt/libvirt.h: the libvirt socket */
 };
