@@ -11,6 +11,7 @@ include bench/devices.mk
 include bench/xld.mk
 include bench/vnc.mk
 include bench/hvm.mk
+include bench/devmodel.mk
 
 bench: all $(BENCHMARKS)
 	@top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \

@@ -7,6 +7,7 @@
 #include "devmodel/io.h"
 #include "common/evloop.h"
 #include "common/log.h"
+#include "common/util.h"
 #include "libvmctl/hv.h"
 
 #include <errno.h>
@@ -240,6 +241,25 @@ void ioserv_serve_buffered(struct ioserv *s)
 	__atomic_store_n(&bp->ptrs.read_pointer, rp, __ATOMIC_RELEASE);
 }
 
+/* After an answer the vCPU often comes straight back (string I/O done a
+ * byte at a time, polling loops): look at its slot for a few microseconds
+ * before sleeping in epoll again, which saves the eventfd wake-up. */
+static void ioserv_linger(struct ioserv *s, uint32_t v)
+{
+	struct ioreq *slot = &ioserv_page(s)->vcpu_ioreq[v];
+	uint64_t until = now_ns() + IOSERV_LINGER_NS;
+
+	while (now_ns() < until) {
+		uint32_t w = __atomic_load_n(ioreq_state_word(slot), __ATOMIC_ACQUIRE);
+
+		if (((w >> STATE_SHIFT) & 0xf) == IOREQ_STATE_READY) {
+			ioserv_serve_vcpu(s, v);
+			until = now_ns() + IOSERV_LINGER_NS;
+		}
+		__builtin_ia32_pause();
+	}
+}
+
 static void ioserv_event(struct evloop *loop, int fd, uint32_t events, void *arg)
 {
 	struct ioserv_chan *c = arg;
@@ -249,10 +269,13 @@ static void ioserv_event(struct evloop *loop, int fd, uint32_t events, void *arg
 	(void)events;
 	if (read(fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 		log_warn("ioreq eventfd: %s", strerror(errno));
-	if (c->vcpu == c->s->nr_vcpus)
+	if (c->vcpu == c->s->nr_vcpus) {
 		ioserv_serve_buffered(c->s);
-	else
-		ioserv_serve_vcpu(c->s, c->vcpu);
+		return;
+	}
+	ioserv_serve_vcpu(c->s, c->vcpu);
+	if (c->s->linger)
+		ioserv_linger(c->s, c->vcpu);
 }
 
 int ioserv_start(struct ioserv *s, struct evloop *loop)

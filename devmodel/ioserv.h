@@ -30,7 +30,10 @@ struct ioserv {
 	} *chan;
 	struct evloop *loop;
 	uint64_t served, refused;
+	bool linger;                      /* spin IOSERV_LINGER_NS after an answer */
 };
+
+#define IOSERV_LINGER_NS 20000
 
 /* Create the server for `domid` on connection `hv`, map its pages and get
  * its eventfds. 0 or -errno. */

@@ -215,6 +215,7 @@ static int setup(struct devmodel *d)
 		return rc;
 	rc = ioserv_open(&d->io, d->hv, &d->dm, d->o.domid);
 	d->io_made = rc == 0;
+	d->io.linger = d->o.linger;
 	rc = rc ? rc : ioserv_claim_all(&d->io);
 	return rc ? rc : ioserv_start(&d->io, d->loop);
 }

@@ -187,6 +187,13 @@ static int opt_no_sandbox(struct dm_opts *o, const char *v)
 	return 0;
 }
 
+static int opt_no_linger(struct dm_opts *o, const char *v)
+{
+	(void)v;
+	o->linger = false;
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int has_arg;
@@ -215,6 +222,7 @@ static const struct {
 	{ "ready-fd", 1, opt_ready_fd, "N      write \"ready\" to fd N once serving" },
 	{ "user", 1, opt_user, "UID[:GID]   ids to run as after set-up (root only; default 65534)" },
 	{ "no-sandbox", 0, opt_no_sandbox, "         no seccomp filter (debugging)" },
+	{ "no-linger", 0, opt_no_linger, "          sleep at once after each ioreq (default on 1 CPU)" },
 };
 
 static void opts_usage(void)
@@ -236,6 +244,7 @@ int opts_parse(struct dm_opts *o, int argc, char **argv)
 	o->uid = o->gid = 65534;
 	o->sandbox = true;
 	o->ready_fd = -1;
+	o->linger = sysconf(_SC_NPROCESSORS_ONLN) > 1;
 	for (size_t i = 0; i < ARRAY_SIZE(opt_table); i++)
 		lo[i] = (struct option){ opt_table[i].name, opt_table[i].has_arg, NULL, (int)i };
 	memset(&lo[ARRAY_SIZE(opt_table)], 0, sizeof(lo[0]));

@@ -19,6 +19,7 @@ struct dm_opts {
 	gid_t gid;
 	int ready_fd;                /* "ready\n" once serving (-1 = none) */
 	bool sandbox;
+	bool linger;                 /* spin briefly for the next ioreq */
 	bool lowmem_set;
 };
 

@@ -47,6 +47,7 @@ struct uart {
 	bool thre_pending;
 	bool irq;
 	bool write_failed;
+	bool reading;                /* the watch asks for EPOLLIN */
 };
 
 static unsigned rx_cap(const struct uart *u)
@@ -250,8 +251,12 @@ static void uart_readable(struct evloop *loop, int fd, uint32_t events, void *ar
 /* Read the console only while there is room: the rest waits in the pty. */
 static void uart_watch_update(struct uart *u)
 {
-	if (u->watch)
-		evloop_modify(u->dm->loop, u->watch, u->rx_len < rx_cap(u) ? EPOLLIN : 0);
+	bool want = u->rx_len < rx_cap(u);
+
+	if (u->watch && want != u->reading) {   /* a system call only on a change */
+		evloop_modify(u->dm->loop, u->watch, want ? EPOLLIN : 0);
+		u->reading = want;
+	}
 }
 
 static void uart_reset(void *state)
@@ -290,6 +295,7 @@ static int uart_create(struct dm *dm, void **state)
 	/* a file takes output only (epoll refuses it) */
 	if (rc == 0 && dm->loop && u->fd >= 0) {
 		u->watch = evloop_watch(dm->loop, u->fd, EPOLLIN, uart_readable, u);
+		u->reading = true;
 		if (!u->watch)
 			log_info("uart: no input from the console descriptor");
 	}
