@@ -23,3 +23,9 @@ tests_domxml_fuzz_domxml_CPPFLAGS = $(AM_CPPFLAGS) $(YAJL_CFLAGS)
 tests_domxml_fuzz_domxml_CFLAGS = $(AM_CFLAGS) -g -fsanitize=fuzzer,address,undefined
 tests_domxml_fuzz_domxml_LDFLAGS = -fsanitize=fuzzer,address,undefined
 tests_domxml_fuzz_domxml_LDADD = libvmctl/libvmctl.la common/libcommon.la $(YAJL_LIBS)
+
+check_PROGRAMS += tests/domxml/test_domxml_api
+tests_domxml_test_domxml_api_SOURCES = tests/domxml/test_domxml_api.c
+tests_domxml_test_domxml_api_CPPFLAGS = $(AM_CPPFLAGS) $(YAJL_CFLAGS)
+tests_domxml_test_domxml_api_LDADD = libvmctl/libvmctl.la common/libcommon.la $(YAJL_LIBS)
+TESTS += tests/domxml/test_domxml_api
