@@ -7,7 +7,8 @@
  *   HVM_CTL_FD          the control channel (SOCK_SEQPACKET)
  *   HVM_MEM_FD          the domain's memory memfd
  *   HVM_VCPU_FD(v)      vCPU v's hypercall channel, v = 0 .. max_vcpus-1
- * The first packet on the control channel is struct hvm_boot. After that:
+ * The first packet on the control channel is struct hvm_boot, then the
+ * ioreq servers that exist, then HVM_CTL_START. After that:
  *   vmhv -> sandbox, control channel: struct hvm_ctl messages (interrupt
  *     lines, ioreq servers with their fds, HVM params, event upcalls);
  *   sandbox -> vmhv, control channel: struct hvm_note (log lines, triple
@@ -71,6 +72,8 @@ enum hvm_ctl_type {
 	HVM_CTL_SERVER_DEL,       /* a = id */
 	HVM_CTL_RANGE_ADD,        /* a = id, b = PRIVCMD_IOREQ_RANGE_*, addr..end */
 	HVM_CTL_RANGE_DEL,        /* the same, to remove */
+	HVM_CTL_START,            /* the state at start (servers, ranges) is all
+				     sent: the vCPUs may run */
 };
 
 struct hvm_ctl {

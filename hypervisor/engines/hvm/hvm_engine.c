@@ -219,6 +219,11 @@ static int hvm_start(struct domain *d)
 		rc = hvm_boot_send(h);
 	if (rc == 0)
 		rc = hvm_servers_replay(h);
+	if (rc == 0) {
+		struct hvm_ctl go = { .type = HVM_CTL_START };
+
+		rc = hvm_ctl_send(h, &go, NULL, 0);
+	}
 	if (ctl >= 0)
 		close(ctl);
 	for (uint32_t v = 0; v < PRIVCMD_MAX_VCPUS; v++)

@@ -168,6 +168,7 @@ static const char *const allowed[] = {
 	"mmap", "munmap", "madvise", "mprotect", "brk", "sched_yield", "getcpu",
 	"gettid", "getpid", "rt_sigreturn", "rt_sigprocmask", "restart_syscall",
 	"exit", "exit_group",
+	"sigaltstack", "sched_getaffinity",   /* the sanitizers' runtime (ASan) */
 };
 
 static void sandbox_enter(struct hvm *h)
@@ -201,7 +202,8 @@ void hvm_gate_wait(void)
 		syscall(SYS_futex, &gate, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
 }
 
-static void ctl_message(struct hvm *h)
+/* Returns the message's type (0 if none was read). */
+static uint32_t ctl_message(struct hvm *h)
 {
 	char cbuf[CMSG_SPACE(sizeof(int) * (PRIVCMD_MAX_VCPUS + 2))];
 	struct hvm_ctl m;
@@ -211,10 +213,10 @@ static void ctl_message(struct hvm *h)
 	int fds[PRIVCMD_MAX_VCPUS + 2], nfds = 0;
 	ssize_t r = recvmsg(HVM_CTL_FD, &msg, MSG_CMSG_CLOEXEC);
 
-	if (r == 0)
+	if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN))
 		_exit(0);     /* vmhv went away */
 	if (r != (ssize_t)sizeof(m))
-		return;
+		return 0;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
 			nfds = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
@@ -237,6 +239,7 @@ static void ctl_message(struct hvm *h)
 		break;
 	case HVM_CTL_UPCALL:
 		/* event channel upcalls for PV-on-HVM: not yet (docs/hvm.md) */
+	case HVM_CTL_START:
 		break;
 	default:
 		ioreq_ctl(h, &m, fds, nfds);
@@ -246,6 +249,7 @@ static void ctl_message(struct hvm *h)
 	pthread_mutex_unlock(&h->lock);
 	for (int i = 0; i < nfds; i++)
 		close(fds[i]);
+	return m.type;
 }
 
 /* The platform timers (PIT, RTC): fire what is due, sleep until the next
@@ -290,6 +294,9 @@ int main(void)
 	ioapic_init(&h);
 	vcpus_create(&h);
 	sandbox_enter(&h);
+	/* The ioreq servers that exist must be known before a vCPU runs. */
+	while (ctl_message(&h) != HVM_CTL_START)
+		;
 	atomic_store(&gate, 1);
 	syscall(SYS_futex, &gate, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
 	main_loop(&h);
