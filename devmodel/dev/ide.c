@@ -25,7 +25,7 @@
 #define BMS_ACTIVE 0x01
 #define BMS_ERROR  0x02
 #define BMS_INTR   0x04
-#define PRD_EOT    0x8000
+#define PRD_EOT_BIT 0x80000000u  /* in the entry's second word */
 #define PRD_MAX    8192          /* a PRD table fits in 64 KiB */
 #define MAX_MULT   16
 
@@ -253,7 +253,7 @@ int ide_dma_run(struct ide_channel *c, uint64_t off, uint64_t len)
 		rc = ide_dma_piece(c, mem, off, n);
 		off += n;
 		len -= n;
-		if (ent[1] & (PRD_EOT << 16))
+		if (ent[1] & PRD_EOT_BIT)
 			break;
 	}
 	return rc ? rc : (len ? -EFAULT : 0);   /* a table too short is an error */
