@@ -27,6 +27,12 @@ void stream_writer_init(struct stream_writer *w, int fd)
 	w->fd = fd;
 }
 
+void stream_writer_dispose(struct stream_writer *w)
+{
+	free(w->copy);
+	w->copy = NULL;
+}
+
 /* writev until everything is out (a socket or pipe may take less). */
 static int write_all(struct stream_writer *w, struct iovec *iov, int n)
 {
@@ -119,16 +125,22 @@ int stream_write_pages(struct stream_writer *w, const uint64_t *pfns,
 
 	if (count == 0 || count > STREAM_PAGES_MAX)
 		return -EINVAL;
+	if (w->snapshot && !w->copy && !(w->copy = malloc(STREAM_PAGES_MAX * STREAM_PAGE_SIZE)))
+		return -ENOMEM;
 	pieces[n++] = (struct stream_piece){ &hdr, sizeof(hdr) };
 	pieces[n++] = (struct stream_piece){ ents, count * sizeof(uint64_t) };
 	for (unsigned i = 0; i < count; i++) {
 		if ((pfns[i] & ~STREAM_PFN_MASK) != 0)
 			return -EINVAL;
+		const void *page = pages[i];
+
+		if (w->snapshot)
+			page = memcpy(w->copy + (size_t)i * STREAM_PAGE_SIZE, page, STREAM_PAGE_SIZE);
 		ents[i] = pfns[i];
-		if (page_is_zero(pages[i]))
+		if (page_is_zero(page))
 			ents[i] |= STREAM_PFN_ZERO;
 		else
-			pieces[n++] = (struct stream_piece){ pages[i], STREAM_PAGE_SIZE };
+			pieces[n++] = (struct stream_piece){ page, STREAM_PAGE_SIZE };
 	}
 	return stream_write_record(w, STREAM_REC_PAGES, pieces, n);
 }

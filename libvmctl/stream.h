@@ -23,9 +23,15 @@ struct stream_writer {
 	int fd;
 	uint64_t bytes;           /* written so far */
 	uint32_t records;
+	/* Set when the pages may change while they are written (a running
+	 * guest, live pre-copy): each batch is copied first, so that the CRC
+	 * is that of the bytes sent. */
+	bool snapshot;
+	uint8_t *copy;            /* STREAM_PAGES_MAX pages, allocated on use */
 };
 
 void stream_writer_init(struct stream_writer *w, int fd);
+void stream_writer_dispose(struct stream_writer *w);
 /* The stream header; flags are STREAM_F_*. */
 int stream_write_header(struct stream_writer *w, uint32_t flags);
 /* One record whose body is the concatenation of `n` pieces. */

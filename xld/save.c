@@ -204,6 +204,7 @@ static int precopy(struct save_op *op)
 	if (rc < 0)
 		return failf(op, rc, "dirty-page logging is not available: %s", strerror(-rc));
 	op->dirty_on = true;
+	op->out.snapshot = true;	/* the guest writes while we send */
 	/* The first read reports everything and arms the log: round 0 sends
 	 * every frame anyway. */
 	if ((rc = dirty_collect(op, &count)) < 0)
@@ -285,8 +286,10 @@ static int suspend(struct save_op *op)
 		failf(op, rc, "cannot ask the guest to suspend: %s", strerror(-rc));
 	else
 		rc = wait_suspended(op, evfd);
-	if (rc == 0)
+	if (rc == 0) {
 		__atomic_store_n(&op->suspended, true, __ATOMIC_RELEASE);
+		op->out.snapshot = false;	/* the memory holds still now */
+	}
 	hv_evtchn_close(op->hv, port);
 	close(evfd);
 	return rc;
@@ -367,6 +370,7 @@ static void save_body(struct save_worker *w)
 		hv_dirty_disable(op->hv, op->domid);
 	if (op->mem)
 		munmap(op->mem, op->ram_frames * PAGE);
+	stream_writer_dispose(&op->out);
 	hv_close(op->hv);
 	op->rc = rc;
 }

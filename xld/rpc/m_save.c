@@ -111,8 +111,12 @@ static void save_done(void *arg, int rc, const char *msg, const struct save_resu
 		yajl_gen_integer(g, (long long)res->bytes);
 		rpc_gen_str(g, "pages");
 		yajl_gen_integer(g, (long long)res->pages);
+		rpc_gen_str(g, "rounds");
+		yajl_gen_integer(g, res->rounds);
 		rpc_gen_str(g, "seconds");
 		yajl_gen_double(g, (double)res->total_ns / 1e9);
+		rpc_gen_str(g, "downtime");
+		yajl_gen_double(g, (double)res->downtime_ns / 1e9);
 		yajl_gen_map_close(g);
 		rpc_reply(c->req);
 	}
@@ -120,7 +124,8 @@ static void save_done(void *arg, int rc, const char *msg, const struct save_resu
 }
 
 /* {"domain", "file", "cwd", "checkpoint": bool (-c), "paused": bool (-p),
- *  "progress": id} -> {"bytes", "pages", "seconds"} */
+ *  "live_rounds": N (pre-copy while running, as migration), "progress": id}
+ * -> {"bytes", "pages", "rounds", "seconds", "downtime"} */
 void m_domain_save(struct xld *xld, struct rpc_req *req, yajl_val params)
 {
 	struct xld_domain *d = rpc_param_domain(xld, req, params);
@@ -128,8 +133,16 @@ void m_domain_save(struct xld *xld, struct rpc_req *req, yajl_val params)
 	struct save_call *c;
 	int rc;
 
+	long long live = 0;
+
 	if (!d)
 		return;
+	if (rpc_param_int(params, "live_rounds", &live) && (live < 0 || live > 100)) {
+		rpc_error(req, RPC_INVALID_PARAMS, "params.live_rounds is 0 to 100");
+		return;
+	}
+	o.live_rounds = (unsigned)live;
+	o.live_min_dirty = 64;
 	if (param_true(params, "paused"))
 		o.after = SAVE_AFTER_PAUSE;
 	else if (param_true(params, "checkpoint"))

@@ -3,6 +3,7 @@
 #include "common/log.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@ struct pm_scan_arg {
 #define PAGEMAP_SCAN _IOWR('f', 16, struct pm_scan_arg)
 #define PM_SCAN_WP_MATCHING (1 << 0)
 #define PM_SCAN_CHECK_WPASYNC (1 << 1)
+#define PAGE_IS_WPALLOWED (1 << 0)
 #define PAGE_IS_WRITTEN (1 << 1)
 #endif
 
@@ -34,8 +36,13 @@ static void bit_set_range(uint64_t *bm, uint64_t from, uint64_t to)
 }
 
 /* One scan over [start, end) of the flat map: written pages are reported
- * (and protected again) into bitmap relative to frame `first`. */
-static int scan(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t *bitmap)
+ * (and protected again) into bitmap relative to frame `first`. `check`:
+ * fail (-EPERM) on a range not registered for write-protection (the probe);
+ * otherwise such ranges are skipped: they are windows where the guest
+ * mapped other frames with update_va_mapping (its grant table, shared_info),
+ * not its RAM at that address, so it cannot have written that RAM there. */
+static int scan(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t *bitmap,
+		bool check)
 {
 	struct page_region regs[SCAN_REGIONS];
 	uint64_t start = dt->base + (first << 12), end = start + (nr << 12);
@@ -45,10 +52,41 @@ static int scan(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t *bitm
 		long n;
 
 		a = (struct pm_scan_arg){
-			.size = sizeof(a), .flags = PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC,
+			.size = sizeof(a), .flags = PM_SCAN_WP_MATCHING | (check ? PM_SCAN_CHECK_WPASYNC : 0),
 			.start = start, .end = end, .vec = (uint64_t)(uintptr_t)regs,
 			.vec_len = SCAN_REGIONS, .category_mask = PAGE_IS_WRITTEN,
 			.return_mask = PAGE_IS_WRITTEN,
+		};
+		n = ioctl(dt->pagemap_fd, PAGEMAP_SCAN, &a);
+		if (n < 0)
+			return -errno;
+		for (long i = 0; i < n; i++)
+			bit_set_range(bitmap, ((regs[i].start - dt->base) >> 12) - first,
+				      ((regs[i].end - dt->base) >> 12) - first);
+		if (a.walk_end <= start)
+			return -EIO;
+		start = a.walk_end;
+	}
+	return 0;
+}
+
+/* Frames of [first, first+nr) whose address is not write-protect tracked
+ * (a window the guest remapped with update_va_mapping, even back to the
+ * flat page) count as dirty at every read: nothing says they were not. */
+static int untracked(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t *bitmap)
+{
+	struct page_region regs[SCAN_REGIONS];
+	uint64_t start = dt->base + (first << 12), end = start + (nr << 12);
+	struct pm_scan_arg a;
+
+	while (start < end) {
+		long n;
+
+		a = (struct pm_scan_arg){
+			.size = sizeof(a), .start = start, .end = end,
+			.vec = (uint64_t)(uintptr_t)regs, .vec_len = SCAN_REGIONS,
+			.category_inverted = PAGE_IS_WPALLOWED, .category_mask = PAGE_IS_WPALLOWED,
+			.return_mask = PAGE_IS_WPALLOWED,
 		};
 		n = ioctl(dt->pagemap_fd, PAGEMAP_SCAN, &a);
 		if (n < 0)
@@ -80,7 +118,7 @@ int pv_dirty_enable(struct pv_dirty *dt, pid_t pid, uint64_t base, uint64_t fram
 	dt->self = calloc((frames + 63) / 64, 8);
 	probe = calloc(1, 8);
 	/* Probe (and arm) the first page: the kernel says here if it can. */
-	rc = dt->self && probe ? scan(dt, 0, 1, probe) : -ENOMEM;
+	rc = dt->self && probe ? scan(dt, 0, 1, probe, true) : -ENOMEM;
 	free(probe);
 	if (rc < 0) {
 		log_warn("dirty logging unavailable: PAGEMAP_SCAN with userfaultfd WP_ASYNC "
@@ -110,7 +148,9 @@ int pv_dirty_read(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t *bi
 		return -EINVAL;
 	if (first > dt->frames || nr > dt->frames - first)
 		return -EINVAL;
-	rc = scan(dt, first, nr, bitmap);
+	rc = scan(dt, first, nr, bitmap, false);
+	if (rc == 0)
+		rc = untracked(dt, first, nr, bitmap);
 	for (uint64_t i = 0; rc == 0 && i < nr; i++) {
 		uint64_t f = first + i;
 
