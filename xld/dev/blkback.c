@@ -4,8 +4,8 @@
 #include "xld/dev/gmem.h"
 #include "xld/dev/io_pool.h"
 #include "xld/xld.h"
-#include "xld/evtchn.h"
 #include "libvmctl/hv.h"
+#include "common/evloop.h"
 #include "common/log.h"
 #include "common/util.h"
 
@@ -14,8 +14,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -41,7 +43,16 @@ struct blkback {
 	uint32_t ring_handle;
 	bool ring_mapped;
 	blkif_back_ring_t ring;
-	struct xld_evtchn *ev;
+	/* The event channel, bound on a privcmd connection of its own so that
+	 * the worker that answers a request notifies the frontend itself
+	 * (no hop through the main loop); its eventfd is watched by the main
+	 * loop, which takes the requests. */
+	struct hv *ev_hv;
+	pthread_mutex_t ev_lock;    /* ev_hv serves one thread at a time */
+	uint32_t ev_port;           /* dom0's end; 0 = not bound */
+	int ev_fd;
+	struct ev_watch *ev_watch;
+	pthread_mutex_t lock;       /* responses, free jobs, inflight, stats */
 	struct io_pool *pool;
 	struct blk_job *free_jobs;
 	unsigned inflight;
@@ -219,33 +230,26 @@ static int16_t do_discard(struct blkback *b, const struct blkif_request_discard 
 	return r < 0 ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY;
 }
 
-static void job_run(struct io_job *job, struct hv *hv)
+static int16_t job_status(struct blkback *b, const struct blk_job *j, struct hv *hv)
 {
-	struct blk_job *j = container_of(job, struct blk_job, job);
-	struct blkback *b = j->b;
-
 	switch (j->req.operation) {
 	case BLKIF_OP_READ:
 	case BLKIF_OP_WRITE:
 	case BLKIF_OP_INDIRECT:
-		j->status = do_request(b, &j->req, hv);
-		break;
+		return do_request(b, &j->req, hv);
 	case BLKIF_OP_FLUSH_DISKCACHE:
 		/* Every write the guest saw completed has been written to the
 		 * file already; this puts them on the disk. */
-		j->status = b->disk.readonly || fdatasync(b->disk.fd) == 0 ? BLKIF_RSP_OKAY
-									   : BLKIF_RSP_ERROR;
-		break;
+		return b->disk.readonly || fdatasync(b->disk.fd) == 0 ? BLKIF_RSP_OKAY
+								      : BLKIF_RSP_ERROR;
 	case BLKIF_OP_DISCARD:
-		j->status = do_discard(b, (const struct blkif_request_discard *)&j->req);
-		break;
+		return do_discard(b, (const struct blkif_request_discard *)&j->req);
 	default:
-		j->status = BLKIF_RSP_EOPNOTSUPP;
-		break;
+		return BLKIF_RSP_EOPNOTSUPP;
 	}
 }
 
-/* ---- main-loop side --------------------------------------------------- */
+/* ---- responses (worker side) and requests (main loop) --------------- */
 
 /* The operation a response names: an indirect request's own (as Linux's
  * blkback answers it). */
@@ -273,51 +277,73 @@ static void count(struct blkback *b, const struct blk_job *j)
 		s->discards++;
 }
 
-static void job_done(struct io_job *job)
+static void notify_frontend(struct blkback *b)
 {
-	struct blk_job *j = container_of(job, struct blk_job, job);
-	struct blkback *b = j->b;
-	struct blkif_response *rsp = RING_GET_RESPONSE(&b->ring, b->ring.rsp_prod_pvt);
+	pthread_mutex_lock(&b->ev_lock);
+	hv_evtchn_notify(b->ev_hv, b->ev_port);
+	pthread_mutex_unlock(&b->ev_lock);
+}
 
+/* On the worker that ran it: answer the request, give its job back, and
+ * notify the frontend if it asked to be woken by this response. */
+static void respond(struct blkback *b, struct blk_job *j)
+{
+	struct blkif_response *rsp;
+	int notify;
+
+	pthread_mutex_lock(&b->lock);
+	rsp = RING_GET_RESPONSE(&b->ring, b->ring.rsp_prod_pvt);
 	rsp->id = j->req.id;
 	rsp->operation = job_op(j);
 	rsp->status = j->status;
 	b->ring.rsp_prod_pvt++;
 	count(b, j);
-	j->next_free = b->free_jobs;
+	j->next_free = b->free_jobs;   /* j is the main loop's again */
 	b->free_jobs = j;
 	b->inflight--;
-}
-
-static void consume(struct blkback *b);
-
-static void burst_done(void *arg)
-{
-	struct blkback *b = arg;
-	int notify;
-
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&b->ring, notify);
+	pthread_mutex_unlock(&b->lock);
 	if (notify)
-		xld_evtchn_notify(b->ev);
-	consume(b);   /* requests left waiting for a free job */
+		notify_frontend(b);
 }
 
-static void submit(struct blkback *b, RING_IDX idx)
+static void job_run(struct io_job *job, struct hv *hv)
 {
-	struct blk_job *j = b->free_jobs;
+	struct blk_job *j = container_of(job, struct blk_job, job);
 
-	b->free_jobs = j->next_free;
+	j->status = job_status(j->b, j, hv);
+	respond(j->b, j);
+}
+
+static void submit(struct blkback *b, struct blk_job *j, RING_IDX idx)
+{
 	RING_COPY_REQUEST(&b->ring, idx, &j->req);
 	j->job.run = job_run;
-	j->job.done = job_done;
-	if (++b->inflight > b->stats.max_inflight)
-		b->stats.max_inflight = b->inflight;
+	j->job.done = NULL;   /* answered on the worker */
 	io_pool_submit(b->pool, &j->job);
 }
 
-/* Take every published request that a free job can carry. */
+static struct blk_job *job_get(struct blkback *b)
+{
+	struct blk_job *j;
+
+	pthread_mutex_lock(&b->lock);
+	j = b->free_jobs;
+	if (j) {
+		b->free_jobs = j->next_free;
+		if (++b->inflight > b->stats.max_inflight)
+			b->stats.max_inflight = b->inflight;
+	}
+	pthread_mutex_unlock(&b->lock);
+	return j;
+}
+
+/* On the main loop: take every published request. There is a job for
+ * each: the frontend cannot have more requests outstanding than the ring
+ * has slots (RING_REQUEST_PROD_OVERFLOW), and there are as many jobs. */
 static void consume(struct blkback *b)
 {
+	struct blk_job *j;
 	int more;
 
 	if (b->broken)
@@ -332,17 +358,51 @@ static void consume(struct blkback *b)
 			b->broken = true;
 			return;
 		}
-		while (b->ring.req_cons != prod && b->free_jobs)
-			submit(b, b->ring.req_cons++);
+		while (b->ring.req_cons != prod && (j = job_get(b)))
+			submit(b, j, b->ring.req_cons++);
 		if (b->ring.req_cons != prod)
-			return;   /* burst_done() comes back */
+			return;   /* cannot happen (see above); the next event retries */
 		RING_FINAL_CHECK_FOR_REQUESTS(&b->ring, more);
 	} while (more);
 }
 
-static void on_event(void *arg)
+static void on_event(struct evloop *loop, int fd, uint32_t events, void *arg)
 {
+	uint64_t count;
+
+	if (read(fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+		return;
 	consume(arg);
+}
+
+/* Bind the frontend's channel on a connection of our own. */
+static int bind_channel(struct blkback *b, uint32_t port)
+{
+	int rc = hv_open(b->xld->opt.rundir, &b->ev_hv);
+
+	if (rc == 0)
+		rc = hv_evtchn_bind_interdomain(b->ev_hv, b->domid, port, &b->ev_port, &b->ev_fd);
+	if (rc < 0) {
+		log_error("domain %u: cannot bind event channel %u: %s", b->domid, port, strerror(-rc));
+		return rc;
+	}
+	b->ev_watch = evloop_watch(b->xld->loop, b->ev_fd, EPOLLIN, on_event, b);
+	return b->ev_watch ? 0 : -ENOMEM;
+}
+
+static void unbind_channel(struct blkback *b)
+{
+	if (b->ev_watch)
+		evloop_unwatch(b->xld->loop, b->ev_watch);
+	b->ev_watch = NULL;
+	if (b->ev_fd >= 0)
+		close(b->ev_fd);
+	b->ev_fd = -1;
+	if (b->ev_port)
+		hv_evtchn_close(b->ev_hv, b->ev_port);
+	b->ev_port = 0;
+	hv_close(b->ev_hv);
+	b->ev_hv = NULL;
 }
 
 static struct blkback *blkback_new(struct xld *xld, uint32_t domid, const struct blkback_disk *disk)
@@ -356,6 +416,9 @@ static struct blkback *blkback_new(struct xld *xld, uint32_t domid, const struct
 	b->xld = xld;
 	b->domid = domid;
 	b->disk = *disk;
+	b->ev_fd = -1;
+	pthread_mutex_init(&b->lock, NULL);
+	pthread_mutex_init(&b->ev_lock, NULL);
 	gmem_cache_init(&b->cache);
 	for (unsigned i = 0; i < n; i++) {
 		b->jobs[i].b = b;
@@ -383,16 +446,14 @@ struct blkback *blkback_connect(struct xld *xld, uint32_t domid, const struct bl
 		goto out;
 	b->ring_mapped = true;
 	BACK_RING_ATTACH(&b->ring, sring, sring->rsp_prod, PAGE);
-	b->pool = io_pool_new(xld, BLKBACK_WORKERS, burst_done, b);
+	b->pool = io_pool_new(xld, BLKBACK_WORKERS, NULL, NULL);
 	if (!b->pool) {
 		rc = -errno;
 		goto out;
 	}
-	b->ev = xld_evtchn_open(xld, domid, ring->port, on_event, b);
-	if (!b->ev) {
-		rc = -errno;
+	rc = bind_channel(b, ring->port);
+	if (rc < 0)
 		goto out;
-	}
 	consume(b);   /* requests published before we bound the channel */
 out:
 	if (rc < 0) {
@@ -407,11 +468,13 @@ void blkback_disconnect(struct blkback *b)
 {
 	if (!b)
 		return;
-	xld_evtchn_close(b->ev);
-	b->ev = NULL;
-	b->broken = true;          /* take no new requests while draining */
+	if (b->ev_watch)
+		evloop_unwatch(b->xld->loop, b->ev_watch);   /* no new requests */
+	b->ev_watch = NULL;
+	b->broken = true;
 	if (b->pool)
-		io_pool_drain(b->pool);   /* answers what was in flight */
+		io_pool_drain(b->pool);   /* answers (and notifies) what was in flight */
+	unbind_channel(b);
 	/* The persistent grants go now, while the workers that mapped them
 	 * are idle and their connections open: the frontend may then end
 	 * its grants and free (or re-grant) the pages. */
@@ -422,10 +485,14 @@ void blkback_disconnect(struct blkback *b)
 		gmem_ungrant(b->xld->hv, b->ring_handle);
 	}
 	gmem_close(&b->mem);
+	pthread_mutex_destroy(&b->lock);
+	pthread_mutex_destroy(&b->ev_lock);
 	free(b);
 }
 
-void blkback_get_stats(const struct blkback *b, struct blkback_stats *out)
+void blkback_get_stats(struct blkback *b, struct blkback_stats *out)
 {
+	pthread_mutex_lock(&b->lock);
 	*out = b->stats;
+	pthread_mutex_unlock(&b->lock);
 }

@@ -3,9 +3,10 @@
  *
  * Requests are copied off the ring on the main loop and run on an io_pool
  * (one worker per request in flight, up to BLKBACK_WORKERS): the worker
- * maps the request's grants, does one preadv/pwritev/fdatasync/fallocate,
- * and unmaps them; responses are pushed and the guest notified once per
- * burst of completions. READ, WRITE, FLUSH_DISKCACHE and DISCARD are
+ * maps the request's grants (or finds them mapped: persistent grants),
+ * does one preadv/pwritev/fdatasync/fallocate, unmaps what is not kept,
+ * writes the response and notifies the guest if it asked for that one
+ * (rsp_event). READ, WRITE, FLUSH_DISKCACHE and DISCARD are
  * served; other operations get BLKIF_RSP_EOPNOTSUPP; a write to a
  * read-only disk, a request outside the disk or a bad segment gets
  * BLKIF_RSP_ERROR. Nothing a guest writes on the ring crashes xld. */
@@ -52,6 +53,6 @@ struct blkback *blkback_connect(struct xld *xld, uint32_t domid, const struct bl
 /* Finish what is in flight, answer it, unmap (persistent grants too) and
  * unbind. NULL is ok. */
 void blkback_disconnect(struct blkback *b);
-void blkback_get_stats(const struct blkback *b, struct blkback_stats *out);
+void blkback_get_stats(struct blkback *b, struct blkback_stats *out);
 
 #endif

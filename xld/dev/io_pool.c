@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,15 +65,21 @@ static void *worker_main(void *arg)
 	uint64_t one = 1;
 
 	while ((job = pop_job(p))) {
+		/* A job without done() may be reused as soon as run() returns
+		 * (it gave itself back): never touch it after that. */
+		bool deliver = job->done != NULL;
+
 		job->run(job, w->hv);
-		job->next = NULL;
 		pthread_mutex_lock(&p->lock);
-		*p->done_tail = job;
-		p->done_tail = &job->next;
+		if (deliver) {
+			job->next = NULL;
+			*p->done_tail = job;
+			p->done_tail = &job->next;
+		}
 		if (--p->busy == 0)
 			pthread_cond_broadcast(&p->idle);
 		pthread_mutex_unlock(&p->lock);
-		if (write(p->efd, &one, sizeof(one)) < 0)
+		if (deliver && write(p->efd, &one, sizeof(one)) < 0)
 			log_warn("io pool: cannot signal a completion: %s", strerror(errno));
 	}
 	return NULL;

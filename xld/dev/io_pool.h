@@ -6,8 +6,9 @@
  *
  * A job's run() runs on a worker; its done() runs later on the main loop,
  * in completion order; after each burst of done() calls, the pool's
- * burst_done(arg) runs once (a backend pushes its responses and notifies
- * the guest there, once per burst). */
+ * burst_done(arg) (may be NULL) runs once. A job whose done is NULL is
+ * finished when run() returns: the pool does not touch it afterwards, so
+ * run() may hand it back for reuse (blkback answers on the worker). */
 #ifndef VMCTL_XLD_DEV_IO_POOL_H
 #define VMCTL_XLD_DEV_IO_POOL_H
 
@@ -17,7 +18,7 @@ struct io_pool;
 
 struct io_job {
 	void (*run)(struct io_job *job, struct hv *hv);   /* on a worker */
-	void (*done)(struct io_job *job);                 /* on the main loop */
+	void (*done)(struct io_job *job);                 /* on the main loop, or NULL */
 	struct io_job *next;
 };
 
