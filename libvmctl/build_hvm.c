@@ -4,6 +4,9 @@
 #include "libvmctl/hv.h"
 #include "vmctl/privcmd.h"
 
+#include <vmctl/xen/elfnote.h>
+#include <vmctl/xen/hvm/start_info.h>
+
 #include <elf.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -35,6 +38,8 @@ struct seg {
 };
 #define MAX_SEGS 16
 
+#define MAX_NOTES 8
+
 struct hbuild {
 	struct build_hvm *b;
 	struct hv *h;
@@ -42,6 +47,8 @@ struct hbuild {
 	size_t img_size;
 	struct seg segs[MAX_SEGS];
 	unsigned nsegs;
+	struct seg notes[MAX_NOTES];  /* PT_NOTE segments (offset, filesz) */
+	unsigned nnotes;
 	uint64_t entry;
 	uint8_t *mem;             /* guest RAM, frame P at mem + P * 4096 */
 	uint64_t mem_size;
@@ -135,6 +142,9 @@ static int elf_segments(struct hbuild *bd, const char *path)
 			ptype = ph->p_type;
 			s = (struct seg){ ph->p_paddr, ph->p_offset, ph->p_filesz, ph->p_memsz };
 		}
+		if (ptype == PT_NOTE && bd->nnotes < MAX_NOTES &&
+		    in_file(bd->img_size, s.offset, s.filesz))
+			bd->notes[bd->nnotes++] = s;
 		if (ptype != PT_LOAD || !s.memsz)
 			continue;
 		if (s.filesz > s.memsz || !in_file(bd->img_size, s.offset, s.filesz))
@@ -306,10 +316,16 @@ static void put32(uint8_t *p, uint32_t v)
 	memcpy(p, &v, 4);
 }
 
-/* The memory map as the hvm engine lays RAM out. */
-static size_t mb_mmap(struct hbuild *bd, uint8_t *out)
+/* The memory map as the hvm engine lays RAM out (e820 types). */
+struct range {
+	uint64_t base, len;
+	uint32_t type;
+};
+#define MAP_MAX 5
+
+static size_t memmap(struct hbuild *bd, struct range *out)
 {
-	struct { uint64_t base, len; uint32_t type; } ents[] = {
+	const struct range all[MAP_MAX] = {
 		{ 0, 0x9fc00, 1 },
 		{ 0x9fc00, 0x400, 2 },
 		{ 0xf0000, 0x10000, 2 },
@@ -318,21 +334,30 @@ static size_t mb_mmap(struct hbuild *bd, uint8_t *out)
 	};
 	size_t n = 0;
 
-	for (size_t i = 0; i < sizeof(ents) / sizeof(ents[0]); i++) {
-		if (!ents[i].len)
-			continue;
-		put32(out + n, 20);
-		memcpy(out + n + 4, &ents[i].base, 8);
-		memcpy(out + n + 12, &ents[i].len, 8);
-		put32(out + n + 20, ents[i].type);
-		n += 24;
-	}
+	for (size_t i = 0; i < MAP_MAX; i++)
+		if (all[i].len)
+			out[n++] = all[i];
 	return n;
+}
+
+/* Multiboot's form: size (20), base, length, type. */
+static size_t mb_mmap(struct hbuild *bd, uint8_t *out)
+{
+	struct range r[MAP_MAX];
+	size_t n = memmap(bd, r), len = 0;
+
+	for (size_t i = 0; i < n; i++, len += 24) {
+		put32(out + len, 20);
+		memcpy(out + len + 4, &r[i].base, 8);
+		memcpy(out + len + 12, &r[i].len, 8);
+		put32(out + len + 20, r[i].type);
+	}
+	return len;
 }
 
 static int mb_info(struct hbuild *bd)
 {
-	uint8_t info[MB_INFO_SIZE] = { 0 }, map[5 * 24];
+	uint8_t info[MB_INFO_SIZE] = { 0 }, map[MAP_MAX * 24];
 	uint32_t flags = MB_INFO_MEM | MB_INFO_MMAP | MB_INFO_LOADER, a, info_addr;
 	const char *cmd = bd->b->cmdline ? bd->b->cmdline : "";
 	static const char loader[] = "vmctl";
@@ -391,6 +416,95 @@ static int build_multiboot(struct hbuild *bd)
 	return rc < 0 ? rc : mb_info(bd);
 }
 
+/* ---- PVH ---- */
+
+/* XEN_ELFNOTE_PHYS32_ENTRY from the PT_NOTE segments, or 0. */
+static uint64_t pvh_entry(struct hbuild *bd)
+{
+	for (unsigned i = 0; i < bd->nnotes; i++) {
+		const uint8_t *p = bd->img + bd->notes[i].offset;
+		uint64_t left = bd->notes[i].filesz;
+
+		while (left >= 12) {
+			uint32_t namesz, descsz, type;
+			uint64_t nlen, dlen;
+
+			memcpy(&namesz, p, 4);
+			memcpy(&descsz, p + 4, 4);
+			memcpy(&type, p + 8, 4);
+			nlen = ((uint64_t)namesz + 3) & ~3ull;
+			dlen = ((uint64_t)descsz + 3) & ~3ull;
+			if (12 + nlen + dlen > left)
+				break;
+			if (namesz == 4 && !memcmp(p + 12, "Xen", 4) &&
+			    type == XEN_ELFNOTE_PHYS32_ENTRY && (descsz == 4 || descsz == 8)) {
+				uint64_t v = 0;
+
+				memcpy(&v, p + 12 + nlen, descsz);
+				return v;
+			}
+			p += 12 + nlen + dlen;
+			left -= 12 + nlen + dlen;
+		}
+	}
+	return 0;
+}
+
+static int pvh_info(struct hbuild *bd)
+{
+	struct hvm_start_info si = { .magic = XEN_HVM_START_MAGIC_VALUE, .version = 1 };
+	struct hvm_memmap_table_entry map[MAP_MAX];
+	struct range r[MAP_MAX];
+	const char *cmd = bd->b->cmdline ? bd->b->cmdline : "";
+	size_t n = memmap(bd, r);
+	uint32_t a;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		map[i] = (struct hvm_memmap_table_entry){ r[i].base, r[i].len, r[i].type, 0 };
+	rc = mb_place(bd, map, n * sizeof(map[0]), &a);
+	si.memmap_paddr = a;
+	si.memmap_entries = (uint32_t)n;
+	if (rc == 0)
+		rc = mb_place(bd, cmd, strlen(cmd) + 1, &a);
+	si.cmdline_paddr = a;
+	if (rc == 0 && bd->b->module) {
+		struct hvm_modlist_entry mod = { 0 };
+
+		rc = image_read(bd, bd->b->module, BUILD_HVM_IMAGE_MAX);
+		bd->top = PG_UP(bd->top);
+		if (rc == 0)
+			rc = mb_place(bd, bd->img, bd->img_size, &a);
+		mod.paddr = a;
+		mod.size = bd->img_size;
+		if (rc == 0)
+			rc = mb_place(bd, &mod, sizeof(mod), &a);
+		si.nr_modules = 1;
+		si.modlist_paddr = a;
+	}
+	bd->top = PG_UP(bd->top);
+	if (rc == 0)
+		rc = mb_place(bd, &si, sizeof(si), &a);
+	return rc < 0 ? rc : set_entry(bd, 0, a);
+}
+
+static int build_pvh(struct hbuild *bd)
+{
+	const char *path = bd->b->kernel;
+	int rc = image_read(bd, path, BUILD_HVM_IMAGE_MAX);
+
+	if (rc == 0)
+		rc = elf_segments(bd, path);
+	if (rc < 0)
+		return rc;
+	bd->entry = pvh_entry(bd);
+	if (!bd->entry)
+		return fail(bd, -ENOEXEC, "%s: no XEN_ELFNOTE_PHYS32_ENTRY note: not a PVH kernel",
+			    path);
+	rc = segments_load(bd, path);
+	return rc < 0 ? rc : pvh_info(bd);
+}
+
 int build_hvm(struct hv *h, struct build_hvm *b)
 {
 	struct hbuild bd = { .b = b, .h = h, .memfd = -1 };
@@ -401,8 +515,8 @@ int build_hvm(struct hv *h, struct build_hvm *b)
 		return fail(&bd, -EINVAL, "an hvm domain boots exactly one of firmware, kernel, bios");
 	rc = mem_map(&bd);
 	if (rc == 0)
-		rc = b->firmware ? build_firmware(&bd) : b->kernel ? build_multiboot(&bd)
-								  : build_bios(&bd);
+		rc = b->firmware ? build_firmware(&bd) : b->kernel && b->pvh ? build_pvh(&bd)
+				: b->kernel ? build_multiboot(&bd) : build_bios(&bd);
 	if (bd.mem)
 		munmap(bd.mem, bd.mem_size);
 	if (bd.memfd >= 0)

@@ -9,6 +9,10 @@
  *    addresses), entered as the multiboot spec says (EAX 0x2BADB002, EBX
  *    the info structure: memory, command line, at most one module, the
  *    memory map);
+ *  - kernel with pvh set: a PVH kernel (type="pvh"): an ELF with Xen's
+ *    PHYS32_ENTRY note, entered there in flat 32-bit mode with EBX = the
+ *    physical address of a struct hvm_start_info (command line, the
+ *    ramdisk as module 0, the memory map; reference xen-abi §4.10);
  *  - bios: a raw BIOS image of at most 128 KiB (SeaBIOS's bios.bin) put at
  *    0xe0000-0xfffff, which the hvm engine also shows below 4 GiB; vCPU 0
  *    starts at the reset vector.
@@ -34,6 +38,7 @@ struct build_hvm {
 	const char *module;        /* multiboot module (ramdisk=), or NULL */
 	const char *cmdline;       /* multiboot command line, or NULL */
 	const char *bios;          /* raw BIOS image, or NULL */
+	int pvh;                   /* kernel is a PVH kernel, not multiboot */
 	/* out */
 	uint64_t entry;            /* where vCPU 0 starts (0xfffffff0: reset) */
 	char error[256];           /* why, when build_hvm() fails */

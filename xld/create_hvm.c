@@ -1,5 +1,6 @@
-/* The HVM steps of domain.create (see create_hvm.h). Boot image, in this
- * order: firmware_override= (an ELF entered in flat 32-bit mode, as Xen
+/* The HVM (and PVH) steps of domain.create (see create_hvm.h). A PVH
+ * domain boots its kernel= through Xen's PVH entry (ramdisk= as module 0).
+ * An HVM domain's boot image, in this order: firmware_override= (an ELF entered in flat 32-bit mode, as Xen
  * starts hvmloader); kernel= (a multiboot kernel, ramdisk= its module,
  * cmdline= its command line); else the BIOS: bios_path_override= or
  * Debian's SeaBIOS. */
@@ -76,6 +77,14 @@ int create_hvm_check(struct domcfg_config *cfg, const char *cwd, int *code, char
 {
 	struct domcfg_b_info *b = &cfg->b_info;
 
+	if (cfg->c_info.type == DOMCFG_TYPE_PVH) {
+		if (!b->kernel)
+			return fail(code, RPC_ERR_CONFIG, msg, cap,
+				    "a PVH domain needs a kernel (kernel=\"...\")");
+		if (file_check("kernel", b->kernel, code, msg, cap) < 0)
+			return -1;
+		return b->ramdisk ? file_check("ramdisk", b->ramdisk, code, msg, cap) : 0;
+	}
 	if (absolute(&b->hvm.firmware, cwd) < 0 || absolute(&b->hvm.system_firmware, cwd) < 0)
 		return fail(code, RPC_ERR_RESOURCE, msg, cap, "out of memory");
 	if (b->hvm.firmware)
@@ -101,7 +110,12 @@ int create_hvm_build(struct hv *hv, uint32_t domid, const struct domcfg_config *
 	struct build_hvm bh = { .domid = domid };
 	int rc;
 
-	if (b->hvm.firmware) {
+	if (cfg->c_info.type == DOMCFG_TYPE_PVH) {
+		bh.kernel = b->kernel;
+		bh.module = b->ramdisk;
+		bh.cmdline = b->cmdline;
+		bh.pvh = 1;
+	} else if (b->hvm.firmware) {
 		bh.firmware = b->hvm.firmware;
 	} else if (b->kernel) {
 		bh.kernel = b->kernel;

@@ -2,7 +2,7 @@
  *
  *   hvmrun [--mem MiB] [--vcpus N] [--timeout SEC]
  *          (--firmware ELF | --multiboot ELF [--module FILE] [--cmdline STR]
- *           | --bios FILE)
+ *           | --pvh ELF [--module FILE] [--cmdline STR] | --bios FILE)
  *
  * Connects to $VMCTL_RUNDIR/privcmd if a vmhv answers there, else starts a
  * private vmhv. Creates an hvm domain, builds it with libvmctl's HVM builder,
@@ -44,7 +44,7 @@ struct run {
 static void usage(void)
 {
 	fprintf(stderr, "usage: hvmrun [--mem MiB] [--vcpus N] [--timeout SEC] "
-		"(--firmware ELF | --multiboot ELF [--module F] [--cmdline S] | --bios F)\n");
+		"(--firmware ELF | --multiboot|--pvh ELF [--module F] [--cmdline S] | --bios F)\n");
 	exit(1);
 }
 
@@ -58,6 +58,7 @@ static void args_parse(struct run *r, int argc, char **argv)
 		{ "module", required_argument, NULL, 'M' },
 		{ "cmdline", required_argument, NULL, 'c' },
 		{ "bios", required_argument, NULL, 'b' },
+		{ "pvh", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -72,6 +73,7 @@ static void args_parse(struct run *r, int argc, char **argv)
 		case 'M': r->b.module = optarg; break;
 		case 'c': r->b.cmdline = optarg; break;
 		case 'b': r->b.bios = optarg; break;
+		case 'p': r->b.kernel = optarg; r->b.pvh = 1; break;
 		default: usage();
 		}
 	}

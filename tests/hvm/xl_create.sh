@@ -1,6 +1,7 @@
 #!/bin/bash
 # xl create of type="hvm" domains end to end: the test guest as
-# firmware_override and as a multiboot kernel= with cmdline=, its TAP lines
+# firmware_override, as a multiboot kernel= with cmdline= and as a
+# type="pvh" kernel, its TAP lines
 # read from `xl dmesg` (port 0xe9 output), xl list, poweroff ending the
 # domain, on_reboot after a triple fault, SeaBIOS when no image is given,
 # and a config naming a missing firmware failing cleanly.
@@ -52,6 +53,18 @@ xl create mb.cfg >/dev/null 2>&1
 is "$?" 0 "xl create of a multiboot kernel= with cmdline="
 ok "the guest ran the test its command line named" dmesg_has '\(d[0-9]+\) ok 6 - a self IPI arrives'
 ok "and powered off" gone hvm-mb
+
+cat > pvh.cfg <<CFG
+type = "pvh"
+name = "hvm-pvh"
+memory = 16
+kernel = "$guest"
+cmdline = "pvh"
+CFG
+xl create pvh.cfg >/dev/null 2>&1
+is "$?" 0 "xl create of type=\"pvh\": the same guest through its PHYS32_ENTRY note"
+ok "it found Xen's hvm_start_info in EBX" dmesg_has '\(d[0-9]+\) hvm guest: hello from pvh'
+ok "with its command line, and powered off" gone hvm-pvh
 
 cat > tf.cfg <<CFG
 type = "hvm"

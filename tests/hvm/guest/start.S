@@ -8,6 +8,13 @@
 	.long 0x00000003            /* page-aligned modules, memory info */
 	.long -(0x1badb002 + 0x00000003)
 
+/* Xen's PVH entry note (type 18, PHYS32_ENTRY): the same entry point. */
+	.section .note.Xen, "a", @note
+	.align 4
+	.long 4, 4, 18
+	.asciz "Xen"
+	.long _start
+
 	.text
 	.code32
 	.globl _start

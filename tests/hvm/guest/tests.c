@@ -353,8 +353,30 @@ static void test_triple_fault(void)
 	__asm__ volatile("lidt %0; int3" :: "m"(none));
 }
 
+#define PVH_MAGIC 0x336ec578
+
+/* Under PVH (type="pvh"): EBX points at Xen's hvm_start_info. */
+static bool is_pvh(uint32_t info)
+{
+	return info >= 0x1000 && info < 0x40000000 && *(volatile uint32_t *)info == PVH_MAGIC;
+}
+
+static void test_pvh(uint32_t info)
+{
+	const uint32_t *si = (const uint32_t *)info;
+	const uint64_t *map = (const uint64_t *)si[10];   /* memmap_paddr (low half) */
+	uint32_t n = si[12];
+
+	hg_ok(si[1] == 1, "hvm_start_info version 1");
+	hg_ok(n >= 2 && map[0] == 0 && (uint32_t)map[2] == 1, "a memory map with RAM at 0");
+	hg_ok(si[3] == 0, "no modules");
+	hg_puts("hvm guest: hello from pvh\n");
+}
+
 static const char *mb_cmdline(uint32_t magic, uint32_t info)
 {
+	if (is_pvh(info))
+		return (const char *)((const uint32_t *)info)[6];   /* cmdline_paddr */
 	if (magic != 0x2badb002 || !(*(uint32_t *)info & 4))
 		return "";
 	return (const char *)*(uint32_t *)(info + 16);
@@ -380,6 +402,8 @@ void hg_main(uint32_t magic, uint32_t info)
 		test_ioapic();
 	else if (streq(cmd, "ioreq"))
 		test_ioreq();
+	else if (streq(cmd, "pvh") && is_pvh(info))
+		test_pvh(info);
 	else if (streq(cmd, "smp"))
 		test_smp();
 	else if (streq(cmd, "ioreqbench"))
