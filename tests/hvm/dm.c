@@ -56,7 +56,7 @@ int dm_start(struct dm *dm, struct hv *hv, uint32_t domid)
 	rc = hv_call(hv, PRIVCMD_OP_IOREQ_SERVER_EVENTFD, &op, sizeof(op), NULL, 0, NULL,
 		     &dm->evfd);
 	if (rc == 0)
-		rc = map_range(dm, PRIVCMD_IOREQ_RANGE_PORT, 0x500, 0x50b);
+		rc = map_range(dm, PRIVCMD_IOREQ_RANGE_PORT, 0x500, 0x50f);
 	if (rc == 0)
 		rc = map_range(dm, PRIVCMD_IOREQ_RANGE_MMIO, 0xe0000000, 0xe0000fff);
 	if (rc == 0)
@@ -129,6 +129,15 @@ static void serve_slot(struct dm *dm, struct ioreq *r)
 	if ((f & 0xf) != IOREQ_STATE_READY)
 		return;
 	__atomic_store_n(flags, (uint8_t)((f & 0xf0) | IOREQ_STATE_INPROCESS), __ATOMIC_RELAXED);
+	if (r->type == IOREQ_TYPE_PIO && r->addr == 0x50c) {
+		/* a broken device model: a state that means nothing, garbage */
+		r->data = 0x1234;
+		r->count = 0xffffffff;
+		__atomic_store_n(flags, (uint8_t)0xff, __ATOMIC_RELEASE);
+		syscall(SYS_futex, ioreq_state_word(r), FUTEX_WAKE, 1, NULL, NULL, 0);
+		atomic_fetch_add(&dm->hostile, 1);
+		return;
+	}
 	r->data = answer(dm, r);
 	__atomic_store_n(flags, (uint8_t)((f & 0xf0) | IOREQ_STATE_RESP_READY), __ATOMIC_RELEASE);
 	syscall(SYS_futex, ioreq_state_word(r), FUTEX_WAKE, 1, NULL, NULL, 0);

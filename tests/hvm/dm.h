@@ -8,7 +8,9 @@
  *                         IN: count + sum
  *   port 0x50a (2 bytes)  IN: 0x4242
  *   MMIO 0xe0000000-0xe0000fff: 4 KiB of registers
- *   PCI 00:03.0 register 0: 0xabcd1234 */
+ *   PCI 00:03.0 register 0: 0xabcd1234
+ *   port 0x50c            a hostile answer: the slot is left in state 0xf
+ *                         and data garbage (the vCPU must read all ones) */
 #ifndef VMCTL_TESTS_HVM_DM_H
 #define VMCTL_TESTS_HVM_DM_H
 
@@ -32,6 +34,7 @@ struct dm {
 	pthread_t thread;
 	atomic_bool stop;
 	uint32_t reg504, count508, sum508;
+	atomic_uint hostile;      /* answers spoiled on purpose (port 0x50c) */
 	uint32_t mmio[1024];
 	atomic_ulong served;      /* requests answered */
 	uint64_t t_mark, t_last;  /* CLOCK_MONOTONIC ns at the 100th and the last answer */

@@ -185,6 +185,7 @@ static void boot(struct hv *hv, const char *guest)
 	if (!strstr(log, "hvm guest: PASSED\n"))
 		diag("guest log:\n%s", log);
 	ok(dm.count508 == 64, "rep outsb arrived as one request of 64");
+	ok(atomic_load(&dm.hostile) == 1, "the spoiled answer was given (once)");
 	ok(atomic_load(&dm.served) >= 1000, "the device model answered every request");
 	hv_domain_destroy(hv, domid);
 }
