@@ -79,8 +79,11 @@ tg_trap_\vec:
 	jmp HYPERCALL_IRET
 .endm
 
+	TRAP 0, 0
 	TRAP 3, 0
 	TRAP 6, 0
+	TRAP 13, 1
 	TRAP 14, 1
+	TRAP 32, 0
 
 	.section .note.GNU-stack, "", @progbits

@@ -47,3 +47,8 @@ check_PROGRAMS += tests/guests/pvabi_pt
 tests_guests_pvabi_pt_SOURCES = $(PVABI_RUNTIME) tests/guests/pvabi_pt.c
 tests_guests_pvabi_pt_CFLAGS = $(TG_CCFLAGS)
 tests_guests_pvabi_pt_LDFLAGS = $(TG_LINKFLAGS)
+
+check_PROGRAMS += tests/guests/pvabi_cpu
+tests_guests_pvabi_cpu_SOURCES = $(PVABI_RUNTIME) tests/guests/pvabi_cpu.c
+tests_guests_pvabi_cpu_CFLAGS = $(TG_CCFLAGS)
+tests_guests_pvabi_cpu_LDFLAGS = $(TG_LINKFLAGS)

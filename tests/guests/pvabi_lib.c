@@ -1,8 +1,11 @@
 #include "pvabi_lib.h"
 
+void tg_trap_0(void);
 void tg_trap_3(void);
 void tg_trap_6(void);
+void tg_trap_13(void);
 void tg_trap_14(void);
+void tg_trap_32(void);
 
 struct pvabi pv;
 uint64_t pvabi_cr3;
@@ -19,9 +22,14 @@ void tg_trap_handler(unsigned long vec, unsigned long err, struct trap_frame *f)
 	pv.faults++;
 	pv.last_vec = vec;
 	pv.last_err = err;
+	pv.last_rip = f->rip;
+	if (pv.shared)
+		pv.last_mask = pv.shared->vcpu_info[0].evtchn_upcall_mask;
 	if (vec == 14)
 		pv.last_cr2 = pv.shared ? pv.shared->vcpu_info[0].arch.cr2 : ~0ul;
-	f->rip += vec == 6 ? 2 : vec == 3 ? 0 : 3;
+	if (vec != 3 && vec != 32)
+		f->rip += pv.skip;
+	pv.skip = 3;
 }
 
 volatile uint64_t *pvabi_l1e(uint64_t l4, unsigned long va)
@@ -41,13 +49,17 @@ volatile uint64_t *pvabi_l1e(uint64_t l4, unsigned long va)
 void pvabi_init(start_info_t *si)
 {
 	static struct trap_info traps[] = {
-		{ 3, 0, 0xe033, (unsigned long)tg_trap_3 },
+		{ 0, 0, 0xe033, (unsigned long)tg_trap_0 },
+		{ 3, 3, 0xe033, (unsigned long)tg_trap_3 },
 		{ 6, 0, 0xe033, (unsigned long)tg_trap_6 },
+		{ 13, 4, 0xe033, (unsigned long)tg_trap_13 },  /* masks events */
 		{ 14, 0, 0xe033, (unsigned long)tg_trap_14 },
+		{ 32, 3, 0xe033, (unsigned long)tg_trap_32 },  /* int $32 allowed */
 		{ 0, 0, 0, 0 },
 	};
 
 	pv.si = si;
+	pv.skip = 3;
 	pvabi_cr3 = pvabi_va_frame((void *)si->pt_base);
 	hypercall2(__HYPERVISOR_set_trap_table, traps, 0);
 	if (pvabi_uvm((unsigned long)shared_page, si->shared_info | 7, UVMF_INVLPG) == 0)

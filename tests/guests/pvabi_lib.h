@@ -19,7 +19,9 @@
 struct pvabi {
 	start_info_t *si;
 	struct shared_info *shared;  /* mapped at a page of our own */
-	volatile unsigned long faults, last_vec, last_err, last_cr2;
+	volatile unsigned long faults, last_vec, last_err, last_cr2, last_rip;
+	volatile unsigned long last_mask;  /* evtchn_upcall_mask in the handler */
+	volatile unsigned long skip;       /* bytes a fault handler skips */
 };
 extern struct pvabi pv;
 
@@ -39,8 +41,10 @@ volatile uint64_t *pvabi_l1e(uint64_t l4, unsigned long va);
 /* The current L4 frame (we track NEW_BASEPTR ourselves). */
 extern uint64_t pvabi_cr3;
 
-/* Install the trap table (#PF, #UD, #BP) and map shared_info at a page
- * of our own (update_va_mapping, as Mini-OS does). */
+/* Install the trap table (#DE, #BP, #UD, #GP, #PF; vector 32 for `int
+ * $32`, DPL 3) and map shared_info at a page of our own (update_va_mapping,
+ * as Mini-OS does). A fault handler skips pv.skip bytes (3 unless a test
+ * says otherwise); traps (int3, int n) resume after the instruction. */
 void pvabi_init(start_info_t *si);
 
 /* One 8-byte read or write at va with a 3-byte instruction: 1 if it

@@ -2,4 +2,4 @@
 # 12). The guests live in tests/guests/ (pvabi, pvabi_pt).
 TESTS += tests/pvabi/pvabi_test.sh
 EXTRA_DIST += tests/pvabi/pvabi_test.sh tests/pvabi/pvabi.expected \
-	tests/pvabi/pvabi_pt.expected
+	tests/pvabi/pvabi_pt.expected tests/pvabi/pvabi_cpu.expected

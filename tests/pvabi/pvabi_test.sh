@@ -2,7 +2,8 @@
 # The PV ABI guests (issue 12) through `xl create` on a private host:
 # pvabi (linked at virtual address 0: the builder's boot contract and the
 # page-table hypercalls with good and bad arguments) and pvabi_pt (builds
-# its own 4-level tree, switches to it, faults on purpose). Every
+# its own 4-level tree, switches to it, faults on purpose) and pvabi_cpu
+# (traps, emulated instructions, descriptor hypercalls). Every
 # "name: value" line of tests/pvabi/NAME.expected must appear in the
 # guest's output (xl dmesg, "(dN) " lines) as Xen would answer it.
 . "$top_srcdir/tests/lib/host.sh"
@@ -35,4 +36,5 @@ run_guest() {	# run_guest NAME: create it, wait for its last line, compare
 
 run_guest pvabi
 run_guest pvabi_pt
+run_guest pvabi_cpu
 done_testing

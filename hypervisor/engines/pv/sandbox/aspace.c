@@ -547,12 +547,12 @@ static int64_t ext_pin(struct aspace *a, uint64_t mfn, int level)
 	return 0;
 }
 
-static int64_t ext_new_baseptr(struct sandbox *sb, uint64_t mfn)
+int64_t aspace_new_baseptr(struct sandbox *sb, uint64_t mfn)
 {
 	struct aspace *a = &sb->as;
 	int64_t rc;
 
-	if (mfn >= a->nr_frames || (table_level(a, mfn) && table_level(a, mfn) != 4))
+	if (!a->has_cr3 || mfn >= a->nr_frames || (table_level(a, mfn) && table_level(a, mfn) != 4))
 		return -EINVAL_;
 	if (mfn == a->cr3)
 		return 0;
@@ -586,7 +586,7 @@ static int64_t mmuext_one(struct sandbox *sb, const struct mmuext_op *op)
 		a->pinned[mfn] = 0;
 		return 0;
 	case MMUEXT_NEW_BASEPTR:
-		return ext_new_baseptr(sb, mfn);
+		return aspace_new_baseptr(sb, mfn);
 	case MMUEXT_NEW_USER_BASEPTR:
 		if (mfn && (mfn >= a->nr_frames || (table_level(a, mfn) && table_level(a, mfn) != 4)))
 			return -EINVAL_;

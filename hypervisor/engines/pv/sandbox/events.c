@@ -157,6 +157,7 @@ static void fault_handler(int sig, void *info, void *ucv)
 	struct pv_vcpu *v = current_vcpu();
 	uint64_t *g = uc->gregs;
 	uint64_t vec = g[G_TRAPNO], err = g[G_ERR], cr2 = g[G_CR2];
+	struct emu_fault f;
 	struct trap_info *t;
 
 	if (in_sandbox(g[G_RIP])) {
@@ -164,6 +165,12 @@ static void fault_handler(int sig, void *info, void *ucv)
 		shim_crash(v, vec, err, cr2, 1);
 	}
 	regs_from_signal(v, g);
+	f = (struct emu_fault){ .vec = vec, .err = err, .cr2 = cr2 };
+	if (emulate_fault(v, &f)) {
+		redirect_to_resume(v, g);
+		return;
+	}
+	vec = f.vec;
 	t = vec < PV_MAX_TRAPS ? &v->sb->traps[vec] : 0;
 	if (!t || !t->address)
 		shim_crash(v, vec, err, cr2, 0);
@@ -172,7 +179,8 @@ static void fault_handler(int sig, void *info, void *ucv)
 		err &= ~4ul; /* the guest kernel is "supervisor" to itself */
 		err = (err & ~1ul) | (aspace_mapped(v->sb, cr2) ? 1 : 0);
 	}
-	if (bounce(v, t->address, vector_has_error_code(vec), err, t->flags & TI_MASK_EVENTS) < 0)
+	if (bounce(v, t->address, !f.software && vector_has_error_code(vec), err,
+		   t->flags & TI_MASK_EVENTS) < 0)
 		shim_crash(v, 8, 0, v->regs.rsp, 0);
 	redirect_to_resume(v, g);
 }
@@ -240,8 +248,7 @@ int64_t events_set_trap_table(struct sandbox *sb, uint64_t table_va)
 			return -14; /* -EFAULT */
 		if (!t.address)
 			return 0;
-		if (t.vector < PV_MAX_TRAPS)
-			sb->traps[t.vector] = t;
+		sb->traps[t.vector] = t;   /* a uint8_t: every vector has a slot */
 	}
 	return 0;
 }

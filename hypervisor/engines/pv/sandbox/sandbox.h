@@ -41,7 +41,7 @@
 
 #include <vmctl/xen/xen.h>
 
-#define PV_MAX_TRAPS 32
+#define PV_MAX_TRAPS 256
 
 /* The guest's part of the process: [0, PV_GUEST_VA_TOP). Above it, the
  * physmap (all guest frames, for the shim), then the sandbox's image
@@ -75,6 +75,20 @@ struct aspace {
 	uint64_t upper;
 };
 
+/* The parts of a vCPU's x86 state that Xen virtualises for a PV guest
+ * (desc.c, emulate.c). */
+struct pv_cpu {
+	int ts;                              /* CR0.TS (fpu_taskswitch, clts) */
+	uint32_t iopl;                       /* PHYSDEVOP_set_iopl */
+	uint64_t iobitmap;                   /* PHYSDEVOP_set_iobitmap: VA, */
+	uint32_t iobitmap_ports;             /* ... ports it covers */
+	uint64_t gs_kernel, gs_user;         /* set_segment_base / MSRs (not loaded) */
+	uint64_t kernel_ss, kernel_sp;       /* stack_switch */
+	uint64_t dr[8];                      /* set_debugreg (recorded) */
+	uint64_t gdt_frames[16];             /* set_gdt */
+	uint32_t gdt_ents;
+};
+
 struct pv_vcpu {
 	uint64_t shim_stack_top;             /* PV_VCPU_STACK */
 	struct privcmd_vcpu_regs regs;       /* PV_VCPU_REGS: the guest's state */
@@ -86,6 +100,7 @@ struct pv_vcpu {
 	struct pv_mailbox *mb;               /* its mailbox (pv_abi.h) */
 	int started;                         /* its thread exists */
 	struct privcmd_vcpu_regs init_regs;  /* from VCPUOP_initialise */
+	struct pv_cpu cpu;
 };
 _Static_assert(__builtin_offsetof(struct pv_vcpu, shim_stack_top) == PV_VCPU_STACK, "");
 _Static_assert(__builtin_offsetof(struct pv_vcpu, regs) == PV_VCPU_REGS, "");
@@ -96,6 +111,7 @@ struct sandbox {
 	struct aspace as;
 	struct shared_info *shared;
 	uint64_t event_cb, failsafe_cb;      /* callback_op / set_callbacks */
+	uint64_t syscall_cb, nmi_cb;
 	struct trap_info traps[PV_MAX_TRAPS]; /* by vector; address 0 = none */
 	struct pv_vcpu vcpu[PRIVCMD_MAX_VCPUS];
 };
@@ -122,6 +138,26 @@ void pv_shim_iret(struct pv_vcpu *v);
 int events_setup(struct sandbox *sb);
 void events_vcpu_setup(struct pv_vcpu *v, void *altstack, unsigned long size);
 int64_t events_set_trap_table(struct sandbox *sb, uint64_t table_va);
+
+/* emulate.c: a fault the guest took. emulate_fault() returns 1 if it
+ * emulated the instruction (resume the guest), 0 to deliver f (it may
+ * turn a #GP into the software interrupt `int n` asked for). */
+struct emu_fault {
+	uint64_t vec, err, cr2;
+	int software;                        /* int n: no error code */
+};
+int emulate_fault(struct pv_vcpu *v, struct emu_fault *f);
+
+/* desc.c: descriptor tables, segments, debug registers, FPU switch, I/O
+ * privilege: the hypercalls that set what emulate.c reads. */
+int64_t desc_set_gdt(struct pv_vcpu *v, uint64_t frames_va, uint64_t entries);
+int64_t desc_update_descriptor(struct pv_vcpu *v, uint64_t maddr, uint64_t desc);
+int64_t desc_stack_switch(struct pv_vcpu *v, uint64_t ss, uint64_t sp);
+int64_t desc_fpu_taskswitch(struct pv_vcpu *v, uint64_t set);
+int64_t desc_set_debugreg(struct pv_vcpu *v, uint64_t reg, uint64_t value);
+int64_t desc_get_debugreg(struct pv_vcpu *v, uint64_t reg);
+int64_t desc_set_segment_base(struct pv_vcpu *v, uint64_t which, uint64_t base);
+int64_t desc_physdev_op(struct pv_vcpu *v, uint64_t cmd, uint64_t arg);
 
 /* sandbox.c: start vCPU v's thread from v->init_regs. 0 or -errno. */
 int vcpu_thread_start(struct pv_vcpu *v);
@@ -152,6 +188,7 @@ int64_t aspace_mmu_update(struct sandbox *sb, uint64_t list, uint64_t count, uin
 int64_t aspace_mmuext_op(struct sandbox *sb, uint64_t list, uint64_t count, uint64_t done_va,
 			 uint64_t domid);
 int64_t aspace_vm_assist(struct sandbox *sb, uint64_t cmd, uint64_t type);
+int64_t aspace_new_baseptr(struct sandbox *sb, uint64_t mfn);
 /* Bytes of Xen's M2P table at va (an emulated read): 0 or -EFAULT. */
 int aspace_m2p_read(struct sandbox *sb, uint64_t va, uint8_t *out, unsigned len);
 

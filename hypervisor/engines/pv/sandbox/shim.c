@@ -98,10 +98,12 @@ static int64_t shim_set_trap_table(struct pv_vcpu *v)
 	return events_set_trap_table(v->sb, v->regs.rdi);
 }
 
+/* set_callbacks(event, failsafe, syscall) */
 static int64_t shim_set_callbacks(struct pv_vcpu *v)
 {
 	v->sb->event_cb = v->regs.rdi;
 	v->sb->failsafe_cb = v->regs.rsi;
+	v->sb->syscall_cb = v->regs.rdx;
 	return 0;
 }
 
@@ -114,15 +116,32 @@ static int64_t shim_callback_op(struct pv_vcpu *v)
 		return -ENOSYS_;
 	if (aspace_read(v->sb, va, &cb, sizeof(cb)) < 0)
 		return -EFAULT_;
-	if (v->regs.rdi == CALLBACKOP_unregister)
-		cb.address = 0;
-	if (cb.type == CALLBACKTYPE_event)
+	/* As on Xen, only the NMI callback can be unregistered. */
+	if (v->regs.rdi == CALLBACKOP_unregister) {
+		if (cb.type != CALLBACKTYPE_nmi)
+			return -EINVAL_;
+		v->sb->nmi_cb = 0;
+		return 0;
+	}
+	switch (cb.type) {
+	case CALLBACKTYPE_event:
 		v->sb->event_cb = cb.address;
-	else if (cb.type == CALLBACKTYPE_failsafe)
+		return 0;
+	case CALLBACKTYPE_failsafe:
 		v->sb->failsafe_cb = cb.address;
-	else if (cb.type != CALLBACKTYPE_syscall && cb.type != CALLBACKTYPE_nmi)
+		return 0;
+	case CALLBACKTYPE_syscall:
+		v->sb->syscall_cb = cb.address;
+		return 0;
+	case CALLBACKTYPE_nmi:
+		v->sb->nmi_cb = cb.address;
+		return 0;
+	case CALLBACKTYPE_sysenter:
+	case CALLBACKTYPE_syscall32:
+		return 0;               /* 32-bit user mode: never entered here */
+	default:
 		return -EINVAL_;
-	return 0;
+	}
 }
 
 static int64_t shim_update_va_mapping(struct pv_vcpu *v)
@@ -149,6 +168,46 @@ static int64_t shim_mmuext_op(struct pv_vcpu *v)
 static int64_t shim_vm_assist(struct pv_vcpu *v)
 {
 	return aspace_vm_assist(v->sb, v->regs.rdi, v->regs.rsi);
+}
+
+static int64_t shim_set_gdt(struct pv_vcpu *v)
+{
+	return desc_set_gdt(v, v->regs.rdi, v->regs.rsi);
+}
+
+static int64_t shim_update_descriptor(struct pv_vcpu *v)
+{
+	return desc_update_descriptor(v, v->regs.rdi, v->regs.rsi);
+}
+
+static int64_t shim_stack_switch(struct pv_vcpu *v)
+{
+	return desc_stack_switch(v, v->regs.rdi, v->regs.rsi);
+}
+
+static int64_t shim_fpu_taskswitch(struct pv_vcpu *v)
+{
+	return desc_fpu_taskswitch(v, v->regs.rdi);
+}
+
+static int64_t shim_set_debugreg(struct pv_vcpu *v)
+{
+	return desc_set_debugreg(v, v->regs.rdi, v->regs.rsi);
+}
+
+static int64_t shim_get_debugreg(struct pv_vcpu *v)
+{
+	return desc_get_debugreg(v, v->regs.rdi);
+}
+
+static int64_t shim_set_segment_base(struct pv_vcpu *v)
+{
+	return desc_set_segment_base(v, v->regs.rdi, v->regs.rsi);
+}
+
+static int64_t shim_physdev_op(struct pv_vcpu *v)
+{
+	return desc_physdev_op(v, v->regs.rdi, v->regs.rsi);
 }
 
 /* Before suspending, vmhv gets the registers to save: the state in which
@@ -202,7 +261,7 @@ static void vcpu_context_take(struct pv_vcpu *t, const struct vcpu_guest_context
 		t->sb->failsafe_cb = ctx->failsafe_callback_eip;
 	for (unsigned i = 0; i < PV_MAX_TRAPS; i++)
 		if (ctx->trap_ctxt[i].address)
-			t->sb->traps[ctx->trap_ctxt[i].vector % PV_MAX_TRAPS] = ctx->trap_ctxt[i];
+			t->sb->traps[ctx->trap_ctxt[i].vector] = ctx->trap_ctxt[i];
 }
 
 static int64_t vcpu_initialise(struct pv_vcpu *v, struct pv_vcpu *t, uint64_t va)
@@ -306,6 +365,14 @@ static const shim_handler local[64] = {
 	[__HYPERVISOR_mmu_update] = shim_mmu_update,
 	[__HYPERVISOR_mmuext_op] = shim_mmuext_op,
 	[__HYPERVISOR_vm_assist] = shim_vm_assist,
+	[__HYPERVISOR_set_gdt] = shim_set_gdt,
+	[__HYPERVISOR_update_descriptor] = shim_update_descriptor,
+	[__HYPERVISOR_stack_switch] = shim_stack_switch,
+	[__HYPERVISOR_fpu_taskswitch] = shim_fpu_taskswitch,
+	[__HYPERVISOR_set_debugreg] = shim_set_debugreg,
+	[__HYPERVISOR_get_debugreg] = shim_get_debugreg,
+	[__HYPERVISOR_set_segment_base] = shim_set_segment_base,
+	[__HYPERVISOR_physdev_op] = shim_physdev_op,
 	[__HYPERVISOR_sched_op] = shim_sched_op,
 	[__HYPERVISOR_vcpu_op] = shim_vcpu_op,
 };

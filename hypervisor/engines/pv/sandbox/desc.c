@@ -1,0 +1,148 @@
+/* Descriptor tables, segment bases, debug registers, the FPU switch and
+ * I/O privilege, per vCPU. The host's segments stay in force (DESIGN §2):
+ * GDT and LDT entries are checked as Xen checks them and kept in guest
+ * memory, never loaded. FS base is real (the shim does not use FS); the
+ * GS bases are not (GS base finds the running vCPU), so those calls say
+ * -ENOSYS rather than pretend. Debug registers are recorded, not armed. */
+#include "hypervisor/engines/pv/sandbox/sandbox.h"
+#include "hypervisor/engines/pv/sandbox/sys.h"
+
+#include <vmctl/xen/physdev.h>
+
+#define EPERM_ 1
+#define EFAULT_ 14
+#define EINVAL_ 22
+#define ENOSYS_ 38
+#define GDT_MAX_ENTRIES (14 * 512)   /* Xen's reserved GDT entries start here */
+#define GDT_MAX_FRAMES 16
+#define DESC_P (1ull << 47)
+#define DESC_S (1ull << 44)          /* code/data, not system */
+#define DESC_DPL_SHIFT 45
+
+/* Xen's check_descriptor for a 64-bit PV guest, as it looks from the
+ * guest: not-present entries and code/data segments are fine (their DPL
+ * is raised to the guest kernel's ring 3 if lower), system descriptors
+ * (gates, TSS, LDT) are refused. *d is fixed up in place. */
+static int descriptor_ok(uint64_t *d)
+{
+	if (!(*d & DESC_P))
+		return 1;
+	if (!(*d & DESC_S))
+		return 0;
+	*d |= 3ull << DESC_DPL_SHIFT;
+	return 1;
+}
+
+int64_t desc_set_gdt(struct pv_vcpu *v, uint64_t frames_va, uint64_t entries)
+{
+	uint64_t frames[GDT_MAX_FRAMES];
+	unsigned n = (unsigned)((entries + 511) / 512);
+
+	if (entries > GDT_MAX_ENTRIES)
+		return -EINVAL_;
+	if (aspace_read(v->sb, frames_va, frames, n * sizeof(frames[0])) < 0)
+		return -EFAULT_;
+	for (unsigned f = 0; f < n; f++) {
+		uint64_t *d = aspace_frame(v->sb, frames[f]);
+
+		if (!d)
+			return -EINVAL_;
+		for (unsigned e = 0; e < 512 && f * 512 + e < entries; e++) {
+			uint64_t copy = d[e];
+
+			if (!descriptor_ok(&copy))
+				return -EINVAL_;
+		}
+	}
+	memcpy(v->cpu.gdt_frames, frames, n * sizeof(frames[0]));
+	v->cpu.gdt_ents = (uint32_t)entries;
+	return 0;
+}
+
+int64_t desc_update_descriptor(struct pv_vcpu *v, uint64_t maddr, uint64_t desc)
+{
+	uint64_t *frame = aspace_frame(v->sb, maddr >> 12);
+
+	if ((maddr & 7) || !frame || !descriptor_ok(&desc))
+		return -EINVAL_;
+	frame[(maddr & 4095) / 8] = desc;
+	return 0;
+}
+
+int64_t desc_stack_switch(struct pv_vcpu *v, uint64_t ss, uint64_t sp)
+{
+	v->cpu.kernel_ss = ss | 3;   /* Xen fixes the RPL to the kernel's ring */
+	v->cpu.kernel_sp = sp;
+	return 0;
+}
+
+/* CR0.TS as the guest reads it (mov from cr0); the host never sets TS,
+ * so no #NM follows. */
+int64_t desc_fpu_taskswitch(struct pv_vcpu *v, uint64_t set)
+{
+	v->cpu.ts = set != 0;
+	return 0;
+}
+
+int64_t desc_set_debugreg(struct pv_vcpu *v, uint64_t reg, uint64_t value)
+{
+	if (reg > 7 || reg == 4 || reg == 5)
+		return -EINVAL_;
+	if (reg < 4 && value >= PV_GUEST_VA_TOP)
+		return -EPERM_;       /* a breakpoint on the hypervisor's addresses */
+	if (reg == 7 && (value >> 32))
+		return -EPERM_;       /* reserved bits */
+	v->cpu.dr[reg] = value;
+	return 0;
+}
+
+int64_t desc_get_debugreg(struct pv_vcpu *v, uint64_t reg)
+{
+	if (reg > 7 || reg == 4 || reg == 5)
+		return -EINVAL_;
+	return (int64_t)v->cpu.dr[reg];
+}
+
+int64_t desc_set_segment_base(struct pv_vcpu *v, uint64_t which, uint64_t base)
+{
+	switch (which) {
+	case SEGBASE_FS:
+		if (base >= PV_GUEST_VA_TOP)
+			return -EINVAL_;
+		__asm__ volatile("wrfsbase %0" : : "r"(base));
+		return 0;
+	case SEGBASE_GS_USER:
+	case SEGBASE_GS_KERNEL:
+	case SEGBASE_GS_USER_SEL:
+		return -ENOSYS_;
+	default:
+		return -EINVAL_;
+	}
+}
+
+/* set_iopl and set_iobitmap are the vCPU's; the rest goes to vmhv. */
+int64_t desc_physdev_op(struct pv_vcpu *v, uint64_t cmd, uint64_t arg)
+{
+	if (cmd == PHYSDEVOP_set_iopl) {
+		struct physdev_set_iopl s;
+
+		if (aspace_read(v->sb, arg, &s, sizeof(s)) < 0)
+			return -EFAULT_;
+		if (s.iopl > 3)
+			return -EINVAL_;
+		v->cpu.iopl = s.iopl;
+		return 0;
+	}
+	if (cmd == PHYSDEVOP_set_iobitmap) {
+		struct physdev_set_iobitmap s;
+
+		if (aspace_read(v->sb, arg, &s, sizeof(s)) < 0)
+			return -EFAULT_;
+		if (s.nr_ports > 65536)
+			return -EINVAL_;
+		v->cpu.iobitmap = (uint64_t)(uintptr_t)s.bitmap.p;
+		v->cpu.iobitmap_ports = s.nr_ports;
+		return 0;
+	}
+	return shim_forward(v);
+}

@@ -1,0 +1,244 @@
+/* pvabi_cpu: traps, emulated instructions and descriptor hypercalls as a
+ * 64-bit PV kernel sees them on Xen: the forced-emulation prefix before
+ * CPUID (even before a trap table exists), exceptions and `int n` with
+ * their DPL and mask-events flags, privileged instructions (control
+ * registers, clts, MSRs, port I/O under IOPL and the I/O bitmap, cli/sti,
+ * hlt, wbinvd, flat selector loads), set_gdt, update_descriptor,
+ * set_segment_base, stack_switch, fpu_taskswitch, debug registers,
+ * callback_op and set_callbacks. Expected: tests/pvabi/pvabi_cpu.expected. */
+#include "pvabi_lib.h"
+
+#include <vmctl/xen/callback.h>
+#include <vmctl/xen/physdev.h>
+
+static unsigned char gdt_page[4096] __attribute__((aligned(4096)));
+static unsigned char io_bitmap[8192];
+
+/* Xen's forced-emulation prefix: ud2a; .ascii "xen"; then the instruction. */
+static void xen_cpuid(uint32_t leaf, uint32_t out[4])
+{
+	__asm__ volatile(".byte 0x0f, 0x0b, 0x78, 0x65, 0x6e; cpuid"
+			 : "=a"(out[0]), "=b"(out[1]), "=c"(out[2]), "=d"(out[3])
+			 : "a"(leaf), "c"(0));
+}
+
+static void check_forced_cpuid(void)
+{
+	uint32_t r[4];
+
+	xen_cpuid(0x40000000, r);
+	tg_report("cpuid_xen_max_leaf", (long)r[0]);
+	tg_report("cpuid_xen_signature", r[1] == 0x566e6558 && r[2] == 0x65584d4d &&
+		  r[3] == 0x4d4d566e);
+	xen_cpuid(0x40000001, r);
+	tg_report("cpuid_xen_version", (long)r[0]);
+	xen_cpuid(0x40000002, r);
+	tg_report("cpuid_hypercall_pages", (long)r[0]);
+	tg_report("cpuid_hypercall_msr", (long)r[1]);
+	xen_cpuid(1, r);
+	tg_report("cpuid_hypervisor_bit", (r[2] >> 31) & 1);
+}
+
+static unsigned long faults_of(void (*fn)(void), unsigned long skip)
+{
+	unsigned long before = pv.faults;
+
+	pv.skip = skip;
+	fn();
+	pv.skip = 3;
+	return pv.faults - before;
+}
+
+static void do_div0(void)
+{
+	__asm__ volatile("xorl %%ecx, %%ecx; movl $1, %%eax; xorl %%edx, %%edx; divl %%ecx"
+			 : : : "rax", "rcx", "rdx");
+}
+static void do_int3(void) { __asm__ volatile("int3"); }
+static void do_ud2(void) { __asm__ volatile("ud2"); }
+static void do_int32(void) { __asm__ volatile("int $32"); }
+static void do_int33(void) { __asm__ volatile("int $33"); }
+static void do_lgdt(void) { __asm__ volatile("lgdt (%%rax)" : : "a"(gdt_page) : "memory"); }
+/* ud2a; "xen"; nop: the prefix before anything but CPUID is a plain #UD. */
+static void do_forced_nop(void) { __asm__ volatile(".byte 0x0f, 0x0b, 0x78, 0x65, 0x6e; nop"); }
+
+/* Events unmasked (no event callback is registered, so none comes): the
+ * handlers show whether their trap entry masked them. */
+static void check_traps(void)
+{
+	pv.shared->vcpu_info[0].evtchn_upcall_mask = 0;
+	tg_report("de_delivered", faults_of(do_div0, 2) == 1 && pv.last_vec == 0);
+	tg_report("bp_delivered", faults_of(do_int3, 0) == 1 && pv.last_vec == 3);
+	tg_report("ud_delivered", faults_of(do_ud2, 2) == 1 && pv.last_vec == 6);
+	tg_report("forced_prefix_not_cpuid_is_ud", faults_of(do_forced_nop, 5) == 1 &&
+		  pv.last_vec == 6);
+	tg_report("gp_delivered", faults_of(do_lgdt, 3) == 1 && pv.last_vec == 13);
+	tg_report("gp_err", (long)pv.last_err);
+	tg_report("gp_masked_events", (long)pv.last_mask);
+	tg_report("int_n_dpl3", faults_of(do_int32, 0) == 1 && pv.last_vec == 32);
+	tg_report("int_n_dpl3_no_mask", (long)pv.last_mask);
+	tg_report("int_n_no_gate_is_gp", faults_of(do_int33, 2) == 1 && pv.last_vec == 13);
+	tg_report("int_n_no_gate_err", (long)pv.last_err);
+	pv.shared->vcpu_info[0].evtchn_upcall_mask = 1;
+}
+
+static unsigned long read_cr(int n)
+{
+	unsigned long v = 0;
+
+	if (n == 0)
+		__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	else if (n == 2)
+		__asm__ volatile("mov %%cr2, %0" : "=r"(v));
+	else if (n == 3)
+		__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	else
+		__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static uint32_t inb_80(void)
+{
+	uint32_t v = 0x12345678;
+
+	__asm__ volatile("inb $0x80, %%al" : "+a"(v));
+	return v;
+}
+
+static void do_inb_80(void) { inb_80(); }
+static void do_inb_70(void) { __asm__ volatile("inb $0x70, %%al" : : : "rax"); }
+static void do_inb_71(void) { __asm__ volatile("inb $0x71, %%al" : : : "rax"); }
+static void do_rdmsr_apic(void) { rdmsr(0x1b); }
+static void do_cli(void) { __asm__ volatile("cli"); }
+static void do_bad_ds(void) { __asm__ volatile("movw $0x1234, %%ax; movw %%ax, %%ds" : : : "rax"); }
+
+static void check_privileged(void)
+{
+	struct physdev_set_iopl iopl = { .iopl = 1 };
+	struct physdev_set_iobitmap bm = { .nr_ports = 0x80 };
+	uint64_t base = 0x12345000;
+
+	tg_report("cr0", (long)read_cr(0));
+	hypercall2(__HYPERVISOR_fpu_taskswitch, 1, 0);
+	tg_report("cr0_ts_after_fpu_taskswitch", (read_cr(0) >> 3) & 1);
+	__asm__ volatile("clts");
+	tg_report("cr0_ts_after_clts", (read_cr(0) >> 3) & 1);
+	pvabi_read_faults(UNMAPPED_VA);
+	tg_report("cr2_last_fault", read_cr(2) == UNMAPPED_VA);
+	tg_report("cr3_is_pt_base", read_cr(3) == ((pv.si->pt_base - 0x40000000ul) & ~4095ul));
+	tg_report("cr4", (long)read_cr(4));
+	tg_report("set_segment_base_fs", hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_FS, base));
+	tg_report("rdmsr_fs_base", rdmsr(0xc0000100) == base);
+	{
+		uint64_t fs;
+
+		__asm__ volatile("rdfsbase %0" : "=r"(fs));
+		tg_report("rdfsbase", fs == base);
+	}
+	tg_report("rdmsr_efer", (long)rdmsr(0xc0000080));
+	tg_report("rdmsr_unknown_is_gp", faults_of(do_rdmsr_apic, 2) == 1 && pv.last_vec == 13);
+	tg_report("in_without_iopl_is_gp", faults_of(do_inb_80, 2) == 1 && pv.last_vec == 13);
+	tg_report("cli_without_iopl_is_gp", faults_of(do_cli, 1) == 1);
+	tg_report("set_iopl", hypercall2(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, &iopl));
+	tg_report("in_with_iopl", (long)(inb_80() & 0xff));
+	__asm__ volatile("cli");
+	tg_report("cli_masks_events", pv.shared->vcpu_info[0].evtchn_upcall_mask);
+	__asm__ volatile("sti");
+	tg_report("sti_unmasks_events", pv.shared->vcpu_info[0].evtchn_upcall_mask);
+	pv.shared->vcpu_info[0].evtchn_upcall_mask = 1;
+	iopl.iopl = 0;
+	hypercall2(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, &iopl);
+	memset(io_bitmap, 0xff, sizeof(io_bitmap));
+	io_bitmap[0x71 / 8] &= (unsigned char)~(1u << (0x71 % 8));
+	set_xen_guest_handle(bm.bitmap, io_bitmap);
+	tg_report("set_iobitmap", hypercall2(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iobitmap, &bm));
+	tg_report("in_bitmap_allowed", faults_of(do_inb_71, 2) == 0);
+	tg_report("in_bitmap_denied", faults_of(do_inb_70, 2) == 1);
+	iopl.iopl = 4;
+	tg_report("set_iopl_bad", hypercall2(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, &iopl));
+	__asm__ volatile("hlt");
+	tg_report("hlt_returns", 1);
+	__asm__ volatile("wbinvd");
+	tg_report("wbinvd_returns", 1);
+	__asm__ volatile("movw $0xe02b, %%ax; movw %%ax, %%ds; movw %%ax, %%es" : : : "rax");
+	tg_report("flat_selector_load", 1);
+	tg_report("bad_selector_is_gp", faults_of(do_bad_ds, 2) == 1 && pv.last_vec == 13);
+	tg_report("rdtsc_native", __builtin_ia32_rdtsc() != 0);
+}
+
+static void check_descriptors(void)
+{
+	uint64_t *gdt = (uint64_t *)gdt_page;
+	unsigned long frame = pvabi_va_frame(gdt_page), frames[1] = { frame };
+	uint64_t ma = (frame << 12) + 8 * 8;
+
+	gdt[1] = 0x00af9a000000ffffull;          /* 64-bit code, DPL 0 */
+	gdt[2] = 0x00cf92000000ffffull;          /* data, DPL 0 */
+	tg_report("set_gdt", hypercall2(__HYPERVISOR_set_gdt, frames, 512));
+	tg_report("set_gdt_too_big", hypercall2(__HYPERVISOR_set_gdt, frames, 14 * 512 + 1));
+	tg_report("set_gdt_bad_list", hypercall2(__HYPERVISOR_set_gdt, UNMAPPED_VA, 16));
+	gdt[3] = 0x0000ec0000000000ull | 1;      /* a call gate */
+	tg_report("set_gdt_call_gate", hypercall2(__HYPERVISOR_set_gdt, frames, 512));
+	gdt[3] = 0;
+	tg_report("update_descriptor", hypercall2(__HYPERVISOR_update_descriptor, ma,
+						  0x00cf92000000ffffull));
+	tg_report("update_descriptor_dpl_raised", (gdt[8] >> 45) & 3);
+	tg_report("update_descriptor_misaligned", hypercall2(__HYPERVISOR_update_descriptor,
+							     ma + 4, 0));
+	tg_report("update_descriptor_tss", hypercall2(__HYPERVISOR_update_descriptor, ma,
+						      0x0000890000000067ull));
+	tg_report("stack_switch", hypercall2(__HYPERVISOR_stack_switch, 0xe02b, 0x40001000));
+	tg_report("set_debugreg", hypercall2(__HYPERVISOR_set_debugreg, 0, 0x40001000));
+	tg_report("get_debugreg", hypercall2(__HYPERVISOR_get_debugreg, 0, 0) == 0x40001000);
+	tg_report("set_debugreg_xen_address", hypercall2(__HYPERVISOR_set_debugreg, 1,
+							 0xffff800000000000ul));
+	tg_report("set_debugreg_bad_reg", hypercall2(__HYPERVISOR_set_debugreg, 9, 0));
+	tg_report("get_debugreg_bad_reg", hypercall2(__HYPERVISOR_get_debugreg, 9, 0));
+	tg_report("set_segment_base_gs", hypercall2(__HYPERVISOR_set_segment_base,
+						    SEGBASE_GS_KERNEL, 0));
+	tg_report("set_segment_base_bad", hypercall2(__HYPERVISOR_set_segment_base, 7, 0));
+}
+
+static void check_callbacks(void)
+{
+	static const unsigned types[] = { CALLBACKTYPE_event, CALLBACKTYPE_failsafe,
+					  CALLBACKTYPE_syscall, CALLBACKTYPE_nmi,
+					  CALLBACKTYPE_sysenter, CALLBACKTYPE_syscall32 };
+	struct callback_register cb = { .address = 0x40001000 };
+	struct callback_unregister un = { .type = CALLBACKTYPE_nmi };
+	long rc = 0;
+
+	for (unsigned i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		cb.type = (uint16_t)types[i];
+		rc |= hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, &cb);
+	}
+	tg_report("callback_register_all_types", rc);
+	tg_report("callback_unregister_nmi", hypercall2(__HYPERVISOR_callback_op,
+							CALLBACKOP_unregister, &un));
+	un.type = CALLBACKTYPE_event;
+	tg_report("callback_unregister_event", hypercall2(__HYPERVISOR_callback_op,
+							  CALLBACKOP_unregister, &un));
+	tg_report("callback_bad_op", hypercall2(__HYPERVISOR_callback_op, 9, &cb));
+	tg_report("set_callbacks", hypercall3(__HYPERVISOR_set_callbacks, 0x40001000, 0x40002000,
+					      0x40003000));
+}
+
+void guest_main(start_info_t *si, unsigned long boot_sp)
+{
+	check_forced_cpuid();        /* before any trap table, as Xen allows */
+	pvabi_init(si);
+	check_traps();
+	check_privileged();
+	check_descriptors();
+	check_callbacks();
+	tg_puts("pvabi_cpu done\n");
+	tg_shutdown(SHUTDOWN_poweroff);
+}
