@@ -177,43 +177,38 @@ static bool size_ok(unsigned size)
 	return size == 1 || size == 2 || size == 4 || size == 8;
 }
 
-/* The region that holds the whole access, or NULL. */
-static const struct bus_region *bus_route(const struct bus *b, enum bus_space sp,
-					  uint64_t addr, unsigned size)
+/* The region that holds the whole access: 0, -EINVAL (size) or -ENOENT. */
+static int bus_route(const struct bus *b, enum bus_space sp, uint64_t addr, unsigned size,
+		     const struct bus_region **out)
 {
-	const struct bus_region *r = bus_find(b, sp, addr);
+	const struct bus_region *r;
 
+	if (!size_ok(size))
+		return -EINVAL;
+	r = bus_find(b, sp, addr);
 	if (!r || addr - r->base + size > r->len)
-		return NULL;
-	return r;
+		return -ENOENT;
+	*out = r;
+	return 0;
 }
 
 int bus_read(struct bus *b, enum bus_space sp, uint64_t addr, unsigned size, uint64_t *val)
 {
-	const struct bus_region *r;
+	const struct bus_region *r = NULL;
+	int rc = bus_route(b, sp, addr, size, &r);
 
-	*val = ~0ull;
-	if (!size_ok(size))
-		return -EINVAL;
-	*val = bus_ones(size);
-	r = bus_route(b, sp, addr, size);
-	if (!r)
-		return -ENOENT;
-	if (r->ops->read)
+	*val = rc == -EINVAL ? ~0ull : bus_ones(size);
+	if (rc == 0 && r->ops->read)
 		*val = r->ops->read(r->opaque, addr - r->base, size) & bus_ones(size);
-	return 0;
+	return rc;
 }
 
 int bus_write(struct bus *b, enum bus_space sp, uint64_t addr, unsigned size, uint64_t val)
 {
-	const struct bus_region *r;
+	const struct bus_region *r = NULL;
+	int rc = bus_route(b, sp, addr, size, &r);
 
-	if (!size_ok(size))
-		return -EINVAL;
-	r = bus_route(b, sp, addr, size);
-	if (!r)
-		return -ENOENT;
-	if (r->ops->write)
+	if (rc == 0 && r->ops->write)
 		r->ops->write(r->opaque, addr - r->base, size, val & bus_ones(size));
-	return 0;
+	return rc;
 }

@@ -360,10 +360,6 @@ static void cmd_identify(struct ide_channel *c, uint8_t cmd)
 static void cmd_identify_packet(struct ide_channel *c, uint8_t cmd)
 {
 	(void)cmd;
-	if (!ide_cur(c)->atapi) {
-		ide_abort(c);
-		return;
-	}
 	atapi_identify(c);
 }
 
@@ -409,38 +405,35 @@ static void cmd_diagnose(struct ide_channel *c, uint8_t cmd)
 static void cmd_packet(struct ide_channel *c, uint8_t cmd)
 {
 	(void)cmd;
-	if (!ide_cur(c)->atapi) {
-		ide_abort(c);
-		return;
-	}
 	atapi_packet_cmd(c);
 }
 
 static void cmd_device_reset(struct ide_channel *c, uint8_t cmd)
 {
 	(void)cmd;
-	if (!ide_cur(c)->atapi) {
-		ide_abort(c);
-		return;
-	}
 	atapi_reset_signature(c);
 }
 
 typedef void (*ide_cmd_fn)(struct ide_channel *c, uint8_t cmd);
 
-static const struct { uint8_t cmd; bool atapi; ide_cmd_fn fn; } ide_cmds[] = {
-	{ 0x08, true, cmd_device_reset }, { 0x10, false, cmd_nop_ok },
-	{ 0x20, false, cmd_read }, { 0x21, false, cmd_read }, { 0x24, false, cmd_read },
-	{ 0x29, false, cmd_read_mult }, { 0x30, false, cmd_write }, { 0x31, false, cmd_write },
-	{ 0x34, false, cmd_write }, { 0x39, false, cmd_write_mult }, { 0x40, false, cmd_nop_ok },
-	{ 0x41, false, cmd_nop_ok }, { 0x42, false, cmd_nop_ok }, { 0x70, false, cmd_nop_ok },
-	{ 0x90, true, cmd_diagnose }, { 0x91, false, cmd_nop_ok }, { 0xa0, true, cmd_packet },
-	{ 0xa1, true, cmd_identify_packet }, { 0xc4, false, cmd_read_mult },
-	{ 0xc5, false, cmd_write_mult }, { 0xc6, false, cmd_set_mult }, { 0xc8, false, cmd_dma },
-	{ 0xca, false, cmd_dma }, { 0x25, false, cmd_dma }, { 0x35, false, cmd_dma },
-	{ 0xe0, true, cmd_nop_ok }, { 0xe1, true, cmd_nop_ok }, { 0xe2, true, cmd_nop_ok },
-	{ 0xe3, true, cmd_nop_ok }, { 0xe5, true, cmd_nop_ok }, { 0xe7, false, cmd_flush },
-	{ 0xea, false, cmd_flush }, { 0xec, true, cmd_identify }, { 0xef, true, cmd_nop_ok },
+/* Which drives take a command: ATA disks, ATAPI CD-ROMs or both. */
+#define DISK  1
+#define CD    2
+#define BOTH  (DISK | CD)
+
+static const struct { uint8_t cmd; uint8_t who; ide_cmd_fn fn; } ide_cmds[] = {
+	{ 0x08, CD, cmd_device_reset }, { 0x10, DISK, cmd_nop_ok },
+	{ 0x20, DISK, cmd_read }, { 0x21, DISK, cmd_read }, { 0x24, DISK, cmd_read },
+	{ 0x29, DISK, cmd_read_mult }, { 0x30, DISK, cmd_write }, { 0x31, DISK, cmd_write },
+	{ 0x34, DISK, cmd_write }, { 0x39, DISK, cmd_write_mult }, { 0x40, DISK, cmd_nop_ok },
+	{ 0x41, DISK, cmd_nop_ok }, { 0x42, DISK, cmd_nop_ok }, { 0x70, DISK, cmd_nop_ok },
+	{ 0x90, BOTH, cmd_diagnose }, { 0x91, DISK, cmd_nop_ok }, { 0xa0, CD, cmd_packet },
+	{ 0xa1, CD, cmd_identify_packet }, { 0xc4, DISK, cmd_read_mult },
+	{ 0xc5, DISK, cmd_write_mult }, { 0xc6, DISK, cmd_set_mult }, { 0xc8, DISK, cmd_dma },
+	{ 0xca, DISK, cmd_dma }, { 0x25, DISK, cmd_dma }, { 0x35, DISK, cmd_dma },
+	{ 0xe0, BOTH, cmd_nop_ok }, { 0xe1, BOTH, cmd_nop_ok }, { 0xe2, BOTH, cmd_nop_ok },
+	{ 0xe3, BOTH, cmd_nop_ok }, { 0xe5, BOTH, cmd_nop_ok }, { 0xe7, DISK, cmd_flush },
+	{ 0xea, DISK, cmd_flush }, { 0xec, BOTH, cmd_identify }, { 0xef, BOTH, cmd_nop_ok },
 };
 
 static void ide_command(struct ide_channel *c, uint8_t cmd)
@@ -454,7 +447,7 @@ static void ide_command(struct ide_channel *c, uint8_t cmd)
 	for (size_t i = 0; i < ARRAY_SIZE(ide_cmds); i++) {
 		if (ide_cmds[i].cmd != cmd)
 			continue;
-		if (d->atapi && !ide_cmds[i].atapi)
+		if (!(ide_cmds[i].who & (d->atapi ? CD : DISK)))
 			break;
 		ide_cmds[i].fn(c, cmd);
 		return;
