@@ -88,6 +88,10 @@ static void check_mmu_update(void)
 	tg_report("mmu_foreign_refused", hypercall5(__HYPERVISOR_mmu_update, (long)batch, 1, 0,
 						    5, 0) < 0);
 	tg_report("machphys_update", pvabi_mmu((data << 12) | MMU_MACHPHYS_UPDATE, 1234));
+	/* Xen's read-only M2P: reads are emulated, writes fault. */
+	tg_report("m2p_read_updated", (long)*(volatile uint64_t *)(MACH2PHYS_VIRT_START + data * 8));
+	tg_report("m2p_read_identity", *(volatile uint64_t *)(MACH2PHYS_VIRT_START + pt * 8) == pt);
+	tg_report("m2p_write_faults", pvabi_write_faults(MACH2PHYS_VIRT_START + data * 8, 1));
 	tg_report("machphys_bad_frame", pvabi_mmu((1ull << 52) | MMU_MACHPHYS_UPDATE, 1));
 	pvabi_mmu(l1_ma, (pvabi_va_frame(window) << 12) | 7);
 }
