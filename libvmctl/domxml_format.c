@@ -33,6 +33,22 @@ static void fmt_fail(struct fmt *f, int rc)
 		f->rc = rc;
 }
 
+/* XML 1.0 has no place for control characters other than tab and line
+ * ends, which an xl.cfg string may hold ("\x01"). */
+static bool xml_ok(struct fmt *f, const char *name, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x20 || *p == '\t' || *p == '\n' || *p == '\r')
+			continue;
+		if (f->rc == 0)
+			cfg_error(f->msgs, NULL, name, "control character 0x%02x cannot be written "
+				  "in XML", *p);
+		fmt_fail(f, -EINVAL);
+		return false;
+	}
+	return true;
+}
+
 /* The builders tolerate a NULL parent (after a failed allocation) so the
  * callers need not check every step; f->rc says how it went. */
 static xmlNodePtr el(struct fmt *f, xmlNodePtr parent, const char *name)
@@ -47,8 +63,11 @@ static xmlNodePtr el(struct fmt *f, xmlNodePtr parent, const char *name)
 static xmlNodePtr el_text(struct fmt *f, xmlNodePtr parent, const char *name,
 			  const char *text)
 {
-	xmlNodePtr n = parent ? xmlNewTextChild(parent, NULL, X(name), X(text)) : NULL;
+	xmlNodePtr n;
 
+	if (!xml_ok(f, name, text))
+		return NULL;
+	n = parent ? xmlNewTextChild(parent, NULL, X(name), X(text)) : NULL;
 	if (!n)
 		fmt_fail(f, -ENOMEM);
 	return n;
@@ -56,6 +75,8 @@ static xmlNodePtr el_text(struct fmt *f, xmlNodePtr parent, const char *name,
 
 static void attr(struct fmt *f, xmlNodePtr n, const char *name, const char *val)
 {
+	if (!xml_ok(f, name, val))
+		return;
 	if (!n || !xmlNewProp(n, X(name), X(val)))
 		fmt_fail(f, -ENOMEM);
 }

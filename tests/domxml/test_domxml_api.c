@@ -119,8 +119,29 @@ static void test_writer_rounding(void)
 	domcfg_config_dispose(&cfg);
 }
 
+/* xl.cfg strings may hold control characters, XML cannot. */
+static void test_unwritable(void)
+{
+	static const char text[] = "name = \"a\\x01b\"\nkernel = \"/k\"\n";
+	struct domcfg_config cfg;
+	struct domcfg_msgs m;
+	char *xml = NULL;
+	int rc;
+
+	domcfg_config_init(&cfg);
+	domcfg_msgs_init(&m);
+	rc = domcfg_parse_buffer(&cfg, "t", text, strlen(text), NULL, NULL);
+	if (rc == 0)
+		rc = vmctl_domxml_format(&cfg, NULL, 0, &xml, &m);
+	ok(rc == -EINVAL && !xml && m.error && strstr(m.error, "control character 0x01"),
+	   "a control character in a value: -EINVAL naming it");
+	domcfg_msgs_dispose(&m);
+	domcfg_config_dispose(&cfg);
+}
+
 int main(void)
 {
+	test_unwritable();
 	test_runtime_and_secrets();
 	test_memory_units();
 	test_native();
