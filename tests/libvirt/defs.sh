@@ -29,6 +29,10 @@ xl define d1b.cfg > /dev/null
 like "$(vsh dominfo d1)" 'Max memory: +49152 KiB' "a redefinition replaces the configuration"
 xl define d1.cfg > /dev/null
 
+xl create d1.cfg > out 2>&1
+is "$?" "1" "xl create of a defined name (another uuid) fails"
+like "$(cat out)" "is defined" "... and says to start it instead"
+
 lv_cfg t2
 xl create t2.cfg > /dev/null
 sed 's/^name = .*/name = "t2"/' d1.cfg | sed "1i uuid = \"$uuid\"" > clash.cfg
