@@ -122,7 +122,7 @@ static int step_check(struct create_op *op)
 	if (def && memcmp(def->uuid, c->uuid, 16) != 0) /* one name, one domain (defs.h) */
 		return fail(op, RPC_ERR_EXISTS, "domain '%s' is defined with another uuid: start it (xl start) or undefine it first",
 			    c->name);
-	if (c->type == DOMCFG_TYPE_HVM && !op->args->adopt)
+	if ((c->type == DOMCFG_TYPE_HVM || c->type == DOMCFG_TYPE_PVH) && !op->args->adopt)
 		return create_hvm_check(&op->cfg, op->args->cwd, &op->code, op->msg, op->cap);
 	if (c->type != DOMCFG_TYPE_PV)
 		return fail(op, RPC_ERR_UNSUPPORTED, "type \"%s\" is not supported yet: only PV domains run here",
@@ -154,7 +154,7 @@ static int step_domain(struct create_op *op)
 		return 0;
 	}
 	rc = hv_domain_create(op->xld->hv, op->cfg.c_info.uuid,
-			      op->cfg.c_info.type == DOMCFG_TYPE_HVM ? PRIVCMD_CREATE_HVM : 0,
+			      op->cfg.c_info.type != DOMCFG_TYPE_PV ? PRIVCMD_CREATE_HVM : 0,
 			      (uint32_t)b->max_vcpus,
 			      b->max_memkb / 4, &op->domid);
 	if (rc < 0)
@@ -188,7 +188,7 @@ static int step_build(struct create_op *op)
 		op->store_port = op->args->adopt->store_port;
 		return 0;
 	}
-	if (op->cfg.c_info.type == DOMCFG_TYPE_HVM)
+	if (op->cfg.c_info.type != DOMCFG_TYPE_PV)
 		return create_hvm_build(op->xld->hv, op->domid, &op->cfg, &op->code, op->msg, op->cap);
 	if ((rc = xld_evtchn_alloc_unbound(op->xld, op->domid, &bp.console_evtchn)) < 0 ||
 	    (rc = xld_evtchn_alloc_unbound(op->xld, op->domid, &bp.store_evtchn)) < 0)
