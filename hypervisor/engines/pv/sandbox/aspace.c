@@ -54,6 +54,20 @@ static int table_level(const struct aspace *a, uint64_t frame)
 	return a->pinned[frame] ? a->pinned[frame] : (int)(a->where[frame] & 7);
 }
 
+/* vCPUs are threads of one process sharing this state: page-table
+ * hypercalls take the domain's lock, as Xen serialises them per domain.
+ * (A signal in the shim never takes it: no deadlock.) */
+static void as_lock(struct aspace *a)
+{
+	while (__atomic_test_and_set(&a->lock, __ATOMIC_ACQUIRE))
+		__builtin_ia32_pause();
+}
+
+static void as_unlock(struct aspace *a)
+{
+	__atomic_clear(&a->lock, __ATOMIC_RELEASE);
+}
+
 /* ---- mirroring --------------------------------------------------------- */
 
 /* Leaves are collected into runs (struct aspace_run) so consecutive pages
@@ -404,8 +418,8 @@ static int64_t mmu_one(struct sandbox *sb, const struct mmu_update *u)
 
 #define MMU_CHUNK 64 /* requests copied in at a time (1 KiB of shim stack) */
 
-int64_t aspace_mmu_update(struct sandbox *sb, uint64_t list, uint64_t count, uint64_t done_va,
-			  uint64_t domid)
+static int64_t mmu_update_locked(struct sandbox *sb, uint64_t list, uint64_t count,
+				 uint64_t done_va, uint64_t domid)
 {
 	struct mmu_update chunk[MMU_CHUNK];
 	int64_t rc = 0, frc;
@@ -429,6 +443,17 @@ int64_t aspace_mmu_update(struct sandbox *sb, uint64_t list, uint64_t count, uin
 		rc = frc;
 	if (done_va && aspace_write(sb, done_va, &(uint32_t){ (uint32_t)i }, 4) < 0)
 		return -EFAULT_;
+	return rc;
+}
+
+int64_t aspace_mmu_update(struct sandbox *sb, uint64_t list, uint64_t count, uint64_t done_va,
+			  uint64_t domid)
+{
+	int64_t rc;
+
+	as_lock(&sb->as);
+	rc = mmu_update_locked(sb, list, count, done_va, domid);
+	as_unlock(&sb->as);
 	return rc;
 }
 
@@ -494,7 +519,7 @@ static int64_t flat_update_va_mapping(struct sandbox *sb, uint64_t va, uint64_t 
 
 /* update_va_mapping(va, pte, flags): write the L1 entry for va in the
  * current tree (the low 12 bits of va are ignored, as on Xen). */
-int64_t aspace_update_va_mapping(struct sandbox *sb, uint64_t va, uint64_t pte, uint64_t flags)
+static int64_t uvm_locked(struct sandbox *sb, uint64_t va, uint64_t pte, uint64_t flags)
 {
 	struct aspace *a = &sb->as;
 	uint64_t l1;
@@ -510,6 +535,16 @@ int64_t aspace_update_va_mapping(struct sandbox *sb, uint64_t va, uint64_t pte, 
 		rc = aspace_flush(a);
 	if (rc == 0)
 		rc = uvmf_check(sb, flags);
+	return rc;
+}
+
+int64_t aspace_update_va_mapping(struct sandbox *sb, uint64_t va, uint64_t pte, uint64_t flags)
+{
+	int64_t rc;
+
+	as_lock(&sb->as);
+	rc = uvm_locked(sb, va, pte, flags);
+	as_unlock(&sb->as);
 	return rc;
 }
 
@@ -547,7 +582,7 @@ static int64_t ext_pin(struct aspace *a, uint64_t mfn, int level)
 	return 0;
 }
 
-int64_t aspace_new_baseptr(struct sandbox *sb, uint64_t mfn)
+static int64_t new_baseptr_locked(struct sandbox *sb, uint64_t mfn)
 {
 	struct aspace *a = &sb->as;
 	int64_t rc;
@@ -561,6 +596,16 @@ int64_t aspace_new_baseptr(struct sandbox *sb, uint64_t mfn)
 	a->cr3 = mfn;
 	aspace_cr3_publish(sb);
 	return mirror_all(a) < 0 ? -ENOMEM_ : 0;
+}
+
+int64_t aspace_new_baseptr(struct sandbox *sb, uint64_t mfn)
+{
+	int64_t rc;
+
+	as_lock(&sb->as);
+	rc = new_baseptr_locked(sb, mfn);
+	as_unlock(&sb->as);
+	return rc;
 }
 
 /* A frame the guest may write through Xen (not a table). */
@@ -586,7 +631,7 @@ static int64_t mmuext_one(struct sandbox *sb, const struct mmuext_op *op)
 		a->pinned[mfn] = 0;
 		return 0;
 	case MMUEXT_NEW_BASEPTR:
-		return aspace_new_baseptr(sb, mfn);
+		return new_baseptr_locked(sb, mfn);
 	case MMUEXT_NEW_USER_BASEPTR:
 		if (mfn && (mfn >= a->nr_frames || (table_level(a, mfn) && table_level(a, mfn) != 4)))
 			return -EINVAL_;
@@ -638,6 +683,7 @@ int64_t aspace_mmuext_op(struct sandbox *sb, uint64_t list, uint64_t count, uint
 		return -ENOSYS_;
 	if (!own_domain(sb, domid))
 		return -EPERM_;
+	as_lock(&sb->as);
 	for (i = 0; i < count; i++) {
 		struct mmuext_op op;
 
@@ -647,6 +693,7 @@ int64_t aspace_mmuext_op(struct sandbox *sb, uint64_t list, uint64_t count, uint
 		if (rc < 0)
 			break;
 	}
+	as_unlock(&sb->as);
 	if (done_va && aspace_write(sb, done_va, &(uint32_t){ (uint32_t)i }, 4) < 0)
 		return -EFAULT_;
 	return rc;

@@ -72,6 +72,7 @@ struct aspace {
 	uint64_t assist;          /* vm_assist bits */
 	struct aspace_run pend;   /* leaf mappings queued within one hypercall */
 	uint64_t upper_frame;     /* the L1 table whose upper flags are cached */
+	unsigned char lock;       /* page-table hypercalls, one at a time */
 	uint64_t upper;
 };
 
