@@ -22,6 +22,7 @@ packages=(
 	libcapstone-dev                                        # the soft CPU's decoder-length tests
 	seabios                                                # firmware for HVM guests (bios.bin)
 	socat iproute2 python3 procps psmisc                   # API examples, network tests, process checks
+	libvirt-clients python3-libvirt                        # virsh, virt-xml-validate, the libvirt API (tests)
 )
 
 install_missing() {
