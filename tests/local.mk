@@ -25,3 +25,4 @@ include tests/devices/local.mk
 include tests/vnc/local.mk
 include tests/devmodel/local.mk
 include tests/hvm/local.mk
+include tests/migrate/local.mk

@@ -266,9 +266,13 @@ static int migrate_ssh(const struct migrate_args *a)
 		goto out_err;
 	r.a_in = r.a_out = vmctl_take_fd(data, &rest, &rest_len);
 	data = NULL;
-	free(rest);
-	if (r.a_in < 0 || pthread_create(&r.thread, NULL, relay_thread, &r) != 0)
+	/* xld starts at once: what came with the answer is the migration's. */
+	if (r.a_in < 0 || (rest_len && write_full(r.b_out, rest, rest_len) < 0) ||
+	    pthread_create(&r.thread, NULL, relay_thread, &r) != 0) {
+		free(rest);
 		goto out;
+	}
+	free(rest);
 	rc = wait_outcome(ev, a->dom);
 	pthread_join(r.thread, NULL);
 	goto out;
@@ -294,6 +298,7 @@ int cmd_migrate(struct xl *xl, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "live", no_argument, NULL, 'l' },
+		{ "non-live", no_argument, NULL, 'n' },
 		{ "debug", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -306,7 +311,9 @@ int cmd_migrate(struct xl *xl, int argc, char **argv)
 		switch (c) {
 		case 's': a.ssh = optarg; break;
 		case 'p': a.paused = true; break;
-		case 'e': case 'l': case 'D': break;
+		case 'l': a.live = true; break;
+		case 'n': a.live = false; break;
+		case 'e': case 'D': break;
 		default: return xl_usage("migrate");
 		}
 	}

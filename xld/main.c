@@ -5,6 +5,7 @@
 #include "xld/domain.h"
 #include "xld/store.h"
 #include "xld/monitor.h"
+#include "xld/migrate.h"
 #include "xld/defs.h"
 #include "xld/libvirt/libvirt.h"
 #include "libvmctl/hv.h"
@@ -31,7 +32,9 @@ static void usage(FILE *f)
 		"  --statedir  configs and journal (default $VMCTL_STATEDIR or /var/lib/vmctl)\n"
 		"  --logdir    logs (default $VMCTL_LOGDIR or /var/log/vmctl)\n"
 		"  --group     a group whose members may use the sockets (default: root only)\n"
-		"  --foreground  do not detach\n");
+		"  --foreground  do not detach\n"
+		"  --migrate-listen [ADDR:]PORT  take live migrations there (docs/migration.md)\n"
+		"  --migrate-timeout SECONDS  a silent migration peer is given up after (30)\n");
 }
 
 static const char *env_or(const char *name, const char *def)
@@ -49,6 +52,8 @@ static int parse_options(int argc, char **argv, struct xld_options *o)
 		{ "logdir", required_argument, NULL, 'l' },
 		{ "group", required_argument, NULL, 'g' },
 		{ "foreground", no_argument, NULL, 'F' },
+		{ "migrate-listen", required_argument, NULL, 'M' },
+		{ "migrate-timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -64,6 +69,8 @@ static int parse_options(int argc, char **argv, struct xld_options *o)
 		case 's': o->statedir = optarg; break;
 		case 'l': o->logdir = optarg; break;
 		case 'F': o->foreground = 1; break;
+		case 'M': o->migrate_listen = optarg; break;
+		case 'T': o->migrate_timeout = (unsigned)atoi(optarg); break;
 		case 'g': {
 			struct group *g = getgrnam(optarg);
 			if (!g) {
@@ -164,6 +171,8 @@ int main(int argc, char **argv)
 	int adopted = xld_domains_recover(&xld);
 	if (adopted > 0)
 		log_info("re-adopted %d running domain(s)", adopted);
+	if (migrate_in_recover(&xld) > 0)
+		log_info("destroyed the domains of unfinished incoming migrations");
 	if (xld_monitor_start(&xld) < 0)
 		goto out;
 	if (xld_defs_load(&xld) < 0)
@@ -177,9 +186,13 @@ int main(int argc, char **argv)
 				 xld.opt.sock_gid);
 	if (!xld.rpc)
 		goto out;
+	if (xld.opt.migrate_listen &&
+	    !(xld.migrate = migrate_listen_start(&xld, xld.opt.migrate_listen)))
+		goto out;
 	log_info("xld %s serving %s", PACKAGE_VERSION, sockpath);
 	rc = evloop_run(xld.loop) < 0 ? 1 : 0;
 out:
+	migrate_listen_stop(xld.migrate);
 	xld_monitor_stop(&xld);
 	lv_server_free(xld.libvirt);
 	rpc_server_free(xld.rpc);

@@ -16,6 +16,7 @@ struct xenstored;
 struct ev_timer;
 struct ev_watch;
 struct xld_domain;
+struct migrate_listener;
 struct save_op;
 struct xld_def;
 struct lv_server;
@@ -26,6 +27,8 @@ struct xld_options {
 	const char *logdir;      /* $VMCTL_LOGDIR: our log, console logs */
 	int sock_gid;            /* group allowed on the sockets, -1 = root only */
 	int foreground;
+	const char *migrate_listen;  /* --migrate-listen [ADDR:]PORT, NULL = none */
+	unsigned migrate_timeout;    /* --migrate-timeout seconds (0 = default) */
 };
 
 struct xld {
@@ -45,6 +48,7 @@ struct xld {
 	struct save_op *saves;       /* save.h: saves running */
 	struct xld_def *defs;        /* defs.h: persistent definitions */
 	struct lv_server *libvirt;   /* libvirt/libvirt.h: the libvirt socket */
+	struct migrate_listener *migrate; /* migrate.h: --migrate-listen */
 };
 
 #endif

@@ -69,7 +69,8 @@ host_start() {
 		echo "# vmhv of host $name did not start; its log:"; sed 's/^/#   /' "$d/log/vmhv.log"
 		return 1
 	fi
-	"$XLD" --rundir "$d/run" --statedir "$d/state" --logdir "$d/log" --foreground "$@" &
+	# (HOST_XLD_WRAP: a command prefix, e.g. hosts2.sh's nsenter into a netns)
+	${HOST_XLD_WRAP:-} "$XLD" --rundir "$d/run" --statedir "$d/state" --logdir "$d/log" --foreground "$@" &
 	echo $! > "$d/xld.pid"
 	if ! wait_for "$d/run/xld.sock"; then
 		echo "# xld of host $name did not start; its log:"; sed 's/^/#   /' "$d/log/xld.log"
