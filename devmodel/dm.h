@@ -37,7 +37,7 @@ struct dm_config {
 	struct dm_disk disk[DM_MAX_DISKS]; /* hda, hdb, hdc, hdd */
 	const char *kernel, *initrd, *cmdline; /* direct boot through fw_cfg */
 	const char *linuxboot_rom;  /* QEMU's linuxboot_dma.bin for direct boot */
-	const char *vgabios;        /* the VGA option ROM (vgabios-stdvga.bin) */
+	const char *vgabios;        /* the VGA's expansion ROM (vgabios-stdvga.bin) */
 	bool sercon;                /* SeaBIOS mirrors its screen on COM1 */
 	unsigned vram_mb;           /* std-VGA memory (0 = no VGA) */
 	bool platform_pci;          /* the Xen platform device (xen_platform_pci=) */

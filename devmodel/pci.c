@@ -42,8 +42,16 @@ void pci_dev_init(struct pci_dev *d, const char *name, uint16_t vendor, uint16_t
 	d->wmask[PCI_INTERRUPT_LINE] = 0xff;
 }
 
-static uint32_t bar_mask(const struct pci_bar *b)
+static unsigned bar_reg(unsigned n)
 {
+	return n == PCI_ROM_BAR ? PCI_ROM_ADDRESS : PCI_BAR0 + 4 * n;
+}
+
+/* The address bits of BAR n (the ROM's enable bit is writable too). */
+static uint32_t bar_mask(const struct pci_bar *b, unsigned n)
+{
+	if (n == PCI_ROM_BAR)
+		return (uint32_t)~(b->size - 1) & ~0x7ffu;
 	return (uint32_t)~(b->size - 1) & (b->io ? ~3u : ~15u);
 }
 
@@ -54,14 +62,16 @@ int pci_bar_init(struct pci_dev *d, unsigned n, uint64_t size, bool io, bool pre
 	uint32_t low;
 
 	if (n >= PCI_NBARS || size < (io ? 4u : 16u) || (size & (size - 1)) ||
-	    size > (io ? 0x10000u : 0x80000000u))
+	    size > (io ? 0x10000u : 0x80000000u) || (n == PCI_ROM_BAR && (io || size < 0x800)))
 		return -EINVAL;
 	b = &d->bar[n];
 	*b = (struct pci_bar){ .size = size, .io = io, .ops = ops, .opaque = opaque };
 	low = io ? PCI_BAR_IO : (prefetch ? PCI_BAR_MEM_PREFETCH : 0);
-	pci_set32(d, PCI_BAR0 + 4 * n, low);
+	pci_set32(d, bar_reg(n), low);
 	for (unsigned i = 0; i < 4; i++)
-		d->wmask[PCI_BAR0 + 4 * n + i] = (uint8_t)(bar_mask(b) >> (8 * i));
+		d->wmask[bar_reg(n) + i] = (uint8_t)(bar_mask(b, n) >> (8 * i));
+	if (n == PCI_ROM_BAR)
+		d->wmask[PCI_ROM_ADDRESS] |= 1;
 	return 0;
 }
 
@@ -72,10 +82,13 @@ static bool bar_target(const struct pci_dev *d, unsigned n, uint64_t *base)
 {
 	const struct pci_bar *b = &d->bar[n];
 	uint16_t cmd = pci_get16(d, PCI_COMMAND);
-	uint64_t addr = pci_get32(d, PCI_BAR0 + 4 * n) & bar_mask(b);
+	uint32_t reg = pci_get32(d, bar_reg(n));
+	uint64_t addr = reg & bar_mask(b, n);
 	uint64_t limit = b->io ? 0x10000 : 0xffffffffull;
 
 	if (!(cmd & (b->io ? PCI_CMD_IO : PCI_CMD_MEMORY)))
+		return false;
+	if (n == PCI_ROM_BAR && !(reg & 1))
 		return false;
 	if (addr == 0 || addr + b->size > limit)
 		return false;
@@ -184,7 +197,8 @@ int pci_cfg_write(struct pci_bus *pb, unsigned bus, unsigned devfn, unsigned reg
 		d->cfg[reg + i] = (uint8_t)((d->cfg[reg + i] & ~m) | (b & m));
 	}
 	if (touches(reg, size, PCI_COMMAND, PCI_COMMAND + 2) ||
-	    touches(reg, size, PCI_BAR0, PCI_BAR0 + 4 * PCI_NBARS))
+	    touches(reg, size, PCI_BAR0, PCI_BAR0 + 24) ||
+	    touches(reg, size, PCI_ROM_ADDRESS, PCI_ROM_ADDRESS + 4))
 		bars_update(d);
 	if (touches(reg, size, PCI_COMMAND + 1, PCI_COMMAND + 2))
 		pci_set_irq(d, d->intx);  /* INTx disable may have changed */

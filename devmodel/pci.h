@@ -44,7 +44,9 @@
 #define PCI_BAR_IO         0x1
 #define PCI_BAR_MEM_PREFETCH 0x8
 
-#define PCI_NBARS 6
+#define PCI_NBARS 7          /* BAR0-5 and the expansion ROM */
+#define PCI_ROM_BAR 6        /* its register is at 0x30, bit 0 enables it */
+#define PCI_ROM_ADDRESS 0x30
 
 struct pci_bus;
 struct pci_dev;
@@ -96,7 +98,8 @@ void pci_dev_init(struct pci_dev *d, const char *name, uint16_t vendor, uint16_t
 		  uint32_t class, uint8_t revision, uint8_t pin, const struct pci_dev_ops *ops);
 /* Declare BAR n: `size` a power of two (I/O at least 4, memory at least
  * 16), served by ops/opaque (offsets relative to the BAR) once the guest
- * maps it. */
+ * maps it. n = PCI_ROM_BAR is the expansion ROM (memory, at least 2 KiB,
+ * decoded while its enable bit and the memory bit are set). */
 int pci_bar_init(struct pci_dev *d, unsigned n, uint64_t size, bool io, bool prefetch,
 		 const struct bus_ops *ops, void *opaque);
 /* Put `d` at devfn (device << 3 | function): 0, -EBUSY or -EINVAL. */

@@ -342,8 +342,6 @@ static int fw_cfg_fill(struct fw_cfg *fc, const struct dm_config *cfg)
 
 		rc = fw_cfg_add_file(fc, "etc/sercon-port", &port, 2);
 	}
-	if (rc == 0 && cfg->vram_mb && cfg->vgabios)
-		rc = fw_cfg_add_host_file(fc, "vgaroms/vgabios-stdvga.bin", cfg->vgabios);
 	if (rc == 0 && cfg->kernel)
 		rc = fw_cfg_linux(fc, cfg->kernel, cfg->initrd, cfg->cmdline, cfg->lowmem);
 	if (rc == 0 && cfg->kernel && cfg->linuxboot_rom)

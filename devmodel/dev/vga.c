@@ -8,15 +8,18 @@
 #include "common/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define VGA_PORTS   0x3c0
 #define VBE_PORT    0x1ce
 #define VGA_WINDOW  0xa0000
 #define VGA_WINDOW_LEN 0x20000
+#define VGA_ROM_MAX (256 * 1024)
 
 #define SEQ_MAP_MASK 2
 #define SEQ_MEM_MODE 4
@@ -183,8 +186,21 @@ static void lfb_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
 	v->writes++;
 }
 
+/* The expansion ROM BAR: the VGA BIOS, so that the firmware runs it as
+ * this device's ROM (SeaVGABIOS then finds its LFB through BAR0). */
+static uint64_t rom_read(void *opaque, uint64_t off, unsigned size)
+{
+	struct vga *v = opaque;
+	uint64_t val = 0;
+
+	if (off < v->rom_len)
+		memcpy(&val, v->rom + off, MIN((uint64_t)size, v->rom_len - off));
+	return val;
+}
+
 static const struct bus_ops window_ops = { window_read, window_write };
 static const struct bus_ops lfb_ops = { lfb_read, lfb_write };
+static const struct bus_ops rom_ops = { rom_read, NULL };
 
 /* ---- registers ---------------------------------------------------------- */
 
@@ -404,7 +420,35 @@ static void vga_destroy(void *state)
 		munmap(v->vram, v->vram_size);
 	if (v->vram_fd >= 0)
 		close(v->vram_fd);
+	free(v->rom);
 	free(v);
+}
+
+static int vga_rom_load(struct vga *v, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	uint32_t size = 0x800;
+	int rc = 0;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		rc = -errno;
+	else if (st.st_size <= 0 || st.st_size > VGA_ROM_MAX)
+		rc = -EFBIG;
+	else if (!(v->rom = malloc((size_t)st.st_size)))
+		rc = -ENOMEM;
+	else
+		rc = read_all(fd, v->rom, (size_t)st.st_size);
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0) {
+		log_error("vga: ROM %s: %s", path, strerror(-rc));
+		return rc;
+	}
+	v->rom_len = (uint32_t)st.st_size;
+	while (size < v->rom_len)
+		size <<= 1;
+	return pci_bar_init(&v->pci, PCI_ROM_BAR, size, false, false, &rom_ops, v);
 }
 
 static int vga_vram(struct vga *v, unsigned mb)
@@ -433,6 +477,8 @@ static int vga_create(struct dm *dm, void **state)
 	pci_dev_init(&v->pci, "std-vga", 0x1234, 0x1111, 0x030000, 0x02, 0, NULL);
 	rc = vga_vram(v, dm->cfg->vram_mb);
 	rc = rc ? rc : pci_bar_init(&v->pci, 0, v->vram_size, false, true, &lfb_ops, v);
+	if (rc == 0 && dm->cfg->vgabios)
+		rc = vga_rom_load(v, dm->cfg->vgabios);
 	rc = rc ? rc : bus_claim(&dm->bus, BUS_PIO, VGA_PORTS, 0x20, &ports_ops, v, "vga");
 	rc = rc ? rc : bus_claim(&dm->bus, BUS_PIO, VBE_PORT, 3, &vbe_ops, v, "vbe");
 	rc = rc ? rc : bus_claim(&dm->bus, BUS_MMIO, VGA_WINDOW, VGA_WINDOW_LEN, &window_ops, v,

@@ -27,6 +27,8 @@ struct vga {
 	int vram_fd;                 /* a memfd: shareable with vmhv later */
 	uint8_t *vram;
 	uint32_t vram_size;
+	uint8_t *rom;                /* the VGA BIOS behind the ROM BAR */
+	uint32_t rom_len;
 	uint8_t misc;
 	uint8_t seq_idx, seq[8];
 	uint8_t gc_idx, gc[16];

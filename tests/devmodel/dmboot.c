@@ -7,7 +7,7 @@
  * DEVMODEL gets ARGS plus --domid N --rundir DIR --ready-fd 3. Prints the
  * domain's lines of vmhv's console (its debug ports) and "dmboot: shutdown
  * REASON"; exits 0 for poweroff, 10 + reason for another shutdown, 124 on
- * timeout, 1 on errors. The domain is destroyed and the device model
+ * timeout or SIGTERM, 1 on errors. The domain is destroyed and the device model
  * stopped (SIGTERM) before it exits; its exit status is reported. */
 #include "libvmctl/build_hvm.h"
 #include "libvmctl/hv.h"
@@ -26,6 +26,16 @@
 #include <unistd.h>
 
 extern char **environ;
+
+/* SIGTERM/SIGINT end the wait like a timeout: the domain is destroyed and
+ * the device model stopped before dmboot exits. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
 
 struct boot {
 	const char *rundir, *bios;
@@ -148,8 +158,8 @@ static int wait_shutdown(struct boot *b)
 			       info.shutdown_reason < 6 ? reasons[info.shutdown_reason] : "unknown");
 			return info.shutdown_reason ? 10 + (int)info.shutdown_reason : 0;
 		}
-		if (time(NULL) >= end) {
-			printf("dmboot: timeout\n");
+		if (time(NULL) >= end || stop_requested) {
+			printf("dmboot: %s\n", stop_requested ? "stopped" : "timeout");
 			return 124;
 		}
 		nanosleep(&ts, NULL);
@@ -190,6 +200,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, on_stop);
+	signal(SIGINT, on_stop);
 	st = boot(&b);
 	if (b.hv && b.domid)
 		print_console(&b);

@@ -19,7 +19,8 @@ tests_devmodel_vga_test_LDADD = $(DEVMODEL_TEST_LIBS)
 
 # dmboot: an hvm domain with vmctl-devmodel, as xld will run them; boot.sh
 # boots SeaBIOS with it and a disk the test makes.
-check_PROGRAMS += tests/devmodel/dmboot
+check_PROGRAMS += tests/devmodel/dmboot tests/devmodel/dmpeek
+tests_devmodel_dmpeek_SOURCES = tests/devmodel/dmpeek.c
 tests_devmodel_dmboot_SOURCES = tests/devmodel/dmboot.c
 tests_devmodel_dmboot_LDADD = libvmctl/libvmctl.la common/libcommon.la
 TESTS += tests/devmodel/boot.sh

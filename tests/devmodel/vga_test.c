@@ -7,6 +7,9 @@
 #include "devmodel/display.h"
 #include "devmodel/dev/vga.h"
 
+#include <stdlib.h>
+#include <unistd.h>
+
 #define VGA_FN (2 << 3)
 #define LFB 0xe0000000u
 
@@ -147,18 +150,40 @@ static void test_mode13(struct dmt *t, struct display *d)
 	ok(dmt_mmio_read(t, 0xbfff0, 4) == 0xffffffff, "outside the 64K chain-4 window: all ones");
 }
 
+/* The expansion ROM BAR with a ROM the test writes. */
+static void test_rom(struct dmt *t)
+{
+	dmt_cfg_write(t, VGA_FN, 0x30, 4, 0xffffffff);
+	is_int(dmt_cfg_read(t, VGA_FN, 0x30, 4), 0xfffff801, "ROM BAR: 2 KiB, enable bit");
+	dmt_cfg_write(t, VGA_FN, 0x30, 4, 0xfeb00000);
+	ok(!bus_find(&t->dm.bus, BUS_MMIO, 0xfeb00000), "not decoded while disabled");
+	dmt_cfg_write(t, VGA_FN, 0x30, 4, 0xfeb00001);
+	ok(!bus_find(&t->dm.bus, BUS_MMIO, 0xfeb00000), "nor without the memory decode bit");
+	dmt_cfg_write(t, VGA_FN, 0x04, 2, 0x02);
+	is_int(dmt_mmio_read(t, 0xfeb00000, 2), 0xaa55, "the ROM's signature");
+	is_int(dmt_mmio_read(t, 0xfeb00400, 4), 0, "past the file: zeros");
+	dmt_cfg_write(t, VGA_FN, 0x30, 4, 0);
+}
+
 int main(void)
 {
 	struct dmt t;
 	struct display d;
+	char rom[] = "/tmp/dm-vgarom-XXXXXX";
+	int fd = mkstemp(rom);
 	struct dmdisplay_input key = { .type = DMDISPLAY_KEY, .code = 30, .value = 1 };
 
 	if (dmt_init(&t, 1 << 20) < 0) {
 		skip_all("no memfd");
 		return 0;
 	}
+	if (fd < 0 || write(fd, "\x55\xaa\x04", 3) != 3)
+		return 1;
+	close(fd);
 	t.cfg.vram_mb = 16;
+	t.cfg.vgabios = rom;
 	is_int(dmt_start(&t), 0, "devices created");
+	test_rom(&t);
 	is_int(display_open(&d, &t.dm, NULL, NULL), 0, "display without a socket");
 	test_vbe(&t, &d);
 	test_text(&t, &d);
@@ -167,5 +192,6 @@ int main(void)
 	is_int(dmt_in(&t, 0x60, 1), 0x1e, "a key from the VNC server reaches port 0x60");
 	display_close(&d);
 	dmt_fini(&t);
+	unlink(rom);
 	return tap_done();
 }
