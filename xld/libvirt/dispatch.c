@@ -165,10 +165,12 @@ static int call_remote(struct xld *xld, struct lv_session *s, struct lv_header *
 		log_debug("libvirt: %s", p->name);
 		rc = p->fn(&c);
 	}
-	if (rc == 0 && reply->err) {
-		rc = lv_fail(&c, LV_ERR_INTERNAL_ERROR, "the answer is too large");
-		reply->err = 0;
+	if (reply->err) { /* the client's queue of unread answers is full */
+		args_dispose(&c.args);
+		return reply->err;
 	}
+	if (rc == 0 && reply->len - body_off > LV_MESSAGE_MAX - LV_HEADER_SIZE)
+		rc = lv_fail(&c, LV_ERR_INTERNAL_ERROR, "the answer is larger than the protocol allows");
 	if (rc < 0) {
 		reply->len = body_off;
 		xdr_patch_u32(reply, status_off, LV_ERROR);

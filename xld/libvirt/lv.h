@@ -61,8 +61,9 @@ int lv_fail(struct lv_call *c, int code, const char *fmt, ...)
 int lv_fail_rpc(struct lv_call *c, int rpc_code, const char *msg);
 
 /* Handle one complete packet (length word included). Appends the answer
- * packet, if any, to `reply`. Returns 0, or -EBADMSG when the packet is
- * malformed and the client must be dropped. */
+ * packet, if any, to `reply` (the connection's queue of unsent answers).
+ * Returns 0; -EBADMSG when the packet is malformed, or the queue's error
+ * when it is full: the client must be dropped. */
 int lv_dispatch(struct xld *xld, struct lv_session *s, const uint8_t *pkt, size_t len,
 		struct xdr_out *reply);
 

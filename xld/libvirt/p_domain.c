@@ -72,30 +72,46 @@ static int dominfo(struct lv_call *c, struct privcmd_dominfo *info)
 	return 0;
 }
 
-int lv_domain_get_info(struct lv_call *c)
-{
-	struct privcmd_dominfo info = { 0 };
-	struct domcfg_config cfg;
-	int reason, state = lv_dom_state(c->xld, &c->dom, &reason);
+/* What GET_INFO and the limits report: from vmhv for a running domain,
+ * from the definition for one that does not run. */
+struct dom_sizes {
+	uint64_t max_kb, cur_kb, cpu_ns;
+	uint32_t vcpus, max_vcpus;
+};
 
+static int dom_sizes(struct lv_call *c, struct dom_sizes *z)
+{
+	struct privcmd_dominfo info;
+	struct domcfg_config cfg;
+
+	memset(z, 0, sizeof(*z));
 	if (c->dom.run) {
 		if (dominfo(c, &info) < 0)
 			return -1;
-		info.tot_pages *= 4;
-		info.max_pages *= 4;
-	} else {
-		if (dom_config(c, true, &cfg) < 0)
-			return -1;
-		info.max_pages = cfg.b_info.max_memkb;
-		info.tot_pages = cfg.b_info.target_memkb;
-		info.nr_online_vcpus = (uint32_t)cfg.b_info.max_vcpus;
-		domcfg_config_dispose(&cfg);
+		*z = (struct dom_sizes){ info.max_pages * 4, info.tot_pages * 4, info.cpu_time_ns,
+					 info.nr_online_vcpus, info.max_vcpus };
+		return 0;
 	}
-	xdr_put_u32(c->out, (uint32_t)state);           /* unsigned char: 4 bytes */
-	xdr_put_u64(c->out, info.max_pages);            /* KiB */
-	xdr_put_u64(c->out, info.tot_pages);
-	xdr_put_u32(c->out, info.nr_online_vcpus);      /* unsigned short: 4 bytes */
-	xdr_put_u64(c->out, info.cpu_time_ns);
+	if (dom_config(c, true, &cfg) < 0)
+		return -1;
+	*z = (struct dom_sizes){ cfg.b_info.max_memkb, cfg.b_info.target_memkb, 0,
+				 (uint32_t)cfg.b_info.max_vcpus, (uint32_t)cfg.b_info.max_vcpus };
+	domcfg_config_dispose(&cfg);
+	return 0;
+}
+
+int lv_domain_get_info(struct lv_call *c)
+{
+	struct dom_sizes z;
+	int reason, state = lv_dom_state(c->xld, &c->dom, &reason);
+
+	if (dom_sizes(c, &z) < 0)
+		return -1;
+	xdr_put_u32(c->out, (uint32_t)state);   /* unsigned char: 4 bytes */
+	xdr_put_u64(c->out, z.max_kb);
+	xdr_put_u64(c->out, z.cur_kb);
+	xdr_put_u32(c->out, z.vcpus);           /* unsigned short: 4 bytes */
+	xdr_put_u64(c->out, z.cpu_ns);
 	return 0;
 }
 
@@ -148,37 +164,21 @@ int lv_domain_get_os_type(struct lv_call *c)
 
 int lv_domain_get_max_memory(struct lv_call *c)
 {
-	struct privcmd_dominfo info;
-	struct domcfg_config cfg;
+	struct dom_sizes z;
 
-	if (c->dom.run) {
-		if (dominfo(c, &info) < 0)
-			return -1;
-		xdr_put_u64(c->out, info.max_pages * 4);
-		return 0;
-	}
-	if (dom_config(c, true, &cfg) < 0)
+	if (dom_sizes(c, &z) < 0)
 		return -1;
-	xdr_put_u64(c->out, cfg.b_info.max_memkb);
-	domcfg_config_dispose(&cfg);
+	xdr_put_u64(c->out, z.max_kb);
 	return 0;
 }
 
 int lv_domain_get_max_vcpus(struct lv_call *c)
 {
-	struct privcmd_dominfo info;
-	struct domcfg_config cfg;
+	struct dom_sizes z;
 
-	if (c->dom.run) {
-		if (dominfo(c, &info) < 0)
-			return -1;
-		xdr_put_i32(c->out, (int32_t)info.max_vcpus);
-		return 0;
-	}
-	if (dom_config(c, true, &cfg) < 0)
+	if (dom_sizes(c, &z) < 0)
 		return -1;
-	xdr_put_i32(c->out, cfg.b_info.max_vcpus);
-	domcfg_config_dispose(&cfg);
+	xdr_put_i32(c->out, (int32_t)z.max_vcpus);
 	return 0;
 }
 

@@ -2,7 +2,7 @@
  * their length word, hand each packet to lv_dispatch() and queue the
  * answer. Every limit protects xld from one client: a length outside
  * 28 .. 16 MiB + 4, an undecodable packet or 64 MiB of unread answers
- * drops that client only, and no read or write blocks the event loop. */
+ * (the output queue is an xdr_out with that limit) drops that client only, and no read or write blocks the event loop. */
 #include "xld/libvirt/libvirt.h"
 #include "xld/libvirt/lv.h"
 #include "xld/xld.h"
@@ -29,8 +29,8 @@ struct lv_conn {
 	struct lv_session sess;
 	uint8_t *in;
 	size_t in_len, in_cap;
-	uint8_t *out;
-	size_t out_len, out_off, out_cap;
+	struct xdr_out out;          /* answers not yet sent, from out_off on */
+	size_t out_off;
 	struct lv_conn *next;
 };
 
@@ -41,7 +41,6 @@ struct lv_server {
 	struct ev_watch *watch;
 	struct lv_conn *conns;
 	unsigned nconns;
-	struct xdr_out scratch;      /* one answer at a time */
 };
 
 static void conn_free(struct lv_conn *c)
@@ -58,15 +57,15 @@ static void conn_free(struct lv_conn *c)
 	evloop_unwatch(srv->xld->loop, c->watch);
 	close(c->fd);
 	free(c->in);
-	free(c->out);
+	xdr_out_dispose(&c->out);
 	free(c);
 }
 
 /* Send what we can; false if the peer is gone. */
 static bool conn_flush(struct lv_conn *c)
 {
-	while (c->out_off < c->out_len) {
-		ssize_t r = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
+	while (c->out_off < c->out.len) {
+		ssize_t r = send(c->fd, c->out.buf + c->out_off, c->out.len - c->out_off,
 				 MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -76,31 +75,11 @@ static bool conn_flush(struct lv_conn *c)
 			return false;
 		c->out_off += (size_t)r;
 	}
-	if (c->out_off == c->out_len)
-		c->out_off = c->out_len = 0;
-	evloop_modify(c->srv->xld->loop, c->watch,
-		      EPOLLIN | (c->out_len ? EPOLLOUT : 0));
-	return true;
-}
-
-static bool conn_queue(struct lv_conn *c, const uint8_t *buf, size_t len)
-{
-	size_t need = c->out_len + len;
-
-	if (need > LV_MAX_OUT)
-		return false;
-	if (need > c->out_cap) {
-		size_t cap = c->out_cap ? c->out_cap : 4096;
-		while (cap < need)
-			cap *= 2;
-		uint8_t *p = realloc(c->out, cap);
-		if (!p)
-			return false;
-		c->out = p;
-		c->out_cap = cap;
+	if (c->out_off == c->out.len) {
+		xdr_out_reset(&c->out);
+		c->out_off = 0;
 	}
-	memcpy(c->out + c->out_len, buf, len);
-	c->out_len += len;
+	evloop_modify(c->srv->xld->loop, c->watch, EPOLLIN | (c->out.len ? EPOLLOUT : 0));
 	return true;
 }
 
@@ -123,13 +102,12 @@ static bool conn_packets(struct lv_conn *c)
 		}
 		if (c->in_len - off < len)
 			break;
-		xdr_out_reset(&srv->scratch);
-		if (lv_dispatch(srv->xld, &c->sess, c->in + off, len, &srv->scratch) < 0) {
-			log_warn("libvirt: client fd %d sent a malformed packet; disconnecting", c->fd);
+		int rc = lv_dispatch(srv->xld, &c->sess, c->in + off, len, &c->out);
+		if (rc < 0) {
+			log_warn("libvirt: client fd %d: %s; disconnecting", c->fd,
+				 rc == -EBADMSG ? "malformed packet" : "too many answers unread");
 			return false;
 		}
-		if (!conn_queue(c, srv->scratch.buf, srv->scratch.len))
-			return false;
 		off += len;
 	}
 	c->in_len -= off;
@@ -206,6 +184,7 @@ static void server_accept(struct evloop *loop, int fd, uint32_t events, void *ar
 	}
 	c->srv = srv;
 	c->fd = cfd;
+	xdr_out_init(&c->out, LV_MAX_OUT);
 	c->watch = evloop_watch(loop, cfd, EPOLLIN, conn_event, c);
 	if (!c->watch) {
 		close(cfd);
@@ -226,7 +205,6 @@ struct lv_server *lv_server_new(struct xld *xld, const char *path, unsigned mode
 		goto fail;
 	srv->xld = xld;
 	srv->fd = -1;
-	xdr_out_init(&srv->scratch, LV_LEN_SIZE + LV_MESSAGE_MAX);
 	srv->path = strdup(path);
 	strcpy(sa.sun_path, path);
 	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -261,6 +239,5 @@ void lv_server_free(struct lv_server *srv)
 	close(srv->fd);
 	unlink(srv->path);
 	free(srv->path);
-	xdr_out_dispose(&srv->scratch);
 	free(srv);
 }
