@@ -7,6 +7,14 @@
 #include "pvabi_lib.h"
 
 #define NEW_VA 0x200000000000ul /* L4 slot 64: empty in the boot tree */
+#define P2M_VA 0x300000000000ul /* our INIT_P2M note */
+
+/* Two more Xen notes for this guest: the p2m mapped at P2M_VA (INIT_P2M)
+ * and mod_start given as a frame number (MOD_START_PFN). */
+__asm__(".pushsection .note.Xen, \"a\", @note\n"
+	".balign 4\n.long 4, 8, 15\n.asciz \"Xen\"\n.quad 0x300000000000\n"
+	".balign 4\n.long 4, 8, 16\n.asciz \"Xen\"\n.quad 1\n"
+	".popsection\n");
 
 static unsigned char tables[4][4096] __attribute__((aligned(4096)));
 static unsigned char data[4][4096] __attribute__((aligned(4096)));
@@ -43,6 +51,26 @@ static long tree_build(void)
 	return rc;
 }
 
+/* INIT_P2M and MOD_START_PFN as the builder honours them (the test
+ * passes a ramdisk holding "PVABI-RAMDISK"). */
+static void check_boot_notes(start_info_t *si)
+{
+	const unsigned long *p2m = (const unsigned long *)si->mfn_list;
+	const char *rd = (const char *)pvabi_frame_va(si->mod_start);
+	int identity = 1;
+
+	tg_report("init_p2m_mfn_list", si->mfn_list == P2M_VA);
+	tg_report("init_p2m_frames", si->first_p2m_pfn != 0 &&
+		  si->nr_p2m_frames == (si->nr_pages * 8 + PAGE - 1) / PAGE);
+	for (unsigned long i = 0; i < si->nr_pages; i++)
+		identity &= p2m[i] == i;
+	tg_report("init_p2m_identity", identity);
+	tg_report("mod_start_pfn_flag", si->flags & SIF_MOD_START_PFN);
+	tg_report("mod_len", (long)si->mod_len);
+	tg_report("mod_start_pfn_data", si->mod_len == 13 && rd[0] == 'P' && rd[6] == 'R' &&
+		  rd[12] == 'K');
+}
+
 static int data_visible(void)
 {
 	int ok = 1;
@@ -58,6 +86,7 @@ void guest_main(start_info_t *si, unsigned long boot_sp)
 	long rc = 0;
 
 	pvabi_init(si);
+	check_boot_notes(si);
 	boot_l4 = pvabi_cr3;
 	for (unsigned i = 0; i < 4; i++) {
 		data[i][0] = (unsigned char)(0x10 + i);

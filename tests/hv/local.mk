@@ -51,3 +51,9 @@ tests_hv_gnttab_batch_bench_LDADD = libvmctl/libvmctl.la
 
 # The PV ABI tests have their own folder; their fragment rides on this one.
 include tests/pvabi/local.mk
+
+# The Xen ELF notes and the legacy __xen_guest section (libvmctl/elf_xen.c).
+TESTS += tests/hv/elf_xen_test
+check_PROGRAMS += tests/hv/elf_xen_test
+tests_hv_elf_xen_test_SOURCES = tests/hv/elf_xen_test.c
+tests_hv_elf_xen_test_LDADD = libvmctl/libvmctl.la

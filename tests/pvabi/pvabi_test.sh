@@ -11,10 +11,10 @@ command -v timeout > /dev/null || skip_all "timeout(1) missing"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
-run_guest() {	# run_guest NAME: create it, wait for its last line, compare
+run_guest() {	# run_guest NAME [CFG LINE]: create it, wait for its last line, compare
 	local name=$1 id out i
-	printf 'name = "%s"\nkernel = "%s"\nmemory = 32\non_poweroff = "destroy"\n' \
-		"$name" "$top_builddir/tests/guests/$name" > "$name.cfg"
+	printf 'name = "%s"\nkernel = "%s"\nmemory = 32\non_poweroff = "destroy"\n%s\n' \
+		"$name" "$top_builddir/tests/guests/$name" "${2:-}" > "$name.cfg"
 	id=$(xl create "$name.cfg" 2>&1 | sed -n 's/.*(id=\([0-9]*\)).*/\1/p')
 	ok "xl create $name" test -n "$id"
 	for i in $(seq 200); do
@@ -35,6 +35,7 @@ run_guest() {	# run_guest NAME: create it, wait for its last line, compare
 }
 
 run_guest pvabi
-run_guest pvabi_pt
+printf 'PVABI-RAMDISK' > rd.img
+run_guest pvabi_pt "ramdisk = \"$VMCTL_TEST_DIR/rd.img\""
 run_guest pvabi_cpu
 done_testing
