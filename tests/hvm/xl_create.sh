@@ -3,7 +3,7 @@
 # firmware_override, as a multiboot kernel= with cmdline= and as a
 # type="pvh" kernel, its TAP lines
 # read from `xl dmesg` (port 0xe9 output), xl list, poweroff ending the
-# domain, on_reboot after a triple fault, SeaBIOS when no image is given,
+# domain, on_reboot after a triple fault,
 # and a config naming a missing firmware failing cleanly.
 . "$top_srcdir/tests/lib/host.sh"
 guest="$top_builddir/tests/hvm/guest/hvmguest"
@@ -90,19 +90,6 @@ ok "a missing firmware fails" test $st != 0
 like "$out" 'firmware_override .*no-such-file' "and says which file"
 ok "and leaves no domain" gone hvm-bad
 
-if [ -r /usr/share/seabios/bios.bin ]; then
-	cat > bios.cfg <<CFG
-type = "hvm"
-name = "hvm-bios"
-memory = 32
-CFG
-	xl create bios.cfg >/dev/null 2>&1
-	ok "SeaBIOS boots when no image is given: its 0x402 log in xl dmesg" \
-		dmesg_has '\(d[0-9]+\) SeaBIOS \(version'
-	ok "and reaches 'Booting from Hard Disk'" dmesg_has '\(d[0-9]+\) Booting from Hard Disk'
-	xl destroy hvm-bios
-	ok "xl destroy ends it" gone hvm-bios
-fi
 # With the device model (devmodel/vmctl-devmodel): SeaBIOS boots a boot
 # sector from an IDE disk; its COM1 is the domain's console.
 dm="$top_builddir/devmodel/vmctl-devmodel"
