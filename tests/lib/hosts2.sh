@@ -8,6 +8,7 @@
 #   xl migrate d1 "$(hosts2_addr b)"
 #   hosts2_in a CMD...          # run CMD in host a's namespace, as host a
 #   hosts2_link down|up         # cut / restore the link between a and b
+#   hosts2_xld_kill b; hosts2_xld_start b   # crash and restart b's xld
 #   "$(hosts2_ssh)"             # a fake ssh: `fake-ssh HOST CMD...` runs CMD
 #                               # as host HOST (no sshd here)
 #   hosts2_stop                 # stop both; fails if anything is left
@@ -26,16 +27,17 @@
 # 127.0.0.1 on a port the kernel picks (xld writes it to
 # $VMCTL_RUNDIR/migrate-listen).
 
-# `. hosts2.sh net` re-executes the calling test in a private network
-# namespace first (root only, else it skips), before host.sh makes its
-# temporary directory: that belongs to the inner run.
+# `. hosts2.sh net` re-executes the calling test in a private network (and
+# mount) namespace first (root only, else it skips), before host.sh makes
+# its temporary directory: that belongs to the inner run. (A test may mount
+# a small tmpfs there to fill a host's disk: it vanishes with the test.)
 if [ "${1:-}" = net ] && [ -z "${VMCTL_HOSTS2_NS:-}" ]; then
 	. "$top_srcdir/tests/lib/tap.sh"
 	[ "$(id -u)" = 0 ] || skip_all "network namespaces need root"
 	for _c in unshare nsenter ip; do
 		command -v $_c > /dev/null || skip_all "$_c not installed"
 	done
-	VMCTL_HOSTS2_NS=1 exec unshare --net -- "$BASH" "$0"
+	VMCTL_HOSTS2_NS=1 exec unshare --net --mount -- "$BASH" "$0"
 	bail_out "cannot enter a private network namespace"
 fi
 
@@ -111,6 +113,28 @@ hosts2_start_lo() {
 	_hosts2_a=$a _hosts2_b=$b
 	host_start "$a" --migrate-listen 127.0.0.1:0 "$@" &&
 	host_start "$b" --migrate-listen 127.0.0.1:0 "$@"
+}
+
+# hosts2_xld_kill NAME / hosts2_xld_start NAME [args]: kill host NAME's
+# xld (SIGKILL, as a crash) and start a new one on the same directories,
+# in the same namespace, listening as before.
+hosts2_xld_kill() {
+	local pidf=$VMCTL_TEST_DIR/$1/xld.pid
+	kill -KILL "$(cat "$pidf")" 2>/dev/null
+	wait "$(cat "$pidf")" 2>/dev/null
+	rm -f "$pidf" "$VMCTL_TEST_DIR/$1/run/xld.sock"
+}
+
+hosts2_xld_start() {
+	local name=$1 d=$VMCTL_TEST_DIR/$1 pid listen
+	shift
+	pid=$(_hosts2_holder "$name")
+	listen=127.0.0.1:0
+	[ -n "$pid" ] && listen="$(_hosts2_addr_of "$name"):$HOSTS2_PORT"
+	${pid:+nsenter --net=/proc/$pid/ns/net --} "$XLD" --rundir "$d/run" --statedir "$d/state" \
+		--logdir "$d/log" --foreground --migrate-listen "$listen" "$@" &
+	echo $! > "$d/xld.pid"
+	wait_for "$d/run/xld.sock"
 }
 
 # hosts2_addr NAME: where host NAME takes migrations (ADDR:PORT).
