@@ -29,9 +29,10 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* An event notification's params.<key>. */
 static long long event_int(yajl_val ev, const char *key)
 {
-	const char *path[] = { key, NULL };
+	const char *path[] = { "params", key, NULL };
 	yajl_val v = yajl_tree_get(ev, path, yajl_t_number);
 
 	return v && YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : -1;
@@ -55,7 +56,7 @@ static void bar_draw(struct progress_bar *b, long long bytes, long long total)
 
 static int bar_mine(struct progress_bar *b, yajl_val ev)
 {
-	const char *tp[] = { "type", NULL }, *ip[] = { "id", NULL };
+	const char *tp[] = { "params", "type", NULL }, *ip[] = { "params", "id", NULL };
 	yajl_val type = yajl_tree_get(ev, tp, yajl_t_string);
 	yajl_val id = yajl_tree_get(ev, ip, yajl_t_string);
 

@@ -39,7 +39,9 @@ struct restore_opts {
 int restore_domain_from_fd(struct xld *xld, int fd, const struct restore_opts *opts,
 			   struct restore_op **out);
 
-/* Stop reading (done comes with -ECANCELED, nothing is left behind). */
+/* Stop at the next record (done comes with -ECANCELED, nothing is left
+ * behind). A worker blocked in read() on a silent socket wakes only when
+ * the caller also shutdown()s the socket (then: a truncated stream). */
 void restore_abort(struct restore_op *op);
 
 #endif

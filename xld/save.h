@@ -28,8 +28,11 @@ struct xld_domain;
 struct save_op;
 
 struct save_progress {
-	uint64_t bytes;           /* stream bytes written (read, for restore) */
-	uint64_t total;           /* bytes expected in all, 0 if unknown */
+	uint64_t bytes;           /* save: guest memory done (pages x 4096), all
+				   * rounds; restore: stream bytes read */
+	uint64_t total;           /* save: the guest's memory (or total_hint),
+				   * grown as rounds add; restore: the file
+				   * size (total_hint); 0 if unknown */
 	uint32_t round;           /* pre-copy round (0 = first pass) */
 	bool suspended;           /* the guest is suspended (downtime runs) */
 };
