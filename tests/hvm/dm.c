@@ -95,6 +95,11 @@ static uint64_t pio(struct dm *dm, struct ioreq *r)
 		return dm->count508 + dm->sum508;
 	case 0x50a:
 		return 0x4242;
+	case 0x50e:
+		map_range(dm, PRIVCMD_IOREQ_RANGE_PORT, 0x520, 0x523);
+		return 0;
+	case 0x520:
+		return 0x77;
 	default:
 		return ~0ull;
 	}

@@ -9,6 +9,11 @@
  *   port 0x50a (2 bytes)  IN: 0x4242
  *   MMIO 0xe0000000-0xe0000fff: 4 KiB of registers
  *   PCI 00:03.0 register 0: 0xabcd1234
+ *   port 0x50e            OUT: claims ports 0x520-0x523 before answering
+ *                         (as a device model does when the guest enables a
+ *                         BAR); IN 0x520 then answers 0x77. The serving
+ *                         thread makes privcmd calls: nobody else may use
+ *                         dm->hv meanwhile.
  *   port 0x50c            a hostile answer: the slot is left in state 0xf
  *                         and data garbage (the vCPU must read all ones) */
 #ifndef VMCTL_TESTS_HVM_DM_H

@@ -153,7 +153,7 @@ static char *guest_log(struct hv *hv, uint64_t pos, uint32_t domid)
 	return out;
 }
 
-static void boot(struct hv *hv, const char *guest)
+static void boot(struct hv *hv, struct hv *poll, const char *guest)
 {
 	struct build_hvm b = { .kernel = guest, .cmdline = "ioreq" };
 	struct privcmd_dominfo info = { 0 };
@@ -174,7 +174,7 @@ static void boot(struct hv *hv, const char *guest)
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 
 		nanosleep(&ts, NULL);
-		hv_domain_getinfo(hv, domid, &info);
+		hv_domain_getinfo(poll, domid, &info);   /* dm's thread uses hv */
 	}
 	dm_stop(&dm);
 	log = guest_log(hv, pos, domid);
@@ -193,13 +193,19 @@ static void boot(struct hv *hv, const char *guest)
 int main(int argc, char **argv)
 {
 	struct vmhv_proc vp;
+	struct hv *poll;
 
 	if (vmhv_proc_start(&vp, NULL) < 0) {
 		ok(0, "start vmhv");
 		return tap_done();
 	}
 	checks(&vp);
-	boot(vp.hv, vmhv_proc_build_path("tests/hvm/guest/hvmguest"));
+	if (hv_open(vp.dir, &poll) < 0) {
+		ok(0, "a second connection");
+		return tap_done();
+	}
+	boot(vp.hv, poll, vmhv_proc_build_path("tests/hvm/guest/hvmguest"));
+	hv_close(poll);
 	vmhv_proc_stop(&vp);
 	return tap_done();
 }

@@ -280,6 +280,8 @@ static void test_ioreq(void)
 	outl(0xcf8, 0x80002000);      /* 00:04.0: nobody */
 	hg_ok(inl(0xcfc) == 0xffffffff, "PCI config read of an unclaimed device: all ones");
 	hg_ok(inw(0x50a) == 0x4242, "a 2-byte IN");
+	outb(0x50e, 1);
+	hg_ok(inl(0x520) == 0x77, "a range claimed while serving a request is in force at once");
 	hg_ok(inw(0x50c) == 0xffff, "a device model's nonsense answer reads as all ones");
 	hg_ok(inl(0x500) == 0x12345678, "and the next request works again");
 	v = 0;

@@ -118,6 +118,7 @@ struct hvm_vcpu {
 struct hvm {
 	struct hvm_boot boot;
 	pthread_mutex_t lock;
+	pthread_mutex_t ctl_lock; /* one reader of the control channel at a time */
 	uint8_t *ram;             /* the memfd's RAM frames */
 	uint64_t ram_bytes;
 	struct cpu_ram ranges[4];
@@ -145,6 +146,10 @@ void hvm_note(struct hvm *h, uint32_t type, uint32_t vcpu, uint64_t rip, const c
 void *hvm_gpa(struct hvm *h, uint64_t gpa, uint64_t len);
 /* Guest physical address of a host pointer into RAM (UINT64_MAX: none). */
 uint64_t hvm_host_to_gpa(struct hvm *h, const void *p);
+/* Apply every control message already queued. A vCPU calls this after an
+ * ioreq's answer: vmhv sent what the device model changed while serving it
+ * (a range it claimed) before the device model could answer. */
+void hvm_ctl_drain(struct hvm *h);
 /* vCPU threads wait here until the sandbox is sealed. */
 void hvm_gate_wait(void);
 

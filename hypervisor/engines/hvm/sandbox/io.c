@@ -206,6 +206,7 @@ void hvm_pio_exit(struct hvm_vcpu *v, struct cpu_io *io)
 		return;
 	}
 	r = ioreq_send(v, &t, type, addr, io->size, io->count, io->in, ptr, data);
+	hvm_ctl_drain(h);
 	if (ptr && io->in)
 		cpu_invalidate_code(v->cpu, data, (uint64_t)io->count * io->size);
 	cpu_io_complete(v->cpu, r);
@@ -248,6 +249,7 @@ int hvm_mmio(void *opaque, struct cpu *cpu, struct cpu_mmio *m)
 void hvm_mmio_exit(struct hvm_vcpu *v, struct cpu_mmio *m)
 {
 	struct ioreq_target t;
+	uint64_t data;
 	bool found;
 
 	pthread_mutex_lock(&v->h->lock);
@@ -257,6 +259,7 @@ void hvm_mmio_exit(struct hvm_vcpu *v, struct cpu_mmio *m)
 		cpu_io_complete(v->cpu, ~0ull);
 		return;
 	}
-	cpu_io_complete(v->cpu, ioreq_send(v, &t, IOREQ_TYPE_COPY, m->gpa, m->size, 1, !m->write,
-					   false, m->data));
+	data = ioreq_send(v, &t, IOREQ_TYPE_COPY, m->gpa, m->size, 1, !m->write, false, m->data);
+	hvm_ctl_drain(v->h);
+	cpu_io_complete(v->cpu, data);
 }

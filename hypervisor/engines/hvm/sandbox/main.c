@@ -202,8 +202,9 @@ void hvm_gate_wait(void)
 		syscall(SYS_futex, &gate, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
 }
 
-/* Returns the message's type (0 if none was read). */
-static uint32_t ctl_message(struct hvm *h)
+/* Read and apply one message (recvmsg `flags`: 0 or MSG_DONTWAIT); returns
+ * its type, 0 if none was read. */
+static uint32_t ctl_message(struct hvm *h, int flags)
 {
 	char cbuf[CMSG_SPACE(sizeof(int) * (PRIVCMD_MAX_VCPUS + 2))];
 	struct hvm_ctl m;
@@ -211,7 +212,7 @@ static uint32_t ctl_message(struct hvm *h)
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
 			      .msg_controllen = sizeof(cbuf) };
 	int fds[PRIVCMD_MAX_VCPUS + 2], nfds = 0;
-	ssize_t r = recvmsg(HVM_CTL_FD, &msg, MSG_CMSG_CLOEXEC);
+	ssize_t r = recvmsg(HVM_CTL_FD, &msg, MSG_CMSG_CLOEXEC | flags);
 
 	if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN))
 		_exit(0);     /* vmhv went away */
@@ -252,6 +253,14 @@ static uint32_t ctl_message(struct hvm *h)
 	return m.type;
 }
 
+void hvm_ctl_drain(struct hvm *h)
+{
+	pthread_mutex_lock(&h->ctl_lock);
+	while (ctl_message(h, MSG_DONTWAIT))
+		;
+	pthread_mutex_unlock(&h->ctl_lock);
+}
+
 /* The platform timers (PIT, RTC): fire what is due, sleep until the next
  * deadline or a control message. */
 static void main_loop(struct hvm *h)
@@ -273,7 +282,7 @@ static void main_loop(struct hvm *h)
 		if (poll(&p, 1, ms) > 0) {
 			if (p.revents & (POLLHUP | POLLERR))
 				_exit(0);
-			ctl_message(h);
+			hvm_ctl_drain(h);
 		}
 	}
 }
@@ -283,6 +292,7 @@ int main(void)
 	static struct hvm h;
 
 	pthread_mutex_init(&h.lock, NULL);
+	pthread_mutex_init(&h.ctl_lock, NULL);
 	for (uint32_t i = 0; i < PRIVCMD_IOREQ_MAX_SERVERS; i++)
 		h.servers[i].memfd = -1;
 	h.log_budget = 200;
@@ -295,7 +305,7 @@ int main(void)
 	vcpus_create(&h);
 	sandbox_enter(&h);
 	/* The ioreq servers that exist must be known before a vCPU runs. */
-	while (ctl_message(&h) != HVM_CTL_START)
+	while (ctl_message(&h, 0) != HVM_CTL_START)
 		;
 	atomic_store(&gate, 1);
 	syscall(SYS_futex, &gate, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
