@@ -1,0 +1,54 @@
+#!/bin/bash
+# Live migration of a 256 MiB PV guest between two hosts on this machine
+# (tests/lib/hosts2.sh, TCP on loopback), idle (mode=shell) and dirtying
+# memory (mode=test-memdirty rewriting a 4 MiB working set as fast as it
+# can: the guest kernel has no rate knob; its measured rate is logged).
+# Figures: downtime (suspend request .. the target runs it), total time,
+# bytes sent / guest memory; each next to the same guest migrated with
+# --non-live (suspend first, one copy) in the same run. Medians of 4 moves
+# (a -> b -> a ...).
+. "$top_srcdir/tests/lib/hosts2.sh"
+kernel="$top_builddir/guests/vmctl-kernel"
+mem=256
+hosts2_start_lo a b > /dev/null || { echo "cannot start two hosts" >&2; exit 1; }
+cd "$VMCTL_TEST_DIR"
+
+on() { hosts2_in "$@"; }
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# moves NAME OPTION: 4 migrations of NAME, "downtime total ratio" per line.
+moves() {
+	local src=a dst=b i out
+	for i in 1 2 3 4; do
+		out=$(on $src "$XL_BIN" migrate $2 "$1" "$(hosts2_addr $dst)" 2>&1) ||
+			{ echo "$out" >&2; return 1; }
+		echo "$out" >&2
+		echo "$out" | sed -n 's/.*downtime \([0-9.]*\) ms, total time \([0-9.]*\) s, .*(\([0-9.]*\) x memory).*/\1 \2 \3/p'
+		tmp=$src; src=$dst; dst=$tmp
+	done
+}
+
+row() { printf 'row\t%s\t%s\t%s\t%s\t%s\n' "$@"; }
+
+# bench NAME WHAT MODE: rows for one guest (WHAT names it in the rows).
+bench() {
+	local name=$1 what=$2 mode=$3 live nonlive
+	printf 'name = "%s"\nkernel = "%s"\nmemory = %s\nextra = "mode=%s"\n' \
+		"$name" "$kernel" $mem "$mode" > "$name.cfg"
+	on a "$XL_BIN" create "$name.cfg" > /dev/null 2>&1 || { echo "cannot create $name" >&2; return 1; }
+	sleep 2
+	grep "memdirty: periodic" "$VMCTL_TEST_DIR/a/log/console/$name.log" 2>/dev/null | tail -2 |
+		awk '{ d[NR] = $8 } END { if (NR == 2) printf "%s: dirtying %.0f MB/s\n", "'"$name"'", (d[2] - d[1]) * 4096 / 1e6 }' >&2
+	live=$(moves "$name" --live) && nonlive=$(moves "$name" --non-live) || return 1
+	row "live migration downtime, $mem MiB guest $what" "$(echo "$live" | awk '{print $1}' | median)" ms \
+		"--non-live migration downtime" "$(echo "$nonlive" | awk '{print $1}' | median)"
+	row "live migration total time, $mem MiB guest $what" "$(echo "$live" | awk '{print $2}' | median)" s \
+		"--non-live migration total time" "$(echo "$nonlive" | awk '{print $2}' | median)"
+	row "live migration bytes sent / guest memory, $what" "$(echo "$live" | awk '{print $3}' | median)" x \
+		"--non-live bytes sent / guest memory" "$(echo "$nonlive" | awk '{print $3}' | median)"
+	on a "$XL_BIN" destroy "$name" 2>/dev/null
+}
+
+bench mi "idle" "shell"
+bench md "dirtying a 4 MiB working set" "test-memdirty dirty-mib=4"
+hosts2_stop > /dev/null
