@@ -111,7 +111,9 @@ static int load_indirect(struct blkback *b, struct hv *hv, const struct blkif_re
 			 struct blk_rw *rw)
 {
 	const struct blkif_request_indirect *req = (const struct blkif_request_indirect *)r;
-	uint32_t refs[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST], tmp[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
+	/* Initialised: gcc cannot see that only the first npages are read. */
+	uint32_t refs[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST] = { 0 };
+	uint32_t tmp[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
 	uint8_t *pages[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
 	unsigned n = req->nr_segments, npages = (unsigned)((n + SEGS_PER_PAGE - 1) / SEGS_PER_PAGE);
 	unsigned ntmp;
@@ -177,7 +179,7 @@ static int build_iov(const struct blk_rw *rw, uint8_t *const *pages, struct iove
 
 static int16_t do_rw(struct blkback *b, const struct blk_rw *rw, struct hv *hv)
 {
-	uint32_t refs[BLKBACK_MAX_SEGS], tmp[BLKBACK_MAX_SEGS];
+	uint32_t refs[BLKBACK_MAX_SEGS] = { 0 }, tmp[BLKBACK_MAX_SEGS];
 	uint8_t *pages[BLKBACK_MAX_SEGS];
 	struct iovec iov[BLKBACK_MAX_SEGS];
 	off_t off = (off_t)(rw->sector * SECTOR);
