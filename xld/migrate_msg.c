@@ -69,11 +69,9 @@ int migrate_msg_send_error(int fd, int rc, int code, const char *fmt, ...)
 	return migrate_msg_send(fd, MIGRATE_ERROR, buf, sizeof(e) + (size_t)n);
 }
 
-int migrate_msg_check(const struct migrate_msg *m, const void *payload,
-		      char *why, size_t cap)
+/* What the header alone tells: magic, version, a possible length. */
+static int header_check(const struct migrate_msg *m, char *why, size_t cap)
 {
-	struct migrate_msg h = *m;
-
 	if (m->magic != MIGRATE_MAGIC) {
 		snprintf(why, cap, "not a vmctl migration peer (bad magic)");
 		return -EBADMSG;
@@ -83,6 +81,21 @@ int migrate_msg_check(const struct migrate_msg *m, const void *payload,
 			 m->version, MIGRATE_VERSION);
 		return -EPROTONOSUPPORT;
 	}
+	if (m->len > MIGRATE_MSG_MAX) {
+		snprintf(why, cap, "the peer sent an oversized message (%u bytes)", m->len);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+int migrate_msg_check(const struct migrate_msg *m, const void *payload,
+		      char *why, size_t cap)
+{
+	struct migrate_msg h = *m;
+	int rc = header_check(m, why, cap);
+
+	if (rc < 0)
+		return rc;
 	h.crc = 0;
 	if (stream_crc32c(stream_crc32c(0, &h, sizeof(h)), payload, m->len) != m->crc) {
 		snprintf(why, cap, "%s message: checksum mismatch", migrate_msg_name(m->type));
@@ -133,7 +146,7 @@ static size_t chan_need(const struct migrate_chan *c)
 
 	if (c->have < sizeof(*m))
 		return sizeof(*m);
-	return sizeof(*m) + (m->len > MIGRATE_MSG_MAX ? MIGRATE_MSG_MAX + 1 : m->len);
+	return sizeof(*m) + (m->len > MIGRATE_MSG_MAX ? 0 : m->len); /* (refused) */
 }
 
 static void chan_readable(struct evloop *loop, int fd, uint32_t events, void *arg)
@@ -155,14 +168,15 @@ static void chan_readable(struct evloop *loop, int fd, uint32_t events, void *ar
 		return;
 	}
 	c->have += (size_t)n;
-	if (c->have < chan_need(c))
+	if (c->have < sizeof(m))
 		return;
 	memcpy(&m, c->buf, sizeof(m));
-	if (m.len > MIGRATE_MSG_MAX) {
-		chan_fail(c, -EBADMSG, "the peer sent an oversized message");
+	/* A header that cannot be ours fails before its length is believed. */
+	int rc = header_check(&m, why, sizeof(why));
+	if (rc == 0 && c->have < chan_need(c))
 		return;
-	}
-	int rc = migrate_msg_check(&m, c->buf + sizeof(m), why, sizeof(why));
+	if (rc == 0)
+		rc = migrate_msg_check(&m, c->buf + sizeof(m), why, sizeof(why));
 	if (rc < 0) {
 		chan_fail(c, rc, why);
 		return;

@@ -12,6 +12,21 @@ hosts2_start_lo a b || bail_out "cannot start two hosts"
 cd "$VMCTL_TEST_DIR"
 ssh=$(hosts2_ssh)
 
+# A peer that is no migration source: b answers with an ERROR, logs why,
+# and goes on (garbage, then a HELLO whose CRC is wrong).
+garbage() {	# garbage ADDR:PORT BYTES-AS-PYTHON-EXPR
+	python3 -c 'import socket, sys, os
+h, p = sys.argv[1].rsplit(":", 1)
+s = socket.create_connection((h, int(p)), timeout=10)
+s.sendall(eval(sys.argv[2]))
+print(s.recv(4096)[24:].decode("utf-8", "replace"))' "$@"
+}
+like "$(garbage "$(hosts2_addr b)" 'os.urandom(2000)')" "not a vmctl migration peer" \
+	"random bytes on b's migration port get an error answer"
+like "$(garbage "$(hosts2_addr b)" 'b"VMIG\x01\x00\x01\x00\x60\x00\x00\x00\x00\x00\x00\x00" + bytes(96)')" \
+	"hello message: checksum mismatch" "a HELLO with a bad checksum gets an error answer"
+ok "b's xld still serves" on b "$XL_BIN" list
+
 memdirty_cfg m1 4
 on a "$XL_BIN" create m1.cfg > /dev/null 2>&1
 ok "the guest runs on a" wait_lines a m1 "memdirty: periodic round .*: ok" 1
