@@ -68,6 +68,10 @@ for j in $(seq $i); do
 	ok "the disk write made before move $j is there" \
 		wait_lines $src m1 "read 8 sectors at $((j * 8)): ok, crc32 $want" 1
 done
+out=$(on $src "$XL_BIN" migrate -s "$ssh" m1 nohost 2>&1)
+like "$out" "target host: the peer closed the connection" \
+	"an ssh command that fails: xl migrate says the target went away"
+ok "and the domain runs on" dom_on $src m1
 on $src "$XL_BIN" destroy m1
 hosts2_stop
 is "$?" 0 "both hosts stop cleanly, nothing left behind"
