@@ -11,7 +11,8 @@
  * 1st. The PV ABI rows (issue 12): mmu_update of 512 PTEs and one
  * update_va_mapping vs mmap(MAP_FIXED)+munmap of the same pages on the
  * host, and a #PF -> guest handler -> iret round trip vs a host SIGSEGV
- * handler round trip. Needs tests/guests/bench (built by `make bench`). */
+ * handler round trip; a guest user-mode syscall + iret round trip vs a
+ * host null syscall. Needs tests/guests/bench and tests/guests/pvabi_user. */
 #include "libvmctl/build_pv.h"
 #include "libvmctl/hv.h"
 #include "tests/guests/bench_loop.h"
@@ -46,6 +47,7 @@
 #define MMU_CALLS 2000ul
 #define UVM_CALLS 100000ul
 #define FAULTS 50000ul
+#define USER_CALLS 2000ul
 
 struct bench {
 	struct vmhv_proc vp;
@@ -487,6 +489,23 @@ static double host_sigsegv_us(void)
 	return (double)t0 / FAULTS / 1000.0;
 }
 
+/* The user-mode guest times its own syscall + iret round trips. */
+static long pvabi_user_run(struct bench *b, unsigned long n)
+{
+	const char *kernel = vmhv_proc_build_path("tests/guests/pvabi_user");
+	char path[4096], cmd[64];
+	uint32_t domid;
+
+	snprintf(path, sizeof(path), "%s", kernel);
+	snprintf(cmd, sizeof(cmd), "bench %lu", n);
+	if (domain_boot(b, path, cmd, &domid) < 0)
+		return -1;
+	hv_domain_unpause(b->h, domid);
+	domain_wait(b, domid);
+	hv_domain_destroy(b->h, domid);
+	return guest_result(b, domid);
+}
+
 static void bench_pvabi(struct bench *b)
 {
 	char cmd[64];
@@ -504,6 +523,9 @@ static void bench_pvabi(struct bench *b)
 	ns = guest_run(b, cmd);
 	row("#PF -> guest trap handler -> iret (cpu0)", (double)ns / FAULTS / 1000.0, "us",
 	    "host SIGSEGV handler round trip (cpu0)", host_sigsegv_us());
+	row("guest user -> kernel -> user, syscall + iret (cpu0)",
+	    (double)pvabi_user_run(b, USER_CALLS) / 1000.0, "us", "host null syscall (cpu0)",
+	    host_null_syscall_ns() / 1000.0);
 }
 
 int main(void)

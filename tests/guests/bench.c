@@ -32,18 +32,7 @@ void tg_trap_handler(unsigned long vec, unsigned long err, unsigned long *frame)
 
 static uint64_t system_time(void)
 {
-	struct vcpu_time_info *t = &shared->vcpu_info[0].time;
-	uint32_t ver, lo, hi;
-	uint64_t delta, ns;
-
-	do {
-		ver = __atomic_load_n(&t->version, __ATOMIC_SEQ_CST);
-		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-		delta = (((uint64_t)hi << 32) | lo) - t->tsc_timestamp;
-		delta = t->tsc_shift >= 0 ? delta << t->tsc_shift : delta >> -t->tsc_shift;
-		ns = t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
-	} while ((ver & 1) || ver != __atomic_load_n(&t->version, __ATOMIC_SEQ_CST));
-	return ns;
+	return tg_system_time(&shared->vcpu_info[0].time);
 }
 
 /* The n-th space-separated word of s as a number. */

@@ -66,21 +66,7 @@ void tg_trap_handler(unsigned long vec, unsigned long err, struct trap_frame *f)
 
 static uint64_t system_time(void)
 {
-	struct vcpu_time_info *t = &shared->vcpu_info[0].time;
-	uint32_t ver;
-	uint64_t tsc, delta, ns;
-
-	do {
-		ver = __atomic_load_n(&t->version, __ATOMIC_SEQ_CST);
-		uint32_t lo, hi;
-
-		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-		tsc = ((uint64_t)hi << 32) | lo;
-		delta = tsc - t->tsc_timestamp;
-		delta = t->tsc_shift >= 0 ? delta << t->tsc_shift : delta >> -t->tsc_shift;
-		ns = t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
-	} while ((ver & 1) || ver != __atomic_load_n(&t->version, __ATOMIC_SEQ_CST));
-	return ns;
+	return tg_system_time(&shared->vcpu_info[0].time);
 }
 
 static long evtchn(int cmd, void *arg)

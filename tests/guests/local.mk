@@ -52,3 +52,9 @@ check_PROGRAMS += tests/guests/pvabi_cpu
 tests_guests_pvabi_cpu_SOURCES = $(PVABI_RUNTIME) tests/guests/pvabi_cpu.c
 tests_guests_pvabi_cpu_CFLAGS = $(TG_CCFLAGS)
 tests_guests_pvabi_cpu_LDFLAGS = $(TG_LINKFLAGS)
+
+check_PROGRAMS += tests/guests/pvabi_user
+tests_guests_pvabi_user_SOURCES = $(PVABI_RUNTIME) tests/guests/pvabi_user.c \
+	tests/guests/pvabi_user_entry.S
+tests_guests_pvabi_user_CFLAGS = $(TG_CCFLAGS)
+tests_guests_pvabi_user_LDFLAGS = $(TG_LINKFLAGS)

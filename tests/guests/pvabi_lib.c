@@ -27,6 +27,11 @@ void tg_trap_handler(unsigned long vec, unsigned long err, struct trap_frame *f)
 		pv.last_mask = pv.shared->vcpu_info[0].evtchn_upcall_mask;
 	if (vec == 14)
 		pv.last_cr2 = pv.shared ? pv.shared->vcpu_info[0].arch.cr2 : ~0ul;
+	if (pv.faults <= 4) {
+		pv.err[pv.faults - 1] = err;
+		pv.cr2[pv.faults - 1] = pv.last_cr2;
+		pv.cs[pv.faults - 1] = f->cs;
+	}
 	if (vec != 3 && vec != 32)
 		f->rip += pv.skip;
 	pv.skip = 3;

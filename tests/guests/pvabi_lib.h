@@ -22,6 +22,8 @@ struct pvabi {
 	volatile unsigned long faults, last_vec, last_err, last_cr2, last_rip;
 	volatile unsigned long last_mask;  /* evtchn_upcall_mask in the handler */
 	volatile unsigned long skip;       /* bytes a fault handler skips */
+	/* The first four faults: error code, cr2, the frame's CS. */
+	volatile unsigned long err[4], cr2[4], cs[4];
 };
 extern struct pvabi pv;
 

@@ -43,6 +43,9 @@ void tg_put_hex(unsigned long v);
 /* "name: value\n" lines, the format the tests grep. */
 void tg_report(const char *name, long value);
 
+/* Xen system time in ns from a vcpu_time_info (pvclock: rdtsc scaled). */
+uint64_t tg_system_time(const volatile struct vcpu_time_info *t);
+
 size_t tg_strlen(const char *s);
 int tg_strcmp(const char *a, const char *b);
 /* Is `word` one of the space-separated words of `s`? */

@@ -1,5 +1,7 @@
 # tests/pvabi/: guests written for Xen's PV ABI on the native engine (issue
-# 12). The guests live in tests/guests/ (pvabi, pvabi_pt).
+# 12). The guests live in tests/guests/ (pvabi, pvabi_pt, pvabi_cpu,
+# pvabi_user).
 TESTS += tests/pvabi/pvabi_test.sh
 EXTRA_DIST += tests/pvabi/pvabi_test.sh tests/pvabi/pvabi.expected \
-	tests/pvabi/pvabi_pt.expected tests/pvabi/pvabi_cpu.expected
+	tests/pvabi/pvabi_pt.expected tests/pvabi/pvabi_cpu.expected \
+	tests/pvabi/pvabi_user.expected

@@ -3,7 +3,8 @@
 # pvabi (linked at virtual address 0: the builder's boot contract and the
 # page-table hypercalls with good and bad arguments) and pvabi_pt (builds
 # its own 4-level tree, switches to it, faults on purpose) and pvabi_cpu
-# (traps, emulated instructions, descriptor hypercalls). Every
+# (traps, emulated instructions, descriptor hypercalls) and pvabi_user
+# (a user mode whose reads of kernel memory fault). Every
 # "name: value" line of tests/pvabi/NAME.expected must appear in the
 # guest's output (xl dmesg, "(dN) " lines) as Xen would answer it.
 . "$top_srcdir/tests/lib/host.sh"
@@ -38,4 +39,5 @@ run_guest pvabi
 printf 'PVABI-RAMDISK' > rd.img
 run_guest pvabi_pt "ramdisk = \"$VMCTL_TEST_DIR/rd.img\""
 run_guest pvabi_cpu
+run_guest pvabi_user
 done_testing

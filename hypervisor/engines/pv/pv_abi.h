@@ -28,6 +28,14 @@
 #define PV_CHAN_FD_OF(v) ((v) == 0 ? PV_CHAN_FD : 5 + (int)(v))
 #define PV_FD_MAX  (5 + PRIVCMD_MAX_VCPUS)  /* the highest fd the sandbox has */
 
+/* The sandbox's address space: the guest's part is [0, PV_GUEST_VA_TOP);
+ * above it the physmap (all guest frames, for the shim; protected while
+ * the guest runs in user mode), then the sandbox's image (linked at
+ * 0x680000000000), its stack and the vDSO. */
+#define PV_GUEST_VA_TOP 0x600000000000ull
+#define PV_PHYSMAP_BASE 0x600000000000ull
+#define PV_PHYSMAP_END  0x610000000000ull     /* the physmap's 16 TiB end here */
+
 #define PV_SECCOMP_MAX 8192
 #define PV_NO_FRAME UINT64_MAX
 #define PV_BOOT_MAGIC   0x766d7076u /* "vpmv" */

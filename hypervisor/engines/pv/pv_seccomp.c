@@ -19,20 +19,22 @@ static const struct {
 	const char *name;
 	int arg;          /* the checked argument, or -1 for none */
 	enum scmp_compare op;
-	scmp_datum_t value;
+	scmp_datum_t value, value2;   /* value2: what a masked compare wants */
 } allowed[] = {
-	{ "read", 0, SCMP_CMP_LE, PV_FD_MAX },      /* channel replies */
-	{ "write", 0, SCMP_CMP_LE, PV_FD_MAX },     /* channel requests */
-	{ "mmap", 4, SCMP_CMP_EQ, PV_MEM_FD },      /* update_va_mapping: the memfd only */
-	{ "clone", 0, SCMP_CMP_EQ, CLONE_THREAD_FLAGS }, /* VCPUOP_up: a thread, nothing else */
-	{ "gettid", -1, 0, 0 },                     /* a new vCPU thread tells vmhv its id */
-	{ "sigaltstack", -1, 0, 0 },                /* ... and sets its signal stack */
-	{ "munmap", -1, 0, 0 },                     /* the guest unmapping its own pages */
-	{ "rt_sigreturn", -1, 0, 0 },               /* upcalls and traps return through it */
-	{ "sched_yield", -1, 0, 0 },                /* SCHEDOP_yield */
-	{ "futex", -1, 0, 0 },                      /* waiting on shared memory */
-	{ "exit", -1, 0, 0 },
-	{ "exit_group", -1, 0, 0 },
+	{ "read", 0, SCMP_CMP_LE, PV_FD_MAX, 0 },      /* channel replies */
+	{ "write", 0, SCMP_CMP_LE, PV_FD_MAX, 0 },     /* channel requests */
+	{ "mmap", 4, SCMP_CMP_EQ, PV_MEM_FD, 0 },      /* update_va_mapping: the memfd only */
+	{ "clone", 0, SCMP_CMP_EQ, CLONE_THREAD_FLAGS, 0 }, /* VCPUOP_up: a thread, nothing else */
+	{ "gettid", -1, 0, 0, 0 },                     /* a new vCPU thread tells vmhv its id */
+	{ "prctl", 0, SCMP_CMP_EQ, 59, 0 },            /* ... sets up syscall user dispatch */
+	{ "sigaltstack", -1, 0, 0, 0 },                /* ... and sets its signal stack */
+	{ "munmap", -1, 0, 0, 0 },                     /* the guest unmapping its own pages */
+	{ "mprotect", 0, SCMP_CMP_LT, PV_PHYSMAP_END, 0 }, /* user mode: guest pages, physmap */
+	{ "rt_sigreturn", -1, 0, 0, 0 },               /* upcalls and traps return through it */
+	{ "sched_yield", -1, 0, 0, 0 },                /* SCHEDOP_yield */
+	{ "futex", -1, 0, 0, 0 },                      /* waiting on shared memory */
+	{ "exit", -1, 0, 0, 0 },
+	{ "exit_group", -1, 0, 0, 0 },
 };
 
 static int rules_add(scmp_filter_ctx ctx)
@@ -45,7 +47,7 @@ static int rules_add(scmp_filter_ctx ctx)
 			return -EINVAL;
 		struct scmp_arg_cmp cmp = {
 			.arg = (unsigned)allowed[i].arg, .op = allowed[i].op,
-			.datum_a = allowed[i].value, .datum_b = 0,
+			.datum_a = allowed[i].value, .datum_b = allowed[i].value2,
 		};
 
 		if (allowed[i].arg < 0)

@@ -80,8 +80,11 @@ static void run_flush(struct run *r)
 
 	if (!r->n)
 		return;
-	got = sys6(NR_mmap, (long)r->va, (long)(r->n << 12), r->prot, MAP_SHARED | MAP_FIXED,
-		   PV_MEM_FD, (long)(r->frame << 12));
+	if (r->mprotect)        /* pages already mapped: hide or show them */
+		got = sys3(NR_mprotect, r->va, r->n << 12, r->hide ? PROT_NONE : r->prot);
+	else
+		got = sys6(NR_mmap, (long)r->va, (long)(r->n << 12), r->prot,
+			   MAP_SHARED | MAP_FIXED, PV_MEM_FD, (long)(r->frame << 12));
 	if (got < 0 && !r->err)
 		r->err = got;
 	r->n = 0;
@@ -94,7 +97,8 @@ static void run_add(struct run *r, uint64_t va, uint64_t frame, int prot)
 		return;
 	}
 	run_flush(r);
-	*r = (struct run){ .va = va, .frame = frame, .n = 1, .prot = prot, .err = r->err };
+	*r = (struct run){ .va = va, .frame = frame, .n = 1, .prot = prot, .err = r->err,
+			   .mprotect = r->mprotect, .hide = r->hide };
 }
 
 static int leaf_prot(uint64_t e, uint64_t upper)
@@ -132,7 +136,7 @@ static void mirror_table(struct aspace *a, struct run *r, uint64_t frame, int le
 				a->wmaps[child]++;
 			if (!page0_fixed(a, va))
 				run_add(r, va, child, leaf_prot(e, upper));
-		} else if (!(e & PTE_PSE) && !(a->where[child] & 7)) {
+		} else if (!(e & PTE_PSE)) {  /* depth is bounded by the levels */
 			mirror_table(a, r, child, level - 1, va,
 				     (upper & (e | ~PTE_RW)) | (e & PTE_NX));
 		}
@@ -227,7 +231,7 @@ static long mirror_entry(struct aspace *a, uint64_t frame, int level, unsigned i
 		if (!page0_fixed(a, va))
 			run_add(&a->pend, va, PTE_FRAME(new), leaf_prot(new, upper));
 		return 0;
-	} else if (!(a->where[PTE_FRAME(new)] & 7)) {
+	} else if (!(new & PTE_PSE)) {
 		mirror_table(a, &r, PTE_FRAME(new), level - 1, va,
 			     (upper & (new | ~PTE_RW)) | (new & PTE_NX));
 	}
@@ -287,9 +291,20 @@ static uint8_t *page_ptr(struct aspace *a, uint64_t va, int write)
 	return a->phys + (frame << 12) + (va & 4095);
 }
 
+static void physmap_protect(struct sandbox *sb, int prot);
+
+/* In user mode the tables are behind the protected physmap: open it for
+ * the walk (a #PF from user mode pays two mprotects more). */
 int aspace_mapped(struct sandbox *sb, uint64_t va)
 {
-	return page_ptr(&sb->as, va & ~4095ull, 0) != NULL;
+	int mapped;
+
+	if (sb->user_mode)
+		physmap_protect(sb, PROT_READ | PROT_WRITE);
+	mapped = page_ptr(&sb->as, va & ~4095ull, 0) != NULL;
+	if (sb->user_mode)
+		physmap_protect(sb, PROT_NONE);
+	return mapped;
 }
 
 static int copy_guest(struct aspace *a, uint64_t va, void *buf, uint64_t len, int write)
@@ -594,6 +609,7 @@ static int64_t new_baseptr_locked(struct sandbox *sb, uint64_t mfn)
 	if (!a->pinned[mfn] && (rc = ext_pin(a, mfn, 4)) < 0)
 		return rc;
 	a->cr3 = mfn;
+	a->kernel_cr3 = mfn;
 	aspace_cr3_publish(sb);
 	return mirror_all(a) < 0 ? -ENOMEM_ : 0;
 }
@@ -721,6 +737,127 @@ int64_t aspace_vm_assist(struct sandbox *sb, uint64_t cmd, uint64_t type)
 	return 0;
 }
 
+/* ---- user mode ------------------------------------------------------------ */
+
+/* Guest RAM in the physmap, except the frames that hold a vcpu_info (the
+ * shim reads those on every way back to the guest). */
+static void physmap_protect(struct sandbox *sb, int prot)
+{
+	struct aspace *a = &sb->as;
+	uint64_t ram = sb->boot.shared_info_pfn, keep[PRIVCMD_MAX_VCPUS], start = 0;
+	unsigned n = 0;
+
+	for (uint32_t v = 0; v < sb->boot.max_vcpus; v++) {
+		uint64_t f = (uint64_t)((uint8_t *)sb->vcpu[v].vi - a->phys) >> 12;
+		unsigned i = n++;
+
+		for (; i > 0 && keep[i - 1] > f; i--)
+			keep[i] = keep[i - 1];
+		keep[i] = f;
+	}
+	for (unsigned i = 0; i <= n; i++) {
+		uint64_t end = i < n && keep[i] < ram ? keep[i] : ram;
+
+		if (end > start)
+			sys3(NR_mprotect, a->phys + (start << 12), (end - start) << 12, prot);
+		if (end + 1 > start)
+			start = end + 1;
+		if (end == ram)
+			break;
+	}
+}
+
+/* Hide (PROT_NONE) or show again (each run with its own protection) the
+ * pages a subtree maps, without unmapping them: the kernel's pages keep
+ * their host page tables across a user-mode visit. */
+static void prot_table(struct aspace *a, struct run *r, uint64_t frame, int level,
+		       uint64_t base, uint64_t upper)
+{
+	const uint64_t *t = table(a, frame);
+
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t e = t[i], va = base + ((uint64_t)i << LEVEL_SHIFT(level));
+
+		if (!(e & PTE_P) || PTE_FRAME(e) >= a->nr_frames || (level > 1 && (e & PTE_PSE)))
+			continue;
+		if (level == 1) {
+			if (!page0_fixed(a, va))
+				run_add(r, va, PTE_FRAME(e), leaf_prot(e, upper));
+		} else {
+			prot_table(a, r, PTE_FRAME(e), level - 1, va,
+				   (upper & (e | ~PTE_RW)) | (e & PTE_NX));
+		}
+	}
+}
+
+static uint64_t slot_upper(uint64_t l4e)
+{
+	return (PTE_RW & l4e) | (l4e & PTE_NX);
+}
+
+/* Switch the mirror between the kernel and the user tree, L4 slot by L4
+ * slot: slots both trees share stay as they are; the kernel's own slots
+ * are hidden on the way to user mode and shown again on the way back
+ * (only if no user mapping replaced them); the user's own slots are
+ * mapped on entry and unmapped on exit. */
+static long switch_slots(struct aspace *a, uint64_t to)
+{
+	const uint64_t *f = table(a, a->cr3), *t = table(a, to);
+	int to_user = to == a->user_cr3;
+	struct run hide = { .mprotect = 1, .hide = 1 }, show = { .mprotect = 1 }, map = { 0 };
+
+	for (unsigned i = 0; i < GUEST_L4_SLOTS; i++) {
+		uint64_t va = (uint64_t)i << 39;
+
+		if (f[i] == t[i] || !(f[i] & PTE_P) || PTE_FRAME(f[i]) >= a->nr_frames)
+			continue;
+		if (to_user) {
+			prot_table(a, &hide, PTE_FRAME(f[i]), 3, va, slot_upper(f[i]));
+			a->hidden[i] = 1;
+		} else {
+			unmirror_table(a, PTE_FRAME(f[i]), 3);
+			run_flush(&hide);
+			range_unmap(a, va, 1ull << 39);
+		}
+	}
+	run_flush(&hide);
+	for (unsigned i = 0; i < GUEST_L4_SLOTS; i++) {
+		uint64_t va = (uint64_t)i << 39;
+
+		if (f[i] == t[i] || !(t[i] & PTE_P) || PTE_FRAME(t[i]) >= a->nr_frames)
+			continue;
+		if (!to_user && a->hidden[i]) {
+			prot_table(a, &show, PTE_FRAME(t[i]), 3, va, slot_upper(t[i]));
+		} else {
+			if (!to_user)
+				range_unmap(a, va, 1ull << 39);
+			mirror_table(a, &map, PTE_FRAME(t[i]), 3, va, slot_upper(t[i]));
+		}
+		a->hidden[i] = 0;
+	}
+	run_flush(&show);
+	run_flush(&map);
+	a->upper_frame = UINT64_MAX;
+	return hide.err ? hide.err : show.err ? show.err : map.err;
+}
+
+int aspace_switch(struct sandbox *sb, int user)
+{
+	struct aspace *a = &sb->as;
+	long rc;
+
+	as_lock(a);
+	if (!user)
+		physmap_protect(sb, PROT_READ | PROT_WRITE);
+	rc = switch_slots(a, user ? a->user_cr3 : a->kernel_cr3);
+	a->cr3 = user ? a->user_cr3 : a->kernel_cr3;
+	if (user)
+		physmap_protect(sb, PROT_NONE);
+	aspace_cr3_publish(sb);
+	as_unlock(a);
+	return rc < 0 ? -ENOMEM_ : 0;
+}
+
 /* ---- the read-only M2P -------------------------------------------------- */
 
 int aspace_m2p_read(struct sandbox *sb, uint64_t va, uint8_t *out, unsigned len)
@@ -786,6 +923,7 @@ const char *aspace_init(struct sandbox *sb)
 	if (mirror_all(a) < 0)
 		return "cannot map the boot page tables (VA 0 needs vmhv to run as root)";
 	a->pinned[a->cr3] = 4;
+	a->kernel_cr3 = a->cr3;
 	a->booted = 1;
 	return 0;
 }

@@ -9,6 +9,8 @@
 /* The flags a user-mode popf may change. */
 #define X86_USER_FLAGS 0x240dd5ul
 #define TI_MASK_EVENTS 4
+/* TF, RF, NT, AC: cleared on the way into a handler, as on a trap. */
+#define X86_TRAP_CLEARED 0x54100ul
 
 /* The kernel's signal frame (x86-64 ucontext; gregs in sigcontext order). */
 enum {
@@ -35,6 +37,13 @@ struct ksigaction {
 
 extern char __executable_start[], etext[];
 
+#define AUDIT_ARCH_X86_64 0xc000003eu
+
+/* SYSCALL_DISPATCH_FILTER_BLOCK: every `syscall` outside our own code
+ * traps (events_vcpu_setup). It lives in the sandbox's data, which guest
+ * code could reach: the seccomp filter stays behind it. */
+static volatile uint8_t dispatch_selector = 1;
+
 static struct pv_vcpu *current_vcpu(void)
 {
 	uint64_t v;
@@ -54,32 +63,39 @@ static int in_resume(uint64_t rip)
 	return rip >= (uint64_t)(uintptr_t)pv_resume && rip <= (uint64_t)(uintptr_t)pv_resume_end;
 }
 
-/* Push Xen's bounce frame for `target` onto the guest stack:
- * RCX, R11, [error code], RIP, CS (with the saved upcall mask in bits
- * 32-39), RFLAGS (IF = events were enabled), RSP, SS; lowest first. */
-static int bounce(struct pv_vcpu *v, uint64_t target, int has_err, uint64_t err,
+/* Push Xen's bounce frame for `target`: RCX, R11, [error code], RIP, CS
+ * (with the saved upcall mask in bits 32-39), RFLAGS (IF = events were
+ * enabled), RSP, SS; lowest first, 16-byte aligned. From kernel mode it
+ * goes on the current stack with CS.RPL 0 ("kernel context", as Xen
+ * shows it); from user mode on the kernel's stack_switch stack, after the
+ * switch to the kernel tables, with the user's CS and SS. */
+int events_bounce(struct pv_vcpu *v, uint64_t target, int has_err, uint64_t err,
 		  int mask_events)
 {
 	struct privcmd_vcpu_regs *r = &v->regs;
+	int from_user = v->sb->user_mode;
 	uint8_t saved_mask = v->vi->evtchn_upcall_mask;
-	uint64_t frame[9];
+	uint64_t frame[9], sp;
 	unsigned n = 0;
-	uint64_t sp = (r->rsp & ~15ul);
 
+	sp = from_user ? usermode_enter_kernel(v) : r->rsp;
+	sp &= ~15ul;
 	frame[n++] = r->rcx;
 	frame[n++] = r->r11;
 	if (has_err)
 		frame[n++] = err;
 	frame[n++] = r->rip;
-	frame[n++] = FLAT_KERNEL_CS | ((uint64_t)saved_mask << 32);
+	frame[n++] = (from_user ? FLAT_USER_CS : FLAT_KERNEL_CS & ~3ul) |
+		     ((uint64_t)saved_mask << 32);
 	frame[n++] = (r->rflags & ~X86_IF) | (saved_mask ? 0 : X86_IF);
 	frame[n++] = r->rsp;
-	frame[n++] = FLAT_KERNEL_SS;
+	frame[n++] = from_user ? FLAT_USER_SS : FLAT_KERNEL_SS;
 	sp -= n * 8;
 	if (aspace_write(v->sb, sp, frame, n * 8) < 0)
 		return -1;
 	r->rsp = sp;
 	r->rip = target;
+	r->rflags &= ~X86_TRAP_CLEARED;
 	if (mask_events)
 		v->vi->evtchn_upcall_mask = 1;
 	return 0;
@@ -91,7 +107,7 @@ void pv_resume_check(struct pv_vcpu *v)
 
 	if (!vi->evtchn_upcall_pending || vi->evtchn_upcall_mask || !v->sb->event_cb)
 		return;
-	if (bounce(v, v->sb->event_cb, 0, 0, 1) < 0)
+	if (events_bounce(v, v->sb->event_cb, 0, 0, 1) < 0)
 		shim_crash(v, 8, 0, v->regs.rsp, 0); /* no stack for the upcall */
 }
 
@@ -100,15 +116,26 @@ void pv_shim_iret(struct pv_vcpu *v)
 	struct privcmd_vcpu_regs *r = &v->regs;
 	struct iret_context ic;
 
+	if (v->sb->user_mode) {      /* the stub from user mode: a syscall */
+		usermode_syscall(v);
+		return;
+	}
 	if (aspace_read(v->sb, r->rsp, &ic, sizeof(ic)) < 0)
 		shim_crash(v, 13, 0, r->rsp, 0);
 	r->rax = ic.rax;
-	r->r11 = ic.r11;
-	r->rcx = ic.rcx;
+	if (!(ic.flags & VGCF_in_syscall)) {  /* else sysret-style: r11/rcx stay */
+		r->r11 = ic.r11;
+		r->rcx = ic.rcx;
+	}
 	r->rip = ic.rip;
 	r->rsp = ic.rsp;
 	r->rflags = (ic.rflags & X86_USER_FLAGS) | X86_IF | 2;
 	v->vi->evtchn_upcall_mask = (ic.rflags & X86_IF) ? 0 : 1;
+	/* CS.RPL 3: back to user mode (with no user tables the guest stays in
+	 * kernel mode, where Xen would crash it: older vmctl kernels iret to
+	 * FLAT_KERNEL_CS, which has RPL 3). */
+	if ((ic.cs & 3) == 3)
+		usermode_enter_user(v);
 }
 
 static void regs_from_signal(struct pv_vcpu *v, const uint64_t *g)
@@ -166,7 +193,8 @@ static void fault_handler(int sig, void *info, void *ucv)
 	}
 	regs_from_signal(v, g);
 	f = (struct emu_fault){ .vec = vec, .err = err, .cr2 = cr2 };
-	if (emulate_fault(v, &f)) {
+	/* Xen emulates privileged instructions for the kernel only. */
+	if (!v->sb->user_mode && emulate_fault(v, &f)) {
 		redirect_to_resume(v, g);
 		return;
 	}
@@ -175,12 +203,14 @@ static void fault_handler(int sig, void *info, void *ucv)
 	if (!t || !t->address)
 		shim_crash(v, vec, err, cr2, 0);
 	if (vec == 14) {
+		/* The user bit says which mode faulted (the kernel is
+		 * "supervisor" to itself); present is the guest's tables'. */
 		v->vi->arch.cr2 = cr2;
-		err &= ~4ul; /* the guest kernel is "supervisor" to itself */
-		err = (err & ~1ul) | (aspace_mapped(v->sb, cr2) ? 1 : 0);
+		err = (err & ~5ul) | (v->sb->user_mode ? 4 : 0) |
+		      (aspace_mapped(v->sb, cr2) ? 1 : 0);
 	}
-	if (bounce(v, t->address, !f.software && vector_has_error_code(vec), err,
-		   t->flags & TI_MASK_EVENTS) < 0)
+	if (events_bounce(v, t->address, !f.software && vector_has_error_code(vec), err,
+			  t->flags & TI_MASK_EVENTS) < 0)
 		shim_crash(v, 8, 0, v->regs.rsp, 0);
 	redirect_to_resume(v, g);
 }
@@ -191,12 +221,27 @@ static void sys_handler(int sig, void *info, void *ucv)
 {
 	struct kucontext *uc = ucv;
 	struct pv_vcpu *v = current_vcpu();
+	uint32_t arch;
 	int nr;
 
 	memcpy(&nr, (char *)info + 24, sizeof(nr)); /* si_syscall */
+	memcpy(&arch, (char *)info + 28, sizeof(arch)); /* si_arch */
+	if (arch != AUDIT_ARCH_X86_64) {
+		/* int $0x80 (caught by syscall dispatch first): let it run
+		 * again past dispatch, into the filter that kills the process
+		 * for any non-x86-64 call. */
+		dispatch_selector = 0;
+		uc->gregs[G_RIP] -= 2;
+		return;
+	}
 	regs_from_signal(v, uc->gregs);
 	if (in_sandbox(uc->gregs[G_RIP]))
 		shim_crash(v, 0x100, (uint64_t)nr, 0, 1);
+	if (v->sb->user_mode) {      /* a guest process's system call */
+		usermode_syscall(v);
+		redirect_to_resume(v, uc->gregs);
+		return;
+	}
 	v->regs.rax = (uint64_t)nr;
 	uc->gregs[G_RIP] = (uint64_t)(uintptr_t)pv_trap_hypercall;
 	uc->gregs[G_RDI] = (uint64_t)(uintptr_t)v;
@@ -228,11 +273,22 @@ int events_setup(struct sandbox *sb)
 	return handler_set(PV_UPCALL_SIGNAL, upcall_handler);
 }
 
+#define PR_SET_SYSCALL_USER_DISPATCH 59
+#define PR_SYS_DISPATCH_ON 1
+
+/* Per thread: the signal stack, and Syscall User Dispatch so that every
+ * `syscall` the guest executes (kernel or user mode) comes back as
+ * SIGSYS, even one the seccomp filter would allow for the shim (a user
+ * process's write(0, ...) must reach the guest kernel, not the host). On
+ * a kernel without it, the seccomp filter alone decides (as before). */
 void events_vcpu_setup(struct pv_vcpu *v, void *altstack, unsigned long size)
 {
 	struct { void *sp; int flags; unsigned long size; } ss = { altstack, 0, size };
 
 	sys3(NR_sigaltstack, &ss, 0, 0);
+	sys6(NR_prctl, PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON,
+	     (long)(uintptr_t)__executable_start, etext - __executable_start,
+	     (long)(uintptr_t)&dispatch_selector, 0);
 }
 
 int64_t events_set_trap_table(struct sandbox *sb, uint64_t table_va)

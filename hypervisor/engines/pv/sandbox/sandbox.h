@@ -43,11 +43,6 @@
 
 #define PV_MAX_TRAPS 256
 
-/* The guest's part of the process: [0, PV_GUEST_VA_TOP). Above it, the
- * physmap (all guest frames, for the shim), then the sandbox's image
- * (linked at 0x680000000000), the stack and the vDSO. */
-#define PV_GUEST_VA_TOP 0x600000000000ull
-#define PV_PHYSMAP_BASE 0x600000000000ull
 /* Xen's read-only machine-to-phys table (HYPERVISOR_VIRT_START). */
 #define PV_M2P_BASE 0xffff800000000000ull
 
@@ -56,6 +51,7 @@ struct aspace_run {
 	uint64_t va, frame, n;
 	int prot;
 	long err;
+	int mprotect, hide;       /* change the protection of mapped pages */
 };
 
 struct aspace {
@@ -63,7 +59,8 @@ struct aspace {
 	uint64_t nr_frames;
 	uint64_t flat_base;       /* no page tables: the flat map is here */
 	int has_cr3, booted;
-	uint64_t cr3, user_cr3;   /* L4 frames */
+	uint64_t cr3;             /* the L4 frame mirrored now */
+	uint64_t kernel_cr3, user_cr3; /* NEW_BASEPTR, NEW_USER_BASEPTR (0 = none) */
 	uint64_t *where;          /* per frame: VA base | level in the mirrored tree */
 	uint16_t *wmaps;          /* per frame: writable mappings in that tree */
 	uint8_t *pinned;          /* per frame: pinned level, 0 = not */
@@ -73,6 +70,7 @@ struct aspace {
 	struct aspace_run pend;   /* leaf mappings queued within one hypercall */
 	uint64_t upper_frame;     /* the L1 table whose upper flags are cached */
 	unsigned char lock;       /* page-table hypercalls, one at a time */
+	uint8_t hidden[PV_GUEST_VA_TOP >> 39]; /* kernel L4 slots hidden in user mode */
 	uint64_t upper;
 };
 
@@ -113,6 +111,8 @@ struct sandbox {
 	struct shared_info *shared;
 	uint64_t event_cb, failsafe_cb;      /* callback_op / set_callbacks */
 	uint64_t syscall_cb, nmi_cb;
+	int syscall_masks;                   /* CALLBACKF_mask_events on the syscall callback */
+	int user_mode;                       /* the guest runs its user mode (usermode.c) */
 	struct trap_info traps[PV_MAX_TRAPS]; /* by vector; address 0 = none */
 	struct pv_vcpu vcpu[PRIVCMD_MAX_VCPUS];
 };
@@ -159,6 +159,23 @@ int64_t desc_set_debugreg(struct pv_vcpu *v, uint64_t reg, uint64_t value);
 int64_t desc_get_debugreg(struct pv_vcpu *v, uint64_t reg);
 int64_t desc_set_segment_base(struct pv_vcpu *v, uint64_t which, uint64_t base);
 int64_t desc_physdev_op(struct pv_vcpu *v, uint64_t cmd, uint64_t arg);
+
+/* usermode.c: the 64-bit PV kernel/user split. */
+/* iret to a frame with CS.RPL 3: switch to the user tables (if the guest
+ * gave some) with kernel memory out of reach. */
+void usermode_enter_user(struct pv_vcpu *v);
+/* Any entry from user mode: back to the kernel tables; returns the kernel
+ * stack top for the bounce frame (stack_switch's). */
+uint64_t usermode_enter_kernel(struct pv_vcpu *v);
+/* A `syscall` (or a hypercall stub) in user mode: the syscall callback. */
+void usermode_syscall(struct pv_vcpu *v);
+/* events.c: push Xen's bounce frame for target (on the kernel stack when
+ * coming from user mode) and point the vCPU at it. 0 or -1. */
+int events_bounce(struct pv_vcpu *v, uint64_t target, int has_err, uint64_t err,
+		  int mask_events);
+/* aspace.c: mirror the kernel or the user tree; hide or show the physmap's
+ * guest RAM (the frames holding vcpu_info stay visible). 0 or -errno. */
+int aspace_switch(struct sandbox *sb, int user);
 
 /* sandbox.c: start vCPU v's thread from v->init_regs. 0 or -errno. */
 int vcpu_thread_start(struct pv_vcpu *v);

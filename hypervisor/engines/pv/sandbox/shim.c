@@ -132,6 +132,7 @@ static int64_t shim_callback_op(struct pv_vcpu *v)
 		return 0;
 	case CALLBACKTYPE_syscall:
 		v->sb->syscall_cb = cb.address;
+		v->sb->syscall_masks = (cb.flags & CALLBACKF_mask_events) != 0;
 		return 0;
 	case CALLBACKTYPE_nmi:
 		v->sb->nmi_cb = cb.address;
@@ -389,7 +390,12 @@ static int64_t shim_dispatch(struct pv_vcpu *v)
 	return shim_forward(v);
 }
 
+/* From user mode a hypercall stub is a system call to the guest kernel,
+ * as the stub's `syscall` is on Xen. */
 void pv_shim_hypercall(struct pv_vcpu *v)
 {
-	v->regs.rax = (uint64_t)shim_dispatch(v);
+	if (v->sb->user_mode)
+		usermode_syscall(v);
+	else
+		v->regs.rax = (uint64_t)shim_dispatch(v);
 }

@@ -49,6 +49,7 @@ static inline long sys6(long nr, long a, long b, long c, long d, long e, long f)
 #define NR_seccomp 317
 #define SECCOMP_SET_MODE_FILTER 1
 
+#define PROT_NONE 0
 #define PROT_READ 1
 #define PROT_WRITE 2
 #define PROT_EXEC 4

@@ -1,0 +1,50 @@
+/* The 64-bit PV kernel/user split (Xen's toggle_guest_mode). Kernel and
+ * user both run as host user code here, as both run in ring 3 on Xen;
+ * what separates them is the address space: in user mode the process
+ * mirrors the guest's user tables (NEW_USER_BASEPTR), which do not map
+ * the kernel, and the shim's physmap of guest RAM is made inaccessible
+ * (no PKU on these hosts, so the switch is by mappings, measured in
+ * docs/pv-engine.md). Every way out of user mode (syscall, fault, event
+ * upcall, a hypercall stub) switches back to the kernel tables and enters
+ * the kernel on its stack_switch stack with Xen's bounce frame, CS.RPL 3
+ * telling the kernel it came from user mode.
+ *
+ * The mode is the domain's, not a vCPU's: vCPUs share one process, so a
+ * guest with user mode runs it on one vCPU at a time. */
+#include "hypervisor/engines/pv/sandbox/sandbox.h"
+#include "hypervisor/engines/pv/sandbox/sys.h"
+
+void usermode_enter_user(struct pv_vcpu *v)
+{
+	struct sandbox *sb = v->sb;
+
+	if (sb->user_mode || !sb->as.user_cr3)
+		return;
+	if (aspace_switch(sb, 1) < 0)
+		shim_crash(v, 13, 0, v->regs.rip, 0);
+	sb->user_mode = 1;
+}
+
+uint64_t usermode_enter_kernel(struct pv_vcpu *v)
+{
+	struct sandbox *sb = v->sb;
+
+	if (sb->user_mode) {
+		sb->user_mode = 0;
+		if (aspace_switch(sb, 0) < 0)
+			shim_crash(v, 13, 0, v->regs.rip, 0);
+	}
+	return v->cpu.kernel_sp;
+}
+
+/* Xen enters the syscall callback with RCX and R11 as the `syscall`
+ * instruction left them (the return address and the flags). */
+void usermode_syscall(struct pv_vcpu *v)
+{
+	struct sandbox *sb = v->sb;
+
+	if (!sb->syscall_cb)
+		shim_crash(v, 13, 0, v->regs.rip, 0); /* Xen crashes the domain too */
+	if (events_bounce(v, sb->syscall_cb, 0, 0, sb->syscall_masks) < 0)
+		shim_crash(v, 8, 0, v->regs.rsp, 0);
+}

@@ -1,0 +1,76 @@
+/* pvabi_user's assembly: the kernel's syscall callback, the jump to user
+ * mode, and the user program (copied to its own page, position
+ * independent: the kernel hands it its addresses in registers). */
+#define HYPERCALL_IRET (hypercall_page + 23 * 32)
+#define VGCF_IN_SYSCALL 0x100
+
+	.text
+/* Xen enters it on the kernel stack (stack_switch) with
+ * { RCX, R11, RIP, CS, RFLAGS, RSP, SS }; it returns sysret-style. */
+	.globl pvabi_syscall_entry
+pvabi_syscall_entry:
+	popq %rcx
+	popq %r11
+	pushq %rax
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	movq %rax, %rdi
+	leaq 9*8(%rsp), %rsi            /* { rip, cs, rflags, rsp, ss } */
+	movq 7*8(%rsp), %rdx            /* rcx as the callback got it */
+	call pvabi_syscall
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rax
+	pushq $VGCF_IN_SYSCALL
+	jmp HYPERCALL_IRET
+
+/* void pvabi_enter_user(rip, rsp, rbx, r12, r14): iret to CS.RPL 3 with
+ * those registers for the user program. */
+	.globl pvabi_enter_user
+pvabi_enter_user:
+	movq %rdx, %rbx
+	movq %rcx, %r12
+	movq %r8, %r14
+	pushq $0xe02b                   /* ss */
+	pushq %rsi                      /* rsp */
+	pushq $0x202                    /* rflags */
+	pushq $0xe033                   /* cs: user mode */
+	pushq %rdi                      /* rip */
+	pushq $0                        /* flags */
+	xorl %eax, %eax
+	xorl %ecx, %ecx
+	xorl %r11d, %r11d
+	jmp HYPERCALL_IRET
+
+/* The user program: %r12 system calls (1), then syscall 2, a read of
+ * kernel memory at %rbx and one of the sandbox's physmap at %r14 (both
+ * must fault; each load is 3 bytes), then syscall 3 (the kernel reports
+ * and powers off). */
+	.globl pvabi_user_code, pvabi_user_code_end
+pvabi_user_code:
+1:	movl $1, %eax
+	syscall
+	decq %r12
+	jnz 1b
+	movl $2, %eax
+	syscall
+	movq (%rbx), %rax
+	movq (%r14), %rax
+	movl $3, %eax
+	syscall
+	ud2
+pvabi_user_code_end:
+
+	.section .note.GNU-stack, "", @progbits
