@@ -21,6 +21,10 @@
 #include "vmctl/xen/io/protocols.h"
 
 #define IO_TIMEOUT_NS (30 * NSEC_PER_SEC)
+/* An event to a sleeping backend is a hypercall that vmhv serves (tens of
+ * us when the machine is busy): writes are published 4 requests (1 MiB)
+ * at a time, reads all at once. */
+#define BLK_PUSH_WRITES 4
 
 static void blk_event(struct kernel *k, evtchn_port_t port, void *arg)
 {
@@ -325,8 +329,10 @@ static bool io_progress(struct kernel *k, void *arg)
 		collect(k, io);
 		if (io->completed >= io->until || !b->inflight)
 			return true;
-		if (!want_responses(b, (RING_IDX)(io->until - io->completed)))
+		if (!want_responses(b, (RING_IDX)(io->until - io->completed))) {
+			b->waits++;	/* sched_wait() sleeps now */
 			return false;
+		}
 	}
 }
 
@@ -427,8 +433,10 @@ static void push(struct kernel *k, struct blkfront *b)
 	int notify;
 
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&b->ring, notify);
-	if (notify)
+	if (notify) {
 		events_notify(k, b->port);
+		b->notifies++;
+	}
 }
 
 /* Wait until `n` more requests are done (all of them if n is 0). */
@@ -464,6 +472,8 @@ int blkfront_rw(struct kernel *k, struct blkfront *b, bool write,
 	if (rc < 0)
 		return rc;
 	while ((nbytes || b->inflight) && rc == 0) {
+		unsigned int queued = 0;
+
 		while (nbytes && b->inflight < BLK_RING_SLOTS && !RING_FULL(&b->ring)) {
 			size_t n = MIN(nbytes, max);
 
@@ -471,11 +481,16 @@ int blkfront_rw(struct kernel *k, struct blkfront *b, bool write,
 				    sector, p, n);
 			if (rc < 0)
 				break;
-			push(k, b);
+			/* A write's data is copied as its request is built:
+			 * publish every few so the backend starts early; reads
+			 * are built at once and go together. */
+			if (write && ++queued % BLK_PUSH_WRITES == 0)
+				push(k, b);
 			sector += n / 512;
 			p += n;
 			nbytes -= n;
 		}
+		push(k, b);
 		/* With more to send, wake when half the ring is free again:
 		 * the backend keeps working on the other half meanwhile. */
 		if (b->inflight)

@@ -60,6 +60,7 @@ struct blkfront {
 	struct blk_page *free_page[BLK_POOL_PAGES];
 	unsigned int nr_free;
 	uint64_t reads, writes, flushes, errors;
+	uint64_t notifies, waits;	/* events sent, sleeps for responses */
 	uint64_t bytes_read, bytes_written;
 };
 
