@@ -147,7 +147,20 @@ static const struct dev_ops dm_ops = {
 	.release = dm_detach,
 };
 
-#define DM_ARGS_MAX (16 + 2 * 4)
+#define DM_ARGS_MAX (24 + 2 * 4)
+#define DM_VGABIOS "/usr/share/seabios/vgabios-stdvga.bin"
+
+/* videoram= in MiB as the device model takes it: a power of two, 16 by
+ * default, 4 to 256. */
+static unsigned dm_vram_mb(const struct domcfg_b_info *b)
+{
+	uint64_t want = b->video_memkb == (uint64_t)DOMCFG_MEMKB_DEFAULT ? 16 : b->video_memkb >> 10;
+	unsigned mb = 4;
+
+	while (mb < want && mb < 256)
+		mb <<= 1;
+	return mb;
+}
 
 /* argv for vmctl-devmodel; strings in `own` are freed by the caller. */
 static void dm_argv(struct xld *xld, const struct domcfg_config *cfg, uint32_t domid,
@@ -167,6 +180,22 @@ static void dm_argv(struct xld *xld, const struct domcfg_config *cfg, uint32_t d
 		argv[n++] = own[o++];
 	argv[n++] = "--serial";
 	argv[n++] = "pty";
+	if (domcfg_defbool_val(b->acpi, true))
+		argv[n++] = "--acpi";
+	if (b->hvm.boot) {
+		argv[n++] = "--boot";
+		argv[n++] = b->hvm.boot;
+	}
+	/* std-VGA when asked for (vga="stdvga", stdvga=1): the VGA BIOS runs on
+	 * the soft CPU, so it is not the default. The Xen platform device is
+	 * never passed: PV drivers in an hvm guest need event channels that
+	 * the hvm engine does not deliver yet (docs/hvm.md). */
+	if (b->hvm.vga.kind == DOMCFG_VGA_STD && asprintf(&own[o], "%u", dm_vram_mb(b)) > 0) {
+		argv[n++] = "--vram-mb";
+		argv[n++] = own[o++];
+		argv[n++] = "--vgabios";
+		argv[n++] = DM_VGABIOS;
+	}
 	for (int i = 0; i < cfg->num_disks && i < 4; i++) {
 		const struct domcfg_disk *dk = &cfg->disks[i];
 

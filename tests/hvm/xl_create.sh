@@ -100,6 +100,8 @@ if [ -x "$dm" ] && [ -f "$img" ] && [ -r /usr/share/seabios/bios.bin ]; then
 type = "hvm"
 name = "hvm-disk"
 memory = 32
+boot = "c"
+acpi = 1
 disk = [ 'format=raw, vdev=hda, access=rw, target=$VMCTL_TEST_DIR/disk.img' ]
 CFG
 	xl create disk.cfg >/dev/null 2>&1
