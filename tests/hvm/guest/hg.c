@@ -18,7 +18,7 @@ void hg_puts(const char *s)
 		outb(0xe9, (uint8_t)*s++);
 }
 
-static void put_num(unsigned long long v, unsigned base, int width)
+static void put_num(uint32_t v, unsigned base, int width)
 {
 	char buf[24];
 	int n = 0;
