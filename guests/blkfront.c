@@ -25,6 +25,7 @@
  * us when the machine is busy): writes are published 4 requests (1 MiB)
  * at a time, reads all at once. */
 #define BLK_PUSH_WRITES 4
+#define BLK_POLL_NS 30000	/* see wait_for() */
 
 static void blk_event(struct kernel *k, evtchn_port_t port, void *arg)
 {
@@ -439,10 +440,21 @@ static void push(struct kernel *k, struct blkfront *b)
 	}
 }
 
-/* Wait until `n` more requests are done (all of them if n is 0). */
+/* Wait until `n` more requests are done (all of them if n is 0).  A
+ * short look at the ring first: sleeping and being woken are two
+ * hypercalls that vmhv serves, far dearer than BLK_POLL_NS of polling
+ * when the backend runs on the other CPU and is about to answer. */
 static int wait_for(struct kernel *k, struct blk_io *io, unsigned int n)
 {
+	uint64_t until = time_now(k) + BLK_POLL_NS;
+
 	io->until = io->completed + (n ? n : io->b->inflight);
+	while (time_now(k) < until) {
+		collect(k, io);
+		if (io->completed >= io->until || !io->b->inflight)
+			return 0;
+		cpu_relax();
+	}
 	return sched_wait(k, io_progress, io, IO_TIMEOUT_NS);
 }
 
