@@ -371,6 +371,8 @@ static void save_body(struct save_worker *w)
 	if (op->mem)
 		munmap(op->mem, op->ram_frames * PAGE);
 	stream_writer_dispose(&op->out);
+	free(op->dirty);
+	op->dirty = NULL;
 	hv_close(op->hv);
 	op->rc = rc;
 }
