@@ -226,6 +226,15 @@ int main(void)
 	test_items(&t);
 	test_dma(&t);
 	dmt_fini(&t);
+	{
+		struct dmt u;
+		uint32_t size;
+
+		dmt_init(&u, 0x100000);
+		is_int(dmt_start(&u), 0, "a machine without --sercon");
+		is_int(fw_file(&u, "etc/sercon-port", &size), -1, "has no etc/sercon-port");
+		dmt_fini(&u);
+	}
 	test_linux();
 	return tap_done();
 }
