@@ -35,28 +35,24 @@ static void bit_set_range(uint64_t *bm, uint64_t from, uint64_t to)
 		bm[i / 64] |= 1ull << (i % 64);
 }
 
-/* One scan over [start, end) of the flat map: written pages are reported
- * (and protected again) into bitmap relative to frame `first`. `check`:
- * fail (-EPERM) on a range not registered for write-protection (the probe);
- * otherwise such ranges are skipped: they are windows where the guest
- * mapped other frames with update_va_mapping (its grant table, shared_info),
- * not its RAM at that address, so it cannot have written that RAM there. */
-static int scan(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t *bitmap,
-		bool check)
+/* Walk [first, first+nr) of the flat map with PAGEMAP_SCAN as `tmpl`
+ * asks (flags and categories), setting the returned pages' bits in bitmap
+ * relative to frame `first`. */
+static int scan_walk(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t *bitmap,
+		     const struct pm_scan_arg *tmpl)
 {
 	struct page_region regs[SCAN_REGIONS];
 	uint64_t start = dt->base + (first << 12), end = start + (nr << 12);
-	struct pm_scan_arg a;
 
 	while (start < end) {
+		struct pm_scan_arg a = *tmpl;
 		long n;
 
-		a = (struct pm_scan_arg){
-			.size = sizeof(a), .flags = PM_SCAN_WP_MATCHING | (check ? PM_SCAN_CHECK_WPASYNC : 0),
-			.start = start, .end = end, .vec = (uint64_t)(uintptr_t)regs,
-			.vec_len = SCAN_REGIONS, .category_mask = PAGE_IS_WRITTEN,
-			.return_mask = PAGE_IS_WRITTEN,
-		};
+		a.size = sizeof(a);
+		a.start = start;
+		a.end = end;
+		a.vec = (uint64_t)(uintptr_t)regs;
+		a.vec_len = SCAN_REGIONS;
 		n = ioctl(dt->pagemap_fd, PAGEMAP_SCAN, &a);
 		if (n < 0)
 			return -errno;
@@ -70,35 +66,33 @@ static int scan(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t *bitm
 	return 0;
 }
 
+/* Written pages are reported (and protected again). `check`: fail
+ * (-EPERM) on a range not registered for write-protection (the probe);
+ * otherwise such ranges are skipped: they are windows where the guest
+ * mapped other frames with update_va_mapping (its grant table, shared_info),
+ * not its RAM at that address, so it cannot have written that RAM there. */
+static int scan(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t *bitmap,
+		bool check)
+{
+	struct pm_scan_arg a = {
+		.flags = PM_SCAN_WP_MATCHING | (check ? PM_SCAN_CHECK_WPASYNC : 0),
+		.category_mask = PAGE_IS_WRITTEN, .return_mask = PAGE_IS_WRITTEN,
+	};
+
+	return scan_walk(dt, first, nr, bitmap, &a);
+}
+
 /* Frames of [first, first+nr) whose address is not write-protect tracked
  * (a window the guest remapped with update_va_mapping, even back to the
  * flat page) count as dirty at every read: nothing says they were not. */
 static int untracked(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t *bitmap)
 {
-	struct page_region regs[SCAN_REGIONS];
-	uint64_t start = dt->base + (first << 12), end = start + (nr << 12);
-	struct pm_scan_arg a;
+	struct pm_scan_arg a = {
+		.category_inverted = PAGE_IS_WPALLOWED, .category_mask = PAGE_IS_WPALLOWED,
+		.return_mask = PAGE_IS_WPALLOWED,
+	};
 
-	while (start < end) {
-		long n;
-
-		a = (struct pm_scan_arg){
-			.size = sizeof(a), .start = start, .end = end,
-			.vec = (uint64_t)(uintptr_t)regs, .vec_len = SCAN_REGIONS,
-			.category_inverted = PAGE_IS_WPALLOWED, .category_mask = PAGE_IS_WPALLOWED,
-			.return_mask = PAGE_IS_WPALLOWED,
-		};
-		n = ioctl(dt->pagemap_fd, PAGEMAP_SCAN, &a);
-		if (n < 0)
-			return -errno;
-		for (long i = 0; i < n; i++)
-			bit_set_range(bitmap, ((regs[i].start - dt->base) >> 12) - first,
-				      ((regs[i].end - dt->base) >> 12) - first);
-		if (a.walk_end <= start)
-			return -EIO;
-		start = a.walk_end;
-	}
-	return 0;
+	return scan_walk(dt, first, nr, bitmap, &a);
 }
 
 int pv_dirty_enable(struct pv_dirty *dt, pid_t pid, uint64_t base, uint64_t frames)
