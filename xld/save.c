@@ -234,6 +234,17 @@ static int main_request_suspend(void *arg)
 	return xenstored_write(op->xld->xs, path, "suspend", 7);
 }
 
+/* Withdraw the request (the guest did not act on it in time), so that it
+ * does not suspend later with nobody saving it. */
+static int main_withdraw_suspend(void *arg)
+{
+	struct save_op *op = arg;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown", op->domid);
+	return xenstored_write(op->xld->xs, path, "", 0);
+}
+
 /* 1 once suspended, 0 still running, -errno when it did something else. */
 static int suspend_state(struct save_op *op)
 {
@@ -286,6 +297,11 @@ static int suspend(struct save_op *op)
 		failf(op, rc, "cannot ask the guest to suspend: %s", strerror(-rc));
 	else
 		rc = wait_suspended(op, evfd);
+	if (rc == -ETIMEDOUT || rc == -ECANCELED) {
+		save_worker_call(&op->w, main_withdraw_suspend, op);
+		if (suspend_state(op) == 1)	/* it did, just now: resumed at the end */
+			__atomic_store_n(&op->suspended, true, __ATOMIC_RELEASE);
+	}
 	if (rc == 0) {
 		__atomic_store_n(&op->suspended, true, __ATOMIC_RELEASE);
 		op->out.snapshot = false;	/* the memory holds still now */
