@@ -154,36 +154,48 @@ out:
 	return def;
 }
 
+static int is_def_file(const struct dirent *e)
+{
+	size_t len = strlen(e->d_name);
+
+	return len > 5 && strcmp(e->d_name + len - 5, ".json") == 0;
+}
+
+/* Add one file's definition unless its name or UUID is taken already. */
+static bool defs_add_file(struct xld *xld, const char *dir, const char *file)
+{
+	char *path = path_join(dir, file);
+	struct xld_def *def = path ? def_load(path) : NULL;
+
+	free(path);
+	if (!def)
+		return false;
+	if (xld_def_by_name(xld, def->name) || xld_def_by_uuid(xld, def->uuid)) {
+		log_error("ignoring definition %s: its name or uuid is defined twice", file);
+		def_free(def);
+		return false;
+	}
+	def->next = xld->defs;
+	xld->defs = def;
+	return true;
+}
+
+/* In file name order, so that a start-up reads them the same every time. */
 int xld_defs_load(struct xld *xld)
 {
 	char *dir = defs_dir(xld);
-	DIR *dh;
-	struct dirent *e;
-	int n = 0;
+	struct dirent **files = NULL;
+	int n = 0, nfiles;
 
-	if (!dir || mkdir_p(dir, 0700) < 0 || !(dh = opendir(dir))) {
+	if (!dir || mkdir_p(dir, 0700) < 0 || (nfiles = scandir(dir, &files, is_def_file, alphasort)) < 0) {
 		free(dir);
 		return -errno;
 	}
-	while ((e = readdir(dh))) {
-		size_t len = strlen(e->d_name);
-		if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
-			continue;
-		char *path = path_join(dir, e->d_name);
-		struct xld_def *def = path ? def_load(path) : NULL;
-		free(path);
-		if (!def)
-			continue;
-		if (xld_def_by_name(xld, def->name) || xld_def_by_uuid(xld, def->uuid)) {
-			log_error("ignoring definition %s: its name or uuid is defined twice", e->d_name);
-			def_free(def);
-			continue;
-		}
-		def->next = xld->defs;
-		xld->defs = def;
-		n++;
+	for (int i = 0; i < nfiles; i++) {
+		n += defs_add_file(xld, dir, files[i]->d_name);
+		free(files[i]);
 	}
-	closedir(dh);
+	free(files);
 	free(dir);
 	return n;
 }
