@@ -43,11 +43,12 @@ lv_cfg() {
 		"$1" "$KERNEL" > "$1.cfg"
 }
 
-# lv_booted NAME: the guest's shell is up (it watches control/ from then on).
+# lv_booted NAME [N]: the guest's shell is up for the Nth time (default 1)
+# in its console log (it watches control/ from then on).
 lv_booted() {
 	local i
 	for i in $(seq 200); do
-		grep -q "type 'help'" "$VMCTL_LOGDIR/console/$1.log" 2> /dev/null && return 0
+		[ "$(grep -c "type 'help'" "$VMCTL_LOGDIR/console/$1.log" 2> /dev/null)" -ge "${2:-1}" ] && return 0
 		sleep 0.05
 	done
 	return 1

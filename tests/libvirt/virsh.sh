@@ -2,7 +2,7 @@
 # Stock virsh against xld's libvirt socket, with real PV guests: version,
 # nodeinfo, list (--all, --state-paused, --autostart), dominfo, dumpxml,
 # domxml-from-native/to-native xen-xl, define, start, suspend, resume,
-# shutdown, destroy, autostart, undefine, read-only connections, errors.
+# shutdown, reboot, destroy, autostart, undefine, read-only connections, errors.
 . "$top_srcdir/tests/libvirt/lib.sh"
 lv_need_virsh
 host_start a || bail_out "cannot start a host"
@@ -56,6 +56,13 @@ is "$(vsh domstate p1)" "running" "domstate: running again"
 ok "virsh shutdown p1" vsh shutdown p1
 ok "the guest powers off: p1 is shut off" lv_wait_state p1 "shut off"
 ok "virsh start p1 again" vsh start p1
+ok "p1 boots a second time" lv_booted p1 2
+id=$(vsh domid p1)
+ok "virsh reboot p1" vsh reboot p1
+ok "the guest reboots (on_reboot=restart)" lv_booted p1 3
+like "$(vsh domid p1)" '^[0-9]+$' "p1 runs after the reboot"
+ok "... as a new domain: id $id -> $(vsh domid p1)" test "$(vsh domid p1)" != "$id"
+like "$(vsh dominfo p1)" 'Persistent: +yes' "... still the persistent p1"
 ok "virsh destroy p1" vsh destroy p1
 is "$(vsh domstate p1)" "shut off" "destroyed: shut off, still defined"
 ok "virsh start --paused p1" vsh start --paused p1
