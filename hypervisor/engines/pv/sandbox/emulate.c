@@ -137,6 +137,17 @@ static void cpuid_host(uint32_t leaf, uint32_t sub, uint32_t out[4])
 			 : "a"(leaf), "c"(sub));
 }
 
+/* No libc here (and clang turns a builtin memcmp into a call). */
+static int is_forced_cpuid(const struct insn *i)
+{
+	if (i->n < sizeof(forced_cpuid))
+		return 0;
+	for (unsigned k = 0; k < sizeof(forced_cpuid); k++)
+		if (i->b[k] != forced_cpuid[k])
+			return 0;
+	return 1;
+}
+
 /* Xen's leaves at 0x40000000 (as a PV guest sees them), the host's else
  * with the "hypervisor present" bit. */
 static void cpuid_xen(struct pv_vcpu *v)
@@ -365,8 +376,7 @@ int emulate_fault(struct pv_vcpu *v, struct emu_fault *f)
 
 	if (insn_fetch(v, &i) < 0)
 		return 0;
-	if (f->vec == 6 && i.n >= sizeof(forced_cpuid) &&
-	    !__builtin_memcmp(i.b, forced_cpuid, sizeof(forced_cpuid))) {
+	if (f->vec == 6 && is_forced_cpuid(&i)) {
 		cpuid_xen(v);
 		return 1;
 	}
