@@ -2,8 +2,9 @@
  * domain boots its kernel= through Xen's PVH entry (ramdisk= as module 0).
  * An HVM domain's boot image, in this order: firmware_override= (an ELF entered in flat 32-bit mode, as Xen
  * starts hvmloader); kernel= (a multiboot kernel, ramdisk= its module,
- * cmdline= its command line); else the BIOS: bios_path_override= or
- * Debian's SeaBIOS. */
+ * cmdline= its command line; a Linux bzImage instead boots through
+ * SeaBIOS and the device model's fw_cfg, as on QEMU); else the BIOS:
+ * bios_path_override= or Debian's SeaBIOS. */
 #include "xld/create_hvm.h"
 
 #include "libvmctl/build_hvm.h"
@@ -19,6 +20,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +74,25 @@ static const char *bios_path(const struct domcfg_config *cfg)
 					       : CREATE_HVM_SEABIOS;
 }
 
+/* A Linux bzImage: the boot protocol's "HdrS" at 0x202. It boots like on
+ * QEMU: SeaBIOS runs the linuxboot option ROM, which loads the kernel,
+ * initrd and command line the device model offers in fw_cfg. */
+static bool is_bzimage(const char *path)
+{
+	char magic[4];
+	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	bool yes = fd >= 0 && pread(fd, magic, 4, 0x202) == 4 && !memcmp(magic, "HdrS", 4);
+
+	if (fd >= 0)
+		close(fd);
+	return yes;
+}
+
+static bool direct_linux(const struct domcfg_config *cfg)
+{
+	return !cfg->b_info.hvm.firmware && is_bzimage(cfg->b_info.kernel);
+}
+
 int create_hvm_check(struct domcfg_config *cfg, const char *cwd, int *code, char *msg,
 		     size_t cap)
 {
@@ -89,10 +110,21 @@ int create_hvm_check(struct domcfg_config *cfg, const char *cwd, int *code, char
 		return fail(code, RPC_ERR_RESOURCE, msg, cap, "out of memory");
 	if (b->hvm.firmware)
 		return file_check("firmware_override", b->hvm.firmware, code, msg, cap);
+	if (absolute(&b->kernel, cwd) < 0 || absolute(&b->ramdisk, cwd) < 0)
+		return fail(code, RPC_ERR_RESOURCE, msg, cap, "out of memory");
 	if (b->kernel) {
 		if (file_check("kernel", b->kernel, code, msg, cap) < 0)
 			return -1;
-		return b->ramdisk ? file_check("ramdisk", b->ramdisk, code, msg, cap) : 0;
+		if (b->ramdisk && file_check("ramdisk", b->ramdisk, code, msg, cap) < 0)
+			return -1;
+		if (!direct_linux(cfg))
+			return 0;
+		if (file_check("the linuxboot option ROM", CREATE_HVM_LINUXBOOT, code, msg,
+			       cap) < 0) {
+			snprintf(msg + strlen(msg), cap - strlen(msg),
+				 " (a bzImage kernel= needs Debian's qemu-system-data)");
+			return -1;
+		}
 	}
 	if (file_check("BIOS", bios_path(cfg), code, msg, cap) < 0) {
 		if (!b->hvm.system_firmware)
@@ -117,7 +149,7 @@ int create_hvm_build(struct hv *hv, uint32_t domid, const struct domcfg_config *
 		bh.pvh = 1;
 	} else if (b->hvm.firmware) {
 		bh.firmware = b->hvm.firmware;
-	} else if (b->kernel) {
+	} else if (b->kernel && !direct_linux(cfg)) {
 		bh.kernel = b->kernel;
 		bh.module = b->ramdisk;
 		bh.cmdline = b->cmdline;
@@ -147,7 +179,7 @@ static const struct dev_ops dm_ops = {
 	.release = dm_detach,
 };
 
-#define DM_ARGS_MAX (24 + 2 * 4)
+#define DM_ARGS_MAX (24 + 2 * 4 + 8)   /* + a bzImage's four options */
 #define DM_VGABIOS "/usr/share/seabios/vgabios-stdvga.bin"
 
 /* videoram= in MiB as the device model takes it: a power of two, 16 by
@@ -205,6 +237,18 @@ static void dm_argv(struct xld *xld, const struct domcfg_config *cfg, uint32_t d
 			continue;
 		argv[n++] = "--disk";
 		argv[n++] = own[o++];
+	}
+	if (direct_linux(cfg)) {
+		argv[n++] = "--kernel";
+		argv[n++] = b->kernel;
+		if (b->ramdisk) {
+			argv[n++] = "--initrd";
+			argv[n++] = b->ramdisk;
+		}
+		argv[n++] = "--cmdline";
+		argv[n++] = b->cmdline ? b->cmdline : "";
+		argv[n++] = "--linuxboot-rom";
+		argv[n++] = CREATE_HVM_LINUXBOOT;
 	}
 	argv[n] = NULL;
 }

@@ -11,6 +11,9 @@ struct hv;
 struct domcfg_config;
 
 #define CREATE_HVM_SEABIOS "/usr/share/seabios/bios.bin"
+/* QEMU's option ROM that boots a bzImage kernel= from fw_cfg (Debian's
+ * qemu-system-data). */
+#define CREATE_HVM_LINUXBOOT "/usr/share/qemu/linuxboot_dma.bin"
 
 /* Check the HVM parts of `cfg` and make its image paths absolute (relative
  * to `cwd`, the client's directory). 0, or -1 with *code (RPC_ERR_*) and a
