@@ -101,9 +101,49 @@ static void test_refusals(void)
 	xdr_out_dispose(&o);
 }
 
+/* Random bytes read as random field sequences: the reader stays inside its
+ * buffer (ASan/UBSan builds check every access) and a bad reader stays bad. */
+static void test_random(void)
+{
+	uint64_t rng = 0x2545f4914f6cdd1dull;
+	uint8_t buf[64];
+	int stuck_bad = 1;
+
+	for (int round = 0; round < 20000; round++) {
+		size_t len = 0;
+		struct xdr_in in;
+		bool was_bad = false;
+
+		rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+		len = rng % sizeof(buf);
+		for (size_t i = 0; i < len; i++)
+			buf[i] = (uint8_t)(rng >> (i % 56)) & (i % 4 == 0 ? 0x00 : 0xff);
+		xdr_in_init(&in, buf, len);
+		for (int f = 0; f < 8; f++) {
+			char *s = NULL;
+			uint64_t h;
+			uint8_t u16[16];
+			switch ((rng >> (f * 3)) % 4) {
+			case 0: xdr_get_string(&in, &s, 32); break;
+			case 1: xdr_get_opt_string(&in, &s, 32); break;
+			case 2: xdr_get_u64(&in, &h); break;
+			default: xdr_get_opaque(&in, u16, sizeof(u16)); break;
+			}
+			free(s);
+			if (was_bad && !in.bad)
+				stuck_bad = 0;
+			was_bad = in.bad;
+			if (in.off > in.len)
+				stuck_bad = 0;
+		}
+	}
+	ok(stuck_bad, "20000 random buffers: never past the end, and a bad reader stays bad");
+}
+
 int main(void)
 {
 	test_layout();
 	test_refusals();
+	test_random();
 	return tap_done();
 }
