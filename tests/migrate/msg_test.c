@@ -64,7 +64,8 @@ static void raw_msg(uint8_t *buf, uint16_t type, uint32_t len, const void *paylo
 
 	m.crc = stream_crc32c(stream_crc32c(0, &m, sizeof(m)), payload, len);
 	memcpy(buf, &m, sizeof(m));
-	memcpy(buf + sizeof(m), payload, len);
+	if (len)
+		memcpy(buf + sizeof(m), payload, len);
 }
 
 static void test_round_trips(struct evloop *loop, int sv[2])
