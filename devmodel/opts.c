@@ -166,10 +166,24 @@ static int opt_acpi(struct dm_opts *o, const char *v)
 	return 0;
 }
 
+static int opt_no_acpi(struct dm_opts *o, const char *v)
+{
+	(void)v;
+	o->cfg.acpi = false;
+	return 0;
+}
+
 static int opt_platform(struct dm_opts *o, const char *v)
 {
 	(void)v;
 	o->cfg.platform_pci = true;
+	return 0;
+}
+
+static int opt_no_platform(struct dm_opts *o, const char *v)
+{
+	(void)v;
+	o->cfg.platform_pci = false;
 	return 0;
 }
 
@@ -216,8 +230,10 @@ static const struct {
 	{ "linuxboot-rom", 1, opt_cfg_linuxboot_rom, "FILE  QEMU's linuxboot_dma.bin" },
 	{ "vram-mb", 1, opt_vram, "N        std-VGA with N MiB (0: no VGA)" },
 	{ "vgabios", 1, opt_cfg_vgabios, "FILE  VGA option ROM (vgabios-stdvga.bin)" },
-	{ "acpi", 0, opt_acpi, "               the PIIX4 power management function" },
-	{ "platform", 0, opt_platform, "           the Xen platform PCI device" },
+	{ "acpi", 0, opt_acpi, "               the PIIX4 power management function (default)" },
+	{ "no-acpi", 0, opt_no_acpi, "            without it (xl's acpi=0)" },
+	{ "platform", 0, opt_platform, "           the Xen platform PCI device (default)" },
+	{ "no-platform", 0, opt_no_platform, "        without it (xl's xen_platform_pci=0)" },
 	{ "sercon", 0, opt_sercon, "             SeaBIOS mirrors its screen on COM1" },
 	{ "ready-fd", 1, opt_ready_fd, "N      write \"ready\" to fd N once serving" },
 	{ "user", 1, opt_user, "UID[:GID]   ids to run as after set-up (root only; default 65534)" },
@@ -244,6 +260,8 @@ int opts_parse(struct dm_opts *o, int argc, char **argv)
 	o->uid = o->gid = 65534;
 	o->sandbox = true;
 	o->ready_fd = -1;
+	o->cfg.acpi = true;          /* xl's defaults for an HVM guest */
+	o->cfg.platform_pci = true;
 	o->linger = sysconf(_SC_NPROCESSORS_ONLN) > 1;
 	for (size_t i = 0; i < ARRAY_SIZE(opt_table); i++)
 		lo[i] = (struct option){ opt_table[i].name, opt_table[i].has_arg, NULL, (int)i };
