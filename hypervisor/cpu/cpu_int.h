@@ -203,11 +203,18 @@ int excp_raise(struct cpu *cpu, int vector, bool has_error, uint32_t error);
 static inline int excp_ud(struct cpu *cpu) { return excp_raise(cpu, EXC_UD, false, 0); }
 static inline int excp_gp(struct cpu *cpu, uint32_t err) { return excp_raise(cpu, EXC_GP, true, err); }
 
+/* Where an event comes from: an exception the CPU raised (the exit bitmap
+ * applies), INT n/INT3/INTO (the gate's DPL is checked against CPL), or an
+ * external interrupt (never DPL-checked: a timer interrupt in ring 3 goes
+ * through the kernel's DPL 0 gate). */
+enum excp_src { EXCP_CPU, EXCP_SOFT, EXCP_EXT };
+
 /* Deliver the pending exception or interrupt through the IDT (or exit when
- * it is in the exit bitmap). `soft`: INT n/INT3/INTO (privilege-checked,
- * RIP past the instruction). Returns X_OK, X_EXIT (triple fault, bitmap). */
+ * it is a CPU exception in the exit bitmap). `return_rip` is pushed (past
+ * the instruction for EXCP_SOFT). Returns X_OK, X_EXIT (triple fault,
+ * bitmap). */
 int excp_deliver(struct cpu *cpu, int vector, bool has_error, uint32_t error,
-		 bool soft, uint64_t return_rip);
+		 enum excp_src src, uint64_t return_rip);
 
 /* ---- memory (mem.c): segment:offset accesses with all checks ---- */
 

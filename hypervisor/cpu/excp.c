@@ -92,7 +92,7 @@ static int push_frame(struct cpu *cpu, int size, const uint64_t *v, int n)
 }
 
 static int deliver_prot(struct cpu *cpu, int vector, bool has_error, uint32_t error,
-			bool soft, uint64_t ret)
+			enum excp_src src, uint64_t ret)
 {
 	struct gate g = { 0 };
 	uint64_t cs_desc[2], frame[6], old_sp = cpu->s.gpr[RSP], new_sp;
@@ -105,7 +105,7 @@ static int deliver_prot(struct cpu *cpu, int vector, bool has_error, uint32_t er
 		return X_EXC;
 	if ((g.type & 6) != 6 || (lm && (g.type & 8) == 0))
 		return cpu_internal_error(cpu, "task gates and bad IDT gate types are not supported");
-	if (soft && g.dpl < cpu->s.cpl)
+	if (src == EXCP_SOFT && g.dpl < cpu->s.cpl)
 		return excp_gp(cpu, vector * 8 + 2);
 	if (!g.present)
 		return excp_raise(cpu, EXC_NP, true, vector * 8 + 2);
@@ -168,12 +168,12 @@ static bool contributory(int v)
 }
 
 int excp_deliver(struct cpu *cpu, int vector, bool has_error, uint32_t error,
-		 bool soft, uint64_t ret)
+		 enum excp_src src, uint64_t ret)
 {
 	int rc;
 
 	cpu->halted = false;
-	if (!soft && vector < 32 && (cpu->exit_bitmap & (1u << vector))) {
+	if (src == EXCP_CPU && vector < 32 && (cpu->exit_bitmap & (1u << vector))) {
 		cpu->exit.reason = CPU_EXIT_FAULT;
 		cpu->exit.fault.vector = vector;
 		cpu->exit.fault.has_error = has_error;
@@ -182,7 +182,7 @@ int excp_deliver(struct cpu *cpu, int vector, bool has_error, uint32_t error,
 		return X_EXIT;
 	}
 	if (cpu->s.cr0 & CR0_PE)
-		rc = deliver_prot(cpu, vector, has_error, error, soft, ret);
+		rc = deliver_prot(cpu, vector, has_error, error, src, ret);
 	else
 		rc = deliver_real(cpu, vector, ret);
 	if (rc != X_EXC)
@@ -195,10 +195,10 @@ int excp_deliver(struct cpu *cpu, int vector, bool has_error, uint32_t error,
 	cpu->nested_faults++;
 	if ((contributory(vector) || vector == EXC_PF) &&
 	    (contributory(cpu->exc.vector) || cpu->exc.vector == EXC_PF))
-		rc = excp_deliver(cpu, EXC_DF, true, 0, false, cpu->s.rip);
+		rc = excp_deliver(cpu, EXC_DF, true, 0, EXCP_CPU, cpu->s.rip);
 	else
 		rc = excp_deliver(cpu, cpu->exc.vector, cpu->exc.has_error, cpu->exc.error,
-				  false, cpu->s.rip);
+				  EXCP_CPU, cpu->s.rip);
 	cpu->nested_faults--;
 	return rc;
 }

@@ -222,7 +222,7 @@ int op_int(struct cpu *cpu, const struct insn *in)
 
 	if ((cpu->s.rflags & FL_VM) && (cpu->s.rflags & FL_IOPL) != FL_IOPL)
 		return excp_gp(cpu, 0);
-	rc = excp_deliver(cpu, in->imm & 0xff, false, 0, true, cpu->next_rip);
+	rc = excp_deliver(cpu, in->imm & 0xff, false, 0, EXCP_SOFT, cpu->next_rip);
 	if (rc == X_OK)
 		cpu->next_rip = cpu->s.rip;
 	return rc;
@@ -240,7 +240,8 @@ static int soft_trap(struct cpu *cpu, int vector)
 		cpu->exit.fault.error = 0;
 		return X_EXIT_DONE;
 	}
-	rc = excp_deliver(cpu, vector, false, 0, vector != EXC_DB, cpu->next_rip);
+	rc = excp_deliver(cpu, vector, false, 0, vector != EXC_DB ? EXCP_SOFT : EXCP_CPU,
+			  cpu->next_rip);
 	if (rc == X_OK)
 		cpu->next_rip = cpu->s.rip;
 	return rc;

@@ -160,7 +160,7 @@ static int check_events(struct cpu *cpu, bool shadow)
 			cpu->halted = false;
 			if (atomic_load(&cpu->intr_req))
 				atomic_fetch_or(&cpu->kick, KICK_IRQ);
-			return excp_deliver(cpu, v, false, 0, true, cpu->s.rip);
+			return excp_deliver(cpu, v, false, 0, EXCP_EXT, cpu->s.rip);
 		}
 		v = -1;
 	}
@@ -169,7 +169,7 @@ static int check_events(struct cpu *cpu, bool shadow)
 		cpu->halted = false;
 		if (highest_irq(cpu) >= 0)
 			atomic_fetch_or(&cpu->kick, KICK_IRQ);
-		return excp_deliver(cpu, v, false, 0, true, cpu->s.rip);
+		return excp_deliver(cpu, v, false, 0, EXCP_EXT, cpu->s.rip);
 	}
 	if (v >= 0 || atomic_load(&cpu->intr_req))
 		atomic_fetch_or(&cpu->kick, KICK_IRQ);   /* look again when IF allows */
@@ -212,7 +212,7 @@ fail:
 	if (rc == X_EXC) {
 		cpu->replay.done = 0;
 		rc = excp_deliver(cpu, cpu->exc.vector, cpu->exc.has_error, cpu->exc.error,
-				  false, cpu->s.rip);
+				  EXCP_CPU, cpu->s.rip);
 		return rc == X_OK ? X_DELIVERED : rc;
 	}
 	return rc;
@@ -237,7 +237,7 @@ static int run_block(struct cpu *cpu, uint64_t end)
 	}
 	if (!b)
 		return rc == X_EXC ? excp_deliver(cpu, cpu->exc.vector, cpu->exc.has_error,
-						  cpu->exc.error, false, cpu->s.rip) : rc;
+						  cpu->exc.error, EXCP_CPU, cpu->s.rip) : rc;
 	left = end - cpu->retired;
 	n = left < b->n ? (uint32_t)left : b->n;
 	for (const struct insn *in = b->in, *last = b->in + n; in < last; in++) {

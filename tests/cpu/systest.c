@@ -2,7 +2,8 @@
  * tiny platform (RAM, report ports 0xE0/0xE1, a debug port 0xE9) and walks
  * through every mode, faulting on purpose; each of its checks becomes one
  * TAP line here. The harness injects an external interrupt when the guest
- * halts with interrupts on, and expects the run to end in a triple fault. */
+ * halts with interrupts on or writes the vector to port 0xe2, and expects
+ * the run to end in a triple fault. */
 #include "hypervisor/cpu/cpu.h"
 /* tap.h's diag() has no format attribute: clang -Wformat-nonliteral */
 #pragma GCC diagnostic push
@@ -43,6 +44,7 @@ static const char *const check_names[] = {
 	[26] = "SYSENTER back to ring 0 on SYSENTER_ESP",
 	[27] = "self-modifying code: a store patches the next instructions",
 	[28] = "self-modifying code: a patched instruction already decoded",
+	[29] = "an external interrupt at CPL 3 goes through a DPL 0 gate",
 };
 #define NCHECK (sizeof(check_names) / sizeof(check_names[0]))
 
@@ -64,6 +66,8 @@ static int pio(void *opaque, struct cpu *cpu, struct cpu_io *io)
 		p->result[io->data] = io->port == 0xe0 ? 1 : -1;
 	else if (io->port == 0xe9 && p->ndbg + 1 < sizeof(p->dbg))
 		p->dbg[p->ndbg++] = io->data;
+	else if (io->port == 0xe2)
+		cpu_interrupt(cpu, (int)(io->data & 0xff));   /* an external interrupt */
 	return 0;
 }
 
