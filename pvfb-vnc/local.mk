@@ -8,6 +8,7 @@ pvfb_vnc_pvfb_vnc_SOURCES = \
 	pvfb-vnc/pvfb.c pvfb-vnc/pvfb.h \
 	pvfb-vnc/pvkbd.c pvfb-vnc/pvkbd.h \
 	pvfb-vnc/pvdev.c pvfb-vnc/pvdev.h \
+	pvfb-vnc/src_dmdisplay.c pvfb-vnc/src_dmdisplay.h \
 	pvfb-vnc/keymap.c pvfb-vnc/keymap.h pvfb-vnc/keymap.def \
 	pvfb-vnc/sandbox.c pvfb-vnc/sandbox.h pvfb-vnc/sandbox.def \
 	pvfb-vnc/xs_client.c pvfb-vnc/xs_client.h

@@ -1,8 +1,10 @@
 /* pvfb-vnc: one VNC server for one guest framebuffer.
  *
- *   pvfb-vnc --domid N [--devid D] [--rundir DIR] [--log FILE]
+ *   pvfb-vnc --domid N [--devid D | --hvm] [--rundir DIR] [--log FILE]
  *
- * Started and supervised by xld (one per vfb device); everything else it
+ * Started and supervised by xld (one per vfb device, or one per HVM domain
+ * with vnc=1: --hvm serves the device model's VGA, src_dmdisplay.c, with
+ * the settings in /local/domain/0/device-model/<domid>/vnc); everything else it
  * needs is in xenstore, in the device's backend directory: vnc, vnclisten,
  * vncdisplay, vncunused, vncpasswd (xl.cfg's meaning). It publishes where it
  * listens in console/vnc-port and console/vnc-listen (device 0, as Xen's
@@ -12,6 +14,7 @@
 #include "pvfb-vnc/fbsrc.h"
 #include "pvfb-vnc/pvfb.h"
 #include "pvfb-vnc/sandbox.h"
+#include "pvfb-vnc/src_dmdisplay.h"
 #include "pvfb-vnc/xs_client.h"
 #include "libvmctl/hv.h"
 #include "common/log.h"
@@ -35,6 +38,7 @@ struct opts {
 	const char *rundir;
 	const char *log;
 	bool have_domid;
+	bool hvm;                  /* the device model's display, not a vfb */
 };
 
 struct pvfb_vnc {
@@ -55,6 +59,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "devid", required_argument, NULL, 'i' },
 		{ "rundir", required_argument, NULL, 'r' },
 		{ "log", required_argument, NULL, 'l' },
+		{ "hvm", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -66,11 +71,14 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 'i': o->devid = atoi(optarg); break;
 		case 'r': o->rundir = optarg; break;
 		case 'l': o->log = optarg; break;
+		case 'h': o->hvm = true; break;
 		default: return -1;
 		}
 	}
-	if (!o->have_domid || o->domid == 0 || o->devid < 0 || optind != argc) {
-		fprintf(stderr, "usage: pvfb-vnc --domid N [--devid D] [--rundir DIR] [--log FILE]\n");
+	if (!o->have_domid || o->domid == 0 || o->devid < 0 || (o->hvm && o->devid) ||
+	    optind != argc) {
+		fprintf(stderr, "usage: pvfb-vnc --domid N [--devid D | --hvm] [--rundir DIR] "
+			"[--log FILE]\n");
 		return -1;
 	}
 	return 0;
@@ -120,7 +128,11 @@ static char *be_str(struct pvfb_vnc *p, const char *key)
 /* The display settings xld wrote into the backend directory. */
 static int read_config(struct pvfb_vnc *p)
 {
-	snprintf(p->be, sizeof(p->be), "/local/domain/0/backend/vfb/%u/%d", p->o.domid, p->o.devid);
+	if (p->o.hvm)
+		snprintf(p->be, sizeof(p->be), "/local/domain/0/device-model/%u/vnc", p->o.domid);
+	else
+		snprintf(p->be, sizeof(p->be), "/local/domain/0/backend/vfb/%u/%d", p->o.domid,
+			 p->o.devid);
 	p->enabled = be_num(p, "vnc", -1);
 	if (p->enabled < 0) {
 		log_error("%s: no such device (or no vnc key)", p->be);
@@ -173,7 +185,9 @@ static int start(struct pvfb_vnc *p)
 	rc = vnc_open(&p->vnc, &vo);
 	if (p->passwd)
 		explicit_bzero(p->passwd, strlen(p->passwd));
-	if (rc == 0)
+	if (rc == 0 && p->o.hvm)
+		rc = dmdisplay_open(&p->src, p->o.rundir, p->o.domid);
+	else if (rc == 0)
 		rc = pvfb_open(&p->src, p->hv, p->xs, p->o.domid, p->o.devid);
 	if (rc == 0) {
 		vnc_set_source(p->vnc, p->src);
