@@ -4,4 +4,5 @@ noinst_LTLIBRARIES += common/libcommon.la
 common_libcommon_la_SOURCES = \
 	common/log.c common/log.h \
 	common/evloop.c common/evloop.h \
-	common/util.c common/util.h
+	common/util.c common/util.h \
+	common/sock.c common/sock.h

@@ -1,6 +1,7 @@
 #include "common/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,4 +81,27 @@ char *path_join(const char *dir, const char *name)
 	if (asprintf(&out, "%s/%s", dir, name) < 0)
 		return NULL;
 	return out;
+}
+
+int write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	size_t pl = strlen(path);
+	char *tmp = malloc(pl + 5);
+	int fd = -1, rc = -ENOMEM;
+
+	if (!tmp)
+		return rc;
+	memcpy(tmp, path, pl);
+	memcpy(tmp + pl, ".tmp", 5);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0)
+		rc = -errno;
+	else if ((rc = write_all(fd, buf, len)) == 0 && (fsync(fd) < 0 || rename(tmp, path) < 0))
+		rc = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
 }

@@ -24,6 +24,11 @@ int read_all(int fd, void *buf, size_t len);
 /* Create a directory and its parents with `mode`; 0 or -errno. */
 int mkdir_p(const char *path, mode_t mode);
 
+/* Replace `path` with `len` bytes atomically and durably: written to
+ * path.tmp (mode `mode`), fsync'ed, renamed over `path`.  0 or -errno; on
+ * error `path` is untouched and no .tmp file is left. */
+int write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode);
+
 /* Join `dir` and `name` into a newly allocated string (NULL on ENOMEM). */
 char *path_join(const char *dir, const char *name);
 

@@ -43,14 +43,14 @@ static char *def_path(struct xld *xld, const uint8_t uuid[16])
 /* {"autostart": b, "config": <config_json as an object>} */
 static int def_write(struct xld *xld, const struct xld_def *def)
 {
-	char err[128], *path = def_path(xld, def->uuid), *tmp = NULL;
+	char err[128], *path = def_path(xld, def->uuid);
 	yajl_val cfg = yajl_tree_parse(def->config_json, err, sizeof(err));
 	yajl_gen g = yajl_gen_alloc(NULL);
 	const unsigned char *buf;
 	size_t len;
-	int fd = -1, rc = -ENOMEM;
+	int rc = -ENOMEM;
 
-	if (!path || !g || !cfg || asprintf(&tmp, "%s.tmp", path) < 0)
+	if (!path || !g || !cfg)
 		goto out;
 	yajl_gen_config(g, yajl_gen_beautify, 1);
 	yajl_gen_map_open(g);
@@ -60,21 +60,13 @@ static int def_write(struct xld *xld, const struct xld_def *def)
 	vmctl_json_gen_tree(g, cfg);
 	yajl_gen_map_close(g);
 	yajl_gen_get_buf(g, &buf, &len);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || (rc = write_all(fd, buf, len)) < 0 || fsync(fd) < 0 || rename(tmp, path) < 0) {
-		rc = rc < 0 ? rc : -errno;
+	rc = write_file_atomic(path, buf, len, 0600);
+	if (rc < 0)
 		log_error("cannot write %s: %s", path, strerror(-rc));
-		unlink(tmp);
-		goto out;
-	}
-	rc = 0;
 out:
-	if (fd >= 0)
-		close(fd);
 	yajl_gen_free(g);
 	yajl_tree_free(cfg);
 	free(path);
-	free(tmp);
 	return rc;
 }
 

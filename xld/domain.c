@@ -34,13 +34,13 @@ static char *state_path(struct xld *xld, uint32_t domid)
 /* Write the state file atomically (temp file + rename). */
 int xld_domain_save(struct xld *xld, struct xld_domain *d)
 {
-	char uuid[37], *path = state_path(xld, d->domid), *tmp = NULL;
+	char uuid[37], *path = state_path(xld, d->domid);
 	const unsigned char *buf;
 	size_t len;
-	int fd = -1, rc = -ENOMEM;
+	int rc = -ENOMEM;
 	yajl_gen g = yajl_gen_alloc(NULL);
 
-	if (!path || !g || asprintf(&tmp, "%s.tmp", path) < 0)
+	if (!path || !g)
 		goto out;
 	uuid_unparse_lower(d->uuid, uuid);
 	yajl_gen_map_open(g);
@@ -64,21 +64,12 @@ int xld_domain_save(struct xld *xld, struct xld_domain *d)
 			d->config_json ? strlen(d->config_json) : 2);
 	yajl_gen_map_close(g);
 	yajl_gen_get_buf(g, &buf, &len);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || (rc = write_all(fd, buf, len)) < 0 || fsync(fd) < 0 ||
-	    rename(tmp, path) < 0) {
-		rc = rc < 0 ? rc : -errno;
+	rc = write_file_atomic(path, buf, len, 0600);
+	if (rc < 0)
 		log_error("cannot write %s: %s", path, strerror(-rc));
-		unlink(tmp);
-		goto out;
-	}
-	rc = 0;
 out:
-	if (fd >= 0)
-		close(fd);
 	yajl_gen_free(g);
 	free(path);
-	free(tmp);
 	return rc;
 }
 

@@ -5,6 +5,7 @@
 #include "xld/rpc/rpc.h"
 #include "common/evloop.h"
 #include "common/log.h"
+#include "common/sock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -396,31 +397,24 @@ static void server_accept(struct evloop *loop, int fd, uint32_t events, void *ar
 struct rpc_server *rpc_server_new(struct xld *xld, struct evloop *loop,
 				  const char *path, unsigned mode, int gid)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct rpc_server *srv = calloc(1, sizeof(*srv));
+	int rc = -ENOMEM;
 
-	if (!srv || strlen(path) >= sizeof(sa.sun_path))
+	if (!srv || !(srv->path = strdup(path)))
 		goto fail;
 	srv->xld = xld;
 	srv->loop = loop;
-	srv->path = strdup(path);
-	strcpy(sa.sun_path, path);
-	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (srv->fd < 0)
-		goto fail;
-	unlink(path);
-	if (bind(srv->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    chmod(path, mode) < 0 || (gid >= 0 && chown(path, (uid_t)-1, (gid_t)gid) < 0) ||
-	    listen(srv->fd, 64) < 0)
+	srv->fd = unix_listen(path, mode, gid >= 0 ? (gid_t)gid : (gid_t)-1);
+	if ((rc = srv->fd) < 0)
 		goto fail;
 	srv->watch = evloop_watch(loop, srv->fd, EPOLLIN, server_accept, srv);
-	if (!srv->watch)
-		goto fail;
-	return srv;
+	if (srv->watch)
+		return srv;
+	rc = -ENOMEM;
+	close(srv->fd);
+	unlink(path);
 fail:
-	log_error("rpc: cannot listen on %s: %s", path, strerror(errno));
-	if (srv && srv->fd > 0)
-		close(srv->fd);
+	log_error("rpc: cannot listen on %s: %s", path, strerror(-rc));
 	if (srv)
 		free(srv->path);
 	free(srv);

@@ -6,6 +6,7 @@
 #include "xld/xenstore/xs.h"
 #include "common/evloop.h"
 #include "common/log.h"
+#include "common/sock.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -177,23 +178,6 @@ static void accept_cb(struct evloop *loop, int fd, uint32_t events, void *arg)
 	}
 }
 
-static int bind_path(int fd, const char *path, mode_t mode, gid_t gid)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return -errno;
-	if (chmod(path, mode ? mode : 0600) < 0)
-		return -errno;
-	if (gid != (gid_t)-1 && chown(path, (uid_t)-1, gid) < 0)
-		return -errno;
-	return listen(fd, 64) < 0 ? -errno : 0;
-}
-
 int xenstored_listen(struct xenstored *xs, const char *path, mode_t mode, gid_t gid)
 {
 	struct xs_listener *l = calloc(1, sizeof(*l));
@@ -202,13 +186,12 @@ int xenstored_listen(struct xenstored *xs, const char *path, mode_t mode, gid_t 
 	if (!l)
 		return -ENOMEM;
 	l->xs = xs;
-	l->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	l->fd = -1;
 	l->path = strdup(path);
-	if (l->fd < 0 || !l->path) {
-		rc = l->fd < 0 ? -errno : -ENOMEM;
+	if (!l->path)
 		goto out;
-	}
-	rc = bind_path(l->fd, path, mode, gid);
+	l->fd = unix_listen(path, mode, gid);
+	rc = l->fd < 0 ? l->fd : 0;
 	if (rc == 0 && !(l->w = evloop_watch(xs->loop, l->fd, EPOLLIN, accept_cb, l)))
 		rc = -ENOMEM;
 	if (rc == 0) {
