@@ -11,6 +11,7 @@
 #include "libvmctl/domcfg.h"
 #include "xld/console.h"
 #include "xld/dev/dev.h"
+#include "xld/dev/vfb.h"
 #include "xld/domain.h"
 #include "xld/rpc/rpc.h"
 #include "xld/supervise.h"
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -165,10 +167,28 @@ int create_hvm_build(struct hv *hv, uint32_t domid, const struct domcfg_config *
 
 /* ---- the device model ---- */
 
+/* What a device model leaves in the run directory ($rundir/devmodel.<domid>.*:
+ * its display socket, its serial pty's name): its sandbox cannot remove them. */
+static void dm_remove_files(struct xld *xld, uint32_t domid)
+{
+	char prefix[32];
+	DIR *dir = opendir(xld->opt.rundir);
+	struct dirent *e;
+
+	if (!dir)
+		return;
+	snprintf(prefix, sizeof(prefix), "devmodel.%u.", domid);
+	while ((e = readdir(dir)))
+		if (!strncmp(e->d_name, prefix, strlen(prefix)))
+			unlinkat(dirfd(dir), e->d_name, 0);
+	closedir(dir);
+}
+
 static void dm_detach(struct xld *xld, struct xld_domain *d, struct xld_dev *dev)
 {
 	supervise_stop(dev->priv);
 	dev->priv = NULL;
+	dm_remove_files(xld, dev->domid);
 }
 
 /* Not in kinds.def: created by create_hvm_devmodel, stopped with the
@@ -181,6 +201,14 @@ static const struct dev_ops dm_ops = {
 
 #define DM_ARGS_MAX (24 + 2 * 4 + 8)   /* + a bzImage's four options */
 #define DM_VGABIOS "/usr/share/seabios/vgabios-stdvga.bin"
+
+/* vnc=1 of an hvm domain: pvfb-vnc shows the device model's VGA. Off
+ * unless asked for (xl turns it on by default): the VGA BIOS runs on the
+ * soft CPU. */
+static bool dm_vnc(const struct domcfg_b_info *b)
+{
+	return domcfg_defbool_val(b->hvm.vnc.enable, false);
+}
 
 /* videoram= in MiB as the device model takes it: a power of two, 16 by
  * default, 4 to 256. */
@@ -222,11 +250,14 @@ static void dm_argv(struct xld *xld, const struct domcfg_config *cfg, uint32_t d
 	 * the soft CPU, so it is not the default. The Xen platform device is
 	 * never passed: PV drivers in an hvm guest need event channels that
 	 * the hvm engine does not deliver yet (docs/hvm.md). */
-	if (b->hvm.vga.kind == DOMCFG_VGA_STD && asprintf(&own[o], "%u", dm_vram_mb(b)) > 0) {
+	if ((b->hvm.vga.kind == DOMCFG_VGA_STD || dm_vnc(b)) &&
+	    asprintf(&own[o], "%u", dm_vram_mb(b)) > 0) {
 		argv[n++] = "--vram-mb";
 		argv[n++] = own[o++];
-		argv[n++] = "--vgabios";
-		argv[n++] = DM_VGABIOS;
+		if (access(DM_VGABIOS, R_OK) == 0) {
+			argv[n++] = "--vgabios";
+			argv[n++] = DM_VGABIOS;
+		}
 	}
 	for (int i = 0; i < cfg->num_disks && i < 4; i++) {
 		const struct domcfg_disk *dk = &cfg->disks[i];
@@ -251,6 +282,50 @@ static void dm_argv(struct xld *xld, const struct domcfg_config *cfg, uint32_t d
 		argv[n++] = CREATE_HVM_LINUXBOOT;
 	}
 	argv[n] = NULL;
+}
+
+/* ---- its VNC server ---- */
+
+static void vnc_detach(struct xld *xld, struct xld_domain *d, struct xld_dev *dev)
+{
+	vfb_hvm_stop(xld, dev->priv, 0);
+	dev->priv = NULL;
+}
+
+/* xld stops, the domain stays: keep the nodes (the device model stops too). */
+static void vnc_release(struct xld *xld, struct xld_domain *d, struct xld_dev *dev)
+{
+	vfb_hvm_stop(xld, dev->priv, 1);
+	dev->priv = NULL;
+}
+
+/* Not in kinds.def either: started after the device model, and stopped
+ * before it (the device list is last in, first out). */
+static const struct dev_ops dm_vnc_ops = {
+	.kind = "vnc",
+	.detach = vnc_detach,
+	.release = vnc_release,
+};
+
+static int dm_vnc_start(struct xld *xld, struct xld_domain *d, const struct domcfg_config *cfg,
+			int *code, char *msg, size_t cap)
+{
+	struct xld_dev *dev = calloc(1, sizeof(*dev));
+	struct vfb *f = NULL;
+
+	if (!dev)
+		return fail(code, RPC_ERR_RESOURCE, msg, cap, "out of memory");
+	if (vfb_hvm_start(xld, d->domid, &cfg->b_info.hvm, &f, msg, cap) < 0) {
+		free(dev);
+		*code = RPC_ERR_RESOURCE;
+		return -1;
+	}
+	dev->ops = &dm_vnc_ops;
+	dev->domid = d->domid;
+	dev->priv = f;
+	dev->next = d->devs;
+	d->devs = dev;
+	return 0;
 }
 
 /* The device model logs "domain N: serving" once it serves ioreqs (its
@@ -348,6 +423,8 @@ int create_hvm_devmodel(struct xld *xld, struct xld_domain *d, const struct domc
 	}
 	if (!d->console)
 		d->console = dm_serial(xld, d);
+	if (dm_vnc(&cfg->b_info))
+		rc = dm_vnc_start(xld, d, cfg, code, msg, cap);
 out:
 	free(dev);
 	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)

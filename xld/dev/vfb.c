@@ -6,6 +6,7 @@
  * publishes console/vnc-port and console/vnc-listen (docs/vnc.md). */
 #include "xld/dev/dev.h"
 #include "xld/dev/dev_xs.h"
+#include "xld/dev/vfb.h"
 #include "xld/domain.h"
 #include "xld/supervise.h"
 #include "xld/xld.h"
@@ -21,6 +22,7 @@
 struct vfb {
 	struct dev_xs xs;
 	struct xld_child *server;   /* pvfb-vnc */
+	bool hvm;                   /* an HVM domain's VGA (vfb.h), not a vfb */
 };
 
 /* A node only dom0 may read (the password). */
@@ -81,6 +83,13 @@ static int server_start(struct xld *xld, struct vfb *f)
 	char *argv[] = { prog, "--domid", domid, "--devid", devid,
 			 "--rundir", (char *)xld->opt.rundir, NULL };
 
+	if (f->hvm) {   /* --hvm in place of --devid 0 */
+		argv[3] = "--hvm";
+		argv[4] = "--rundir";
+		argv[5] = (char *)xld->opt.rundir;
+		argv[6] = NULL;
+	}
+
 	snprintf(domid, sizeof(domid), "%u", f->xs.domid);
 	snprintf(devid, sizeof(devid), "%d", f->xs.devid);
 	int rc = -ENOMEM;
@@ -101,7 +110,13 @@ static void vfb_free(struct xld *xld, struct vfb *f, bool remove_nodes)
 
 	supervise_stop(f->server);
 	if (remove_nodes) {
-		dev_xs_remove(&f->xs);
+		if (f->hvm) {
+			snprintf(path, sizeof(path), "/local/domain/0/device-model/%u",
+				 f->xs.domid);
+			xenstored_rm(xld->xs, path);
+		} else {
+			dev_xs_remove(&f->xs);
+		}
 		if (f->xs.devid == 0) {
 			static const char *const keys[] = { "vnc-port", "vnc-listen", "vnc-pass" };
 			for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
@@ -196,3 +211,36 @@ const struct dev_ops dev_vfb_ops = {
 	.release = vfb_release,
 	.recover = vfb_recover,
 };
+
+int vfb_hvm_start(struct xld *xld, uint32_t domid, const struct domcfg_hvm *hvm,
+		  struct vfb **out, char *err, size_t cap)
+{
+	struct domcfg_vfb cfg = { .devid = 0, .vnc = hvm->vnc, .keymap = hvm->keymap };
+	struct vfb *f = calloc(1, sizeof(*f));
+	int rc;
+
+	if (!f) {
+		snprintf(err, cap, "out of memory");
+		return -ENOMEM;
+	}
+	dev_xs_init(&f->xs, xld, domid, "vfb", 0);
+	f->hvm = true;
+	snprintf(f->xs.be, sizeof(f->xs.be), "/local/domain/0/device-model/%u/vnc", domid);
+	rc = write_nodes(f, &cfg);
+	if (rc < 0)
+		snprintf(err, cap, "vnc: cannot write its xenstore nodes: %s", strerror(-rc));
+	else if ((rc = server_start(xld, f)) < 0)
+		snprintf(err, cap, "vnc: cannot start pvfb-vnc: %s", strerror(-rc));
+	if (rc < 0) {
+		vfb_free(xld, f, true);
+		return rc;
+	}
+	*out = f;
+	return 0;
+}
+
+void vfb_hvm_stop(struct xld *xld, struct vfb *f, int keep_nodes)
+{
+	if (f)
+		vfb_free(xld, f, !keep_nodes);
+}
