@@ -73,36 +73,38 @@ static int op_DOMAIN_CREATE(struct vmhv *hv, const void *req, size_t len,
 	return reply_put(rep, &out, sizeof(out));
 }
 
-static int op_DOMAIN_DESTROY(struct vmhv *hv, const void *req, size_t len,
-			     struct privcmd_reply *rep)
+/* The ops whose request is only a domid: look it up, then act on it. */
+static int on_domain(struct vmhv *hv, const void *req, int (*act)(struct domain *))
 {
 	const struct privcmd_domid *r = req;
 	int rc;
 	struct domain *d = req_domain(hv, r->domid, &rc);
 
-	if (d)
-		domain_destroy(d);
-	return rc;
+	return d ? act(d) : rc;
+}
+
+static int destroy(struct domain *d)
+{
+	domain_destroy(d);
+	return 0;
+}
+
+static int op_DOMAIN_DESTROY(struct vmhv *hv, const void *req, size_t len,
+			     struct privcmd_reply *rep)
+{
+	return on_domain(hv, req, destroy);
 }
 
 static int op_DOMAIN_PAUSE(struct vmhv *hv, const void *req, size_t len,
 			   struct privcmd_reply *rep)
 {
-	const struct privcmd_domid *r = req;
-	int rc;
-	struct domain *d = req_domain(hv, r->domid, &rc);
-
-	return d ? domain_pause(d) : rc;
+	return on_domain(hv, req, domain_pause);
 }
 
 static int op_DOMAIN_UNPAUSE(struct vmhv *hv, const void *req, size_t len,
 			     struct privcmd_reply *rep)
 {
-	const struct privcmd_domid *r = req;
-	int rc;
-	struct domain *d = req_domain(hv, r->domid, &rc);
-
-	return d ? domain_unpause(d) : rc;
+	return on_domain(hv, req, domain_unpause);
 }
 
 static int op_DOMAIN_GETINFO(struct vmhv *hv, const void *req, size_t len,
@@ -398,16 +400,15 @@ static int op_GNTTAB_UNMAP(struct vmhv *hv, const void *req, size_t len,
 	return gnttab_dom0_unmap(hv, r->port, rep->client);
 }
 
+static int dirty_enable(struct domain *d)
+{
+	return d->shutdown ? -EINVAL : d->engine->dirty_enable(d);
+}
+
 static int op_DIRTY_ENABLE(struct vmhv *hv, const void *req, size_t len,
 			   struct privcmd_reply *rep)
 {
-	const struct privcmd_domid *r = req;
-	int rc;
-	struct domain *d = req_domain(hv, r->domid, &rc);
-
-	if (!d)
-		return rc;
-	return d->shutdown ? -EINVAL : d->engine->dirty_enable(d);
+	return on_domain(hv, req, dirty_enable);
 }
 
 static int op_DIRTY_READ(struct vmhv *hv, const void *req, size_t len,
@@ -430,16 +431,16 @@ static int op_DIRTY_READ(struct vmhv *hv, const void *req, size_t len,
 	return rc;
 }
 
+static int dirty_disable(struct domain *d)
+{
+	d->engine->dirty_disable(d);
+	return 0;
+}
+
 static int op_DIRTY_DISABLE(struct vmhv *hv, const void *req, size_t len,
 			    struct privcmd_reply *rep)
 {
-	const struct privcmd_domid *r = req;
-	int rc;
-	struct domain *d = req_domain(hv, r->domid, &rc);
-
-	if (d)
-		d->engine->dirty_disable(d);
-	return rc;
+	return on_domain(hv, req, dirty_disable);
 }
 
 static int op_SETTIMEOFFSET(struct vmhv *hv, const void *req, size_t len,
@@ -494,11 +495,7 @@ static int op_HVM_PARAM_SET(struct vmhv *hv, const void *req, size_t len,
 static int op_DOMAIN_RESUME(struct vmhv *hv, const void *req, size_t len,
 			    struct privcmd_reply *rep)
 {
-	const struct privcmd_domid *r = req;
-	int rc;
-	struct domain *d = req_domain(hv, r->domid, &rc);
-
-	return d ? domain_resume(d) : rc;
+	return on_domain(hv, req, domain_resume);
 }
 
 static int op_GNTTAB_COPY(struct vmhv *hv, const void *req, size_t len,
