@@ -59,6 +59,10 @@ ok(re.search("<domain type=.xen. id=.%d.>" % d.ID(), d.XMLDesc(0)), "XMLDesc(0) 
 ok("id=" not in d.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), "XMLDesc(INACTIVE)")
 ok(err_code(lambda: d.destroyFlags(0x100)) == libvirt.VIR_ERR_INVALID_ARG, "an unknown flag: VIR_ERR_INVALID_ARG")
 ok(err_code(lambda: d.create()) == libvirt.VIR_ERR_OPERATION_INVALID, "create() of a running domain: OPERATION_INVALID")
+ok(err_code(lambda: c.domainXMLFromNative("xen-sxpr", "(domain)", 0)) == libvirt.VIR_ERR_INVALID_ARG,
+   "domainXMLFromNative of another format: INVALID_ARG")
+ok(err_code(lambda: c.domainXMLToNative("xen-xl", "<domain type='kvm'/>", 0)) == libvirt.VIR_ERR_CONFIG_UNSUPPORTED,
+   "domainXMLToNative of a kvm domain: CONFIG_UNSUPPORTED")
 d.destroy()
 ok(not d.isActive(), "destroy()")
 ok(d.hasManagedSaveImage() == 0, "hasManagedSaveImage()")

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* A domxml failure: XML that is not valid is XML_ERROR, XML we cannot run
  * is CONFIG_UNSUPPORTED. */
@@ -168,11 +169,12 @@ static int native(struct lv_call *c, int (*conv)(const char *, const char *, siz
 	char *text = NULL;
 	int rc;
 
+	if (strcasecmp(c->args.str[0], "xen-xl") != 0 && strcasecmp(c->args.str[0], "xen-xm") != 0)
+		return lv_fail(c, LV_ERR_INVALID_ARG, "unsupported config type %s (xld knows xen-xl)",
+			       c->args.str[0]);
 	domcfg_msgs_init(&msgs);
 	rc = conv(c->args.str[0], c->args.str[1], strlen(c->args.str[1]), &text, &msgs);
-	if (rc == -EOPNOTSUPP && !msgs.error)
-		lv_fail(c, LV_ERR_INVALID_ARG, "unsupported config type %s (xld knows xen-xl)", c->args.str[0]);
-	else if (rc < 0)
+	if (rc < 0)
 		fail_xml(c, rc, &msgs);
 	else
 		xdr_put_string(c->out, text);
