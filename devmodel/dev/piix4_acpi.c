@@ -6,7 +6,10 @@
  * PM1a event registers (PMBA+0: status, write 1 to clear, and enable) and
  * PM1a_CNT at PMBA+4, whose SLP_EN with sleep type S5 powers the guest
  * off. Only S5 exists (the firmware's ACPI tables offer nothing else), and
- * no event ever sets a status bit. */
+ * no event ever sets a status bit. The APM control port 0xb2 is the FADT's
+ * SMI_CMD: the OS writes ACPI_ENABLE (0xf1) there and waits for SCI_EN in
+ * PM1a_CNT (Linux disables its ACPI interpreter otherwise, and with it
+ * ACPI power-off); without SMM the device sets the bit itself. */
 #include "devmodel/dm.h"
 
 #include "common/log.h"
@@ -24,12 +27,16 @@
 #define PM1_CNT_SLP_EN  0x2000
 #define PM1_SLP_TYP(v)  (((v) >> 10) & 7)
 #define SLP_TYP_S5      0   /* the value SeaBIOS's and QEMU's DSDT give \_S5 */
+#define APM_CNT_PORT    0xb2
+#define APM_ACPI_ENABLE  0xf1   /* SeaBIOS's FADT acpi_enable / acpi_disable */
+#define APM_ACPI_DISABLE 0xf0
 
 struct piix4_acpi {
 	struct pci_dev pci;
 	struct dm *dm;
 	uint16_t sts, en, cnt;
-	bool mapped;
+	uint8_t apm_cnt;
+	bool mapped, apm_claimed;
 	uint16_t base;
 };
 
@@ -81,6 +88,28 @@ static void pm1_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
 
 static const struct bus_ops pm1_ops = { pm1_read, pm1_write };
 
+static uint64_t apm_read(void *opaque, uint64_t off, unsigned size)
+{
+	(void)off;
+	(void)size;
+	return ((struct piix4_acpi *)opaque)->apm_cnt;
+}
+
+static void apm_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
+{
+	struct piix4_acpi *a = opaque;
+
+	(void)off;
+	(void)size;
+	a->apm_cnt = (uint8_t)val;
+	if (a->apm_cnt == APM_ACPI_ENABLE)
+		a->cnt |= PM1_CNT_SCI_EN;
+	else if (a->apm_cnt == APM_ACPI_DISABLE)
+		a->cnt &= (uint16_t)~PM1_CNT_SCI_EN;
+}
+
+static const struct bus_ops apm_ops = { apm_read, apm_write };
+
 static void pm_remap(struct piix4_acpi *a)
 {
 	uint16_t base = pci_get16(&a->pci, PIIX4_PMBA) & 0xffc0;
@@ -118,6 +147,7 @@ static void piix4_reset(void *state)
 	pci_set32(&a->pci, PIIX4_PMBA, 1);
 	a->pci.cfg[PIIX4_PMREGMISC] = 0;
 	a->sts = a->en = a->cnt = 0;
+	a->apm_cnt = 0;
 	pm_remap(a);
 }
 
@@ -127,6 +157,8 @@ static void piix4_destroy(void *state)
 
 	a->pci.cfg[PIIX4_PMREGMISC] = 0;
 	pm_remap(a);
+	if (a->apm_claimed)
+		bus_release(&a->dm->bus, BUS_PIO, APM_CNT_PORT, a);
 	pci_bus_remove(a->pci.bus, &a->pci);
 	free(a);
 }
@@ -152,6 +184,7 @@ static int piix4_create(struct dm *dm, void **state)
 		free(a);
 		return rc;
 	}
+	a->apm_claimed = bus_claim(&dm->bus, BUS_PIO, APM_CNT_PORT, 1, &apm_ops, a, "apm") == 0;
 	*state = a;
 	return 0;
 }
