@@ -44,3 +44,15 @@ tests/hvm/guest/bootsect.img: $(top_srcdir)/tests/hvm/guest/bootsect.S
 	$(AM_V_GEN)$(CC) -m32 -nostdlib -static -no-pie -Wl,-N -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
 	  -Wl,-Ttext=0x7c00 -o tests/hvm/guest/bootsect.elf $(top_srcdir)/tests/hvm/guest/bootsect.S && \
 	  objcopy -O binary tests/hvm/guest/bootsect.elf $@ && truncate -s 1M $@
+
+# The hvm domain's VGA on VNC (HVMVNC): a boot sector that echoes keys,
+# built by the rule below (any tests/hvm/guest/NAME.S boot sector).
+check_SCRIPTS += tests/hvm/guest/echo.img
+CLEANFILES += tests/hvm/guest/echo.img tests/hvm/guest/echo.elf
+EXTRA_DIST += tests/hvm/guest/echo.S tests/hvm/vnc.sh
+TESTS += tests/hvm/vnc.sh
+tests/hvm/guest/%.img: $(top_srcdir)/tests/hvm/guest/%.S
+	@mkdir -p tests/hvm/guest
+	$(AM_V_GEN)$(CC) -m32 -nostdlib -static -no-pie -Wl,-N -Wl,--build-id=none \
+	  -Wl,--no-warn-rwx-segments -Wl,-Ttext=0x7c00 -o tests/hvm/guest/$*.elf $< && \
+	  objcopy -O binary tests/hvm/guest/$*.elf $@ && truncate -s 1M $@

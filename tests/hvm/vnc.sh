@@ -1,0 +1,90 @@
+#!/bin/bash
+# An hvm domain's screen on VNC (issue 13): xl create with vnc=1 boots
+# SeaBIOS and a boot sector from an IDE disk with the device model's
+# std-VGA; pvfb-vnc --hvm serves the VGA's picture; a real RFB client
+# (libvncclient) sees the 720x400 text mode with text on it; a key it sends
+# goes through the device model's PS/2 keyboard to the BIOS, and the boot
+# sector echoes it on COM1; destroy leaves no pvfb-vnc and no
+# $rundir/devmodel.<domid>.* behind.
+. "$top_srcdir/tests/lib/host.sh"
+client="$top_builddir/tests/vnc/vnc_client"
+dm="$top_builddir/devmodel/vmctl-devmodel"
+img="$top_builddir/tests/hvm/guest/echo.img"
+[ -x "$client" ] || skip_all "tests/vnc/vnc_client not built (no libvncclient)"
+[ -x "$dm" ] || skip_all "devmodel/vmctl-devmodel not built"
+[ -f "$img" ] || skip_all "tests/hvm/guest/echo.img not built"
+[ -r /usr/share/seabios/bios.bin ] || skip_all "no SeaBIOS (Debian's seabios)"
+[ -r /usr/share/seabios/vgabios-stdvga.bin ] || skip_all "no vgabios-stdvga.bin (Debian's seabios)"
+command -v xenstore-read > /dev/null || skip_all "xenstore-utils not installed"
+host_start a || bail_out "cannot start a host"
+cd "$VMCTL_TEST_DIR"
+
+port_of() {
+	for _ in $(seq 200); do
+		xenstore-read "/local/domain/$1/console/vnc-port" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+gone() {
+	for _ in $(seq 400); do
+		xl domid "$1" >/dev/null 2>&1 || return 0
+		sleep 0.05
+	done
+	return 1
+}
+vnc() { "$client" "$@" 2> "$VMCTL_TEST_DIR/client.err"; }
+# lit_bytes PPM: how many colour bytes are not black (after the 15-byte
+# header "P6\n720 400\n255\n"); text makes a few hundred.
+lit_bytes() { tail -c +16 "$1" | tr -d '\000' | wc -c; }
+lit() { [ "$(lit_bytes "$1")" -gt 500 ]; }
+# screen_has_text PORT: the client sees the text mode with something lit
+# (SeaBIOS may still be drawing: look again for a few seconds).
+screen_has_text() {
+	for _ in $(seq 40); do
+		vnc 127.0.0.1:"$1" size 720 400 dump screen.ppm > /dev/null && lit screen.ppm &&
+			return 0
+		sleep 0.25
+	done
+	return 1
+}
+
+cp "$img" disk.img
+cat > vnc.cfg <<CFG
+type = "hvm"
+name = "hvm-vnc"
+memory = 32
+boot = "c"
+vnc = 1
+disk = [ 'format=raw, vdev=hda, access=rw, target=$VMCTL_TEST_DIR/disk.img' ]
+CFG
+ok "xl create of an hvm domain with vnc=1" xl create vnc.cfg
+id=$(xl domid hvm-vnc)
+ok "the boot sector runs (its COM1 line)" console_has hvm-vnc 'echo guest ready'
+port=$(port_of "$id")
+like "$port" '^59[0-9][0-9]$' "console/vnc-port is published ($port)"
+is "$(xenstore-read /local/domain/$id/console/vnc-listen)" 127.0.0.1 "console/vnc-listen is 127.0.0.1"
+srv=$(pgrep -f "pvfb-vnc --domid $id --hvm --rundir $VMCTL_RUNDIR\$")
+ok "one pvfb-vnc --hvm serves it" test -n "$srv"
+ok "a real VNC client sees the 720x400 text mode, not blank" screen_has_text "$port"
+ok "the client types a key" vnc 127.0.0.1:"$port" key 0x61
+ok "the key reaches the guest through PS/2 and the BIOS (echoed on COM1)" \
+	console_has hvm-vnc 'key a'
+# more_text_than N: the echo on the screen reaches the client too.
+more_text_than() {
+	for _ in $(seq 40); do
+		vnc 127.0.0.1:"$port" dump after.ppm > /dev/null &&
+			[ "$(lit_bytes after.ppm)" -gt "$1" ] && return 0
+		sleep 0.25
+	done
+	return 1
+}
+ok "and its echo on the screen reaches the client" more_text_than "$(lit_bytes screen.ppm)"
+ok "xl destroy" xl destroy hvm-vnc
+ok "the domain is gone" gone hvm-vnc
+ok "its pvfb-vnc is gone" test -n "$srv" -a ! -d "/proc/$srv"
+left=$(ls "$VMCTL_RUNDIR" | grep "^devmodel\.$id\.")
+is "$left" "" "no devmodel.$id.* is left in the run directory"
+ok "its xenstore settings are gone" sh -c "! xenstore-read /local/domain/0/device-model/$id/vnc/vnc"
+host_stop a
+done_testing
