@@ -12,6 +12,7 @@ include bench/xld.mk
 include bench/vnc.mk
 include bench/hvm.mk
 include bench/devmodel.mk
+include bench/hvm_linux.mk
 
 bench: all $(BENCHMARKS)
 	@top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \

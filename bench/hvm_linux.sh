@@ -1,0 +1,90 @@
+#!/bin/bash
+# Debian's kernel on the soft CPU: process start -> "Linux version" on the
+# serial console, and -> the initramfs's shell marker, for an hvm domain
+# booted by SeaBIOS + vmctl-devmodel (tests/devmodel/dmboot: the bzImage
+# through fw_cfg and QEMU's linuxboot option ROM), next to
+# qemu-system-x86_64 -accel tcg -M pc with the same kernel, initramfs,
+# command line and memory in the same run. The initramfs (busybox, made
+# here) prints the marker and powers off. One boot each (a boot is minutes
+# on a loaded machine); LINUX_BENCH_WAIT bounds each (default 900 s).
+: "${top_builddir:?run from make bench}"
+vmhv=$top_builddir/hypervisor/vmhv
+dm=$top_builddir/devmodel/vmctl-devmodel
+boot=$top_builddir/tests/devmodel/dmboot
+bios=/usr/share/seabios/bios.bin
+rom=/usr/share/qemu/linuxboot_dma.bin
+kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1)
+wait_s=${LINUX_BENCH_WAIT:-900}
+cmdline="console=ttyS0 nopv panic=-1"   # nopv: no PV-on-HVM yet (docs/hvm.md)
+skip() { echo "hvm_linux: $*" >&2; exit 0; }
+[ -n "$kernel" ] || skip "no /boot/vmlinuz-* (linux-image-amd64)"
+[ -x /bin/busybox ] || skip "no /bin/busybox (busybox-static)"
+command -v cpio >/dev/null || skip "no cpio"
+[ -r "$bios" ] && [ -r "$rom" ] || skip "no SeaBIOS or linuxboot_dma.bin"
+[ -x "$boot" ] || skip "build tests/devmodel/dmboot first (make check)"
+dir=$(mktemp -d /tmp/hvm-linux.XXXXXX)
+vmhv_pid=
+trap '[ -n "$vmhv_pid" ] && kill $vmhv_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
+
+mkdir -p "$dir/root/bin" "$dir/root/proc" "$dir/root/sys"
+cp /bin/busybox "$dir/root/bin/"
+cat > "$dir/root/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+echo "vmctl-initramfs: shell on $(cat /sys/class/tty/console/active)"
+poweroff -f
+INIT
+chmod 755 "$dir/root/init"
+(cd "$dir/root" && find . | cpio -o -H newc 2>/dev/null) | gzip -1 > "$dir/initrd.gz"
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# watch PID FILE T0: print "ms-to-Linux-version ms-to-marker" (- when not
+# seen) while PID runs, at most wait_s seconds; then stop PID.
+watch() {
+	local pid=$1 f=$2 t0=$3 lv=- sh=- end=$(($(now_ms) + wait_s * 1000))
+	while [ "$(now_ms)" -lt "$end" ]; do
+		local alive=0
+		kill -0 "$pid" 2>/dev/null && alive=1
+		[ "$lv" = - ] && grep -q 'Linux version' "$f" 2>/dev/null && lv=$(($(now_ms) - t0))
+		if grep -q 'vmctl-initramfs: shell' "$f" 2>/dev/null; then
+			sh=$(($(now_ms) - t0))
+			break
+		fi
+		[ $alive = 1 ] || break
+		sleep 0.05
+	done
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	echo "$lv $sh"
+}
+
+"$vmhv" --foreground --exit-with-parent --rundir "$dir" --log "$dir/vmhv.log" &
+vmhv_pid=$!
+for _ in $(seq 100); do [ -S "$dir/privcmd" ] && break; sleep 0.05; done
+t0=$(now_ms)
+"$boot" --rundir "$dir" --mem 256 --timeout "$wait_s" --bios "$bios" -- "$dm" \
+	--serial "file:$dir/vmctl.serial" --acpi --log "$dir/dm.log" \
+	--kernel "$kernel" --initrd "$dir/initrd.gz" --cmdline "$cmdline" \
+	--linuxboot-rom "$rom" >"$dir/boot.out" 2>&1 &
+read -r v_lv v_sh < <(watch $! "$dir/vmctl.serial" "$t0")
+echo "vmctl serial console, last lines:" >&2
+tail -5 "$dir/vmctl.serial" | tr -d '\r' >&2
+
+q_lv=- q_sh=-
+if command -v qemu-system-x86_64 >/dev/null; then
+	t0=$(now_ms)
+	qemu-system-x86_64 -accel tcg -M pc -m 256 -display none -no-reboot \
+		-kernel "$kernel" -initrd "$dir/initrd.gz" -append "$cmdline" \
+		-serial "file:$dir/qemu.serial" -monitor none </dev/null >/dev/null 2>&1 &
+	read -r q_lv q_sh < <(watch $! "$dir/qemu.serial" "$t0")
+fi
+ms_s() { [ "$1" = - ] && echo - || printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
+printf 'row\t%s\t%s\t%s\t%s\t%s\n' \
+	"hvm Linux ($(basename "$kernel")): start -> 'Linux version' on serial" "$(ms_s "$v_lv")" s \
+	"qemu-system-x86_64 -accel tcg -M pc" "$(ms_s "$q_lv")"
+printf 'row\t%s\t%s\t%s\t%s\t%s\n' \
+	"hvm Linux: start -> busybox shell (initramfs marker)" "$(ms_s "$v_sh")" s \
+	"qemu-system-x86_64 -accel tcg -M pc" "$(ms_s "$q_sh")"

@@ -1,0 +1,104 @@
+#!/bin/bash
+# Debian's stock kernel (linux-image-amd64) to a shell on the serial console
+# of an hvm domain made by xl create: kernel= is the bzImage (SeaBIOS runs
+# QEMU's linuxboot option ROM, which loads it, the initramfs and the command
+# line from the device model's fw_cfg), ramdisk= a busybox initramfs this
+# test makes, cmdline= console=ttyS0 nopv (Linux BUG()s in its Xen HVM
+# set-up without PV-on-HVM support: shared_info, docs/hvm.md). The
+# initramfs prints a marker and starts a shell on ttyS0; commands typed on
+# xl console run there and `poweroff -f` ends the domain through ACPI S5.
+#
+# Time box: LINUX_BOOT_WAIT seconds (default 600) for the shell; the boot is
+# billions of instructions on the soft CPU (most of them the kernel's xz
+# decompressor), minutes on a loaded machine. Skipped under the sanitizers
+# (several times slower) unless LINUX_BOOT_WAIT is set.
+. "$top_srcdir/tests/lib/host.sh"
+
+if [ -z "$LINUX_BOOT_WAIT" ] && grep -q '^SAN_CFLAGS = .*-fsanitize' "$top_builddir/Makefile"; then
+	skip_all "sanitizer build: the boot takes too long (set LINUX_BOOT_WAIT=SECONDS to run it)"
+fi
+kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1)
+busybox=/bin/busybox
+dm="$top_builddir/devmodel/vmctl-devmodel"
+[ -n "$kernel" ] && [ -r "$kernel" ] || skip_all "no /boot/vmlinuz-* (Debian's linux-image-amd64)"
+[ -x "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 ||
+	skip_all "no static $busybox (Debian's busybox-static)"
+command -v cpio >/dev/null || skip_all "no cpio"
+[ -r /usr/share/qemu/linuxboot_dma.bin ] || skip_all "no linuxboot_dma.bin (qemu-system-data)"
+[ -r /usr/share/seabios/bios.bin ] || skip_all "no SeaBIOS (Debian's seabios)"
+[ -x "$dm" ] || skip_all "devmodel/vmctl-devmodel not built"
+wait_s=${LINUX_BOOT_WAIT:-600}
+
+host_start a || bail_out "cannot start a host"
+cd "$VMCTL_TEST_DIR"
+
+# The initramfs: busybox, and an /init that mounts proc and sys, prints the
+# marker and runs a shell with ttyS0 as its controlling terminal.
+mkdir -p root/bin root/proc root/sys root/dev
+cp "$busybox" root/bin/busybox
+cat > root/init <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+echo "vmctl-initramfs: shell on $(cat /sys/class/tty/console/active)"
+exec setsid cttyhack sh
+INIT
+chmod 755 root/init
+(cd root && find . | cpio -o -H newc 2>/dev/null) | gzip -1 > initrd.gz
+ok "the test made a busybox initramfs" test -s initrd.gz
+
+cat > linux.cfg <<CFG
+type = "hvm"
+name = "hvm-linux"
+memory = 256
+kernel = "$kernel"
+ramdisk = "$VMCTL_TEST_DIR/initrd.gz"
+cmdline = "console=ttyS0 nopv panic=-1"
+on_poweroff = "destroy"
+on_reboot = "destroy"
+on_crash = "destroy"
+CFG
+out=$(xl create linux.cfg 2>&1)
+is "$?" 0 "xl create of an hvm domain with a bzImage kernel= ($kernel)"
+[ -n "$out" ] && diag "$out"
+tries=$((wait_s * 20))
+ok "the kernel starts: 'Linux version' on the serial console" \
+	console_has hvm-linux '\] Linux version' "$tries"
+shell=0
+console_has hvm-linux 'vmctl-initramfs: shell on ttyS0' "$tries" && shell=1
+ok "it reaches the initramfs's shell within ${wait_s} s" test $shell = 1
+if [ $shell = 0 ]; then
+	diag "last console lines:"
+	tail -15 "$VMCTL_LOGDIR/console/hvm-linux.log" | tr -d '\r' | sed 's/^/#   /'
+	xl destroy hvm-linux
+	host_stop a
+	done_testing
+	exit
+fi
+
+gone() {
+	for _ in $(seq 600); do
+		xl domid "$1" >/dev/null 2>&1 || return 0
+		sleep 0.05
+	done
+	return 1
+}
+mkfifo con.in
+"$XL_BIN" console hvm-linux < con.in > con.out 2>&1 &
+con=$!
+exec 3> con.in
+printf 'echo result-$((6*7))\r' >&3
+ok "a command typed on xl console runs in the guest's shell (6*7 = 42)" \
+	console_has hvm-linux '^result-42' 400
+printf 'echo cpus-$(grep -c ^processor /proc/cpuinfo)\r' >&3
+ok "/proc/cpuinfo lists the domain's vCPU" console_has hvm-linux '^cpus-1' 400
+printf 'poweroff -f\r' >&3
+ok "poweroff -f (ACPI S5) ends the domain" gone hvm-linux
+xl destroy hvm-linux 2>/dev/null
+exec 3>&-
+wait "$con"
+like "$(tr -d '\r' < con.out)" 'result-42' "xl console showed the answer"
+host_stop a
+done_testing
