@@ -45,6 +45,10 @@ tests/hvm/guest/bootsect.img: $(top_srcdir)/tests/hvm/guest/bootsect.S
 	  -Wl,-Ttext=0x7c00 -o tests/hvm/guest/bootsect.elf $(top_srcdir)/tests/hvm/guest/bootsect.S && \
 	  objcopy -O binary tests/hvm/guest/bootsect.elf $@ && truncate -s 1M $@
 
+# Debian's kernel to a busybox shell through xl create (HVMLINUX).
+TESTS += tests/hvm/linux_boot.sh
+EXTRA_DIST += tests/hvm/linux_boot.sh
+
 # The hvm domain's VGA on VNC (HVMVNC): a boot sector that echoes keys,
 # built by the rule below (any tests/hvm/guest/NAME.S boot sector).
 check_SCRIPTS += tests/hvm/guest/echo.img
