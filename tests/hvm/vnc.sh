@@ -4,7 +4,8 @@
 # std-VGA; pvfb-vnc --hvm serves the VGA's picture; a real RFB client
 # (libvncclient) sees the 720x400 text mode with text on it; a key it sends
 # goes through the device model's PS/2 keyboard to the BIOS, and the boot
-# sector echoes it on COM1; destroy leaves no pvfb-vnc and no
+# sector echoes it on COM1; a killed pvfb-vnc is restarted by xld and
+# serves again; destroy leaves no pvfb-vnc and no
 # $rundir/devmodel.<domid>.* behind.
 . "$top_srcdir/tests/lib/host.sh"
 client="$top_builddir/tests/vnc/vnc_client"
@@ -38,12 +39,13 @@ vnc() { "$client" "$@" 2> "$VMCTL_TEST_DIR/client.err"; }
 # header "P6\n720 400\n255\n"); text makes a few hundred.
 lit_bytes() { tail -c +16 "$1" | tr -d '\000' | wc -c; }
 lit() { [ "$(lit_bytes "$1")" -gt 500 ]; }
-# screen_has_text PORT: the client sees the text mode with something lit
-# (SeaBIOS may still be drawing: look again for a few seconds).
+# screen_has_text DOMID: the client sees the text mode with something lit
+# (a restarted server may still be starting: look again for a few seconds,
+# reading its port each time).
 screen_has_text() {
 	for _ in $(seq 40); do
-		vnc 127.0.0.1:"$1" size 720 400 dump screen.ppm > /dev/null && lit screen.ppm &&
-			return 0
+		vnc 127.0.0.1:"$(port_of "$1")" size 720 400 dump screen.ppm > /dev/null &&
+			lit screen.ppm && return 0
 		sleep 0.25
 	done
 	return 1
@@ -66,7 +68,7 @@ like "$port" '^59[0-9][0-9]$' "console/vnc-port is published ($port)"
 is "$(xenstore-read /local/domain/$id/console/vnc-listen)" 127.0.0.1 "console/vnc-listen is 127.0.0.1"
 srv=$(pgrep -f "pvfb-vnc --domid $id --hvm --rundir $VMCTL_RUNDIR\$")
 ok "one pvfb-vnc --hvm serves it" test -n "$srv"
-ok "a real VNC client sees the 720x400 text mode, not blank" screen_has_text "$port"
+ok "a real VNC client sees the 720x400 text mode, not blank" screen_has_text "$id"
 ok "the client types a key" vnc 127.0.0.1:"$port" key 0x61
 ok "the key reaches the guest through PS/2 and the BIOS (echoed on COM1)" \
 	console_has hvm-vnc 'key a'
@@ -80,6 +82,19 @@ more_text_than() {
 	return 1
 }
 ok "and its echo on the screen reaches the client" more_text_than "$(lit_bytes screen.ppm)"
+# server_restarted OLDPID: xld started a new pvfb-vnc; its pid in $srv.
+server_restarted() {
+	for _ in $(seq 100); do
+		srv=$(pgrep -f "pvfb-vnc --domid $id --hvm --rundir $VMCTL_RUNDIR\$")
+		[ -n "$srv" ] && [ "$srv" != "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+old=$srv
+kill "$old"
+ok "pvfb-vnc killed: xld starts it again" server_restarted "$old"
+ok "a client sees the screen through the new one" screen_has_text "$id"
 ok "xl destroy" xl destroy hvm-vnc
 ok "the domain is gone" gone hvm-vnc
 ok "its pvfb-vnc is gone" test -n "$srv" -a ! -d "/proc/$srv"
