@@ -91,6 +91,31 @@ static void arp_input(struct kernel *k, struct netfront *nf,
 		nf->stats.arp_replies++;
 }
 
+/* A gratuitous ARP: a broadcast request for our own address, so that
+ * bridges (and peers' ARP caches) learn where we are now, e.g. after a
+ * migration moved us behind another host's bridge. */
+int net_announce(struct kernel *k, struct netfront *nf)
+{
+	uint8_t out[ETH_HLEN + 28];
+	uint8_t *a = out + ETH_HLEN;
+
+	if (!nf->ip)
+		return 0;
+	memset(out, 0xff, 6);		/* broadcast */
+	memcpy(out + 6, nf->mac, 6);
+	put16(out + 12, ETH_P_ARP);
+	put16(a, 1);			/* Ethernet */
+	put16(a + 2, ETH_P_IP);
+	a[4] = 6;
+	a[5] = 4;
+	put16(a + 6, 1);		/* request */
+	memcpy(a + 8, nf->mac, 6);	/* sender: us */
+	memcpy(a + 14, &nf->ip, 4);
+	memset(a + 18, 0, 6);		/* target: our own address */
+	memcpy(a + 24, &nf->ip, 4);
+	return netfront_send(k, nf, out, sizeof(out));
+}
+
 /* Build the IPv4 reply header from the request's, swapping addresses. */
 static void ip_reply(uint8_t *out, const uint8_t *in, size_t ip_len)
 {

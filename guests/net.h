@@ -15,6 +15,9 @@ struct netfront;
 void net_input(struct kernel *k, struct netfront *nf, const uint8_t *frame,
 	       size_t len);
 
+/* Broadcast a gratuitous ARP for the interface's address (none: 0). */
+int net_announce(struct kernel *k, struct netfront *nf);
+
 /* Parse dotted-quad text into network byte order; -EINVAL if malformed. */
 int net_parse_ip(const char *s, uint32_t *ip);
 

@@ -358,6 +358,8 @@ static void netfront_resume(struct kernel *k, bool new_domain)
 		nf->tx_page = nf->rx_page = NULL;
 		if (net_connect(k, nf) < 0)
 			printk("net%d: did not reconnect after resume\n", i);
+		else if (net_announce(k, nf) == 0 && nf->ip)
+			printk("net%d: announced after resume\n", i);
 	}
 }
 

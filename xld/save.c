@@ -204,7 +204,6 @@ static int precopy(struct save_op *op)
 	if (rc < 0)
 		return failf(op, rc, "dirty-page logging is not available: %s", strerror(-rc));
 	op->dirty_on = true;
-	op->out.snapshot = true;	/* the guest writes while we send */
 	/* The first read reports everything and arms the log: round 0 sends
 	 * every frame anyway. */
 	if ((rc = dirty_collect(op, &count)) < 0)
@@ -302,10 +301,8 @@ static int suspend(struct save_op *op)
 		if (suspend_state(op) == 1)	/* it did, just now: resumed at the end */
 			__atomic_store_n(&op->suspended, true, __ATOMIC_RELEASE);
 	}
-	if (rc == 0) {
+	if (rc == 0)
 		__atomic_store_n(&op->suspended, true, __ATOMIC_RELEASE);
-		op->out.snapshot = false;	/* the memory holds still now */
-	}
 	hv_evtchn_close(op->hv, port);
 	close(evfd);
 	return rc;
@@ -530,6 +527,10 @@ int save_domain_to_fd(struct xld *xld, struct xld_domain *dom, int fd,
 	op->console_pfn = dom->console_pfn;
 	op->store_pfn = dom->store_pfn;
 	stream_writer_init(&op->out, fd);
+	/* Guest memory changes while it is sent: the guest runs during the
+	 * pre-copy rounds, and even a suspended guest's backends keep copying
+	 * received frames into its granted rx pages. */
+	op->out.snapshot = true;
 	op->w = (struct save_worker){ .body = save_body, .finish = save_finish,
 				      .tick = save_tick, .owner = op };
 	rc = save_worker_start(&op->w, xld);

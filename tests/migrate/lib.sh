@@ -54,33 +54,3 @@ uuid_of() {
 console() {
 	printf '%s\r' "$3" | on "$1" timeout 5 "$XL_BIN" console "$2" > /dev/null 2>&1
 }
-
-# todo DESC REASON: a known failure, reported as TAP TODO (not counted).
-todo() {
-	_tap_n=$((_tap_n + 1))
-	echo "not ok $_tap_n - $1 # TODO $2"
-}
-
-# known_failure XL_OUTPUT: true (and a TODO result) when a migration
-# failed for a known bug outside migration (docs/migration.md, "State"):
-# live pre-copy on the pv engine's dirty log (DIRTY_READ -EPERM once the
-# guest has remapped part of its flat map), or a page checksum that does
-# not match because netback wrote into a suspended guest's page while it
-# was being sent.
-known_failure() {
-	case $1 in
-	*"cannot read the dirty log"*)
-		todo "live pre-copy" "pv engine: DIRTY_READ fails (${1##*: })"
-		return 0 ;;
-	*"(pages) at byte "*"checksum mismatch"*)
-		todo "a guest receiving frames while it is sent" "save: page changed under its CRC"
-		return 0 ;;
-	esac
-	return 1
-}
-
-# stale_fdb HOST: HOST's bridge has a guest MAC (00:16:3e:...) learnt on
-# the veth although the guest runs on HOST (no gratuitous ARP since).
-stale_fdb() {
-	on "$1" bridge fdb show br xenbr0 2>/dev/null | grep -q "^00:16:3e.* dev mig-"
-}
