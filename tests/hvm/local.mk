@@ -53,7 +53,7 @@ EXTRA_DIST += tests/hvm/linux_boot.sh
 # built by the rule below (any tests/hvm/guest/NAME.S boot sector).
 check_SCRIPTS += tests/hvm/guest/echo.img
 CLEANFILES += tests/hvm/guest/echo.img tests/hvm/guest/echo.elf
-EXTRA_DIST += tests/hvm/guest/echo.S tests/hvm/vnc.sh
+EXTRA_DIST += tests/hvm/guest/echo.S tests/hvm/vnc.sh tests/hvm/fake_display.py
 TESTS += tests/hvm/vnc.sh
 tests/hvm/guest/%.img: $(top_srcdir)/tests/hvm/guest/%.S
 	@mkdir -p tests/hvm/guest

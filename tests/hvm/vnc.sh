@@ -101,5 +101,42 @@ ok "its pvfb-vnc is gone" test -n "$srv" -a ! -d "/proc/$srv"
 left=$(ls "$VMCTL_RUNDIR" | grep "^devmodel\.$id\.")
 is "$left" "" "no devmodel.$id.* is left in the run directory"
 ok "its xenstore settings are gone" sh -c "! xenstore-read /local/domain/0/device-model/$id/vnc/vnc"
+
+# A hostile device model (tests/hvm/fake_display.py) for a pvfb-vnc --hvm of
+# a made-up domain: a memfd too short is refused; frames that do not fit
+# are refused and the server goes on serving.
+pvfb="$top_builddir/pvfb-vnc/pvfb-vnc"
+fake="$top_srcdir/tests/hvm/fake_display.py"
+sock="$VMCTL_RUNDIR/devmodel.77.display"
+for k in vnc:1 vnclisten:127.0.0.1 vncunused:1; do
+	xenstore-write "/local/domain/0/device-model/77/vnc/${k%%:*}" "${k#*:}"
+done
+fake_start() {   # fake_start MODE: the fake listens; its pid in $fpid
+	python3 "$fake" "$sock" "$1" > /dev/null &
+	fpid=$!
+	for _ in $(seq 100); do
+		[ -S "$sock" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+ok "a fake display socket listens" fake_start short
+"$pvfb" --domid 77 --hvm --rundir "$VMCTL_RUNDIR" --log short.log
+is "$?" 1 "pvfb-vnc refuses a HELLO whose memfd is too short"
+like "$(cat short.log)" 'devmodel.77.display: Protocol error' "and says why"
+wait "$fpid"
+ok "a fake display socket listens again" fake_start badframe
+"$pvfb" --domid 77 --hvm --rundir "$VMCTL_RUNDIR" --log bad.log &
+bpid=$!
+ok "frames that do not fit are refused" file_has bad.log 'refusing a frame of 100000x100000'
+ok "... and a stride too short" file_has bad.log 'refusing a frame of 720x400, 100 bytes'
+ok "the server still serves a client the HELLO's 720x400" \
+	vnc 127.0.0.1:"$(port_of 77)" size 720 400
+ok "and is still running" test -d "/proc/$bpid"
+kill "$bpid"
+wait "$bpid"
+wait "$fpid"
+xenstore-rm /local/domain/0/device-model/77
+xenstore-rm /local/domain/77
 host_stop a
 done_testing
