@@ -1,7 +1,8 @@
 /* A framebuffer source: where a VNC server's pixels come from and where its
  * viewers' input goes. The PV framebuffer and keyboard (fbif + kbdif,
- * pvfb.c) are one; the HVM device model's VGA framebuffer and PS/2 will be
- * another, served by the same server code.
+ * pvfb.c) are one; the HVM device model's VGA picture and PS/2 keyboard
+ * and mouse (its display socket, src_dmdisplay.c) are another, served by
+ * the same server code.
  *
  * The source pushes to the server (vnc.h): vnc_set_mode() when the
  * picture's memory or geometry changes, vnc_damage() for a changed
