@@ -4,9 +4,10 @@
 # std-VGA; pvfb-vnc --hvm serves the VGA's picture; a real RFB client
 # (libvncclient) sees the 720x400 text mode with text on it; a key it sends
 # goes through the device model's PS/2 keyboard to the BIOS, and the boot
-# sector echoes it on COM1; a killed pvfb-vnc is restarted by xld and
-# serves again; destroy leaves no pvfb-vnc and no
-# $rundir/devmodel.<domid>.* behind.
+# sector echoes it on COM1; vncpasswd is asked for, and `xl vncviewer
+# --autopass` finds display and password; a killed pvfb-vnc is restarted
+# by xld and serves again; destroy leaves no pvfb-vnc and no
+# $rundir/devmodel.<domid>.* behind; then a hostile device model's socket.
 . "$top_srcdir/tests/lib/host.sh"
 client="$top_builddir/tests/vnc/vnc_client"
 dm="$top_builddir/devmodel/vmctl-devmodel"
@@ -34,7 +35,7 @@ gone() {
 	done
 	return 1
 }
-vnc() { "$client" "$@" 2> "$VMCTL_TEST_DIR/client.err"; }
+vnc() { "$client" --password s3cret "$@" 2> "$VMCTL_TEST_DIR/client.err"; }
 # lit_bytes PPM: how many colour bytes are not black (after the 15-byte
 # header "P6\n720 400\n255\n"); text makes a few hundred.
 lit_bytes() { tail -c +16 "$1" | tr -d '\000' | wc -c; }
@@ -58,6 +59,7 @@ name = "hvm-vnc"
 memory = 32
 boot = "c"
 vnc = 1
+vncpasswd = "s3cret"
 disk = [ 'format=raw, vdev=hda, access=rw, target=$VMCTL_TEST_DIR/disk.img' ]
 CFG
 ok "xl create of an hvm domain with vnc=1" xl create vnc.cfg
@@ -82,6 +84,14 @@ more_text_than() {
 	return 1
 }
 ok "and its echo on the screen reaches the client" more_text_than "$(lit_bytes screen.ppm)"
+"$client" --password wrong 127.0.0.1:"$port" size 720 400 2> /dev/null
+is "$?" 3 "a wrong VNC password is refused"
+printf '#!/bin/sh\necho "args: $*"\nif [ "$1" = -autopass ]; then read -r pw; echo "password: $pw"; fi\n' > viewer
+chmod +x viewer
+is "$(VNCVIEWER=$PWD/viewer xl vncviewer --autopass hvm-vnc | tr '\n' ' ')" \
+	"args: -autopass 127.0.0.1:$((port - 5900)) password: s3cret " \
+	"xl vncviewer --autopass finds the display and its password"
+
 # server_restarted OLDPID: xld started a new pvfb-vnc; its pid in $srv.
 server_restarted() {
 	for _ in $(seq 100); do
