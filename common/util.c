@@ -2,9 +2,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -104,4 +106,15 @@ int write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode
 		unlink(tmp);
 	free(tmp);
 	return rc;
+}
+
+int supervisor_follow(void)
+{
+	const char *sup = getenv("VMCTL_SUPERVISOR_PID");
+
+	if (!sup)
+		return 0;
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != (pid_t)atoi(sup))
+		return -1;
+	return 0;
 }

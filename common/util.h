@@ -29,6 +29,12 @@ int mkdir_p(const char *path, mode_t mode);
  * error `path` is untouched and no .tmp file is left. */
 int write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode);
 
+/* For a child of xld's supervision (xld/supervise.c puts its pid in
+ * VMCTL_SUPERVISOR_PID): get SIGTERM when that parent dies, so a restarted
+ * xld starts a fresh child.  0, or -1 if the parent is already gone; 0
+ * without the variable (started by hand). */
+int supervisor_follow(void);
+
 /* Join `dir` and `name` into a newly allocated string (NULL on ENOMEM). */
 char *path_join(const char *dir, const char *name);
 

@@ -26,7 +26,8 @@ devmodel_vmctl_devmodel_SOURCES = \
 	devmodel/main.c \
 	devmodel/opts.c devmodel/opts.h \
 	devmodel/serial.c devmodel/serial.h \
-	devmodel/sandbox.c devmodel/sandbox.h devmodel/sandbox.def
+	devmodel/sandbox.c devmodel/sandbox.h devmodel/sandbox.def \
+	common/sandbox_filter.c common/sandbox_filter.h common/sandbox_rules.inc
 devmodel_vmctl_devmodel_CPPFLAGS = $(AM_CPPFLAGS) $(SECCOMP_CFLAGS)
 devmodel_vmctl_devmodel_LDADD = devmodel/libdevmodel.la libvmctl/libvmctl.la \
 	common/libcommon.la $(SECCOMP_LIBS)

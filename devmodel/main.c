@@ -88,18 +88,6 @@ static const struct dm_host_ops vmhv_host_ops = {
 	.pm_base = vmhv_pm_base,
 };
 
-/* Supervised by xld: die with it (a restarted xld starts a fresh one). */
-static int follow_parent(void)
-{
-	const char *sup = getenv("VMCTL_SUPERVISOR_PID");
-
-	if (!sup)
-		return 0;
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != (pid_t)atoi(sup))
-		return -1;
-	return 0;
-}
-
 /* The guest's memory file, mapped whole: guest-physical address = offset. */
 static int map_guest(struct devmodel *d)
 {
@@ -261,7 +249,7 @@ int main(int argc, char **argv)
 	serial_init(&d.serial);
 	if (opts_parse(&d.o, argc, argv) < 0)
 		return 2;
-	if (log_open("vmctl-devmodel", d.o.log) < 0 || follow_parent() < 0)
+	if (log_open("vmctl-devmodel", d.o.log) < 0 || supervisor_follow() < 0)
 		return 1;
 	rc = setup(&d);
 	if (rc == 0 && d.o.sandbox)

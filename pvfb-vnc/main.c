@@ -84,18 +84,6 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
-/* Supervised by xld: die with it (a restarted xld starts a fresh one). */
-static int follow_parent(void)
-{
-	const char *sup = getenv("VMCTL_SUPERVISOR_PID");
-
-	if (!sup)
-		return 0;
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != (pid_t)atoi(sup))
-		return -1;
-	return 0;
-}
-
 static int xs_connect(struct pvfb_vnc *p)
 {
 	const char *env = getenv("XENSTORED_PATH");
@@ -234,7 +222,7 @@ int main(int argc, char **argv)
 	syscall(SYS_close_range, 3, ~0u, 0);
 	if (parse_opts(&p.o, argc, argv) < 0)
 		return 2;
-	if (follow_parent() < 0)
+	if (supervisor_follow() < 0)
 		return 1;
 	if (log_open("pvfb-vnc", p.o.log) < 0)
 		fprintf(stderr, "pvfb-vnc: cannot open %s; logging to stderr\n", p.o.log);
