@@ -20,7 +20,8 @@ packages=(
 	libxen-dev                                             # Xen's own headers: ABI comparison tests
 	xenstore-utils                                         # real xenstore clients for the tests
 	libcapstone-dev                                        # the soft CPU's decoder-length tests
-	seabios                                                # firmware for HVM guests (bios.bin)
+	seabios qemu-system-data                               # HVM firmware: bios.bin, VGA BIOS, linuxboot_dma.bin
+	linux-image-amd64 busybox-static cpio                  # an HVM Linux guest for the tests (no downloads)
 	socat iproute2 python3 procps psmisc                   # API examples, network tests, process checks
 	libvirt-clients python3-libvirt                        # virsh, virt-xml-validate, the libvirt API (tests)
 )
