@@ -143,9 +143,22 @@ hosts2_addr() {
 	wait_for "$f" 5 && cat "$f"
 }
 
-# hosts2_link down|up: the veth pair between the two namespaces.
+# hosts2_link down|up: the veth pair between the two namespaces.  Up
+# returns once a reaches b's migration port again: while the link was down
+# a's neighbour entry for b went FAILED, and a connect right away would get
+# "No route to host".
 hosts2_link() {
-	hosts2_in "$_hosts2_a" ip link set mig-a "$1"
+	local addr i
+	hosts2_in "$_hosts2_a" ip link set mig-a "$1" || return 1
+	[ "$1" = up ] || return 0
+	hosts2_in "$_hosts2_a" ip neigh flush all
+	addr=$(hosts2_addr "$_hosts2_b") || return 1
+	for i in $(seq 100); do
+		hosts2_in "$_hosts2_a" timeout 1 bash -c "exec 3<> /dev/tcp/${addr%:*}/${addr##*:}" \
+			2> /dev/null && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 # The fake ssh: `fake-ssh [options] HOST COMMAND...` runs COMMAND (one
