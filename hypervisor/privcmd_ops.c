@@ -319,6 +319,21 @@ static int dom0_port_fd(struct vmhv *hv, struct privcmd_reply *rep, uint32_t por
 	return 0;
 }
 
+/* A new dom0 port (bound with result `rc`): reply with it and its eventfd,
+ * or close it again if that fails. */
+static int reply_dom0_port(struct vmhv *hv, struct privcmd_reply *rep, int rc,
+			   const struct privcmd_evtchn_port *out)
+{
+	if (rc == 0)
+		rc = dom0_port_fd(hv, rep, out->port);
+	if (rc < 0) {
+		if (out->port)
+			evtchn_close(hv, 0, out->port);
+		return rc;
+	}
+	return reply_put(rep, out, sizeof(*out));
+}
+
 static int op_EVTCHN_BIND_INTERDOMAIN(struct vmhv *hv, const void *req, size_t len,
 				      struct privcmd_reply *rep)
 {
@@ -329,14 +344,7 @@ static int op_EVTCHN_BIND_INTERDOMAIN(struct vmhv *hv, const void *req, size_t l
 	if (r->remote_dom == 0)
 		return -EINVAL;
 	rc = evtchn_bind_interdomain(hv, 0, r->remote_dom, r->remote_port, &out.port);
-	if (rc == 0)
-		rc = dom0_port_fd(hv, rep, out.port);
-	if (rc < 0) {
-		if (out.port)
-			evtchn_close(hv, 0, out.port);
-		return rc;
-	}
-	return reply_put(rep, &out, sizeof(out));
+	return reply_dom0_port(hv, rep, rc, &out);
 }
 
 static int op_EVTCHN_BIND_VIRQ(struct vmhv *hv, const void *req, size_t len,
@@ -347,14 +355,7 @@ static int op_EVTCHN_BIND_VIRQ(struct vmhv *hv, const void *req, size_t len,
 	int rc;
 
 	rc = evtchn_dom0_bind_virq(hv, r->port, rep->client, &out.port);
-	if (rc == 0)
-		rc = dom0_port_fd(hv, rep, out.port);
-	if (rc < 0) {
-		if (out.port)
-			evtchn_close(hv, 0, out.port);
-		return rc;
-	}
-	return reply_put(rep, &out, sizeof(out));
+	return reply_dom0_port(hv, rep, rc, &out);
 }
 
 static int op_EVTCHN_NOTIFY(struct vmhv *hv, const void *req, size_t len,
