@@ -23,7 +23,7 @@ packages=(
 	seabios qemu-system-data                               # HVM firmware: bios.bin, VGA BIOS, linuxboot_dma.bin
 	linux-image-amd64 busybox-static cpio                  # an HVM Linux guest for the tests (no downloads)
 	socat iproute2 python3 procps psmisc                   # API examples, network tests, process checks
-	libvirt-clients python3-libvirt                        # virsh, virt-xml-validate, the libvirt API (tests)
+	libvirt-clients python3-libvirt libxml2-utils          # virsh, virt-xml-validate (+ its xmllint), the libvirt API (tests)
 )
 
 install_missing() {
