@@ -64,7 +64,8 @@ disk = [ 'format=raw, vdev=hda, access=rw, target=$VMCTL_TEST_DIR/disk.img' ]
 CFG
 ok "xl create of an hvm domain with vnc=1" xl create vnc.cfg
 id=$(xl domid hvm-vnc)
-ok "the boot sector runs (its COM1 line)" console_has hvm-vnc 'echo guest ready'
+# SeaBIOS and the VGA BIOS on the soft CPU: seconds, more under a parallel make check
+ok "the boot sector runs (its COM1 line)" console_has hvm-vnc 'echo guest ready' 1200
 port=$(port_of "$id")
 like "$port" '^59[0-9][0-9]$' "console/vnc-port is published ($port)"
 is "$(xenstore-read /local/domain/$id/console/vnc-listen)" 127.0.0.1 "console/vnc-listen is 127.0.0.1"
