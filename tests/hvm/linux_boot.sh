@@ -78,13 +78,6 @@ if [ $shell = 0 ]; then
 	exit
 fi
 
-gone() {
-	for _ in $(seq 600); do
-		xl domid "$1" >/dev/null 2>&1 || return 0
-		sleep 0.05
-	done
-	return 1
-}
 mkfifo con.in
 "$XL_BIN" console hvm-linux < con.in > con.out 2>&1 &
 con=$!
@@ -95,7 +88,7 @@ ok "a command typed on xl console runs in the guest's shell (6*7 = 42)" \
 printf 'echo cpus-$(grep -c ^processor /proc/cpuinfo)\r' >&3
 ok "/proc/cpuinfo lists the domain's vCPU" console_has hvm-linux '^cpus-1' 400
 printf 'poweroff -f\r' >&3
-ok "poweroff -f (ACPI S5) ends the domain" gone hvm-linux
+ok "poweroff -f (ACPI S5) ends the domain" domain_gone hvm-linux 600
 xl destroy hvm-linux 2>/dev/null
 exec 3>&-
 wait "$con"

@@ -28,13 +28,6 @@ port_of() {
 	done
 	return 1
 }
-gone() {
-	for _ in $(seq 400); do
-		xl domid "$1" >/dev/null 2>&1 || return 0
-		sleep 0.05
-	done
-	return 1
-}
 vnc() { "$client" --password s3cret "$@" 2> "$VMCTL_TEST_DIR/client.err"; }
 # lit_bytes PPM: how many colour bytes are not black (after the 15-byte
 # header "P6\n720 400\n255\n"); text makes a few hundred.
@@ -107,7 +100,7 @@ kill "$old"
 ok "pvfb-vnc killed: xld starts it again" server_restarted "$old"
 ok "a client sees the screen through the new one" screen_has_text "$id"
 ok "xl destroy" xl destroy hvm-vnc
-ok "the domain is gone" gone hvm-vnc
+ok "the domain is gone" domain_gone hvm-vnc
 ok "its pvfb-vnc is gone" test -n "$srv" -a ! -d "/proc/$srv"
 left=$(ls "$VMCTL_RUNDIR" | grep "^devmodel\.$id\.")
 is "$left" "" "no devmodel.$id.* is left in the run directory"

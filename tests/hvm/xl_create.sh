@@ -19,13 +19,6 @@ dmesg_has() {
 	done
 	return 1
 }
-gone() {
-	for _ in $(seq 400); do
-		xl domid "$1" >/dev/null 2>&1 || return 0
-		sleep 0.05
-	done
-	return 1
-}
 
 cat > fw.cfg <<CFG
 type = "hvm"
@@ -40,7 +33,7 @@ like "$(xl list hvm-fw | sed -n 2p)" '^hvm-fw +[0-9]+ +16 +[01] +--p' "xl list s
 xl unpause hvm-fw
 ok "the firmware's output reaches xl dmesg" dmesg_has '\(d[0-9]+\) hvm guest: hello from firmware'
 ok "its debug-port TAP lines pass" dmesg_has '\(d[0-9]+\) hvm guest: PASSED'
-ok "it powered off and is gone (on_poweroff=destroy)" gone hvm-fw
+ok "it powered off and is gone (on_poweroff=destroy)" domain_gone hvm-fw
 
 cat > mb.cfg <<CFG
 type = "hvm"
@@ -52,7 +45,7 @@ CFG
 xl create mb.cfg >/dev/null 2>&1
 is "$?" 0 "xl create of a multiboot kernel= with cmdline="
 ok "the guest ran the test its command line named" dmesg_has '\(d[0-9]+\) ok 6 - a self IPI arrives'
-ok "and powered off" gone hvm-mb
+ok "and powered off" domain_gone hvm-mb
 
 cat > pvh.cfg <<CFG
 type = "pvh"
@@ -64,7 +57,7 @@ CFG
 xl create pvh.cfg >/dev/null 2>&1
 is "$?" 0 "xl create of type=\"pvh\": the same guest through its PHYS32_ENTRY note"
 ok "it found Xen's hvm_start_info in EBX" dmesg_has '\(d[0-9]+\) hvm guest: hello from pvh'
-ok "with its command line, and powered off" gone hvm-pvh
+ok "with its command line, and powered off" domain_gone hvm-pvh
 
 cat > tf.cfg <<CFG
 type = "hvm"
@@ -76,7 +69,7 @@ on_reboot = "destroy"
 CFG
 xl create tf.cfg >/dev/null 2>&1
 ok "a triple fault is reported" dmesg_has 'triple fault at rip'
-ok "and handled as a reboot (on_reboot=destroy)" gone hvm-tf
+ok "and handled as a reboot (on_reboot=destroy)" domain_gone hvm-tf
 
 cat > bad.cfg <<CFG
 type = "hvm"
@@ -88,7 +81,7 @@ out=$(xl create bad.cfg 2>&1)
 st=$?
 ok "a missing firmware fails" test $st != 0
 like "$out" 'firmware_override .*no-such-file' "and says which file"
-ok "and leaves no domain" gone hvm-bad
+ok "and leaves no domain" domain_gone hvm-bad
 
 # With the device model (devmodel/vmctl-devmodel): SeaBIOS boots a boot
 # sector from an IDE disk; its COM1 is the domain's console.
@@ -112,7 +105,7 @@ CFG
 	like "$out" 'hello from the boot sector' "xl console shows the serial console"
 	dmpid=$(pgrep -f "vmctl-devmodel --domid $(xl domid hvm-disk) ")
 	xl destroy hvm-disk
-	ok "xl destroy ends it" gone hvm-disk
+	ok "xl destroy ends it" domain_gone hvm-disk
 	ok "and its device model" test -n "$dmpid" -a ! -d "/proc/$dmpid"
 fi
 host_stop a

@@ -46,6 +46,17 @@ file_has() {
 # console_has NAME REGEX [TRIES]: the same for domain NAME's console log.
 console_has() { file_has "$VMCTL_LOGDIR/console/$1.log" "$2" "${3:-200}"; }
 
+# domain_gone NAME [TRIES]: wait (bounded, 400 tries of 50 ms by default)
+# until `xl domid NAME` no longer finds the domain.
+domain_gone() {
+	local i
+	for i in $(seq "${2:-400}"); do
+		"$XL_BIN" domid "$1" > /dev/null 2>&1 || return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 _host_dir() { echo "$VMCTL_TEST_DIR/$1"; }
 
 host_use() {
