@@ -1,0 +1,13 @@
+# tests/hvm/ (HVMXL): boot loaders on disks the tests build (GRUB 2,
+# SYSLINUX), the CD-ROM's media change, the device model's re-adoption
+# after an xld restart.
+TESTS += tests/hvm/grub.sh
+EXTRA_DIST += tests/hvm/grub.sh tests/hvm/bootdisk.sh tests/hvm/guest/mbserial.S
+
+# A tiny multiboot kernel the boot loaders load: prints on COM1.
+check_SCRIPTS += tests/hvm/guest/mbserial.elf
+CLEANFILES += tests/hvm/guest/mbserial.elf
+tests/hvm/guest/mbserial.elf: $(top_srcdir)/tests/hvm/guest/mbserial.S
+	@mkdir -p tests/hvm/guest
+	$(AM_V_GEN)$(CC) -m32 -nostdlib -static -no-pie -Wl,-N -Wl,--build-id=none \
+	  -Wl,--no-warn-rwx-segments -Wl,-Ttext=0x100000 -o $@ $<
