@@ -5,30 +5,17 @@
 # pointer position, and checks the redraw; the guest prints each input
 # event on its console.
 . "$top_srcdir/tests/lib/host.sh"
-kernel="$top_builddir/guests/vmctl-kernel"
 fbback="$top_builddir/tests/kernel/testback/fbback"
-[ -f "$kernel" ] || skip_all "guests/vmctl-kernel not built"
+[ -f "$top_builddir/guests/vmctl-kernel" ] || skip_all "guests/vmctl-kernel not built"
 [ -x "$fbback" ] || skip_all "tests/kernel/testback/fbback not built"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
-printf 'name = "f1"\nkernel = "%s"\nmemory = 32\nextra = "mode=shell"\n' "$kernel" > f1.cfg
-xl create -p f1.cfg > /dev/null 2>&1
-id=$(xl domid f1)
-ok "the domain is created paused" test -n "$id"
-"$fbback" "$id" > fbback.out 2>&1 &
-fb=$!
-ok "the test backend publishes vfb and vkbd" file_has fbback.out "^ready"
-xl unpause f1
+shell_with_backend f1 "$fbback"
 log="$VMCTL_LOGDIR/console/f1.log"
-wait $fb
+wait $backend_pid
 st=$?
-while read -r verdict what; do
-	case $verdict in
-	ok) _tap_result 0 "$what" ;;
-	FAIL) _tap_result 1 "$what" ;;
-	esac
-done < fbback.out
+tap_verdicts < f1.backend
 is "$st" 0 "the test backend is satisfied"
 ok "fbfront reports its mode" file_has "$log" "^fb: device/vfb/0 800x600, 32 bpp"
 ok "the key press is printed on the console" file_has "$log" "kbd: key 30 down"

@@ -57,6 +57,23 @@ domain_gone() {
 	return 1
 }
 
+# shell_with_backend NAME BACKEND: create vmctl's kernel in its shell as
+# domain NAME, paused; start the test backend BACKEND on it (its output in
+# NAME.backend, its pid in $backend_pid), and unpause the domain once the
+# backend says "ready", so the frontends find their devices at boot.
+shell_with_backend() {
+	printf 'name = "%s"\nkernel = "%s"\nmemory = 32\nextra = "mode=shell"\n' \
+		"$1" "$top_builddir/guests/vmctl-kernel" > "$1.cfg"
+	xl create -p "$1.cfg" > /dev/null 2>&1
+	local id
+	id=$(xl domid "$1")
+	ok "the domain is created paused" test -n "$id"
+	"$2" "$id" > "$1.backend" 2>&1 &
+	backend_pid=$!
+	ok "the test backend publishes its devices" file_has "$1.backend" "^ready"
+	xl unpause "$1"
+}
+
 _host_dir() { echo "$VMCTL_TEST_DIR/$1"; }
 
 host_use() {

@@ -2,6 +2,7 @@
 #   ok "description" command args...     passes when the command succeeds
 #   is "$got" "$want" "description"
 #   like "$got" "regex" "description"
+#   prog | tap_verdicts                     a helper's "ok WHAT"/"FAIL WHAT" lines
 #   skip_all "why"                          when a prerequisite is missing
 #   done_testing                            prints the plan; exit status = failures
 _tap_n=0
@@ -40,6 +41,16 @@ like() {
 		_tap_result 1 "$3"
 		printf '#   got:  %s\n#   want match: %s\n' "$1" "$2" | head -40
 	fi
+}
+
+tap_verdicts() {	# the test helpers' own verdict lines become TAP results
+	local verdict what
+	while read -r verdict what; do
+		case $verdict in
+		ok) _tap_result 0 "$what" ;;
+		FAIL) _tap_result 1 "$what" ;;
+		esac
+	done
 }
 
 diag() {

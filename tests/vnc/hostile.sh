@@ -27,18 +27,10 @@ done
 pid=$(pgrep -f "pvfb-vnc --domid $id --devid 0 --rundir $VMCTL_RUNDIR\$")
 ok "pvfb-vnc waits for the frontend (InitWait)" test -n "$pid"
 
-tap_lines() {	# turn hostile_fb's ok/FAIL lines into TAP
-	while read -r verdict what; do
-		case $verdict in
-		ok) _tap_result 0 "$what" ;;
-		FAIL) _tap_result 1 "$what" ;;
-		esac
-	done
-}
 "$hostile" "$id" "$log" refuse > refuse.out 2> refuse.err
-tap_lines < refuse.out
+tap_verdicts < refuse.out
 "$hostile" "$id" "$log" connect > connect.out 2> connect.err
-tap_lines < connect.out
+tap_verdicts < connect.out
 port=$(xenstore-read /local/domain/$id/console/vnc-port)
 ok "a client sees the 64x64 green framebuffer" \
 	"$client" 127.0.0.1:"$port" size 64 64 pixel 10 10 00ff00 pixel 63 63 00ff00
@@ -58,7 +50,7 @@ ok "after a RESIZE the client's screen is 32x48" "$client" 127.0.0.1:"$port" siz
 ok "a RESIZE to 16 bpp: the client sees RGB 565 pixels" \
 	"$client" 127.0.0.1:"$port" size 40 30 pixel 0 0 001cff pixel 1 0 000000
 "$hostile" "$id" "$log" kbd-refuse > kbd.out 2> kbd.err
-tap_lines < kbd.out
+tap_verdicts < kbd.out
 is "$(pgrep -f "pvfb-vnc --domid $id --devid 0 --rundir $VMCTL_RUNDIR\$")" "$pid" \
 	"the same pvfb-vnc process served it all"
 ok "xld saw no death" sh -c "! grep -q 'pvfb-vnc $id.0: pid .* \(killed\|exited\)' '$VMCTL_LOGDIR/xld.log'"
