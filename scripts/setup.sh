@@ -22,6 +22,7 @@ packages=(
 	libcapstone-dev                                        # the soft CPU's decoder-length tests
 	seabios qemu-system-data                               # HVM firmware: bios.bin, VGA BIOS, linuxboot_dma.bin
 	linux-image-amd64 busybox-static cpio                  # an HVM Linux guest for the tests (no downloads)
+	grub-pc-bin syslinux syslinux-common mtools            # boot-loader disks the HVM tests build
 	socat iproute2 python3 procps psmisc                   # API examples, network tests, process checks
 	libvirt-clients python3-libvirt libxml2-utils          # virsh, virt-xml-validate (+ its xmllint), the libvirt API (tests)
 )
