@@ -157,7 +157,7 @@ int cmd_create(struct xl *xl, int argc, char **argv)
 			/* As xl: start the viewer (it replaces this process). */
 			char *dom = strdup(name->u.string);
 			yajl_tree_free(result);
-			rc = dom ? xl_vncviewer(xl, dom, o.autopass) : 1;
+			rc = dom ? xl_vncviewer(xl, dom, o.autopass, true) : 1;
 			free(dom);
 			return rc;
 		}

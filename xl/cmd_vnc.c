@@ -51,7 +51,28 @@ static int exec_viewer(const char *target, const char *pw, int autopass)
 	return 1;
 }
 
-int xl_vncviewer(struct xl *xl, const char *domain, int autopass)
+/* Code 4 of docs/api.md: the domain has no display (yet). */
+#define NO_DISPLAY_YET 4
+
+/* vnc.info; with `wait`, while the domain's VNC server is still starting
+ * (xl create -V asks right after the domain starts, and the server
+ * publishes its port a moment later), ask again for up to 10 s. */
+static int vnc_info(struct xl *xl, const char *params, bool wait, yajl_val *res)
+{
+	struct vmctl_error err;
+	int tries = wait ? 200 : 1;
+
+	while (vmctl_call(xl_conn(xl), "vnc.info", params, res, &err) < 0) {
+		if (err.code != NO_DISPLAY_YET || --tries == 0) {
+			fprintf(stderr, "xl: %s\n", err.message);
+			return -1;
+		}
+		usleep(50 * 1000);
+	}
+	return 0;
+}
+
+int xl_vncviewer(struct xl *xl, const char *domain, int autopass, bool wait)
 {
 	char params[512] = "{\"domain\":", target[320], b1[64], b2[64];
 	const char *kl[] = { "listen", NULL }, *kd[] = { "display", NULL }, *kp[] = { "password", NULL };
@@ -63,7 +84,7 @@ int xl_vncviewer(struct xl *xl, const char *domain, int autopass)
 			     domain) < 0)
 		return xl_usage("vncviewer");
 	strcat(params, autopass ? ",\"autopass\":true}" : "}");
-	if (xl_call(xl, "vnc.info", params, &res) < 0)
+	if (vnc_info(xl, params, wait, &res) < 0)
 		return 1;
 	snprintf(target, sizeof(target), "%s:%s",
 		 xl_json_text(yajl_tree_get(res, kl, yajl_t_any), b1, sizeof(b1)),
@@ -94,5 +115,5 @@ int cmd_vncviewer(struct xl *xl, int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return xl_usage("vncviewer");
-	return xl_vncviewer(xl, argv[optind], autopass);
+	return xl_vncviewer(xl, argv[optind], autopass, false);
 }

@@ -177,6 +177,18 @@ is "$(VNCVIEWER=$PWD/viewer xl vncviewer --autopass v2)" \
 like "$(VNCVIEWER=$PWD/viewer xl vncviewer nosuch 2>&1)" "Invalid domain identifier" \
 	"xl vncviewer of an unknown domain says so"
 
+# xl create -V starts the viewer on the new domain's display; -A with its password.
+sed -e 's/"v2"/"v3"/' -e 's/vncdisplay=7/vncdisplay=8/' v2.cfg > v3.cfg
+like "$(VNCVIEWER=$PWD/viewer xl create -A v3.cfg 2>&1 | tr '\n' ' ')" \
+	"args: -autopass 127.0.0.1:8 password: s3cret" \
+	"xl create -A runs the viewer on the new display with its password"
+ok "and the domain runs" file_has "$VMCTL_LOGDIR/console/v3.log" "^fb: device/vfb/0"
+ok "xl destroy v3" xl destroy v3
+sed -e 's/"v2"/"v4"/' -e 's/vncdisplay=7/vncdisplay=9/' v2.cfg > v4.cfg
+like "$(VNCVIEWER=$PWD/viewer xl create -V v4.cfg 2>&1 | tr '\n' ' ')" "args: 127.0.0.1:9 " \
+	"xl create -V runs the viewer on the new display"
+ok "xl destroy v4" xl destroy v4
+
 # Destroy takes the servers with the domains.
 ok "xl destroy v1" xl destroy v1
 ok "no pvfb-vnc is left for v1" test -z "$(server_pid "$id")"
