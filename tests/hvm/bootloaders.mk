@@ -1,8 +1,8 @@
 # tests/hvm/ (HVMXL): boot loaders on disks the tests build (GRUB 2,
 # SYSLINUX), the CD-ROM's media change, the device model's re-adoption
 # after an xld restart.
-TESTS += tests/hvm/grub.sh
-EXTRA_DIST += tests/hvm/grub.sh tests/hvm/bootdisk.sh tests/hvm/guest/mbserial.S
+TESTS += tests/hvm/grub.sh tests/hvm/syslinux.sh
+EXTRA_DIST += tests/hvm/grub.sh tests/hvm/syslinux.sh tests/hvm/bootdisk.sh tests/hvm/guest/mbserial.S
 
 # A tiny multiboot kernel the boot loaders load: prints on COM1.
 check_SCRIPTS += tests/hvm/guest/mbserial.elf
