@@ -5,4 +5,5 @@ common_libcommon_la_SOURCES = \
 	common/log.c common/log.h \
 	common/evloop.c common/evloop.h \
 	common/util.c common/util.h \
-	common/sock.c common/sock.h
+	common/sock.c common/sock.h \
+	common/listener.c common/listener.h

@@ -8,7 +8,7 @@
 #include "xld/xld.h"
 #include "common/evloop.h"
 #include "common/log.h"
-#include "common/sock.h"
+#include "common/listener.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -37,9 +37,7 @@ struct lv_conn {
 
 struct lv_server {
 	struct xld *xld;
-	int fd;
-	char *path;
-	struct ev_watch *watch;
+	struct listener *listener;
 	struct lv_conn *conns;
 	unsigned nconns;
 };
@@ -169,15 +167,11 @@ static void conn_event(struct evloop *loop, int fd, uint32_t events, void *arg)
 		conn_free(c);
 }
 
-static void server_accept(struct evloop *loop, int fd, uint32_t events, void *arg)
+static void server_accept(void *arg, int cfd)
 {
 	struct lv_server *srv = arg;
-	int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	struct lv_conn *c;
 
-	(void)events;
-	if (cfd < 0)
-		return;
 	if (srv->nconns >= LV_MAX_CONNS || !(c = calloc(1, sizeof(*c)))) {
 		log_warn("libvirt: refusing a client (%u connected)", srv->nconns);
 		close(cfd);
@@ -186,7 +180,7 @@ static void server_accept(struct evloop *loop, int fd, uint32_t events, void *ar
 	c->srv = srv;
 	c->fd = cfd;
 	xdr_out_init(&c->out, LV_MAX_OUT);
-	c->watch = evloop_watch(loop, cfd, EPOLLIN, conn_event, c);
+	c->watch = evloop_watch(srv->xld->loop, cfd, EPOLLIN, conn_event, c);
 	if (!c->watch) {
 		close(cfd);
 		free(c);
@@ -202,22 +196,15 @@ struct lv_server *lv_server_new(struct xld *xld, const char *path, unsigned mode
 	struct lv_server *srv = calloc(1, sizeof(*srv));
 	int rc = -ENOMEM;
 
-	if (!srv || !(srv->path = strdup(path)))
-		goto fail;
-	srv->xld = xld;
-	srv->fd = unix_listen(path, mode, gid >= 0 ? (gid_t)gid : (gid_t)-1);
-	if ((rc = srv->fd) < 0)
-		goto fail;
-	srv->watch = evloop_watch(xld->loop, srv->fd, EPOLLIN, server_accept, srv);
-	if (srv->watch)
+	if (srv) {
+		srv->xld = xld;
+		srv->listener = listener_open(xld->loop, path, mode,
+					      gid >= 0 ? (gid_t)gid : (gid_t)-1,
+					      server_accept, srv, &rc);
+	}
+	if (srv && srv->listener)
 		return srv;
-	rc = -ENOMEM;
-	close(srv->fd);
-	unlink(path);
-fail:
 	log_error("libvirt: cannot listen on %s: %s", path, strerror(-rc));
-	if (srv)
-		free(srv->path);
 	free(srv);
 	return NULL;
 }
@@ -228,9 +215,6 @@ void lv_server_free(struct lv_server *srv)
 		return;
 	while (srv->conns)
 		conn_free(srv->conns);
-	evloop_unwatch(srv->xld->loop, srv->watch);
-	close(srv->fd);
-	unlink(srv->path);
-	free(srv->path);
+	listener_close(srv->listener);
 	free(srv);
 }

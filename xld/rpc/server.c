@@ -5,7 +5,7 @@
 #include "xld/rpc/rpc.h"
 #include "common/evloop.h"
 #include "common/log.h"
-#include "common/sock.h"
+#include "common/listener.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,9 +43,7 @@ struct rpc_conn {
 struct rpc_server {
 	struct xld *xld;
 	struct evloop *loop;
-	int fd;
-	char *path;
-	struct ev_watch *watch;
+	struct listener *listener;
 	struct rpc_conn *conns;
 	unsigned nconns;
 };
@@ -364,13 +362,10 @@ static void conn_destroy(struct rpc_conn *c)
 	free(c);
 }
 
-static void server_accept(struct evloop *loop, int fd, uint32_t events, void *arg)
+static void server_accept(void *arg, int cfd)
 {
 	struct rpc_server *srv = arg;
-	int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
-	if (cfd < 0)
-		return;
 	if (srv->nconns >= RPC_MAX_CONNS) {
 		log_warn("rpc: too many clients; refusing one");
 		close(cfd);
@@ -383,7 +378,7 @@ static void server_accept(struct evloop *loop, int fd, uint32_t events, void *ar
 	}
 	c->srv = srv;
 	c->fd = cfd;
-	c->watch = evloop_watch(loop, cfd, EPOLLIN, conn_event, c);
+	c->watch = evloop_watch(srv->loop, cfd, EPOLLIN, conn_event, c);
 	if (!c->watch) {
 		close(cfd);
 		free(c);
@@ -400,23 +395,15 @@ struct rpc_server *rpc_server_new(struct xld *xld, struct evloop *loop,
 	struct rpc_server *srv = calloc(1, sizeof(*srv));
 	int rc = -ENOMEM;
 
-	if (!srv || !(srv->path = strdup(path)))
-		goto fail;
-	srv->xld = xld;
-	srv->loop = loop;
-	srv->fd = unix_listen(path, mode, gid >= 0 ? (gid_t)gid : (gid_t)-1);
-	if ((rc = srv->fd) < 0)
-		goto fail;
-	srv->watch = evloop_watch(loop, srv->fd, EPOLLIN, server_accept, srv);
-	if (srv->watch)
+	if (srv) {
+		srv->xld = xld;
+		srv->loop = loop;
+		srv->listener = listener_open(loop, path, mode, gid >= 0 ? (gid_t)gid : (gid_t)-1,
+					      server_accept, srv, &rc);
+	}
+	if (srv && srv->listener)
 		return srv;
-	rc = -ENOMEM;
-	close(srv->fd);
-	unlink(path);
-fail:
 	log_error("rpc: cannot listen on %s: %s", path, strerror(-rc));
-	if (srv)
-		free(srv->path);
 	free(srv);
 	return NULL;
 }
@@ -427,10 +414,7 @@ void rpc_server_free(struct rpc_server *srv)
 		return;
 	while (srv->conns)
 		conn_destroy(srv->conns);
-	evloop_unwatch(srv->loop, srv->watch);
-	close(srv->fd);
-	unlink(srv->path);
-	free(srv->path);
+	listener_close(srv->listener);
 	free(srv);
 }
 

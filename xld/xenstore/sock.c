@@ -6,7 +6,7 @@
 #include "xld/xenstore/xs.h"
 #include "common/evloop.h"
 #include "common/log.h"
-#include "common/sock.h"
+#include "common/listener.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -19,10 +19,7 @@
 
 struct xs_listener {
 	struct xs_listener *next;
-	struct xenstored *xs;
-	int fd;
-	struct ev_watch *w;
-	char *path;
+	struct listener *l;
 };
 
 struct xs_sock {
@@ -152,71 +149,48 @@ static void sock_cb(struct evloop *loop, int fd, uint32_t events, void *arg)
 	sock_update(s);
 }
 
-static void accept_cb(struct evloop *loop, int fd, uint32_t events, void *arg)
+static void accept_cb(void *arg, int cfd)
 {
-	struct xs_listener *l = arg;
-	struct xs_sock *s;
-	int cfd;
+	struct xenstored *xs = arg;
+	struct xs_sock *s = calloc(1, sizeof(*s));
 
-	(void)events;
-	while ((cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-		s = calloc(1, sizeof(*s));
-		if (s) {
-			s->fd = cfd;
-			s->events = EPOLLIN;
-			s->w = evloop_watch(loop, cfd, EPOLLIN, sock_cb, s);
-		}
-		if (s && s->w)
-			s->c = xs_conn_new(l->xs, &sock_ops, s, 0, true);
-		if (!s || !s->c) {
-			log_error("xenstored: cannot serve a new client: out of memory");
-			if (s)
-				evloop_unwatch(loop, s->w);
-			free(s);
-			close(cfd);
-		}
+	if (s) {
+		s->fd = cfd;
+		s->events = EPOLLIN;
+		s->w = evloop_watch(xs->loop, cfd, EPOLLIN, sock_cb, s);
+	}
+	if (s && s->w)
+		s->c = xs_conn_new(xs, &sock_ops, s, 0, true);
+	if (!s || !s->c) {
+		log_error("xenstored: cannot serve a new client: out of memory");
+		if (s)
+			evloop_unwatch(xs->loop, s->w);
+		free(s);
+		close(cfd);
 	}
 }
 
 int xenstored_listen(struct xenstored *xs, const char *path, mode_t mode, gid_t gid)
 {
-	struct xs_listener *l = calloc(1, sizeof(*l));
+	struct xs_listener *n = calloc(1, sizeof(*n));
 	int rc = -ENOMEM;
 
-	if (!l)
-		return -ENOMEM;
-	l->xs = xs;
-	l->fd = -1;
-	l->path = strdup(path);
-	if (!l->path)
-		goto out;
-	l->fd = unix_listen(path, mode, gid);
-	rc = l->fd < 0 ? l->fd : 0;
-	if (rc == 0 && !(l->w = evloop_watch(xs->loop, l->fd, EPOLLIN, accept_cb, l)))
-		rc = -ENOMEM;
-	if (rc == 0) {
-		l->next = xs->listeners;
-		xs->listeners = l;
+	if (n && (n->l = listener_open(xs->loop, path, mode, gid, accept_cb, xs, &rc))) {
+		n->next = xs->listeners;
+		xs->listeners = n;
 		return 0;
 	}
-	unlink(path);
-out:
-	if (l->fd >= 0)
-		close(l->fd);
-	free(l->path);
-	free(l);
+	free(n);
 	return rc;
 }
 
 void xs_listeners_free(struct xenstored *xs)
 {
 	while (xs->listeners) {
-		struct xs_listener *l = xs->listeners;
-		xs->listeners = l->next;
-		evloop_unwatch(xs->loop, l->w);
-		close(l->fd);
-		unlink(l->path);
-		free(l->path);
-		free(l);
+		struct xs_listener *n = xs->listeners;
+
+		xs->listeners = n->next;
+		listener_close(n->l);
+		free(n);
 	}
 }
