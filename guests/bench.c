@@ -42,7 +42,7 @@ static int blk_pass(struct kernel *k, struct blkfront *b, bool write,
 		    uint8_t *buf, size_t chunk, unsigned int mib, uint64_t *mbps)
 {
 	uint64_t total = (uint64_t)mib << 20, t0 = time_now(k), ns;
-	uint64_t notifies = b->notifies, waits = b->waits;
+	uint64_t notifies = b->notifies, waits = b->waits, bounced = b->bounced_pages;
 
 	for (uint64_t off = 0; off < total; off += chunk) {
 		int rc = blkfront_rw(k, b, write, off / 512, buf, chunk);
@@ -53,9 +53,10 @@ static int blk_pass(struct kernel *k, struct blkfront *b, bool write,
 	ns = time_now(k) - t0;
 	*mbps = ns ? total * 1000 / ns : 0;	/* bytes/ns * 1000 = MB/s */
 	/* How many events the pass cost (bench.log: the host keeps only rows). */
-	printk("blk %s %lu KiB calls: %lu events sent, %lu sleeps\n", write ? "write" : "read",
-	       (unsigned long)(chunk >> 10), (unsigned long)(b->notifies - notifies),
-	       (unsigned long)(b->waits - waits));
+	printk("blk %s %lu KiB calls: %lu events sent, %lu sleeps, %lu pages bounced\n",
+	       write ? "write" : "read", (unsigned long)(chunk >> 10),
+	       (unsigned long)(b->notifies - notifies), (unsigned long)(b->waits - waits),
+	       (unsigned long)(b->bounced_pages - bounced));
 	return 0;
 }
 

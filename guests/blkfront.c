@@ -9,6 +9,11 @@
  * feature-persistent (both ends say so) a pool page is granted once, read-
  * write, and stays granted until the disconnect, so the backend maps it once
  * (Linux's blkfront does the same); otherwise it is granted for one request.
+ * With feature-persistent a page-aligned caller buffer is not copied at all:
+ * its frames are granted the same way (once, read-write, until the
+ * disconnect; remembered in `direct`), so the backend reads and writes the
+ * caller's memory and a buffer used again costs neither a copy nor a map.
+ * Frames beyond BLK_DIRECT_MAX, or when grant refs run short, bounce.
  * With feature-max-indirect-segments a request of more than 11 pages goes
  * as BLKIF_OP_INDIRECT, its segments in a pool page of their own.  Requests
  * are pushed one by one (the backend starts on the first while we fill the
@@ -104,6 +109,69 @@ static void read_disk_info(struct kernel *k, struct blkfront *b)
 							  : BLKIF_MAX_SEGMENTS_PER_REQUEST;
 }
 
+/* --- caller pages granted directly ------------------------------------- */
+
+static struct blk_direct *direct_find(struct blkfront *b, uint64_t key)
+{
+	unsigned int i = (unsigned int)(key * 0x9e3779b97f4a7c15ull >> 40) % BLK_DIRECT_SLOTS;
+
+	/* Never full: at most BLK_DIRECT_MAX live or dead entries. */
+	while (b->direct[i].key && b->direct[i].key != key)
+		i = (i + 1) % BLK_DIRECT_SLOTS;
+	return &b->direct[i];
+}
+
+/* The persistent grant of the caller's page at va, made now if need be;
+ * -1 if that page must bounce (no persistent grants, not one of our
+ * frames, the table full, or too few refs left for the pools). */
+static int direct_gref(struct kernel *k, struct blkfront *b, const uint8_t *va)
+{
+	unsigned long pfn = virt_to_pfn(va);
+	struct blk_direct *d;
+	int gref;
+
+	if (!b->persistent || pfn >= k->si->nr_pages)
+		return -1;
+	d = direct_find(b, (uint64_t)mm_pfn_to_mfn(k, pfn) + 1);
+	if (d->key)
+		return d->gref;
+	if (b->nr_direct == BLK_DIRECT_MAX ||
+	    k->gt.nr_refs - k->gt.in_use <= BLK_GRANT_RESERVE)
+		return -1;
+	gref = gnttab_grant(k, (domid_t)b->backend_id, mm_pfn_to_mfn(k, pfn), false);
+	if (gref < 0)
+		return -1;
+	d->key = (uint64_t)mm_pfn_to_mfn(k, pfn) + 1;
+	d->gref = gref;
+	b->nr_direct++;
+	return gref;
+}
+
+/* At the disconnect: end every direct grant.  One the backend still maps
+ * stays granted and remembered (dead: never handed out again). */
+static unsigned int direct_end_grants(struct kernel *k, struct blkfront *b)
+{
+	unsigned int busy = 0;
+
+	for (unsigned int i = 0; i < BLK_DIRECT_SLOTS; i++) {
+		struct blk_direct *d = &b->direct[i];
+
+		if (!d->key || d->key == BLK_DIRECT_DEAD)
+			continue;
+		if (gnttab_end(k, (grant_ref_t)d->gref) < 0)
+			busy++;
+		d->key = BLK_DIRECT_DEAD;
+	}
+	return busy;
+}
+
+/* A new domain: every grant is gone. */
+static void direct_forget(struct blkfront *b)
+{
+	memset(b->direct, 0, sizeof(b->direct));
+	b->nr_direct = 0;
+}
+
 /* Revoke the pool's grants.  One the backend still maps stays granted
  * (and is used as it is); a backend drops its persistent mappings before
  * it goes Closing. */
@@ -119,6 +187,7 @@ static void pool_end_grants(struct kernel *k, struct blkfront *b)
 		else if (p->gref >= 0)
 			busy++;
 	}
+	busy += direct_end_grants(k, b);
 	if (busy)
 		printk("blk: %u pages of %s still mapped by the backend\n", busy, b->nodename);
 }
@@ -264,7 +333,8 @@ struct blk_io {
 static void end_slot(struct kernel *k, struct blkfront *b, struct blk_slot *s)
 {
 	for (unsigned int p = 0; p < s->nr_pages; p++)
-		page_put(k, b, s->page[p]);
+		if (s->page[p])
+			page_put(k, b, s->page[p]);
 	if (s->ind)
 		page_put(k, b, s->ind);
 	s->ind = NULL;
@@ -282,8 +352,9 @@ static void complete(struct kernel *k, struct blk_io *io, struct blk_slot *s, in
 		io->error = status == BLKIF_RSP_EOPNOTSUPP ? -EOPNOTSUPP : -EIO;
 	} else if (s->op == BLKIF_OP_READ && s->dst) {
 		for (unsigned int p = 0; p < s->nr_pages; p++)
-			memcpy(s->dst + p * PAGE_SIZE, s->page[p]->va,
-			       MIN(PAGE_SIZE, s->len - p * PAGE_SIZE));
+			if (s->page[p])
+				memcpy(s->dst + p * PAGE_SIZE, s->page[p]->va,
+				       MIN(PAGE_SIZE, s->len - p * PAGE_SIZE));
 	}
 	end_slot(k, b, s);
 	io->completed++;
@@ -345,27 +416,39 @@ static int free_slot(struct blkfront *b)
 	return -1;
 }
 
-/* Segments of the slot's pages, granted (per request, or already). */
+/* Segments of the slot's pages, granted (per request, or already): the
+ * caller's own page when it can be granted directly (a page-aligned
+ * buffer), else a bounce page. */
 static int fill_segments(struct kernel *k, struct blkfront *b, struct blk_slot *s,
 			 struct blkif_request_segment *seg, uint8_t *buf, size_t len)
 {
 	unsigned int nr = (unsigned int)((len + PAGE_SIZE - 1) / PAGE_SIZE);
+	bool aligned = ((uintptr_t)buf & (PAGE_SIZE - 1)) == 0;
 
 	for (unsigned int p = 0; p < nr; p++) {
 		size_t n = MIN(PAGE_SIZE, len - p * PAGE_SIZE);
-		struct blk_page *pg = page_get(k, b);
+		int gref = aligned ? direct_gref(k, b, buf + p * PAGE_SIZE) : -1;
+		struct blk_page *pg;
 
+		s->nr_pages = p + 1;	/* what end_slot() gives back */
+		s->page[p] = NULL;
+		seg[p].first_sect = 0;
+		seg[p].last_sect = (uint8_t)(n / 512 - 1);
+		if (gref >= 0) {
+			seg[p].gref = (grant_ref_t)gref;
+			b->direct_pages++;
+			continue;
+		}
+		pg = page_get(k, b);
 		if (!pg)
 			return -ENOMEM;
 		s->page[p] = pg;
-		s->nr_pages = p + 1;	/* what end_slot() gives back */
+		b->bounced_pages++;
 		if (s->op == BLKIF_OP_WRITE)
 			memcpy(pg->va, buf + p * PAGE_SIZE, n);
 		if (page_grant(k, b, pg, s->op == BLKIF_OP_WRITE) < 0)
 			return -ENOSPC;
 		seg[p].gref = (grant_ref_t)pg->gref;
-		seg[p].first_sect = 0;
-		seg[p].last_sect = (uint8_t)(n / 512 - 1);
 	}
 	return 0;
 }
@@ -491,6 +574,12 @@ int blkfront_rw(struct kernel *k, struct blkfront *b, bool write,
 
 			rc = submit(k, &io, write ? BLKIF_OP_WRITE : BLKIF_OP_READ,
 				    sector, p, n);
+			/* Out of pool pages or grant refs: those of the
+			 * requests in flight come back with them. */
+			if ((rc == -ENOMEM || rc == -ENOSPC) && b->inflight) {
+				rc = 0;
+				break;
+			}
 			if (rc < 0)
 				break;
 			/* A write's data is copied as its request is built:
@@ -565,6 +654,7 @@ static void blkfront_resume(struct kernel *k, bool new_domain)
 			b->slot[s].busy = false;
 		for (unsigned int p = 0; p < b->pool_pages; p++)
 			b->pool[p].gref = -1;
+		direct_forget(b);
 		if (blk_connect(k, b) < 0)
 			printk("blk%d: did not reconnect after resume\n", i);
 	}

@@ -1,7 +1,9 @@
 /* blkfront: the PV block frontend (io/blkif.h).  One ring page; data moves
  * through a pool of bounce pages.  With a backend that offers
  * feature-persistent the pool's pages stay granted for the whole connection
- * (the backend maps each once); otherwise each is granted for one request.
+ * (the backend maps each once), and so do the pages of page-aligned caller
+ * buffers (up to BLK_DIRECT_MAX frames per disk): those are not copied;
+ * without it each pool page is granted for one request.
  * With feature-max-indirect-segments a request carries up to BLK_MAX_SEGS
  * pages (256 KiB) through an indirect page.  Up to BLK_RING_SLOTS requests
  * are in flight. */
@@ -19,6 +21,11 @@ struct kernel;
 #define BLK_RING_SLOTS 16	/* requests in flight (the ring has 32 slots) */
 #define BLK_MAX_SEGS 64		/* pages per indirect request: 256 KiB */
 #define BLK_POOL_PAGES (BLK_RING_SLOTS * (BLK_MAX_SEGS + 1))
+/* Caller pages granted once and kept (persistent grants only): frames
+ * remembered per disk, and refs always left free for pools and others. */
+#define BLK_DIRECT_MAX 1024
+#define BLK_DIRECT_SLOTS (2 * BLK_DIRECT_MAX)	/* open addressing */
+#define BLK_GRANT_RESERVE 512
 
 /* A bounce page; gref < 0 while it is not granted. */
 struct blk_page {
@@ -26,11 +33,18 @@ struct blk_page {
 	int gref;
 };
 
+/* A caller's frame granted to the backend for the whole connection. */
+struct blk_direct {
+	uint64_t key;		/* mfn + 1; 0 = empty, BLK_DIRECT_DEAD = ended */
+	int gref;
+};
+#define BLK_DIRECT_DEAD UINT64_MAX
+
 struct blk_slot {
 	bool busy;
 	uint8_t op;
 	unsigned int nr_pages;			/* data pages */
-	struct blk_page *page[BLK_MAX_SEGS];
+	struct blk_page *page[BLK_MAX_SEGS];	/* NULL: the caller's page */
 	struct blk_page *ind;			/* indirect segment page or NULL */
 	uint8_t *dst;				/* a read's destination */
 	size_t len;
@@ -59,9 +73,12 @@ struct blkfront {
 	unsigned int pool_pages;
 	struct blk_page *free_page[BLK_POOL_PAGES];
 	unsigned int nr_free;
+	struct blk_direct direct[BLK_DIRECT_SLOTS];
+	unsigned int nr_direct;
 	uint64_t reads, writes, flushes, errors;
 	uint64_t notifies, waits;	/* events sent, sleeps for responses */
 	uint64_t bytes_read, bytes_written;
+	uint64_t direct_pages, bounced_pages;	/* data pages, either way */
 };
 
 extern const struct frontend_ops blkfront_ops;
