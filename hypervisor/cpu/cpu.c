@@ -119,6 +119,7 @@ void cpu_set_state(struct cpu *cpu, const struct cpu_state *st)
 void cpu_flush_tlb(struct cpu *cpu, bool global)
 {
 	tlb_flush(&cpu->tlb, global);
+	icache_unlink(&cpu->icache);   /* block links assume the old mapping */
 }
 
 void cpu_kick(struct cpu *cpu)
@@ -168,6 +169,7 @@ void cpu_invalidate_code(struct cpu *cpu, uint64_t gpa, uint64_t len)
 		if (mem_host(cpu, p, &meta) && meta->code) {
 			meta->gen++;
 			meta->code = 0;
+			icache_unlink(&cpu->icache);
 			atomic_fetch_or_explicit(&cpu->kick, KICK_CODE, memory_order_relaxed);
 		}
 	}

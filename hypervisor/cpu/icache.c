@@ -3,13 +3,17 @@
  * holding code. */
 #include "hypervisor/cpu/icache.h"
 
+#include <errno.h>
 #include <stdlib.h>
 
 int icache_init(struct icache *c)
 {
-	c->b = malloc(sizeof(*c->b) << ICACHE_BITS);
-	if (!c->b)
-		return -12;
+	c->b = calloc(1u << ICACHE_BITS, sizeof(*c->b));
+	c->pool = malloc(sizeof(*c->pool) * ICACHE_POOL);
+	if (!c->b || !c->pool) {
+		icache_dispose(c);
+		return -ENOMEM;
+	}
 	icache_clear(c);
 	return 0;
 }
@@ -17,13 +21,24 @@ int icache_init(struct icache *c)
 void icache_dispose(struct icache *c)
 {
 	free(c->b);
+	free(c->pool);
 	c->b = NULL;
+	c->pool = NULL;
 }
 
 void icache_clear(struct icache *c)
 {
 	for (unsigned i = 0; i < (1u << ICACHE_BITS); i++)
 		c->b[i].key = ~0ull;
+	c->pool_used = 0;
+	icache_unlink(c);
+}
+
+struct insn *icache_reserve(struct icache *c)
+{
+	if (c->pool_used + BLOCK_MAX > ICACHE_POOL)
+		icache_clear(c);
+	return &c->pool[c->pool_used];
 }
 
 /* One-byte opcodes that end a block: segment loads, INC/DEC-free control

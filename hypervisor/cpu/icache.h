@@ -1,30 +1,55 @@
 /* The decoded-instruction cache: straight-line runs of decoded instructions
  * ("blocks", up to BLOCK_MAX, within one page) keyed by the guest physical
  * address of their first instruction and the code size, so that a loop is
- * decoded once and the run loop looks up one block per run instead of one
- * instruction. Each block remembers the generation of its page (struct
- * page_meta); a write to a page that holds cached code bumps the generation,
- * which makes its blocks stale (self-modifying code). A block ends at an
- * instruction that changes control flow or machine state (insn_ends_block)
- * and before an instruction that crosses the page. */
+ * decoded once. Block headers live in a direct-mapped table; their
+ * instructions are packed one after the other in a pool (the hot code of a
+ * loop is then a few consecutive cache lines), which is emptied as a whole
+ * when full.
+ *
+ * Each block remembers the generation of its page (struct page_meta); a
+ * write to a page that holds cached code bumps the generation, which makes
+ * its blocks stale (self-modifying code). A block ends at an instruction
+ * that changes control flow or machine state (insn_ends_block) and before an
+ * instruction that crosses the page.
+ *
+ * Chaining: a block remembers up to two successors (RIP -> block) so that the
+ * run loop goes from block to block without the fetch translation and the
+ * table lookup. A link is valid only while the cache's `epoch` is the one it
+ * was made in; the epoch moves on whenever a link could become wrong: a TLB
+ * flush or INVLPG (the linear -> physical mapping), written code, a block
+ * header replaced, the pool emptied. The run loop follows links only while
+ * CS base, code size and CPL stay the same. */
 #ifndef VMCTL_HV_CPU_ICACHE_H
 #define VMCTL_HV_CPU_ICACHE_H
 
 #include "hypervisor/cpu/decode.h"
 #include "hypervisor/cpu/tlb.h"
 
-#define ICACHE_BITS 11
+#define ICACHE_BITS 13
 #define BLOCK_MAX 16
+#define ICACHE_POOL (1u << 17)    /* decoded instructions in the pool */
+
+struct block;
+
+struct block_link {
+	uint64_t rip;
+	struct block *to;
+	uint32_t epoch;
+};
 
 struct block {
 	uint64_t key;             /* pa << 2 | mode index; ~0 when empty */
 	uint32_t gen;
 	uint32_t n;               /* decoded instructions */
-	struct insn in[BLOCK_MAX];
+	struct insn *in;          /* n instructions in the pool */
+	struct block_link link[2];   /* successors: see icache_link() */
 };
 
 struct icache {
-	struct block *b;          /* 1 << ICACHE_BITS blocks */
+	struct block *b;          /* 1 << ICACHE_BITS headers */
+	struct insn *pool;        /* ICACHE_POOL instructions */
+	uint32_t pool_used;
+	uint32_t epoch;           /* links made in another epoch are dead */
 };
 
 static inline uint64_t icache_key(uint64_t pa, int mode)
@@ -34,7 +59,7 @@ static inline uint64_t icache_key(uint64_t pa, int mode)
 
 static inline struct block *icache_slot(struct icache *c, uint64_t key)
 {
-	uint64_t h = (key >> 2) ^ (key >> 13) ^ (key >> 24);
+	uint64_t h = (key >> 2) ^ (key >> (2 + ICACHE_BITS)) ^ (key >> 26);
 
 	return &c->b[h & ((1u << ICACHE_BITS) - 1)];
 }
@@ -51,9 +76,42 @@ static inline struct block *icache_find(struct icache *c, uint64_t pa, int mode,
 	return b;
 }
 
+/* Kill every link (the mapping or the code they assumed changed). */
+static inline void icache_unlink(struct icache *c)
+{
+	c->epoch++;
+}
+
+/* The block `from` links to for `rip`, or NULL. */
+static inline struct block *icache_follow(const struct icache *c, const struct block *from,
+					  uint64_t rip)
+{
+	for (int i = 0; i < 2; i++)
+		if (from->link[i].rip == rip && from->link[i].epoch == c->epoch)
+			return from->link[i].to;
+	return NULL;
+}
+
+/* Remember that `rip` after `from` is block `to`. The first successor
+ * learnt keeps slot 0; later ones share slot 1 (a conditional branch has
+ * two, a RET may have many). */
+static inline void icache_link(const struct icache *c, struct block *from, uint64_t rip,
+			       struct block *to)
+{
+	struct block_link *l = &from->link[from->link[0].epoch == c->epoch ? 1 : 0];
+
+	l->rip = rip;
+	l->to = to;
+	l->epoch = c->epoch;
+}
+
 int icache_init(struct icache *c);
 void icache_dispose(struct icache *c);
 void icache_clear(struct icache *c);
+
+/* Room for a block of BLOCK_MAX instructions in the pool (the whole cache
+ * is emptied when the pool is full); returns where to decode it. */
+struct insn *icache_reserve(struct icache *c);
 
 /* True when the instruction may change control flow (RIP other than the
  * next instruction), the mode, the address space or the interrupt state: a

@@ -140,6 +140,7 @@ int op_grp7(struct cpu *cpu, const struct insn *in)
 		else
 			v = (uint32_t)(v + cpu->s.seg[in->seg].base);
 		tlb_flush_page(&cpu->tlb, v);
+		icache_unlink(&cpu->icache);   /* block links assume the old mapping */
 		return X_OK;
 	default: return excp_ud(cpu);
 	}

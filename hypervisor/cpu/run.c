@@ -49,40 +49,46 @@ static const struct insn *decode_crossing(struct cpu *cpu, uint64_t lin, const u
 	return tmp;
 }
 
-/* Decode a block starting at `h` (guest physical `pa`). Returns the block,
- * or NULL with *rc set when even the first instruction cannot be decoded in
- * this page (then *single may hold a page-crossing instruction). */
+/* Decode a block starting at `h` (guest physical `pa`) into the pool.
+ * Returns the block, or NULL with *rc set when even the first instruction
+ * cannot be decoded in this page (then *single may hold a page-crossing
+ * instruction). */
 static struct block *block_build(struct cpu *cpu, uint64_t lin, uint8_t *h, uint64_t pa,
 				 struct page_meta *meta, struct insn *single, int *rc)
 {
 	uint64_t key = icache_key(pa, cpu->mode);
+	struct insn *in = icache_reserve(&cpu->icache);
 	struct block *b = icache_slot(&cpu->icache, key);
 	size_t off = lin & 0xfff;
-	int n;
+	uint32_t n = 0;
+	int len;
 
-	b->n = 0;
-	while (b->n < BLOCK_MAX && off < 4096) {
-		struct insn *in = &b->in[b->n];
-
-		n = insn_decode(in, h, 4096 - off, cpu->mode);
-		if (n < 0) {
-			if (b->n)
+	if (b->key != ~0ull)
+		icache_unlink(&cpu->icache);   /* links may point to the old block */
+	b->key = ~0ull;
+	while (n < BLOCK_MAX && off < 4096) {
+		len = insn_decode(&in[n], h, 4096 - off, cpu->mode);
+		if (len < 0) {
+			if (n)
 				break;     /* fault when (if) execution gets there */
-			b->key = ~0ull;
-			if (n == DECODE_SHORT && decode_crossing(cpu, lin, h, single, rc))
+			if (len == DECODE_SHORT && decode_crossing(cpu, lin, h, single, rc))
 				*rc = X_OK;
-			else if (n != DECODE_SHORT)
-				*rc = decode_status(cpu, n);
+			else if (len != DECODE_SHORT)
+				*rc = decode_status(cpu, len);
 			return NULL;
 		}
-		b->n++;
-		h += n;
-		off += n;
-		if (insn_ends_block(in))
+		h += len;
+		off += len;
+		if (insn_ends_block(&in[n++]))
 			break;
 	}
+	cpu->icache.pool_used += n;
 	b->key = key;
 	b->gen = meta->gen;
+	b->n = n;
+	b->in = in;
+	b->link[0].to = b->link[1].to = NULL;
+	b->link[0].epoch = b->link[1].epoch = cpu->icache.epoch - 1;
 	if (!meta->code) {
 		meta->code = 1;
 		tlb_protect_code(&cpu->tlb, pa);
@@ -218,19 +224,49 @@ fail:
 	return rc;
 }
 
-/* Run the block at RIP while execution stays in it. */
-static int run_block(struct cpu *cpu, uint64_t end)
+/* What a block link assumes besides the mapping: the same CS base, code
+ * size and privilege before and after the block. */
+struct chain_ctx {
+	uint64_t cs_base;
+	int mode;
+	int cpl;
+};
+
+static inline void chain_ctx_get(const struct cpu *cpu, struct chain_ctx *c)
+{
+	c->cs_base = cpu->s.seg[SEG_CS].base;
+	c->mode = cpu->mode;
+	c->cpl = cpu->s.cpl;
+}
+
+static inline bool chain_ctx_same(const struct cpu *cpu, const struct chain_ctx *c)
+{
+	return c->cs_base == cpu->s.seg[SEG_CS].base && c->mode == cpu->mode &&
+	       c->cpl == cpu->s.cpl;
+}
+
+/* Run the block at RIP while execution stays in it. `*prev` is the block
+ * run just before with the same CS/mode/CPL (NULL if none): its links are
+ * tried first and it learns the way to this block; on return `*prev` is
+ * this block when the next one may be chained to it. */
+static int run_block(struct cpu *cpu, uint64_t end, struct block **prev)
 {
 	struct insn single;
-	const struct insn *one;
+	const struct insn *one = NULL;
 	struct page_meta *meta = NULL;
+	struct chain_ctx ctx;
 	int rc = X_OK;
-	struct block *b = fetch(cpu, &single, &one, &meta, &rc);
-
+	struct block *b = *prev ? icache_follow(&cpu->icache, *prev, cpu->s.rip) : NULL;
 	int mode = cpu->mode;        /* only a block's last instruction changes it */
 	uint64_t left;
 	uint32_t n;
 
+	if (!b) {
+		b = fetch(cpu, &single, &one, &meta, &rc);
+		if (b && *prev)
+			icache_link(&cpu->icache, *prev, cpu->s.rip, b);
+	}
+	*prev = NULL;
 	if (one) {
 		rc = exec_one(cpu, one, mode);
 		return rc == X_DELIVERED ? X_OK : rc;
@@ -238,6 +274,7 @@ static int run_block(struct cpu *cpu, uint64_t end)
 	if (!b)
 		return rc == X_EXC ? excp_deliver(cpu, cpu->exc.vector, cpu->exc.has_error,
 						  cpu->exc.error, EXCP_CPU, cpu->s.rip) : rc;
+	chain_ctx_get(cpu, &ctx);
 	left = end - cpu->retired;
 	n = left < b->n ? (uint32_t)left : b->n;
 	for (const struct insn *in = b->in, *last = b->in + n; in < last; in++) {
@@ -247,12 +284,15 @@ static int run_block(struct cpu *cpu, uint64_t end)
 		if (rc != X_OK || atomic_load_explicit(&cpu->kick, memory_order_relaxed))
 			break;
 	}
+	if (rc == X_OK && chain_ctx_same(cpu, &ctx))
+		*prev = b;
 	return rc == X_DELIVERED ? X_OK : rc;
 }
 
 enum cpu_exit_reason cpu_run(struct cpu *cpu, uint64_t budget, struct cpu_exit *ex)
 {
 	uint64_t end = budget ? cpu->retired + budget : UINT64_MAX;
+	struct block *prev = NULL;
 	int rc = X_OK;
 
 	cpu->exit.reason = CPU_EXIT_NONE;
@@ -263,11 +303,12 @@ enum cpu_exit_reason cpu_run(struct cpu *cpu, uint64_t budget, struct cpu_exit *
 
 		cpu->interrupt_shadow = false;
 		if (atomic_load_explicit(&cpu->kick, memory_order_relaxed) || cpu->halted) {
+			prev = NULL;     /* an interrupt may be delivered */
 			rc = check_events(cpu, shadow);
 			if (rc != X_OK)
 				break;
 		}
-		rc = run_block(cpu, end);
+		rc = run_block(cpu, end, &prev);
 		if (rc == X_OK && cpu->retired >= end) {
 			cpu->exit.reason = CPU_EXIT_INTERRUPTED;
 			rc = X_EXIT;
