@@ -4,6 +4,7 @@
 #include "hypervisor/hypercall.h"
 
 #include "hypervisor/domain.h"
+#include "hypervisor/engines/hvm/hvm_domain.h"
 #include "hypervisor/vmhv.h"
 
 #include <errno.h>
@@ -126,6 +127,7 @@ static const memory_handler memory_ops[] = {
 	[XENMEM_maximum_reservation] = mem_maximum,
 	[XENMEM_memory_map] = mem_memory_map,
 	[XENMEM_maximum_gpfn] = mem_maximum_gpfn,
+	[XENMEM_add_to_physmap] = hvm_add_to_physmap,   /* hvm domains only */
 };
 
 int64_t hc_memory_op(struct hcall *c)

@@ -62,7 +62,9 @@ static int64_t ver_platform_parameters(struct hcall *c, const struct privcmd_ver
 }
 
 /* What a pv guest on vmhv may rely on: writable descriptor tables are
- * recorded, not loaded (docs/pv-engine.md). */
+ * recorded, not loaded (docs/pv-engine.md). An hvm guest's frames are its
+ * own (auto-translated) and events reach it through a callback vector
+ * (docs/hvm.md "PV-on-HVM"). */
 static int64_t ver_get_features(struct hcall *c, const struct privcmd_version *v)
 {
 	struct xen_feature_info fi;
@@ -70,7 +72,10 @@ static int64_t ver_get_features(struct hcall *c, const struct privcmd_version *v
 	if (guest_copy_from(c->d, c->arg[1], &fi, sizeof(fi)) < 0)
 		return -EFAULT;
 	fi.submap = 0;
-	if (fi.submap_idx == 0)
+	if (fi.submap_idx == 0 && c->d->hvm)
+		fi.submap = (1u << XENFEAT_auto_translated_physmap) |
+			    (1u << XENFEAT_hvm_callback_vector);
+	else if (fi.submap_idx == 0)
 		fi.submap = (1u << XENFEAT_writable_descriptor_tables) |
 			    (1u << XENFEAT_pae_pgdir_above_4gb);
 	return guest_copy_to(c->d, c->arg[1], &fi, sizeof(fi));

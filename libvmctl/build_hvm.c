@@ -2,9 +2,11 @@
 
 #include "libvmctl/elf.h"
 #include "libvmctl/hv.h"
+#include "vmctl/hvm_pages.h"
 #include "vmctl/privcmd.h"
 
 #include <vmctl/xen/elfnote.h>
+#include <vmctl/xen/hvm/params.h>
 #include <vmctl/xen/hvm/start_info.h>
 
 #include <elf.h>
@@ -523,4 +525,24 @@ int build_hvm(struct hv *h, struct build_hvm *b)
 		close(bd.memfd);
 	free(bd.img);
 	return rc;
+}
+
+int build_hvm_rings(struct hv *h, uint32_t domid, struct build_hvm_rings *r)
+{
+	struct privcmd_foreign_map info;
+	int memfd = -1, rc = hv_foreign_map(h, domid, &memfd, &info);
+
+	if (memfd >= 0)
+		close(memfd);
+	if (rc < 0)
+		return rc;
+	if (info.nr_frames != info.ram_frames + VMCTL_HVM_XEN_FRAMES)
+		return -EPROTO;     /* not the layout vmctl/hvm_pages.h describes */
+	r->store_frame = info.ram_frames + VMCTL_HVM_STORE_XFRAME;
+	r->console_frame = info.ram_frames + VMCTL_HVM_CONSOLE_XFRAME;
+	if ((rc = hv_hvm_param_set(h, domid, HVM_PARAM_STORE_PFN, VMCTL_HVM_STORE_GPFN)) < 0 ||
+	    (rc = hv_hvm_param_set(h, domid, HVM_PARAM_STORE_EVTCHN, r->store_evtchn)) < 0 ||
+	    (rc = hv_hvm_param_set(h, domid, HVM_PARAM_CONSOLE_PFN, VMCTL_HVM_CONSOLE_GPFN)) < 0)
+		return rc;
+	return hv_hvm_param_set(h, domid, HVM_PARAM_CONSOLE_EVTCHN, r->console_evtchn);
 }

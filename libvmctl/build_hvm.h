@@ -49,4 +49,15 @@ struct build_hvm {
  * not exactly one of firmware, kernel, bios). */
 int build_hvm(struct hv *h, struct build_hvm *b);
 
+/* The xenstore and console rings of an hvm domain (PV-on-HVM): pages of
+ * vmhv's after the domain's RAM that the guest sees at fixed frames
+ * (vmctl/hvm_pages.h). Gives the guest their frames and event channels in
+ * HVM_PARAM_STORE_PFN/EVTCHN and HVM_PARAM_CONSOLE_PFN/EVTCHN, and the
+ * toolstack the memfd frames to serve them from (hv_foreign_map). */
+struct build_hvm_rings {
+	uint32_t store_evtchn, console_evtchn;   /* in: unbound ports for dom0 */
+	uint64_t store_frame, console_frame;     /* out: memfd frames */
+};
+int build_hvm_rings(struct hv *h, uint32_t domid, struct build_hvm_rings *r);
+
 #endif

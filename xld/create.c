@@ -13,6 +13,7 @@
 #include "libvmctl/hv.h"
 #include "libvmctl/build_pv.h"
 #include "xld/create_hvm.h"
+#include "xld/create_hvm_pv.h"
 #include "xld/evtchn.h"
 #include "xld/xenstore/xenstored.h"
 #include "common/log.h"
@@ -188,8 +189,18 @@ static int step_build(struct create_op *op)
 		op->store_port = op->args->adopt->store_port;
 		return 0;
 	}
-	if (op->cfg.c_info.type != DOMCFG_TYPE_PV)
-		return create_hvm_build(op->xld->hv, op->domid, &op->cfg, &op->code, op->msg, op->cap);
+	if (op->cfg.c_info.type != DOMCFG_TYPE_PV) {
+		struct create_hvm_rings r = { 0 };
+
+		if (create_hvm_build(op->xld->hv, op->domid, &op->cfg, &op->code, op->msg, op->cap) < 0 ||
+		    create_hvm_rings(op->xld, op->domid, &op->cfg, &r, &op->code, op->msg, op->cap) < 0)
+			return -1;
+		op->console_pfn = r.console_pfn;
+		op->store_pfn = r.store_pfn;
+		op->console_port = r.console_port;
+		op->store_port = r.store_port;
+		return 0;
+	}
 	if ((rc = xld_evtchn_alloc_unbound(op->xld, op->domid, &bp.console_evtchn)) < 0 ||
 	    (rc = xld_evtchn_alloc_unbound(op->xld, op->domid, &bp.store_evtchn)) < 0)
 		return fail(op, RPC_ERR_HYPERVISOR, "cannot allocate event channels: %s", strerror(-rc));

@@ -199,7 +199,7 @@ static const struct dev_ops dm_ops = {
 	.release = dm_detach,
 };
 
-#define DM_ARGS_MAX (24 + 2 * 4 + 8)   /* + a bzImage's four options */
+#define DM_ARGS_MAX (25 + 2 * 4 + 8)   /* + a bzImage's four options */
 #define DM_VGABIOS "/usr/share/seabios/vgabios-stdvga.bin"
 
 /* vnc=1 of an hvm domain: pvfb-vnc shows the device model's VGA. Off
@@ -246,10 +246,13 @@ static void dm_argv(struct xld *xld, const struct domcfg_config *cfg, uint32_t d
 		argv[n++] = "--boot";
 		argv[n++] = b->hvm.boot;
 	}
+	/* The Xen platform device (the device model's default) unless
+	 * xen_platform_pci=0: PV drivers find it and unplug the emulated disks
+	 * and NICs (docs/hvm.md "PV-on-HVM"). */
+	if (!domcfg_defbool_val(b->hvm.xen_platform_pci, true))
+		argv[n++] = "--no-platform";
 	/* std-VGA when asked for (vga="stdvga", stdvga=1): the VGA BIOS runs on
-	 * the soft CPU, so it is not the default. The Xen platform device is
-	 * never passed: PV drivers in an hvm guest need event channels that
-	 * the hvm engine does not deliver yet (docs/hvm.md). */
+	 * the soft CPU, so it is not the default. */
 	if ((b->hvm.vga.kind == DOMCFG_VGA_STD || dm_vnc(b)) &&
 	    asprintf(&own[o], "%u", dm_vram_mb(b)) > 0) {
 		argv[n++] = "--vram-mb";
@@ -386,6 +389,7 @@ int create_hvm_devmodel(struct xld *xld, struct xld_domain *d, const struct domc
 	char *prog = supervise_program("VMCTL_DEVMODEL", "devmodel", "vmctl-devmodel");
 	char *argv[DM_ARGS_MAX], *own[8] = { 0 }, *logpath = NULL, *logdir = NULL;
 	struct xld_dev *dev = NULL;
+	struct xld_console *serial;
 	char label[96];
 	int rc = 0;
 
@@ -421,8 +425,12 @@ int create_hvm_devmodel(struct xld *xld, struct xld_domain *d, const struct domc
 			  "the device model did not start serving (see %s)", logpath);
 		goto out;
 	}
-	if (!d->console)
-		d->console = dm_serial(xld, d);
+	/* The serial line is `xl console` of an hvm domain, as on Xen, not
+	 * the PV console ring (create_hvm_pv.h) xld opened at record time. */
+	if ((serial = dm_serial(xld, d))) {
+		console_close(d->console);
+		d->console = serial;
+	}
 	if (dm_vnc(&cfg->b_info))
 		rc = dm_vnc_start(xld, d, cfg, code, msg, cap);
 out:

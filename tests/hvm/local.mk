@@ -14,7 +14,8 @@ tests_hvm_hvmrun_LDADD = libvmctl/libvmctl.la
 HG_FLAGS = -m32 -march=i686
 check_PROGRAMS += tests/hvm/guest/hvmguest
 tests_hvm_guest_hvmguest_SOURCES = tests/hvm/guest/start.S tests/hvm/guest/hg.c \
-	tests/hvm/guest/hg.h tests/hvm/guest/tests.c
+	tests/hvm/guest/hg.h tests/hvm/guest/tests.c \
+	tests/hvm/guest/pvhvm.c tests/hvm/guest/pvhvm_xs.c tests/hvm/guest/pvhvm.h
 tests_hvm_guest_hvmguest_CFLAGS = $(GUEST_CFLAGS) $(HG_FLAGS)
 tests_hvm_guest_hvmguest_CCASFLAGS = $(HG_FLAGS)
 tests_hvm_guest_hvmguest_LDFLAGS = $(GUEST_LDFLAGS) $(HG_FLAGS) -all-static \
@@ -44,6 +45,11 @@ tests/hvm/guest/bootsect.img: $(top_srcdir)/tests/hvm/guest/bootsect.S
 	$(AM_V_GEN)$(CC) -m32 -nostdlib -static -no-pie -Wl,-N -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
 	  -Wl,-Ttext=0x7c00 -o tests/hvm/guest/bootsect.elf $(top_srcdir)/tests/hvm/guest/bootsect.S && \
 	  objcopy -O binary tests/hvm/guest/bootsect.elf $@ && truncate -s 1M $@
+
+# PV-on-HVM: the test guest through xl create (add_to_physmap, callback,
+# upcalls, xenstore through the HVM params).
+TESTS += tests/hvm/pvhvm.sh
+EXTRA_DIST += tests/hvm/pvhvm.sh
 
 # Debian's kernel to a busybox shell through xl create (HVMLINUX).
 TESTS += tests/hvm/linux_boot.sh

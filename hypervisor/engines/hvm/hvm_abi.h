@@ -21,6 +21,7 @@
 #ifndef VMHV_HVM_ABI_H
 #define VMHV_HVM_ABI_H
 
+#include "vmctl/hvm_pages.h"
 #include "vmctl/privcmd.h"
 
 #include <stdint.h>
@@ -64,7 +65,8 @@ enum hvm_ctl_type {
 	HVM_CTL_IRQ = 1,          /* a = PRIVCMD_IRQ_*, b = irq, c = level */
 	HVM_CTL_MSI,              /* a = data, addr */
 	HVM_CTL_PARAM,            /* a = index, addr = value */
-	HVM_CTL_UPCALL,           /* a = vCPU: an event channel became pending */
+	HVM_CTL_UPCALL,           /* a = vCPU: an event channel became pending;
+				     addr = the vCPU's vcpu_info (memfd offset) */
 	HVM_CTL_SERVER_ADD,       /* a = server id, b = flags; fds: the server's
 				     memfd, then max_vcpus request eventfds,
 				     then the buffered eventfd */
@@ -74,7 +76,17 @@ enum hvm_ctl_type {
 	HVM_CTL_RANGE_DEL,        /* the same, to remove */
 	HVM_CTL_START,            /* the state at start (servers, ranges) is all
 				     sent: the vCPUs may run */
+	HVM_CTL_MAP,              /* a = hypervisor frame (0 .. HVM_XEN_FRAMES-1,
+				     memfd frame ram_frames + a) now shown at
+				     guest frame addr (HVM_MAP_NONE: nowhere) */
 };
+
+/* XENMEM_add_to_physmap's pages (shared_info, grant frames) and the special
+ * pages: frames of the memfd after RAM that the guest sees at a frame of
+ * its choice, over RAM (which it hides) or in a hole. */
+#define HVM_XEN_FRAMES   VMCTL_HVM_XEN_FRAMES
+#define HVM_MAP_NONE     UINT64_MAX
+#define HVM_MAP_MAX_GPFN ((1ull << 40) - 1)   /* 52-bit guest physical */
 
 struct hvm_ctl {
 	uint32_t type;            /* enum hvm_ctl_type */

@@ -20,7 +20,10 @@
 void *hvm_gpa_ptr(struct domain *d, uint64_t gpa, size_t len)
 {
 	uint64_t off = gpa;
+	void *page = hvm_physmap_ptr(d, gpa, len);
 
+	if (page)
+		return page;     /* shared_info, a grant frame, a ring */
 	if (gpa + len < gpa)
 		return NULL;
 	if (gpa >= (4ull << 30))

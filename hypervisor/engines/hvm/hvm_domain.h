@@ -58,6 +58,7 @@ struct hvm_domain {
 	struct hvm_chan chan[PRIVCMD_MAX_VCPUS];
 	struct hvm_chan *serving; /* the call hypercall_dispatch runs, for guest_ptr */
 	struct hvm_server servers[PRIVCMD_IOREQ_MAX_SERVERS];
+	uint64_t map[HVM_XEN_FRAMES];   /* guest frame of each hypervisor frame */
 };
 
 /* The domain's hvm state, allocated on first use (NULL: no memory). */
@@ -76,6 +77,17 @@ int hvm_ctl_send(struct hvm_domain *h, const struct hvm_ctl *m, const int *fds, 
  * paging (engine_ops.guest_ptr), and guest physical -> vmhv pointer. */
 void *hvm_aspace_guest_ptr(struct domain *d, uint64_t va, size_t len);
 void *hvm_gpa_ptr(struct domain *d, uint64_t gpa, size_t len);
+
+/* hvm_physmap.c: the guest frames of vmhv's pages (shared_info, grant
+ * frames, the xenstore and console rings), XENMEM_add_to_physmap, HVMOP. */
+struct hcall;
+void hvm_physmap_init(struct hvm_domain *h);
+int hvm_physmap_replay(struct hvm_domain *h);
+/* vmhv's pointer to [gpa, gpa+len) when that is one of those pages (within
+ * one page), else NULL. */
+void *hvm_physmap_ptr(struct domain *d, uint64_t gpa, size_t len);
+/* XENMEM_add_to_physmap (hc_memory.c's table): -ENOSYS for pv domains. */
+int64_t hvm_add_to_physmap(struct hcall *c, uint64_t arg);
 
 /* privcmd_ioreq.c: tell a freshly started sandbox about every server. */
 int hvm_servers_replay(struct hvm_domain *h);

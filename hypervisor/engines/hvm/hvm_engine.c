@@ -40,6 +40,7 @@ struct hvm_domain *hvm_domain_get(struct domain *d)
 		h->chan[v].fd = -1;
 	for (uint32_t i = 0; i < PRIVCMD_IOREQ_MAX_SERVERS; i++)
 		h->servers[i].memfd = -1;
+	hvm_physmap_init(h);
 	d->engine_priv = h;
 	return h;
 }
@@ -219,6 +220,8 @@ static int hvm_start(struct domain *d)
 		rc = hvm_boot_send(h);
 	if (rc == 0)
 		rc = hvm_servers_replay(h);
+	if (rc == 0)
+		rc = hvm_physmap_replay(h);
 	if (rc == 0) {
 		struct hvm_ctl go = { .type = HVM_CTL_START };
 
@@ -278,14 +281,18 @@ static void hvm_reply(struct domain *d, uint32_t vcpu, int64_t ret)
 		hvm_channel_reply(h, vcpu, ret);
 }
 
-/* An event channel became pending: the sandbox raises the callback. */
+/* An event channel became pending: the sandbox raises the callback once
+ * the vCPU's evtchn_upcall_pending (its vcpu_info, wherever the guest
+ * registered it) says so. */
 static void hvm_kick(struct domain *d, uint32_t vcpu)
 {
 	struct hvm_domain *h = d->engine_priv;
 	struct hvm_ctl m = { .type = HVM_CTL_UPCALL, .a = vcpu };
 
-	if (h)
-		hvm_ctl_send(h, &m, NULL, 0);
+	if (!h || vcpu >= d->max_vcpus)
+		return;
+	m.addr = (uint64_t)((uint8_t *)vcpu_info_of(&d->vcpus[vcpu]) - d->mem.base);
+	hvm_ctl_send(h, &m, NULL, 0);
 }
 
 static unsigned long long hvm_cpu_time(struct domain *d)

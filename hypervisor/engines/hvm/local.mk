@@ -4,7 +4,7 @@
 hvm_engine_sources = \
 	hypervisor/engines/hvm/hvm_abi.h hypervisor/engines/hvm/hvm_domain.h \
 	hypervisor/engines/hvm/hvm_engine.c hypervisor/engines/hvm/hvm_channel.c \
-	hypervisor/engines/hvm/hvm_aspace.c
+	hypervisor/engines/hvm/hvm_aspace.c hypervisor/engines/hvm/hvm_physmap.c
 
 pkglibexec_PROGRAMS += hypervisor/engines/hvm/vmhv-hvm
 hypervisor_engines_hvm_vmhv_hvm_SOURCES = \
@@ -12,6 +12,7 @@ hypervisor_engines_hvm_vmhv_hvm_SOURCES = \
 	hypervisor/engines/hvm/sandbox/main.c \
 	hypervisor/engines/hvm/sandbox/vcpu.c \
 	hypervisor/engines/hvm/sandbox/xen.c \
+	hypervisor/engines/hvm/sandbox/pvhvm.c \
 	hypervisor/engines/hvm/sandbox/io.c \
 	hypervisor/engines/hvm/sandbox/ioreq.c \
 	hypervisor/engines/hvm/sandbox/irq.c \

@@ -111,6 +111,7 @@ struct hvm_vcpu {
 	atomic_int sipi_vector;   /* -1: none pending */
 	atomic_bool init_pending;
 	struct lapic apic;
+	uint8_t *_Atomic vcpu_info; /* its vcpu_info (vmhv says where), or NULL */
 	char dbg_line[HVM_NOTE_TEXT];
 	uint32_t dbg_len;
 };
@@ -133,6 +134,11 @@ struct hvm {
 	uint32_t pci_cf8;
 	struct hvm_server servers[PRIVCMD_IOREQ_MAX_SERVERS];
 	uint64_t params[PRIVCMD_HVM_NR_PARAMS];
+	uint8_t *memfd_map;       /* the whole memfd: RAM, then vmhv's frames */
+	uint64_t memfd_bytes;
+	uint8_t *xen_pages;       /* memfd_map + ram_bytes */
+	uint64_t map[HVM_XEN_FRAMES]; /* guest frame showing each (pvhvm.c) */
+	bool callback_level;      /* the GSI callback is asserted */
 	uint32_t log_budget;      /* lines the guest may still log (refilled) */
 	uint64_t log_refill_ns;
 };
@@ -161,6 +167,17 @@ extern const struct cpu_io_ops hvm_cpu_ops;
 void xen_cpuid(void *opaque, struct cpu *cpu, uint32_t leaf, uint32_t sub, uint32_t r[4]);
 int xen_msr(void *opaque, struct cpu *cpu, uint32_t idx, bool write, uint64_t *v);
 void xen_hypercall(struct hvm_vcpu *v);
+
+/* pvhvm.c: vmhv's pages in the guest's physical space, the event callback. */
+void pvhvm_init(struct hvm *h);
+void pvhvm_map(struct hvm *h, uint32_t frame, uint64_t gpfn);        /* lock held */
+bool pvhvm_mmio(struct hvm *h, struct cpu_mmio *m);                  /* lock held */
+void pvhvm_upcall(struct hvm *h, uint32_t vcpu, uint64_t vcpu_info_off); /* lock held */
+void pvhvm_param(struct hvm *h, uint32_t index, uint64_t value);     /* lock held */
+/* The callback vector if this vCPU takes it now, else -1 (lock held). */
+int pvhvm_inta(struct hvm_vcpu *v);
+/* vCPU 0's run loop: a GSI callback follows the guest clearing its flag. */
+void pvhvm_poll(struct hvm_vcpu *v);
 
 /* io.c: dispatch of port I/O and MMIO; debug ports. */
 int hvm_pio(void *opaque, struct cpu *cpu, struct cpu_io *io);

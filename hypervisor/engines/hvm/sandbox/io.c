@@ -232,6 +232,8 @@ int hvm_mmio(void *opaque, struct cpu *cpu, struct cpu_mmio *m)
 			ioapic_write(h, off & ~3ull, (uint32_t)m->data);
 		else
 			m->data = ioapic_read(h, off & ~3ull) >> ((off & 3) * 8);
+	} else if (pvhvm_mmio(h, m)) {
+		/* a grant frame in the platform device's BAR, a ring page */
 	} else if (ioreq_find(h, PRIVCMD_IOREQ_RANGE_MMIO, m->gpa)) {
 		struct hvm_server *s = ioreq_find(h, PRIVCMD_IOREQ_RANGE_MMIO, m->gpa);
 

@@ -65,7 +65,9 @@ int irq_inta(void *opaque, struct cpu *cpu)
 	int vec;
 
 	pthread_mutex_lock(&h->lock);
-	vec = lapic_ack(v);
+	vec = pvhvm_inta(v);         /* Xen's callback vector comes first */
+	if (vec < 0)
+		vec = lapic_ack(v);
 	if (vec < 0 && lapic_takes_pic(v) && pic_output(h))
 		vec = pic_ack(h);
 	/* More waiting: ask again once this one is taken. */

@@ -109,6 +109,11 @@ static void boot_read(struct hvm *h)
 	h->ram = mmap(NULL, h->ram_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, HVM_MEM_FD, 0);
 	if (h->ram == MAP_FAILED)
 		die("memory");
+	h->memfd_bytes = h->ram_bytes + HVM_XEN_FRAMES * 4096ull;
+	h->memfd_map = mmap(NULL, h->memfd_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, HVM_MEM_FD, 0);
+	if (h->memfd_map == MAP_FAILED)
+		die("memory");
+	h->xen_pages = h->memfd_map + h->ram_bytes;
 	memcpy(h->params, h->boot.params, sizeof(h->params));
 	memory_layout(h);
 }
@@ -235,11 +240,14 @@ static uint32_t ctl_message(struct hvm *h, int flags)
 		irq_msi(h, m.addr, m.a);
 		break;
 	case HVM_CTL_PARAM:
-		if (m.a < PRIVCMD_HVM_NR_PARAMS)
-			h->params[m.a] = m.addr;
+		pvhvm_param(h, m.a, m.addr);
 		break;
 	case HVM_CTL_UPCALL:
-		/* event channel upcalls for PV-on-HVM: not yet (docs/hvm.md) */
+		pvhvm_upcall(h, m.a, m.addr);
+		break;
+	case HVM_CTL_MAP:
+		pvhvm_map(h, m.a, m.addr);
+		break;
 	case HVM_CTL_START:
 		break;
 	default:
@@ -296,6 +304,7 @@ int main(void)
 	for (uint32_t i = 0; i < PRIVCMD_IOREQ_MAX_SERVERS; i++)
 		h.servers[i].memfd = -1;
 	h.log_budget = 200;
+	pvhvm_init(&h);
 	boot_read(&h);
 	h.start_ns = hvm_now();
 	pic_init(&h);

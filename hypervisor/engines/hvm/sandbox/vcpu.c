@@ -150,6 +150,7 @@ void *hvm_vcpu_main(void *arg)
 		pthread_mutex_lock(&v->h->lock);
 		lapic_tick(v, hvm_now());
 		pthread_mutex_unlock(&v->h->lock);
+		pvhvm_poll(v);
 		cpu_run(v->cpu, RUN_BUDGET, &ex);
 		vcpu_exit(v, &ex, seen);
 	}

@@ -134,6 +134,10 @@ void xen_hypercall(struct hvm_vcpu *v)
 	if (send(v->fd, &req, sizeof(req), MSG_NOSIGNAL) != (ssize_t)sizeof(req) ||
 	    recv(v->fd, &rep, sizeof(rep), 0) != (ssize_t)sizeof(rep))
 		rep.ret = -ENOSYS;   /* vmhv is stopping this domain */
+	/* What the call changed in the sandbox (a page add_to_physmap put at a
+	 * guest frame, the callback) was sent before the answer: apply it
+	 * before the guest goes on. */
+	hvm_ctl_drain(v->h);
 	/* A 32-bit guest sees the low half (a negative errno stays negative). */
 	st.gpr[RAX] = lm ? (uint64_t)rep.ret : (uint32_t)rep.ret;
 	cpu_set_state(v->cpu, &st);

@@ -1,0 +1,151 @@
+/* PV-on-HVM from the test guest, as Linux's Xen HVM set-up does it: Xen's
+ * CPUID leaves and the hypercall page, the feature bits, shared_info and a
+ * grant frame put at guest frames with XENMEM_add_to_physmap, the callback
+ * vector (HVM_PARAM_CALLBACK_IRQ type 2), an event channel whose upcall
+ * arrives, and (with a toolstack: pvhvm_xenstore) a xenstore read through
+ * the ring and event channel the HVM params name. vmhv's structures use
+ * the 64-bit layout: a 32-bit guest reads them as pairs of words. */
+#include "hg.h"
+#include "pvhvm.h"
+
+#define HC_MEMORY_OP  12
+#define HC_XEN_VERSION 17
+#define HC_EVTCHN_OP  32
+#define HC_HVM_OP     34
+#define XENVER_get_features 6
+#define XENMEM_add_to_physmap 7
+#define EVTCHNOP_send 4
+#define EVTCHNOP_bind_ipi 7
+#define HVMOP_set_param 0
+#define HVMOP_get_param 1
+#define CALLBACK_VECTOR 0xf3
+#define SPIN_MAX 20000000u
+
+struct add_to_physmap {
+	uint16_t domid, size;
+	uint32_t space;
+	uint64_t idx, gpfn;
+};
+
+struct hvm_param {
+	uint16_t domid, pad;
+	uint32_t index;
+	uint64_t value;
+};
+
+static uint8_t shinfo_page[4096] __attribute__((aligned(4096)));
+static uint8_t gnt_page[4096] __attribute__((aligned(4096)));
+static volatile uint32_t upcalls;
+
+static long add_to_physmap(uint32_t space, uint32_t idx, uint32_t gpfn)
+{
+	struct add_to_physmap x = { .domid = 0x7ff0, .space = space, .idx = idx, .gpfn = gpfn };
+
+	return hg_hypercall(HC_MEMORY_OP, XENMEM_add_to_physmap, (uint32_t)&x, 0);
+}
+
+long pvhvm_param(bool set, uint32_t index, uint64_t *value)
+{
+	struct hvm_param p = { .domid = 0x7ff0, .index = index, .value = *value };
+	long rc = hg_hypercall(HC_HVM_OP, set ? HVMOP_set_param : HVMOP_get_param, (uint32_t)&p, 0);
+
+	*value = p.value;
+	return rc;
+}
+
+long pvhvm_send(uint32_t port)
+{
+	return hg_hypercall(HC_EVTCHN_OP, EVTCHNOP_send, (uint32_t)&port, 0);
+}
+
+/* The callback: clear the flag first, as Linux does; no EOI. */
+static void upcall(struct hg_frame *f)
+{
+	volatile uint8_t *vcpu0 = shinfo_page;
+
+	vcpu0[0] = 0;      /* evtchn_upcall_pending */
+	upcalls++;
+}
+
+bool pvhvm_wait_upcall(uint32_t seen)
+{
+	sti();
+	for (uint32_t i = 0; i < SPIN_MAX && upcalls == seen; i++)
+		__asm__ volatile("pause");
+	cli();
+	return upcalls != seen;
+}
+
+uint32_t pvhvm_upcalls(void)
+{
+	return upcalls;
+}
+
+static bool bit(const volatile uint8_t *words, uint32_t n)
+{
+	return (words[n / 8] >> (n % 8)) & 1;
+}
+
+/* Set up what every PV-on-HVM test needs: hypercalls, shared_info over a
+ * RAM page, the callback vector. */
+bool pvhvm_setup(void)
+{
+	uint64_t cb = (2ull << 56) | CALLBACK_VECTOR;
+	volatile uint32_t *w = (volatile uint32_t *)shinfo_page;
+
+	if (!hg_xen_base() || !hg_hypercall_init())
+		return false;
+	hg_idt_init();
+	hg_set_handler(CALLBACK_VECTOR, upcall);
+	w[1000] = 0xa5a5a5a5;
+	if (add_to_physmap(0 /* shared_info */, 0, (uint32_t)shinfo_page >> 12) != 0 ||
+	    w[1000] == 0xa5a5a5a5)
+		return false;
+	return pvhvm_param(true, 0 /* CALLBACK_IRQ */, &cb) == 0;
+}
+
+void pvhvm_test(void)
+{
+	struct { uint32_t idx, submap; } fi = { 0, 0 };
+	volatile uint32_t *w = (volatile uint32_t *)shinfo_page;
+	volatile uint32_t *hole = (volatile uint32_t *)0xf0000000u;
+	struct { uint32_t vcpu, port; } ipi = { 0, 0 };
+	uint64_t v = 0, bad;
+	uint32_t seen;
+
+	hg_ok(pvhvm_setup(), "add_to_physmap(shared_info) over a RAM page, callback vector 0xf3");
+	hg_ok(hg_hypercall(HC_XEN_VERSION, XENVER_get_features, (uint32_t)&fi, 0) == 0 &&
+	      (fi.submap & (1u << 2)) && (fi.submap & (1u << 8)),
+	      "XENVER_get_features: auto_translated_physmap and hvm_callback_vector");
+	hg_ok(add_to_physmap(0, 1, 0x1000) == -22, "shared_info index 1: -EINVAL");
+	hg_ok(add_to_physmap(2 /* gmfn */, 5, 0x1000) == -95, "moving RAM frames: -EOPNOTSUPP");
+	hg_ok(add_to_physmap(1, 0, 0xfee00) == -22, "a grant frame over the LAPIC: -EINVAL");
+	bad = 0xf3;
+	hg_ok(pvhvm_param(true, 1 /* STORE_PFN */, &bad) == -1, "the guest may not set STORE_PFN");
+	bad = (2ull << 56) | 5;
+	hg_ok(pvhvm_param(true, 0, &bad) == -22, "callback vector 5: -EINVAL");
+	hg_ok(pvhvm_param(false, 0, &v) == 0 && v == ((2ull << 56) | CALLBACK_VECTOR),
+	      "HVMOP_get_param reads the callback back");
+
+	/* an event to ourselves: bind_ipi, send, the upcall */
+	hg_ok(hg_hypercall(HC_EVTCHN_OP, EVTCHNOP_bind_ipi, (uint32_t)&ipi, 0) == 0 && ipi.port,
+	      "EVTCHNOP_bind_ipi");
+	seen = upcalls;
+	hg_ok(pvhvm_send(ipi.port) == 0, "EVTCHNOP_send on it");
+	hg_ok(pvhvm_wait_upcall(seen), "the callback vector arrives");
+	hg_ok(bit(shinfo_page + 2048, ipi.port) && (w[2] & (1u << (ipi.port / 64))),
+	      "its pending bit and selector are in the mapped shared_info");
+	hg_ok(hg_count[CALLBACK_VECTOR] == upcalls, "one interrupt per upcall");
+	seen = upcalls;
+	hg_ok(!pvhvm_wait_upcall(seen), "no second upcall once the flag is clear");
+
+	/* a grant frame in a hole (Linux: the platform device's BAR), then moved */
+	hg_ok(add_to_physmap(1 /* grant_table */, 0, 0xf0000) == 0,
+	      "add_to_physmap(grant_table 0) in the PCI hole");
+	hole[3] = 0x1234abcd;
+	hg_ok(hole[3] == 0x1234abcd, "the grant frame is memory there");
+	hg_ok(add_to_physmap(1, 0, (uint32_t)gnt_page >> 12) == 0 &&
+	      ((volatile uint32_t *)gnt_page)[3] == 0x1234abcd,
+	      "moved over a RAM page, it keeps its contents");
+	hg_ok(hole[3] == 0xffffffffu, "and the hole is empty again");
+}

@@ -1,0 +1,55 @@
+#!/bin/bash
+# PV-on-HVM through xl create (docs/hvm.md "PV-on-HVM"): the test guest
+# (tests/hvm/guest/pvhvm.c) finds Xen, maps shared_info and a grant frame
+# with XENMEM_add_to_physmap, registers the callback vector and gets an
+# upcall for an event it sends itself; then (pvhvm_xs.c) it finds its
+# xenstore ring and event channel through HVMOP_get_param and reads its own
+# name from xld's xenstored, the answer announced by an upcall. Its TAP
+# lines come through port 0xe9 into `xl dmesg`.
+. "$top_srcdir/tests/lib/host.sh"
+guest="$top_builddir/tests/hvm/guest/hvmguest"
+[ -f "$guest" ] || skip_all "tests/hvm/guest/hvmguest not built"
+host_start a || bail_out "cannot start a host"
+cd "$VMCTL_TEST_DIR"
+
+# run NAME CMDLINE: xl create the guest, wait until it is gone; its log
+# lines (from `xl dmesg`, by domain id) go to NAME.out
+run() {
+	cat > "$1.cfg" <<CFG
+type = "hvm"
+name = "$1"
+memory = 16
+kernel = "$guest"
+cmdline = "$2"
+on_poweroff = "destroy"
+on_crash = "destroy"
+CFG
+	xl create -p "$1.cfg" >/dev/null 2>&1
+	is "$?" 0 "xl create $1 (cmdline \"$2\")"
+	id=$(xl domid "$1" 2>/dev/null)
+	xl unpause "$1"
+	domain_gone "$1" 1200 || diag "$1 did not finish"
+	xl destroy "$1" 2>/dev/null
+	xl dmesg | sed -n "s/^.*(d$id) //p" > "$1.out"
+}
+
+# passed NAME WHAT: every TAP line of the guest passed, and it said so
+passed() {
+	local rc=0
+	grep -q '^not ok' "$1.out" && rc=1
+	grep -qx 'hvm guest: PASSED' "$1.out" || rc=1
+	[ $rc = 0 ] || sed 's/^/# /' "$1.out"
+	_tap_result $rc "$2"
+}
+
+run hvm-pv "pvhvm"
+passed hvm-pv "add_to_physmap, HVM params, the callback vector and an event upcall"
+grep -q 'ok [0-9]* - the callback vector arrives' hvm-pv.out
+_tap_result $? "the upcall arrived"
+
+run hvm-xs "xenstore hvm-xs"
+passed hvm-xs "the guest reads its name from xenstore through HVM_PARAM_STORE_PFN/EVTCHN"
+grep -q 'ok [0-9]* - it is the domain.s name' hvm-xs.out
+_tap_result $? "xenstored's answer is the domain's name"
+host_stop a
+done_testing
