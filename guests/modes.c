@@ -353,6 +353,11 @@ struct memdirty {
 	unsigned long cursor;
 	uint64_t rounds, next_report;
 	uint64_t dirtied;
+	/* dirty-rate=: bytes a second (0: as fast as it can), counted from
+	 * pace_t0 when `pace_base` pages had been dirtied. */
+	uint64_t rate;
+	uint64_t pace_t0, pace_base;
+	struct timer pace;
 };
 
 static uint64_t page_sum(const uint64_t *p)
@@ -401,12 +406,44 @@ static void memdirty_report(struct kernel *k, struct memdirty *md,
 	       (unsigned long)digest, bad ? "MISMATCH" : "ok", bad);
 }
 
+static void memdirty_pace_restart(struct kernel *k, struct memdirty *md)
+{
+	md->pace_t0 = time_now(k);
+	md->pace_base = md->dirtied;
+}
+
+static void memdirty_pace_wake(struct kernel *k, void *arg)
+{
+	(void)k, (void)arg;	/* running is the point: the main loop polls again */
+}
+
+/* How many pages to dirty now (at most 64): all of them without a rate,
+ * else what the rate allows since pace_t0; with none allowed, a timer
+ * wakes the loop when the next page is due. */
+static unsigned int memdirty_budget(struct kernel *k, struct memdirty *md)
+{
+	uint64_t now = time_now(k), allowed, page_ns;
+
+	if (!md->rate)
+		return 64;
+	if (now < md->pace_t0)	/* a new domain's clock */
+		memdirty_pace_restart(k, md);
+	allowed = md->pace_base +
+		  (now - md->pace_t0) / NSEC_PER_MSEC * md->rate / PAGE_SIZE / 1000;
+	if (allowed > md->dirtied)
+		return allowed - md->dirtied < 64 ? (unsigned int)(allowed - md->dirtied) : 64;
+	page_ns = PAGE_SIZE * NSEC_PER_SEC / md->rate;
+	timer_arm(k, &md->pace, now + (page_ns > NSEC_PER_MSEC ? page_ns : NSEC_PER_MSEC));
+	return 0;
+}
+
 static bool memdirty_step(struct kernel *k)
 {
 	struct memdirty *md = k->mode_state;
+	unsigned int n = memdirty_budget(k, md);
 	uint64_t now;
 
-	for (int i = 0; i < 64; i++) {
+	for (unsigned int i = 0; i < n; i++) {
 		unsigned long idx = md->cursor++ % md->nr;
 		uint64_t *p = md->pages + idx * (PAGE_SIZE / 8);
 
@@ -422,18 +459,25 @@ static bool memdirty_step(struct kernel *k)
 		memdirty_report(k, md, "periodic");
 		md->next_report = now + NSEC_PER_SEC;
 	}
-	return true;	/* always busy: never idle */
+	return n > 0;	/* flat out: never idle; paced: idle until the timer */
 }
 
 static void memdirty_resumed(struct kernel *k, void *arg)
 {
-	memdirty_report(k, arg, "after-resume");
+	struct memdirty *md = arg;
+
+	memdirty_report(k, md, "after-resume");
+	/* The clock of a new domain starts again; the time suspended is no
+	 * debt to catch up on. */
+	memdirty_pace_restart(k, md);
+	md->next_report = time_now(k) + NSEC_PER_SEC;
 }
 
 static int test_memdirty(struct kernel *k)
 {
 	static struct memdirty md;
 	unsigned long mib = options_get_num(&k->opt, "dirty-mib", 8);
+	unsigned long rate_mb = options_get_num(&k->opt, "dirty-rate", 0);
 
 	md.nr = mib * 256;
 	md.pages = mm_alloc_pages(k, md.nr, 1);
@@ -446,7 +490,13 @@ static int test_memdirty(struct kernel *k)
 	k->mode_poll = memdirty_step;
 	k->ctl.on_resume = memdirty_resumed;
 	k->ctl.on_resume_arg = &md;
-	printk("memdirty: dirtying %lu MiB (%lu pages)\n", mib, md.nr);
+	md.rate = (uint64_t)rate_mb * 1000000;
+	md.pace.fn = memdirty_pace_wake;
+	memdirty_pace_restart(k, &md);
+	if (rate_mb)
+		printk("memdirty: dirtying %lu MiB (%lu pages) at %lu MB/s\n", mib, md.nr, rate_mb);
+	else
+		printk("memdirty: dirtying %lu MiB (%lu pages)\n", mib, md.nr);
 	shell_start(k);
 	return 0;
 }

@@ -35,6 +35,7 @@ struct migrate_in {
 	char *journal;            /* $statedir/migrate-in/<uuid>, while it exists */
 	uint32_t domid;
 	bool built;               /* the restore made a domain (destroy on failure) */
+	uint64_t t_ready;         /* READY sent */
 };
 
 static void in_free(struct migrate_in *m)
@@ -92,7 +93,8 @@ static void in_go(void *arg, const struct migrate_msg *msg, const uint8_t *paylo
 	}
 	/* From here the domain is ours whatever happens to the connection. */
 	migrate_msg_send(m->fd, MIGRATE_RUNNING, &id, sizeof(id));
-	log_info("migration of %s from %s: running as domain %u", m->hello.name, m->peer, m->domid);
+	log_info("migration of %s from %s: running as domain %u (%.1f ms after READY)",
+		 m->hello.name, m->peer, m->domid, (now_ns() - m->t_ready) / 1e6);
 	in_free(m);
 }
 
@@ -109,6 +111,7 @@ static void in_restored(void *arg, int rc, int code, const char *msg, uint32_t d
 	m->built = true;
 	m->chan.on_msg = in_go;
 	rc = migrate_msg_send(m->fd, MIGRATE_READY, &id, sizeof(id));
+	m->t_ready = now_ns();
 	if (rc == 0)
 		rc = migrate_chan_wait(&m->chan, migrate_timeout(m->xld));
 	if (rc < 0)

@@ -41,6 +41,7 @@ struct migrate_out {
 	int fd;
 	struct migrate_chan chan;
 	uint64_t t0, t_save;
+	uint64_t t_ready, t_running; /* READY, RUNNING came */
 	struct save_result saved;
 	int save_rc;              /* why the save failed (for the message) */
 	char save_msg[256];
@@ -57,13 +58,16 @@ static void out_done(struct migrate_out *m, int rc, int code, const char *msg)
 
 	migrate_chan_stop(&m->chan);
 	if (rc == 0) {
-		uint64_t now = now_ns();
 		uint64_t suspend_at = m->t_save + (m->saved.total_ns - m->saved.downtime_ns);
-		res.total_ns = now - m->t0;
-		res.downtime_ns = now - suspend_at;
+		res.total_ns = m->t_running - m->t0;
+		res.downtime_ns = m->t_running - suspend_at;
 		log_info("migration of %s done: downtime %.1f ms, total %.2f s, %llu bytes, %u rounds",
 			 m->hello.name, res.downtime_ns / 1e6, res.total_ns / 1e9,
 			 (unsigned long long)res.bytes, res.rounds);
+		log_info("migration of %s downtime: suspend %.1f ms, stream complete at %.1f ms, "
+			 "target ready at %.1f ms, running at %.1f ms", m->hello.name,
+			 m->saved.suspend_ns / 1e6, m->saved.downtime_ns / 1e6,
+			 (m->t_ready - suspend_at) / 1e6, res.downtime_ns / 1e6);
 	} else {
 		log_error("migration of %s failed: %s", m->hello.name, msg);
 	}
@@ -126,6 +130,7 @@ static void out_running(void *arg, const struct migrate_msg *msg, const uint8_t 
 		out_unexpected(m, msg, payload, "running"); /* ERROR: resume here */
 		return;
 	}
+	m->t_running = now_ns();	/* before our copy is destroyed */
 	memcpy(&id, payload, sizeof(id));
 	m->target_domid = id.domid;
 	m->suspended = false;
@@ -157,6 +162,7 @@ static void out_ready(void *arg, const struct migrate_msg *msg, const uint8_t *p
 		out_unexpected(m, msg, payload, "ready");
 		return;
 	}
+	m->t_ready = now_ns();
 	rc = migrate_msg_send(m->fd, MIGRATE_GO, NULL, 0);
 	if (rc < 0) {
 		/* A GO that did not leave cannot have reached the target. */

@@ -48,6 +48,7 @@ struct restore_op {
 	struct stream_vcpu vcpu;
 	bool have_pv, have_vcpu;
 	struct create_adopt adopt;
+	uint64_t t_end, t_state, t_adopted; /* END read, state set, create steps done */
 	/* shared with the main loop */
 	bool abort;               /* atomic */
 	int rc, code;
@@ -376,6 +377,8 @@ static int main_adopt(void *arg)
 	return rc;
 }
 
+static int main_report(void *arg);
+
 static void restore_body(struct save_worker *w)
 {
 	struct restore_op *op = w->owner;
@@ -389,11 +392,10 @@ static void restore_body(struct save_worker *w)
 		rc = make_domain(op);
 	if (rc == 0)
 		rc = read_body(op);
+	op->t_end = now_ns();
 	if (rc == 0)
 		rc = set_state(op);
-	if (op->mem)
-		munmap(op->mem, op->nr_frames * PAGE);
-	op->mem = NULL;
+	op->t_state = now_ns();
 	if (rc == 0) {
 		rc = save_worker_call(&op->w, main_adopt, op);
 		/* A failed create undoes what it made; a domain it never
@@ -401,10 +403,17 @@ static void restore_body(struct save_worker *w)
 		if (rc < 0 && !op->msg[0])
 			failf(op, RPC_INTERNAL_ERROR, -EIO, "the domain could not be set up");
 	}
+	op->t_adopted = now_ns();
 	if (rc < 0 && op->have_domain)
 		hv_domain_destroy(op->hv, op->domid);
-	hv_close(op->hv);
 	op->rc = rc < 0 ? rc : 0;
+	/* Report before unmapping the memory: that takes milliseconds a
+	 * migration counts as downtime. */
+	save_worker_call(&op->w, main_report, op);
+	if (op->mem)
+		munmap(op->mem, op->nr_frames * PAGE);
+	op->mem = NULL;
+	hv_close(op->hv);
 }
 
 static void restore_tick(struct save_worker *w)
@@ -418,17 +427,26 @@ static void restore_tick(struct save_worker *w)
 	op->opts.progress(op->opts.arg, &p);
 }
 
-static void restore_finish(struct save_worker *w)
+/* On the main loop, once the domain runs (or paused) or the restore failed. */
+static int main_report(void *arg)
 {
-	struct restore_op *op = w->owner;
+	struct restore_op *op = arg;
 
 	if (op->rc < 0)
 		log_warn("restore failed: %s", op->msg);
 	else
-		log_info("domain %u (%s) restored from %llu bytes", op->domid, op->name,
-			 (unsigned long long)op->in.bytes);
+		log_info("domain %u (%s) restored from %llu bytes; after its end: state %.1f ms, "
+			 "devices %.1f ms", op->domid, op->name, (unsigned long long)op->in.bytes,
+			 (op->t_state - op->t_end) / 1e6, (op->t_adopted - op->t_state) / 1e6);
 	if (op->opts.done)
 		op->opts.done(op->opts.arg, op->rc, op->code, op->msg, op->domid);
+	return 0;
+}
+
+static void restore_finish(struct save_worker *w)
+{
+	struct restore_op *op = w->owner;
+
 	stream_reader_dispose(&op->in);
 	free(op->seen);
 	free(op->config_json);

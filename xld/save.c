@@ -42,7 +42,8 @@ struct save_op {
 	uint64_t *dirty;          /* frames still to send (live) */
 	bool dirty_on;
 	struct stream_writer out;
-	uint64_t t_start, t_suspend, t_end;
+	uint64_t t_start, t_suspend, t_suspended, t_rest, t_end;
+	uint64_t final_pages;     /* sent while suspended */
 	/* shared with the main loop */
 	uint64_t pages_done;      /* atomic */
 	uint32_t round;           /* atomic */
@@ -303,6 +304,7 @@ static int suspend(struct save_op *op)
 	}
 	if (rc == 0)
 		__atomic_store_n(&op->suspended, true, __ATOMIC_RELEASE);
+	op->t_suspended = now_ns();
 	hv_evtchn_close(op->hv, port);
 	close(evfd);
 	return rc;
@@ -312,15 +314,17 @@ static int suspend(struct save_op *op)
 
 static int send_rest(struct save_op *op)
 {
-	uint64_t count;
+	uint64_t count, before = __atomic_load_n(&op->pages_done, __ATOMIC_RELAXED);
 	int rc;
 
 	if (!op->opts.live_rounds)
-		return send_frames(op, NULL);
-	if ((rc = dirty_collect(op, &count)) < 0 ||
-	    (rc = write_round(op, op->round + 1, true, count)) < 0)
-		return rc;
-	return send_dirty(op);
+		rc = send_frames(op, NULL);
+	else if ((rc = dirty_collect(op, &count)) == 0 &&
+		 (rc = write_round(op, op->round + 1, true, count)) == 0)
+		rc = send_dirty(op);
+	op->final_pages = __atomic_load_n(&op->pages_done, __ATOMIC_RELAXED) - before;
+	op->t_rest = now_ns();
+	return rc;
 }
 
 static int write_tail(struct save_op *op)
@@ -356,6 +360,8 @@ static int sync_out(struct save_op *op)
 	return 0;
 }
 
+static int main_report(void *arg);
+
 static void save_body(struct save_worker *w)
 {
 	struct save_op *op = w->owner;
@@ -381,13 +387,16 @@ static void save_body(struct save_worker *w)
 	op->t_end = now_ns();
 	if (op->dirty_on)
 		hv_dirty_disable(op->hv, op->domid);
+	op->rc = rc;
+	/* Report before the clean-up: unmapping a guest's memory takes
+	 * milliseconds that a migration would count as downtime. */
+	save_worker_call(&op->w, main_report, op);
 	if (op->mem)
 		munmap(op->mem, op->ram_frames * PAGE);
 	stream_writer_dispose(&op->out);
 	free(op->dirty);
 	op->dirty = NULL;
 	hv_close(op->hv);
-	op->rc = rc;
 }
 
 /* ---- the main loop's side --------------------------------------------- */
@@ -452,12 +461,14 @@ static int apply_after(struct save_op *op)
 	return rc;
 }
 
-static void save_finish(struct save_worker *w)
+/* On the main loop, once the stream is complete or failed. */
+static int main_report(void *arg)
 {
-	struct save_op *op = w->owner;
+	struct save_op *op = arg;
 	struct save_result res = {
 		.bytes = op->out.bytes, .pages = op->pages_done, .rounds = op->round,
 		.downtime_ns = op->t_end - op->t_suspend, .total_ns = op->t_end - op->t_start,
+		.suspend_ns = op->t_suspended - op->t_suspend, .final_pages = op->final_pages,
 	};
 	int rc = apply_after(op);
 
@@ -476,9 +487,22 @@ static void save_finish(struct save_worker *w)
 	} else {
 		log_info("domain %u saved: %llu bytes, %llu pages in %u rounds", op->domid,
 			 (unsigned long long)res.bytes, (unsigned long long)res.pages, res.rounds);
+		/* The phases of the downtime on this side (docs/migration.md). */
+		log_info("domain %u suspend: suspended %.1f ms after the request, last pass "
+			 "%llu pages in %.1f ms, state and end %.1f ms", op->domid,
+			 (op->t_suspended - op->t_suspend) / 1e6, (unsigned long long)op->final_pages,
+			 (op->t_rest - op->t_suspended) / 1e6, (op->t_end - op->t_rest) / 1e6);
 	}
 	if (op->opts.done)
 		op->opts.done(op->opts.arg, op->rc, op->msg, &res);
+	op->opts.done = NULL;
+	return 0;
+}
+
+static void save_finish(struct save_worker *w)
+{
+	struct save_op *op = w->owner;
+
 	free(op->config_json);
 	free(op);
 }

@@ -42,6 +42,8 @@ struct save_result {
 	uint64_t pages;           /* page records' entries sent, all rounds */
 	uint32_t rounds;          /* live rounds made */
 	uint64_t downtime_ns;     /* suspend request .. stream complete */
+	uint64_t suspend_ns;      /* suspend request .. the guest is suspended */
+	uint64_t final_pages;     /* pages sent while it was suspended */
 	uint64_t total_ns;        /* start .. stream complete */
 };
 
