@@ -180,11 +180,15 @@ static int make_domain(struct restore_op *op)
 	}
 	op->nr_frames = info.nr_frames;
 	op->mem = mmap(NULL, info.nr_frames * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	rc = op->mem == MAP_FAILED ? -errno : 0;
 	close(memfd);
 	op->seen = calloc((op->sd.ram_frames + 63) / 64, sizeof(uint64_t));
-	if (op->mem == MAP_FAILED || !op->seen) {
+	if (rc == 0 && !op->seen)
+		rc = -ENOMEM;
+	if (rc < 0) {
 		op->mem = op->mem == MAP_FAILED ? NULL : op->mem;
-		return failf(op, RPC_ERR_RESOURCE, -ENOMEM, "cannot map the new domain's memory");
+		return failf(op, RPC_ERR_RESOURCE, rc, "not enough memory for the domain: cannot map its %llu MiB: %s",
+			     (unsigned long long)(info.nr_frames * PAGE >> 20), strerror(-rc));
 	}
 	return 0;
 }
@@ -361,6 +365,10 @@ static int set_state(struct restore_op *op)
 
 /* ---- handing over ----------------------------------------------------- */
 
+static int main_report(void *arg);
+
+/* On success the result is reported here, in the same turn of the main
+ * loop: a migration's READY leaves without another thread switch. */
 static int main_adopt(void *arg)
 {
 	struct restore_op *op = arg;
@@ -372,12 +380,14 @@ static int main_adopt(void *arg)
 	int code = 0;
 	int rc = xld_create(op->xld, &args, &domid, &code, op->msg, sizeof(op->msg));
 
-	if (rc < 0)
+	op->t_adopted = now_ns();
+	if (rc < 0) {
 		op->code = code;
-	return rc;
+		return rc;
+	}
+	op->rc = 0;
+	return main_report(op);
 }
-
-static int main_report(void *arg);
 
 static void restore_body(struct save_worker *w)
 {
@@ -403,13 +413,14 @@ static void restore_body(struct save_worker *w)
 		if (rc < 0 && !op->msg[0])
 			failf(op, RPC_INTERNAL_ERROR, -EIO, "the domain could not be set up");
 	}
-	op->t_adopted = now_ns();
-	if (rc < 0 && op->have_domain)
-		hv_domain_destroy(op->hv, op->domid);
-	op->rc = rc < 0 ? rc : 0;
-	/* Report before unmapping the memory: that takes milliseconds a
+	if (rc < 0) {
+		if (op->have_domain)
+			hv_domain_destroy(op->hv, op->domid);
+		op->rc = rc;
+		save_worker_call(&op->w, main_report, op);
+	}
+	/* Unmapped only after the report: it takes milliseconds that a
 	 * migration counts as downtime. */
-	save_worker_call(&op->w, main_report, op);
 	if (op->mem)
 		munmap(op->mem, op->nr_frames * PAGE);
 	op->mem = NULL;
