@@ -18,6 +18,7 @@
 
 #define DM_MAX_DISKS 4          /* IDE primary/secondary, master/slave */
 #define DM_MAX_DEVS  32
+#define DM_MAX_NICS  4          /* emulated NICs, at PCI slots 4.. */
 
 struct evloop;
 
@@ -25,6 +26,14 @@ struct dm_disk {
 	const char *path;           /* raw image or ISO; NULL = no drive */
 	bool cdrom;
 	bool readonly;
+};
+
+/* An emulated NIC (xl's vif model=): its frames go to and come from
+ * `fd`, a tap device xld made (the device model owns it from then on). */
+struct dm_nic {
+	const char *model;          /* "rtl8139" or "e1000" */
+	uint8_t mac[6];
+	int fd;
 };
 
 struct dm_config {
@@ -43,6 +52,8 @@ struct dm_config {
 	bool platform_pci;          /* the Xen platform device (xen_platform_pci=) */
 	bool acpi;
 	int debug_fd;               /* ports 0xe9/0x402/0x12 text (-1 = our log) */
+	struct dm_nic nic[DM_MAX_NICS]; /* PCI slot 4 + index */
+	unsigned nr_nics;
 };
 
 struct dm;

@@ -19,7 +19,10 @@ devmodel_libdevmodel_la_SOURCES = \
 	devmodel/dev/uart.c \
 	devmodel/dev/i8042.c devmodel/dev/i8042.h \
 	devmodel/dev/vga.c devmodel/dev/vga.h devmodel/dev/vga_render.c \
-	devmodel/dev/fw_cfg.c devmodel/dev/fw_cfg.h devmodel/dev/fw_cfg_linux.c
+	devmodel/dev/fw_cfg.c devmodel/dev/fw_cfg.h devmodel/dev/fw_cfg_linux.c \
+	devmodel/net.c devmodel/net.h \
+	devmodel/dev/eeprom93.c devmodel/dev/eeprom93.h \
+	devmodel/dev/rtl8139.c devmodel/dev/e1000.c
 
 pkglibexec_PROGRAMS += devmodel/vmctl-devmodel
 devmodel_vmctl_devmodel_SOURCES = \

@@ -98,6 +98,38 @@ static int opt_disk(struct dm_opts *o, const char *v)
 	return path ? 0 : -EINVAL;
 }
 
+/* --nic model=e1000|rtl8139,mac=XX:XX:XX:XX:XX:XX,fd=N */
+static int opt_nic(struct dm_opts *o, const char *v)
+{
+	char *copy, *kv, *save = NULL;
+	struct dm_nic *n;
+	uint64_t fd = 0;
+	bool have_mac = false;
+
+	if (o->cfg.nr_nics >= DM_MAX_NICS)
+		return -E2BIG;
+	n = &o->cfg.nic[o->cfg.nr_nics];
+	copy = strdup(v);   /* kept: the config points into it */
+	if (!copy)
+		return -ENOMEM;
+	for (kv = strtok_r(copy, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		if (!strncmp(kv, "model=", 6))
+			n->model = kv + 6;
+		else if (!strncmp(kv, "mac=", 4))
+			have_mac = sscanf(kv + 4, "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx", &n->mac[0],
+					  &n->mac[1], &n->mac[2], &n->mac[3], &n->mac[4],
+					  &n->mac[5]) == 6;
+		else if (strncmp(kv, "fd=", 3) || parse_u64(kv + 3, &fd) < 0)
+			return -EINVAL;
+	}
+	if (!n->model || (strcmp(n->model, "e1000") && strcmp(n->model, "rtl8139")) ||
+	    !have_mac || fd < 3 || fd > 1024)
+		return -EINVAL;
+	n->fd = (int)fd;
+	o->cfg.nr_nics++;
+	return 0;
+}
+
 static int opt_vram(struct dm_opts *o, const char *v)
 {
 	uint64_t n;
@@ -228,6 +260,7 @@ static const struct {
 	{ "initrd", 1, opt_cfg_initrd, "FILE      its initrd" },
 	{ "cmdline", 1, opt_cfg_cmdline, "TEXT   its command line" },
 	{ "linuxboot-rom", 1, opt_cfg_linuxboot_rom, "FILE  QEMU's linuxboot_dma.bin" },
+	{ "nic", 1, opt_nic, "model=M,mac=MAC,fd=N  a NIC (rtl8139|e1000) on tap fd N" },
 	{ "vram-mb", 1, opt_vram, "N        std-VGA with N MiB (0: no VGA)" },
 	{ "vgabios", 1, opt_cfg_vgabios, "FILE  VGA option ROM (vgabios-stdvga.bin)" },
 	{ "acpi", 0, opt_acpi, "               the PIIX4 power management function (default)" },

@@ -38,6 +38,8 @@ struct xld_child {
 	uint64_t started_ns;
 	unsigned quick_deaths;   /* deaths in a row that came too soon */
 	unsigned restarts;
+	int fds[SUPERVISE_MAX_FDS];   /* passed as 3, 4, ...; ours, above 63 */
+	unsigned nfds;
 };
 
 static void on_exit_event(struct evloop *loop, int fd, uint32_t events, void *arg);
@@ -81,8 +83,11 @@ static int spawn_setup(struct xld_child *c, posix_spawn_file_actions_t *fa,
 						     O_WRONLY | O_APPEND | O_CREAT, 0640);
 	if (!r)
 		r = posix_spawn_file_actions_adddup2(fa, 1, 2);
+	/* our copies sit above 63, so these never overwrite one another */
+	for (unsigned i = 0; !r && i < c->nfds; i++)
+		r = posix_spawn_file_actions_adddup2(fa, c->fds[i], 3 + (int)i);
 	if (!r)
-		r = posix_spawn_file_actions_addclosefrom_np(fa, 3);
+		r = posix_spawn_file_actions_addclosefrom_np(fa, 3 + (int)c->nfds);
 	/* xld blocks SIGTERM & co. and ignores SIGPIPE: the child must not. */
 	if (!r)
 		r = posix_spawnattr_setsigmask(attr, &none);
@@ -219,6 +224,8 @@ static void child_free(struct xld_child *c)
 	free(c->argv);
 	free(c->name);
 	free(c->logpath);
+	for (unsigned i = 0; i < c->nfds; i++)
+		close(c->fds[i]);
 	free(c);
 }
 
@@ -250,8 +257,21 @@ static struct xld_child *child_new(struct xld *xld, const char *name, char *cons
 struct xld_child *supervise_start(struct xld *xld, const char *name, char *const argv[],
 				  const char *logpath)
 {
-	struct xld_child *c = child_new(xld, name, argv, logpath);
-	int rc = c ? spawn(c) : -ENOMEM;
+	return supervise_start_fds(xld, name, argv, logpath, NULL, 0);
+}
+
+struct xld_child *supervise_start_fds(struct xld *xld, const char *name, char *const argv[],
+				      const char *logpath, const int *fds, unsigned n)
+{
+	struct xld_child *c = n <= SUPERVISE_MAX_FDS ? child_new(xld, name, argv, logpath) : NULL;
+	int rc = c ? 0 : -ENOMEM;
+
+	for (unsigned i = 0; c && rc == 0 && i < n; i++) {
+		c->fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 64);
+		rc = c->fds[i] < 0 ? -errno : 0;
+		c->nfds += rc == 0;
+	}
+	rc = rc ? rc : (c ? spawn(c) : -ENOMEM);
 
 	if (rc < 0) {
 		log_error("%s: cannot start %s: %s", name, argv[0], strerror(-rc));

@@ -26,6 +26,14 @@ struct xld_child;
 struct xld_child *supervise_start(struct xld *xld, const char *name, char *const argv[],
 				  const char *logpath);
 
+/* The same, and the child gets `fds` (n of them, at most
+ * SUPERVISE_MAX_FDS) as its descriptors 3, 4, ... at every start: the
+ * handle keeps its own copies until supervise_stop (a tap an emulated NIC
+ * serves lives that long). */
+#define SUPERVISE_MAX_FDS 8
+struct xld_child *supervise_start_fds(struct xld *xld, const char *name, char *const argv[],
+				      const char *logpath, const int *fds, unsigned n);
+
 /* Stop and reap the child (SIGTERM, at most 1 s, then SIGKILL) and free
  * the handle; no restart follows. NULL is a no-op. */
 void supervise_stop(struct xld_child *c);
