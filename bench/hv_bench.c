@@ -506,6 +506,23 @@ static long pvabi_user_run(struct bench *b, unsigned long n)
 	return guest_result(b, domid);
 }
 
+/* The same on a second vmhv started with VMCTL_PV_PKEYS=0, which makes
+ * its sandboxes switch to user mode by mprotect (docs/pv-engine.md). */
+static long pvabi_user_mprotect_ns(unsigned long n)
+{
+	struct bench fb = { .exc_fd = -1 };
+	long ns = -1;
+
+	setenv("VMCTL_PV_PKEYS", "0", 1);
+	if (vmhv_proc_start(&fb.vp, NULL) == 0) {
+		fb.h = fb.vp.hv;
+		ns = pvabi_user_run(&fb, n);
+		vmhv_proc_stop(&fb.vp);
+	}
+	unsetenv("VMCTL_PV_PKEYS");
+	return ns;
+}
+
 static void bench_pvabi(struct bench *b)
 {
 	char cmd[64];
@@ -523,13 +540,18 @@ static void bench_pvabi(struct bench *b)
 	ns = guest_run(b, cmd);
 	row("#PF -> guest trap handler -> iret (cpu0)", (double)ns / FAULTS / 1000.0, "us",
 	    "host SIGSEGV handler round trip (cpu0)", host_sigsegv_us());
-	row("guest user -> kernel -> user, syscall + iret (cpu0)",
+	row("guest user -> kernel -> user, syscall + iret, pkeys if the CPU has them (cpu0)",
 	    (double)pvabi_user_run(b, USER_CALLS) / 1000.0, "us", "host null syscall (cpu0)",
+	    host_null_syscall_ns() / 1000.0);
+	row("guest user -> kernel -> user, syscall + iret, mprotect fallback (cpu0)",
+	    (double)pvabi_user_mprotect_ns(USER_CALLS) / 1000.0, "us", "host null syscall (cpu0)",
 	    host_null_syscall_ns() / 1000.0);
 }
 
-int main(void)
+/* `hv_bench pvabi`: only the PV ABI rows. */
+int main(int argc, char **argv)
 {
+	bool only_pvabi = argc > 1 && strcmp(argv[1], "pvabi") == 0;
 	struct bench b = { .exc_fd = -1 };
 	cpu_set_t cpu0;
 	uint32_t port;
@@ -544,6 +566,11 @@ int main(void)
 	}
 	b.h = b.vp.hv;
 	hv_evtchn_bind_virq(b.h, 3, &port, &b.exc_fd);
+	if (only_pvabi) {
+		bench_pvabi(&b);
+		close(b.exc_fd);
+		return vmhv_proc_stop(&b.vp) == 0 ? 0 : 1;
+	}
 	bench_calls(&b);
 	row("event channel ping-pong, 2 pv domains (cpu0)", guest_pingpong_us(&b, false), "us",
 	    "futex ping-pong, 2 processes (cpu0)", host_futex_pingpong_us());

@@ -46,6 +46,7 @@ hypervisor_engines_pv_vmhv_pv_SOURCES = \
 	hypervisor/engines/pv/sandbox/emulate.c \
 	hypervisor/engines/pv/sandbox/desc.c \
 	hypervisor/engines/pv/sandbox/usermode.c \
+	hypervisor/engines/pv/sandbox/pkey.c \
 	hypervisor/engines/pv/sandbox/dirty.c \
 	hypervisor/engines/pv/sandbox/sandbox.h \
 	hypervisor/engines/pv/sandbox/sys.h

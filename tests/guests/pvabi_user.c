@@ -5,9 +5,12 @@
  * NEW_USER_BASEPTR and irets to user mode. The user program makes system
  * calls (each reaches the callback and returns with iret), then reads the
  * kernel's memory and the sandbox's physmap: both are a #PF with the user
- * bit, delivered on the kernel stack. Command line "bench N": N system
- * calls, the round trip time is printed as "result: NS". Expected output:
- * tests/pvabi/pvabi_user.expected. */
+ * bit, delivered on the kernel stack; then it writes the sandbox's own
+ * data at the address given as "sbw=0x..." on the command line (a #PF
+ * where the sandbox has memory protection keys, a plain write with its
+ * mprotect fallback). Command line "bench N": N system calls, the round
+ * trip time is printed as "result: NS". Expected output:
+ * tests/pvabi/pvabi_user.expected (and pvabi_test.sh's per-mode lines). */
 #include "pvabi_lib.h"
 
 #include <vmctl/xen/callback.h>
@@ -19,7 +22,7 @@ struct uframe { unsigned long rip, cs, rflags, rsp, ss; };
 
 void pvabi_syscall_entry(void);
 void pvabi_enter_user(unsigned long rip, unsigned long rsp, unsigned long rbx,
-		      unsigned long r12, unsigned long r14);
+		      unsigned long r12, unsigned long r14, unsigned long r15);
 extern char pvabi_user_code[], pvabi_user_code_end[];
 
 static unsigned char tables[4][4096] __attribute__((aligned(4096))); /* L4u L3u L2u L1u */
@@ -27,7 +30,8 @@ static unsigned char ucode[4096] __attribute__((aligned(4096)));
 static unsigned char ustack[4096] __attribute__((aligned(4096)));
 static unsigned char kstack[16384] __attribute__((aligned(4096)));
 static volatile unsigned long secret = 0x5ec7e7;
-static volatile unsigned long calls, frame_cs, frame_ss, rcx_is_return;
+static volatile unsigned long calls, frame_cs, frame_ss, rcx_is_return, red_zone;
+static unsigned long sandbox_va;
 static unsigned long loops;
 static uint64_t t0, t1;
 
@@ -57,15 +61,20 @@ static void report_and_stop(void)
 	tg_report("user_read_kernel_frame_cs", (long)pv.cs[0]);
 	tg_report("user_read_physmap_err", (long)pv.err[1]);
 	tg_report("user_read_physmap_cr2", pv.cr2[1] == PHYSMAP);
+	tg_report("user_write_sandbox_faulted", pv.faults >= 3);
+	tg_report("user_write_sandbox_err", pv.faults >= 3 ? (long)pv.err[2] : -1);
+	tg_report("user_write_sandbox_cr2", pv.faults >= 3 && pv.cr2[2] == sandbox_va);
+	tg_report("user_red_zone_kept", red_zone == 0x2ed2011e);
 	tg_report("kernel_still_reads_secret", secret == 0x5ec7e7);
 	tg_puts("pvabi_user done\n");
 	tg_shutdown(SHUTDOWN_poweroff);
 }
 
 /* The syscall callback's C half (pvabi_user_entry.S). */
-void pvabi_syscall(unsigned long nr, struct uframe *f, unsigned long rcx)
+void pvabi_syscall(unsigned long nr, struct uframe *f, unsigned long rcx, unsigned long rdi)
 {
 	rcx_is_return &= rcx == f->rip;
+	red_zone = rdi;
 	if (nr == 1) {
 		calls++;
 		frame_cs = f->cs;
@@ -113,6 +122,22 @@ static unsigned long cmd_number(const char *s)
 	return v;
 }
 
+/* The hex number after "sbw=0x" on the command line, or dflt. */
+static unsigned long cmd_sbw(const char *s, unsigned long dflt)
+{
+	unsigned long v = 0;
+
+	for (; *s; s++)
+		if (s[0] == 's' && s[1] == 'b' && s[2] == 'w' && s[3] == '=' && s[4] == '0' &&
+		    s[5] == 'x')
+			break;
+	if (!*s)
+		return dflt;
+	for (s += 6; (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f'); s++)
+		v = v * 16 + (unsigned long)(*s <= '9' ? *s - '0' : *s - 'a' + 10);
+	return v;
+}
+
 void guest_main(start_info_t *si, unsigned long boot_sp)
 {
 	struct callback_register cb = { .type = CALLBACKTYPE_syscall,
@@ -121,6 +146,7 @@ void guest_main(start_info_t *si, unsigned long boot_sp)
 
 	pvabi_init(si);
 	loops = tg_has_word(cmd, "bench") ? cmd_number(cmd) : 10;
+	sandbox_va = cmd_sbw(cmd, PHYSMAP);
 	memcpy(ucode, pvabi_user_code, (size_t)(pvabi_user_code_end - pvabi_user_code));
 	if (loops <= 1000) {
 		tg_report("user_tables", user_tables());
@@ -139,5 +165,6 @@ void guest_main(start_info_t *si, unsigned long boot_sp)
 	rcx_is_return = 1;
 	pv.faults = 0;
 	t0 = now();
-	pvabi_enter_user(USER_VA, USER_VA + 2 * PAGE, (unsigned long)&secret, loops, PHYSMAP);
+	pvabi_enter_user(USER_VA, USER_VA + 2 * PAGE, (unsigned long)&secret, loops, PHYSMAP,
+			 sandbox_va);
 }

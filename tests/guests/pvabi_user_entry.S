@@ -23,6 +23,7 @@ pvabi_syscall_entry:
 	movq %rax, %rdi
 	leaq 9*8(%rsp), %rsi            /* { rip, cs, rflags, rsp, ss } */
 	movq 7*8(%rsp), %rdx            /* rcx as the callback got it */
+	movq 4*8(%rsp), %rcx            /* the user's rdi */
 	call pvabi_syscall
 	popq %r11
 	popq %r10
@@ -36,13 +37,14 @@ pvabi_syscall_entry:
 	pushq $VGCF_IN_SYSCALL
 	jmp HYPERCALL_IRET
 
-/* void pvabi_enter_user(rip, rsp, rbx, r12, r14): iret to CS.RPL 3 with
- * those registers for the user program. */
+/* void pvabi_enter_user(rip, rsp, rbx, r12, r14, r15): iret to CS.RPL 3
+ * with those registers for the user program. */
 	.globl pvabi_enter_user
 pvabi_enter_user:
 	movq %rdx, %rbx
 	movq %rcx, %r12
 	movq %r8, %r14
+	movq %r9, %r15
 	pushq $0xe02b                   /* ss */
 	pushq %rsi                      /* rsp */
 	pushq $0x202                    /* rflags */
@@ -56,10 +58,14 @@ pvabi_enter_user:
 
 /* The user program: %r12 system calls (1), then syscall 2, a read of
  * kernel memory at %rbx and one of the sandbox's physmap at %r14 (both
- * must fault; each load is 3 bytes), then syscall 3 (the kernel reports
- * and powers off). */
+ * must fault; each access is 3 bytes), a write into the sandbox's own data
+ * at %r15 (faults with memory protection keys), then syscall 3 (the
+ * kernel reports and powers off). Data below %rsp (the red zone a user
+ * program may use) must survive the system calls. */
 	.globl pvabi_user_code, pvabi_user_code_end
 pvabi_user_code:
+	movq $0x2ed2011e, %rbp
+	movq %rbp, -8(%rsp)
 1:	movl $1, %eax
 	syscall
 	decq %r12
@@ -68,6 +74,8 @@ pvabi_user_code:
 	syscall
 	movq (%rbx), %rax
 	movq (%r14), %rax
+	movq %rax, (%r15)
+	movq -8(%rsp), %rdi
 	movl $3, %eax
 	syscall
 	ud2

@@ -57,8 +57,12 @@ struct pv_boot {
 	struct privcmd_vcpu_regs regs; /* vCPU 0 */
 	uint64_t cr3;             /* vCPU 0's L4 frame (PV_SET_BASEPTR) */
 	uint32_t has_cr3;         /* 0: no page tables, the flat map only */
-	uint32_t pad;
+	uint32_t flags;           /* PV_BOOT_* */
 };
+/* Guest user mode may use memory protection keys (sandbox/pkey.c) if the
+ * CPU has them: vmhv says no when VMCTL_PV_PKEYS=0 or Linux is older than
+ * 6.12 (which writes a signal frame onto a protected signal stack). */
+#define PV_BOOT_PKEYS 1u
 _Static_assert(sizeof(struct pv_boot) == 248, "pv_boot size");
 
 

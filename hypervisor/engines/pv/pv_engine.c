@@ -24,6 +24,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -159,6 +160,24 @@ static int pv_spawn(struct pv_domain *pv, const int *child)
 	return -r;
 }
 
+/* May the sandbox use memory protection keys for guest user mode? Not if
+ * VMCTL_PV_PKEYS=0 (tests and the benchmark force the mprotect fallback
+ * with it), nor before Linux 6.12, which writes a signal frame with the
+ * interrupted code's key rights (the sandbox's signal stack is keyed). The
+ * sandbox itself finds out whether the CPU has them (pkey_alloc). */
+static uint32_t pv_boot_flags(void)
+{
+	const char *env = getenv("VMCTL_PV_PKEYS");
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+
+	if (env && strcmp(env, "0") == 0)
+		return 0;
+	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return 0;
+	return major > 6 || (major == 6 && minor >= 12) ? PV_BOOT_PKEYS : 0;
+}
+
 static int pv_boot_send(struct pv_domain *pv)
 {
 	struct domain *d = pv->d;
@@ -175,6 +194,7 @@ static int pv_boot_send(struct pv_domain *pv)
 		.mailbox_pfn = memory_mailbox_pfn(&d->mem),
 		.regs = d->boot_regs,
 		.cr3 = pv->boot_cr3, .has_cr3 = pv->has_cr3,
+		.flags = pv_boot_flags(),
 	};
 
 	b.hypercall_frame = d->hypercall_gmfn == DOMAIN_NO_GMFN ? PV_NO_FRAME : d->hypercall_gmfn;

@@ -30,6 +30,7 @@ static const struct {
 	{ "sigaltstack", -1, 0, 0, 0 },                /* ... and sets its signal stack */
 	{ "munmap", -1, 0, 0, 0 },                     /* the guest unmapping its own pages */
 	{ "mprotect", 0, SCMP_CMP_LT, PV_PHYSMAP_END, 0 }, /* user mode: guest pages, physmap */
+	{ "pkey_mprotect", 0, SCMP_CMP_LT, PV_GUEST_VA_TOP, 0 }, /* user mode: kernel pages' key */
 	{ "rt_sigreturn", -1, 0, 0, 0 },               /* upcalls and traps return through it */
 	{ "sched_yield", -1, 0, 0, 0 },                /* SCHEDOP_yield */
 	{ "futex", -1, 0, 0, 0 },                      /* waiting on shared memory */

@@ -74,31 +74,42 @@ static void as_unlock(struct aspace *a)
  * become one mmap. */
 #define run aspace_run
 
+/* A run either maps (mmap, then the key of its L4 slot if that slot is
+ * keyed: pkey.c) or changes pages already mapped (mprotect, hide = none;
+ * with rekey, pkey_mprotect to `key` keeping the protection). */
 static void run_flush(struct run *r)
 {
-	long got;
+	long got, len = (long)(r->n << 12);
 
 	if (!r->n)
 		return;
-	if (r->mprotect)        /* pages already mapped: hide or show them */
-		got = sys3(NR_mprotect, r->va, r->n << 12, r->hide ? PROT_NONE : r->prot);
+	if (r->mprotect && r->rekey)
+		got = sys6(NR_pkey_mprotect, (long)r->va, len, r->prot, r->key, 0, 0);
+	else if (r->mprotect)   /* pages already mapped: hide or show them */
+		got = sys3(NR_mprotect, r->va, len, r->hide ? PROT_NONE : r->prot);
 	else
-		got = sys6(NR_mmap, (long)r->va, (long)(r->n << 12), r->prot,
-			   MAP_SHARED | MAP_FIXED, PV_MEM_FD, (long)(r->frame << 12));
+		got = sys6(NR_mmap, (long)r->va, len, r->prot, MAP_SHARED | MAP_FIXED, PV_MEM_FD,
+			   (long)(r->frame << 12));
+	if (got >= 0 && !r->mprotect && r->key)
+		got = sys6(NR_pkey_mprotect, (long)r->va, len, r->prot, r->key, 0, 0);
 	if (got < 0 && !r->err)
 		r->err = got;
 	r->n = 0;
 }
 
-static void run_add(struct run *r, uint64_t va, uint64_t frame, int prot)
+static void run_add(struct aspace *a, struct run *r, uint64_t va, uint64_t frame, int prot)
 {
-	if (r->n && va == r->va + (r->n << 12) && frame == r->frame + r->n && prot == r->prot) {
+	int key = r->rekey ? r->key : a->pkey && a->keyed[va >> 39] ? a->pkey : 0;
+
+	if (r->n && va == r->va + (r->n << 12) && frame == r->frame + r->n && prot == r->prot &&
+	    key == r->key) {
 		r->n++;
 		return;
 	}
 	run_flush(r);
 	*r = (struct run){ .va = va, .frame = frame, .n = 1, .prot = prot, .err = r->err,
-			   .mprotect = r->mprotect, .hide = r->hide };
+			   .mprotect = r->mprotect, .hide = r->hide, .rekey = r->rekey,
+			   .key = key };
 }
 
 static int leaf_prot(uint64_t e, uint64_t upper)
@@ -135,7 +146,7 @@ static void mirror_table(struct aspace *a, struct run *r, uint64_t frame, int le
 			if ((e & PTE_RW) && a->wmaps[child] < 0xffff)
 				a->wmaps[child]++;
 			if (!page0_fixed(a, va))
-				run_add(r, va, child, leaf_prot(e, upper));
+				run_add(a, r, va, child, leaf_prot(e, upper));
 		} else if (!(e & PTE_PSE)) {  /* depth is bounded by the levels */
 			mirror_table(a, r, child, level - 1, va,
 				     (upper & (e | ~PTE_RW)) | (e & PTE_NX));
@@ -229,7 +240,7 @@ static long mirror_entry(struct aspace *a, uint64_t frame, int level, unsigned i
 		/* Queued: a batch of PTEs for consecutive frames is one mmap,
 		 * made by aspace_flush() at the end of the hypercall. */
 		if (!page0_fixed(a, va))
-			run_add(&a->pend, va, PTE_FRAME(new), leaf_prot(new, upper));
+			run_add(a, &a->pend, va, PTE_FRAME(new), leaf_prot(new, upper));
 		return 0;
 	} else if (!(new & PTE_PSE)) {
 		mirror_table(a, &r, PTE_FRAME(new), level - 1, va,
@@ -297,12 +308,12 @@ static void physmap_protect(struct sandbox *sb, int prot);
  * the walk (a #PF from user mode pays two mprotects more). */
 int aspace_mapped(struct sandbox *sb, uint64_t va)
 {
-	int mapped;
+	int hidden = sb->user_mode && !sb->as.pkey, mapped;
 
-	if (sb->user_mode)
+	if (hidden)
 		physmap_protect(sb, PROT_READ | PROT_WRITE);
 	mapped = page_ptr(&sb->as, va & ~4095ull, 0) != NULL;
-	if (sb->user_mode)
+	if (hidden)
 		physmap_protect(sb, PROT_NONE);
 	return mapped;
 }
@@ -782,7 +793,7 @@ static void prot_table(struct aspace *a, struct run *r, uint64_t frame, int leve
 			continue;
 		if (level == 1) {
 			if (!page0_fixed(a, va))
-				run_add(r, va, PTE_FRAME(e), leaf_prot(e, upper));
+				run_add(a, r, va, PTE_FRAME(e), leaf_prot(e, upper));
 		} else {
 			prot_table(a, r, PTE_FRAME(e), level - 1, va,
 				   (upper & (e | ~PTE_RW)) | (e & PTE_NX));
@@ -841,21 +852,94 @@ static long switch_slots(struct aspace *a, uint64_t to)
 	return hide.err ? hide.err : show.err ? show.err : map.err;
 }
 
+/* With keys (pkey.c), slot by slot: a slot both trees share carries key
+ * 0; the kernel's own slots carry a->pkey, set once and kept (mappings
+ * made there later get it in run_flush), so entering and leaving user mode
+ * costs nothing for them; only slots the user tree maps differently are
+ * remapped on the way in and out, as switch_slots does. */
+static long switch_keys(struct aspace *a, int to_user)
+{
+	const uint64_t *k = table(a, a->kernel_cr3), *u = table(a, a->user_cr3);
+	struct run unkey = { .mprotect = 1, .rekey = 1 };
+	struct run key = { .mprotect = 1, .rekey = 1, .key = a->pkey }, map = { 0 };
+
+	for (unsigned i = 0; i < GUEST_L4_SLOTS; i++) {
+		uint64_t va = (uint64_t)i << 39;
+		int kp = (k[i] & PTE_P) && PTE_FRAME(k[i]) < a->nr_frames;
+		int up = (u[i] & PTE_P) && PTE_FRAME(u[i]) < a->nr_frames;
+
+		if (k[i] == u[i]) {             /* shared (or empty in both) */
+			if (a->keyed[i] && kp)
+				prot_table(a, &unkey, PTE_FRAME(k[i]), 3, va, slot_upper(k[i]));
+			a->keyed[i] = 0;
+		} else if (to_user && !up) {    /* the kernel's own */
+			if (!a->keyed[i] && kp)
+				prot_table(a, &key, PTE_FRAME(k[i]), 3, va, slot_upper(k[i]));
+			a->keyed[i] = 1;
+		} else if (to_user) {           /* the user's own, maybe over the kernel's */
+			if (kp) {
+				unmirror_table(a, PTE_FRAME(k[i]), 3);
+				range_unmap(a, va, 1ull << 39);
+			}
+			a->keyed[i] = 0;
+			mirror_table(a, &map, PTE_FRAME(u[i]), 3, va, slot_upper(u[i]));
+		} else if (up) {                /* back: the user's own go */
+			unmirror_table(a, PTE_FRAME(u[i]), 3);
+			run_flush(&map);
+			range_unmap(a, va, 1ull << 39);
+			if (kp)
+				mirror_table(a, &map, PTE_FRAME(k[i]), 3, va, slot_upper(k[i]));
+		}
+	}
+	run_flush(&unkey);
+	run_flush(&key);
+	run_flush(&map);
+	a->upper_frame = UINT64_MAX;
+	return unkey.err ? unkey.err : key.err ? key.err : map.err;
+}
+
 int aspace_switch(struct sandbox *sb, int user)
 {
 	struct aspace *a = &sb->as;
 	long rc;
 
 	as_lock(a);
-	if (!user)
-		physmap_protect(sb, PROT_READ | PROT_WRITE);
-	rc = switch_slots(a, user ? a->user_cr3 : a->kernel_cr3);
+	if (a->pkey) {
+		rc = switch_keys(a, user);
+	} else {
+		if (!user)
+			physmap_protect(sb, PROT_READ | PROT_WRITE);
+		rc = switch_slots(a, user ? a->user_cr3 : a->kernel_cr3);
+		if (user)
+			physmap_protect(sb, PROT_NONE);
+	}
 	a->cr3 = user ? a->user_cr3 : a->kernel_cr3;
-	if (user)
-		physmap_protect(sb, PROT_NONE);
 	aspace_cr3_publish(sb);
 	as_unlock(a);
 	return rc < 0 ? -ENOMEM_ : 0;
+}
+
+/* The physmap and the page-table state get the kernel's key (pkey.c);
+ * key 0 undoes it. */
+int aspace_pkey_setup(struct sandbox *sb, int key)
+{
+	struct aspace *a = &sb->as;
+	struct { void *p; uint64_t bytes; } parts[] = {
+		{ a->phys, a->nr_frames << 12 },
+		{ a->where, a->nr_frames * sizeof(a->where[0]) },
+		{ a->wmaps, a->nr_frames * sizeof(a->wmaps[0]) },
+		{ a->pinned, a->nr_frames },
+		{ a->m2p, a->nr_frames * sizeof(a->m2p[0]) },
+	};
+
+	a->pkey = key;
+	for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		if (parts[i].p && sys6(NR_pkey_mprotect, (long)parts[i].p,
+				       (long)((parts[i].bytes + 4095) & ~4095ull),
+				       PROT_READ | PROT_WRITE, key, 0, 0) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* ---- the read-only M2P -------------------------------------------------- */

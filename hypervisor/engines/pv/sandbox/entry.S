@@ -42,6 +42,8 @@ _start:
 pv_hypercall_entry:
 	pushq %r11
 	rdgsbase %r11
+	.globl pv_hypercall_entry_save
+pv_hypercall_entry_save:             /* user mode with keys faults here */
 	SAVE_MOST
 	popq V(R_R11)(%r11)
 	popq V(R_RIP)(%r11)
@@ -60,6 +62,8 @@ pv_hypercall_entry:
 pv_iret_entry:
 	pushq %r11
 	rdgsbase %r11
+	.globl pv_iret_entry_save
+pv_iret_entry_save:
 	SAVE_MOST
 	popq V(R_R11)(%r11)
 	movq %rsp, V(R_RSP)(%r11)
@@ -86,8 +90,15 @@ pv_resume_vcpu:
 
 /* Back to the guest with %rdi = vCPU. A signal that lands anywhere from
  * here to pv_resume_end restarts here (events.c): the registers are still
- * all in the vCPU block, and the event check runs again. */
-	.globl pv_resume, pv_resume_end
+ * all in the vCPU block, and the event check runs again. With keys, a
+ * signal handler returns to pv_resume_unlock: rt_sigreturn gave back the
+ * interrupted PKRU, which may be user mode's. */
+	.globl pv_resume, pv_resume_unlock, pv_resume_end
+pv_resume_unlock:
+	xorl %eax, %eax
+	xorl %ecx, %ecx
+	xorl %edx, %edx
+	wrpkru
 pv_resume:
 	movq PV_VCPU_STACK(%rdi), %rsp
 	movq %rdi, %rbx
@@ -97,6 +108,9 @@ pv_resume:
 	xchgl %eax, PV_VCPU_RECHECK_OFF(%rdi)
 	testl %eax, %eax
 	jnz pv_resume
+	movq PV_VCPU_URET(%rdi), %rax
+	testq %rax, %rax
+	jnz 2f
 	movq V(R_RSP)(%rdi), %rsp
 	pushq V(R_RIP)(%rdi)
 	pushq V(R_RFLAGS)(%rdi)
@@ -117,7 +131,51 @@ pv_resume:
 	movq V(R_RDI)(%rdi), %rdi
 	popfq
 	ret
+/* To user mode: iretq from the vCPU's pv_uret (%rax), which stays readable
+ * after PKRU (PV_VCPU_PKRU, 0 = no keys) shuts the sandbox's memory; the
+ * guest's stack is not touched (user code may keep data below %rsp). */
+2:	movq %rax, %rsp
+	movq V(R_RBX)(%rdi), %rbx
+	movq V(R_RSI)(%rdi), %rsi
+	movq V(R_RBP)(%rdi), %rbp
+	movq V(R_R8)(%rdi), %r8
+	movq V(R_R9)(%rdi), %r9
+	movq V(R_R10)(%rdi), %r10
+	movq V(R_R11)(%rdi), %r11
+	movq V(R_R12)(%rdi), %r12
+	movq V(R_R13)(%rdi), %r13
+	movq V(R_R14)(%rdi), %r14
+	movq V(R_R15)(%rdi), %r15
+	movl PV_VCPU_PKRU(%rdi), %eax
+	movq V(R_RDI)(%rdi), %rdi
+	testl %eax, %eax
+	jz 3f
+	xorl %ecx, %ecx
+	xorl %edx, %edx
+	wrpkru
+3:	popq %rax
+	popq %rcx
+	popq %rdx
+	iretq
 pv_resume_end:
+
+/* Signal handlers with keys: the kernel enters them with PKRU denying every
+ * key but 0, so open it before the first touch of the (keyed) signal
+ * stack; %rdx (the ucontext) survives in %r8. */
+.macro PK_TRAMPOLINE name, target
+	.globl \name
+\name:
+	movq %rdx, %r8
+	xorl %eax, %eax
+	xorl %ecx, %ecx
+	xorl %edx, %edx
+	wrpkru
+	movq %r8, %rdx
+	jmp \target
+.endm
+	PK_TRAMPOLINE pv_pk_fault_handler, events_fault_handler
+	PK_TRAMPOLINE pv_pk_sys_handler, events_sys_handler
+	PK_TRAMPOLINE pv_pk_upcall_handler, events_upcall_handler
 
 /* long pv_clone_thread(flags, stack_top, fn, arg): a new thread that runs
  * fn(arg) on stack_top (never returns); the parent gets the tid or -errno. */

@@ -11,6 +11,12 @@
 #define TI_MASK_EVENTS 4
 /* TF, RF, NT, AC: cleared on the way into a handler, as on a trap. */
 #define X86_TRAP_CLEARED 0x54100ul
+/* Linux's user code and stack selectors (the iretq to user mode). */
+#define HOST_USER_CS 0x33
+#define HOST_USER_SS 0x2b
+/* The #PF error code bits that are the access's (write, fetch); Xen's
+ * present and user bits are computed, the host's PK bit is ours. */
+#define PF_ACCESS_BITS 0x12ul
 
 /* The kernel's signal frame (x86-64 ucontext; gregs in sigcontext order). */
 enum {
@@ -39,17 +45,14 @@ extern char __executable_start[], etext[];
 
 #define AUDIT_ARCH_X86_64 0xc000003eu
 
-/* SYSCALL_DISPATCH_FILTER_BLOCK: every `syscall` outside our own code
- * traps (events_vcpu_setup). It lives in the sandbox's data, which guest
- * code could reach: the seccomp filter stays behind it. */
-static volatile uint8_t dispatch_selector = 1;
-
+/* A signal handler's vCPU: the one whose signal stack it runs on (the
+ * kernel chose the stack; guest code can change the GS base). */
 static struct pv_vcpu *current_vcpu(void)
 {
-	uint64_t v;
+	uint64_t sp;
 
-	__asm__ volatile("rdgsbase %0" : "=r"(v));
-	return (struct pv_vcpu *)(uintptr_t)v;
+	__asm__ volatile("movq %%rsp, %0" : "=r"(sp));
+	return sandbox_vcpu_of_altstack(sp);
 }
 
 static int in_sandbox(uint64_t rip)
@@ -60,7 +63,8 @@ static int in_sandbox(uint64_t rip)
 
 static int in_resume(uint64_t rip)
 {
-	return rip >= (uint64_t)(uintptr_t)pv_resume && rip <= (uint64_t)(uintptr_t)pv_resume_end;
+	return rip >= (uint64_t)(uintptr_t)pv_resume_unlock &&
+	       rip <= (uint64_t)(uintptr_t)pv_resume_end;
 }
 
 /* Push Xen's bounce frame for `target`: RCX, R11, [error code], RIP, CS
@@ -101,14 +105,30 @@ int events_bounce(struct pv_vcpu *v, uint64_t target, int has_err, uint64_t err,
 	return 0;
 }
 
+/* pv_resume goes back to user mode with an iretq from v's pv_uret. */
+static void uret_fill(struct pv_vcpu *v)
+{
+	struct privcmd_vcpu_regs *r = &v->regs;
+	struct pv_uret *u = &v->sb->upage->uret[v->id];
+
+	if (!v->sb->user_mode) {
+		v->uret = 0;
+		return;
+	}
+	*u = (struct pv_uret){ .rax = r->rax, .rcx = r->rcx, .rdx = r->rdx, .rip = r->rip,
+			       .cs = HOST_USER_CS, .rflags = r->rflags, .rsp = r->rsp,
+			       .ss = HOST_USER_SS };
+	v->uret = (uint64_t)(uintptr_t)u;
+}
+
 void pv_resume_check(struct pv_vcpu *v)
 {
 	struct vcpu_info *vi = v->vi;
 
-	if (!vi->evtchn_upcall_pending || vi->evtchn_upcall_mask || !v->sb->event_cb)
-		return;
-	if (events_bounce(v, v->sb->event_cb, 0, 0, 1) < 0)
+	if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->sb->event_cb &&
+	    events_bounce(v, v->sb->event_cb, 0, 0, 1) < 0)
 		shim_crash(v, 8, 0, v->regs.rsp, 0); /* no stack for the upcall */
+	uret_fill(v);
 }
 
 void pv_shim_iret(struct pv_vcpu *v)
@@ -152,12 +172,12 @@ static void regs_from_signal(struct pv_vcpu *v, const uint64_t *g)
 /* On return from the signal, continue in pv_resume with the vCPU. */
 static void redirect_to_resume(struct pv_vcpu *v, uint64_t *g)
 {
-	g[G_RIP] = (uint64_t)(uintptr_t)pv_resume;
+	g[G_RIP] = (uint64_t)(uintptr_t)(v->sb->pkeys ? pv_resume_unlock : pv_resume);
 	g[G_RDI] = (uint64_t)(uintptr_t)v;
 	g[G_RSP] = v->shim_stack_top;
 }
 
-static void upcall_handler(int sig, void *info, void *ucv)
+void events_upcall_handler(int sig, void *info, void *ucv)
 {
 	struct kucontext *uc = ucv;
 	struct pv_vcpu *v = current_vcpu();
@@ -178,7 +198,31 @@ static int vector_has_error_code(uint64_t vec)
 	return vec == 8 || (vec >= 10 && vec <= 14) || vec == 17;
 }
 
-static void fault_handler(int sig, void *info, void *ucv)
+/* With keys, user mode that calls the hypercall page gets as far as the
+ * entry's first store into the vCPU (pv_hypercall_entry_save), with its
+ * %r11 pushed and the return address above it. On Xen the stub's
+ * `syscall` would enter the guest kernel's syscall callback and return to
+ * the caller: do that. 1 if it was that. */
+static int user_stub_call(struct pv_vcpu *v, uint64_t *g)
+{
+	struct privcmd_vcpu_regs *r = &v->regs;
+	uint64_t saved[2];
+
+	if (!v->sb->user_mode || g[G_RIP] != (uint64_t)(uintptr_t)pv_hypercall_entry_save)
+		return 0;
+	regs_from_signal(v, g);
+	if (aspace_read(v->sb, r->rsp, saved, sizeof(saved)) < 0)
+		shim_crash(v, 14, 0, r->rsp, 0);
+	r->r11 = saved[0];
+	r->rip = saved[1];
+	r->rcx = saved[1];
+	r->rsp += 16;
+	usermode_syscall(v);
+	redirect_to_resume(v, g);
+	return 1;
+}
+
+void events_fault_handler(int sig, void *info, void *ucv)
 {
 	struct kucontext *uc = ucv;
 	struct pv_vcpu *v = current_vcpu();
@@ -187,6 +231,8 @@ static void fault_handler(int sig, void *info, void *ucv)
 	struct emu_fault f;
 	struct trap_info *t;
 
+	if (in_sandbox(g[G_RIP]) && user_stub_call(v, g))
+		return;
 	if (in_sandbox(g[G_RIP])) {
 		regs_from_signal(v, g);
 		shim_crash(v, vec, err, cr2, 1);
@@ -206,7 +252,7 @@ static void fault_handler(int sig, void *info, void *ucv)
 		/* The user bit says which mode faulted (the kernel is
 		 * "supervisor" to itself); present is the guest's tables'. */
 		v->vi->arch.cr2 = cr2;
-		err = (err & ~5ul) | (v->sb->user_mode ? 4 : 0) |
+		err = (err & PF_ACCESS_BITS) | (v->sb->user_mode ? 4 : 0) |
 		      (aspace_mapped(v->sb, cr2) ? 1 : 0);
 	}
 	if (events_bounce(v, t->address, !f.software && vector_has_error_code(vec), err,
@@ -217,7 +263,7 @@ static void fault_handler(int sig, void *info, void *ucv)
 
 /* A system call outside the allow-list. From the guest it is a hypercall
  * (as a PV kernel's `syscall` is on Xen); from the sandbox, a bug. */
-static void sys_handler(int sig, void *info, void *ucv)
+void events_sys_handler(int sig, void *info, void *ucv)
 {
 	struct kucontext *uc = ucv;
 	struct pv_vcpu *v = current_vcpu();
@@ -230,7 +276,7 @@ static void sys_handler(int sig, void *info, void *ucv)
 		/* int $0x80 (caught by syscall dispatch first): let it run
 		 * again past dispatch, into the filter that kills the process
 		 * for any non-x86-64 call. */
-		dispatch_selector = 0;
+		v->sb->upage->dispatch_selector = 0;
 		uc->gregs[G_RIP] -= 2;
 		return;
 	}
@@ -264,13 +310,14 @@ int events_setup(struct sandbox *sb)
 {
 	static const int faults[] = { 4 /* ILL */, 5 /* TRAP */, 7 /* BUS */, 8 /* FPE */,
 				      11 /* SEGV */ };
+	int pk = sb->pkeys;
 
 	for (unsigned i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
-		if (handler_set(faults[i], fault_handler) < 0)
+		if (handler_set(faults[i], pk ? pv_pk_fault_handler : events_fault_handler) < 0)
 			return -1;
-	if (handler_set(31 /* SYS */, sys_handler) < 0)
+	if (handler_set(31 /* SYS */, pk ? pv_pk_sys_handler : events_sys_handler) < 0)
 		return -1;
-	return handler_set(PV_UPCALL_SIGNAL, upcall_handler);
+	return handler_set(PV_UPCALL_SIGNAL, pk ? pv_pk_upcall_handler : events_upcall_handler);
 }
 
 #define PR_SET_SYSCALL_USER_DISPATCH 59
@@ -280,7 +327,10 @@ int events_setup(struct sandbox *sb)
  * `syscall` the guest executes (kernel or user mode) comes back as
  * SIGSYS, even one the seccomp filter would allow for the shim (a user
  * process's write(0, ...) must reach the guest kernel, not the host). On
- * a kernel without it, the seccomp filter alone decides (as before). */
+ * a kernel without it, the seccomp filter alone decides (as before). The
+ * selector (SYSCALL_DISPATCH_FILTER_BLOCK) is in sb->upage, which guest
+ * code may read (the kernel reads it with the thread's PKRU) and, without
+ * keys, write: the seccomp filter stays behind it. */
 void events_vcpu_setup(struct pv_vcpu *v, void *altstack, unsigned long size)
 {
 	struct { void *sp; int flags; unsigned long size; } ss = { altstack, 0, size };
@@ -288,7 +338,7 @@ void events_vcpu_setup(struct pv_vcpu *v, void *altstack, unsigned long size)
 	sys3(NR_sigaltstack, &ss, 0, 0);
 	sys6(NR_prctl, PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON,
 	     (long)(uintptr_t)__executable_start, etext - __executable_start,
-	     (long)(uintptr_t)&dispatch_selector, 0);
+	     (long)(uintptr_t)&v->sb->upage->dispatch_selector, 0);
 }
 
 int64_t events_set_trap_table(struct sandbox *sb, uint64_t table_va)

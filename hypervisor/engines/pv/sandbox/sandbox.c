@@ -13,6 +13,7 @@ enum {
 	EXIT_MAP,           /* the memory could not be mapped */
 	EXIT_HCPAGE,        /* the hypercall page is outside the memory */
 	EXIT_PRIV,          /* privileges could not be dropped */
+	EXIT_PKEY,          /* no memory for the user-mode page */
 };
 
 static struct sandbox sb;
@@ -157,6 +158,15 @@ static void vcpus_init(void)
 	aspace_cr3_publish(&sb);
 }
 
+struct pv_vcpu *sandbox_vcpu_of_altstack(uint64_t sp)
+{
+	uint64_t off = sp - (uint64_t)(uintptr_t)alt_stacks;
+
+	if (off >= sizeof(alt_stacks))
+		die(EXIT_BOOT, "signal handler off its stack");
+	return &sb.vcpu[off / PV_ALT_STACK_SIZE];
+}
+
 /* Per thread: the signal stack and GS base = its vCPU. */
 static void vcpu_enter(struct pv_vcpu *v)
 {
@@ -196,6 +206,10 @@ void sandbox_main(uint64_t *sp)
 	boot_read();
 	filter_read();
 	memory_map();
+	sb.pkeys = !!(sb.boot.flags & PV_BOOT_PKEYS);
+	if (pkey_setup(&sb, (const uint64_t *)(uintptr_t)auxv_get(sp, AT_PHDR),
+		       auxv_get(sp, AT_PHNUM)) < 0)
+		die(EXIT_PKEY, "cannot map the user-mode page");
 	dirty_setup(&sb);
 	hypercall_page_fill();
 	if (events_setup(&sb) < 0)

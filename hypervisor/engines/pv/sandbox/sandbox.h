@@ -13,6 +13,8 @@
 #define PV_VCPU_STACK  0
 #define PV_VCPU_REGS   8
 #define PV_VCPU_RECHECK_OFF 172
+#define PV_VCPU_PKRU 176
+#define PV_VCPU_URET 184
 #define PV_SHIM_STACK_SIZE (64 * 1024)
 #define PV_ALT_STACK_SIZE (64 * 1024)
 
@@ -52,6 +54,7 @@ struct aspace_run {
 	int prot;
 	long err;
 	int mprotect, hide;       /* change the protection of mapped pages */
+	int rekey, key;           /* pkey_mprotect to key; for a mapping: its key */
 };
 
 struct aspace {
@@ -72,7 +75,24 @@ struct aspace {
 	unsigned char lock;       /* page-table hypercalls, one at a time */
 	uint8_t hidden[PV_GUEST_VA_TOP >> 39]; /* kernel L4 slots hidden in user mode */
 	uint64_t upper;
+	int pkey;                 /* the kernel's key (pkey.c), 0 = mprotect fallback */
+	uint8_t keyed[PV_GUEST_VA_TOP >> 39]; /* L4 slots whose mappings carry it */
 };
+
+/* How a vCPU returns to guest user mode (pv_resume's iretq): its registers
+ * that the return needs after PKRU denies the sandbox's memory. In a page
+ * the user mode may read but not write (pkey.c). */
+struct pv_uret {
+	uint64_t rax, rcx, rdx, rip, cs, rflags, rsp, ss;
+};
+
+/* That page: the return slots, and Syscall User Dispatch's selector (the
+ * kernel reads it with the thread's PKRU). */
+struct pv_upage {
+	struct pv_uret uret[PRIVCMD_MAX_VCPUS];
+	volatile uint8_t dispatch_selector;
+};
+_Static_assert(sizeof(struct pv_upage) <= 4096, "pv_upage fits a page");
 
 /* The parts of a vCPU's x86 state that Xen virtualises for a PV guest
  * (desc.c, emulate.c). */
@@ -93,6 +113,8 @@ struct pv_vcpu {
 	struct privcmd_vcpu_regs regs;       /* PV_VCPU_REGS: the guest's state */
 	uint32_t id;
 	volatile int recheck;                /* a kick came while in the shim */
+	uint32_t pkru_user;                  /* PV_VCPU_PKRU: PKRU in user mode, 0 = no keys */
+	uint64_t uret;                       /* PV_VCPU_URET: its pv_uret to iretq from, 0 = kernel */
 	struct vcpu_info *vi;                /* in shared_info, or registered */
 	struct sandbox *sb;
 	int chan_fd;                         /* its channel to vmhv */
@@ -104,6 +126,8 @@ struct pv_vcpu {
 _Static_assert(__builtin_offsetof(struct pv_vcpu, shim_stack_top) == PV_VCPU_STACK, "");
 _Static_assert(__builtin_offsetof(struct pv_vcpu, regs) == PV_VCPU_REGS, "");
 _Static_assert(__builtin_offsetof(struct pv_vcpu, recheck) == PV_VCPU_RECHECK_OFF, "");
+_Static_assert(__builtin_offsetof(struct pv_vcpu, pkru_user) == PV_VCPU_PKRU, "");
+_Static_assert(__builtin_offsetof(struct pv_vcpu, uret) == PV_VCPU_URET, "");
 
 struct sandbox {
 	struct pv_boot boot;
@@ -113,6 +137,8 @@ struct sandbox {
 	uint64_t syscall_cb, nmi_cb;
 	int syscall_masks;                   /* CALLBACKF_mask_events on the syscall callback */
 	int user_mode;                       /* the guest runs its user mode (usermode.c) */
+	struct pv_upage *upage;              /* user-readable page (pkey.c) */
+	int pkeys;                           /* user mode is kept out by keys (pkey.c) */
 	struct trap_info traps[PV_MAX_TRAPS]; /* by vector; address 0 = none */
 	struct pv_vcpu vcpu[PRIVCMD_MAX_VCPUS];
 };
@@ -121,7 +147,17 @@ void pv_hypercall_entry(void);
 void pv_iret_entry(void);
 void pv_trap_hypercall(void);
 void pv_sigreturn(void);
-extern char pv_resume[], pv_resume_end[];
+extern char pv_resume[], pv_resume_unlock[], pv_resume_end[];
+extern char pv_hypercall_entry_save[], pv_iret_entry_save[];
+/* entry.S: signal handlers' first instructions with keys: open PKRU (the
+ * kernel enters a handler with only key 0 open), then the C handler. */
+void pv_pk_fault_handler(int, void *, void *);
+void pv_pk_sys_handler(int, void *, void *);
+void pv_pk_upcall_handler(int, void *, void *);
+/* events.c's handlers (the trampolines jump to them). */
+void events_fault_handler(int sig, void *info, void *ucv);
+void events_sys_handler(int sig, void *info, void *ucv);
+void events_upcall_handler(int sig, void *info, void *ucv);
 __attribute__((noreturn)) void pv_resume_vcpu(struct pv_vcpu *v);
 __attribute__((noreturn)) void sandbox_main(uint64_t *sp);
 
@@ -177,10 +213,22 @@ int events_bounce(struct pv_vcpu *v, uint64_t target, int has_err, uint64_t err,
  * guest RAM (the frames holding vcpu_info stay visible). 0 or -errno. */
 int aspace_switch(struct sandbox *sb, int user);
 
+/* sandbox.c: the vCPU whose signal stack holds sp (never NULL: the
+ * sandbox exits if sp is on none). */
+struct pv_vcpu *sandbox_vcpu_of_altstack(uint64_t sp);
 /* sandbox.c: start vCPU v's thread from v->init_regs. 0 or -errno. */
 int vcpu_thread_start(struct pv_vcpu *v);
 long pv_clone_thread(unsigned long flags, uint64_t stack_top, void (*fn)(struct pv_vcpu *),
 		     struct pv_vcpu *arg);
+
+/* pkey.c: memory protection keys for guest user mode. With them, the
+ * sandbox's own memory, the physmap and the kernel's own L4 slots carry a
+ * key that user mode's PKRU denies; without (no PKU, vmhv said no), user
+ * mode is entered by mprotect (aspace.c). Also maps sb->upage. Before the
+ * seccomp filter. 0 or -1 (no memory for the page). */
+int pkey_setup(struct sandbox *sb, const uint64_t *phdr, uint64_t phnum);
+/* aspace.c: key the physmap and the page-table state with `key`. */
+int aspace_pkey_setup(struct sandbox *sb, int key);
 
 /* dirty.c: userfaultfd write-protect registration of the flat map. */
 void dirty_setup(struct sandbox *sb);

@@ -47,6 +47,8 @@ static inline long sys6(long nr, long a, long b, long c, long d, long e, long f)
 #define NR_exit_group 231
 #define NR_tgkill 234
 #define NR_seccomp 317
+#define NR_pkey_mprotect 329
+#define NR_pkey_alloc 330
 #define SECCOMP_SET_MODE_FILTER 1
 
 #define PROT_NONE 0
@@ -61,6 +63,8 @@ static inline long sys6(long nr, long a, long b, long c, long d, long e, long f)
 #define PR_SET_PDEATHSIG 1
 #define PR_SET_DUMPABLE 4
 #define PR_SET_NO_NEW_PRIVS 38
+#define AT_PHDR 3
+#define AT_PHNUM 5
 #define AT_HWCAP2 26
 #define HWCAP2_FSGSBASE (1u << 1)
 

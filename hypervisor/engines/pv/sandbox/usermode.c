@@ -2,9 +2,11 @@
  * user both run as host user code here, as both run in ring 3 on Xen;
  * what separates them is the address space: in user mode the process
  * mirrors the guest's user tables (NEW_USER_BASEPTR), which do not map
- * the kernel, and the shim's physmap of guest RAM is made inaccessible
- * (no PKU on these hosts, so the switch is by mappings, measured in
- * docs/pv-engine.md). Every way out of user mode (syscall, fault, event
+ * the kernel, and the kernel's own pages, the shim's physmap of guest RAM
+ * and (with keys) the sandbox's memory are out of reach: by memory
+ * protection keys where the CPU has them (pkey.c: the switch is a WRPKRU),
+ * else by mprotect (aspace.c); both measured in docs/pv-engine.md. Every
+ * way out of user mode (syscall, fault, event
  * upcall, a hypercall stub) switches back to the kernel tables and enters
  * the kernel on its stack_switch stack with Xen's bounce frame, CS.RPL 3
  * telling the kernel it came from user mode.
