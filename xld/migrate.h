@@ -29,6 +29,11 @@ struct migrate_in;
 struct migrate_listener *migrate_listen_start(struct xld *xld, const char *spec);
 void migrate_listen_stop(struct migrate_listener *l);
 
+/* The connected TCP socket `fd` leads to this listener (`xl migrate d
+ * localhost`): its peer is the listener's address and port, or, for a
+ * listener on every address, a local address and its port. */
+bool migrate_listen_is_self(const struct migrate_listener *l, int fd);
+
 /* ---- the receiving side (migrate_recv.c) ----------------------------- */
 
 /* Receive one migration on `fd` (taken: closed when done). `peer` names the

@@ -47,6 +47,54 @@ static void addr_text(const struct sockaddr_storage *ss, char *buf, size_t cap)
 	}
 }
 
+/* An address of this host (in this network namespace): one a socket can
+ * bind to. */
+static bool addr_is_local(const struct sockaddr_storage *ss)
+{
+	struct sockaddr_storage a = *ss;
+	int fd = socket(a.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool local;
+
+	if (fd < 0)
+		return false;
+	if (a.ss_family == AF_INET)
+		((struct sockaddr_in *)&a)->sin_port = 0;
+	else
+		((struct sockaddr_in6 *)&a)->sin6_port = 0;
+	local = bind(fd, (struct sockaddr *)&a, a.ss_family == AF_INET ? sizeof(struct sockaddr_in)
+								      : sizeof(struct sockaddr_in6)) == 0;
+	close(fd);
+	return local;
+}
+
+static bool addr_is_any(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)ss)->sin_addr.s_addr == htonl(INADDR_ANY);
+	return IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)ss)->sin6_addr);
+}
+
+static unsigned addr_port(const struct sockaddr_storage *ss)
+{
+	return ntohs(ss->ss_family == AF_INET ? ((const struct sockaddr_in *)ss)->sin_port
+					      : ((const struct sockaddr_in6 *)ss)->sin6_port);
+}
+
+bool migrate_listen_is_self(const struct migrate_listener *l, int fd)
+{
+	struct sockaddr_storage mine, peer;
+	socklen_t ml = sizeof(mine), pl = sizeof(peer);
+
+	if (!l || getsockname(l->fd, (struct sockaddr *)&mine, &ml) < 0 ||
+	    getpeername(fd, (struct sockaddr *)&peer, &pl) < 0 ||
+	    (peer.ss_family != AF_INET && peer.ss_family != AF_INET6) ||
+	    addr_port(&mine) != addr_port(&peer))
+		return false;
+	if (!addr_is_any(&mine))
+		return ml == pl && memcmp(&mine, &peer, ml) == 0;
+	return addr_is_local(&peer);
+}
+
 static void on_accept(struct evloop *loop, int fd, uint32_t events, void *arg)
 {
 	struct migrate_listener *l = arg;

@@ -258,6 +258,7 @@ static void out_accepted(void *arg, const struct migrate_msg *msg, const uint8_t
 static void out_connected(void *arg, int fd, const char *why)
 {
 	struct migrate_out *m = arg;
+	char buf[sizeof(m->host) + 96];
 	int rc;
 
 	if (fd < 0) {
@@ -265,6 +266,15 @@ static void out_connected(void *arg, int fd, const char *why)
 		return;
 	}
 	m->fd = m->chan.fd = fd;
+	if (m->opts.fd < 0 && migrate_listen_is_self(m->xld->migrate, fd)) {
+		/* The stream's config keeps the name; two copies of the domain
+		 * with one name, one UUID and the same disks cannot coexist
+		 * here (docs/migration.md). */
+		snprintf(buf, sizeof(buf), "%s:%u is this host's own xld: migration to the same "
+			 "host is not supported", m->host, m->port);
+		out_fail(m, -ELOOP, RPC_ERR_UNSUPPORTED, buf);
+		return;
+	}
 	rc = migrate_msg_send(fd, MIGRATE_HELLO, &m->hello, sizeof(m->hello));
 	if (rc == 0)
 		rc = migrate_chan_wait(&m->chan, migrate_timeout(m->xld));

@@ -4,7 +4,8 @@
 # through `xl migrate -s` (a fake ssh), stopped first (--non-live) and live.
 # After each move it runs on the target only, under the same name and
 # UUID, every page it wrote checks out (memdirty's after-resume report),
-# and at the end its disk holds what it wrote on every host.
+# and at the end its disk holds what it wrote on every host. A migration
+# to its own host is refused.
 . "$top_srcdir/tests/lib/hosts2.sh"
 . "$top_srcdir/tests/migrate/lib.sh"
 command -v python3 > /dev/null || skip_all "python3 not installed"
@@ -67,6 +68,15 @@ out=$(on $src "$XL_BIN" migrate -s "$ssh" m1 nohost 2>&1)
 like "$out" "target host: the peer closed the connection" \
 	"an ssh command that fails: xl migrate says the target went away"
 ok "and the domain runs on" dom_on $src m1
+# To its own host: refused before anything is sent.
+suspends=$(count_lines $src m1 "suspending")
+port=$(hosts2_addr $src | sed 's/.*://')
+out=$(on $src "$XL_BIN" migrate m1 "localhost:$port" 2>&1)
+is "$?" 1 "a migration to the same host fails"
+like "$out" "localhost:$port is this host's own xld: migration to the same host is not supported" \
+	"... saying so"
+ok "... and the domain runs on, never suspended" \
+	eval 'dom_on $src m1 && [ "$(count_lines $src m1 suspending)" = "$suspends" ]'
 on $src "$XL_BIN" destroy m1
 hosts2_stop
 is "$?" 0 "both hosts stop cleanly, nothing left behind"
