@@ -174,23 +174,49 @@ static inline void reg_write(struct cpu *cpu, const struct insn *in, int r, int 
 	}
 }
 
-/* Condition codes: CMP/SUB and logic results answered inline (the common
- * compare-and-branch), everything else through flags_cond(). */
+/* Condition codes: CMP/SUB of 4 or 8 bytes and logic results answered
+ * inline from the recorded operands (the common compare-and-branch), ZF and
+ * SF of any lazy result from the result, everything else through
+ * flags_cond(). */
 static inline bool cond_fast(const struct cpu *cpu, int cc)
 {
 	const struct lflags *lf = &cpu->lf;
+	bool neg = cc & 1;
 
-	if (lf->op == LF_SUB && lf->size == 8) {
+	if (lf->op == LF_SUB && lf->size >= 4) {
+		uint64_t a = lf->s1, b = lf->s2;
+		int64_t sa = (int64_t)a, sb = (int64_t)b;
+
+		if (lf->size == 4) {
+			a = (uint32_t)a;
+			b = (uint32_t)b;
+			sa = (int32_t)a;
+			sb = (int32_t)b;
+		}
 		switch (cc >> 1) {
-		case 1: return (lf->s1 < lf->s2) ^ (cc & 1);
-		case 2: return (lf->s1 == lf->s2) ^ (cc & 1);
-		case 3: return (lf->s1 <= lf->s2) ^ (cc & 1);
-		case 6: return ((int64_t)lf->s1 < (int64_t)lf->s2) ^ (cc & 1);
-		case 7: return ((int64_t)lf->s1 <= (int64_t)lf->s2) ^ (cc & 1);
+		case 1: return (a < b) ^ neg;
+		case 2: return (a == b) ^ neg;
+		case 3: return (a <= b) ^ neg;
+		case 6: return (sa < sb) ^ neg;
+		case 7: return (sa <= sb) ^ neg;
 		default: break;
 		}
-	} else if (lf->op == LF_LOGIC && (cc >> 1) == 2) {
-		return ((lf->res & size_mask(lf->size)) == 0) ^ (cc & 1);
+	} else if (lf->op == LF_LOGIC) {
+		/* TEST/AND/OR/XOR: CF = OF = 0, so only the result matters */
+		int64_t v = sext_to64(lf->res & size_mask(lf->size), lf->size);
+
+		switch (cc >> 1) {
+		case 0: case 1: return neg;
+		case 2: case 3: return (v == 0) ^ neg;
+		case 4: case 6: return (v < 0) ^ neg;
+		case 7: return (v <= 0) ^ neg;
+		default: break;
+		}
+	} else if (lf->op != LF_EAGER && ((cc >> 1) == 2 || (cc >> 1) == 4)) {
+		/* ZF and SF come from the result whatever the operation */
+		int64_t v = sext_to64(lf->res & size_mask(lf->size), lf->size);
+
+		return ((cc >> 1) == 2 ? v == 0 : v < 0) ^ neg;
 	}
 	return flags_cond(cpu, cc);
 }

@@ -299,6 +299,12 @@ static bool is_vex(const struct insn *in, const struct dec *d)
 /* Faster handlers for common register forms with 32/64-bit operands. */
 static void insn_specialize(struct insn *in)
 {
+	op_fn fast = fast_form(in);
+
+	if (fast) {
+		in->fn = fast;
+		return;
+	}
 	if (in->mod != 3 || in->opsz < 4 || in->map != MAP_1B || in->lock)
 		return;
 	if ((in->fn == op_alu_rm_r || in->fn == op_alu_r_rm) && (in->op & 1))

@@ -83,46 +83,12 @@ bool flags_cf(const struct cpu *cpu)
 	return lazy_cf(&cpu->lf);
 }
 
-/* SUB/CMP are followed by a Jcc most of the time: answer from the operands. */
-static int cond_sub(const struct lflags *lf, int cc)
-{
-	uint64_t m = size_mask(lf->size);
-	uint64_t a = lf->s1 & m, b = lf->s2 & m;
-	int64_t sa = sext_to64(a, lf->size), sb = sext_to64(b, lf->size);
-
-	switch (cc >> 1) {
-	case 1: return a < b;
-	case 2: return a == b;
-	case 3: return a <= b;
-	case 6: return sa < sb;
-	case 7: return sa <= sb;
-	default: return -1;
-	}
-}
-
+/* The general case (cond_fast() in cpu_int.h answers the common ones). */
 bool flags_cond(const struct cpu *cpu, int cc)
 {
 	uint64_t f;
 	bool r;
 
-	if (cpu->lf.op == LF_SUB) {
-		int q = cond_sub(&cpu->lf, cc);
-
-		if (q >= 0)
-			return q ^ (cc & 1);
-	} else if (cpu->lf.op == LF_LOGIC) {
-		/* TEST/AND/OR/XOR: CF = OF = 0, so only the result matters */
-		int64_t v = sext_to64(cpu->lf.res, cpu->lf.size);
-
-		switch (cc >> 1) {
-		case 0: case 1: return cc & 1;
-		case 2: return (v == 0) ^ (cc & 1);
-		case 3: return (v == 0) ^ (cc & 1);
-		case 4: case 6: return (v < 0) ^ (cc & 1);
-		case 7: return (v <= 0) ^ (cc & 1);
-		default: break;
-		}
-	}
 	f = flags_get(cpu);
 	switch (cc >> 1) {
 	case 0: r = f & FL_OF; break;

@@ -28,6 +28,9 @@ op_fn alu_fast(int kind, int size, bool imm);
 /* The specialized SHL/SHR/SAR handler for opcode C1/D1/D3 on a 4- or 8-byte
  * register, or NULL for other forms. */
 op_fn shift_fast(int op, int kind, int size);
+/* The handler specialized for a hot 64-bit form (ops_fast.c: loads,
+ * stores, MOVZX/MOVSX, LEA, CMOVcc, Jcc, JMP), or NULL. */
+op_fn fast_form(const struct insn *in);
 /* 0F 01 memory forms (ops_desc.c), reached through op_grp7_reg. */
 int op_grp7(struct cpu *cpu, const struct insn *in);
 
