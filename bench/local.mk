@@ -13,6 +13,7 @@ include bench/vnc.mk
 include bench/hvm.mk
 include bench/devmodel.mk
 include bench/hvm_linux.mk
+include bench/nic.mk
 
 bench: all $(BENCHMARKS)
 	@top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \

@@ -6,6 +6,7 @@
  * SeaBIOS and the device model's fw_cfg, as on QEMU); else the BIOS:
  * bios_path_override= or Debian's SeaBIOS. */
 #include "xld/create_hvm.h"
+#include "xld/create_hvm_nic.h"
 
 #include "libvmctl/build_hvm.h"
 #include "libvmctl/domcfg.h"
@@ -387,7 +388,9 @@ int create_hvm_devmodel(struct xld *xld, struct xld_domain *d, const struct domc
 			int *code, char *msg, size_t cap)
 {
 	char *prog = supervise_program("VMCTL_DEVMODEL", "devmodel", "vmctl-devmodel");
-	char *argv[DM_ARGS_MAX], *own[8] = { 0 }, *logpath = NULL, *logdir = NULL;
+	char *argv[DM_ARGS_MAX + 2 * HVM_NICS_MAX], *own[8] = { 0 }, *logpath = NULL;
+	char *logdir = NULL;
+	struct hvm_nics nics = { .n = 0 };
 	struct xld_dev *dev = NULL;
 	struct xld_console *serial;
 	char label[96];
@@ -400,6 +403,12 @@ int create_hvm_devmodel(struct xld *xld, struct xld_domain *d, const struct domc
 		return 0;
 	}
 	dm_argv(xld, cfg, d->domid, prog, argv, own);
+	if (hvm_nics_open(&nics, d->domid, cfg, msg, cap) < 0) {
+		*code = RPC_ERR_CONFIG;
+		rc = -1;
+		goto out;
+	}
+	hvm_nics_argv(&nics, argv, sizeof(argv) / sizeof(argv[0]));
 	logdir = path_join(xld->opt.logdir, "devmodel");
 	if (!logdir || mkdir_p(logdir, 0750) < 0 || asprintf(&logpath, "%s/%s.log", logdir,
 							      d->name) < 0) {
@@ -410,7 +419,7 @@ int create_hvm_devmodel(struct xld *xld, struct xld_domain *d, const struct domc
 	snprintf(label, sizeof(label), "devmodel %s", d->name);
 	dev = calloc(1, sizeof(*dev));
 	if (dev)
-		dev->priv = supervise_start(xld, label, argv, logpath);
+		dev->priv = supervise_start_fds(xld, label, argv, logpath, nics.fd, nics.n);
 	if (!dev || !dev->priv) {
 		rc = fail(code, RPC_ERR_RESOURCE, msg, cap, "cannot start %s", prog);
 		goto out;
@@ -434,6 +443,7 @@ int create_hvm_devmodel(struct xld *xld, struct xld_domain *d, const struct domc
 	if (dm_vnc(&cfg->b_info))
 		rc = dm_vnc_start(xld, d, cfg, code, msg, cap);
 out:
+	hvm_nics_close(&nics);   /* the device model's supervisor keeps its copies */
 	free(dev);
 	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
 		free(own[i]);

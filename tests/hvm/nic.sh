@@ -15,33 +15,13 @@ dm="$top_builddir/devmodel/vmctl-devmodel"
 [ -c /dev/net/tun ] || skip_all "no /dev/net/tun"
 command -v ip > /dev/null || skip_all "no ip(8)"
 
-ns=vmnic$$ br=vnbr$$ veth=vnh$$ peer=vng$$
-net_cleanup() {
-	ip netns del "$ns" 2>/dev/null
-	ip link del "$veth" 2>/dev/null
-	ip link del "$br" 2>/dev/null
-	_host_cleanup
-}
-trap net_cleanup EXIT
-# The bridge (no address) in our namespace, the host's end of the wire in
-# a namespace of its own: 10.213.0.1, the guest is 10.213.0.2.
-ip netns add "$ns" && ip link add "$br" type bridge && ip link set "$br" up &&
-	ip link add "$veth" type veth peer name "$peer" netns "$ns" &&
-	ip link set "$veth" master "$br" up &&
-	ip -n "$ns" addr add 10.213.0.1/24 dev "$peer" && ip -n "$ns" link set "$peer" up &&
-	ip -n "$ns" link set lo up || bail_out "cannot set up the test network"
+. "$top_srcdir/tests/hvm/nic_net.sh"
+ns=$nic_ns br=$nic_br
+trap 'nic_net_cleanup; _host_cleanup' EXIT
+nic_net_setup || bail_out "cannot set up the test network"
 
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
-
-# dmesg_has REGEX: wait (bounded) until `xl dmesg` has a matching line.
-dmesg_has() {
-	for _ in $(seq 600); do
-		xl dmesg | grep -Eq -- "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # link_gone IFNAME: wait (bounded) until the interface is gone.
 link_gone() {
@@ -55,14 +35,7 @@ link_gone() {
 # nic_test MODEL MAC
 nic_test() {
 	local model=$1 mac=$2 name=nic-$1 id tap
-	cat > "$name.cfg" <<CFG
-type = "hvm"
-name = "$name"
-memory = 16
-kernel = "$guest"
-cmdline = "$model"
-vif = [ 'model=$model,bridge=$br,mac=$mac' ]
-CFG
+	nic_cfg "$name" "$model" "$model" "$mac" > "$name.cfg"
 	xl create "$name.cfg" > create.out 2>&1
 	is "$?" 0 "$model: xl create of an hvm domain with vif model=$model" ||
 		sed 's/^/# /' create.out
