@@ -71,3 +71,23 @@ bool insn_ends_block(const struct insn *in)
 		return ends_0f[in->op];
 	return false;
 }
+
+bool insn_keeps_context(const struct insn *in)
+{
+	if (!insn_ends_block(in))
+		return true;
+	if (in->map == MAP_0F)
+		return in->op >= 0x80 && in->op <= 0x8f;          /* Jcc */
+	if (in->map != MAP_1B)
+		return false;
+	switch (in->op) {
+	case 0x70 ... 0x7f: case 0xe0 ... 0xe3:                  /* Jcc, LOOP, JrCXZ */
+	case 0xc2: case 0xc3: case 0xe8: case 0xe9: case 0xeb:   /* near RET, CALL, JMP */
+	case 0xa4 ... 0xaf:                                      /* REP string ops */
+		return true;
+	case 0xff:
+		return (in->reg & 7) == 2 || (in->reg & 7) == 4;     /* near indirect */
+	default:
+		return false;
+	}
+}

@@ -17,8 +17,10 @@
  * table lookup. A link is valid only while the cache's `epoch` is the one it
  * was made in; the epoch moves on whenever a link could become wrong: a TLB
  * flush or INVLPG (the linear -> physical mapping), written code, a block
- * header replaced, the pool emptied. The run loop follows links only while
- * CS base, code size and CPL stay the same. */
+ * header replaced, the pool emptied. Links are made and followed only after
+ * blocks whose end cannot change CS, the code size or CPL (near branches,
+ * or no branch at all: insn_keeps_context()), and not across exceptions or
+ * interrupts. */
 #ifndef VMCTL_HV_CPU_ICACHE_H
 #define VMCTL_HV_CPU_ICACHE_H
 
@@ -41,6 +43,7 @@ struct block {
 	uint64_t key;             /* pa << 2 | mode index; ~0 when empty */
 	uint32_t gen;
 	uint32_t n;               /* decoded instructions */
+	bool chain;               /* its end keeps CS, mode and CPL: may link */
 	struct insn *in;          /* n instructions in the pool */
 	struct block_link link[2];   /* successors: see icache_link() */
 };
@@ -117,5 +120,9 @@ struct insn *icache_reserve(struct icache *c);
  * next instruction), the mode, the address space or the interrupt state: a
  * block ends after it, so the run loop never checks for jumps inside one. */
 bool insn_ends_block(const struct insn *in);
+
+/* True when the instruction cannot change CS, the code size or CPL (the
+ * last one of a block decides whether the block may be linked on). */
+bool insn_keeps_context(const struct insn *in);
 
 #endif

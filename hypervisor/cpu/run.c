@@ -87,6 +87,7 @@ static struct block *block_build(struct cpu *cpu, uint64_t lin, uint8_t *h, uint
 	b->gen = meta->gen;
 	b->n = n;
 	b->in = in;
+	b->chain = insn_keeps_context(&in[n - 1]);
 	b->link[0].to = b->link[1].to = NULL;
 	b->link[0].epoch = b->link[1].epoch = cpu->icache.epoch - 1;
 	if (!meta->code) {
@@ -186,31 +187,17 @@ static int check_events(struct cpu *cpu, bool shadow)
 	return X_OK;
 }
 
-/* Execute one decoded instruction at RIP and retire it (X_OK), or deliver
- * its exception (X_DELIVERED: RIP is now the handler's, the block is left). */
-static inline __attribute__((always_inline)) int exec_one(struct cpu *cpu, const struct insn *in,
-							  int mode)
+/* The rare outcomes of an instruction: retired with an exit (HLT,
+ * VMCALL), an I/O or MMIO exit, or an exception to deliver (X_DELIVERED:
+ * RIP is now the handler's, the block is left). */
+static __attribute__((noinline)) int exec_slow(struct cpu *cpu, int rc)
 {
-	uint64_t next = cpu->s.rip + in->len;
-	int rc;
-
-	if (__builtin_expect(mode != 64, 0)) {
-		next = mode == 32 ? (uint32_t)next : (uint16_t)next;
-		if (cpu->s.rip + in->len - 1 > cpu->s.seg[SEG_CS].limit) {
-			rc = excp_gp(cpu, 0);
-			goto fail;
-		}
-	}
-	cpu->replay.seen = 0;
-	cpu->next_rip = next;
-	rc = in->fn(cpu, in);
-	if (__builtin_expect(rc == X_OK || rc == X_EXIT_DONE, 1)) {
+	if (rc == X_EXIT_DONE) {
 		cpu->s.rip = cpu->next_rip;
 		cpu->retired++;
 		cpu->replay.done = 0;
-		return rc == X_OK ? X_OK : X_EXIT;
+		return X_EXIT;
 	}
-fail:
 	/* handlers pass any failure on as X_EXC; an exit pending means it was
 	 * an I/O or MMIO exit, not an exception */
 	if (rc == X_EXC && cpu->exit.reason != CPU_EXIT_NONE)
@@ -224,37 +211,55 @@ fail:
 	return rc;
 }
 
-/* What a block link assumes besides the mapping: the same CS base, code
- * size and privilege before and after the block. */
-struct chain_ctx {
-	uint64_t cs_base;
-	int mode;
-	int cpl;
-};
-
-static inline void chain_ctx_get(const struct cpu *cpu, struct chain_ctx *c)
+/* Execute one decoded instruction at RIP and retire it (X_OK), else see
+ * exec_slow(). `mode` is a constant where it is inlined for 64-bit code. */
+static inline __attribute__((always_inline)) int exec_one(struct cpu *cpu, const struct insn *in,
+							  int mode)
 {
-	c->cs_base = cpu->s.seg[SEG_CS].base;
-	c->mode = cpu->mode;
-	c->cpl = cpu->s.cpl;
+	uint64_t next = cpu->s.rip + in->len;
+	int rc;
+
+	if (mode != 64) {
+		next = mode == 32 ? (uint32_t)next : (uint16_t)next;
+		if (cpu->s.rip + in->len - 1 > cpu->s.seg[SEG_CS].limit)
+			return exec_slow(cpu, excp_gp(cpu, 0));
+	}
+	cpu->replay.seen = 0;
+	cpu->next_rip = next;
+	rc = in->fn(cpu, in);
+	if (__builtin_expect(rc != X_OK, 0))
+		return exec_slow(cpu, rc);
+	cpu->s.rip = cpu->next_rip;
+	cpu->retired++;
+	cpu->replay.done = 0;
+	return X_OK;
 }
 
-static inline bool chain_ctx_same(const struct cpu *cpu, const struct chain_ctx *c)
+/* Run `n` instructions of a block while execution stays sequential: stop
+ * on a fault or exit, or a kick (written code kicks too; jumps and
+ * interrupt-shadow instructions end their block). */
+static inline __attribute__((always_inline)) int exec_run(struct cpu *cpu, const struct insn *in,
+							  uint32_t n, int mode)
 {
-	return c->cs_base == cpu->s.seg[SEG_CS].base && c->mode == cpu->mode &&
-	       c->cpl == cpu->s.cpl;
+	int rc = X_OK;
+
+	for (const struct insn *last = in + n; in < last; in++) {
+		rc = exec_one(cpu, in, mode);
+		if (rc != X_OK || atomic_load_explicit(&cpu->kick, memory_order_relaxed))
+			break;
+	}
+	return rc;
 }
 
 /* Run the block at RIP while execution stays in it. `*prev` is the block
- * run just before with the same CS/mode/CPL (NULL if none): its links are
- * tried first and it learns the way to this block; on return `*prev` is
- * this block when the next one may be chained to it. */
+ * run just before (NULL if none, or if CS, the mode or CPL may have changed
+ * since): its links are tried first and it learns the way to this block; on
+ * return `*prev` is this block when the next one may be chained to it. */
 static int run_block(struct cpu *cpu, uint64_t end, struct block **prev)
 {
 	struct insn single;
 	const struct insn *one = NULL;
 	struct page_meta *meta = NULL;
-	struct chain_ctx ctx;
 	int rc = X_OK;
 	struct block *b = *prev ? icache_follow(&cpu->icache, *prev, cpu->s.rip) : NULL;
 	int mode = cpu->mode;        /* only a block's last instruction changes it */
@@ -274,17 +279,10 @@ static int run_block(struct cpu *cpu, uint64_t end, struct block **prev)
 	if (!b)
 		return rc == X_EXC ? excp_deliver(cpu, cpu->exc.vector, cpu->exc.has_error,
 						  cpu->exc.error, EXCP_CPU, cpu->s.rip) : rc;
-	chain_ctx_get(cpu, &ctx);
 	left = end - cpu->retired;
 	n = left < b->n ? (uint32_t)left : b->n;
-	for (const struct insn *in = b->in, *last = b->in + n; in < last; in++) {
-		rc = exec_one(cpu, in, mode);
-		/* stop on a fault or exit, or a kick (written code kicks too;
-		 * jumps and interrupt-shadow instructions end their block) */
-		if (rc != X_OK || atomic_load_explicit(&cpu->kick, memory_order_relaxed))
-			break;
-	}
-	if (rc == X_OK && chain_ctx_same(cpu, &ctx))
+	rc = mode == 64 ? exec_run(cpu, b->in, n, 64) : exec_run(cpu, b->in, n, mode);
+	if (rc == X_OK && b->chain)
 		*prev = b;
 	return rc == X_DELIVERED ? X_OK : rc;
 }
