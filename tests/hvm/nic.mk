@@ -8,3 +8,9 @@ tests_hvm_guest_nicguest_CCASFLAGS = $(HG_FLAGS)
 tests_hvm_guest_nicguest_LDFLAGS = $(tests_hvm_guest_hvmguest_LDFLAGS)
 TESTS += tests/hvm/nic.sh
 EXTRA_DIST += tests/hvm/nic.sh tests/hvm/nic_ping.py tests/hvm/nic_net.sh
+
+# The NICs' registers, rings and hostile descriptors in process
+# (tests/devmodel/dmtest.h; a socket pair stands in for the tap).
+TESTS += tests/devmodel/nic_test
+check_PROGRAMS += tests/devmodel/nic_test
+tests_devmodel_nic_test_LDADD = $(DEVMODEL_TEST_LIBS)
