@@ -52,6 +52,8 @@ xl create bb.cfg > /dev/null
 log="$VMCTL_LOGDIR/console/bb.log"
 wait_rounds "$log" blk-read-256k-sync 3 120 || { echo "the guest's disk bench did not finish" >&2; cat "$log" >&2; }
 guest_fig() { tr -d '\r' < "$log" | awk -F '\t' -v f="$1" '$2 == f { print $3 }' | median; }
+# Events, sleeps and bounced pages per pass (bench.log).
+tr -d '\r' < "$log" | grep '^blk ' >&2
 xl destroy bb 2> /dev/null
 bytes=$(( mib << 20 ))
 # dd's own time ("..., 0.0151 s, 4.4 GB/s") as MB/s.

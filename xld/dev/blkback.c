@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -24,6 +25,13 @@
 
 #define PAGE 4096u
 #define SECTOR 512u
+/* How long the worker that finishes the last request in flight looks at
+ * the ring for the next one before it asks for an event: a frontend that
+ * waits for each request (a read() at a time) sends its next one within
+ * microseconds, and the event would cost it a hypercall vmhv serves, vmhv
+ * a write to our eventfd, us a main-loop wake-up and a hand-over to a
+ * worker. */
+#define BLKBACK_POLL_NS 50000
 
 struct blk_job {
 	struct io_job job;
@@ -53,6 +61,9 @@ struct blkback {
 	int ev_fd;
 	struct ev_watch *ev_watch;
 	pthread_mutex_t lock;       /* responses, free jobs, inflight, stats */
+	/* Taking requests: the main loop on an event, or a worker that
+	 * finished one (see look_for_requests()). */
+	pthread_mutex_t cons_lock;
 	struct io_pool *pool;
 	struct blk_job *free_jobs;
 	unsigned inflight;
@@ -288,10 +299,11 @@ static void notify_frontend(struct blkback *b)
 
 /* On the worker that ran it: answer the request, give its job back, and
  * notify the frontend if it asked to be woken by this response. */
-static void respond(struct blkback *b, struct blk_job *j)
+static bool respond(struct blkback *b, struct blk_job *j)
 {
 	struct blkif_response *rsp;
 	int notify;
+	bool idle;
 
 	pthread_mutex_lock(&b->lock);
 	rsp = RING_GET_RESPONSE(&b->ring, b->ring.rsp_prod_pvt);
@@ -302,19 +314,57 @@ static void respond(struct blkback *b, struct blk_job *j)
 	count(b, j);
 	j->next_free = b->free_jobs;   /* j is the main loop's again */
 	b->free_jobs = j;
-	b->inflight--;
+	idle = --b->inflight == 0;
+	/* The last one out looks at the ring next (look_for_requests()):
+	 * no event for requests sent from now on, before the frontend can
+	 * see this response and send its next one. */
+	if (idle)
+		b->ring.sring->req_event = __atomic_load_n(&b->ring.req_cons, __ATOMIC_RELAXED);
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&b->ring, notify);
 	pthread_mutex_unlock(&b->lock);
 	if (notify)
 		notify_frontend(b);
+	return idle;
+}
+
+static void consume(struct blkback *b);
+
+static bool has_requests(struct blkback *b)
+{
+	/* req_cons may move under us (another consumer): a stale look only
+	 * sends us to consume(), which reads it under cons_lock. */
+	return __atomic_load_n(&b->ring.sring->req_prod, __ATOMIC_ACQUIRE) !=
+	       __atomic_load_n(&b->ring.req_cons, __ATOMIC_RELAXED);
+}
+
+/* On a worker that answered a request: take what the frontend published
+ * meanwhile (no event was asked for while every worker was busy: see
+ * consume()); the last one out first looks at the ring for
+ * BLKBACK_POLL_NS (respond() turned events off) before it asks for one
+ * again. */
+static void look_for_requests(struct blkback *b, bool idle)
+{
+	if (idle) {
+		uint64_t until = now_ns() + BLKBACK_POLL_NS;
+
+		/* Yield, not spin: the frontend's vCPU may be waiting for
+		 * this very CPU (a busy host), and then it sends sooner. */
+		while (!has_requests(b) && !__atomic_load_n(&b->broken, __ATOMIC_RELAXED) &&
+		       now_ns() < until)
+			sched_yield();
+	}
+	pthread_mutex_lock(&b->cons_lock);
+	consume(b);
+	pthread_mutex_unlock(&b->cons_lock);
 }
 
 static void job_run(struct io_job *job, struct hv *hv)
 {
 	struct blk_job *j = container_of(job, struct blk_job, job);
+	struct blkback *b = j->b;
 
-	j->status = job_status(j->b, j, hv);
-	respond(j->b, j);
+	j->status = job_status(b, j, hv);
+	look_for_requests(b, respond(b, j));   /* j is not ours after respond() */
 }
 
 static void submit(struct blkback *b, struct blk_job *j, RING_IDX idx)
@@ -340,9 +390,26 @@ static struct blk_job *job_get(struct blkback *b)
 	return j;
 }
 
-/* On the main loop: take every published request. There is a job for
- * each: the frontend cannot have more requests outstanding than the ring
- * has slots (RING_REQUEST_PROD_OVERFLOW), and there are as many jobs. */
+/* Every worker busy: a request published now could not start before one
+ * of them finishes, and each looks at the ring when it does. */
+static bool workers_busy(struct blkback *b)
+{
+	bool busy;
+
+	pthread_mutex_lock(&b->lock);
+	busy = b->inflight >= BLKBACK_WORKERS;
+	pthread_mutex_unlock(&b->lock);
+	return busy;
+}
+
+/* Take every published request (cons_lock held: the main loop, or a
+ * worker). There is a job for each: the frontend cannot have more
+ * requests outstanding than the ring has slots
+ * (RING_REQUEST_PROD_OVERFLOW), and there are as many jobs. Then ask for
+ * an event for the next request (RING_FINAL_CHECK_FOR_REQUESTS), unless
+ * every worker is busy: then the event is not needed (req_event stays
+ * behind, so the frontend sends none) and the next worker to finish
+ * takes the requests. */
 static void consume(struct blkback *b)
 {
 	struct blk_job *j;
@@ -364,6 +431,10 @@ static void consume(struct blkback *b)
 			submit(b, j, b->ring.req_cons++);
 		if (b->ring.req_cons != prod)
 			return;   /* cannot happen (see above); the next event retries */
+		if (workers_busy(b)) {
+			b->ring.sring->req_event = b->ring.req_cons;
+			return;
+		}
 		RING_FINAL_CHECK_FOR_REQUESTS(&b->ring, more);
 	} while (more);
 }
@@ -372,9 +443,13 @@ static void on_event(struct evloop *loop, int fd, uint32_t events, void *arg)
 {
 	uint64_t count;
 
+	struct blkback *b = arg;
+
 	if (read(fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
 		return;
-	consume(arg);
+	pthread_mutex_lock(&b->cons_lock);
+	consume(b);
+	pthread_mutex_unlock(&b->cons_lock);
 }
 
 /* Bind the frontend's channel on a connection of our own. */
@@ -420,6 +495,7 @@ static struct blkback *blkback_new(struct xld *xld, uint32_t domid, const struct
 	b->disk = *disk;
 	b->ev_fd = -1;
 	pthread_mutex_init(&b->lock, NULL);
+	pthread_mutex_init(&b->cons_lock, NULL);
 	pthread_mutex_init(&b->ev_lock, NULL);
 	gmem_cache_init(&b->cache);
 	for (unsigned i = 0; i < n; i++) {
@@ -456,7 +532,9 @@ struct blkback *blkback_connect(struct xld *xld, uint32_t domid, const struct bl
 	rc = bind_channel(b, ring->port);
 	if (rc < 0)
 		goto out;
+	pthread_mutex_lock(&b->cons_lock);
 	consume(b);   /* requests published before we bound the channel */
+	pthread_mutex_unlock(&b->cons_lock);
 out:
 	if (rc < 0) {
 		blkback_disconnect(b);
@@ -473,7 +551,9 @@ void blkback_disconnect(struct blkback *b)
 	if (b->ev_watch)
 		evloop_unwatch(b->xld->loop, b->ev_watch);   /* no new requests */
 	b->ev_watch = NULL;
+	pthread_mutex_lock(&b->cons_lock);   /* workers take no new requests */
 	b->broken = true;
+	pthread_mutex_unlock(&b->cons_lock);
 	if (b->pool)
 		io_pool_drain(b->pool);   /* answers (and notifies) what was in flight */
 	unbind_channel(b);
@@ -488,6 +568,7 @@ void blkback_disconnect(struct blkback *b)
 	}
 	gmem_close(&b->mem);
 	pthread_mutex_destroy(&b->lock);
+	pthread_mutex_destroy(&b->cons_lock);
 	pthread_mutex_destroy(&b->ev_lock);
 	free(b);
 }

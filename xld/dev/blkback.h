@@ -1,8 +1,11 @@
 /* The block backend's data path: one blkif ring (x86_64 ABI) of one guest
  * served from an open image file or block device.
  *
- * Requests are copied off the ring on the main loop and run on an io_pool
- * (one worker per request in flight, up to BLKBACK_WORKERS): the worker
+ * Requests are copied off the ring on the main loop (woken by the event
+ * channel) or by a worker that just answered one (no event is asked for
+ * while every worker is busy, and the last one out looks at the ring for
+ * a while before it asks for one), and run on an io_pool (one worker per
+ * request in flight, up to BLKBACK_WORKERS): the worker
  * maps the request's grants (or finds them mapped: persistent grants),
  * does one preadv/pwritev/fdatasync/fallocate, unmaps what is not kept,
  * writes the response and notifies the guest if it asked for that one
