@@ -51,6 +51,11 @@ tests/hvm/guest/bootsect.img: $(top_srcdir)/tests/hvm/guest/bootsect.S
 TESTS += tests/hvm/pvhvm.sh
 EXTRA_DIST += tests/hvm/pvhvm.sh
 
+# The same kernel without nopv: Xen HVM, xenstore, the platform device's
+# unplug, the disk through xen-blkfront (PVHVM; minutes, time-boxed).
+TESTS += tests/hvm/linux_pv.sh
+EXTRA_DIST += tests/hvm/linux_pv.sh
+
 # Debian's kernel to a busybox shell through xl create (HVMLINUX).
 TESTS += tests/hvm/linux_boot.sh
 EXTRA_DIST += tests/hvm/linux_boot.sh

@@ -1,0 +1,104 @@
+#!/bin/bash
+# PV-on-HVM with Debian's stock kernel (linux-image-amd64): the same bzImage
+# boot as tests/hvm/linux_boot.sh but without `nopv`, with a disk that the
+# device model offers as an IDE disk and xld as a vbd. Linux finds Xen
+# ("Xen HVM" in its boot log), maps shared_info, takes event channel
+# upcalls through the callback vector, finds xenstore through its HVM
+# params, unplugs the emulated disk through the Xen platform device and
+# reads the disk through xen-blkfront (/dev/xvda), whose module the
+# initramfs loads.
+#
+# Time box: LINUX_BOOT_WAIT seconds (default 600), as linux_boot.sh;
+# skipped in sanitizer builds unless it is set.
+. "$top_srcdir/tests/lib/host.sh"
+
+if [ -z "$LINUX_BOOT_WAIT" ] && grep -q '^SAN_CFLAGS = .*-fsanitize' "$top_builddir/Makefile"; then
+	skip_all "sanitizer build: the boot takes too long (set LINUX_BOOT_WAIT=SECONDS to run it)"
+fi
+kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1)
+kver=${kernel#/boot/vmlinuz-}
+blkfront=$(find "/lib/modules/$kver" -name 'xen-blkfront.ko*' 2>/dev/null | head -1)
+busybox=/bin/busybox
+dm="$top_builddir/devmodel/vmctl-devmodel"
+[ -n "$kernel" ] && [ -r "$kernel" ] || skip_all "no /boot/vmlinuz-* (Debian's linux-image-amd64)"
+[ -n "$blkfront" ] || skip_all "no xen-blkfront module for $kver"
+[ -x "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 ||
+	skip_all "no static $busybox (Debian's busybox-static)"
+command -v cpio >/dev/null || skip_all "no cpio"
+[ -r /usr/share/qemu/linuxboot_dma.bin ] || skip_all "no linuxboot_dma.bin (qemu-system-data)"
+[ -r /usr/share/seabios/bios.bin ] || skip_all "no SeaBIOS (Debian's seabios)"
+[ -x "$dm" ] || skip_all "devmodel/vmctl-devmodel not built"
+wait_s=${LINUX_BOOT_WAIT:-600}
+
+host_start a || bail_out "cannot start a host"
+cd "$VMCTL_TEST_DIR"
+
+# The disk: a marker in its first sector.
+printf 'vmctl-pv-disk-%s\n' 42 > disk.img
+truncate -s 4M disk.img
+
+# The initramfs: busybox, the blkfront module; /init loads it, shows what
+# Linux said about Xen and the disk, reads the disk's first sector through
+# /dev/xvda, then runs a shell on ttyS0.
+case "$blkfront" in
+*.xz) xz -dc "$blkfront" ;; *.zst) zstd -dc "$blkfront" ;; *) cat "$blkfront" ;;
+esac > xen-blkfront.ko
+mkdir -p root/bin root/proc root/sys root/dev root/lib
+cp "$busybox" root/bin/busybox
+cp xen-blkfront.ko root/lib/
+cat > root/init <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+insmod /lib/xen-blkfront.ko
+for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/xvda ] && break; sleep 1; done
+dmesg | grep -iE 'xen|hypervisor|blkfront|xvd|unplug' | sed 's/^/vmctl-dmesg: /'
+echo "vmctl-xvda: $(head -c 17 /dev/xvda 2>&1)"
+ls /dev/sd* /dev/hd* 2>/dev/null | sed 's/^/vmctl-emulated: /'
+p=/sys/bus/pci/devices/0000:00:03.0
+echo "vmctl-platform: driver $(readlink $p/driver) enable $(cat $p/enable) irq $(cat $p/irq)"
+echo "vmctl-initramfs: shell on $(cat /sys/class/tty/console/active)"
+exec setsid cttyhack sh
+INIT
+chmod 755 root/init
+(cd root && find . | cpio -o -H newc 2>/dev/null) | gzip -1 > initrd.gz
+ok "the test made a busybox initramfs with xen-blkfront" test -s initrd.gz
+
+cat > linux.cfg <<CFG
+type = "hvm"
+name = "hvm-pv"
+memory = 256
+kernel = "$kernel"
+ramdisk = "$VMCTL_TEST_DIR/initrd.gz"
+cmdline = "console=ttyS0 panic=-1"
+disk = [ "file:$VMCTL_TEST_DIR/disk.img,hda,w" ]
+on_poweroff = "destroy"
+on_reboot = "destroy"
+on_crash = "destroy"
+CFG
+out=$(xl create linux.cfg 2>&1)
+is "$?" 0 "xl create of an hvm domain with a disk, without nopv"
+[ -n "$out" ] && diag "$out"
+tries=$((wait_s * 20))
+ok "Linux starts" console_has hvm-pv '\] Linux version' "$tries"
+shell=0
+console_has hvm-pv 'vmctl-initramfs: shell on ttyS0' "$tries" && shell=1
+ok "it reaches the initramfs's shell within ${wait_s} s" test $shell = 1
+log="$VMCTL_LOGDIR/console/hvm-pv.log"
+ok "Linux runs as a Xen HVM guest" grep -q 'Hypervisor detected: Xen HVM' "$log"
+ok "xen-platform-pci drives the Xen platform device (grant frames in its BAR)" \
+	grep -q 'vmctl-platform: driver .*/xen-platform-pci enable 1' "$log"
+ok "it unplugged the emulated disk through the platform device" \
+	grep -q 'unplug' "$VMCTL_LOGDIR/devmodel/hvm-pv.log"
+ok "xen-blkfront attached the vbd as xvda" grep -q 'vmctl-dmesg: .*xvda' "$log"
+ok "the disk reads through /dev/xvda" grep -q 'vmctl-xvda: vmctl-pv-disk-42' "$log"
+if [ $shell = 0 ] || ! grep -q 'vmctl-xvda: vmctl-pv-disk-42' "$log"; then
+	diag "console:"
+	tr -d '\r' < "$log" | grep -iE 'xen|vmctl|blk|xvd|bug|panic|error' | tail -40 | sed 's/^/#   /'
+fi
+xl destroy hvm-pv 2>/dev/null
+ok "the domain is gone" domain_gone hvm-pv
+host_stop a
+done_testing
