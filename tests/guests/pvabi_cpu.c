@@ -105,6 +105,46 @@ static uint64_t rdmsr(uint32_t msr)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+static uint64_t gs_base(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("rdgsbase %0" : "=r"(v));
+	return v;
+}
+
+/* The kernel's GS base: set by hypercall and by wrmsr, live (a %gs load
+ * reads through it), kept across a hypercall. Where the sandbox still
+ * needs GS itself (no PKRU on the host) the hypercall is -ENOSYS. */
+static void check_gs(void)
+{
+	static volatile unsigned long gs_word = 0x65c0de;
+	unsigned long va = (unsigned long)&gs_word, got = 0;
+	long rc = hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_GS_KERNEL, va);
+
+	tg_report("set_segment_base_gs", rc);
+	if (rc < 0)
+		return;
+	tg_report("gs_kernel_live", gs_base() == va);
+	__asm__ volatile("movq %%gs:0, %0" : "=r"(got));
+	tg_report("gs_load_through_base", got == 0x65c0de);
+	hypercall2(__HYPERVISOR_xen_version, 0, 0);
+	tg_report("gs_kept_across_hypercall", gs_base() == va);
+	tg_report("rdmsr_gs_base", rdmsr(0xc0000101) == va);
+	__asm__ volatile("wrmsr" : : "c"(0xc0000101), "a"((uint32_t)(va + 8)), "d"((uint32_t)((va + 8) >> 32)));
+	tg_report("wrmsr_gs_base", gs_base() == va + 8);
+	tg_report("set_segment_base_gs_noncanonical",
+		  hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_GS_KERNEL, 1ul << 60));
+	tg_report("set_segment_base_gs_user", hypercall2(__HYPERVISOR_set_segment_base,
+							 SEGBASE_GS_USER, va));
+	tg_report("set_segment_base_gs_user_sel", hypercall2(__HYPERVISOR_set_segment_base,
+							     SEGBASE_GS_USER_SEL, 0));
+	tg_report("set_segment_base_gs_user_sel_bad",
+		  hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER_SEL, 0x1234));
+	tg_report("gs_kernel_unchanged_by_user", gs_base() == va + 8);
+	hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_GS_KERNEL, 0);
+}
+
 static uint32_t inb_80(void)
 {
 	uint32_t v = 0x12345678;
@@ -202,9 +242,69 @@ static void check_descriptors(void)
 							 0xffff800000000000ul));
 	tg_report("set_debugreg_bad_reg", hypercall2(__HYPERVISOR_set_debugreg, 9, 0));
 	tg_report("get_debugreg_bad_reg", hypercall2(__HYPERVISOR_get_debugreg, 9, 0));
-	tg_report("set_segment_base_gs", hypercall2(__HYPERVISOR_set_segment_base,
-						    SEGBASE_GS_KERNEL, 0));
+	check_gs();
 	tg_report("set_segment_base_bad", hypercall2(__HYPERVISOR_set_segment_base, 7, 0));
+}
+
+/* The failsafe callback: an iret whose SS the host cannot load enters it
+ * with Xen's frame { rcx, r11, ds, es, fs, gs, rip, cs, rflags, rsp, ss };
+ * the handler fixes the selectors and irets again (asm below). */
+struct failsafe_frame { unsigned long rcx, r11, ds, es, fs, gs, rip, cs, rflags, rsp, ss; };
+static volatile unsigned long failsafe_calls, failsafe_ss, failsafe_cs, failsafe_rip;
+static volatile unsigned long failsafe_mask;
+void pvabi_failsafe_entry(void);
+void pvabi_bad_iret(void);
+extern char pvabi_bad_iret_return[];
+
+void pvabi_failsafe(const struct failsafe_frame *f)
+{
+	failsafe_calls++;
+	failsafe_ss = f->ss;
+	failsafe_cs = f->cs & 0xffff;
+	failsafe_rip = f->rip;
+	failsafe_mask = pv.shared->vcpu_info[0].evtchn_upcall_mask;
+}
+
+__asm__(".text\n"
+	"pvabi_failsafe_entry:\n"
+	"	movq %rsp, %rdi\n"
+	"	subq $8, %rsp\n"                 /* the frame is 88 bytes */
+	"	call pvabi_failsafe\n"
+	"	addq $8, %rsp\n"
+	"	popq %rcx\n"
+	"	popq %r11\n"
+	"	addq $32, %rsp\n"                /* ds, es, fs, gs */
+	"	movq $0xe033, 8(%rsp)\n"
+	"	movq $0xe02b, 32(%rsp)\n"
+	"	pushq $0\n"
+	"	jmp hypercall_page + 23 * 32\n"
+	"pvabi_bad_iret:\n"                  /* iret to the next line with SS 0x1234 */
+	"	movq %rsp, %rax\n"
+	"	pushq $0x1234\n"
+	"	pushq %rax\n"
+	"	pushfq\n"
+	"	pushq $0xe033\n"
+	"	leaq pvabi_bad_iret_return(%rip), %rax\n"
+	"	pushq %rax\n"
+	"	pushq $0\n"
+	"	jmp hypercall_page + 23 * 32\n"
+	"pvabi_bad_iret_return:\n"
+	"	ret\n");
+
+static void check_failsafe(void)
+{
+	struct callback_register cb = { .type = CALLBACKTYPE_failsafe,
+					.address = (unsigned long)pvabi_failsafe_entry,
+					.flags = CALLBACKF_mask_events };
+
+	tg_report("failsafe_register", hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register,
+						  &cb));
+	pvabi_bad_iret();
+	tg_report("failsafe_entered", (long)failsafe_calls);
+	tg_report("failsafe_frame_ss", (long)failsafe_ss);
+	tg_report("failsafe_frame_cs", (long)failsafe_cs);
+	tg_report("failsafe_frame_rip", failsafe_rip == (unsigned long)pvabi_bad_iret_return);
+	tg_report("failsafe_masks_events", (long)failsafe_mask);
 }
 
 static void check_callbacks(void)
@@ -239,6 +339,7 @@ void guest_main(start_info_t *si, unsigned long boot_sp)
 	check_privileged();
 	check_descriptors();
 	check_callbacks();
+	check_failsafe();
 	tg_puts("pvabi_cpu done\n");
 	tg_shutdown(SHUTDOWN_poweroff);
 }

@@ -17,6 +17,8 @@
 
 #define USER_VA 0x100000000000ul        /* L4 slot 32 */
 #define PHYSMAP 0x600000000000ul        /* the sandbox's view of our memory */
+#define GS_KERNEL_BASE 0x4000ul         /* the GS bases of the two modes */
+#define GS_USER_BASE 0x5000ul
 
 struct uframe { unsigned long rip, cs, rflags, rsp, ss; };
 
@@ -31,7 +33,8 @@ static unsigned char ustack[4096] __attribute__((aligned(4096)));
 static unsigned char kstack[16384] __attribute__((aligned(4096)));
 static volatile unsigned long secret = 0x5ec7e7;
 static volatile unsigned long calls, frame_cs, frame_ss, rcx_is_return, red_zone;
-static unsigned long sandbox_va;
+static unsigned long sandbox_va, user_gs, kernel_gs_ok = 1;
+static long gs_rc;
 static unsigned long loops;
 static uint64_t t0, t1;
 
@@ -65,16 +68,31 @@ static void report_and_stop(void)
 	tg_report("user_write_sandbox_err", pv.faults >= 3 ? (long)pv.err[2] : -1);
 	tg_report("user_write_sandbox_cr2", pv.faults >= 3 && pv.cr2[2] == sandbox_va);
 	tg_report("user_red_zone_kept", red_zone == 0x2ed2011e);
+	if (gs_rc == 0) {        /* (-ENOSYS where the sandbox needs GS: no PKRU) */
+		tg_report("user_gs_is_user_base", user_gs == GS_USER_BASE);
+		tg_report("kernel_gs_in_callbacks", kernel_gs_ok);
+	}
 	tg_report("kernel_still_reads_secret", secret == 0x5ec7e7);
 	tg_puts("pvabi_user done\n");
 	tg_shutdown(SHUTDOWN_poweroff);
 }
 
 /* The syscall callback's C half (pvabi_user_entry.S). */
-void pvabi_syscall(unsigned long nr, struct uframe *f, unsigned long rcx, unsigned long rdi)
+static uint64_t gs_base(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("rdgsbase %0" : "=r"(v));
+	return v;
+}
+
+void pvabi_syscall(unsigned long nr, struct uframe *f, unsigned long rcx, unsigned long rdi,
+		   unsigned long rsi)
 {
 	rcx_is_return &= rcx == f->rip;
 	red_zone = rdi;
+	user_gs = rsi;
+	kernel_gs_ok &= gs_base() == GS_KERNEL_BASE;
 	if (nr == 1) {
 		calls++;
 		frame_cs = f->cs;
@@ -162,6 +180,9 @@ void guest_main(start_info_t *si, unsigned long boot_sp)
 			   (unsigned long)kstack + sizeof(kstack));
 		hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, &cb);
 	}
+	gs_rc = hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_GS_KERNEL, GS_KERNEL_BASE);
+	if (gs_rc == 0)
+		gs_rc = hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER, GS_USER_BASE);
 	rcx_is_return = 1;
 	pv.faults = 0;
 	t0 = now();

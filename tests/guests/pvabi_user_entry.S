@@ -24,6 +24,7 @@ pvabi_syscall_entry:
 	leaq 9*8(%rsp), %rsi            /* { rip, cs, rflags, rsp, ss } */
 	movq 7*8(%rsp), %rdx            /* rcx as the callback got it */
 	movq 4*8(%rsp), %rcx            /* the user's rdi */
+	movq 5*8(%rsp), %r8             /* the user's rsi */
 	call pvabi_syscall
 	popq %r11
 	popq %r10
@@ -59,8 +60,8 @@ pvabi_enter_user:
 /* The user program: %r12 system calls (1), then syscall 2, a read of
  * kernel memory at %rbx and one of the sandbox's physmap at %r14 (both
  * must fault; each access is 3 bytes), a write into the sandbox's own data
- * at %r15 (faults with memory protection keys), then syscall 3 (the
- * kernel reports and powers off). Data below %rsp (the red zone a user
+ * at %r15 (faults with memory protection keys), then syscall 3 with its
+ * GS base in %rsi (the kernel reports and powers off). Data below %rsp (the red zone a user
  * program may use) must survive the system calls. */
 	.globl pvabi_user_code, pvabi_user_code_end
 pvabi_user_code:
@@ -76,6 +77,7 @@ pvabi_user_code:
 	movq (%r14), %rax
 	movq %rax, (%r15)
 	movq -8(%rsp), %rdi
+	rdgsbase %rsi
 	movl $3, %eax
 	syscall
 	ud2

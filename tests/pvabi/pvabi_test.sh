@@ -38,7 +38,24 @@ run_guest() {	# run_guest NAME [CFG LINE [MORE EXPECTED LINES]]: create it, wait
 run_guest pvabi
 printf 'PVABI-RAMDISK' > rd.img
 run_guest pvabi_pt "ramdisk = \"$VMCTL_TEST_DIR/rd.img\""
-run_guest pvabi_cpu
+# The guest's GS: its own where the sandbox finds its vCPUs by PKRU (OSPKE).
+user_gs=
+if grep -qw ospke /proc/cpuinfo; then
+	user_gs=$'\nuser_gs_is_user_base: 1\nkernel_gs_in_callbacks: 1'
+	run_guest pvabi_cpu "" "set_segment_base_gs: 0
+gs_kernel_live: 1
+gs_load_through_base: 1
+gs_kept_across_hypercall: 1
+rdmsr_gs_base: 1
+wrmsr_gs_base: 1
+set_segment_base_gs_noncanonical: -22
+set_segment_base_gs_user: 0
+set_segment_base_gs_user_sel: 0
+set_segment_base_gs_user_sel_bad: -22
+gs_kernel_unchanged_by_user: 1"
+else
+	run_guest pvabi_cpu "" "set_segment_base_gs: -38"
+fi
 # pvabi_user also writes into the sandbox's own data (its seccomp filter
 # buffer, used only at boot): with memory protection keys (PKU, Linux 6.12+)
 # that is a #PF for the guest kernel; with the mprotect fallback, forced by
@@ -51,7 +68,9 @@ if grep -qw pku /proc/cpuinfo && grep -qw ospke /proc/cpuinfo &&
 	run_guest pvabi_user "extra = \"sbw=0x$sbw\"" "user_faults: 3
 user_write_sandbox_faulted: 1
 user_write_sandbox_err: 6
-user_write_sandbox_cr2: 1"
+user_write_sandbox_cr2: 1
+user_gs_is_user_base: 1
+kernel_gs_in_callbacks: 1"
 else
 	diag "no memory protection keys here: the default run is the mprotect fallback"
 fi
@@ -59,5 +78,5 @@ host_stop a
 VMCTL_PV_PKEYS=0 host_start b || bail_out "cannot start host b"
 run_guest pvabi_user "extra = \"sbw=0x$sbw\"" "user_faults: 2
 user_write_sandbox_faulted: 0
-user_write_sandbox_err: -1"
+user_write_sandbox_err: -1${user_gs}"
 done_testing

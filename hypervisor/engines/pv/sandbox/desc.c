@@ -1,8 +1,11 @@
 /* Descriptor tables, segment bases, debug registers, the FPU switch and
  * I/O privilege, per vCPU. The host's segments stay in force (DESIGN §2):
  * GDT and LDT entries are checked as Xen checks them and kept in guest
- * memory, never loaded. FS base is real (the shim does not use FS); the
- * GS bases are not (GS base finds the running vCPU), so those calls say
+ * memory, never loaded. FS base is real (the shim does not use FS). The
+ * GS bases are real where the sandbox finds its vCPUs through PKRU
+ * (sb->gs_free, entry.S): the live GS base is the kernel's in kernel mode
+ * and the user's in user mode, swapped by usermode.c as Xen swaps them on
+ * its mode switch; elsewhere GS base finds the vCPU and those calls say
  * -ENOSYS rather than pretend. Debug registers are recorded, not armed. */
 #include "hypervisor/engines/pv/sandbox/sandbox.h"
 #include "hypervisor/engines/pv/sandbox/sys.h"
@@ -103,6 +106,8 @@ int64_t desc_get_debugreg(struct pv_vcpu *v, uint64_t reg)
 	return (int64_t)v->cpu.dr[reg];
 }
 
+static int64_t gs_set(struct pv_vcpu *v, uint64_t which, uint64_t base);
+
 int64_t desc_set_segment_base(struct pv_vcpu *v, uint64_t which, uint64_t base)
 {
 	switch (which) {
@@ -114,9 +119,63 @@ int64_t desc_set_segment_base(struct pv_vcpu *v, uint64_t which, uint64_t base)
 	case SEGBASE_GS_USER:
 	case SEGBASE_GS_KERNEL:
 	case SEGBASE_GS_USER_SEL:
-		return -ENOSYS_;
+		return gs_set(v, which, base);
 	default:
 		return -EINVAL_;
+	}
+}
+
+/* The live GS base belongs to the mode the vCPU runs in. */
+static int canonical(uint64_t a)
+{
+	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
+void desc_gs_kernel_set(struct pv_vcpu *v, uint64_t base)
+{
+	v->cpu.gs_kernel = base;
+	if (v->sb->gs_free && !v->sb->user_mode)
+		__asm__ volatile("wrgsbase %0" : : "r"(base) : "memory");
+}
+
+/* Hypercalls come from kernel mode: GS_KERNEL is live, GS_USER waits for
+ * the switch. GS_USER_SEL loads a selector for user mode: the flat ones
+ * (null, Xen's ring-3 data selectors) have base 0; others -EINVAL (there is
+ * no descriptor table to load from). */
+static int64_t gs_set(struct pv_vcpu *v, uint64_t which, uint64_t base)
+{
+	uint16_t sel = (uint16_t)base;
+
+	if (!v->sb->gs_free)
+		return -ENOSYS_;
+	if (which == SEGBASE_GS_USER_SEL) {
+		if ((sel & ~3) && sel != FLAT_RING3_DS32 && sel != FLAT_RING3_DS64)
+			return -EINVAL_;
+		v->cpu.gs_user = 0;
+		return 0;
+	}
+	if (!canonical(base))
+		return -EINVAL_;
+	if (which == SEGBASE_GS_USER)
+		v->cpu.gs_user = base;
+	else
+		desc_gs_kernel_set(v, base);
+	return 0;
+}
+
+void desc_gs_switch(struct pv_vcpu *v, int to_user)
+{
+	uint64_t live;
+
+	if (!v->sb->gs_free)
+		return;
+	__asm__ volatile("rdgsbase %0" : "=r"(live));
+	if (to_user) {
+		v->cpu.gs_kernel = live;
+		__asm__ volatile("wrgsbase %0" : : "r"(v->cpu.gs_user) : "memory");
+	} else {
+		v->cpu.gs_user = live;
+		__asm__ volatile("wrgsbase %0" : : "r"(v->cpu.gs_kernel) : "memory");
 	}
 }
 

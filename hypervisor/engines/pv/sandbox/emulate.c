@@ -224,6 +224,8 @@ static int emulate_rdmsr(struct pv_vcpu *v)
 		break;
 	case MSR_GS_BASE:
 		val = v->cpu.gs_kernel;
+		if (v->sb->gs_free)
+			__asm__ volatile("rdgsbase %0" : "=r"(val));
 		break;
 	case MSR_SHADOW_GS_BASE:
 		val = v->cpu.gs_user;
@@ -254,7 +256,9 @@ static int emulate_wrmsr(struct pv_vcpu *v)
 		__asm__ volatile("wrfsbase %0" : : "r"(val));
 		return 0;
 	case MSR_GS_BASE:
-		v->cpu.gs_kernel = val;
+		if ((uint64_t)((int64_t)(val << 16) >> 16) != val)
+			return -1;
+		desc_gs_kernel_set(v, val);
 		return 0;
 	case MSR_SHADOW_GS_BASE:
 		v->cpu.gs_user = val;

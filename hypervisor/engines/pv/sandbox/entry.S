@@ -2,9 +2,12 @@
  * hypercall-page stubs jump to, and pv_resume, the one way back to guest
  * code.
  *
- * GS base points at the running vCPU's struct pv_vcpu while guest code runs
- * (the guest gets no TLS under our contract), so every entry finds its vCPU
- * with rdgsbase and saves the guest's registers there. */
+ * An entry must find the running vCPU's struct pv_vcpu before it can save
+ * the guest's registers there. Where the CPU has PKRU (OSPKE), the vCPU
+ * id sits in PKRU bits of keys nobody uses (PV_PKRU_ID, set per thread),
+ * and %gs is the guest's: the *_pk entries. Without it the GS base points
+ * at the vCPU (the guest gets no GS of its own): the *_gs entries. The
+ * hypercall page jumps to the pair the sandbox chose at boot. */
 #include "hypervisor/engines/pv/sandbox/sandbox.h"
 
 #define V(off) PV_VCPU_REGS + off
@@ -36,51 +39,112 @@ _start:
 	movq %r15, V(R_R15)(%r11)
 .endm
 
+/* The same without %rax, %rcx, %rdx (the PKRU entries' scratch). */
+.macro SAVE_REST
+	movq %rbx, V(R_RBX)(%r11)
+	movq %rsi, V(R_RSI)(%r11)
+	movq %rdi, V(R_RDI)(%r11)
+	movq %rbp, V(R_RBP)(%r11)
+	movq %r8, V(R_R8)(%r11)
+	movq %r9, V(R_R9)(%r11)
+	movq %r10, V(R_R10)(%r11)
+	movq %r12, V(R_R12)(%r11)
+	movq %r13, V(R_R13)(%r11)
+	movq %r14, V(R_R14)(%r11)
+	movq %r15, V(R_R15)(%r11)
+.endm
+
+/* %r11 = this thread's vCPU, from the id in PKRU. Clobbers rax, rcx, rdx
+ * and the flags. `label` marks the first touch of the sandbox's memory
+ * (where user mode faults with keys: events.c). */
+.macro VCPU_FROM_PKRU label
+	xorl %ecx, %ecx
+	rdpkru
+	shrl $PV_PKRU_ID_SHIFT, %eax
+	andl $PV_VCPU_ID_MASK, %eax
+	leaq pv_vcpu_table(%rip), %r11
+	.globl \label
+\label:
+	movq (%r11,%rax,8), %r11
+.endm
+
 /* After `call hypercall_page + nr*32`; the stub set %eax = nr. [rsp] is the
  * return address. */
-	.globl pv_hypercall_entry
-pv_hypercall_entry:
+	.globl pv_hypercall_entry_gs
+pv_hypercall_entry_gs:
 	pushq %r11
 	rdgsbase %r11
-	.globl pv_hypercall_entry_save
-pv_hypercall_entry_save:             /* user mode with keys faults here */
 	SAVE_MOST
 	popq V(R_R11)(%r11)
 	popq V(R_RIP)(%r11)
 	movq %rsp, V(R_RSP)(%r11)
 	pushfq
 	popq V(R_RFLAGS)(%r11)
-	movq PV_VCPU_STACK(%r11), %rsp
+	jmp 1f
+
+/* The guest's stack holds, from %rsp up: rax, rdx, rcx, r11, rflags and
+ * the return address (48 bytes below the caller's %rsp). */
+	.globl pv_hypercall_entry_pk
+pv_hypercall_entry_pk:
+	pushfq
+	pushq %r11
+	pushq %rcx
+	pushq %rdx
+	pushq %rax
+	VCPU_FROM_PKRU pv_hypercall_entry_save
+	popq V(R_RAX)(%r11)
+	popq V(R_RDX)(%r11)
+	popq V(R_RCX)(%r11)
+	popq V(R_R11)(%r11)
+	popq V(R_RFLAGS)(%r11)
+	SAVE_REST
+	popq V(R_RIP)(%r11)
+	movq %rsp, V(R_RSP)(%r11)
+1:	movq PV_VCPU_STACK(%r11), %rsp
 	movq %r11, %rdi
+	movq %r11, %rbx
 	call pv_shim_hypercall
-	rdgsbase %rdi
+	movq %rbx, %rdi
 	jmp pv_resume
 
 /* The iret stub is Xen's: push %rcx; push %r11; push %rax; mov $23,%eax,
  * then here. %rsp points at struct iret_context. */
-	.globl pv_iret_entry
-pv_iret_entry:
+	.globl pv_iret_entry_gs
+pv_iret_entry_gs:
 	pushq %r11
 	rdgsbase %r11
-	.globl pv_iret_entry_save
-pv_iret_entry_save:
 	SAVE_MOST
 	popq V(R_R11)(%r11)
-	movq %rsp, V(R_RSP)(%r11)
+	jmp 1f
+
+	.globl pv_iret_entry_pk
+pv_iret_entry_pk:
+	pushq %r11
+	pushq %rdx
+	pushq %rcx
+	VCPU_FROM_PKRU pv_iret_entry_save
+	popq V(R_RCX)(%r11)
+	popq V(R_RDX)(%r11)
+	popq V(R_R11)(%r11)
+	movq $23, V(R_RAX)(%r11)
+	SAVE_REST
+1:	movq %rsp, V(R_RSP)(%r11)
 	pushfq
 	popq V(R_RFLAGS)(%r11)
 	movq PV_VCPU_STACK(%r11), %rsp
 	movq %r11, %rdi
+	movq %r11, %rbx
 	call pv_shim_iret
-	rdgsbase %rdi
+	movq %rbx, %rdi
 	jmp pv_resume
 
 /* A guest's raw `syscall` (trapped by seccomp) continues here from the
  * SIGSYS handler: %rdi = vCPU, %rsp = its shim stack, regs.rax = number. */
 	.globl pv_trap_hypercall
 pv_trap_hypercall:
+	movq %rdi, %rbx
 	call pv_shim_hypercall
-	rdgsbase %rdi
+	movq %rbx, %rdi
 	jmp pv_resume
 
 /* void pv_resume_vcpu(struct pv_vcpu *v) */
@@ -95,9 +159,9 @@ pv_resume_vcpu:
  * interrupted PKRU, which may be user mode's. */
 	.globl pv_resume, pv_resume_unlock, pv_resume_end
 pv_resume_unlock:
-	xorl %eax, %eax
 	xorl %ecx, %ecx
-	xorl %edx, %edx
+	rdpkru
+	andl $PV_PKRU_ID_MASK, %eax     /* keep the vCPU id, open every key */
 	wrpkru
 pv_resume:
 	movq PV_VCPU_STACK(%rdi), %rsp

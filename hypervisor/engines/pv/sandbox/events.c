@@ -131,6 +131,40 @@ void pv_resume_check(struct pv_vcpu *v)
 	uret_fill(v);
 }
 
+/* Can the host load these selectors for the guest? Only Xen's flat
+ * 64-bit ones (any RPL: kernel frames show RPL 0) and a null SS: the
+ * sandbox runs on the host's segments, which are exactly those. */
+static int iret_selectors_ok(uint64_t cs, uint64_t ss)
+{
+	return (cs & 0xfffc) == (FLAT_RING3_CS64 & 0xfffc) &&
+	       ((ss & 0xfffc) == (FLAT_RING3_SS64 & 0xfffc) || (ss & 0xfffc) == 0);
+}
+
+/* Xen enters the failsafe callback when it cannot load the guest's
+ * segments on the way back to it: here, an iret frame whose CS or SS the
+ * host cannot load. Xen's frame, on the kernel stack below the iret
+ * context, lowest first: RCX, R11, DS, ES, FS, GS, RIP, CS, RFLAGS, RSP, SS
+ * (the selectors the iret asked for; the data selectors are the flat
+ * null ones), entered in kernel mode; no callback: the domain crashes. */
+static void iret_failsafe(struct pv_vcpu *v, const struct iret_context *ic)
+{
+	struct privcmd_vcpu_regs *r = &v->regs;
+	uint8_t mask = v->vi->evtchn_upcall_mask;
+	uint64_t frame[11] = {
+		ic->rcx, ic->r11, 0, 0, 0, 0, ic->rip, ic->cs | ((uint64_t)mask << 32),
+		ic->rflags, ic->rsp, ic->ss,
+	};
+	uint64_t sp = (r->rsp & ~15ul) - sizeof(frame);
+
+	if (!v->sb->failsafe_cb || aspace_write(v->sb, sp, frame, sizeof(frame)) < 0)
+		shim_crash(v, 13, 0, ic->rip, 0);
+	r->rsp = sp;
+	r->rip = v->sb->failsafe_cb;
+	r->rflags &= ~X86_TRAP_CLEARED;
+	if (v->sb->failsafe_masks)
+		v->vi->evtchn_upcall_mask = 1;
+}
+
 void pv_shim_iret(struct pv_vcpu *v)
 {
 	struct privcmd_vcpu_regs *r = &v->regs;
@@ -142,6 +176,10 @@ void pv_shim_iret(struct pv_vcpu *v)
 	}
 	if (aspace_read(v->sb, r->rsp, &ic, sizeof(ic)) < 0)
 		shim_crash(v, 13, 0, r->rsp, 0);
+	if (!iret_selectors_ok(ic.cs, ic.ss)) {
+		iret_failsafe(v, &ic);
+		return;
+	}
 	r->rax = ic.rax;
 	if (!(ic.flags & VGCF_in_syscall)) {  /* else sysret-style: r11/rcx stay */
 		r->r11 = ic.r11;
@@ -199,24 +237,28 @@ static int vector_has_error_code(uint64_t vec)
 }
 
 /* With keys, user mode that calls the hypercall page gets as far as the
- * entry's first store into the vCPU (pv_hypercall_entry_save), with its
- * %r11 pushed and the return address above it. On Xen the stub's
- * `syscall` would enter the guest kernel's syscall callback and return to
+ * entry's first load from the sandbox (pv_hypercall_entry_save), with
+ * rax, rdx, rcx, r11, rflags and the return address on its stack
+ * (entry.S). On Xen the stub's `syscall` would enter the guest kernel's
+ * syscall callback (RCX = where to return, R11 = the flags) and return to
  * the caller: do that. 1 if it was that. */
 static int user_stub_call(struct pv_vcpu *v, uint64_t *g)
 {
 	struct privcmd_vcpu_regs *r = &v->regs;
-	uint64_t saved[2];
+	uint64_t saved[6];
 
 	if (!v->sb->user_mode || g[G_RIP] != (uint64_t)(uintptr_t)pv_hypercall_entry_save)
 		return 0;
 	regs_from_signal(v, g);
 	if (aspace_read(v->sb, r->rsp, saved, sizeof(saved)) < 0)
 		shim_crash(v, 14, 0, r->rsp, 0);
-	r->r11 = saved[0];
-	r->rip = saved[1];
-	r->rcx = saved[1];
-	r->rsp += 16;
+	r->rax = saved[0];
+	r->rdx = saved[1];
+	r->rflags = saved[4];
+	r->r11 = saved[4];
+	r->rip = saved[5];
+	r->rcx = saved[5];
+	r->rsp += sizeof(saved);
 	usermode_syscall(v);
 	redirect_to_resume(v, g);
 	return 1;

@@ -82,7 +82,7 @@ int pkey_setup(struct sandbox *sb, const uint64_t *phdr, uint64_t phnum)
 	rk = k < 0 ? k : sys3(NR_pkey_alloc, 0, 0, 0);
 	/* No PKU (or no keys left): the mprotect fallback, with whatever
 	 * was keyed back on key 0 (the handlers will not open other keys). */
-	if (rk < 0 || !phdr ||
+	if (rk < 0 || rk >= PV_PKRU_FIRST_ID_KEY || k >= PV_PKRU_FIRST_ID_KEY || !phdr ||
 	    key_range(r, r + 4096, PROT_READ | PROT_WRITE, (int)rk) < 0 ||
 	    aspace_pkey_setup(sb, (int)k) < 0 ||
 	    image_key((const struct elf_phdr *)phdr, phnum, (int)k) < 0) {
@@ -97,6 +97,6 @@ int pkey_setup(struct sandbox *sb, const uint64_t *phdr, uint64_t phnum)
 	}
 	pkru = (3u << (2 * k)) | (2u << (2 * rk));     /* K: no access; R: read */
 	for (uint32_t v = 0; v < PRIVCMD_MAX_VCPUS; v++)
-		sb->vcpu[v].pkru_user = pkru;
+		sb->vcpu[v].pkru_user = pkru | PV_PKRU_ID(v);
 	return 0;
 }

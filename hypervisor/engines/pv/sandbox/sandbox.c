@@ -17,6 +17,8 @@ enum {
 };
 
 static struct sandbox sb;
+/* entry.S's *_pk entries: the vCPU of the id in PKRU. */
+struct pv_vcpu *pv_vcpu_table[PRIVCMD_MAX_VCPUS];
 static uint64_t filter[PV_SECCOMP_MAX / 8];
 static long filter_bytes;
 static uint8_t shim_stacks[PRIVCMD_MAX_VCPUS][PV_SHIM_STACK_SIZE] __attribute__((aligned(16)));
@@ -118,7 +120,10 @@ static void hypercall_page_fill(void)
 		}
 		s[0] = 0xb8;
 		memcpy(s + 1, &i, 4);
-		stub_jump(s + 5, i == __HYPERVISOR_iret ? pv_iret_entry : pv_hypercall_entry);
+		if (i == __HYPERVISOR_iret)
+			stub_jump(s + 5, sb.gs_free ? pv_iret_entry_pk : pv_iret_entry_gs);
+		else
+			stub_jump(s + 5, sb.gs_free ? pv_hypercall_entry_pk : pv_hypercall_entry_gs);
 	}
 }
 
@@ -155,6 +160,8 @@ static void vcpus_init(void)
 		v->mb = (struct pv_mailbox *)aspace_frame(&sb, sb.boot.mailbox_pfn) + id;
 		v->shim_stack_top = (uint64_t)(uintptr_t)(shim_stacks[id] + PV_SHIM_STACK_SIZE);
 	}
+	for (uint32_t id = 0; id < PRIVCMD_MAX_VCPUS; id++)
+		pv_vcpu_table[id] = &sb.vcpu[id];
 	aspace_cr3_publish(&sb);
 }
 
@@ -167,12 +174,25 @@ struct pv_vcpu *sandbox_vcpu_of_altstack(uint64_t sp)
 	return &sb.vcpu[off / PV_ALT_STACK_SIZE];
 }
 
-/* Per thread: the signal stack and GS base = its vCPU. */
+/* Per thread: the signal stack, and the vCPU id in PKRU (keys open: we
+ * run in kernel mode) or GS base = the vCPU (entry.S). */
 static void vcpu_enter(struct pv_vcpu *v)
 {
 	events_vcpu_setup(v, alt_stacks[v->id], PV_ALT_STACK_SIZE);
-	__asm__ volatile("wrgsbase %0" : : "r"((uint64_t)(uintptr_t)v) : "memory");
+	if (sb.gs_free)
+		__asm__ volatile("wrpkru" : : "a"(PV_PKRU_ID(v->id)), "c"(0), "d"(0) : "memory");
+	else
+		__asm__ volatile("wrgsbase %0" : : "r"((uint64_t)(uintptr_t)v) : "memory");
 	v->started = 1;
+}
+
+/* CPUID.7.0:ECX.OSPKE: the kernel enabled PKRU (rdpkru/wrpkru work). */
+static int cpu_has_ospke(void)
+{
+	uint32_t a = 7, b, c = 0, d;
+
+	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	return (c >> 4) & 1;
 }
 
 /* A secondary vCPU's thread: say hello to vmhv, then run the guest. */
@@ -206,7 +226,8 @@ void sandbox_main(uint64_t *sp)
 	boot_read();
 	filter_read();
 	memory_map();
-	sb.pkeys = !!(sb.boot.flags & PV_BOOT_PKEYS);
+	sb.gs_free = cpu_has_ospke();
+	sb.pkeys = sb.gs_free && (sb.boot.flags & PV_BOOT_PKEYS);
 	if (pkey_setup(&sb, (const uint64_t *)(uintptr_t)auxv_get(sp, AT_PHDR),
 		       auxv_get(sp, AT_PHNUM)) < 0)
 		die(EXIT_PKEY, "cannot map the user-mode page");

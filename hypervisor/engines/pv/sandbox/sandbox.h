@@ -13,6 +13,14 @@
 #define PV_VCPU_STACK  0
 #define PV_VCPU_REGS   8
 #define PV_VCPU_RECHECK_OFF 172
+/* The vCPU id in PKRU (entry.S): the access bits of keys 13-15, which
+ * nobody allocates; bit 5 of the field is always set (never PKRU's init
+ * value). */
+#define PV_PKRU_ID_SHIFT 26
+#define PV_PKRU_ID_MASK 0xfc000000
+#define PV_PKRU_ID(id) ((0x20u | (id)) << PV_PKRU_ID_SHIFT)
+#define PV_PKRU_FIRST_ID_KEY 13
+#define PV_VCPU_ID_MASK 31
 #define PV_VCPU_PKRU 176
 #define PV_VCPU_URET 184
 #define PV_SHIM_STACK_SIZE (64 * 1024)
@@ -127,6 +135,7 @@ _Static_assert(__builtin_offsetof(struct pv_vcpu, shim_stack_top) == PV_VCPU_STA
 _Static_assert(__builtin_offsetof(struct pv_vcpu, regs) == PV_VCPU_REGS, "");
 _Static_assert(__builtin_offsetof(struct pv_vcpu, recheck) == PV_VCPU_RECHECK_OFF, "");
 _Static_assert(__builtin_offsetof(struct pv_vcpu, pkru_user) == PV_VCPU_PKRU, "");
+_Static_assert(PRIVCMD_MAX_VCPUS == PV_VCPU_ID_MASK + 1, "vCPU ids fit PV_PKRU_ID");
 _Static_assert(__builtin_offsetof(struct pv_vcpu, uret) == PV_VCPU_URET, "");
 
 struct sandbox {
@@ -136,15 +145,20 @@ struct sandbox {
 	uint64_t event_cb, failsafe_cb;      /* callback_op / set_callbacks */
 	uint64_t syscall_cb, nmi_cb;
 	int syscall_masks;                   /* CALLBACKF_mask_events on the syscall callback */
+	int failsafe_masks;                  /* ... on the failsafe callback */
 	int user_mode;                       /* the guest runs its user mode (usermode.c) */
 	struct pv_upage *upage;              /* user-readable page (pkey.c) */
 	int pkeys;                           /* user mode is kept out by keys (pkey.c) */
+	int gs_free;                         /* entries find the vCPU by PKRU: GS is the guest's */
 	struct trap_info traps[PV_MAX_TRAPS]; /* by vector; address 0 = none */
 	struct pv_vcpu vcpu[PRIVCMD_MAX_VCPUS];
 };
 
-void pv_hypercall_entry(void);
-void pv_iret_entry(void);
+void pv_hypercall_entry_gs(void);
+void pv_hypercall_entry_pk(void);
+void pv_iret_entry_gs(void);
+void pv_iret_entry_pk(void);
+extern struct pv_vcpu *pv_vcpu_table[];
 void pv_trap_hypercall(void);
 void pv_sigreturn(void);
 extern char pv_resume[], pv_resume_unlock[], pv_resume_end[];
@@ -195,6 +209,11 @@ int64_t desc_set_debugreg(struct pv_vcpu *v, uint64_t reg, uint64_t value);
 int64_t desc_get_debugreg(struct pv_vcpu *v, uint64_t reg);
 int64_t desc_set_segment_base(struct pv_vcpu *v, uint64_t which, uint64_t base);
 int64_t desc_physdev_op(struct pv_vcpu *v, uint64_t cmd, uint64_t arg);
+/* The kernel's GS base (set_segment_base, wrmsr): live in kernel mode. */
+void desc_gs_kernel_set(struct pv_vcpu *v, uint64_t base);
+/* Mode switch (usermode.c): save the live GS base as the mode's, load the
+ * other's. Nothing without sb->gs_free. */
+void desc_gs_switch(struct pv_vcpu *v, int to_user);
 
 /* usermode.c: the 64-bit PV kernel/user split. */
 /* iret to a frame with CS.RPL 3: switch to the user tables (if the guest

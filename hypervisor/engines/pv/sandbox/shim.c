@@ -129,6 +129,7 @@ static int64_t shim_callback_op(struct pv_vcpu *v)
 		return 0;
 	case CALLBACKTYPE_failsafe:
 		v->sb->failsafe_cb = cb.address;
+		v->sb->failsafe_masks = (cb.flags & CALLBACKF_mask_events) != 0;
 		return 0;
 	case CALLBACKTYPE_syscall:
 		v->sb->syscall_cb = cb.address;

@@ -24,6 +24,7 @@ void usermode_enter_user(struct pv_vcpu *v)
 		return;
 	if (aspace_switch(sb, 1) < 0)
 		shim_crash(v, 13, 0, v->regs.rip, 0);
+	desc_gs_switch(v, 1);
 	sb->user_mode = 1;
 }
 
@@ -33,6 +34,7 @@ uint64_t usermode_enter_kernel(struct pv_vcpu *v)
 
 	if (sb->user_mode) {
 		sb->user_mode = 0;
+		desc_gs_switch(v, 0);
 		if (aspace_switch(sb, 0) < 0)
 			shim_crash(v, 13, 0, v->regs.rip, 0);
 	}
