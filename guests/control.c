@@ -5,6 +5,7 @@
 #include "schedop.h"
 
 #define SHUTDOWN_NODE "control/shutdown"
+#define SUSPEND_EVTCHN_NODE "device/suspend/event-channel"
 
 void control_halt(struct kernel *k, unsigned int reason)
 {
@@ -52,6 +53,38 @@ static void resume_devices(struct kernel *k)
 	devices_resume(k, true);
 }
 
+static void suspend_notified(struct kernel *k, evtchn_port_t port, void *arg)
+{
+	(void)port, (void)arg;
+	__atomic_store_n(&k->ctl.suspend_asked, true, __ATOMIC_RELEASE); /* noted only */
+}
+
+/* A fresh port for dom0 and its number in xenstore (at start, and in each
+ * new domain: the old port did not move with it). Best effort: without
+ * it the toolstack uses control/shutdown. */
+static void suspend_evtchn_setup(struct kernel *k)
+{
+	char num[16];
+
+	k->ctl.suspend_port = 0;
+	if (events_alloc_unbound(k, 0, &k->ctl.suspend_port) < 0 ||
+	    events_bind(k, k->ctl.suspend_port, suspend_notified, NULL) < 0) {
+		k->ctl.suspend_port = 0;
+		return;
+	}
+	snprintf(num, sizeof(num), "%u", k->ctl.suspend_port);
+	xenbus_write(k, XBT_NIL, SUSPEND_EVTCHN_NODE, num);
+}
+
+bool control_poll(struct kernel *k)
+{
+	if (!__atomic_exchange_n(&k->ctl.suspend_asked, false, __ATOMIC_ACQ_REL))
+		return false;
+	printk("control: suspend requested on the event channel\n");
+	control_suspend(k);
+	return true;
+}
+
 int control_suspend(struct kernel *k)
 {
 	struct cpu *cpu = cpu_self();
@@ -74,6 +107,7 @@ int control_suspend(struct kernel *k)
 	smp_resume(k, rc == 0);
 	if (rc == 0) {
 		resume_devices(k);
+		suspend_evtchn_setup(k);
 		k->ctl.suspends++;
 	} else {
 		/* Cancelled (SUSPEND_CANCEL): the old domain goes on, with
@@ -119,5 +153,6 @@ int control_init(struct kernel *k)
 		xenbus_write(k, XBT_NIL, features[i], "1");	/* best effort */
 	strlcpy(w->path, SHUTDOWN_NODE, sizeof(w->path));
 	w->fn = shutdown_changed;
+	suspend_evtchn_setup(k);
 	return xenbus_watch(k, w);
 }

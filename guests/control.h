@@ -1,8 +1,12 @@
 /* The toolstack's requests: control/shutdown (poweroff, reboot, suspend),
- * acknowledged by writing the node back to "" as xl expects. */
+ * acknowledged by writing the node back to "" as xl expects; and the
+ * suspend event channel (device/suspend/event-channel, as libxl knows it):
+ * a notification on it asks for a suspend without the xenstore round
+ * trips, which is most of a migration's downtime. */
 #ifndef GUEST_CONTROL_H
 #define GUEST_CONTROL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "xenbus.h"
 
@@ -14,10 +18,15 @@ struct control {
 	uint64_t cancelled;		/* suspends the toolstack cancelled */
 	void (*on_resume)(struct kernel *k, void *arg);
 	void *on_resume_arg;
+	evtchn_port_t suspend_port;	/* for dom0 to notify; 0: none */
+	bool suspend_asked;		/* notified: suspend from the main loop */
 };
 
 /* Advertise feature-poweroff/reboot/suspend and watch control/shutdown. */
 int control_init(struct kernel *k);
+
+/* Act on a notified suspend request; true if it did. (Main loop.) */
+bool control_poll(struct kernel *k);
 
 /* Suspend now (as for "suspend"): quiesce, SHUTDOWN_suspend, resume.
  * Returns 0 after a resume in a new domain, 1 if cancelled. */

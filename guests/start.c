@@ -102,6 +102,7 @@ bool kernel_poll(struct kernel *k)
 	did |= console_poll(k);
 	did |= xenbus_poll(k);
 	did |= devices_poll(k);
+	did |= control_poll(k);
 	if (k->mode_poll)
 		did |= k->mode_poll(k);
 	return did;

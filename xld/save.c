@@ -35,6 +35,7 @@ struct save_op {
 	struct save_opts opts;
 	char *config_json;
 	uint64_t console_pfn, store_pfn;
+	uint32_t suspend_port;    /* the guest's suspend event channel (0: none) */
 	/* worker state */
 	struct hv *hv;
 	uint8_t *mem;             /* guest RAM, read-only */
@@ -283,16 +284,39 @@ static int wait_suspended(struct save_op *op, int evfd)
 	return rc < 0 ? rc : 0;
 }
 
+/* Notify the guest's suspend event channel, from this thread: no turn of
+ * the main loop, no xenstore round trip in the guest. 0 or -errno (then
+ * control/shutdown does it). */
+static int request_by_evtchn(struct save_op *op, uint32_t *local, int *fd)
+{
+	int rc;
+
+	if (!op->suspend_port)
+		return -ENOENT;
+	rc = hv_evtchn_bind_interdomain(op->hv, op->domid, op->suspend_port, local, fd);
+	if (rc < 0)
+		return rc;	/* e.g. bound by an earlier save that was cancelled */
+	rc = hv_evtchn_notify(op->hv, *local);
+	if (rc < 0) {
+		hv_evtchn_close(op->hv, *local);
+		close(*fd);
+		*fd = -1;
+	}
+	return rc;
+}
+
 static int suspend(struct save_op *op)
 {
-	uint32_t port = 0;
-	int evfd = -1;
+	uint32_t port = 0, sport = 0;
+	int evfd = -1, sfd = -1;
 	int rc = hv_evtchn_bind_virq(op->hv, VIRQ_DOM_EXC, &port, &evfd);
 
 	if (rc < 0)
 		return failf(op, rc, "cannot watch for the suspend: %s", strerror(-rc));
 	op->t_suspend = now_ns();
-	rc = save_worker_call(&op->w, main_request_suspend, op);
+	rc = request_by_evtchn(op, &sport, &sfd);
+	if (rc < 0)
+		rc = save_worker_call(&op->w, main_request_suspend, op);
 	if (rc < 0)
 		failf(op, rc, "cannot ask the guest to suspend: %s", strerror(-rc));
 	else
@@ -307,6 +331,10 @@ static int suspend(struct save_op *op)
 	op->t_suspended = now_ns();
 	hv_evtchn_close(op->hv, port);
 	close(evfd);
+	if (sfd >= 0) {
+		hv_evtchn_close(op->hv, sport);
+		close(sfd);
+	}
 	return rc;
 }
 
@@ -515,6 +543,24 @@ bool save_domain_busy(struct xld *xld, uint32_t domid)
 	return false;
 }
 
+/* device/suspend/event-channel: the port the guest offers for suspend
+ * requests (the guest writes it), or 0. */
+static uint32_t suspend_port_of(struct xld *xld, uint32_t domid)
+{
+	char path[64], *val = NULL, *end;
+	size_t len;
+	unsigned long port = 0;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/device/suspend/event-channel", domid);
+	if (xenstored_read(xld->xs, path, &val, &len) == 0 && val && len) {
+		port = strtoul(val, &end, 10);
+		if (end != val + len || port >= 1u << 20)
+			port = 0;	/* not a port number: use control/shutdown */
+	}
+	free(val);
+	return (uint32_t)port;
+}
+
 static int save_check(struct xld *xld, struct xld_domain *dom)
 {
 	struct privcmd_dominfo info;
@@ -550,6 +596,7 @@ int save_domain_to_fd(struct xld *xld, struct xld_domain *dom, int fd,
 	op->opts = *opts;
 	op->console_pfn = dom->console_pfn;
 	op->store_pfn = dom->store_pfn;
+	op->suspend_port = suspend_port_of(xld, dom->domid);
 	stream_writer_init(&op->out, fd);
 	/* Guest memory changes while it is sent: the guest runs during the
 	 * pre-copy rounds, and even a suspended guest's backends keep copying

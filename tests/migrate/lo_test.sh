@@ -57,6 +57,10 @@ for how in "--non-live tcp" "--non-live ssh" "--live tcp" "--live ssh"; do
 	ok "$what: no page ever mismatched" no_mismatch $dst m1
 	tmp=$src; src=$dst; dst=$tmp
 done
+# xld asked through the guest's suspend event channel, not xenstore.
+is "$(( $(count_lines a m1 "suspend requested on the event channel") +
+	$(count_lines b m1 "suspend requested on the event channel") ))" $i \
+	"every move asked the guest to suspend through its suspend event channel"
 # Read back what it wrote on every host.
 for j in $(seq $i); do
 	want=$(python3 -c "import zlib; print('%08x' % zlib.crc32(bytes([0x40 + $j]) * 4096))")
