@@ -20,6 +20,10 @@
 #define HVMOP_get_param 1
 #define CALLBACK_VECTOR 0xf3
 #define SPIN_MAX 20000000u
+#define GSI_VECTOR 0x61
+#define LAPIC_EOI 0xfee000b0u
+#define LAPIC_SVR 0xfee000f0u
+#define IOAPIC 0xfec00000u
 
 struct add_to_physmap {
 	uint16_t domid, size;
@@ -65,6 +69,45 @@ static void upcall(struct hg_frame *f)
 
 	vcpu0[0] = 0;      /* evtchn_upcall_pending */
 	upcalls++;
+}
+
+/* The GSI callback (level-triggered through the IOAPIC): the same, then
+ * the EOI. */
+static void upcall_gsi(struct hg_frame *f)
+{
+	upcall(f);
+	mmio_write(LAPIC_EOI, 0);
+}
+
+static void ioapic_route(unsigned pin, uint32_t lo)
+{
+	mmio_write(IOAPIC, 0x10 + 2 * pin + 1);
+	mmio_write(IOAPIC + 0x10, 0);              /* destination: APIC id 0 */
+	mmio_write(IOAPIC, 0x10 + 2 * pin);
+	mmio_write(IOAPIC + 0x10, lo);
+}
+
+/* HVM_PARAM_CALLBACK_IRQ type 0: GSI 20, level, vector 0x61. */
+static void test_gsi(uint32_t port)
+{
+	uint64_t cb = 20;
+	uint32_t seen;
+
+	mmio_write(LAPIC_SVR, 0x1ff);
+	hg_set_handler(GSI_VECTOR, upcall_gsi);
+	ioapic_route(20, GSI_VECTOR | (1u << 15));
+	hg_ok(pvhvm_param(true, 0, &cb) == 0, "callback via GSI 20");
+	/* consume the first event as Linux would: selector, pending bit */
+	((volatile uint32_t *)shinfo_page)[2] = 0;
+	shinfo_page[2048 + port / 8] &= (uint8_t)~(1u << (port % 8));
+	seen = upcalls;
+	hg_count[GSI_VECTOR] = 0;
+	pvhvm_send(port);
+	hg_ok(pvhvm_wait_upcall(seen), "the event arrives through the IOAPIC");
+	seen = upcalls;
+	hg_ok(!pvhvm_wait_upcall(seen) && hg_count[GSI_VECTOR] == 1,
+	      "once: the line went down when the guest cleared its flag");
+	ioapic_route(20, 1u << 16);                /* masked again */
 }
 
 bool pvhvm_wait_upcall(uint32_t seen)
@@ -148,4 +191,5 @@ void pvhvm_test(void)
 	      ((volatile uint32_t *)gnt_page)[3] == 0x1234abcd,
 	      "moved over a RAM page, it keeps its contents");
 	hg_ok(hole[3] == 0xffffffffu, "and the hole is empty again");
+	test_gsi(ipi.port);
 }

@@ -178,6 +178,9 @@ void pvhvm_param(struct hvm *h, uint32_t index, uint64_t value);     /* lock hel
 int pvhvm_inta(struct hvm_vcpu *v);
 /* vCPU 0's run loop: a GSI callback follows the guest clearing its flag. */
 void pvhvm_poll(struct hvm_vcpu *v);
+/* A level-triggered EOI (lock held): the GSI callback's level is brought
+ * up to date first, so a served callback is not delivered again. */
+void pvhvm_eoi(struct hvm *h);
 
 /* io.c: dispatch of port I/O and MMIO; debug ports. */
 int hvm_pio(void *opaque, struct cpu *cpu, struct cpu_io *io);

@@ -144,8 +144,10 @@ static void eoi(struct hvm_vcpu *v)
 	if (vec < 0)
 		return;
 	set_bit_(a->isr, (unsigned)vec, false);
-	if (test_bit(a->tmr, (unsigned)vec))
+	if (test_bit(a->tmr, (unsigned)vec)) {
+		pvhvm_eoi(v->h);    /* a GSI callback the guest served goes down first */
 		ioapic_eoi(v->h, (uint8_t)vec);
+	}
 	lapic_update(v);
 }
 

@@ -176,3 +176,9 @@ void pvhvm_poll(struct hvm_vcpu *v)
 	gsi_update(h);
 	pthread_mutex_unlock(&h->lock);
 }
+
+void pvhvm_eoi(struct hvm *h)
+{
+	if (callback_type(h) == HVM_PARAM_CALLBACK_TYPE_GSI && h->params[HVM_PARAM_CALLBACK_IRQ])
+		gsi_update(h);
+}
