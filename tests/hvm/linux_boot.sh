@@ -3,8 +3,9 @@
 # of an hvm domain made by xl create: kernel= is the bzImage (SeaBIOS runs
 # QEMU's linuxboot option ROM, which loads it, the initramfs and the command
 # line from the device model's fw_cfg), ramdisk= a busybox initramfs this
-# test makes, cmdline= console=ttyS0 nopv (Linux BUG()s in its Xen HVM
-# set-up without PV-on-HVM support: shared_info, docs/hvm.md). The
+# test makes, cmdline= console=ttyS0 (Linux finds Xen and runs its Xen HVM
+# set-up: shared_info, the callback vector, xenstore; docs/hvm.md
+# "PV-on-HVM"; tests/hvm/linux_pv.sh checks the PV disk). The
 # initramfs prints a marker and starts a shell on ttyS0; commands typed on
 # xl console run there and `poweroff -f` ends the domain through ACPI S5.
 #
@@ -55,7 +56,7 @@ name = "hvm-linux"
 memory = 256
 kernel = "$kernel"
 ramdisk = "$VMCTL_TEST_DIR/initrd.gz"
-cmdline = "console=ttyS0 nopv panic=-1"
+cmdline = "console=ttyS0 panic=-1"
 on_poweroff = "destroy"
 on_reboot = "destroy"
 on_crash = "destroy"

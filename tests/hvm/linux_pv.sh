@@ -6,7 +6,9 @@
 # upcalls through the callback vector, finds xenstore through its HVM
 # params, unplugs the emulated disk through the Xen platform device and
 # reads the disk through xen-blkfront (/dev/xvda), whose module the
-# initramfs loads.
+# initramfs loads. With root (a bridge, a network namespace: the host end
+# 10.213.0.1, tests/hvm/nic_net.sh) it also has a vif, and pings the host
+# through xen-netfront.
 #
 # Time box: LINUX_BOOT_WAIT seconds (default 600), as linux_boot.sh;
 # skipped in sanitizer builds unless it is set.
@@ -18,6 +20,7 @@ fi
 kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1)
 kver=${kernel#/boot/vmlinuz-}
 blkfront=$(find "/lib/modules/$kver" -name 'xen-blkfront.ko*' 2>/dev/null | head -1)
+netfront=$(find "/lib/modules/$kver" -name 'xen-netfront.ko*' 2>/dev/null | head -1)
 busybox=/bin/busybox
 dm="$top_builddir/devmodel/vmctl-devmodel"
 [ -n "$kernel" ] && [ -r "$kernel" ] || skip_all "no /boot/vmlinuz-* (Debian's linux-image-amd64)"
@@ -30,6 +33,13 @@ command -v cpio >/dev/null || skip_all "no cpio"
 [ -x "$dm" ] || skip_all "devmodel/vmctl-devmodel not built"
 wait_s=${LINUX_BOOT_WAIT:-600}
 
+net=0
+if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ] && [ -n "$netfront" ] && command -v ip >/dev/null; then
+	. "$top_srcdir/tests/hvm/nic_net.sh"
+	trap 'nic_net_cleanup; _host_cleanup' EXIT
+	nic_net_setup || bail_out "cannot set up the test network"
+	net=1
+fi
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
@@ -40,12 +50,13 @@ truncate -s 4M disk.img
 # The initramfs: busybox, the blkfront module; /init loads it, shows what
 # Linux said about Xen and the disk, reads the disk's first sector through
 # /dev/xvda, then runs a shell on ttyS0.
-case "$blkfront" in
-*.xz) xz -dc "$blkfront" ;; *.zst) zstd -dc "$blkfront" ;; *) cat "$blkfront" ;;
-esac > xen-blkfront.ko
 mkdir -p root/bin root/proc root/sys root/dev root/lib
+for m in $blkfront $netfront; do
+	case "$m" in
+	*.xz) xz -dc "$m" ;; *.zst) zstd -dc "$m" ;; *) cat "$m" ;;
+	esac > "root/lib/$(basename "${m%.xz}" .zst)"
+done
 cp "$busybox" root/bin/busybox
-cp xen-blkfront.ko root/lib/
 cat > root/init <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -59,6 +70,20 @@ echo "vmctl-xvda: $(head -c 17 /dev/xvda 2>&1)"
 ls /dev/sd* /dev/hd* 2>/dev/null | sed 's/^/vmctl-emulated: /'
 p=/sys/bus/pci/devices/0000:00:03.0
 echo "vmctl-platform: driver $(readlink $p/driver) enable $(cat $p/enable) irq $(cat $p/irq)"
+if [ -e /lib/xen-netfront.ko ] && grep -q ' vif=' /proc/cmdline; then
+	insmod /lib/xen-netfront.ko
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		for n in /sys/class/net/*; do
+			[ "$(basename "$(readlink $n/device/driver)")" = vif ] && dev=${n##*/}
+		done
+		[ -n "$dev" ] && break
+		sleep 1
+	done
+	echo "vmctl-netfront: $dev"
+	ip addr add 10.213.0.2/24 dev "$dev" && ip link set "$dev" up
+	ping -c 3 -W 10 10.213.0.1 > /ping.out 2>&1
+	echo "vmctl-ping: $(grep -c 'bytes from 10.213.0.1' /ping.out) replies"
+fi
 echo "vmctl-initramfs: shell on $(cat /sys/class/tty/console/active)"
 exec setsid cttyhack sh
 INIT
@@ -72,8 +97,9 @@ name = "hvm-pv"
 memory = 256
 kernel = "$kernel"
 ramdisk = "$VMCTL_TEST_DIR/initrd.gz"
-cmdline = "console=ttyS0 panic=-1"
+cmdline = "console=ttyS0 panic=-1$([ $net = 1 ] && echo ' vif=1')"
 disk = [ "file:$VMCTL_TEST_DIR/disk.img,hda,w" ]
+$([ $net = 1 ] && echo "vif = [ 'bridge=$nic_br' ]")
 on_poweroff = "destroy"
 on_reboot = "destroy"
 on_crash = "destroy"
@@ -94,6 +120,10 @@ ok "it unplugged the emulated disk through the platform device" \
 	grep -q 'unplug' "$VMCTL_LOGDIR/devmodel/hvm-pv.log"
 ok "xen-blkfront attached the vbd as xvda" grep -q 'vmctl-dmesg: .*xvda' "$log"
 ok "the disk reads through /dev/xvda" grep -q 'vmctl-xvda: vmctl-pv-disk-42' "$log"
+if [ $net = 1 ]; then
+	ok "xen-netfront attached the vif" grep -q 'vmctl-netfront: [a-z]' "$log"
+	ok "the guest pings the host through it" grep -q 'vmctl-ping: [1-9] replies' "$log"
+fi
 if [ $shell = 0 ] || ! grep -q 'vmctl-xvda: vmctl-pv-disk-42' "$log"; then
 	diag "console:"
 	tr -d '\r' < "$log" | grep -iE 'xen|vmctl|blk|xvd|bug|panic|error' | tail -40 | sed 's/^/#   /'
