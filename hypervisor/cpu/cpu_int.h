@@ -368,6 +368,36 @@ ALWAYS_INLINE int rm_write(struct cpu *cpu, const struct insn *in, int size, uin
 	return mem_write_u(cpu, in->seg, op_ea(cpu, in), size, v);
 }
 
+/* Address forms of the specialized 64-bit handlers (ops_fast.c, ops_alu.c):
+ * base + disp, base + index * scale + disp, RIP + disp; 64-bit addresses. */
+enum { EA_B, EA_BI, EA_RIP };
+
+ALWAYS_INLINE uint64_t fast_ea(const struct cpu *cpu, const struct insn *in, int form)
+{
+	uint64_t a = (uint64_t)in->disp;
+
+	if (form == EA_RIP)
+		return a + cpu->next_rip;
+	a += cpu->s.gpr[in->base];
+	if (form == EA_BI)
+		a += cpu->s.gpr[in->index] << in->scale;
+	return a;
+}
+
+/* The host address of a `size`-byte access at the ModRM operand, or NULL. */
+ALWAYS_INLINE uint8_t *fast_host(struct cpu *cpu, const struct insn *in, int form, int size,
+				 int acc)
+{
+	uint64_t lin = fast_ea(cpu, in, form);
+	bool user = cpu->s.cpl == 3;
+
+	if (__builtin_expect(in->seg >= SEG_FS, 0))
+		lin += cpu->s.seg[in->seg].base;
+	if ((lin & 0xfff) > 4096u - size || (user && (cpu->s.cr0 & CR0_AM)))
+		return NULL;
+	return tlb_hit(&cpu->tlb, lin, acc, user);
+}
+
 /* Operand size of byte-or-full opcodes: bit 0 of the opcode clear = byte. */
 static inline int op_size_w(const struct insn *in)
 {

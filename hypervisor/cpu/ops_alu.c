@@ -282,3 +282,85 @@ op_fn alu_fast(int kind, int size, bool imm)
 {
 	return (imm ? alu_fast_ri : alu_fast_rr)[kind & 7][size == 8];
 }
+
+/* Specialized memory-operand forms for 64-bit code (picked through
+ * alu_mem_fast() by fast_form()): `r op= [m]`, CMP [m], r / imm and
+ * TEST [m], imm, one function per shape, size and address form. A TLB miss,
+ * a page crossing or a possible alignment check goes to the generic handler. */
+enum { AM_RM, AM_CMP_MR, AM_CMP_MI, AM_TEST_MI };
+
+ALWAYS_INLINE int alu_mem(struct cpu *cpu, const struct insn *in, int shape, int size, int form)
+{
+	uint8_t *h = fast_host(cpu, in, form, size, TLB_R);
+	uint64_t m = size_mask(size), v, r;
+	int kind;
+
+	if (!h) {
+		switch (shape) {
+		case AM_RM: return op_alu_r_rm(cpu, in);
+		case AM_CMP_MR: return op_alu_rm_r(cpu, in);
+		case AM_CMP_MI: return op_alu_rm_i(cpu, in);
+		default: return op_test_rm_i(cpu, in);
+		}
+	}
+	v = host_load(h, size);
+	switch (shape) {
+	case AM_RM:
+		kind = in->op >> 3;
+		r = alu_do(cpu, kind, size, cpu->s.gpr[in->reg] & m, v);
+		if (kind != ALU_CMP)
+			cpu->s.gpr[in->reg] = r;   /* masked: 32-bit results zero-extend */
+		break;
+	case AM_CMP_MR: alu_do(cpu, ALU_CMP, size, v, cpu->s.gpr[in->reg] & m); break;
+	case AM_CMP_MI: alu_do(cpu, ALU_CMP, size, v, in->imm & m); break;
+	default: alu_do(cpu, ALU_AND, size, v, in->imm & m); break;
+	}
+	return X_OK;
+}
+
+#define ALU_MEM(name, shape, size)                                               \
+	static int op_am_##name##_b(struct cpu *cpu, const struct insn *in)       \
+	{                                                                        \
+		return alu_mem(cpu, in, shape, size, EA_B);                       \
+	}                                                                        \
+	static int op_am_##name##_bi(struct cpu *cpu, const struct insn *in)      \
+	{                                                                        \
+		return alu_mem(cpu, in, shape, size, EA_BI);                      \
+	}                                                                        \
+	static int op_am_##name##_rip(struct cpu *cpu, const struct insn *in)     \
+	{                                                                        \
+		return alu_mem(cpu, in, shape, size, EA_RIP);                     \
+	}
+
+ALU_MEM(rm32, AM_RM, 4)
+ALU_MEM(rm64, AM_RM, 8)
+ALU_MEM(cmp_mr32, AM_CMP_MR, 4)
+ALU_MEM(cmp_mr64, AM_CMP_MR, 8)
+ALU_MEM(cmp_mi32, AM_CMP_MI, 4)
+ALU_MEM(cmp_mi64, AM_CMP_MI, 8)
+ALU_MEM(test_mi8, AM_TEST_MI, 1)
+ALU_MEM(test_mi32, AM_TEST_MI, 4)
+
+#define AM_FORMS(name) { op_am_##name##_b, op_am_##name##_bi, op_am_##name##_rip }
+static const op_fn am_tab[8][3] = {
+	AM_FORMS(rm32), AM_FORMS(rm64), AM_FORMS(cmp_mr32), AM_FORMS(cmp_mr64),
+	AM_FORMS(cmp_mi32), AM_FORMS(cmp_mi64), AM_FORMS(test_mi8), AM_FORMS(test_mi32),
+};
+
+op_fn alu_mem_fast(const struct insn *in, int form)
+{
+	bool wide = in->opsz >= 4, q = in->opsz == 8;
+	unsigned r = in->reg & 7;
+
+	if (in->map != MAP_1B)
+		return NULL;
+	switch (in->op) {
+	case 0x03: case 0x0b: case 0x23: case 0x2b: case 0x33: case 0x3b:
+		return wide ? am_tab[0 + q][form] : NULL;
+	case 0x39: return wide ? am_tab[2 + q][form] : NULL;
+	case 0x81: case 0x83: return wide && r == ALU_CMP ? am_tab[4 + q][form] : NULL;
+	case 0xf6: return r == 0 ? am_tab[6][form] : NULL;
+	case 0xf7: return r == 0 && in->opsz == 4 ? am_tab[7][form] : NULL;
+	default: return NULL;
+	}
+}

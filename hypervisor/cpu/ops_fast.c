@@ -9,35 +9,6 @@
  * whole job (faults included), so these never change behaviour. */
 #include "hypervisor/cpu/cpu_int.h"
 
-/* address forms: base + disp, base + index * scale + disp, RIP + disp */
-enum { EA_B, EA_BI, EA_RIP };
-
-ALWAYS_INLINE uint64_t fast_ea(const struct cpu *cpu, const struct insn *in, int form)
-{
-	uint64_t a = (uint64_t)in->disp;
-
-	if (form == EA_RIP)
-		return a + cpu->next_rip;
-	a += cpu->s.gpr[in->base];
-	if (form == EA_BI)
-		a += cpu->s.gpr[in->index] << in->scale;
-	return a;
-}
-
-/* The host address of a `size`-byte access at the ModRM operand, or NULL. */
-ALWAYS_INLINE uint8_t *fast_host(struct cpu *cpu, const struct insn *in, int form, int size,
-				 int acc)
-{
-	uint64_t lin = fast_ea(cpu, in, form);
-	bool user = cpu->s.cpl == 3;
-
-	if (__builtin_expect(in->seg >= SEG_FS, 0))
-		lin += cpu->s.seg[in->seg].base;
-	if ((lin & 0xfff) > 4096u - size || (user && (cpu->s.cr0 & CR0_AM)))
-		return NULL;
-	return tlb_hit(&cpu->tlb, lin, acc, user);
-}
-
 /* What a load does with the value: kind of destination write. */
 enum { LD_Z32, LD_64, LD_ZX8, LD_ZX16, LD_SX8, LD_SX16, LD_SX32, LD_LOW8 };
 
@@ -253,7 +224,7 @@ static op_fn fast_mem(const struct insn *in)
 		case 0x88: return high8(in, in->reg) ? NULL : st_b8[f];
 		case 0x8d: return wide ? (in->opsz == 8 ? lea64 : lea32)[f] : NULL;
 		case 0x63: return in->opsz == 8 ? ld_sx32[f] : NULL;
-		default: return NULL;
+		default: return alu_mem_fast(in, f);
 		}
 	}
 	if (in->map != MAP_0F || !wide)

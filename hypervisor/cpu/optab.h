@@ -31,6 +31,9 @@ op_fn shift_fast(int op, int kind, int size);
 /* The handler specialized for a hot 64-bit form (ops_fast.c: loads,
  * stores, MOVZX/MOVSX, LEA, CMOVcc, Jcc, JMP), or NULL. */
 op_fn fast_form(const struct insn *in);
+/* The specialized ALU/CMP/TEST handler with a memory operand for address
+ * form `form` (EA_*), or NULL (ops_alu.c). */
+op_fn alu_mem_fast(const struct insn *in, int form);
 /* 0F 01 memory forms (ops_desc.c), reached through op_grp7_reg. */
 int op_grp7(struct cpu *cpu, const struct insn *in);
 
