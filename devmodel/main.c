@@ -6,6 +6,7 @@
  * PC's devices, registers an ioreq server with vmhv and claims their
  * ranges, then drops its privileges, enters its seccomp sandbox and serves
  * ioreqs until SIGTERM (xld stops it with the domain). */
+#include "devmodel/ctl.h"
 #include "devmodel/dm.h"
 #include "devmodel/display.h"
 #include "devmodel/ioserv.h"
@@ -42,6 +43,7 @@ struct devmodel {
 	struct serial serial;
 	struct display display;
 	bool display_made;
+	struct dmctl ctl;
 	struct gmem mem;
 	uint64_t map_len;
 	int sigfd, debug_fd;
@@ -173,6 +175,22 @@ static int display_start(struct devmodel *d)
 	return rc;
 }
 
+/* The control socket xld sends cd-insert/cd-eject to (include/vmctl/dmctl.h). */
+static int ctl_start(struct devmodel *d)
+{
+	char name[64];
+	char *path;
+	int rc;
+
+	snprintf(name, sizeof(name), "devmodel.%u.ctl", d->o.domid);
+	path = path_join(d->o.rundir, name);
+	if (!path)
+		return -ENOMEM;
+	rc = dmctl_open(&d->ctl, &d->dm, d->loop, path);
+	free(path);
+	return rc;
+}
+
 static int setup(struct devmodel *d)
 {
 	struct dm_host host = { &vmhv_host_ops, d };
@@ -199,6 +217,7 @@ static int setup(struct devmodel *d)
 		return rc;
 	d->dm_made = true;
 	rc = display_start(d);
+	rc = rc ? rc : ctl_start(d);
 	if (rc < 0)
 		return rc;
 	rc = ioserv_open(&d->io, d->hv, &d->dm, d->o.domid);
@@ -212,6 +231,7 @@ static void teardown(struct devmodel *d)
 {
 	if (d->io_made)
 		ioserv_close(&d->io);
+	dmctl_close(&d->ctl);
 	if (d->display_made)
 		display_close(&d->display);
 	if (d->dm_made)
@@ -243,7 +263,7 @@ static void tell_ready(struct devmodel *d)
 
 int main(int argc, char **argv)
 {
-	struct devmodel d = { .sigfd = -1, .debug_fd = -1 };
+	struct devmodel d = { .sigfd = -1, .debug_fd = -1, .ctl.listen_fd = -1 };
 	int rc;
 
 	serial_init(&d.serial);

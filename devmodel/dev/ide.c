@@ -39,6 +39,11 @@ static const uint16_t ide_cmd_port[2] = { 0x1f0, 0x170 };
 static const uint16_t ide_ctl_port[2] = { 0x3f6, 0x376 };
 static const uint8_t ide_irq_line[2] = { 14, 15 };
 
+struct ide_channel *ide_channel_at(struct ide *ide, unsigned i)
+{
+	return &ide->ch[i & 1];
+}
+
 struct ide_drive *ide_cur(struct ide_channel *c)
 {
 	return &c->drive[c->cur];
@@ -654,6 +659,7 @@ static int ide_drive_open(struct ide_drive *d, const struct dm_disk *cfg)
 	d->readonly = cfg->readonly || cfg->cdrom;
 	d->sectors = (uint64_t)st.st_size / (d->atapi ? CD_SECTOR : 512);
 	d->unit_attention = d->atapi;
+	d->medium = d->atapi;
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #define ST_BSY   0x80
 #define ERR_ABRT 0x04
 
+struct ide;
 struct ide_channel;
 
 struct ide_drive {
@@ -29,6 +30,8 @@ struct ide_drive {
 	uint8_t sense_key, asc;    /* ATAPI: the last error for REQUEST SENSE */
 	bool unit_attention;
 	bool unplugged;
+	bool medium;               /* ATAPI: a disc is in (fd valid) */
+	uint8_t media_event;       /* ATAPI: GET EVENT STATUS's pending media event */
 };
 
 typedef void (*ide_done_fn)(struct ide_channel *c);
@@ -79,5 +82,14 @@ void ide_string(uint16_t *w, unsigned words, const char *s);
 void atapi_packet_cmd(struct ide_channel *c);
 void atapi_identify(struct ide_channel *c);
 void atapi_reset_signature(struct ide_channel *c);
+
+/* Channel 0 or 1 of the controller. */
+struct ide_channel *ide_channel_at(struct ide *ide, unsigned i);
+/* xl cd-insert / cd-eject: drive `index` (0..3, hda..hdd), which must be a
+ * CD-ROM, gets the medium *fd (taken: *fd becomes -1) or, with fd NULL,
+ * none. The guest sees the change as a drive does: the tray's media event
+ * and a UNIT ATTENTION (medium changed) once a disc is in, NOT READY
+ * (medium not present) while none is. 0, -ENODEV or -errno. */
+int ide_cd_change(struct ide *ide, unsigned index, int *fd);
 
 #endif

@@ -6,7 +6,9 @@
 
 #include "common/util.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define IR_COD 0x01
@@ -19,6 +21,14 @@
 #define ASC_LBA_RANGE         0x21
 #define ASC_INV_FIELD         0x24
 #define ASC_MEDIUM_CHANGED    0x28
+#define ASC_NO_MEDIUM         0x3a
+/* GET EVENT STATUS NOTIFICATION, media class (MMC-6 6.7) */
+#define GESN_CLASS_MEDIA      4
+#define MEC_NO_CHANGE         0
+#define MEC_NEW_MEDIA         2
+#define MEC_MEDIA_REMOVAL     3
+#define MS_TRAY_OPEN          0x01
+#define MS_MEDIA_PRESENT      0x02
 
 void atapi_reset_signature(struct ide_channel *c)
 {
@@ -81,7 +91,7 @@ static void atapi_data_block(struct ide_channel *c, bool from_image)
 	if (from_image) {
 		n = MIN(n, (uint32_t)IDE_BUF_SIZE / CD_SECTOR * CD_SECTOR);
 		if (pread(ide_cur(c)->fd, c->buf, n, (off_t)c->lba) != (ssize_t)n) {
-			atapi_error(c, SENSE_NOT_READY, 0x3a);
+			atapi_error(c, SENSE_NOT_READY, ASC_NO_MEDIUM);
 			return;
 		}
 		c->lba += n;
@@ -277,17 +287,31 @@ static void mmc_get_configuration(struct ide_channel *c, const uint8_t *p)
 	atapi_reply(c, 8, be16(p + 7));
 }
 
+/* Polled GET EVENT STATUS NOTIFICATION: the media class (what Linux's sr
+ * driver asks to see a disc come and go), its pending event reported once. */
 static void mmc_event_status(struct ide_channel *c, const uint8_t *p)
 {
+	struct ide_drive *d = ide_cur(c);
+	uint8_t *b = c->buf;
+
 	if (!(p[1] & 1)) {                    /* only polled requests */
 		atapi_error(c, SENSE_ILLEGAL_REQUEST, ASC_INV_FIELD);
 		return;
 	}
-	memset(c->buf, 0, 8);
-	put_be16(c->buf, 2);
-	c->buf[2] = 0x80;                     /* no event available */
-	c->buf[3] = 0x10;                     /* media class supported */
-	atapi_reply(c, 4, be16(p + 7));
+	memset(b, 0, 8);
+	b[3] = 1 << GESN_CLASS_MEDIA;         /* supported classes */
+	if (!(p[4] & (1 << GESN_CLASS_MEDIA))) {
+		put_be16(b, 2);
+		b[2] = 0x80;                  /* no event available */
+		atapi_reply(c, 4, be16(p + 7));
+		return;
+	}
+	put_be16(b, 6);
+	b[2] = GESN_CLASS_MEDIA;
+	b[4] = d->media_event;
+	b[5] = d->medium ? MS_MEDIA_PRESENT : MS_TRAY_OPEN;
+	d->media_event = MEC_NO_CHANGE;
+	atapi_reply(c, 8, be16(p + 7));
 }
 
 static void mmc_mechanism_status(struct ide_channel *c, const uint8_t *p)
@@ -298,15 +322,18 @@ static void mmc_mechanism_status(struct ide_channel *c, const uint8_t *p)
 
 typedef void (*mmc_fn)(struct ide_channel *c, const uint8_t *packet);
 
-static const struct { uint8_t op; mmc_fn fn; } mmc_cmds[] = {
-	{ 0x00, mmc_test_unit_ready }, { 0x03, mmc_request_sense }, { 0x12, mmc_inquiry },
-	{ 0x1a, mmc_mode_sense }, { 0x5a, mmc_mode_sense },
-	{ 0x1b, mmc_test_unit_ready },        /* START STOP UNIT */
-	{ 0x1e, mmc_test_unit_ready },        /* PREVENT ALLOW MEDIUM REMOVAL */
-	{ 0x25, mmc_read_capacity }, { 0x28, mmc_read10 }, { 0xa8, mmc_read12 },
-	{ 0x2b, mmc_test_unit_ready },        /* SEEK */
-	{ 0x43, mmc_read_toc }, { 0x46, mmc_get_configuration }, { 0x4a, mmc_event_status },
-	{ 0xbd, mmc_mechanism_status },
+#define MEDIUM true   /* the command needs a disc: NOT READY without one */
+static const struct { uint8_t op; mmc_fn fn; bool medium; } mmc_cmds[] = {
+	{ 0x00, mmc_test_unit_ready, MEDIUM }, { 0x03, mmc_request_sense, false },
+	{ 0x12, mmc_inquiry, false },
+	{ 0x1a, mmc_mode_sense, false }, { 0x5a, mmc_mode_sense, false },
+	{ 0x1b, mmc_test_unit_ready, false },        /* START STOP UNIT */
+	{ 0x1e, mmc_test_unit_ready, false },        /* PREVENT ALLOW MEDIUM REMOVAL */
+	{ 0x25, mmc_read_capacity, MEDIUM }, { 0x28, mmc_read10, MEDIUM },
+	{ 0xa8, mmc_read12, MEDIUM },
+	{ 0x2b, mmc_test_unit_ready, MEDIUM },       /* SEEK */
+	{ 0x43, mmc_read_toc, MEDIUM }, { 0x46, mmc_get_configuration, false },
+	{ 0x4a, mmc_event_status, false }, { 0xbd, mmc_mechanism_status, false },
 };
 
 /* The packet has arrived in buf: run it. */
@@ -317,19 +344,56 @@ static void atapi_run(struct ide_channel *c)
 
 	memcpy(c->packet, c->buf, sizeof(c->packet));
 	op = c->packet[0];
-	/* after a medium change, everything but INQUIRY and REQUEST SENSE
-	 * reports it once */
-	if (d->unit_attention && op != 0x12 && op != 0x03) {
+	/* after a medium change, everything but INQUIRY, REQUEST SENSE and
+	 * GET EVENT STATUS reports it once (as MMC drives do) */
+	if (d->unit_attention && d->medium && op != 0x12 && op != 0x03 && op != 0x4a) {
 		d->unit_attention = false;
 		atapi_error(c, SENSE_UNIT_ATTENTION, ASC_MEDIUM_CHANGED);
 		return;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(mmc_cmds); i++)
-		if (mmc_cmds[i].op == op) {
+	for (size_t i = 0; i < ARRAY_SIZE(mmc_cmds); i++) {
+		if (mmc_cmds[i].op != op)
+			continue;
+		if (mmc_cmds[i].medium && !d->medium)
+			atapi_error(c, SENSE_NOT_READY, ASC_NO_MEDIUM);
+		else
 			mmc_cmds[i].fn(c, c->packet);
-			return;
-		}
+		return;
+	}
 	atapi_error(c, SENSE_ILLEGAL_REQUEST, ASC_INV_OPCODE);
+}
+
+/* ---- media change (xl cd-insert / cd-eject) ------------------------------ */
+
+int ide_cd_change(struct ide *ide, unsigned index, int *fd)
+{
+	struct ide_drive *d;
+	struct stat st;
+
+	if (index > 3)
+		return -EINVAL;
+	d = &ide_channel_at(ide, index / 2)->drive[index % 2];
+	if (!d->present || !d->atapi)
+		return -ENODEV;
+	if (fd && fstat(*fd, &st) < 0)
+		return -errno;
+	if (fd && !S_ISREG(st.st_mode))
+		return -EINVAL;
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+	d->sectors = 0;
+	d->medium = false;
+	d->media_event = MEC_MEDIA_REMOVAL;
+	if (fd) {
+		d->fd = *fd;
+		*fd = -1;
+		d->sectors = (uint64_t)st.st_size / CD_SECTOR;
+		d->medium = true;
+		d->media_event = MEC_NEW_MEDIA;
+		d->unit_attention = true;
+	}
+	return 0;
 }
 
 void atapi_packet_cmd(struct ide_channel *c)

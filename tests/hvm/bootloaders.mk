@@ -1,8 +1,8 @@
 # tests/hvm/ (HVMXL): boot loaders on disks the tests build (GRUB 2,
 # SYSLINUX), the CD-ROM's media change, the device model's re-adoption
 # after an xld restart.
-TESTS += tests/hvm/grub.sh tests/hvm/syslinux.sh
-EXTRA_DIST += tests/hvm/grub.sh tests/hvm/syslinux.sh tests/hvm/bootdisk.sh tests/hvm/guest/mbserial.S
+TESTS += tests/hvm/grub.sh tests/hvm/syslinux.sh tests/hvm/cdrom.sh
+EXTRA_DIST += tests/hvm/grub.sh tests/hvm/syslinux.sh tests/hvm/cdrom.sh tests/hvm/bootdisk.sh tests/hvm/guest/mbserial.S
 
 # A tiny multiboot kernel the boot loaders load: prints on COM1.
 check_SCRIPTS += tests/hvm/guest/mbserial.elf
@@ -11,3 +11,6 @@ tests/hvm/guest/mbserial.elf: $(top_srcdir)/tests/hvm/guest/mbserial.S
 	@mkdir -p tests/hvm/guest
 	$(AM_V_GEN)$(CC) -m32 -nostdlib -static -no-pie -Wl,-N -Wl,--build-id=none \
 	  -Wl,--no-warn-rwx-segments -Wl,-Ttext=0x100000 -o $@ $<
+
+# The test guest's CD-ROM test (cmdline "cdrom", for cdrom.sh).
+tests_hvm_guest_hvmguest_SOURCES += tests/hvm/guest/cdrom.c tests/hvm/guest/cdrom.h

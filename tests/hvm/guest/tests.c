@@ -2,6 +2,7 @@
  * command line (firmware_override runs "hello"). Each test prints TAP
  * lines to port 0xe9 (the domain's log) and powers the domain off. */
 #include "hg.h"
+#include "cdrom.h"
 #include "pvhvm.h"
 
 #define LAPIC 0xfee00000u
@@ -417,6 +418,8 @@ void hg_main(uint32_t magic, uint32_t info)
 		test_triple_fault();
 	else if (streq(cmd, "hostile"))
 		test_hostile();
+	else if (streq(cmd, "cdrom"))
+		cdrom_test();
 	else if (streq(cmd, "pvhvm"))
 		pvhvm_test();
 	else if (pvhvm_xenstore_arg(cmd))
