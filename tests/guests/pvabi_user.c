@@ -183,6 +183,8 @@ void guest_main(start_info_t *si, unsigned long boot_sp)
 	gs_rc = hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_GS_KERNEL, GS_KERNEL_BASE);
 	if (gs_rc == 0)
 		gs_rc = hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER, GS_USER_BASE);
+	if (loops > 1000)
+		tg_puts("bench: entering user mode\n");
 	rcx_is_return = 1;
 	pv.faults = 0;
 	t0 = now();

@@ -126,7 +126,9 @@ struct pv_mailbox {
 	int64_t ret;
 	struct pv_hcall_req req;
 	uint64_t cr3;             /* sandbox: the L4 frame of the current page tables */
-	uint8_t pad[128 - 88];
+	uint32_t untracked;       /* sandbox (vCPU 0's): guest RAM was mapped away from
+				   * its flat address: dirty logging cannot see it */
+	uint8_t pad[128 - 92];
 };
 _Static_assert(sizeof(struct pv_mailbox) == 128, "pv_mailbox size");
 

@@ -85,7 +85,7 @@ static int scan(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t *bitm
 /* Frames of [first, first+nr) whose address is not write-protect tracked
  * (a window the guest remapped with update_va_mapping, even back to the
  * flat page) count as dirty at every read: nothing says they were not. */
-static int untracked(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t *bitmap)
+static int unregistered(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t *bitmap)
 {
 	struct pm_scan_arg a = {
 		.category_inverted = PAGE_IS_WPALLOWED, .category_mask = PAGE_IS_WPALLOWED,
@@ -132,9 +132,11 @@ void pv_dirty_disable(struct pv_dirty *dt)
 	dt->pagemap_fd = -1;
 	free(dt->self);
 	dt->self = NULL;
+	dt->untracked = false;
 }
 
-int pv_dirty_read(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t *bitmap)
+int pv_dirty_read(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t *bitmap,
+		  bool elsewhere)
 {
 	int rc;
 
@@ -142,9 +144,12 @@ int pv_dirty_read(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t *bi
 		return -EINVAL;
 	if (first > dt->frames || nr > dt->frames - first)
 		return -EINVAL;
+	dt->untracked |= elsewhere;
+	if (dt->untracked)
+		bit_set_range(bitmap, 0, nr);
 	rc = scan(dt, first, nr, bitmap, false);
 	if (rc == 0)
-		rc = untracked(dt, first, nr, bitmap);
+		rc = unregistered(dt, first, nr, bitmap);
 	for (uint64_t i = 0; rc == 0 && i < nr; i++) {
 		uint64_t f = first + i;
 

@@ -345,7 +345,10 @@ static int pv_dirty_get(struct domain *d, uint64_t first, uint64_t nr, uint64_t 
 {
 	struct pv_domain *pv = d->engine_priv;
 
-	return pv ? pv_dirty_read(&pv->dirty, first, nr, bitmap) : -EINVAL;
+	if (!pv)
+		return -EINVAL;
+	return pv_dirty_read(&pv->dirty, first, nr, bitmap,
+			     pv->mb && __atomic_load_n(&pv->mb[0].untracked, __ATOMIC_RELAXED));
 }
 
 static void pv_dirty_off(struct domain *d)

@@ -97,9 +97,30 @@ static void run_flush(struct run *r)
 	r->n = 0;
 }
 
+/* Dirty logging (vmhv's pv_dirty.c) sees writes only through the flat
+ * map's write-protect registration: once guest RAM is mapped anywhere
+ * else, say so, and vmhv counts every frame dirty (never too few). */
+static void untracked_note(struct aspace *a, uint64_t va, uint64_t frame)
+{
+	if (frame >= a->ram_frames || va == a->flat_base + (frame << 12) || a->untracked)
+		return;
+	a->untracked = 1;
+	if (a->untracked_flag)
+		*a->untracked_flag = 1;
+}
+
+void aspace_untracked_publish(struct sandbox *sb)
+{
+	sb->as.untracked_flag = &sb->vcpu[0].mb->untracked;
+	*sb->as.untracked_flag = (uint32_t)sb->as.untracked;
+}
+
 static void run_add(struct aspace *a, struct run *r, uint64_t va, uint64_t frame, int prot)
 {
 	int key = r->rekey ? r->key : a->pkey && a->keyed[va >> 39] ? a->pkey : 0;
+
+	if (!r->mprotect)
+		untracked_note(a, va, frame);
 
 	if (r->n && va == r->va + (r->n << 12) && frame == r->frame + r->n && prot == r->prot &&
 	    key == r->key) {
@@ -537,6 +558,7 @@ static int64_t flat_update_va_mapping(struct sandbox *sb, uint64_t va, uint64_t 
 	}
 	if (PTE_FRAME(pte) >= a->nr_frames)
 		return -EINVAL_;
+	untracked_note(a, va, PTE_FRAME(pte));
 	prot = PROT_READ | ((pte & PTE_RW) ? PROT_WRITE : 0) | ((pte & PTE_NX) ? 0 : PROT_EXEC);
 	r = sys6(NR_mmap, (long)va, 4096, prot, MAP_SHARED | MAP_FIXED, PV_MEM_FD,
 		 (long)(PTE_FRAME(pte) << 12));
@@ -981,6 +1003,7 @@ const char *aspace_init(struct sandbox *sb)
 
 	a->nr_frames = sb->boot.mem_bytes >> 12;
 	a->flat_base = sb->boot.flat_base;
+	a->ram_frames = sb->boot.shared_info_pfn; /* the hypervisor frames follow RAM */
 	r = sys6(NR_mmap, PV_PHYSMAP_BASE, (long)sb->boot.mem_bytes, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_FIXED_NOREPLACE, PV_MEM_FD, 0);
 	if (r != (long)PV_PHYSMAP_BASE)

@@ -162,6 +162,7 @@ static void vcpus_init(void)
 	}
 	for (uint32_t id = 0; id < PRIVCMD_MAX_VCPUS; id++)
 		pv_vcpu_table[id] = &sb.vcpu[id];
+	aspace_untracked_publish(&sb);
 	aspace_cr3_publish(&sb);
 }
 

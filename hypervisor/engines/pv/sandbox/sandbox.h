@@ -84,6 +84,9 @@ struct aspace {
 	uint8_t hidden[PV_GUEST_VA_TOP >> 39]; /* kernel L4 slots hidden in user mode */
 	uint64_t upper;
 	int pkey;                 /* the kernel's key (pkey.c), 0 = mprotect fallback */
+	uint64_t ram_frames;      /* frames below are guest RAM (dirty logging) */
+	int untracked;            /* RAM was mapped away from its flat address ... */
+	volatile uint32_t *untracked_flag; /* ... as vCPU 0's mailbox tells vmhv */
 	uint8_t keyed[PV_GUEST_VA_TOP >> 39]; /* L4 slots whose mappings carry it */
 };
 
@@ -254,6 +257,8 @@ void dirty_setup(struct sandbox *sb);
 
 /* aspace.c: the guest's address space. */
 const char *aspace_init(struct sandbox *sb);
+/* Point the untracked flag at vCPU 0's mailbox (and set it if needed). */
+void aspace_untracked_publish(struct sandbox *sb);
 /* Tell vmhv (through every mailbox) which tree pointers refer to. */
 void aspace_cr3_publish(struct sandbox *sb);
 /* Copy from/to guest virtual memory as the current tree maps it (writes
