@@ -80,6 +80,27 @@ static int data_visible(void)
 	return ok;
 }
 
+/* vm_assist(writable_pagetables): direct writes of our (read-only) L1
+ * entries are checked and made as mmu_update would; a refused one is a
+ * #PF; without the assist every one is. */
+static void check_ptwr(void)
+{
+	volatile uint64_t *l1 = (volatile uint64_t *)tables[3];
+	uint64_t data1 = (frame_of(data[1]) << 12) | 7;
+
+	tg_report("ptwr_without_assist_faults", pvabi_write_faults((unsigned long)&l1[1], data1));
+	tg_report("ptwr_assist", hypercall2(__HYPERVISOR_vm_assist, VMASST_CMD_enable,
+					    VMASST_TYPE_writable_pagetables));
+	tg_report("ptwr_map_faults", pvabi_write_faults((unsigned long)&l1[1], data1));
+	tg_report("ptwr_map_visible", *(volatile unsigned char *)(NEW_VA + PAGE) == 0x11);
+	tg_report("ptwr_table_writable_faults",
+		  pvabi_write_faults((unsigned long)&l1[4], (frame_of(tables[2]) << 12) | 7));
+	tg_report("ptwr_table_writable_not_written", l1[4] == 0);
+	__asm__ volatile("movq $0, %0" : "=m"(l1[1]));
+	tg_report("ptwr_clear_unmaps", pvabi_read_faults(NEW_VA + PAGE));
+	hypercall2(__HYPERVISOR_vm_assist, VMASST_CMD_disable, VMASST_TYPE_writable_pagetables);
+}
+
 void guest_main(start_info_t *si, unsigned long boot_sp)
 {
 	uint64_t boot_l4;
@@ -121,6 +142,7 @@ void guest_main(start_info_t *si, unsigned long boot_sp)
 	tg_report("region_gone", pvabi_read_faults(NEW_VA));
 	tg_report("remap_l4e", pvabi_mmu(ma(tables[0], 64), (frame_of(tables[1]) << 12) | 7));
 	tg_report("region_back", !pvabi_read_faults(NEW_VA));
+	check_ptwr();
 	tg_report("unpin_current", pvabi_ext(MMUEXT_UNPIN_TABLE, frame_of(tables[0]), 0));
 	tg_report("back_to_boot_tree", pvabi_ext(MMUEXT_NEW_BASEPTR, boot_l4, 0));
 	pvabi_cr3 = boot_l4;

@@ -604,6 +604,33 @@ int64_t aspace_update_va_mapping_otherdomain(struct sandbox *sb, uint64_t va, ui
 	return aspace_update_va_mapping(sb, va, pte, flags);
 }
 
+/* vm_assist(writable_pagetables): the guest writes an entry of one of its
+ * tables directly (the page is mapped read-only, so the write faults and
+ * emulate.c brings it here): check and mirror it as mmu_update would.
+ * *old gets the entry before. 0, or -EINVAL (not a table, not assisted,
+ * misaligned, refused by the checks): the #PF stands, as on Xen. */
+int64_t aspace_ptwr(struct sandbox *sb, uint64_t va, uint64_t val, uint64_t *old)
+{
+	struct aspace *a = &sb->as;
+	uint8_t *p;
+	uint64_t frame;
+	int64_t rc = -EINVAL_;
+
+	if (!a->has_cr3 || (va & 7) || !(a->assist & (1ull << VMASST_TYPE_writable_pagetables)))
+		return -EINVAL_;
+	as_lock(a);
+	p = page_ptr(a, va, 0);
+	frame = p ? (uint64_t)(p - a->phys) >> 12 : 0;
+	if (p && table_level(a, frame)) {
+		*old = table(a, frame)[(va & 4095) >> 3];
+		rc = pt_write(a, frame, (unsigned)((va & 4095) >> 3), val, 0);
+		if (rc == 0)
+			rc = aspace_flush(a);
+	}
+	as_unlock(a);
+	return rc;
+}
+
 /* ---- mmuext_op ---------------------------------------------------------- */
 
 /* Pinning checks every entry of the table (Xen validates the whole tree

@@ -94,7 +94,8 @@ static int insn_decode(struct insn *i)
 			return -1;
 		i->op = 0x0f00 | i->b[p++];
 	}
-	i->has_modrm = i->op == 0x8b || i->op == 0x8e || i->op == 0x0f20 || i->op == 0x0f22;
+	i->has_modrm = i->op == 0x8b || i->op == 0x8e || i->op == 0x0f20 || i->op == 0x0f22 ||
+		       i->op == 0x89 || i->op == 0x87 || i->op == 0xc7;
 	if (!i->has_modrm) {
 		i->len = p + ((i->op & 0xfe) == 0xe4 || (i->op & 0xfe) == 0xe6 || i->op == 0xcd);
 		return i->len <= i->n ? 0 : -1;
@@ -118,6 +119,8 @@ static int insn_decode(struct insn *i)
 		p += 1;
 	else if (mod == 2 || (mod == 0 && rm == 5))
 		p += 4;
+	if (i->op == 0xc7)                  /* mov $imm32, r/m */
+		p += i->opsize16 ? 2 : 4;
 	i->len = p;
 	return p <= i->n ? 0 : -1;
 }
@@ -372,6 +375,34 @@ static int emulate_m2p(struct pv_vcpu *v, const struct insn *i, uint64_t addr)
 	return 0;
 }
 
+/* ---- writable page tables -------------------------------------------------- */
+
+/* A kernel's direct write of a page-table entry (vm_assist
+ * writable_pagetables): the 8-byte stores Linux and XTF use for PTEs, `mov
+ * %r, m`, `mov $imm32, m` and `xchg %r, m`. Anything else stays a #PF. */
+static int emulate_ptwr(struct pv_vcpu *v, const struct insn *i, uint64_t addr)
+{
+	uint64_t val, old = 0;
+	int32_t imm;
+
+	if (opsize(i) != 8 || i->mod == 3)
+		return -1;
+	if (i->op == 0x89 || i->op == 0x87) {
+		val = *gpr(&v->regs, i->reg);
+	} else if (i->op == 0xc7 && (i->reg & 7) == 0) {
+		memcpy(&imm, &i->b[i->len - 4], 4);
+		val = (uint64_t)(int64_t)imm;
+	} else {
+		return -1;
+	}
+	if (aspace_ptwr(v->sb, addr, val, &old) < 0)
+		return -1;
+	if (i->op == 0x87)
+		gpr_set(&v->regs, i->reg, old, 8);
+	v->regs.rip += i->len;
+	return 0;
+}
+
 /* ---- entry ------------------------------------------------------------------ */
 
 int emulate_fault(struct pv_vcpu *v, struct emu_fault *f)
@@ -388,6 +419,8 @@ int emulate_fault(struct pv_vcpu *v, struct emu_fault *f)
 		return 0;
 	if (f->vec == 14 && f->cr2 >= PV_M2P_BASE)
 		return emulate_m2p(v, &i, f->cr2) == 0;
+	if (f->vec == 14 && (f->err & 2))
+		return emulate_ptwr(v, &i, f->cr2) == 0;
 	if (f->vec != 13)
 		return 0;
 	if ((f->err & 3) == 2 && i.op == 0xcd) {
