@@ -4,10 +4,11 @@
 # memory at ~20 MB/s (issue 8's case: mode=test-memdirty dirty-rate=20
 # rewriting a 4 MiB working set) and rewriting it as fast as it can (no
 # dirty-rate); the measured rate of each is logged.
-# Figures: downtime (suspend request .. the target runs it), total time,
-# bytes sent / guest memory; each next to the same guest migrated with
-# --non-live (suspend first, one copy) in the same run. Medians of 4 moves
-# (a -> b -> a ...).
+# Figures: downtime (suspend request .. the target runs it; median and best
+# of 4: on a loaded machine the best shows the cost without waits for a
+# CPU), total time, bytes sent / guest memory; each next to the same guest
+# migrated with --non-live (suspend first, one copy) in the same run.
+# Medians of 4 moves (a -> b -> a ...).
 . "$top_srcdir/tests/lib/hosts2.sh"
 kernel="$top_builddir/guests/vmctl-kernel"
 mem=256
@@ -47,6 +48,8 @@ bench() {
 	: > "$VMCTL_TEST_DIR/a/log/xld.log"; : > "$VMCTL_TEST_DIR/b/log/xld.log"
 	row "live migration downtime, $mem MiB guest $what" "$(echo "$live" | awk '{print $1}' | median)" ms \
 		"--non-live migration downtime" "$(echo "$nonlive" | awk '{print $1}' | median)"
+	row "live migration downtime best of 4, $mem MiB guest $what" "$(echo "$live" | awk '{print $1}' | sort -n | head -1)" ms \
+		"--non-live downtime best of 4" "$(echo "$nonlive" | awk '{print $1}' | sort -n | head -1)"
 	row "live migration total time, $mem MiB guest $what" "$(echo "$live" | awk '{print $2}' | median)" s \
 		"--non-live migration total time" "$(echo "$nonlive" | awk '{print $2}' | median)"
 	row "live migration bytes sent / guest memory, $what" "$(echo "$live" | awk '{print $3}' | median)" x \

@@ -134,10 +134,10 @@ int stream_write_pages(struct stream_writer *w, const uint64_t *pfns,
 			return -EINVAL;
 		const void *page = pages[i];
 
-		if (w->snapshot)
+		if (page && w->snapshot)
 			page = memcpy(w->copy + (size_t)i * STREAM_PAGE_SIZE, page, STREAM_PAGE_SIZE);
 		ents[i] = pfns[i];
-		if (page_is_zero(page))
+		if (!page || page_is_zero(page))
 			ents[i] |= STREAM_PFN_ZERO;
 		else
 			pieces[n++] = (struct stream_piece){ page, STREAM_PAGE_SIZE };

@@ -45,7 +45,9 @@ int stream_write_record(struct stream_writer *w, uint32_t type,
 int stream_write_simple(struct stream_writer *w, uint32_t type, const void *body, size_t len);
 /* A PAGES record: `count` (<= STREAM_PAGES_MAX) frames pfns[i] whose
  * contents are pages[i] (STREAM_PAGE_SIZE bytes each, read in place, e.g.
- * from a mapping of the domain's memory); all-zero pages go without data. */
+ * from a mapping of the domain's memory); all-zero pages go without data.
+ * pages[i] NULL: a page known to be zero (a hole in the memory file), not
+ * read at all. */
 int stream_write_pages(struct stream_writer *w, const uint64_t *pfns,
 		       const void *const *pages, unsigned count);
 int stream_write_end(struct stream_writer *w);

@@ -39,6 +39,9 @@ struct save_op {
 	/* worker state */
 	struct hv *hv;
 	uint8_t *mem;             /* guest RAM, read-only */
+	int memfd;                /* its file: holes are zero pages never touched */
+	uint64_t ext_lo, ext_hi;  /* frames [lo, hi) are all data or all hole */
+	bool ext_hole;
 	uint64_t ram_frames;
 	uint64_t *dirty;          /* frames still to send (live) */
 	bool dirty_on;
@@ -84,14 +87,12 @@ static int out_err(struct save_op *op, int rc)
 static int map_memory(struct save_op *op)
 {
 	struct privcmd_foreign_map info;
-	int memfd = -1;
-	int rc = hv_foreign_map(op->hv, op->domid, &memfd, &info);
+	int rc = hv_foreign_map(op->hv, op->domid, &op->memfd, &info);
 
 	if (rc < 0)
 		return failf(op, rc, "cannot map the domain's memory: %s", strerror(-rc));
 	__atomic_store_n(&op->ram_frames, info.ram_frames, __ATOMIC_RELAXED);
-	op->mem = mmap(NULL, info.ram_frames * PAGE, PROT_READ, MAP_SHARED, memfd, 0);
-	close(memfd);
+	op->mem = mmap(NULL, info.ram_frames * PAGE, PROT_READ, MAP_SHARED, op->memfd, 0);
 	if (op->mem == MAP_FAILED) {
 		op->mem = NULL;
 		return failf(op, -errno, "cannot map the domain's memory: %s", strerror(errno));
@@ -124,6 +125,32 @@ static bool frame_wanted(const uint64_t *bitmap, uint64_t pfn)
 	return !bitmap || (bitmap[pfn / 64] >> (pfn % 64) & 1);
 }
 
+/* Whether frame pfn lies in a hole of the memory file: a page the guest
+ * never wrote, zero without reading it (reading would allocate it). Asked
+ * in ascending order in a full pass; one lseek pair per extent. */
+static bool frame_in_hole(struct save_op *op, uint64_t pfn)
+{
+	off_t at = (off_t)(pfn * PAGE), data, hole;
+
+	if (pfn >= op->ext_lo && pfn < op->ext_hi)
+		return op->ext_hole;
+	op->ext_lo = pfn;
+	data = lseek(op->memfd, at, SEEK_DATA);
+	if (data < 0 || (uint64_t)data >= op->ram_frames * PAGE) {
+		/* ENXIO: no data up to the end; any other error: read it all */
+		op->ext_hole = data >= 0 || errno == ENXIO;
+		op->ext_hi = op->ram_frames;
+	} else if (data > at) {
+		op->ext_hole = true;
+		op->ext_hi = (uint64_t)data / PAGE;
+	} else {
+		hole = lseek(op->memfd, at, SEEK_HOLE);
+		op->ext_hole = false;
+		op->ext_hi = hole > at ? ((uint64_t)hole + PAGE - 1) / PAGE : op->ram_frames;
+	}
+	return op->ext_hole;
+}
+
 /* Every RAM frame (bitmap NULL) or the frames set in bitmap, in batches. */
 static int send_frames(struct save_op *op, const uint64_t *bitmap)
 {
@@ -136,7 +163,7 @@ static int send_frames(struct save_op *op, const uint64_t *bitmap)
 		if (!frame_wanted(bitmap, pfn))
 			continue;
 		pfns[n] = pfn;
-		pages[n] = op->mem + pfn * PAGE;
+		pages[n] = !bitmap && frame_in_hole(op, pfn) ? NULL : op->mem + pfn * PAGE;
 		if (++n < STREAM_PAGES_MAX && pfn + 1 < op->ram_frames)
 			continue;
 		rc = stream_write_pages(&op->out, pfns, pages, n);
@@ -421,6 +448,8 @@ static void save_body(struct save_worker *w)
 	save_worker_call(&op->w, main_report, op);
 	if (op->mem)
 		munmap(op->mem, op->ram_frames * PAGE);
+	if (op->memfd >= 0)
+		close(op->memfd);
 	stream_writer_dispose(&op->out);
 	free(op->dirty);
 	op->dirty = NULL;
@@ -593,6 +622,7 @@ int save_domain_to_fd(struct xld *xld, struct xld_domain *dom, int fd,
 	op->xld = xld;
 	op->domid = dom->domid;
 	op->fd = fd;
+	op->memfd = -1;
 	op->opts = *opts;
 	op->console_pfn = dom->console_pfn;
 	op->store_pfn = dom->store_pfn;

@@ -6,6 +6,7 @@
 #include "tests/tap.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,15 +22,16 @@ static int tmpfile_fd(void)
 	return fd;
 }
 
-/* A small stream: domain, config, 3 pages (one zero), vcpu, end. */
-static size_t write_sample(int fd, uint8_t pages[3][STREAM_PAGE_SIZE])
+/* A small stream: domain, config, 3 pages (one zero: given as a page of
+ * zeros, or as NULL, a hole), vcpu, end. */
+static size_t write_sample_hole(int fd, uint8_t pages[3][STREAM_PAGE_SIZE], bool hole)
 {
 	struct stream_writer w;
 	struct stream_domain dom = { .max_vcpus = 2, .max_pages = 16, .ram_frames = 16 };
 	struct stream_vcpu v = { .vcpu = 0, .flags = STREAM_VCPU_UP };
 	const char *cfg = "{\"c_info\":{\"name\":\"x\"}}";
 	uint64_t pfns[3] = { 1, 5, 7 };
-	const void *pp[3] = { pages[0], pages[1], pages[2] };
+	const void *pp[3] = { pages[0], hole ? NULL : pages[1], pages[2] };
 
 	memset(pages[0], 0xab, STREAM_PAGE_SIZE);
 	memset(pages[1], 0, STREAM_PAGE_SIZE);
@@ -44,6 +46,26 @@ static size_t write_sample(int fd, uint8_t pages[3][STREAM_PAGE_SIZE])
 	    stream_write_simple(&w, STREAM_REC_VCPU, &v, sizeof(v)) || stream_write_end(&w))
 		return 0;
 	return (size_t)w.bytes;
+}
+
+static size_t write_sample(int fd, uint8_t pages[3][STREAM_PAGE_SIZE])
+{
+	return write_sample_hole(fd, pages, false);
+}
+
+/* A NULL page (a hole) is written exactly as a page of zeros. */
+static void check_hole(int fd, size_t size, uint8_t pages[3][STREAM_PAGE_SIZE])
+{
+	int fd2 = tmpfile_fd();
+	uint8_t *a = malloc(size + 1), *b = malloc(size + 1);
+	size_t size2 = write_sample_hole(fd2, pages, true);
+
+	ok(a && b && size2 == size && pread(fd, a, size, 0) == (ssize_t)size &&
+	   pread(fd2, b, size, 0) == (ssize_t)size && memcmp(a, b, size) == 0,
+	   "a hole (NULL page) is written as the zero page is (%zu bytes)", size2);
+	free(a);
+	free(b);
+	close(fd2);
 }
 
 /* Read everything; 0 when the stream is whole and right. */
@@ -129,6 +151,7 @@ int main(void)
 	size = write_sample(fd, pages);
 	ok(size > 2 * STREAM_PAGE_SIZE && size < 3 * STREAM_PAGE_SIZE,
 	   "the zero page goes without data (%zu bytes)", size);
+	check_hole(fd, size, pages);
 	is_int(read_sample(fd, pages, err, sizeof(err)), 0, "round trip: %s", err[0] ? err : "ok");
 	damage_tests(fd, size, pages);
 	ftruncate(fd, 0);
