@@ -14,29 +14,15 @@
 # decompressor), minutes on a loaded machine. Skipped under the sanitizers
 # (several times slower) unless LINUX_BOOT_WAIT is set.
 . "$top_srcdir/tests/lib/host.sh"
-
-if [ -z "$LINUX_BOOT_WAIT" ] && grep -q '^SAN_CFLAGS = .*-fsanitize' "$top_builddir/Makefile"; then
-	skip_all "sanitizer build: the boot takes too long (set LINUX_BOOT_WAIT=SECONDS to run it)"
-fi
-kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1)
-busybox=/bin/busybox
-dm="$top_builddir/devmodel/vmctl-devmodel"
-[ -n "$kernel" ] && [ -r "$kernel" ] || skip_all "no /boot/vmlinuz-* (Debian's linux-image-amd64)"
-[ -x "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 ||
-	skip_all "no static $busybox (Debian's busybox-static)"
-command -v cpio >/dev/null || skip_all "no cpio"
-[ -r /usr/share/qemu/linuxboot_dma.bin ] || skip_all "no linuxboot_dma.bin (qemu-system-data)"
-[ -r /usr/share/seabios/bios.bin ] || skip_all "no SeaBIOS (Debian's seabios)"
-[ -x "$dm" ] || skip_all "devmodel/vmctl-devmodel not built"
-wait_s=${LINUX_BOOT_WAIT:-600}
+. "$top_srcdir/tests/hvm/linux_lib.sh"
+linux_prereqs
 
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
 # The initramfs: busybox, and an /init that mounts proc and sys, prints the
 # marker and runs a shell with ttyS0 as its controlling terminal.
-mkdir -p root/bin root/proc root/sys root/dev
-cp "$busybox" root/bin/busybox
+mkdir -p root
 cat > root/init <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -46,8 +32,7 @@ mount -t devtmpfs devtmpfs /dev
 echo "vmctl-initramfs: shell on $(cat /sys/class/tty/console/active)"
 exec setsid cttyhack sh
 INIT
-chmod 755 root/init
-(cd root && find . | cpio -o -H newc 2>/dev/null) | gzip -1 > initrd.gz
+linux_initramfs initrd.gz
 ok "the test made a busybox initramfs" test -s initrd.gz
 
 cat > linux.cfg <<CFG

@@ -11,27 +11,13 @@
 # through xen-netfront.
 #
 # Time box: LINUX_BOOT_WAIT seconds (default 600), as linux_boot.sh;
-# skipped in sanitizer builds unless it is set.
+# skipped in sanitizer builds unless it is set (tests/hvm/linux_lib.sh).
 . "$top_srcdir/tests/lib/host.sh"
-
-if [ -z "$LINUX_BOOT_WAIT" ] && grep -q '^SAN_CFLAGS = .*-fsanitize' "$top_builddir/Makefile"; then
-	skip_all "sanitizer build: the boot takes too long (set LINUX_BOOT_WAIT=SECONDS to run it)"
-fi
-kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1)
-kver=${kernel#/boot/vmlinuz-}
+. "$top_srcdir/tests/hvm/linux_lib.sh"
+linux_prereqs
 blkfront=$(find "/lib/modules/$kver" -name 'xen-blkfront.ko*' 2>/dev/null | head -1)
 netfront=$(find "/lib/modules/$kver" -name 'xen-netfront.ko*' 2>/dev/null | head -1)
-busybox=/bin/busybox
-dm="$top_builddir/devmodel/vmctl-devmodel"
-[ -n "$kernel" ] && [ -r "$kernel" ] || skip_all "no /boot/vmlinuz-* (Debian's linux-image-amd64)"
 [ -n "$blkfront" ] || skip_all "no xen-blkfront module for $kver"
-[ -x "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 ||
-	skip_all "no static $busybox (Debian's busybox-static)"
-command -v cpio >/dev/null || skip_all "no cpio"
-[ -r /usr/share/qemu/linuxboot_dma.bin ] || skip_all "no linuxboot_dma.bin (qemu-system-data)"
-[ -r /usr/share/seabios/bios.bin ] || skip_all "no SeaBIOS (Debian's seabios)"
-[ -x "$dm" ] || skip_all "devmodel/vmctl-devmodel not built"
-wait_s=${LINUX_BOOT_WAIT:-600}
 
 net=0
 if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ] && [ -n "$netfront" ] && command -v ip >/dev/null; then
@@ -47,16 +33,16 @@ cd "$VMCTL_TEST_DIR"
 printf 'vmctl-pv-disk-%s\n' 42 > disk.img
 truncate -s 4M disk.img
 
-# The initramfs: busybox, the blkfront module; /init loads it, shows what
-# Linux said about Xen and the disk, reads the disk's first sector through
-# /dev/xvda, then runs a shell on ttyS0.
-mkdir -p root/bin root/proc root/sys root/dev root/lib
+# The initramfs: busybox, the blkfront and netfront modules; /init loads
+# blkfront (and netfront with a vif), shows what Linux said about Xen and
+# the disk, reads the disk's first sector through /dev/xvda, pings the
+# host, then runs a shell on ttyS0.
+mkdir -p root/lib
 for m in $blkfront $netfront; do
 	case "$m" in
 	*.xz) xz -dc "$m" ;; *.zst) zstd -dc "$m" ;; *) cat "$m" ;;
 	esac > "root/lib/$(basename "${m%.xz}" .zst)"
 done
-cp "$busybox" root/bin/busybox
 cat > root/init <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -87,8 +73,7 @@ fi
 echo "vmctl-initramfs: shell on $(cat /sys/class/tty/console/active)"
 exec setsid cttyhack sh
 INIT
-chmod 755 root/init
-(cd root && find . | cpio -o -H newc 2>/dev/null) | gzip -1 > initrd.gz
+linux_initramfs initrd.gz
 ok "the test made a busybox initramfs with xen-blkfront" test -s initrd.gz
 
 cat > linux.cfg <<CFG

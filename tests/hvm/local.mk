@@ -54,7 +54,7 @@ EXTRA_DIST += tests/hvm/pvhvm.sh
 # The same kernel without nopv: Xen HVM, xenstore, the platform device's
 # unplug, the disk through xen-blkfront (PVHVM; minutes, time-boxed).
 TESTS += tests/hvm/linux_pv.sh
-EXTRA_DIST += tests/hvm/linux_pv.sh
+EXTRA_DIST += tests/hvm/linux_pv.sh tests/hvm/linux_lib.sh
 
 # Debian's kernel to a busybox shell through xl create (HVMLINUX).
 TESTS += tests/hvm/linux_boot.sh

@@ -1,0 +1,32 @@
+# Sourced by tests/hvm/linux_boot.sh and linux_pv.sh after tests/lib/host.sh:
+# booting Debian's kernel (linux-image-amd64, a bzImage through SeaBIOS and
+# QEMU's linuxboot option ROM) with a busybox initramfs the test makes.
+
+# linux_prereqs: set kernel, kver, busybox and wait_s (LINUX_BOOT_WAIT,
+# default 600 s), or skip the whole test saying what is missing. Skipped in
+# sanitizer builds (several times slower) unless LINUX_BOOT_WAIT is set.
+linux_prereqs() {
+	if [ -z "$LINUX_BOOT_WAIT" ] && grep -q '^SAN_CFLAGS = .*-fsanitize' "$top_builddir/Makefile"; then
+		skip_all "sanitizer build: the boot takes too long (set LINUX_BOOT_WAIT=SECONDS to run it)"
+	fi
+	kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1)
+	kver=${kernel#/boot/vmlinuz-}
+	busybox=/bin/busybox
+	[ -n "$kernel" ] && [ -r "$kernel" ] || skip_all "no /boot/vmlinuz-* (Debian's linux-image-amd64)"
+	[ -x "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 ||
+		skip_all "no static $busybox (Debian's busybox-static)"
+	command -v cpio >/dev/null || skip_all "no cpio"
+	[ -r /usr/share/qemu/linuxboot_dma.bin ] || skip_all "no linuxboot_dma.bin (qemu-system-data)"
+	[ -r /usr/share/seabios/bios.bin ] || skip_all "no SeaBIOS (Debian's seabios)"
+	[ -x "$top_builddir/devmodel/vmctl-devmodel" ] || skip_all "devmodel/vmctl-devmodel not built"
+	wait_s=${LINUX_BOOT_WAIT:-600}
+}
+
+# linux_initramfs OUT: busybox and the mount points into ./root, whose
+# init the caller wrote (root/init, made executable here), packed into OUT.
+linux_initramfs() {
+	mkdir -p root/bin root/proc root/sys root/dev
+	cp "$busybox" root/bin/busybox
+	chmod 755 root/init
+	(cd root && find . | cpio -o -H newc 2>/dev/null) | gzip -1 > "$1"
+}
