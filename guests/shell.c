@@ -249,14 +249,16 @@ static void blk_list(struct kernel *k)
 		struct blkfront *b = k->dev.blk[i];
 
 		printk("%d: %s %s %lu sectors of %u bytes (%lu MiB)%s%s; "
-		       "%lu reads, %lu writes, %lu errors\n", i, b->nodename,
+		       "%lu reads, %lu writes, %lu errors; %lu pages direct, %lu bounced\n",
+		       i, b->nodename,
 		       b->connected ? "connected" : "down",
 		       (unsigned long)b->sectors, b->sector_size,
 		       (unsigned long)(b->sectors >> 11),
 		       b->info & VDISK_READONLY ? " ro" : "",
 		       b->feature_flush ? " flush" : "",
 		       (unsigned long)b->reads, (unsigned long)b->writes,
-		       (unsigned long)b->errors);
+		       (unsigned long)b->errors, (unsigned long)b->direct_pages,
+		       (unsigned long)b->bounced_pages);
 	}
 }
 

@@ -327,7 +327,7 @@ static bool respond(struct blkback *b, struct blk_job *j)
 	return idle;
 }
 
-static void consume(struct blkback *b);
+static void consume(struct blkback *b, struct blk_job **mine);
 
 static bool has_requests(struct blkback *b)
 {
@@ -341,9 +341,12 @@ static bool has_requests(struct blkback *b)
  * meanwhile (no event was asked for while every worker was busy: see
  * consume()); the last one out first looks at the ring for
  * BLKBACK_POLL_NS (respond() turned events off) before it asks for one
- * again. */
-static void look_for_requests(struct blkback *b, bool idle)
+ * again. The first request found is the caller's to run (no hand-over to
+ * another thread); NULL if none. */
+static struct blk_job *look_for_requests(struct blkback *b, bool idle)
 {
+	struct blk_job *mine = NULL;
+
 	if (idle) {
 		uint64_t until = now_ns() + BLKBACK_POLL_NS;
 
@@ -354,8 +357,9 @@ static void look_for_requests(struct blkback *b, bool idle)
 			sched_yield();
 	}
 	pthread_mutex_lock(&b->cons_lock);
-	consume(b);
+	consume(b, &mine);
 	pthread_mutex_unlock(&b->cons_lock);
+	return mine;
 }
 
 static void job_run(struct io_job *job, struct hv *hv)
@@ -363,13 +367,16 @@ static void job_run(struct io_job *job, struct hv *hv)
 	struct blk_job *j = container_of(job, struct blk_job, job);
 	struct blkback *b = j->b;
 
-	j->status = job_status(b, j, hv);
-	look_for_requests(b, respond(b, j));   /* j is not ours after respond() */
+	/* j is not ours after respond(); the next one is (the pool counts
+	 * this thread busy until we return: io_pool_drain() waits for it). */
+	while (j) {
+		j->status = job_status(b, j, hv);
+		j = look_for_requests(b, respond(b, j));
+	}
 }
 
-static void submit(struct blkback *b, struct blk_job *j, RING_IDX idx)
+static void submit(struct blkback *b, struct blk_job *j)
 {
-	RING_COPY_REQUEST(&b->ring, idx, &j->req);
 	j->job.run = job_run;
 	j->job.done = NULL;   /* answered on the worker */
 	io_pool_submit(b->pool, &j->job);
@@ -403,14 +410,15 @@ static bool workers_busy(struct blkback *b)
 }
 
 /* Take every published request (cons_lock held: the main loop, or a
- * worker). There is a job for each: the frontend cannot have more
+ * worker, which runs the first itself if `mine` is not NULL; the others
+ * go to the pool). There is a job for each: the frontend cannot have more
  * requests outstanding than the ring has slots
  * (RING_REQUEST_PROD_OVERFLOW), and there are as many jobs. Then ask for
  * an event for the next request (RING_FINAL_CHECK_FOR_REQUESTS), unless
  * every worker is busy: then the event is not needed (req_event stays
  * behind, so the frontend sends none) and the next worker to finish
  * takes the requests. */
-static void consume(struct blkback *b)
+static void consume(struct blkback *b, struct blk_job **mine)
 {
 	struct blk_job *j;
 	int more;
@@ -427,8 +435,13 @@ static void consume(struct blkback *b)
 			b->broken = true;
 			return;
 		}
-		while (b->ring.req_cons != prod && (j = job_get(b)))
-			submit(b, j, b->ring.req_cons++);
+		while (b->ring.req_cons != prod && (j = job_get(b))) {
+			RING_COPY_REQUEST(&b->ring, b->ring.req_cons++, &j->req);
+			if (mine && !*mine)
+				*mine = j;
+			else
+				submit(b, j);
+		}
 		if (b->ring.req_cons != prod)
 			return;   /* cannot happen (see above); the next event retries */
 		if (workers_busy(b)) {
@@ -448,7 +461,7 @@ static void on_event(struct evloop *loop, int fd, uint32_t events, void *arg)
 	if (read(fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
 		return;
 	pthread_mutex_lock(&b->cons_lock);
-	consume(b);
+	consume(b, NULL);
 	pthread_mutex_unlock(&b->cons_lock);
 }
 
@@ -533,7 +546,7 @@ struct blkback *blkback_connect(struct xld *xld, uint32_t domid, const struct bl
 	if (rc < 0)
 		goto out;
 	pthread_mutex_lock(&b->cons_lock);
-	consume(b);   /* requests published before we bound the channel */
+	consume(b, NULL);   /* requests published before we bound the channel */
 	pthread_mutex_unlock(&b->cons_lock);
 out:
 	if (rc < 0) {
