@@ -5,7 +5,9 @@
  * Started and supervised by xld. It maps the guest's memory, builds the
  * PC's devices, registers an ioreq server with vmhv and claims their
  * ranges, then drops its privileges, enters its seccomp sandbox and serves
- * ioreqs until SIGTERM (xld stops it with the domain). */
+ * ioreqs until SIGTERM (xld stops it with the domain) or its domain is
+ * gone. It does not die with xld: a restarted xld adopts it by the pid it
+ * left in $rundir/devmodel.<domid>.pid. */
 #include "devmodel/ctl.h"
 #include "devmodel/dm.h"
 #include "devmodel/display.h"
@@ -33,6 +35,7 @@
 #include <unistd.h>
 
 #define LOWMEM_MAX VMCTL_HVM_LOW_END   /* where the hvm engine's PCI hole starts */
+#define DOMAIN_CHECK_NS 1000000000ull  /* how often we look whether the domain lives */
 
 struct devmodel {
 	struct dm_opts o;
@@ -175,6 +178,37 @@ static int display_start(struct devmodel *d)
 	return rc;
 }
 
+/* Outliving xld, we must not outlive the domain (or vmhv). */
+static void domain_check(struct evloop *loop, struct ev_timer *t, void *arg)
+{
+	struct devmodel *d = arg;
+	struct privcmd_dominfo info;
+	int rc = hv_domain_getinfo(d->hv, d->o.domid, &info);
+
+	(void)t;
+	if (rc == -ESRCH || rc == -EPIPE || rc == -ECONNRESET || rc == -ENOTCONN) {
+		log_info("domain %u is gone (%s): stopping", d->o.domid, strerror(-rc));
+		evloop_stop(loop);
+	}
+}
+
+/* $rundir/devmodel.<domid>.pid: how a restarted xld finds us. */
+static int pid_publish(struct devmodel *d)
+{
+	char name[64], pid[24];
+	char *path;
+	int n, rc;
+
+	snprintf(name, sizeof(name), "devmodel.%u.pid", d->o.domid);
+	path = path_join(d->o.rundir, name);
+	if (!path)
+		return -ENOMEM;
+	n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	rc = write_file_atomic(path, pid, (size_t)n, 0644);
+	free(path);
+	return rc;
+}
+
 /* The control socket xld sends cd-insert/cd-eject to (include/vmctl/dmctl.h). */
 static int ctl_start(struct devmodel *d)
 {
@@ -218,6 +252,9 @@ static int setup(struct devmodel *d)
 	d->dm_made = true;
 	rc = display_start(d);
 	rc = rc ? rc : ctl_start(d);
+	rc = rc ? rc : pid_publish(d);
+	if (rc == 0 && !evloop_timer(d->loop, DOMAIN_CHECK_NS, DOMAIN_CHECK_NS, domain_check, d))
+		rc = -ENOMEM;
 	if (rc < 0)
 		return rc;
 	rc = ioserv_open(&d->io, d->hv, &d->dm, d->o.domid);
@@ -269,7 +306,8 @@ int main(int argc, char **argv)
 	serial_init(&d.serial);
 	if (opts_parse(&d.o, argc, argv) < 0)
 		return 2;
-	if (log_open("vmctl-devmodel", d.o.log) < 0 || supervisor_follow() < 0)
+	/* no supervisor_follow(): we live as long as the domain, not xld */
+	if (log_open("vmctl-devmodel", d.o.log) < 0)
 		return 1;
 	rc = setup(&d);
 	if (rc == 0 && d.o.sandbox)

@@ -65,22 +65,34 @@ static int relay(int sock, int interactive)
 	}
 }
 
+/* xl console [-t pv|serial] [-n NUM] <Domain>: without -t, the domain's
+ * own default (serial for hvm, pv otherwise), as xenconsole does. */
 int cmd_console(struct xl *xl, int argc, char **argv)
 {
-	char params[512] = "{\"domain\":", *rest = NULL;
+	char params[512] = "{\"domain\":", *rest = NULL, *end;
+	const char *type = NULL;
 	struct termios saved;
 	size_t rest_len = 0;
+	long num = 0;
 	int c, fd, rc, raw;
 
 	while ((c = getopt(argc, argv, "t:n:h")) != -1) {
 		if (c == 't' && strcmp(optarg, "pv") != 0 && strcmp(optarg, "serial") != 0)
 			return xl_usage("console");
+		if (c == 't')
+			type = optarg;
+		if (c == 'n') {
+			num = strtol(optarg, &end, 10);
+			if (*end || end == optarg || num < 0 || num > 255)
+				return xl_usage("console");
+		}
 		if (c == 'h' || c == '?')
 			return xl_usage("console");
 	}
-	if (optind + 1 != argc || vmctl_json_quote(params, sizeof(params) - 20, argv[optind]) < 0)
+	if (optind + 1 != argc || vmctl_json_quote(params, sizeof(params) - 64, argv[optind]) < 0)
 		return xl_usage("console");
-	strcat(params, ",\"writer\":true}");
+	snprintf(params + strlen(params), 64, ",\"writer\":true,\"num\":%ld%s%s%s}", num,
+		 type ? ",\"type\":\"" : "", type ? type : "", type ? "\"" : "");
 	if (xl_call(xl, "console.attach", params, NULL) < 0)
 		return 1;
 	fd = vmctl_take_fd(xl->vm, &rest, &rest_len);

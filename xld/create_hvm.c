@@ -14,6 +14,7 @@
 #include "xld/dev/dev.h"
 #include "xld/dev/vfb.h"
 #include "xld/domain.h"
+#include "xld/hvm_dm.h"
 #include "xld/rpc/rpc.h"
 #include "xld/supervise.h"
 #include "xld/xld.h"
@@ -26,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -167,38 +167,6 @@ int create_hvm_build(struct hv *hv, uint32_t domid, const struct domcfg_config *
 }
 
 /* ---- the device model ---- */
-
-/* What a device model leaves in the run directory ($rundir/devmodel.<domid>.*:
- * its display socket, its serial pty's name): its sandbox cannot remove them. */
-static void dm_remove_files(struct xld *xld, uint32_t domid)
-{
-	char prefix[32];
-	DIR *dir = opendir(xld->opt.rundir);
-	struct dirent *e;
-
-	if (!dir)
-		return;
-	snprintf(prefix, sizeof(prefix), "devmodel.%u.", domid);
-	while ((e = readdir(dir)))
-		if (!strncmp(e->d_name, prefix, strlen(prefix)))
-			unlinkat(dirfd(dir), e->d_name, 0);
-	closedir(dir);
-}
-
-static void dm_detach(struct xld *xld, struct xld_domain *d, struct xld_dev *dev)
-{
-	supervise_stop(dev->priv);
-	dev->priv = NULL;
-	dm_remove_files(xld, dev->domid);
-}
-
-/* Not in kinds.def: created by create_hvm_devmodel, stopped with the
- * domain's devices. */
-static const struct dev_ops dm_ops = {
-	.kind = "devmodel",
-	.detach = dm_detach,
-	.release = dm_detach,
-};
 
 #define DM_ARGS_MAX (25 + 2 * 4 + 8)   /* + a bzImage's four options */
 #define DM_VGABIOS "/usr/share/seabios/vgabios-stdvga.bin"
@@ -360,30 +328,6 @@ static int dm_wait_ready(struct xld_child *c, const char *logpath, uint32_t domi
 	return -ETIMEDOUT;
 }
 
-/* Its serial line: the pty it published as $rundir/devmodel.<domid>.serial. */
-static struct xld_console *dm_serial(struct xld *xld, struct xld_domain *d)
-{
-	char name[64], pts[256];
-	char *path;
-	int fd;
-	ssize_t n;
-
-	snprintf(name, sizeof(name), "devmodel.%u.serial", d->domid);
-	path = path_join(xld->opt.rundir, name);
-	fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-	free(path);
-	if (fd < 0)
-		return NULL;
-	n = read(fd, pts, sizeof(pts) - 1);
-	close(fd);
-	if (n <= 1)
-		return NULL;
-	pts[n] = 0;
-	pts[strcspn(pts, "\n")] = 0;
-	fd = open(pts, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-	return fd < 0 ? NULL : console_open_fd(xld, d->domid, d->name, fd);
-}
-
 int create_hvm_devmodel(struct xld *xld, struct xld_domain *d, const struct domcfg_config *cfg,
 			int *code, char *msg, size_t cap)
 {
@@ -391,8 +335,7 @@ int create_hvm_devmodel(struct xld *xld, struct xld_domain *d, const struct domc
 	char *argv[DM_ARGS_MAX + 2 * HVM_NICS_MAX], *own[8] = { 0 }, *logpath = NULL;
 	char *logdir = NULL;
 	struct hvm_nics nics = { .n = 0 };
-	struct xld_dev *dev = NULL;
-	struct xld_console *serial;
+	struct xld_child *child;
 	char label[96];
 	int rc = 0;
 
@@ -417,38 +360,49 @@ int create_hvm_devmodel(struct xld *xld, struct xld_domain *d, const struct domc
 	}
 	unlink(logpath);        /* "serving" must be this run's */
 	snprintf(label, sizeof(label), "devmodel %s", d->name);
-	dev = calloc(1, sizeof(*dev));
-	if (dev)
-		dev->priv = supervise_start_fds(xld, label, argv, logpath, nics.fd, nics.n);
-	if (!dev || !dev->priv) {
+	child = supervise_start_fds(xld, label, argv, logpath, nics.fd, nics.n);
+	if (!child || hvm_dm_add(xld, d, child) < 0) {
 		rc = fail(code, RPC_ERR_RESOURCE, msg, cap, "cannot start %s", prog);
 		goto out;
 	}
-	dev->ops = &dm_ops;
-	dev->domid = d->domid;
-	dev->next = d->devs;
-	d->devs = dev;          /* stopped with the devices from now on */
-	dev = NULL;
-	if (dm_wait_ready(d->devs->priv, logpath, d->domid) < 0) {
+	/* stopped with the devices from now on */
+	if (dm_wait_ready(child, logpath, d->domid) < 0) {
 		rc = fail(code, RPC_ERR_RESOURCE, msg, cap,
 			  "the device model did not start serving (see %s)", logpath);
 		goto out;
 	}
-	/* The serial line is `xl console` of an hvm domain, as on Xen, not
-	 * the PV console ring (create_hvm_pv.h) xld opened at record time. */
-	if ((serial = dm_serial(xld, d))) {
-		console_close(d->console);
-		d->console = serial;
-	}
+	/* The serial line is `xl console` of an hvm domain, as on Xen; the
+	 * PV console ring (create_hvm_pv.h) xld opened at record time stays
+	 * for `xl console -t pv`. */
+	hvm_dm_serial(xld, d);
 	if (dm_vnc(&cfg->b_info))
 		rc = dm_vnc_start(xld, d, cfg, code, msg, cap);
 out:
 	hvm_nics_close(&nics);   /* the device model's supervisor keeps its copies */
-	free(dev);
 	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
 		free(own[i]);
 	free(logdir);
 	free(logpath);
 	free(prog);
 	return rc;
+}
+
+int create_hvm_recover(struct xld *xld, struct xld_domain *d)
+{
+	struct domcfg_config cfg;
+	char *perr = NULL, msg[256];
+	int rc, code;
+
+	domcfg_config_init(&cfg);
+	rc = domcfg_config_from_json(&cfg, d->config_json, &perr);
+	if (rc == 0 && cfg.c_info.type == DOMCFG_TYPE_HVM)
+		rc = hvm_dm_recover(xld, d);
+	else
+		rc = 0;
+	/* its VNC server died with the old xld: start it again */
+	if (rc == 1 && dm_vnc(&cfg.b_info) && dm_vnc_start(xld, d, &cfg, &code, msg, sizeof(msg)) < 0)
+		log_error("domain %u: %s", d->domid, msg);
+	domcfg_config_dispose(&cfg);
+	free(perr);
+	return rc < 0 ? rc : 0;
 }

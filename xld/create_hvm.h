@@ -38,4 +38,10 @@ struct xld_domain;
 int create_hvm_devmodel(struct xld *xld, struct xld_domain *d, const struct domcfg_config *cfg,
 			int *code, char *msg, size_t cap);
 
+/* After an xld restart (xld_domains_recover): an hvm domain's device
+ * model that outlived the old xld is adopted again, its serial line is
+ * the console again and its VNC server (vnc=1) is started again
+ * (xld/hvm_dm.h). 0 or -errno. */
+int create_hvm_recover(struct xld *xld, struct xld_domain *d);
+
 #endif

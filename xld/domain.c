@@ -1,5 +1,6 @@
 /* The domain table and its state files. */
 #include "xld/domain.h"
+#include "xld/create_hvm.h"
 #include "xld/xld.h"
 #include "xld/dom_xs.h"
 #include "xld/devices.h"
@@ -310,7 +311,8 @@ int xld_domains_recover(struct xld *xld)
 	closedir(dh);
 	free(dir);
 	for (struct xld_domain *d = xld->domains; d; d = d->next)
-		if (xld_domain_attach(xld, d) < 0 || xld_devices_recover(xld, d) < 0)
+		if (xld_domain_attach(xld, d) < 0 || xld_devices_recover(xld, d) < 0 ||
+		    create_hvm_recover(xld, d) < 0)
 			log_error("domain %u: cannot re-attach its console, xenstore ring or devices", d->domid);
 	return n;
 }

@@ -40,6 +40,7 @@ struct xld_child {
 	unsigned restarts;
 	int fds[SUPERVISE_MAX_FDS];   /* passed as 3, 4, ...; ours, above 63 */
 	unsigned nfds;
+	bool adopted;            /* an earlier xld's child: not ours to reap or restart */
 };
 
 static void on_exit_event(struct evloop *loop, int fd, uint32_t events, void *arg);
@@ -200,6 +201,12 @@ static void on_exit_event(struct evloop *loop, int fd, uint32_t events, void *ar
 	struct xld_child *c = arg;
 	int status;
 
+	if (c->adopted) {
+		/* not our child: the pidfd says it ended; init reaps it */
+		log_warn("%s: adopted pid %d ended: not restarted", c->name, (int)c->pid);
+		reaped(c);
+		return;
+	}
 	if (waitpid(c->pid, &status, WNOHANG) != c->pid)
 		return; /* not dead after all */
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
@@ -283,6 +290,36 @@ struct xld_child *supervise_start_fds(struct xld *xld, const char *name, char *c
 	return c;
 }
 
+struct xld_child *supervise_adopt(struct xld *xld, const char *name, pid_t pid)
+{
+	char *const none[] = { NULL };
+	struct xld_child *c = child_new(xld, name, none, NULL);
+	int rc = c ? 0 : -ENOMEM;
+
+	if (c) {
+		c->pid = pid;
+		c->adopted = true;
+		c->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+		rc = c->pidfd < 0 ? -errno : 0;
+	}
+	if (rc == 0) {
+		c->watch = evloop_watch(xld->loop, c->pidfd, EPOLLIN, on_exit_event, c);
+		rc = c->watch ? 0 : -ENOMEM;
+	}
+	if (rc < 0) {
+		log_error("%s: cannot adopt pid %d: %s", name, (int)pid, strerror(-rc));
+		if (c && c->pidfd >= 0)
+			close(c->pidfd);
+		if (c)
+			child_free(c);
+		errno = -rc;
+		return NULL;
+	}
+	c->started_ns = now_ns();
+	log_info("%s: adopted (pid %d)", name, (int)pid);
+	return c;
+}
+
 /* Wait for the pidfd to say the process ended, at most `ms`. */
 static bool wait_exit(struct xld_child *c, int ms)
 {
@@ -304,7 +341,10 @@ void supervise_stop(struct xld_child *c)
 			log_warn("%s: pid %d ignores SIGTERM: killing it", c->name, (int)c->pid);
 			syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
 		}
-		waitpid(c->pid, &status, 0);
+		if (c->adopted)
+			wait_exit(c, STOP_GRACE_MS);
+		else
+			waitpid(c->pid, &status, 0);
 		log_info("%s: stopped (pid %d)", c->name, (int)c->pid);
 		reaped(c);
 	}

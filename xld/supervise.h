@@ -10,7 +10,9 @@
  * log file, no other descriptor of xld's, default signal dispositions, and
  * VMCTL_SUPERVISOR_PID=<xld's pid> in their environment: a child should
  * ask for PR_SET_PDEATHSIG and exit if its parent is not that pid, so that
- * it never outlives xld (a restarted xld starts fresh ones on recovery). */
+ * it never outlives xld (a restarted xld starts fresh ones on recovery).
+ * Device models do not: they live as long as their domain, and a restarted
+ * xld adopts them (supervise_adopt). */
 #ifndef VMCTL_XLD_SUPERVISE_H
 #define VMCTL_XLD_SUPERVISE_H
 
@@ -33,6 +35,12 @@ struct xld_child *supervise_start(struct xld *xld, const char *name, char *const
 #define SUPERVISE_MAX_FDS 8
 struct xld_child *supervise_start_fds(struct xld *xld, const char *name, char *const argv[],
 				      const char *logpath, const int *fds, unsigned n);
+
+/* Watch `pid`, a child an earlier xld started and that outlived it (a
+ * device model: it lives as long as its domain). It is stopped like the
+ * others, but not restarted when it dies (its argv and descriptors were
+ * the earlier xld's). NULL (errno set, logged) if it cannot be watched. */
+struct xld_child *supervise_adopt(struct xld *xld, const char *name, pid_t pid);
 
 /* Stop and reap the child (SIGTERM, at most 1 s, then SIGKILL) and free
  * the handle; no restart follows. NULL is a no-op. */

@@ -1,8 +1,9 @@
 # tests/hvm/ (HVMXL): boot loaders on disks the tests build (GRUB 2,
 # SYSLINUX), the CD-ROM's media change, the device model's re-adoption
 # after an xld restart.
-TESTS += tests/hvm/grub.sh tests/hvm/syslinux.sh tests/hvm/cdrom.sh
-EXTRA_DIST += tests/hvm/grub.sh tests/hvm/syslinux.sh tests/hvm/cdrom.sh tests/hvm/bootdisk.sh tests/hvm/guest/mbserial.S
+TESTS += tests/hvm/grub.sh tests/hvm/syslinux.sh tests/hvm/cdrom.sh tests/hvm/readopt.sh
+EXTRA_DIST += tests/hvm/grub.sh tests/hvm/syslinux.sh tests/hvm/cdrom.sh tests/hvm/readopt.sh \
+	tests/hvm/guest/serecho.S tests/hvm/bootdisk.sh tests/hvm/guest/mbserial.S
 
 # A tiny multiboot kernel the boot loaders load: prints on COM1.
 check_SCRIPTS += tests/hvm/guest/mbserial.elf
@@ -14,3 +15,8 @@ tests/hvm/guest/mbserial.elf: $(top_srcdir)/tests/hvm/guest/mbserial.S
 
 # The test guest's CD-ROM test (cmdline "cdrom", for cdrom.sh).
 tests_hvm_guest_hvmguest_SOURCES += tests/hvm/guest/cdrom.c tests/hvm/guest/cdrom.h
+
+# A boot sector that echoes COM1 input (readopt.sh), by tests/hvm/local.mk's
+# %.img rule.
+check_SCRIPTS += tests/hvm/guest/serecho.img
+CLEANFILES += tests/hvm/guest/serecho.img tests/hvm/guest/serecho.elf

@@ -1,0 +1,78 @@
+#!/bin/bash
+# An hvm domain survives an xld crash: kill -9 xld while the domain runs
+# (SeaBIOS booted guest/serecho.S from its IDE disk: it echoes what COM1
+# receives); its device model keeps running, a new xld re-adopts it (its
+# pid file, its serial line as the console), `xl list` shows the domain,
+# the guest still answers on `xl console`, `xl console -t pv|serial`
+# pick the PV ring and the serial line, and `xl destroy` ends the domain
+# and the device model and removes its files.
+. "$top_srcdir/tests/lib/host.sh"
+dm="$top_builddir/devmodel/vmctl-devmodel"
+img="$top_builddir/tests/hvm/guest/serecho.img"
+[ -x "$dm" ] || skip_all "devmodel/vmctl-devmodel not built"
+[ -f "$img" ] || skip_all "tests/hvm/guest/serecho.img not built"
+[ -r /usr/share/seabios/bios.bin ] || skip_all "Debian's seabios is not installed"
+host_start a || bail_out "cannot start a host"
+cd "$VMCTL_TEST_DIR"
+
+# say NAME TEXT [TYPE]: type TEXT on the domain's console (-t TYPE).
+say() {
+	printf '%s' "$2" | timeout 5 "$XL_BIN" console ${3:+-t $3} "$1" > /dev/null 2>&1
+}
+
+# pid_gone PID: wait (bounded) until the process is gone.
+pid_gone() {
+	for _ in $(seq 100); do
+		[ -d "/proc/$1" ] || return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+cp "$img" disk.img
+cat > ro.cfg <<CFG
+type = "hvm"
+name = "hvm-ro"
+memory = 32
+boot = "c"
+disk = [ 'format=raw, vdev=hda, access=rw, target=$VMCTL_TEST_DIR/disk.img' ]
+CFG
+xl create ro.cfg > create.out 2>&1
+is "$?" 0 "xl create of an hvm domain with a device model"
+ok "the guest is ready on the serial console" console_has hvm-ro 'serecho: ready' 600
+say hvm-ro a
+ok "it echoes what xl console sends" console_has hvm-ro 'serecho: got a' 600
+id=$(xl domid hvm-ro)
+dmpid=$(cat "$VMCTL_RUNDIR/devmodel.$id.pid" 2>/dev/null)
+ok "the device model left its pid" test -n "$dmpid" -a -d "/proc/$dmpid"
+out=$(timeout 3 "$XL_BIN" console -t serial hvm-ro < /dev/null 2>&1)
+like "$out" 'serecho: ready' "xl console -t serial is the 16550's line"
+out=$(timeout 3 "$XL_BIN" console -n 1 hvm-ro < /dev/null 2>&1)
+ok "xl console -n 1 fails: there is one console" test $? != 0 -a $? != 124
+like "$out" 'Could not read tty' "with xenconsole's error"
+
+xld_pid=$(cat "$VMCTL_TEST_DIR/a/xld.pid")
+kill -9 "$xld_pid"
+wait "$xld_pid" 2>/dev/null
+ok "the device model outlives the killed xld" test -d "/proc/$dmpid"
+"$XLD" --rundir "$VMCTL_RUNDIR" --statedir "$VMCTL_STATEDIR" --logdir "$VMCTL_LOGDIR" --foreground &
+echo $! > "$VMCTL_TEST_DIR/a/xld.pid"
+ok "a new xld starts" wait_for "$VMCTL_RUNDIR/xld.sock"
+ok "and re-adopts the device model" file_has "$VMCTL_LOGDIR/xld.log" "re-adopted its device model \\(pid $dmpid\\)"
+like "$(xl list hvm-ro | sed -n 2p)" "^hvm-ro +$id " "xl list shows the domain"
+say hvm-ro b
+ok "the guest still answers on xl console" console_has hvm-ro 'serecho: got b' 600
+say hvm-ro c serial
+ok "and on xl console -t serial" console_has hvm-ro 'serecho: got c' 600
+out=$(timeout 3 "$XL_BIN" console -t pv hvm-ro < /dev/null 2>&1)
+st=$?
+ok "xl console -t pv attaches to the PV ring (the guest writes nothing there)" test $st = 0 -o $st = 124
+ok "which is not the serial line" eval "! echo \"\$out\" | grep -q serecho"
+
+xl destroy hvm-ro
+ok "xl destroy ends the domain" domain_gone hvm-ro
+ok "and the adopted device model" pid_gone "$dmpid"
+ok "and removes its files" eval "! ls $VMCTL_RUNDIR/devmodel.$id.* > /dev/null 2>&1"
+host_stop a
+ok "the host stops cleanly, leaving nothing behind" test $? = 0
+done_testing

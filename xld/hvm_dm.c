@@ -1,0 +1,196 @@
+/* The device model device of an hvm domain (see hvm_dm.h). */
+#include "xld/hvm_dm.h"
+
+#include "xld/console.h"
+#include "xld/dev/dev.h"
+#include "xld/domain.h"
+#include "xld/supervise.h"
+#include "xld/xld.h"
+#include "common/log.h"
+#include "common/util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct hvm_dm {
+	struct xld_child *child;
+	struct xld_console *pv_console;   /* the ring, while d->console is the serial line */
+};
+
+/* What a device model leaves in the run directory ($rundir/devmodel.<domid>.*:
+ * its display and control sockets, its serial pty's name, its pid): its
+ * sandbox cannot remove them. */
+static void dm_remove_files(struct xld *xld, uint32_t domid)
+{
+	char prefix[32];
+	DIR *dir = opendir(xld->opt.rundir);
+	struct dirent *e;
+
+	if (!dir)
+		return;
+	snprintf(prefix, sizeof(prefix), "devmodel.%u.", domid);
+	while ((e = readdir(dir)))
+		if (!strncmp(e->d_name, prefix, strlen(prefix)))
+			unlinkat(dirfd(dir), e->d_name, 0);
+	closedir(dir);
+}
+
+static void dm_detach(struct xld *xld, struct xld_domain *d, struct xld_dev *dev)
+{
+	struct hvm_dm *dm = dev->priv;
+
+	(void)d;
+	supervise_stop(dm->child);
+	console_close(dm->pv_console);
+	free(dm);
+	dev->priv = NULL;
+	dm_remove_files(xld, dev->domid);
+}
+
+/* Not in kinds.def: made by create_hvm_devmodel or hvm_dm_recover,
+ * stopped with the domain's devices (also when xld stops: a device model
+ * outlives only an xld that is killed). */
+static const struct dev_ops dm_ops = {
+	.kind = "devmodel",
+	.detach = dm_detach,
+	.release = dm_detach,
+};
+
+static struct hvm_dm *dm_of(struct xld_domain *d)
+{
+	for (struct xld_dev *dev = d->devs; dev; dev = dev->next)
+		if (dev->ops == &dm_ops)
+			return dev->priv;
+	return NULL;
+}
+
+int hvm_dm_add(struct xld *xld, struct xld_domain *d, struct xld_child *c)
+{
+	struct xld_dev *dev = calloc(1, sizeof(*dev));
+	struct hvm_dm *dm = calloc(1, sizeof(*dm));
+
+	(void)xld;
+	if (!dev || !dm) {
+		free(dev);
+		free(dm);
+		supervise_stop(c);
+		return -ENOMEM;
+	}
+	dm->child = c;
+	dev->ops = &dm_ops;
+	dev->domid = d->domid;
+	dev->devid = -1;
+	dev->priv = dm;
+	dev->next = d->devs;
+	d->devs = dev;
+	return 0;
+}
+
+/* A file of the run directory, "devmodel.<domid>.<what>": its first line. */
+static int dm_file_line(struct xld *xld, uint32_t domid, const char *what, char *buf, size_t cap)
+{
+	char name[64];
+	char *path;
+	int fd;
+	ssize_t n;
+
+	snprintf(name, sizeof(name), "devmodel.%u.%s", domid, what);
+	path = path_join(xld->opt.rundir, name);
+	fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	free(path);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, cap - 1);
+	close(fd);
+	if (n <= 1)
+		return -ENODATA;
+	buf[n] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
+}
+
+/* Its serial line: the pty it published as $rundir/devmodel.<domid>.serial. */
+void hvm_dm_serial(struct xld *xld, struct xld_domain *d)
+{
+	struct hvm_dm *dm = dm_of(d);
+	struct xld_console *serial;
+	char pts[256];
+	int fd;
+
+	if (!dm || dm_file_line(xld, d->domid, "serial", pts, sizeof(pts)) < 0)
+		return;
+	fd = open(pts, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	serial = fd < 0 ? NULL : console_open_fd(xld, d->domid, d->name, fd);
+	if (!serial)
+		return;
+	if (dm->pv_console)
+		console_close(d->console);      /* an earlier serial line */
+	else
+		dm->pv_console = d->console;    /* the ring (create_hvm_pv.h), or none */
+	d->console = serial;
+}
+
+struct xld_console *hvm_dm_console(struct xld_domain *d, bool serial)
+{
+	struct hvm_dm *dm = dm_of(d);
+
+	if (!dm)
+		return serial ? NULL : d->console;
+	return serial ? d->console : dm->pv_console;
+}
+
+/* Is `pid` a vmctl-devmodel serving domid? Its command line says. */
+static bool dm_is_ours(pid_t pid, uint32_t domid)
+{
+	char path[64], cmd[4096], want[32];
+	int fd, n;
+	bool prog = false;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = (int)read(fd, cmd, sizeof(cmd) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	cmd[n] = 0;
+	prog = strstr(cmd, "vmctl-devmodel") != NULL;
+	snprintf(want, sizeof(want), "%u", domid);
+	for (int i = 0; i < n; i += (int)strlen(cmd + i) + 1)
+		if (!strcmp(cmd + i, "--domid") && i + 8 < n && !strcmp(cmd + i + 8, want))
+			return prog;
+	return false;
+}
+
+int hvm_dm_recover(struct xld *xld, struct xld_domain *d)
+{
+	char line[32], label[96];
+	struct xld_child *c;
+	long pid;
+	int rc;
+
+	if (dm_of(d) || dm_file_line(xld, d->domid, "pid", line, sizeof(line)) < 0)
+		return 0;
+	pid = strtol(line, NULL, 10);
+	if (pid <= 1 || !dm_is_ours((pid_t)pid, d->domid)) {
+		log_warn("domain %u: its device model (pid %s) is gone", d->domid, line);
+		dm_remove_files(xld, d->domid);
+		return 0;
+	}
+	snprintf(label, sizeof(label), "devmodel %s", d->name);
+	c = supervise_adopt(xld, label, (pid_t)pid);
+	if (!c)
+		return -errno;
+	rc = hvm_dm_add(xld, d, c);
+	if (rc < 0)
+		return rc;
+	hvm_dm_serial(xld, d);
+	log_info("domain %u: re-adopted its device model (pid %ld)", d->domid, pid);
+	return 1;
+}
