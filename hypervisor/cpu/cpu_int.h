@@ -398,6 +398,22 @@ ALWAYS_INLINE uint8_t *fast_host(struct cpu *cpu, const struct insn *in, int for
 	return tlb_hit(&cpu->tlb, lin, acc, user);
 }
 
+/* Defines prefix##name##_b/_bi/_rip: one handler per address form, each
+ * calling body(cpu, in, form, ...) with its form a constant. */
+#define FAST_FORMS(prefix, name, body, ...)                                          \
+	static int prefix##name##_b(struct cpu *cpu, const struct insn *in)           \
+	{                                                                            \
+		return body(cpu, in, EA_B, __VA_ARGS__);                              \
+	}                                                                            \
+	static int prefix##name##_bi(struct cpu *cpu, const struct insn *in)          \
+	{                                                                            \
+		return body(cpu, in, EA_BI, __VA_ARGS__);                             \
+	}                                                                            \
+	static int prefix##name##_rip(struct cpu *cpu, const struct insn *in)         \
+	{                                                                            \
+		return body(cpu, in, EA_RIP, __VA_ARGS__);                            \
+	}
+
 /* Operand size of byte-or-full opcodes: bit 0 of the opcode clear = byte. */
 static inline int op_size_w(const struct insn *in)
 {

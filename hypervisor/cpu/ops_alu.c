@@ -289,7 +289,7 @@ op_fn alu_fast(int kind, int size, bool imm)
  * a page crossing or a possible alignment check goes to the generic handler. */
 enum { AM_RM, AM_CMP_MR, AM_CMP_MI, AM_TEST_MI };
 
-ALWAYS_INLINE int alu_mem(struct cpu *cpu, const struct insn *in, int shape, int size, int form)
+ALWAYS_INLINE int alu_mem(struct cpu *cpu, const struct insn *in, int form, int shape, int size)
 {
 	uint8_t *h = fast_host(cpu, in, form, size, TLB_R);
 	uint64_t m = size_mask(size), v, r;
@@ -318,28 +318,14 @@ ALWAYS_INLINE int alu_mem(struct cpu *cpu, const struct insn *in, int shape, int
 	return X_OK;
 }
 
-#define ALU_MEM(name, shape, size)                                               \
-	static int op_am_##name##_b(struct cpu *cpu, const struct insn *in)       \
-	{                                                                        \
-		return alu_mem(cpu, in, shape, size, EA_B);                       \
-	}                                                                        \
-	static int op_am_##name##_bi(struct cpu *cpu, const struct insn *in)      \
-	{                                                                        \
-		return alu_mem(cpu, in, shape, size, EA_BI);                      \
-	}                                                                        \
-	static int op_am_##name##_rip(struct cpu *cpu, const struct insn *in)     \
-	{                                                                        \
-		return alu_mem(cpu, in, shape, size, EA_RIP);                     \
-	}
-
-ALU_MEM(rm32, AM_RM, 4)
-ALU_MEM(rm64, AM_RM, 8)
-ALU_MEM(cmp_mr32, AM_CMP_MR, 4)
-ALU_MEM(cmp_mr64, AM_CMP_MR, 8)
-ALU_MEM(cmp_mi32, AM_CMP_MI, 4)
-ALU_MEM(cmp_mi64, AM_CMP_MI, 8)
-ALU_MEM(test_mi8, AM_TEST_MI, 1)
-ALU_MEM(test_mi32, AM_TEST_MI, 4)
+FAST_FORMS(op_am_, rm32, alu_mem, AM_RM, 4)
+FAST_FORMS(op_am_, rm64, alu_mem, AM_RM, 8)
+FAST_FORMS(op_am_, cmp_mr32, alu_mem, AM_CMP_MR, 4)
+FAST_FORMS(op_am_, cmp_mr64, alu_mem, AM_CMP_MR, 8)
+FAST_FORMS(op_am_, cmp_mi32, alu_mem, AM_CMP_MI, 4)
+FAST_FORMS(op_am_, cmp_mi64, alu_mem, AM_CMP_MI, 8)
+FAST_FORMS(op_am_, test_mi8, alu_mem, AM_TEST_MI, 1)
+FAST_FORMS(op_am_, test_mi32, alu_mem, AM_TEST_MI, 4)
 
 #define AM_FORMS(name) { op_am_##name##_b, op_am_##name##_bi, op_am_##name##_rip }
 static const op_fn am_tab[8][3] = {

@@ -34,71 +34,38 @@ ALWAYS_INLINE void fast_dest(struct cpu *cpu, const struct insn *in, int kind, c
 
 static const int ld_size[] = { 4, 8, 1, 2, 1, 2, 4, 1 };
 
-#define FAST_LD(name, kind, slow)                                                   \
-	static int op_fl_##name##_b(struct cpu *cpu, const struct insn *in)          \
-	{                                                                           \
-		uint8_t *h = fast_host(cpu, in, EA_B, ld_size[kind], TLB_R);         \
-		if (!h)                                                             \
-			return slow(cpu, in);                                       \
-		fast_dest(cpu, in, kind, h);                                        \
-		return X_OK;                                                        \
-	}                                                                           \
-	static int op_fl_##name##_bi(struct cpu *cpu, const struct insn *in)         \
-	{                                                                           \
-		uint8_t *h = fast_host(cpu, in, EA_BI, ld_size[kind], TLB_R);        \
-		if (!h)                                                             \
-			return slow(cpu, in);                                       \
-		fast_dest(cpu, in, kind, h);                                        \
-		return X_OK;                                                        \
-	}                                                                           \
-	static int op_fl_##name##_rip(struct cpu *cpu, const struct insn *in)        \
-	{                                                                           \
-		uint8_t *h = fast_host(cpu, in, EA_RIP, ld_size[kind], TLB_R);       \
-		if (!h)                                                             \
-			return slow(cpu, in);                                       \
-		fast_dest(cpu, in, kind, h);                                        \
-		return X_OK;                                                        \
-	}
+ALWAYS_INLINE int fast_load(struct cpu *cpu, const struct insn *in, int form, int kind, op_fn slow)
+{
+	uint8_t *h = fast_host(cpu, in, form, ld_size[kind], TLB_R);
 
-FAST_LD(z32, LD_Z32, op_mov_r_rm)
-FAST_LD(q64, LD_64, op_mov_r_rm)
-FAST_LD(low8, LD_LOW8, op_mov_r_rm)
-FAST_LD(zx8, LD_ZX8, op_movzx_sx)
-FAST_LD(zx16, LD_ZX16, op_movzx_sx)
-FAST_LD(sx8, LD_SX8, op_movzx_sx)
-FAST_LD(sx16, LD_SX16, op_movzx_sx)
-FAST_LD(sx32, LD_SX32, op_movsxd)
+	if (!h)
+		return slow(cpu, in);
+	fast_dest(cpu, in, kind, h);
+	return X_OK;
+}
 
 /* Stores of a register's low `size` bytes (size 1: only without AH..BH). */
-#define FAST_ST(name, size)                                                         \
-	static int op_fs_##name##_b(struct cpu *cpu, const struct insn *in)          \
-	{                                                                           \
-		uint8_t *h = fast_host(cpu, in, EA_B, size, TLB_W);                  \
-		if (!h)                                                             \
-			return op_mov_rm_r(cpu, in);                                \
-		host_store(h, size, cpu->s.gpr[in->reg]);                           \
-		return X_OK;                                                        \
-	}                                                                           \
-	static int op_fs_##name##_bi(struct cpu *cpu, const struct insn *in)         \
-	{                                                                           \
-		uint8_t *h = fast_host(cpu, in, EA_BI, size, TLB_W);                 \
-		if (!h)                                                             \
-			return op_mov_rm_r(cpu, in);                                \
-		host_store(h, size, cpu->s.gpr[in->reg]);                           \
-		return X_OK;                                                        \
-	}                                                                           \
-	static int op_fs_##name##_rip(struct cpu *cpu, const struct insn *in)        \
-	{                                                                           \
-		uint8_t *h = fast_host(cpu, in, EA_RIP, size, TLB_W);                \
-		if (!h)                                                             \
-			return op_mov_rm_r(cpu, in);                                \
-		host_store(h, size, cpu->s.gpr[in->reg]);                           \
-		return X_OK;                                                        \
-	}
+ALWAYS_INLINE int fast_store(struct cpu *cpu, const struct insn *in, int form, int size)
+{
+	uint8_t *h = fast_host(cpu, in, form, size, TLB_W);
 
-FAST_ST(b8, 1)
-FAST_ST(d32, 4)
-FAST_ST(q64, 8)
+	if (!h)
+		return op_mov_rm_r(cpu, in);
+	host_store(h, size, cpu->s.gpr[in->reg]);
+	return X_OK;
+}
+
+FAST_FORMS(op_fl_, z32, fast_load, LD_Z32, op_mov_r_rm)
+FAST_FORMS(op_fl_, q64, fast_load, LD_64, op_mov_r_rm)
+FAST_FORMS(op_fl_, low8, fast_load, LD_LOW8, op_mov_r_rm)
+FAST_FORMS(op_fl_, zx8, fast_load, LD_ZX8, op_movzx_sx)
+FAST_FORMS(op_fl_, zx16, fast_load, LD_ZX16, op_movzx_sx)
+FAST_FORMS(op_fl_, sx8, fast_load, LD_SX8, op_movzx_sx)
+FAST_FORMS(op_fl_, sx16, fast_load, LD_SX16, op_movzx_sx)
+FAST_FORMS(op_fl_, sx32, fast_load, LD_SX32, op_movsxd)
+FAST_FORMS(op_fs_, b8, fast_store, 1)
+FAST_FORMS(op_fs_, d32, fast_store, 4)
+FAST_FORMS(op_fs_, q64, fast_store, 8)
 
 static int op_lea32_b(struct cpu *cpu, const struct insn *in)
 {
