@@ -25,7 +25,7 @@ int stack_push(struct cpu *cpu, int size, uint64_t v)
 {
 	uint64_t sp = addr_mask(stack_size(cpu), cpu->s.gpr[RSP] - size);
 
-	if (mem_write(cpu, SEG_SS, sp, size, &v))
+	if (mem_write_u(cpu, SEG_SS, sp, size, v))   /* inline TLB hit in 64-bit mode */
 		return X_EXC;
 	sp_set(cpu, sp);
 	return X_OK;
@@ -35,8 +35,7 @@ int stack_pop(struct cpu *cpu, int size, uint64_t *v)
 {
 	uint64_t sp = addr_mask(stack_size(cpu), cpu->s.gpr[RSP]);
 
-	*v = 0;
-	if (mem_read(cpu, SEG_SS, sp, size, v))
+	if (mem_read_u(cpu, SEG_SS, sp, size, v))
 		return X_EXC;
 	sp_set(cpu, sp + size);
 	return X_OK;
