@@ -3,6 +3,7 @@
 
 #include "common/evloop.h"
 #include "common/log.h"
+#include "vmctl/xen/hvm/platform_pci.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -139,6 +140,23 @@ void net_nics_reset(void *state)
 
 	for (unsigned i = 0; i < s->n; i++)
 		s->ops->reset(s->nic[i]);
+}
+
+void net_nics_unplug(void *state, unsigned mask)
+{
+	struct net_nics *s = state;
+
+	if (!(mask & XEN_UNPLUG_ALL_NICS))
+		return;
+	for (unsigned i = 0; i < s->n; i++) {
+		struct pci_dev *d = s->ops->pci(s->nic[i]);
+
+		if (d->bus) {
+			pci_bus_remove(d->bus, d);
+			d->bus = NULL;
+			log_info("%s: NIC at 00:%02x.0 unplugged", s->ops->model, d->devfn >> 3);
+		}
+	}
 }
 
 int net_nics_create(struct dm *dm, const struct net_nic_ops *ops, void **state)

@@ -64,6 +64,7 @@ struct net_nic_ops {
 	int (*create)(struct dm *dm, unsigned index, void **nic);
 	void (*destroy)(void *nic);
 	void (*reset)(void *nic);
+	struct pci_dev *(*pci)(void *nic);   /* its PCI function */
 };
 
 struct net_nics {
@@ -75,6 +76,10 @@ struct net_nics {
 int net_nics_create(struct dm *dm, const struct net_nic_ops *ops, void **state);
 void net_nics_destroy(void *state);
 void net_nics_reset(void *state);
+/* The Xen platform device's unplug: XEN_UNPLUG_ALL_NICS takes every
+ * emulated NIC off the PCI bus (the PV network driver replaces them);
+ * their taps stay until the device model ends. */
+void net_nics_unplug(void *state, unsigned mask);
 /* PCI slot of NIC `index`. */
 static inline unsigned net_nic_devfn(unsigned index)
 {

@@ -630,11 +630,17 @@ static int e1000_create(struct dm *dm, unsigned index, void **state)
 	return 0;
 }
 
+static struct pci_dev *e1000_pci(void *nic)
+{
+	return &((struct e1000 *)nic)->pci;
+}
+
 static const struct net_nic_ops e1000_nic_ops = {
 	.model = "e1000",
 	.create = e1000_create,
 	.destroy = e1000_destroy,
 	.reset = e1000_reset,
+	.pci = e1000_pci,
 };
 
 static int e1000_dev_create(struct dm *dm, void **state)
@@ -647,4 +653,5 @@ const struct dm_dev_type dev_e1000 = {
 	.create = e1000_dev_create,
 	.destroy = net_nics_destroy,
 	.reset = net_nics_reset,
+	.unplug = net_nics_unplug,
 };

@@ -436,11 +436,17 @@ static int rtl_create(struct dm *dm, unsigned index, void **state)
 	return 0;
 }
 
+static struct pci_dev *rtl_pci(void *nic)
+{
+	return &((struct rtl8139 *)nic)->pci;
+}
+
 static const struct net_nic_ops rtl_nic_ops = {
 	.model = "rtl8139",
 	.create = rtl_create,
 	.destroy = rtl_destroy,
 	.reset = rtl_reset,
+	.pci = rtl_pci,
 };
 
 static int rtl_dev_create(struct dm *dm, void **state)
@@ -453,4 +459,5 @@ const struct dm_dev_type dev_rtl8139 = {
 	.create = rtl_dev_create,
 	.destroy = net_nics_destroy,
 	.reset = net_nics_reset,
+	.unplug = net_nics_unplug,
 };

@@ -3,7 +3,8 @@
  * context/data transmit with checksum insertion, receive with and
  * without the FCS, filtering, ICR/IMS on INTA) and the rtl8139 (93C46
  * through 9346CR, transmit slots, the receive ring, CAPR/CBR/BUFE, a
- * full ring leaving frames queued); hostile rings and buffers outside RAM
+ * full ring leaving frames queued); the platform device's unplug;
+ * hostile rings and buffers outside RAM
  * change nothing and crash nothing. */
 #include "devmodel/net.h"
 #include "tests/devmodel/dmtest.h"
@@ -328,6 +329,9 @@ int main(void)
 	rtl_regs(&t);
 	rtl_tx(&t, b[1]);
 	rtl_rx(&t, b[1]);
+	dm_unplug(&t.dm, 1 << 1);                  /* XEN_UNPLUG_ALL_NICS */
+	ok(dmt_cfg_read(&t, E1000, 0, 4) == 0xffffffffu && dmt_cfg_read(&t, RTL, 0, 4) == 0xffffffffu,
+	   "the platform device's unplug takes both NICs off the bus");
 	dmt_fini(&t);
 	close(a[1]);
 	close(b[1]);

@@ -65,6 +65,17 @@ static void pci_write(unsigned dev, unsigned reg, uint32_t v)
 	outl(0xcfc, v);
 }
 
+/* vmhv starts sending a BAR's range to the device model a moment after
+ * the guest enables it (docs/devmodel.md "Not done"): wait until the
+ * device answers (the timer ticks from irq_setup bound it). */
+static void bar_wait(int (*answers)(void))
+{
+	uint32_t until = ticks + 500;
+
+	while (!answers() && ticks < until)
+		sti_hlt();
+}
+
 /* ---- e1000 ---- */
 
 static volatile uint32_t *e1000_reg(uint32_t off)
@@ -79,6 +90,11 @@ static void e_wr(uint32_t off, uint32_t v) { *e1000_reg(off) = v; }
 struct e_desc { uint32_t addr_lo, addr_hi; uint16_t len; uint8_t b10, cmd, sta, b13; uint16_t b14; };
 static volatile struct e_desc *e_rx = (void *)RING, *e_tx = (void *)(RING + 0x1000);
 static unsigned e_rx_next, e_tx_next;
+
+static int e_status_ok(void)
+{
+	return e_rd(0x0008) != 0xffffffffu;
+}
 
 static uint16_t e1000_eerd(unsigned addr)
 {
@@ -98,6 +114,7 @@ static void e1000_init(unsigned dev)
 
 	pci_write(dev, 0x10, E1000_BAR);
 	pci_write(dev, 0x04, 0x0007);              /* I/O, memory, bus master */
+	bar_wait(&e_status_ok);
 	e_wr(0x0000, 1u << 26);                    /* CTRL.RST */
 	e_wr(0x00d8, 0xffffffffu);                 /* IMC: all off */
 	for (unsigned i = 0; i < 3; i++) {
@@ -170,6 +187,11 @@ static void e1000_ack(void)
 
 static unsigned rtl_cur, rtl_slot;
 
+static int rtl_cr_ok(void)
+{
+	return inb(RTL_IO + 0x37) != 0xff;
+}
+
 /* One word of the 93C46 through 9346CR, as 8139too reads it. */
 static uint16_t rtl_eeprom(unsigned addr)
 {
@@ -200,6 +222,7 @@ static void rtl_init(unsigned dev)
 
 	pci_write(dev, 0x10, RTL_IO | 1);
 	pci_write(dev, 0x04, 0x0007);
+	bar_wait(&rtl_cr_ok);
 	outb(RTL_IO + 0x37, 0x10);                 /* CR.RST */
 	for (int i = 0; i < 1000 && (inb(RTL_IO + 0x37) & 0x10); i++)
 		;
