@@ -123,6 +123,47 @@ enum net_dest net_dest(const uint8_t *frame)
 	return (frame[0] & 1) ? NET_DEST_MULTICAST : NET_DEST_UNICAST;
 }
 
+/* ---- one NIC ---- */
+
+int net_nic_attach(struct net_nic *n, struct dm *dm, unsigned index,
+		   bool (*can_rx)(void *opaque),
+		   void (*rx)(void *opaque, const uint8_t *frame, size_t len))
+{
+	int rc;
+
+	n->dm = dm;
+	n->model = dm->cfg->nic[index].model;
+	rc = net_port_open(&n->port, dm->loop, dm->cfg->nic[index].fd, can_rx, rx, n);
+	if (rc == 0)
+		rc = pci_bus_add(&dm->pci, &n->pci, (4 + index) << 3);
+	return rc;
+}
+
+void net_nic_detach(struct net_nic *n)
+{
+	if (n->pci.bus)
+		pci_bus_remove(n->pci.bus, &n->pci);
+	n->pci.bus = NULL;
+	net_port_close(&n->port);
+}
+
+bool net_nic_master(const struct net_nic *n)
+{
+	return pci_get16(&n->pci, PCI_COMMAND) & PCI_CMD_MASTER;
+}
+
+void *net_nic_dma(struct net_nic *n, uint64_t gpa, uint64_t len)
+{
+	void *p = gmem_ptr(&n->dm->mem, gpa, len);
+
+	if (!p && !n->dma_warned) {
+		log_warn("%s: guest DMA to %#llx (+%llu) outside RAM: not done", n->model,
+			 (unsigned long long)gpa, (unsigned long long)len);
+		n->dma_warned = true;
+	}
+	return p;
+}
+
 /* ---- the NICs of one model ---- */
 
 void net_nics_destroy(void *state)
@@ -149,7 +190,7 @@ void net_nics_unplug(void *state, unsigned mask)
 	if (!(mask & XEN_UNPLUG_ALL_NICS))
 		return;
 	for (unsigned i = 0; i < s->n; i++) {
-		struct pci_dev *d = s->ops->pci(s->nic[i]);
+		struct pci_dev *d = &((struct net_nic *)s->nic[i])->pci;
 
 		if (d->bus) {
 			pci_bus_remove(d->bus, d);

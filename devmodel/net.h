@@ -56,15 +56,35 @@ uint32_t net_crc32(const uint8_t *p, size_t len);
 enum net_dest { NET_DEST_UNICAST, NET_DEST_MULTICAST, NET_DEST_BROADCAST };
 enum net_dest net_dest(const uint8_t *frame);
 
-/* The NICs of one model: the create/destroy/reset of a dm_dev_type for
- * every --nic of `model` (PCI slot 4 + its index). `new` makes one
- * instance of the model for dm->cfg->nic[index]. */
+/* What every NIC's state starts with (the PCI core hands back &pci). */
+struct net_nic {
+	struct pci_dev pci;
+	struct dm *dm;
+	struct net_port port;
+	const char *model;
+	bool dma_warned;
+};
+
+/* Take over the tap of dm->cfg->nic[index] and put the NIC (its PCI
+ * header and BARs set up) at its slot. 0 or -errno; undone by
+ * net_nic_detach, which is also safe after a failed attach. */
+int net_nic_attach(struct net_nic *n, struct dm *dm, unsigned index,
+		   bool (*can_rx)(void *opaque),
+		   void (*rx)(void *opaque, const uint8_t *frame, size_t len));
+void net_nic_detach(struct net_nic *n);
+/* May the NIC access guest memory (bus mastering on)? */
+bool net_nic_master(const struct net_nic *n);
+/* Guest memory for the NIC's DMA, or NULL (logged once) outside RAM. */
+void *net_nic_dma(struct net_nic *n, uint64_t gpa, uint64_t len);
+
+/* The NICs of one model: the create/destroy/reset/unplug of a dm_dev_type
+ * for every --nic of `model` (PCI slot 4 + its index). `create` makes one
+ * instance (a state starting with struct net_nic) for dm->cfg->nic[index]. */
 struct net_nic_ops {
 	const char *model;
 	int (*create)(struct dm *dm, unsigned index, void **nic);
 	void (*destroy)(void *nic);
 	void (*reset)(void *nic);
-	struct pci_dev *(*pci)(void *nic);   /* its PCI function */
 };
 
 struct net_nics {
@@ -80,10 +100,18 @@ void net_nics_reset(void *state);
  * emulated NIC off the PCI bus (the PV network driver replaces them);
  * their taps stay until the device model ends. */
 void net_nics_unplug(void *state, unsigned mask);
-/* PCI slot of NIC `index`. */
-static inline unsigned net_nic_devfn(unsigned index)
-{
-	return (4 + index) << 3;
-}
+/* The const struct dm_dev_type dev_<name> for the NICs of `ops`. */
+#define NET_NIC_DEVICE(name_, ops_)                                          \
+	static int name_##_devices_create(struct dm *dm, void **state)        \
+	{                                                                     \
+		return net_nics_create(dm, &(ops_), state);                   \
+	}                                                                     \
+	const struct dm_dev_type dev_##name_ = {                              \
+		.name = #name_,                                               \
+		.create = name_##_devices_create,                             \
+		.destroy = net_nics_destroy,                                  \
+		.reset = net_nics_reset,                                      \
+		.unplug = net_nics_unplug,                                    \
+	}
 
 #endif

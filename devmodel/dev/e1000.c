@@ -98,9 +98,7 @@
 #define PHY_ADDR 1
 
 struct e1000 {
-	struct pci_dev pci;
-	struct dm *dm;
-	struct net_port port;
+	struct net_nic nic;              /* first: PCI, tap, DMA */
 	struct eeprom93 ee;
 	uint32_t reg[E1000_REGS / 4];
 	uint16_t phy[32];
@@ -114,7 +112,6 @@ struct e1000 {
 		uint16_t ipcse, tucse;
 	} ctx;
 	uint8_t tx_popts;
-	bool dma_warned;
 };
 
 static uint32_t *reg(struct e1000 *e, uint32_t off)
@@ -124,30 +121,13 @@ static uint32_t *reg(struct e1000 *e, uint32_t off)
 
 static void e1000_irq_update(struct e1000 *e)
 {
-	pci_set_irq(&e->pci, (*reg(e, ICR) & *reg(e, IMS)) != 0);
+	pci_set_irq(&e->nic.pci, (*reg(e, ICR) & *reg(e, IMS)) != 0);
 }
 
 static void e1000_cause(struct e1000 *e, uint32_t bits)
 {
 	*reg(e, ICR) |= bits;
 	e1000_irq_update(e);
-}
-
-static bool e1000_dma_ok(struct e1000 *e)
-{
-	return pci_get16(&e->pci, PCI_COMMAND) & PCI_CMD_MASTER;
-}
-
-static void *e1000_dma(struct e1000 *e, uint64_t gpa, uint64_t len)
-{
-	void *p = gmem_ptr(&e->dm->mem, gpa, len);
-
-	if (!p && !e->dma_warned) {
-		log_warn("e1000: guest DMA to %#llx (+%llu) outside RAM: ring stopped",
-			 (unsigned long long)gpa, (unsigned long long)len);
-		e->dma_warned = true;
-	}
-	return p;
 }
 
 /* ---- reset, EEPROM, PHY ---- */
@@ -265,7 +245,7 @@ static bool e1000_can_rx(void *opaque)
 	struct e1000 *e = opaque;
 	uint32_t rctl = *reg(e, RCTL);
 
-	return (rctl & RCTL_EN) && e1000_dma_ok(e) &&
+	return (rctl & RCTL_EN) && net_nic_master(&e->nic) &&
 	       (uint64_t)e1000_rx_free(e) * e1000_rx_bufsize(rctl) >= 1522;
 }
 
@@ -310,7 +290,7 @@ static bool e1000_rx_store(struct e1000 *e, const uint8_t *data, size_t len)
 
 	while (done < len) {
 		uint32_t h = *reg(e, RDH);
-		uint8_t *d = e1000_dma(e, ring + (uint64_t)h * 16, 16);
+		uint8_t *d = net_nic_dma(&e->nic, ring + (uint64_t)h * 16, 16);
 		uint64_t buf;
 		size_t chunk = MIN(len - done, (size_t)bsize);
 		uint8_t *p;
@@ -318,7 +298,7 @@ static bool e1000_rx_store(struct e1000 *e, const uint8_t *data, size_t len)
 		if (!d)
 			return false;
 		memcpy(&buf, d, 8);
-		p = e1000_dma(e, buf, chunk);
+		p = net_nic_dma(&e->nic, buf, chunk);
 		if (!p)
 			return false;
 		memcpy(p, data + done, chunk);
@@ -388,13 +368,13 @@ static void e1000_tx_frame(struct e1000 *e, const uint8_t *legacy_desc)
 	else if (e->tx_len && legacy_desc) {
 		if (legacy_desc[11] & TXD_CMD_IC)
 			e1000_csum_insert(e->tx, e->tx_len, legacy_desc[13], legacy_desc[10], 0);
-		net_port_send(&e->port, e->tx, e->tx_len);
+		net_port_send(&e->nic.port, e->tx, e->tx_len);
 	} else if (e->tx_len) {
 		if (e->tx_popts & TXD_POPTS_IXSM)
 			e1000_csum_insert(e->tx, e->tx_len, e->ctx.ipcss, e->ctx.ipcso, e->ctx.ipcse);
 		if (e->tx_popts & TXD_POPTS_TXSM)
 			e1000_csum_insert(e->tx, e->tx_len, e->ctx.tucss, e->ctx.tucso, e->ctx.tucse);
-		net_port_send(&e->port, e->tx, e->tx_len);
+		net_port_send(&e->nic.port, e->tx, e->tx_len);
 	}
 	e->tx_len = 0;
 	e->tx_overflow = false;
@@ -409,7 +389,7 @@ static void e1000_tx_gather(struct e1000 *e, uint64_t addr, size_t len)
 		e->tx_overflow = true;
 		return;
 	}
-	p = e1000_dma(e, addr, len);
+	p = net_nic_dma(&e->nic, addr, len);
 	if (!p)
 		return;
 	memcpy(e->tx + e->tx_len, p, len);
@@ -448,10 +428,10 @@ static void e1000_tx_run(struct e1000 *e)
 	uint64_t ring = (uint64_t)*reg(e, TDBAH) << 32 | (*reg(e, TDBAL) & ~15u);
 	bool any = false;
 
-	if (!(*reg(e, TCTL) & TCTL_EN) || !e1000_dma_ok(e) || !n)
+	if (!(*reg(e, TCTL) & TCTL_EN) || !net_nic_master(&e->nic) || !n)
 		return;
 	while (*reg(e, TDH) != *reg(e, TDT) && *reg(e, TDH) < n) {
-		uint8_t *d = e1000_dma(e, ring + (uint64_t)*reg(e, TDH) * 16, 16);
+		uint8_t *d = net_nic_dma(&e->nic, ring + (uint64_t)*reg(e, TDH) * 16, 16);
 
 		if (!d || !e1000_tx_desc(e, d))
 			break;
@@ -531,7 +511,7 @@ static void e1000_reg_write(struct e1000 *e, uint32_t off, uint32_t v)
 	if (off == TDT || off == TCTL)
 		e1000_tx_run(e);
 	else if (off == RDT || off == RCTL)
-		net_port_update(&e->port);
+		net_port_update(&e->nic.port);
 }
 
 static uint64_t e1000_mmio_read(void *opaque, uint64_t off, unsigned size)
@@ -586,7 +566,7 @@ static void e1000_cfg_write(struct pci_dev *d, unsigned r, unsigned size, uint32
 
 	(void)val;
 	if (r < PCI_COMMAND + 2 && r + size > PCI_COMMAND)
-		net_port_update(&e->port);
+		net_port_update(&e->nic.port);
 }
 
 static const struct pci_dev_ops e1000_pci_ops = { .cfg_write = e1000_cfg_write };
@@ -595,9 +575,7 @@ static void e1000_destroy(void *state)
 {
 	struct e1000 *e = state;
 
-	if (e->pci.bus)
-		pci_bus_remove(e->pci.bus, &e->pci);
-	net_port_close(&e->port);
+	net_nic_detach(&e->nic);
 	free(e);
 }
 
@@ -609,18 +587,15 @@ static int e1000_create(struct dm *dm, unsigned index, void **state)
 
 	if (!e)
 		return -ENOMEM;
-	e->dm = dm;
-	e->port.fd = -1;
-	pci_dev_init(&e->pci, "e1000", E1000_VENDOR, E1000_DEVICE, 0x020000, 0x03, 1,
+	e->nic.port.fd = -1;
+	pci_dev_init(&e->nic.pci, "e1000", E1000_VENDOR, E1000_DEVICE, 0x020000, 0x03, 1,
 		     &e1000_pci_ops);
-	pci_set16(&e->pci, PCI_SUBSYS_VENDOR, E1000_VENDOR);
-	pci_set16(&e->pci, PCI_SUBSYS_ID, 0x001e);
-	pci_bar_init(&e->pci, 0, E1000_MMIO_SIZE, false, false, &e1000_mmio_ops, e);
-	pci_bar_init(&e->pci, 1, E1000_IO_SIZE, true, false, &e1000_io_ops, e);
+	pci_set16(&e->nic.pci, PCI_SUBSYS_VENDOR, E1000_VENDOR);
+	pci_set16(&e->nic.pci, PCI_SUBSYS_ID, 0x001e);
+	pci_bar_init(&e->nic.pci, 0, E1000_MMIO_SIZE, false, false, &e1000_mmio_ops, e);
+	pci_bar_init(&e->nic.pci, 1, E1000_IO_SIZE, true, false, &e1000_io_ops, e);
 	e1000_eeprom_fill(e, cfg->mac);
-	rc = net_port_open(&e->port, dm->loop, cfg->fd, e1000_can_rx, e1000_rx, e);
-	if (rc == 0)
-		rc = pci_bus_add(&dm->pci, &e->pci, net_nic_devfn(index));
+	rc = net_nic_attach(&e->nic, dm, index, e1000_can_rx, e1000_rx);
 	if (rc < 0) {
 		e1000_destroy(e);
 		return rc;
@@ -630,28 +605,11 @@ static int e1000_create(struct dm *dm, unsigned index, void **state)
 	return 0;
 }
 
-static struct pci_dev *e1000_pci(void *nic)
-{
-	return &((struct e1000 *)nic)->pci;
-}
-
 static const struct net_nic_ops e1000_nic_ops = {
 	.model = "e1000",
 	.create = e1000_create,
 	.destroy = e1000_destroy,
 	.reset = e1000_reset,
-	.pci = e1000_pci,
 };
 
-static int e1000_dev_create(struct dm *dm, void **state)
-{
-	return net_nics_create(dm, &e1000_nic_ops, state);
-}
-
-const struct dm_dev_type dev_e1000 = {
-	.name = "e1000",
-	.create = e1000_dev_create,
-	.destroy = net_nics_destroy,
-	.reset = net_nics_reset,
-	.unplug = net_nics_unplug,
-};
+NET_NIC_DEVICE(e1000, e1000_nic_ops);

@@ -59,14 +59,11 @@ enum {
 #define RX_WRAP_PAD 1536             /* a no-wrap ring has this much room behind it */
 
 struct rtl8139 {
-	struct pci_dev pci;
-	struct dm *dm;
-	struct net_port port;
+	struct net_nic nic;              /* first: PCI, tap, DMA */
 	struct eeprom93 ee;
 	uint8_t r[RTL_REGS];
 	uint32_t cbr;                    /* where the next frame goes in the ring */
 	bool ee_do;
-	bool dma_warned;
 };
 
 static uint16_t rd16(const struct rtl8139 *n, unsigned off)
@@ -93,30 +90,13 @@ static void wr32(struct rtl8139 *n, unsigned off, uint32_t v)
 
 static void rtl_irq_update(struct rtl8139 *n)
 {
-	pci_set_irq(&n->pci, (rd16(n, ISR) & rd16(n, IMR)) != 0);
+	pci_set_irq(&n->nic.pci, (rd16(n, ISR) & rd16(n, IMR)) != 0);
 }
 
 static void rtl_cause(struct rtl8139 *n, uint16_t bits)
 {
 	wr16(n, ISR, rd16(n, ISR) | bits);
 	rtl_irq_update(n);
-}
-
-static bool rtl_dma_ok(const struct rtl8139 *n)
-{
-	return pci_get16(&n->pci, PCI_COMMAND) & PCI_CMD_MASTER;
-}
-
-static uint8_t *rtl_dma(struct rtl8139 *n, uint64_t gpa, uint64_t len)
-{
-	uint8_t *p = gmem_ptr(&n->dm->mem, gpa, len);
-
-	if (!p && !n->dma_warned) {
-		log_warn("rtl8139: guest DMA to %#llx (+%llu) outside RAM: dropped",
-			 (unsigned long long)gpa, (unsigned long long)len);
-		n->dma_warned = true;
-	}
-	return p;
 }
 
 static void rtl_reset(void *state)
@@ -160,7 +140,7 @@ static bool rtl_can_rx(void *opaque)
 {
 	struct rtl8139 *n = opaque;
 
-	return (n->r[CR] & CR_RE) && rtl_dma_ok(n) && rtl_rx_room(n) >= 1518 + 4 + 4 + 3;
+	return (n->r[CR] & CR_RE) && net_nic_master(&n->nic) && rtl_rx_room(n) >= 1518 + 4 + 4 + 3;
 }
 
 static uint16_t rtl_rx_match(const struct rtl8139 *n, const uint8_t *f)
@@ -199,14 +179,14 @@ static bool rtl_ring_put(struct rtl8139 *n, uint32_t off, const uint8_t *data, u
 		off %= size;
 		first = MIN(len, size - off);
 	}
-	p = rtl_dma(n, (uint64_t)base + off, first);
+	p = net_nic_dma(&n->nic, (uint64_t)base + off, first);
 
 	if (!p)
 		return false;
 	memcpy(p, data, first);
 	if (first == len)
 		return true;
-	p = rtl_dma(n, base, len - first);
+	p = net_nic_dma(&n->nic, base, len - first);
 	if (p)
 		memcpy(p, data + first, len - first);
 	return p != NULL;
@@ -246,11 +226,11 @@ static void rtl_tx(struct rtl8139 *n, unsigned slot, uint32_t tsd)
 	const uint8_t *p;
 
 	wr32(n, TSD0 + 4 * slot, tsd & ~(TSD_OWN | TSD_TOK));
-	if (!(n->r[CR] & CR_TE) || !rtl_dma_ok(n))
+	if (!(n->r[CR] & CR_TE) || !net_nic_master(&n->nic))
 		return;
-	p = len ? rtl_dma(n, rd32(n, TSAD0 + 4 * slot), len) : NULL;
+	p = len ? net_nic_dma(&n->nic, rd32(n, TSAD0 + 4 * slot), len) : NULL;
 	if (p && len <= 1792)
-		net_port_send(&n->port, p, len);
+		net_port_send(&n->nic.port, p, len);
 	wr32(n, TSD0 + 4 * slot, (tsd & ~TSD_OWN) | TSD_OWN | TSD_TOK);
 	rtl_cause(n, ISR_TOK);
 }
@@ -372,7 +352,7 @@ static void rtl_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
 	if (off <= ISR + 1 && off + size > IMR)
 		rtl_irq_update(n);
 	if (off <= RCR + 3 && off + size > CR)
-		net_port_update(&n->port);   /* CR, CAPR or RCR: room may have appeared */
+		net_port_update(&n->nic.port);   /* CR, CAPR or RCR: room may have appeared */
 }
 
 static const struct bus_ops rtl_ops = { rtl_read, rtl_write };
@@ -383,7 +363,7 @@ static void rtl_cfg_write(struct pci_dev *d, unsigned r, unsigned size, uint32_t
 
 	(void)val;
 	if (r < PCI_COMMAND + 2 && r + size > PCI_COMMAND)
-		net_port_update(&n->port);   /* bus mastering may have come on */
+		net_port_update(&n->nic.port);   /* bus mastering may have come on */
 }
 
 static const struct pci_dev_ops rtl_pci_ops = { .cfg_write = rtl_cfg_write };
@@ -392,9 +372,7 @@ static void rtl_destroy(void *state)
 {
 	struct rtl8139 *n = state;
 
-	if (n->pci.bus)
-		pci_bus_remove(n->pci.bus, &n->pci);
-	net_port_close(&n->port);
+	net_nic_detach(&n->nic);
 	free(n);
 }
 
@@ -416,17 +394,14 @@ static int rtl_create(struct dm *dm, unsigned index, void **state)
 
 	if (!n)
 		return -ENOMEM;
-	n->dm = dm;
-	n->port.fd = -1;
-	pci_dev_init(&n->pci, "rtl8139", RTL_VENDOR, RTL_DEVICE, 0x020000, 0x10, 1, &rtl_pci_ops);
-	pci_set16(&n->pci, PCI_SUBSYS_VENDOR, RTL_VENDOR);
-	pci_set16(&n->pci, PCI_SUBSYS_ID, RTL_DEVICE);
-	pci_bar_init(&n->pci, 0, RTL_REGS, true, false, &rtl_ops, n);
-	pci_bar_init(&n->pci, 1, RTL_REGS, false, false, &rtl_ops, n);
+	n->nic.port.fd = -1;
+	pci_dev_init(&n->nic.pci, "rtl8139", RTL_VENDOR, RTL_DEVICE, 0x020000, 0x10, 1, &rtl_pci_ops);
+	pci_set16(&n->nic.pci, PCI_SUBSYS_VENDOR, RTL_VENDOR);
+	pci_set16(&n->nic.pci, PCI_SUBSYS_ID, RTL_DEVICE);
+	pci_bar_init(&n->nic.pci, 0, RTL_REGS, true, false, &rtl_ops, n);
+	pci_bar_init(&n->nic.pci, 1, RTL_REGS, false, false, &rtl_ops, n);
 	rtl_eeprom_fill(n, cfg->mac);
-	rc = net_port_open(&n->port, dm->loop, cfg->fd, rtl_can_rx, rtl_rx, n);
-	if (rc == 0)
-		rc = pci_bus_add(&dm->pci, &n->pci, net_nic_devfn(index));
+	rc = net_nic_attach(&n->nic, dm, index, rtl_can_rx, rtl_rx);
 	if (rc < 0) {
 		rtl_destroy(n);
 		return rc;
@@ -436,28 +411,11 @@ static int rtl_create(struct dm *dm, unsigned index, void **state)
 	return 0;
 }
 
-static struct pci_dev *rtl_pci(void *nic)
-{
-	return &((struct rtl8139 *)nic)->pci;
-}
-
 static const struct net_nic_ops rtl_nic_ops = {
 	.model = "rtl8139",
 	.create = rtl_create,
 	.destroy = rtl_destroy,
 	.reset = rtl_reset,
-	.pci = rtl_pci,
 };
 
-static int rtl_dev_create(struct dm *dm, void **state)
-{
-	return net_nics_create(dm, &rtl_nic_ops, state);
-}
-
-const struct dm_dev_type dev_rtl8139 = {
-	.name = "rtl8139",
-	.create = rtl_dev_create,
-	.destroy = net_nics_destroy,
-	.reset = net_nics_reset,
-	.unplug = net_nics_unplug,
-};
+NET_NIC_DEVICE(rtl8139, rtl_nic_ops);
