@@ -4,6 +4,9 @@
 #
 #   bootdisk_make IMG           # 8 MiB, partition 1 (FAT, active) from 1 MiB
 #   mcopy -i "$IMG@@$BOOTDISK_OFFSET" file ::/path
+#   bootdisk_boot NAME IMG      # xl create: an hvm domain booting IMG
+#   ... console_has NAME ...
+#   bootdisk_end NAME TAG       # xl console shows "TAG :end"; destroy; host_stop
 BOOTDISK_START=2048                       # partition 1's first sector
 BOOTDISK_SECTORS=16384                    # the whole disk (8 MiB)
 BOOTDISK_OFFSET=$((BOOTDISK_START * 512))
@@ -37,4 +40,30 @@ bootdisk_missing() {
 		command -v "$c" > /dev/null 2>&1 || { echo "$c"; return 0; }
 	done
 	return 1
+}
+
+# bootdisk_boot NAME IMG: `xl create` a type="hvm" domain NAME whose hda
+# is IMG (SeaBIOS boots it); one TAP result.
+bootdisk_boot() {
+	cat > "$1.cfg" <<CFG
+type = "hvm"
+name = "$1"
+memory = 32
+boot = "c"
+disk = [ 'format=raw, vdev=hda, access=rw, target=$VMCTL_TEST_DIR/$2' ]
+CFG
+	xl create "$1.cfg" > "$1.create" 2>&1
+	is "$?" 0 "xl create of a type=\"hvm\" domain booting $2"
+}
+
+# bootdisk_end NAME TAG: the kernel's line (its command line ends with
+# TAG) on `xl console`, then destroy the domain and stop host a.
+bootdisk_end() {
+	local out
+	out=$(timeout 3 "$XL_BIN" console "$1" < /dev/null 2>&1)
+	like "$out" "$2 :end" "xl console shows it"
+	xl destroy "$1"
+	ok "xl destroy ends the domain" domain_gone "$1"
+	host_stop a
+	ok "the host stops cleanly, leaving nothing behind" test $? = 0
 }

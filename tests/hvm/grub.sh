@@ -47,23 +47,10 @@ ok "boot.img and core.img written with dd" eval '
 	dd if="$grubdir/boot.img" of=grub.img bs=440 count=1 conv=notrunc status=none &&
 	dd if=core.img of=grub.img bs=512 seek=1 conv=notrunc status=none'
 
-cat > grub-dom.cfg <<CFG
-type = "hvm"
-name = "hvm-grub"
-memory = 32
-boot = "c"
-disk = [ 'format=raw, vdev=hda, access=rw, target=$VMCTL_TEST_DIR/grub.img' ]
-CFG
-xl create grub-dom.cfg > create.out 2>&1
-is "$?" 0 "xl create of a type=\"hvm\" domain with the GRUB disk"
+bootdisk_boot hvm-grub grub.img
 ok "GRUB runs grub.cfg: its echo is on the serial console" \
-	console_has hvm-grub 'grub.cfg: hello from GRUB' 1200
+	console_has hvm-grub 'grub.cfg: hello from GRUB' 3600
 ok "GRUB multiboot-loads the kernel, which prints the command line GRUB gave it" \
-	console_has hvm-grub 'mbserial: multiboot kernel running, cmdline: .*loaded-by-grub :end' 1200
-out=$(timeout 3 "$XL_BIN" console hvm-grub < /dev/null 2>&1)
-like "$out" 'loaded-by-grub :end' "xl console shows it"
-xl destroy hvm-grub
-ok "xl destroy ends the domain" domain_gone hvm-grub
-host_stop a
-ok "the host stops cleanly, leaving nothing behind" test $? = 0
+	console_has hvm-grub 'mbserial: multiboot kernel running, cmdline: .*loaded-by-grub :end' 3600
+bootdisk_end hvm-grub loaded-by-grub
 done_testing
