@@ -211,21 +211,17 @@ static __attribute__((noinline)) int exec_slow(struct cpu *cpu, int rc)
 	return rc;
 }
 
-/* Execute one decoded instruction at `rip` (== cpu->s.rip) and retire it
- * (X_OK: cpu->s.rip and *rip advanced, the caller counts it), else see
- * exec_slow(). `mode` is a constant where it is inlined for 64-bit code.
- * Only a block's last instruction may change cpu->next_rip (branches end
- * blocks), so before that RIP is carried in a register: the loop then has
- * no chain of stores and reloads through cpu->s.rip / next_rip. */
+/* Execute one decoded instruction at RIP and retire it (X_OK), else see
+ * exec_slow(). `mode` is a constant where it is inlined for 64-bit code. */
 static inline __attribute__((always_inline)) int exec_one(struct cpu *cpu, const struct insn *in,
-							  int mode, uint64_t *rip, bool last)
+							  int mode)
 {
-	uint64_t next = *rip + in->len;
+	uint64_t next = cpu->s.rip + in->len;
 	int rc;
 
 	if (mode != 64) {
 		next = mode == 32 ? (uint32_t)next : (uint16_t)next;
-		if (*rip + in->len - 1 > cpu->s.seg[SEG_CS].limit)
+		if (cpu->s.rip + in->len - 1 > cpu->s.seg[SEG_CS].limit)
 			return exec_slow(cpu, excp_gp(cpu, 0));
 	}
 	cpu->replay.seen = 0;
@@ -233,8 +229,8 @@ static inline __attribute__((always_inline)) int exec_one(struct cpu *cpu, const
 	rc = in->fn(cpu, in);
 	if (__builtin_expect(rc != X_OK, 0))
 		return exec_slow(cpu, rc);
-	*rip = last ? cpu->next_rip : next;
-	cpu->s.rip = *rip;
+	cpu->s.rip = cpu->next_rip;
+	cpu->retired++;
 	cpu->replay.done = 0;
 	return X_OK;
 }
@@ -245,20 +241,13 @@ static inline __attribute__((always_inline)) int exec_one(struct cpu *cpu, const
 static inline __attribute__((always_inline)) int exec_run(struct cpu *cpu, const struct insn *in,
 							  uint32_t n, int mode)
 {
-	uint64_t rip = cpu->s.rip;
-	uint32_t i;
 	int rc = X_OK;
 
-	for (i = 0; i < n; i++) {
-		rc = exec_one(cpu, &in[i], mode, &rip, i + 1 == n);
-		if (rc != X_OK)
+	for (const struct insn *last = in + n; in < last; in++) {
+		rc = exec_one(cpu, in, mode);
+		if (rc != X_OK || atomic_load_explicit(&cpu->kick, memory_order_relaxed))
 			break;
-		if (atomic_load_explicit(&cpu->kick, memory_order_relaxed)) {
-			i++;
-			break;
-		}
 	}
-	cpu->retired += i;
 	return rc;
 }
 
@@ -284,7 +273,7 @@ static int run_block(struct cpu *cpu, uint64_t end, struct block **prev)
 	}
 	*prev = NULL;
 	if (one) {
-		rc = exec_run(cpu, one, 1, mode);
+		rc = exec_one(cpu, one, mode);
 		return rc == X_DELIVERED ? X_OK : rc;
 	}
 	if (!b)
