@@ -16,7 +16,7 @@ int create_hvm_rings(struct xld *xld, uint32_t domid, const struct domcfg_config
 	struct build_hvm_rings r = { 0 };
 	int rc;
 
-	if (cfg->c_info.type != DOMCFG_TYPE_HVM)
+	if (cfg->c_info.type != DOMCFG_TYPE_HVM && cfg->c_info.type != DOMCFG_TYPE_PVH)
 		return 0;
 	if ((rc = xld_evtchn_alloc_unbound(xld, domid, &r.store_evtchn)) < 0 ||
 	    (rc = xld_evtchn_alloc_unbound(xld, domid, &r.console_evtchn)) < 0) {

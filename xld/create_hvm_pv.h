@@ -17,9 +17,10 @@ struct create_hvm_rings {
 	uint32_t console_port, store_port;
 };
 
-/* For type="hvm": allocate the rings' event channels and give the guest
- * the rings (libvmctl build_hvm_rings); other types get nothing (*out
- * untouched). 0, or -1 with *code (RPC_ERR_*) and msg[cap]. */
+/* For type="hvm" and "pvh": allocate the rings' event channels and give
+ * the guest the rings (libvmctl build_hvm_rings); a pv domain gets nothing
+ * (*out untouched). A PVH domain's `xl console` is its PV console ring (it
+ * has no serial line). 0, or -1 with *code (RPC_ERR_*) and msg[cap]. */
 int create_hvm_rings(struct xld *xld, uint32_t domid, const struct domcfg_config *cfg,
 		     struct create_hvm_rings *out, int *code, char *msg, size_t cap);
 

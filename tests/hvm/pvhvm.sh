@@ -4,7 +4,8 @@
 # with XENMEM_add_to_physmap, registers the callback vector and gets an
 # upcall for an event it sends itself; then (pvhvm_xs.c) it finds its
 # xenstore ring and event channel through HVMOP_get_param and reads its own
-# name from xld's xenstored, the answer announced by an upcall. Its TAP
+# name from xld's xenstored, the answer announced by an upcall; the same as
+# a type="pvh" guest. Its TAP
 # lines come through port 0xe9 into `xl dmesg`.
 . "$top_srcdir/tests/lib/host.sh"
 guest="$top_builddir/tests/hvm/guest/hvmguest"
@@ -12,11 +13,12 @@ guest="$top_builddir/tests/hvm/guest/hvmguest"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
-# run NAME CMDLINE: xl create the guest, wait until it is gone; its log
-# lines (from `xl dmesg`, by domain id) go to NAME.out
+# run NAME CMDLINE [TYPE]: xl create the guest (type hvm by default), wait
+# until it is gone; its log lines (from `xl dmesg`, by domain id) go to
+# NAME.out
 run() {
 	cat > "$1.cfg" <<CFG
-type = "hvm"
+type = "${3:-hvm}"
 name = "$1"
 memory = 16
 kernel = "$guest"
@@ -51,5 +53,8 @@ run hvm-xs "xenstore hvm-xs"
 passed hvm-xs "the guest reads its name from xenstore through HVM_PARAM_STORE_PFN/EVTCHN"
 grep -q 'ok [0-9]* - it is the domain.s name' hvm-xs.out
 _tap_result $? "xenstored's answer is the domain's name"
+
+run pvh-xs "xenstore pvh-xs" pvh
+passed pvh-xs "a PVH guest finds its xenstore the same way"
 host_stop a
 done_testing
