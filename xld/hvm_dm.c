@@ -6,6 +6,7 @@
 #include "xld/domain.h"
 #include "xld/supervise.h"
 #include "xld/xld.h"
+#include "xld/xenstore/xenstored.h"
 #include "common/log.h"
 #include "common/util.h"
 
@@ -114,6 +115,19 @@ static int dm_file_line(struct xld *xld, uint32_t domid, const char *what, char 
 	return 0;
 }
 
+/* ~/serial/0/tty, where Xen's device model publishes its pty (xenconsole
+ * -t serial reads it). */
+static void publish_tty(struct xld *xld, uint32_t domid, const char *pts)
+{
+	char path[64];
+	int rc;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/serial/0/tty", domid);
+	rc = xenstored_write(xld->xs, path, pts, strlen(pts));
+	if (rc < 0)
+		log_warn("domain %u: %s: %s", domid, path, strerror(-rc));
+}
+
 /* Its serial line: the pty it published as $rundir/devmodel.<domid>.serial. */
 void hvm_dm_serial(struct xld *xld, struct xld_domain *d)
 {
@@ -128,6 +142,7 @@ void hvm_dm_serial(struct xld *xld, struct xld_domain *d)
 	serial = fd < 0 ? NULL : console_open_fd(xld, d->domid, d->name, fd);
 	if (!serial)
 		return;
+	publish_tty(xld, d->domid, pts);
 	if (dm->pv_console)
 		console_close(d->console);      /* an earlier serial line */
 	else

@@ -45,6 +45,10 @@ ok "it echoes what xl console sends" console_has hvm-ro 'serecho: got a' 600
 id=$(xl domid hvm-ro)
 dmpid=$(cat "$VMCTL_RUNDIR/devmodel.$id.pid" 2>/dev/null)
 ok "the device model left its pid" test -n "$dmpid" -a -d "/proc/$dmpid"
+if command -v xenstore-read > /dev/null; then
+	like "$(xenstore-read /local/domain/$id/serial/0/tty)" '^/dev/pts/' \
+		"its pty is ~/serial/0/tty in xenstore, as with Xen's device model"
+fi
 out=$(timeout 3 "$XL_BIN" console -t serial hvm-ro < /dev/null 2>&1)
 like "$out" 'serecho: ready' "xl console -t serial is the 16550's line"
 out=$(timeout 3 "$XL_BIN" console -n 1 hvm-ro < /dev/null 2>&1)
