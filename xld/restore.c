@@ -451,6 +451,9 @@ static int main_report(void *arg)
 			 (op->t_state - op->t_end) / 1e6, (op->t_adopted - op->t_state) / 1e6);
 	if (op->opts.done)
 		op->opts.done(op->opts.arg, op->rc, op->code, op->msg, op->domid);
+	/* opts.arg may be gone now; the worker is still cleaning up. */
+	op->opts.done = NULL;
+	op->opts.progress = NULL;
 	return 0;
 }
 

@@ -552,7 +552,9 @@ static int main_report(void *arg)
 	}
 	if (op->opts.done)
 		op->opts.done(op->opts.arg, op->rc, op->msg, &res);
+	/* opts.arg may be gone now; the worker is still cleaning up. */
 	op->opts.done = NULL;
+	op->opts.progress = NULL;
 	return 0;
 }
 
