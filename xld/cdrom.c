@@ -4,6 +4,7 @@
 #include "libvmctl/domcfg.h"
 #include "xld/dev/dev_xs.h"
 #include "xld/domain.h"
+#include "xld/hvm_dm.h"
 #include "xld/rpc/rpc.h"
 #include "xld/xld.h"
 #include "common/log.h"
@@ -109,6 +110,8 @@ static void record(struct xld *xld, struct xld_domain *d, struct domcfg_config *
 			log_warn("domain %u: %s's params in xenstore: %s", d->domid, dk->vdev,
 				 strerror(-x.rc));
 	}
+	if (*target)
+		hvm_dm_cd_arg(d, (unsigned)i, target);
 	free(dk->pdev_path);
 	dk->pdev_path = *target ? strdup(target) : NULL;
 	dk->format = *target ? DOMCFG_DISK_FORMAT_RAW : DOMCFG_DISK_FORMAT_EMPTY;

@@ -159,6 +159,19 @@ struct xld_console *hvm_dm_console(struct xld_domain *d, bool serial)
 	return serial ? d->console : dm->pv_console;
 }
 
+void hvm_dm_cd_arg(struct xld_domain *d, unsigned index, const char *path)
+{
+	struct hvm_dm *dm = dm_of(d);
+	char prefix[16], *arg;
+
+	snprintf(prefix, sizeof(prefix), "%u:", index);
+	if (!dm || asprintf(&arg, "%u:%s:cdrom:ro", index, path) < 0)
+		return;
+	if (supervise_set_arg(dm->child, "--disk", prefix, arg) < 0)
+		log_warn("domain %u: a restarted device model would not have %s", d->domid, path);
+	free(arg);
+}
+
 /* Is `pid` a vmctl-devmodel serving domid? Its command line says. */
 static bool dm_is_ours(pid_t pid, uint32_t domid)
 {

@@ -26,6 +26,10 @@ void hvm_dm_serial(struct xld *xld, struct xld_domain *d);
  * and there is no serial line. NULL when the domain has none of that type. */
 struct xld_console *hvm_dm_console(struct xld_domain *d, bool serial);
 
+/* xl cd-insert put `path` in IDE drive `index`: a restart of the device
+ * model (after a crash) opens that disc, not the configured one. */
+void hvm_dm_cd_arg(struct xld_domain *d, unsigned index, const char *path);
+
 /* After an xld restart: adopt d's device model if it still runs (an hvm
  * domain whose $rundir/devmodel.<domid>.pid names a live vmctl-devmodel
  * for it) and attach its serial line again. 0 when there is nothing to

@@ -320,6 +320,24 @@ struct xld_child *supervise_adopt(struct xld *xld, const char *name, pid_t pid)
 	return c;
 }
 
+int supervise_set_arg(struct xld_child *c, const char *opt, const char *prefix,
+		      const char *value)
+{
+	for (size_t i = 0; c && c->argv[i] && c->argv[i + 1]; i++) {
+		char *v;
+
+		if (strcmp(c->argv[i], opt) || strncmp(c->argv[i + 1], prefix, strlen(prefix)))
+			continue;
+		v = strdup(value);
+		if (!v)
+			return -ENOMEM;
+		free(c->argv[i + 1]);
+		c->argv[i + 1] = v;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 /* Wait for the pidfd to say the process ended, at most `ms`. */
 static bool wait_exit(struct xld_child *c, int ms)
 {

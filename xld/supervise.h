@@ -42,6 +42,12 @@ struct xld_child *supervise_start_fds(struct xld *xld, const char *name, char *c
  * the earlier xld's). NULL (errno set, logged) if it cannot be watched. */
 struct xld_child *supervise_adopt(struct xld *xld, const char *name, pid_t pid);
 
+/* Change what the next restart passes: the argument after the first
+ * `opt` whose value starts with `prefix` becomes `value` (a device model's
+ * --disk after xl cd-insert). 0, -ENOENT or -ENOMEM. */
+int supervise_set_arg(struct xld_child *c, const char *opt, const char *prefix,
+		      const char *value);
+
 /* Stop and reap the child (SIGTERM, at most 1 s, then SIGKILL) and free
  * the handle; no restart follows. NULL is a no-op. */
 void supervise_stop(struct xld_child *c);
