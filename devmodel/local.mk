@@ -22,7 +22,8 @@ devmodel_libdevmodel_la_SOURCES = \
 	devmodel/dev/fw_cfg.c devmodel/dev/fw_cfg.h devmodel/dev/fw_cfg_linux.c \
 	devmodel/net.c devmodel/net.h \
 	devmodel/dev/eeprom93.c devmodel/dev/eeprom93.h \
-	devmodel/dev/rtl8139.c devmodel/dev/e1000.c
+	devmodel/dev/rtl8139.c devmodel/dev/e1000.c \
+	devmodel/dev/acpi_hotplug.c
 
 pkglibexec_PROGRAMS += devmodel/vmctl-devmodel
 devmodel_vmctl_devmodel_SOURCES = \
