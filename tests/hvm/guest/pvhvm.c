@@ -12,6 +12,8 @@
 #define HC_XEN_VERSION 17
 #define HC_EVTCHN_OP  32
 #define HC_HVM_OP     34
+#define HC_VCPU_OP    24
+#define VCPUOP_register_vcpu_info 10
 #define XENVER_get_features 6
 #define XENMEM_add_to_physmap 7
 #define EVTCHNOP_send 4
@@ -38,6 +40,8 @@ struct hvm_param {
 };
 
 static uint8_t shinfo_page[4096] __attribute__((aligned(4096)));
+static uint8_t vcpu_info_page[4096] __attribute__((aligned(4096)));
+static volatile uint8_t *vcpu0 = shinfo_page;   /* vCPU 0's vcpu_info */
 static uint8_t gnt_page[4096] __attribute__((aligned(4096)));
 static volatile uint32_t upcalls;
 
@@ -72,8 +76,9 @@ static void upcall(struct hg_frame *f)
 	volatile uint32_t *w = (volatile uint32_t *)shinfo_page;
 	uint32_t sel;
 
-	shinfo_page[0] = 0;                        /* evtchn_upcall_pending */
-	sel = __atomic_exchange_n(&w[2], 0, __ATOMIC_SEQ_CST);   /* pending_sel */
+	vcpu0[0] = 0;                              /* evtchn_upcall_pending */
+	sel = __atomic_exchange_n((volatile uint32_t *)(vcpu0 + 8), 0, __ATOMIC_SEQ_CST);
+						   /* evtchn_pending_sel */
 	upcall_sel = sel;
 	if (sel & 1)
 		upcall_word0 = __atomic_exchange_n(&w[512], 0, __ATOMIC_SEQ_CST);
@@ -94,6 +99,25 @@ static void ioapic_route(unsigned pin, uint32_t lo)
 	mmio_write(IOAPIC + 0x10, 0);              /* destination: APIC id 0 */
 	mmio_write(IOAPIC, 0x10 + 2 * pin);
 	mmio_write(IOAPIC + 0x10, lo);
+}
+
+/* VCPUOP_register_vcpu_info: vCPU 0's vcpu_info moves to a RAM page of
+ * the guest's (offset 64), its contents with it; upcalls use it there. */
+static void test_vcpu_info(uint32_t port)
+{
+	struct { uint64_t mfn; uint32_t offset, rsvd; } r = {
+		(uint32_t)vcpu_info_page >> 12, 64, 0 };
+	uint64_t cb = (2ull << 56) | CALLBACK_VECTOR;
+	uint32_t seen;
+
+	pvhvm_param(true, 0, &cb);                 /* the vector again */
+	hg_ok(hg_hypercall(HC_VCPU_OP, VCPUOP_register_vcpu_info, 0, (uint32_t)&r) == 0,
+	      "VCPUOP_register_vcpu_info on a RAM page");
+	vcpu0 = vcpu_info_page + 64;
+	seen = upcalls;
+	pvhvm_send(port);
+	hg_ok(pvhvm_wait_upcall(seen) && (upcall_sel & 1) && (upcall_word0 & (1u << port)),
+	      "the upcall comes with the flag and selector at the new place");
 }
 
 /* HVM_PARAM_CALLBACK_IRQ type 0: GSI 20, level, vector 0x61. */
@@ -192,4 +216,5 @@ void pvhvm_test(void)
 	      "moved over a RAM page, it keeps its contents");
 	hg_ok(hole[3] == 0xffffffffu, "and the hole is empty again");
 	test_gsi(ipi.port);
+	test_vcpu_info(ipi.port);
 }
