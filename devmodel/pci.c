@@ -303,7 +303,8 @@ void pci_set_irq(struct pci_dev *d, int level)
 		return;
 	d->wire = now;
 	dm_host_pci_intx(d->bus->host, d->devfn >> 3, pin - 1u, now);
-	pci_link_change(d->bus, ((d->devfn >> 3) + pin - 1u) & 3, now);
+	/* pin is 1-based: link (device - 1 + pin - 1) & 3 */
+	pci_link_change(d->bus, ((d->devfn >> 3) + pin + 2u) & 3, now);
 }
 
 void pci_bus_route(struct pci_bus *pb, unsigned link, unsigned irq)

@@ -120,7 +120,8 @@ int pci_cfg_write(struct pci_bus *pb, unsigned bus, unsigned devfn, unsigned reg
 int pci_host_claim(struct pci_bus *pb);
 
 /* Drive the device's INTx line. Device d's pin p (0 = INTA) is on link
- * (d + p) & 3 (the PIIX3 swizzle the BIOS tables describe); a link's
+ * (d - 1 + p) & 3 (the swizzle SeaBIOS programs and its ACPI _PRT
+ * describes: slot 1 INTA is PIRQA); a link's
  * level is the OR of its devices' lines and goes to the ISA IRQ the link
  * is routed to, as a level (dm_host isa_irq). dm_host pci_intx sees every
  * device's own line too. */

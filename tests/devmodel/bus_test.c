@@ -195,10 +195,10 @@ static void test_pci(struct dmt *t)
 	is_int(dmt_cfg_read(t, fn, 0x3d, 1), 2, "pin B");
 	pci_set_irq(&td.pci, 1);
 	is_int(t->rec.intx[5][1], 1, "INTB of device 5 raised");
-	is_int(t->rec.isa[11], 0, "link C not routed: no ISA IRQ");
-	pci_bus_route(&t->dm.pci, 2, 11);
-	is_int(t->rec.isa[11], 1, "routing link C (device 5, INTB) to IRQ 11 raises it");
-	pci_bus_route(&t->dm.pci, 2, 10);
+	is_int(t->rec.isa[11], 0, "link B not routed: no ISA IRQ");
+	pci_bus_route(&t->dm.pci, 1, 11);
+	is_int(t->rec.isa[11], 1, "routing link B (device 5 INTB: (5 - 1 + 1) & 3) to IRQ 11 raises it");
+	pci_bus_route(&t->dm.pci, 1, 10);
 	ok(t->rec.isa[11] == 0 && t->rec.isa[10] == 1, "rerouted to IRQ 10: 11 drops, 10 rises");
 	ok(dmt_cfg_read(t, fn, 0x06, 2) & PCI_STATUS_INTX, "status shows it");
 	dmt_cfg_write(t, fn, 0x04, 2, PCI_CMD_IO | PCI_CMD_MEMORY | PCI_CMD_INTX_OFF);

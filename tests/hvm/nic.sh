@@ -58,7 +58,7 @@ nic_test() {
 	ok "$model: the host answers its ping" \
 		dmesg_has "\\(d$id\\) ok [0-9]+ - the host answers an ICMP echo"
 	ok "$model: its interrupt arrives through the PIIX3 routing" \
-		dmesg_has "\\(d$id\\) ok [0-9]+ - the NIC interrupts through PIRQA"
+		dmesg_has "\\(d$id\\) ok [0-9]+ - the NIC interrupts through PIRQD"
 	ok "$model: the guest serves" dmesg_has "\\(d$id\\) nic guest: serving"
 	is "$(xl dmesg | grep "(d$id) not ok")" "" "$model: no test in the guest failed"
 	ok "$model: the namespace pings the guest" \

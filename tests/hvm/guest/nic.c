@@ -1,6 +1,6 @@
 /* The NIC test guest (multiboot; command line "e1000" or "rtl8139"): it
  * finds the emulated NIC on PCI bus 0, maps its BARs, routes its INTA
- * through the PIIX3 (PIRQA to IRQ 11, level), reads the MAC the way
+ * through the PIIX3 (slot 4 INTA is PIRQD: to IRQ 11, level), reads the MAC the way
  * Linux's driver does (e1000: EERD and the PHY id through MDIC; rtl8139:
  * IDR and the 93C46 EEPROM through 9346CR), then talks to the host on
  * the tap's bridge as 10.213.0.2: an ARP request for 10.213.0.1 and an
@@ -307,7 +307,7 @@ static void on_nic(struct hg_frame *f)
 static void irq_setup(unsigned dev)
 {
 	uint32_t r60 = pci_read(1, 0x60);     /* 00:01.0 PIIX3 PIRQRC[A-D] */
-	unsigned link = (dev + 0) & 3;             /* INTA of slot dev */
+	unsigned link = (dev + 3) & 3;             /* INTA of slot dev: (dev - 1) & 3 */
 
 	r60 = (r60 & ~(0xffu << (8 * link))) | (uint32_t)NIC_IRQ << (8 * link);
 	pci_write(1, 0x60, r60);
@@ -521,7 +521,7 @@ static void test_nic(const char *model, bool do_bench)
 	 * every halt so far; the NIC's level stays up until acknowledged. */
 	for (unsigned i = 0; i < 100 && !nic_irqs; i++)
 		sti_hlt();
-	hg_ok(nic_irqs > 0, "the NIC interrupts through PIRQA as IRQ 11");
+	hg_ok(nic_irqs > 0, "the NIC interrupts through PIRQD as IRQ 11");
 	if (do_bench)
 		bench(out);
 	hg_printf("nic guest: serving\n");
