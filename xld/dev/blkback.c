@@ -64,6 +64,7 @@ struct blkback {
 	/* Taking requests: the main loop on an event, or a worker that
 	 * finished one (see look_for_requests()). */
 	pthread_mutex_t cons_lock;
+	bool polling;               /* a worker looks at the ring: no events */
 	struct io_pool *pool;
 	struct blk_job *free_jobs;
 	unsigned inflight;
@@ -318,8 +319,10 @@ static bool respond(struct blkback *b, struct blk_job *j)
 	/* The last one out looks at the ring next (look_for_requests()):
 	 * no event for requests sent from now on, before the frontend can
 	 * see this response and send its next one. */
-	if (idle)
+	if (idle) {
+		__atomic_store_n(&b->polling, true, __ATOMIC_RELAXED);
 		b->ring.sring->req_event = __atomic_load_n(&b->ring.req_cons, __ATOMIC_RELAXED);
+	}
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&b->ring, notify);
 	pthread_mutex_unlock(&b->lock);
 	if (notify)
@@ -357,6 +360,8 @@ static struct blk_job *look_for_requests(struct blkback *b, bool idle)
 			sched_yield();
 	}
 	pthread_mutex_lock(&b->cons_lock);
+	if (idle)
+		__atomic_store_n(&b->polling, false, __ATOMIC_RELAXED);
 	consume(b, &mine);
 	pthread_mutex_unlock(&b->cons_lock);
 	return mine;
@@ -417,7 +422,8 @@ static bool workers_busy(struct blkback *b)
  * an event for the next request (RING_FINAL_CHECK_FOR_REQUESTS), unless
  * every worker is busy: then the event is not needed (req_event stays
  * behind, so the frontend sends none) and the next worker to finish
- * takes the requests. */
+ * takes the requests; so is it while a worker looks at the ring (it asks
+ * for one when it stops). */
 static void consume(struct blkback *b, struct blk_job **mine)
 {
 	struct blk_job *j;
@@ -444,7 +450,9 @@ static void consume(struct blkback *b, struct blk_job **mine)
 		}
 		if (b->ring.req_cons != prod)
 			return;   /* cannot happen (see above); the next event retries */
-		if (workers_busy(b)) {
+		/* The main loop, woken by an event sent before a worker
+		 * started to look, leaves the events off for that worker. */
+		if (workers_busy(b) || (!mine && __atomic_load_n(&b->polling, __ATOMIC_RELAXED))) {
 			b->ring.sring->req_event = b->ring.req_cons;
 			return;
 		}
