@@ -64,6 +64,7 @@ FAST_FORMS(op_fl_, sx8, fast_load, LD_SX8, op_movzx_sx)
 FAST_FORMS(op_fl_, sx16, fast_load, LD_SX16, op_movzx_sx)
 FAST_FORMS(op_fl_, sx32, fast_load, LD_SX32, op_movsxd)
 FAST_FORMS(op_fs_, b8, fast_store, 1)
+FAST_FORMS(op_fs_, w16, fast_store, 2)
 FAST_FORMS(op_fs_, d32, fast_store, 4)
 FAST_FORMS(op_fs_, q64, fast_store, 8)
 
@@ -155,7 +156,7 @@ static const op_fn ld_zx8[3] = FORMS(op_fl_, zx8), ld_zx16[3] = FORMS(op_fl_, zx
 static const op_fn ld_sx8[3] = FORMS(op_fl_, sx8), ld_sx16[3] = FORMS(op_fl_, sx16);
 static const op_fn ld_sx32[3] = FORMS(op_fl_, sx32);
 static const op_fn st_b8[3] = FORMS(op_fs_, b8), st_d32[3] = FORMS(op_fs_, d32);
-static const op_fn st_q64[3] = FORMS(op_fs_, q64);
+static const op_fn st_q64[3] = FORMS(op_fs_, q64), st_w16[3] = FORMS(op_fs_, w16);
 static const op_fn lea32[3] = { op_lea32_b, op_lea32_bi, NULL };
 static const op_fn lea64[3] = { op_lea64_b, op_lea64_bi, op_lea64_rip };
 
@@ -187,7 +188,7 @@ static op_fn fast_mem(const struct insn *in)
 		switch (in->op) {
 		case 0x8b: return wide ? (in->opsz == 8 ? ld_q64 : ld_z32)[f] : NULL;
 		case 0x8a: return high8(in, in->reg) ? NULL : ld_low8[f];
-		case 0x89: return wide ? (in->opsz == 8 ? st_q64 : st_d32)[f] : NULL;
+		case 0x89: return (in->opsz == 8 ? st_q64 : in->opsz == 4 ? st_d32 : st_w16)[f];
 		case 0x88: return high8(in, in->reg) ? NULL : st_b8[f];
 		case 0x8d: return wide ? (in->opsz == 8 ? lea64 : lea32)[f] : NULL;
 		case 0x63: return in->opsz == 8 ? ld_sx32[f] : NULL;

@@ -230,9 +230,8 @@ static inline __attribute__((always_inline)) int exec_one(struct cpu *cpu, const
 	if (__builtin_expect(rc != X_OK, 0))
 		return exec_slow(cpu, rc);
 	cpu->s.rip = cpu->next_rip;
-	cpu->retired++;
 	cpu->replay.done = 0;
-	return X_OK;
+	return X_OK;      /* the caller counts it retired */
 }
 
 /* Run `n` instructions of a block while execution stays sequential: stop
@@ -241,13 +240,19 @@ static inline __attribute__((always_inline)) int exec_one(struct cpu *cpu, const
 static inline __attribute__((always_inline)) int exec_run(struct cpu *cpu, const struct insn *in,
 							  uint32_t n, int mode)
 {
+	const struct insn *start = in, *last = in + n;
 	int rc = X_OK;
 
-	for (const struct insn *last = in + n; in < last; in++) {
+	for (; in < last; in++) {
 		rc = exec_one(cpu, in, mode);
-		if (rc != X_OK || atomic_load_explicit(&cpu->kick, memory_order_relaxed))
+		if (rc != X_OK)
 			break;
+		if (atomic_load_explicit(&cpu->kick, memory_order_relaxed)) {
+			in++;
+			break;
+		}
 	}
+	cpu->retired += in - start;   /* once per block: no store/reload chain */
 	return rc;
 }
 
