@@ -62,7 +62,9 @@ static int64_t ver_platform_parameters(struct hcall *c, const struct privcmd_ver
 }
 
 /* What a pv guest on vmhv may rely on: writable descriptor tables are
- * recorded, not loaded (docs/pv-engine.md). An hvm guest's frames are its
+ * recorded, not loaded (docs/pv-engine.md), and mmu_update keeps the A/D
+ * bits with MMU_PT_UPDATE_PRESERVE_AD. As on Xen, a pv guest's writable
+ * page tables are the vm_assist, not this feature bit. An hvm guest's frames are its
  * own (auto-translated) and events reach it through a callback vector
  * (docs/hvm.md "PV-on-HVM"). */
 static int64_t ver_get_features(struct hcall *c, const struct privcmd_version *v)
@@ -77,7 +79,8 @@ static int64_t ver_get_features(struct hcall *c, const struct privcmd_version *v
 			    (1u << XENFEAT_hvm_callback_vector);
 	else if (fi.submap_idx == 0)
 		fi.submap = (1u << XENFEAT_writable_descriptor_tables) |
-			    (1u << XENFEAT_pae_pgdir_above_4gb);
+			    (1u << XENFEAT_pae_pgdir_above_4gb) |
+			    (1u << XENFEAT_mmu_pt_update_preserve_ad);
 	return guest_copy_to(c->d, c->arg[1], &fi, sizeof(fi));
 }
 

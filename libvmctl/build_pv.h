@@ -31,9 +31,10 @@ struct hv;
 #define BUILD_PV_VA_TOP 0x600000000000ull
 
 /* The XENFEAT bits a kernel may require ("!name" in FEATURES): those the
- * pv engine offers (writable_descriptor_tables, pae_pgdir_above_4gb,
+ * pv engine offers (writable_page_tables through vm_assist, as on Xen;
+ * writable_descriptor_tables, pae_pgdir_above_4gb,
  * mmu_pt_update_preserve_ad). */
-#define BUILD_PV_FEATURES ((1u << 1) | (1u << 4) | (1u << 5))
+#define BUILD_PV_FEATURES ((1u << 0) | (1u << 1) | (1u << 4) | (1u << 5))
 
 struct build_pv {
 	/* in */

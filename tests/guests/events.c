@@ -112,6 +112,9 @@ static void check_version(void)
 	tg_report("get_features", hypercall2(__HYPERVISOR_xen_version, XENVER_get_features, &fi));
 	tg_report("feature_writable_descriptor_tables",
 		  (fi.submap >> XENFEAT_writable_descriptor_tables) & 1);
+	tg_report("feature_mmu_pt_update_preserve_ad",
+		  (fi.submap >> XENFEAT_mmu_pt_update_preserve_ad) & 1);
+	tg_report("feature_writable_page_tables", (fi.submap >> XENFEAT_writable_page_tables) & 1);
 	tg_report("extraversion", hypercall2(__HYPERVISOR_xen_version, XENVER_extraversion, extra));
 	tg_report("version_bad_cmd", hypercall2(__HYPERVISOR_xen_version, 99, 0));
 	tg_report("unknown_hypercall", hypercall2(60, 0, 0));

@@ -139,8 +139,14 @@ static void test_refusals(void)
 	base_notes(&im);
 	note_str(&im, XEN_ELFNOTE_FEATURES, "!writable_page_tables|pae_pgdir_above_4gb");
 	parse(&im, &x);
+	ok(elf_xen_check(&x, BUILD_PV_FEATURES) == NULL,
+	   "a kernel requiring writable_page_tables (Linux, XTF) is accepted");
+
+	base_notes(&im);
+	note_str(&im, XEN_ELFNOTE_FEATURES, "!supervisor_mode_kernel|pae_pgdir_above_4gb");
+	parse(&im, &x);
 	why = elf_xen_check(&x, BUILD_PV_FEATURES);
-	ok(why && strstr(why, "writable_page_tables"), "a required feature we lack is named: %s",
+	ok(why && strstr(why, "supervisor_mode_kernel"), "a required feature we lack is named: %s",
 	   why ? why : "(accepted)");
 
 	base_notes(&im);
