@@ -14,15 +14,6 @@ dm="$top_builddir/devmodel/vmctl-devmodel"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
-# dmesg_has REGEX: wait (bounded) until `xl dmesg` has a matching line.
-dmesg_has() {
-	for _ in $(seq 600); do
-		xl dmesg | grep -Eq -- "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # disc NAME TEXT: a 64 KiB "ISO" whose sector 16 starts with TEXT.
 disc() {
 	truncate -s 64K "$1" && printf '%s' "$2" | dd of="$1" bs=2048 seek=16 conv=notrunc status=none

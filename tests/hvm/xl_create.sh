@@ -11,15 +11,6 @@ guest="$top_builddir/tests/hvm/guest/hvmguest"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
-# dmesg_has REGEX: wait (bounded) until `xl dmesg` has a matching line.
-dmesg_has() {
-	for _ in $(seq 400); do
-		xl dmesg | grep -Eq -- "$1" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 cat > fw.cfg <<CFG
 type = "hvm"
 name = "hvm-fw"

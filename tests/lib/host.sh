@@ -46,6 +46,17 @@ file_has() {
 # console_has NAME REGEX [TRIES]: the same for domain NAME's console log.
 console_has() { file_has "$VMCTL_LOGDIR/console/$1.log" "$2" "${3:-200}"; }
 
+# dmesg_has REGEX [TRIES]: the same for `xl dmesg` (1200 tries by default:
+# the soft CPU's firmware and device models print there slowly).
+dmesg_has() {
+	local i
+	for i in $(seq "${2:-1200}"); do
+		"$XL_BIN" dmesg | grep -Eq -- "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # domain_gone NAME [TRIES]: wait (bounded, 400 tries of 50 ms by default)
 # until `xl domid NAME` no longer finds the domain.
 domain_gone() {
