@@ -30,7 +30,9 @@
  * microseconds, and the event would cost it a hypercall vmhv serves, vmhv
  * a write to our eventfd, us a main-loop wake-up and a hand-over to a
  * worker. */
+#ifndef BLKBACK_POLL_NS
 #define BLKBACK_POLL_NS 20000
+#endif
 
 struct blk_job {
 	struct io_job job;
