@@ -31,11 +31,3 @@ vif = [ 'model=$2,bridge=$nic_br${4:+,mac=$4}' ]
 CFG
 }
 
-# dmesg_has REGEX: wait (bounded, 60 s) until `xl dmesg` has a matching line.
-dmesg_has() {
-	for _ in $(seq 600); do
-		xl dmesg | grep -Eq -- "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
