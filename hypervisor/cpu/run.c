@@ -297,6 +297,11 @@ enum cpu_exit_reason cpu_run(struct cpu *cpu, uint64_t budget, struct cpu_exit *
 	uint64_t end = budget ? cpu->retired + budget : UINT64_MAX;
 	struct block *prev = NULL;
 	int rc = X_OK;
+	/* An instruction that an I/O or MMIO exit stopped retires first, with
+	 * its completion replayed: an interrupt taken before it (one the
+	 * access itself raised, say) would return to it and repeat the
+	 * access, and raise the interrupt again. */
+	bool mid_insn = cpu->replay.done > 0;
 
 	cpu->exit.reason = CPU_EXIT_NONE;
 	if (cpu->halted)
@@ -305,12 +310,14 @@ enum cpu_exit_reason cpu_run(struct cpu *cpu, uint64_t budget, struct cpu_exit *
 		bool shadow = cpu->interrupt_shadow;
 
 		cpu->interrupt_shadow = false;
-		if (atomic_load_explicit(&cpu->kick, memory_order_relaxed) || cpu->halted) {
+		if (!mid_insn &&
+		    (atomic_load_explicit(&cpu->kick, memory_order_relaxed) || cpu->halted)) {
 			prev = NULL;     /* an interrupt may be delivered */
 			rc = check_events(cpu, shadow);
 			if (rc != X_OK)
 				break;
 		}
+		mid_insn = false;
 		rc = run_block(cpu, end, &prev);
 		if (rc == X_OK && cpu->retired >= end) {
 			cpu->exit.reason = CPU_EXIT_INTERRUPTED;

@@ -1,7 +1,8 @@
 /* The vCPU exit interface: port I/O and MMIO exits with their completion
  * (the instruction finishes with the value supplied), REP INSB as a single
- * exit with a count and a guest buffer, HLT, the instruction budget, and
- * cpu_kick() from another thread stopping a guest that spins forever. */
+ * exit with a count and a guest buffer, HLT, the instruction budget,
+ * cpu_kick() from another thread stopping a guest that spins forever, and
+ * an interrupt raised by an OUT taken only after the OUT retires. */
 #include "hypervisor/cpu/cpu.h"
 
 /* tap.h's diag() has no format attribute: clang -Wformat-nonliteral */
@@ -31,6 +32,55 @@ static const uint8_t prog[] = {
 	0xf4,                       /* hlt                   -> halt */
 	0xeb, 0xfe,                 /* jmp $                 -> spins until kicked */
 };
+
+/* An interrupt that a port write raises (a device's interrupt-cause
+ * register) is taken after that OUT retires, not before: delivered first,
+ * the handler's IRET would return to the OUT and the device would see the
+ * write again, and raise the interrupt again (Linux's e1000 locked up so). */
+static const uint8_t irq_prog[] = {
+	0xfb,                       /* sti */
+	0x90,                       /* nop (past STI's interrupt shadow) */
+	0xe6, 0x61,                 /* out 0x61, al          -> exit; the device raises 0x20 */
+	0xb3, 0x01,                 /* mov bl, 1 */
+	0xf4,                       /* hlt */
+};
+static const uint8_t irq_handler[] = {
+	0x41,                       /* inc cx */
+	0xcf,                       /* iret */
+};
+
+static void test_irq_after_io(uint8_t *ram, size_t ram_size)
+{
+	struct cpu_ram r = { .gpa = 0, .size = ram_size, .host = ram };
+	struct cpu_state st;
+	struct cpu_exit ex;
+	struct cpu *cpu;
+
+	memset(ram, 0, ram_size);
+	memcpy(ram + 0x1000, irq_prog, sizeof(irq_prog));
+	memcpy(ram + 0x1100, irq_handler, sizeof(irq_handler));
+	ram[0x20 * 4] = 0x00;       /* IVT[0x20] = 0000:1100 */
+	ram[0x20 * 4 + 1] = 0x11;
+	cpu = cpu_create(&r, 1, NULL, NULL);
+	cpu_get_state(cpu, &st);
+	st.seg[SEG_CS].sel = 0;
+	st.seg[SEG_CS].base = 0;
+	st.seg[SEG_SS].sel = 0;
+	st.seg[SEG_SS].base = 0;
+	st.gpr[RSP] = 0x8000;
+	st.rip = 0x1000;
+	cpu_set_state(cpu, &st);
+
+	is_int(cpu_run(cpu, 0, &ex), CPU_EXIT_IO, "OUT exits with IF set");
+	cpu_interrupt(cpu, 0x20);
+	cpu_io_complete(cpu, 0);
+	is_int(cpu_run(cpu, 0, &ex), CPU_EXIT_HALT,
+	       "the interrupt the OUT raised is taken after the OUT: no second OUT exit");
+	cpu_get_state(cpu, &st);
+	is_int(st.gpr[RCX] & 0xffff, 1, "the handler ran once");
+	is_int(st.gpr[RBX] & 0xff, 1, "and returned past the OUT");
+	cpu_destroy(cpu);
+}
 
 static void *kicker(void *arg)
 {
@@ -94,6 +144,7 @@ int main(void)
 	is_int(cpu_run(cpu, 0, &ex), CPU_EXIT_INTERRUPTED, "cpu_kick from another thread stops it");
 	pthread_join(t, NULL);
 	cpu_destroy(cpu);
+	test_irq_after_io(ram, ram_size);
 	free(ram);
 	return tap_done();
 }
