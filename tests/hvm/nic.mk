@@ -6,7 +6,7 @@ tests_hvm_guest_nicguest_SOURCES = tests/hvm/guest/start.S tests/hvm/guest/hg.c 
 tests_hvm_guest_nicguest_CFLAGS = $(GUEST_CFLAGS) $(HG_FLAGS)
 tests_hvm_guest_nicguest_CCASFLAGS = $(HG_FLAGS)
 tests_hvm_guest_nicguest_LDFLAGS = $(tests_hvm_guest_hvmguest_LDFLAGS)
-TESTS += tests/hvm/nic.sh
+TESTS += tests/hvm/nic.sh tests/hvm/nic_linux.sh
 EXTRA_DIST += tests/hvm/nic.sh tests/hvm/nic_ping.py tests/hvm/nic_net.sh \
 	tests/hvm/nic_linux.sh
 
