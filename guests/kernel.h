@@ -41,6 +41,10 @@ struct cpu {
 	uint64_t upcalls;
 	uint64_t ipis;
 	uint64_t work_result;
+	volatile bool spin;		/* `cpus spin`: count in a loop (smp_spin) */
+	volatile uint64_t spins;	/* ... how far it counted */
+	volatile uint64_t spin_token;	/* ... a value only its loop's stack holds */
+	volatile uint64_t spin_sp;	/* ... where that stack is */
 };
 
 struct kernel {

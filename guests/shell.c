@@ -374,12 +374,22 @@ static void cmd_cpus(struct kernel *k, int argc, char **argv)
 	unsigned long long n = 1000000;
 	int ok;
 
-	for (unsigned int id = 0; id < MAX_CPUS; id++)
-		if (k->cpus[id])
-			printk("vcpu %u: %s, %lu upcalls, %lu IPIs\n", id,
-			       k->cpus[id]->online ? "online" : "offline",
-			       (unsigned long)k->cpus[id]->upcalls,
-			       (unsigned long)k->cpus[id]->ipis);
+	if (argc > 1 && strcmp(argv[1], "spin") == 0) {
+		smp_spin(k, argc < 3 || strcmp(argv[2], "off") != 0);
+		return;
+	}
+	for (unsigned int id = 0; id < MAX_CPUS; id++) {
+		struct cpu *c = k->cpus[id];
+
+		if (!c)
+			continue;
+		printk("vcpu %u: %s, %lu upcalls, %lu IPIs\n", id, c->online ? "online" : "offline",
+		       (unsigned long)c->upcalls, (unsigned long)c->ipis);
+		if (c->spins)
+			printk("spin: vcpu %u count %llu token %llx sp %llx\n", id,
+			       (unsigned long long)c->spins, (unsigned long long)c->spin_token,
+			       (unsigned long long)c->spin_sp);
+	}
 	if (argc > 1 && !arg_num(argv[1], &n))
 		return;
 	if (k->smp.online < 2)

@@ -24,7 +24,9 @@ static uint64_t cpu_work(unsigned int id, uint64_t n)
 	return sum;
 }
 
-/* Offline: VCPUOP_down on ourselves returns when VCPUOP_up wakes us. */
+/* Offline: VCPUOP_down on ourselves returns when VCPUOP_up wakes us, in
+ * the same domain or, for a suspend, in the new one: the toolstack carried
+ * our registers as we entered the call (docs/migration-stream.md). */
 static void take_down(struct kernel *k, struct cpu *cpu)
 {
 	cpu->down_req = false;
@@ -32,9 +34,37 @@ static void take_down(struct kernel *k, struct cpu *cpu)
 	__atomic_fetch_sub(&k->smp.online, 1, __ATOMIC_SEQ_CST);
 	printk("smp: vCPU %u down\n", cpu->id);
 	hv_vcpu_op(VCPUOP_down, cpu->id, NULL);
+	/* A new domain's vcpu_info starts masked; we ran with events on. */
+	events_restore(cpu, 0);
 	cpu->online = true;
 	__atomic_fetch_add(&k->smp.online, 1, __ATOMIC_SEQ_CST);
 	printk("smp: vCPU %u up again\n", cpu->id);
+}
+
+/* `cpus spin`: count until told to stop, and still answer a down (a
+ * suspend) in the middle of it. The token lives in this frame only: a
+ * vCPU restarted rather than resumed would publish a new one. */
+static void spin_loop(struct kernel *k, struct cpu *cpu)
+{
+	volatile uint64_t token = time_now(k) | 1;
+
+	cpu->spin_sp = (uint64_t)(unsigned long)&token;
+	while (cpu->spin) {
+		if (cpu->down_req)
+			take_down(k, cpu);
+		cpu->spin_token = token;
+		cpu->spins++;
+	}
+}
+
+void smp_spin(struct kernel *k, bool on)
+{
+	for (unsigned int id = 1; id < MAX_CPUS; id++) {
+		if (!k->cpus[id] || !k->cpus[id]->online)
+			continue;
+		k->cpus[id]->spin = on;
+		events_notify(k, k->cpus[id]->ipi_port);
+	}
 }
 
 void smp_secondary_main(void)
@@ -49,6 +79,10 @@ void smp_secondary_main(void)
 
 		if (cpu->down_req) {
 			take_down(k, cpu);
+			continue;
+		}
+		if (cpu->spin) {
+			spin_loop(k, cpu);
 			continue;
 		}
 		if (n) {
@@ -225,11 +259,15 @@ int smp_resume(struct kernel *k, bool new_domain)
 		cpu->parked = false;
 		if (new_domain)	/* its channel did not survive the move */
 			events_bind_ipi(k, id, ipi_event, NULL, &cpu->ipi_port);
+		/* Parked in VCPUOP_down: up makes that call return, here or
+		 * in the new domain (vmctl's toolstack carries every parked
+		 * vCPU's registers, as Xen carries every vCPU's). */
 		if (hv_vcpu_op(VCPUOP_up, id, NULL) == 0)
 			continue;
 		/* A toolstack that carried only the suspending vCPU's context
-		 * (vmctl's, docs/migration-stream.md) leaves the others
-		 * uninitialised: start them afresh, as Linux's CPU hotplug does. */
+		 * (vmctl's before it carried every parked vCPU) leaves the
+		 * others uninitialised: start them afresh, as Linux's CPU
+		 * hotplug does. */
 		if (new_domain && cpu_restart(k, cpu) == 0)
 			continue;
 		printk("smp: vCPU %u did not come back\n", id);

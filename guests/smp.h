@@ -30,6 +30,11 @@ int smp_watch(struct kernel *k);
  * its id) and wait for all answers; returns the number that answered. */
 int smp_run_work(struct kernel *k, uint64_t n);
 
+/* `cpus spin [off]`: every online secondary counts in a loop (struct cpu
+ * spins, spin_token, spin_sp) until turned off; a suspend parks it in the
+ * middle and the count goes on where it was (tests/save/vcpu_state.sh). */
+void smp_spin(struct kernel *k, bool on);
+
 /* Before suspend: every online secondary takes itself down (VCPUOP_down)
  * and is remembered; 0, or -ETIMEDOUT if one did not. */
 int smp_suspend(struct kernel *k);

@@ -42,6 +42,8 @@ struct domain {
 	struct privcmd_vcpu_regs boot_regs;   /* vCPU 0 at start */
 	struct privcmd_vcpu_regs vcpu_regs[PRIVCMD_MAX_VCPUS]; /* saved at suspend */
 	uint32_t vcpu_regs_valid;             /* bit per vCPU in vcpu_regs */
+	uint32_t vcpu_regs_boot;              /* bit per vCPU > 0 set before start:
+					       * vcpu_regs is where up resumes it */
 	uint32_t suspend_vcpu;                /* the vCPU parked in the suspend call */
 	uint64_t hypercall_gmfn;              /* DOMAIN_NO_GMFN = none */
 	struct vcpu vcpus[PRIVCMD_MAX_VCPUS];

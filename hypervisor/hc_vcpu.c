@@ -43,6 +43,9 @@ static int64_t vo_up(struct hcall *c, struct vcpu *v, uint64_t arg)
 	if (!v->parked)
 		return 1;
 	v->parked = false;
+	/* The registers it parked with are stale from now on (a save reads
+	 * them only while it is parked). */
+	c->d->vcpu_regs_valid &= ~(1u << v->id);
 	c->d->engine->reply(c->d, v->id, 0);
 	return 0;
 }

@@ -243,11 +243,18 @@ static int op_SETVCPUCONTEXT(struct vmhv *hv, const void *req, size_t len,
 		return rc;
 	if (r->vcpu >= d->max_vcpus)
 		return -EINVAL;
-	/* Secondary vCPUs are started by the guest (VCPUOP_initialise/up). */
-	if (r->vcpu != 0 || d->started)
+	if (d->started)
 		return -EBUSY;
-	d->boot_regs = r->regs;
-	d->ctx_set = true;
+	if (r->vcpu == 0) {
+		d->boot_regs = r->regs;
+		d->ctx_set = true;
+		return 0;
+	}
+	/* A secondary vCPU restored parked in VCPUOP_down: initialised, not
+	 * online; the guest's VCPUOP_up starts it from these registers. */
+	d->vcpu_regs[r->vcpu] = r->regs;
+	d->vcpu_regs_boot |= 1u << r->vcpu;
+	d->vcpus[r->vcpu].initialised = true;
 	return 0;
 }
 
@@ -263,6 +270,10 @@ static int op_GETVCPUCONTEXT(struct vmhv *hv, const void *req, size_t len,
 		return rc;
 	if (r->value >= d->max_vcpus)
 		return -EINVAL;
+	/* A secondary vCPU's registers mean something only while it is
+	 * parked in VCPUOP_down (sent as it entered the call). */
+	if (r->value != 0 && !((d->vcpu_regs_valid >> r->value) & 1 && d->vcpus[r->value].parked))
+		return -ENODATA;
 	out.domid = d->domid;
 	out.vcpu = r->value;
 	if (d->vcpu_regs_valid & (1u << r->value))

@@ -45,8 +45,9 @@ struct restore_op {
 	uint64_t nr_frames;
 	uint64_t *seen;           /* frames written so far */
 	struct stream_pv_info pv;
-	struct stream_vcpu vcpu;
-	bool have_pv, have_vcpu;
+	struct privcmd_vcpu_regs vcpu_regs[PRIVCMD_MAX_VCPUS];
+	uint32_t vcpu_mask;       /* bit per vCPU with a VCPU record */
+	bool have_pv;
 	struct create_adopt adopt;
 	uint64_t t_end, t_state, t_adopted; /* END read, state set, create steps done */
 	/* shared with the main loop */
@@ -254,6 +255,23 @@ static int load_fixed(struct restore_op *op, void *dst, size_t size, const void 
 	return 0;
 }
 
+/* One record per vCPU carried: vCPU 0 (the suspending one) first, then the
+ * secondaries parked in VCPUOP_down, each once and within max_vcpus. */
+static int load_vcpu(struct restore_op *op, const void *body, size_t len)
+{
+	struct stream_vcpu v;
+
+	if (len != sizeof(v))
+		return corrupt(op, "a vCPU record of the wrong size");
+	memcpy(&v, body, sizeof(v));
+	if (v.vcpu >= op->sd.max_vcpus || (op->vcpu_mask & (1u << v.vcpu)) ||
+	    (v.vcpu != 0 && !(op->vcpu_mask & 1u)))
+		return corrupt(op, "a vCPU record out of range, out of order or twice");
+	op->vcpu_regs[v.vcpu] = v.regs;
+	op->vcpu_mask |= 1u << v.vcpu;
+	return 0;
+}
+
 static int load_params(struct restore_op *op, const void *body, size_t len)
 {
 	const struct stream_hvm_param *p = body;
@@ -289,12 +307,10 @@ static int read_body(struct restore_op *op)
 		case STREAM_REC_PV_INFO:
 			rc = load_fixed(op, &op->pv, sizeof(op->pv), body, len, &op->have_pv);
 			break;
-		case STREAM_REC_VCPU:
-			rc = load_fixed(op, &op->vcpu, sizeof(op->vcpu), body, len, &op->have_vcpu);
-			break;
+		case STREAM_REC_VCPU: rc = load_vcpu(op, body, len); break;
 		case STREAM_REC_HVM_PARAMS: rc = load_params(op, body, len); break;
 		case STREAM_REC_END:
-			return op->have_pv && op->have_vcpu ? 0
+			return op->have_pv && (op->vcpu_mask & 1u) ? 0
 				: corrupt(op, "the stream ends without the vCPU state");
 		default: rc = corrupt(op, "a record out of order"); break;
 		}
@@ -312,7 +328,7 @@ static int fix_start_info(struct restore_op *op)
 	int rc;
 
 	if (op->pv.start_info_pfn >= frames || op->pv.store_pfn >= frames ||
-	    op->pv.console_pfn >= frames || op->vcpu.vcpu != 0)
+	    op->pv.console_pfn >= frames)
 		return corrupt(op, "the pv state names frames outside RAM");
 	si = (struct start_info *)(op->mem + op->pv.start_info_pfn * PAGE);
 	if (strncmp(si->magic, "xen-", 4) != 0)
@@ -357,9 +373,14 @@ static int set_state(struct restore_op *op)
 	seed_hypervisor_frames(op);
 	if (op->pv.time_offset_s && (rc = hv_settimeoffset(op->hv, op->domid, op->pv.time_offset_s)) < 0)
 		return failf(op, RPC_ERR_HYPERVISOR, rc, "cannot set the wall clock: %s", strerror(-rc));
-	rc = hv_setvcpucontext(op->hv, op->domid, 0, &op->vcpu.regs);
-	if (rc < 0)
-		return failf(op, RPC_ERR_HYPERVISOR, rc, "cannot set the vCPU: %s", strerror(-rc));
+	for (uint32_t i = 0; i < op->sd.max_vcpus; i++) {
+		if (!(op->vcpu_mask & (1u << i)))
+			continue;
+		rc = hv_setvcpucontext(op->hv, op->domid, i, &op->vcpu_regs[i]);
+		if (rc < 0)
+			return failf(op, RPC_ERR_HYPERVISOR, rc, "cannot set vCPU %u: %s", i,
+				     strerror(-rc));
+	}
 	return 0;
 }
 

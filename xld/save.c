@@ -382,6 +382,30 @@ static int send_rest(struct save_op *op)
 	return rc;
 }
 
+/* The secondary vCPUs parked in their own VCPUOP_down (vmctl's kernel
+ * parks them so for a suspend): one VCPU record each, flags 0 (down), so
+ * that the guest's VCPUOP_up resumes them in the new domain where they
+ * were. vmhv knows no registers for the others (-ENODATA): they start
+ * afresh with VCPUOP_initialise there. */
+static int write_parked_vcpus(struct save_op *op)
+{
+	struct privcmd_dominfo info;
+	int rc = hv_domain_getinfo(op->hv, op->domid, &info);
+
+	for (uint32_t i = 1; rc == 0 && i < info.max_vcpus; i++) {
+		struct stream_vcpu v = { .vcpu = i };
+
+		rc = hv_getvcpucontext(op->hv, op->domid, i, &v.regs);
+		if (rc == -ENODATA) {
+			rc = 0;
+			continue;
+		}
+		if (rc == 0)
+			rc = stream_write_simple(&op->out, STREAM_REC_VCPU, &v, sizeof(v));
+	}
+	return rc;
+}
+
 static int write_tail(struct save_op *op)
 {
 	struct stream_vcpu v = { .vcpu = 0, .flags = STREAM_VCPU_UP };
@@ -399,6 +423,8 @@ static int write_tail(struct save_op *op)
 	rc = stream_write_simple(&op->out, STREAM_REC_PV_INFO, &pv, sizeof(pv));
 	if (rc == 0)
 		rc = stream_write_simple(&op->out, STREAM_REC_VCPU, &v, sizeof(v));
+	if (rc == 0)
+		rc = write_parked_vcpus(op);
 	if (rc == 0)
 		rc = stream_write_end(&op->out);
 	return rc < 0 ? out_err(op, rc) : 0;

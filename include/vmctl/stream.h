@@ -92,9 +92,12 @@ struct stream_pages {
 };
 _Static_assert(sizeof(struct stream_pages) == 8, "stream_pages size");
 
-/* STREAM_REC_VCPU: one vCPU's registers. For a suspended pv domain this is
- * the suspending vCPU as GETVCPUCONTEXT gives it (rax 0: the suspend
- * hypercall returns 0 in the new domain); the others are down. */
+/* STREAM_REC_VCPU: one vCPU's registers, one record per vCPU carried,
+ * vCPU 0 first. For a suspended pv domain vCPU 0 is the suspending vCPU as
+ * GETVCPUCONTEXT gives it (flags UP, rax 0: the suspend hypercall returns
+ * 0 in the new domain); then each secondary vCPU parked in its own
+ * VCPUOP_down (flags 0, rax 0: the guest's VCPUOP_up resumes it there).
+ * Secondaries without a record are uninitialised in the new domain. */
 #define STREAM_VCPU_UP 1u
 struct stream_vcpu {
 	uint32_t vcpu;

@@ -39,7 +39,7 @@
 #define PV_SECCOMP_MAX 8192
 #define PV_NO_FRAME UINT64_MAX
 #define PV_BOOT_MAGIC   0x766d7076u /* "vpmv" */
-#define PV_ABI_VERSION  2
+#define PV_ABI_VERSION  3
 
 struct pv_boot {
 	uint32_t magic;           /* PV_BOOT_MAGIC */
@@ -58,12 +58,18 @@ struct pv_boot {
 	uint64_t cr3;             /* vCPU 0's L4 frame (PV_SET_BASEPTR) */
 	uint32_t has_cr3;         /* 0: no page tables, the flat map only */
 	uint32_t flags;           /* PV_BOOT_* */
+	/* Secondary vCPUs restored parked in VCPUOP_down (SETVCPUCONTEXT
+	 * before start): bit v set = vcpu_regs[v] is where its thread starts
+	 * when the guest ups it (rax 0: its down call returns). */
+	uint32_t resume_mask;
+	uint32_t pad;
+	struct privcmd_vcpu_regs vcpu_regs[PRIVCMD_MAX_VCPUS];
 };
 /* Guest user mode may use memory protection keys (sandbox/pkey.c) if the
  * CPU has them: vmhv says no when VMCTL_PV_PKEYS=0 or Linux is older than
  * 6.12 (which writes a signal frame onto a protected signal stack). */
 #define PV_BOOT_PKEYS 1u
-_Static_assert(sizeof(struct pv_boot) == 248, "pv_boot size");
+_Static_assert(sizeof(struct pv_boot) == 256 + 160 * PRIVCMD_MAX_VCPUS, "pv_boot size");
 
 
 
@@ -76,7 +82,8 @@ _Static_assert(sizeof(struct pv_boot) == 248, "pv_boot size");
  * the domain crashed. Sent as its own packet size. */
 #define PV_NR_CRASH 0xffffu
 /* Sent (as a struct pv_crash, trap fields 0) just before a
- * SCHEDOP_shutdown(suspend): the vCPU's registers for the saved image. */
+ * SCHEDOP_shutdown(suspend) or a VCPUOP_down of the vCPU itself: its
+ * registers for the saved image. */
 #define PV_NR_REGS 0xfffdu
 /* A new vCPU thread's first packet on its channel: args[0] = its tid. */
 #define PV_NR_HELLO 0xfffeu

@@ -198,6 +198,8 @@ static int pv_boot_send(struct pv_domain *pv)
 	};
 
 	b.hypercall_frame = d->hypercall_gmfn == DOMAIN_NO_GMFN ? PV_NO_FRAME : d->hypercall_gmfn;
+	b.resume_mask = d->vcpu_regs_boot;
+	memcpy(b.vcpu_regs, d->vcpu_regs, sizeof(b.vcpu_regs));
 	if (send(pv->chan[0].fd, &b, sizeof(b), MSG_NOSIGNAL) < 0 ||
 	    send(pv->chan[0].fd, hv->pv_filter.bpf, hv->pv_filter.len, MSG_NOSIGNAL) < 0)
 		return -errno;

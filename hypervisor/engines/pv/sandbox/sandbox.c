@@ -159,6 +159,9 @@ static void vcpus_init(void)
 		v->chan_fd = PV_CHAN_FD_OF(id);
 		v->mb = (struct pv_mailbox *)aspace_frame(&sb, sb.boot.mailbox_pfn) + id;
 		v->shim_stack_top = (uint64_t)(uintptr_t)(shim_stacks[id] + PV_SHIM_STACK_SIZE);
+		/* Restored parked in VCPUOP_down: VCPUOP_up resumes it there. */
+		if (id > 0 && (sb.boot.resume_mask & (1u << id)))
+			v->init_regs = sb.boot.vcpu_regs[id];
 	}
 	for (uint32_t id = 0; id < PRIVCMD_MAX_VCPUS; id++)
 		pv_vcpu_table[id] = &sb.vcpu[id];

@@ -212,9 +212,10 @@ static int64_t shim_physdev_op(struct pv_vcpu *v)
 	return desc_physdev_op(v, v->regs.rdi, v->regs.rsi);
 }
 
-/* Before suspending, vmhv gets the registers to save: the state in which
- * this hypercall returns (0 in a restored domain, 1 when cancelled). */
-static void suspend_regs_send(struct pv_vcpu *v)
+/* Before suspending or parking in VCPUOP_down, vmhv gets the registers to
+ * save: the state in which this hypercall returns (0 in a restored domain;
+ * a cancelled suspend returns 1). */
+static void parked_regs_send(struct pv_vcpu *v)
 {
 	struct pv_crash c = { .vcpu = v->id, .nr = PV_NR_REGS, .regs = v->regs };
 
@@ -231,7 +232,7 @@ static int64_t shim_sched_op(struct pv_vcpu *v)
 	if (v->regs.rdi == SCHEDOP_shutdown &&
 	    aspace_read(v->sb, v->regs.rsi, &sd, sizeof(sd)) == 0 &&
 	    sd.reason == SHUTDOWN_suspend)
-		suspend_regs_send(v);
+		parked_regs_send(v);
 	if (v->regs.rdi == SCHEDOP_yield) {
 		sys3(NR_sched_yield, 0, 0, 0);
 		return 0;
@@ -311,6 +312,8 @@ static int64_t shim_vcpu_op(struct pv_vcpu *v)
 		return vcpu_up(v, t);
 	if (cmd == VCPUOP_register_vcpu_info)
 		return vcpu_register_info(v, t, arg);
+	if (cmd == VCPUOP_down && t == v)
+		parked_regs_send(v); /* a save carries it (docs/migration-stream.md) */
 	return shim_forward(v);
 }
 
