@@ -29,6 +29,14 @@ came_back() {
 		[ "$(count_lines "$1" m1 "smp: vCPU 1 up[[:space:]]*$")" = "$2" ]
 }
 
+# went_on BEFORE AFTER WHERE: the count (1st field) grew, the token and
+# the stack address (2nd, 3rd) are the same.
+went_on() {
+	set -- $1 $2 "$3"
+	ok "the count went on $7 ($1 -> $4)" test "$4" -gt "$1"
+	is "$5 $6" "$2 $3" "the loop's own frame came back $7: same token, same stack"
+}
+
 memdirty_cfg m1 1
 on a "$XL_BIN" create m1.cfg > /dev/null 2>&1
 ok "the guest runs on a" wait_lines a m1 "memdirty: periodic round .*: ok" 1
@@ -58,10 +66,7 @@ ok "xl restore" on a "$XL_BIN" restore m1.save
 ok "vCPU 1 came back from its down again" wait_lines a m1 "smp: vCPU 1 up again" $((ups + 1))
 ok "... not started afresh" came_back a 1
 s2=$(spin_state a)
-set -- $s1
-set -- "$1" "$2" "$3" $s2
-ok "the count went on from where it was ($1 -> $4)" test "$4" -gt "$1"
-is "$5 $6" "$2 $3" "the loop's own frame came back: same token, same stack"
+went_on "$s1" "$s2" "after the restore"
 
 # A live migration to b, vCPU 1 still counting.
 out=$(on a "$XL_BIN" migrate --live m1 "$(hosts2_addr b)" 2>&1)
@@ -70,10 +75,7 @@ ok "m1 runs on b" dom_on b m1
 ok "on b vCPU 1 came back from its down" wait_lines b m1 "smp: vCPU 1 up again" 1
 ok "... not started afresh" came_back b 0
 s3=$(spin_state b)
-set -- $s2
-set -- "$1" "$2" "$3" $s3
-ok "the count went on on b ($1 -> $4)" test "$4" -gt "$1"
-is "$5 $6" "$2 $3" "same token, same stack on b"
+went_on "$s2" "$s3" "on b"
 console b m1 "cpus spin off"
 ok "no page was lost on the way" no_mismatch b m1
 
