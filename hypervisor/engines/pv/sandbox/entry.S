@@ -21,25 +21,8 @@ _start:
 	call sandbox_main
 	ud2
 
-/* Save everything but %r11 (the entries' scratch) into the vCPU at %r11. */
-.macro SAVE_MOST
-	movq %rax, V(R_RAX)(%r11)
-	movq %rbx, V(R_RBX)(%r11)
-	movq %rcx, V(R_RCX)(%r11)
-	movq %rdx, V(R_RDX)(%r11)
-	movq %rsi, V(R_RSI)(%r11)
-	movq %rdi, V(R_RDI)(%r11)
-	movq %rbp, V(R_RBP)(%r11)
-	movq %r8, V(R_R8)(%r11)
-	movq %r9, V(R_R9)(%r11)
-	movq %r10, V(R_R10)(%r11)
-	movq %r12, V(R_R12)(%r11)
-	movq %r13, V(R_R13)(%r11)
-	movq %r14, V(R_R14)(%r11)
-	movq %r15, V(R_R15)(%r11)
-.endm
-
-/* The same without %rax, %rcx, %rdx (the PKRU entries' scratch). */
+/* Save everything but %r11 (the entries' scratch), %rax, %rcx and %rdx
+ * (the PKRU entries' scratch) into the vCPU at %r11. */
 .macro SAVE_REST
 	movq %rbx, V(R_RBX)(%r11)
 	movq %rsi, V(R_RSI)(%r11)
@@ -52,6 +35,14 @@ _start:
 	movq %r13, V(R_R13)(%r11)
 	movq %r14, V(R_R14)(%r11)
 	movq %r15, V(R_R15)(%r11)
+.endm
+
+/* The same with %rax, %rcx and %rdx: everything but %r11. */
+.macro SAVE_MOST
+	movq %rax, V(R_RAX)(%r11)
+	movq %rcx, V(R_RCX)(%r11)
+	movq %rdx, V(R_RDX)(%r11)
+	SAVE_REST
 .endm
 
 /* %r11 = this thread's vCPU, from the id in PKRU. Clobbers rax, rcx, rdx
