@@ -45,6 +45,21 @@ _start:
 	SAVE_REST
 .endm
 
+/* Load everything but %rax, %rcx, %rdx and %rdi from the vCPU at %rdi. */
+.macro LOAD_REST
+	movq V(R_RBX)(%rdi), %rbx
+	movq V(R_RSI)(%rdi), %rsi
+	movq V(R_RBP)(%rdi), %rbp
+	movq V(R_R8)(%rdi), %r8
+	movq V(R_R9)(%rdi), %r9
+	movq V(R_R10)(%rdi), %r10
+	movq V(R_R11)(%rdi), %r11
+	movq V(R_R12)(%rdi), %r12
+	movq V(R_R13)(%rdi), %r13
+	movq V(R_R14)(%rdi), %r14
+	movq V(R_R15)(%rdi), %r15
+.endm
+
 /* %r11 = this thread's vCPU, from the id in PKRU. Clobbers rax, rcx, rdx
  * and the flags. `label` marks the first touch of the sandbox's memory
  * (where user mode faults with keys: events.c). */
@@ -170,19 +185,9 @@ pv_resume:
 	pushq V(R_RIP)(%rdi)
 	pushq V(R_RFLAGS)(%rdi)
 	movq V(R_RAX)(%rdi), %rax
-	movq V(R_RBX)(%rdi), %rbx
 	movq V(R_RCX)(%rdi), %rcx
 	movq V(R_RDX)(%rdi), %rdx
-	movq V(R_RSI)(%rdi), %rsi
-	movq V(R_RBP)(%rdi), %rbp
-	movq V(R_R8)(%rdi), %r8
-	movq V(R_R9)(%rdi), %r9
-	movq V(R_R10)(%rdi), %r10
-	movq V(R_R11)(%rdi), %r11
-	movq V(R_R12)(%rdi), %r12
-	movq V(R_R13)(%rdi), %r13
-	movq V(R_R14)(%rdi), %r14
-	movq V(R_R15)(%rdi), %r15
+	LOAD_REST
 	movq V(R_RDI)(%rdi), %rdi
 	popfq
 	ret
@@ -190,17 +195,7 @@ pv_resume:
  * after PKRU (PV_VCPU_PKRU, 0 = no keys) shuts the sandbox's memory; the
  * guest's stack is not touched (user code may keep data below %rsp). */
 2:	movq %rax, %rsp
-	movq V(R_RBX)(%rdi), %rbx
-	movq V(R_RSI)(%rdi), %rsi
-	movq V(R_RBP)(%rdi), %rbp
-	movq V(R_R8)(%rdi), %r8
-	movq V(R_R9)(%rdi), %r9
-	movq V(R_R10)(%rdi), %r10
-	movq V(R_R11)(%rdi), %r11
-	movq V(R_R12)(%rdi), %r12
-	movq V(R_R13)(%rdi), %r13
-	movq V(R_R14)(%rdi), %r14
-	movq V(R_R15)(%rdi), %r15
+	LOAD_REST
 	movl PV_VCPU_PKRU(%rdi), %eax
 	movq V(R_RDI)(%rdi), %rdi
 	testl %eax, %eax
