@@ -349,6 +349,17 @@ struct privcmd_pv_baseptr {
 };
 _Static_assert(sizeof(struct privcmd_pv_baseptr) == 16, "pv_baseptr size");
 
+/* PV_STATE_SET: a restore gives a new pv domain (not started yet) the
+ * sandbox's part of the saved guest's state: this header, then a struct
+ * pv_state and its pins (include/vmctl/pv_state.h). PV_STATE_GET (request:
+ * struct privcmd_domid) answers with the same body as the guest's last
+ * suspend left it (-ENODATA: none). */
+struct privcmd_pv_state_set {
+	uint32_t domid;
+	uint32_t pad;
+};
+_Static_assert(sizeof(struct privcmd_pv_state_set) == 8, "pv_state_set size");
+
 /* VCPU_LIST: every vCPU of a domain (request: struct privcmd_domid), as
  * `xl vcpu-list` shows them (Xen's XEN_DOMCTL_getvcpuinfo). The reply is
  * max_vcpus entries, in vCPU order. */
@@ -410,7 +421,9 @@ _Static_assert(sizeof(struct privcmd_vcpu_info) == 24, "vcpu_info size");
 	X(IRQ_LEVEL,               40, sizeof(struct privcmd_irq_level), 1) \
 	X(INJECT_MSI,              41, sizeof(struct privcmd_ioreq_msi), 1) \
 	X(PV_SET_BASEPTR,          42, sizeof(struct privcmd_pv_baseptr), 1) \
-	X(VCPU_LIST,               43, sizeof(struct privcmd_domid), 1)
+	X(VCPU_LIST,               43, sizeof(struct privcmd_domid), 1) \
+	X(PV_STATE_GET,            44, sizeof(struct privcmd_domid), 1) \
+	X(PV_STATE_SET,            45, sizeof(struct privcmd_pv_state_set), 0)
 
 enum privcmd_op {
 #define PRIVCMD_OP_ENUM(name, nr, size, exact) PRIVCMD_OP_##name = nr,

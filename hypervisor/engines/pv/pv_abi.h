@@ -20,6 +20,7 @@
 #define VMHV_PV_ABI_H
 
 #include "vmctl/privcmd.h"
+#include "vmctl/pv_state.h"
 
 #include <stdint.h>
 
@@ -70,6 +71,10 @@ struct pv_boot {
  * 6.12 (which writes a signal frame onto a protected signal stack). */
 #define PV_BOOT_PKEYS 1u
 _Static_assert(sizeof(struct pv_boot) == 256 + 160 * PRIVCMD_MAX_VCPUS, "pv_boot size");
+/* A restored domain: a third packet follows the filter, the guest's
+ * struct pv_state and its pins (include/vmctl/pv_state.h), which the
+ * sandbox re-establishes before the guest runs. */
+#define PV_BOOT_STATE 2u
 
 
 
@@ -85,6 +90,15 @@ _Static_assert(sizeof(struct pv_boot) == 256 + 160 * PRIVCMD_MAX_VCPUS, "pv_boot
  * SCHEDOP_shutdown(suspend) or a VCPUOP_down of the vCPU itself: its
  * registers for the saved image. */
 #define PV_NR_REGS 0xfffdu
+/* Sent just before that PV_NR_REGS of a suspend: a struct pv_state_msg,
+ * the sandbox's part of the guest's state for the saved image. */
+#define PV_NR_STATE 0xfffcu
+struct pv_state_msg {
+	uint32_t vcpu;
+	uint32_t nr;              /* PV_NR_STATE */
+	struct pv_state st;       /* then st.nr_pins pins */
+};
+#define PV_STATE_MSG_MAX (sizeof(struct pv_state_msg) + 8 * PV_STATE_MAX_PINS)
 /* A new vCPU thread's first packet on its channel: args[0] = its tid. */
 #define PV_NR_HELLO 0xfffeu
 /* The reply to a forwarded VCPUOP_up that tells the sandbox to start the

@@ -10,10 +10,15 @@
 #include "hypervisor/engines/pv/pv_engine.h"
 
 #include "hypervisor/domain.h"
+#include "hypervisor/engines/pv/pv_abi.h"
 #include "hypervisor/engines/pv/pv_domain.h"
 #include "hypervisor/privcmd_server.h"
 
+#include "common/log.h"
+
 #include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define PTE_P 1ull
@@ -82,5 +87,105 @@ int op_PV_SET_BASEPTR(struct vmhv *hv, const void *req, size_t len, struct privc
 		return -ENOMEM;
 	pv->boot_cr3 = r->mfn;
 	pv->has_cr3 = true;
+	return 0;
+}
+
+/* ---- save and restore: the sandbox's part of the guest's state ---------- */
+
+/* A struct pv_state and its pins, len bytes: do the sizes add up? */
+static bool state_sane(const struct pv_state *st, size_t len, uint32_t max_vcpus)
+{
+	return len >= sizeof(*st) && st->version == PV_STATE_VERSION &&
+	       st->nr_pins <= PV_STATE_MAX_PINS && st->nr_vcpus <= max_vcpus &&
+	       len == sizeof(*st) + 8ull * st->nr_pins;
+}
+
+static int state_keep(void **buf, size_t *buf_len, const void *src, size_t len)
+{
+	void *copy = malloc(len);
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, src, len);
+	free(*buf);
+	*buf = copy;
+	*buf_len = len;
+	return 0;
+}
+
+void pv_state_take(struct pv_domain *pv, const struct pv_state_msg *m, size_t len)
+{
+	size_t st_len = len - offsetof(struct pv_state_msg, st);
+
+	if (!state_sane(&m->st, st_len, pv->d->max_vcpus)) {
+		domain_crash(pv->d, "malformed state packet");
+		return;
+	}
+	if (state_keep(&pv->state_out, &pv->state_out_len, &m->st, st_len) < 0)
+		log_error("d%u: no memory to keep the pv state for a save", pv->d->domid);
+}
+
+void pv_state_free(struct pv_domain *pv)
+{
+	free(pv->state_out);
+	free(pv->state_in);
+	pv->state_out = pv->state_in = NULL;
+}
+
+/* The state the guest's last suspend left (a domain that never suspended,
+ * or a sandbox that sent none: -ENODATA). */
+int op_PV_STATE_GET(struct vmhv *hv, const void *req, size_t len, struct privcmd_reply *rep)
+{
+	const struct privcmd_domid *r = req;
+	struct domain *d = domain_lookup(hv, r->domid);
+	struct pv_domain *pv;
+
+	if (!d)
+		return -ESRCH;
+	if (d->engine != &pv_engine_ops)
+		return -EINVAL;
+	pv = d->engine_priv;
+	if (!pv)
+		return -ENODATA;
+	pv_channels_drain(pv);
+	if (!pv->state_out)
+		return -ENODATA;
+	if (pv->state_out_len > rep->cap - rep->len)
+		return -E2BIG;
+	memcpy((char *)rep->buf + rep->len, pv->state_out, pv->state_out_len);
+	rep->len += pv->state_out_len;
+	return 0;
+}
+
+/* A restore, before the domain first runs: the sandbox starts from it, on
+ * the page tables it names. */
+int op_PV_STATE_SET(struct vmhv *hv, const void *req, size_t len, struct privcmd_reply *rep)
+{
+	const struct privcmd_pv_state_set *r = req;
+	const struct pv_state *st = (const void *)(r + 1);
+	size_t st_len = len - sizeof(*r);
+	struct domain *d = domain_lookup(hv, r->domid);
+	struct pv_domain *pv;
+	struct pv_state head;
+
+	if (!d)
+		return -ESRCH;
+	if (d->engine != &pv_engine_ops || st_len < sizeof(head))
+		return -EINVAL;
+	memcpy(&head, st, sizeof(head));	/* the payload may be unaligned */
+	if (!state_sane(&head, st_len, d->max_vcpus) ||
+	    ((head.flags & PV_STATE_F_CR3) && head.kernel_cr3 >= d->mem.ram_frames))
+		return -EINVAL;
+	if (d->started)
+		return -EBUSY;
+	pv = pv_domain_get(d);
+	if (!pv)
+		return -ENOMEM;
+	if (state_keep(&pv->state_in, &pv->state_in_len, st, st_len) < 0)
+		return -ENOMEM;
+	if (head.flags & PV_STATE_F_CR3) {
+		pv->boot_cr3 = head.kernel_cr3;
+		pv->has_cr3 = true;
+	}
 	return 0;
 }

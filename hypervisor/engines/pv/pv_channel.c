@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <linux/futex.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -200,12 +201,19 @@ static void chan_readable(struct evloop *loop, int fd, uint32_t events, void *ar
 	struct pv_chan *ch = arg;
 	struct pv_domain *pv = ch->pv;
 	uint32_t vcpu = (uint32_t)(ch - pv->chan);
-	union { struct pv_hcall_req req; struct pv_crash crash; struct pv_doorbell bell; } u;
+	union {
+		struct pv_hcall_req req; struct pv_crash crash; struct pv_doorbell bell;
+		struct pv_state_msg state; uint8_t state_max[PV_STATE_MSG_MAX];
+	} u;
 	ssize_t r;
 
 	r = recv(fd, &u, sizeof(u), MSG_DONTWAIT | MSG_TRUNC);
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
+	if (r >= (ssize_t)sizeof(u.state) && u.state.nr == PV_NR_STATE && u.state.vcpu == vcpu) {
+		pv_state_take(pv, &u.state, (size_t)r);
+		return;
+	}
 	if (r == (ssize_t)sizeof(u.crash) && u.crash.nr == PV_NR_CRASH) {
 		crash_report(pv, &u.crash);
 		return;
@@ -229,6 +237,17 @@ static void chan_readable(struct evloop *loop, int fd, uint32_t events, void *ar
 		return;
 	}
 	hello(pv, vcpu, (pid_t)u.req.args[0]);
+}
+
+void pv_channels_drain(struct pv_domain *pv)
+{
+	for (uint32_t v = 0; v < PRIVCMD_MAX_VCPUS; v++) {
+		struct pv_chan *ch = &pv->chan[v];
+		struct pollfd p = { .fd = ch->fd, .events = POLLIN };
+
+		while (ch->fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & POLLIN))
+			chan_readable(pv->d->hv->loop, ch->fd, 0, ch);
+	}
 }
 
 int pv_channels_watch(struct pv_domain *pv)

@@ -14,6 +14,7 @@
 struct domain;
 struct ev_watch;
 struct pv_mailbox;
+struct pv_state_msg;
 
 /* vmhv's end of one vCPU's channel. */
 struct pv_domain;
@@ -40,11 +41,23 @@ struct pv_domain {
 	bool has_cr3;             /* the builder gave boot page tables */
 	uint64_t boot_cr3;        /* their L4 frame (PV_SET_BASEPTR) */
 	uint64_t cr3;             /* the L4 frame the sandbox last reported */
+	/* Save and restore (pv_aspace.c): the sandbox's state as its last
+	 * suspend sent it (struct pv_state and pins), and the state a restore
+	 * gave (PV_STATE_SET), sent to the sandbox at start. */
+	void *state_out, *state_in;
+	size_t state_out_len, state_in_len;
 };
 
 /* pv_engine.c: the domain's pv state, made on first use (the builder may
  * set things before the process exists). NULL only when out of memory. */
 struct pv_domain *pv_domain_get(struct domain *d);
+
+/* pv_aspace.c: the sandbox's PV_NR_STATE packet (len bytes from vCPU
+ * vcpu's channel): kept for PV_STATE_GET, or the domain crashes if it is
+ * malformed. */
+void pv_state_take(struct pv_domain *pv, const struct pv_state_msg *m, size_t len);
+/* pv_aspace.c: the buffers, at the pv state's end. */
+void pv_state_free(struct pv_domain *pv);
 
 /* pv_channel.c */
 /* One socketpair per vCPU: ours go into pv->chan, the sandbox's ends into
@@ -54,6 +67,9 @@ int pv_channels_watch(struct pv_domain *pv);
 void pv_channels_close(struct pv_domain *pv);
 /* Answer vCPU `vcpu`'s outstanding hypercall. */
 void pv_channel_reply(struct pv_domain *pv, uint32_t vcpu, int64_t ret);
+/* Read whatever the sandbox already sent on its channels (a packet sent
+ * just before a hypercall vmhv served from the mailbox first). */
+void pv_channels_drain(struct pv_domain *pv);
 /* Interrupt a vCPU running guest code so it takes a pending upcall. */
 void pv_channel_kick(struct pv_domain *pv, uint32_t vcpu);
 

@@ -200,8 +200,11 @@ static int pv_boot_send(struct pv_domain *pv)
 	b.hypercall_frame = d->hypercall_gmfn == DOMAIN_NO_GMFN ? PV_NO_FRAME : d->hypercall_gmfn;
 	b.resume_mask = d->vcpu_regs_boot;
 	memcpy(b.vcpu_regs, d->vcpu_regs, sizeof(b.vcpu_regs));
+	if (pv->state_in)
+		b.flags |= PV_BOOT_STATE;
 	if (send(pv->chan[0].fd, &b, sizeof(b), MSG_NOSIGNAL) < 0 ||
-	    send(pv->chan[0].fd, hv->pv_filter.bpf, hv->pv_filter.len, MSG_NOSIGNAL) < 0)
+	    send(pv->chan[0].fd, hv->pv_filter.bpf, hv->pv_filter.len, MSG_NOSIGNAL) < 0 ||
+	    (pv->state_in && send(pv->chan[0].fd, pv->state_in, pv->state_in_len, MSG_NOSIGNAL) < 0))
 		return -errno;
 	return 0;
 }
@@ -270,6 +273,7 @@ static int pv_start(struct domain *d)
 		if (pv->pid > 0 && pv->pidfd < 0)
 			pv->pidfd = pidfd_open_(pv->pid);
 		pv_process_end(pv);
+		pv_state_free(pv);
 		free(pv);
 		d->engine_priv = NULL;
 	}
@@ -319,6 +323,7 @@ static void pv_stop(struct domain *d)
 		return;
 	pv_process_end(pv);
 	if (d->dying) {
+		pv_state_free(pv);
 		free(pv);
 		d->engine_priv = NULL;
 	}

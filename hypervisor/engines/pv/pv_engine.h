@@ -19,4 +19,9 @@ void *pv_aspace_guest_ptr(struct domain *d, uint64_t va, size_t len);
 /* pv_aspace.c: privcmd PV_SET_BASEPTR (the builder's boot page tables). */
 int op_PV_SET_BASEPTR(struct vmhv *hv, const void *req, size_t len, struct privcmd_reply *rep);
 
+/* pv_aspace.c: privcmd PV_STATE_GET / PV_STATE_SET (save and restore of
+ * the sandbox's part of the guest's state, include/vmctl/pv_state.h). */
+int op_PV_STATE_GET(struct vmhv *hv, const void *req, size_t len, struct privcmd_reply *rep);
+int op_PV_STATE_SET(struct vmhv *hv, const void *req, size_t len, struct privcmd_reply *rep);
+
 #endif

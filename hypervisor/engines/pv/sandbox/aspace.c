@@ -797,6 +797,66 @@ int64_t aspace_vm_assist(struct sandbox *sb, uint64_t cmd, uint64_t type)
 	return 0;
 }
 
+/* ---- save and restore (include/vmctl/pv_state.h) ------------------------ */
+
+/* The tree bases, pins (lowest level first, so that a restore types the
+ * lower tables before the upper ones check them), vm_assist and the LDT.
+ * Returns the number of pins written to pins[] (at most max). */
+uint32_t aspace_state_save(struct sandbox *sb, struct pv_state *st, uint64_t *pins, uint32_t max)
+{
+	struct aspace *a = &sb->as;
+	uint32_t n = 0;
+
+	st->assist = a->assist;
+	st->ldt_base = a->ldt_base;
+	st->ldt_ents = a->ldt_ents;
+	if (!a->has_cr3)
+		return 0;
+	st->flags |= PV_STATE_F_CR3;
+	st->kernel_cr3 = a->kernel_cr3;
+	st->user_cr3 = a->user_cr3;
+	for (int level = 1; level <= 4; level++)
+		for (uint64_t f = 0; f < a->nr_frames; f++) {
+			if (a->pinned[f] != level || f == a->kernel_cr3)
+				continue;
+			if (n == max) {
+				st->flags |= PV_STATE_F_PINS_CUT;
+				return n;
+			}
+			pins[n++] = f | (uint64_t)level << 56;
+		}
+	return n;
+}
+
+/* After aspace_init mirrored kernel_cr3 (vmhv made it the boot tree): the
+ * rest, each piece checked as the hypercall that set it checks it; what
+ * fails is left out (the guest sees what Xen would have refused). */
+void aspace_state_load(struct sandbox *sb, const struct pv_state *st, const uint64_t *pins)
+{
+	struct aspace *a = &sb->as;
+	struct mmuext_op ldt = { .cmd = MMUEXT_SET_LDT };
+
+	for (uint32_t i = 0; a->has_cr3 && i < st->nr_pins; i++) {
+		uint64_t f = PV_STATE_PIN_FRAME(pins[i]);
+		unsigned level = PV_STATE_PIN_LEVEL(pins[i]);
+
+		if (level >= 1 && level <= 4)
+			ext_pin(a, f, (int)level);
+	}
+	if (a->has_cr3 && st->user_cr3) {
+		struct mmuext_op u = { .cmd = MMUEXT_NEW_USER_BASEPTR, .arg1.mfn = st->user_cr3 };
+
+		mmuext_one(sb, &u);
+	}
+	for (unsigned t = 0; t < 64; t++)
+		if (st->assist >> t & 1)
+			aspace_vm_assist(sb, VMASST_CMD_enable, t);
+	ldt.arg1.linear_addr = st->ldt_base;
+	ldt.arg2.nr_ents = (unsigned)st->ldt_ents;
+	if (st->ldt_ents <= 8192)
+		mmuext_one(sb, &ldt);
+}
+
 /* ---- user mode ------------------------------------------------------------ */
 
 /* Guest RAM in the physmap, except the frames that hold a vcpu_info (the

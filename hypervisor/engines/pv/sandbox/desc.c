@@ -179,6 +179,58 @@ void desc_gs_switch(struct pv_vcpu *v, int to_user)
 	}
 }
 
+/* ---- save and restore ---------------------------------------------------- */
+
+void desc_bases_save(struct pv_vcpu *v)
+{
+	__asm__ volatile("rdfsbase %0" : "=r"(v->cpu.fs_base));
+	if (v->sb->gs_free && !v->sb->user_mode)
+		__asm__ volatile("rdgsbase %0" : "=r"(v->cpu.gs_kernel));
+}
+
+void desc_bases_load(struct pv_vcpu *v)
+{
+	__asm__ volatile("wrfsbase %0" : : "r"(v->cpu.fs_base));
+	desc_gs_kernel_set(v, v->cpu.gs_kernel);
+}
+
+void desc_state_save(const struct pv_vcpu *v, struct pv_state_vcpu *out)
+{
+	const struct pv_cpu *c = &v->cpu;
+
+	*out = (struct pv_state_vcpu){
+		.fs_base = c->fs_base, .gs_kernel = c->gs_kernel, .gs_user = c->gs_user,
+		.kernel_ss = c->kernel_ss, .kernel_sp = c->kernel_sp, .iobitmap = c->iobitmap,
+		.iobitmap_ports = c->iobitmap_ports, .iopl = c->iopl, .gdt_ents = c->gdt_ents,
+		.ts = (uint32_t)c->ts,
+	};
+	memcpy(out->dr, c->dr, sizeof(out->dr));
+	memcpy(out->gdt_frames, c->gdt_frames, sizeof(out->gdt_frames));
+}
+
+/* Checked as the hypercalls check them; a value they refuse is dropped. */
+void desc_state_load(struct pv_vcpu *v, const struct pv_state_vcpu *in)
+{
+	struct pv_cpu *c = &v->cpu;
+
+	c->fs_base = in->fs_base < PV_GUEST_VA_TOP ? in->fs_base : 0;
+	if (v->sb->gs_free) {
+		c->gs_kernel = canonical(in->gs_kernel) ? in->gs_kernel : 0;
+		c->gs_user = canonical(in->gs_user) ? in->gs_user : 0;
+	}
+	desc_stack_switch(v, in->kernel_ss, in->kernel_sp);
+	c->iobitmap = in->iobitmap;
+	c->iobitmap_ports = in->iobitmap_ports <= 65536 ? in->iobitmap_ports : 0;
+	c->iopl = in->iopl <= 3 ? in->iopl : 0;
+	for (unsigned r = 0; r < 8; r++)
+		desc_set_debugreg(v, r, in->dr[r]);
+	if (in->gdt_ents <= GDT_MAX_ENTRIES) {
+		memcpy(c->gdt_frames, in->gdt_frames, sizeof(c->gdt_frames));
+		c->gdt_ents = in->gdt_ents;
+	}
+	c->ts = in->ts != 0;
+}
+
 /* set_iopl and set_iobitmap are the vCPU's; the rest goes to vmhv. */
 int64_t desc_physdev_op(struct pv_vcpu *v, uint64_t cmd, uint64_t arg)
 {

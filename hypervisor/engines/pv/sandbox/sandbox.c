@@ -23,6 +23,12 @@ static uint64_t filter[PV_SECCOMP_MAX / 8];
 static long filter_bytes;
 static uint8_t shim_stacks[PRIVCMD_MAX_VCPUS][PV_SHIM_STACK_SIZE] __attribute__((aligned(16)));
 static uint8_t alt_stacks[PRIVCMD_MAX_VCPUS][PV_ALT_STACK_SIZE] __attribute__((aligned(16)));
+/* The guest's state as a restore hands it over, or as a suspend sends it
+ * (one vCPU suspends at a time). */
+static union {
+	struct pv_state_msg msg;
+	uint8_t bytes[PV_STATE_MSG_MAX];
+} state_buf;
 
 static __attribute__((noreturn)) void die(int code, const char *why)
 {
@@ -61,6 +67,82 @@ static void filter_read(void)
 	filter_bytes = sys3(NR_read, PV_CHAN_FD, filter, sizeof(filter));
 	if (filter_bytes <= 0 || filter_bytes % 8)
 		die(EXIT_BOOT, "bad seccomp filter packet");
+}
+
+/* ---- save and restore ---------------------------------------------------- */
+
+static void traps_save(struct pv_state *st)
+{
+	for (unsigned i = 0; i < PV_STATE_TRAPS; i++) {
+		const struct trap_info *t = &sb.traps[i];
+
+		st->traps[i] = (struct pv_state_trap){ .vector = t->vector, .flags = t->flags,
+						       .cs = t->cs, .address = t->address };
+	}
+}
+
+void sandbox_state_send(struct pv_vcpu *v)
+{
+	struct pv_state_msg *m = &state_buf.msg;
+	struct pv_state *st = &m->st;
+
+	memset(m, 0, sizeof(*m));
+	m->vcpu = v->id;
+	m->nr = PV_NR_STATE;
+	st->version = PV_STATE_VERSION;
+	st->nr_vcpus = sb.boot.max_vcpus;
+	st->nr_pins = aspace_state_save(&sb, st, (uint64_t *)(m + 1), PV_STATE_MAX_PINS);
+	st->event_cb = sb.event_cb;
+	st->failsafe_cb = sb.failsafe_cb;
+	st->syscall_cb = sb.syscall_cb;
+	st->nmi_cb = sb.nmi_cb;
+	st->flags |= (sb.syscall_masks ? PV_STATE_F_SYSCALL_MASK : 0) |
+		     (sb.failsafe_masks ? PV_STATE_F_FAILSAFE_MASK : 0);
+	traps_save(st);
+	for (uint32_t id = 0; id < sb.boot.max_vcpus; id++)
+		desc_state_save(&sb.vcpu[id], &st->vcpu[id]);
+	sys3(NR_write, v->chan_fd, m, sizeof(*m) + 8ull * st->nr_pins);
+}
+
+/* vmhv checked the sizes; the contents are checked as they are applied. */
+static void state_read(void)
+{
+	struct pv_state *st = &state_buf.msg.st;
+	long r;
+
+	if (!(sb.boot.flags & PV_BOOT_STATE))
+		return;
+	r = sys3(NR_read, PV_CHAN_FD, st, sizeof(state_buf) - offsetof(struct pv_state_msg, st));
+	if (r < (long)sizeof(*st) || st->version != PV_STATE_VERSION ||
+	    st->nr_pins > PV_STATE_MAX_PINS || r != (long)(sizeof(*st) + 8ull * st->nr_pins) ||
+	    st->nr_vcpus > sb.boot.max_vcpus)
+		die(EXIT_BOOT, "bad state packet");
+}
+
+/* Before any guest instruction, after the boot tree (= kernel_cr3) is
+ * mirrored: what the guest set up before it was saved. */
+static void state_apply(void)
+{
+	const struct pv_state *st = &state_buf.msg.st;
+
+	if (!(sb.boot.flags & PV_BOOT_STATE))
+		return;
+	aspace_state_load(&sb, st, (const uint64_t *)(st + 1));
+	for (unsigned i = 0; i < PV_STATE_TRAPS; i++) {
+		const struct pv_state_trap *t = &st->traps[i];
+
+		if (t->address < PV_GUEST_VA_TOP)
+			sb.traps[i] = (struct trap_info){ .vector = (uint8_t)i, .flags = t->flags,
+							  .cs = t->cs, .address = t->address };
+	}
+	sb.event_cb = st->event_cb;
+	sb.failsafe_cb = st->failsafe_cb;
+	sb.syscall_cb = st->syscall_cb;
+	sb.nmi_cb = st->nmi_cb;
+	sb.syscall_masks = (st->flags & PV_STATE_F_SYSCALL_MASK) != 0;
+	sb.failsafe_masks = (st->flags & PV_STATE_F_FAILSAFE_MASK) != 0;
+	for (uint32_t id = 0; id < st->nr_vcpus; id++)
+		desc_state_load(&sb.vcpu[id], &st->vcpu[id]);
 }
 
 /* From here on only the allow-list runs; everything else traps. */
@@ -187,6 +269,7 @@ static void vcpu_enter(struct pv_vcpu *v)
 		__asm__ volatile("wrpkru" : : "a"(PV_PKRU_ID(v->id)), "c"(0), "d"(0) : "memory");
 	else
 		__asm__ volatile("wrgsbase %0" : : "r"((uint64_t)(uintptr_t)v) : "memory");
+	desc_bases_load(v);
 	v->started = 1;
 }
 
@@ -229,6 +312,7 @@ void sandbox_main(uint64_t *sp)
 		die(EXIT_CPU, "the CPU or kernel lacks FSGSBASE");
 	boot_read();
 	filter_read();
+	state_read();
 	memory_map();
 	sb.gs_free = cpu_has_ospke();
 	sb.pkeys = sb.gs_free && (sb.boot.flags & PV_BOOT_PKEYS);
@@ -240,6 +324,7 @@ void sandbox_main(uint64_t *sp)
 	if (events_setup(&sb) < 0)
 		die(EXIT_BOOT, "cannot install signal handlers");
 	vcpus_init();
+	state_apply();
 	vcpu_enter(&sb.vcpu[0]);
 	privileges_drop();
 	parent_death_kills(vmhv_pid);

@@ -49,6 +49,7 @@
 #ifndef __ASSEMBLER__
 #include "hypervisor/engines/pv/pv_abi.h"
 
+#include <vmctl/pv_state.h>
 #include <vmctl/xen/xen.h>
 
 #define PV_MAX_TRAPS 256
@@ -113,6 +114,7 @@ struct pv_cpu {
 	uint64_t iobitmap;                   /* PHYSDEVOP_set_iobitmap: VA, */
 	uint32_t iobitmap_ports;             /* ... ports it covers */
 	uint64_t gs_kernel, gs_user;         /* set_segment_base / MSRs (not loaded) */
+	uint64_t fs_base;                    /* as it entered a suspend or VCPUOP_down */
 	uint64_t kernel_ss, kernel_sp;       /* stack_switch */
 	uint64_t dr[8];                      /* set_debugreg (recorded) */
 	uint64_t gdt_frames[16];             /* set_gdt */
@@ -254,6 +256,21 @@ int aspace_pkey_setup(struct sandbox *sb, int key);
 
 /* dirty.c: userfaultfd write-protect registration of the flat map. */
 void dirty_setup(struct sandbox *sb);
+
+/* Save and restore (include/vmctl/pv_state.h): the sandbox's part of the
+ * guest's state. sandbox.c: sent to vmhv before the guest suspends (v is
+ * the suspending vCPU); read at boot when vmhv has one (PV_BOOT_STATE). */
+void sandbox_state_send(struct pv_vcpu *v);
+/* aspace.c: page tables, pins, vm_assist, LDT; the pin count. */
+uint32_t aspace_state_save(struct sandbox *sb, struct pv_state *st, uint64_t *pins, uint32_t max);
+void aspace_state_load(struct sandbox *sb, const struct pv_state *st, const uint64_t *pins);
+/* desc.c: one vCPU's descriptor, segment, debug and I/O state. The live
+ * bases are read in the vCPU's own thread (desc_bases_save, as it parks)
+ * and loaded there (desc_bases_load, as its thread starts). */
+void desc_state_save(const struct pv_vcpu *v, struct pv_state_vcpu *out);
+void desc_state_load(struct pv_vcpu *v, const struct pv_state_vcpu *in);
+void desc_bases_save(struct pv_vcpu *v);
+void desc_bases_load(struct pv_vcpu *v);
 
 /* aspace.c: the guest's address space. */
 const char *aspace_init(struct sandbox *sb);

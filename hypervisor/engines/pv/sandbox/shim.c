@@ -220,6 +220,7 @@ static void parked_regs_send(struct pv_vcpu *v)
 	struct pv_crash c = { .vcpu = v->id, .nr = PV_NR_REGS, .regs = v->regs };
 
 	c.regs.rax = 0;
+	desc_bases_save(v);
 	channel_send(v->chan_fd, &c, sizeof(c));
 }
 
@@ -231,8 +232,10 @@ static int64_t shim_sched_op(struct pv_vcpu *v)
 
 	if (v->regs.rdi == SCHEDOP_shutdown &&
 	    aspace_read(v->sb, v->regs.rsi, &sd, sizeof(sd)) == 0 &&
-	    sd.reason == SHUTDOWN_suspend)
+	    sd.reason == SHUTDOWN_suspend) {
 		parked_regs_send(v);
+		sandbox_state_send(v);
+	}
 	if (v->regs.rdi == SCHEDOP_yield) {
 		sys3(NR_sched_yield, 0, 0, 0);
 		return 0;
