@@ -35,6 +35,11 @@ void pci_dev_init(struct pci_dev *d, const char *name, uint16_t vendor, uint16_t
 	d->cfg[PCI_CLASS_PROG] = (uint8_t)class;
 	pci_set16(d, PCI_CLASS_DEVICE, (uint16_t)(class >> 8));
 	d->cfg[PCI_INTERRUPT_PIN] = pin;
+	/* QEMU's default subsystem (Red Hat, "QEMU virtual machine") unless the
+	 * device sets its own: SeaBIOS reads it on 00:00.0 to know it runs on
+	 * QEMU's i440FX ("Running on QEMU (i440fx)"). */
+	pci_set16(d, PCI_SUBSYS_VENDOR, PCI_SUBSYS_VENDOR_QEMU);
+	pci_set16(d, PCI_SUBSYS_ID, PCI_SUBSYS_ID_QEMU);
 	/* command: I/O, memory, bus master, INTx disable */
 	pci_set16(d, PCI_COMMAND, 0);
 	d->wmask[PCI_COMMAND] = 0x07;

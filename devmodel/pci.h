@@ -32,6 +32,8 @@
 #define PCI_BAR0           0x10
 #define PCI_SUBSYS_VENDOR  0x2c
 #define PCI_SUBSYS_ID      0x2e
+#define PCI_SUBSYS_VENDOR_QEMU 0x1af4
+#define PCI_SUBSYS_ID_QEMU     0x1100
 #define PCI_INTERRUPT_LINE 0x3c
 #define PCI_INTERRUPT_PIN  0x3d
 

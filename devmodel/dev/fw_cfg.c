@@ -301,7 +301,9 @@ static int fw_cfg_e820(struct fw_cfg *fc, const struct dm_config *cfg)
 	return fw_cfg_add_file(fc, "etc/e820", buf, n);
 }
 
-/* xl's boot= letters as SeaBIOS's bootorder paths of the PIIX IDE drives. */
+/* xl's boot= letters as SeaBIOS's bootorder paths of the PIIX IDE drives:
+ * one path per line, no newline after the last (SeaBIOS takes every line,
+ * an empty last one too, as an entry), NUL-terminated as QEMU's. */
 static int fw_cfg_bootorder(struct fw_cfg *fc, const struct dm_config *cfg)
 {
 	char order[256] = "";
@@ -314,11 +316,12 @@ static int fw_cfg_bootorder(struct fw_cfg *fc, const struct dm_config *cfg)
 			if (!d->path || d->cdrom != (*b == 'd') || (*b != 'c' && *b != 'd'))
 				continue;
 			len += (size_t)snprintf(order + len, sizeof(order) - len,
-						"/pci@i0cf8/ide@1,1/drive@%u/disk@%u\n", i / 2, i % 2);
+						"%s/pci@i0cf8/ide@1,1/drive@%u/disk@%u",
+						len ? "\n" : "", i / 2, i % 2);
 			break;
 		}
 	}
-	return fw_cfg_add_file(fc, "bootorder", order, len);
+	return fw_cfg_add_file(fc, "bootorder", order, len ? len + 1 : 0);
 }
 
 static int fw_cfg_fill(struct fw_cfg *fc, const struct dm_config *cfg)

@@ -109,8 +109,9 @@ static void test_items(struct dmt *t)
 	ok(key > 0 && size == 2 && port == 0x3f8, "etc/sercon-port = COM1");
 	key = fw_file(t, "bootorder", &size);
 	fw_read(t, (uint16_t)key, order, size < sizeof(order) ? size : sizeof(order) - 1);
-	is_str(order, "/pci@i0cf8/ide@1,1/drive@1/disk@0\n/pci@i0cf8/ide@1,1/drive@0/disk@0\n",
+	is_str(order, "/pci@i0cf8/ide@1,1/drive@1/disk@0\n/pci@i0cf8/ide@1,1/drive@0/disk@0",
 	       "boot=dc: the CD (hdc) first, then hda");
+	is_int(size, (long)strlen(order) + 1, "no newline after the last path, NUL-terminated");
 	is_int(fw_file(t, "no/such/file", &size), -1, "unknown file not listed");
 	fw_read(t, 0x7777, &id, 4);
 	is_int(id, 0, "an unknown key reads zeros");

@@ -1,0 +1,152 @@
+#!/bin/bash
+# SeaBIOS's debug log (port 0x402) on vmctl next to QEMU's i440FX machine
+# with the same devices, compared line for line.
+#
+# The same boot sector image (tests/hvm/guest/bootsect.img) boots once
+# through `xl create` (SeaBIOS on the soft CPU, vmctl-devmodel: PIIX3/PIIX4,
+# the IDE disk, std-VGA with SeaVGABIOS, no NIC, no Xen platform device):
+# vmhv puts the domain's 0x402 lines into its console, `xl dmesg` shows
+# them as "(dN) text"; and once through qemu-system-x86_64 -M pc -accel tcg
+# -nodefaults with the same SeaBIOS, RAM size, disk, VGA and boot order, its
+# 0x402 output in a file through isa-debugcon. Both must reach "Booting
+# from Hard Disk"; the logs must then be equal after the rules below, each
+# of which names a difference that is not a bug of ours.
+#
+# Chosen on QEMU's side so that the devices are the same (not normalised):
+#   -cpu qemu64,vendor=GenuineIntel: the soft CPU says GenuineIntel; QEMU
+#       reserves the AMD HyperTransport hole (e820 at 0xfd00000000) for
+#       AMD models only.
+#   apic-common.vapic=off: QEMU's kvmvapic.bin option ROM is its own
+#       acceleration aid, not a device of the machine.
+#   VGA mmio=off: QEMU's std-VGA has a 4 KiB MMIO BAR 2 (its register
+#       extensions); vmctl's std-VGA does not model it.
+#   ide-hd bootindex=1: QEMU writes the same fw_cfg "bootorder" that
+#       xl's boot="c" makes.
+# Skipped when qemu-system-x86 (Debian) or SeaBIOS is not installed.
+. "$top_srcdir/tests/lib/host.sh"
+img="$top_builddir/tests/hvm/guest/bootsect.img"
+bios=/usr/share/seabios/bios.bin
+vgabios=/usr/share/seabios/vgabios-stdvga.bin
+qemu=$(command -v qemu-system-x86_64) || skip_all "qemu-system-x86_64 is not installed"
+[ -r "$bios" ] && [ -r "$vgabios" ] || skip_all "Debian's seabios is not installed"
+[ -x "$top_builddir/devmodel/vmctl-devmodel" ] || skip_all "no device model"
+[ -f "$img" ] || skip_all "tests/hvm/guest/bootsect.img not built"
+MEM=32
+# 8 MiB of VRAM: with 16 MiB QEMU keeps VBE mode 0x199 (3840x2160x16) that
+# SeaVGABIOS removes here, as vmctl's std-VGA reports 2560x1600 as its
+# largest mode (DMDISPLAY_MAX_W/H, the display socket's frame size) where
+# QEMU reports 16000x12000. With 8 MiB the mode does not fit either way.
+VRAM=8
+LAST='^Booting from 0000:7c00'
+
+host_start a || bail_out "cannot start a host"
+cd "$VMCTL_TEST_DIR"
+cp "$img" vmctl.img
+cp "$img" qemu.img
+
+# ---- vmctl ----
+cat > cmp.cfg <<CFG
+type = "hvm"
+name = "sb-cmp"
+memory = $MEM
+boot = "c"
+acpi = 1
+xen_platform_pci = 0
+vnc = 0
+stdvga = 1
+videoram = $VRAM
+disk = [ 'format=raw, vdev=hda, access=rw, target=$VMCTL_TEST_DIR/vmctl.img' ]
+CFG
+xl create cmp.cfg > create.out 2>&1 || { sed 's/^/# /' create.out; bail_out "xl create failed"; }
+_tap_result 0 "xl create of the hvm domain (IDE disk, std-VGA)"
+id=$(xl domid sb-cmp)
+ok "SeaBIOS reaches the boot sector on vmctl" console_has sb-cmp 'hello from the boot sector' 2400
+xl dmesg | sed -n "s/^(d$id) //p" > vmctl.log
+xl destroy sb-cmp
+ok "the domain is destroyed" domain_gone sb-cmp
+
+# ---- QEMU: the same firmware, machine and devices ----
+"$qemu" -M pc -accel tcg -nodefaults -no-user-config -m $MEM \
+	-cpu qemu64,vendor=GenuineIntel -global apic-common.vapic=off \
+	-bios "$bios" -display none -monitor none -serial file:qemu.serial \
+	-drive file=qemu.img,format=raw,if=none,id=d0 \
+	-device ide-hd,drive=d0,bus=ide.0,unit=0,bootindex=1 \
+	-device VGA,vgamem_mb=$VRAM,mmio=off,romfile="$vgabios" \
+	-chardev file,id=dbg,path=qemu.log -device isa-debugcon,iobase=0x402,chardev=dbg \
+	> qemu.out 2>&1 &
+qpid=$!
+ok "SeaBIOS reaches the boot sector on QEMU" file_has qemu.serial 'hello from the boot sector' 2400
+kill "$qpid" 2>/dev/null
+wait "$qpid" 2>/dev/null
+
+for side in vmctl qemu; do
+	ok "$side: SeaBIOS's log runs from its banner to the boot" \
+		grep -q "$LAST" $side.log
+done
+
+# normalise FILE: the log up to the boot, with the rules applied.
+normalise() {
+	sed -n "1,/$LAST/p" "$1" | sed -E \
+		-e '/^Moving pm_base to 0x600$/d' \
+		-e 's/^(Using pmtimer, ioport) 0x[0-9a-f]+$/\1 <pm base + 8>/' \
+		-e '/^ACPI DSDT=0x[0-9a-f]+$/d' \
+		-e '/^Copying ACPI RSDP from /d' \
+		-e 's/^(Copying (MPTABLE|SMBIOS) from) .*/\1 <addr> to <addr>/' \
+		-e 's/^drive 0x[0-9a-f]+:/drive <addr>:/' \
+		-e 's/^(Space available for UMB: [0-9a-f]+-[0-9a-f]+, [0-9a-f]+)-[0-9a-f]+$/\1-<addr>/' \
+		-e 's/^(Returned) [0-9]+ (bytes of ZoneHigh)$/\1 <n> \2/' \
+		-e 's/^(ata[0-9]-[0-9]:) (QEMU|VMCTL) HARDDISK /\1 <model> HARDDISK /' |
+	awk -v top=$((MEM << 20)) '
+		function hex(h,  v, i) {
+			v = 0
+			for (i = 1; i <= length(h); i++)
+				v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
+			return v
+		}
+		# Rule 5: SeaBIOS keeps the used part of its 256 KiB high zone
+		# below the top of RAM; an e820 boundary in that window moves
+		# with the tables kept there (rules 1-3).
+		function zone(h,  v) { v = hex(h); return v >= top - 262144 && v < top }
+		/^  [0-9]+: [0-9a-f]+ - [0-9a-f]+ = / {
+			if (zone($2) || zone($4)) {
+				if (zone($2)) $2 = "<high zone>"
+				if (zone($4)) $4 = "<high zone>"
+				$0 = "  " $0
+			}
+		}
+		# Rule 6: after its second banner SeaBIOS probes the hardware
+		# in threads (ATA, PS/2, serial and parallel ports) whose lines
+		# interleave by timing until "All threads complete.": that
+		# block is compared sorted (sort below).
+		/^All threads complete\.$/ { inthreads = 0 }
+		inthreads { printf "%d\t%s\t%s\n", start, $0, $0; next }
+		{ printf "%d\t\t%s\n", NR, $0 }
+		/^SeaBIOS \(version / && ++banners == 2 { inthreads = 1; start = NR }' |
+	LC_ALL=C sort -t "$(printf '\t')" -k1,1n -k2,2 | cut -f3-
+}
+# The rules, each a legitimate difference:
+#  1. ACPI tables: QEMU builds its own and hands them over through fw_cfg
+#     "etc/table-loader", which makes SeaBIOS move the PM base to 0x600;
+#     vmctl's device model lets SeaBIOS build its tables (PM base 0xb000,
+#     "ACPI DSDT=", "Copying ACPI RSDP"), as Xen's hvmloader builds them.
+#  2. SMBIOS: QEMU passes its own tables through fw_cfg, SeaBIOS builds
+#     them here: with rule 1 the F-segment and high-memory allocations
+#     after them (MPTABLE, SMBIOS, the drive's record, the UMB end) move.
+#  3. the high zone SeaBIOS gives back depends on those tables' size.
+#  4. the disk's model string is the device model's own name.
+#  5-6. in the awk part above.
+normalise vmctl.log > vmctl.norm
+normalise qemu.log > qemu.norm
+long=0
+[ "$(wc -l < vmctl.norm)" -gt 40 ] && [ "$(wc -l < qemu.norm)" -gt 40 ] || long=1
+_tap_result $long "the logs are not empty (over 40 lines each)"
+if [ $long = 0 ] && diff -u qemu.norm vmctl.norm > log.diff; then
+	_tap_result 0 "SeaBIOS's 0x402 log on vmctl matches QEMU's i440FX line for line"
+else
+	_tap_result 1 "SeaBIOS's 0x402 log on vmctl matches QEMU's i440FX line for line"
+	diag "diff -u QEMU vmctl (after the rules):"
+	sed 's/^/#   /' log.diff
+fi
+is "$(grep -v 'terminating on signal' qemu.out)" "" "QEMU's run printed no errors"
+host_stop a
+done_testing
