@@ -62,14 +62,14 @@ static int blk_pass(struct kernel *k, struct blkfront *b, bool write,
 
 /* Sequential write then read of the first `mib` MiB, `chunk` bytes per
  * blkfront_rw() call; each call waits for its data, as a read() or an
- * O_SYNC write() would. */
+ * O_SYNC write() would.  Without `write`, the read only. */
 static int blk_rows(struct kernel *k, struct blkfront *b, uint8_t *buf, size_t chunk,
-		    unsigned int mib, const char *wname, const char *rname)
+		    unsigned int mib, bool write, const char *wname, const char *rname)
 {
 	uint64_t mbps;
-	int rc = blk_pass(k, b, true, buf, chunk, mib, &mbps);
+	int rc = write ? blk_pass(k, b, true, buf, chunk, mib, &mbps) : 0;
 
-	if (rc == 0)
+	if (rc == 0 && write)
 		bench_line(wname, mbps, "MB/s");
 	if (rc == 0)
 		rc = blk_pass(k, b, false, buf, chunk, mib, &mbps);
@@ -87,6 +87,8 @@ int bench_blk(struct kernel *k, struct blkfront *b, unsigned int mib)
 	/* 4 MiB per call: 16 requests of 256 KiB in flight (blkfront's
 	 * ring slots); then one 256 KiB request per call, nothing queued. */
 	const size_t chunk = 4u << 20, small = 256 * 1024;
+	unsigned int rounds;
+	const char *what;
 	uint8_t *buf;
 	int rc = 0;
 
@@ -99,11 +101,17 @@ int bench_blk(struct kernel *k, struct blkfront *b, unsigned int mib)
 	if (!buf)
 		return -ENOMEM;
 	memset(buf, 0xa5, chunk);
-	for (int round = 0; round < BLK_BENCH_ROUNDS && rc == 0; round++) {
-		rc = blk_rows(k, b, buf, chunk, mib, "blk-write-seq", "blk-read-seq");
+	/* bench-rounds=N, bench-blk=sync (the one-at-a-time rows only) or
+	 * sync-read (their read only): longer runs of one path, to profile
+	 * it. */
+	rounds = (unsigned int)options_get_num(&k->opt, "bench-rounds", BLK_BENCH_ROUNDS);
+	what = options_get(&k->opt, "bench-blk", "all");
+	for (unsigned int round = 0; round < rounds && rc == 0; round++) {
+		if (!strcmp(what, "all"))
+			rc = blk_rows(k, b, buf, chunk, mib, true, "blk-write-seq", "blk-read-seq");
 		if (rc == 0)
-			rc = blk_rows(k, b, buf, small, mib, "blk-write-256k-sync",
-				      "blk-read-256k-sync");
+			rc = blk_rows(k, b, buf, small, mib, strcmp(what, "sync-read") != 0,
+				      "blk-write-256k-sync", "blk-read-256k-sync");
 	}
 	mm_free_pages(k, buf, chunk / PAGE_SIZE);
 	if (rc < 0)

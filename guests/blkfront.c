@@ -30,7 +30,10 @@
  * us when the machine is busy): writes are published 4 requests (1 MiB)
  * at a time, reads all at once. */
 #define BLK_PUSH_WRITES 4
-#define BLK_POLL_NS 30000	/* see wait_for() */
+/* How long wait_for() looks at the ring before it sleeps: twice what
+ * waits took lately, within these bounds. */
+#define BLK_POLL_MIN_NS 30000
+#define BLK_POLL_MAX_NS 300000
 
 static void blk_event(struct kernel *k, evtchn_port_t port, void *arg)
 {
@@ -524,21 +527,35 @@ static void push(struct kernel *k, struct blkfront *b)
 }
 
 /* Wait until `n` more requests are done (all of them if n is 0).  A
- * short look at the ring first: sleeping and being woken are two
- * hypercalls that vmhv serves, far dearer than BLK_POLL_NS of polling
- * when the backend runs on the other CPU and is about to answer. */
+ * look at the ring first: sleeping and being woken are hypercalls that
+ * vmhv serves and a wake-up across CPUs (tens of us, more on a busy
+ * host), while the backend, on the other CPU, answers a 256 KiB request
+ * in about the time the host takes to copy it.  So the look lasts twice
+ * as long as waits took lately (the copy's time and a bit), within
+ * BLK_POLL_MIN_NS..BLK_POLL_MAX_NS. */
 static int wait_for(struct kernel *k, struct blk_io *io, unsigned int n)
 {
-	uint64_t until = time_now(k) + BLK_POLL_NS;
+	struct blkfront *b = io->b;
+	uint64_t t0 = time_now(k), now = t0;
+	uint64_t look = MIN(MAX(2 * b->wait_ns, (uint64_t)BLK_POLL_MIN_NS), (uint64_t)BLK_POLL_MAX_NS);
+	int rc = 0;
 
-	io->until = io->completed + (n ? n : io->b->inflight);
-	while (time_now(k) < until) {
+	io->until = io->completed + (n ? n : b->inflight);
+	for (;;) {
 		collect(k, io);
-		if (io->completed >= io->until || !io->b->inflight)
-			return 0;
+		if (io->completed >= io->until || !b->inflight)
+			break;
+		if (now - t0 >= look) {
+			rc = sched_wait(k, io_progress, io, IO_TIMEOUT_NS);
+			break;
+		}
 		cpu_relax();
+		now = time_now(k);
 	}
-	return sched_wait(k, io_progress, io, IO_TIMEOUT_NS);
+	/* A moving average over about 8 waits. */
+	now = time_now(k);
+	b->wait_ns = b->wait_ns - b->wait_ns / 8 + (now - t0) / 8;
+	return rc;
 }
 
 static int check_rw(struct blkfront *b, bool write, uint64_t sector, size_t nbytes)

@@ -1,6 +1,9 @@
 #include "hypervisor/evtchn.h"
 
 #include "hypervisor/domain.h"
+#include "hypervisor/engines/engine.h"
+#include "hypervisor/engines/pv/pv_abi.h"
+#include "hypervisor/engines/pv/pv_domain.h"
 #include "hypervisor/vcpu.h"
 #include "hypervisor/vmhv.h"
 
@@ -19,6 +22,7 @@ int evtchn_table_init(struct evtchn **table)
 		return -ENOMEM;
 	for (unsigned i = 0; i < EVTCHN_NR_PORTS; i++)
 		(*table)[i].fd = -1;
+	(*table)[0].offered = 1; /* the generation; ports start at 0: not offered */
 	return 0;
 }
 
@@ -58,6 +62,53 @@ static void port_free(struct evtchn *e)
 	if (e->fd >= 0)
 		close(e->fd);
 	*e = (struct evtchn){ .state = ECS_FREE, .fd = -1 };
+}
+
+/* The pv sandbox reads the generation in vCPU 0's mailbox. */
+static void offer_publish(struct domain *d)
+{
+	struct pv_domain *pv = d->engine == &pv_engine_ops ? d->engine_priv : NULL;
+
+	if (pv && pv->mb)
+		__atomic_store_n(&pv->mb[0].evtchn_gen, d->evtchn[0].offered, __ATOMIC_SEQ_CST);
+}
+
+/* Port `port` of `domid` changes its binding: if its peer's eventfd was
+ * handed to the domain's sandbox, every hand-over so far is void. */
+static void offer_revoke(struct vmhv *hv, uint32_t domid, uint32_t port)
+{
+	struct domain *d = domid ? domain_lookup(hv, domid) : NULL;
+	struct evtchn *t;
+
+	if (!d || d->dying || !d->evtchn || port == 0 || port >= EVTCHN_NR_PORTS)
+		return;
+	t = d->evtchn;
+	if (t[port].offered != t[0].offered)
+		return;
+	if (++t[0].offered == 0)
+		t[0].offered = 1;
+	offer_publish(d);
+}
+
+int evtchn_offer_fd(struct domain *d, uint32_t port, uint32_t *gen)
+{
+	struct evtchn *e = port_of(d->hv, d->domid, port), *r;
+
+	if (!e || e->state != ECS_INTERDOMAIN || e->remote_dom != 0 ||
+	    e->offered == d->evtchn[0].offered)
+		return -1;
+	r = port_of(d->hv, 0, e->remote_port);
+	if (!r || r->state != ECS_INTERDOMAIN || r->remote_dom != d->domid ||
+	    r->remote_port != port || r->fd < 0)
+		return -1;
+	*gen = d->evtchn[0].offered;
+	return r->fd;
+}
+
+void evtchn_offer_made(struct domain *d, uint32_t port)
+{
+	d->evtchn[port].offered = d->evtchn[0].offered;
+	offer_publish(d);
 }
 
 static void port_close(struct vmhv *hv, uint32_t domid, uint32_t port, struct evtchn *e);
@@ -223,6 +274,8 @@ static void port_close(struct vmhv *hv, uint32_t domid, uint32_t port, struct ev
 	struct evtchn *r;
 
 	if (e->state == ECS_INTERDOMAIN) {
+		offer_revoke(hv, domid, port);
+		offer_revoke(hv, e->remote_dom, e->remote_port);
 		r = port_of(hv, e->remote_dom, e->remote_port);
 		if (r && r->state == ECS_INTERDOMAIN && r->remote_dom == domid) {
 			r->state = ECS_UNBOUND;
@@ -324,6 +377,8 @@ int evtchn_dom0_attach(struct vmhv *hv, uint32_t port, int fd, void *owner)
 
 	if (!e || e->state == ECS_FREE)
 		return -EINVAL;
+	if (e->state == ECS_INTERDOMAIN)
+		offer_revoke(hv, e->remote_dom, e->remote_port); /* a new eventfd */
 	e->fd = fd;
 	e->owner = owner;
 	return 0;

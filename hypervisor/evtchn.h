@@ -30,6 +30,10 @@ struct evtchn {
 	uint32_t vcpu;          /* notified vCPU */
 	int fd;                 /* dom0 ports: the eventfd signalled on send */
 	void *owner;            /* dom0 ports: the privcmd client */
+	/* Domain ports: the generation in which the peer's eventfd was
+	 * handed to the domain's sandbox (evtchn_offer_*). Port 0 is never
+	 * bound: its entry holds the table's current generation. */
+	uint32_t offered;
 };
 
 /* Per-domain table (and dom0's in struct vmhv). */
@@ -61,6 +65,16 @@ void evtchn_dom0_release(struct vmhv *hv, void *owner);
  * may bind each once; a send raises every binding. */
 int evtchn_dom0_bind_virq(struct vmhv *hv, uint32_t virq, void *owner, uint32_t *port);
 void evtchn_dom0_send_virq(struct vmhv *hv, uint32_t virq);
+
+/* Sends served by the pv sandbox itself: the eventfd that a send on
+ * domain port `port` writes (its peer is a dom0 port with one), or -1 if
+ * there is none or it was handed over in this generation already; `gen`
+ * is the generation to hand it over in. evtchn_offer_made() records the
+ * hand-over. Closing either end of a port handed over starts a new
+ * generation (published in the pv sandbox's mailbox): the sandbox drops
+ * every eventfd of an older one. */
+int evtchn_offer_fd(struct domain *d, uint32_t port, uint32_t *gen);
+void evtchn_offer_made(struct domain *d, uint32_t port);
 
 /* Is `port` a dom0 port owned by `owner`? */
 int evtchn_dom0_owned(struct vmhv *hv, uint32_t port, void *owner);

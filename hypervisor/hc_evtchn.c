@@ -3,10 +3,17 @@
 #include "hypervisor/hypercall.h"
 
 #include "hypervisor/domain.h"
+#include "hypervisor/engines/engine.h"
+#include "hypervisor/engines/pv/pv_abi.h"
+#include "hypervisor/engines/pv/pv_domain.h"
 #include "hypervisor/evtchn.h"
 #include "hypervisor/vmhv.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <vmctl/xen/xen.h>
 #include <vmctl/xen/event_channel.h>
 
@@ -97,13 +104,49 @@ static int64_t ev_close(struct hcall *c, uint64_t arg)
 	return evtchn_close(c->d->hv, c->d->domid, port);
 }
 
+/* A pv sandbox may serve the next sends on `port` itself: hand it the
+ * eventfd the send writes (pv_abi.h, PV_RET_EVFD), on the channel of the
+ * vCPU that asked, before the answer. A full channel (a sandbox that does
+ * not take its offers) only means no offer. */
+static bool evfd_offer(struct hcall *c, uint32_t port)
+{
+	struct pv_domain *pv = c->d->engine == &pv_engine_ops ? c->d->engine_priv : NULL;
+	struct pv_evfd_offer o = { .port = port };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl = { 0 };
+	struct iovec iov = { .iov_base = &o, .iov_len = sizeof(o) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+			    .msg_controllen = sizeof(ctl.buf) };
+	int fd;
+
+	if (!pv || c->vcpu >= PRIVCMD_MAX_VCPUS || pv->chan[c->vcpu].fd < 0)
+		return false;
+	fd = evtchn_offer_fd(c->d, port, &o.gen);
+	if (fd < 0)
+		return false;
+	ctl.h.cmsg_level = SOL_SOCKET;
+	ctl.h.cmsg_type = SCM_RIGHTS;
+	ctl.h.cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(&ctl.h), &fd, sizeof(fd));
+	if (sendmsg(pv->chan[c->vcpu].fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)sizeof(o))
+		return false;
+	evtchn_offer_made(c->d, port);
+	return true;
+}
+
 static int64_t ev_send(struct hcall *c, uint64_t arg)
 {
 	uint32_t port;
+	int rc;
 
 	if (port_arg(c, arg, &port) < 0)
 		return -EFAULT;
-	return evtchn_send(c->d->hv, c->d->domid, port);
+	rc = evtchn_send(c->d->hv, c->d->domid, port);
+	if (rc == 0 && evfd_offer(c, port))
+		return PV_RET_EVFD;
+	return rc;
 }
 
 static int64_t ev_unmask(struct hcall *c, uint64_t arg)

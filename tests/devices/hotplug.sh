@@ -36,6 +36,10 @@ ok "the guest finds the attached disk" file_has "$log" "blk1: device/vbd/51728, 
 out=$( (sleep 0.3; echo "blk write 1 16 77 8"; sleep 1) | timeout 5 "$XL_BIN" console h1)
 crc=$(echo "$out" | tr -d '\r' | sed -n 's/^wrote 8 sectors at 16: ok, crc32 \([0-9a-f]\{8\}\).*/\1/p' | tail -1)
 is "$(img_crc disk2.img 16 4096)" "$crc" "what the guest wrote on it is in its image"
+# Event sends on ports bound to dom0 are served in the sandbox, with the
+# eventfds vmhv handed it (docs/devices.md).
+ok "the guest's sandbox holds the eventfds of its dom0 ports" test -n "$(eventfd_ids "$(sandbox_pid a)")"
+ok "... only eventfds of ports bound now" test -z "$(sandbox_stale_eventfds a)"
 like "$(xl block-list h1 | sed -n 3p)" "^51728 0   $id +4 +[0-9]+ +[0-9]+ " \
 	"block-list: connected, with its channel and ring"
 
@@ -50,6 +54,7 @@ ok "... and leaves no node" test "$(xenstore-list /local/domain/0/backend/vbd/$i
 ok "xl block-detach h1 xvdb (the guest releases it)" timeout 20 "$XL_BIN" block-detach h1 xvdb
 ok "the guest saw its backend close it" file_has "$log" "device/vbd/51728 closed by its backend"
 ok "... with its ring already unmapped" test -z "$(grep 'still mapped' "$log")"
+ok "the sandbox let go of the closed port's eventfd" test -z "$(sandbox_stale_eventfds a)"
 ok "its backend node is gone" test -z "$(xenstore-read $be/state 2>/dev/null)"
 ok "its frontend node is gone" test -z "$(xenstore-read /local/domain/$id/device/vbd/51728/state 2>/dev/null)"
 is "$(xl block-list h1 | wc -l)" 2 "block-list: one disk left"

@@ -8,6 +8,20 @@ xld_pid() { cat "$VMCTL_TEST_DIR/$1/xld.pid"; }
 # (after 50 ms: xld saves the store 10 ms after a change, with a file open)
 xld_fds() { sleep 0.05; ls "/proc/$(xld_pid "$1")/fd" | wc -l; }
 xld_threads() { ls "/proc/$(xld_pid "$1")/task" | wc -l; }
+vmhv_pid() { cat "$VMCTL_TEST_DIR/$1/vmhv.pid"; }
+# The pv sandbox (vmhv-pv) of host NAME's only running domain.
+sandbox_pid() { pgrep -x -P "$(vmhv_pid "$1")" vmhv-pv | head -1; }
+# The eventfds a process holds, by their kernel id (fdinfo), sorted.
+eventfd_ids() {	# eventfd_ids PID
+	for f in /proc/$1/fdinfo/*; do
+		sed -n 's/^eventfd-id:[[:space:]]*//p' "$f" 2>/dev/null
+	done | sort -u
+}
+# The eventfds the sandbox holds that vmhv does not (vmhv keeps the
+# eventfd of every bound dom0 port; the sandbox may keep only those).
+sandbox_stale_eventfds() {	# sandbox_stale_eventfds HOST
+	comm -23 <(eventfd_ids "$(sandbox_pid "$1")") <(eventfd_ids "$(vmhv_pid "$1")")
+}
 
 # The crc32 of N bytes at sector S of an image.
 img_crc() {	# img_crc FILE SECTOR BYTES

@@ -367,6 +367,14 @@ static struct blk_job *look_for_requests(struct blkback *b, bool idle)
 		__atomic_store_n(&b->polling, false, __ATOMIC_RELAXED);
 	consume(b, &mine);
 	pthread_mutex_unlock(&b->cons_lock);
+	if (idle) {
+		pthread_mutex_lock(&b->lock);
+		if (mine)
+			b->stats.polls_found++;
+		else
+			b->stats.polls_missed++;
+		pthread_mutex_unlock(&b->lock);
+	}
 	return mine;
 }
 
@@ -471,6 +479,9 @@ static void on_event(struct evloop *loop, int fd, uint32_t events, void *arg)
 
 	if (read(fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
 		return;
+	pthread_mutex_lock(&b->lock);
+	b->stats.events++;
+	pthread_mutex_unlock(&b->lock);
 	pthread_mutex_lock(&b->cons_lock);
 	consume(b, NULL);
 	pthread_mutex_unlock(&b->cons_lock);
@@ -580,6 +591,10 @@ void blkback_disconnect(struct blkback *b)
 	pthread_mutex_unlock(&b->cons_lock);
 	if (b->pool)
 		io_pool_drain(b->pool);   /* answers (and notifies) what was in flight */
+	log_info("domain %u: disk done: %llu reads, %llu writes; requests found by %llu events, "
+		 "%llu polls (%llu polls gave up)", b->domid, (unsigned long long)b->stats.reads,
+		 (unsigned long long)b->stats.writes, (unsigned long long)b->stats.events,
+		 (unsigned long long)b->stats.polls_found, (unsigned long long)b->stats.polls_missed);
 	unbind_channel(b);
 	/* The persistent grants go now, while the workers that mapped them
 	 * are idle and their connections open: the frontend may then end

@@ -37,6 +37,9 @@ struct blkback_disk {
 struct blkback_stats {
 	uint64_t reads, writes, flushes, discards, errors;
 	unsigned max_inflight;
+	/* How requests reached us: events (the main loop woken), and the
+	 * idle worker's look at the ring (found one / gave up). */
+	uint64_t events, polls_found, polls_missed;
 };
 
 /* What the frontend published: its ring page's grant, its event channel,

@@ -105,6 +105,25 @@ struct pv_state_msg {
  * vCPU's thread (it never ran, or its thread is gone); plain 0 means vmhv
  * resumed an existing (parked) thread or the vCPU was already up. */
 #define PV_RET_START_THREAD 1
+/* The reply to a forwarded EVTCHNOP_send (which succeeded) when vmhv also
+ * queued a struct pv_evfd_offer on the vCPU's channel: the eventfd of the
+ * dom0 port the sent port is bound to (SCM_RIGHTS), so that the sandbox
+ * serves the next sends on that port itself with a write() of 1. The
+ * offer holds while vCPU 0's mailbox shows the same evtchn_gen: vmhv bumps
+ * it when an offered port's binding changes (either end closed). The
+ * guest can only ever signal the eventfds of its own interdomain ports
+ * (a stale one after a close reaches an eventfd nobody reads any more). */
+#define PV_RET_EVFD 1
+struct pv_evfd_offer {
+	uint32_t port;            /* the domain's port */
+	uint32_t gen;             /* evtchn_gen the offer belongs to */
+};
+_Static_assert(sizeof(struct pv_evfd_offer) == 8, "pv_evfd_offer size");
+/* The sandbox keeps at most this many offered eventfds; they land on the
+ * lowest free fd numbers, so all are <= PV_EVFD_MAX (the filter allows
+ * write() on those). */
+#define PV_EVFD_SLOTS 32
+#define PV_EVFD_MAX (PV_FD_MAX + PV_EVFD_SLOTS + 2)
 struct pv_crash {
 	uint32_t vcpu;
 	uint32_t nr;              /* PV_NR_CRASH */
@@ -149,7 +168,8 @@ struct pv_mailbox {
 	uint64_t cr3;             /* sandbox: the L4 frame of the current page tables */
 	uint32_t untracked;       /* sandbox (vCPU 0's): guest RAM was mapped away from
 				   * its flat address: dirty logging cannot see it */
-	uint8_t pad[128 - 92];
+	uint32_t evtchn_gen;      /* vmhv (vCPU 0's): see PV_RET_EVFD */
+	uint8_t pad[128 - 96];
 };
 _Static_assert(sizeof(struct pv_mailbox) == 128, "pv_mailbox size");
 

@@ -22,7 +22,9 @@ static const struct {
 	scmp_datum_t value, value2;   /* value2: what a masked compare wants */
 } allowed[] = {
 	{ "read", 0, SCMP_CMP_LE, PV_FD_MAX, 0 },      /* channel replies */
-	{ "write", 0, SCMP_CMP_LE, PV_FD_MAX, 0 },     /* channel requests */
+	{ "write", 0, SCMP_CMP_LE, PV_EVFD_MAX, 0 },   /* channel requests, event sends (PV_RET_EVFD) */
+	{ "recvmsg", 0, SCMP_CMP_LE, PV_FD_MAX, 0 },   /* an eventfd vmhv hands over */
+	{ "close", -1, 0, 0, 0 },                      /* ... and takes back */
 	{ "mmap", 4, SCMP_CMP_EQ, PV_MEM_FD, 0 },      /* update_va_mapping: the memfd only */
 	{ "clone", 0, SCMP_CMP_EQ, CLONE_THREAD_FLAGS, 0 }, /* VCPUOP_up: a thread, nothing else */
 	{ "gettid", -1, 0, 0, 0 },                     /* a new vCPU thread tells vmhv its id */

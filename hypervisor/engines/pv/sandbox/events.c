@@ -400,3 +400,160 @@ int64_t events_set_trap_table(struct sandbox *sb, uint64_t table_va)
 	}
 	return 0;
 }
+
+/* ---- sends served in the sandbox ----------------------------------------
+ *
+ * EVTCHNOP_send on an interdomain port whose peer is a dom0 port writes
+ * that port's eventfd; vmhv hands the eventfd over after a send it served
+ * (pv_abi.h, PV_RET_EVFD), and from then on a send is one write() here
+ * instead of a round trip to vmhv. An offer is good while vCPU 0's
+ * mailbox shows its generation: vmhv starts a new one when such a port is
+ * closed at either end, and every older eventfd is closed here. */
+
+#define NR_recvmsg 47
+#define SOL_SOCKET_ 1
+#define SCM_RIGHTS_ 1
+#define MSG_DONTWAIT_ 0x40
+#define MSG_CMSG_CLOEXEC_ 0x40000000
+#define EVTCHNOP_send_ 4
+#define EVTCHNOP_close_ 3
+
+/* The kernel's x86-64 layouts (no libc here). */
+struct k_iovec {
+	void *base;
+	uint64_t len;
+};
+struct k_msghdr {
+	void *name;
+	int namelen, pad0;
+	struct k_iovec *iov;
+	uint64_t iovlen;
+	void *control;
+	uint64_t controllen;
+	int flags, pad1;
+};
+struct k_cmsg_fd {
+	uint64_t len;
+	int level, type;
+	int fd, pad;
+};
+
+static void evfd_lock(struct evfd_cache *c)
+{
+	while (__atomic_exchange_n(&c->lock, 1, __ATOMIC_ACQUIRE))
+		__builtin_ia32_pause();
+}
+
+static void evfd_unlock(struct evfd_cache *c)
+{
+	__atomic_store_n(&c->lock, 0, __ATOMIC_RELEASE);
+}
+
+static uint32_t evfd_gen(struct pv_vcpu *v)
+{
+	return __atomic_load_n(&v->sb->vcpu[0].mb->evtchn_gen, __ATOMIC_SEQ_CST);
+}
+
+/* Close what belongs to an older generation (lock held). */
+static void evfd_sweep(struct evfd_cache *c, uint32_t gen)
+{
+	for (unsigned i = 0; i < PV_EVFD_SLOTS; i++) {
+		struct evfd_slot *s = &c->slot[i];
+
+		if (s->port && s->gen != gen) {
+			sys3(NR_close, s->fd, 0, 0);
+			s->port = 0;
+		}
+	}
+}
+
+/* Signal `port`'s peer if we hold its eventfd: true if done. */
+static int evfd_send(struct pv_vcpu *v, uint32_t port)
+{
+	struct evfd_cache *c = &v->sb->evfd;
+	uint32_t gen = evfd_gen(v);
+	uint64_t one = 1;
+	int done = 0;
+
+	evfd_lock(c);
+	evfd_sweep(c, gen);
+	for (unsigned i = 0; i < PV_EVFD_SLOTS && !done; i++) {
+		struct evfd_slot *s = &c->slot[i];
+		long r;
+
+		if (s->port != port)
+			continue;
+		/* A full counter (-EAGAIN) means the peer has events to read. */
+		r = sys3(NR_write, s->fd, &one, sizeof(one));
+		done = r == sizeof(one) || r == -11;
+		if (!done) {
+			sys3(NR_close, s->fd, 0, 0);
+			s->port = 0;
+		}
+	}
+	evfd_unlock(c);
+	return done;
+}
+
+/* A free slot for `port`: none if it has one already (another vCPU took
+ * an offer meanwhile) or all are taken (lock held). */
+static struct evfd_slot *evfd_free_slot(struct evfd_cache *c, uint32_t port)
+{
+	struct evfd_slot *slot = 0;
+
+	for (unsigned i = 0; i < PV_EVFD_SLOTS; i++) {
+		if (c->slot[i].port == port)
+			return 0;
+		if (!c->slot[i].port && !slot)
+			slot = &c->slot[i];
+	}
+	return slot;
+}
+
+/* Take the offer vmhv queued before its answer PV_RET_EVFD. */
+static void evfd_take(struct pv_vcpu *v, uint32_t port)
+{
+	struct evfd_cache *c = &v->sb->evfd;
+	struct pv_evfd_offer o;
+	struct k_cmsg_fd cm = { 0 };
+	struct k_iovec iov = { &o, sizeof(o) };
+	struct k_msghdr m = { .iov = &iov, .iovlen = 1, .control = &cm, .controllen = sizeof(cm) };
+	struct evfd_slot *slot;
+	long r = sys3(NR_recvmsg, v->chan_fd, &m, MSG_DONTWAIT_ | MSG_CMSG_CLOEXEC_);
+
+	if (r < 0 || m.controllen < sizeof(cm) - 4 || cm.level != SOL_SOCKET_ ||
+	    cm.type != SCM_RIGHTS_ || cm.len != sizeof(cm) - 4)
+		return; /* no fd came with it */
+	evfd_lock(c);
+	evfd_sweep(c, evfd_gen(v));
+	slot = evfd_free_slot(c, port);
+	if (slot && r == sizeof(o) && o.port == port && o.gen == evfd_gen(v) &&
+	    cm.fd <= PV_EVFD_MAX) {
+		*slot = (struct evfd_slot){ .port = port, .gen = o.gen, .fd = cm.fd };
+		cm.fd = -1;
+	}
+	evfd_unlock(c);
+	if (cm.fd >= 0)
+		sys3(NR_close, cm.fd, 0, 0);
+}
+
+int64_t events_channel_op(struct pv_vcpu *v)
+{
+	uint32_t port = 0;
+	int64_t rc;
+
+	if (v->regs.rdi == EVTCHNOP_send_ && aspace_read(v->sb, v->regs.rsi, &port, 4) == 0 &&
+	    port && evfd_send(v, port))
+		return 0;
+	rc = shim_forward(v);
+	if (v->regs.rdi == EVTCHNOP_send_ && port && rc == PV_RET_EVFD) {
+		evfd_take(v, port);
+		rc = 0;
+	}
+	if (v->regs.rdi == EVTCHNOP_close_) {
+		evfd_lock(&v->sb->evfd);
+		evfd_sweep(&v->sb->evfd, evfd_gen(v));
+		evfd_unlock(&v->sb->evfd);
+	}
+	return rc;
+}

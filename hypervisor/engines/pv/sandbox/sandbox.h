@@ -143,6 +143,17 @@ _Static_assert(__builtin_offsetof(struct pv_vcpu, pkru_user) == PV_VCPU_PKRU, ""
 _Static_assert(PRIVCMD_MAX_VCPUS == PV_VCPU_ID_MASK + 1, "vCPU ids fit PV_PKRU_ID");
 _Static_assert(__builtin_offsetof(struct pv_vcpu, uret) == PV_VCPU_URET, "");
 
+/* Eventfds vmhv handed over for sends on interdomain ports (pv_abi.h,
+ * PV_RET_EVFD; events.c). port 0 = a free slot. */
+struct evfd_slot {
+	uint32_t port, gen;
+	int fd;
+};
+struct evfd_cache {
+	int lock;                            /* vCPU threads share it */
+	struct evfd_slot slot[PV_EVFD_SLOTS];
+};
+
 struct sandbox {
 	struct pv_boot boot;
 	struct aspace as;
@@ -157,6 +168,7 @@ struct sandbox {
 	int gs_free;                         /* entries find the vCPU by PKRU: GS is the guest's */
 	struct trap_info traps[PV_MAX_TRAPS]; /* by vector; address 0 = none */
 	struct pv_vcpu vcpu[PRIVCMD_MAX_VCPUS];
+	struct evfd_cache evfd;
 };
 
 void pv_hypercall_entry_gs(void);
@@ -194,6 +206,9 @@ void pv_shim_iret(struct pv_vcpu *v);
 int events_setup(struct sandbox *sb);
 void events_vcpu_setup(struct pv_vcpu *v, void *altstack, unsigned long size);
 int64_t events_set_trap_table(struct sandbox *sb, uint64_t table_va);
+/* event_channel_op: sends on a port whose eventfd vmhv handed over are
+ * served here; everything else goes to vmhv. */
+int64_t events_channel_op(struct pv_vcpu *v);
 
 /* emulate.c: a fault the guest took. emulate_fault() returns 1 if it
  * emulated the instruction (resume the guest), 0 to deliver f (it may

@@ -383,6 +383,7 @@ static const shim_handler local[64] = {
 	[__HYPERVISOR_physdev_op] = shim_physdev_op,
 	[__HYPERVISOR_sched_op] = shim_sched_op,
 	[__HYPERVISOR_vcpu_op] = shim_vcpu_op,
+	[__HYPERVISOR_event_channel_op] = events_channel_op,
 };
 
 static int64_t shim_dispatch(struct pv_vcpu *v)
