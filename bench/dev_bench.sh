@@ -38,6 +38,9 @@ wait_rounds() {	# wait_rounds FILE FIGURE N SECONDS
 	return 1
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# CPU time in us of the threads of processes (schedstat: ns on the CPU).
+cpu_us() { cat $(printf '/proc/%s/task/*/schedstat ' "$@") 2> /dev/null | awk '{ s += $1 } END { printf "%d", s / 1000 }'; }
+vmhv_pid=$(cat "$VMCTL_TEST_DIR/a/vmhv.pid") xld_pid=$(cat "$VMCTL_TEST_DIR/a/xld.pid")
 
 # ---- disk ----
 dd if=/dev/zero of=disk.img bs=1M count=$mib 2> /dev/null
@@ -45,12 +48,19 @@ cat > bb.cfg <<CFG
 name = "bb"
 kernel = "$kernel"
 memory = 32
-extra = "mode=bench bench-mib=$mib"
+extra = "mode=bench bench-mib=$mib stay=1"
 disk = [ 'vdev=xvda, target=$PWD/disk.img' ]
 CFG
 xl create bb.cfg > /dev/null
 log="$VMCTL_LOGDIR/console/bb.log"
+# The CPU time the guest's disk passes cost: its sandbox, vmhv and xld,
+# from the line the guest prints before them (its CPU benchmarks run
+# first) to the end of the passes.
+for i in $(seq 6000); do grep -q "null-hypercall" "$log" 2> /dev/null && break; sleep 0.01; done
+sb_pid=$(pgrep -x -P $vmhv_pid vmhv-pv)
+t0=$(cpu_us $vmhv_pid $xld_pid $sb_pid)
 wait_rounds "$log" blk-read-256k-sync 3 120 || { echo "the guest's disk bench did not finish" >&2; cat "$log" >&2; }
+gcpu=$(( $(cpu_us $vmhv_pid $xld_pid $sb_pid) - t0 ))
 guest_fig() { tr -d '\r' < "$log" | awk -F '\t' -v f="$1" '$2 == f { print $3 }' | median; }
 # Events, sleeps and bounced pages per pass (bench.log).
 tr -d '\r' < "$log" | grep '^blk ' >&2
@@ -60,11 +70,30 @@ bytes=$(( mib << 20 ))
 dd_mbps() { dd "$@" bs=256k 2>&1 | awk -v b=$bytes -F ', ' '/copied/ { split($3, t, " "); printf "%d", b / t[1] / 1e6 }'; }
 hw=$(for i in 1 2 3; do dd_mbps if=/dev/zero of=disk.img count=$(( mib * 4 )) conv=notrunc; echo; done | median)
 hr=$(for i in 1 2 3; do dd_mbps if=disk.img of=/dev/null; echo; done | median)
+# dd's CPU time (us) for as many bytes as the guest moved (4 passes x 3
+# rounds): six writes and six reads of the file.
+dcpu=$(python3 - "$mib" <<'PY'
+import resource, subprocess, sys
+n = int(sys.argv[1]) * 4
+for i in range(6):
+    subprocess.run(["dd", "if=/dev/zero", "of=disk.img", "bs=256k", "count=%d" % n,
+                    "conv=notrunc"], stderr=subprocess.DEVNULL, check=True)
+    subprocess.run(["dd", "if=disk.img", "of=/dev/null", "bs=256k"],
+                   stderr=subprocess.DEVNULL, check=True)
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(int((r.ru_utime + r.ru_stime) * 1e6))
+PY
+)
 row() { printf 'row\t%s\t%s\tMB/s\t%s\t%s\n' "$1" "${2:-0}" "$3" "$4"; }
 row "blkfront seq write (256 KiB req, 16 in flight)" "$(guest_fig blk-write-seq)" "host dd write bs=256k, same file" "$hw"
 row "blkfront seq read (256 KiB req, 16 in flight)" "$(guest_fig blk-read-seq)" "host dd read bs=256k, same file" "$hr"
 row "blkfront seq write, one 256 KiB req at a time" "$(guest_fig blk-write-256k-sync)" "host dd write bs=256k, same file" "$hw"
 row "blkfront seq read, one 256 KiB req at a time" "$(guest_fig blk-read-256k-sync)" "host dd read bs=256k, same file" "$hr"
+# CPU time per MiB moved (all four passes, three rounds): independent of
+# the machine's load, unlike the rates.
+us_per_mib() { echo $(( ${1:-0} / (mib * 12) )); }
+printf 'row\t%s\t%s\tus/MiB\t%s\t%s\n' "blkfront CPU time per MiB (guest, vmhv, xld; all passes)" \
+	"$(us_per_mib $gcpu)" "host dd CPU time per MiB (same bytes)" "$(us_per_mib $dcpu)"
 
 # ---- network ----
 # Never touch the host's own network: only a namespace of our own.

@@ -101,15 +101,15 @@ int bench_blk(struct kernel *k, struct blkfront *b, unsigned int mib)
 	if (!buf)
 		return -ENOMEM;
 	memset(buf, 0xa5, chunk);
-	/* bench-rounds=N, bench-blk=sync (the one-at-a-time rows only) or
-	 * sync-read (their read only): longer runs of one path, to profile
-	 * it. */
+	/* bench-rounds=N, bench-blk=seq (the 16-in-flight rows only), sync
+	 * (the one-at-a-time rows only) or sync-read (their read only):
+	 * longer runs of one path, to profile it. */
 	rounds = (unsigned int)options_get_num(&k->opt, "bench-rounds", BLK_BENCH_ROUNDS);
 	what = options_get(&k->opt, "bench-blk", "all");
 	for (unsigned int round = 0; round < rounds && rc == 0; round++) {
-		if (!strcmp(what, "all"))
+		if (!strcmp(what, "all") || !strcmp(what, "seq"))
 			rc = blk_rows(k, b, buf, chunk, mib, true, "blk-write-seq", "blk-read-seq");
-		if (rc == 0)
+		if (rc == 0 && strcmp(what, "seq") != 0)
 			rc = blk_rows(k, b, buf, small, mib, strcmp(what, "sync-read") != 0,
 				      "blk-write-256k-sync", "blk-read-256k-sync");
 	}

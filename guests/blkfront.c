@@ -30,10 +30,11 @@
  * us when the machine is busy): writes are published 4 requests (1 MiB)
  * at a time, reads all at once. */
 #define BLK_PUSH_WRITES 4
-/* How long wait_for() looks at the ring before it sleeps: twice what
- * waits took lately, within these bounds. */
-#define BLK_POLL_MIN_NS 30000
-#define BLK_POLL_MAX_NS 300000
+/* How long wait_for() looks at the ring before it sleeps (see there). */
+#define BLK_POLL_NS 30000
+#define BLK_POLL_SYNC_MAX_NS 300000
+/* A longer gap between two looks means our vCPU was preempted. */
+#define BLK_PREEMPTED_NS 20000
 
 static void blk_event(struct kernel *k, evtchn_port_t port, void *arg)
 {
@@ -526,18 +527,30 @@ static void push(struct kernel *k, struct blkfront *b)
 	}
 }
 
-/* Wait until `n` more requests are done (all of them if n is 0).  A
- * look at the ring first: sleeping and being woken are hypercalls that
- * vmhv serves and a wake-up across CPUs (tens of us, more on a busy
- * host), while the backend, on the other CPU, answers a 256 KiB request
- * in about the time the host takes to copy it.  So the look lasts twice
- * as long as waits took lately (the copy's time and a bit), within
- * BLK_POLL_MIN_NS..BLK_POLL_MAX_NS. */
+/* How long to look at the ring before sleeping: sleeping and being
+ * woken are hypercalls that vmhv serves and a wake-up across CPUs (tens
+ * of us, more on a busy host).  With one request in flight (a read() or
+ * write() at a time) the backend, on the other CPU, answers in about the
+ * time the host takes to copy the data: look twice as long as those waits
+ * took lately, up to BLK_POLL_SYNC_MAX_NS.  With more in flight,
+ * BLK_POLL_NS: the backend has work queued and the wait is long next to
+ * the cost of a sleep. */
+static uint64_t look_ns(const struct blkfront *b)
+{
+	if (b->inflight != 1)
+		return BLK_POLL_NS;
+	return MIN(MAX(2 * b->sync_wait_ns, (uint64_t)BLK_POLL_NS), (uint64_t)BLK_POLL_SYNC_MAX_NS);
+}
+
+/* Wait until `n` more requests are done (all of them if n is 0).  Looking
+ * stops early when our vCPU was preempted meanwhile: the host's CPUs are
+ * all taken, and looking on would take one from the backend; the next
+ * lone waits look half as long. */
 static int wait_for(struct kernel *k, struct blk_io *io, unsigned int n)
 {
 	struct blkfront *b = io->b;
-	uint64_t t0 = time_now(k), now = t0;
-	uint64_t look = MIN(MAX(2 * b->wait_ns, (uint64_t)BLK_POLL_MIN_NS), (uint64_t)BLK_POLL_MAX_NS);
+	bool sync = b->inflight == 1, preempted = false;
+	uint64_t look = look_ns(b), t0 = time_now(k), prev = t0, now;
 	int rc = 0;
 
 	io->until = io->completed + (n ? n : b->inflight);
@@ -545,16 +558,19 @@ static int wait_for(struct kernel *k, struct blk_io *io, unsigned int n)
 		collect(k, io);
 		if (io->completed >= io->until || !b->inflight)
 			break;
-		if (now - t0 >= look) {
+		now = time_now(k);
+		preempted = now - prev > BLK_PREEMPTED_NS;
+		if (preempted || now - t0 >= look) {
 			rc = sched_wait(k, io_progress, io, IO_TIMEOUT_NS);
 			break;
 		}
+		prev = now;
 		cpu_relax();
-		now = time_now(k);
 	}
-	/* A moving average over about 8 waits. */
-	now = time_now(k);
-	b->wait_ns = b->wait_ns - b->wait_ns / 8 + (now - t0) / 8;
+	if (sync && preempted)
+		b->sync_wait_ns /= 2;
+	else if (sync)	/* a moving average over about 8 waits */
+		b->sync_wait_ns += (time_now(k) - t0) / 8 - b->sync_wait_ns / 8;
 	return rc;
 }
 
