@@ -233,6 +233,7 @@ const char *stream_rec_name(uint32_t type)
 	case STREAM_REC_HVM_PARAMS: return "hvm-params";
 	case STREAM_REC_PV_INFO: return "pv-info";
 	case STREAM_REC_ROUND: return "round";
+	case STREAM_REC_PV_STATE: return "pv-state";
 	default: return "unknown";
 	}
 }

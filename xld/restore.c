@@ -4,6 +4,7 @@
  * the domain on the main loop (xenstore, table, rings, devices, start). */
 #include "xld/restore.h"
 #include "xld/save.h"
+#include "xld/save_pvstate.h"
 #include "xld/save_worker.h"
 #include "xld/create.h"
 #include "xld/xld.h"
@@ -308,6 +309,13 @@ static int read_body(struct restore_op *op)
 			rc = load_fixed(op, &op->pv, sizeof(op->pv), body, len, &op->have_pv);
 			break;
 		case STREAM_REC_VCPU: rc = load_vcpu(op, body, len); break;
+		case STREAM_REC_PV_STATE:
+			rc = pvstate_load(op->hv, op->domid, body, len);
+			if (rc < 0)
+				rc = rc == -EINVAL ? corrupt(op, "a pv state vmhv refuses")
+						   : failf(op, RPC_ERR_HYPERVISOR, rc, "cannot set the pv state: %s",
+							   strerror(-rc));
+			break;
 		case STREAM_REC_HVM_PARAMS: rc = load_params(op, body, len); break;
 		case STREAM_REC_END:
 			return op->have_pv && (op->vcpu_mask & 1u) ? 0

@@ -2,6 +2,7 @@
  * The steps below run in the order they are listed, in the worker thread,
  * except those named main_*, which the worker hands to the main loop. */
 #include "xld/save.h"
+#include "xld/save_pvstate.h"
 #include "xld/save_worker.h"
 #include "xld/xld.h"
 #include "xld/domain.h"
@@ -425,6 +426,8 @@ static int write_tail(struct save_op *op)
 		rc = stream_write_simple(&op->out, STREAM_REC_VCPU, &v, sizeof(v));
 	if (rc == 0)
 		rc = write_parked_vcpus(op);
+	if (rc == 0)
+		rc = pvstate_write(op->hv, op->domid, &op->out);
 	if (rc == 0)
 		rc = stream_write_end(&op->out);
 	return rc < 0 ? out_err(op, rc) : 0;

@@ -57,6 +57,7 @@ enum stream_rec_type {
 	STREAM_REC_HVM_PARAMS = 5,  /* struct stream_hvm_param[] */
 	STREAM_REC_PV_INFO    = 6,  /* struct stream_pv_info */
 	STREAM_REC_ROUND      = 7 | STREAM_REC_OPTIONAL, /* struct stream_round */
+	STREAM_REC_PV_STATE   = 10, /* pv: the sandbox's state (include/vmctl/pv_state.h) */
 };
 
 struct stream_rec {

@@ -1,5 +1,7 @@
 #include "pvabi_lib.h"
 
+#include <vmctl/xen/io/xs_wire.h>
+
 void tg_trap_0(void);
 void tg_trap_3(void);
 void tg_trap_6(void);
@@ -15,6 +17,8 @@ struct trap_frame { unsigned long rip, cs, rflags, rsp, ss; };
 
 void tg_event_handler(void)
 {
+	if (pv.event_hook)
+		pv.event_hook();
 }
 
 void tg_trap_handler(unsigned long vec, unsigned long err, struct trap_frame *f)
@@ -23,6 +27,7 @@ void tg_trap_handler(unsigned long vec, unsigned long err, struct trap_frame *f)
 	pv.last_vec = vec;
 	pv.last_err = err;
 	pv.last_rip = f->rip;
+	pv.last_cs = f->cs;
 	if (pv.shared)
 		pv.last_mask = pv.shared->vcpu_info[0].evtchn_upcall_mask;
 	if (vec == 14)
@@ -85,6 +90,41 @@ int pvabi_write_faults(unsigned long va, uint64_t value)
 
 	__asm__ volatile("movq %%rax, (%%rdi)" : : "D"(va), "a"(value) : "memory");
 	return pv.faults != before;
+}
+
+static void xs_put(struct xenstore_domain_interface *xs, const void *src, uint32_t len)
+{
+	const char *p = src;
+
+	for (uint32_t i = 0; i < len; i++)
+		xs->req[MASK_XENSTORE_IDX(xs->req_prod + i)] = p[i];
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	xs->req_prod += len;
+}
+
+long pvabi_xs_write(const char *path, const char *val)
+{
+	struct xenstore_domain_interface *xs = pvabi_frame_va(pv.si->store_mfn);
+	uint32_t plen = (uint32_t)tg_strlen(path) + 1, vlen = (uint32_t)tg_strlen(val);
+	struct xsd_sockmsg m = { .type = XS_WRITE, .req_id = 0x5a, .len = plen + vlen };
+	struct evtchn_send send = { .port = pv.si->store_evtchn };
+	struct xsd_sockmsg r;
+
+	xs_put(xs, &m, sizeof(m));
+	xs_put(xs, path, plen);
+	xs_put(xs, val, vlen);
+	hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_send, &send);
+	for (;;) {
+		while (xs->rsp_prod - xs->rsp_cons < sizeof(r))
+			hypercall2(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
+		for (uint32_t i = 0; i < sizeof(r); i++)
+			((char *)&r)[i] = xs->rsp[MASK_XENSTORE_IDX(xs->rsp_cons + i)];
+		while (xs->rsp_prod - xs->rsp_cons < sizeof(r) + r.len)
+			hypercall2(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
+		xs->rsp_cons += sizeof(r) + r.len;
+		if (r.req_id == m.req_id)      /* not a watch event */
+			return r.type == XS_ERROR ? -1 : 0;
+	}
 }
 
 long pvabi_mmu(uint64_t ptr, uint64_t val)

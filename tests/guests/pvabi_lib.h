@@ -24,6 +24,8 @@ struct pvabi {
 	volatile unsigned long skip;       /* bytes a fault handler skips */
 	/* The first four faults: error code, cr2, the frame's CS. */
 	volatile unsigned long err[4], cr2[4], cs[4];
+	volatile unsigned long last_cs;    /* the last fault frame's CS */
+	void (*event_hook)(void);          /* the event upcall's work, if any */
 };
 extern struct pvabi pv;
 
@@ -53,6 +55,10 @@ void pvabi_init(start_info_t *si);
  * faulted (the handler skips it), 0 if not. */
 int pvabi_read_faults(unsigned long va);
 int pvabi_write_faults(unsigned long va, uint64_t value);
+
+/* Write val at path (relative to our domain's home) in xenstore through
+ * the store ring, and wait for the answer: 0, or -1 (an error reply). */
+long pvabi_xs_write(const char *path, const char *val);
 
 long pvabi_mmu(uint64_t ptr, uint64_t val);
 long pvabi_uvm(unsigned long va, uint64_t pte, unsigned long flags);

@@ -9,7 +9,12 @@
  * data at the address given as "sbw=0x..." on the command line (a #PF
  * where the sandbox has memory protection keys, a plain write with its
  * mprotect fallback). Command line "bench N": N system calls, the round
- * trip time is printed as "result: NS". Expected output:
+ * trip time is printed as "result: NS". Command line "save": the user
+ * program counts for ever (faulting and calling the kernel every 2^20
+ * counts) while the kernel offers a suspend event channel and suspends
+ * when it is notified; after each resume it reports that the count went
+ * on and what the next fault's frame looked like (tests/pvabi/
+ * pvabi_save.sh). Expected output:
  * tests/pvabi/pvabi_user.expected (and pvabi_test.sh's per-mode lines). */
 #include "pvabi_lib.h"
 
@@ -26,6 +31,7 @@ void pvabi_syscall_entry(void);
 void pvabi_enter_user(unsigned long rip, unsigned long rsp, unsigned long rbx,
 		      unsigned long r12, unsigned long r14, unsigned long r15);
 extern char pvabi_user_code[], pvabi_user_code_end[];
+extern char pvabi_user_count[], pvabi_user_count_end[];
 
 static unsigned char tables[4][4096] __attribute__((aligned(4096))); /* L4u L3u L2u L1u */
 static unsigned char ucode[4096] __attribute__((aligned(4096)));
@@ -77,6 +83,91 @@ static void report_and_stop(void)
 	tg_shutdown(SHUTDOWN_poweroff);
 }
 
+/* ---- "save" mode --------------------------------------------------------- */
+
+static struct {
+	evtchn_port_t port;      /* the suspend event channel (0: none) */
+	unsigned long count;     /* the user's count at its last system call */
+	unsigned long at_suspend, faults_at_suspend;
+	long resumed;            /* the last suspend's result, -1 = none pending */
+	unsigned long resumes;
+} sv = { .resumed = -1 };
+
+static void put_kv(const char *k, unsigned long v)
+{
+	tg_puts(k);
+	tg_put_dec((long)v);
+}
+
+/* Offer a suspend event channel as libxl expects it. */
+static void suspend_channel(void)
+{
+	struct evtchn_alloc_unbound a = { .dom = DOMID_SELF, .remote_dom = 0 };
+	char num[12];
+	unsigned n = 0, p;
+
+	if (hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, &a) < 0) {
+		tg_puts("pvabi_save: no event channel\n");
+		return;
+	}
+	p = a.port;
+	do
+		num[n++] = (char)('0' + p % 10);
+	while ((p /= 10) && n < 10);
+	for (unsigned i = 0; i < n / 2; i++) {
+		char t = num[i];
+
+		num[i] = num[n - 1 - i];
+		num[n - 1 - i] = t;
+	}
+	num[n] = 0;
+	sv.port = a.port;
+	if (pvabi_xs_write("device/suspend/event-channel", num) < 0)
+		tg_puts("pvabi_save: xenstore write refused\n");
+}
+
+/* The event upcall (kernel mode, events masked, possibly from user mode):
+ * a notification on the suspend channel suspends us. */
+static void save_event(void)
+{
+	struct shared_info *sh = pv.shared;
+	unsigned long bit = 1ul << (sv.port % 64);
+	struct sched_shutdown s = { .reason = SHUTDOWN_suspend };
+
+	sh->vcpu_info[0].evtchn_upcall_pending = 0;
+	__atomic_exchange_n(&sh->vcpu_info[0].evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+	if (!sv.port || !(__atomic_fetch_and(&sh->evtchn_pending[sv.port / 64], ~bit,
+					      __ATOMIC_SEQ_CST) & bit))
+		return;
+	sv.at_suspend = sv.count;
+	sv.faults_at_suspend = pv.faults;
+	sv.resumed = hypercall3(__HYPERVISOR_sched_op, SCHEDOP_shutdown, &s,
+				pvabi_va_frame(pv.si));
+	if (sv.resumed == 0)
+		suspend_channel();   /* a new domain: a new channel */
+}
+
+/* System call 4: the count; the first one after a resume reports. */
+static void save_tick(unsigned long count)
+{
+	if (!sv.count)
+		tg_puts("pvabi_save: counting in user mode\n");
+	sv.count = count;
+	if (sv.resumed < 0)
+		return;
+	sv.resumes++;
+	put_kv("pvabi_save: resume ", sv.resumes);
+	put_kv(" returned ", (unsigned long)sv.resumed);
+	put_kv(" count_went_on ", count > sv.at_suspend);
+	put_kv(" faults_went_on ", pv.faults > sv.faults_at_suspend);
+	put_kv(" fault_err ", pv.last_err);
+	put_kv(" fault_cr2_ok ", pv.last_cr2 == (unsigned long)&secret);
+	put_kv(" fault_cs ", pv.last_cs);
+	put_kv(" syscall_cs ", frame_cs);
+	tg_puts("\n");
+	sv.resumed = -1;
+}
+
 /* The syscall callback's C half (pvabi_user_entry.S). */
 static uint64_t gs_base(void)
 {
@@ -99,6 +190,9 @@ void pvabi_syscall(unsigned long nr, struct uframe *f, unsigned long rcx, unsign
 		frame_ss = f->ss;
 	} else if (nr == 2) {
 		t1 = now();
+	} else if (nr == 4) {
+		frame_cs = f->cs;
+		save_tick(rdi);
 	} else {
 		report_and_stop();
 	}
@@ -156,6 +250,38 @@ static unsigned long cmd_sbw(const char *s, unsigned long dflt)
 	return v;
 }
 
+void tg_event_entry(void);
+void tg_trap_14(void);
+
+/* "save" mode: the user tables, the syscall and event callbacks, the
+ * suspend channel; then the user program counts for ever. */
+static __attribute__((noreturn)) void save_main(struct callback_register *sys_cb)
+{
+	struct callback_register ev = { .type = CALLBACKTYPE_event,
+					.address = (unsigned long)tg_event_entry };
+	/* #PF masks events here (an interrupt gate, as Linux has it): an
+	 * upcall between the fault's delivery and the handler's read of cr2
+	 * would suspend us in between, and shared_info (cr2) starts afresh
+	 * in the new domain. It is also a trap flag the restore must keep. */
+	static struct trap_info pf_masked[] = {
+		{ 14, 4, 0xe033, (unsigned long)tg_trap_14 }, { 0, 0, 0, 0 },
+	};
+
+	memcpy(ucode, pvabi_user_count, (size_t)(pvabi_user_count_end - pvabi_user_count));
+	if (hypercall2(__HYPERVISOR_set_trap_table, pf_masked, 0) < 0 || user_tables() < 0 || pvabi_ext(MMUEXT_NEW_USER_BASEPTR, frame_of(tables[0]), 0) < 0 ||
+	    hypercall2(__HYPERVISOR_stack_switch, FLAT_KERNEL_SS,
+		       (unsigned long)kstack + sizeof(kstack)) < 0 ||
+	    hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, sys_cb) < 0 ||
+	    hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, &ev) < 0)
+		tg_puts("pvabi_save: setup failed\n");
+	pv.event_hook = save_event;
+	suspend_channel();
+	pv.faults = 0;
+	pvabi_enter_user(USER_VA, USER_VA + 2 * PAGE, (unsigned long)&secret, USER_VA + PAGE, 0, 0);
+	for (;;)
+		;
+}
+
 void guest_main(start_info_t *si, unsigned long boot_sp)
 {
 	struct callback_register cb = { .type = CALLBACKTYPE_syscall,
@@ -163,6 +289,8 @@ void guest_main(start_info_t *si, unsigned long boot_sp)
 	const char *cmd = (const char *)si->cmd_line;
 
 	pvabi_init(si);
+	if (tg_has_word(cmd, "save"))
+		save_main(&cb);
 	loops = tg_has_word(cmd, "bench") ? cmd_number(cmd) : 10;
 	sandbox_va = cmd_sbw(cmd, PHYSMAP);
 	memcpy(ucode, pvabi_user_code, (size_t)(pvabi_user_code_end - pvabi_user_code));

@@ -1,8 +1,8 @@
 # tests/pvabi/: guests written for Xen's PV ABI on the native engine (issue
 # 12). The guests live in tests/guests/ (pvabi, pvabi_pt, pvabi_cpu,
 # pvabi_user).
-TESTS += tests/pvabi/pvabi_test.sh
-EXTRA_DIST += tests/pvabi/pvabi_test.sh tests/pvabi/pvabi.expected \
+TESTS += tests/pvabi/pvabi_test.sh tests/pvabi/pvabi_save.sh
+EXTRA_DIST += tests/pvabi/pvabi_test.sh tests/pvabi/pvabi_save.sh tests/pvabi/pvabi.expected \
 	tests/pvabi/pvabi_pt.expected tests/pvabi/pvabi_cpu.expected \
 	tests/pvabi/pvabi_user.expected
 TESTS += tests/pvabi/pvabi_dirty_test
