@@ -1,13 +1,17 @@
-/* The control socket: one request per connection, answered at once. */
+/* The control socket: one request per connection, answered at once. The
+ * state of DMCTL_SAVE / DMCTL_LOAD moves on the same connection, blocking:
+ * xld sends or reads all of it at once, and the guest is frozen meanwhile. */
 #include "devmodel/ctl.h"
 #include "devmodel/dev/ide.h"
 #include "devmodel/dm.h"
+#include "devmodel/dm_save.h"
 #include "common/evloop.h"
 #include "common/log.h"
 #include "common/sock.h"
 #include "vmctl/dmctl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -44,6 +48,73 @@ static int ctl_send(int cfd, const struct dmctl_rep *rep)
 	return sendmsg(cfd, &msg, MSG_NOSIGNAL) == (ssize_t)sizeof(*rep) ? 0 : -1;
 }
 
+static int blocking(int cfd)
+{
+	int fl = fcntl(cfd, F_GETFL);
+
+	return fl < 0 || fcntl(cfd, F_SETFL, fl & ~O_NONBLOCK) < 0 ? -errno : 0;
+}
+
+static int ctl_io_all(int cfd, void *buf, size_t len, bool in)
+{
+	for (size_t done = 0; done < len;) {
+		struct iovec iov = { (char *)buf + done, len - done };
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+		ssize_t n = in ? recvmsg(cfd, &msg, 0) : sendmsg(cfd, &msg, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EPIPE;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+static int ctl_load(struct dmctl *c, int cfd, uint32_t len)
+{
+	const char *why = NULL;
+	uint8_t *buf;
+	int rc;
+
+	if (len > DMCTL_STATE_MAX)
+		return -EINVAL;
+	buf = malloc(len ? len : 1);
+	if (!buf)
+		return -ENOMEM;
+	rc = blocking(cfd);
+	if (rc == 0)
+		rc = ctl_io_all(cfd, buf, len, true);
+	if (rc == 0) {
+		rc = dm_load(c->dm, buf, len, &why);
+		if (rc < 0)
+			log_warn("state refused: %s", why ? why : strerror(-rc));
+		else
+			log_info("state loaded (%u bytes)", len);
+	}
+	free(buf);
+	return rc;
+}
+
+/* The reply with the state after it. */
+static int ctl_save(struct dmctl *c, int cfd)
+{
+	struct dm_sbuf b = { 0 };
+	struct dmctl_rep rep = { 0 };
+	int rc = dm_save(c->dm, &b);
+
+	if (rc == 0)
+		rc = blocking(cfd);
+	rep.rc = rc;
+	rep.len = rc == 0 ? (uint32_t)b.len : 0;
+	if (ctl_io_all(cfd, &rep, sizeof(rep), false) == 0 && rc == 0) {
+		ctl_io_all(cfd, b.p, b.len, false);
+		log_info("state saved (%zu bytes)", b.len);
+	}
+	free(b.p);
+	return rc;
+}
+
 static int ctl_run(struct dmctl *c, const struct dmctl_req *req, int *fd)
 {
 	struct ide *ide = dm_device(c->dm, "ide");
@@ -78,7 +149,13 @@ static void ctl_readable(struct evloop *loop, int cfd, uint32_t events, void *ar
 
 	(void)events;
 	rep.rc = ctl_recv(cfd, &req, &fd);
-	if (rep.rc == 0)
+	if (rep.rc == 0 && req.op == DMCTL_SAVE) {
+		ctl_save(conn->c, cfd);     /* answered there */
+		goto out;
+	}
+	if (rep.rc == 0 && req.op == DMCTL_LOAD)
+		rep.rc = ctl_load(conn->c, cfd, req.len);
+	else if (rep.rc == 0)
 		rep.rc = ctl_run(conn->c, &req, &fd);
 	if (rep.rc < 0)
 		log_warn("control request refused: %s", strerror(-rep.rc));
@@ -86,6 +163,7 @@ static void ctl_readable(struct evloop *loop, int cfd, uint32_t events, void *ar
 		log_info("control request %u on disk %u done", req.op, req.disk);
 	if (ctl_send(cfd, &rep) < 0 && errno != EPIPE)
 		log_warn("control reply: %s", strerror(errno));
+out:
 	if (fd >= 0)
 		close(fd);      /* not taken */
 	evloop_unwatch(loop, conn->w);

@@ -234,6 +234,8 @@ const char *stream_rec_name(uint32_t type)
 	case STREAM_REC_PV_INFO: return "pv-info";
 	case STREAM_REC_ROUND: return "round";
 	case STREAM_REC_PV_STATE: return "pv-state";
+	case STREAM_REC_HVM_CONTEXT: return "hvm-context";
+	case STREAM_REC_EMULATOR: return "emulator";
 	default: return "unknown";
 	}
 }

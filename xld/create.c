@@ -14,6 +14,7 @@
 #include "libvmctl/build_pv.h"
 #include "xld/create_hvm.h"
 #include "xld/create_hvm_pv.h"
+#include "xld/save_hvm.h"
 #include "xld/evtchn.h"
 #include "xld/xenstore/xenstored.h"
 #include "common/log.h"
@@ -125,6 +126,8 @@ static int step_check(struct create_op *op)
 			    c->name);
 	if ((c->type == DOMCFG_TYPE_HVM || c->type == DOMCFG_TYPE_PVH) && !op->args->adopt)
 		return create_hvm_check(&op->cfg, op->args->cwd, &op->code, op->msg, op->cap);
+	if (c->type == DOMCFG_TYPE_HVM && op->args->adopt)
+		return 0;	/* restored (xld/save_hvm.h) */
 	if (c->type != DOMCFG_TYPE_PV)
 		return fail(op, RPC_ERR_UNSUPPORTED, "type \"%s\" is not supported yet: only PV domains run here",
 			    domcfg_domain_type_to_string(c->type));
@@ -317,9 +320,12 @@ static void undo_devices(struct create_op *op)
 /* An hvm domain's device model (xld/create_hvm.c); undone with the devices. */
 static int step_devmodel(struct create_op *op)
 {
-	if (op->cfg.c_info.type != DOMCFG_TYPE_HVM || op->args->adopt)
+	if (op->cfg.c_info.type != DOMCFG_TYPE_HVM)
 		return 0;
-	return create_hvm_devmodel(op->xld, op->dom, &op->cfg, &op->code, op->msg, op->cap);
+	if (create_hvm_devmodel(op->xld, op->dom, &op->cfg, &op->code, op->msg, op->cap) < 0)
+		return -1;
+	return op->args->adopt ? restore_hvm_devmodel(op->xld, op->dom, op->args->adopt, &op->code,
+						      op->msg, op->cap) : 0;
 }
 
 static int step_start(struct create_op *op)

@@ -19,6 +19,8 @@ struct create_adopt {
 	uint32_t domid;
 	uint64_t console_pfn, store_pfn;
 	uint32_t console_port, store_port;
+	const void *dm_state;        /* hvm: the device model's state to load */
+	size_t dm_state_len;
 };
 
 struct create_args {

@@ -5,12 +5,14 @@
 #include "xld/restore.h"
 #include "xld/save.h"
 #include "xld/save_pvstate.h"
+#include "xld/save_hvm.h"
 #include "xld/save_worker.h"
 #include "xld/create.h"
 #include "xld/xld.h"
 #include "xld/domain.h"
 #include "xld/rpc/rpc.h"
 #include "libvmctl/domcfg.h"
+#include "libvmctl/build_hvm.h"
 #include "libvmctl/hv.h"
 #include "libvmctl/stream.h"
 #include "common/log.h"
@@ -49,6 +51,7 @@ struct restore_op {
 	struct privcmd_vcpu_regs vcpu_regs[PRIVCMD_MAX_VCPUS];
 	uint32_t vcpu_mask;       /* bit per vCPU with a VCPU record */
 	bool have_pv;
+	struct save_hvm hs;       /* hvm: the context and the emulator state */
 	struct create_adopt adopt;
 	uint64_t t_end, t_state, t_adopted; /* END read, state set, create steps done */
 	/* shared with the main loop */
@@ -144,7 +147,8 @@ static int read_head(struct restore_op *op)
 	memcpy(&op->sd, body, sizeof(op->sd));
 	if (op->sd.max_vcpus < 1 || op->sd.max_vcpus > PRIVCMD_MAX_VCPUS ||
 	    op->sd.ram_frames < 1 || op->sd.ram_frames > op->sd.max_pages ||
-	    op->sd.max_pages > PRIVCMD_MAX_PAGES || op->sd.flags != 0)
+	    op->sd.max_pages > PRIVCMD_MAX_PAGES ||
+	    (op->sd.flags != 0 && op->sd.flags != PRIVCMD_CREATE_HVM))
 		return corrupt(op, "impossible domain sizes");
 	if ((rc = expect(op, STREAM_REC_CONFIG, &body, &len)) < 0)
 		return rc;
@@ -166,7 +170,8 @@ static int make_domain(struct restore_op *op)
 
 	if (rc < 0)
 		return failf(op, RPC_ERR_EXISTS, rc, "domain '%s' already exists", op->name);
-	rc = hv_domain_create(op->hv, op->sd.uuid, 0, op->sd.max_vcpus, op->sd.max_pages, &op->domid);
+	rc = hv_domain_create(op->hv, op->sd.uuid, op->sd.flags, op->sd.max_vcpus, op->sd.max_pages,
+			      &op->domid);
 	if (rc < 0)
 		return failf(op, rc == -ENOMEM ? RPC_ERR_RESOURCE : RPC_ERR_HYPERVISOR, rc,
 			     "vmhv cannot create the domain: %s", strerror(-rc));
@@ -290,6 +295,37 @@ static int load_params(struct restore_op *op, const void *body, size_t len)
 	return 0;
 }
 
+static bool is_hvm(const struct restore_op *op)
+{
+	return op->sd.flags & PRIVCMD_CREATE_HVM;
+}
+
+/* HVM_CONTEXT (once) and EMULATOR (any number, concatenated): hvm only. */
+static int load_hvm(struct restore_op *op, uint32_t type, const void *body, size_t len)
+{
+	if (!is_hvm(op))
+		return corrupt(op, "hvm state in the stream of a pv domain");
+	if (type == STREAM_REC_EMULATOR)
+		return save_hvm_add_emulator(&op->hs, body, len) < 0
+			? corrupt(op, "the device model's state is too large") : 0;
+	if (op->hs.ctx || len == 0 || len > STREAM_HVM_CONTEXT_MAX - 8)
+		return corrupt(op, "an hvm context record twice or of an impossible size");
+	op->hs.ctx = malloc(len);
+	if (!op->hs.ctx)
+		return failf(op, RPC_ERR_RESOURCE, -ENOMEM, "out of memory");
+	memcpy(op->hs.ctx, body, len);
+	op->hs.ctx_len = len;
+	return 0;
+}
+
+static int body_complete(struct restore_op *op)
+{
+	if (is_hvm(op))
+		return op->hs.ctx ? 0 : corrupt(op, "the stream ends without the hvm context");
+	return op->have_pv && (op->vcpu_mask & 1u) ? 0
+		: corrupt(op, "the stream ends without the vCPU state");
+}
+
 static int read_body(struct restore_op *op)
 {
 	for (;;) {
@@ -317,9 +353,9 @@ static int read_body(struct restore_op *op)
 							   strerror(-rc));
 			break;
 		case STREAM_REC_HVM_PARAMS: rc = load_params(op, body, len); break;
-		case STREAM_REC_END:
-			return op->have_pv && (op->vcpu_mask & 1u) ? 0
-				: corrupt(op, "the stream ends without the vCPU state");
+		case STREAM_REC_HVM_CONTEXT:
+		case STREAM_REC_EMULATOR: rc = load_hvm(op, type, body, len); break;
+		case STREAM_REC_END: return body_complete(op);
 		default: rc = corrupt(op, "a record out of order"); break;
 		}
 		if (rc < 0)
@@ -372,9 +408,42 @@ static void seed_hypervisor_frames(struct restore_op *op)
 		.flags = GTF_permit_access, .domid = 0, .frame = (uint32_t)op->pv.store_pfn };
 }
 
+/* An hvm domain: its context (vmhv checks it: a corrupt one is refused
+ * here, before anything runs), new xenstore and console event channels
+ * and rings as xl create makes them, the emulator state for the device
+ * model the create steps start. */
+static int set_state_hvm(struct restore_op *op)
+{
+	struct build_hvm_rings r = { 0 };
+	int rc = save_hvm_set_context(op->hv, op->domid, op->hs.ctx, op->hs.ctx_len);
+
+	if (rc < 0)
+		return failf(op, rc == -EINVAL ? RPC_ERR_CONFIG : RPC_ERR_HYPERVISOR, rc,
+			     "vmhv refuses the stream's hvm context: %s%s", strerror(-rc),
+			     rc == -EINVAL ? " (corrupt, or for another vCPU count)" : "");
+	rc = hv_evtchn_alloc_unbound(op->hv, op->domid, 0, &r.store_evtchn);
+	if (rc == 0)
+		rc = hv_evtchn_alloc_unbound(op->hv, op->domid, 0, &r.console_evtchn);
+	if (rc == 0)
+		rc = build_hvm_rings(op->hv, op->domid, &r);
+	if (rc < 0)
+		return failf(op, RPC_ERR_HYPERVISOR, rc, "cannot give the domain its rings: %s",
+			     strerror(-rc));
+	op->adopt = (struct create_adopt){
+		.domid = op->domid, .console_pfn = r.console_frame, .store_pfn = r.store_frame,
+		.console_port = r.console_evtchn, .store_port = r.store_evtchn,
+		.dm_state = op->hs.dm, .dm_state_len = op->hs.dm_len,
+	};
+	return 0;
+}
+
 static int set_state(struct restore_op *op)
 {
-	int rc = fix_start_info(op);
+	int rc;
+
+	if (is_hvm(op))
+		return set_state_hvm(op);
+	rc = fix_start_info(op);
 
 	if (rc < 0)
 		return rc;
@@ -491,6 +560,7 @@ static void restore_finish(struct save_worker *w)
 	struct restore_op *op = w->owner;
 
 	stream_reader_dispose(&op->in);
+	save_hvm_dispose(&op->hs);
 	free(op->seen);
 	free(op->config_json);
 	free(op);

@@ -3,6 +3,7 @@
  * except those named main_*, which the worker hands to the main loop. */
 #include "xld/save.h"
 #include "xld/save_pvstate.h"
+#include "xld/save_hvm.h"
 #include "xld/save_worker.h"
 #include "xld/xld.h"
 #include "xld/domain.h"
@@ -37,6 +38,8 @@ struct save_op {
 	char *config_json;
 	uint64_t console_pfn, store_pfn;
 	uint32_t suspend_port;    /* the guest's suspend event channel (0: none) */
+	bool hvm;                 /* frozen instead of suspended (save_hvm.h) */
+	struct save_hvm hs;
 	/* worker state */
 	struct hv *hv;
 	uint8_t *mem;             /* guest RAM, read-only */
@@ -104,7 +107,8 @@ static int map_memory(struct save_op *op)
 static int write_head(struct save_op *op)
 {
 	struct privcmd_dominfo info;
-	struct stream_domain sd = { .src_domid = op->domid, .ram_frames = op->ram_frames };
+	struct stream_domain sd = { .src_domid = op->domid, .ram_frames = op->ram_frames,
+				    .flags = op->hvm ? PRIVCMD_CREATE_HVM : 0 };
 	int rc = hv_domain_getinfo(op->hv, op->domid, &info);
 
 	if (rc < 0)
@@ -407,6 +411,29 @@ static int write_parked_vcpus(struct save_op *op)
 	return rc;
 }
 
+/* An hvm domain is not asked: it is paused and its state taken. */
+static int freeze_hvm(struct save_op *op)
+{
+	int rc;
+
+	op->t_suspend = now_ns();
+	rc = save_hvm_freeze(op->hv, op->xld->opt.rundir, op->domid, &op->hs, op->msg,
+			     sizeof(op->msg));
+	if (rc == 0)
+		__atomic_store_n(&op->suspended, true, __ATOMIC_RELEASE);
+	op->t_suspended = now_ns();
+	return rc;
+}
+
+static int write_tail_hvm(struct save_op *op)
+{
+	int rc = save_hvm_write(&op->out, op->hv, op->domid, &op->hs);
+
+	if (rc == 0)
+		rc = stream_write_end(&op->out);
+	return rc < 0 ? out_err(op, rc) : 0;
+}
+
 static int write_tail(struct save_op *op)
 {
 	struct stream_vcpu v = { .vcpu = 0, .flags = STREAM_VCPU_UP };
@@ -461,11 +488,11 @@ static void save_body(struct save_worker *w)
 	if (rc == 0 && op->opts.live_rounds)
 		rc = precopy(op);
 	if (rc == 0)
-		rc = suspend(op);
+		rc = op->hvm ? freeze_hvm(op) : suspend(op);
 	if (rc == 0)
 		rc = send_rest(op);
 	if (rc == 0)
-		rc = write_tail(op);
+		rc = op->hvm ? write_tail_hvm(op) : write_tail(op);
 	if (rc == 0)
 		rc = sync_out(op);
 	op->t_end = now_ns();
@@ -480,6 +507,7 @@ static void save_body(struct save_worker *w)
 	if (op->memfd >= 0)
 		close(op->memfd);
 	stream_writer_dispose(&op->out);
+	save_hvm_dispose(&op->hs);
 	free(op->dirty);
 	op->dirty = NULL;
 	hv_close(op->hv);
@@ -518,6 +546,19 @@ static void saves_unlink(struct save_op *op)
 		}
 }
 
+/* A suspended pv domain resumes; a frozen hvm domain is unpaused (its
+ * vCPUs thaw with it). */
+static int resume_domain(struct hv *hv, uint32_t domid)
+{
+	struct privcmd_dominfo info;
+	int rc = hv_domain_getinfo(hv, domid, &info);
+
+	if (rc < 0)
+		return rc;
+	return info.flags & PRIVCMD_DOMINF_HVM ? hv_domain_unpause(hv, domid)
+					       : hv_domain_resume(hv, domid);
+}
+
 /* What becomes of the domain once the stream is written (or not). */
 static int apply_after(struct save_op *op)
 {
@@ -526,7 +567,9 @@ static int apply_after(struct save_op *op)
 	int rc = 0;
 
 	if (op->rc < 0)
-		return op->suspended ? hv_domain_resume(xld->hv, op->domid) : 0;
+		return op->suspended ? resume_domain(xld->hv, op->domid) : 0;
+	if (op->hvm && op->opts.after == SAVE_AFTER_PAUSE)
+		return 0;	/* it is paused already */
 	switch (op->opts.after) {
 	case SAVE_AFTER_DESTROY:
 		if (d) {
@@ -539,7 +582,7 @@ static int apply_after(struct save_op *op)
 		__attribute__((fallthrough));	/* resumed, but paused */
 	case SAVE_AFTER_RESUME:
 		if (rc == 0)
-			rc = hv_domain_resume(xld->hv, op->domid);
+			rc = resume_domain(xld->hv, op->domid);
 		break;
 	case SAVE_AFTER_SUSPENDED:
 		break;
@@ -621,6 +664,13 @@ static uint32_t suspend_port_of(struct xld *xld, uint32_t domid)
 	return (uint32_t)port;
 }
 
+static bool save_domain_is_hvm(struct xld *xld, uint32_t domid)
+{
+	struct privcmd_dominfo info;
+
+	return hv_domain_getinfo(xld->hv, domid, &info) == 0 && (info.flags & PRIVCMD_DOMINF_HVM);
+}
+
 static int save_check(struct xld *xld, struct xld_domain *dom)
 {
 	struct privcmd_dominfo info;
@@ -631,8 +681,11 @@ static int save_check(struct xld *xld, struct xld_domain *dom)
 	rc = hv_domain_getinfo(xld->hv, dom->domid, &info);
 	if (rc < 0)
 		return rc;
-	if (info.flags & (PRIVCMD_DOMINF_SHUTDOWN | PRIVCMD_DOMINF_DYING | PRIVCMD_DOMINF_HVM |
-			  PRIVCMD_DOMINF_PAUSED))
+	if (info.flags & (PRIVCMD_DOMINF_SHUTDOWN | PRIVCMD_DOMINF_DYING))
+		return -EINVAL;
+	if (info.flags & PRIVCMD_DOMINF_HVM)	/* frozen, paused or not */
+		return dom->config_json ? 0 : -EINVAL;
+	if (info.flags & PRIVCMD_DOMINF_PAUSED)
 		return -EINVAL;	/* only a running pv guest can suspend itself */
 	return dom->config_json && dom->store_pfn && dom->console_pfn ? 0 : -EINVAL;
 }
@@ -658,6 +711,9 @@ int save_domain_to_fd(struct xld *xld, struct xld_domain *dom, int fd,
 	op->console_pfn = dom->console_pfn;
 	op->store_pfn = dom->store_pfn;
 	op->suspend_port = suspend_port_of(xld, dom->domid);
+	op->hvm = save_domain_is_hvm(xld, dom->domid);
+	if (op->hvm)
+		op->opts.live_rounds = 0;	/* no dirty log for hvm: stop and copy */
 	stream_writer_init(&op->out, fd);
 	/* Guest memory changes while it is sent: the guest runs during the
 	 * pre-copy rounds, and even a suspended guest's backends keep copying
@@ -688,7 +744,7 @@ int save_domain_finish(struct xld *xld, uint32_t domid, bool destroy)
 	struct xld_domain *d = xld_domain_by_id(xld, domid);
 
 	if (!destroy)
-		return hv_domain_resume(xld->hv, domid);
+		return resume_domain(xld->hv, domid);
 	if (!d)
 		return -ESRCH;
 	return xld_domain_destroy(xld, d);

@@ -4,6 +4,7 @@
  * 16-byte FIFO. Loopback mode (MCR bit 4) works, as Linux's probe needs
  * it. The line speed is kept but means nothing. */
 #include "devmodel/dm.h"
+#include "devmodel/dm_save.h"
 
 #include "common/evloop.h"
 #include "common/log.h"
@@ -313,3 +314,51 @@ const struct dm_dev_type dev_uart = {
 	.destroy = uart_destroy,
 	.reset = uart_reset,
 };
+
+/* ---- save and restore (devmodel/dm_save.h) ---- */
+
+struct uart_wire {
+	uint8_t rx[UART_FIFO];
+	uint8_t rx_head, rx_len;
+	uint8_t ier, lcr, mcr, lsr_extra, scr, fcr, dll, dlm;
+	uint8_t thre_pending, irq;
+	uint8_t pad[4];
+};
+_Static_assert(sizeof(struct uart_wire) == 32, "uart_wire size");
+
+int uart_save(void *state, struct dm_sbuf *b)
+{
+	const struct uart *u = state;
+	struct uart_wire w = {
+		.rx_head = (uint8_t)u->rx_head, .rx_len = (uint8_t)u->rx_len, .ier = u->ier,
+		.lcr = u->lcr, .mcr = u->mcr, .lsr_extra = u->lsr_extra, .scr = u->scr,
+		.fcr = u->fcr, .dll = u->dll, .dlm = u->dlm, .thre_pending = u->thre_pending,
+		.irq = u->irq,
+	};
+
+	memcpy(w.rx, u->rx, sizeof(w.rx));
+	dm_sbuf_put(b, &w, sizeof(w));
+	return b->err;
+}
+
+/* The line's level comes back as saved (the interrupt controllers were
+ * saved with it); bytes still in the pty are read as before. */
+int uart_load(void *state, const void *body, size_t len)
+{
+	struct uart *u = state;
+	const struct uart_wire *w = body;
+
+	if (len != sizeof(*w) || w->rx_head >= UART_FIFO || w->rx_len > UART_FIFO)
+		return -EINVAL;
+	memcpy(u->rx, w->rx, sizeof(u->rx));
+	u->rx_head = w->rx_head;
+	u->rx_len = w->rx_len;
+	u->ier = w->ier & 0x0f;
+	u->lcr = w->lcr; u->mcr = w->mcr & 0x1f; u->lsr_extra = w->lsr_extra;
+	u->scr = w->scr; u->fcr = w->fcr; u->dll = w->dll; u->dlm = w->dlm;
+	u->thre_pending = w->thre_pending != 0;
+	u->irq = w->irq != 0;
+	uart_update(u);
+	uart_watch_update(u);
+	return 0;
+}

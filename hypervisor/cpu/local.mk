@@ -23,3 +23,4 @@ hypervisor_cpu_libsoftcpu_la_SOURCES = \
 	hypervisor/cpu/sse.h hypervisor/cpu/ops_sse_mov.c hypervisor/cpu/ops_sse_int.c \
 	hypervisor/cpu/ops_sse_fp.c
 EXTRA_DIST += hypervisor/cpu/optab.def hypervisor/cpu/msr.def
+hypervisor_cpu_libsoftcpu_la_SOURCES += hypervisor/cpu/cpu_state.h hypervisor/cpu/cpu_state.c

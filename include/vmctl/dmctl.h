@@ -1,5 +1,6 @@
 /* The device model's control socket: what xld asks of a running
- * vmctl-devmodel (xl cd-insert / cd-eject).
+ * vmctl-devmodel (xl cd-insert / cd-eject, the state for xl save and
+ * restore).
  *
  * xld connects to $rundir/devmodel.<domid>.ctl (SOCK_STREAM, mode 0600),
  * sends one struct dmctl_req (with the new medium's descriptor as
@@ -18,19 +19,27 @@
 enum dmctl_op {
 	DMCTL_CD_INSERT = 1,            /* disk: IDE index 0..3 (hda..hdd); an fd */
 	DMCTL_CD_EJECT = 2,             /* disk: IDE index; the drive stays, empty */
+	DMCTL_SAVE = 3,                 /* the reply's len bytes of state follow it
+					   (devmodel/dm_save.h); the guest's vCPUs
+					   must be frozen */
+	DMCTL_LOAD = 4,                 /* len bytes of state follow the request;
+					   before the guest runs: -EINVAL when the
+					   state is malformed or for another machine */
 };
+
+#define DMCTL_STATE_MAX (256u << 20)
 
 struct dmctl_req {
 	uint32_t magic;                 /* DMCTL_MAGIC */
 	uint32_t op;                    /* enum dmctl_op */
 	uint32_t disk;
-	uint32_t pad;
+	uint32_t len;                   /* DMCTL_LOAD: bytes that follow */
 };
 _Static_assert(sizeof(struct dmctl_req) == 16, "dmctl_req size");
 
 struct dmctl_rep {
 	int32_t rc;                     /* 0 or -errno: -ENODEV (no CD-ROM there), -EINVAL */
-	uint32_t pad;
+	uint32_t len;                   /* DMCTL_SAVE: bytes that follow */
 };
 _Static_assert(sizeof(struct dmctl_rep) == 8, "dmctl_rep size");
 _Static_assert(offsetof(struct dmctl_rep, rc) == 0, "dmctl_rep rc offset");

@@ -360,6 +360,18 @@ struct privcmd_pv_state_set {
 };
 _Static_assert(sizeof(struct privcmd_pv_state_set) == 8, "pv_state_set size");
 
+/* HVM_CONTEXT_SET: a restore gives a new hvm domain (not started yet) its
+ * saved context: this header, then the blob HVM_CONTEXT_GET (request:
+ * struct privcmd_domid) answered with, which froze the domain's vCPUs
+ * until its next unpause (layout: hypervisor/engines/hvm/hvm_save.h,
+ * opaque to dom0; vmhv checks it and answers -EINVAL when it is not
+ * well-formed). */
+struct privcmd_hvm_context {
+	uint32_t domid;
+	uint32_t pad;
+};
+_Static_assert(sizeof(struct privcmd_hvm_context) == 8, "hvm_context size");
+
 /* VCPU_LIST: every vCPU of a domain (request: struct privcmd_domid), as
  * `xl vcpu-list` shows them (Xen's XEN_DOMCTL_getvcpuinfo). The reply is
  * max_vcpus entries, in vCPU order. */
@@ -423,7 +435,9 @@ _Static_assert(sizeof(struct privcmd_vcpu_info) == 24, "vcpu_info size");
 	X(PV_SET_BASEPTR,          42, sizeof(struct privcmd_pv_baseptr), 1) \
 	X(VCPU_LIST,               43, sizeof(struct privcmd_domid), 1) \
 	X(PV_STATE_GET,            44, sizeof(struct privcmd_domid), 1) \
-	X(PV_STATE_SET,            45, sizeof(struct privcmd_pv_state_set), 0)
+	X(PV_STATE_SET,            45, sizeof(struct privcmd_pv_state_set), 0) \
+	X(HVM_CONTEXT_GET,         46, sizeof(struct privcmd_domid), 1) \
+	X(HVM_CONTEXT_SET,         47, sizeof(struct privcmd_hvm_context), 0)
 
 enum privcmd_op {
 #define PRIVCMD_OP_ENUM(name, nr, size, exact) PRIVCMD_OP_##name = nr,

@@ -58,6 +58,11 @@ enum stream_rec_type {
 	STREAM_REC_PV_INFO    = 6,  /* struct stream_pv_info */
 	STREAM_REC_ROUND      = 7 | STREAM_REC_OPTIONAL, /* struct stream_round */
 	STREAM_REC_PV_STATE   = 10, /* pv: the sandbox's state (include/vmctl/pv_state.h) */
+	STREAM_REC_HVM_CONTEXT = 8, /* hvm: vmhv's and the sandbox's state, one
+				       blob (hypervisor/engines/hvm/hvm_save.h) */
+	STREAM_REC_EMULATOR   = 9,  /* hvm: the device model's state (dmctl.h
+				       DMCTL_SAVE), in as many records as it
+				       takes, concatenated in order */
 };
 
 struct stream_rec {
@@ -143,5 +148,7 @@ _Static_assert(sizeof(struct stream_round) == 16, "stream_round size");
 #define STREAM_REC_MAX (sizeof(struct stream_pages) + STREAM_PAGES_MAX * \
 			(sizeof(uint64_t) + STREAM_PAGE_SIZE))
 #define STREAM_CONFIG_MAX (1u << 20)
+#define STREAM_HVM_CONTEXT_MAX 65536u        /* one privcmd payload */
+#define STREAM_EMULATOR_MAX (64u << 20)      /* VRAM included */
 
 #endif

@@ -54,7 +54,8 @@ struct hvm_boot {
 	uint32_t flat32;          /* 1: vCPU 0 starts in 32-bit flat protected
 				     mode at regs.rip (the builder set it);
 				     0: at the reset vector (firmware) */
-	uint32_t pad;
+	uint32_t context;         /* 1: an hvm context (hvm_save.h) follows as
+				     the next packet: a restored domain */
 	uint64_t params[PRIVCMD_HVM_NR_PARAMS]; /* HVM params at start */
 	struct privcmd_vcpu_regs regs;          /* vCPU 0 when flat32 */
 };
@@ -79,6 +80,9 @@ enum hvm_ctl_type {
 	HVM_CTL_MAP,              /* a = hypervisor frame (0 .. HVM_XEN_FRAMES-1,
 				     memfd frame ram_frames + a) now shown at
 				     guest frame addr (HVM_MAP_NONE: nowhere) */
+	HVM_CTL_SAVE,             /* freeze the vCPUs, answer with the hvm
+				     context (struct hvm_ctx_reply + blob) */
+	HVM_CTL_THAW,             /* the frozen vCPUs run again */
 };
 
 /* XENMEM_add_to_physmap's pages (shared_info, grant frames) and the special
@@ -101,7 +105,17 @@ enum hvm_note_type {
 	HVM_NOTE_TRIPLE_FAULT,    /* vcpu: reset or crash per the HVM param */
 	HVM_NOTE_CRASH,           /* vcpu, text: the emulator gave up */
 	HVM_NOTE_RESET,           /* the guest asked for a reset (port 0xcf9 / 0x64) */
+	HVM_NOTE_CONTEXT,         /* the answer to HVM_CTL_SAVE: struct
+				     hvm_ctx_reply, then len bytes of blob */
 };
+
+struct hvm_ctx_reply {
+	uint32_t type;            /* HVM_NOTE_CONTEXT */
+	int32_t rc;               /* 0, or -EBUSY: a vCPU did not stop */
+	uint32_t len;             /* blob bytes that follow */
+	uint32_t pad;
+};
+_Static_assert(sizeof(struct hvm_ctx_reply) == 16, "hvm_ctx_reply size");
 
 #define HVM_NOTE_TEXT 200
 struct hvm_note {

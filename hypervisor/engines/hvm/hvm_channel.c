@@ -206,6 +206,8 @@ static void ctl_readable(struct evloop *loop, int fd, uint32_t events, void *arg
 
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
+	if (r >= (ssize_t)sizeof(struct hvm_ctx_reply) && n.type == HVM_NOTE_CONTEXT)
+		return;   /* the answer to a save that gave up waiting for it */
 	if (r != (ssize_t)sizeof(n)) {
 		if (r == 0 || (events & (EPOLLHUP | EPOLLERR)))
 			watch_close(h, &h->ctl_w, &h->ctl_fd);
@@ -214,6 +216,12 @@ static void ctl_readable(struct evloop *loop, int fd, uint32_t events, void *arg
 		return;
 	}
 	note_handle(h, &n);
+}
+
+void hvm_ctl_note(struct hvm_domain *h)
+{
+	if (h->ctl_fd >= 0)
+		ctl_readable(h->d->hv->loop, h->ctl_fd, EPOLLIN, h);
 }
 
 int hvm_channels_watch(struct hvm_domain *h)

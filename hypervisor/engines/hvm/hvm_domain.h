@@ -59,6 +59,8 @@ struct hvm_domain {
 	struct hvm_chan *serving; /* the call hypercall_dispatch runs, for guest_ptr */
 	struct hvm_server servers[PRIVCMD_IOREQ_MAX_SERVERS];
 	uint64_t map[HVM_XEN_FRAMES];   /* guest frame of each hypervisor frame */
+	void *context;            /* HVM_CONTEXT_SET's blob until the start */
+	size_t context_len;
 };
 
 /* The domain's hvm state, allocated on first use (NULL: no memory). */
@@ -72,6 +74,9 @@ void hvm_channel_reply(struct hvm_domain *h, uint32_t vcpu, int64_t ret);
 /* Send a control message (with fds, n_fds may be 0). 0 or -errno; nothing
  * is sent while no sandbox runs (it gets the state at start instead). */
 int hvm_ctl_send(struct hvm_domain *h, const struct hvm_ctl *m, const int *fds, int n_fds);
+/* Read and act on one packet of the control channel (a note), as the
+ * event loop would (hvm_context.c waits for its answer this way). */
+void hvm_ctl_note(struct hvm_domain *h);
 
 /* hvm_aspace.c: guest virtual -> vmhv pointer under the serving vCPU's
  * paging (engine_ops.guest_ptr), and guest physical -> vmhv pointer. */

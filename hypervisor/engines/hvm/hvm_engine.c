@@ -1,6 +1,7 @@
 /* The hvm engine's side in vmhv: spawning the sandbox (vmhv-hvm) that runs
  * a domain's vCPUs on the soft CPU, pausing, stopping and reaping it. */
 #include "hypervisor/engines/hvm/hvm_domain.h"
+#include "hypervisor/engines/hvm/hvm_context.h"
 
 #include "hypervisor/domain.h"
 #include "hypervisor/reaper.h"
@@ -180,13 +181,14 @@ static int hvm_boot_send(struct hvm_domain *h)
 		.ram_frames = d->mem.ram_frames,
 		.uid = d->hv->cfg.guest_uid, .gid = d->hv->cfg.guest_gid,
 		.flat32 = d->ctx_set,
+		.context = h->context != NULL,
 		.regs = d->boot_regs,
 	};
 
 	memcpy(b.params, d->hvm_params, sizeof(b.params));
 	if (send(h->ctl_fd, &b, sizeof(b), MSG_NOSIGNAL) < 0)
 		return -errno;
-	return 0;
+	return hvm_context_boot(h);
 }
 
 static int hvm_watch(struct hvm_domain *h)
@@ -254,9 +256,14 @@ static void hvm_pause(struct domain *d)
 	hvm_signal(d, SIGSTOP);
 }
 
+/* A save froze the vCPUs (hvm_context.c): they run again with the domain. */
 static void hvm_unpause(struct domain *d)
 {
+	struct hvm_ctl thaw = { .type = HVM_CTL_THAW };
+
 	hvm_signal(d, SIGCONT);
+	if (d->engine_priv)
+		hvm_ctl_send(d->engine_priv, &thaw, NULL, 0);
 }
 
 static void hvm_stop(struct domain *d)
@@ -268,6 +275,7 @@ static void hvm_stop(struct domain *d)
 	hvm_process_end(h);
 	if (d->dying) {
 		hvm_servers_dispose(h);
+		free(h->context);
 		free(h);
 		d->engine_priv = NULL;
 	}

@@ -4,7 +4,9 @@
 hvm_engine_sources = \
 	hypervisor/engines/hvm/hvm_abi.h hypervisor/engines/hvm/hvm_domain.h \
 	hypervisor/engines/hvm/hvm_engine.c hypervisor/engines/hvm/hvm_channel.c \
-	hypervisor/engines/hvm/hvm_aspace.c hypervisor/engines/hvm/hvm_physmap.c
+	hypervisor/engines/hvm/hvm_aspace.c hypervisor/engines/hvm/hvm_physmap.c \
+	hypervisor/engines/hvm/hvm_save.h hypervisor/engines/hvm/hvm_save.c \
+	hypervisor/engines/hvm/hvm_context.h hypervisor/engines/hvm/hvm_context.c
 
 pkglibexec_PROGRAMS += hypervisor/engines/hvm/vmhv-hvm
 hypervisor_engines_hvm_vmhv_hvm_SOURCES = \
@@ -21,6 +23,8 @@ hypervisor_engines_hvm_vmhv_hvm_SOURCES = \
 	hypervisor/engines/hvm/sandbox/rtc.c \
 	hypervisor/engines/hvm/sandbox/pmtimer.c \
 	hypervisor/engines/hvm/sandbox/ioapic.c \
-	hypervisor/engines/hvm/sandbox/lapic.c
+	hypervisor/engines/hvm/sandbox/lapic.c \
+	hypervisor/engines/hvm/sandbox/save.c \
+	hypervisor/engines/hvm/hvm_save.h hypervisor/engines/hvm/hvm_save.c
 hypervisor_engines_hvm_vmhv_hvm_CPPFLAGS = $(AM_CPPFLAGS) $(SECCOMP_CFLAGS)
 hypervisor_engines_hvm_vmhv_hvm_LDADD = hypervisor/cpu/libsoftcpu.la $(SECCOMP_LIBS) -lpthread

@@ -141,6 +141,10 @@ struct hvm {
 	bool callback_level;      /* the GSI callback is asserted */
 	uint32_t log_budget;      /* lines the guest may still log (refilled) */
 	uint64_t log_refill_ns;
+	atomic_uint freeze;       /* futex: 1 while the vCPUs must stay parked */
+	atomic_uint parked;       /* futex: vCPUs parked at their freeze point */
+	atomic_bool save_req;     /* HVM_CTL_SAVE read: the main thread answers */
+	int save_pipe[2];         /* wakes the main thread for it */
 };
 
 /* main.c */
@@ -158,6 +162,15 @@ uint64_t hvm_host_to_gpa(struct hvm *h, const void *p);
 void hvm_ctl_drain(struct hvm *h);
 /* vCPU threads wait here until the sandbox is sealed. */
 void hvm_gate_wait(void);
+
+/* save.c: the hvm context (hvm_save.h). */
+/* A vCPU parks here while the domain is frozen (top of its run loop). */
+void hvm_freeze_point(struct hvm_vcpu *v);
+void hvm_thaw(struct hvm *h);
+/* Freeze the vCPUs and send the context to vmhv (main thread only). */
+void hvm_save_send(struct hvm *h);
+/* Receive and load the context vmhv sends after the boot packet. */
+int hvm_load_recv(struct hvm *h);
 
 /* vcpu.c */
 void *hvm_vcpu_main(void *arg);

@@ -5,6 +5,7 @@
 #include "hypervisor/engines/hvm/sandbox/hvm.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/futex.h>
 #include <poll.h>
@@ -223,6 +224,18 @@ static uint32_t ctl_message(struct hvm *h, int flags)
 		_exit(0);     /* vmhv went away */
 	if (r != (ssize_t)sizeof(m))
 		return 0;
+	if (m.type == HVM_CTL_SAVE || m.type == HVM_CTL_THAW) {
+		/* No lock: the vCPUs finish what they do to park. A vCPU that
+		 * read it leaves the answer to the main thread. */
+		if (m.type == HVM_CTL_THAW) {
+			hvm_thaw(h);
+		} else {
+			atomic_store(&h->save_req, true);
+			if (write(h->save_pipe[1], "s", 1) < 0)
+				atomic_store(&h->save_req, true);
+		}
+		return m.type;
+	}
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
 			nfds = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
@@ -274,24 +287,33 @@ void hvm_ctl_drain(struct hvm *h)
 static void main_loop(struct hvm *h)
 {
 	for (;;) {
-		uint64_t now = hvm_now(), next, t;
-		struct pollfd p = { .fd = HVM_CTL_FD, .events = POLLIN };
+		uint64_t now = hvm_now(), next = 0, t;
+		struct pollfd p[2] = { { .fd = HVM_CTL_FD, .events = POLLIN },
+				       { .fd = h->save_pipe[0], .events = POLLIN } };
 		int ms;
+		char c;
 
+		/* Frozen, the platform's clocks stand still with the vCPUs. */
 		pthread_mutex_lock(&h->lock);
-		next = pit_tick(h, now);
-		t = rtc_tick(h, now);
-		if (t && (!next || t < next))
-			next = t;
+		if (!atomic_load(&h->freeze)) {
+			next = pit_tick(h, now);
+			t = rtc_tick(h, now);
+			if (t && (!next || t < next))
+				next = t;
+		}
 		pthread_mutex_unlock(&h->lock);
 		ms = !next ? 1000 : next <= now ? 0 : (int)((next - now + 999999) / 1000000);
 		if (ms > 1000)
 			ms = 1000;
-		if (poll(&p, 1, ms) > 0) {
-			if (p.revents & (POLLHUP | POLLERR))
+		if (poll(p, 2, ms) > 0) {
+			if (p[0].revents & (POLLHUP | POLLERR))
 				_exit(0);
+			if (p[1].revents & POLLIN && read(h->save_pipe[0], &c, 1) < 0)
+				continue;
 			hvm_ctl_drain(h);
 		}
+		if (atomic_exchange(&h->save_req, false))
+			hvm_save_send(h);
 	}
 }
 
@@ -311,7 +333,11 @@ int main(void)
 	pit_init(&h);
 	rtc_init(&h);
 	ioapic_init(&h);
+	if (pipe2(h.save_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		die("pipe");
 	vcpus_create(&h);
+	if (h.boot.context && hvm_load_recv(&h) < 0)
+		die("hvm context");
 	sandbox_enter(&h);
 	/* The ioreq servers that exist must be known before a vCPU runs. */
 	while (ctl_message(&h, 0) != HVM_CTL_START)

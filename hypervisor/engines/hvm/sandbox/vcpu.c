@@ -142,6 +142,8 @@ void *hvm_vcpu_main(void *arg)
 	for (;;) {
 		unsigned seen;
 
+		hvm_freeze_point(v);
+
 		if (atomic_load(&v->init_pending) || atomic_load(&v->state) != VCPU_RUNNING) {
 			if (!vcpu_wait_sipi(v))
 				continue;

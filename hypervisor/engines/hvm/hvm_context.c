@@ -1,0 +1,207 @@
+/* An hvm domain's context (hvm_save.h) in vmhv: GET freezes the sandbox's
+ * vCPUs (HVM_CTL_SAVE; they stay frozen until the domain is unpaused) and
+ * returns their state and the platform's, with vmhv's own placement of its
+ * pages appended; SET vets a blob for a domain that has not run yet, keeps
+ * it, and hands it to the sandbox right after the boot packet. */
+#include "hypervisor/engines/hvm/hvm_context.h"
+#include "hypervisor/engines/hvm/hvm_domain.h"
+#include "hypervisor/engines/hvm/hvm_save.h"
+
+#include "hypervisor/domain.h"
+#include "hypervisor/privcmd_server.h"
+#include "hypervisor/vmhv.h"
+#include "common/log.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SAVE_WAIT_MS 4000
+
+static struct hvm_domain *hvm_of(struct vmhv *hv, uint32_t domid, int *rc)
+{
+	struct domain *d = domain_lookup(hv, domid);
+
+	*rc = -ESRCH;
+	if (!d)
+		return NULL;
+	*rc = -EINVAL;
+	if (d->engine != &hvm_engine_ops || d->dying || d->shutdown)
+		return NULL;
+	*rc = -ENOMEM;
+	return hvm_domain_get(d);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Wait for the sandbox's answer to HVM_CTL_SAVE on the control channel;
+ * notes that come first (log lines) go their usual way. The answer is
+ * written to buf (cap bytes): its length, or -errno. */
+static int save_wait(struct hvm_domain *h, uint8_t *buf, size_t cap)
+{
+	uint64_t deadline = now_ms() + SAVE_WAIT_MS;
+
+	while (h->ctl_fd >= 0) {
+		struct pollfd p = { .fd = h->ctl_fd, .events = POLLIN };
+		uint64_t now = now_ms();
+		struct hvm_ctx_reply rep;
+		ssize_t r;
+
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		if (poll(&p, 1, (int)(deadline - now)) <= 0)
+			continue;
+		r = recv(h->ctl_fd, buf, cap, MSG_DONTWAIT | MSG_PEEK | MSG_TRUNC);
+		if (r < (ssize_t)sizeof(rep)) {
+			if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
+				return -EPIPE;
+			continue;
+		}
+		memcpy(&rep, buf, sizeof(rep));
+		if (rep.type != HVM_NOTE_CONTEXT) {
+			hvm_ctl_note(h);    /* one note, or the channel closed */
+			continue;
+		}
+		r = recv(h->ctl_fd, buf, cap, MSG_DONTWAIT | MSG_TRUNC);
+		if (r < (ssize_t)sizeof(rep) || (size_t)r > cap ||
+		    rep.len != (size_t)r - sizeof(rep))
+			return -EPROTO;
+		return rep.rc < 0 ? rep.rc : (int)r;
+	}
+	return -EPIPE;
+}
+
+/* vmhv's part: where each of its pages is shown. */
+static int xenmap_put(struct hvm_domain *h, uint8_t *blob, size_t cap, size_t *len)
+{
+	struct {
+		struct hvm_save_xenmap x;
+		uint64_t gpfn[HVM_XEN_FRAMES];
+	} m = { .x = { .nr = HVM_XEN_FRAMES } };
+	struct hvm_save_hdr hdr;
+	int rc;
+
+	memcpy(m.gpfn, h->map, sizeof(m.gpfn));
+	rc = hvm_save_put(blob, cap, len, HVM_SEC_XENMAP, 0, &m, sizeof(m));
+	memcpy(&hdr, blob, sizeof(hdr));
+	hdr.len = (uint32_t)*len;
+	memcpy(blob, &hdr, sizeof(hdr));
+	return rc;
+}
+
+int op_HVM_CONTEXT_GET(struct vmhv *hv, const void *req, size_t len,
+		       struct privcmd_reply *rep)
+{
+	const struct privcmd_domid *r = req;
+	struct hvm_ctl m = { .type = HVM_CTL_SAVE };
+	uint8_t *buf = NULL;
+	size_t cap = sizeof(struct hvm_ctx_reply) + HVM_SAVE_MAX, blen;
+	struct hvm_save_view vw;
+	const char *why;
+	bool stopped;
+	int rc, got;
+	struct hvm_domain *h = hvm_of(hv, r->domid, &rc);
+
+	(void)len;
+	if (!h)
+		return rc;
+	if (h->pid <= 0 || h->ctl_fd < 0)
+		return -EINVAL;           /* never started, or gone */
+	buf = malloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	stopped = h->d->pause_count > 0;
+	rc = hvm_ctl_send(h, &m, NULL, 0);
+	if (rc == 0 && stopped)   /* the vCPUs reach their freeze point running */
+		syscall(SYS_pidfd_send_signal, h->pidfd, SIGCONT, NULL, 0);
+	got = rc < 0 ? rc : save_wait(h, buf, cap);
+	if (stopped && h->pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, h->pidfd, SIGSTOP, NULL, 0);
+	if (got < 0) {
+		rc = got;
+		log_warn("d%u: the hvm context could not be taken: %s", r->domid, strerror(-rc));
+		goto out;
+	}
+	blen = (size_t)got - sizeof(struct hvm_ctx_reply);
+	memmove(buf, buf + sizeof(struct hvm_ctx_reply), blen);
+	rc = xenmap_put(h, buf, HVM_SAVE_MAX, &blen);
+	/* what the sandbox sent is checked as anything it sends */
+	if (rc == 0 && hvm_save_check(buf, blen, h->d->max_vcpus, &vw, &why) < 0) {
+		log_warn("d%u: the sandbox's hvm context is malformed: %s", r->domid, why);
+		rc = -EPROTO;
+	}
+	if (rc == 0)
+		rc = blen <= rep->cap - rep->len ? 0 : -E2BIG;
+	if (rc == 0) {
+		memcpy((char *)rep->buf + rep->len, buf, blen);
+		rep->len += blen;
+	}
+out:
+	free(buf);
+	return rc;
+}
+
+int op_HVM_CONTEXT_SET(struct vmhv *hv, const void *req, size_t len,
+		       struct privcmd_reply *rep)
+{
+	const struct privcmd_hvm_context *r = req;
+	size_t blen = len - sizeof(*r);
+	struct hvm_domain *h;
+	struct hvm_save_view vw;
+	const struct hvm_save_xenmap *xm;
+	const char *why;
+	void *copy;
+	int rc;
+
+	(void)rep;
+	h = hvm_of(hv, r->domid, &rc);
+	if (!h)
+		return rc;
+	if (h->d->started)
+		return -EBUSY;
+	copy = malloc(blen ? blen : 1);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, r + 1, blen);     /* aligned for the check */
+	if (hvm_save_check(copy, blen, h->d->max_vcpus, &vw, &why) < 0 ||
+	    vw.hdr->nr_vcpus != h->d->max_vcpus) {
+		log_warn("d%u: hvm context refused: %s", r->domid,
+			 vw.hdr ? "its vCPU count is not the domain's" : why);
+		free(copy);
+		return -EINVAL;
+	}
+	xm = vw.sec[HVM_SEC_XENMAP][0];
+	for (uint32_t i = 0; xm && i < xm->nr && i < HVM_XEN_FRAMES; i++)
+		if (xm->gpfn[i] == HVM_MAP_NONE || xm->gpfn[i] <= HVM_MAP_MAX_GPFN)
+			h->map[i] = xm->gpfn[i];
+	free(h->context);
+	h->context = copy;
+	h->context_len = blen;
+	return 0;
+}
+
+int hvm_context_boot(struct hvm_domain *h)
+{
+	int rc = 0;
+
+	if (!h->context)
+		return 0;
+	if (send(h->ctl_fd, h->context, h->context_len, MSG_NOSIGNAL) < 0)
+		rc = -errno;
+	free(h->context);
+	h->context = NULL;
+	h->context_len = 0;
+	return rc;
+}

@@ -1,0 +1,192 @@
+/* The hvm guest that tests/save/hvm_*.sh save and restore: a 32-bit
+ * multiboot program (the runtime of tests/hvm/guest/) that lives on the
+ * PIT's interrupts and talks on COM1 (the device model's 16550):
+ *
+ * - at boot it prints "hvmsave: boot" once, fills a 1 MiB region with a
+ *   pattern and writes a marker to sector 1 of the IDE disk (PIO, LBA28);
+ * - each PIT tick (100 Hz) bumps a word of the region and a running sum;
+ *   every 50 ticks it prints "hvmsave: count N ticks T sum ok|BAD", the
+ *   sum checked against the region (memory and CPU state agree);
+ * - a byte typed on COM1 is answered: 'r' reads sector 1 back and prints
+ *   "hvmsave: disk <marker>", anything else "hvmsave: got <c>".
+ *
+ * Restored, it goes on counting where it was: "boot" never comes again. */
+#include "../hvm/guest/hg.h"
+
+#define COM1 0x3f8
+#define IDE_DATA 0x1f0
+#define IDE_COUNT 0x1f2
+#define IDE_LBA0 0x1f3
+#define IDE_SELECT 0x1f6
+#define IDE_CMD 0x1f7
+#define REGION (1u << 20)
+
+static uint32_t region[REGION / 4] __attribute__((aligned(4096)));
+static volatile uint32_t ticks, sum;
+static char sector[512];
+
+static void com_putc(char c)
+{
+	for (unsigned i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
+		;
+	outb(COM1, (uint8_t)c);
+}
+
+static void com_puts(const char *s)
+{
+	while (*s)
+		com_putc(*s++);
+}
+
+static void com_num(uint32_t v)
+{
+	char b[12];
+	int n = 0;
+
+	do
+		b[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (n)
+		com_putc(b[--n]);
+}
+
+static void com_init(void)
+{
+	outb(COM1 + 1, 0);        /* no interrupts: polled */
+	outb(COM1 + 3, 0x80);
+	outb(COM1 + 0, 1);        /* 115200 */
+	outb(COM1 + 1, 0);
+	outb(COM1 + 3, 0x03);     /* 8N1 */
+	outb(COM1 + 2, 0x07);     /* FIFO on, cleared */
+	outb(COM1 + 4, 0x03);
+}
+
+static void tick(struct hg_frame *f)
+{
+	(void)f;
+	ticks++;
+	region[(ticks * 4099u) % (REGION / 4)]++;
+	sum++;
+	outb(0x20, 0x20);         /* EOI */
+}
+
+static uint8_t ide_status;
+
+static bool ide_wait(uint8_t want)
+{
+	for (unsigned i = 0; i < 10000; i++) {
+		uint8_t st = ide_status = inb(IDE_CMD);
+
+		if (!(st & 0x80) && (st & want) == want)
+			return !(st & 1);
+	}
+	return false;
+}
+
+static bool ide_rw(uint32_t lba, bool write)
+{
+	outb(IDE_SELECT, (uint8_t)(0xe0 | (lba >> 24 & 15)));
+	if (!ide_wait(0))         /* no reset was done: DRDY may be clear */
+		return false;
+	outb(IDE_COUNT, 1);
+	outb(IDE_LBA0, (uint8_t)lba);
+	outb(IDE_LBA0 + 1, (uint8_t)(lba >> 8));
+	outb(IDE_LBA0 + 2, (uint8_t)(lba >> 16));
+	outb(IDE_CMD, write ? 0x30 : 0x20);
+	if (!ide_wait(0x08))
+		return false;
+	for (int i = 0; i < 256; i++) {
+		if (write)
+			outw(IDE_DATA, (uint16_t)(sector[2 * i] | sector[2 * i + 1] << 8));
+		else {
+			uint16_t w = inw(IDE_DATA);
+
+			sector[2 * i] = (char)w;
+			sector[2 * i + 1] = (char)(w >> 8);
+		}
+	}
+	return ide_wait(0x40);
+}
+
+static uint32_t region_sum(void)
+{
+	uint32_t s = 0;
+
+	for (uint32_t i = 0; i < REGION / 4; i++)
+		s += region[i];
+	return s;
+}
+
+static void answer(char c)
+{
+	if (c == 'r') {
+		for (int i = 0; i < 512; i++)
+			sector[i] = 0;
+		com_puts("hvmsave: disk ");
+		com_puts(ide_rw(1, false) ? sector : "(read failed)");
+		com_puts("\n");
+		return;
+	}
+	com_puts("hvmsave: got ");
+	com_putc(c);
+	com_puts("\n");
+}
+
+static void boot(void)
+{
+	static const char marker[] = "marker-5a17-written-before-save";
+
+	for (uint32_t i = 0; i < REGION / 4; i++)
+		region[i] = i * 7;
+	sum = region_sum();
+	for (unsigned i = 0; i < sizeof(marker); i++)
+		sector[i] = marker[i];
+	if (ide_rw(1, true)) {
+		com_puts("hvmsave: disk written\n");
+	} else {
+		com_puts("hvmsave: disk write failed, status ");
+		com_num(ide_status);
+		com_puts("\n");
+	}
+	com_puts("hvmsave: boot\n");
+}
+
+void hg_main(uint32_t magic, uint32_t info);
+void hg_ap_main(void);
+
+void hg_ap_main(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+void hg_main(uint32_t magic, uint32_t info)
+{
+	uint32_t next = 50, count = 0;
+
+	(void)magic, (void)info;
+	hg_idt_init();
+	com_init();
+	boot();
+	hg_pic_init(0x20, 0x28);
+	hg_set_handler(0x20, tick);
+	outb(0x21, 0xfe);         /* IRQ 0 only */
+	hg_pit_periodic(11932);   /* 100 Hz */
+	for (;;) {
+		uint32_t s;
+
+		sti_hlt();
+		while (inb(COM1 + 5) & 1)
+			answer((char)inb(COM1));
+		if (ticks < next)
+			continue;
+		next = ticks + 50;
+		cli();
+		s = region_sum() == sum;
+		com_puts("hvmsave: count ");
+		com_num(++count);
+		com_puts(" ticks ");
+		com_num(ticks);
+		com_puts(s ? " sum ok\n" : " sum BAD\n");
+	}
+}

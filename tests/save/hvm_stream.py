@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""hvm_stream.py records FILE: the types of a domain stream's records, in
+order, on one line (include/vmctl/stream.h).
+hvm_stream.py corrupt FILE OUT WHAT: a copy whose record checksums are
+right but whose hvm state is not: WHAT is "pit" (a PIT channel in mode 7
+in the HVM_CONTEXT record) or "emulator" (the device model's state names
+a device nobody has)."""
+import struct
+import sys
+
+REC_END, REC_HVM_CONTEXT, REC_EMULATOR = 0, 8, 9
+HVM_SEC_PIT = 6
+
+
+def crc32c(crc, data):
+    c = ~crc & 0xffffffff
+    for b in data:
+        c ^= b
+        for _ in range(8):
+            c = (c >> 1) ^ (0x82F63B78 if c & 1 else 0)
+    return ~c & 0xffffffff
+
+
+def records(data):
+    if data[:8] != b"VMCTLDOM":
+        sys.exit("not a domain stream")
+    off = 32
+    while off + 16 <= len(data):
+        rtype, _crc, length = struct.unpack_from("<IIQ", data, off)
+        yield rtype, off, length
+        if rtype == REC_END:
+            return
+        off += 16 + ((length + 7) & ~7)
+
+
+def reseal(data, off, length):
+    rtype, _crc, _ = struct.unpack_from("<IIQ", data, off)
+    head = struct.pack("<IIQ", rtype, 0, length)
+    crc = crc32c(crc32c(0, head), bytes(data[off + 16:off + 16 + length]))
+    struct.pack_into("<I", data, off + 4, crc)
+
+
+def corrupt_pit(data, off):
+    body = off + 16
+    sec = body + 16
+    end = body + struct.unpack_from("<I", data, body + 12)[0]
+    while sec + 16 <= end:
+        stype, _ver, _inst, slen = struct.unpack_from("<HHII", data, sec)
+        if stype == HVM_SEC_PIT:
+            data[sec + 16 + 4] = 7
+            return True
+        sec += 16 + ((slen + 7) & ~7)
+    return False
+
+
+def main():
+    with open(sys.argv[2], "rb") as f:
+        data = bytearray(f.read())
+    if sys.argv[1] == "records":
+        print(" ".join(str(t) for t, _, _ in records(data)))
+        return
+    what, done = sys.argv[4], False
+    for rtype, off, length in list(records(data)):
+        if what == "pit" and rtype == REC_HVM_CONTEXT:
+            done = corrupt_pit(data, off)
+        elif what == "emulator" and rtype == REC_EMULATOR and not done:
+            data[off + 16 + 16:off + 16 + 32] = b"bogus".ljust(16, b"\0")
+            done = True
+        else:
+            continue
+        reseal(data, off, length)
+    if not done:
+        sys.exit("nothing to corrupt")
+    with open(sys.argv[3], "wb") as f:
+        f.write(data)
+
+
+main()
