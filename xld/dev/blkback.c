@@ -5,7 +5,6 @@
 #include "xld/dev/io_pool.h"
 #include "xld/xld.h"
 #include "libvmctl/hv.h"
-#include "common/evloop.h"
 #include "common/log.h"
 #include "common/util.h"
 
@@ -14,10 +13,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -54,15 +54,20 @@ struct blkback {
 	blkif_back_ring_t ring;
 	/* The event channel, bound on a privcmd connection of its own so that
 	 * the worker that answers a request notifies the frontend itself
-	 * (no hop through the main loop); its eventfd is watched by the main
-	 * loop, which takes the requests. */
+	 * (no hop through the main loop). */
 	struct hv *ev_hv;
 	pthread_mutex_t ev_lock;    /* ev_hv serves one thread at a time */
 	uint32_t ev_port;           /* dom0's end; 0 = not bound */
 	int ev_fd;
-	struct ev_watch *ev_watch;
+	/* The ring thread waits on the channel's eventfd itself and runs the
+	 * first request an event brings (the others go to the pool): no hop
+	 * through the main loop, no hand-over to a worker. */
+	pthread_t ring_thread;
+	bool ring_started;
+	int stop_fd;                /* eventfd: the ring thread returns */
+	struct hv *ring_hv;         /* its privcmd connection, for its requests' grants */
 	pthread_mutex_t lock;       /* responses, free jobs, inflight, stats */
-	/* Taking requests: the main loop on an event, or a worker that
+	/* Taking requests: the ring thread on an event, or a worker that
 	 * finished one (see look_for_requests()). */
 	pthread_mutex_t cons_lock;
 	bool polling;               /* a worker looks at the ring: no events */
@@ -264,7 +269,7 @@ static int16_t job_status(struct blkback *b, const struct blk_job *j, struct hv 
 	}
 }
 
-/* ---- responses (worker side) and requests (main loop) --------------- */
+/* ---- responses (worker side) and requests (ring thread) --------------- */
 
 /* The operation a response names: an indirect request's own (as Linux's
  * blkback answers it). */
@@ -314,7 +319,7 @@ static bool respond(struct blkback *b, struct blk_job *j)
 	rsp->status = j->status;
 	b->ring.rsp_prod_pvt++;
 	count(b, j);
-	j->next_free = b->free_jobs;   /* j is the main loop's again */
+	j->next_free = b->free_jobs;   /* j is free again */
 	b->free_jobs = j;
 	idle = --b->inflight == 0;
 	/* The last one out looks at the ring next (look_for_requests()):
@@ -425,8 +430,8 @@ static bool workers_busy(struct blkback *b)
 	return busy;
 }
 
-/* Take every published request (cons_lock held: the main loop, or a
- * worker, which runs the first itself if `mine` is not NULL; the others
+/* Take every published request (cons_lock held: the ring thread or a
+ * worker, which runs the first itself, if `mine` is not NULL; the others
  * go to the pool). There is a job for each: the frontend cannot have more
  * requests outstanding than the ring has slots
  * (RING_REQUEST_PROD_OVERFLOW), and there are as many jobs. Then ask for
@@ -461,9 +466,10 @@ static void consume(struct blkback *b, struct blk_job **mine)
 		}
 		if (b->ring.req_cons != prod)
 			return;   /* cannot happen (see above); the next event retries */
-		/* The main loop, woken by an event sent before a worker
-		 * started to look, leaves the events off for that worker. */
-		if (workers_busy(b) || (!mine && __atomic_load_n(&b->polling, __ATOMIC_RELAXED))) {
+		/* While a worker looks at the ring (the ring thread was woken
+		 * by an event sent before it started), the events stay off:
+		 * it asks for one when it stops looking. */
+		if (workers_busy(b) || __atomic_load_n(&b->polling, __ATOMIC_RELAXED)) {
 			b->ring.sring->req_event = b->ring.req_cons;
 			return;
 		}
@@ -471,20 +477,61 @@ static void consume(struct blkback *b, struct blk_job **mine)
 	} while (more);
 }
 
-static void on_event(struct evloop *loop, int fd, uint32_t events, void *arg)
+/* The ring thread: an event, then the requests it brings (the first one
+ * run here), until stop_fd. */
+static void *ring_main(void *arg)
 {
+	struct blkback *b = arg;
+	struct pollfd p[2] = { { .fd = b->ev_fd, .events = POLLIN },
+			       { .fd = b->stop_fd, .events = POLLIN } };
 	uint64_t count;
 
-	struct blkback *b = arg;
+	for (;;) {
+		struct blk_job *mine = NULL;
 
-	if (read(fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
-		return;
-	pthread_mutex_lock(&b->lock);
-	b->stats.events++;
-	pthread_mutex_unlock(&b->lock);
-	pthread_mutex_lock(&b->cons_lock);
-	consume(b, NULL);
-	pthread_mutex_unlock(&b->cons_lock);
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[1].revents)
+			break;
+		if (!(p[0].revents & POLLIN) || read(b->ev_fd, &count, sizeof(count)) < 0)
+			continue;
+		pthread_mutex_lock(&b->lock);
+		b->stats.events++;
+		pthread_mutex_unlock(&b->lock);
+		pthread_mutex_lock(&b->cons_lock);
+		consume(b, &mine);
+		pthread_mutex_unlock(&b->cons_lock);
+		if (mine)
+			job_run(&mine->job, b->ring_hv);
+	}
+	return NULL;
+}
+
+static int ring_start(struct blkback *b)
+{
+	int rc = hv_open(b->xld->opt.rundir, &b->ring_hv);
+
+	if (rc < 0)
+		return rc;
+	b->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (b->stop_fd < 0)
+		return -errno;
+	rc = -pthread_create(&b->ring_thread, NULL, ring_main, b);
+	b->ring_started = rc == 0;
+	return rc;
+}
+
+/* The ring thread returns (after the request it runs, if any). */
+static void ring_stop(struct blkback *b)
+{
+	uint64_t one = 1;
+
+	if (b->ring_started && write(b->stop_fd, &one, sizeof(one)) == sizeof(one))
+		pthread_join(b->ring_thread, NULL);
+	b->ring_started = false;
+	if (b->stop_fd >= 0)
+		close(b->stop_fd);
+	b->stop_fd = -1;
 }
 
 /* Bind the frontend's channel on a connection of our own. */
@@ -494,19 +541,13 @@ static int bind_channel(struct blkback *b, uint32_t port)
 
 	if (rc == 0)
 		rc = hv_evtchn_bind_interdomain(b->ev_hv, b->domid, port, &b->ev_port, &b->ev_fd);
-	if (rc < 0) {
+	if (rc < 0)
 		log_error("domain %u: cannot bind event channel %u: %s", b->domid, port, strerror(-rc));
-		return rc;
-	}
-	b->ev_watch = evloop_watch(b->xld->loop, b->ev_fd, EPOLLIN, on_event, b);
-	return b->ev_watch ? 0 : -ENOMEM;
+	return rc;
 }
 
 static void unbind_channel(struct blkback *b)
 {
-	if (b->ev_watch)
-		evloop_unwatch(b->xld->loop, b->ev_watch);
-	b->ev_watch = NULL;
 	if (b->ev_fd >= 0)
 		close(b->ev_fd);
 	b->ev_fd = -1;
@@ -529,6 +570,7 @@ static struct blkback *blkback_new(struct xld *xld, uint32_t domid, const struct
 	b->domid = domid;
 	b->disk = *disk;
 	b->ev_fd = -1;
+	b->stop_fd = -1;
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_mutex_init(&b->cons_lock, NULL);
 	pthread_mutex_init(&b->ev_lock, NULL);
@@ -565,6 +607,8 @@ struct blkback *blkback_connect(struct xld *xld, uint32_t domid, const struct bl
 		goto out;
 	}
 	rc = bind_channel(b, ring->port);
+	if (rc == 0)
+		rc = ring_start(b);
 	if (rc < 0)
 		goto out;
 	pthread_mutex_lock(&b->cons_lock);
@@ -583,12 +627,10 @@ void blkback_disconnect(struct blkback *b)
 {
 	if (!b)
 		return;
-	if (b->ev_watch)
-		evloop_unwatch(b->xld->loop, b->ev_watch);   /* no new requests */
-	b->ev_watch = NULL;
-	pthread_mutex_lock(&b->cons_lock);   /* workers take no new requests */
+	pthread_mutex_lock(&b->cons_lock);   /* no thread takes new requests */
 	b->broken = true;
 	pthread_mutex_unlock(&b->cons_lock);
+	ring_stop(b);
 	if (b->pool)
 		io_pool_drain(b->pool);   /* answers (and notifies) what was in flight */
 	log_info("domain %u: disk done: %llu reads, %llu writes; requests found by %llu events, "
@@ -600,6 +642,7 @@ void blkback_disconnect(struct blkback *b)
 	 * are idle and their connections open: the frontend may then end
 	 * its grants and free (or re-grant) the pages. */
 	gmem_cache_dispose(&b->cache);
+	hv_close(b->ring_hv);
 	io_pool_free(b->pool);
 	if (b->ring_mapped) {
 		RING_PUSH_RESPONSES(&b->ring);
