@@ -184,6 +184,10 @@ void ioserv_serve_vcpu(struct ioserv *s, uint32_t v)
 
 	if (((w >> STATE_SHIFT) & 0xf) != IOREQ_STATE_READY)
 		return;
+	/* Buffered writes the guest made before this access come first, as
+	 * on Xen: a read of VGA memory after buffered writes to it (Linux's
+	 * vgacon probes 0xb8000 so) must see them. */
+	ioserv_serve_buffered(s);
 	slot->state = IOREQ_STATE_INPROCESS;
 	ioserv_decode(slot, &r);
 	if (r.type == IOREQ_TYPE_INVALIDATE || r.type == IOREQ_TYPE_TIMEOFFSET)

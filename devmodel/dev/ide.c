@@ -556,11 +556,12 @@ static void ide_cmd_write(void *opaque, uint64_t off, unsigned size, uint64_t va
 
 static void ide_channel_reset(struct ide_channel *c)
 {
-	for (unsigned i = 0; i < 2; i++) {
+	/* Drive 1 first: the status register is the channel's, and after a
+	 * reset it must be drive 0's (selected), not an absent drive 1's 0. */
+	for (unsigned i = 2; i-- > 0;) {
 		c->cur = i;
 		atapi_reset_signature(c);
 	}
-	c->cur = 0;
 	c->select = 0xa0;
 	c->end = c->pos = 0;
 	c->done = NULL;

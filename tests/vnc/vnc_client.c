@@ -13,7 +13,9 @@
  *   click X Y         press and release the left button there
  *   small X Y         move the pointer there; the updates that bring the
  *                     guest's cursor cover under a tenth of the screen
- *   dump FILE         write the screen as a PPM (for debugging)
+ *   settle            take updates until 100 ms pass without one (10 s
+ *                     at most): the screen is what the server last sent
+ *   dump FILE         write the screen as a PPM (binary P6)
  *
  * Exit status: 0 all actions passed, 1 one failed (a line says which),
  * 2 no connection, 3 the server refused the password. */
@@ -184,18 +186,28 @@ static int act_pointer(rfbClient *cl, int x, int y, int click)
 	return ok && pump(cl, 10) ? 0 : 1;
 }
 
+/* Take what is pending until `quiet_ms` pass without a message (WAIT_MS
+ * at most). */
+static int act_settle(rfbClient *cl, unsigned quiet_ms)
+{
+	uint64_t end = now_ms() + WAIT_MS;
+
+	while (now_ms() < end && WaitForMessage(cl, quiet_ms * 1000) > 0)
+		if (!HandleRFBServerMessage(cl))
+			return 1;
+	return 0;
+}
+
 /* Move the pointer to (x, y) and wait for the guest's cursor there: the
  * updates that brought it must cover a small part of the screen (the
  * cursor's squares and the status line), not all of it. */
 static int act_small(rfbClient *cl, int x, int y)
 {
 	double screen = (double)cl->width * cl->height;
-	uint64_t end = now_ms() + WAIT_MS;
+	uint64_t end;
 
-	/* Settle: take what is pending until 50 ms pass without a message. */
-	while (now_ms() < end && WaitForMessage(cl, 50000) > 0)
-		if (!HandleRFBServerMessage(cl))
-			return 1;
+	if (act_settle(cl, 50))
+		return 1;
 	end = now_ms() + WAIT_MS;
 	rect_pixels = 0;
 	rects = 0;
@@ -248,6 +260,11 @@ static int run_action(rfbClient *cl, int argc, char **argv, int *i)
 		return act_small(cl, atoi(v[0]), atoi(v[1]));
 	if (!strcmp(a, "dump"))
 		return act_dump(cl, v[0]);
+	if (!strcmp(a, "settle")) {
+		/* Ask for the whole screen again: what arrives is all current. */
+		SendFramebufferUpdateRequest(cl, 0, 0, cl->width, cl->height, FALSE);
+		return act_settle(cl, 100);
+	}
 	fprintf(stderr, "vnc_client: unknown action %s\n", a);
 	return 1;
 }
