@@ -65,6 +65,8 @@ static int ram_init(struct cpu *cpu, const struct cpu_ram *ram, size_t nram)
 	return 0;
 }
 
+static int jit_hot_env(void);
+
 struct cpu *cpu_create(const struct cpu_ram *ram, size_t nram,
 		       const struct cpu_io_ops *ops, void *opaque)
 {
@@ -79,9 +81,39 @@ struct cpu *cpu_create(const struct cpu_ram *ram, size_t nram,
 		cpu_destroy(cpu);
 		return NULL;
 	}
+	cpu_set_jit(cpu, jit_hot_env());
 	cpu->tsc_base = __rdtsc();
 	cpu_reset(cpu);
 	return cpu;
+}
+
+/* VMCTL_CPU_JIT=N: translate a block at its Nth run (default 3); 0 or
+ * "off": interpret only (to compare, or to rule the translator out). */
+static int jit_hot_env(void)
+{
+	const char *v = getenv("VMCTL_CPU_JIT");
+	long n;
+
+	if (!v || !*v)
+		return 2;
+	if (!strcmp(v, "off"))
+		return -1;
+	n = strtol(v, NULL, 10);
+	return n <= 0 ? -1 : n > 200 ? 199 : (int)n - 1;
+}
+
+int cpu_set_jit(struct cpu *cpu, int hot)
+{
+	struct jit_buf *j = &cpu->icache.jit;
+
+	if (hot >= 0 && !j->rx) {
+		int rc = jit_init(j, hot);
+
+		icache_clear(&cpu->icache);
+		return rc;
+	}
+	j->hot = j->rx ? hot : -1;
+	return 0;
 }
 
 void cpu_destroy(struct cpu *cpu)

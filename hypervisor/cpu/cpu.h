@@ -181,6 +181,13 @@ void cpu_interrupt(struct cpu *cpu, uint8_t vector);
  * Safe to call from any thread (it kicks the CPU). */
 void cpu_intr_request(struct cpu *cpu);
 
+/* The block translator (jit.h): 64-bit blocks are translated to host code
+ * after `hot` interpreted runs; hot < 0 turns it off (the interpreter runs
+ * everything). cpu_create() takes it from VMCTL_CPU_JIT (N: at the Nth run,
+ * default 3; 0 or "off": never). Returns 0, or -errno when the code buffer
+ * cannot be mapped (the CPU then interprets). */
+int cpu_set_jit(struct cpu *cpu, int hot);
+
 /* Exceptions whose vector bit is set here end cpu_run() with CPU_EXIT_FAULT
  * instead of being delivered through the guest's IDT (used by tests, and by
  * a debugger). The state is left as at the fault (RIP at the instruction,

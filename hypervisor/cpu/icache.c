@@ -20,6 +20,7 @@ int icache_init(struct icache *c)
 
 void icache_dispose(struct icache *c)
 {
+	jit_dispose(&c->jit);
 	free(c->b);
 	free(c->pool);
 	c->b = NULL;
@@ -31,6 +32,7 @@ void icache_clear(struct icache *c)
 	for (unsigned i = 0; i < (1u << ICACHE_BITS); i++)
 		c->b[i].key = ~0ull;
 	c->pool_used = 0;
+	jit_reset(&c->jit);
 	icache_unlink(c);
 }
 

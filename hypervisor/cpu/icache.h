@@ -26,6 +26,7 @@
 
 #include "hypervisor/cpu/decode.h"
 #include "hypervisor/cpu/tlb.h"
+#include "hypervisor/cpu/jit.h"
 
 #define ICACHE_BITS 13
 #define BLOCK_MAX 16
@@ -44,6 +45,9 @@ struct block {
 	uint32_t gen;
 	uint32_t n;               /* decoded instructions */
 	bool chain;               /* its end keeps CS, mode and CPL: may link */
+	bool jit_user;            /* jit was translated for CPL 3 */
+	uint8_t runs;             /* interpreted runs (JIT_NEVER: not translatable) */
+	jit_fn jit;               /* host code (jit.h), or NULL */
 	struct insn *in;          /* n instructions in the pool */
 	struct block_link link[2];   /* successors: see icache_link() */
 };
@@ -53,7 +57,10 @@ struct icache {
 	struct insn *pool;        /* ICACHE_POOL instructions */
 	uint32_t pool_used;
 	uint32_t epoch;           /* links made in another epoch are dead */
+	struct jit_buf jit;       /* translations of blocks, emptied with the pool */
 };
+
+#define JIT_NEVER 255
 
 static inline uint64_t icache_key(uint64_t pa, int mode)
 {

@@ -10,6 +10,7 @@ hypervisor_cpu_libsoftcpu_la_SOURCES = \
 	hypervisor/cpu/flags.h hypervisor/cpu/flags.c \
 	hypervisor/cpu/tlb.h hypervisor/cpu/tlb.c \
 	hypervisor/cpu/icache.h hypervisor/cpu/icache.c \
+	hypervisor/cpu/jit.h hypervisor/cpu/jit.c \
 	hypervisor/cpu/mmu.h hypervisor/cpu/mmu.c \
 	hypervisor/cpu/mem.c \
 	hypervisor/cpu/seg.c hypervisor/cpu/excp.c hypervisor/cpu/io.c \

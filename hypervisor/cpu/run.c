@@ -88,6 +88,8 @@ static struct block *block_build(struct cpu *cpu, uint64_t lin, uint8_t *h, uint
 	b->n = n;
 	b->in = in;
 	b->chain = insn_keeps_context(&in[n - 1]);
+	b->jit = NULL;
+	b->runs = 0;
 	b->link[0].to = b->link[1].to = NULL;
 	b->link[0].epoch = b->link[1].epoch = cpu->icache.epoch - 1;
 	if (!meta->code) {
@@ -256,6 +258,42 @@ static inline __attribute__((always_inline)) int exec_run(struct cpu *cpu, const
 	return rc;
 }
 
+/* The translation of 64-bit block `b` to run now, or NULL to interpret
+ * it: translated after `hot` interpreted runs, for the privilege level it
+ * was made for, never with alignment checks possible (its TLB paths do not
+ * test them). A full code buffer empties the whole cache (as a full pool
+ * does); `b` may still be interpreted this time. */
+static jit_fn block_jit(struct cpu *cpu, struct block *b)
+{
+	struct jit_buf *j = &cpu->icache.jit;
+	bool user = cpu->s.cpl == 3;
+
+	if (j->hot < 0 || (user && (cpu->s.cr0 & CR0_AM)))
+		return NULL;
+	if (b->jit)
+		return b->jit_user == user ? b->jit : NULL;
+	if (b->runs < j->hot || b->runs == JIT_NEVER) {
+		b->runs += b->runs < j->hot;
+		return NULL;
+	}
+	b->jit = jit_translate(cpu, b, user);
+	b->jit_user = user;
+	if (!b->jit && jit_full(j))
+		icache_clear(&cpu->icache);
+	else if (!b->jit)
+		b->runs = JIT_NEVER;
+	return b->jit;
+}
+
+/* Run a translated block: as exec_run(), in host code. */
+static int jit_run(struct cpu *cpu, jit_fn f)
+{
+	uint64_t r = f(cpu);
+
+	cpu->retired += (uint32_t)r;
+	return (r >> 32) ? exec_slow(cpu, (int)(r >> 32)) : X_OK;
+}
+
 /* Run the block at RIP while execution stays in it. `*prev` is the block
  * run just before (NULL if none, or if CS, the mode or CPL may have changed
  * since): its links are tried first and it learns the way to this block; on
@@ -270,6 +308,7 @@ static int run_block(struct cpu *cpu, uint64_t end, struct block **prev)
 	int mode = cpu->mode;        /* only a block's last instruction changes it */
 	uint64_t left;
 	uint32_t n;
+	jit_fn jf;
 
 	if (!b) {
 		b = fetch(cpu, &single, &one, &meta, &rc);
@@ -285,8 +324,12 @@ static int run_block(struct cpu *cpu, uint64_t end, struct block **prev)
 		return rc == X_EXC ? excp_deliver(cpu, cpu->exc.vector, cpu->exc.has_error,
 						  cpu->exc.error, EXCP_CPU, cpu->s.rip) : rc;
 	left = end - cpu->retired;
+	jf = mode == 64 && left >= b->n ? block_jit(cpu, b) : NULL;
 	n = left < b->n ? (uint32_t)left : b->n;
-	rc = mode == 64 ? exec_run(cpu, b->in, n, 64) : exec_run(cpu, b->in, n, mode);
+	if (jf)
+		rc = jit_run(cpu, jf);
+	else
+		rc = mode == 64 ? exec_run(cpu, b->in, n, 64) : exec_run(cpu, b->in, n, mode);
 	if (rc == X_OK && b->chain)
 		*prev = b;
 	return rc == X_DELIVERED ? X_OK : rc;

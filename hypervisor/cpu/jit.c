@@ -1,0 +1,672 @@
+/* The block translator (see jit.h): a small x86-64 emitter, the code
+ * buffer, and one emit function per kind of instruction. Register use in
+ * generated code: rbx = struct cpu *, r12 = RIP at block entry (every RIP
+ * in a 64-bit block is r12 + a constant: blocks are straight-line and do
+ * not wrap), rax/rcx/rdx scratch. No guest state lives in host registers
+ * between instructions, so a handler call needs no spilling and the state
+ * is exact wherever a handler stops the block. */
+#include "hypervisor/cpu/cpu_int.h"
+#include "hypervisor/cpu/jit.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define JIT_SIZE (16u << 20)
+#define JIT_STUBS 80
+
+_Static_assert(sizeof(struct tlb_entry) == 40, "the TLB lookup scales its index by 5 * 8");
+_Static_assert(offsetof(struct tlb_entry, host) == 8, "host pointer after the tag");
+_Static_assert(offsetof(struct lflags, size) == offsetof(struct lflags, op) + 1,
+	       "one 16-bit store writes the lazy operation and size");
+
+/* host registers */
+enum { H_AX, H_CX, H_DX, H_BX, H_SP, H_BP, H_SI, H_DI, H_R12 = 12, H_R13 };
+
+/* Code out of the straight line, emitted after the block's end. */
+enum stub_kind {
+	ST_SLOW,      /* the handler of instruction i, then back to the main line */
+	ST_FAIL,      /* a handler returned non-zero (in eax): i retired */
+	ST_KICK,      /* the kick word is set: i retired */
+};
+
+struct stub {
+	uint8_t *at;              /* rel32 to patch */
+	uint8_t *back;            /* ST_SLOW: where to continue */
+	enum stub_kind kind;
+	int i;
+	uint32_t off;             /* ST_SLOW: the instruction's offset in the block */
+};
+
+struct emit {
+	uint8_t *p, *end;
+	struct stub stub[JIT_STUBS];
+	int nstub;
+	bool overflow;
+	const struct block *b;
+	bool user;                /* translated for CPL 3 */
+	bool flags_live;          /* host flags are those of the last guest ALU op */
+	uint8_t *done;            /* the common block end: eax = n, epilogue */
+	uint8_t *epilogue;
+};
+
+#define CPU_OFF(field) ((int32_t)offsetof(struct cpu, field))
+#define GPR(r) (CPU_OFF(s.gpr) + 8 * (r))
+
+/* ---- the encoder ---- */
+
+static void b1(struct emit *e, unsigned v)
+{
+	if (e->p < e->end)
+		*e->p++ = (uint8_t)v;
+	else
+		e->overflow = true;
+}
+
+static void b4(struct emit *e, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		b1(e, v >> (8 * i));
+}
+
+static void b8(struct emit *e, uint64_t v)
+{
+	b4(e, (uint32_t)v);
+	b4(e, (uint32_t)(v >> 32));
+}
+
+static void rex(struct emit *e, bool w, int reg, int idx, int base)
+{
+	unsigned r = 0x40 | (w ? 8 : 0) | ((reg & 8) ? 4 : 0) | ((idx >= 0 && (idx & 8)) ? 2 : 0) |
+		     ((base & 8) ? 1 : 0);
+
+	if (r != 0x40)
+		b1(e, r);
+}
+
+/* ModRM (+ SIB) + disp32 for [base + idx * (1 << scale) + disp]. */
+static void modrm_mem(struct emit *e, int reg, int base, int idx, int scale, int32_t disp)
+{
+	if (idx < 0 && (base & 7) != H_SP) {
+		b1(e, 0x80 | (reg & 7) << 3 | (base & 7));
+	} else {
+		b1(e, 0x84 | (reg & 7) << 3);
+		b1(e, scale << 6 | ((idx < 0 ? H_SP : idx) & 7) << 3 | (base & 7));
+	}
+	b4(e, (uint32_t)disp);
+}
+
+/* An instruction with a memory operand: [66] [REX] opcode (1 or 2 bytes,
+ * op2 < 0: one) ModRM... */
+static void op_mem(struct emit *e, bool o16, bool w, int op1, int op2, int reg, int base, int idx,
+		   int scale, int32_t disp)
+{
+	if (o16)
+		b1(e, 0x66);
+	rex(e, w, reg, idx, base);
+	b1(e, op1);
+	if (op2 >= 0)
+		b1(e, op2);
+	modrm_mem(e, reg, base, idx, scale, disp);
+}
+
+/* Register-direct form: opcode /reg with ModRM.rm = rm. */
+static void op_reg(struct emit *e, bool w, int op, int reg, int rm)
+{
+	rex(e, w, reg, -1, rm);
+	b1(e, op);
+	b1(e, 0xc0 | (reg & 7) << 3 | (rm & 7));
+}
+
+/* Loads and stores of 64 (w) or 32 bits between a host register and cpu. */
+static void ld_cpu(struct emit *e, bool w, int reg, int32_t off)
+{
+	op_mem(e, false, w, 0x8b, -1, reg, H_BX, -1, 0, off);
+}
+
+static void st_cpu(struct emit *e, bool w, int reg, int32_t off)
+{
+	op_mem(e, false, w, 0x89, -1, reg, H_BX, -1, 0, off);
+}
+
+static void lea(struct emit *e, int reg, int base, int idx, int scale, int32_t disp)
+{
+	op_mem(e, false, true, 0x8d, -1, reg, base, idx, scale, disp);
+}
+
+/* shift group C1 /ext by imm8 */
+static void shift_ri(struct emit *e, bool w, int ext, int rm, int n)
+{
+	op_reg(e, w, 0xc1, ext, rm);
+	b1(e, n);
+}
+
+/* group 1 81 /ext with imm32 on a register */
+static void alu_ri(struct emit *e, bool w, int ext, int rm, uint32_t imm)
+{
+	op_reg(e, w, 0x81, ext, rm);
+	b4(e, imm);
+}
+
+static void mov_imm64(struct emit *e, int reg, uint64_t v)
+{
+	rex(e, true, 0, -1, reg);
+	b1(e, 0xb8 + (reg & 7));
+	b8(e, v);
+}
+
+/* Point the rel32 at `at` to `to`. */
+static void patch(uint8_t *at, const uint8_t *to)
+{
+	int32_t rel = (int32_t)(to - (at + 4));
+
+	memcpy(at, &rel, 4);
+}
+
+/* A rel32 jump (op2 < 0: E9 jmp, else 0F op2 jcc) to `to` (NULL: patched later);
+ * returns where its rel32 is. */
+static uint8_t *jump(struct emit *e, int op2, const uint8_t *to)
+{
+	uint8_t *at;
+
+	if (op2 < 0) {
+		b1(e, 0xe9);
+	} else {
+		b1(e, 0x0f);
+		b1(e, op2);
+	}
+	at = e->p;
+	b4(e, 0);
+	if (to && !e->overflow)
+		patch(at, to);
+	return at;
+}
+
+static void add_stub(struct emit *e, uint8_t *at, enum stub_kind kind, int i, uint32_t off,
+		     uint8_t *back)
+{
+	if (e->nstub == JIT_STUBS) {
+		e->overflow = true;
+		return;
+	}
+	e->stub[e->nstub++] = (struct stub){ .at = at, .kind = kind, .i = i, .off = off,
+					     .back = back };
+}
+
+/* jcc rel32 (0F 80+cc) to a stub made later */
+static void jcc_stub(struct emit *e, int cc, enum stub_kind kind, int i, uint32_t off)
+{
+	add_stub(e, jump(e, 0x80 + cc, NULL), kind, i, off, NULL);
+}
+
+/* ---- the per-instruction pieces ---- */
+
+/* What exec_one() does around a handler, inline: RIP and next RIP, the
+ * replay log, the call, the status, retire, the kick word. */
+static void emit_call(struct emit *e, int i, uint32_t off)
+{
+	const struct insn *in = &e->b->in[i];
+	bool last = i == (int)e->b->n - 1;
+
+	lea(e, H_AX, H_R12, -1, 0, (int32_t)off);
+	st_cpu(e, true, H_AX, CPU_OFF(s.rip));
+	lea(e, H_AX, H_R12, -1, 0, (int32_t)(off + in->len));
+	st_cpu(e, true, H_AX, CPU_OFF(next_rip));
+	op_mem(e, false, false, 0xc7, -1, 0, H_BX, -1, 0, CPU_OFF(replay.seen));
+	b4(e, 0);
+	op_reg(e, true, 0x89, H_BX, H_DI);                 /* mov rdi, rbx */
+	mov_imm64(e, H_SI, (uint64_t)(uintptr_t)in);
+	mov_imm64(e, H_AX, (uint64_t)(uintptr_t)in->fn);
+	b1(e, 0xff);                                        /* call rax */
+	b1(e, 0xd0);
+	op_reg(e, false, 0x85, H_AX, H_AX);                 /* test eax, eax */
+	jcc_stub(e, 0x5, ST_FAIL, i, off);                  /* jnz */
+	ld_cpu(e, true, H_AX, CPU_OFF(next_rip));
+	st_cpu(e, true, H_AX, CPU_OFF(s.rip));
+	op_mem(e, false, false, 0xc7, -1, 0, H_BX, -1, 0, CPU_OFF(replay.done));
+	b4(e, 0);
+	if (!last) {
+		op_mem(e, false, false, 0x83, -1, 7, H_BX, -1, 0, CPU_OFF(kick));
+		b1(e, 0);                                   /* cmp dword [kick], 0 */
+		jcc_stub(e, 0x5, ST_KICK, i + 1, off);
+	}
+	e->flags_live = false;
+}
+
+/* Address forms (as ops_fast.c: EA_B, EA_BI, EA_RIP), or -1. */
+static int jit_ea_form(const struct insn *in, uint32_t end)
+{
+	if (in->adsz != 8 || in->seg >= SEG_FS || in->lock)
+		return -1;
+	if (in->disp != (int32_t)in->disp)
+		return -1;
+	if (in->riprel)
+		return in->index < 0 && in->disp + end == (int32_t)(in->disp + end) ? EA_RIP : -1;
+	if (in->base < 0)
+		return -1;
+	return in->index < 0 ? EA_B : EA_BI;
+}
+
+/* rax = effective address (64-bit) of the memory operand */
+static void emit_ea(struct emit *e, const struct insn *in, int form, uint32_t end)
+{
+	if (form == EA_RIP) {
+		lea(e, H_AX, H_R12, -1, 0, (int32_t)(in->disp + end));
+		return;
+	}
+	ld_cpu(e, true, H_AX, GPR(in->base));
+	if (form == EA_BI) {
+		ld_cpu(e, true, H_CX, GPR(in->index));
+		lea(e, H_AX, H_AX, H_CX, in->scale, (int32_t)in->disp);
+	} else {
+		lea(e, H_AX, H_AX, -1, 0, (int32_t)in->disp);
+	}
+}
+
+/* rax = host address for a `size`-byte access at rax, through the TLB
+ * (`acc`), or a jump to the instruction's slow path: page crossing, miss. */
+static void emit_tlb(struct emit *e, int i, uint32_t off, int size, int acc)
+{
+	int32_t tlb = CPU_OFF(tlb.e) + acc * (int32_t)(TLB_SIZE * sizeof(struct tlb_entry));
+
+	if (size > 1) {
+		op_reg(e, false, 0x89, H_AX, H_CX);          /* mov ecx, eax */
+		alu_ri(e, false, 4, H_CX, 0xfff);           /* and ecx, 0xfff */
+		alu_ri(e, false, 7, H_CX, 4096 - size);     /* cmp ecx, 4096 - size */
+		jcc_stub(e, 0x7, ST_SLOW, i, off);           /* ja */
+	}
+	op_reg(e, true, 0x89, H_AX, H_DX);                  /* mov rdx, rax */
+	shift_ri(e, true, 5, H_DX, 12);                     /* shr rdx, 12 */
+	op_reg(e, true, 0x89, H_DX, H_CX);                  /* mov rcx, rdx */
+	shift_ri(e, true, 5, H_CX, TLB_BITS);               /* shr rcx, 9 */
+	op_reg(e, false, 0x31, H_CX, H_DX);                 /* xor edx, ecx */
+	alu_ri(e, false, 4, H_DX, TLB_SIZE - 1);            /* and edx, 511 */
+	lea(e, H_DX, H_DX, H_DX, 2, 0);                     /* rdx *= 5 */
+	op_reg(e, true, 0x89, H_AX, H_CX);                  /* mov rcx, rax */
+	alu_ri(e, true, 4, H_CX, 0xfffff000u);              /* and rcx, ~0xfff */
+	if (e->user)
+		alu_ri(e, true, 1, H_CX, 1);                /* or rcx, 1 */
+	op_mem(e, false, true, 0x3b, -1, H_CX, H_BX, H_DX, 3, tlb);  /* cmp rcx, tag */
+	jcc_stub(e, 0x5, ST_SLOW, i, off);                  /* jne */
+	alu_ri(e, false, 4, H_AX, 0xfff);                   /* and eax, 0xfff */
+	op_mem(e, false, true, 0x03, -1, H_AX, H_BX, H_DX, 3, tlb + 8);  /* add rax, host */
+}
+
+/* The slow paths added since stub `first` continue here. */
+static void stub_back(struct emit *e, int first)
+{
+	for (int s = first; s < e->nstub; s++)
+		if (e->stub[s].kind == ST_SLOW)
+			e->stub[s].back = e->p;
+}
+
+/* What a load does with the value (as ops_fast.c). */
+enum { JL_Z32, JL_64, JL_ZX8, JL_ZX16, JL_SX8, JL_SX16, JL_SX32, JL_LOW8 };
+
+static bool high8(const struct insn *in, int r)
+{
+	return !in->rex && r >= 4 && r < 8;
+}
+
+/* The load kind of a MOV/MOVZX/MOVSX/MOVSXD from memory, or -1. */
+static int load_kind(const struct insn *in)
+{
+	if (in->map == MAP_1B) {
+		switch (in->op) {
+		case 0x8b: return in->opsz == 8 ? JL_64 : in->opsz == 4 ? JL_Z32 : -1;
+		case 0x8a: return high8(in, in->reg) ? -1 : JL_LOW8;
+		case 0x63: return in->opsz == 8 ? JL_SX32 : -1;
+		default: return -1;
+		}
+	}
+	if (in->map != MAP_0F || in->opsz < 4)
+		return -1;
+	switch (in->op) {
+	case 0xb6: return JL_ZX8;
+	case 0xb7: return JL_ZX16;
+	case 0xbe: return JL_SX8;
+	case 0xbf: return JL_SX16;
+	default: return -1;
+	}
+}
+
+static void emit_load(struct emit *e, int i, uint32_t off, int form, int kind)
+{
+	static const int size[] = { 4, 8, 1, 2, 1, 2, 4, 1 };
+	const struct insn *in = &e->b->in[i];
+	bool w = in->opsz == 8;
+	int first = e->nstub;
+
+	emit_ea(e, in, form, off + in->len);
+	emit_tlb(e, i, off, size[kind], TLB_R);
+	switch (kind) {
+	case JL_Z32: op_mem(e, false, false, 0x8b, -1, H_CX, H_AX, -1, 0, 0); break;
+	case JL_64: op_mem(e, false, true, 0x8b, -1, H_CX, H_AX, -1, 0, 0); break;
+	case JL_ZX8: op_mem(e, false, false, 0x0f, 0xb6, H_CX, H_AX, -1, 0, 0); break;
+	case JL_ZX16: op_mem(e, false, false, 0x0f, 0xb7, H_CX, H_AX, -1, 0, 0); break;
+	case JL_SX8: op_mem(e, false, w, 0x0f, 0xbe, H_CX, H_AX, -1, 0, 0); break;
+	case JL_SX16: op_mem(e, false, w, 0x0f, 0xbf, H_CX, H_AX, -1, 0, 0); break;
+	case JL_SX32: op_mem(e, false, true, 0x63, -1, H_CX, H_AX, -1, 0, 0); break;
+	default:
+		op_mem(e, false, false, 0x8a, -1, H_CX, H_AX, -1, 0, 0);       /* mov cl, [rax] */
+		op_mem(e, false, false, 0x88, -1, H_CX, H_BX, -1, 0, GPR(in->reg));
+		break;
+	}
+	if (kind != JL_LOW8)
+		st_cpu(e, true, H_CX, GPR(in->reg));
+	stub_back(e, first);
+	e->flags_live = false;
+}
+
+/* MOV [m], r of 1, 2, 4 or 8 bytes, or 0. */
+static int store_size(const struct insn *in)
+{
+	if (in->map != MAP_1B)
+		return 0;
+	if (in->op == 0x88)
+		return high8(in, in->reg) ? 0 : 1;
+	return in->op == 0x89 ? in->opsz : 0;
+}
+
+static void emit_store(struct emit *e, int i, uint32_t off, int form, int size)
+{
+	const struct insn *in = &e->b->in[i];
+	int first = e->nstub;
+
+	emit_ea(e, in, form, off + in->len);
+	emit_tlb(e, i, off, size, TLB_W);
+	ld_cpu(e, true, H_CX, GPR(in->reg));
+	op_mem(e, size == 2, size == 8, size == 1 ? 0x88 : 0x89, -1, H_CX, H_AX, -1, 0, 0);
+	stub_back(e, first);
+	e->flags_live = false;
+}
+
+/* ALU operations inlined: ADD OR AND SUB XOR CMP (ADC/SBB read CF). The
+ * host instruction that sets the same flags, and the lazy kind. */
+static const struct {
+	uint8_t op;               /* host opcode, r/m64 op= r64 */
+	uint8_t lf;
+} alu_host[8] = {
+	[0] = { 0x01, LF_ADD }, [1] = { 0x09, LF_LOGIC }, [4] = { 0x21, LF_LOGIC },
+	[5] = { 0x29, LF_SUB }, [6] = { 0x31, LF_LOGIC }, [7] = { 0x29, LF_SUB },
+};
+
+/* dst op= src (or an immediate when src < 0), `kind` 0-7 as in the
+ * opcode, recording the lazy flags exactly as alu_do() does; kind 8 is
+ * TEST (AND without the write). The host flags are the guest's after. */
+static void emit_alu(struct emit *e, int kind, bool w, int dst, int src, uint64_t imm)
+{
+	bool test = kind == 8, write = kind != 7 && !test;
+	int k = test ? 4 : kind;
+
+	ld_cpu(e, w, H_AX, GPR(dst));
+	if (src >= 0) {
+		ld_cpu(e, w, H_CX, GPR(src));
+	} else if (w) {
+		op_reg(e, true, 0xc7, 0, H_CX);              /* mov rcx, simm32 */
+		b4(e, (uint32_t)imm);
+	} else {
+		b1(e, 0xb9);                                 /* mov ecx, imm32 */
+		b4(e, (uint32_t)imm);
+	}
+	st_cpu(e, true, H_AX, CPU_OFF(lf.s1));
+	st_cpu(e, true, H_CX, CPU_OFF(lf.s2));
+	op_reg(e, w, alu_host[k].op, H_CX, H_AX);           /* op rax, rcx */
+	st_cpu(e, true, H_AX, CPU_OFF(lf.res));
+	op_mem(e, true, false, 0xc7, -1, 0, H_BX, -1, 0, CPU_OFF(lf.op));
+	b1(e, alu_host[k].lf);                              /* op, size: one word */
+	b1(e, w ? 8 : 4);
+	if (write)
+		st_cpu(e, true, H_AX, GPR(dst));
+	e->flags_live = true;
+}
+
+/* Register forms of ALU/TEST/MOV/MOVZX and MOV r, imm: true when inlined. */
+static bool emit_reg_form(struct emit *e, const struct insn *in)
+{
+	bool w = in->opsz == 8;
+	int dst = (in->op & 2) ? in->reg : in->rm, src = (in->op & 2) ? in->rm : in->reg;
+	int kind;
+
+	if (in->lock || (in->opsz != 4 && in->opsz != 8))
+		return false;
+	if (in->map == MAP_1B && in->op >= 0xb8 && in->op <= 0xbf) {   /* MOV r, imm */
+		if (w)
+			mov_imm64(e, H_AX, in->imm);
+		else {
+			b1(e, 0xb8);
+			b4(e, (uint32_t)in->imm);
+		}
+		st_cpu(e, true, H_AX, GPR((in->op & 7) | ((in->rex & 1) << 3)));
+		return true;
+	}
+	if (!in->has_modrm || in->mod != 3)
+		return false;
+	if (in->map == MAP_0F && (in->op == 0xb7 || (in->op == 0xb6 && !high8(in, in->rm)))) {
+		op_mem(e, false, false, 0x0f, in->op, H_AX, H_BX, -1, 0, GPR(in->rm));
+		st_cpu(e, true, H_AX, GPR(in->reg));
+		return true;
+	}
+	if (in->map != MAP_1B)
+		return false;
+	if (in->op == 0x89 || in->op == 0x8b) {
+		ld_cpu(e, w, H_AX, GPR(src));
+		st_cpu(e, true, H_AX, GPR(dst));
+		return true;
+	}
+	if (in->op == 0x85) {
+		emit_alu(e, 8, w, in->rm, in->reg, 0);
+		return true;
+	}
+	if (in->op < 0x40 && (in->op & 7) <= 3 && (in->op & 1)) {
+		kind = in->op >> 3;
+		if (kind == 2 || kind == 3)
+			return false;
+		emit_alu(e, kind, w, dst, src, 0);
+		return true;
+	}
+	if (in->op == 0x81 || in->op == 0x83) {
+		kind = in->reg & 7;
+		if (kind == 2 || kind == 3 || (w && in->imm != (uint64_t)(int64_t)(int32_t)in->imm))
+			return false;
+		emit_alu(e, kind, w, in->rm, -1, in->imm);
+		return true;
+	}
+	return false;
+}
+
+static bool emit_lea(struct emit *e, const struct insn *in, int form, uint32_t end)
+{
+	if (in->opsz != 4 && in->opsz != 8)
+		return false;
+	if (in->opsz == 4 && form == EA_RIP)
+		return false;
+	emit_ea(e, in, form, end);
+	if (in->opsz == 4)
+		op_reg(e, false, 0x89, H_AX, H_AX);         /* mov eax, eax */
+	st_cpu(e, true, H_AX, GPR(in->reg));
+	return true;
+}
+
+/* Set RIP to r12 + `rel` (checked canonical when `check`: else the
+ * handler of instruction i runs and raises the #GP) and end the block. */
+static void emit_end_at(struct emit *e, int i, uint32_t off, int64_t rel, bool check)
+{
+	lea(e, H_AX, H_R12, -1, 0, (int32_t)rel);
+	if (check) {
+		op_reg(e, true, 0x89, H_AX, H_CX);           /* mov rcx, rax */
+		shift_ri(e, true, 4, H_CX, 16);              /* shl rcx, 16 */
+		shift_ri(e, true, 7, H_CX, 16);              /* sar rcx, 16 */
+		op_reg(e, true, 0x39, H_AX, H_CX);           /* cmp rcx, rax */
+		jcc_stub(e, 0x5, ST_SLOW, i, off);   /* the handler raises #GP */
+	}
+	st_cpu(e, true, H_AX, CPU_OFF(s.rip));
+	jump(e, -1, e->done);
+}
+
+/* A closing Jcc or JMP rel fused with the host flags; false if not. */
+static bool emit_branch(struct emit *e, int i, uint32_t off)
+{
+	const struct insn *in = &e->b->in[i];
+	uint32_t end = off + in->len;
+	int64_t target = (int64_t)end + (int64_t)in->imm;
+	bool jcc, jmp;
+	uint8_t *taken;
+
+	if (in->opsz != 8 || target != (int32_t)target)
+		return false;
+	jcc = (in->map == MAP_1B && in->op >= 0x70 && in->op <= 0x7f) ||
+	      (in->map == MAP_0F && in->op >= 0x80 && in->op <= 0x8f);
+	jmp = in->map == MAP_1B && (in->op == 0xeb || in->op == 0xe9);
+	if (!jmp && !(jcc && e->flags_live))
+		return false;
+	if (jcc) {
+		taken = jump(e, 0x80 + (in->op & 15), NULL);
+		lea(e, H_AX, H_R12, -1, 0, (int32_t)end);
+		st_cpu(e, true, H_AX, CPU_OFF(s.rip));
+		jump(e, -1, e->done);
+		if (!e->overflow)
+			patch(taken, e->p);
+	}
+	emit_end_at(e, i, off, target, true);
+	return true;
+}
+
+static void emit_insn(struct emit *e, int i, uint32_t off)
+{
+	const struct insn *in = &e->b->in[i];
+	bool last = i == (int)e->b->n - 1;
+	int form, k;
+
+	if (last && emit_branch(e, i, off))
+		return;
+	if (in->mode == 64 && emit_reg_form(e, in))
+		goto inline_done;
+	form = in->has_modrm && in->mod != 3 ? jit_ea_form(in, off + in->len) : -1;
+	if (form >= 0 && in->map == MAP_1B && in->op == 0x8d && emit_lea(e, in, form, off + in->len))
+		goto inline_done;
+	if (form >= 0 && (k = load_kind(in)) >= 0) {
+		emit_load(e, i, off, form, k);
+		goto inline_done;
+	}
+	if (form >= 0 && (k = store_size(in)) > 0) {
+		emit_store(e, i, off, form, k);
+		goto inline_done;
+	}
+	emit_call(e, i, off);
+	if (last)
+		jump(e, -1, e->done);
+	return;
+inline_done:
+	if (last)
+		emit_end_at(e, i, off, off + in->len, false);
+}
+
+/* The out-of-line code: slow paths first (their own exits become stubs
+ * too), then the exits. */
+static void emit_stubs(struct emit *e)
+{
+	for (int s = 0; s < e->nstub && !e->overflow; s++) {
+		struct stub st = e->stub[s];
+
+		patch(st.at, e->p);
+		switch (st.kind) {
+		case ST_SLOW:
+			emit_call(e, st.i, st.off);
+			jump(e, -1, st.back ? st.back : e->done);
+			break;
+		case ST_FAIL:
+			shift_ri(e, true, 4, H_AX, 32);      /* shl rax, 32 */
+			op_reg(e, true, 0x83, 1, H_AX);       /* or rax, i */
+			b1(e, st.i);
+			jump(e, -1, e->epilogue);
+			break;
+		default:
+			b1(e, 0xb8);                          /* mov eax, i */
+			b4(e, st.i);
+			jump(e, -1, e->epilogue);
+			break;
+		}
+	}
+}
+
+jit_fn jit_translate(struct cpu *cpu, struct block *b, bool user)
+{
+	struct jit_buf *j = &cpu->icache.jit;
+	struct emit e = { .b = b, .user = user };
+	uint8_t *start = j->rw + j->used, *entry_jmp;
+	uint32_t off = 0;
+
+	if (jit_full(j))
+		return NULL;
+	e.p = start;
+	e.end = start + JIT_ROOM;
+	b1(&e, 0x53);                                       /* push rbx */
+	b1(&e, 0x41); b1(&e, 0x54);                         /* push r12 */
+	b1(&e, 0x41); b1(&e, 0x55);                         /* push r13: aligned calls */
+	op_reg(&e, true, 0x89, H_DI, H_BX);                 /* mov rbx, rdi */
+	ld_cpu(&e, true, H_R12, CPU_OFF(s.rip));
+	entry_jmp = jump(&e, -1, NULL);
+	/* the common end and the epilogue come first: the body jumps back */
+	e.done = e.p;
+	b1(&e, 0xb8);                                       /* mov eax, n */
+	b4(&e, b->n);
+	e.epilogue = e.p;
+	b1(&e, 0x41); b1(&e, 0x5d);                         /* pop r13 */
+	b1(&e, 0x41); b1(&e, 0x5c);                         /* pop r12 */
+	b1(&e, 0x5b);                                       /* pop rbx */
+	b1(&e, 0xc3);
+	if (!e.overflow)
+		patch(entry_jmp, e.p);
+	for (uint32_t i = 0; i < b->n && !e.overflow; i++) {
+		emit_insn(&e, (int)i, off);
+		off += b->in[i].len;
+	}
+	emit_stubs(&e);
+	if (e.overflow)
+		return NULL;            /* too many stubs: stays interpreted */
+	j->used = ALIGN_UP_((size_t)(e.p - j->rw), 16);
+	return (jit_fn)(void *)(j->rx + (start - j->rw));
+}
+
+int jit_init(struct jit_buf *j, int hot)
+{
+	int fd, rc = 0;
+
+	*j = (struct jit_buf){ .hot = -1 };
+	if (hot < 0)
+		return 0;
+	fd = memfd_create("vmctl-jit", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, JIT_SIZE) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	j->rw = mmap(NULL, JIT_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	j->rx = mmap(NULL, JIT_SIZE, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+	if (j->rw == MAP_FAILED || j->rx == MAP_FAILED) {
+		rc = -errno;
+		if (j->rw != MAP_FAILED)
+			munmap(j->rw, JIT_SIZE);
+		if (j->rx != MAP_FAILED)
+			munmap(j->rx, JIT_SIZE);
+		*j = (struct jit_buf){ .hot = -1 };
+		goto out;
+	}
+	j->size = JIT_SIZE;
+	j->hot = hot;
+out:
+	close(fd);
+	return rc;
+}
+
+void jit_dispose(struct jit_buf *j)
+{
+	if (j->rw) {
+		munmap(j->rw, j->size);
+		munmap(j->rx, j->size);
+	}
+	*j = (struct jit_buf){ .hot = -1 };
+}

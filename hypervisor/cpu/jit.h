@@ -1,0 +1,60 @@
+/* The block translator: host x86-64 code for hot 64-bit blocks of the
+ * decoded-instruction cache. The common integer instructions (register
+ * moves and ALU operations with their lazy flags, LEA, loads and stores
+ * through the TLB, a closing Jcc/JMP fused with the host flags of the ALU
+ * operation before it) become inline host code; every other instruction
+ * is a direct call of its decoded handler, with the run loop's per-
+ * instruction bookkeeping (RIP, next RIP, replay log, kick word) inlined
+ * around it. A memory access that misses the TLB, crosses a page or is
+ * not plain RAM calls the handler too, which then decides every fault, so
+ * a translated block behaves exactly like the interpreter.
+ *
+ * Code lives in a memfd mapped twice: written through a read-write view,
+ * run from a read-execute view; no page is writable and executable at the
+ * same time. The buffer is emptied together with the decoded-instruction
+ * pool (the code embeds pointers into it). */
+#ifndef VMCTL_HV_CPU_JIT_H
+#define VMCTL_HV_CPU_JIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct cpu;
+struct block;
+
+/* A translated block: returns (status << 32) | instructions retired.
+ * Status is X_OK, or what the handler of the next instruction returned
+ * (RIP is then that instruction's, for exec_slow()). */
+typedef uint64_t (*jit_fn)(struct cpu *cpu);
+
+#define JIT_ROOM 16384u           /* the most one block's code may take */
+
+struct jit_buf {
+	uint8_t *rw, *rx;         /* the two views of the code memfd; NULL: off */
+	size_t size, used;
+	int hot;                  /* runs of a block before it is translated */
+};
+
+/* Map the code buffer (hot < 0: translation off). Returns 0 or -errno;
+ * on failure translation is off and the CPU still works. */
+int jit_init(struct jit_buf *j, int hot);
+void jit_dispose(struct jit_buf *j);
+/* Forget every translation (the decoded-instruction pool was emptied). */
+static inline void jit_reset(struct jit_buf *j)
+{
+	j->used = 0;
+}
+
+/* True when the buffer has no room for another block. */
+static inline bool jit_full(const struct jit_buf *j)
+{
+	return j->size - j->used < JIT_ROOM;
+}
+
+/* Translate block `b` (64-bit code) for the current privilege (`user`:
+ * CPL 3). Returns the entry point, or NULL when the buffer is full (the
+ * caller then empties the cache) or the block is not worth it. */
+jit_fn jit_translate(struct cpu *cpu, struct block *b, bool user);
+
+#endif

@@ -1,0 +1,247 @@
+/* The block translator against the interpreter: the same guest runs on
+ * two soft CPUs, one interpreting only (cpu_set_jit(-1)), one translating
+ * every 64-bit block at its first run, and the whole states must be equal:
+ * every RFLAGS bit (both sides are the soft CPU: even the bits the manual
+ * leaves undefined), registers, RIP, the exception and the instruction
+ * count, XMM, and memory.
+ *
+ * 1. The differential test's random 64-bit sequences (flag-heavy ALU
+ *    chains, loads and stores of every size, faults in the middle of a
+ *    sequence), each entered through a prologue block that touches the
+ *    data page, so that the translated loads and stores hit the TLB.
+ * 2. A hot loop (1000 rounds): loads and stores with base + index,
+ *    accesses crossing a page, CMP/TEST + Jcc, CMOV/SHL/ADC through the
+ *    handlers, a store into its own code page every 256 rounds (the
+ *    translation must be dropped), then a fault in the middle of a block.
+ *
+ *   jit_test [cases [seed]]
+ */
+#include "hypervisor/cpu/cpu.h"
+#include "tests/cpu/dt.h"
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#include "tests/tap.h"
+#pragma GCC diagnostic pop
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PROLOGUE (DT_CODE + 0xf00)
+#define DATA_PAGES 2
+
+struct side {
+	struct cpu *cpu;
+	uint8_t *low, *pages;     /* page tables; code page + data pages */
+};
+
+/* Long mode, CPL 3, the first GiB identity-mapped by one user page. */
+static int side_init(struct side *s, int hot)
+{
+	struct cpu_ram ram[2];
+	struct cpu_state st;
+	uint64_t *pml4, *pdpt;
+
+	s->low = aligned_alloc(4096, 0x4000);
+	s->pages = aligned_alloc(4096, 0x1000 * (1 + DATA_PAGES));
+	if (!s->low || !s->pages)
+		return -1;
+	memset(s->low, 0, 0x4000);
+	memset(s->pages, 0, 0x1000 * (1 + DATA_PAGES));
+	pml4 = (uint64_t *)(s->low + 0x1000);
+	pdpt = (uint64_t *)(s->low + 0x2000);
+	pml4[0] = 0x2000 | 7;
+	pdpt[0] = 0x87;
+	ram[0] = (struct cpu_ram){ .gpa = 0, .size = 0x4000, .host = s->low };
+	ram[1] = (struct cpu_ram){ .gpa = DT_CODE, .size = 0x1000 * (1 + DATA_PAGES),
+				   .host = s->pages };
+	s->cpu = cpu_create(ram, 2, NULL, NULL);
+	if (!s->cpu || cpu_set_jit(s->cpu, hot))
+		return -1;
+	cpu_set_exit_bitmap(s->cpu, ~0u);
+	cpu_get_state(s->cpu, &st);
+	st.cr0 = 0x80010033;
+	st.cr4 = 0x620;
+	st.efer = 0xd01;
+	st.cr3 = 0x1000;
+	st.seg[SEG_CS] = (struct cpu_seg){ .sel = 0x33, .limit = 0xffffffff, .attr = 0xa0fb };
+	st.seg[SEG_SS] = (struct cpu_seg){ .sel = 0x2b, .limit = 0xffffffff, .attr = 0xc0f3 };
+	st.cpl = 3;
+	cpu_set_state(s->cpu, &st);
+	return 0;
+}
+
+struct outcome {
+	struct cpu_state st;
+	struct cpu_exit ex;
+	uint64_t retired, mem_hash;
+};
+
+static void run(struct side *s, const uint8_t *code, size_t len, uint64_t rip,
+		const uint64_t gpr[16], uint64_t rflags, const struct dt_case *c,
+		uint64_t budget, struct outcome *o)
+{
+	uint64_t before = cpu_retired(s->cpu);
+
+	cpu_get_state(s->cpu, &o->st);
+	memcpy(s->pages, code, len);
+	cpu_invalidate_code(s->cpu, DT_CODE, 0x1000);
+	memset(s->pages + 0x1000, 0, 0x1000 * DATA_PAGES);
+	if (c) {
+		s->pages[len] = 0xcc;
+		dt_fill_data(c, s->pages + 0x1000);
+		memcpy(o->st.xmm, c->in.xmm, sizeof(o->st.xmm));
+		o->st.mxcsr = c->in.mxcsr;
+	}
+	memcpy(o->st.gpr, gpr, sizeof(o->st.gpr));
+	o->st.rflags = rflags;
+	o->st.rip = rip;
+	cpu_set_state(s->cpu, &o->st);
+	cpu_run(s->cpu, budget, &o->ex);
+	cpu_get_state(s->cpu, &o->st);
+	o->retired = cpu_retired(s->cpu) - before;
+	o->mem_hash = dt_hash(s->pages, 0x1000 * (1 + DATA_PAGES));
+}
+
+/* The number of differences (printed). */
+static int differ(const struct outcome *a, const struct outcome *b)
+{
+	int bad = 0;
+
+	for (int i = 0; i < 16; i++)
+		if (a->st.gpr[i] != b->st.gpr[i]) {
+			diag("  gpr%d: interpreter %016" PRIx64 " translated %016" PRIx64, i,
+			     a->st.gpr[i], b->st.gpr[i]);
+			bad++;
+		}
+	if (a->st.rflags != b->st.rflags || a->st.rip != b->st.rip) {
+		diag("  rflags/rip: interpreter %" PRIx64 "/%" PRIx64 " translated %" PRIx64
+		     "/%" PRIx64, a->st.rflags, a->st.rip, b->st.rflags, b->st.rip);
+		bad++;
+	}
+	if (a->ex.reason != b->ex.reason ||
+	    (a->ex.reason == CPU_EXIT_FAULT && a->ex.fault.vector != b->ex.fault.vector)) {
+		diag("  exit: interpreter %d translated %d", a->ex.reason, b->ex.reason);
+		bad++;
+	}
+	if (a->retired != b->retired) {
+		diag("  retired: interpreter %" PRIu64 " translated %" PRIu64, a->retired, b->retired);
+		bad++;
+	}
+	if (memcmp(a->st.xmm, b->st.xmm, sizeof(a->st.xmm)) || a->st.mxcsr != b->st.mxcsr) {
+		diag("  xmm/mxcsr differ");
+		bad++;
+	}
+	if (a->mem_hash != b->mem_hash) {
+		diag("  memory differs");
+		bad++;
+	}
+	return bad;
+}
+
+/* XCHG [data], AL twice (nothing changes, the data page gets read and
+ * write TLB entries), then JMP to the sequence at DT_CODE. */
+static size_t prologue(uint8_t *p)
+{
+	int32_t rel;
+	size_t n = 0;
+
+	for (int i = 0; i < 2; i++) {
+		p[n++] = 0x86;
+		p[n++] = 0x05;
+		rel = (int32_t)(DT_DATA - (PROLOGUE + n + 4));
+		memcpy(p + n, &rel, 4);
+		n += 4;
+	}
+	p[n++] = 0xe9;
+	rel = (int32_t)(DT_CODE - (PROLOGUE + n + 4));
+	memcpy(p + n, &rel, 4);
+	return n + 4;
+}
+
+static void random_cases(struct side *in, struct side *tr, uint64_t ncases, uint64_t seed)
+{
+	uint8_t code[0x1000];
+	uint64_t compared = 0, bad = 0;
+	struct outcome a, b;
+	struct dt_case c;
+
+	for (uint64_t n = 0; n < ncases; n++) {
+		dt_gen_case(&c, seed, n);
+		if (c.mode != 64)
+			continue;
+		memset(code, 0, sizeof(code));
+		memcpy(code, c.code, c.len);
+		code[c.len] = 0xcc;
+		prologue(code + (PROLOGUE - DT_CODE));
+		run(in, code, sizeof(code), PROLOGUE, c.in.gpr, c.in.rflags, &c, 256, &a);
+		run(tr, code, sizeof(code), PROLOGUE, c.in.gpr, c.in.rflags, &c, 256, &b);
+		compared++;
+		if (differ(&a, &b) && bad++ < 10) {
+			char hex[2 * DT_MAX_CODE + 1];
+
+			for (int i = 0; i < c.len; i++)
+				sprintf(hex + 2 * i, "%02x", c.code[i]);
+			diag("case %" PRIu64 ": code %s (%s ...)", n, hex, dt_tmpl_name(c.tmpl[0]));
+		}
+	}
+	ok(compared > ncases / 2, "%" PRIu64 " random 64-bit sequences run both ways", compared);
+	ok(bad == 0, "translated sequences match the interpreter (%" PRIu64 " differ)", bad);
+}
+
+/* The loop, assembled (as, AT&T syntax):
+ *   start: mov (%rsi,%rcx,4),%eax;  patch: add $0x12345,%eax
+ *          mov %eax,0x400(%rsi,%rcx,4); mov 0xffd(%rsi),%rdx; xor %rax,%rdx
+ *          mov %dx,0xffe(%rsi); movzbl (%rsi,%rcx),%ebx; cmp $0x80,%ebx
+ *          cmovb %rdx,%r8; shl $3,%rdx; sub %rdx,%r9; lea 0x10(%r9,%rbx,2),%r10
+ *          test %r10d,%r10d; js 1f; add %r10,%r11
+ *   1:     movsbq 0x7(%rsi,%rcx),%r12; adc %r12,%r13; test $0xff,%cl; jnz 2f
+ *          mov %cl,patch+2(%rip)
+ *   2:     inc %ecx; cmp $1000,%ecx; jb start
+ *          add $1,%r14; mov (%rdi),%rax; hlt */
+static const uint8_t loop_code[] = {
+	0x8b, 0x04, 0x8e, 0x05, 0x45, 0x23, 0x01, 0x00, 0x89, 0x84, 0x8e, 0x00,
+	0x04, 0x00, 0x00, 0x48, 0x8b, 0x96, 0xfd, 0x0f, 0x00, 0x00, 0x48, 0x31,
+	0xc2, 0x66, 0x89, 0x96, 0xfe, 0x0f, 0x00, 0x00, 0x0f, 0xb6, 0x1c, 0x0e,
+	0x81, 0xfb, 0x80, 0x00, 0x00, 0x00, 0x4c, 0x0f, 0x42, 0xc2, 0x48, 0xc1,
+	0xe2, 0x03, 0x49, 0x29, 0xd1, 0x4d, 0x8d, 0x54, 0x59, 0x10, 0x45, 0x85,
+	0xd2, 0x78, 0x03, 0x4d, 0x01, 0xd3, 0x4c, 0x0f, 0xbe, 0x64, 0x0e, 0x07,
+	0x4d, 0x11, 0xe5, 0xf6, 0xc1, 0xff, 0x75, 0x06, 0x88, 0x0d, 0xaf, 0xff,
+	0xff, 0xff, 0xff, 0xc1, 0x81, 0xf9, 0xe8, 0x03, 0x00, 0x00, 0x72, 0xa0,
+	0x49, 0x83, 0xc6, 0x01, 0x48, 0x8b, 0x07, 0xf4,
+};
+#define LOOP_FAULT_RIP (DT_CODE + 0x64)   /* mov (%rdi), %rax */
+
+static void hot_loop(struct side *in, struct side *tr)
+{
+	uint64_t gpr[16] = { 0 };
+	struct outcome a, b;
+
+	for (int i = 0; i < 16; i++)
+		gpr[i] = 0x9e3779b97f4a7c15ull * (uint64_t)(i + 1);
+	gpr[1] = 0;                           /* rcx: the round */
+	gpr[4] = DT_STACK_TOP;
+	gpr[6] = DT_DATA;                     /* rsi: the data pages */
+	gpr[7] = 0x8000000000000000ull;       /* rdi: non-canonical: #GP */
+	run(in, loop_code, sizeof(loop_code), DT_CODE, gpr, 0x202, NULL, 0, &a);
+	run(tr, loop_code, sizeof(loop_code), DT_CODE, gpr, 0x202, NULL, 0, &b);
+	ok(a.ex.reason == CPU_EXIT_FAULT && a.ex.fault.vector == 13 &&
+	   a.st.rip == LOOP_FAULT_RIP && a.st.gpr[1] == 1000,
+	   "the loop ran 1000 rounds and faulted at its last load (interpreter)");
+	ok(!differ(&a, &b), "the translated loop ends in the same state (%" PRIu64
+	   " instructions, #GP at the same RIP)", b.retired);
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t ncases = argc > 1 ? strtoull(argv[1], NULL, 0) : 40000;
+	uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 0) : 0x5eed;
+	struct side in, tr;
+
+	ok(!side_init(&in, -1) && !side_init(&tr, 0), "two soft CPUs, one translating");
+	random_cases(&in, &tr, ncases, seed);
+	hot_loop(&in, &tr);
+	cpu_destroy(in.cpu);
+	cpu_destroy(tr.cpu);
+	return tap_done();
+}
