@@ -37,6 +37,7 @@ struct xld_console {
 	struct xld_evtchn *ev;
 	int logfd;
 	char *logpath;
+	char suffix[8];                   /* of the log's name: "" or ".pv" */
 	char hist[HISTORY_SIZE];
 	size_t hist_head, hist_len;       /* circular: oldest byte at head */
 	struct console_client *clients;
@@ -44,11 +45,11 @@ struct xld_console {
 	struct ev_watch *fd_watch;
 };
 
-static char *log_path(struct xld *xld, const char *name)
+static char *log_path(struct xld_console *con, const char *name)
 {
 	char *p;
 
-	if (asprintf(&p, "%s/console/%s.log", xld->opt.logdir, name) < 0)
+	if (asprintf(&p, "%s/console/%s%s.log", con->xld->opt.logdir, name, con->suffix) < 0)
 		return NULL;
 	return p;
 }
@@ -252,7 +253,7 @@ static int open_log(struct xld_console *con, const char *name)
 	}
 	free(dir);
 	free(con->logpath);
-	con->logpath = log_path(con->xld, name);
+	con->logpath = log_path(con, name);
 	if (!con->logpath)
 		return -ENOMEM;
 	con->logfd = open(con->logpath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
@@ -328,7 +329,7 @@ struct xld_console *console_open_fd(struct xld *xld, uint32_t domid, const char 
 int console_rename(struct xld_console *con, const char *name)
 {
 	char *old = con->logpath ? strdup(con->logpath) : NULL;
-	char *new = log_path(con->xld, name);
+	char *new = log_path(con, name);
 	int rc = 0;
 
 	if (old && new && rename(old, new) < 0)
@@ -341,6 +342,17 @@ int console_rename(struct xld_console *con, const char *name)
 	free(old);
 	free(new);
 	return rc;
+}
+
+int console_relog(struct xld_console *con, const char *name, const char *suffix)
+{
+	if (strlen(suffix) >= sizeof(con->suffix))
+		return -EINVAL;
+	strcpy(con->suffix, suffix);
+	if (con->logfd >= 0)
+		close(con->logfd);
+	con->logfd = -1;
+	return open_log(con, name);
 }
 
 void console_close(struct xld_console *con)

@@ -24,6 +24,9 @@ struct xld_console *console_open(struct xld *xld, uint32_t domid, const char *na
 struct xld_console *console_open_fd(struct xld *xld, uint32_t domid, const char *name, int fd);
 /* Drain what is left, detach every client, close the log. */
 void console_close(struct xld_console *con);
+/* Log to $VMCTL_LOGDIR/console/<name><suffix>.log from now on (an hvm
+ * domain's PV console ring: ".pv", next to its serial line's <name>.log). */
+int console_relog(struct xld_console *con, const char *name, const char *suffix);
 /* The log file moves with the domain's name (xl rename). */
 int console_rename(struct xld_console *con, const char *name);
 

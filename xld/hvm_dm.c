@@ -21,6 +21,7 @@
 struct hvm_dm {
 	struct xld_child *child;
 	struct xld_console *pv_console;   /* the ring, while d->console is the serial line */
+	bool serial;                      /* d->console is the serial line */
 };
 
 /* What a device model leaves in the run directory ($rundir/devmodel.<domid>.*:
@@ -143,10 +144,15 @@ void hvm_dm_serial(struct xld *xld, struct xld_domain *d)
 	if (!serial)
 		return;
 	publish_tty(xld, d->domid, pts);
-	if (dm->pv_console)
+	if (dm->serial) {
 		console_close(d->console);      /* an earlier serial line */
-	else
-		dm->pv_console = d->console;    /* the ring (create_hvm_pv.h), or none */
+	} else if (d->console) {
+		/* the ring (create_hvm_pv.h): hvc0, logged apart from the line */
+		dm->pv_console = d->console;
+		if (console_relog(dm->pv_console, d->name, ".pv") < 0)
+			log_warn("domain %u: cannot open its PV console's log", d->domid);
+	}
+	dm->serial = true;
 	d->console = serial;
 }
 
@@ -154,7 +160,7 @@ struct xld_console *hvm_dm_console(struct xld_domain *d, bool serial)
 {
 	struct hvm_dm *dm = dm_of(d);
 
-	if (!dm)
+	if (!dm || !dm->serial)
 		return serial ? NULL : d->console;
 	return serial ? d->console : dm->pv_console;
 }

@@ -15,7 +15,8 @@ HG_FLAGS = -m32 -march=i686
 check_PROGRAMS += tests/hvm/guest/hvmguest
 tests_hvm_guest_hvmguest_SOURCES = tests/hvm/guest/start.S tests/hvm/guest/hg.c \
 	tests/hvm/guest/hg.h tests/hvm/guest/tests.c \
-	tests/hvm/guest/pvhvm.c tests/hvm/guest/pvhvm_xs.c tests/hvm/guest/pvhvm.h
+	tests/hvm/guest/pvhvm.c tests/hvm/guest/pvhvm_xs.c tests/hvm/guest/pvhvm.h \
+	tests/hvm/guest/highmem.c tests/hvm/guest/highmem.h
 tests_hvm_guest_hvmguest_CFLAGS = $(GUEST_CFLAGS) $(HG_FLAGS)
 tests_hvm_guest_hvmguest_CCASFLAGS = $(HG_FLAGS)
 tests_hvm_guest_hvmguest_LDFLAGS = $(GUEST_LDFLAGS) $(HG_FLAGS) -all-static \
@@ -59,6 +60,11 @@ EXTRA_DIST += tests/hvm/linux_pv.sh tests/hvm/linux_lib.sh
 # Debian's kernel to a busybox shell through xl create (HVMLINUX).
 TESTS += tests/hvm/linux_boot.sh
 EXTRA_DIST += tests/hvm/linux_boot.sh
+
+# The same kernel's PV console (console=hvc0) on xl console -t pv next to
+# its serial line (HVMXL).
+TESTS += tests/hvm/linux_pvcon.sh
+EXTRA_DIST += tests/hvm/linux_pvcon.sh
 
 # The hvm domain's VGA on VNC (HVMVNC): a boot sector that echoes keys,
 # built by the rule below (any tests/hvm/guest/NAME.S boot sector).

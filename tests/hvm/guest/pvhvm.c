@@ -45,7 +45,7 @@ static volatile uint8_t *vcpu0 = shinfo_page;   /* vCPU 0's vcpu_info */
 static uint8_t gnt_page[4096] __attribute__((aligned(4096)));
 static volatile uint32_t upcalls;
 
-static long add_to_physmap(uint32_t space, uint32_t idx, uint32_t gpfn)
+long pvhvm_add_to_physmap(uint32_t space, uint32_t idx, uint32_t gpfn)
 {
 	struct add_to_physmap x = { .domid = 0x7ff0, .space = space, .idx = idx, .gpfn = gpfn };
 
@@ -101,23 +101,22 @@ static void ioapic_route(unsigned pin, uint32_t lo)
 	mmio_write(IOAPIC + 0x10, lo);
 }
 
-/* VCPUOP_register_vcpu_info: vCPU 0's vcpu_info moves to a RAM page of
- * the guest's (offset 64), its contents with it; upcalls use it there. */
-static void test_vcpu_info(uint32_t port)
+/* VCPUOP_register_vcpu_info: vCPU 0's vcpu_info moves to guest frame
+ * `gfn` (offset 64), seen by the guest at `page`, its contents with it;
+ * upcalls use it there. */
+bool pvhvm_move_vcpu_info(uint64_t gfn, volatile uint8_t *page, uint32_t port)
 {
-	struct { uint64_t mfn; uint32_t offset, rsvd; } r = {
-		(uint32_t)vcpu_info_page >> 12, 64, 0 };
+	struct { uint64_t mfn; uint32_t offset, rsvd; } r = { gfn, 64, 0 };
 	uint64_t cb = (2ull << 56) | CALLBACK_VECTOR;
 	uint32_t seen;
 
 	pvhvm_param(true, 0, &cb);                 /* the vector again */
-	hg_ok(hg_hypercall(HC_VCPU_OP, VCPUOP_register_vcpu_info, 0, (uint32_t)&r) == 0,
-	      "VCPUOP_register_vcpu_info on a RAM page");
-	vcpu0 = vcpu_info_page + 64;
+	if (hg_hypercall(HC_VCPU_OP, VCPUOP_register_vcpu_info, 0, (uint32_t)&r) != 0)
+		return false;
+	vcpu0 = page + 64;
 	seen = upcalls;
 	pvhvm_send(port);
-	hg_ok(pvhvm_wait_upcall(seen) && (upcall_sel & 1) && (upcall_word0 & (1u << port)),
-	      "the upcall comes with the flag and selector at the new place");
+	return pvhvm_wait_upcall(seen) && (upcall_sel & 1) && (upcall_word0 & (1u << port));
 }
 
 /* HVM_PARAM_CALLBACK_IRQ type 0: GSI 20, level, vector 0x61. */
@@ -166,7 +165,7 @@ bool pvhvm_setup(void)
 	hg_idt_init();
 	hg_set_handler(CALLBACK_VECTOR, upcall);
 	w[1000] = 0xa5a5a5a5;
-	if (add_to_physmap(0 /* shared_info */, 0, (uint32_t)shinfo_page >> 12) != 0 ||
+	if (pvhvm_add_to_physmap(0 /* shared_info */, 0, (uint32_t)shinfo_page >> 12) != 0 ||
 	    w[1000] == 0xa5a5a5a5)
 		return false;
 	return pvhvm_param(true, 0 /* CALLBACK_IRQ */, &cb) == 0;
@@ -184,9 +183,9 @@ void pvhvm_test(void)
 	hg_ok(hg_hypercall(HC_XEN_VERSION, XENVER_get_features, (uint32_t)&fi, 0) == 0 &&
 	      (fi.submap & (1u << 2)) && (fi.submap & (1u << 8)),
 	      "XENVER_get_features: auto_translated_physmap and hvm_callback_vector");
-	hg_ok(add_to_physmap(0, 1, 0x1000) == -22, "shared_info index 1: -EINVAL");
-	hg_ok(add_to_physmap(2 /* gmfn */, 5, 0x1000) == -95, "moving RAM frames: -EOPNOTSUPP");
-	hg_ok(add_to_physmap(1, 0, 0xfee00) == -22, "a grant frame over the LAPIC: -EINVAL");
+	hg_ok(pvhvm_add_to_physmap(0, 1, 0x1000) == -22, "shared_info index 1: -EINVAL");
+	hg_ok(pvhvm_add_to_physmap(2 /* gmfn */, 5, 0x1000) == -95, "moving RAM frames: -EOPNOTSUPP");
+	hg_ok(pvhvm_add_to_physmap(1, 0, 0xfee00) == -22, "a grant frame over the LAPIC: -EINVAL");
 	bad = 0xf3;
 	hg_ok(pvhvm_param(true, 1 /* STORE_PFN */, &bad) == -1, "the guest may not set STORE_PFN");
 	bad = (2ull << 56) | 5;
@@ -207,14 +206,16 @@ void pvhvm_test(void)
 	hg_ok(!pvhvm_wait_upcall(seen), "no second upcall once the flag is clear");
 
 	/* a grant frame in a hole (Linux: the platform device's BAR), then moved */
-	hg_ok(add_to_physmap(1 /* grant_table */, 0, 0xf0000) == 0,
+	hg_ok(pvhvm_add_to_physmap(1 /* grant_table */, 0, 0xf0000) == 0,
 	      "add_to_physmap(grant_table 0) in the PCI hole");
 	hole[3] = 0x1234abcd;
 	hg_ok(hole[3] == 0x1234abcd, "the grant frame is memory there");
-	hg_ok(add_to_physmap(1, 0, (uint32_t)gnt_page >> 12) == 0 &&
+	hg_ok(pvhvm_add_to_physmap(1, 0, (uint32_t)gnt_page >> 12) == 0 &&
 	      ((volatile uint32_t *)gnt_page)[3] == 0x1234abcd,
 	      "moved over a RAM page, it keeps its contents");
 	hg_ok(hole[3] == 0xffffffffu, "and the hole is empty again");
 	test_gsi(ipi.port);
-	test_vcpu_info(ipi.port);
+	hg_ok(pvhvm_move_vcpu_info((uint32_t)vcpu_info_page >> 12, vcpu_info_page, ipi.port),
+	      "VCPUOP_register_vcpu_info on a RAM page: the upcall comes with the flag and "
+	      "selector at the new place");
 }

@@ -4,6 +4,7 @@
 #include "hg.h"
 #include "cdrom.h"
 #include "pvhvm.h"
+#include "highmem.h"
 
 #define LAPIC 0xfee00000u
 #define IOAPIC 0xfec00000u
@@ -422,6 +423,8 @@ void hg_main(uint32_t magic, uint32_t info)
 		cdrom_test();
 	else if (streq(cmd, "pvhvm"))
 		pvhvm_test();
+	else if (streq(cmd, "highmem") && magic == 0x2badb002)
+		highmem_test(info);
 	else if (pvhvm_xenstore_arg(cmd))
 		pvhvm_xenstore_test(pvhvm_xenstore_arg(cmd));
 	else
