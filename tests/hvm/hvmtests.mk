@@ -3,7 +3,7 @@
 # SeaBIOS's 0x402 log on vmctl next to QEMU's i440FX with the same devices,
 # line for line (skipped without Debian's qemu-system-x86).
 TESTS += tests/hvm/seabios_qemu.sh
-EXTRA_DIST += tests/hvm/seabios_qemu.sh
+EXTRA_DIST += tests/hvm/seabios_qemu.sh tests/hvm/qemu_pc.sh
 
 # The Linux kernel's text console through VNC, read glyph by glyph
 # (time-boxed like linux_boot.sh).

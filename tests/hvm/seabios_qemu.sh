@@ -12,22 +12,14 @@
 # from Hard Disk"; the logs must then be equal after the rules below, each
 # of which names a difference that is not a bug of ours.
 #
-# Chosen on QEMU's side so that the devices are the same (not normalised):
-#   -cpu qemu64,vendor=GenuineIntel: the soft CPU says GenuineIntel; QEMU
-#       reserves the AMD HyperTransport hole (e820 at 0xfd00000000) for
-#       AMD models only.
-#   apic-common.vapic=off: QEMU's kvmvapic.bin option ROM is its own
-#       acceleration aid, not a device of the machine.
-#   VGA mmio=off: QEMU's std-VGA has a 4 KiB MMIO BAR 2 (its register
-#       extensions); vmctl's std-VGA does not model it.
-#   ide-hd bootindex=1: QEMU writes the same fw_cfg "bootorder" that
-#       xl's boot="c" makes.
+# QEMU's side is tests/hvm/qemu_pc.sh (its options and why each is there).
 # Skipped when qemu-system-x86 (Debian) or SeaBIOS is not installed.
 . "$top_srcdir/tests/lib/host.sh"
+. "$top_srcdir/tests/hvm/qemu_pc.sh"
 img="$top_builddir/tests/hvm/guest/bootsect.img"
 bios=/usr/share/seabios/bios.bin
 vgabios=/usr/share/seabios/vgabios-stdvga.bin
-qemu=$(command -v qemu-system-x86_64) || skip_all "qemu-system-x86_64 is not installed"
+[ -n "$qemu" ] || skip_all "qemu-system-x86_64 is not installed"
 [ -r "$bios" ] && [ -r "$vgabios" ] || skip_all "Debian's seabios is not installed"
 [ -x "$top_builddir/devmodel/vmctl-devmodel" ] || skip_all "no device model"
 [ -f "$img" ] || skip_all "tests/hvm/guest/bootsect.img not built"
@@ -66,18 +58,9 @@ xl destroy sb-cmp
 ok "the domain is destroyed" domain_gone sb-cmp
 
 # ---- QEMU: the same firmware, machine and devices ----
-"$qemu" -M pc -accel tcg -nodefaults -no-user-config -m $MEM \
-	-cpu qemu64,vendor=GenuineIntel -global apic-common.vapic=off \
-	-bios "$bios" -display none -monitor none -serial file:qemu.serial \
-	-drive file=qemu.img,format=raw,if=none,id=d0 \
-	-device ide-hd,drive=d0,bus=ide.0,unit=0,bootindex=1 \
-	-device VGA,vgamem_mb=$VRAM,mmio=off,romfile="$vgabios" \
-	-chardev file,id=dbg,path=qemu.log -device isa-debugcon,iobase=0x402,chardev=dbg \
-	> qemu.out 2>&1 &
-qpid=$!
+qemu_pc_start $MEM $VRAM qemu.img qemu.serial qemu.log
 ok "SeaBIOS reaches the boot sector on QEMU" file_has qemu.serial 'hello from the boot sector' 2400
-kill "$qpid" 2>/dev/null
-wait "$qpid" 2>/dev/null
+qemu_pc_stop
 
 for side in vmctl qemu; do
 	ok "$side: SeaBIOS's log runs from its banner to the boot" \
@@ -147,6 +130,6 @@ else
 	diag "diff -u QEMU vmctl (after the rules):"
 	sed 's/^/#   /' log.diff
 fi
-is "$(grep -v 'terminating on signal' qemu.out)" "" "QEMU's run printed no errors"
+is "$(grep -v 'terminating on signal' qemu.log.out)" "" "QEMU's run printed no errors"
 host_stop a
 done_testing
