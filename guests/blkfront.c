@@ -527,30 +527,51 @@ static void push(struct kernel *k, struct blkfront *b)
 	}
 }
 
-/* How long to look at the ring before sleeping: sleeping and being
- * woken are hypercalls that vmhv serves and a wake-up across CPUs (tens
- * of us, more on a busy host).  With one request in flight (a read() or
- * write() at a time) the backend, on the other CPU, answers in about the
- * time the host takes to copy the data: look twice as long as those waits
- * took lately, up to BLK_POLL_SYNC_MAX_NS.  With more in flight,
- * BLK_POLL_NS: the backend has work queued and the wait is long next to
- * the cost of a sleep. */
-static uint64_t look_ns(const struct blkfront *b)
+/* Has the backend taken every request we published?  It moves
+ * `req_event` past them when it takes them (RING_FINAL_CHECK_FOR_REQUESTS
+ * after its consumer index). */
+static bool backend_took_all(const struct blkfront *b)
 {
-	if (b->inflight != 1)
-		return BLK_POLL_NS;
-	return MIN(MAX(2 * b->sync_wait_ns, (uint64_t)BLK_POLL_NS), (uint64_t)BLK_POLL_SYNC_MAX_NS);
+	return (int32_t)(b->ring.sring->req_event - b->ring.req_prod_pvt) > 0;
 }
 
-/* Wait until `n` more requests are done (all of them if n is 0).  Looking
- * stops early when our vCPU was preempted meanwhile: the host's CPUs are
- * all taken, and looking on would take one from the backend; the next
- * lone waits look half as long. */
+/* How long the next lone wait looks, after this one: a wait the look
+ * covered sets it to twice what the wait took; one that outlasted the look
+ * while the backend was running the request (the copy takes longer)
+ * doubles it; one whose request the backend had not taken after
+ * BLK_POLL_NS (it is not running), or in which our vCPU was preempted
+ * (the host's CPUs are all taken), halves it. */
+static void sync_look_adapt(struct blkfront *b, uint64_t waited, bool covered, bool taken,
+			    bool preempted)
+{
+	uint64_t look = b->sync_look_ns;
+
+	if (preempted || !taken)
+		look /= 2;
+	else if (covered)
+		look = 2 * waited;
+	else
+		look *= 2;
+	b->sync_look_ns = MIN(MAX(look, (uint64_t)BLK_POLL_NS), (uint64_t)BLK_POLL_SYNC_MAX_NS);
+}
+
+/* Wait until `n` more requests are done (all of them if n is 0), first
+ * looking at the ring: sleeping and being woken are hypercalls that vmhv
+ * serves and a wake-up across CPUs (tens of us, more on a busy host).
+ * With more than one request in flight we look for BLK_POLL_NS (the wait
+ * is long next to a sleep's cost).  A lone request (a read() or write()
+ * at a time) is answered in about the time the host takes to copy its
+ * data once the backend runs it, on the other CPU: we look as long as
+ * sync_look_adapt() found worth it, but only BLK_POLL_NS if the backend
+ * has not taken the request by then (it is not running, and looking on
+ * would take a CPU it may need), and never on after our vCPU was
+ * preempted. */
 static int wait_for(struct kernel *k, struct blk_io *io, unsigned int n)
 {
 	struct blkfront *b = io->b;
-	bool sync = b->inflight == 1, preempted = false;
-	uint64_t look = look_ns(b), t0 = time_now(k), prev = t0, now;
+	bool sync = b->inflight == 1, preempted = false, taken = true, covered = true;
+	uint64_t t0 = time_now(k), prev = t0, now = t0;
+	uint64_t look = sync ? b->sync_look_ns : BLK_POLL_NS;
 	int rc = 0;
 
 	io->until = io->completed + (n ? n : b->inflight);
@@ -560,17 +581,17 @@ static int wait_for(struct kernel *k, struct blk_io *io, unsigned int n)
 			break;
 		now = time_now(k);
 		preempted = now - prev > BLK_PREEMPTED_NS;
-		if (preempted || now - t0 >= look) {
+		taken = now - t0 < BLK_POLL_NS || backend_took_all(b);
+		if (preempted || !taken || now - t0 >= look) {
+			covered = false;
 			rc = sched_wait(k, io_progress, io, IO_TIMEOUT_NS);
 			break;
 		}
 		prev = now;
 		cpu_relax();
 	}
-	if (sync && preempted)
-		b->sync_wait_ns /= 2;
-	else if (sync)	/* a moving average over about 8 waits */
-		b->sync_wait_ns += (time_now(k) - t0) / 8 - b->sync_wait_ns / 8;
+	if (sync)
+		sync_look_adapt(b, now - t0, covered, taken, preempted);
 	return rc;
 }
 

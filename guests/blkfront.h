@@ -77,7 +77,7 @@ struct blkfront {
 	unsigned int nr_direct;
 	uint64_t reads, writes, flushes, errors;
 	uint64_t notifies, waits;	/* events sent, sleeps for responses */
-	uint64_t sync_wait_ns;	/* how long a lone request's wait takes (average) */
+	uint64_t sync_look_ns;	/* how long a lone request's wait looks at the ring */
 	uint64_t bytes_read, bytes_written;
 	uint64_t direct_pages, bounced_pages;	/* data pages, either way */
 };
