@@ -41,6 +41,7 @@ static volatile unsigned long secret = 0x5ec7e7;
 static volatile unsigned long calls, frame_cs, frame_ss, rcx_is_return, red_zone;
 static unsigned long sandbox_va, user_gs, kernel_gs_ok = 1;
 static long gs_rc;
+static unsigned long iret_stub_calls, iret_stub_frame_ok;
 static unsigned long loops;
 static uint64_t t0, t1;
 
@@ -74,6 +75,8 @@ static void report_and_stop(void)
 	tg_report("user_write_sandbox_err", pv.faults >= 3 ? (long)pv.err[2] : -1);
 	tg_report("user_write_sandbox_cr2", pv.faults >= 3 && pv.cr2[2] == sandbox_va);
 	tg_report("user_red_zone_kept", red_zone == 0x2ed2011e);
+	tg_report("iret_stub_from_user_is_syscall", (long)iret_stub_calls);
+	tg_report("iret_stub_syscall_frame", (long)iret_stub_frame_ok);
 	if (gs_rc == 0) {        /* (-ENOSYS where the sandbox needs GS: no PKRU) */
 		tg_report("user_gs_is_user_base", user_gs == GS_USER_BASE);
 		tg_report("kernel_gs_in_callbacks", kernel_gs_ok);
@@ -168,6 +171,23 @@ static void save_tick(unsigned long count)
 	sv.resumed = -1;
 }
 
+/* The user program called the iret stub (mapped at USER_VA + 2 pages):
+ * on Xen its `syscall` is a system call, returning after it (RCX), with
+ * the stub's pushes (rax, r11, rcx) and the caller's return address on
+ * the user's stack. Return to that caller instead, as a kernel would. */
+static void iret_stub_syscall(struct uframe *f, unsigned long rcx)
+{
+	const unsigned long *sp = (const unsigned long *)f->rsp;
+	unsigned long stub = USER_VA + 2 * PAGE + 23 * 32;
+
+	iret_stub_calls++;
+	iret_stub_frame_ok = f->rip > stub && f->rip < stub + 32 && rcx == f->rip &&
+			     sp[0] == 23 && f->cs == 0xe033 &&
+			     sp[3] > USER_VA && sp[3] < USER_VA + PAGE;
+	f->rip = sp[3];
+	f->rsp += 4 * 8;
+}
+
 /* The syscall callback's C half (pvabi_user_entry.S). */
 static uint64_t gs_base(void)
 {
@@ -190,6 +210,8 @@ void pvabi_syscall(unsigned long nr, struct uframe *f, unsigned long rcx, unsign
 		frame_ss = f->ss;
 	} else if (nr == 2) {
 		t1 = now();
+	} else if (nr == 23) {
+		iret_stub_syscall(f, rcx);
 	} else if (nr == 4) {
 		frame_cs = f->cs;
 		save_tick(rdi);
@@ -211,6 +233,8 @@ static long user_tables(void)
 		rc = pvabi_mmu((frame_of(tables[3]) << 12), (frame_of(ucode) << 12) | 5);
 	if (rc == 0)
 		rc = pvabi_mmu((frame_of(tables[3]) << 12) + 8, (frame_of(ustack) << 12) | 7);
+	if (rc == 0)   /* the hypercall page, read-only: user code calls its iret stub */
+		rc = pvabi_mmu((frame_of(tables[3]) << 12) + 16, (frame_of(hypercall_page) << 12) | 5);
 	if (rc == 0)
 		rc = pvabi_mmu(frame_of(tables[2]) << 12, (frame_of(tables[3]) << 12) | 7);
 	if (rc == 0)

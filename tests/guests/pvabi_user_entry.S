@@ -3,6 +3,9 @@
  * independent: the kernel hands it its addresses in registers). */
 #define HYPERCALL_IRET (hypercall_page + 23 * 32)
 #define VGCF_IN_SYSCALL 0x100
+/* The iret stub where the user tables map the hypercall page (USER_VA +
+ * 2 pages, pvabi_user.c). */
+#define USER_IRET_STUB (0x100000000000 + 2 * 4096 + 23 * 32)
 
 	.text
 /* Xen enters it on the kernel stack (stack_switch) with
@@ -46,6 +49,7 @@ pvabi_enter_user:
 	movq %rcx, %r12
 	movq %r8, %r14
 	movq %r9, %r15
+	movq $USER_IRET_STUB, %r13
 	pushq $0xe02b                   /* ss */
 	pushq %rsi                      /* rsp */
 	pushq $0x202                    /* rflags */
@@ -60,7 +64,8 @@ pvabi_enter_user:
 /* The user program: %r12 system calls (1), then syscall 2, a read of
  * kernel memory at %rbx and one of the sandbox's physmap at %r14 (both
  * must fault; each access is 3 bytes), a write into the sandbox's own data
- * at %r15 (faults with memory protection keys), then syscall 3 with its
+ * at %r15 (faults with memory protection keys), a call of the iret stub
+ * at %r13 (a system call from user mode, as on Xen), then syscall 3 with its
  * GS base in %rsi (the kernel reports and powers off). Data below %rsp (the red zone a user
  * program may use) must survive the system calls. */
 	.globl pvabi_user_code, pvabi_user_code_end
@@ -76,6 +81,10 @@ pvabi_user_code:
 	movq (%rbx), %rax
 	movq (%r14), %rax
 	movq %rax, (%r15)
+	leaq -128(%rsp), %rsp           /* past the red zone */
+	movl $23, %eax
+	call *%r13                      /* the iret stub: a system call */
+	leaq 128(%rsp), %rsp
 	movq -8(%rsp), %rdi
 	rdgsbase %rsi
 	movl $3, %eax

@@ -97,6 +97,7 @@ pv_hypercall_entry_pk:
 	pushq %rcx
 	pushq %rdx
 	pushq %rax
+pv_hypercall_entry_pk_vcpu:
 	VCPU_FROM_PKRU pv_hypercall_entry_save
 	popq V(R_RAX)(%r11)
 	popq V(R_RDX)(%r11)
@@ -114,17 +115,33 @@ pv_hypercall_entry_pk:
 	jmp pv_resume
 
 /* The iret stub is Xen's: push %rcx; push %r11; push %rax; mov $23,%eax,
- * then here. %rsp points at struct iret_context. */
+ * then a call here (where Xen's stub has its `syscall`). %rsp points at
+ * the stub's return address, struct iret_context above it. The return
+ * address is the vCPU's rip: called from user mode the stub is a system
+ * call for the guest kernel, as on Xen, returning there (usermode.c). */
 	.globl pv_iret_entry_gs
 pv_iret_entry_gs:
 	pushq %r11
 	rdgsbase %r11
 	SAVE_MOST
 	popq V(R_R11)(%r11)
+	popq V(R_RIP)(%r11)
 	jmp 1f
 
 	.globl pv_iret_entry_pk
 pv_iret_entry_pk:
+	pushfq
+	pushq %rax
+	pushq %rcx
+	pushq %rdx
+	xorl %ecx, %ecx
+	rdpkru
+	testl $(0xffffffff ^ PV_PKRU_ID_MASK), %eax /* a key shut: user mode */
+	popq %rdx
+	popq %rcx
+	popq %rax
+	jnz 2f
+	popfq
 	pushq %r11
 	pushq %rdx
 	pushq %rcx
@@ -134,15 +151,26 @@ pv_iret_entry_pk:
 	popq V(R_R11)(%r11)
 	movq $23, V(R_RAX)(%r11)
 	SAVE_REST
+	popq V(R_RIP)(%r11)
 1:	movq %rsp, V(R_RSP)(%r11)
 	pushfq
 	popq V(R_RFLAGS)(%r11)
 	movq PV_VCPU_STACK(%r11), %rsp
 	movq %r11, %rdi
 	movq %r11, %rbx
-	call pv_shim_iret
+	call usermode_iret_stub
 	movq %rbx, %rdi
 	jmp pv_resume
+/* User mode behind its keys: lay the stack out as a hypercall stub's call
+ * (rax, rdx, rcx, r11, rflags, return address) and take that path, whose
+ * first load of the sandbox's memory faults into the system call
+ * (events.c): rax 23, rcx the return address, the stub's three pushes
+ * left on the user's stack, as Xen's `syscall` leaves them. */
+2:	pushq %r11
+	pushq %rcx
+	pushq %rdx
+	pushq %rax
+	jmp pv_hypercall_entry_pk_vcpu
 
 /* A guest's raw `syscall` (trapped by seccomp) continues here from the
  * SIGSYS handler: %rdi = vCPU, %rsp = its shim stack, regs.rax = number. */

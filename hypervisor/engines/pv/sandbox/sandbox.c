@@ -179,8 +179,20 @@ static void stub_jump(uint8_t *s, void (*target)(void))
 	memcpy(s + 6, &addr, 8);
 }
 
+/* The iret stub's `call *9(%rip)` (where Xen's has `syscall`): its return
+ * address is the byte after it, as after Xen's syscall; int3s up to the
+ * target's address in the stub's last 8 bytes. */
+static void stub_call_iret(uint8_t *s, void (*target)(void))
+{
+	uint64_t addr = (uint64_t)(uintptr_t)target;
+	static const uint8_t call[] = { 0xff, 0x15, 9, 0, 0, 0 };
+
+	memcpy(s, call, sizeof(call));
+	memcpy(s + sizeof(call) + 9, &addr, 8);
+}
+
 /* Stub i: mov $i,%eax; jmp *pv_hypercall_entry. The iret stub is Xen's:
- * push %rcx; push %r11; push %rax; mov $23,%eax; jmp *pv_iret_entry. */
+ * push %rcx; push %r11; push %rax; mov $23,%eax; call *pv_iret_entry. */
 static void hypercall_page_fill(void)
 {
 	uint8_t *page;
@@ -203,7 +215,7 @@ static void hypercall_page_fill(void)
 		s[0] = 0xb8;
 		memcpy(s + 1, &i, 4);
 		if (i == __HYPERVISOR_iret)
-			stub_jump(s + 5, sb.gs_free ? pv_iret_entry_pk : pv_iret_entry_gs);
+			stub_call_iret(s + 5, sb.gs_free ? pv_iret_entry_pk : pv_iret_entry_gs);
 		else
 			stub_jump(s + 5, sb.gs_free ? pv_hypercall_entry_pk : pv_hypercall_entry_gs);
 	}

@@ -242,6 +242,8 @@ void usermode_enter_user(struct pv_vcpu *v);
 /* Any entry from user mode: back to the kernel tables; returns the kernel
  * stack top for the bounce frame (stack_switch's). */
 uint64_t usermode_enter_kernel(struct pv_vcpu *v);
+/* The iret stub's C half: Xen's iret, or from user mode a system call. */
+void usermode_iret_stub(struct pv_vcpu *v);
 /* A `syscall` (or a hypercall stub) in user mode: the syscall callback. */
 void usermode_syscall(struct pv_vcpu *v);
 /* events.c: push Xen's bounce frame for target (on the kernel stack when

@@ -52,3 +52,20 @@ void usermode_syscall(struct pv_vcpu *v)
 	if (events_bounce(v, sb->syscall_cb, 0, 0, sb->syscall_masks) < 0)
 		shim_crash(v, 8, 0, v->regs.rsp, 0);
 }
+
+/* The iret stub (entry.S): Xen's iret in kernel mode. Called from user
+ * mode its `syscall` is, on Xen, a system call for the guest kernel: the
+ * syscall callback with RCX = the address after it (the vCPU's rip), R11
+ * = the flags and rax 23, the stub's pushes on the user's stack. (With
+ * memory protection keys entry.S sends that case down the hypercall
+ * stubs' path, events.c.) */
+void usermode_iret_stub(struct pv_vcpu *v)
+{
+	if (!v->sb->user_mode) {
+		pv_shim_iret(v);
+		return;
+	}
+	v->regs.rcx = v->regs.rip;
+	v->regs.r11 = v->regs.rflags;
+	usermode_syscall(v);
+}
