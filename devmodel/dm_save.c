@@ -100,11 +100,12 @@ static int pci_load(void *state, const void *body, size_t len)
 	return 0;
 }
 
-/* ---- IDE: registers of both channels and their drives ---- */
+/* ---- IDE: registers of both channels and their drives (ide.h is public) ---- */
 
 struct ide_drive_wire {
 	uint8_t mult, sense_key, asc, unit_attention, media_event;
-	uint8_t pad[3];
+	uint8_t unplugged;        /* the platform device took it away */
+	uint8_t pad[2];
 };
 
 struct ide_channel_wire {
@@ -140,7 +141,7 @@ static int ide_save(void *state, struct dm_sbuf *b)
 
 			w.drive[d] = (struct ide_drive_wire){ dr->mult, dr->sense_key, dr->asc,
 							      dr->unit_attention, dr->media_event,
-							      { 0 } };
+							      dr->unplugged, { 0 } };
 		}
 		dm_sbuf_put(b, &w, sizeof(w));
 	}
@@ -183,6 +184,10 @@ static int ide_load(void *state, const void *body, size_t len)
 			dr->asc = w->drive[d].asc;
 			dr->unit_attention = w->drive[d].unit_attention != 0;
 			dr->media_event = w->drive[d].media_event;
+			if (w->drive[d].unplugged && dr->present && !dr->atapi) {
+				dr->present = false;
+				dr->unplugged = true;
+			}
 		}
 	}
 	return 0;
@@ -197,7 +202,11 @@ static const struct dm_save_piece {
 } pieces[] = {
 	{ "pci", pci_save, pci_load },
 	{ "ide", ide_save, ide_load },
+	{ "piix4_acpi", piix4_acpi_save, piix4_acpi_load },
+	{ "vga", vga_save, vga_load },
+	{ "platform", platform_save, platform_load },
 	{ "uart", uart_save, uart_load },
+	{ "i8042", i8042_save, i8042_load },
 };
 
 static void *piece_state(struct dm *dm, const struct dm_save_piece *pc)

@@ -55,5 +55,13 @@ int dm_load(struct dm *dm, const void *blob, size_t len, const char **why);
  * (-EINVAL for a body of the wrong size or with values out of range). */
 int uart_save(void *state, struct dm_sbuf *b);
 int uart_load(void *state, const void *body, size_t len);
+int i8042_save(void *state, struct dm_sbuf *b);
+int i8042_load(void *state, const void *body, size_t len);
+int piix4_acpi_save(void *state, struct dm_sbuf *b);
+int piix4_acpi_load(void *state, const void *body, size_t len);
+int platform_save(void *state, struct dm_sbuf *b);
+int platform_load(void *state, const void *body, size_t len);
+int vga_save(void *state, struct dm_sbuf *b);            /* dev/vga_save.c */
+int vga_load(void *state, const void *body, size_t len);
 
 #endif

@@ -35,4 +35,4 @@ devmodel_vmctl_devmodel_SOURCES = \
 devmodel_vmctl_devmodel_CPPFLAGS = $(AM_CPPFLAGS) $(SECCOMP_CFLAGS)
 devmodel_vmctl_devmodel_LDADD = devmodel/libdevmodel.la libvmctl/libvmctl.la \
 	common/libcommon.la $(SECCOMP_LIBS)
-devmodel_libdevmodel_la_SOURCES += devmodel/dm_save.c devmodel/dm_save.h
+devmodel_libdevmodel_la_SOURCES += devmodel/dm_save.c devmodel/dm_save.h devmodel/dev/vga_save.c

@@ -5,6 +5,7 @@
 #include "devmodel/dev/i8042.h"
 
 #include "devmodel/dm.h"
+#include "devmodel/dm_save.h"
 #include "common/log.h"
 #include "common/util.h"
 
@@ -333,3 +334,57 @@ const struct dm_dev_type dev_i8042 = {
 	.destroy = i8042_destroy,
 	.reset = i8042_reset,
 };
+
+/* ---- save and restore (devmodel/dm_save.h) ---- */
+
+struct i8042_wire {
+	uint8_t q[Q_SIZE][2];     /* byte, source */
+	uint16_t head, len;
+	uint8_t ccb, outport, pending_ctl, pending_kbd, pending_aux;
+	uint8_t kbd_on, aux_on, irq1, irq12;
+	uint8_t pad[3];
+};
+_Static_assert(sizeof(struct i8042_wire) == 528, "i8042_wire size");
+
+int i8042_save(void *state, struct dm_sbuf *b)
+{
+	const struct i8042 *k = state;
+	struct i8042_wire w = {
+		.head = (uint16_t)k->head, .len = (uint16_t)k->len, .ccb = k->ccb,
+		.outport = k->outport, .pending_ctl = k->pending_ctl,
+		.pending_kbd = k->pending_kbd, .pending_aux = k->pending_aux,
+		.kbd_on = k->kbd_on, .aux_on = k->aux_on, .irq1 = (uint8_t)k->irq1,
+		.irq12 = (uint8_t)k->irq12,
+	};
+
+	for (unsigned i = 0; i < Q_SIZE; i++) {
+		w.q[i][0] = k->q[i].byte;
+		w.q[i][1] = k->q[i].src;
+	}
+	dm_sbuf_put(b, &w, sizeof(w));
+	return b->err;
+}
+
+/* The lines come back as saved (the interrupt controllers were saved
+ * with them). */
+int i8042_load(void *state, const void *body, size_t len)
+{
+	struct i8042 *k = state;
+	const struct i8042_wire *w = body;
+
+	if (len != sizeof(*w) || w->head >= Q_SIZE || w->len > Q_SIZE)
+		return -EINVAL;
+	for (unsigned i = 0; i < Q_SIZE; i++) {
+		k->q[i].byte = w->q[i][0];
+		k->q[i].src = w->q[i][1] ? SRC_AUX : SRC_KBD;
+	}
+	k->head = w->head;
+	k->len = w->len;
+	k->ccb = w->ccb; k->outport = w->outport;
+	k->pending_ctl = w->pending_ctl; k->pending_kbd = w->pending_kbd;
+	k->pending_aux = w->pending_aux;
+	k->kbd_on = w->kbd_on != 0; k->aux_on = w->aux_on != 0;
+	k->irq1 = w->irq1 != 0; k->irq12 = w->irq12 != 0;
+	i8042_update(k);
+	return 0;
+}

@@ -11,6 +11,7 @@
  * PM1a_CNT (Linux disables its ACPI interpreter otherwise, and with it
  * ACPI power-off); without SMM the device sets the bit itself. */
 #include "devmodel/dm.h"
+#include "devmodel/dm_save.h"
 
 #include "common/log.h"
 #include "common/util.h"
@@ -195,3 +196,37 @@ const struct dm_dev_type dev_piix4_acpi = {
 	.destroy = piix4_destroy,
 	.reset = piix4_reset,
 };
+
+/* ---- save and restore (devmodel/dm_save.h) ---- */
+
+/* The PM1 registers; the PM base comes back with the PCI configuration
+ * space (written before this section is loaded). */
+struct piix4_wire {
+	uint16_t sts, en, cnt;
+	uint8_t apm_cnt;
+	uint8_t pad;
+};
+_Static_assert(sizeof(struct piix4_wire) == 8, "piix4_wire size");
+
+int piix4_acpi_save(void *state, struct dm_sbuf *b)
+{
+	const struct piix4_acpi *a = state;
+	struct piix4_wire w = { .sts = a->sts, .en = a->en, .cnt = a->cnt, .apm_cnt = a->apm_cnt };
+
+	dm_sbuf_put(b, &w, sizeof(w));
+	return b->err;
+}
+
+int piix4_acpi_load(void *state, const void *body, size_t len)
+{
+	struct piix4_acpi *a = state;
+	const struct piix4_wire *w = body;
+
+	if (len != sizeof(*w))
+		return -EINVAL;
+	a->sts = w->sts;
+	a->en = w->en;
+	a->cnt = w->cnt & (uint16_t)~PM1_CNT_SLP_EN;
+	a->apm_cnt = w->apm_cnt;
+	return 0;
+}

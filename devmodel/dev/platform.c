@@ -4,6 +4,7 @@
  * log text. BAR1 is the space where the guest maps its shared info and
  * grant frames (vmhv's business): the device model serves nothing there. */
 #include "devmodel/dev/debugcon.h"
+#include "devmodel/dm_save.h"
 
 #include "common/log.h"
 #include "common/util.h"
@@ -102,3 +103,36 @@ const struct dm_dev_type dev_platform = {
 	.create = platform_create,
 	.destroy = platform_destroy,
 };
+
+/* ---- save and restore (devmodel/dm_save.h) ---- */
+
+struct platform_wire {
+	uint32_t build;
+	uint16_t product;
+	uint8_t flags;
+	uint8_t pad;
+};
+_Static_assert(sizeof(struct platform_wire) == 8, "platform_wire size");
+
+int platform_save(void *state, struct dm_sbuf *b)
+{
+	const struct platform *p = state;
+	struct platform_wire w = { .build = p->build, .product = p->product, .flags = p->flags };
+
+	dm_sbuf_put(b, &w, sizeof(w));
+	return b->err;
+}
+
+/* The unplug itself comes back with the IDE drives' state. */
+int platform_load(void *state, const void *body, size_t len)
+{
+	struct platform *p = state;
+	const struct platform_wire *w = body;
+
+	if (len != sizeof(*w))
+		return -EINVAL;
+	p->build = w->build;
+	p->product = w->product;
+	p->flags = w->flags;
+	return 0;
+}

@@ -202,12 +202,17 @@ static void ctl_readable(struct evloop *loop, int fd, uint32_t events, void *arg
 {
 	struct hvm_domain *h = arg;
 	struct hvm_note n;
-	ssize_t r = recv(fd, &n, sizeof(n), MSG_DONTWAIT | MSG_TRUNC);
+	ssize_t r = recv(fd, &n, sizeof(n), MSG_DONTWAIT | MSG_PEEK | MSG_TRUNC);
 
+	if (r >= (ssize_t)sizeof(struct hvm_ctx_reply) && n.type == HVM_NOTE_CONTEXT) {
+		/* hvm_context.c reads it; or it answers a save that gave up */
+		if (!h->saving)
+			recv(fd, &n, sizeof(n), MSG_DONTWAIT | MSG_TRUNC);
+		return;
+	}
+	r = recv(fd, &n, sizeof(n), MSG_DONTWAIT | MSG_TRUNC);
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
-	if (r >= (ssize_t)sizeof(struct hvm_ctx_reply) && n.type == HVM_NOTE_CONTEXT)
-		return;   /* the answer to a save that gave up waiting for it */
 	if (r != (ssize_t)sizeof(n)) {
 		if (r == 0 || (events & (EPOLLHUP | EPOLLERR)))
 			watch_close(h, &h->ctl_w, &h->ctl_fd);
@@ -222,6 +227,12 @@ void hvm_ctl_note(struct hvm_domain *h)
 {
 	if (h->ctl_fd >= 0)
 		ctl_readable(h->d->hv->loop, h->ctl_fd, EPOLLIN, h);
+}
+
+void hvm_vcpu_serve(struct hvm_domain *h, uint32_t vcpu)
+{
+	if (vcpu < PRIVCMD_MAX_VCPUS && h->chan[vcpu].fd >= 0)
+		vcpu_readable(h->d->hv->loop, h->chan[vcpu].fd, EPOLLIN, &h->chan[vcpu]);
 }
 
 int hvm_channels_watch(struct hvm_domain *h)

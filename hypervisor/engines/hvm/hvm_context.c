@@ -2,7 +2,11 @@
  * vCPUs (HVM_CTL_SAVE; they stay frozen until the domain is unpaused) and
  * returns their state and the platform's, with vmhv's own placement of its
  * pages appended; SET vets a blob for a domain that has not run yet, keeps
- * it, and hands it to the sandbox right after the boot packet. */
+ * it, and hands it to the sandbox right after the boot packet.
+ *
+ * GET waits for the sandbox in place (milliseconds: the vCPUs stop at
+ * their next instruction boundary), serving that domain's hypercalls
+ * meanwhile; vmhv's event loop waits with it, for SAVE_WAIT_MS at most. */
 #include "hypervisor/engines/hvm/hvm_context.h"
 #include "hypervisor/engines/hvm/hvm_domain.h"
 #include "hypervisor/engines/hvm/hvm_save.h"
@@ -46,6 +50,25 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* Hypercalls that vCPUs made before they saw the freeze: served, so that
+ * they reach their freeze point (a call that blocks stays unanswered and
+ * makes the save fail). 1 when the control channel has a packet. */
+static int save_poll(struct hvm_domain *h, int ms)
+{
+	struct pollfd p[1 + PRIVCMD_MAX_VCPUS];
+	uint32_t n = h->d->max_vcpus;
+
+	p[0] = (struct pollfd){ .fd = h->ctl_fd, .events = POLLIN };
+	for (uint32_t v = 0; v < n; v++)
+		p[1 + v] = (struct pollfd){ .fd = h->chan[v].fd, .events = POLLIN };
+	if (poll(p, 1 + n, ms) <= 0)
+		return 0;
+	for (uint32_t v = 0; v < n; v++)
+		if (p[1 + v].revents)
+			hvm_vcpu_serve(h, v);
+	return p[0].revents != 0;
+}
+
 /* Wait for the sandbox's answer to HVM_CTL_SAVE on the control channel;
  * notes that come first (log lines) go their usual way. The answer is
  * written to buf (cap bytes): its length, or -errno. */
@@ -54,14 +77,13 @@ static int save_wait(struct hvm_domain *h, uint8_t *buf, size_t cap)
 	uint64_t deadline = now_ms() + SAVE_WAIT_MS;
 
 	while (h->ctl_fd >= 0) {
-		struct pollfd p = { .fd = h->ctl_fd, .events = POLLIN };
 		uint64_t now = now_ms();
 		struct hvm_ctx_reply rep;
 		ssize_t r;
 
 		if (now >= deadline)
 			return -ETIMEDOUT;
-		if (poll(&p, 1, (int)(deadline - now)) <= 0)
+		if (!save_poll(h, (int)(deadline - now)) || h->ctl_fd < 0)
 			continue;
 		r = recv(h->ctl_fd, buf, cap, MSG_DONTWAIT | MSG_PEEK | MSG_TRUNC);
 		if (r < (ssize_t)sizeof(rep)) {
@@ -86,15 +108,14 @@ static int save_wait(struct hvm_domain *h, uint8_t *buf, size_t cap)
 /* vmhv's part: where each of its pages is shown. */
 static int xenmap_put(struct hvm_domain *h, uint8_t *blob, size_t cap, size_t *len)
 {
-	struct {
-		struct hvm_save_xenmap x;
-		uint64_t gpfn[HVM_XEN_FRAMES];
-	} m = { .x = { .nr = HVM_XEN_FRAMES } };
+	struct hvm_save_xenmap x = { .nr = HVM_XEN_FRAMES };
+	uint8_t m[sizeof(x) + sizeof(h->map)];
 	struct hvm_save_hdr hdr;
 	int rc;
 
-	memcpy(m.gpfn, h->map, sizeof(m.gpfn));
-	rc = hvm_save_put(blob, cap, len, HVM_SEC_XENMAP, 0, &m, sizeof(m));
+	memcpy(m, &x, sizeof(x));
+	memcpy(m + sizeof(x), h->map, sizeof(h->map));
+	rc = hvm_save_put(blob, cap, len, HVM_SEC_XENMAP, 0, m, sizeof(m));
 	memcpy(&hdr, blob, sizeof(hdr));
 	hdr.len = (uint32_t)*len;
 	memcpy(blob, &hdr, sizeof(hdr));
@@ -126,7 +147,9 @@ int op_HVM_CONTEXT_GET(struct vmhv *hv, const void *req, size_t len,
 	rc = hvm_ctl_send(h, &m, NULL, 0);
 	if (rc == 0 && stopped)   /* the vCPUs reach their freeze point running */
 		syscall(SYS_pidfd_send_signal, h->pidfd, SIGCONT, NULL, 0);
+	h->saving = true;
 	got = rc < 0 ? rc : save_wait(h, buf, cap);
+	h->saving = false;
 	if (stopped && h->pidfd >= 0)
 		syscall(SYS_pidfd_send_signal, h->pidfd, SIGSTOP, NULL, 0);
 	if (got < 0) {

@@ -59,6 +59,7 @@ struct hvm_domain {
 	struct hvm_chan *serving; /* the call hypercall_dispatch runs, for guest_ptr */
 	struct hvm_server servers[PRIVCMD_IOREQ_MAX_SERVERS];
 	uint64_t map[HVM_XEN_FRAMES];   /* guest frame of each hypervisor frame */
+	bool saving;              /* HVM_CONTEXT_GET waits for the sandbox */
 	void *context;            /* HVM_CONTEXT_SET's blob until the start */
 	size_t context_len;
 };
@@ -77,6 +78,9 @@ int hvm_ctl_send(struct hvm_domain *h, const struct hvm_ctl *m, const int *fds, 
 /* Read and act on one packet of the control channel (a note), as the
  * event loop would (hvm_context.c waits for its answer this way). */
 void hvm_ctl_note(struct hvm_domain *h);
+/* Serve one hypercall packet of vCPU `vcpu`'s channel, as the event loop
+ * would: a vCPU waiting for vmhv's answer must get it to freeze. */
+void hvm_vcpu_serve(struct hvm_domain *h, uint32_t vcpu);
 
 /* hvm_aspace.c: guest virtual -> vmhv pointer under the serving vCPU's
  * paging (engine_ops.guest_ptr), and guest physical -> vmhv pointer. */
