@@ -80,6 +80,47 @@ static int data_visible(void)
 	return ok;
 }
 
+/* `lock cmpxchg %rcx, (%rdi)` (5 bytes): the flags after it. */
+static uint64_t cmpxchg(volatile uint64_t *m, uint64_t *rax, uint64_t val)
+{
+	uint64_t fl;
+
+	pv.skip = 5;
+	__asm__ volatile("lock cmpxchgq %%rcx, (%%rdi)\n\tpushfq\n\tpopq %0"
+			 : "=r"(fl), "+a"(*rax) : "D"(m), "c"(val) : "memory", "cc");
+	pv.skip = 3;
+	return fl;
+}
+
+/* The cmpxchg forms of a PTE write (Linux's pte updates): with the right
+ * old value the entry is written and ZF set; with another, the entry
+ * stays and rax gets it; cmpxchg8b (edx:eax vs the entry, ecx:ebx the new
+ * one) the same; a refused value stays a #PF. l1[1] maps data1 now. */
+static void check_ptwr_cmpxchg(volatile uint64_t *l1, uint64_t data1)
+{
+	uint64_t data2 = (frame_of(data[2]) << 12) | 7, rax = data1, fl;
+	uint32_t eax = (uint32_t)data2, edx = (uint32_t)(data2 >> 32);
+	unsigned long faults = pv.faults;
+
+	fl = cmpxchg(&l1[1], &rax, data2);
+	tg_report("ptwr_cmpxchg", (fl & 0x40) && l1[1] == data2 &&
+		  *(volatile unsigned char *)(NEW_VA + PAGE) == 0x12);
+	rax = 0;
+	fl = cmpxchg(&l1[1], &rax, data1);
+	tg_report("ptwr_cmpxchg_mismatch", !(fl & 0x40) && rax == data2 && l1[1] == data2);
+	pv.skip = 4;
+	__asm__ volatile("lock cmpxchg8b (%%rdi)\n\tpushfq\n\tpopq %0"
+			 : "=r"(fl), "+a"(eax), "+d"(edx)
+			 : "D"(&l1[1]), "b"((uint32_t)data1), "c"((uint32_t)(data1 >> 32))
+			 : "memory", "cc");
+	pv.skip = 3;
+	tg_report("ptwr_cmpxchg8b", (fl & 0x40) && l1[1] == data1 &&
+		  *(volatile unsigned char *)(NEW_VA + PAGE) == 0x11);
+	rax = 0;
+	cmpxchg(&l1[4], &rax, (frame_of(tables[2]) << 12) | 7);
+	tg_report("ptwr_cmpxchg_refused_faults", pv.faults == faults + 1 && l1[4] == 0);
+}
+
 /* vm_assist(writable_pagetables): direct writes of our (read-only) L1
  * entries are checked and made as mmu_update would; a refused one is a
  * #PF; without the assist every one is. */
@@ -96,6 +137,7 @@ static void check_ptwr(void)
 	tg_report("ptwr_table_writable_faults",
 		  pvabi_write_faults((unsigned long)&l1[4], (frame_of(tables[2]) << 12) | 7));
 	tg_report("ptwr_table_writable_not_written", l1[4] == 0);
+	check_ptwr_cmpxchg(l1, data1);
 	__asm__ volatile("movq $0, %0" : "=m"(l1[1]));
 	tg_report("ptwr_clear_unmaps", pvabi_read_faults(NEW_VA + PAGE));
 	hypercall2(__HYPERVISOR_vm_assist, VMASST_CMD_disable, VMASST_TYPE_writable_pagetables);

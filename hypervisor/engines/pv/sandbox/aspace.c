@@ -607,9 +607,12 @@ int64_t aspace_update_va_mapping_otherdomain(struct sandbox *sb, uint64_t va, ui
 /* vm_assist(writable_pagetables): the guest writes an entry of one of its
  * tables directly (the page is mapped read-only, so the write faults and
  * emulate.c brings it here): check and mirror it as mmu_update would.
- * *old gets the entry before. 0, or -EINVAL (not a table, not assisted,
- * misaligned, refused by the checks): the #PF stands, as on Xen. */
-int64_t aspace_ptwr(struct sandbox *sb, uint64_t va, uint64_t val, uint64_t *old)
+ * *old gets the entry before; with `expect` (cmpxchg) the write happens
+ * only if the entry was *expect. 0, or -EINVAL (not a table, not
+ * assisted, misaligned, refused by the checks): the #PF stands, as on
+ * Xen. */
+int64_t aspace_ptwr(struct sandbox *sb, uint64_t va, uint64_t val, const uint64_t *expect,
+		    uint64_t *old)
 {
 	struct aspace *a = &sb->as;
 	uint8_t *p;
@@ -623,7 +626,8 @@ int64_t aspace_ptwr(struct sandbox *sb, uint64_t va, uint64_t val, uint64_t *old
 	frame = p ? (uint64_t)(p - a->phys) >> 12 : 0;
 	if (p && table_level(a, frame)) {
 		*old = table(a, frame)[(va & 4095) >> 3];
-		rc = pt_write(a, frame, (unsigned)((va & 4095) >> 3), val, 0);
+		rc = expect && *old != *expect ? 0
+			: pt_write(a, frame, (unsigned)((va & 4095) >> 3), val, 0);
 		if (rc == 0)
 			rc = aspace_flush(a);
 	}

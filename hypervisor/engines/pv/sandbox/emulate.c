@@ -81,7 +81,7 @@ static int insn_decode(struct insn *i)
 		if (c == 0x66)
 			i->opsize16 = 1;
 		else if (c != 0x2e && c != 0x36 && c != 0x3e && c != 0x26 && c != 0x64 &&
-			 c != 0x65 && c != 0xf2 && c != 0xf3)
+			 c != 0x65 && c != 0xf2 && c != 0xf3 && c != 0xf0)
 			break;
 	}
 	if (p < i->n && (i->b[p] & 0xf0) == 0x40)
@@ -95,7 +95,8 @@ static int insn_decode(struct insn *i)
 		i->op = 0x0f00 | i->b[p++];
 	}
 	i->has_modrm = i->op == 0x8b || i->op == 0x8e || i->op == 0x0f20 || i->op == 0x0f22 ||
-		       i->op == 0x89 || i->op == 0x87 || i->op == 0xc7;
+		       i->op == 0x89 || i->op == 0x87 || i->op == 0xc7 || i->op == 0x0fb1 ||
+		       i->op == 0x0fc7;
 	if (!i->has_modrm) {
 		i->len = p + ((i->op & 0xfe) == 0xe4 || (i->op & 0xfe) == 0xe6 || i->op == 0xcd);
 		return i->len <= i->n ? 0 : -1;
@@ -377,15 +378,81 @@ static int emulate_m2p(struct pv_vcpu *v, const struct insn *i, uint64_t addr)
 
 /* ---- writable page tables -------------------------------------------------- */
 
+#define FL_CF 0x1ull
+#define FL_PF 0x4ull
+#define FL_AF 0x10ull
+#define FL_ZF 0x40ull
+#define FL_SF 0x80ull
+#define FL_OF 0x800ull
+
+/* The arithmetic flags of `cmp b, a` (a - b), as cmpxchg sets them. */
+static uint64_t cmp_flags(uint64_t a, uint64_t b)
+{
+	uint64_t d = a - b, f = 0;
+
+	f |= a < b ? FL_CF : 0;
+	f |= __builtin_parityll(d & 0xff) ? 0 : FL_PF;
+	f |= ((a ^ b ^ d) & 0x10) ? FL_AF : 0;
+	f |= d == 0 ? FL_ZF : 0;
+	f |= (d >> 63) ? FL_SF : 0;
+	f |= (((a ^ b) & (a ^ d)) >> 63) ? FL_OF : 0;
+	return f;
+}
+
+/* `lock cmpxchg %r, m` (8 bytes) and `lock cmpxchg8b m`: compare the
+ * entry with rax (edx:eax), store the new value only if they match, else
+ * load the entry, and set the flags as the CPU does. 0, or -1 (not one of
+ * them, or refused). */
+static int emulate_ptwr_cmpxchg(struct pv_vcpu *v, const struct insn *i, uint64_t addr)
+{
+	struct privcmd_vcpu_regs *r = &v->regs;
+	uint64_t expect, val, old = 0;
+	int eight_b = i->op == 0x0fc7;
+
+	if (eight_b) {        /* 0f c7 /1 without REX.W: edx:eax vs m64 */
+		if ((i->reg & 7) != 1 || (i->rex & 8))
+			return -1;
+		expect = (r->rdx << 32) | (uint32_t)r->rax;
+		val = (r->rcx << 32) | (uint32_t)r->rbx;
+	} else {
+		if (opsize(i) != 8)
+			return -1;
+		expect = r->rax;
+		val = *gpr(r, i->reg);
+	}
+	if (aspace_ptwr(v->sb, addr, val, &expect, &old) < 0)
+		return -1;
+	if (eight_b) {
+		r->rflags = (r->rflags & ~FL_ZF) | (old == expect ? FL_ZF : 0);
+		if (old != expect) {
+			r->rax = (uint32_t)old;
+			r->rdx = old >> 32;
+		}
+	} else {
+		r->rflags = (r->rflags & ~(FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)) |
+			    cmp_flags(expect, old);
+		if (old != expect)
+			r->rax = old;
+	}
+	r->rip += i->len;
+	return 0;
+}
+
 /* A kernel's direct write of a page-table entry (vm_assist
  * writable_pagetables): the 8-byte stores Linux and XTF use for PTEs, `mov
- * %r, m`, `mov $imm32, m` and `xchg %r, m`. Anything else stays a #PF. */
+ * %r, m`, `mov $imm32, m`, `xchg %r, m`, and `cmpxchg` / `cmpxchg8b`
+ * (with or without lock: one vCPU's write is atomic against the others,
+ * which take the same lock). Anything else stays a #PF. */
 static int emulate_ptwr(struct pv_vcpu *v, const struct insn *i, uint64_t addr)
 {
 	uint64_t val, old = 0;
 	int32_t imm;
 
-	if (opsize(i) != 8 || i->mod == 3)
+	if (i->mod == 3)
+		return -1;
+	if (i->op == 0x0fb1 || i->op == 0x0fc7)
+		return emulate_ptwr_cmpxchg(v, i, addr);
+	if (opsize(i) != 8)
 		return -1;
 	if (i->op == 0x89 || i->op == 0x87) {
 		val = *gpr(&v->regs, i->reg);
@@ -395,7 +462,7 @@ static int emulate_ptwr(struct pv_vcpu *v, const struct insn *i, uint64_t addr)
 	} else {
 		return -1;
 	}
-	if (aspace_ptwr(v->sb, addr, val, &old) < 0)
+	if (aspace_ptwr(v->sb, addr, val, NULL, &old) < 0)
 		return -1;
 	if (i->op == 0x87)
 		gpr_set(&v->regs, i->reg, old, 8);

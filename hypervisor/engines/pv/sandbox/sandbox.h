@@ -312,8 +312,10 @@ int64_t aspace_mmu_update(struct sandbox *sb, uint64_t list, uint64_t count, uin
 int64_t aspace_mmuext_op(struct sandbox *sb, uint64_t list, uint64_t count, uint64_t done_va,
 			 uint64_t domid);
 int64_t aspace_vm_assist(struct sandbox *sb, uint64_t cmd, uint64_t type);
-/* A direct 8-byte write of va, a page-table entry (writable_pagetables). */
-int64_t aspace_ptwr(struct sandbox *sb, uint64_t va, uint64_t val, uint64_t *old);
+/* A direct 8-byte write of va, a page-table entry (writable_pagetables);
+ * with expect, only if the entry is *expect (cmpxchg). */
+int64_t aspace_ptwr(struct sandbox *sb, uint64_t va, uint64_t val, const uint64_t *expect,
+		    uint64_t *old);
 int64_t aspace_new_baseptr(struct sandbox *sb, uint64_t mfn);
 /* Bytes of Xen's M2P table at va (an emulated read): 0 or -EFAULT. */
 int aspace_m2p_read(struct sandbox *sb, uint64_t va, uint8_t *out, unsigned len);
