@@ -1,5 +1,6 @@
 #include "hypervisor/domain.h"
 #include "hypervisor/engines/engine.h"
+#include "hypervisor/engines/hvm/hvm_gfn.h"
 #include "hypervisor/gnttab.h"
 #include "hypervisor/vmhv.h"
 
@@ -42,9 +43,10 @@ int gnttab_resolve(struct domain *granter, uint32_t ref, uint32_t grantee, bool 
 		return GNTST_permission_denied;
 	if (write && (e.flags & GTF_readonly))
 		return GNTST_permission_denied;
-	if (e.frame >= granter->mem.ram_frames)
+	/* an hvm granter names a guest frame: its memfd frame (hvm_gfn.h) */
+	*frame = granter->hvm ? hvm_gfn_frame(granter->mem.ram_frames, e.frame) : e.frame;
+	if (*frame >= granter->mem.ram_frames)
 		return GNTST_bad_page;
-	*frame = e.frame;
 	return GNTST_okay;
 }
 

@@ -7,6 +7,7 @@
 
 #include "hypervisor/domain.h"
 #include "hypervisor/engines/engine.h"
+#include "hypervisor/engines/hvm/hvm_gfn.h"
 #include "hypervisor/timer.h"
 #include "hypervisor/vcpu.h"
 #include "hypervisor/vmhv.h"
@@ -113,13 +114,15 @@ static int64_t vo_register_vcpu_info(struct hcall *c, struct vcpu *v, uint64_t a
 {
 	struct vcpu_register_vcpu_info r;
 	struct vcpu_info *old = vcpu_info_of(v), *new;
-	uint64_t paddr;
+	uint64_t paddr, frame;
 
 	if (guest_copy_from(c->d, arg, &r, sizeof(r)) < 0)
 		return -EFAULT;
-	if (r.offset > 4096 - sizeof(struct vcpu_info) || r.rsvd || r.mfn >= c->d->mem.ram_frames)
+	/* an hvm guest names a guest frame: RAM above 4 GiB is 1 GiB lower in the memfd */
+	frame = c->d->hvm ? hvm_gfn_frame(c->d->mem.ram_frames, r.mfn) : r.mfn;
+	if (r.offset > 4096 - sizeof(struct vcpu_info) || r.rsvd || frame >= c->d->mem.ram_frames)
 		return -EINVAL;
-	paddr = (r.mfn << 12) + r.offset;
+	paddr = (frame << 12) + r.offset;
 	new = memory_phys(&c->d->mem, paddr, sizeof(*new));
 	if (!new)
 		return -EINVAL;

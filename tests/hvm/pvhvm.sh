@@ -5,7 +5,7 @@
 # upcall for an event it sends itself; then (pvhvm_xs.c) it finds its
 # xenstore ring and event channel through HVMOP_get_param and reads its own
 # name from xld's xenstored, the answer announced by an upcall; the same as
-# a type="pvh" guest. Its TAP
+# a type="pvh" guest; a 4 GiB domain's RAM above 4 GiB (highmem.c). Its TAP
 # lines come through port 0xe9 into `xl dmesg`.
 . "$top_srcdir/tests/lib/host.sh"
 guest="$top_builddir/tests/hvm/guest/hvmguest"
@@ -13,14 +13,14 @@ guest="$top_builddir/tests/hvm/guest/hvmguest"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
-# run NAME CMDLINE [TYPE]: xl create the guest (type hvm by default), wait
-# until it is gone; its log lines (from `xl dmesg`, by domain id) go to
-# NAME.out
+# run NAME CMDLINE [TYPE [MEMORY]]: xl create the guest (type hvm, 16 MiB by
+# default), wait until it is gone; its log lines (from `xl dmesg`, by
+# domain id) go to NAME.out
 run() {
 	cat > "$1.cfg" <<CFG
 type = "${3:-hvm}"
 name = "$1"
-memory = 16
+memory = ${4:-16}
 kernel = "$guest"
 cmdline = "$2"
 on_poweroff = "destroy"
@@ -56,5 +56,11 @@ _tap_result $? "xenstored's answer is the domain's name"
 
 run pvh-xs "xenstore pvh-xs" pvh
 passed pvh-xs "a PVH guest finds its xenstore the same way"
+
+# 4 GiB (a sparse memory file): 3 GiB below the PCI hole, 1 GiB from 4 GiB
+run hvm-hi "highmem" hvm 4096
+passed hvm-hi "RAM above 4 GiB: the memory map, PAE paging, vcpu_info and shared_info there"
+grep -q 'ok [0-9]* - an event.s pending bit shows in it there' hvm-hi.out
+_tap_result $? "shared_info above 4 GiB gets the event"
 host_stop a
 done_testing

@@ -5,6 +5,7 @@ hvm_engine_sources = \
 	hypervisor/engines/hvm/hvm_abi.h hypervisor/engines/hvm/hvm_domain.h \
 	hypervisor/engines/hvm/hvm_engine.c hypervisor/engines/hvm/hvm_channel.c \
 	hypervisor/engines/hvm/hvm_aspace.c hypervisor/engines/hvm/hvm_physmap.c \
+	hypervisor/engines/hvm/hvm_gfn.h \
 	hypervisor/engines/hvm/hvm_save.h hypervisor/engines/hvm/hvm_save.c \
 	hypervisor/engines/hvm/hvm_context.h hypervisor/engines/hvm/hvm_context.c
 
