@@ -524,6 +524,10 @@ static void push(struct kernel *k, struct blkfront *b)
 	if (notify) {
 		events_notify(k, b->port);
 		b->notifies++;
+		/* A lone request the backend was not looking for (it gave up
+		 * before we came back: a busy host): wait_for() sleeps at
+		 * once, see there. */
+		b->sync_event_sent = b->inflight == 1;
 	}
 }
 
@@ -575,6 +579,14 @@ static int wait_for(struct kernel *k, struct blk_io *io, unsigned int n)
 	int rc = 0;
 
 	io->until = io->completed + (n ? n : b->inflight);
+	/* A lone request that needed an event: our event just woke the
+	 * backend, likely on our CPU (the sandbox sends it itself, without
+	 * leaving the CPU); looking would keep it from running, and a sleep
+	 * keeps it in step: it wakes us, then finds our next request. */
+	if (sync && b->sync_event_sent) {
+		b->sync_event_sent = false;
+		return sched_wait(k, io_progress, io, IO_TIMEOUT_NS);
+	}
 	for (;;) {
 		collect(k, io);
 		if (io->completed >= io->until || !b->inflight)
