@@ -2,6 +2,7 @@
 #include "devmodel/dm_save.h"
 #include "devmodel/dev/ide.h"
 #include "devmodel/dm.h"
+#include "devmodel/net.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -193,6 +194,73 @@ static int ide_load(void *state, const void *body, size_t len)
 	return 0;
 }
 
+/* ---- the NICs of one model: a count, then each NIC's length and state ---- */
+
+static int nics_save(const struct net_nics *s, struct dm_sbuf *b,
+		     int (*one)(void *nic, struct dm_sbuf *b))
+{
+	uint32_t n = s->n;
+
+	dm_sbuf_put(b, &n, sizeof(n));
+	for (unsigned i = 0; i < s->n && !b->err; i++) {
+		size_t at = b->len;
+		uint32_t len = 0;
+
+		dm_sbuf_put(b, &len, sizeof(len));
+		if (one(s->nic[i], b) < 0 && !b->err)
+			b->err = -EIO;
+		if (b->err)
+			break;
+		len = (uint32_t)(b->len - at - sizeof(len));
+		memcpy(b->p + at, &len, sizeof(len));
+	}
+	return b->err;
+}
+
+static int nics_load(struct net_nics *s, const void *body, size_t len,
+		     int (*one)(void *nic, const void *body, size_t len))
+{
+	const uint8_t *p = body;
+	uint32_t n, l;
+	size_t off = sizeof(n);
+
+	if (len < sizeof(n))
+		return -EINVAL;
+	memcpy(&n, p, sizeof(n));
+	if (n != s->n)
+		return -ENODEV;           /* another set of NICs */
+	for (unsigned i = 0; i < n; i++) {
+		if (len - off < sizeof(l))
+			return -EINVAL;
+		memcpy(&l, p + off, sizeof(l));
+		off += sizeof(l);
+		if (l > len - off || one(s->nic[i], p + off, l) < 0)
+			return -EINVAL;
+		off += l;
+	}
+	return off == len ? 0 : -EINVAL;
+}
+
+static int rtl8139_save(void *state, struct dm_sbuf *b)
+{
+	return nics_save(state, b, rtl8139_save_one);
+}
+
+static int rtl8139_load(void *state, const void *body, size_t len)
+{
+	return nics_load(state, body, len, rtl8139_load_one);
+}
+
+static int e1000_save(void *state, struct dm_sbuf *b)
+{
+	return nics_save(state, b, e1000_save_one);
+}
+
+static int e1000_load(void *state, const void *body, size_t len)
+{
+	return nics_load(state, body, len, e1000_load_one);
+}
+
 /* ---- the blob ---- */
 
 static const struct dm_save_piece {
@@ -207,6 +275,8 @@ static const struct dm_save_piece {
 	{ "platform", platform_save, platform_load },
 	{ "uart", uart_save, uart_load },
 	{ "i8042", i8042_save, i8042_load },
+	{ "rtl8139", rtl8139_save, rtl8139_load },
+	{ "e1000", e1000_save, e1000_load },
 };
 
 static void *piece_state(struct dm *dm, const struct dm_save_piece *pc)

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 struct dm;
+struct eeprom93;
 
 #define DM_SAVE_MAGIC   0x53444d56u   /* "VMDS" */
 #define DM_SAVE_VERSION 1u
@@ -63,5 +64,14 @@ int platform_save(void *state, struct dm_sbuf *b);
 int platform_load(void *state, const void *body, size_t len);
 int vga_save(void *state, struct dm_sbuf *b);            /* dev/vga_save.c */
 int vga_load(void *state, const void *body, size_t len);
+/* One NIC of a model (a struct net_nics lists them). */
+int rtl8139_save_one(void *nic, struct dm_sbuf *b);
+int rtl8139_load_one(void *nic, const void *body, size_t len);
+int e1000_save_one(void *nic, struct dm_sbuf *b);
+int e1000_load_one(void *nic, const void *body, size_t len);
+/* The NICs' EEPROM (dev/eeprom93.c); load returns the bytes taken, 0 when
+ * they do not make a valid state. */
+void eeprom93_save(const struct eeprom93 *e, struct dm_sbuf *b);
+size_t eeprom93_load(struct eeprom93 *e, const void *p, size_t len);
 
 #endif

@@ -11,6 +11,7 @@
  * logged once. */
 #include "devmodel/dm.h"
 #include "devmodel/dev/eeprom93.h"
+#include "devmodel/dm_save.h"
 #include "devmodel/net.h"
 
 #include "common/log.h"
@@ -613,3 +614,65 @@ static const struct net_nic_ops e1000_nic_ops = {
 };
 
 NET_NIC_DEVICE(e1000, e1000_nic_ops);
+
+/* ---- save and restore (devmodel/dm_save.h; HVMSAVE's block) ---- */
+
+struct e1000_wire {
+	uint32_t reg[E1000_REGS / 4];
+	uint16_t phy[32];
+	uint32_t ioaddr;
+	uint32_t tx_len;                 /* <= NET_FRAME_MAX */
+	uint8_t tx_overflow, tx_popts, ipcss, ipcso, tucss, tucso;
+	uint16_t ipcse, tucse;
+	uint8_t pad[6];
+	uint8_t tx[NET_FRAME_MAX];
+	/* then the EEPROM */
+};
+_Static_assert(sizeof(struct e1000_wire) == E1000_REGS + 64 + 24 + NET_FRAME_MAX,
+	       "e1000_wire size");
+
+int e1000_save_one(void *nic, struct dm_sbuf *b)
+{
+	const struct e1000 *e = nic;
+	struct e1000_wire *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return b->err = -ENOMEM;
+	memcpy(w->reg, e->reg, sizeof(w->reg));
+	memcpy(w->phy, e->phy, sizeof(w->phy));
+	w->ioaddr = e->ioaddr;
+	w->tx_len = (uint32_t)e->tx_len;
+	w->tx_overflow = e->tx_overflow;
+	w->tx_popts = e->tx_popts;
+	w->ipcss = e->ctx.ipcss; w->ipcso = e->ctx.ipcso;
+	w->tucss = e->ctx.tucss; w->tucso = e->ctx.tucso;
+	w->ipcse = e->ctx.ipcse; w->tucse = e->ctx.tucse;
+	memcpy(w->tx, e->tx, e->tx_len);
+	dm_sbuf_put(b, w, sizeof(*w));
+	free(w);
+	eeprom93_save(&e->ee, b);
+	return b->err;
+}
+
+/* A frame half gathered from transmit descriptors comes back with its
+ * bytes; the line and the tap's reading follow the registers. */
+int e1000_load_one(void *nic, const void *body, size_t len)
+{
+	struct e1000 *e = nic;
+	const struct e1000_wire *w = body;
+
+	if (len < sizeof(*w) || w->tx_len > NET_FRAME_MAX ||
+	    eeprom93_load(&e->ee, w + 1, len - sizeof(*w)) != len - sizeof(*w))
+		return -EINVAL;
+	memcpy(e->reg, w->reg, sizeof(e->reg));
+	memcpy(e->phy, w->phy, sizeof(e->phy));
+	e->ioaddr = w->ioaddr;
+	e->tx_len = w->tx_len;
+	e->tx_overflow = w->tx_overflow != 0;
+	e->tx_popts = w->tx_popts;
+	e->ctx = (struct tx_ctx){ w->ipcss, w->ipcso, w->tucss, w->tucso, w->ipcse, w->tucse };
+	memcpy(e->tx, w->tx, w->tx_len);
+	e1000_irq_update(e);
+	net_port_update(&e->nic.port);
+	return 0;
+}

@@ -8,6 +8,7 @@
  * descriptor mode, the timer, wake-on-LAN, early receive. */
 #include "devmodel/dm.h"
 #include "devmodel/dev/eeprom93.h"
+#include "devmodel/dm_save.h"
 #include "devmodel/net.h"
 
 #include "common/log.h"
@@ -419,3 +420,42 @@ static const struct net_nic_ops rtl_nic_ops = {
 };
 
 NET_NIC_DEVICE(rtl8139, rtl_nic_ops);
+
+/* ---- save and restore (devmodel/dm_save.h) ---- */
+
+struct rtl_wire {
+	uint8_t r[RTL_REGS];
+	uint32_t cbr;
+	uint8_t ee_do;
+	uint8_t pad[3];
+	/* then the EEPROM */
+};
+_Static_assert(sizeof(struct rtl_wire) == 264, "rtl_wire size");
+
+int rtl8139_save_one(void *nic, struct dm_sbuf *b)
+{
+	const struct rtl8139 *n = nic;
+	struct rtl_wire w = { .cbr = n->cbr, .ee_do = n->ee_do };
+
+	memcpy(w.r, n->r, sizeof(w.r));
+	dm_sbuf_put(b, &w, sizeof(w));
+	eeprom93_save(&n->ee, b);
+	return b->err;
+}
+
+/* The ring offset stays within the ring as the receive path keeps it;
+ * the line and the tap's reading follow the registers. */
+int rtl8139_load_one(void *nic, const void *body, size_t len)
+{
+	struct rtl8139 *n = nic;
+	const struct rtl_wire *w = body;
+
+	if (len < sizeof(*w) || eeprom93_load(&n->ee, w + 1, len - sizeof(*w)) != len - sizeof(*w))
+		return -EINVAL;
+	memcpy(n->r, w->r, sizeof(n->r));
+	n->cbr = w->cbr;
+	n->ee_do = w->ee_do != 0;
+	rtl_irq_update(n);
+	net_port_update(&n->nic.port);
+	return 0;
+}
