@@ -422,7 +422,44 @@ static void emit_alu(struct emit *e, int kind, bool w, int dst, int src, uint64_
 	e->flags_live = true;
 }
 
-/* Register forms of ALU/TEST/MOV/MOVZX and MOV r, imm: true when inlined. */
+/* SHL/SAL/SHR/SAR r, imm8 or 1 (kind 4-7 as ModRM.reg), recording what
+ * ops_shift.c's shift_reg() records: the result with CF and OF. */
+static void emit_shift(struct emit *e, int kind, bool w, int rm, unsigned cnt)
+{
+	int bits = w ? 64 : 32, ext = kind == 6 ? 4 : kind;
+
+	ld_cpu(e, w, H_AX, GPR(rm));
+	cnt &= bits - 1;
+	if (!cnt) {
+		st_cpu(e, true, H_AX, GPR(rm));   /* a 32-bit register is zero-extended */
+		return;
+	}
+	if (ext == 5) {                                     /* OF: the old top bit */
+		op_reg(e, true, 0x89, H_AX, H_DX);
+		shift_ri(e, true, 5, H_DX, bits - 1);
+	}
+	shift_ri(e, w, ext, H_AX, (int)cnt);
+	b1(e, 0x0f); b1(e, 0x92); b1(e, 0xc1);             /* setc cl */
+	st_cpu(e, true, H_AX, GPR(rm));
+	st_cpu(e, true, H_AX, CPU_OFF(lf.res));
+	op_mem(e, false, false, 0x88, -1, H_CX, H_BX, -1, 0, CPU_OFF(lf.cf));
+	if (ext == 4) {                                     /* OF: top bit ^ CF */
+		op_reg(e, true, 0x89, H_AX, H_DX);
+		shift_ri(e, true, 5, H_DX, bits - 1);
+		op_mem(e, false, false, 0x0f, 0xb6, H_CX, H_BX, -1, 0, CPU_OFF(lf.cf));
+		op_reg(e, false, 0x31, H_CX, H_DX);         /* xor edx, ecx */
+	} else if (ext == 7) {
+		op_reg(e, false, 0x31, H_DX, H_DX);         /* OF = 0 */
+	}
+	st_cpu(e, true, H_DX, CPU_OFF(lf.s2));
+	op_mem(e, true, false, 0xc7, -1, 0, H_BX, -1, 0, CPU_OFF(lf.op));
+	b1(e, LF_RES);
+	b1(e, w ? 8 : 4);
+	e->flags_live = false;
+}
+
+/* Register forms of ALU/TEST/MOV/MOVZX/shifts and MOV r, imm: true when
+ * inlined. */
 static bool emit_reg_form(struct emit *e, const struct insn *in)
 {
 	bool w = in->opsz == 8;
@@ -466,6 +503,10 @@ static bool emit_reg_form(struct emit *e, const struct insn *in)
 		emit_alu(e, kind, w, dst, src, 0);
 		return true;
 	}
+	if ((in->op == 0xc1 || in->op == 0xd1) && (in->reg & 7) >= 4) {
+		emit_shift(e, in->reg & 7, w, in->rm, in->op == 0xd1 ? 1 : (unsigned)(in->imm & 0xff));
+		return true;
+	}
 	if (in->op == 0x81 || in->op == 0x83) {
 		kind = in->reg & 7;
 		if (kind == 2 || kind == 3 || (w && in->imm != (uint64_t)(int64_t)(int32_t)in->imm))
@@ -489,19 +530,85 @@ static bool emit_lea(struct emit *e, const struct insn *in, int form, uint32_t e
 	return true;
 }
 
-/* Set RIP to r12 + `rel` (checked canonical when `check`: else the
- * handler of instruction i runs and raises the #GP) and end the block. */
+/* A jump to instruction i's slow path unless rax is canonical (the
+ * handler then raises the #GP). */
+static void emit_canonical(struct emit *e, int i, uint32_t off)
+{
+	op_reg(e, true, 0x89, H_AX, H_CX);                  /* mov rcx, rax */
+	shift_ri(e, true, 4, H_CX, 16);                     /* shl rcx, 16 */
+	shift_ri(e, true, 7, H_CX, 16);                     /* sar rcx, 16 */
+	op_reg(e, true, 0x39, H_AX, H_CX);                  /* cmp rcx, rax */
+	jcc_stub(e, 0x5, ST_SLOW, i, off);
+}
+
+/* Set RIP to r12 + `rel` (checked canonical when `check`) and end the
+ * block. */
 static void emit_end_at(struct emit *e, int i, uint32_t off, int64_t rel, bool check)
 {
 	lea(e, H_AX, H_R12, -1, 0, (int32_t)rel);
-	if (check) {
-		op_reg(e, true, 0x89, H_AX, H_CX);           /* mov rcx, rax */
-		shift_ri(e, true, 4, H_CX, 16);              /* shl rcx, 16 */
-		shift_ri(e, true, 7, H_CX, 16);              /* sar rcx, 16 */
-		op_reg(e, true, 0x39, H_AX, H_CX);           /* cmp rcx, rax */
-		jcc_stub(e, 0x5, ST_SLOW, i, off);   /* the handler raises #GP */
-	}
+	if (check)
+		emit_canonical(e, i, off);
 	st_cpu(e, true, H_AX, CPU_OFF(s.rip));
+	jump(e, -1, e->done);
+}
+
+/* RSP += delta */
+static void emit_rsp_add(struct emit *e, int32_t delta)
+{
+	ld_cpu(e, true, H_AX, GPR(RSP));
+	lea(e, H_AX, H_AX, -1, 0, delta);
+	st_cpu(e, true, H_AX, GPR(RSP));
+}
+
+/* PUSH r64 / POP r64 through the TLB (else the handler). */
+static void emit_push_pop(struct emit *e, int i, uint32_t off, bool push)
+{
+	const struct insn *in = &e->b->in[i];
+	int r = (in->op & 7) | ((in->rex & 1) << 3), first = e->nstub;
+
+	ld_cpu(e, true, H_AX, GPR(RSP));
+	if (push)
+		lea(e, H_AX, H_AX, -1, 0, -8);
+	emit_tlb(e, i, off, 8, push ? TLB_W : TLB_R);
+	if (push) {
+		ld_cpu(e, true, H_CX, GPR(r));
+		op_mem(e, false, true, 0x89, -1, H_CX, H_AX, -1, 0, 0);
+		emit_rsp_add(e, -8);
+	} else {
+		op_mem(e, false, true, 0x8b, -1, H_CX, H_AX, -1, 0, 0);
+		emit_rsp_add(e, 8);
+		st_cpu(e, true, H_CX, GPR(r));   /* POP RSP: the value wins */
+	}
+	stub_back(e, first);
+	e->flags_live = false;
+}
+
+/* A closing CALL rel32 or RET (64-bit): every check first (a failed one
+ * runs the handler, which faults), then the stack and RIP. */
+static void emit_call_ret(struct emit *e, int i, uint32_t off, int64_t target, bool call)
+{
+	uint32_t end = off + e->b->in[i].len;
+
+	if (call) {
+		lea(e, H_AX, H_R12, -1, 0, (int32_t)target);
+		emit_canonical(e, i, off);
+		ld_cpu(e, true, H_AX, GPR(RSP));
+		lea(e, H_AX, H_AX, -1, 0, -8);
+		emit_tlb(e, i, off, 8, TLB_W);
+		lea(e, H_CX, H_R12, -1, 0, (int32_t)end);
+		op_mem(e, false, true, 0x89, -1, H_CX, H_AX, -1, 0, 0);
+		emit_rsp_add(e, -8);
+		emit_end_at(e, i, off, target, false);
+		return;
+	}
+	ld_cpu(e, true, H_AX, GPR(RSP));
+	emit_tlb(e, i, off, 8, TLB_R);
+	op_mem(e, false, true, 0x8b, -1, H_AX, H_AX, -1, 0, 0);   /* mov rax, [rax] */
+	emit_canonical(e, i, off);
+	st_cpu(e, true, H_AX, CPU_OFF(s.rip));
+	ld_cpu(e, true, H_CX, GPR(RSP));
+	lea(e, H_CX, H_CX, -1, 0, 8);
+	st_cpu(e, true, H_CX, GPR(RSP));
 	jump(e, -1, e->done);
 }
 
@@ -516,6 +623,10 @@ static bool emit_branch(struct emit *e, int i, uint32_t off)
 
 	if (in->opsz != 8 || target != (int32_t)target)
 		return false;
+	if (in->map == MAP_1B && (in->op == 0xe8 || in->op == 0xc3)) {
+		emit_call_ret(e, i, off, target, in->op == 0xe8);
+		return true;
+	}
 	jcc = (in->map == MAP_1B && in->op >= 0x70 && in->op <= 0x7f) ||
 	      (in->map == MAP_0F && in->op >= 0x80 && in->op <= 0x8f);
 	jmp = in->map == MAP_1B && (in->op == 0xeb || in->op == 0xe9);
@@ -543,6 +654,10 @@ static void emit_insn(struct emit *e, int i, uint32_t off)
 		return;
 	if (in->mode == 64 && emit_reg_form(e, in))
 		goto inline_done;
+	if (in->map == MAP_1B && in->op >= 0x50 && in->op <= 0x5f && in->opsz == 8) {
+		emit_push_pop(e, i, off, in->op < 0x58);
+		goto inline_done;
+	}
 	form = in->has_modrm && in->mod != 3 ? jit_ea_form(in, off + in->len) : -1;
 	if (form >= 0 && in->map == MAP_1B && in->op == 0x8d && emit_lea(e, in, form, off + in->len))
 		goto inline_done;
