@@ -171,12 +171,12 @@ int create_hvm_build(struct hv *hv, uint32_t domid, const struct domcfg_config *
 #define DM_ARGS_MAX (25 + 2 * 4 + 8)   /* + a bzImage's four options */
 #define DM_VGABIOS "/usr/share/seabios/vgabios-stdvga.bin"
 
-/* vnc=1 of an hvm domain: pvfb-vnc shows the device model's VGA. Off
- * unless asked for (xl turns it on by default): the VGA BIOS runs on the
- * soft CPU. */
+/* vnc= of an hvm domain: pvfb-vnc shows the device model's VGA. On by
+ * default as with xl (domcfg_config_setdefault: vnclisten 127.0.0.1, the
+ * first free display); vga="none" leaves no screen to show. */
 static bool dm_vnc(const struct domcfg_b_info *b)
 {
-	return domcfg_defbool_val(b->hvm.vnc.enable, false);
+	return domcfg_defbool_val(b->hvm.vnc.enable, true) && b->hvm.vga.kind != DOMCFG_VGA_NONE;
 }
 
 /* videoram= in MiB as the device model takes it: a power of two, 16 by
@@ -220,8 +220,8 @@ static void dm_argv(struct xld *xld, const struct domcfg_config *cfg, uint32_t d
 	 * and NICs (docs/hvm.md "PV-on-HVM"). */
 	if (!domcfg_defbool_val(b->hvm.xen_platform_pci, true))
 		argv[n++] = "--no-platform";
-	/* std-VGA when asked for (vga="stdvga", stdvga=1): the VGA BIOS runs on
-	 * the soft CPU, so it is not the default. */
+	/* std-VGA (the only model: "cirrus" gets it too) with a VNC screen or
+	 * when asked for (vga="stdvga", stdvga=1); none with vga="none". */
 	if ((b->hvm.vga.kind == DOMCFG_VGA_STD || dm_vnc(b)) &&
 	    asprintf(&own[o], "%u", dm_vram_mb(b)) > 0) {
 		argv[n++] = "--vram-mb";

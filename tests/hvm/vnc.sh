@@ -7,7 +7,8 @@
 # sector echoes it on COM1; vncpasswd is asked for, and `xl vncviewer
 # --autopass` finds display and password; a killed pvfb-vnc is restarted
 # by xld and serves again; destroy leaves no pvfb-vnc and no
-# $rundir/devmodel.<domid>.* behind; then a hostile device model's socket.
+# $rundir/devmodel.<domid>.* behind; the defaults (vnc on, 127.0.0.1;
+# vnc=0 and vga="none" without a VGA); then a hostile device model's socket.
 . "$top_srcdir/tests/lib/host.sh"
 client="$top_builddir/tests/vnc/vnc_client"
 dm="$top_builddir/devmodel/vmctl-devmodel"
@@ -105,6 +106,30 @@ ok "its pvfb-vnc is gone" test -n "$srv" -a ! -d "/proc/$srv"
 left=$(ls "$VMCTL_RUNDIR" | grep "^devmodel\.$id\.")
 is "$left" "" "no devmodel.$id.* is left in the run directory"
 ok "its xenstore settings are gone" sh -c "! xenstore-read /local/domain/0/device-model/$id/vnc/vnc"
+
+# The defaults, as xl's: vnc on (127.0.0.1, the first free display) with
+# the std-VGA and its BIOS; vnc=0 and vga="none" have neither.
+# screen NAME KEYS: create NAME (its boot sector) with KEYS, wait for it,
+# leave its id in $id.
+screen() {
+	printf 'type = "hvm"\nname = "%s"\nmemory = 32\nboot = "c"\n%b' "$1" "$2" > "$1.cfg"
+	echo "disk = [ 'format=raw, vdev=hda, access=rw, target=$VMCTL_TEST_DIR/disk.img' ]" >> "$1.cfg"
+	xl create "$1.cfg" > /dev/null && console_has "$1" 'echo guest ready' 1200
+	id=$(xl domid "$1")
+}
+screen hvm-dflt ""
+ok "without vnc=, console/vnc-port is published" port_of "$id"
+is "$(xenstore-read /local/domain/$id/console/vnc-listen)" 127.0.0.1 "on 127.0.0.1"
+ok "a VNC client sees the screen" screen_has_text "$id"
+xl destroy hvm-dflt
+screen hvm-novnc "vnc = 0\n"
+ok "vnc=0: no console/vnc-port" sh -c "! xenstore-read /local/domain/$id/console/vnc-port"
+ok "and no VGA: SeaBIOS finds none" dmesg_has "\\(d$id\\) No VGA found" 200
+xl destroy hvm-novnc
+screen hvm-novga 'vga = "none"\n'
+ok 'vga="none": no console/vnc-port' sh -c "! xenstore-read /local/domain/$id/console/vnc-port"
+ok "and no VGA" dmesg_has "\\(d$id\\) No VGA found" 200
+xl destroy hvm-novga
 
 # A hostile device model (tests/hvm/fake_display.py) for a pvfb-vnc --hvm of
 # a made-up domain: a memfd too short is refused; frames that do not fit
