@@ -30,3 +30,12 @@ linux_initramfs() {
 	chmod 755 root/init
 	(cd root && find . | cpio -o -H newc 2>/dev/null) | gzip -1 > "$1"
 }
+
+# linux_init_mounts: the start every test's /init shares (busybox's applets
+# as commands, /proc, /sys, /dev mounted); the caller appends the rest:
+#   { linux_init_mounts; echo 'exec sh'; } > root/init
+linux_init_mounts() {
+	printf '%s\n' '#!/bin/busybox sh' '/bin/busybox --install -s /bin' \
+		'mount -t proc proc /proc' 'mount -t sysfs sysfs /sys' \
+		'mount -t devtmpfs devtmpfs /dev'
+}

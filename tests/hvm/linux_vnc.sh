@@ -37,16 +37,14 @@ cd "$VMCTL_TEST_DIR"
 # The initramfs: the marker on the VGA console (tty1) and on ttyS0 (for the
 # wait), then an interactive shell on tty1 as its controlling terminal.
 mkdir -p root
-cat > root/init <<'INIT'
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
+{
+	linux_init_mounts
+	cat <<'INIT'
 echo "vmctl-initramfs: shell on tty1" > /dev/tty1
 echo "vmctl-initramfs: shell on tty1" > /dev/ttyS0
 exec setsid sh -c 'exec sh -i < /dev/tty1 > /dev/tty1 2>&1'
 INIT
+} > root/init
 linux_initramfs initrd.gz
 ok "the test made a busybox initramfs" test -s initrd.gz
 
