@@ -4,8 +4,9 @@
 # receives); its device model keeps running, a new xld re-adopts it (its
 # pid file, its serial line as the console), `xl list` shows the domain,
 # the guest still answers on `xl console`, `xl console -t pv|serial`
-# pick the PV ring and the serial line, and `xl destroy` ends the domain
-# and the device model and removes its files.
+# pick the PV ring and the serial line; the adopted device model killed
+# is not restarted and the domain stays; `xl destroy` ends the domain and
+# removes the device model's files.
 . "$top_srcdir/tests/lib/host.sh"
 dm="$top_builddir/devmodel/vmctl-devmodel"
 img="$top_builddir/tests/hvm/guest/serecho.img"
@@ -18,6 +19,16 @@ cd "$VMCTL_TEST_DIR"
 # say NAME TEXT [TYPE]: type TEXT on the domain's console (-t TYPE).
 say() {
 	printf '%s' "$2" | timeout 5 "$XL_BIN" console ${3:+-t $3} "$1" > /dev/null 2>&1
+}
+
+# dm_count: device models of this host's domain $id.
+dm_count() { pgrep -c -f -- "vmctl-devmodel --domid $id --rundir $VMCTL_RUNDIR " || true; }
+# wait_for_none: for two seconds no device model runs for domain $id.
+wait_for_none() {
+	for _ in $(seq 40); do
+		[ "$(dm_count)" = 0 ] || return 1
+		sleep 0.05
+	done
 }
 
 # pid_gone PID: wait (bounded) until the process is gone.
@@ -73,9 +84,18 @@ st=$?
 ok "xl console -t pv attaches to the PV ring (the guest writes nothing there)" test $st = 0 -o $st = 124
 ok "which is not the serial line" eval "! echo \"\$out\" | grep -q serecho"
 
+# The adopted device model dies: as with Xen's QEMU nobody starts another
+# (its arguments and tap descriptors were the old xld's); the domain stays,
+# its emulated devices gone, until it is destroyed.
+kill -9 "$dmpid"
+ok "the adopted device model is killed" pid_gone "$dmpid"
+ok "xld says it is not restarted" \
+	file_has "$VMCTL_LOGDIR/xld.log" "adopted pid $dmpid ended: not restarted"
+ok "no device model is started for it" wait_for_none
+like "$(xl list hvm-ro | sed -n 2p)" "^hvm-ro +$id " "the domain stays"
+
 xl destroy hvm-ro
 ok "xl destroy ends the domain" domain_gone hvm-ro
-ok "and the adopted device model" pid_gone "$dmpid"
 ok "and removes its files" eval "! ls $VMCTL_RUNDIR/devmodel.$id.* > /dev/null 2>&1"
 host_stop a
 ok "the host stops cleanly, leaving nothing behind" test $? = 0
