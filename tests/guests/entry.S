@@ -80,6 +80,7 @@ tg_trap_\vec:
 .endm
 
 	TRAP 0, 0
+	TRAP 1, 0
 	TRAP 3, 0
 	TRAP 6, 0
 	TRAP 13, 1

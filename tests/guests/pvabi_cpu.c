@@ -214,6 +214,37 @@ static void check_privileged(void)
 	tg_report("rdtsc_native", __builtin_ia32_rdtsc() != 0);
 }
 
+/* Debug registers armed: a write watchpoint on watched[0] (DR0, DR7 L0,
+ * R/W 01, LEN 8 bytes) is a #DB at trap 1 after the write, DR6 names DR0
+ * (Xen's 0xffff0ff0 | B0); a write next to it and one after DR7 is
+ * cleared are not. */
+void tg_trap_1(void);
+static volatile uint64_t watched[2] __attribute__((aligned(16)));
+
+static void check_breakpoints(void)
+{
+	static struct trap_info db[] = {
+		{ 1, 0, 0xe033, (unsigned long)tg_trap_1 }, { 0, 0, 0, 0 },
+	};
+	unsigned long faults = pv.faults;
+
+	hypercall2(__HYPERVISOR_set_trap_table, db, 0);
+	hypercall2(__HYPERVISOR_set_debugreg, 0, (unsigned long)&watched[0]);
+	tg_report("debugreg_arm", hypercall2(__HYPERVISOR_set_debugreg, 7,
+					     1 | (1ul << 16) | (2ul << 18)));
+	pv.skip = 0;                     /* a trap: rip is past the write */
+	watched[1] = 1;
+	tg_report("debugreg_other_address_quiet", pv.faults == faults);
+	watched[0] = 1;
+	tg_report("debugreg_write_is_db", pv.faults == faults + 1 && pv.last_vec == 1);
+	tg_report("debugreg_dr6_names_dr0",
+		  hypercall2(__HYPERVISOR_get_debugreg, 6, 0) == 0xffff0ff1);
+	hypercall2(__HYPERVISOR_set_debugreg, 7, 0);
+	watched[0] = 2;
+	tg_report("debugreg_disarmed_quiet", pv.faults == faults + 1 && watched[0] == 2);
+	pv.skip = 3;
+}
+
 static void check_descriptors(void)
 {
 	uint64_t *gdt = (uint64_t *)gdt_page;
@@ -242,6 +273,7 @@ static void check_descriptors(void)
 							 0xffff800000000000ul));
 	tg_report("set_debugreg_bad_reg", hypercall2(__HYPERVISOR_set_debugreg, 9, 0));
 	tg_report("get_debugreg_bad_reg", hypercall2(__HYPERVISOR_get_debugreg, 9, 0));
+	check_breakpoints();
 	check_gs();
 	tg_report("set_segment_base_bad", hypercall2(__HYPERVISOR_set_segment_base, 7, 0));
 }

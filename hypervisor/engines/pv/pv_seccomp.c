@@ -3,6 +3,7 @@
 #include "hypervisor/engines/pv/pv_abi.h"
 
 #include <errno.h>
+#include <linux/perf_event.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,19 @@ static const struct {
 	{ "exit", -1, 0, 0, 0 },
 	{ "exit_group", -1, 0, 0, 0 },
 };
+
+/* set_debugreg (sandbox/desc.c): a breakpoint event of the calling
+ * thread only (pid 0, any CPU, no group, close-on-exec). The attr is in
+ * memory the filter cannot read: any user-space-only event of the thread
+ * could be opened, which perf_event_paranoid 2 lets any process do. */
+static int perf_rule_add(scmp_filter_ctx ctx)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(perf_event_open), 4,
+				SCMP_A1(SCMP_CMP_EQ, 0),
+				SCMP_A2(SCMP_CMP_MASKED_EQ, 0xffffffffu, 0xffffffffu),
+				SCMP_A3(SCMP_CMP_MASKED_EQ, 0xffffffffu, 0xffffffffu),
+				SCMP_A4(SCMP_CMP_EQ, PERF_FLAG_FD_CLOEXEC));
+}
 
 static int rules_add(scmp_filter_ctx ctx)
 {
@@ -98,6 +112,8 @@ int pv_seccomp_build(struct pv_seccomp *f)
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
 	if (rc == 0)
 		rc = rules_add(ctx);
+	if (rc == 0)
+		rc = perf_rule_add(ctx);
 	if (rc == 0)
 		rc = export_bpf(ctx, f);
 	seccomp_release(ctx);

@@ -6,10 +6,13 @@
  * (sb->gs_free, entry.S): the live GS base is the kernel's in kernel mode
  * and the user's in user mode, swapped by usermode.c as Xen swaps them on
  * its mode switch; elsewhere GS base finds the vCPU and those calls say
- * -ENOSYS rather than pretend. Debug registers are recorded, not armed. */
+ * -ENOSYS rather than pretend. Debug registers DR0-3 are armed as perf
+ * breakpoints of the vCPU's thread (data breakpoints; see debugreg_arm). */
 #include "hypervisor/engines/pv/sandbox/sandbox.h"
 #include "hypervisor/engines/pv/sandbox/sys.h"
 
+#include <linux/hw_breakpoint.h>
+#include <linux/perf_event.h>
 #include <vmctl/xen/physdev.h>
 
 #define EPERM_ 1
@@ -87,7 +90,14 @@ int64_t desc_fpu_taskswitch(struct pv_vcpu *v, uint64_t set)
 	return 0;
 }
 
-int64_t desc_set_debugreg(struct pv_vcpu *v, uint64_t reg, uint64_t value)
+/* ---- debug registers ------------------------------------------------------- */
+
+#define DR6_RESERVED 0xffff0ff0ull   /* DR6's value with no B0-B3 bit set */
+#define SIGTRAP_ 5
+#define TRAP_PERF_ 6
+
+/* Xen's checks, and the value recorded (not armed). */
+static int64_t debugreg_put(struct pv_vcpu *v, uint64_t reg, uint64_t value)
 {
 	if (reg > 7 || reg == 4 || reg == 5)
 		return -EINVAL_;
@@ -97,6 +107,69 @@ int64_t desc_set_debugreg(struct pv_vcpu *v, uint64_t reg, uint64_t value)
 		return -EPERM_;       /* reserved bits */
 	v->cpu.dr[reg] = value;
 	return 0;
+}
+
+/* Make DR0-3 real breakpoints of the calling thread (it must be v's) as
+ * DR7 enables them: a perf breakpoint event each, whose hit the kernel
+ * signals synchronously (SIGTRAP, TRAP_PERF, sig_data = the register).
+ * Data breakpoints (R/W 01 write, 11 read/write) only: an instruction
+ * breakpoint would fire again on the return to it (the kernel-mode return
+ * to the guest cannot set RFLAGS.RF), I/O ones do not exist for us. A
+ * breakpoint the kernel refuses (misaligned, no free slot) stays
+ * recorded only. */
+static void debugreg_arm(struct pv_vcpu *v)
+{
+	static const uint8_t len[4] = { 1, 2, 8, 4 };   /* DR7 LEN encodings */
+	uint64_t dr7 = v->cpu.dr[7];
+
+	for (unsigned i = 0; i < 4; i++) {
+		unsigned rw = (unsigned)(dr7 >> (16 + 4 * i)) & 3;
+		struct perf_event_attr a;
+		long fd;
+
+		if (v->cpu.bp_fd[i])
+			sys3(NR_close, v->cpu.bp_fd[i] - 1, 0, 0);
+		v->cpu.bp_fd[i] = 0;
+		if (!((dr7 >> (2 * i)) & 3) || (rw != 1 && rw != 3))
+			continue;
+		memset(&a, 0, sizeof(a));
+		a.size = sizeof(a);
+		a.type = PERF_TYPE_BREAKPOINT;
+		a.bp_type = rw == 1 ? HW_BREAKPOINT_W : HW_BREAKPOINT_RW;
+		a.bp_addr = v->cpu.dr[i];
+		a.bp_len = len[(dr7 >> (18 + 4 * i)) & 3];
+		a.sample_period = 1;
+		a.exclude_kernel = 1;
+		a.exclude_hv = 1;
+		a.sigtrap = 1;
+		a.remove_on_exec = 1;     /* the kernel's condition for sigtrap */
+		a.sig_data = i;
+		fd = sys6(NR_perf_event_open, (long)&a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC, 0);
+		if (fd >= 0)
+			v->cpu.bp_fd[i] = (int)fd + 1;
+	}
+}
+
+int64_t desc_set_debugreg(struct pv_vcpu *v, uint64_t reg, uint64_t value)
+{
+	int64_t rc = debugreg_put(v, reg, value);
+
+	if (rc == 0 && reg != 6)
+		debugreg_arm(v);
+	return rc;
+}
+
+int desc_debug_hit(struct pv_vcpu *v, int sig, const void *info)
+{
+	int32_t code;
+	uint64_t which;
+
+	memcpy(&code, (const char *)info + 8, sizeof(code));            /* si_code */
+	if (sig != SIGTRAP_ || code != TRAP_PERF_)
+		return 0;
+	memcpy(&which, (const char *)info + 24, sizeof(which));         /* si_perf_data */
+	v->cpu.dr[6] = DR6_RESERVED | (1ull << (which & 3));
+	return 1;
 }
 
 int64_t desc_get_debugreg(struct pv_vcpu *v, uint64_t reg)
@@ -192,6 +265,8 @@ void desc_bases_load(struct pv_vcpu *v)
 {
 	__asm__ volatile("wrfsbase %0" : : "r"(v->cpu.fs_base));
 	desc_gs_kernel_set(v, v->cpu.gs_kernel);
+	if (v->cpu.dr[7])
+		debugreg_arm(v);
 }
 
 void desc_state_save(const struct pv_vcpu *v, struct pv_state_vcpu *out)
@@ -223,7 +298,7 @@ void desc_state_load(struct pv_vcpu *v, const struct pv_state_vcpu *in)
 	c->iobitmap_ports = in->iobitmap_ports <= 65536 ? in->iobitmap_ports : 0;
 	c->iopl = in->iopl <= 3 ? in->iopl : 0;
 	for (unsigned r = 0; r < 8; r++)
-		desc_set_debugreg(v, r, in->dr[r]);
+		debugreg_put(v, r, in->dr[r]);  /* armed in the vCPU's thread */
 	if (in->gdt_ents <= GDT_MAX_ENTRIES) {
 		memcpy(c->gdt_frames, in->gdt_frames, sizeof(c->gdt_frames));
 		c->gdt_ents = in->gdt_ents;

@@ -269,7 +269,7 @@ void events_fault_handler(int sig, void *info, void *ucv)
 	struct kucontext *uc = ucv;
 	struct pv_vcpu *v = current_vcpu();
 	uint64_t *g = uc->gregs;
-	uint64_t vec = g[G_TRAPNO], err = g[G_ERR], cr2 = g[G_CR2];
+	uint64_t vec = desc_debug_hit(v, sig, info) ? 1 : g[G_TRAPNO], err = g[G_ERR], cr2 = g[G_CR2];
 	struct emu_fault f;
 	struct trap_info *t;
 

@@ -116,7 +116,8 @@ struct pv_cpu {
 	uint64_t gs_kernel, gs_user;         /* set_segment_base / MSRs (not loaded) */
 	uint64_t fs_base;                    /* as it entered a suspend or VCPUOP_down */
 	uint64_t kernel_ss, kernel_sp;       /* stack_switch */
-	uint64_t dr[8];                      /* set_debugreg (recorded) */
+	uint64_t dr[8];                      /* set_debugreg */
+	int bp_fd[4];                        /* DR0-3's perf breakpoint fd + 1, 0 = none */
 	uint64_t gdt_frames[16];             /* set_gdt */
 	uint32_t gdt_ents;
 };
@@ -227,6 +228,10 @@ int64_t desc_stack_switch(struct pv_vcpu *v, uint64_t ss, uint64_t sp);
 int64_t desc_fpu_taskswitch(struct pv_vcpu *v, uint64_t set);
 int64_t desc_set_debugreg(struct pv_vcpu *v, uint64_t reg, uint64_t value);
 int64_t desc_get_debugreg(struct pv_vcpu *v, uint64_t reg);
+/* events.c's fault handler: is this signal a hit of a breakpoint armed by
+ * set_debugreg (SIGTRAP, TRAP_PERF)? Then it is a #DB (vector 1), and DR6
+ * says which register fired, as Xen's DR6 does. */
+int desc_debug_hit(struct pv_vcpu *v, int sig, const void *info);
 int64_t desc_set_segment_base(struct pv_vcpu *v, uint64_t which, uint64_t base);
 int64_t desc_physdev_op(struct pv_vcpu *v, uint64_t cmd, uint64_t arg);
 /* The kernel's GS base (set_segment_base, wrmsr): live in kernel mode. */

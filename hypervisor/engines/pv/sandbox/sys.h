@@ -46,6 +46,7 @@ static inline long sys6(long nr, long a, long b, long c, long d, long e, long f)
 #define NR_futex 202
 #define NR_exit_group 231
 #define NR_tgkill 234
+#define NR_perf_event_open 298
 #define NR_seccomp 317
 #define NR_pkey_mprotect 329
 #define NR_pkey_alloc 330
