@@ -275,6 +275,7 @@ static const struct dm_save_piece {
 	{ "platform", platform_save, platform_load },
 	{ "uart", uart_save, uart_load },
 	{ "i8042", i8042_save, i8042_load },
+	{ "fw_cfg", fw_cfg_save, fw_cfg_load },
 	{ "rtl8139", rtl8139_save, rtl8139_load },
 	{ "e1000", e1000_save, e1000_load },
 };

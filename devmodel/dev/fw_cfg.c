@@ -3,6 +3,7 @@
 #include "devmodel/dev/fw_cfg.h"
 
 #include "devmodel/dm.h"
+#include "devmodel/dm_save.h"
 #include "common/log.h"
 #include "common/util.h"
 
@@ -380,3 +381,40 @@ const struct dm_dev_type dev_fw_cfg = {
 	.destroy = fw_cfg_destroy,
 	.reset = fw_cfg_reset,
 };
+
+/* ---- save and restore (devmodel/dm_save.h) ---- */
+
+/* The items come back from the same configuration; what the guest was
+ * doing is the selection, its offset and the DMA address register. */
+struct fw_cfg_wire {
+	uint16_t key;
+	uint8_t selected;
+	uint8_t pad;
+	uint32_t offset;
+	uint8_t dma_reg[8];
+};
+_Static_assert(sizeof(struct fw_cfg_wire) == 16, "fw_cfg_wire size");
+
+int fw_cfg_save(void *state, struct dm_sbuf *b)
+{
+	const struct fw_cfg *fc = state;
+	struct fw_cfg_wire w = { .key = fc->cur ? fc->cur->key : 0, .selected = fc->cur != NULL,
+				 .offset = fc->offset };
+
+	memcpy(w.dma_reg, fc->dma_reg, sizeof(w.dma_reg));
+	dm_sbuf_put(b, &w, sizeof(w));
+	return b->err;
+}
+
+int fw_cfg_load(void *state, const void *body, size_t len)
+{
+	struct fw_cfg *fc = state;
+	const struct fw_cfg_wire *w = body;
+
+	if (len != sizeof(*w))
+		return -EINVAL;
+	fc->cur = w->selected ? fw_cfg_find(fc, w->key) : NULL;
+	fc->offset = w->offset;
+	memcpy(fc->dma_reg, w->dma_reg, sizeof(fc->dma_reg));
+	return 0;
+}
