@@ -70,15 +70,26 @@ void *pv_aspace_guest_ptr(struct domain *d, uint64_t va, size_t len)
 	return memory_phys(&d->mem, va - VMCTL_PV_FLAT_BASE, len);
 }
 
+/* A pv domain by id for the privcmd ops here: NULL with *rc -ESRCH (no
+ * such domain) or -EINVAL (not pv). */
+static struct domain *pv_lookup(struct vmhv *hv, uint32_t domid, int *rc)
+{
+	struct domain *d = domain_lookup(hv, domid);
+
+	*rc = !d ? -ESRCH : d->engine != &pv_engine_ops ? -EINVAL : 0;
+	return *rc ? NULL : d;
+}
+
 int op_PV_SET_BASEPTR(struct vmhv *hv, const void *req, size_t len, struct privcmd_reply *rep)
 {
 	const struct privcmd_pv_baseptr *r = req;
-	struct domain *d = domain_lookup(hv, r->domid);
+	int rc;
+	struct domain *d = pv_lookup(hv, r->domid, &rc);
 	struct pv_domain *pv;
 
 	if (!d)
-		return -ESRCH;
-	if (d->engine != &pv_engine_ops || r->vcpu != 0 || r->mfn >= d->mem.ram_frames)
+		return rc;
+	if (r->vcpu != 0 || r->mfn >= d->mem.ram_frames)
 		return -EINVAL;
 	if (d->started)
 		return -EBUSY;
@@ -137,13 +148,12 @@ void pv_state_free(struct pv_domain *pv)
 int op_PV_STATE_GET(struct vmhv *hv, const void *req, size_t len, struct privcmd_reply *rep)
 {
 	const struct privcmd_domid *r = req;
-	struct domain *d = domain_lookup(hv, r->domid);
+	int rc;
+	struct domain *d = pv_lookup(hv, r->domid, &rc);
 	struct pv_domain *pv;
 
 	if (!d)
-		return -ESRCH;
-	if (d->engine != &pv_engine_ops)
-		return -EINVAL;
+		return rc;
 	pv = d->engine_priv;
 	if (!pv)
 		return -ENODATA;
@@ -164,13 +174,14 @@ int op_PV_STATE_SET(struct vmhv *hv, const void *req, size_t len, struct privcmd
 	const struct privcmd_pv_state_set *r = req;
 	const struct pv_state *st = (const void *)(r + 1);
 	size_t st_len = len - sizeof(*r);
-	struct domain *d = domain_lookup(hv, r->domid);
+	int rc;
+	struct domain *d = pv_lookup(hv, r->domid, &rc);
 	struct pv_domain *pv;
 	struct pv_state head;
 
 	if (!d)
-		return -ESRCH;
-	if (d->engine != &pv_engine_ops || st_len < sizeof(head))
+		return rc;
+	if (st_len < sizeof(head))
 		return -EINVAL;
 	memcpy(&head, st, sizeof(head));	/* the payload may be unaligned */
 	if (!state_sane(&head, st_len, d->max_vcpus) ||
