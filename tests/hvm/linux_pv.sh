@@ -8,7 +8,10 @@
 # reads the disk through xen-blkfront (/dev/xvda), whose module the
 # initramfs loads. With root (a bridge, a network namespace: the host end
 # 10.213.0.1, tests/hvm/nic_net.sh) it also has a vif, and pings the host
-# through xen-netfront.
+# through xen-netfront. The domain has 4 GiB (a sparse memory file): Linux
+# sees RAM from 4 GiB up in SeaBIOS's e820 and allocates there first
+# (ZONE_NORMAL), so the pages blkfront and netfront grant are above 4 GiB
+# (translated by vmhv, hypervisor/engines/hvm/hvm_gfn.h).
 #
 # Time box: LINUX_BOOT_WAIT seconds (default 600), as linux_boot.sh;
 # skipped in sanitizer builds unless it is set (tests/hvm/linux_lib.sh).
@@ -59,6 +62,8 @@ insmod /lib/xen-blkfront.ko
 for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/xvda ] && break; sleep 1; done
 dmesg | grep -iE 'xen|hypervisor|blkfront|xvd|unplug' | sed 's/^/vmctl-dmesg: /'
 echo "vmctl-xvda: $(head -c 17 /dev/xvda 2>&1)"
+dmesg | grep -E 'e820: \[mem 0x0000000100000000-' | sed 's/^/vmctl-e820: /'
+echo "vmctl-mem: $(grep MemTotal /proc/meminfo)"
 ls /dev/sd* /dev/hd* 2>/dev/null | sed 's/^/vmctl-emulated: /'
 p=/sys/bus/pci/devices/0000:00:03.0
 echo "vmctl-platform: driver $(readlink $p/driver) enable $(cat $p/enable) irq $(cat $p/irq)"
@@ -85,7 +90,7 @@ ok "the test made a busybox initramfs with xen-blkfront" test -s initrd.gz
 cat > linux.cfg <<CFG
 type = "hvm"
 name = "hvm-pv"
-memory = 256
+memory = 4096
 kernel = "$kernel"
 ramdisk = "$VMCTL_TEST_DIR/initrd.gz"
 cmdline = "console=ttyS0 panic=-1$([ $net = 1 ] && echo ' vif=1')"
@@ -111,6 +116,10 @@ ok "it unplugged the emulated disk through the platform device" \
 	grep -q 'unplug' "$VMCTL_LOGDIR/devmodel/hvm-pv.log"
 ok "xen-blkfront attached the vbd as xvda" grep -q 'vmctl-dmesg: .*xvda' "$log"
 ok "the disk reads through /dev/xvda" grep -q 'vmctl-xvda: vmctl-pv-disk-42' "$log"
+ok "Linux finds RAM from 4 GiB up in SeaBIOS's e820 (memory=4096)" \
+	grep -q 'vmctl-e820: .*0x0000000100000000-0x000000013fffffff\] usable' "$log"
+ok "and uses it: MemTotal above 3.5 GiB" \
+	awk '/vmctl-mem: MemTotal:/ { exit !($3 > 3670016) }' "$log"
 if [ $net = 1 ]; then
 	ok "xen-netfront attached the vif" grep -q 'vmctl-netfront: [a-z]' "$log"
 	ok "the guest pings the host through it" grep -q 'vmctl-ping: [1-9] replies' "$log"
