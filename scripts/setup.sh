@@ -21,6 +21,7 @@ packages=(
 	xenstore-utils                                         # real xenstore clients for the tests
 	libcapstone-dev                                        # the soft CPU's decoder-length tests
 	seabios qemu-system-data                               # HVM firmware: bios.bin, VGA BIOS, linuxboot_dma.bin
+	qemu-system-x86                                        # SeaBIOS's log on QEMU's i440FX next to ours (tests/hvm/seabios_qemu.sh)
 	linux-image-amd64 busybox-static cpio                  # an HVM Linux guest for the tests (no downloads)
 	grub-pc-bin syslinux syslinux-common mtools            # boot-loader disks the HVM tests build
 	socat iproute2 python3 procps psmisc                   # API examples, network tests, process checks
