@@ -1,7 +1,8 @@
 #!/bin/bash
 # xl save / xl restore of an hvm domain (docs/migration-stream.md "hvm
 # domains"): tests/save/hvm_guest counts on its PIT and prints on COM1
-# (the device model's 16550) and has written a marker to its IDE disk.
+# (the device model's 16550) and has written a marker to its IDE disk;
+# its second vCPU waits for a SIPI (it is carried waiting).
 # Saved and restored, it goes on counting from where it was (no second
 # boot), its timer interrupts keep coming, its memory sum still agrees,
 # the serial console answers both ways, the disk reads back; corrupted
@@ -27,6 +28,7 @@ cat > h1.cfg <<CFG
 type = "hvm"
 name = "h1"
 memory = 32
+vcpus = 2
 kernel = "$guest"
 cmdline = "count"
 disk = [ 'format=raw, vdev=hda, access=rw, target=$VMCTL_TEST_DIR/h1.img' ]
