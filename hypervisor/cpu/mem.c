@@ -45,7 +45,7 @@ int mem_write_phys(struct cpu *cpu, uint64_t pa, int size, const void *src)
 
 static bool canonical(uint64_t a)
 {
-	return (uint64_t)(((int64_t)a << 16) >> 16) == a;
+	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
 }
 
 static int seg_fault(int seg)

@@ -21,7 +21,7 @@ REG_MSR(gs_base, seg[SEG_GS].base)
 
 static bool canonical(uint64_t a)
 {
-	return (uint64_t)(((int64_t)a << 16) >> 16) == a;
+	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
 }
 
 static int lstar_rd(struct cpu *cpu, uint64_t *v) { *v = cpu->s.lstar; return 0; }

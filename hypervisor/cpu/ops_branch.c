@@ -15,7 +15,7 @@ static int jump_near(struct cpu *cpu, int opsz, uint64_t target)
 	target = ip_mask(cpu, opsz, target);
 	if (cpu->mode != 64 && target > cpu->s.seg[SEG_CS].limit)
 		return excp_gp(cpu, 0);
-	if (cpu->mode == 64 && (uint64_t)(((int64_t)target << 16) >> 16) != target)
+	if (cpu->mode == 64 && (uint64_t)((int64_t)(target << 16) >> 16) != target)
 		return excp_gp(cpu, 0);
 	cpu->next_rip = target;
 	return X_OK;

@@ -130,7 +130,7 @@ static int op_zx16_rr(struct cpu *cpu, const struct insn *in)
 /* Near branches in 64-bit mode (operand size is always 64 there). */
 static int jump64(struct cpu *cpu, uint64_t target)
 {
-	if ((uint64_t)(((int64_t)target << 16) >> 16) != target)
+	if ((uint64_t)((int64_t)(target << 16) >> 16) != target)
 		return excp_gp(cpu, 0);
 	cpu->next_rip = target;
 	return X_OK;

@@ -49,7 +49,7 @@ int op_sysret(struct cpu *cpu, const struct insn *in)
 	if (cpu->s.cpl)
 		return excp_gp(cpu, 0);
 	if ((cpu->s.efer & EFER_LMA) && to64 &&
-	    (uint64_t)(((int64_t)cpu->s.gpr[RCX] << 16) >> 16) != cpu->s.gpr[RCX])
+	    (uint64_t)((int64_t)(cpu->s.gpr[RCX] << 16) >> 16) != cpu->s.gpr[RCX])
 		return excp_gp(cpu, 0);
 	if (cpu->s.efer & EFER_LMA) {
 		flags_update(cpu, ~0ull, (cpu->s.gpr[R11] & 0x3c7fd7) | 2);

@@ -72,6 +72,13 @@ static int side_init(struct side *s, int hot)
 	return 0;
 }
 
+static void side_free(struct side *s)
+{
+	cpu_destroy(s->cpu);
+	free(s->low);
+	free(s->pages);
+}
+
 struct outcome {
 	struct cpu_state st;
 	struct cpu_exit ex;
@@ -245,7 +252,7 @@ int main(int argc, char **argv)
 	ok(!side_init(&in, -1) && !side_init(&tr, 0), "two soft CPUs, one translating");
 	random_cases(&in, &tr, ncases, seed);
 	hot_loop(&in, &tr);
-	cpu_destroy(in.cpu);
-	cpu_destroy(tr.cpu);
+	side_free(&in);
+	side_free(&tr);
 	return tap_done();
 }
