@@ -1,7 +1,9 @@
-/* The ACPI registers SeaBIOS's own tables point at beyond PIIX4's PM1
- * block: the GPE0 block at 0xafe0 (status, write one to clear, and
- * enable: 2 bytes each) and QEMU's PCI hotplug registers at 0xae00 (PCIU
- * slots up, PCID slots down, B0EJ eject, RMV removable). No hotplug event
+/* The ACPI registers beyond PIIX4's PM1 block that the tables name (the
+ * device model's FADT, devmodel/acpi/, names GPE0; SeaBIOS's and QEMU's
+ * DSDTs also the hotplug registers): the GPE0 block at 0xafe0 (status,
+ * write one to clear, and enable: 2 bytes each) and QEMU's PCI hotplug
+ * registers at 0xae00 (PCIU slots up, PCID slots down, B0EJ eject, RMV
+ * removable). No hotplug event
  * ever happens here, so the status and slot masks read 0.
  *
  * Unclaimed they read all ones, and that is harmful: Linux sees every GPE

@@ -2,6 +2,8 @@
  * read them, byte by byte on 0x511 or by DMA descriptors in guest memory. */
 #include "devmodel/dev/fw_cfg.h"
 
+#include "devmodel/acpi/acpi.h"
+
 #include "devmodel/dm.h"
 #include "devmodel/dm_save.h"
 #include "common/log.h"
@@ -346,6 +348,10 @@ static int fw_cfg_fill(struct fw_cfg *fc, const struct dm_config *cfg)
 
 		rc = fw_cfg_add_file(fc, "etc/sercon-port", &port, 2);
 	}
+	if (rc == 0 && cfg->acpi)
+		rc = acpi_tables_add(fc, cfg);   /* else SeaBIOS builds none */
+	if (rc == 0)
+		rc = smbios_tables_add(fc, cfg);
 	if (rc == 0 && cfg->kernel)
 		rc = fw_cfg_linux(fc, cfg->kernel, cfg->initrd, cfg->cmdline, cfg->lowmem);
 	if (rc == 0 && cfg->kernel && cfg->linuxboot_rom)

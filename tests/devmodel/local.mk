@@ -1,7 +1,8 @@
 # tests/devmodel/: the device model's buses and devices, driven through
 # io_handle() as vmhv's ioreqs drive them (guest RAM is a memfd).
 DEVMODEL_TESTS = tests/devmodel/bus_test tests/devmodel/chipset_test tests/devmodel/uart_test tests/devmodel/fw_cfg_test \
-	tests/devmodel/ioserv_test tests/devmodel/ide_test tests/devmodel/i8042_test tests/devmodel/vga_test tests/devmodel/hammer_test
+	tests/devmodel/ioserv_test tests/devmodel/ide_test tests/devmodel/i8042_test tests/devmodel/vga_test tests/devmodel/hammer_test \
+	tests/devmodel/acpi_test
 TESTS += $(DEVMODEL_TESTS)
 check_PROGRAMS += $(DEVMODEL_TESTS)
 noinst_LTLIBRARIES += tests/devmodel/libdmtest.la
@@ -17,6 +18,7 @@ tests_devmodel_ide_test_LDADD = $(DEVMODEL_TEST_LIBS)
 tests_devmodel_i8042_test_LDADD = $(DEVMODEL_TEST_LIBS)
 tests_devmodel_vga_test_LDADD = $(DEVMODEL_TEST_LIBS)
 tests_devmodel_hammer_test_LDADD = $(DEVMODEL_TEST_LIBS)
+tests_devmodel_acpi_test_LDADD = $(DEVMODEL_TEST_LIBS)
 
 # dmboot: an hvm domain with vmctl-devmodel, as xld will run them; boot.sh
 # boots SeaBIOS with it and a disk the test makes.
