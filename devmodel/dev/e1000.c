@@ -4,7 +4,9 @@
  * EERD, the M88E1011 PHY through MDIC (link always up at 1000 full),
  * ICR/ICS/IMS/IMC interrupts on INTA, receive and transmit rings of
  * legacy descriptors, transmit context and data descriptors with checksum
- * insertion (no TCP segmentation), receive filtering by the receive
+ * insertion and TCP segmentation (TSE: cut into MSS-sized frames while the
+ * data arrives, so a frame never needs more than header + MSS bytes of
+ * buffer), receive filtering by the receive
  * addresses, the multicast table, promiscuous and broadcast bits.
  * Statistics registers read 0. Every descriptor and buffer address goes
  * through gmem: a ring or buffer outside RAM stops that ring and is
@@ -92,6 +94,10 @@
 #define TXD_STA_DD   0x01
 #define TXD_POPTS_IXSM 0x01
 #define TXD_POPTS_TXSM 0x02
+#define TXD_CMD_TSE  0x04            /* DCMD and TUCMD: TCP segmentation */
+#define TUCMD_TCP    0x01            /* context: TCP (else UDP) */
+#define TUCMD_IP     0x02            /* context: IPv4 (else IPv6) */
+#define TCP_FIN_PSH  0x09
 #define RXD_STA_DD   0x01
 #define RXD_STA_EOP  0x02
 #define RXD_STA_IXSM 0x04
@@ -111,8 +117,17 @@ struct e1000 {
 	struct tx_ctx {                  /* the last context descriptor */
 		uint8_t ipcss, ipcso, tucss, tucso;
 		uint16_t ipcse, tucse;
+		uint8_t tucmd, hdrlen;
+		uint16_t mss;
+		uint32_t paylen;
 	} ctx;
 	uint8_t tx_popts;
+	struct tx_tso {                  /* a TSE frame being cut up */
+		bool on;
+		uint32_t sent;           /* payload bytes already sent */
+		uint16_t segs;
+		uint8_t hdr[256];        /* the driver's header, as it was */
+	} tso;
 };
 
 static uint32_t *reg(struct e1000 *e, uint32_t off)
@@ -158,6 +173,7 @@ static void e1000_reset(void *state)
 	e->tx_len = 0;
 	e->tx_overflow = false;
 	memset(&e->ctx, 0, sizeof(e->ctx));
+	memset(&e->tso, 0, sizeof(e->tso));
 	e1000_irq_update(e);
 }
 
@@ -343,10 +359,12 @@ static void e1000_rx(void *opaque, const uint8_t *frame, size_t len)
 /* ---- transmit ---- */
 
 /* The ones' complement sum of f[start..end] (end inclusive; 0 = the
- * frame's end) stored at f[at], as the checksum offload fields say. */
-static void e1000_csum_insert(uint8_t *f, size_t len, unsigned start, unsigned at, unsigned end)
+ * frame's end) and `extra` stored at f[at], as the checksum offload fields
+ * say. */
+static void e1000_csum_insert(uint8_t *f, size_t len, unsigned start, unsigned at, unsigned end,
+			      uint32_t extra)
 {
-	uint32_t sum = 0;
+	uint32_t sum = extra;
 	size_t stop = end && end < len ? end + 1u : len;
 	uint16_t c;
 
@@ -362,30 +380,117 @@ static void e1000_csum_insert(uint8_t *f, size_t len, unsigned start, unsigned a
 	f[at + 1] = (uint8_t)c;
 }
 
+static void e1000_tso_segment(struct e1000 *e, bool last);
+
 static void e1000_tx_frame(struct e1000 *e, const uint8_t *legacy_desc)
 {
-	if (e->tx_overflow)
+	if (e->tso.on && !e->tx_overflow) {
+		if (e->tx_len >= e->ctx.hdrlen)
+			e1000_tso_segment(e, true);
+	} else if (e->tx_overflow)
 		log_warn("e1000: transmit frame of more than %u bytes dropped", NET_FRAME_MAX);
 	else if (e->tx_len && legacy_desc) {
 		if (legacy_desc[11] & TXD_CMD_IC)
-			e1000_csum_insert(e->tx, e->tx_len, legacy_desc[13], legacy_desc[10], 0);
+			e1000_csum_insert(e->tx, e->tx_len, legacy_desc[13], legacy_desc[10], 0, 0);
 		net_port_send(&e->nic.port, e->tx, e->tx_len);
 	} else if (e->tx_len) {
 		if (e->tx_popts & TXD_POPTS_IXSM)
-			e1000_csum_insert(e->tx, e->tx_len, e->ctx.ipcss, e->ctx.ipcso, e->ctx.ipcse);
+			e1000_csum_insert(e->tx, e->tx_len, e->ctx.ipcss, e->ctx.ipcso, e->ctx.ipcse,
+					  0);
 		if (e->tx_popts & TXD_POPTS_TXSM)
-			e1000_csum_insert(e->tx, e->tx_len, e->ctx.tucss, e->ctx.tucso, e->ctx.tucse);
+			e1000_csum_insert(e->tx, e->tx_len, e->ctx.tucss, e->ctx.tucso, e->ctx.tucse,
+					  0);
 		net_port_send(&e->nic.port, e->tx, e->tx_len);
 	}
 	e->tx_len = 0;
 	e->tx_overflow = false;
 	e->tx_popts = 0;
+	e->tso.on = false;
+}
+
+static uint32_t be_get(const uint8_t *p, unsigned n)
+{
+	uint32_t v = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void be_put(uint8_t *p, unsigned n, uint32_t v)
+{
+	for (unsigned i = n; i-- > 0; v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+/* Send e->tx (the header and up to MSS bytes of payload) as one segment of
+ * a TSE frame: IPv4 total length and id, or IPv6 payload length; TCP
+ * sequence number (FIN and PSH only on the last) or UDP length; the
+ * checksums asked for (the driver's TCP/UDP seed has no length: it is
+ * added here). Then the header is the driver's again for the next one. */
+static void e1000_tso_segment(struct e1000 *e, bool last)
+{
+	const struct tx_ctx *c = &e->ctx;
+	uint8_t *f = e->tx;
+	uint32_t len = (uint32_t)e->tx_len, pay = len - c->hdrlen;
+
+	if (e->tso.segs == 0)
+		memcpy(e->tso.hdr, f, c->hdrlen);
+	if (c->tucmd & TUCMD_IP) {
+		be_put(f + c->ipcss + 2, 2, len - c->ipcss);
+		be_put(f + c->ipcss + 4, 2, be_get(e->tso.hdr + c->ipcss + 4, 2) + e->tso.segs);
+	} else {
+		be_put(f + c->ipcss + 4, 2, len - c->ipcss - 40u);
+	}
+	if (c->tucmd & TUCMD_TCP) {
+		be_put(f + c->tucss + 4, 4, be_get(e->tso.hdr + c->tucss + 4, 4) + e->tso.sent);
+		if (!last)
+			f[c->tucss + 13] &= (uint8_t)~TCP_FIN_PSH;
+	} else {
+		be_put(f + c->tucss + 4, 2, len - c->tucss);
+	}
+	if (e->tx_popts & TXD_POPTS_IXSM)
+		e1000_csum_insert(f, len, c->ipcss, c->ipcso, c->ipcse, 0);
+	if (e->tx_popts & TXD_POPTS_TXSM)
+		e1000_csum_insert(f, len, c->tucss, c->tucso, c->tucse, len - c->tucss);
+	net_port_send(&e->nic.port, f, len);
+	e->tso.sent += pay;
+	e->tso.segs++;
+	memcpy(f, e->tso.hdr, c->hdrlen);
+	e->tx_len = c->hdrlen;
+}
+
+/* A TSE frame's bytes: a segment goes out each time header + MSS are in. */
+static void e1000_tso_gather(struct e1000 *e, const uint8_t *p, size_t len)
+{
+	size_t full = (size_t)e->ctx.hdrlen + e->ctx.mss;
+
+	while (len) {
+		size_t n;
+
+		if (e->tx_len == full)
+			e1000_tso_segment(e, false);   /* more than PAYLEN said: go on */
+		n = MIN(len, full - e->tx_len);
+
+		memcpy(e->tx + e->tx_len, p, n);
+		e->tx_len += n;
+		p += n;
+		len -= n;
+		if (e->tx_len == full && e->tso.sent + e->ctx.mss < e->ctx.paylen)
+			e1000_tso_segment(e, false);
+	}
 }
 
 static void e1000_tx_gather(struct e1000 *e, uint64_t addr, size_t len)
 {
 	const uint8_t *p;
 
+	if (e->tso.on) {
+		p = e->tx_overflow ? NULL : net_nic_dma(&e->nic, addr, len);
+		if (p)
+			e1000_tso_gather(e, p, len);
+		return;
+	}
 	if (e->tx_len + len > sizeof(e->tx)) {
 		e->tx_overflow = true;
 		return;
@@ -411,8 +516,18 @@ static bool e1000_tx_desc(struct e1000 *e, uint8_t *d)
 			e1000_tx_frame(e, d);
 	} else if (((dw2 >> 20) & 0xf) == 0) {              /* context */
 		e->ctx = (struct tx_ctx){ d[0], d[1], d[4], d[5],
-					  (uint16_t)(d[2] | d[3] << 8), (uint16_t)(d[6] | d[7] << 8) };
+					  (uint16_t)(d[2] | d[3] << 8), (uint16_t)(d[6] | d[7] << 8),
+					  cmd, d[13], (uint16_t)(d[14] | d[15] << 8), dw2 & 0xfffff };
 	} else {                                            /* data */
+		if (e->tx_len == 0 && !e->tso.on && (cmd & TXD_CMD_TSE)) {
+			/* a TSE frame: header and MSS must fit, the header hold
+			 * the fields the segments change */
+			e->tso = (struct tx_tso){ .on = true };
+			e->tx_overflow = !e->ctx.mss || !e->ctx.hdrlen ||
+					 e->ctx.hdrlen + (size_t)e->ctx.mss > sizeof(e->tx) ||
+					 e->ctx.ipcss + 8u > e->ctx.hdrlen ||
+					 e->ctx.tucss + 14u > e->ctx.hdrlen;
+		}
 		e1000_tx_gather(e, addr, dw2 & 0xfffff);
 		e->tx_popts |= d[13];
 		if (cmd & TXD_CMD_EOP)
@@ -670,7 +785,10 @@ int e1000_load_one(void *nic, const void *body, size_t len)
 	e->tx_len = w->tx_len;
 	e->tx_overflow = w->tx_overflow != 0;
 	e->tx_popts = w->tx_popts;
-	e->ctx = (struct tx_ctx){ w->ipcss, w->ipcso, w->tucss, w->tucso, w->ipcse, w->tucse };
+	/* the TSE fields are not in the stream (a TSE frame cut by a save is lost) */
+	e->ctx = (struct tx_ctx){ .ipcss = w->ipcss, .ipcso = w->ipcso, .tucss = w->tucss,
+				  .tucso = w->tucso, .ipcse = w->ipcse, .tucse = w->tucse };
+	memset(&e->tso, 0, sizeof(e->tso));
 	memcpy(e->tx, w->tx, w->tx_len);
 	e1000_irq_update(e);
 	net_port_update(&e->nic.port);

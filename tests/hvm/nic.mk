@@ -8,7 +8,7 @@ tests_hvm_guest_nicguest_CCASFLAGS = $(HG_FLAGS)
 tests_hvm_guest_nicguest_LDFLAGS = $(tests_hvm_guest_hvmguest_LDFLAGS)
 TESTS += tests/hvm/nic.sh tests/hvm/nic_linux.sh
 EXTRA_DIST += tests/hvm/nic.sh tests/hvm/nic_ping.py tests/hvm/nic_net.sh \
-	tests/hvm/nic_linux.sh
+	tests/hvm/nic_linux.sh tests/hvm/nic_tcp_sink.py
 
 # The NICs' registers, rings and hostile descriptors in process
 # (tests/devmodel/dmtest.h; a socket pair stands in for the tap).

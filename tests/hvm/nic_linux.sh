@@ -3,7 +3,9 @@
 # with an e1000 (eth0, 10.213.0.2) and an rtl8139 (eth1, 10.213.0.3) on
 # one bridge, a busybox initramfs that loads e1000.ko and 8139too.ko
 # (with mii.ko) from the host's /lib/modules, pings the host's namespace
-# (10.213.0.1) through each interface and is pinged back.
+# (10.213.0.1) through each interface and is pinged back, and sends 512 KiB
+# over TCP through the e1000 (Linux uses its TSO: tests/hvm/nic_tcp_sink.py
+# counts them in the namespace).
 #
 # The boot takes a minute or more on the soft CPU: time-boxed and skipped
 # in sanitizer builds as tests/hvm/linux_boot.sh is. By hand, from a build
@@ -48,6 +50,10 @@ for i in 0 1; do
 		echo "vmctl-nic: eth$i ping failed"
 	fi
 done
+# 512 KiB over TCP through eth0 (e1000: Linux hands it TSO frames)
+tx0=$(cat /sys/class/net/eth0/statistics/tx_bytes)
+dd if=/dev/zero bs=1024 count=512 2>/dev/null | nc 10.213.0.1 5001
+echo "vmctl-nic: eth0 tcp sent $(( $(cat /sys/class/net/eth0/statistics/tx_bytes) - tx0 )) bytes"
 echo "vmctl-nic: serving"
 exec setsid cttyhack sh
 INIT
@@ -66,6 +72,9 @@ vif = [ 'model=e1000,bridge=$nic_br,mac=00:16:3e:5a:01:01',
 on_poweroff = "destroy"
 on_crash = "destroy"
 CFG
+ip netns exec "$nic_ns" python3 "$top_srcdir/tests/hvm/nic_tcp_sink.py" 10.213.0.1 5001 524288 \
+	"$VMCTL_TEST_DIR/tcp.count" "$wait_s" &
+sink=$!
 xl create linux.cfg > create.out 2>&1
 is "$?" 0 "xl create of Debian's kernel with an e1000 and an rtl8139" || sed 's/^/# /' create.out
 tries=$((wait_s * 20))
@@ -75,6 +84,11 @@ ok "8139too probes (10ec:8139, the config's MAC)" con 'vmctl-nic: eth1 0x10ec:0x
 ok "Linux pings the host through its e1000" con 'vmctl-nic: eth0 ping ok'
 ok "Linux pings the host through its rtl8139" con 'vmctl-nic: eth1 ping ok'
 con 'vmctl-nic: serving' > /dev/null
+wait "$sink"
+is "$(cat tcp.count 2>/dev/null)" 524288 \
+	"512 KiB over TCP from Linux's e1000 reach the host (TCP segmentation offload)"
+ok "through eth0" con 'vmctl-nic: eth0 tcp sent [0-9]{6,} bytes'
+
 ok "the host pings Linux's e1000 address" \
 	ip netns exec "$nic_ns" python3 "$top_srcdir/tests/hvm/nic_ping.py" 10.213.0.2 3
 ok "the host pings Linux's rtl8139 address" \
