@@ -39,6 +39,7 @@ struct save_op {
 	uint64_t console_pfn, store_pfn;
 	uint32_t suspend_port;    /* the guest's suspend event channel (0: none) */
 	bool hvm;                 /* frozen instead of suspended (save_hvm.h) */
+	bool hvm_pv;              /* hvm with PV drivers that suspend (feature-suspend) */
 	struct save_hvm hs;
 	/* worker state */
 	struct hv *hv;
@@ -411,12 +412,30 @@ static int write_parked_vcpus(struct save_op *op)
 	return rc;
 }
 
-/* An hvm domain is not asked: it is paused and its state taken. */
+/* An hvm domain is paused and its state taken. One whose PV drivers
+ * announced control/feature-suspend is asked to suspend first, as libxl
+ * does (its drivers quiesce, the restored guest sets up its Xen state and
+ * reconnects its frontends); one that does not within the timeout is
+ * frozen as it runs, which its PV devices may not survive (logged). */
 static int freeze_hvm(struct save_op *op)
 {
 	int rc;
 
-	op->t_suspend = now_ns();
+	if (op->hvm_pv) {
+		rc = suspend(op);
+		if (rc == -ETIMEDOUT && !__atomic_load_n(&op->suspended, __ATOMIC_ACQUIRE)) {
+			log_warn("domain %u: %s; frozen without the suspend", op->domid, op->msg);
+			op->msg[0] = 0;
+			rc = 0;
+		}
+		if (rc < 0)
+			return rc;
+		if (__atomic_load_n(&op->suspended, __ATOMIC_ACQUIRE))
+			log_info("domain %u: its PV drivers suspended it %.1f ms after the request",
+				 op->domid, (now_ns() - op->t_suspend) / 1e6);
+	}
+	if (!__atomic_load_n(&op->suspended, __ATOMIC_ACQUIRE))
+		op->t_suspend = now_ns();	/* else the downtime counts from the request */
 	rc = save_hvm_freeze(op->hv, op->xld->opt.rundir, op->domid, &op->hs, op->msg,
 			     sizeof(op->msg));
 	if (rc == 0)
@@ -555,8 +574,26 @@ static int resume_domain(struct hv *hv, uint32_t domid)
 
 	if (rc < 0)
 		return rc;
-	return info.flags & PRIVCMD_DOMINF_HVM ? hv_domain_unpause(hv, domid)
-					       : hv_domain_resume(hv, domid);
+	if (!(info.flags & PRIVCMD_DOMINF_HVM))
+		return hv_domain_resume(hv, domid);
+	/* an hvm guest that suspended gets 1 from its call: cancelled */
+	if ((info.flags & PRIVCMD_DOMINF_SHUTDOWN) && info.shutdown_reason == SHUTDOWN_suspend &&
+	    (rc = hv_domain_resume(hv, domid)) < 0)
+		return rc;
+	return info.flags & PRIVCMD_DOMINF_PAUSED ? hv_domain_unpause(hv, domid) : 0;
+}
+
+/* Left paused: a suspended hvm guest's call is answered (cancelled) for
+ * when it is unpaused. */
+static int hvm_keep_paused(struct hv *hv, uint32_t domid)
+{
+	struct privcmd_dominfo info;
+	int rc = hv_domain_getinfo(hv, domid, &info);
+
+	if (rc == 0 && (info.flags & PRIVCMD_DOMINF_SHUTDOWN) &&
+	    info.shutdown_reason == SHUTDOWN_suspend)
+		rc = hv_domain_resume(hv, domid);
+	return rc;
 }
 
 /* What becomes of the domain once the stream is written (or not). */
@@ -569,7 +606,7 @@ static int apply_after(struct save_op *op)
 	if (op->rc < 0)
 		return op->suspended ? resume_domain(xld->hv, op->domid) : 0;
 	if (op->hvm && op->opts.after == SAVE_AFTER_PAUSE)
-		return 0;	/* it is paused already */
+		return hvm_keep_paused(xld->hv, op->domid);	/* it is paused already */
 	switch (op->opts.after) {
 	case SAVE_AFTER_DESTROY:
 		if (d) {
@@ -664,6 +701,20 @@ static uint32_t suspend_port_of(struct xld *xld, uint32_t domid)
 	return (uint32_t)port;
 }
 
+/* control/feature-suspend = 1: the guest's PV drivers (Linux's xen
+ * manage code writes it) act on control/shutdown = suspend. */
+static bool hvm_has_pv_suspend(struct xld *xld, uint32_t domid)
+{
+	char path[64], *val = NULL;
+	size_t len = 0;
+	bool yes;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/control/feature-suspend", domid);
+	yes = xenstored_read(xld->xs, path, &val, &len) == 0 && val && len == 1 && val[0] == '1';
+	free(val);
+	return yes;
+}
+
 static bool save_domain_is_hvm(struct xld *xld, uint32_t domid)
 {
 	struct privcmd_dominfo info;
@@ -714,6 +765,7 @@ int save_domain_to_fd(struct xld *xld, struct xld_domain *dom, int fd,
 	op->hvm = save_domain_is_hvm(xld, dom->domid);
 	if (op->hvm)
 		op->opts.live_rounds = 0;	/* no dirty log for hvm: stop and copy */
+	op->hvm_pv = op->hvm && hvm_has_pv_suspend(xld, dom->domid);
 	stream_writer_init(&op->out, fd);
 	/* Guest memory changes while it is sent: the guest runs during the
 	 * pre-copy rounds, and even a suspended guest's backends keep copying

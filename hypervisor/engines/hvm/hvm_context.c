@@ -25,6 +25,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include <vmctl/xen/xen.h>
 
 #define SAVE_WAIT_MS 4000
 
@@ -36,7 +37,8 @@ static struct hvm_domain *hvm_of(struct vmhv *hv, uint32_t domid, int *rc)
 	if (!d)
 		return NULL;
 	*rc = -EINVAL;
-	if (d->engine != &hvm_engine_ops || d->dying || d->shutdown)
+	/* a domain suspended for a save is the one exception to "shut down" */
+	if (d->engine != &hvm_engine_ops || d->dying || (d->shutdown && !d->suspended))
 		return NULL;
 	*rc = -ENOMEM;
 	return hvm_domain_get(d);
@@ -105,20 +107,63 @@ static int save_wait(struct hvm_domain *h, uint8_t *buf, size_t cap)
 	return -EPIPE;
 }
 
+static void hdr_set_len(uint8_t *blob, size_t len)
+{
+	struct hvm_save_hdr hdr;
+
+	memcpy(&hdr, blob, sizeof(hdr));
+	hdr.len = (uint32_t)len;
+	memcpy(blob, &hdr, sizeof(hdr));
+}
+
+/* Each vCPU's vcpu_info placement. */
+static int vcpuinfo_put(struct hvm_domain *h, uint8_t *blob, size_t cap, size_t *len)
+{
+	int rc = 0;
+
+	for (uint32_t v = 0; rc == 0 && v < h->d->max_vcpus; v++) {
+		struct hvm_save_vcpuinfo vi = { .paddr = h->d->vcpus[v].vcpu_info_paddr };
+
+		rc = hvm_save_put(blob, cap, len, HVM_SEC_VCPUINFO, v, &vi, sizeof(vi));
+	}
+	hdr_set_len(blob, *len);
+	return rc;
+}
+
+/* The restored domain's vcpu_info placements (before it runs): the
+ * default (shared_info's slot) or a place in RAM that holds one. */
+static int vcpuinfo_set(struct hvm_domain *h, const struct hvm_save_view *vw)
+{
+	struct domain *d = h->d;
+
+	for (uint32_t v = 0; v < d->max_vcpus; v++) {
+		const struct hvm_save_vcpuinfo *vi = vw->sec[HVM_SEC_VCPUINFO][v];
+
+		if (!vi || vi->paddr == d->vcpus[v].vcpu_info_paddr)
+			continue;
+		if ((vi->paddr >> 12) >= d->mem.ram_frames ||
+		    (vi->paddr & 4095) > 4096 - sizeof(struct vcpu_info) ||
+		    !memory_phys(&d->mem, vi->paddr, sizeof(struct vcpu_info)))
+			return -EINVAL;
+	}
+	for (uint32_t v = 0; v < d->max_vcpus; v++)
+		if (vw->sec[HVM_SEC_VCPUINFO][v])
+			d->vcpus[v].vcpu_info_paddr =
+				((const struct hvm_save_vcpuinfo *)vw->sec[HVM_SEC_VCPUINFO][v])->paddr;
+	return 0;
+}
+
 /* vmhv's part: where each of its pages is shown. */
 static int xenmap_put(struct hvm_domain *h, uint8_t *blob, size_t cap, size_t *len)
 {
 	struct hvm_save_xenmap x = { .nr = HVM_XEN_FRAMES };
 	uint8_t m[sizeof(x) + sizeof(h->map)];
-	struct hvm_save_hdr hdr;
 	int rc;
 
 	memcpy(m, &x, sizeof(x));
 	memcpy(m + sizeof(x), h->map, sizeof(h->map));
 	rc = hvm_save_put(blob, cap, len, HVM_SEC_XENMAP, 0, m, sizeof(m));
-	memcpy(&hdr, blob, sizeof(hdr));
-	hdr.len = (uint32_t)*len;
-	memcpy(blob, &hdr, sizeof(hdr));
+	hdr_set_len(blob, *len);
 	return rc;
 }
 
@@ -132,7 +177,7 @@ int op_HVM_CONTEXT_GET(struct vmhv *hv, const void *req, size_t len,
 	struct hvm_save_view vw;
 	const char *why;
 	bool stopped;
-	int rc, got;
+	int rc, got, susp;
 	struct hvm_domain *h = hvm_of(hv, r->domid, &rc);
 
 	(void)len;
@@ -145,6 +190,13 @@ int op_HVM_CONTEXT_GET(struct vmhv *hv, const void *req, size_t len,
 		return -ENOMEM;
 	stopped = h->d->pause_count > 0;
 	rc = hvm_ctl_send(h, &m, NULL, 0);
+	/* A domain that suspended itself (SCHEDOP_shutdown(SHUTDOWN_suspend),
+	 * a PV-on-HVM guest asked through xenstore) is saved with that vCPU
+	 * parked in the call (the sandbox counts it frozen there, RIP past the
+	 * VMCALL): in the blob the call returns 0, a guest that resumes on the
+	 * restored domain and sets up its Xen state again; this domain, if it
+	 * goes on, gets 1 from domain_resume (a cancelled suspend). */
+	susp = h->d->suspended ? (int)h->d->suspend_vcpu : -1;
 	if (rc == 0 && stopped)   /* the vCPUs reach their freeze point running */
 		syscall(SYS_pidfd_send_signal, h->pidfd, SIGCONT, NULL, 0);
 	h->saving = true;
@@ -160,10 +212,17 @@ int op_HVM_CONTEXT_GET(struct vmhv *hv, const void *req, size_t len,
 	blen = (size_t)got - sizeof(struct hvm_ctx_reply);
 	memmove(buf, buf + sizeof(struct hvm_ctx_reply), blen);
 	rc = xenmap_put(h, buf, HVM_SAVE_MAX, &blen);
+	if (rc == 0)
+		rc = vcpuinfo_put(h, buf, HVM_SAVE_MAX, &blen);
 	/* what the sandbox sent is checked as anything it sends */
 	if (rc == 0 && hvm_save_check(buf, blen, h->d->max_vcpus, &vw, &why) < 0) {
 		log_warn("d%u: the sandbox's hvm context is malformed: %s", r->domid, why);
 		rc = -EPROTO;
+	}
+	if (rc == 0 && susp >= 0 && vw.sec[HVM_SEC_CPU][susp]) {
+		struct hvm_save_cpu *c = (struct hvm_save_cpu *)vw.sec[HVM_SEC_CPU][susp];
+
+		c->gpr[0] = 0;   /* rax: SCHEDOP_shutdown(SHUTDOWN_suspend) returns 0 */
 	}
 	if (rc == 0)
 		rc = blen <= rep->cap - rep->len ? 0 : -E2BIG;
@@ -209,6 +268,11 @@ int op_HVM_CONTEXT_SET(struct vmhv *hv, const void *req, size_t len,
 	for (uint32_t i = 0; xm && i < xm->nr && i < HVM_XEN_FRAMES; i++)
 		if (xm->gpfn[i] == HVM_MAP_NONE || xm->gpfn[i] <= HVM_MAP_MAX_GPFN)
 			h->map[i] = xm->gpfn[i];
+	if (vcpuinfo_set(h, &vw) < 0) {
+		log_warn("d%u: hvm context refused: a vcpu_info outside RAM", r->domid);
+		free(copy);
+		return -EINVAL;
+	}
 	free(h->context);
 	h->context = copy;
 	h->context_len = blen;

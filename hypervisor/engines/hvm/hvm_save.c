@@ -38,6 +38,7 @@ static const struct {
 	[HVM_SEC_PIT] = { sizeof(struct hvm_save_pit), 3 },
 	[HVM_SEC_RTC] = { sizeof(struct hvm_save_rtc), 1 },
 	[HVM_SEC_XENMAP] = { 0, 1 },
+	[HVM_SEC_VCPUINFO] = { sizeof(struct hvm_save_vcpuinfo), 0 },
 };
 
 static int bad(const char **why, const char *what)

@@ -41,6 +41,7 @@ enum hvm_save_type {
 	HVM_SEC_PIT,              /* instance = channel */
 	HVM_SEC_RTC,
 	HVM_SEC_XENMAP,           /* vmhv's: where its pages are shown */
+	HVM_SEC_VCPUINFO,         /* vmhv's, per vCPU: its registered vcpu_info */
 	HVM_SEC_MAX
 };
 
@@ -172,6 +173,14 @@ struct hvm_save_xenmap {
 	uint32_t pad;
 	uint64_t gpfn[];
 };
+
+/* Where a vCPU's struct vcpu_info is (VCPUOP_register_vcpu_info): an
+ * offset in the domain's memory. Linux on HVM registers it once and does
+ * not register it again when it resumes from a suspend: vmhv carries it. */
+struct hvm_save_vcpuinfo {
+	uint64_t paddr;
+};
+_Static_assert(sizeof(struct hvm_save_vcpuinfo) == 8, "hvm_save_vcpuinfo size");
 
 /* A section of `blob` once checked: body and length. */
 struct hvm_save_view {

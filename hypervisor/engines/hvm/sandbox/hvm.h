@@ -166,6 +166,12 @@ void hvm_gate_wait(void);
 /* save.c: the hvm context (hvm_save.h). */
 /* A vCPU parks here while the domain is frozen (top of its run loop). */
 void hvm_freeze_point(struct hvm_vcpu *v);
+/* Around a hypercall that may stay unanswered through a save (the suspend:
+ * SCHEDOP_shutdown): the vCPU counts as frozen while it waits, its state
+ * (RIP past the VMCALL) is what gets saved; after the answer it stops at
+ * the freeze point first if a freeze is on. */
+void hvm_park_begin(struct hvm_vcpu *v);
+void hvm_park_end(struct hvm_vcpu *v);
 void hvm_thaw(struct hvm *h);
 /* Freeze the vCPUs and send the context to vmhv (main thread only). */
 void hvm_save_send(struct hvm *h);

@@ -40,6 +40,18 @@ void hvm_freeze_point(struct hvm_vcpu *v)
 	atomic_fetch_sub(&h->parked, 1);
 }
 
+void hvm_park_begin(struct hvm_vcpu *v)
+{
+	atomic_fetch_add(&v->h->parked, 1);
+	futex_wake_all(&v->h->parked);
+}
+
+void hvm_park_end(struct hvm_vcpu *v)
+{
+	atomic_fetch_sub(&v->h->parked, 1);
+	hvm_freeze_point(v);
+}
+
 void hvm_thaw(struct hvm *h)
 {
 	atomic_store(&h->freeze, 0);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <vmctl/xen/arch-x86/cpuid.h>
+#include <vmctl/xen/sched.h>
+#include <vmctl/xen/xen.h>
 
 #define XEN_MAJOR 4    /* as vmhv's XENVER_version (host.h) */
 #define XEN_MINOR 17
@@ -105,7 +107,7 @@ void xen_hypercall(struct hvm_vcpu *v)
 	struct cpu_state st;
 	struct hvm_hcall_req req = { .vcpu = v->id };
 	struct hvm_hcall_rep rep;
-	bool lm;
+	bool lm, park;
 
 	cpu_get_state(v->cpu, &st);
 	lm = (st.efer & (1u << 10)) && (st.seg[SEG_CS].attr & SEG_ATTR_L);
@@ -131,9 +133,14 @@ void xen_hypercall(struct hvm_vcpu *v)
 	req.cr4 = st.cr4;
 	req.efer = st.efer;
 	req.long_mode = lm;
+	park = req.nr == __HYPERVISOR_sched_op && req.args[0] == SCHEDOP_shutdown;
+	if (park)
+		hvm_park_begin(v);   /* a suspend waits for its save (save.c) */
 	if (send(v->fd, &req, sizeof(req), MSG_NOSIGNAL) != (ssize_t)sizeof(req) ||
 	    recv(v->fd, &rep, sizeof(rep), 0) != (ssize_t)sizeof(rep))
 		rep.ret = -ENOSYS;   /* vmhv is stopping this domain */
+	if (park)
+		hvm_park_end(v);
 	/* What the call changed in the sandbox (a page add_to_physmap put at a
 	 * guest frame, the callback) was sent before the answer: apply it
 	 * before the guest goes on. */

@@ -1,0 +1,142 @@
+#!/bin/bash
+# PV-on-HVM through xl save and xl restore: Debian's kernel with the Xen
+# platform device reads its disk through xen-blkfront and pings the host
+# through xen-netfront (as tests/hvm/linux_pv.sh). Its xen drivers announce
+# control/feature-suspend, so xld asks it to suspend as libxl does: the
+# guest quiesces and calls SCHEDOP_shutdown(SHUTDOWN_suspend); it is saved
+# with that call returning 0, and on the restored domain it sets up its Xen
+# state again and its frontends reconnect to the new backends. Afterwards
+# a sector written through /dev/xvda before the save reads back, a new
+# write reaches the disk file, and netfront pings again.
+# Time box: LINUX_BOOT_WAIT (tests/hvm/linux_lib.sh); skipped under the
+# sanitizers unless it is set. As root, in a network namespace of its own.
+if [ "$(id -u)" = 0 ] && [ -z "${PV_OWN_NETNS:-}" ] && command -v unshare >/dev/null; then
+	exec env PV_OWN_NETNS=1 unshare --net -- "$0" "$@"
+fi
+[ -n "${PV_OWN_NETNS:-}" ] && ip link set lo up
+. "$top_srcdir/tests/save/lib.sh"       # (host.sh; mark, nothing_left)
+. "$top_srcdir/tests/hvm/linux_lib.sh"
+linux_prereqs
+blkfront=$(find "/lib/modules/$kver" -name 'xen-blkfront.ko*' 2>/dev/null | head -1)
+netfront=$(find "/lib/modules/$kver" -name 'xen-netfront.ko*' 2>/dev/null | head -1)
+[ -n "$blkfront" ] || skip_all "no xen-blkfront module for $kver"
+
+net=0
+if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ] && [ -n "$netfront" ] && command -v ip >/dev/null; then
+	. "$top_srcdir/tests/hvm/nic_net.sh"
+	trap 'nic_net_cleanup; _host_cleanup' EXIT
+	nic_net_setup || bail_out "cannot set up the test network"
+	net=1
+fi
+host_start a || bail_out "cannot start a host"
+cd "$VMCTL_TEST_DIR"
+
+printf 'vmctl-pv-disk-%s\n' 42 > disk.img
+truncate -s 4M disk.img
+mkdir -p root/lib
+for m in $blkfront $netfront; do
+	case "$m" in
+	*.xz) xz -dc "$m" ;; *.zst) zstd -dc "$m" ;; *) cat "$m" ;;
+	esac > "root/lib/$(basename "${m%.xz}" .zst)"
+done
+cat > root/init <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+insmod /lib/xen-blkfront.ko
+for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/xvda ] && break; sleep 1; done
+echo "vmctl-xvda: $(head -c 17 /dev/xvda 2>&1)"
+if [ -e /lib/xen-netfront.ko ] && grep -q ' vif=' /proc/cmdline; then
+	insmod /lib/xen-netfront.ko
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		for n in /sys/class/net/*; do
+			[ "$(basename "$(readlink $n/device/driver)")" = vif ] && dev=${n##*/}
+		done
+		[ -n "$dev" ] && break
+		sleep 1
+	done
+	ip addr add 10.213.0.2/24 dev "$dev" && ip link set "$dev" up
+	ping -c 3 -W 10 10.213.0.1 > /ping.out 2>&1
+	echo "vmctl-ping: $(grep -c 'bytes from 10.213.0.1' /ping.out) replies"
+fi
+echo "vmctl-initramfs: shell on $(cat /sys/class/tty/console/active)"
+exec setsid cttyhack sh
+INIT
+linux_initramfs initrd.gz
+cat > linux.cfg <<CFG
+type = "hvm"
+name = "hvm-pvsave"
+memory = 256
+kernel = "$kernel"
+ramdisk = "$VMCTL_TEST_DIR/initrd.gz"
+cmdline = "console=ttyS0 panic=-1$([ $net = 1 ] && echo ' vif=1')"
+disk = [ "file:$VMCTL_TEST_DIR/disk.img,hda,w" ]
+$([ $net = 1 ] && echo "vif = [ 'bridge=$nic_br' ]")
+on_poweroff = "destroy"
+on_reboot = "destroy"
+on_crash = "destroy"
+CFG
+log="$VMCTL_LOGDIR/console/hvm-pvsave.log"
+xl create linux.cfg > /dev/null 2>&1
+is "$?" 0 "xl create of Debian's kernel with a vbd$([ $net = 1 ] && echo ' and a vif')"
+if ! console_has hvm-pvsave 'vmctl-initramfs: shell on ttyS0' $((wait_s * 20)); then
+	ok "it reaches its shell within ${wait_s} s" false
+	tr -d '\r' < "$log" | tail -20 | sed 's/^/#   /'
+	xl destroy hvm-pvsave
+	host_stop a
+	done_testing
+	exit
+fi
+ok "it reaches its shell" true
+ok "the disk reads through /dev/xvda" grep -q 'vmctl-xvda: vmctl-pv-disk-42' "$log"
+[ $net = 1 ] && ok "netfront pings before the save" grep -q 'vmctl-ping: [1-9] replies' "$log"
+
+# cmd TEXT REGEX WHAT: type TEXT at the shell, wait (60 s) for REGEX after it.
+cmd() {
+	local m i
+	m=$(mark hvm-pvsave)
+	printf '%s\r' "$1" | timeout 5 "$XL_BIN" console hvm-pvsave > /dev/null 2>&1
+	for i in $(seq 600); do
+		tail -n +"$((m + 1))" "$log" | tr -d '\r' | grep -Eq -- "$2" && break
+		sleep 0.1
+	done
+	ok "$3" eval "tail -n +$((m + 1)) '$log' | tr -d '\r' | grep -Eq -- '$2'"
+}
+# a sector (1 MiB in) written through blkfront, synced to the disk file
+cmd 'echo vmctl-before-save > /b; dd if=/b of=/dev/xvda bs=512 seek=2048 conv=fsync 2>/dev/null; echo wrote-$?' \
+	'^wrote-0' "a sector is written through /dev/xvda before the save"
+ok "it reached the disk file" eval "dd if=disk.img bs=512 skip=2048 count=1 2>/dev/null | grep -q vmctl-before-save"
+for i in $(seq 100); do
+	[ "$(xenstore-read "/local/domain/$(xl domid hvm-pvsave)/control/feature-suspend" 2>/dev/null)" = 1 ] && break
+	sleep 0.2
+done
+is "$(xenstore-read "/local/domain/$(xl domid hvm-pvsave)/control/feature-suspend" 2>/dev/null)" 1 \
+	"Linux's xen drivers announce control/feature-suspend"
+
+out=$(xl save hvm-pvsave pv.save 2>&1)
+is "$?" 0 "xl save: $out"
+ok "the guest suspended itself (xld asked it)" \
+	grep -q 'its PV drivers suspended it' "$VMCTL_LOGDIR/xld.log"
+ok "the domain is gone" domain_gone hvm-pvsave
+out=$(xl restore pv.save 2>&1)
+is "$?" 0 "xl restore: $out"
+cmd 'echo 3 > /proc/sys/vm/drop_caches; for i in 1 2 3 4 5 6 7 8 9 10; do dd if=/dev/xvda bs=512 skip=2048 count=1 2>/dev/null | grep -q vmctl-before && break; sleep 2; done; echo "back-$(dd if=/dev/xvda bs=512 skip=2048 count=1 2>/dev/null | head -c 17)"' \
+	'^back-vmctl-before-save' "after the restore the sector reads back through blkfront"
+cmd 'echo vmctl-after-restore > /a; dd if=/a of=/dev/xvda bs=512 seek=4096 conv=fsync 2>/dev/null; echo wrote2-$?' \
+	'^wrote2-0' "a new write through /dev/xvda works"
+ok "it reached the disk file" eval "dd if=disk.img bs=512 skip=4096 count=1 2>/dev/null | grep -q vmctl-after-restore"
+if [ $net = 1 ]; then
+	cmd 'for i in 1 2 3 4 5 6 7 8 9 10; do ping -c 1 -W 2 10.213.0.1 > /dev/null 2>&1 && break; done; echo "pinged-$(ping -c 3 -W 5 10.213.0.1 | grep -c "bytes from")"' \
+		'^pinged-[1-9]' "netfront pings the host again after the restore"
+fi
+ok "no oops or panic" eval "! grep -Eq 'Oops|Kernel panic|BUG:' '$log'"
+if ! grep -q '^back-vmctl-before-save' <(tr -d '\r' < "$log"); then
+	diag "console:"
+	tr -d '\r' < "$log" | tail -40 | sed 's/^/#   /'
+fi
+xl destroy hvm-pvsave
+ok "destroy leaves nothing" nothing_left
+host_stop a
+done_testing
