@@ -51,7 +51,7 @@ static void sm_bios(struct smbios *s)
 
 	f[4] = 1;                               /* vendor */
 	f[5] = 2;                               /* version */
-	acpi_put_le(f + 6, 0xe800, 2);                   /* starting segment */
+	acpi_put_le(f + 6, 0xe800, 2);          /* starting segment */
 	f[8] = 3;                               /* release date */
 	f[10] = 0x08;                           /* characteristics not supported */
 	f[19] = 0x10;                           /* a virtual machine */
@@ -94,7 +94,7 @@ static void sm_cpus(struct smbios *s, unsigned n)
 		f[5] = 3;                       /* central processor */
 		f[6] = 1;                       /* family: other */
 		f[7] = 2;                       /* manufacturer */
-		acpi_put_le(f + 0x14, 2000, 2);          /* maximum and current MHz */
+		acpi_put_le(f + 0x14, 2000, 2); /* maximum and current MHz */
 		acpi_put_le(f + 0x16, 2000, 2);
 		f[0x18] = 0x41;                 /* populated, enabled */
 		f[0x19] = 1;                    /* upgrade: other */
@@ -124,11 +124,11 @@ static void sm_memory(struct smbios *s, const struct dm_config *cfg)
 	acpi_put_le(d + 8, 64, 2);
 	acpi_put_le(d + 0x0a, 64, 2);
 	acpi_put_le(d + 0x0c, mib < 0x7fff ? mib : 0x7fff, 2);
-	acpi_put_le(d + 0x1c, mib, 4);                   /* extended size */
+	acpi_put_le(d + 0x1c, mib, 4);          /* extended size */
 	d[0x0e] = 9;                            /* DIMM */
 	d[0x10] = 1;                            /* device locator */
 	d[0x12] = 7;                            /* RAM */
-	acpi_put_le(d + 0x13, 2, 2);                     /* type detail: other */
+	acpi_put_le(d + 0x13, 2, 2);            /* type detail: other */
 	d[0x17] = 2;                            /* manufacturer */
 	sm_add(s, d, 17, sizeof(d), 0x1100, (const char *const[]){ "DIMM 0", "vmctl", NULL });
 
