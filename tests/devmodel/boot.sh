@@ -20,10 +20,11 @@ trap cleanup EXIT
 for i in $(seq 100); do [ -S "$dir/privcmd" ] && break; sleep 0.05; done
 
 # A boot sector: ds=0; print the message on COM1; S5 through PM1a_CNT at
-# 0xb004 (SeaBIOS's PM base 0xb000); hlt.
+# 0x604 (SeaBIOS's PM base 0x600 with the device model's ACPI tables);
+# hlt.
 img=$dir/disk.img
 printf '\061\300\216\330\276\034\174\272\370\003\254\204\300\164\003\356\353\370' >"$img"
-printf '\272\004\260\270\000\040\357\364\353\375' >>"$img"
+printf '\272\004\006\270\000\040\357\364\353\375' >>"$img"
 printf 'vmctl boot sector on COM1\r\n\000' >>"$img"
 dd if=/dev/zero bs=1 count=$((510 - 56)) >>"$img" 2>/dev/null
 printf '\125\252' >>"$img"
