@@ -392,24 +392,14 @@ static const struct {
 	[5] = { 0x29, LF_SUB }, [6] = { 0x31, LF_LOGIC }, [7] = { 0x29, LF_SUB },
 };
 
-/* dst op= src (or an immediate when src < 0), `kind` 0-7 as in the
- * opcode, recording the lazy flags exactly as alu_do() does; kind 8 is
- * TEST (AND without the write). The host flags are the guest's after. */
-static void emit_alu(struct emit *e, int kind, bool w, int dst, int src, uint64_t imm)
+/* rax op= rcx for `kind` 0-7 as in the opcode (8: TEST), the operands
+ * already loaded (masked to the size), recording the lazy flags exactly as
+ * alu_do() does; the result goes to register `dst` unless CMP/TEST (dst < 0:
+ * nowhere). The host flags are the guest's after. */
+static void emit_alu_op(struct emit *e, int kind, bool w, int dst)
 {
-	bool test = kind == 8, write = kind != 7 && !test;
-	int k = test ? 4 : kind;
+	int k = kind == 8 ? 4 : kind;
 
-	ld_cpu(e, w, H_AX, GPR(dst));
-	if (src >= 0) {
-		ld_cpu(e, w, H_CX, GPR(src));
-	} else if (w) {
-		op_reg(e, true, 0xc7, 0, H_CX);              /* mov rcx, simm32 */
-		b4(e, (uint32_t)imm);
-	} else {
-		b1(e, 0xb9);                                 /* mov ecx, imm32 */
-		b4(e, (uint32_t)imm);
-	}
 	st_cpu(e, true, H_AX, CPU_OFF(lf.s1));
 	st_cpu(e, true, H_CX, CPU_OFF(lf.s2));
 	op_reg(e, w, alu_host[k].op, H_CX, H_AX);           /* op rax, rcx */
@@ -417,9 +407,68 @@ static void emit_alu(struct emit *e, int kind, bool w, int dst, int src, uint64_
 	op_mem(e, true, false, 0xc7, -1, 0, H_BX, -1, 0, CPU_OFF(lf.op));
 	b1(e, alu_host[k].lf);                              /* op, size: one word */
 	b1(e, w ? 8 : 4);
-	if (write)
+	if (kind != 7 && kind != 8 && dst >= 0)
 		st_cpu(e, true, H_AX, GPR(dst));
 	e->flags_live = true;
+}
+
+/* rcx = an immediate of the operand size (sign-extended imm32 for 64) */
+static void emit_imm_rcx(struct emit *e, bool w, uint64_t imm)
+{
+	if (w) {
+		op_reg(e, true, 0xc7, 0, H_CX);              /* mov rcx, simm32 */
+		b4(e, (uint32_t)imm);
+	} else {
+		b1(e, 0xb9);                                 /* mov ecx, imm32 */
+		b4(e, (uint32_t)imm);
+	}
+}
+
+/* dst op= src (or an immediate when src < 0) between registers. */
+static void emit_alu(struct emit *e, int kind, bool w, int dst, int src, uint64_t imm)
+{
+	ld_cpu(e, w, H_AX, GPR(dst));
+	if (src >= 0)
+		ld_cpu(e, w, H_CX, GPR(src));
+	else
+		emit_imm_rcx(e, w, imm);
+	emit_alu_op(e, kind, w, dst);
+}
+
+/* r op= [m] (03 0B 23 2B 33 3B) and CMP [m], imm (81/83 /7), 32/64-bit:
+ * the load through the TLB, else the handler. As ops_alu.c's memory
+ * forms: the register (or memory for CMP [m], imm) is the first operand. */
+static bool emit_alu_mem(struct emit *e, int i, uint32_t off, int form)
+{
+	const struct insn *in = &e->b->in[i];
+	bool w = in->opsz == 8, rm_first;
+	int first = e->nstub, kind;
+
+	if (in->map != MAP_1B || (in->opsz != 4 && in->opsz != 8))
+		return false;
+	if (in->op < 0x40 && (in->op & 7) == 3 && (in->op >> 3) != 2 && (in->op >> 3) != 3) {
+		kind = in->op >> 3;
+		rm_first = false;
+	} else if ((in->op == 0x81 || in->op == 0x83) && (in->reg & 7) == 7 &&
+		   (!w || in->imm == (uint64_t)(int64_t)(int32_t)in->imm)) {
+		kind = 7;
+		rm_first = true;
+	} else {
+		return false;
+	}
+	emit_ea(e, in, form, off + in->len);
+	emit_tlb(e, i, off, w ? 8 : 4, TLB_R);
+	if (rm_first) {
+		op_mem(e, false, w, 0x8b, -1, H_AX, H_AX, -1, 0, 0);   /* mov rax, [rax] */
+		emit_imm_rcx(e, w, in->imm);
+	} else {
+		op_mem(e, false, w, 0x8b, -1, H_CX, H_AX, -1, 0, 0);   /* mov rcx, [rax] */
+		ld_cpu(e, w, H_AX, GPR(in->reg));
+	}
+	emit_alu_op(e, kind, w, in->reg);
+	stub_back(e, first);
+	e->flags_live = false;    /* the slow path joins here with other flags */
+	return true;
 }
 
 /* SHL/SAL/SHR/SAR r, imm8 or 1 (kind 4-7 as ModRM.reg), recording what
@@ -480,6 +529,13 @@ static bool emit_reg_form(struct emit *e, const struct insn *in)
 	}
 	if (!in->has_modrm || in->mod != 3)
 		return false;
+	if (in->map == MAP_0F && in->op >= 0x40 && in->op <= 0x4f && e->flags_live) {
+		/* CMOVcc on the host flags; a 32-bit one zero-extends even when false */
+		ld_cpu(e, w, H_AX, GPR(in->reg));
+		op_mem(e, false, w, 0x0f, in->op, H_AX, H_BX, -1, 0, GPR(in->rm));
+		st_cpu(e, true, H_AX, GPR(in->reg));
+		return true;
+	}
 	if (in->map == MAP_0F && (in->op == 0xb7 || (in->op == 0xb6 && !high8(in, in->rm)))) {
 		op_mem(e, false, false, 0x0f, in->op, H_AX, H_BX, -1, 0, GPR(in->rm));
 		st_cpu(e, true, H_AX, GPR(in->reg));
@@ -665,6 +721,8 @@ static void emit_insn(struct emit *e, int i, uint32_t off)
 		emit_load(e, i, off, form, k);
 		goto inline_done;
 	}
+	if (form >= 0 && emit_alu_mem(e, i, off, form))
+		goto inline_done;
 	if (form >= 0 && (k = store_size(in)) > 0) {
 		emit_store(e, i, off, form, k);
 		goto inline_done;
