@@ -73,6 +73,15 @@ ok "a command typed on xl console runs in the guest's shell (6*7 = 42)" \
 	console_has hvm-linux '^result-42' 400
 printf 'echo cpus-$(grep -c ^processor /proc/cpuinfo)\r' >&3
 ok "/proc/cpuinfo lists the domain's vCPU" console_has hvm-linux '^cpus-1' 400
+# The device model's own ACPI and SMBIOS tables (docs/hvm.md "ACPI and
+# SMBIOS tables"): Linux reads them, and its ACPI interpreter has no
+# complaint about them.
+log="$VMCTL_LOGDIR/console/hvm-linux.log"
+ok "Linux found the device model's FADT and MADT" \
+	sh -c "grep -q 'ACPI: FACP' '$log' && grep -q 'ACPI: APIC' '$log'"
+ok "Linux read the device model's SMBIOS tables (DMI: vmctl ...)" \
+	grep -q 'DMI: vmctl' "$log"
+ok "no ACPI error in Linux's log" sh -c "! grep -Eq 'ACPI( BIOS)? Error' '$log'"
 printf 'poweroff -f\r' >&3
 ok "poweroff -f (ACPI S5) ends the domain" domain_gone hvm-linux 600
 xl destroy hvm-linux 2>/dev/null
