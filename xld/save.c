@@ -765,7 +765,11 @@ int save_domain_to_fd(struct xld *xld, struct xld_domain *dom, int fd,
 	op->hvm = save_domain_is_hvm(xld, dom->domid);
 	if (op->hvm)
 		op->opts.live_rounds = 0;	/* no dirty log for hvm: stop and copy */
-	op->hvm_pv = op->hvm && hvm_has_pv_suspend(xld, dom->domid);
+	/* A domain that goes on in place keeps its vmhv state: frozen as it
+	 * runs (Debian's kernel did not get its event channels back from a
+	 * cancelled suspend, docs/hvm.md "Not done yet"). */
+	op->hvm_pv = op->hvm && opts->after != SAVE_AFTER_RESUME &&
+		     hvm_has_pv_suspend(xld, dom->domid);
 	stream_writer_init(&op->out, fd);
 	/* Guest memory changes while it is sent: the guest runs during the
 	 * pre-copy rounds, and even a suspended guest's backends keep copying
