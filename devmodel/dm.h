@@ -51,6 +51,7 @@ struct dm_config {
 	unsigned vram_mb;           /* std-VGA memory (0 = no VGA) */
 	bool platform_pci;          /* the Xen platform device (xen_platform_pci=) */
 	bool acpi;
+	uint8_t uuid[16];           /* the domain's, for SMBIOS (all zero = unknown) */
 	int debug_fd;               /* ports 0xe9/0x402/0x12 text (-1 = our log) */
 	struct dm_nic nic[DM_MAX_NICS]; /* PCI slot 4 + index */
 	unsigned nr_nics;

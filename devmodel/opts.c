@@ -4,6 +4,7 @@
 
 #include "common/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -60,6 +61,31 @@ static int opt_vcpus(struct dm_opts *o, const char *v)
 	if (parse_u64(v, &n) < 0 || n == 0 || n > 128)
 		return -EINVAL;
 	o->cfg.vcpus = (unsigned)n;
+	return 0;
+}
+
+/* --uuid xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, kept as its 16 bytes in
+ * text order (libuuid's uuid_t). */
+static int opt_uuid(struct dm_opts *o, const char *v)
+{
+	static const char form[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+	unsigned n = 0;
+
+	if (strlen(v) != sizeof(form) - 1)
+		return -EINVAL;
+	for (size_t i = 0; form[i]; i++) {
+		if (form[i] == '-') {
+			if (v[i] != '-')
+				return -EINVAL;
+			continue;
+		}
+		if (!isxdigit((unsigned char)v[i]))
+			return -EINVAL;
+		unsigned nib = isdigit((unsigned char)v[i]) ? (unsigned)(v[i] - '0')
+							    : (unsigned)(tolower((unsigned char)v[i]) - 'a' + 10);
+		o->cfg.uuid[n / 2] = (uint8_t)(n % 2 ? o->cfg.uuid[n / 2] | nib : nib << 4);
+		n++;
+	}
 	return 0;
 }
 
@@ -252,6 +278,7 @@ static const struct {
 	{ "lowmem", 1, opt_lowmem, "BYTES     RAM below the PCI hole (default: all RAM up to 3G)" },
 	{ "highmem", 1, opt_highmem, "BYTES    RAM from 4 GiB up" },
 	{ "vcpus", 1, opt_vcpus, "N          vCPUs the firmware is told of" },
+	{ "uuid", 1, opt_uuid, "UUID        the domain's UUID (SMBIOS system information)" },
 	{ "boot", 1, opt_boot, "ORDER       xl's boot=: c disk, d CD-ROM, n network" },
 	{ "disk", 1, opt_disk, "N:PATH[:cdrom][:ro]  IDE drive N (0 hda .. 3 hdd)" },
 	{ "serial", 1, opt_serial, "pty|none|fd:N|file:PATH  COM1's other end" },

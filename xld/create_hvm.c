@@ -30,6 +30,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <uuid/uuid.h>
 #include <unistd.h>
 
 #define DM_READY_WAIT_MS 10000   /* a device model that is not serving by then failed */
@@ -168,7 +169,7 @@ int create_hvm_build(struct hv *hv, uint32_t domid, const struct domcfg_config *
 
 /* ---- the device model ---- */
 
-#define DM_ARGS_MAX (25 + 2 * 4 + 8)   /* + a bzImage's four options */
+#define DM_ARGS_MAX (27 + 2 * 4 + 8)   /* + a bzImage's four options */
 #define DM_VGABIOS "/usr/share/seabios/vgabios-stdvga.bin"
 
 /* vnc= of an hvm domain: pvfb-vnc shows the device model's VGA. On by
@@ -209,6 +210,11 @@ static void dm_argv(struct xld *xld, const struct domcfg_config *cfg, uint32_t d
 		argv[n++] = own[o++];
 	argv[n++] = "--serial";
 	argv[n++] = "pty";
+	if ((own[o] = malloc(37))) {
+		uuid_unparse_lower(cfg->c_info.uuid, own[o]);
+		argv[n++] = "--uuid";
+		argv[n++] = own[o++];
+	}
 	if (domcfg_defbool_val(b->acpi, true))
 		argv[n++] = "--acpi";
 	if (b->hvm.boot) {
@@ -332,7 +338,7 @@ int create_hvm_devmodel(struct xld *xld, struct xld_domain *d, const struct domc
 			int *code, char *msg, size_t cap)
 {
 	char *prog = supervise_program("VMCTL_DEVMODEL", "devmodel", "vmctl-devmodel");
-	char *argv[DM_ARGS_MAX + 2 * HVM_NICS_MAX], *own[8] = { 0 }, *logpath = NULL;
+	char *argv[DM_ARGS_MAX + 2 * HVM_NICS_MAX], *own[9] = { 0 }, *logpath = NULL;
 	char *logdir = NULL;
 	struct hvm_nics nics = { .n = 0 };
 	struct xld_child *child;

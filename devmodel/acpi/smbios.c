@@ -60,16 +60,28 @@ static void sm_bios(struct smbios *s)
 	       (const char *const[]){ "vmctl", "vmctl", "01/01/2026", NULL });
 }
 
-/* The UUID is not known to the device model (fw_cfg's UUID item is zero
- * too): all zeros means "not present". */
-static void sm_system(struct smbios *s)
+/* The domain's UUID (--uuid; all zeros means "not present"), stored as
+ * SMBIOS 2.6 and later want it: its first three fields little-endian, the
+ * rest in text order, so the guest's product_uuid reads as `xl list -l`'s
+ * uuid. As Xen's hvmloader does, the serial number is the UUID's text. */
+static void sm_system(struct smbios *s, const uint8_t uuid[16])
 {
+	static const uint8_t swap[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
 	uint8_t f[0x1b] = { 0 };
+	char serial[37];
 
+	snprintf(serial, sizeof(serial),
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 uuid[0], uuid[1], uuid[2], uuid[3], uuid[4], uuid[5], uuid[6], uuid[7],
+		 uuid[8], uuid[9], uuid[10], uuid[11], uuid[12], uuid[13], uuid[14], uuid[15]);
 	f[4] = 1;                               /* manufacturer */
 	f[5] = 2;                               /* product */
+	f[7] = 3;                               /* serial number */
+	for (int i = 0; i < 16; i++)
+		f[8 + i] = uuid[swap[i]];
 	f[24] = 6;                              /* woken by the power switch */
-	sm_add(s, f, 1, sizeof(f), 0x0100, (const char *const[]){ "vmctl", "HVM domU", NULL });
+	sm_add(s, f, 1, sizeof(f), 0x0100,
+	       (const char *const[]){ "vmctl", "HVM domU", serial, NULL });
 }
 
 static void sm_chassis(struct smbios *s)
@@ -170,7 +182,7 @@ int smbios_tables_add(struct fw_cfg *fc, const struct dm_config *cfg)
 
 	aml_init(&s.blob);
 	sm_bios(&s);
-	sm_system(&s);
+	sm_system(&s, cfg->uuid);
 	sm_chassis(&s);
 	sm_cpus(&s, cfg->vcpus);
 	sm_memory(&s, cfg);

@@ -424,13 +424,35 @@ static void check_acpi(struct dmt *t, unsigned vcpus)
 		free(l.f[i].data);
 }
 
+/* run() gives the device model the UUID 00112233-4455-6677-8899-aabbccddeeff:
+ * type 1 holds it with its first three fields little-endian (SMBIOS 2.6),
+ * and its text as the serial number (string 3). */
+static void check_system_uuid(const uint8_t *s, uint32_t tlen, uint32_t sys)
+{
+	static const uint8_t want[16] = { 0x33, 0x22, 0x11, 0x00, 0x55, 0x44, 0x77, 0x66,
+					  0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff };
+	static const char text[] = "00112233-4455-6677-8899-aabbccddeeff";
+	const char *str;
+
+	if (!s || sys == UINT32_MAX || sys + 0x1b > tlen) {
+		ok(0, "a type 1 (system) structure");
+		return;
+	}
+	ok(memcmp(s + sys + 8, want, 16) == 0, "type 1: the domain's UUID, SMBIOS 2.6 byte order");
+	str = (const char *)s + sys + s[sys + 1];
+	for (int i = 1; i < s[sys + 7] && (const uint8_t *)str < s + tlen; i++)
+		str += strnlen(str, (size_t)(s + tlen - (const uint8_t *)str)) + 1;
+	ok(s[sys + 7] == 3 && (const uint8_t *)str + sizeof(text) <= s + tlen &&
+	   strcmp(str, text) == 0, "type 1: serial number is the UUID's text");
+}
+
 static void check_smbios(struct dmt *t, unsigned vcpus)
 {
 	uint32_t alen = 0, tlen = 0;
 	uint8_t *a = fw_get(t, "etc/smbios/smbios-anchor", &alen);
 	uint8_t *s = fw_get(t, "etc/smbios/smbios-tables", &tlen);
 	unsigned count = 0, cpus = 0, max = 0, last = 0, types = 0;
-	uint32_t o = 0;
+	uint32_t o = 0, sys = UINT32_MAX;
 
 	ok(a && alen == 31 && memcmp(a, "_SM_", 4) == 0 && acpi_sum8(a, 31) == 0 &&
 	   memcmp(a + 16, "_DMI_", 5) == 0 && acpi_sum8(a + 16, 15) == 0,
@@ -442,6 +464,8 @@ static void check_smbios(struct dmt *t, unsigned vcpus)
 		if (s[o + 1] < 4 || o + s[o + 1] + 2 > tlen)
 			break;
 		last = s[o];
+		if (last == 1)
+			sys = o;
 		types |= 1u << (last < 32 ? last : last == 32 ? 30 : 31);
 		cpus += last == 4;
 		o += s[o + 1];
@@ -455,6 +479,7 @@ static void check_smbios(struct dmt *t, unsigned vcpus)
 	ok(a && rd(a + 28, 2) == count && rd(a + 8, 2) == max, "entry point: %u structures, largest %u",
 	   count, max);
 	is_int(cpus, vcpus, "a type 4 per vCPU");
+	check_system_uuid(s, tlen, sys);
 	ok((types & 0x000b0000) == 0x000b0000 && (types & 0x1b) == 0x1b && (types & (1u << 30)),
 	   "types 0, 1, 3, 4, 16, 17, 19, 32 present");
 	free(a);
@@ -475,6 +500,8 @@ static void run(unsigned vcpus, uint64_t low, uint64_t high, bool acpi)
 	t.cfg.lowmem = low;
 	t.cfg.highmem = high;
 	t.cfg.acpi = acpi;
+	for (int i = 0; i < 16; i++)
+		t.cfg.uuid[i] = (uint8_t)(i * 0x11);
 	diag("%u vCPUs, %llu MiB low, %llu MiB high, acpi=%d", vcpus,
 	     (unsigned long long)(low >> 20), (unsigned long long)(high >> 20), acpi);
 	is_int(dmt_start(&t), 0, "devices created");

@@ -38,6 +38,7 @@ ok "the test made a busybox initramfs" test -s initrd.gz
 cat > linux.cfg <<CFG
 type = "hvm"
 name = "hvm-linux"
+uuid = "5d1c0a7e-42a2-4f0b-9c3e-0123456789ab"
 memory = 256
 kernel = "$kernel"
 ramdisk = "$VMCTL_TEST_DIR/initrd.gz"
@@ -82,6 +83,9 @@ ok "Linux found the device model's FADT and MADT" \
 ok "Linux read the device model's SMBIOS tables (DMI: vmctl ...)" \
 	grep -q 'DMI: vmctl' "$log"
 ok "no ACPI error in Linux's log" sh -c "! grep -Eq 'ACPI( BIOS)? Error' '$log'"
+printf 'echo uuid-$(cat /sys/class/dmi/id/product_uuid)\r' >&3
+ok "the guest's DMI product_uuid is the config's uuid" \
+	console_has hvm-linux '^uuid-5d1c0a7e-42a2-4f0b-9c3e-0123456789ab' 400
 printf 'poweroff -f\r' >&3
 ok "poweroff -f (ACPI S5) ends the domain" domain_gone hvm-linux 600
 xl destroy hvm-linux 2>/dev/null
