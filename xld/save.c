@@ -15,6 +15,7 @@
 #include "common/util.h"
 #include <vmctl/xen/sched.h>
 #include <vmctl/xen/xen.h>
+#include <vmctl/xen/hvm/params.h>
 
 #include <errno.h>
 #include <poll.h>
@@ -701,14 +702,19 @@ static uint32_t suspend_port_of(struct xld *xld, uint32_t domid)
 	return (uint32_t)port;
 }
 
-/* control/feature-suspend = 1: the guest's PV drivers (Linux's xen
- * manage code writes it) act on control/shutdown = suspend. */
+/* The guest has PV drivers that act on control/shutdown = suspend: it set
+ * HVM_PARAM_CALLBACK_IRQ (libxl's test: carried by a save, set again on
+ * resume), or wrote control/feature-suspend = 1 (Linux's xen manage code,
+ * at boot only: a restored domain's xenstore does not have it). */
 static bool hvm_has_pv_suspend(struct xld *xld, uint32_t domid)
 {
 	char path[64], *val = NULL;
 	size_t len = 0;
+	uint64_t via = 0;
 	bool yes;
 
+	if (hv_hvm_param_get(xld->hv, domid, HVM_PARAM_CALLBACK_IRQ, &via) == 0 && via)
+		return true;
 	snprintf(path, sizeof(path), "/local/domain/%u/control/feature-suspend", domid);
 	yes = xenstored_read(xld->xs, path, &val, &len) == 0 && val && len == 1 && val[0] == '1';
 	free(val);

@@ -51,11 +51,16 @@ cmd() {
 cmd 'echo up-$(cut -d. -f1 /proc/uptime)' '^up-[0-9]+' "the shell answers before the save"
 up0=$(grep -Eo '^up-[0-9]+' "$VMCTL_LOGDIR/console/hvm-lsave.log" | tail -1 | cut -d- -f2)
 for round in 1 2; do
+	m0=$(mark hvm-lsave)
 	out=$(xl save hvm-lsave l.save 2>&1)
 	is "$?" 0 "save $round: $out"
 	ok "save $round: the domain is gone" domain_gone hvm-lsave
 	out=$(xl restore l.save 2>&1)
 	is "$?" 0 "restore $round: $out"
+	# Linux's xen drivers announce feature-suspend: xld asked it to
+	# suspend; typing before it has resumed may lose characters
+	ok "restore $round: it resumes from its suspend (Linux thaws its tasks)" \
+		console_after hvm-lsave "$m0" 'Restarting tasks'
 	cmd "echo result-\$((6*7+$round))" "^result-$((42 + round))" \
 		"restore $round: a command typed on xl console runs"
 	cmd 'echo up-$(cut -d. -f1 /proc/uptime)' '^up-[0-9]+' "restore $round: uptime"
