@@ -23,12 +23,7 @@ cd "$VMCTL_TEST_DIR"
 # The initramfs: busybox, and an /init that mounts proc and sys, prints the
 # marker and runs a shell with ttyS0 as its controlling terminal.
 mkdir -p root
-cat > root/init <<'INIT'
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
+{ linux_init_mounts; cat <<'INIT'; } > root/init
 echo "vmctl-initramfs: shell on $(cat /sys/class/tty/console/active)"
 exec setsid cttyhack sh
 INIT
@@ -53,17 +48,7 @@ is "$?" 0 "xl create of an hvm domain with a bzImage kernel= ($kernel)"
 tries=$((wait_s * 20))
 ok "the kernel starts: 'Linux version' on the serial console" \
 	console_has hvm-linux '\] Linux version' "$tries"
-shell=0
-console_has hvm-linux 'vmctl-initramfs: shell on ttyS0' "$tries" && shell=1
-ok "it reaches the initramfs's shell within ${wait_s} s" test $shell = 1
-if [ $shell = 0 ]; then
-	diag "last console lines:"
-	tail -15 "$VMCTL_LOGDIR/console/hvm-linux.log" | tr -d '\r' | sed 's/^/#   /'
-	xl destroy hvm-linux
-	host_stop a
-	done_testing
-	exit
-fi
+linux_shell_or_stop hvm-linux 'vmctl-initramfs: shell on ttyS0'
 
 mkfifo con.in
 "$XL_BIN" console hvm-linux < con.in > con.out 2>&1 &

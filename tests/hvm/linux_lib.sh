@@ -39,3 +39,20 @@ linux_init_mounts() {
 		'mount -t proc proc /proc' 'mount -t sysfs sysfs /sys' \
 		'mount -t devtmpfs devtmpfs /dev'
 }
+
+# linux_shell_or_stop NAME REGEX: wait, within the time box, for REGEX (the
+# initramfs's marker) on NAME's serial console and say so; without it,
+# show the console's last lines, destroy the domain, stop host a and end
+# the test there.
+linux_shell_or_stop() {
+	local shell=0
+	console_has "$1" "$2" $((wait_s * 20)) && shell=1
+	ok "it reaches the initramfs's shell within ${wait_s} s" test $shell = 1
+	[ $shell = 1 ] && return 0
+	diag "last console lines:"
+	tail -15 "$VMCTL_LOGDIR/console/$1.log" | tr -d '\r' | sed 's/^/#   /'
+	xl destroy "$1"
+	host_stop a
+	done_testing
+	exit
+}

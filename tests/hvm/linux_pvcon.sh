@@ -16,12 +16,7 @@ cd "$VMCTL_TEST_DIR"
 # A shell on each console: ttyS0 in the background, hvc0 (/dev/console,
 # the last console=) in front.
 mkdir -p root
-cat > root/init <<'INIT'
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
+{ linux_init_mounts; cat <<'INIT'; } > root/init
 setsid sh -c 'exec sh -i <>/dev/ttyS0 >&0 2>&0' &
 echo "vmctl-initramfs: shell on $(cat /sys/class/tty/console/active)" > /dev/ttyS0
 echo "vmctl-initramfs: hvc shell"

@@ -64,18 +64,7 @@ out=$(xl create linux.cfg 2>&1)
 is "$?" 0 "xl create of an hvm domain with vnc=1 and a bzImage kernel="
 [ -n "$out" ] && diag "$out"
 id=$(xl domid hvm-lvnc)
-tries=$((wait_s * 20))
-shell=0
-console_has hvm-lvnc 'vmctl-initramfs: shell on tty1' "$tries" && shell=1
-ok "the kernel reaches the initramfs within ${wait_s} s" test $shell = 1
-if [ $shell = 0 ]; then
-	diag "last console lines:"
-	tail -15 "$VMCTL_LOGDIR/console/hvm-lvnc.log" | tr -d '\r' | sed 's/^/#   /'
-	xl destroy hvm-lvnc
-	host_stop a
-	done_testing
-	exit
-fi
+linux_shell_or_stop hvm-lvnc 'vmctl-initramfs: shell on tty1'
 port=$(xenstore-read "/local/domain/$id/console/vnc-port" 2>/dev/null)
 like "$port" '^59[0-9][0-9]$' "console/vnc-port is published ($port)"
 
