@@ -40,12 +40,7 @@ for m in $blkfront $netfront; do
 	*.xz) xz -dc "$m" ;; *.zst) zstd -dc "$m" ;; *) cat "$m" ;;
 	esac > "root/lib/$(basename "${m%.xz}" .zst)"
 done
-cat > root/init <<'INIT'
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
+{ linux_init_mounts; cat <<'INIT'; } > root/init
 insmod /lib/xen-blkfront.ko
 for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/xvda ] && break; sleep 1; done
 echo "vmctl-xvda: $(head -c 17 /dev/xvda 2>&1)"
@@ -82,15 +77,7 @@ CFG
 log="$VMCTL_LOGDIR/console/hvm-pvsave.log"
 xl create linux.cfg > /dev/null 2>&1
 is "$?" 0 "xl create of Debian's kernel with a vbd$([ $net = 1 ] && echo ' and a vif')"
-if ! console_has hvm-pvsave 'vmctl-initramfs: shell on ttyS0' $((wait_s * 20)); then
-	ok "it reaches its shell within ${wait_s} s" false
-	tr -d '\r' < "$log" | tail -20 | sed 's/^/#   /'
-	xl destroy hvm-pvsave
-	host_stop a
-	done_testing
-	exit
-fi
-ok "it reaches its shell" true
+linux_shell_or_stop hvm-pvsave 'vmctl-initramfs: shell on ttyS0'
 ok "the disk reads through /dev/xvda" grep -q 'vmctl-xvda: vmctl-pv-disk-42' "$log"
 [ $net = 1 ] && ok "netfront pings before the save" grep -q 'vmctl-ping: [1-9] replies' "$log"
 
