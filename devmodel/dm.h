@@ -39,6 +39,7 @@ struct dm_nic {
 struct dm_config {
 	uint32_t domid;
 	unsigned vcpus;
+	unsigned vcpus_online;       /* 0..N-1 enabled in the MADT (0 = all) */
 	uint64_t lowmem;            /* RAM bytes below the PCI hole */
 	uint64_t highmem;           /* RAM bytes from 4 GiB up */
 	char boot[8];               /* xl's boot=: "c" disk, "d" CD, "n" network */

@@ -89,6 +89,16 @@ static int opt_uuid(struct dm_opts *o, const char *v)
 	return 0;
 }
 
+static int opt_vcpus_online(struct dm_opts *o, const char *v)
+{
+	uint64_t n;
+
+	if (parse_u64(v, &n) < 0 || n == 0 || n > 128)
+		return -EINVAL;
+	o->cfg.vcpus_online = (unsigned)n;
+	return 0;
+}
+
 static int opt_boot(struct dm_opts *o, const char *v)
 {
 	if (strlen(v) >= sizeof(o->cfg.boot) || strspn(v, "acdn") != strlen(v))
@@ -278,6 +288,7 @@ static const struct {
 	{ "lowmem", 1, opt_lowmem, "BYTES     RAM below the PCI hole (default: all RAM up to 3G)" },
 	{ "highmem", 1, opt_highmem, "BYTES    RAM from 4 GiB up" },
 	{ "vcpus", 1, opt_vcpus, "N          vCPUs the firmware is told of" },
+	{ "vcpus-online", 1, opt_vcpus_online, "N   of them, 0..N-1 start enabled (xl's vcpus=; default all)" },
 	{ "uuid", 1, opt_uuid, "UUID        the domain's UUID (SMBIOS system information)" },
 	{ "boot", 1, opt_boot, "ORDER       xl's boot=: c disk, d CD-ROM, n network" },
 	{ "disk", 1, opt_disk, "N:PATH[:cdrom][:ro]  IDE drive N (0 hda .. 3 hdd)" },

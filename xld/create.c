@@ -218,9 +218,8 @@ static int step_build(struct create_op *op)
 	return 0;
 }
 
-/* vCPUs 0..N-1 of avail_vcpus start online (vcpus=), the rest of
- * maxvcpus offline, as libxl writes cpu/<n>/availability. */
-static unsigned online_vcpus(const struct domcfg_b_info *b)
+/* As libxl writes cpu/<n>/availability. */
+unsigned create_online_vcpus(const struct domcfg_b_info *b)
 {
 	unsigned n = 0;
 
@@ -240,7 +239,7 @@ static int step_xenstore(struct create_op *op)
 		.uuid = c->uuid,
 		.type = domcfg_domain_type_to_string(c->type),
 		.max_vcpus = (unsigned)b->max_vcpus,
-		.online_vcpus = online_vcpus(b),
+		.online_vcpus = create_online_vcpus(b),
 		.max_kb = b->max_memkb,
 		.target_kb = b->target_memkb,
 		.store_gfn = op->store_pfn,

@@ -11,6 +11,7 @@
 struct xld;
 struct rpc_req;
 struct domcfg_config;
+struct domcfg_b_info;
 
 /* A domain that already exists in vmhv, its memory and vCPU filled from a
  * stream (xld/restore.c): the steps adopt it instead of creating and
@@ -37,6 +38,10 @@ struct create_args {
  * negative rpc_code-style error: *code and msg (cap bytes) say why. */
 int xld_create(struct xld *xld, const struct create_args *args, uint32_t *domid,
 	       int *code, char *msg, size_t cap);
+
+/* How many vCPUs start online: 0..N-1 of avail_vcpus (vcpus=), the rest
+ * of maxvcpus offline. */
+unsigned create_online_vcpus(const struct domcfg_b_info *b);
 
 /* Parse and default the configuration only (xl create -n); the caller
  * disposes `cfg`. Same error convention. */

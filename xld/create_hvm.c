@@ -7,6 +7,7 @@
  * bios_path_override= or Debian's SeaBIOS. */
 #include "xld/create_hvm.h"
 #include "xld/create_hvm_nic.h"
+#include "xld/create.h"
 
 #include "libvmctl/build_hvm.h"
 #include "libvmctl/domcfg.h"
@@ -169,7 +170,7 @@ int create_hvm_build(struct hv *hv, uint32_t domid, const struct domcfg_config *
 
 /* ---- the device model ---- */
 
-#define DM_ARGS_MAX (27 + 2 * 4 + 8)   /* + a bzImage's four options */
+#define DM_ARGS_MAX (29 + 2 * 4 + 8)   /* + a bzImage's four options */
 #define DM_VGABIOS "/usr/share/seabios/vgabios-stdvga.bin"
 
 /* vnc= of an hvm domain: pvfb-vnc shows the device model's VGA. On by
@@ -207,6 +208,9 @@ static void dm_argv(struct xld *xld, const struct domcfg_config *cfg, uint32_t d
 	argv[n++] = (char *)xld->opt.rundir;
 	argv[n++] = "--vcpus";
 	if (asprintf(&own[o], "%d", b->max_vcpus) > 0)
+		argv[n++] = own[o++];
+	argv[n++] = "--vcpus-online";
+	if (asprintf(&own[o], "%u", create_online_vcpus(b)) > 0)
 		argv[n++] = own[o++];
 	argv[n++] = "--serial";
 	argv[n++] = "pty";
@@ -338,7 +342,7 @@ int create_hvm_devmodel(struct xld *xld, struct xld_domain *d, const struct domc
 			int *code, char *msg, size_t cap)
 {
 	char *prog = supervise_program("VMCTL_DEVMODEL", "devmodel", "vmctl-devmodel");
-	char *argv[DM_ARGS_MAX + 2 * HVM_NICS_MAX], *own[9] = { 0 }, *logpath = NULL;
+	char *argv[DM_ARGS_MAX + 2 * HVM_NICS_MAX], *own[10] = { 0 }, *logpath = NULL;
 	char *logdir = NULL;
 	struct hvm_nics nics = { .n = 0 };
 	struct xld_child *child;

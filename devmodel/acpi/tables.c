@@ -228,7 +228,8 @@ static void madt_put(struct tables *t, const uint8_t *e)
 	aml_bytes(&t->blob, e, e[1]);
 }
 
-/* MADT: a LAPIC per vCPU (APIC id = vCPU id), the IOAPIC (id after the
+/* MADT: a LAPIC per vCPU (APIC id = vCPU id; those from --vcpus-online
+ * up marked disabled, as hvmloader does for vcpus < maxvcpus), the IOAPIC (id after the
  * LAPICs', as vmhv's ioapic.c), ISA IRQ 0 on GSI 2, and the PCI link
  * IRQs and the SCI level-triggered active-high as PIIX routes them. */
 static size_t madt_build(struct tables *t, const struct dm_config *cfg)
@@ -240,8 +241,11 @@ static size_t madt_build(struct tables *t, const struct dm_config *cfg)
 	acpi_put_le(e, ACPI_LAPIC_ADDR, 4);
 	acpi_put_le(e + 4, 1, 4);                    /* PCAT_COMPAT: there are 8259s */
 	aml_bytes(&t->blob, e, 8);
-	for (unsigned i = 0; i < cfg->vcpus; i++)
-		madt_put(t, (const uint8_t[]){ 0, 8, (uint8_t)i, (uint8_t)i, 1, 0, 0, 0 });
+	for (unsigned i = 0; i < cfg->vcpus; i++) {
+		bool enabled = !cfg->vcpus_online || i < cfg->vcpus_online;
+
+		madt_put(t, (const uint8_t[]){ 0, 8, (uint8_t)i, (uint8_t)i, enabled, 0, 0, 0 });
+	}
 	memset(e, 0, sizeof(e));
 	e[0] = 1;
 	e[1] = 12;

@@ -367,7 +367,8 @@ static void check_fadt(struct loaded *l, const uint8_t *f)
 		check_dsdt(dsdt);
 }
 
-static void check_madt(const uint8_t *m, unsigned vcpus)
+/* LAPICs 0..online-1 enabled, the rest of vcpus listed disabled. */
+static void check_madt(const uint8_t *m, unsigned vcpus, unsigned online)
 {
 	uint32_t len = (uint32_t)rd(m + 4, 4);
 	unsigned lapic = 0, ioapic = 0, irq0 = 0, sci = 0, good = 1;
@@ -378,7 +379,8 @@ static void check_madt(const uint8_t *m, unsigned vcpus)
 		if (!good)
 			break;
 		if (m[o] == 0)
-			lapic += m[o + 2] == lapic && m[o + 3] == lapic && (m[o + 4] & 1);
+			lapic += m[o + 2] == lapic && m[o + 3] == lapic &&
+				 (m[o + 4] & 1) == (lapic < online);
 		else if (m[o] == 1)
 			ioapic += m[o + 2] == vcpus && rd(m + o + 4, 4) == 0xfec00000 && !rd(m + o + 8, 4);
 		else if (m[o] == 2 && m[o + 3] == 0)
@@ -387,13 +389,13 @@ static void check_madt(const uint8_t *m, unsigned vcpus)
 			sci += rd(m + o + 4, 4) == 9 && rd(m + o + 8, 2) == 0x0d;
 	}
 	ok(good, "MADT: entries within the table");
-	is_int(lapic, vcpus, "MADT: one enabled LAPIC per vCPU, ids 0..n-1");
+	is_int(lapic, vcpus, "MADT: a LAPIC per vCPU, ids 0..n-1, enabled below vcpus-online");
 	is_int(ioapic, 1, "MADT: one IOAPIC at 0xfec00000, id after the LAPICs, GSI base 0");
 	is_int(irq0, 1, "MADT: ISA IRQ 0 on GSI 2");
 	is_int(sci, 1, "MADT: IRQ 9 level, active high");
 }
 
-static void check_acpi(struct dmt *t, unsigned vcpus)
+static void check_acpi(struct dmt *t, unsigned vcpus, unsigned online)
 {
 	struct loaded l = { .next_high = 0x1f00000, .next_fseg = 0xf5000 };
 	const uint8_t *rsdp, *rsdt, *e;
@@ -415,7 +417,7 @@ static void check_acpi(struct dmt *t, unsigned vcpus)
 			if (e && memcmp(e, "FACP", 4) == 0 && (e = table(&l, a, "FACP", 3)))
 				check_fadt(&l, e);
 			else if (e && memcmp(e, "APIC", 4) == 0 && (e = table(&l, a, "APIC", 1)))
-				check_madt(e, vcpus);
+				check_madt(e, vcpus, online);
 			else
 				ok(0, "RSDT entry %u is a known table", i);
 		}
@@ -486,7 +488,7 @@ static void check_smbios(struct dmt *t, unsigned vcpus)
 	free(s);
 }
 
-static void run(unsigned vcpus, uint64_t low, uint64_t high, bool acpi)
+static void run(unsigned vcpus, unsigned online, uint64_t low, uint64_t high, bool acpi)
 {
 	struct dmt t;
 	uint32_t len;
@@ -500,13 +502,14 @@ static void run(unsigned vcpus, uint64_t low, uint64_t high, bool acpi)
 	t.cfg.lowmem = low;
 	t.cfg.highmem = high;
 	t.cfg.acpi = acpi;
+	t.cfg.vcpus_online = online;
 	for (int i = 0; i < 16; i++)
 		t.cfg.uuid[i] = (uint8_t)(i * 0x11);
 	diag("%u vCPUs, %llu MiB low, %llu MiB high, acpi=%d", vcpus,
 	     (unsigned long long)(low >> 20), (unsigned long long)(high >> 20), acpi);
 	is_int(dmt_start(&t), 0, "devices created");
 	if (acpi) {
-		check_acpi(&t, vcpus);
+		check_acpi(&t, vcpus, online);
 	} else {
 		p = fw_get(&t, "etc/table-loader", &len);
 		ok(!p, "acpi=0: no ACPI tables (SeaBIOS builds none either without PIIX4 PM)");
@@ -518,8 +521,9 @@ static void run(unsigned vcpus, uint64_t low, uint64_t high, bool acpi)
 
 int main(void)
 {
-	run(1, 32u << 20, 0, true);
-	run(3, 0xc0000000ull, 1ull << 30, true);
-	run(2, 256u << 20, 0, false);
+	run(1, 1, 32u << 20, 0, true);
+	run(3, 3, 0xc0000000ull, 1ull << 30, true);
+	run(4, 2, 64u << 20, 0, true);        /* vcpus=2, maxvcpus=4 */
+	run(2, 2, 256u << 20, 0, false);
 	return tap_done();
 }
