@@ -17,14 +17,17 @@ qemu=$(command -v qemu-system-x86_64)
 # qemu_pc_start MEM_MB VRAM_MB DISK SERIAL_FILE DEBUGCON_FILE: start it in
 # the background (pid in $qemu_pid, its own messages in DEBUGCON_FILE.out);
 # VRAM_MB 0: no VGA. Port 0x402 (SeaBIOS's log) goes to DEBUGCON_FILE.
+# $QEMU_PC_UUID, if set, is the machine's UUID (-uuid: SMBIOS type 1, as
+# xl.cfg's uuid= is under vmctl).
 qemu_pc_start() {
-	local vga=()
+	local vga=() uuid=()
+	[ -n "${QEMU_PC_UUID:-}" ] && uuid=(-uuid "$QEMU_PC_UUID")
 	[ "$2" -gt 0 ] && vga=(-device "VGA,vgamem_mb=$2,mmio=off,romfile=/usr/share/seabios/vgabios-stdvga.bin")
 	"$qemu" -M pc -accel tcg -nodefaults -no-user-config -m "$1" \
 		-cpu qemu64,vendor=GenuineIntel -global apic-common.vapic=off \
 		-bios /usr/share/seabios/bios.bin -display none -monitor none -serial "file:$4" \
 		-drive "file=$3,format=raw,if=none,id=d0" \
-		-device ide-hd,drive=d0,bus=ide.0,unit=0,bootindex=1 "${vga[@]}" \
+		-device ide-hd,drive=d0,bus=ide.0,unit=0,bootindex=1 "${vga[@]}" "${uuid[@]}" \
 		-chardev "file,id=dbg,path=$5" -device isa-debugcon,iobase=0x402,chardev=dbg \
 		> "$5.out" 2>&1 &
 	qemu_pid=$!

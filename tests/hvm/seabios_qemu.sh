@@ -37,9 +37,12 @@ cp "$img" vmctl.img
 cp "$img" qemu.img
 
 # ---- vmctl ----
+# The same machine UUID on both (SeaBIOS prints it from SMBIOS type 1).
+QEMU_PC_UUID=6f0e2a4c-1b3d-4e5f-8a9b-0c1d2e3f4a5b
 cat > cmp.cfg <<CFG
 type = "hvm"
 name = "sb-cmp"
+uuid = "$QEMU_PC_UUID"
 memory = $MEM
 boot = "c"
 acpi = 1
