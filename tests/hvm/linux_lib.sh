@@ -56,3 +56,33 @@ linux_shell_or_stop() {
 	done_testing
 	exit
 }
+
+# linux_pv_prereqs: after linux_prereqs, the kernel's xen-blkfront and
+# xen-netfront modules ($blkfront, $netfront; the test is skipped without
+# blkfront) and, as root with tun and ip, the test network of
+# tests/hvm/nic_net.sh for netfront ($net=1, torn down at exit).
+linux_pv_prereqs() {
+	blkfront=$(find "/lib/modules/$kver" -name 'xen-blkfront.ko*' 2>/dev/null | head -1)
+	netfront=$(find "/lib/modules/$kver" -name 'xen-netfront.ko*' 2>/dev/null | head -1)
+	[ -n "$blkfront" ] || skip_all "no xen-blkfront module for $kver"
+	net=0
+	if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ] && [ -n "$netfront" ] &&
+	   command -v ip >/dev/null; then
+		. "$top_srcdir/tests/hvm/nic_net.sh"
+		trap 'nic_net_cleanup; _host_cleanup' EXIT
+		nic_net_setup || bail_out "cannot set up the test network"
+		net=1
+	fi
+}
+
+# linux_pv_modules: the two modules, uncompressed, in root/lib of the
+# initramfs being made.
+linux_pv_modules() {
+	local m
+	mkdir -p root/lib
+	for m in $blkfront $netfront; do
+		case "$m" in
+		*.xz) xz -dc "$m" ;; *.zst) zstd -dc "$m" ;; *) cat "$m" ;;
+		esac > "root/lib/$(basename "${m%.xz}" .zst)"
+	done
+}

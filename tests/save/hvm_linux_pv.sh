@@ -18,28 +18,13 @@ fi
 . "$top_srcdir/tests/save/lib.sh"       # (host.sh; mark, nothing_left)
 . "$top_srcdir/tests/hvm/linux_lib.sh"
 linux_prereqs
-blkfront=$(find "/lib/modules/$kver" -name 'xen-blkfront.ko*' 2>/dev/null | head -1)
-netfront=$(find "/lib/modules/$kver" -name 'xen-netfront.ko*' 2>/dev/null | head -1)
-[ -n "$blkfront" ] || skip_all "no xen-blkfront module for $kver"
-
-net=0
-if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ] && [ -n "$netfront" ] && command -v ip >/dev/null; then
-	. "$top_srcdir/tests/hvm/nic_net.sh"
-	trap 'nic_net_cleanup; _host_cleanup' EXIT
-	nic_net_setup || bail_out "cannot set up the test network"
-	net=1
-fi
+linux_pv_prereqs
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
 printf 'vmctl-pv-disk-%s\n' 42 > disk.img
 truncate -s 4M disk.img
-mkdir -p root/lib
-for m in $blkfront $netfront; do
-	case "$m" in
-	*.xz) xz -dc "$m" ;; *.zst) zstd -dc "$m" ;; *) cat "$m" ;;
-	esac > "root/lib/$(basename "${m%.xz}" .zst)"
-done
+linux_pv_modules
 { linux_init_mounts; cat <<'INIT'; } > root/init
 insmod /lib/xen-blkfront.ko
 for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/xvda ] && break; sleep 1; done
