@@ -47,11 +47,19 @@ static const struct {
  * could be opened, which perf_event_paranoid 2 lets any process do. */
 static int perf_rule_add(scmp_filter_ctx ctx)
 {
-	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(perf_event_open), 4,
-				SCMP_A1(SCMP_CMP_EQ, 0),
-				SCMP_A2(SCMP_CMP_MASKED_EQ, 0xffffffffu, 0xffffffffu),
-				SCMP_A3(SCMP_CMP_MASKED_EQ, 0xffffffffu, 0xffffffffu),
-				SCMP_A4(SCMP_CMP_EQ, PERF_FLAG_FD_CLOEXEC));
+	/* Designated initializers: libseccomp's SCMP_An() macros leave
+	 * datum_b out, which clang's -Wmissing-field-initializers rejects. */
+	const struct scmp_arg_cmp cmp[] = {
+		{ .arg = 1, .op = SCMP_CMP_EQ, .datum_a = 0 },
+		{ .arg = 2, .op = SCMP_CMP_MASKED_EQ,
+		  .datum_a = 0xffffffffu, .datum_b = 0xffffffffu },
+		{ .arg = 3, .op = SCMP_CMP_MASKED_EQ,
+		  .datum_a = 0xffffffffu, .datum_b = 0xffffffffu },
+		{ .arg = 4, .op = SCMP_CMP_EQ, .datum_a = PERF_FLAG_FD_CLOEXEC },
+	};
+
+	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(perf_event_open),
+				      sizeof(cmp) / sizeof(cmp[0]), cmp);
 }
 
 static int rules_add(scmp_filter_ctx ctx)
