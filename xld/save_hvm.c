@@ -1,5 +1,6 @@
 /* The hvm parts of the stream (xld/save_hvm.h). */
 #include "xld/save_hvm.h"
+#include "xld/save_pvstate.h"
 #include "xld/create.h"
 #include "xld/domain.h"
 #include "xld/rpc/rpc.h"
@@ -208,20 +209,8 @@ int save_hvm_add_emulator(struct save_hvm *s, const void *body, size_t len)
 
 int save_hvm_set_context(struct hv *hv, uint32_t domid, const void *blob, size_t len)
 {
-	struct privcmd_hvm_context hdr = { .domid = domid };
-	uint8_t *req;
-	int rc;
-
-	if (len > STREAM_HVM_CONTEXT_MAX - sizeof(hdr))
-		return -EINVAL;
-	req = malloc(sizeof(hdr) + len);
-	if (!req)
-		return -ENOMEM;
-	memcpy(req, &hdr, sizeof(hdr));
-	memcpy(req + sizeof(hdr), blob, len);
-	rc = hv_call(hv, PRIVCMD_OP_HVM_CONTEXT_SET, req, sizeof(hdr) + len, NULL, 0, NULL, NULL);
-	free(req);
-	return rc;
+	return save_state_set(hv, PRIVCMD_OP_HVM_CONTEXT_SET, domid, blob, len,
+			      STREAM_HVM_CONTEXT_MAX - sizeof(struct privcmd_hvm_context));
 }
 
 int restore_hvm_devmodel(struct xld *xld, struct xld_domain *d, const struct create_adopt *a,

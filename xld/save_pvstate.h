@@ -5,6 +5,8 @@
 #ifndef XLD_SAVE_PVSTATE_H
 #define XLD_SAVE_PVSTATE_H
 
+#include <vmctl/privcmd.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,5 +20,12 @@ int pvstate_write(struct hv *hv, uint32_t domid, struct stream_writer *w);
 /* A record's body into the new (not started) domain: 0, -EINVAL for a
  * body vmhv refuses, or another -errno. */
 int pvstate_load(struct hv *hv, uint32_t domid, const void *body, size_t len);
+
+/* A saved state blob into the new (not started) domain through `op`
+ * (PV_STATE_SET or HVM_CONTEXT_SET: a {domid, pad} header, then the
+ * blob): 0, -EINVAL when `len` is over `max` or vmhv refuses the blob,
+ * or another -errno. */
+int save_state_set(struct hv *hv, enum privcmd_op op, uint32_t domid, const void *body,
+		   size_t len, size_t max);
 
 #endif
