@@ -146,7 +146,10 @@ int display_update(struct display *d)
 	uint32_t w = 0, h = 0, y0, y1;
 	struct dmdisplay_frame f;
 
-	if (!d->vga || d->vga->writes == d->rendered_writes)
+	if (!d->vga)
+		return 0;
+	vga_dirty_poll(d->vga);
+	if (d->vga->writes == d->rendered_writes)
 		return 0;
 	d->rendered_writes = d->vga->writes;
 	vga_render(d->vga, d->scratch, DMDISPLAY_MAX_W * 4, DMDISPLAY_MAX_W, DMDISPLAY_MAX_H, &w, &h);

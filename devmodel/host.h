@@ -7,6 +7,7 @@
 #ifndef VMCTL_DEVMODEL_HOST_H
 #define VMCTL_DEVMODEL_HOST_H
 
+#include <errno.h>
 #include <stdint.h>
 
 enum dm_shutdown { DM_SHUTDOWN_POWEROFF, DM_SHUTDOWN_REBOOT };
@@ -23,6 +24,10 @@ struct dm_host_ops {
 	/* The guest moved the ACPI PM1 block (PIIX4 PMBA) to `port` (0: off):
 	 * vmhv's PM timer follows it (HVM_PARAM_ACPI_IOPORTS_LOCATION). */
 	void (*pm_base)(void *arg, uint16_t port);
+	/* The VGA's VRAM as guest memory (privcmd HVM_VRAM_MAP): *fd gets the
+	 * memfd (`bytes`, then a page of dirty bits), shown to the guest at
+	 * `gpa` (UINT64_MAX: nowhere). 0 or -errno. */
+	int (*vram_map)(void *arg, uint64_t bytes, uint64_t gpa, int *fd);
 };
 
 struct dm_host {
@@ -59,6 +64,13 @@ static inline void dm_host_pm_base(const struct dm_host *h, uint16_t port)
 {
 	if (h->ops && h->ops->pm_base)
 		h->ops->pm_base(h->arg, port);
+}
+
+static inline int dm_host_vram_map(const struct dm_host *h, uint64_t bytes, uint64_t gpa, int *fd)
+{
+	if (!h->ops || !h->ops->vram_map)
+		return -ENOSYS;
+	return h->ops->vram_map(h->arg, bytes, gpa, fd);
 }
 
 #endif

@@ -87,10 +87,19 @@ static void vmhv_pm_base(void *arg, uint16_t port)
 		log_warn("PM timer to %#x: %s", port, strerror(-rc));
 }
 
+static int vmhv_vram_map(void *arg, uint64_t bytes, uint64_t gpa, int *fd)
+{
+	struct devmodel *d = arg;
+	struct privcmd_hvm_vram req = { .domid = d->o.domid, .bytes = bytes, .gpa = gpa };
+
+	return hv_call(d->hv, PRIVCMD_OP_HVM_VRAM_MAP, &req, sizeof(req), NULL, 0, NULL, fd);
+}
+
 static const struct dm_host_ops vmhv_host_ops = {
 	.isa_irq = vmhv_isa_irq,
 	.shutdown = vmhv_shutdown,
 	.pm_base = vmhv_pm_base,
+	.vram_map = vmhv_vram_map,
 };
 
 /* The guest's memory file, mapped whole: guest-physical address = offset. */

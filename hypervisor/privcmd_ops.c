@@ -6,6 +6,7 @@
 #include "hypervisor/domain.h"
 #include "hypervisor/engines/engine.h"
 #include "hypervisor/engines/hvm/hvm_context.h"
+#include "hypervisor/engines/hvm/hvm_vram.h"
 #include "hypervisor/engines/pv/pv_engine.h"
 #include "hypervisor/evtchn.h"
 #include "hypervisor/gnttab.h"

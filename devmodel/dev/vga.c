@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -20,6 +22,7 @@
 #define VGA_WINDOW  0xa0000
 #define VGA_WINDOW_LEN 0x20000
 #define VGA_ROM_MAX (256 * 1024)
+#define VGA_DIRTY_PAGE 4096u
 
 #define SEQ_MAP_MASK 2
 #define SEQ_MEM_MODE 4
@@ -417,7 +420,7 @@ static void vga_destroy(void *state)
 	if (v->pci.bus)
 		pci_bus_remove(v->pci.bus, &v->pci);
 	if (v->vram && v->vram != MAP_FAILED)
-		munmap(v->vram, v->vram_size);
+		munmap(v->vram, v->vram_map_len);
 	if (v->vram_fd >= 0)
 		close(v->vram_fd);
 	free(v->rom);
@@ -451,15 +454,71 @@ static int vga_rom_load(struct vga *v, const char *path)
 	return pci_bar_init(&v->pci, PCI_ROM_BAR, size, false, false, &rom_ops, v);
 }
 
+/* VRAM from vmhv (HVM_VRAM_MAP: the guest then reaches the LFB without
+ * an ioreq, vmhv keeps the dirty bits after it), else a memfd of ours
+ * served through ioreqs (unit tests, an older vmhv). */
 static int vga_vram(struct vga *v, unsigned mb)
 {
+	int rc;
+
 	v->vram_size = mb << 20;
-	v->vram_fd = memfd_create("vga-vram", MFD_CLOEXEC);
-	if (v->vram_fd < 0 || ftruncate(v->vram_fd, v->vram_size) < 0)
+	v->vram_gpa = UINT64_MAX;
+	rc = dm_host_vram_map(&v->dm->host, v->vram_size, UINT64_MAX, &v->vram_fd);
+	if (rc == 0) {
+		v->vram_map_len = v->vram_size + VGA_DIRTY_PAGE;
+	} else {
+		if (rc != -ENOSYS)
+			log_warn("vga: VRAM through ioreqs: vmhv's map: %s", strerror(-rc));
+		v->vram_map_len = v->vram_size;
+		v->vram_fd = memfd_create("vga-vram", MFD_CLOEXEC);
+		if (v->vram_fd < 0 || ftruncate(v->vram_fd, v->vram_size) < 0)
+			return -errno;
+	}
+	v->vram = mmap(NULL, v->vram_map_len, PROT_READ | PROT_WRITE, MAP_SHARED, v->vram_fd, 0);
+	if (v->vram == MAP_FAILED)
 		return -errno;
-	v->vram = mmap(NULL, v->vram_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->vram_fd, 0);
-	return v->vram == MAP_FAILED ? -errno : 0;
+	if (rc == 0)
+		v->dirty = (uint64_t *)(v->vram + v->vram_size);
+	return 0;
 }
+
+void vga_dirty_poll(struct vga *v)
+{
+	bool any = false;
+
+	if (!v->dirty)
+		return;
+	for (uint32_t i = 0; i < (v->vram_size >> 12) / 64; i++)
+		if (__atomic_load_n(&v->dirty[i], __ATOMIC_RELAXED))
+			any |= __atomic_exchange_n(&v->dirty[i], 0, __ATOMIC_ACQUIRE) != 0;
+	if (any)
+		v->writes++;
+}
+
+/* BAR0 moved, appeared or went: the guest's direct view of VRAM follows. */
+static void vga_cfg_write(struct pci_dev *d, unsigned reg, unsigned size, uint32_t val)
+{
+	struct vga *v = (struct vga *)((char *)d - offsetof(struct vga, pci));
+	uint64_t gpa = d->bar[0].mapped ? d->bar[0].base : UINT64_MAX;
+	int fd = -1, rc;
+
+	(void)reg;
+	(void)size;
+	(void)val;
+	if (!v->dirty || gpa == v->vram_gpa)
+		return;
+	rc = dm_host_vram_map(&v->dm->host, v->vram_size, gpa, &fd);
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0)
+		log_warn("vga: VRAM at %#" PRIx64 ": %s (ioreqs serve it)", gpa, strerror(-rc));
+	else if (gpa != UINT64_MAX)
+		log_info("vga: VRAM shown at %#" PRIx64 " (the vCPUs serve it)", gpa);
+	if (rc == 0)
+		v->vram_gpa = gpa;
+}
+
+static const struct pci_dev_ops vga_pci_ops = { .cfg_write = vga_cfg_write };
 
 static int vga_create(struct dm *dm, void **state)
 {
@@ -474,7 +533,7 @@ static int vga_create(struct dm *dm, void **state)
 	v->dm = dm;
 	v->vram_fd = -1;
 	vga_reset(v);
-	pci_dev_init(&v->pci, "std-vga", 0x1234, 0x1111, 0x030000, 0x02, 0, NULL);
+	pci_dev_init(&v->pci, "std-vga", 0x1234, 0x1111, 0x030000, 0x02, 0, &vga_pci_ops);
 	rc = vga_vram(v, dm->cfg->vram_mb);
 	rc = rc ? rc : pci_bar_init(&v->pci, 0, v->vram_size, false, true, &lfb_ops, v);
 	if (rc == 0 && dm->cfg->vgabios)

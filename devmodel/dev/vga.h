@@ -24,9 +24,12 @@ enum vbe_index {
 struct vga {
 	struct pci_dev pci;
 	struct dm *dm;
-	int vram_fd;                 /* a memfd: shareable with vmhv later */
+	int vram_fd;                 /* a memfd: vmhv's (HVM_VRAM_MAP) or ours */
 	uint8_t *vram;
 	uint32_t vram_size;
+	uint64_t vram_map_len;       /* mapped: VRAM (+ vmhv's dirty page) */
+	uint64_t *dirty;             /* vmhv's dirty bits, or NULL: no direct map */
+	uint64_t vram_gpa;           /* where vmhv was last told to show it */
 	uint8_t *rom;                /* the VGA BIOS behind the ROM BAR */
 	uint32_t rom_len;
 	uint8_t misc;
@@ -47,5 +50,9 @@ struct vga {
  * line, at most max_w x max_h); its size goes to *w, *h (0x0: blank). */
 void vga_render(struct vga *v, uint32_t *out, uint32_t stride, uint32_t max_w, uint32_t max_h,
 		uint32_t *w, uint32_t *h);
+
+/* Take the dirty bits the vCPUs set writing VRAM directly (HVM_VRAM_MAP):
+ * any set counts as a change (`writes`). */
+void vga_dirty_poll(struct vga *v);
 
 #endif

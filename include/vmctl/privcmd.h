@@ -372,6 +372,25 @@ struct privcmd_hvm_context {
 };
 _Static_assert(sizeof(struct privcmd_hvm_context) == 8, "hvm_context size");
 
+/* HVM_VRAM_MAP: a device model's video memory as guest memory (Xen: QEMU's
+ * VRAM populated, then moved to the BAR with XENMEM_add_to_physmap). The
+ * first call makes a memfd of `bytes` plus one page of dirty bits (bit n of
+ * the last page, in 64-bit little-endian words: VRAM page n was written by
+ * the guest since the device model cleared the bit); every call answers it
+ * (SCM_RIGHTS) and shows it to the guest at `gpa` (page aligned, inside the
+ * PCI hole below 0xfec00000) or nowhere (PRIVCMD_VRAM_NOWHERE). The vCPUs
+ * serve the guest's accesses there without an ioreq. -EEXIST: the domain
+ * has VRAM of another size. */
+#define PRIVCMD_VRAM_NOWHERE UINT64_MAX
+#define PRIVCMD_VRAM_MAX     (128ull << 20)
+struct privcmd_hvm_vram {
+	uint32_t domid;
+	uint32_t pad;
+	uint64_t bytes;
+	uint64_t gpa;
+};
+_Static_assert(sizeof(struct privcmd_hvm_vram) == 24, "hvm_vram size");
+
 /* VCPU_LIST: every vCPU of a domain (request: struct privcmd_domid), as
  * `xl vcpu-list` shows them (Xen's XEN_DOMCTL_getvcpuinfo). The reply is
  * max_vcpus entries, in vCPU order. */
@@ -437,7 +456,8 @@ _Static_assert(sizeof(struct privcmd_vcpu_info) == 24, "vcpu_info size");
 	X(PV_STATE_GET,            44, sizeof(struct privcmd_domid), 1) \
 	X(PV_STATE_SET,            45, sizeof(struct privcmd_pv_state_set), 0) \
 	X(HVM_CONTEXT_GET,         46, sizeof(struct privcmd_domid), 1) \
-	X(HVM_CONTEXT_SET,         47, sizeof(struct privcmd_hvm_context), 0)
+	X(HVM_CONTEXT_SET,         47, sizeof(struct privcmd_hvm_context), 0) \
+	X(HVM_VRAM_MAP,            48, sizeof(struct privcmd_hvm_vram), 1)
 
 enum privcmd_op {
 #define PRIVCMD_OP_ENUM(name, nr, size, exact) PRIVCMD_OP_##name = nr,

@@ -48,7 +48,7 @@ static void rec_pm_base(void *arg, uint16_t port)
 }
 
 static const struct dm_host_ops rec_ops = {
-	rec_isa, rec_intx, rec_route, rec_shutdown, rec_pm_base,
+	rec_isa, rec_intx, rec_route, rec_shutdown, rec_pm_base, NULL,
 };
 
 int dmt_init(struct dmt *t, uint64_t ram_size)

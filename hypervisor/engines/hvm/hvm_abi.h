@@ -83,6 +83,9 @@ enum hvm_ctl_type {
 	HVM_CTL_SAVE,             /* freeze the vCPUs, answer with the hvm
 				     context (struct hvm_ctx_reply + blob) */
 	HVM_CTL_THAW,             /* the frozen vCPUs run again */
+	HVM_CTL_VRAM,             /* fd: the VRAM memfd (end bytes, then the
+				     dirty page), shown at addr (UINT64_MAX:
+				     nowhere) */
 };
 
 /* XENMEM_add_to_physmap's pages (shared_info, grant frames) and the special

@@ -62,6 +62,7 @@ struct hvm_domain {
 	bool saving;              /* HVM_CONTEXT_GET waits for the sandbox */
 	void *context;            /* HVM_CONTEXT_SET's blob until the start */
 	size_t context_len;
+	struct hvm_vram *vram;    /* the device model's VRAM (hvm_vram.c) */
 };
 
 /* The domain's hvm state, allocated on first use (NULL: no memory). */

@@ -2,6 +2,7 @@
  * a domain's vCPUs on the soft CPU, pausing, stopping and reaping it. */
 #include "hypervisor/engines/hvm/hvm_domain.h"
 #include "hypervisor/engines/hvm/hvm_context.h"
+#include "hypervisor/engines/hvm/hvm_vram.h"
 
 #include "hypervisor/domain.h"
 #include "hypervisor/reaper.h"
@@ -224,6 +225,8 @@ static int hvm_start(struct domain *d)
 		rc = hvm_servers_replay(h);
 	if (rc == 0)
 		rc = hvm_physmap_replay(h);
+	if (rc == 0)
+		rc = hvm_vram_replay(h);
 	if (rc == 0) {
 		struct hvm_ctl go = { .type = HVM_CTL_START };
 
@@ -275,6 +278,7 @@ static void hvm_stop(struct domain *d)
 	hvm_process_end(h);
 	if (d->dying) {
 		hvm_servers_dispose(h);
+		hvm_vram_dispose(h);
 		free(h->context);
 		free(h);
 		d->engine_priv = NULL;

@@ -7,7 +7,8 @@ hvm_engine_sources = \
 	hypervisor/engines/hvm/hvm_aspace.c hypervisor/engines/hvm/hvm_physmap.c \
 	hypervisor/engines/hvm/hvm_gfn.h \
 	hypervisor/engines/hvm/hvm_save.h hypervisor/engines/hvm/hvm_save.c \
-	hypervisor/engines/hvm/hvm_context.h hypervisor/engines/hvm/hvm_context.c
+	hypervisor/engines/hvm/hvm_context.h hypervisor/engines/hvm/hvm_context.c \
+	hypervisor/engines/hvm/hvm_vram.h hypervisor/engines/hvm/hvm_vram.c
 
 pkglibexec_PROGRAMS += hypervisor/engines/hvm/vmhv-hvm
 hypervisor_engines_hvm_vmhv_hvm_SOURCES = \
@@ -16,6 +17,7 @@ hypervisor_engines_hvm_vmhv_hvm_SOURCES = \
 	hypervisor/engines/hvm/sandbox/vcpu.c \
 	hypervisor/engines/hvm/sandbox/xen.c \
 	hypervisor/engines/hvm/sandbox/pvhvm.c \
+	hypervisor/engines/hvm/sandbox/vram.c \
 	hypervisor/engines/hvm/sandbox/io.c \
 	hypervisor/engines/hvm/sandbox/ioreq.c \
 	hypervisor/engines/hvm/sandbox/irq.c \

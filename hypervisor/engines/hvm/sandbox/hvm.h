@@ -145,6 +145,9 @@ struct hvm {
 	atomic_uint parked;       /* futex: vCPUs parked at their freeze point */
 	atomic_bool save_req;     /* HVM_CTL_SAVE read: the main thread answers */
 	int save_pipe[2];         /* wakes the main thread for it */
+	uint8_t *vram;            /* the device model's VRAM, then its dirty page */
+	uint64_t vram_bytes;
+	_Atomic uint64_t vram_gpa; /* where the guest sees it (vram.c) */
 };
 
 /* main.c */
@@ -200,6 +203,10 @@ void pvhvm_poll(struct hvm_vcpu *v);
 /* A level-triggered EOI (lock held): the GSI callback's level is brought
  * up to date first, so a served callback is not delivered again. */
 void pvhvm_eoi(struct hvm *h);
+
+/* vram.c: the VRAM (privcmd HVM_VRAM_MAP) served by the vCPUs. */
+void vram_ctl(struct hvm *h, const struct hvm_ctl *m, const int *fds, int nfds); /* lock held */
+bool vram_mmio(struct hvm *h, struct cpu_mmio *m);                   /* no lock */
 
 /* io.c: dispatch of port I/O and MMIO; debug ports. */
 int hvm_pio(void *opaque, struct cpu *cpu, struct cpu_io *io);

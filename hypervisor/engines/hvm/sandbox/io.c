@@ -219,6 +219,8 @@ int hvm_mmio(void *opaque, struct cpu *cpu, struct cpu_mmio *m)
 	uint64_t off;
 	int rc = 0;
 
+	if (vram_mmio(h, m))
+		return 0;     /* the linear framebuffer: no lock, no ioreq */
 	pthread_mutex_lock(&h->lock);
 	if (m->gpa >= LAPIC_BASE && m->gpa < LAPIC_BASE + 0x1000) {
 		off = m->gpa - LAPIC_BASE;

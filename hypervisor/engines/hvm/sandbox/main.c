@@ -263,6 +263,10 @@ static uint32_t ctl_message(struct hvm *h, int flags)
 		break;
 	case HVM_CTL_START:
 		break;
+	case HVM_CTL_VRAM:
+		vram_ctl(h, &m, fds, nfds);
+		nfds = 0;
+		break;
 	default:
 		ioreq_ctl(h, &m, fds, nfds);
 		nfds = 0;
@@ -327,6 +331,7 @@ int main(void)
 		h.servers[i].memfd = -1;
 	h.log_budget = 200;
 	pvhvm_init(&h);
+	atomic_init(&h.vram_gpa, PRIVCMD_VRAM_NOWHERE);
 	boot_read(&h);
 	h.start_ns = hvm_now();
 	pic_init(&h);

