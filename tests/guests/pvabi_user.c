@@ -150,13 +150,17 @@ static void save_event(void)
 		suspend_channel();   /* a new domain: a new channel */
 }
 
-/* System call 4: the count; the first one after a resume reports. */
+/* System call 4: the count; the first one after a resume and after a
+ * fault since it reports (the suspend may come between a fault and the
+ * system call that follows it: the first call after the resume would
+ * show no new fault then). The syscall callback masks events (save_main),
+ * so no suspend interrupts a report half-way and loses the next one. */
 static void save_tick(unsigned long count)
 {
 	if (!sv.count)
 		tg_puts("pvabi_save: counting in user mode\n");
 	sv.count = count;
-	if (sv.resumed < 0)
+	if (sv.resumed < 0 || pv.faults == sv.faults_at_suspend)
 		return;
 	sv.resumes++;
 	put_kv("pvabi_save: resume ", sv.resumes);
@@ -291,6 +295,9 @@ static __attribute__((noreturn)) void save_main(struct callback_register *sys_cb
 		{ 14, 4, 0xe033, (unsigned long)tg_trap_14 }, { 0, 0, 0, 0 },
 	};
 
+	/* As Linux registers it: events stay masked in the system call
+	 * until its iret (the frame's IF gives the mask back). */
+	sys_cb->flags = CALLBACKF_mask_events;
 	memcpy(ucode, pvabi_user_count, (size_t)(pvabi_user_count_end - pvabi_user_count));
 	if (hypercall2(__HYPERVISOR_set_trap_table, pf_masked, 0) < 0 || user_tables() < 0 || pvabi_ext(MMUEXT_NEW_USER_BASEPTR, frame_of(tables[0]), 0) < 0 ||
 	    hypercall2(__HYPERVISOR_stack_switch, FLAT_KERNEL_SS,

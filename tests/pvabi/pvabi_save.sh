@@ -21,6 +21,8 @@ dm_has() {	# dm_has HOST REGEX: the line is in HOST's xl dmesg (bounded wait)
 		on "$1" "$XL_BIN" dmesg 2>/dev/null | grep -qE -- "$2" && return 0
 		sleep 0.05
 	done
+	diag "not in $1's xl dmesg: $2; its guest lines:"
+	on "$1" "$XL_BIN" dmesg 2>&1 | grep -E "pvabi_save|crash|fault" | tail -5 | sed "s/^/#   /"
 	return 1
 }
 
