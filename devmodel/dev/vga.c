@@ -392,6 +392,69 @@ static void vbe_port_write(void *opaque, uint64_t off, unsigned size, uint64_t v
 
 static const struct bus_ops vbe_ops = { vbe_port_read, vbe_port_write };
 
+/* ---- the MMIO BAR (BAR 2), as QEMU's std-VGA has it -------------------- */
+
+/* 0x000-0x3ff: an EDID blob (none: zeros, so a driver uses its defaults);
+ * 0x400-0x41f: the VGA ports 0x3c0-0x3df; 0x500-0x515: the DISPI
+ * registers, 16 bits each; 0x600: QEMU's extension area (its size, then the
+ * framebuffer's byte order, little-endian only here). Linux's bochs-drm
+ * drives the card through it when BAR 2 is memory. */
+#define MMIO_SIZE        0x1000
+#define MMIO_PORTS       0x400
+#define MMIO_DISPI       0x500
+#define MMIO_QEXT        0x600
+#define QEXT_SIZE        8u
+#define QEXT_LITTLE      0x1e1e1e1eu
+
+static bool mmio_in(uint64_t off, unsigned size, uint64_t lo, uint64_t len)
+{
+	return off >= lo && off + size <= lo + len;
+}
+
+/* DISPI registers in 16-bit pieces (a dword reaches two of them). */
+static uint64_t mmio_dispi_read(struct vga *v, uint64_t off, unsigned size)
+{
+	uint64_t val = 0;
+
+	for (unsigned i = 0; i < size; i += 2) {
+		uint16_t r = vbe_read(v, (uint16_t)((off + i - MMIO_DISPI) / 2));
+
+		val |= (uint64_t)(off & 1 ? r >> 8 : r) << (8 * i);
+	}
+	return size == 1 ? val & 0xff : val;
+}
+
+static uint64_t mmio_read(void *opaque, uint64_t off, unsigned size)
+{
+	struct vga *v = opaque;
+
+	if (mmio_in(off, size, MMIO_PORTS, 0x20))
+		return ports_read(v, off - MMIO_PORTS, size);
+	if (mmio_in(off, size, MMIO_DISPI, 2 * VBE_NREGS))
+		return mmio_dispi_read(v, off, size);
+	if (off == MMIO_QEXT && size == 4)
+		return QEXT_SIZE;
+	if (off == MMIO_QEXT + 4 && size == 4)
+		return QEXT_LITTLE;
+	return 0;
+}
+
+static void mmio_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
+{
+	struct vga *v = opaque;
+
+	if (mmio_in(off, size, MMIO_PORTS, 0x20)) {
+		ports_write(v, off - MMIO_PORTS, size, val);
+	} else if (mmio_in(off, size, MMIO_DISPI, 2 * VBE_NREGS) && !(off & 1) && size >= 2) {
+		for (unsigned i = 0; i < size; i += 2)
+			vbe_write(v, (uint16_t)((off + i - MMIO_DISPI) / 2), (uint16_t)(val >> (8 * i)));
+	} else if (off == MMIO_QEXT + 4 && size == 4 && val != QEXT_LITTLE) {
+		log_warn("vga: big-endian framebuffer asked for: not supported");
+	}
+}
+
+static const struct bus_ops mmio_ops = { mmio_read, mmio_write };
+
 /* ---- life cycle ------------------------------------------------------ */
 
 static void vga_reset(void *state)
@@ -536,6 +599,7 @@ static int vga_create(struct dm *dm, void **state)
 	pci_dev_init(&v->pci, "std-vga", 0x1234, 0x1111, 0x030000, 0x02, 0, &vga_pci_ops);
 	rc = vga_vram(v, dm->cfg->vram_mb);
 	rc = rc ? rc : pci_bar_init(&v->pci, 0, v->vram_size, false, true, &lfb_ops, v);
+	rc = rc ? rc : pci_bar_init(&v->pci, 2, MMIO_SIZE, false, false, &mmio_ops, v);
 	if (rc == 0 && dm->cfg->vgabios)
 		rc = vga_rom_load(v, dm->cfg->vgabios);
 	rc = rc ? rc : bus_claim(&dm->bus, BUS_PIO, VGA_PORTS, 0x20, &ports_ops, v, "vga");

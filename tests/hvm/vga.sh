@@ -57,4 +57,5 @@ bars() {
 }
 
 bars vga-fill "fill 20" 640 480
+bars vga-bar2 bar2 1920 1080
 done_testing
