@@ -6,4 +6,5 @@ common_libcommon_la_SOURCES = \
 	common/evloop.c common/evloop.h \
 	common/util.c common/util.h \
 	common/sock.c common/sock.h \
-	common/listener.c common/listener.h
+	common/listener.c common/listener.h \
+	common/uffd_wp.h

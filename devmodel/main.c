@@ -17,6 +17,7 @@
 #include "devmodel/serial.h"
 #include "common/evloop.h"
 #include "common/log.h"
+#include "common/uffd_wp.h"
 #include "common/util.h"
 #include "libvmctl/hv.h"
 #include "vmctl/xen/hvm/params.h"
@@ -120,6 +121,8 @@ static int map_guest(struct devmodel *d)
 	if (p == MAP_FAILED)
 		return -errno;
 	d->mem = (struct gmem){ p, d->map_len, VMCTL_HVM_LOW_END };
+	/* vmhv's dirty log (hvm_dirty.c) sees what our DMA writes; kept open. */
+	uffd_wp_register(p, d->map_len);
 	if (!d->o.lowmem_set) {
 		uint64_t ram = info.ram_frames << 12;
 

@@ -148,6 +148,11 @@ static bool peer_in_group(int fd, gid_t want, gid_t primary)
 	return false;
 }
 
+int privcmd_client_pid(const void *client)
+{
+	return client ? (int)((const struct privcmd_conn *)client)->pid : -1;
+}
+
 /* Root, vmhv's own user, or a member of the configured group. */
 static bool peer_allowed(struct privcmd_server *srv, int fd, struct ucred *cred)
 {

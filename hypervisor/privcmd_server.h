@@ -29,6 +29,10 @@ int privcmd_server_start(struct vmhv *hv, struct privcmd_server **out);
 /* Close every connection and remove the socket file. NULL is a no-op. */
 void privcmd_server_stop(struct privcmd_server *srv);
 
+/* The process that connected as `client` (a privcmd_reply's client, as
+ * SO_PEERCRED said at accept), or -1 for NULL. */
+int privcmd_client_pid(const void *client);
+
 /* Run one validated request (privcmd_ops.c). Returns 0 or -errno. */
 int privcmd_dispatch(struct vmhv *hv, unsigned op, const void *req, size_t len,
 		     struct privcmd_reply *rep);

@@ -769,8 +769,6 @@ int save_domain_to_fd(struct xld *xld, struct xld_domain *dom, int fd,
 	op->store_pfn = dom->store_pfn;
 	op->suspend_port = suspend_port_of(xld, dom->domid);
 	op->hvm = save_domain_is_hvm(xld, dom->domid);
-	if (op->hvm)
-		op->opts.live_rounds = 0;	/* no dirty log for hvm: stop and copy */
 	/* A domain that goes on in place keeps its vmhv state: frozen as it
 	 * runs (Debian's kernel did not get its event channels back from a
 	 * cancelled suspend, docs/hvm.md "Not done yet"). */

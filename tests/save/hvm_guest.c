@@ -8,7 +8,14 @@
  *   every 50 ticks it prints "hvmsave: count N ticks T sum ok|BAD", the
  *   sum checked against the region (memory and CPU state agree);
  * - a byte typed on COM1 is answered: 'r' reads sector 1 back and prints
- *   "hvmsave: disk <marker>", anything else "hvmsave: got <c>".
+ *   "hvmsave: disk <marker>", anything else "hvmsave: got <c>";
+ * - with "dirty" on its command line (live migration), instead of halting
+ *   between ticks it writes pass after pass of a counter into every page
+ *   of a 4 MiB area, and each tick checks that the pages before the pass's
+ *   position hold this pass's number and those after it the last one's: a
+ *   page that missed a pre-copy round after it was written is caught on
+ *   the first tick on the target. The count lines then end in
+ *   " dirty ok|BAD passes P".
  *
  * Restored, it goes on counting where it was: "boot" never comes again. */
 #include "../hvm/guest/hg.h"
@@ -20,10 +27,14 @@
 #define IDE_SELECT 0x1f6
 #define IDE_CMD 0x1f7
 #define REGION (1u << 20)
+#define DIRTY_PAGES 1024
 
 static uint32_t region[REGION / 4] __attribute__((aligned(4096)));
 static volatile uint32_t ticks, sum;
 static char sector[512];
+static volatile uint32_t dirty_area[DIRTY_PAGES][1024] __attribute__((aligned(4096)));
+static volatile uint32_t dirty_pass, dirty_pos = DIRTY_PAGES, dirty_bad;
+static bool dirty_mode;
 
 static void com_putc(char c)
 {
@@ -61,10 +72,45 @@ static void com_init(void)
 	outb(COM1 + 4, 0x03);
 }
 
+/* Pages [0, pos) hold this pass's number, the page at pos this or the
+ * last one's (the writer may be just past its store), the rest the last
+ * one's. Before the first pass the area is zeroed and counts as pass 0
+ * done (pos at the end). */
+static void dirty_check(void)
+{
+	uint32_t pass = dirty_pass, pos = dirty_pos;
+
+	for (uint32_t i = 0; i < DIRTY_PAGES; i++) {
+		uint32_t v = dirty_area[i][0];
+		bool good = i < pos ? v == pass : i > pos ? v == pass - 1 : v - pass + 1 <= 1;
+
+		if (!good)
+			dirty_bad++;
+	}
+}
+
+/* One pass over the area with interrupts on: the tick may come anywhere. */
+static void dirty_run(void)
+{
+	uint32_t pass = dirty_pass + 1;
+
+	cli();
+	dirty_pos = 0;
+	dirty_pass = pass;
+	sti();
+	for (uint32_t i = 0; i < DIRTY_PAGES; i++) {
+		dirty_area[i][0] = pass;
+		dirty_pos = i + 1;
+	}
+	cli();
+}
+
 static void tick(struct hg_frame *f)
 {
 	(void)f;
 	ticks++;
+	if (dirty_mode)
+		dirty_check();
 	region[(ticks * 4099u) % (REGION / 4)]++;
 	sum++;
 	outb(0x20, 0x20);         /* EOI */
@@ -151,6 +197,25 @@ static void boot(void)
 	com_puts("hvmsave: boot\n");
 }
 
+/* The multiboot command line (info flag 2) contains `word`. */
+static bool cmdline_has(uint32_t info, const char *word)
+{
+	const uint32_t *mb = (const uint32_t *)info;
+	const char *c;
+
+	if (!info || !(mb[0] & 4))
+		return false;
+	for (c = (const char *)mb[4]; *c; c++) {
+		uint32_t i = 0;
+
+		while (word[i] && c[i] == word[i])
+			i++;
+		if (!word[i])
+			return true;
+	}
+	return false;
+}
+
 void hg_main(uint32_t magic, uint32_t info);
 void hg_ap_main(void);
 
@@ -164,7 +229,8 @@ void hg_main(uint32_t magic, uint32_t info)
 {
 	uint32_t next = 50, count = 0;
 
-	(void)magic, (void)info;
+	(void)magic;
+	dirty_mode = cmdline_has(info, "dirty");
 	hg_idt_init();
 	com_init();
 	boot();
@@ -175,7 +241,10 @@ void hg_main(uint32_t magic, uint32_t info)
 	for (;;) {
 		uint32_t s;
 
-		sti_hlt();
+		if (dirty_mode)
+			dirty_run();
+		else
+			sti_hlt();
 		while (inb(COM1 + 5) & 1)
 			answer((char)inb(COM1));
 		if (ticks < next)
@@ -187,6 +256,11 @@ void hg_main(uint32_t magic, uint32_t info)
 		com_num(++count);
 		com_puts(" ticks ");
 		com_num(ticks);
-		com_puts(s ? " sum ok\n" : " sum BAD\n");
+		com_puts(s ? " sum ok" : " sum BAD");
+		if (dirty_mode) {
+			com_puts(dirty_bad ? " dirty BAD passes " : " dirty ok passes ");
+			com_num(dirty_pass);
+		}
+		com_puts("\n");
 	}
 }

@@ -18,6 +18,7 @@
 struct domain;
 struct ev_watch;
 struct hvm_domain;
+struct pv_dirty;
 
 extern const struct engine_ops hvm_engine_ops;
 
@@ -62,6 +63,7 @@ struct hvm_domain {
 	bool saving;              /* HVM_CONTEXT_GET waits for the sandbox */
 	void *context;            /* HVM_CONTEXT_SET's blob until the start */
 	size_t context_len;
+	struct pv_dirty *dirty;   /* the dirty log while enabled (hvm_dirty.c) */
 	struct hvm_vram *vram;    /* the device model's VRAM (hvm_vram.c) */
 };
 

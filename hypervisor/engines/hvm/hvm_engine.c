@@ -2,6 +2,7 @@
  * a domain's vCPUs on the soft CPU, pausing, stopping and reaping it. */
 #include "hypervisor/engines/hvm/hvm_domain.h"
 #include "hypervisor/engines/hvm/hvm_context.h"
+#include "hypervisor/engines/hvm/hvm_dirty.h"
 #include "hypervisor/engines/hvm/hvm_vram.h"
 
 #include "hypervisor/domain.h"
@@ -275,6 +276,7 @@ static void hvm_stop(struct domain *d)
 
 	if (!h)
 		return;
+	hvm_dirty_disable(d);
 	hvm_process_end(h);
 	if (d->dying) {
 		hvm_servers_dispose(h);
@@ -317,24 +319,6 @@ static unsigned long long hvm_cpu_time(struct domain *d)
 	return h->cpu_ns;
 }
 
-static int hvm_dirty_enable(struct domain *d)
-{
-	return -EOPNOTSUPP;
-}
-
-static int hvm_dirty_read(struct domain *d, uint64_t first, uint64_t nr, uint64_t *bitmap)
-{
-	return -EOPNOTSUPP;
-}
-
-static void hvm_dirty_nop(struct domain *d)
-{
-}
-
-static void hvm_dirty_mark(struct domain *d, uint64_t paddr, uint64_t len)
-{
-}
-
 const struct engine_ops hvm_engine_ops = {
 	.name = "hvm",
 	.start = hvm_start,
@@ -347,6 +331,6 @@ const struct engine_ops hvm_engine_ops = {
 	.guest_ptr = hvm_aspace_guest_ptr,
 	.dirty_enable = hvm_dirty_enable,
 	.dirty_read = hvm_dirty_read,
-	.dirty_disable = hvm_dirty_nop,
+	.dirty_disable = hvm_dirty_disable,
 	.dirty_mark = hvm_dirty_mark,
 };

@@ -8,6 +8,7 @@ hvm_engine_sources = \
 	hypervisor/engines/hvm/hvm_gfn.h \
 	hypervisor/engines/hvm/hvm_save.h hypervisor/engines/hvm/hvm_save.c \
 	hypervisor/engines/hvm/hvm_context.h hypervisor/engines/hvm/hvm_context.c \
+	hypervisor/engines/hvm/hvm_dirty.h hypervisor/engines/hvm/hvm_dirty.c \
 	hypervisor/engines/hvm/hvm_vram.h hypervisor/engines/hvm/hvm_vram.c
 
 pkglibexec_PROGRAMS += hypervisor/engines/hvm/vmhv-hvm

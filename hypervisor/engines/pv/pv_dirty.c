@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/param.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 /* Debian 12's headers predate PAGEMAP_SCAN (Linux 6.7). */
@@ -35,14 +37,17 @@ static void bit_set_range(uint64_t *bm, uint64_t from, uint64_t to)
 		bm[i / 64] |= 1ull << (i % 64);
 }
 
-/* Walk [first, first+nr) of the flat map with PAGEMAP_SCAN as `tmpl`
- * asks (flags and categories), setting the returned pages' bits in bitmap
- * relative to frame `first`. */
-static int scan_walk(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t *bitmap,
-		     const struct pm_scan_arg *tmpl)
+/* Walk the frames [first, first+nr) of guest RAM that source `sc` maps
+ * with PAGEMAP_SCAN as `tmpl` asks (flags and categories), setting the
+ * returned pages' bits in bitmap relative to frame `first`. */
+static int scan_walk(const struct pv_dirty_source *sc, uint64_t first, uint64_t nr,
+		     uint64_t *bitmap, const struct pm_scan_arg *tmpl)
 {
 	struct page_region regs[SCAN_REGIONS];
-	uint64_t start = dt->base + (first << 12), end = start + (nr << 12);
+	uint64_t lo = first > sc->first ? first : sc->first;
+	uint64_t hi = first + nr < sc->first + sc->nr ? first + nr : sc->first + sc->nr;
+	uint64_t base = sc->addr - (sc->first << 12); /* where frame 0 would be */
+	uint64_t start = base + (lo << 12), end = base + (hi << 12);
 
 	while (start < end) {
 		struct pm_scan_arg a = *tmpl;
@@ -53,12 +58,12 @@ static int scan_walk(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t 
 		a.end = end;
 		a.vec = (uint64_t)(uintptr_t)regs;
 		a.vec_len = SCAN_REGIONS;
-		n = ioctl(dt->pagemap_fd, PAGEMAP_SCAN, &a);
+		n = ioctl(sc->fd, PAGEMAP_SCAN, &a);
 		if (n < 0)
 			return -errno;
 		for (long i = 0; i < n; i++)
-			bit_set_range(bitmap, ((regs[i].start - dt->base) >> 12) - first,
-				      ((regs[i].end - dt->base) >> 12) - first);
+			bit_set_range(bitmap, ((regs[i].start - base) >> 12) - first,
+				      ((regs[i].end - base) >> 12) - first);
 		if (a.walk_end <= start)
 			return -EIO;
 		start = a.walk_end;
@@ -68,67 +73,159 @@ static int scan_walk(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t 
 
 /* Written pages are reported (and protected again). `check`: fail
  * (-EPERM) on a range not registered for write-protection (the probe);
- * otherwise such ranges are skipped: they are windows where the guest
- * mapped other frames with update_va_mapping (its grant table, shared_info),
- * not its RAM at that address, so it cannot have written that RAM there. */
-static int scan(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t *bitmap,
-		bool check)
+ * otherwise such ranges are skipped: in the pv sandbox they are windows
+ * where the guest mapped other frames with update_va_mapping (its grant
+ * table, shared_info), not its RAM at that address, so it cannot have
+ * written that RAM there. */
+static int scan(const struct pv_dirty_source *sc, uint64_t first, uint64_t nr,
+		uint64_t *bitmap, bool check)
 {
 	struct pm_scan_arg a = {
 		.flags = PM_SCAN_WP_MATCHING | (check ? PM_SCAN_CHECK_WPASYNC : 0),
 		.category_mask = PAGE_IS_WRITTEN, .return_mask = PAGE_IS_WRITTEN,
 	};
 
-	return scan_walk(dt, first, nr, bitmap, &a);
+	return scan_walk(sc, first, nr, bitmap, &a);
 }
 
 /* Frames of [first, first+nr) whose address is not write-protect tracked
  * (a window the guest remapped with update_va_mapping, even back to the
- * flat page) count as dirty at every read: nothing says they were not. */
-static int unregistered(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t *bitmap)
+ * flat page; a mapping its process did not register) count as dirty at
+ * every read: nothing says they were not. */
+static int unregistered(const struct pv_dirty_source *sc, uint64_t first, uint64_t nr,
+			uint64_t *bitmap)
 {
 	struct pm_scan_arg a = {
 		.category_inverted = PAGE_IS_WPALLOWED, .category_mask = PAGE_IS_WPALLOWED,
 		.return_mask = PAGE_IS_WPALLOWED,
 	};
 
-	return scan_walk(dt, first, nr, bitmap, &a);
+	return scan_walk(sc, first, nr, bitmap, &a);
+}
+
+int pv_dirty_init(struct pv_dirty *dt, uint64_t frames)
+{
+	*dt = (struct pv_dirty){ .pagemap_fd = -1, .frames = frames };
+	dt->self = calloc((frames + 63) / 64 + 1, 8);
+	if (!dt->self)
+		return -ENOMEM;
+	/* The first read must report everything. */
+	bit_set_range(dt->self, 0, frames);
+	return 0;
+}
+
+static int open_pagemap(pid_t pid)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Add frames [first, first+nr) mapped at `addr` in the process whose
+ * pagemap is `fd`, after probing (and arming) the source's first page:
+ * the kernel says here whether it can. The caller closes `fd` on failure. */
+static int add_source(struct pv_dirty *dt, int fd, bool own_fd, uint64_t addr,
+		      uint64_t first, uint64_t nr)
+{
+	struct pv_dirty_source *sc;
+	uint64_t probe[2] = { 0 };
+	int rc;
+
+	if (dt->nsrc == PV_DIRTY_MAX_SOURCES)
+		return -ENOSPC;
+	sc = &dt->src[dt->nsrc];
+	*sc = (struct pv_dirty_source){ fd, own_fd, addr, first, nr };
+	rc = scan(sc, first, 1, probe, true);
+	if (rc < 0) {
+		log_warn("dirty logging unavailable: PAGEMAP_SCAN with userfaultfd WP_ASYNC "
+			 "failed (%s); it needs Linux 6.7 or newer", strerror(-rc));
+		return -EOPNOTSUPP;
+	}
+	if (dt->pagemap_fd < 0)
+		dt->pagemap_fd = fd;
+	dt->nsrc++;
+	return 0;
 }
 
 int pv_dirty_enable(struct pv_dirty *dt, pid_t pid, uint64_t base, uint64_t frames)
 {
-	char path[64];
-	uint64_t *probe;
-	int rc;
+	int rc, fd;
 
 	if (dt->pagemap_fd >= 0)
 		return -EBUSY;
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
-	dt->pagemap_fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (dt->pagemap_fd < 0)
-		return -errno;
-	dt->base = base;
-	dt->frames = frames;
-	dt->self = calloc((frames + 63) / 64, 8);
-	probe = calloc(1, 8);
-	/* Probe (and arm) the first page: the kernel says here if it can. */
-	rc = dt->self && probe ? scan(dt, 0, 1, probe, true) : -ENOMEM;
-	free(probe);
-	if (rc < 0) {
-		log_warn("dirty logging unavailable: PAGEMAP_SCAN with userfaultfd WP_ASYNC "
-			 "failed (%s); it needs Linux 6.7 or newer", strerror(-rc));
+	rc = pv_dirty_init(dt, frames);
+	fd = rc < 0 ? rc : open_pagemap(pid);
+	if (fd < 0) {
 		pv_dirty_disable(dt);
-		return rc == -ENOMEM ? rc : -EOPNOTSUPP;
+		return fd;
 	}
-	/* The first read must report everything, the probed page included. */
-	dt->self[0] |= 1;
-	return 0;
+	rc = add_source(dt, fd, true, base, 0, frames);
+	if (rc < 0) {
+		close(fd);
+		pv_dirty_disable(dt);
+	}
+	return rc;
+}
+
+/* One line of /proc/PID/maps, if it maps (dev, ino): its address range
+ * and file offset. */
+static bool maps_line(const char *line, dev_t dev, ino_t ino, uint64_t *lo, uint64_t *hi,
+		      uint64_t *off)
+{
+	unsigned maj, min;
+	unsigned long long l, h, o, i;
+
+	if (sscanf(line, "%llx-%llx %*s %llx %x:%x %llu", &l, &h, &o, &maj, &min, &i) != 6)
+		return false;
+	if (i != (unsigned long long)ino || maj != major(dev) || min != minor(dev))
+		return false;
+	*lo = l;
+	*hi = h;
+	*off = o;
+	return true;
+}
+
+int pv_dirty_add_file(struct pv_dirty *dt, pid_t pid, dev_t dev, ino_t ino)
+{
+	char path[64], line[512];
+	FILE *f;
+	int fd, rc = 0;
+	bool fd_used = false;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	fd = open_pagemap(pid);
+	if (fd < 0) {
+		fclose(f);
+		return fd;
+	}
+	while (rc == 0 && fgets(line, sizeof(line), f)) {
+		uint64_t lo, hi, off, first;
+
+		if (!maps_line(line, dev, ino, &lo, &hi, &off) || off % 4096 ||
+		    (first = off >> 12) >= dt->frames)
+			continue;
+		rc = add_source(dt, fd, !fd_used, lo, first,
+				MIN((hi - lo) >> 12, dt->frames - first));
+		fd_used |= rc == 0;
+	}
+	fclose(f);
+	if (!fd_used)
+		close(fd);
+	return rc;
 }
 
 void pv_dirty_disable(struct pv_dirty *dt)
 {
-	if (dt->pagemap_fd >= 0)
-		close(dt->pagemap_fd);
+	for (unsigned i = 0; i < dt->nsrc; i++)
+		if (dt->src[i].own_fd)
+			close(dt->src[i].fd);
+	dt->nsrc = 0;
 	dt->pagemap_fd = -1;
 	free(dt->self);
 	dt->self = NULL;
@@ -138,18 +235,20 @@ void pv_dirty_disable(struct pv_dirty *dt)
 int pv_dirty_read(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t *bitmap,
 		  bool elsewhere)
 {
-	int rc;
+	int rc = 0;
 
-	if (dt->pagemap_fd < 0)
+	if (!dt->self)
 		return -EINVAL;
 	if (first > dt->frames || nr > dt->frames - first)
 		return -EINVAL;
 	dt->untracked |= elsewhere;
 	if (dt->untracked)
 		bit_set_range(bitmap, 0, nr);
-	rc = scan(dt, first, nr, bitmap, false);
-	if (rc == 0)
-		rc = unregistered(dt, first, nr, bitmap);
+	for (unsigned s = 0; rc == 0 && s < dt->nsrc; s++) {
+		rc = scan(&dt->src[s], first, nr, bitmap, false);
+		if (rc == 0)
+			rc = unregistered(&dt->src[s], first, nr, bitmap);
+	}
 	for (uint64_t i = 0; rc == 0 && i < nr; i++) {
 		uint64_t f = first + i;
 
@@ -163,7 +262,7 @@ int pv_dirty_read(struct pv_dirty *dt, uint64_t first, uint64_t nr, uint64_t *bi
 
 void pv_dirty_mark(struct pv_dirty *dt, uint64_t paddr, uint64_t len)
 {
-	if (dt->pagemap_fd < 0 || !len)
+	if (!dt->self || !len)
 		return;
 	for (uint64_t f = paddr >> 12; f <= (paddr + len - 1) >> 12 && f < dt->frames; f++)
 		dt->self[f / 64] |= 1ull << (f % 64);

@@ -1,12 +1,18 @@
-/* Dirty-page tracking for pv domains, vmhv's half (the sandbox registered
- * its flat map with userfaultfd WP_ASYNC at boot, sandbox/dirty.c).
+/* Dirty-page tracking of guest RAM, vmhv's half, for every engine whose
+ * guest memory is written through host mappings in other processes (the
+ * pv sandbox's flat map; the hvm sandbox's and the device model's
+ * mappings of the domain's memfd): each such mapping was registered with
+ * userfaultfd WP_ASYNC by its process (common/uffd_wp.h).
  *
- * Enabling opens the sandbox's /proc/PID/pagemap; every read is one
- * PAGEMAP_SCAN with PM_SCAN_WP_MATCHING that returns the pages written
- * since the last read and write-protects them again, merged with the pages
- * vmhv wrote itself on the guest's behalf (which the scan cannot see). The
- * first read reports every page. Needs Linux 6.7+; on an older kernel
- * enabling fails with -EOPNOTSUPP and a message in vmhv's log. */
+ * A log has sources: one mapping of frames [first, first+nr) at an address
+ * of one process, read through that process's /proc/PID/pagemap. Every
+ * read is one PAGEMAP_SCAN with PM_SCAN_WP_MATCHING per source that
+ * returns the pages written since the last read and write-protects them
+ * again, merged with the pages vmhv wrote itself on the guest's behalf
+ * (which the scan cannot see). Pages of a source that are not registered
+ * count as dirty at every read. The first read reports every page. Needs
+ * Linux 6.7+; on an older kernel enabling fails with -EOPNOTSUPP and a
+ * message in vmhv's log. */
 #ifndef VMHV_PV_DIRTY_H
 #define VMHV_PV_DIRTY_H
 
@@ -14,14 +20,37 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-struct pv_dirty {
-	int pagemap_fd;           /* -1 = off */
-	uint64_t base, frames;    /* the tracked range: guest RAM at the flat base */
-	uint64_t *self;           /* pages vmhv wrote, one bit per frame */
-	bool untracked;           /* latched: every frame is dirty at every read */
+#define PV_DIRTY_MAX_SOURCES 8
+
+struct pv_dirty_source {
+	int fd;                   /* /proc/PID/pagemap (may be another source's) */
+	bool own_fd;              /* this source closes it */
+	uint64_t addr;            /* where frame `first` is mapped there */
+	uint64_t first, nr;
 };
 
+struct pv_dirty {
+	int pagemap_fd;           /* -1 = off; else the first source's pagemap */
+	uint64_t frames;          /* guest RAM frames tracked */
+	uint64_t *self;           /* pages vmhv wrote, one bit per frame */
+	bool untracked;           /* latched: every frame is dirty at every read */
+	unsigned nsrc;
+	struct pv_dirty_source src[PV_DIRTY_MAX_SOURCES];
+};
+
+/* The pv engine: one source, the sandbox `pid`'s flat map of all `frames`
+ * at `base`. 0, -EOPNOTSUPP (no kernel support), -EBUSY or -errno. */
 int pv_dirty_enable(struct pv_dirty *dt, pid_t pid, uint64_t base, uint64_t frames);
+
+/* The hvm engine: an empty log of `frames` frames (0 or -errno), then
+ * the sources of each process that writes guest RAM: every mapping of
+ * the memory file (dev, ino) in `pid` (from /proc/PID/maps), cut to the
+ * frames the log tracks. A process with no such mapping adds nothing;
+ * a mapping that is not registered makes its frames dirty at every read.
+ * 0, -EOPNOTSUPP (no kernel support), -ENOSPC (too many) or -errno. */
+int pv_dirty_init(struct pv_dirty *dt, uint64_t frames);
+int pv_dirty_add_file(struct pv_dirty *dt, pid_t pid, dev_t dev, ino_t ino);
+
 void pv_dirty_disable(struct pv_dirty *dt);
 
 /* OR the dirty bits of frames [first, first+nr) into `bitmap` (bit i =

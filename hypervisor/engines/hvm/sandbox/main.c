@@ -3,6 +3,7 @@
  * privileges, install the seccomp filter on every thread, open the gate;
  * then serve vmhv's control channel and the platform timers. */
 #include "hypervisor/engines/hvm/sandbox/hvm.h"
+#include "common/uffd_wp.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -115,6 +116,9 @@ static void boot_read(struct hvm *h)
 	if (h->memfd_map == MAP_FAILED)
 		die("memory");
 	h->xen_pages = h->memfd_map + h->ram_bytes;
+	/* Dirty logging (vmhv's hvm_dirty.c) sees RAM written through both. */
+	uffd_wp_register(h->ram, h->ram_bytes);
+	uffd_wp_register(h->memfd_map, h->ram_bytes);
 	memcpy(h->params, h->boot.params, sizeof(h->params));
 	memory_layout(h);
 }
