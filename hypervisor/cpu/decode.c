@@ -348,7 +348,7 @@ static bool lock_ok(const struct insn *in)
 	}
 }
 
-static void select_handler(struct insn *in)
+op_fn insn_plain_handler(const struct insn *in)
 {
 	unsigned sel = 0;
 
@@ -358,10 +358,26 @@ static void select_handler(struct insn *in)
 	case SEL_PFX_REG: sel = in->pfx == PFX_66 ? 8 + (in->reg & 7) : (in->reg & 7); break;
 	default: break;
 	}
-	in->fn = optab_lookup(in->map, in->op, sel);
+	return optab_lookup(in->map, in->op, sel);
+}
+
+/* A read-modify-write of memory that must be atomic between vCPUs: LOCK
+ * on a memory operand, or XCHG with memory (ops_lock.c). */
+static bool insn_atomic(const struct insn *in)
+{
+	if (in->mod == 3 || (in->map == MAP_0F && (in->op == 0x20 || in->op == 0x22)))
+		return false;
+	return in->lock || (in->map == MAP_1B && (in->op == 0x86 || in->op == 0x87));
+}
+
+static void select_handler(struct insn *in)
+{
+	in->fn = insn_plain_handler(in);
 	if (in->lock && !lock_ok(in))
 		in->fn = op_ud;
 	insn_specialize(in);
+	if (in->fn != op_ud && insn_atomic(in))
+		in->fn = op_locked;
 }
 
 static int decode_one(struct insn *in, struct dec *d, bool for_vex)

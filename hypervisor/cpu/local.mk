@@ -18,7 +18,7 @@ hypervisor_cpu_libsoftcpu_la_SOURCES = \
 	hypervisor/cpu/msr.h hypervisor/cpu/msr.c \
 	hypervisor/cpu/ops_alu.c hypervisor/cpu/ops_bcd.c hypervisor/cpu/ops_mov.c \
 	hypervisor/cpu/ops_shift.c hypervisor/cpu/ops_muldiv.c hypervisor/cpu/ops_bit.c \
-	hypervisor/cpu/ops_atomic.c hypervisor/cpu/ops_string.c hypervisor/cpu/ops_stack.c \
+	hypervisor/cpu/ops_atomic.c hypervisor/cpu/ops_lock.c hypervisor/cpu/ops_string.c hypervisor/cpu/ops_stack.c \
 	hypervisor/cpu/ops_branch.c hypervisor/cpu/ops_system.c hypervisor/cpu/ops_desc.c \
 	hypervisor/cpu/ops_syscall.c hypervisor/cpu/ops_fpu.c hypervisor/cpu/ops_fast.c \
 	hypervisor/cpu/sse.h hypervisor/cpu/ops_sse_mov.c hypervisor/cpu/ops_sse_int.c \

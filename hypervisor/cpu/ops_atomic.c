@@ -1,6 +1,6 @@
-/* Exchange-and-compare family: XADD, CMPXCHG, CMPXCHG8B/16B. One vCPU runs
- * them as plain read-modify-write; cross-vCPU atomicity on shared RAM is not
- * provided yet (the hvm engine runs one vCPU per guest for now). */
+/* Exchange-and-compare family: XADD, CMPXCHG, CMPXCHG8B/16B, as plain
+ * read-modify-writes; with LOCK, ops_lock.c runs them atomically between
+ * vCPUs. */
 #include "hypervisor/cpu/cpu_int.h"
 
 /* 0F C0/C1 */

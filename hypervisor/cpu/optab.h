@@ -18,6 +18,10 @@ op_fn optab_lookup(unsigned map, unsigned op, unsigned sel);
 #include "hypervisor/cpu/optab.def"
 #undef OP
 int op_ud(struct cpu *cpu, const struct insn *in);
+/* LOCKed read-modify-writes and XCHG with memory, atomic between vCPUs
+ * (ops_lock.c); it runs the instruction's plain handler. */
+int op_locked(struct cpu *cpu, const struct insn *in);
+op_fn insn_plain_handler(const struct insn *in);
 /* Specialized register forms the decoder picks (insn_specialize). */
 int op_alu_rr(struct cpu *cpu, const struct insn *in);
 int op_alu_ri(struct cpu *cpu, const struct insn *in);
