@@ -8,7 +8,10 @@
 # of 4: on a loaded machine the best shows the cost without waits for a
 # CPU), total time, bytes sent / guest memory; each next to the same guest
 # migrated with --non-live (suspend first, one copy) in the same run.
-# Medians of 4 moves (a -> b -> a ...).
+# Medians of 4 moves (a -> b -> a ...). Then the same for an hvm guest
+# (tests/save/hvm_guest on the soft CPU, with its device model and IDE
+# disk: counting on its PIT, and rewriting 1024 pages pass after pass,
+# its "dirty" mode) when that test program is built.
 . "$top_srcdir/tests/lib/hosts2.sh"
 kernel="$top_builddir/guests/vmctl-kernel"
 mem=256
@@ -32,11 +35,25 @@ moves() {
 
 row() { printf 'row\t%s\t%s\t%s\t%s\t%s\n' "$@"; }
 
-# bench NAME WHAT MODE: rows for one guest (WHAT names it in the rows).
+# bench NAME WHAT MODE: rows for one pv guest (WHAT names it in the rows).
 bench() {
-	local name=$1 what=$2 mode=$3 live nonlive
 	printf 'name = "%s"\nkernel = "%s"\nmemory = %s\nextra = "mode=%s"\n' \
-		"$name" "$kernel" $mem "$mode" > "$name.cfg"
+		"$1" "$kernel" $mem "$3" > "$1.cfg"
+	bench_cfg "$1" "$2"
+}
+
+# bench_hvm NAME WHAT CMDLINE: the same for the hvm test guest.
+bench_hvm() {
+	dd if=/dev/zero of="$1.img" bs=1M count=1 2> /dev/null
+	printf 'type = "hvm"\nname = "%s"\nkernel = "%s"\nmemory = %s\ncmdline = "%s"\n' \
+		"$1" "$hvm_guest" $mem "$3" > "$1.cfg"
+	printf "disk = [ 'format=raw, vdev=hda, access=rw, target=%s' ]\n" "$PWD/$1.img" >> "$1.cfg"
+	bench_cfg "$1" "$2"
+}
+
+# bench_cfg NAME WHAT: rows for the guest NAME.cfg describes.
+bench_cfg() {
+	local name=$1 what=$2 live nonlive
 	on a "$XL_BIN" create "$name.cfg" > /dev/null 2>&1 || { echo "cannot create $name" >&2; return 1; }
 	sleep 3
 	grep "memdirty: periodic" "$VMCTL_TEST_DIR/a/log/console/$name.log" 2>/dev/null | tail -2 |
@@ -60,4 +77,11 @@ bench() {
 bench mi "idle" "shell"
 bench mr "dirtying 20 MB/s" "test-memdirty dirty-mib=4 dirty-rate=20"
 bench md "dirtying a 4 MiB working set flat out" "test-memdirty dirty-mib=4"
+hvm_guest="$top_builddir/tests/save/hvm_guest"
+if [ -f "$hvm_guest" ] && [ -x "$top_builddir/devmodel/vmctl-devmodel" ]; then
+	bench_hvm hc "hvm, counting" "count"
+	bench_hvm hd "hvm, rewriting 4 MiB flat out" "count dirty"
+else
+	echo "no hvm rows: tests/save/hvm_guest or the device model is not built" >&2
+fi
 hosts2_stop > /dev/null
