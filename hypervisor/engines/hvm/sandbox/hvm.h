@@ -287,6 +287,7 @@ bool lapic_match(struct hvm_vcpu *v, uint32_t dest, bool logical);
 int lapic_ack(struct hvm_vcpu *v);
 bool lapic_ack_pending(struct hvm_vcpu *v);
 bool lapic_takes_pic(struct hvm_vcpu *v);
+void lapic_init_ipi(struct hvm_vcpu *t);   /* INIT to t (lock held) */
 uint64_t lapic_tick(struct hvm_vcpu *v, uint64_t now);
 
 #endif

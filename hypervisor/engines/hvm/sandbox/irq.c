@@ -39,9 +39,7 @@ void irq_deliver(struct hvm *h, uint32_t dest, bool logical, uint32_t mode, uint
 		if (!lapic_match(v, dest, logical))
 			continue;
 		if (mode == MODE_INIT) {
-			atomic_store(&v->init_pending, true);
-			cpu_kick(v->cpu);
-			hvm_wake(v);
+			lapic_init_ipi(v);
 			continue;
 		}
 		if (mode != MODE_FIXED && mode != MODE_LOWEST)

@@ -199,6 +199,25 @@ uint64_t lapic_tick(struct hvm_vcpu *v, uint64_t now)
 	return a->timer_deadline_ns;
 }
 
+/* INIT to vCPU `t` (lock held): its thread resets it at its next look. */
+void lapic_init_ipi(struct hvm_vcpu *t)
+{
+	atomic_store(&t->init_pending, true);
+	cpu_kick(t->cpu);
+	hvm_wake(t);
+}
+
+/* SIPI (lock held): only an AP waiting for it, or with an INIT on its way,
+ * keeps it; one that runs ignores it, so a later INIT cannot find a stale
+ * vector (Linux sends two SIPIs, the AP may already run at the second). */
+static void lapic_sipi(struct hvm_vcpu *t, uint8_t vector)
+{
+	if (!atomic_load(&t->init_pending) && atomic_load(&t->state) != VCPU_WAIT_SIPI)
+		return;
+	atomic_store(&t->sipi_vector, vector);
+	hvm_wake(t);
+}
+
 /* An IPI from this LAPIC (ICR low written). */
 static void ipi(struct hvm_vcpu *v, uint32_t lo)
 {
@@ -219,15 +238,11 @@ static void ipi(struct hvm_vcpu *v, uint32_t lo)
 			lapic_accept(t, mode, (uint8_t)lo, false);
 			break;
 		case 5:   /* INIT; the level de-assert form does nothing */
-			if ((lo & (1u << 14)) || !(lo & (1u << 15))) {
-				atomic_store(&t->init_pending, true);
-				cpu_kick(t->cpu);
-				hvm_wake(t);
-			}
+			if ((lo & (1u << 14)) || !(lo & (1u << 15)))
+				lapic_init_ipi(t);
 			break;
-		case 6:   /* SIPI: only an AP waiting for it starts */
-			atomic_store(&t->sipi_vector, (int)(lo & 0xff));
-			hvm_wake(t);
+		case 6:
+			lapic_sipi(t, (uint8_t)lo);
 			break;
 		default:  /* SMI, NMI: not modelled */
 			break;

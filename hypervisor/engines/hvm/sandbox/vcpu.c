@@ -41,7 +41,6 @@ static void vcpu_sleep(struct hvm_vcpu *v, unsigned seen, uint64_t deadline)
 /* INIT: back to the reset state, waiting for a SIPI. */
 static void vcpu_init(struct hvm_vcpu *v)
 {
-	atomic_store(&v->init_pending, false);
 	if (v->id == 0)
 		return;   /* the BSP ignores INIT here (no reset through INIT) */
 	cpu_reset(v->cpu);
@@ -61,22 +60,27 @@ static void vcpu_sipi(struct hvm_vcpu *v, int vector)
 	atomic_store(&v->state, VCPU_RUNNING);
 }
 
+/* Under the lock, as the LAPICs send INIT and SIPI: an INIT and the SIPI
+ * after it are seen together and in order (seen apart, the SIPI could be
+ * taken first and the INIT then reset the started AP: SeaBIOS's CPU count
+ * hung so, 3 boots of 20). */
 static bool vcpu_wait_sipi(struct hvm_vcpu *v)
 {
 	unsigned seen = atomic_load(&v->wake);
+	bool run;
 	int vec;
 
-	if (atomic_load(&v->init_pending))
+	pthread_mutex_lock(&v->h->lock);
+	if (atomic_exchange(&v->init_pending, false))
 		vcpu_init(v);
 	vec = atomic_exchange(&v->sipi_vector, -1);
-	if (vec >= 0 && atomic_load(&v->state) == VCPU_WAIT_SIPI) {
+	if (vec >= 0 && atomic_load(&v->state) == VCPU_WAIT_SIPI)
 		vcpu_sipi(v, vec);
-		return true;
-	}
-	if (atomic_load(&v->state) == VCPU_RUNNING)
-		return true;
-	vcpu_sleep(v, seen, 0);
-	return false;
+	run = atomic_load(&v->state) == VCPU_RUNNING;
+	pthread_mutex_unlock(&v->h->lock);
+	if (!run)
+		vcpu_sleep(v, seen, 0);
+	return run;
 }
 
 static void vcpu_crash(struct hvm_vcpu *v, const char *msg)
