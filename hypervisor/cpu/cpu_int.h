@@ -111,6 +111,7 @@ struct cpu {
 	_Atomic uint64_t irq_pending[4];   /* external interrupts, one bit each */
 	_Atomic uint32_t intr_req;         /* INTR line: ask ops->inta */
 	uint64_t retired;
+	uint64_t jit_end;          /* translations chain while retired <= this */
 	uint64_t tsc_base;
 	uint64_t dr[8];
 	uint8_t st[8][10];         /* x87 registers, kept for FXSAVE/FXRSTOR only */

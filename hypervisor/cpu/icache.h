@@ -48,6 +48,8 @@ struct block {
 	bool jit_user;            /* jit was translated for CPL 3 */
 	uint8_t runs;             /* interpreted runs (JIT_NEVER: not translatable) */
 	jit_fn jit;               /* host code (jit.h), or NULL */
+	const uint8_t *jit_body;  /* where chained translations enter it */
+	struct jit_exit jx[2];    /* chaining: the next translation per exit */
 	struct insn *in;          /* n instructions in the pool */
 	struct block_link link[2];   /* successors: see icache_link() */
 };

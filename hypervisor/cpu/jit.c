@@ -37,6 +37,8 @@ struct stub {
 	enum stub_kind kind;
 	int i;
 	uint32_t off;             /* ST_SLOW: the instruction's offset in the block */
+	int8_t reflag;            /* ST_SLOW: 1 + ALU kind whose host flags to redo */
+	bool w;                   /* ... of 64 bits */
 };
 
 struct emit {
@@ -48,6 +50,7 @@ struct emit {
 	bool user;                /* translated for CPL 3 */
 	bool flags_live;          /* host flags are those of the last guest ALU op */
 	uint8_t *done;            /* the common block end: eax = n, epilogue */
+	uint8_t *exit;            /* where a block end goes: the chain code or done */
 	uint8_t *epilogue;
 };
 
@@ -301,6 +304,17 @@ static void stub_back(struct emit *e, int first)
 			e->stub[s].back = e->p;
 }
 
+/* The slow paths added since stub `first` redo ALU operation `kind` on
+ * the operands the handler recorded, so that the host flags are the
+ * guest's on both ways to the join (a Jcc or CMOVcc after it fuses). */
+static void stub_reflag(struct emit *e, int first, int kind, bool w)
+{
+	for (int s = first; s < e->nstub; s++) {
+		e->stub[s].reflag = (int8_t)(1 + kind);
+		e->stub[s].w = w;
+	}
+}
+
 /* What a load does with the value (as ops_fast.c). */
 enum { JL_Z32, JL_64, JL_ZX8, JL_ZX16, JL_SX8, JL_SX16, JL_SX32, JL_LOW8 };
 
@@ -435,39 +449,98 @@ static void emit_alu(struct emit *e, int kind, bool w, int dst, int src, uint64_
 	emit_alu_op(e, kind, w, dst);
 }
 
-/* r op= [m] (03 0B 23 2B 33 3B) and CMP [m], imm (81/83 /7), 32/64-bit:
- * the load through the TLB, else the handler. As ops_alu.c's memory
- * forms: the register (or memory for CMP [m], imm) is the first operand. */
+/* ALU operations with a memory operand, 32/64-bit: r op= [m] (03 0B 23
+ * 2B 33 3B), [m] op= r and CMP [m], r (01 09 21 29 31 39), TEST [m], r
+ * (85), [m] op= imm and CMP [m], imm (81/83): the access through the TLB
+ * (a write entry when memory is written), else the handler. As
+ * ops_alu.c: the destination is the first operand. */
 static bool emit_alu_mem(struct emit *e, int i, uint32_t off, int form)
 {
 	const struct insn *in = &e->b->in[i];
-	bool w = in->opsz == 8, rm_first;
+	bool w = in->opsz == 8, mem_dst, imm = false;
 	int first = e->nstub, kind;
 
 	if (in->map != MAP_1B || (in->opsz != 4 && in->opsz != 8))
 		return false;
-	if (in->op < 0x40 && (in->op & 7) == 3 && (in->op >> 3) != 2 && (in->op >> 3) != 3) {
+	if (in->op < 0x40 && ((in->op & 7) == 3 || (in->op & 7) == 1)) {
 		kind = in->op >> 3;
-		rm_first = false;
-	} else if ((in->op == 0x81 || in->op == 0x83) && (in->reg & 7) == 7 &&
+		mem_dst = (in->op & 7) == 1;
+	} else if (in->op == 0x85) {
+		kind = 8;
+		mem_dst = true;
+	} else if ((in->op == 0x81 || in->op == 0x83) &&
 		   (!w || in->imm == (uint64_t)(int64_t)(int32_t)in->imm)) {
-		kind = 7;
-		rm_first = true;
+		kind = in->reg & 7;
+		mem_dst = imm = true;
 	} else {
 		return false;
 	}
+	if (kind == 2 || kind == 3)
+		return false;
 	emit_ea(e, in, form, off + in->len);
-	emit_tlb(e, i, off, w ? 8 : 4, TLB_R);
-	if (rm_first) {
-		op_mem(e, false, w, 0x8b, -1, H_AX, H_AX, -1, 0, 0);   /* mov rax, [rax] */
-		emit_imm_rcx(e, w, in->imm);
+	emit_tlb(e, i, off, w ? 8 : 4, mem_dst && kind < 7 ? TLB_W : TLB_R);
+	if (mem_dst) {
+		op_reg(e, true, 0x89, H_AX, H_SI);                     /* mov rsi, rax */
+		op_mem(e, false, w, 0x8b, -1, H_AX, H_SI, -1, 0, 0);   /* mov rax, [rsi] */
+		if (imm)
+			emit_imm_rcx(e, w, in->imm);
+		else
+			ld_cpu(e, w, H_CX, GPR(in->reg));
 	} else {
 		op_mem(e, false, w, 0x8b, -1, H_CX, H_AX, -1, 0, 0);   /* mov rcx, [rax] */
 		ld_cpu(e, w, H_AX, GPR(in->reg));
 	}
-	emit_alu_op(e, kind, w, in->reg);
+	emit_alu_op(e, kind, w, mem_dst ? -1 : in->reg);
+	if (mem_dst && kind < 7)
+		op_mem(e, false, w, 0x89, -1, H_AX, H_SI, -1, 0, 0);   /* mov [rsi], rax */
 	stub_back(e, first);
-	e->flags_live = false;    /* the slow path joins here with other flags */
+	stub_reflag(e, first, kind, w);
+	return true;
+}
+
+/* IMUL r, r/m (0F AF) and IMUL r, r/m, imm (69, 6B), 32/64-bit (form < 0:
+ * a register source), recording what ops_muldiv.c records: the result
+ * with CF = OF = "did not fit". */
+static bool emit_imul(struct emit *e, int i, uint32_t off, int form)
+{
+	const struct insn *in = &e->b->in[i];
+	bool w = in->opsz == 8, three = in->map == MAP_1B;
+	int first = e->nstub;
+
+	if (!(in->map == MAP_0F && in->op == 0xaf) &&
+	    !(in->map == MAP_1B && (in->op == 0x69 || in->op == 0x6b)))
+		return false;
+	if ((in->opsz != 4 && in->opsz != 8) || (in->mod != 3 && form < 0) ||
+	    (three && w && in->imm != (uint64_t)(int64_t)(int32_t)in->imm))
+		return false;
+	if (in->mod == 3) {
+		ld_cpu(e, w, H_CX, GPR(in->rm));
+	} else {
+		emit_ea(e, in, form, off + in->len);
+		emit_tlb(e, i, off, w ? 8 : 4, TLB_R);
+		op_mem(e, false, w, 0x8b, -1, H_CX, H_AX, -1, 0, 0);   /* mov rcx, [rax] */
+	}
+	if (three) {
+		rex(e, w, H_AX, -1, H_CX);
+		b1(e, 0x69);                                        /* imul eax, ecx, imm32 */
+		b1(e, 0xc1);
+		b4(e, (uint32_t)in->imm);
+	} else {
+		ld_cpu(e, w, H_AX, GPR(in->reg));
+		rex(e, w, H_AX, -1, H_CX);
+		b1(e, 0x0f); b1(e, 0xaf); b1(e, 0xc1);              /* imul eax, ecx */
+	}
+	b1(e, 0x0f); b1(e, 0x90); b1(e, 0xc2);                 /* seto dl */
+	st_cpu(e, true, H_AX, GPR(in->reg));
+	st_cpu(e, true, H_AX, CPU_OFF(lf.res));
+	op_mem(e, false, false, 0x88, -1, H_DX, H_BX, -1, 0, CPU_OFF(lf.cf));
+	b1(e, 0x0f); b1(e, 0xb6); b1(e, 0xd2);                 /* movzx edx, dl */
+	st_cpu(e, true, H_DX, CPU_OFF(lf.s2));
+	op_mem(e, true, false, 0xc7, -1, 0, H_BX, -1, 0, CPU_OFF(lf.op));
+	b1(e, LF_RES);
+	b1(e, w ? 8 : 4);
+	stub_back(e, first);
+	e->flags_live = false;
 	return true;
 }
 
@@ -515,6 +588,12 @@ static bool emit_reg_form(struct emit *e, const struct insn *in)
 	int dst = (in->op & 2) ? in->reg : in->rm, src = (in->op & 2) ? in->rm : in->reg;
 	int kind;
 
+	if (in->map == MAP_0F && in->op >= 0x90 && in->op <= 0x9f && in->has_modrm &&
+	    in->mod == 3 && !in->lock && e->flags_live && !high8(in, in->rm)) {
+		b1(e, 0x0f); b1(e, in->op); b1(e, 0xc0);           /* setcc al */
+		op_mem(e, false, false, 0x88, -1, H_AX, H_BX, -1, 0, GPR(in->rm));
+		return true;      /* the host flags are still the guest's */
+	}
 	if (in->lock || (in->opsz != 4 && in->opsz != 8))
 		return false;
 	if (in->map == MAP_1B && in->op >= 0xb8 && in->op <= 0xbf) {   /* MOV r, imm */
@@ -605,7 +684,7 @@ static void emit_end_at(struct emit *e, int i, uint32_t off, int64_t rel, bool c
 	if (check)
 		emit_canonical(e, i, off);
 	st_cpu(e, true, H_AX, CPU_OFF(s.rip));
-	jump(e, -1, e->done);
+	jump(e, -1, e->exit);
 }
 
 /* RSP += delta */
@@ -665,7 +744,7 @@ static void emit_call_ret(struct emit *e, int i, uint32_t off, int64_t target, b
 	ld_cpu(e, true, H_CX, GPR(RSP));
 	lea(e, H_CX, H_CX, -1, 0, 8);
 	st_cpu(e, true, H_CX, GPR(RSP));
-	jump(e, -1, e->done);
+	jump(e, -1, e->exit);
 }
 
 /* A closing Jcc or JMP rel fused with the host flags; false if not. */
@@ -692,7 +771,7 @@ static bool emit_branch(struct emit *e, int i, uint32_t off)
 		taken = jump(e, 0x80 + (in->op & 15), NULL);
 		lea(e, H_AX, H_R12, -1, 0, (int32_t)end);
 		st_cpu(e, true, H_AX, CPU_OFF(s.rip));
-		jump(e, -1, e->done);
+		jump(e, -1, e->exit);
 		if (!e->overflow)
 			patch(taken, e->p);
 	}
@@ -715,6 +794,8 @@ static void emit_insn(struct emit *e, int i, uint32_t off)
 		goto inline_done;
 	}
 	form = in->has_modrm && in->mod != 3 ? jit_ea_form(in, off + in->len) : -1;
+	if (in->has_modrm && emit_imul(e, i, off, form))
+		goto inline_done;
 	if (form >= 0 && in->map == MAP_1B && in->op == 0x8d && emit_lea(e, in, form, off + in->len))
 		goto inline_done;
 	if (form >= 0 && (k = load_kind(in)) >= 0) {
@@ -729,7 +810,7 @@ static void emit_insn(struct emit *e, int i, uint32_t off)
 	}
 	emit_call(e, i, off);
 	if (last)
-		jump(e, -1, e->done);
+		jump(e, -1, e->exit);
 	return;
 inline_done:
 	if (last)
@@ -747,7 +828,13 @@ static void emit_stubs(struct emit *e)
 		switch (st.kind) {
 		case ST_SLOW:
 			emit_call(e, st.i, st.off);
-			jump(e, -1, st.back ? st.back : e->done);
+			if (st.reflag) {
+				ld_cpu(e, true, H_AX, CPU_OFF(lf.s1));
+				ld_cpu(e, true, H_CX, CPU_OFF(lf.s2));
+				op_reg(e, st.w, alu_host[st.reflag == 9 ? 4 : st.reflag - 1].op,
+				       H_CX, H_AX);
+			}
+			jump(e, -1, st.back ? st.back : e->exit);
 			break;
 		case ST_FAIL:
 			shift_ri(e, true, 4, H_AX, 32);      /* shl rax, 32 */
@@ -764,11 +851,60 @@ static void emit_stubs(struct emit *e)
 	}
 }
 
+/* One chain attempt through slot `x` (rax = RIP, ecx = epoch, rdx = the
+ * retired count after this block): on a miss, go on after it. */
+static void emit_chain_slot(struct emit *e, int32_t x)
+{
+	uint8_t *miss[2];
+
+	op_mem(e, false, true, 0x3b, -1, H_AX, H_SI, -1, 0,
+	       x + (int32_t)offsetof(struct jit_exit, rip));          /* cmp rax, [rip] */
+	miss[0] = jump(e, 0x85, NULL);
+	op_mem(e, false, false, 0x3b, -1, H_CX, H_SI, -1, 0,
+	       x + (int32_t)offsetof(struct jit_exit, epoch));        /* cmp ecx, [epoch] */
+	miss[1] = jump(e, 0x85, NULL);
+	st_cpu(e, true, H_DX, CPU_OFF(retired));
+	op_mem(e, false, false, 0xff, -1, 4, H_SI, -1, 0,
+	       x + (int32_t)offsetof(struct jit_exit, to));           /* jmp [to] */
+	for (int k = 0; k < 2 && !e->overflow; k++)
+		patch(miss[k], e->p);
+}
+
+/* The block's exit when it may be chained (see struct jit_exit): RIP is
+ * in cpu->s.rip; no kick, room in the budget, and a slot for this RIP
+ * made in this epoch jump into the next translation, else `done`. */
+static void emit_chain(struct emit *e)
+{
+	op_mem(e, false, false, 0x83, -1, 7, H_BX, -1, 0, CPU_OFF(kick));
+	b1(e, 0);                                           /* cmp dword [kick], 0 */
+	jump(e, 0x85, e->done);
+	ld_cpu(e, true, H_DX, CPU_OFF(retired));
+	lea(e, H_DX, H_DX, -1, 0, (int32_t)e->b->n);
+	op_mem(e, false, true, 0x3b, -1, H_DX, H_BX, -1, 0, CPU_OFF(jit_end));
+	jump(e, 0x87, e->done);                             /* ja: the budget */
+	ld_cpu(e, true, H_AX, CPU_OFF(s.rip));
+	ld_cpu(e, false, H_CX, CPU_OFF(icache.epoch));
+	mov_imm64(e, H_SI, (uint64_t)(uintptr_t)e->b->jx);
+	emit_chain_slot(e, 0);
+	emit_chain_slot(e, (int32_t)sizeof(struct jit_exit));
+	jump(e, -1, e->done);
+}
+
+void jit_link(struct cpu *cpu, struct block *from, uint64_t rip, const struct block *to)
+{
+	uint32_t epoch = cpu->icache.epoch;
+	struct jit_exit *x = &from->jx[from->jx[0].epoch == epoch && from->jx[0].rip != rip];
+
+	x->rip = rip;
+	x->to = to->jit_body;
+	x->epoch = epoch;
+}
+
 jit_fn jit_translate(struct cpu *cpu, struct block *b, bool user)
 {
 	struct jit_buf *j = &cpu->icache.jit;
 	struct emit e = { .b = b, .user = user };
-	uint8_t *start = j->rw + j->used, *entry_jmp;
+	uint8_t *start = j->rw + j->used, *entry_jmp, *body;
 	uint32_t off = 0;
 
 	if (jit_full(j))
@@ -779,6 +915,7 @@ jit_fn jit_translate(struct cpu *cpu, struct block *b, bool user)
 	b1(&e, 0x41); b1(&e, 0x54);                         /* push r12 */
 	b1(&e, 0x41); b1(&e, 0x55);                         /* push r13: aligned calls */
 	op_reg(&e, true, 0x89, H_DI, H_BX);                 /* mov rbx, rdi */
+	body = e.p;                                         /* chained blocks enter here */
 	ld_cpu(&e, true, H_R12, CPU_OFF(s.rip));
 	entry_jmp = jump(&e, -1, NULL);
 	/* the common end and the epilogue come first: the body jumps back */
@@ -790,6 +927,13 @@ jit_fn jit_translate(struct cpu *cpu, struct block *b, bool user)
 	b1(&e, 0x41); b1(&e, 0x5c);                         /* pop r12 */
 	b1(&e, 0x5b);                                       /* pop rbx */
 	b1(&e, 0xc3);
+	e.exit = e.done;
+	if (b->chain) {
+		e.exit = e.p;
+		emit_chain(&e);
+	}
+	b->jx[0].epoch = b->jx[1].epoch = cpu->icache.epoch - 1;
+	b->jit_body = j->rx + (body - j->rw);
 	if (!e.overflow)
 		patch(entry_jmp, e.p);
 	for (uint32_t i = 0; i < b->n && !e.overflow; i++) {

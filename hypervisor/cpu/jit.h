@@ -30,6 +30,19 @@ typedef uint64_t (*jit_fn)(struct cpu *cpu);
 
 #define JIT_ROOM 16384u           /* the most one block's code may take */
 
+/* Chaining: an exit of a translated block jumps straight into the next
+ * block's translation when its slot says where that is. A slot is valid
+ * in the decoded-instruction cache's epoch it was filled in (icache.h: the
+ * epoch moves on whenever a block link could be wrong), and only for `rip`.
+ * The generated exit also checks the kick word and that the next block
+ * fits in the run's budget (cpu->jit_end), and counts the instructions it
+ * retired in cpu->retired before it jumps. */
+struct jit_exit {
+	uint64_t rip;
+	const uint8_t *to;        /* the next translation's body */
+	uint32_t epoch;
+};
+
 struct jit_buf {
 	uint8_t *rw, *rx;         /* the two views of the code memfd; NULL: off */
 	size_t size, used;
@@ -56,5 +69,10 @@ static inline bool jit_full(const struct jit_buf *j)
  * CPL 3). Returns the entry point, or NULL when the buffer is full (the
  * caller then empties the cache) or the block is not worth it. */
 jit_fn jit_translate(struct cpu *cpu, struct block *b, bool user);
+
+/* Remember that `rip` after the translation of `from` is the translation
+ * of `to` (both made for the current privilege, and `from` ends in a way
+ * that keeps CS, the code size and CPL). */
+void jit_link(struct cpu *cpu, struct block *from, uint64_t rip, const struct block *to);
 
 #endif

@@ -304,7 +304,8 @@ static int run_block(struct cpu *cpu, uint64_t end, struct block **prev)
 	const struct insn *one = NULL;
 	struct page_meta *meta = NULL;
 	int rc = X_OK;
-	struct block *b = *prev ? icache_follow(&cpu->icache, *prev, cpu->s.rip) : NULL;
+	struct block *from = *prev;
+	struct block *b = from ? icache_follow(&cpu->icache, from, cpu->s.rip) : NULL;
 	int mode = cpu->mode;        /* only a block's last instruction changes it */
 	uint64_t left;
 	uint32_t n;
@@ -326,6 +327,8 @@ static int run_block(struct cpu *cpu, uint64_t end, struct block **prev)
 	left = end - cpu->retired;
 	jf = mode == 64 && left >= b->n ? block_jit(cpu, b) : NULL;
 	n = left < b->n ? (uint32_t)left : b->n;
+	if (jf && from && from->jit && from->jit_user == b->jit_user)
+		jit_link(cpu, from, cpu->s.rip, b);   /* from's translation goes on in b's */
 	if (jf)
 		rc = jit_run(cpu, jf);
 	else
@@ -347,6 +350,8 @@ enum cpu_exit_reason cpu_run(struct cpu *cpu, uint64_t budget, struct cpu_exit *
 	bool mid_insn = cpu->replay.done > 0;
 
 	cpu->exit.reason = CPU_EXIT_NONE;
+	/* a translation chains on only when any next block fits the budget */
+	cpu->jit_end = end >= BLOCK_MAX ? end - BLOCK_MAX : 0;
 	if (cpu->halted)
 		atomic_fetch_or(&cpu->kick, KICK_IRQ);
 	while (rc == X_OK) {

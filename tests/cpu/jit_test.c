@@ -7,8 +7,9 @@
  *
  * 1. The differential test's random 64-bit sequences (flag-heavy ALU
  *    chains, loads and stores of every size, faults in the middle of a
- *    sequence), each entered through a prologue block that touches the
- *    data page, so that the translated loads and stores hit the TLB.
+ *    sequence), half of them entered through a prologue block that
+ *    touches the data page, so that the translated loads and stores hit
+ *    the TLB, half cold (the slow paths and their joins).
  * 2. A hot loop (1000 rounds): loads and stores with base + index,
  *    accesses crossing a page, CMP/TEST + Jcc, CMOV/SHL/ADC through the
  *    handlers, CALL/PUSH/POP/RET, a store into its own code page every
@@ -170,7 +171,7 @@ static size_t prologue(uint8_t *p)
 static void random_cases(struct side *in, struct side *tr, uint64_t ncases, uint64_t seed)
 {
 	uint8_t code[0x1000];
-	uint64_t compared = 0, bad = 0;
+	uint64_t compared = 0, bad = 0, entry;
 	struct outcome a, b;
 	struct dt_case c;
 
@@ -182,8 +183,11 @@ static void random_cases(struct side *in, struct side *tr, uint64_t ncases, uint
 		memcpy(code, c.code, c.len);
 		code[c.len] = 0xcc;
 		prologue(code + (PROLOGUE - DT_CODE));
-		run(in, code, sizeof(code), PROLOGUE, c.in.gpr, c.in.rflags, &c, 256, &a);
-		run(tr, code, sizeof(code), PROLOGUE, c.in.gpr, c.in.rflags, &c, 256, &b);
+		/* every other case starts cold (no TLB entries: the
+		 * translation's slow paths and their joins run) */
+		entry = n & 1 ? DT_CODE : PROLOGUE;
+		run(in, code, sizeof(code), entry, c.in.gpr, c.in.rflags, &c, 256, &a);
+		run(tr, code, sizeof(code), entry, c.in.gpr, c.in.rflags, &c, 256, &b);
 		compared++;
 		if (differ(&a, &b) && bad++ < 10) {
 			char hex[2 * DT_MAX_CODE + 1];
@@ -243,6 +247,43 @@ static void hot_loop(struct side *in, struct side *tr)
 	   " instructions, #GP at the same RIP)", b.retired);
 }
 
+/* Memory operands that always cross a page, so the translation always
+ * takes its slow path (the handler), followed by instructions that use
+ * the flags the join must hold (fused CMOVcc, SETcc and Jcc):
+ *   start: add 0xffd(%rsi),%edx; cmovb %rcx,%r8
+ *          cmpl $0x1234,0xffe(%rsi); cmovl %r9,%r10
+ *          sub 0xff9(%rsi),%r11; cmovo %rdx,%r13
+ *          imul $0x3779b1,%rdx,%rdx; mov %rdx,0xffa(%rsi)
+ *          cmp 0xffb(%rsi),%r11; setl %al; setbe %r14b; ja 1f; add $3,%r12
+ *   1:     sub %r9,%r15; setg %bl; sets %bpl; sub $1,%ecx; jnz start; int3 */
+static const uint8_t join_code[] = {
+	0x03, 0x96, 0xfd, 0x0f, 0x00, 0x00, 0x4c, 0x0f, 0x42, 0xc1, 0x81, 0xbe,
+	0xfe, 0x0f, 0x00, 0x00, 0x34, 0x12, 0x00, 0x00, 0x4d, 0x0f, 0x4c, 0xd1,
+	0x4c, 0x2b, 0x9e, 0xf9, 0x0f, 0x00, 0x00, 0x4c, 0x0f, 0x40, 0xea, 0x48,
+	0x69, 0xd2, 0xb1, 0x79, 0x37, 0x00, 0x48, 0x89, 0x96, 0xfa, 0x0f, 0x00,
+	0x00, 0x4c, 0x3b, 0x9e, 0xfb, 0x0f, 0x00, 0x00, 0x0f, 0x9c, 0xc0, 0x41,
+	0x0f, 0x96, 0xc6, 0x77, 0x04, 0x49, 0x83, 0xc4, 0x03, 0x4d, 0x29, 0xcf,
+	0x0f, 0x9f, 0xc3, 0x40, 0x0f, 0x98, 0xc5, 0x83, 0xe9, 0x01, 0x75, 0xac,
+	0xcc,
+};
+
+static void slow_joins(struct side *in, struct side *tr)
+{
+	uint64_t gpr[16];
+	struct outcome a, b;
+
+	for (int i = 0; i < 16; i++)
+		gpr[i] = 0x9e3779b97f4a7c15ull * (uint64_t)(i + 3);
+	gpr[1] = 300;                         /* rcx: rounds */
+	gpr[4] = DT_STACK_TOP;
+	gpr[6] = DT_DATA;
+	run(in, join_code, sizeof(join_code), DT_CODE, gpr, 0x202, NULL, 0, &a);
+	run(tr, join_code, sizeof(join_code), DT_CODE, gpr, 0x202, NULL, 0, &b);
+	ok(a.ex.reason == CPU_EXIT_FAULT && a.ex.fault.vector == 3 && a.st.gpr[1] == 0 &&
+	   !differ(&a, &b),
+	   "page-crossing operands through the handlers, then fused flags: same state");
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t ncases = argc > 1 ? strtoull(argv[1], NULL, 0) : 40000;
@@ -252,6 +293,7 @@ int main(int argc, char **argv)
 	ok(!side_init(&in, -1) && !side_init(&tr, 0), "two soft CPUs, one translating");
 	random_cases(&in, &tr, ncases, seed);
 	hot_loop(&in, &tr);
+	slow_joins(&in, &tr);
 	side_free(&in);
 	side_free(&tr);
 	return tap_done();
