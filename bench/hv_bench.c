@@ -11,8 +11,8 @@
  * 1st. The PV ABI rows (issue 12): mmu_update of 512 PTEs and one
  * update_va_mapping vs mmap(MAP_FIXED)+munmap of the same pages on the
  * host, and a #PF -> guest handler -> iret round trip vs a host SIGSEGV
- * handler round trip; a guest user-mode syscall + iret round trip vs a
- * host null syscall. Needs tests/guests/bench and tests/guests/pvabi_user. */
+ * handler round trip; a guest user-mode syscall + iret round trip (user
+ * process, keys, mprotect) vs a host null syscall. Needs tests/guests/bench and tests/guests/pvabi_user. */
 #include "libvmctl/build_pv.h"
 #include "libvmctl/hv.h"
 #include "tests/guests/bench_loop.h"
@@ -506,20 +506,21 @@ static long pvabi_user_run(struct bench *b, unsigned long n)
 	return guest_result(b, domid);
 }
 
-/* The same on a second vmhv started with VMCTL_PV_PKEYS=0, which makes
- * its sandboxes switch to user mode by mprotect (docs/pv-engine.md). */
-static long pvabi_user_mprotect_ns(unsigned long n)
+/* The same on a second vmhv started with VMCTL_PV_USER=mode, which runs
+ * user mode in the sandbox behind memory protection keys ("keys") or
+ * mprotect ("mprotect") instead of the user process (docs/pv-engine.md). */
+static long pvabi_user_mode_ns(const char *mode, unsigned long n)
 {
 	struct bench fb = { .exc_fd = -1 };
 	long ns = -1;
 
-	setenv("VMCTL_PV_PKEYS", "0", 1);
+	setenv("VMCTL_PV_USER", mode, 1);
 	if (vmhv_proc_start(&fb.vp, NULL) == 0) {
 		fb.h = fb.vp.hv;
 		ns = pvabi_user_run(&fb, n);
 		vmhv_proc_stop(&fb.vp);
 	}
-	unsetenv("VMCTL_PV_PKEYS");
+	unsetenv("VMCTL_PV_USER");
 	return ns;
 }
 
@@ -540,12 +541,15 @@ static void bench_pvabi(struct bench *b)
 	ns = guest_run(b, cmd);
 	row("#PF -> guest trap handler -> iret (cpu0)", (double)ns / FAULTS / 1000.0, "us",
 	    "host SIGSEGV handler round trip (cpu0)", host_sigsegv_us());
-	row("guest user -> kernel -> user, syscall + iret, pkeys if the CPU has them (cpu0)",
+	row("guest user -> kernel -> user, syscall + iret, user process (cpu0)",
 	    (double)pvabi_user_run(b, USER_CALLS) / 1000.0, "us", "host null syscall (cpu0)",
 	    host_null_syscall_ns() / 1000.0);
-	row("guest user -> kernel -> user, syscall + iret, mprotect fallback (cpu0)",
-	    (double)pvabi_user_mprotect_ns(USER_CALLS) / 1000.0, "us", "host null syscall (cpu0)",
-	    host_null_syscall_ns() / 1000.0);
+	row("guest user -> kernel -> user, syscall + iret, VMCTL_PV_USER=keys if the CPU has them (cpu0)",
+	    (double)pvabi_user_mode_ns("keys", USER_CALLS) / 1000.0, "us",
+	    "host null syscall (cpu0)", host_null_syscall_ns() / 1000.0);
+	row("guest user -> kernel -> user, syscall + iret, VMCTL_PV_USER=mprotect (cpu0)",
+	    (double)pvabi_user_mode_ns("mprotect", USER_CALLS) / 1000.0, "us",
+	    "host null syscall (cpu0)", host_null_syscall_ns() / 1000.0);
 }
 
 /* `hv_bench pvabi`: only the PV ABI rows. */

@@ -26,6 +26,7 @@ hypervisor_libvmhv_la_SOURCES = \
 	hypervisor/engines/pv/pv_aspace.c hypervisor/engines/pv/pv_abi.h \
 	hypervisor/engines/pv/pv_seccomp.c hypervisor/engines/pv/pv_seccomp.h \
 	hypervisor/engines/pv/pv_dirty.c hypervisor/engines/pv/pv_dirty.h \
+	hypervisor/engines/pv/pv_uproc.h \
 	$(hvm_engine_sources)
 hypervisor_libvmhv_la_CPPFLAGS = $(AM_CPPFLAGS) $(SECCOMP_CFLAGS)
 hypervisor_libvmhv_la_LIBADD = common/libcommon.la $(SECCOMP_LIBS)
@@ -48,9 +49,22 @@ hypervisor_engines_pv_vmhv_pv_SOURCES = \
 	hypervisor/engines/pv/sandbox/usermode.c \
 	hypervisor/engines/pv/sandbox/pkey.c \
 	hypervisor/engines/pv/sandbox/dirty.c \
+	hypervisor/engines/pv/sandbox/uproc.c \
 	hypervisor/engines/pv/sandbox/sandbox.h \
 	hypervisor/engines/pv/sandbox/sys.h
 hypervisor_engines_pv_vmhv_pv_CFLAGS = $(GUEST_CFLAGS) -mfsgsbase -fpie
 hypervisor_engines_pv_vmhv_pv_CCASFLAGS = -mfsgsbase
 hypervisor_engines_pv_vmhv_pv_LDFLAGS = $(GUEST_LDFLAGS) -all-static \
 	-Wl,-Ttext-segment=0x680000000000 -Wl,--no-relax # above the guest's part (sandbox.h); -fpie code, GOT kept
+
+# vmhv-pv-user: guest user mode of one pv domain in a process of its own
+# (engines/pv/pv_uproc.h). No libc, above the guest's part like vmhv-pv.
+pkglibexec_PROGRAMS += hypervisor/engines/pv/vmhv-pv-user
+hypervisor_engines_pv_vmhv_pv_user_SOURCES = \
+	hypervisor/engines/pv/user/entry.S \
+	hypervisor/engines/pv/user/main.c \
+	hypervisor/engines/pv/pv_uproc.h
+hypervisor_engines_pv_vmhv_pv_user_CFLAGS = $(GUEST_CFLAGS) -mfsgsbase -fpie
+hypervisor_engines_pv_vmhv_pv_user_CCASFLAGS = -mfsgsbase
+hypervisor_engines_pv_vmhv_pv_user_LDFLAGS = $(GUEST_LDFLAGS) -all-static \
+	-Wl,-Ttext-segment=0x6c0000000000 -Wl,--no-relax

@@ -8,7 +8,10 @@
  * bit, delivered on the kernel stack; then it writes the sandbox's own
  * data at the address given as "sbw=0x..." on the command line (a #PF
  * where the sandbox has memory protection keys, a plain write with its
- * mprotect fallback). Command line "bench N": N system calls, the round
+ * mprotect fallback). Command line "hostile": before those reads the user
+ * program opens every memory protection key with WRPKRU (where the CPU
+ * has keys), as a program that means harm would: it still must fault and
+ * never see the kernel's data. Command line "bench N": N system calls, the round
  * trip time is printed as "result: NS". Command line "save": the user
  * program counts for ever (faulting and calling the kernel every 2^20
  * counts) while the kernel offers a suspend event channel and suspends
@@ -32,6 +35,7 @@ void pvabi_enter_user(unsigned long rip, unsigned long rsp, unsigned long rbx,
 		      unsigned long r12, unsigned long r14, unsigned long r15);
 extern char pvabi_user_code[], pvabi_user_code_end[];
 extern char pvabi_user_count[], pvabi_user_count_end[];
+extern char pvabi_user_wrpkru[];
 
 static unsigned char tables[4][4096] __attribute__((aligned(4096))); /* L4u L3u L2u L1u */
 static unsigned char ucode[4096] __attribute__((aligned(4096)));
@@ -42,6 +46,7 @@ static volatile unsigned long calls, frame_cs, frame_ss, rcx_is_return, red_zone
 static unsigned long sandbox_va, user_gs, kernel_gs_ok = 1;
 static long gs_rc;
 static unsigned long iret_stub_calls, iret_stub_frame_ok;
+static unsigned long kernel_read;       /* what the user's read of the kernel got */
 static unsigned long loops;
 static uint64_t t0, t1;
 
@@ -69,6 +74,7 @@ static void report_and_stop(void)
 	tg_report("user_read_kernel_err", (long)pv.err[0]);
 	tg_report("user_read_kernel_cr2", pv.cr2[0] == (unsigned long)&secret);
 	tg_report("user_read_kernel_frame_cs", (long)pv.cs[0]);
+	tg_report("user_read_kernel_got_secret", kernel_read == 0x5ec7e7);
 	tg_report("user_read_physmap_err", (long)pv.err[1]);
 	tg_report("user_read_physmap_cr2", pv.cr2[1] == PHYSMAP);
 	tg_report("user_write_sandbox_faulted", pv.faults >= 3);
@@ -202,7 +208,7 @@ static uint64_t gs_base(void)
 }
 
 void pvabi_syscall(unsigned long nr, struct uframe *f, unsigned long rcx, unsigned long rdi,
-		   unsigned long rsi)
+		   unsigned long rsi, unsigned long rdx)
 {
 	rcx_is_return &= rcx == f->rip;
 	red_zone = rdi;
@@ -220,6 +226,7 @@ void pvabi_syscall(unsigned long nr, struct uframe *f, unsigned long rcx, unsign
 		frame_cs = f->cs;
 		save_tick(rdi);
 	} else {
+		kernel_read = rdx;
 		report_and_stop();
 	}
 }
@@ -325,6 +332,8 @@ void guest_main(start_info_t *si, unsigned long boot_sp)
 	loops = tg_has_word(cmd, "bench") ? cmd_number(cmd) : 10;
 	sandbox_va = cmd_sbw(cmd, PHYSMAP);
 	memcpy(ucode, pvabi_user_code, (size_t)(pvabi_user_code_end - pvabi_user_code));
+	if (!tg_has_word(cmd, "hostile"))   /* WRPKRU (3 bytes) -> NOPs */
+		memset(ucode + (pvabi_user_wrpkru - pvabi_user_code), 0x90, 3);
 	if (loops <= 1000) {
 		tg_report("user_tables", user_tables());
 		tg_report("new_user_baseptr", pvabi_ext(MMUEXT_NEW_USER_BASEPTR, frame_of(tables[0]), 0));

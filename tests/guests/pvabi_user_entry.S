@@ -28,6 +28,7 @@ pvabi_syscall_entry:
 	movq 7*8(%rsp), %rdx            /* rcx as the callback got it */
 	movq 4*8(%rsp), %rcx            /* the user's rdi */
 	movq 5*8(%rsp), %r8             /* the user's rsi */
+	movq 6*8(%rsp), %r9             /* the user's rdx */
 	call pvabi_syscall
 	popq %r11
 	popq %r10
@@ -61,12 +62,16 @@ pvabi_enter_user:
 	xorl %r11d, %r11d
 	jmp HYPERCALL_IRET
 
-/* The user program: %r12 system calls (1), then syscall 2, a read of
- * kernel memory at %rbx and one of the sandbox's physmap at %r14 (both
- * must fault; each access is 3 bytes), a write into the sandbox's own data
+/* The user program: %r12 system calls (1), then syscall 2; then, as a
+ * hostile program would, it opens every memory protection key with WRPKRU
+ * where the CPU has them (CPUID.7.0:ECX.OSPKE; the kernel turns the
+ * WRPKRU into NOPs for a run that is not "hostile"), then a read of
+ * kernel memory at %rbx into %rdx (0 before) and one of the sandbox's
+ * physmap at %r14 (both must fault; each access is 3 bytes), a write into the sandbox's own data
  * at %r15 (faults with memory protection keys), a call of the iret stub
  * at %r13 (a system call from user mode, as on Xen), then syscall 3 with its
- * GS base in %rsi (the kernel reports and powers off). Data below %rsp (the red zone a user
+ * GS base in %rsi and what it read of the kernel in %rdx (the kernel
+ * reports and powers off). Data below %rsp (the red zone a user
  * program may use) must survive the system calls. */
 	.globl pvabi_user_code, pvabi_user_code_end
 pvabi_user_code:
@@ -78,7 +83,21 @@ pvabi_user_code:
 	jnz 1b
 	movl $2, %eax
 	syscall
-	movq (%rbx), %rax
+	movq %rbx, %r8
+	movl $7, %eax
+	xorl %ecx, %ecx
+	cpuid
+	movq %r8, %rbx
+	testl $0x10, %ecx
+	jz 2f
+	xorl %eax, %eax
+	xorl %ecx, %ecx
+	xorl %edx, %edx
+	.globl pvabi_user_wrpkru
+pvabi_user_wrpkru:
+	wrpkru
+2:	xorl %edx, %edx
+	movq (%rbx), %rdx
 	movq (%r14), %rax
 	movq %rax, (%r15)
 	leaq -128(%rsp), %rsp           /* past the red zone */

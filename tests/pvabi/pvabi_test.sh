@@ -65,26 +65,30 @@ gs_kernel_unchanged_by_user: 1"
 else
 	run_guest pvabi_cpu "" "${dbg}set_segment_base_gs: -38"
 fi
-# pvabi_user also writes into the sandbox's own data (its seccomp filter
-# buffer, used only at boot): with memory protection keys (PKU, Linux 6.12+)
-# that is a #PF for the guest kernel; with the mprotect fallback, forced by
-# VMCTL_PV_PKEYS=0 on a second host, it is a plain write.
+# pvabi_user's user program, by default in a process of its own (the
+# user process, docs/pv-engine.md "User mode"), acts as a hostile program:
+# it opens every memory protection key with WRPKRU, then reads its kernel,
+# the sandbox's physmap and writes the sandbox's own data (its seccomp
+# filter buffer, used only at boot): each is a #PF for its kernel, never
+# the data. The opt-in ways that run user mode in the sandbox stop stray
+# accesses only, so they run it without the WRPKRU: memory protection keys
+# (VMCTL_PV_USER=keys; PKU, Linux 6.12+), where the write is a #PF too,
+# and mprotect (VMCTL_PV_USER=mprotect), where it is a plain write.
 sbw=$(nm "$top_builddir/hypervisor/engines/pv/vmhv-pv" | awk '$3 == "filter" { print $1 }')
 ok "the sandbox's data has an address" test -n "$sbw"
+faulted=$'user_faults: 3\nuser_write_sandbox_faulted: 1\nuser_write_sandbox_err: 6\nuser_write_sandbox_cr2: 1'
+run_guest pvabi_user "extra = \"sbw=0x$sbw hostile\"" "$faulted$user_gs"
+host_stop a
 kver=$(uname -r)
 if grep -qw pku /proc/cpuinfo && grep -qw ospke /proc/cpuinfo &&
    { [ "${kver%%.*}" -gt 6 ] || { [ "${kver%%.*}" -eq 6 ] && [ "$(cut -d. -f2 <<< "$kver")" -ge 12 ]; }; }; then
-	run_guest pvabi_user "extra = \"sbw=0x$sbw\"" "user_faults: 3
-user_write_sandbox_faulted: 1
-user_write_sandbox_err: 6
-user_write_sandbox_cr2: 1
-user_gs_is_user_base: 1
-kernel_gs_in_callbacks: 1"
+	VMCTL_PV_USER=keys host_start b || bail_out "cannot start host b"
+	run_guest pvabi_user "extra = \"sbw=0x$sbw\"" "$faulted$user_gs"
+	host_stop b
 else
-	diag "no memory protection keys here: the default run is the mprotect fallback"
+	diag "no memory protection keys here: no run with VMCTL_PV_USER=keys"
 fi
-host_stop a
-VMCTL_PV_PKEYS=0 host_start b || bail_out "cannot start host b"
+VMCTL_PV_USER=mprotect host_start c || bail_out "cannot start host c"
 run_guest pvabi_user "extra = \"sbw=0x$sbw\"" "user_faults: 2
 user_write_sandbox_faulted: 0
 user_write_sandbox_err: -1${user_gs}"

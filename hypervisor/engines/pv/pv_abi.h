@@ -75,6 +75,9 @@ _Static_assert(sizeof(struct pv_boot) == 256 + 160 * PRIVCMD_MAX_VCPUS, "pv_boot
  * struct pv_state and its pins (include/vmctl/pv_state.h), which the
  * sandbox re-establishes before the guest runs. */
 #define PV_BOOT_STATE 2u
+/* Guest user mode runs in vmhv-pv-user (pv_uproc.h): the sandbox has
+ * PV_UPROC_*_FD and uses no keys. */
+#define PV_BOOT_UPROC 4u
 
 
 

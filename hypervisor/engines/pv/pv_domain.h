@@ -36,6 +36,12 @@ struct pv_domain {
 	clockid_t cpu_clock;
 	uint64_t cpu_ns;          /* last sample; final once stopped */
 	struct pv_dirty dirty;
+	/* The user process (pv_uproc.h; pid 0 = none): for the sandbox,
+	 * until it is spawned, its socket end and the control memfd. */
+	pid_t upid;
+	int upidfd;
+	struct ev_watch *upid_w;
+	int usock, uctl;
 	struct pv_chan chan[PRIVCMD_MAX_VCPUS];
 	struct pv_mailbox *mb;    /* the vCPUs' mailboxes, in the domain's memory */
 	bool has_cr3;             /* the builder gave boot page tables */

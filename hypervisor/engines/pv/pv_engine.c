@@ -6,6 +6,7 @@
 #include "hypervisor/engines/pv/pv_abi.h"
 #include "hypervisor/engines/pv/pv_dirty.h"
 #include "hypervisor/engines/pv/pv_domain.h"
+#include "hypervisor/engines/pv/pv_uproc.h"
 #include "hypervisor/host.h"
 #include "hypervisor/hypercall.h"
 #include "hypervisor/reaper.h"
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -48,10 +50,13 @@ static void pv_cpu_sample(struct pv_domain *pv)
 }
 
 /* Kill the process (if any) and hand it to a reaper. */
+static void uproc_end(struct pv_domain *pv);
+
 static void pv_process_end(struct pv_domain *pv)
 {
 	struct evloop *loop = pv->d->hv->loop;
 
+	uproc_end(pv);
 	pv_channels_close(pv);
 	pv_dirty_disable(&pv->dirty);
 	if (pv->pidfd < 0)
@@ -64,6 +69,25 @@ static void pv_process_end(struct pv_domain *pv)
 	reaper_add(pv->d->hv, pv->pidfd);
 	pv->pidfd = -1;
 	pv->pid = -1;
+}
+
+/* The user process goes with the sandbox. */
+static void uproc_end(struct pv_domain *pv)
+{
+	if (pv->usock >= 0)
+		close(pv->usock);
+	if (pv->uctl >= 0)
+		close(pv->uctl);
+	pv->usock = pv->uctl = -1;
+	if (pv->upid_w)
+		evloop_unwatch(pv->d->hv->loop, pv->upid_w);
+	pv->upid_w = NULL;
+	if (pv->upidfd >= 0) {
+		pidfd_signal(pv->upidfd, SIGKILL);
+		reaper_add(pv->d->hv, pv->upidfd);
+	}
+	pv->upidfd = -1;
+	pv->upid = 0;
 }
 
 static const char *exit_reason(const siginfo_t *si, char *buf, size_t len)
@@ -108,10 +132,11 @@ static int spawn_attrs(posix_spawnattr_t *attr)
 					POSIX_SPAWN_SETSID);
 }
 
-/* The child gets exactly its channels and the memory, at the numbers
- * pv_abi.h gives. Sources are first moved above PV_FD_MAX so that no dup2
- * can clobber another's source. */
-static int spawn_files(posix_spawn_file_actions_t *fa, const int *chan, uint32_t n, int mem)
+/* The child gets exactly its channels, the memory and (with a user
+ * process) its socket end, control memfd and pidfd, at the numbers
+ * pv_abi.h and pv_uproc.h give. */
+static int spawn_files(posix_spawn_file_actions_t *fa, const int *chan, uint32_t n, int mem,
+		       const int *ufds)
 {
 	posix_spawn_file_actions_init(fa);
 	for (uint32_t v = 0; v < n; v++)
@@ -120,7 +145,14 @@ static int spawn_files(posix_spawn_file_actions_t *fa, const int *chan, uint32_t
 	for (int fd = 0; fd < PV_CHAN_FD; fd++)
 		posix_spawn_file_actions_addclose(fa, fd);
 	posix_spawn_file_actions_addclose(fa, 5); /* the sandbox's userfaultfd goes there */
-	return posix_spawn_file_actions_addclosefrom_np(fa, PV_CHAN_FD_OF(n > 1 ? n - 1 : 1) + 1);
+	if (!ufds)
+		return posix_spawn_file_actions_addclosefrom_np(fa,
+								PV_CHAN_FD_OF(n > 1 ? n - 1 : 1) + 1);
+	for (int i = 0; i < 3; i++)
+		posix_spawn_file_actions_adddup2(fa, ufds[i], PV_UPROC_SOCK_FD + i);
+	for (int fd = PV_CHAN_FD_OF(n > 1 ? n - 1 : 1) + 1; fd < PV_UPROC_SOCK_FD; fd++)
+		posix_spawn_file_actions_addclose(fa, fd);
+	return posix_spawn_file_actions_addclosefrom_np(fa, PV_UPROC_PIDFD + 1);
 }
 
 static void fds_close(int *fds, uint32_t n)
@@ -132,6 +164,10 @@ static void fds_close(int *fds, uint32_t n)
 	}
 }
 
+/* Sources of the children's descriptors are first moved here, above every
+ * number a child gets, so that no dup2 clobbers another's source. */
+#define SPAWN_HIGH_FD 256
+
 /* posix_spawn the sandbox with the sandbox ends of the channels. */
 static int pv_spawn(struct pv_domain *pv, const int *child)
 {
@@ -139,43 +175,163 @@ static int pv_spawn(struct pv_domain *pv, const int *child)
 	uint32_t n = pv->d->max_vcpus;
 	char *const argv[] = { (char *)"vmhv-pv", NULL };
 	char *const envp[] = { NULL };
-	int high[PRIVCMD_MAX_VCPUS + 1];
+	int high[PRIVCMD_MAX_VCPUS + 4];
+	const int ufd[3] = { pv->usock, pv->uctl, pv->upidfd };
+	uint32_t nfd = n + 1 + (pv->upid ? 3 : 0);
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	int r = 0;
 
-	for (uint32_t i = 0; i <= n; i++) {
-		high[i] = fcntl(i < n ? child[i] : pv->d->mem.fd, F_DUPFD_CLOEXEC, PV_FD_MAX + 1);
+	for (uint32_t i = 0; i < nfd; i++) {
+		int src = i < n ? child[i] : i == n ? pv->d->mem.fd : ufd[i - n - 1];
+
+		high[i] = fcntl(src, F_DUPFD_CLOEXEC, SPAWN_HIGH_FD);
 		if (high[i] < 0 && !r)
 			r = errno;
 	}
 	if (r == 0) {
 		spawn_attrs(&attr);
-		spawn_files(&fa, high, n, high[n]);
+		spawn_files(&fa, high, n, high[n], pv->upid ? high + n + 1 : NULL);
 		r = posix_spawn(&pv->pid, hv->cfg.loader, &fa, &attr, argv, envp);
 		posix_spawn_file_actions_destroy(&fa);
 		posix_spawnattr_destroy(&attr);
 	}
-	fds_close(high, n + 1);
+	fds_close(high, nfd);
 	return -r;
 }
 
-/* May the sandbox use memory protection keys for guest user mode? Not if
- * VMCTL_PV_PKEYS=0 (tests and the benchmark force the mprotect fallback
- * with it), nor before Linux 6.12, which writes a signal frame with the
- * interrupted code's key rights (the sandbox's signal stack is keyed). The
- * sandbox itself finds out whether the CPU has them (pkey_alloc). */
-static uint32_t pv_boot_flags(void)
+/* How guest user mode is kept out of its kernel (docs/pv-engine.md, "User
+ * mode"): by default in a process of its own (PV_BOOT_UPROC, a domain with
+ * page tables: only those have a user mode). VMCTL_PV_USER=keys (opt-in:
+ * a user program that executes WRPKRU reaches its kernel) runs it in the
+ * sandbox behind memory protection keys, =mprotect (or the older
+ * VMCTL_PV_PKEYS=0) behind mprotect; keys need Linux 6.12, which writes a
+ * signal frame with the interrupted code's key rights (the sandbox's
+ * signal stack is keyed), and the CPU's PKU (the sandbox finds out). */
+static uint32_t pv_boot_flags(const struct pv_domain *pv)
 {
-	const char *env = getenv("VMCTL_PV_PKEYS");
+	const char *env = getenv("VMCTL_PV_USER"), *pk = getenv("VMCTL_PV_PKEYS");
 	struct utsname u;
 	unsigned major = 0, minor = 0;
 
-	if (env && strcmp(env, "0") == 0)
+	if (!env || (strcmp(env, "keys") != 0 && strcmp(env, "mprotect") != 0))
+		return pv->upid ? PV_BOOT_UPROC : 0;
+	if (strcmp(env, "mprotect") == 0 || (pk && strcmp(pk, "0") == 0))
 		return 0;
 	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
 		return 0;
 	return major > 6 || (major == 6 && minor >= 12) ? PV_BOOT_PKEYS : 0;
+}
+
+static bool uproc_wanted(const struct pv_domain *pv)
+{
+	const char *env = getenv("VMCTL_PV_USER");
+
+	return pv->has_cr3 && (!env || (strcmp(env, "keys") != 0 && strcmp(env, "mprotect") != 0));
+}
+
+/* vmhv-pv-user, next to the sandbox's program. */
+static int uproc_path(const struct vmhv *hv, char *buf, size_t len)
+{
+	const char *slash = strrchr(hv->cfg.loader, '/');
+	int n = slash ? (int)(slash - hv->cfg.loader) + 1 : 0;
+
+	return snprintf(buf, len, "%.*svmhv-pv-user", n, hv->cfg.loader) < (int)len ? 0
+										       : -ENAMETOOLONG;
+}
+
+/* The control memory as U starts with it: the header and its filters. */
+static int uproc_ctl_make(struct pv_domain *pv)
+{
+	struct vmhv *hv = pv->d->hv;
+	struct pv_uproc_hdr h = {
+		.magic = PV_UPROC_MAGIC, .nr_vcpus = pv->d->max_vcpus,
+		.uid = hv->cfg.guest_uid, .gid = hv->cfg.guest_gid,
+		.runner_filter_len = (uint32_t)hv->pv_filter.runner_len,
+		.mapper_filter_len = (uint32_t)hv->pv_filter.mapper_len,
+		.xsave = 1,
+	};
+	int fd = memfd_create("vmctl-uproc", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	pv->uctl = fd;
+	if (h.runner_filter_len > PV_UPROC_FILTER_MAX || h.mapper_filter_len > PV_UPROC_FILTER_MAX)
+		return -E2BIG;
+	if (ftruncate(fd, PV_UPROC_CTL_BYTES) < 0 ||
+	    pwrite(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+	    pwrite(fd, hv->pv_filter.runner_bpf, h.runner_filter_len, PV_UPROC_RUNNER_FILTER) !=
+		    (ssize_t)h.runner_filter_len ||
+	    pwrite(fd, hv->pv_filter.mapper_bpf, h.mapper_filter_len, PV_UPROC_MAPPER_FILTER) !=
+		    (ssize_t)h.mapper_filter_len)
+		return -EIO;
+	return 0;
+}
+
+static void uproc_exited(struct evloop *loop, int fd, uint32_t events, void *arg)
+{
+	struct pv_domain *pv = arg;
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid((idtype_t)P_PIDFD, (id_t)fd, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0)
+		return;
+	evloop_unwatch(loop, pv->upid_w);
+	pv->upid_w = NULL;
+	close(pv->upidfd);
+	pv->upidfd = -1;
+	pv->upid = 0;
+	log_error("d%u: the user-mode process ended (status %d)", pv->d->domid, si.si_status);
+	pv_process_end(pv);
+	domain_crash(pv->d, "user-mode process ended");
+}
+
+/* Spawn U with fds 3-5 (pv_uproc.h); the sandbox's ends wait in pv. */
+static int uproc_spawn(struct pv_domain *pv)
+{
+	char path[4096];
+	char *const argv[] = { (char *)"vmhv-pv-user", NULL };
+	char *const envp[] = { NULL };
+	int sp[2] = { -1, -1 }, high[3] = { -1, -1, -1 }, r;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+
+	r = uproc_path(pv->d->hv, path, sizeof(path));
+	if (r == 0)
+		r = uproc_ctl_make(pv);
+	if (r == 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+		r = -errno;
+	if (r < 0)
+		return r;
+	pv->usock = sp[0];
+	high[0] = fcntl(sp[1], F_DUPFD_CLOEXEC, SPAWN_HIGH_FD);
+	high[1] = fcntl(pv->d->mem.fd, F_DUPFD_CLOEXEC, SPAWN_HIGH_FD);
+	high[2] = fcntl(pv->uctl, F_DUPFD_CLOEXEC, SPAWN_HIGH_FD);
+	close(sp[1]);
+	if (high[0] < 0 || high[1] < 0 || high[2] < 0) {
+		fds_close(high, 3);
+		return -EMFILE;
+	}
+	spawn_attrs(&attr);
+	posix_spawn_file_actions_init(&fa);
+	for (int i = 0; i < 3; i++)
+		posix_spawn_file_actions_adddup2(&fa, high[i], PV_UPROC_U_SOCK + i);
+	for (int fd = 0; fd < PV_UPROC_U_SOCK; fd++)
+		posix_spawn_file_actions_addclose(&fa, fd);
+	posix_spawn_file_actions_addclosefrom_np(&fa, PV_UPROC_U_CTL + 1);
+	r = -posix_spawn(&pv->upid, path, &fa, &attr, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	fds_close(high, 3);
+	if (r < 0) {
+		pv->upid = 0;
+		return r;
+	}
+	pv->upidfd = pidfd_open_(pv->upid);
+	if (pv->upidfd < 0)
+		return -errno;
+	pv->upid_w = evloop_watch(pv->d->hv->loop, pv->upidfd, EPOLLIN, uproc_exited, pv);
+	return pv->upid_w ? 0 : -ENOMEM;
 }
 
 static int pv_boot_send(struct pv_domain *pv)
@@ -194,7 +350,7 @@ static int pv_boot_send(struct pv_domain *pv)
 		.mailbox_pfn = memory_mailbox_pfn(&d->mem),
 		.regs = d->boot_regs,
 		.cr3 = pv->boot_cr3, .has_cr3 = pv->has_cr3,
-		.flags = pv_boot_flags(),
+		.flags = pv_boot_flags(pv),
 	};
 
 	b.hypercall_frame = d->hypercall_gmfn == DOMAIN_NO_GMFN ? PV_NO_FRAME : d->hypercall_gmfn;
@@ -234,6 +390,9 @@ static struct pv_domain *pv_alloc(struct domain *d)
 	pv->d = d;
 	pv->pid = -1;
 	pv->pidfd = -1;
+	pv->upidfd = -1;
+	pv->usock = -1;
+	pv->uctl = -1;
 	pv->dirty.pagemap_fd = -1;
 	for (uint32_t v = 0; v < PRIVCMD_MAX_VCPUS; v++)
 		pv->chan[v].fd = -1;
@@ -261,8 +420,15 @@ static int pv_start(struct domain *d)
 	pv->cr3 = pv->boot_cr3;
 	rc = pv_channels_open(pv, child);
 	pvclock_update(&d->hv->clock, d);
+	if (rc == 0 && uproc_wanted(pv))
+		rc = uproc_spawn(pv);
 	if (rc == 0)
 		rc = pv_spawn(pv, child);
+	if (pv->uctl >= 0)       /* the two processes have them now */
+		close(pv->uctl);
+	if (pv->usock >= 0)
+		close(pv->usock);
+	pv->uctl = pv->usock = -1;
 	if (rc == 0)
 		rc = pv_watch(pv);
 	if (rc == 0)
@@ -286,6 +452,8 @@ static void pv_signal(struct domain *d, int sig)
 
 	if (pv && pv->pidfd >= 0)
 		pidfd_signal(pv->pidfd, sig);
+	if (pv && pv->upidfd >= 0)
+		pidfd_signal(pv->upidfd, sig);
 }
 
 static void pv_engine_reply(struct domain *d, uint32_t vcpu, int64_t ret)

@@ -1,6 +1,7 @@
 #include "hypervisor/engines/pv/pv_seccomp.h"
 
 #include "hypervisor/engines/pv/pv_abi.h"
+#include "hypervisor/engines/pv/pv_uproc.h"
 
 #include <errno.h>
 #include <linux/perf_event.h>
@@ -37,6 +38,9 @@ static const struct {
 	{ "rt_sigreturn", -1, 0, 0, 0 },               /* upcalls and traps return through it */
 	{ "sched_yield", -1, 0, 0, 0 },                /* SCHEDOP_yield */
 	{ "futex", -1, 0, 0, 0 },                      /* waiting on shared memory */
+	{ "read", 0, SCMP_CMP_EQ, PV_UPROC_SOCK_FD, 0 }, /* the user process's mapper */
+	{ "write", 0, SCMP_CMP_EQ, PV_UPROC_SOCK_FD, 0 },
+	{ "pidfd_send_signal", 0, SCMP_CMP_EQ, PV_UPROC_PIDFD, 0 }, /* stop its user code */
 	{ "exit", -1, 0, 0, 0 },
 	{ "exit_group", -1, 0, 0, 0 },
 };
@@ -86,7 +90,7 @@ static int rules_add(scmp_filter_ctx ctx)
 }
 
 /* libseccomp writes the program to an fd; read it back from a memfd. */
-static int export_bpf(scmp_filter_ctx ctx, struct pv_seccomp *f)
+static int export_raw(scmp_filter_ctx ctx, void **bpf, size_t *bytes)
 {
 	int fd = memfd_create("pv-seccomp", MFD_CLOEXEC);
 	off_t len;
@@ -99,12 +103,81 @@ static int export_bpf(scmp_filter_ctx ctx, struct pv_seccomp *f)
 	if (rc == 0 && len <= 0)
 		rc = -EIO;
 	if (rc == 0) {
-		f->bpf = malloc((size_t)len);
-		f->len = (size_t)len;
-		if (!f->bpf || pread(fd, f->bpf, (size_t)len, 0) != len)
+		*bpf = malloc((size_t)len);
+		*bytes = (size_t)len;
+		if (!*bpf || pread(fd, *bpf, (size_t)len, 0) != len)
 			rc = -EIO;
 	}
 	close(fd);
+	return rc;
+}
+
+static int export_bpf(scmp_filter_ctx ctx, struct pv_seccomp *f)
+{
+	return export_raw(ctx, &f->bpf, &f->len);
+}
+
+/* The user process's runners: only what the runner needs; every other
+ * call (any architecture) traps, and the runner reports it to the
+ * sandbox as the user program's system call. No rt_sigreturn and no
+ * blocking of signals: user code cannot stop its own preemption. */
+static int runner_rules(scmp_filter_ctx ctx)
+{
+	const struct scmp_arg_cmp wait = { .arg = 1, .op = SCMP_CMP_MASKED_EQ,
+					   .datum_a = 0x7f, .datum_b = 0 };  /* FUTEX_WAIT */
+	const struct scmp_arg_cmp wake = { .arg = 1, .op = SCMP_CMP_MASKED_EQ,
+					   .datum_a = 0x7f, .datum_b = 1 };  /* FUTEX_WAKE */
+	const struct scmp_arg_cmp unblock = { .arg = 0, .op = SCMP_CMP_EQ, .datum_a = 1 };
+	int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRAP);
+
+	if (rc == 0)
+		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(futex), 1, &wait);
+	if (rc == 0)
+		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(futex), 1, &wake);
+	if (rc == 0)
+		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigprocmask), 1,
+					    &unblock);
+	return rc;
+}
+
+/* The mapper: its socket, mappings of the guest's memory in the guest's
+ * part of the address space, and its end. */
+static int mapper_rules(scmp_filter_ctx ctx)
+{
+	const struct scmp_arg_cmp sock = { .arg = 0, .op = SCMP_CMP_EQ,
+					   .datum_a = PV_UPROC_U_SOCK };
+	const struct scmp_arg_cmp map[] = {
+		{ .arg = 0, .op = SCMP_CMP_LT, .datum_a = PV_GUEST_VA_TOP },
+		{ .arg = 4, .op = SCMP_CMP_EQ, .datum_a = PV_UPROC_U_MEM },
+	};
+	const struct scmp_arg_cmp below = { .arg = 0, .op = SCMP_CMP_LT,
+					    .datum_a = PV_GUEST_VA_TOP };
+	int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+
+	if (rc == 0)
+		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(read), 1, &sock);
+	if (rc == 0)
+		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, &sock);
+	if (rc == 0)
+		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 2, map);
+	if (rc == 0)
+		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 1, &below);
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0);
+	return rc;
+}
+
+static int build_one(uint32_t dflt, int (*rules)(scmp_filter_ctx), void **bpf, size_t *len)
+{
+	scmp_filter_ctx ctx = seccomp_init(dflt);
+	int rc;
+
+	if (!ctx)
+		return -ENOMEM;
+	rc = rules(ctx);
+	if (rc == 0)
+		rc = export_raw(ctx, bpf, len);
+	seccomp_release(ctx);
 	return rc;
 }
 
@@ -113,8 +186,7 @@ int pv_seccomp_build(struct pv_seccomp *f)
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRAP);
 	int rc;
 
-	f->bpf = NULL;
-	f->len = 0;
+	*f = (struct pv_seccomp){ 0 };
 	if (!ctx)
 		return -ENOMEM;
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
@@ -125,6 +197,10 @@ int pv_seccomp_build(struct pv_seccomp *f)
 	if (rc == 0)
 		rc = export_bpf(ctx, f);
 	seccomp_release(ctx);
+	if (rc == 0)
+		rc = build_one(SCMP_ACT_TRAP, runner_rules, &f->runner_bpf, &f->runner_len);
+	if (rc == 0)
+		rc = build_one(SCMP_ACT_KILL_PROCESS, mapper_rules, &f->mapper_bpf, &f->mapper_len);
 	if (rc < 0)
 		pv_seccomp_dispose(f);
 	return rc;
@@ -133,6 +209,7 @@ int pv_seccomp_build(struct pv_seccomp *f)
 void pv_seccomp_dispose(struct pv_seccomp *f)
 {
 	free(f->bpf);
-	f->bpf = NULL;
-	f->len = 0;
+	free(f->runner_bpf);
+	free(f->mapper_bpf);
+	*f = (struct pv_seccomp){ 0 };
 }

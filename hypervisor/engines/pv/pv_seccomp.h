@@ -16,9 +16,16 @@
 struct pv_seccomp {
 	void *bpf;        /* struct sock_filter[] */
 	size_t len;       /* bytes */
+	/* The user process's (pv_uproc.h): its runner threads' (futex
+	 * wait/wake and unblocking signals; any other call traps, which is
+	 * a system call of the guest's user program) and its mapper's (the
+	 * socket to the sandbox, mmap of the guest's memory below
+	 * PV_GUEST_VA_TOP, munmap there; anything else kills). */
+	void *runner_bpf, *mapper_bpf;
+	size_t runner_len, mapper_len;
 };
 
-/* Build the filter. 0 or -errno. */
+/* Build the filters. 0 or -errno. */
 int pv_seccomp_build(struct pv_seccomp *f);
 void pv_seccomp_dispose(struct pv_seccomp *f);
 

@@ -109,6 +109,17 @@ static void untracked_note(struct aspace *a, uint64_t va, uint64_t frame)
 		*a->untracked_flag = 1;
 }
 
+void aspace_untracked_set(struct sandbox *sb)
+{
+	struct aspace *a = &sb->as;
+
+	if (a->untracked)
+		return;
+	a->untracked = 1;
+	if (a->untracked_flag)
+		*a->untracked_flag = 1;
+}
+
 void aspace_untracked_publish(struct sandbox *sb)
 {
 	sb->as.untracked_flag = &sb->vcpu[0].mb->untracked;
@@ -300,9 +311,9 @@ static int64_t aspace_flush(struct aspace *a)
 
 /* The physmap address of guest page va, or NULL if the current tree does
  * not map it (writable, if asked). */
-static uint8_t *page_ptr(struct aspace *a, uint64_t va, int write)
+static uint8_t *page_ptr_in(struct aspace *a, uint64_t cr3, uint64_t va, int write)
 {
-	uint64_t frame = a->cr3, need = PTE_P | (write ? PTE_RW : 0);
+	uint64_t frame = cr3, need = PTE_P | (write ? PTE_RW : 0);
 
 	if (!a->has_cr3) {
 		uint64_t base = a->flat_base;
@@ -323,6 +334,11 @@ static uint8_t *page_ptr(struct aspace *a, uint64_t va, int write)
 	return a->phys + (frame << 12) + (va & 4095);
 }
 
+static uint8_t *page_ptr(struct aspace *a, uint64_t va, int write)
+{
+	return page_ptr_in(a, a->cr3, va, write);
+}
+
 static void physmap_protect(struct sandbox *sb, int prot);
 
 /* In user mode the tables are behind the protected physmap: open it for
@@ -339,13 +355,14 @@ int aspace_mapped(struct sandbox *sb, uint64_t va)
 	return mapped;
 }
 
-static int copy_guest(struct aspace *a, uint64_t va, void *buf, uint64_t len, int write)
+static int copy_guest(struct aspace *a, uint64_t cr3, uint64_t va, void *buf, uint64_t len,
+		      int write)
 {
 	uint8_t *b = buf;
 
 	while (len) {
 		uint64_t chunk = 4096 - (va & 4095);
-		uint8_t *p = page_ptr(a, va, write);
+		uint8_t *p = page_ptr_in(a, cr3, va, write);
 
 		if (chunk > len)
 			chunk = len;
@@ -364,12 +381,24 @@ static int copy_guest(struct aspace *a, uint64_t va, void *buf, uint64_t len, in
 
 int aspace_read(struct sandbox *sb, uint64_t va, void *dst, uint64_t len)
 {
-	return copy_guest(&sb->as, va, dst, len, 0);
+	return copy_guest(&sb->as, sb->as.cr3, va, dst, len, 0);
+}
+
+int aspace_read_in(struct sandbox *sb, uint64_t cr3, uint64_t va, void *dst, uint64_t len)
+{
+	return sb->as.has_cr3 && cr3 < sb->as.nr_frames ?
+		copy_guest(&sb->as, cr3, va, dst, len, 0) : -EFAULT_;
+}
+
+int aspace_mapped_in(struct sandbox *sb, uint64_t cr3, uint64_t va)
+{
+	return sb->as.has_cr3 && cr3 < sb->as.nr_frames &&
+	       page_ptr_in(&sb->as, cr3, va & ~4095ull, 0) != NULL;
 }
 
 int aspace_write(struct sandbox *sb, uint64_t va, const void *src, uint64_t len)
 {
-	return copy_guest(&sb->as, va, (void *)(uintptr_t)src, len, 1);
+	return copy_guest(&sb->as, sb->as.cr3, va, (void *)(uintptr_t)src, len, 1);
 }
 
 void *aspace_frame(struct sandbox *sb, uint64_t frame)
@@ -415,6 +444,7 @@ static int64_t pt_write(struct aspace *a, uint64_t frame, unsigned idx, uint64_t
 	t = table(a, frame);
 	old = t[idx];
 	level = table_level(a, frame);
+	a->gen++;               /* (maybe a table of the user tree: uproc.c) */
 	if (!level) {
 		t[idx] = val;
 		return 0;
@@ -699,6 +729,7 @@ static int64_t mmuext_one(struct sandbox *sb, const struct mmuext_op *op)
 	struct aspace *a = &sb->as;
 	uint64_t mfn = op->arg1.mfn;
 
+	a->gen++;               /* a cleared or copied page may be a user table */
 	switch (op->cmd) {
 	case MMUEXT_PIN_L1_TABLE:
 	case MMUEXT_PIN_L2_TABLE:
@@ -912,6 +943,65 @@ static void prot_table(struct aspace *a, struct run *r, uint64_t frame, int leve
 				   (upper & (e | ~PTE_RW)) | (e & PTE_NX));
 		}
 	}
+}
+
+/* The user tree's leaves for the user process (uproc.c), merged into
+ * runs as run_add merges the mirror's. */
+struct urun {
+	uint64_t va, frame, n;
+	int prot;
+	void (*emit)(void *arg, uint64_t va, uint64_t frame, uint64_t n, int prot);
+	void *arg;
+};
+
+static void urun_add(struct urun *r, uint64_t va, uint64_t frame, int prot)
+{
+	if (r->n && va == r->va + (r->n << 12) && frame == r->frame + r->n && prot == r->prot) {
+		r->n++;
+		return;
+	}
+	if (r->n)
+		r->emit(r->arg, r->va, r->frame, r->n, r->prot);
+	r->va = va;
+	r->frame = frame;
+	r->n = 1;
+	r->prot = prot;
+}
+
+static void user_walk(struct aspace *a, struct urun *r, uint64_t frame, int level, uint64_t base,
+		      uint64_t upper)
+{
+	const uint64_t *t = table(a, frame);
+	unsigned slots = level == 4 ? GUEST_L4_SLOTS : 512;
+
+	for (unsigned i = 0; i < slots; i++) {
+		uint64_t e = t[i], va = base + ((uint64_t)i << LEVEL_SHIFT(level));
+
+		if (!(e & PTE_P) || PTE_FRAME(e) >= a->nr_frames || (level > 1 && (e & PTE_PSE)))
+			continue;
+		if (level == 1) {
+			if (va)   /* page 0: the user process cannot map it */
+				urun_add(r, va, PTE_FRAME(e), leaf_prot(e, upper));
+		} else {
+			user_walk(a, r, PTE_FRAME(e), level - 1, va,
+				  (upper & (e | ~PTE_RW)) | (e & PTE_NX));
+		}
+	}
+}
+
+void aspace_user_runs(struct sandbox *sb,
+		      void (*emit)(void *arg, uint64_t va, uint64_t frame, uint64_t n, int prot),
+		      void *arg)
+{
+	struct aspace *a = &sb->as;
+	struct urun r = { .emit = emit, .arg = arg };
+
+	as_lock(a);
+	if (a->has_cr3 && a->user_cr3 && a->user_cr3 < a->nr_frames)
+		user_walk(a, &r, a->user_cr3, 4, 0, PTE_RW);
+	if (r.n)
+		emit(arg, r.va, r.frame, r.n, r.prot);
+	as_unlock(a);
 }
 
 static uint64_t slot_upper(uint64_t l4e)

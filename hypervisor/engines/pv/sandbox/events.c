@@ -77,7 +77,7 @@ int events_bounce(struct pv_vcpu *v, uint64_t target, int has_err, uint64_t err,
 		  int mask_events)
 {
 	struct privcmd_vcpu_regs *r = &v->regs;
-	int from_user = v->sb->user_mode;
+	int from_user = v->sb->user_mode || v->umode;
 	uint8_t saved_mask = v->vi->evtchn_upcall_mask;
 	uint64_t frame[9], sp;
 	unsigned n = 0;
@@ -121,13 +121,21 @@ static void uret_fill(struct pv_vcpu *v)
 	v->uret = (uint64_t)(uintptr_t)u;
 }
 
+/* Deliver a pending event; a vCPU whose user mode runs in the user
+ * process (uproc.c) goes there until it comes back to its kernel. */
 void pv_resume_check(struct pv_vcpu *v)
 {
 	struct vcpu_info *vi = v->vi;
 
-	if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->sb->event_cb &&
-	    events_bounce(v, v->sb->event_cb, 0, 0, 1) < 0)
-		shim_crash(v, 8, 0, v->regs.rsp, 0); /* no stack for the upcall */
+	for (;;) {
+		__atomic_store_n(&v->recheck, 0, __ATOMIC_RELEASE);
+		if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->sb->event_cb &&
+		    events_bounce(v, v->sb->event_cb, 0, 0, 1) < 0)
+			shim_crash(v, 8, 0, v->regs.rsp, 0); /* no stack for the upcall */
+		if (!v->umode)
+			break;
+		uproc_run(v);
+	}
 	uret_fill(v);
 }
 
@@ -225,6 +233,7 @@ void events_upcall_handler(int sig, void *info, void *ucv)
 		redirect_to_resume(v, uc->gregs);
 	} else if (in_sandbox(rip)) {
 		v->recheck = 1; /* the shim checks before it returns to the guest */
+		uproc_kick(v);  /* ... or stops the user code it waits for */
 	} else {
 		regs_from_signal(v, uc->gregs);
 		redirect_to_resume(v, uc->gregs);
@@ -271,7 +280,6 @@ void events_fault_handler(int sig, void *info, void *ucv)
 	uint64_t *g = uc->gregs;
 	uint64_t vec = desc_debug_hit(v, sig, info) ? 1 : g[G_TRAPNO], err = g[G_ERR], cr2 = g[G_CR2];
 	struct emu_fault f;
-	struct trap_info *t;
 
 	if (in_sandbox(g[G_RIP]) && user_stub_call(v, g))
 		return;
@@ -286,21 +294,29 @@ void events_fault_handler(int sig, void *info, void *ucv)
 		redirect_to_resume(v, g);
 		return;
 	}
-	vec = f.vec;
-	t = vec < PV_MAX_TRAPS ? &v->sb->traps[vec] : 0;
+	events_trap(v, f.vec, err, cr2, f.software);
+	redirect_to_resume(v, g);
+}
+
+void events_trap(struct pv_vcpu *v, uint64_t vec, uint64_t err, uint64_t cr2, int software)
+{
+	struct trap_info *t = vec < PV_MAX_TRAPS ? &v->sb->traps[vec] : 0;
+
 	if (!t || !t->address)
 		shim_crash(v, vec, err, cr2, 0);
 	if (vec == 14) {
 		/* The user bit says which mode faulted (the kernel is
 		 * "supervisor" to itself); present is the guest's tables'. */
+		int mapped = v->umode ? aspace_mapped_in(v->sb, v->sb->as.user_cr3, cr2)
+				      : aspace_mapped(v->sb, cr2);
+
 		v->vi->arch.cr2 = cr2;
-		err = (err & PF_ACCESS_BITS) | (v->sb->user_mode ? 4 : 0) |
-		      (aspace_mapped(v->sb, cr2) ? 1 : 0);
+		err = (err & PF_ACCESS_BITS) | (v->sb->user_mode || v->umode ? 4 : 0) |
+		      (mapped ? 1 : 0);
 	}
-	if (events_bounce(v, t->address, !f.software && vector_has_error_code(vec), err,
+	if (events_bounce(v, t->address, !software && vector_has_error_code(vec), err,
 			  t->flags & TI_MASK_EVENTS) < 0)
 		shim_crash(v, 8, 0, v->regs.rsp, 0);
-	redirect_to_resume(v, g);
 }
 
 /* A system call outside the allow-list. From the guest it is a hypercall

@@ -48,6 +48,7 @@
 
 #ifndef __ASSEMBLER__
 #include "hypervisor/engines/pv/pv_abi.h"
+#include "hypervisor/engines/pv/pv_uproc.h"
 
 #include <vmctl/pv_state.h>
 #include <vmctl/xen/xen.h>
@@ -89,6 +90,7 @@ struct aspace {
 	int untracked;            /* RAM was mapped away from its flat address ... */
 	volatile uint32_t *untracked_flag; /* ... as vCPU 0's mailbox tells vmhv */
 	uint8_t keyed[PV_GUEST_VA_TOP >> 39]; /* L4 slots whose mappings carry it */
+	uint64_t gen;             /* bumped by every page-table change (uproc.c) */
 };
 
 /* How a vCPU returns to guest user mode (pv_resume's iretq): its registers
@@ -136,6 +138,9 @@ struct pv_vcpu {
 	int started;                         /* its thread exists */
 	struct privcmd_vcpu_regs init_regs;  /* from VCPUOP_initialise */
 	struct pv_cpu cpu;
+	int umode;                           /* in user mode, in the user process (uproc.c) */
+	volatile int uwaiting;               /* ... waiting for it to come back */
+	int upreempted;                      /* ... and asked it to */
 };
 _Static_assert(__builtin_offsetof(struct pv_vcpu, shim_stack_top) == PV_VCPU_STACK, "");
 _Static_assert(__builtin_offsetof(struct pv_vcpu, regs) == PV_VCPU_REGS, "");
@@ -170,6 +175,13 @@ struct sandbox {
 	struct trap_info traps[PV_MAX_TRAPS]; /* by vector; address 0 = none */
 	struct pv_vcpu vcpu[PRIVCMD_MAX_VCPUS];
 	struct evfd_cache evfd;
+	/* uproc.c: guest user mode in vmhv-pv-user (PV_BOOT_UPROC) */
+	uint8_t *uctl;                       /* the control memory, NULL = not used */
+	unsigned char ulock;                 /* its mapper, one batch at a time */
+	int usynced;                         /* the user process maps ... */
+	uint64_t usynced_gen, usynced_cr3;   /* ... this state of the user tree */
+	uint64_t uxcr0;                      /* FPU components that travel, 0 = none */
+	uint32_t umxcsr_mask;
 };
 
 void pv_hypercall_entry_gs(void);
@@ -293,6 +305,28 @@ void desc_state_save(const struct pv_vcpu *v, struct pv_state_vcpu *out);
 void desc_state_load(struct pv_vcpu *v, const struct pv_state_vcpu *in);
 void desc_bases_save(struct pv_vcpu *v);
 void desc_bases_load(struct pv_vcpu *v);
+
+/* uproc.c: guest user mode in its own process (pv_uproc.h). Setup maps
+ * the control memory (before the seccomp filter); 0 or -1. uproc_run runs
+ * v's user code once and turns its way out into a system call, a trap or
+ * nothing (an event is due); uproc_kick (the upcall signal's handler)
+ * stops that user code when v waits for it. */
+int uproc_setup(struct sandbox *sb);
+void uproc_run(struct pv_vcpu *v);
+void uproc_kick(struct pv_vcpu *v);
+/* events.c: deliver trap vec to the guest's handler (crash without one);
+ * software = `int n` (no error code). */
+void events_trap(struct pv_vcpu *v, uint64_t vec, uint64_t err, uint64_t cr2, int software);
+/* aspace.c, for uproc.c: the user tree's leaves as runs of consecutive
+ * frames with one protection (page 0 left out: the user process cannot
+ * map it); reads and the #PF present bit through a given tree; say that
+ * guest RAM is written through mappings the dirty scan does not see. */
+void aspace_user_runs(struct sandbox *sb,
+		      void (*emit)(void *arg, uint64_t va, uint64_t frame, uint64_t n, int prot),
+		      void *arg);
+int aspace_read_in(struct sandbox *sb, uint64_t cr3, uint64_t va, void *dst, uint64_t len);
+int aspace_mapped_in(struct sandbox *sb, uint64_t cr3, uint64_t va);
+void aspace_untracked_set(struct sandbox *sb);
 
 /* aspace.c: the guest's address space. */
 const char *aspace_init(struct sandbox *sb);

@@ -1,11 +1,15 @@
 /* The 64-bit PV kernel/user split (Xen's toggle_guest_mode). Kernel and
  * user both run as host user code here, as both run in ring 3 on Xen;
- * what separates them is the address space: in user mode the process
- * mirrors the guest's user tables (NEW_USER_BASEPTR), which do not map
+ * what separates them is the address space. By default user mode runs in
+ * a process of its own that maps only the user tables (uproc.c, the
+ * user process vmhv-pv-user): per vCPU, nothing to switch here. Opt-in
+ * (VMCTL_PV_USER=keys, docs/pv-engine.md; not safe against a user
+ * program that means harm), it runs in this process, which then mirrors
+ * the guest's user tables (NEW_USER_BASEPTR), which do not map
  * the kernel, and the kernel's own pages, the shim's physmap of guest RAM
  * and (with keys) the sandbox's memory are out of reach: by memory
  * protection keys where the CPU has them (pkey.c: the switch is a WRPKRU),
- * else by mprotect (aspace.c); both measured in docs/pv-engine.md. Every
+ * else by mprotect (aspace.c); all measured in docs/pv-engine.md. Every
  * way out of user mode (syscall, fault, event
  * upcall, a hypercall stub) switches back to the kernel tables and enters
  * the kernel on its stack_switch stack with Xen's bounce frame, CS.RPL 3
@@ -20,6 +24,10 @@ void usermode_enter_user(struct pv_vcpu *v)
 {
 	struct sandbox *sb = v->sb;
 
+	if (sb->uctl) {         /* in the user process: per vCPU, nothing to switch */
+		v->umode = sb->as.user_cr3 != 0;
+		return;
+	}
 	if (sb->user_mode || !sb->as.user_cr3)
 		return;
 	if (aspace_switch(sb, 1) < 0)
@@ -32,6 +40,7 @@ uint64_t usermode_enter_kernel(struct pv_vcpu *v)
 {
 	struct sandbox *sb = v->sb;
 
+	v->umode = 0;
 	if (sb->user_mode) {
 		sb->user_mode = 0;
 		desc_gs_switch(v, 0);

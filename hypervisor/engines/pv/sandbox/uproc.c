@@ -1,0 +1,296 @@
+/* Guest user mode in its own process (pv_uproc.h): the sandbox's side.
+ *
+ * The sandbox's own mirror stays the kernel's tree for good; a vCPU in
+ * user mode (v->umode) runs its user code in vmhv-pv-user, which maps
+ * the user tree only. pv_resume_check() calls uproc_run() while the vCPU
+ * is in user mode: bring the user process's mappings up to date, hand it
+ * the registers, wait for the way out and turn that into what Xen does
+ * (a system call or a trap for the guest kernel, or nothing when we
+ * stopped it for an event). Nothing the user process writes is trusted
+ * beyond being the user's own registers. */
+#include "hypervisor/engines/pv/sandbox/sandbox.h"
+#include "hypervisor/engines/pv/sandbox/sys.h"
+
+#define NR_pidfd_send_signal 424
+#define FUTEX_WAIT_ 0
+#define FUTEX_WAKE_ 1
+#define X86_USER_FLAGS 0x240dd5ul
+#define HOST_USER_CS 0x33
+#define HOST_USER_SS 0x2b
+
+static void uproc_lock(struct sandbox *sb)
+{
+	while (__atomic_test_and_set(&sb->ulock, __ATOMIC_ACQUIRE))
+		__builtin_ia32_pause();
+}
+
+static void uproc_unlock(struct sandbox *sb)
+{
+	__atomic_clear(&sb->ulock, __ATOMIC_RELEASE);
+}
+
+static struct pv_uproc_hdr *hdr(struct sandbox *sb)
+{
+	return (struct pv_uproc_hdr *)sb->uctl;
+}
+
+static struct pv_ugo *go_of(struct pv_vcpu *v)
+{
+	return (struct pv_ugo *)(v->sb->uctl + PV_UPROC_GO) + v->id;
+}
+
+static struct pv_uexit *exit_of(struct pv_vcpu *v)
+{
+	return (struct pv_uexit *)(v->sb->uctl + PV_UPROC_EXIT) + v->id;
+}
+
+/* CPUID.1:ECX.OSXSAVE, and which of x87/SSE/AVX XCR0 enables. */
+static uint64_t xsave_features(void)
+{
+	uint32_t a = 1, b, c = 0, d, lo, hi;
+
+	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	if (!((c >> 27) & 1))
+		return 0;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return lo & PV_UPROC_XSAVE_MASK;
+}
+
+int uproc_setup(struct sandbox *sb)
+{
+	uint8_t fx[512] __attribute__((aligned(64)));
+	long r;
+
+	if (!(sb->boot.flags & PV_BOOT_UPROC))
+		return 0;
+	r = sys6(NR_mmap, 0, PV_UPROC_CTL_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 PV_UPROC_CTL_FD, 0);
+	if (r < 0)
+		return -1;
+	sb->uctl = (uint8_t *)r;
+	if (hdr(sb)->magic != PV_UPROC_MAGIC || hdr(sb)->nr_vcpus != sb->boot.max_vcpus)
+		return -1;
+	sb->uxcr0 = hdr(sb)->xsave ? xsave_features() : 0;
+	__asm__ volatile("fxsave %0" : "=m"(fx));
+	memcpy(&sb->umxcsr_mask, fx + 28, 4);
+	if (!sb->umxcsr_mask)
+		sb->umxcsr_mask = 0xffbf;
+	return 0;
+}
+
+/* ---- the user process's mappings ------------------------------------------ */
+
+struct batch {
+	struct sandbox *sb;
+	struct pv_umap *rec;
+	uint32_t n;
+	int ram;                  /* guest RAM was mapped (dirty logging) */
+};
+
+/* Let the mapper run the records so far and wait for its answer. */
+static void batch_flush(struct batch *b)
+{
+	uint64_t bell = 1, failed = 0;
+
+	if (!b->n)
+		return;
+	__atomic_store_n(&hdr(b->sb)->map_n, b->n, __ATOMIC_RELEASE);
+	if (sys3(NR_write, PV_UPROC_SOCK_FD, &bell, 8) != 8 ||
+	    sys3(NR_read, PV_UPROC_SOCK_FD, &failed, 8) != 8)
+		sys_exit_group(52);       /* the user process is gone */
+	b->n = 0;
+}
+
+static void batch_add(struct batch *b, uint32_t op, uint64_t va, uint64_t len, uint64_t off,
+		      int prot)
+{
+	if (b->n == PV_UPROC_MAX_MAPS)
+		batch_flush(b);
+	b->rec[b->n++] = (struct pv_umap){ .op = op, .prot = (uint32_t)prot, .va = va,
+					   .len = len, .off = off };
+}
+
+static void run_emit(void *arg, uint64_t va, uint64_t frame, uint64_t n, int prot)
+{
+	struct batch *b = arg;
+
+	if (frame < b->sb->as.ram_frames)
+		b->ram = 1;
+	batch_add(b, PV_UMAP_MMAP, va, n << 12, frame << 12, prot);
+}
+
+/* Make the user process map exactly the user tree, if any table changed
+ * since it last did (aspace.gen) or the tree is another one. The whole
+ * tree every time: simple, and a kernel changes tables far less often
+ * than it enters user mode. */
+static void uproc_sync(struct sandbox *sb)
+{
+	struct aspace *a = &sb->as;
+	struct batch b = { .sb = sb, .rec = (struct pv_umap *)(sb->uctl + PV_UPROC_MAPS) };
+
+	uproc_lock(sb);
+	if (sb->usynced && sb->usynced_gen == a->gen && sb->usynced_cr3 == a->user_cr3) {
+		uproc_unlock(sb);
+		return;
+	}
+	sb->usynced_gen = a->gen;
+	sb->usynced_cr3 = a->user_cr3;
+	sb->usynced = 1;
+	batch_add(&b, PV_UMAP_MUNMAP, 4096, PV_GUEST_VA_TOP - 4096, 0, 0);
+	aspace_user_runs(sb, run_emit, &b);
+	batch_flush(&b);
+	if (b.ram)
+		aspace_untracked_set(sb);  /* writes through U's mappings are not scanned */
+	uproc_unlock(sb);
+}
+
+/* ---- one trip to user code ------------------------------------------------ */
+
+static void go_fill(struct pv_vcpu *v, struct pv_ugo *g)
+{
+	const struct privcmd_vcpu_regs *r = &v->regs;
+	uint64_t *p = g->gpr;
+
+	p[0] = r->r15; p[1] = r->r14; p[2] = r->r13; p[3] = r->r12; p[4] = r->r11;
+	p[5] = r->r10; p[6] = r->r9; p[7] = r->r8; p[8] = r->rbp; p[9] = r->rdi;
+	p[10] = r->rsi; p[11] = r->rdx; p[12] = r->rcx; p[13] = r->rbx; p[14] = r->rax;
+	g->iret[0] = r->rip;
+	g->iret[1] = HOST_USER_CS;
+	g->iret[2] = (r->rflags & X86_USER_FLAGS) | 0x202;
+	g->iret[3] = r->rsp;
+	g->iret[4] = HOST_USER_SS;
+	__asm__ volatile("rdfsbase %0" : "=r"(g->fs_base));
+	g->gs_base = v->cpu.gs_user;
+	if (v->sb->uxcr0)
+		__asm__ volatile("xsave64 %0" : "=m"(*(uint8_t(*)[PV_UPROC_XSAVE_BYTES])g->xsave)
+				 : "a"(PV_UPROC_XSAVE_MASK), "d"(0) : "memory");
+}
+
+/* The user's FPU state, made safe for XRSTOR (reserved bits cleared). */
+static void fpu_load(struct sandbox *sb, const struct pv_uexit *x)
+{
+	uint8_t area[PV_UPROC_XSAVE_BYTES] __attribute__((aligned(64)));
+	uint32_t mxcsr;
+	uint64_t bv;
+
+	if (!sb->uxcr0)
+		return;
+	memcpy(area, x->xsave, sizeof(area));
+	memcpy(&mxcsr, area + 24, 4);
+	mxcsr &= sb->umxcsr_mask;
+	memcpy(area + 24, &mxcsr, 4);
+	memcpy(&bv, area + 512, 8);
+	bv &= sb->uxcr0;
+	memset(area + 512, 0, 64);
+	memcpy(area + 512, &bv, 8);
+	__asm__ volatile("xrstor64 %0" : : "m"(*(const uint8_t(*)[sizeof(area)])area),
+			 "a"(PV_UPROC_XSAVE_MASK), "d"(0));
+}
+
+static void regs_take(struct pv_vcpu *v, const struct pv_uexit *x)
+{
+	struct privcmd_vcpu_regs *r = &v->regs;
+
+	r->rax = x->rax; r->rbx = x->rbx; r->rcx = x->rcx; r->rdx = x->rdx;
+	r->rsi = x->rsi; r->rdi = x->rdi; r->rbp = x->rbp; r->rsp = x->rsp;
+	r->r8 = x->r8; r->r9 = x->r9; r->r10 = x->r10; r->r11 = x->r11;
+	r->r12 = x->r12; r->r13 = x->r13; r->r14 = x->r14; r->r15 = x->r15;
+	r->rip = x->rip;
+	r->rflags = (x->rflags & X86_USER_FLAGS) | 0x202;
+	if (x->fs_base < PV_GUEST_VA_TOP)
+		__asm__ volatile("wrfsbase %0" : : "r"(x->fs_base));
+	v->cpu.gs_user = x->gs_base;
+	fpu_load(v->sb, x);
+}
+
+/* K's upcall signal handler, while v waits for its user code: stop it
+ * (once per trip; the event is delivered when it is back). */
+void uproc_kick(struct pv_vcpu *v)
+{
+	if (!__atomic_load_n(&v->uwaiting, __ATOMIC_ACQUIRE) || v->upreempted)
+		return;
+	v->upreempted = 1;
+	sys6(NR_pidfd_send_signal, PV_UPROC_PIDFD, PV_UPROC_SIG(v->id), 0, 0, 0, 0);
+}
+
+/* Run v's user code until it leaves; the exit record, copied. */
+static void trip(struct pv_vcpu *v, struct pv_uexit *out)
+{
+	struct pv_ugo *g = go_of(v);
+	struct pv_uexit *x = exit_of(v);
+	uint32_t seen = __atomic_load_n(&x->seq, __ATOMIC_ACQUIRE), s;
+
+	go_fill(v, g);
+	v->upreempted = 0;
+	__atomic_store_n(&v->uwaiting, 1, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&v->recheck, __ATOMIC_ACQUIRE))
+		uproc_kick(v);            /* a kick came since pv_resume_check's */
+	__atomic_store_n(&g->seq, g->seq + 1, __ATOMIC_RELEASE);
+	sys6(NR_futex, (long)&g->seq, FUTEX_WAKE_, 1, 0, 0, 0);
+	while ((s = __atomic_load_n(&x->seq, __ATOMIC_ACQUIRE)) == seen)
+		sys6(NR_futex, (long)&x->seq, FUTEX_WAIT_, s, 0, 0, 0);
+	__atomic_store_n(&v->uwaiting, 0, __ATOMIC_RELEASE);
+	memcpy(out, x, sizeof(*out));
+}
+
+/* The hypercall page's stubs jump to the sandbox's entries, which the
+ * user process does not map: such a fault is the stub's `syscall` on
+ * Xen, a system call returning to the stub's caller (or, for the iret
+ * stub, after its call), with RCX that address and R11 the flags. */
+static int stub_call(struct pv_vcpu *v, const struct pv_uexit *x)
+{
+	uint64_t rip = x->rip, ret;
+
+	if (x->vec != 14 || x->cr2 != rip ||
+	    (rip != (uint64_t)(uintptr_t)pv_hypercall_entry_pk &&
+	     rip != (uint64_t)(uintptr_t)pv_hypercall_entry_gs &&
+	     rip != (uint64_t)(uintptr_t)pv_iret_entry_pk &&
+	     rip != (uint64_t)(uintptr_t)pv_iret_entry_gs))
+		return 0;
+	if (aspace_read_in(v->sb, v->sb->as.user_cr3, v->regs.rsp, &ret, 8) < 0)
+		return 0;                 /* no stack: the #PF it is */
+	v->regs.rip = ret;
+	v->regs.rcx = ret;
+	v->regs.r11 = v->regs.rflags;
+	v->regs.rsp += 8;
+	return 1;
+}
+
+/* `int $0x80` from user mode, as Xen delivers it: the software
+ * interrupt if the guest's vector 0x80 has DPL 3, else a #GP at it. */
+static void int80(struct pv_vcpu *v)
+{
+	const struct trap_info *t = &v->sb->traps[0x80];
+
+	if (t->address && (t->flags & 3) == 3) {
+		events_trap(v, 0x80, 0, 0, 1);
+		return;
+	}
+	v->regs.rip -= 2;
+	events_trap(v, 13, 0x80 * 8 + 2, 0, 0);
+}
+
+void uproc_run(struct pv_vcpu *v)
+{
+	struct pv_uexit x;
+
+	uproc_sync(v->sb);
+	trip(v, &x);
+	regs_take(v, &x);
+	switch (x.reason) {
+	case PV_UEXIT_SYSCALL:
+		usermode_syscall(v);
+		break;
+	case PV_UEXIT_FAULT:
+		if (stub_call(v, &x))
+			usermode_syscall(v);
+		else
+			events_trap(v, x.vec, x.err, x.cr2, 0);
+		break;
+	case PV_UEXIT_INT80:          /* `int $0x80`, reported after it */
+		int80(v);
+		break;
+	default:                      /* stopped for an event: pv_resume_check */
+		break;
+	}
+}
