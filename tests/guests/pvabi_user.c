@@ -22,6 +22,7 @@
 #include "pvabi_lib.h"
 
 #include <vmctl/xen/callback.h>
+#include <vmctl/xen/vcpu.h>
 
 #define USER_VA 0x100000000000ul        /* L4 slot 32 */
 #define PHYSMAP 0x600000000000ul        /* the sandbox's view of our memory */
@@ -36,6 +37,11 @@ void pvabi_enter_user(unsigned long rip, unsigned long rsp, unsigned long rbx,
 extern char pvabi_user_code[], pvabi_user_code_end[];
 extern char pvabi_user_count[], pvabi_user_count_end[];
 extern char pvabi_user_wrpkru[];
+extern char pvabi_user_smp[], pvabi_user_smp_end[];
+void pvabi_smp_entry(void);
+void pvabi_smp_main(void);
+static void smp_syscall(unsigned long nr, const struct uframe *f, unsigned long who);
+static long user_tables(void);
 
 static unsigned char tables[4][4096] __attribute__((aligned(4096))); /* L4u L3u L2u L1u */
 static unsigned char ucode[4096] __attribute__((aligned(4096)));
@@ -225,10 +231,83 @@ void pvabi_syscall(unsigned long nr, struct uframe *f, unsigned long rcx, unsign
 	} else if (nr == 4) {
 		frame_cs = f->cs;
 		save_tick(rdi);
+	} else if (nr == 5 || nr == 6) {
+		smp_syscall(nr, f, rdi);
 	} else {
 		kernel_read = rdx;
 		report_and_stop();
 	}
+}
+
+/* ---- "smp" mode ------------------------------------------------------------ */
+
+#define SMP_CALLS 2000
+
+static unsigned char kstack1[16384] __attribute__((aligned(4096)));
+static struct vcpu_guest_context smp_ctx;
+static volatile unsigned long smp_calls[2], smp_done[2], smp_wrong_vcpu;
+
+/* System calls 5 (count) and 6 (done) of the user programs of both
+ * vCPUs: which vCPU's kernel stack took it must be the one the program
+ * says it runs on (each vCPU's user mode comes back to its own kernel). */
+static void smp_syscall(unsigned long nr, const struct uframe *f, unsigned long who)
+{
+	unsigned long cpu = (unsigned long)f >= (unsigned long)kstack1 &&
+			    (unsigned long)f < (unsigned long)kstack1 + sizeof(kstack1);
+
+	smp_wrong_vcpu |= who != cpu;
+	if (nr == 5) {
+		smp_calls[cpu]++;
+		return;
+	}
+	__atomic_store_n(&smp_done[cpu], 1, __ATOMIC_SEQ_CST);
+	if (cpu == 1)
+		for (;;)
+			hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_down, 1, 0);
+	while (!__atomic_load_n(&smp_done[1], __ATOMIC_SEQ_CST))
+		hypercall2(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
+	tg_report("smp_user_calls_vcpu0", smp_calls[0] == SMP_CALLS);
+	tg_report("smp_user_calls_vcpu1", smp_calls[1] == SMP_CALLS);
+	tg_report("smp_user_back_on_own_vcpu", !smp_wrong_vcpu);
+	tg_puts("pvabi_user done\n");
+	tg_shutdown(SHUTDOWN_poweroff);
+}
+
+/* vCPU 1: its own kernel stack, then its user program on the lower half
+ * of the user stack page. */
+void pvabi_smp_main(void)
+{
+	hypercall2(__HYPERVISOR_stack_switch, FLAT_KERNEL_SS,
+		   (unsigned long)kstack1 + sizeof(kstack1));
+	pvabi_enter_user(USER_VA, USER_VA + PAGE + PAGE / 2, 1, SMP_CALLS, 0, 0);
+}
+
+/* Both vCPUs in user mode at the same time (the user process runs each
+ * vCPU's user code on its own thread). */
+static __attribute__((noreturn)) void smp_main(struct callback_register *sys_cb)
+{
+	static unsigned char stack1[16384] __attribute__((aligned(16)));
+	long rc;
+
+	memcpy(ucode, pvabi_user_smp, (size_t)(pvabi_user_smp_end - pvabi_user_smp));
+	rc = user_tables();
+	if (rc == 0)
+		rc = pvabi_ext(MMUEXT_NEW_USER_BASEPTR, frame_of(tables[0]), 0);
+	if (rc == 0)
+		rc = hypercall2(__HYPERVISOR_stack_switch, FLAT_KERNEL_SS,
+				(unsigned long)kstack + sizeof(kstack));
+	if (rc == 0)
+		rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, sys_cb);
+	smp_ctx.user_regs.rip = (unsigned long)pvabi_smp_entry;
+	smp_ctx.user_regs.rsp = (unsigned long)(stack1 + sizeof(stack1) - 8);
+	if (rc == 0)
+		rc = hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, &smp_ctx);
+	if (rc == 0)
+		rc = hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0);
+	tg_report("smp_setup", rc);
+	pvabi_enter_user(USER_VA, USER_VA + 2 * PAGE, 0, SMP_CALLS, 0, 0);
+	for (;;)
+		;
 }
 
 /* The user page tables: only USER_VA's two pages. The tables are
@@ -329,6 +408,8 @@ void guest_main(start_info_t *si, unsigned long boot_sp)
 	pvabi_init(si);
 	if (tg_has_word(cmd, "save"))
 		save_main(&cb);
+	if (tg_has_word(cmd, "smp"))
+		smp_main(&cb);
 	loops = tg_has_word(cmd, "bench") ? cmd_number(cmd) : 10;
 	sandbox_va = cmd_sbw(cmd, PHYSMAP);
 	memcpy(ucode, pvabi_user_code, (size_t)(pvabi_user_code_end - pvabi_user_code));

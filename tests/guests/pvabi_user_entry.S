@@ -111,6 +111,27 @@ pvabi_user_wrpkru:
 	ud2
 pvabi_user_code_end:
 
+/* "smp" mode's user program, on both vCPUs at once: %r12 system calls 5
+ * with its vCPU's id (%rbx) in %rdi, then system call 6. */
+	.globl pvabi_user_smp, pvabi_user_smp_end
+pvabi_user_smp:
+1:	movq %rbx, %rdi
+	movl $5, %eax
+	syscall
+	decq %r12
+	jnz 1b
+	movq %rbx, %rdi
+	movl $6, %eax
+	syscall
+	ud2
+pvabi_user_smp_end:
+
+/* vCPU 1's first instructions (VCPUOP_initialise): a C call. */
+	.globl pvabi_smp_entry
+pvabi_smp_entry:
+	call pvabi_smp_main
+	ud2
+
 /* "save" mode's user program: counts in the word at %r12 for ever; every
  * 2^20 counts a read of kernel memory at %rbx (a #PF, skipped) and
  * system call 4 with the count in %rdi. */

@@ -13,6 +13,7 @@ host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
 run_guest() {	# run_guest NAME [CFG LINE [MORE EXPECTED LINES]]: create it, wait, compare
+	# (with the lines of $expected_file instead of tests/pvabi/NAME.expected)
 	local name=$1 id out i
 	printf 'name = "%s"\nkernel = "%s"\nmemory = 32\non_poweroff = "destroy"\n%s\n' \
 		"$name" "$top_builddir/tests/guests/$name" "${2:-}" > "$name.cfg"
@@ -30,7 +31,8 @@ run_guest() {	# run_guest NAME [CFG LINE [MORE EXPECTED LINES]]: create it, wait
 		else
 			_tap_result 1 "$name: $want (got: $(grep -F -- "${want%%:*}:" <<< "$out" | head -1))"
 		fi
-	done < <(cat "$top_srcdir/tests/pvabi/$name.expected"; [ -z "${3:-}" ] || printf '%s\n' "$3")
+	done < <(cat "${expected_file:-$top_srcdir/tests/pvabi/$name.expected}"
+		 [ -z "${3:-}" ] || printf '%s\n' "$3")
 	for i in $(seq 100); do [ -z "$(xl domid "$name" 2>/dev/null)" ] && break; sleep 0.05; done
 	ok "$name powered off and is gone" test -z "$(xl domid "$name" 2>/dev/null)"
 }
@@ -78,6 +80,11 @@ sbw=$(nm "$top_builddir/hypervisor/engines/pv/vmhv-pv" | awk '$3 == "filter" { p
 ok "the sandbox's data has an address" test -n "$sbw"
 faulted=$'user_faults: 3\nuser_write_sandbox_faulted: 1\nuser_write_sandbox_err: 6\nuser_write_sandbox_cr2: 1'
 run_guest pvabi_user "extra = \"sbw=0x$sbw hostile\"" "$faulted$user_gs"
+# Two vCPUs in user mode at once, each back to its own kernel.
+expected_file=/dev/null run_guest pvabi_user $'extra = "smp"\nvcpus = 2' "smp_setup: 0
+smp_user_calls_vcpu0: 1
+smp_user_calls_vcpu1: 1
+smp_user_back_on_own_vcpu: 1"
 host_stop a
 kver=$(uname -r)
 if grep -qw pku /proc/cpuinfo && grep -qw ospke /proc/cpuinfo &&
