@@ -35,6 +35,8 @@ type = "hvm"
 name = "hvm-linux"
 uuid = "5d1c0a7e-42a2-4f0b-9c3e-0123456789ab"
 memory = 256
+vcpus = 1
+maxvcpus = 2
 kernel = "$kernel"
 ramdisk = "$VMCTL_TEST_DIR/initrd.gz"
 cmdline = "console=ttyS0 panic=-1"
@@ -59,6 +61,9 @@ ok "a command typed on xl console runs in the guest's shell (6*7 = 42)" \
 	console_has hvm-linux '^result-42' 400
 printf 'echo cpus-$(grep -c ^processor /proc/cpuinfo)\r' >&3
 ok "/proc/cpuinfo lists the domain's vCPU" console_has hvm-linux '^cpus-1' 400
+printf 'echo online-$(cat /sys/devices/system/cpu/online)-possible-$(cat /sys/devices/system/cpu/possible)\r' >&3
+ok "vcpus=1 of maxvcpus=2: CPU 0 online, CPU 1 possible (a disabled LAPIC in the MADT)" \
+	console_has hvm-linux '^online-0-possible-0-1' 400
 # The device model's own ACPI and SMBIOS tables (docs/hvm.md "ACPI and
 # SMBIOS tables"): Linux reads them, and its ACPI interpreter has no
 # complaint about them.
