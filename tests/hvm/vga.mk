@@ -9,3 +9,7 @@ tests_hvm_guest_vgaguest_CCASFLAGS = $(HG_FLAGS)
 tests_hvm_guest_vgaguest_LDFLAGS = $(tests_hvm_guest_hvmguest_LDFLAGS)
 TESTS += tests/hvm/vga.sh
 EXTRA_DIST += tests/hvm/vga.sh
+
+# LFB stores next to RAM stores in the same guest (make bench).
+BENCHMARKS += bench/hvm_vga.sh
+EXTRA_DIST += bench/hvm_vga.sh

@@ -7,6 +7,8 @@
  *             frames written through the linear framebuffer (BAR 0), one
  *             colour each, between "vga: fill start" and "vga: fill done",
  *             then the bars: the last frame read back, every pixel
+ *   bench N   the same, after the same N frames written to RAM between
+ *             "vga: ram start" and "vga: ram done" (bench/hvm_vga.sh)
  *   bar2      the MMIO BAR (BAR 2) as Linux's bochs-drm uses it: DISPI
  *             registers at 0x500 + 2 * index, the VGA ports at 0x400 +
  *             (port - 0x3c0), QEMU's extension area at 0x600 (its size and
@@ -154,22 +156,30 @@ static bool bars_read_back(unsigned w, unsigned h)
 	return true;
 }
 
-static void fill(unsigned frames)
+/* N frames of one colour each into `fb`: what the benchmark times. */
+static void frames_write(volatile uint32_t *fb, unsigned n, unsigned pixels, const char *what)
 {
-	volatile uint32_t *fb = (volatile uint32_t *)LFB;
+	hg_printf("vga: %s start\n", what);
+	for (unsigned f = 0; f < n; f++) {
+		uint32_t c = 0x010203u * (f + 1);
+
+		for (unsigned i = 0; i < pixels; i++)
+			fb[i] = c;
+	}
+	hg_printf("vga: %s done %u\n", what, n);
+}
+
+static void fill(unsigned frames, bool ram_too)
+{
 	const unsigned w = 640, h = 480;
 
 	mode_set(w, h);
 	check(dispi_read(D_ENABLE) == (DISPI_ENABLED | DISPI_LFB) && dispi_read(D_XRES) == w,
 	      "640x480x32 set through the DISPI ports");
-	hg_printf("vga: fill start\n");
-	for (unsigned f = 0; f < frames; f++) {
-		uint32_t c = 0x010203u * (f + 1);
-
-		for (unsigned i = 0; i < w * h; i++)
-			fb[i] = c;
-	}
-	hg_printf("vga: fill done %u\n", frames);
+	/* the reference: the same stores into RAM (4 MiB up) */
+	if (ram_too)
+		frames_write((volatile uint32_t *)0x400000u, frames, w * h, "ram");
+	frames_write((volatile uint32_t *)LFB, frames, w * h, "fill");
 	draw_bars(w, h);
 	check(bars_read_back(w, h), "the bars read back from the framebuffer, every pixel");
 }
@@ -219,7 +229,9 @@ void hg_main(uint32_t magic, uint32_t info)
 	if (!vga_setup())
 		hg_printf("vga: no VGA to test\n");
 	else if (cmd[0] == 'f' && cmd[1] == 'i' && cmd[2] == 'l' && cmd[3] == 'l')
-		fill(number(cmd + 4 + (cmd[4] == ' ')));
+		fill(number(cmd + 4 + (cmd[4] == ' ')), false);
+	else if (cmd[0] == 'b' && cmd[1] == 'e' && cmd[2] == 'n' && cmd[3] == 'c' && cmd[4] == 'h')
+		fill(number(cmd + 5 + (cmd[5] == ' ')), true);
 	else if (streq(cmd, "bar2"))
 		bar2();
 	else
