@@ -71,7 +71,7 @@ struct pv_umap {
 
 /* The XSAVE area that travels: x87, SSE and AVX (XCR0 bits 0-2). */
 #define PV_UPROC_XSAVE_BYTES 832
-#define PV_UPROC_XSAVE_MASK 7u
+#define PV_UPROC_XSAVE_MASK 7
 
 /* K -> runner (read-only to U). gpr[] is in the runner's pop order, then
  * the iretq frame. */
@@ -116,8 +116,8 @@ _Static_assert(sizeof(struct pv_uexit) == 2048, "");
 #define PV_UPROC_RUNNER_FILTER 0x1000ul
 #define PV_UPROC_MAPPER_FILTER 0x3000ul
 #define PV_UPROC_FILTER_MAX 0x2000ul
-#define PV_UPROC_MAPS 0x5000ul
-#define PV_UPROC_MAX_MAPS 2048u
+#define PV_UPROC_MAPS 0x5000
+#define PV_UPROC_MAX_MAPS 2048
 #define PV_UPROC_GO 0x15000ul
 #define PV_UPROC_RO_BYTES 0x25000ul          /* U maps [0, here) read-only */
 #define PV_UPROC_EXIT PV_UPROC_RO_BYTES
