@@ -40,6 +40,8 @@ struct pv_domain {
 	 * until it is spawned, its socket end and the control memfd. */
 	pid_t upid;
 	int upidfd;
+	clockid_t ucpu_clock;
+	uint64_t ucpu_ns;         /* its CPU time: part of the domain's */
 	struct ev_watch *upid_w;
 	int usock, uctl;
 	struct pv_chan chan[PRIVCMD_MAX_VCPUS];

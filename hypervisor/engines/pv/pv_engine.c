@@ -47,6 +47,8 @@ static void pv_cpu_sample(struct pv_domain *pv)
 
 	if (pv->pid > 0 && clock_gettime(pv->cpu_clock, &ts) == 0)
 		pv->cpu_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	if (pv->upid > 0 && clock_gettime(pv->ucpu_clock, &ts) == 0)
+		pv->ucpu_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 /* Kill the process (if any) and hand it to a reaper. */
@@ -83,6 +85,7 @@ static void uproc_end(struct pv_domain *pv)
 		evloop_unwatch(pv->d->hv->loop, pv->upid_w);
 	pv->upid_w = NULL;
 	if (pv->upidfd >= 0) {
+		pv_cpu_sample(pv);
 		pidfd_signal(pv->upidfd, SIGKILL);
 		reaper_add(pv->d->hv, pv->upidfd);
 	}
@@ -330,6 +333,8 @@ static int uproc_spawn(struct pv_domain *pv)
 	pv->upidfd = pidfd_open_(pv->upid);
 	if (pv->upidfd < 0)
 		return -errno;
+	if (clock_getcpuclockid(pv->upid, &pv->ucpu_clock) != 0)
+		pv->ucpu_clock = CLOCK_MONOTONIC; /* never happens for a live child */
 	pv->upid_w = evloop_watch(pv->d->hv->loop, pv->upidfd, EPOLLIN, uproc_exited, pv);
 	return pv->upid_w ? 0 : -ENOMEM;
 }
@@ -504,7 +509,7 @@ static unsigned long long pv_cpu_time(struct domain *d)
 	if (!pv)
 		return 0;
 	pv_cpu_sample(pv);
-	return pv->cpu_ns;
+	return pv->cpu_ns + pv->ucpu_ns;
 }
 
 static int pv_dirty_on(struct domain *d)
