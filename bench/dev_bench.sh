@@ -74,6 +74,9 @@ done
 # Events, sleeps and bounced pages per pass (bench.log).
 tr -d '\r' < "$log" | grep '^blk ' >&2
 xl destroy bb 2> /dev/null
+# The backend's side (xld logs it when the disk goes): requests found by
+# events or by its look at the ring, time in file I/O and in notifies.
+file_has "$VMCTL_LOGDIR/xld.log" "disk done" 40 && grep -o "disk done: .*" "$VMCTL_LOGDIR/xld.log" >&2
 bytes=$(( mib << 20 ))
 # dd's own time ("..., 0.0151 s, 4.4 GB/s") as MB/s.
 dd_mbps() { dd "$@" bs=256k 2>&1 | awk -v b=$bytes -F ', ' '/copied/ { split($3, t, " "); printf "%d", b / t[1] / 1e6 }'; }

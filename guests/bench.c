@@ -43,6 +43,7 @@ static int blk_pass(struct kernel *k, struct blkfront *b, bool write,
 {
 	uint64_t total = (uint64_t)mib << 20, t0 = time_now(k), ns;
 	uint64_t notifies = b->notifies, waits = b->waits, bounced = b->bounced_pages;
+	uint64_t look = b->look_ns, sleep = b->sleep_ns;
 
 	for (uint64_t off = 0; off < total; off += chunk) {
 		int rc = blkfront_rw(k, b, write, off / 512, buf, chunk);
@@ -53,10 +54,12 @@ static int blk_pass(struct kernel *k, struct blkfront *b, bool write,
 	ns = time_now(k) - t0;
 	*mbps = ns ? total * 1000 / ns : 0;	/* bytes/ns * 1000 = MB/s */
 	/* How many events the pass cost (bench.log: the host keeps only rows). */
-	printk("blk %s %lu KiB calls: %lu events sent, %lu sleeps, %lu pages bounced\n",
+	printk("blk %s %lu KiB calls: %lu events sent, %lu sleeps, %lu pages bounced, "
+	       "%lu us looking, %lu us sleeping, %lu us in all\n",
 	       write ? "write" : "read", (unsigned long)(chunk >> 10),
 	       (unsigned long)(b->notifies - notifies), (unsigned long)(b->waits - waits),
-	       (unsigned long)(b->bounced_pages - bounced));
+	       (unsigned long)(b->bounced_pages - bounced), (unsigned long)((b->look_ns - look) / 1000),
+	       (unsigned long)((b->sleep_ns - sleep) / 1000), (unsigned long)(ns / 1000));
 	return 0;
 }
 

@@ -33,6 +33,9 @@
 /* How long wait_for() looks at the ring before it sleeps (see there). */
 #define BLK_POLL_NS 30000
 #define BLK_POLL_SYNC_MAX_NS 300000
+/* A lone request that needed an event sleeps at once, but every
+ * BLK_PROBE_EVERY-th one looks first (see wait_for()). */
+#define BLK_PROBE_EVERY 8
 /* A longer gap between two looks means our vCPU was preempted. */
 #define BLK_PREEMPTED_NS 20000
 
@@ -406,7 +409,7 @@ static bool io_progress(struct kernel *k, void *arg)
 		if (io->completed >= io->until || !b->inflight)
 			return true;
 		if (!want_responses(b, (RING_IDX)(io->until - io->completed))) {
-			b->waits++;	/* sched_wait() sleeps now */
+			b->waits++;	/* io_sleep() sleeps now */
 			return false;
 		}
 	}
@@ -559,6 +562,30 @@ static void sync_look_adapt(struct blkfront *b, uint64_t waited, bool covered, b
 	b->sync_look_ns = MIN(MAX(look, (uint64_t)BLK_POLL_NS), (uint64_t)BLK_POLL_SYNC_MAX_NS);
 }
 
+/* Sleep until io_progress() finds the wait over, IO_TIMEOUT_NS at most.
+ * The deadline is rounded up to a whole second so that the sleeps of one
+ * second share it: time_program() gives Xen a new deadline only when it
+ * changes, and each set_timer_op is a round trip to vmhv (one per sleep
+ * before, next to the SCHEDOP_block itself). */
+static int io_sleep(struct kernel *k, struct blk_io *io)
+{
+	uint64_t t0 = time_now(k), now = t0;
+	uint64_t deadline = (t0 + IO_TIMEOUT_NS) / NSEC_PER_SEC * NSEC_PER_SEC + NSEC_PER_SEC;
+	int rc = 0;
+
+	while (!io_progress(k, io)) {
+		if (now >= deadline) {
+			rc = -ETIMEDOUT;
+			break;
+		}
+		time_program(k, deadline);
+		sched_idle(k);
+		now = time_now(k);
+	}
+	io->b->sleep_ns += time_now(k) - t0;
+	return rc;
+}
+
 /* Wait until `n` more requests are done (all of them if n is 0), first
  * looking at the ring: sleeping and being woken are hypercalls that vmhv
  * serves and a wake-up across CPUs (tens of us, more on a busy host).
@@ -582,21 +609,30 @@ static int wait_for(struct kernel *k, struct blk_io *io, unsigned int n)
 	/* A lone request that needed an event: our event just woke the
 	 * backend, likely on our CPU (the sandbox sends it itself, without
 	 * leaving the CPU); looking would keep it from running, and a sleep
-	 * keeps it in step: it wakes us, then finds our next request. */
+	 * keeps it in step: it wakes us, then finds our next request.
+	 * Such steps never end by themselves (the backend does not look at
+	 * the ring after it woke us), so every BLK_PROBE_EVERY-th one looks
+	 * first: if the host has a CPU for each side, the answer comes while
+	 * we look, the backend need not wake us, looks for our next request
+	 * and finds it without an event. */
 	if (sync && b->sync_event_sent) {
 		b->sync_event_sent = false;
-		return sched_wait(k, io_progress, io, IO_TIMEOUT_NS);
+		if (++b->sync_lockstep % BLK_PROBE_EVERY)
+			return io_sleep(k, io);
 	}
 	for (;;) {
 		collect(k, io);
-		if (io->completed >= io->until || !b->inflight)
+		if (io->completed >= io->until || !b->inflight) {
+			b->look_ns += time_now(k) - t0;
 			break;
+		}
 		now = time_now(k);
 		preempted = now - prev > BLK_PREEMPTED_NS;
 		taken = now - t0 < BLK_POLL_NS || backend_took_all(b);
 		if (preempted || !taken || now - t0 >= look) {
 			covered = false;
-			rc = sched_wait(k, io_progress, io, IO_TIMEOUT_NS);
+			b->look_ns += now - t0;
+			rc = io_sleep(k, io);
 			break;
 		}
 		prev = now;

@@ -77,8 +77,10 @@ struct blkfront {
 	unsigned int nr_direct;
 	uint64_t reads, writes, flushes, errors;
 	uint64_t notifies, waits;	/* events sent, sleeps for responses */
+	uint64_t look_ns, sleep_ns;	/* time waits spent looking, sleeping */
 	uint64_t sync_look_ns;	/* how long a lone request's wait looks at the ring */
 	bool sync_event_sent;	/* ... which needed an event: it sleeps at once */
+	unsigned int sync_lockstep;	/* lone waits after an event, to probe every few */
 	uint64_t bytes_read, bytes_written;
 	uint64_t direct_pages, bounced_pages;	/* data pages, either way */
 };

@@ -39,6 +39,7 @@ struct blk_job {
 	struct blkback *b;
 	struct blkif_request req;   /* as copied off the ring (any of its views) */
 	int16_t status;
+	uint64_t io_ns;             /* how long job_status() took */
 	struct blk_job *next_free;
 };
 
@@ -299,14 +300,21 @@ static void count(struct blkback *b, const struct blk_job *j)
 
 static void notify_frontend(struct blkback *b)
 {
+	uint64_t t0 = now_ns();
+
 	pthread_mutex_lock(&b->ev_lock);
 	hv_evtchn_notify(b->ev_hv, b->ev_port);
 	pthread_mutex_unlock(&b->ev_lock);
+	pthread_mutex_lock(&b->lock);
+	b->stats.notifies++;
+	b->stats.notify_ns += now_ns() - t0;
+	pthread_mutex_unlock(&b->lock);
 }
 
 /* On the worker that ran it: answer the request, give its job back, and
- * notify the frontend if it asked to be woken by this response. */
-static bool respond(struct blkback *b, struct blk_job *j)
+ * notify the frontend if it asked to be woken by this response (then
+ * *notified). True if no request is left in flight. */
+static bool respond(struct blkback *b, struct blk_job *j, bool *notified)
 {
 	struct blkif_response *rsp;
 	int notify;
@@ -319,6 +327,7 @@ static bool respond(struct blkback *b, struct blk_job *j)
 	rsp->status = j->status;
 	b->ring.rsp_prod_pvt++;
 	count(b, j);
+	b->stats.io_ns += j->io_ns;
 	j->next_free = b->free_jobs;   /* j is free again */
 	b->free_jobs = j;
 	idle = --b->inflight == 0;
@@ -333,6 +342,7 @@ static bool respond(struct blkback *b, struct blk_job *j)
 	pthread_mutex_unlock(&b->lock);
 	if (notify)
 		notify_frontend(b);
+	*notified = notify;
 	return idle;
 }
 
@@ -348,15 +358,19 @@ static bool has_requests(struct blkback *b)
 
 /* On a worker that answered a request: take what the frontend published
  * meanwhile (no event was asked for while every worker was busy: see
- * consume()); the last one out first looks at the ring for
- * BLKBACK_POLL_NS (respond() turned events off) before it asks for one
- * again. The first request found is the caller's to run (no hand-over to
- * another thread); NULL if none. */
-static struct blk_job *look_for_requests(struct blkback *b, bool idle)
+ * consume()); the last one out (`idle`: respond() turned events off)
+ * first looks at the ring for BLKBACK_POLL_NS if `spin`, then asks for an
+ * event again. It does not look after it woke the frontend: a frontend
+ * that slept sends its next request only after its wake-up (a privcmd
+ * call vmhv serves, then our sandbox's turn on a CPU: longer than the
+ * look on a busy host, where the look only kept a CPU from it). The first
+ * request found is the caller's to run (no hand-over to another thread);
+ * NULL if none. */
+static struct blk_job *look_for_requests(struct blkback *b, bool idle, bool spin)
 {
 	struct blk_job *mine = NULL;
 
-	if (idle) {
+	if (idle && spin) {
 		uint64_t until = now_ns() + BLKBACK_POLL_NS;
 
 		/* Spin, not yield: a yielding thread on a busy host gets
@@ -372,7 +386,7 @@ static struct blk_job *look_for_requests(struct blkback *b, bool idle)
 		__atomic_store_n(&b->polling, false, __ATOMIC_RELAXED);
 	consume(b, &mine);
 	pthread_mutex_unlock(&b->cons_lock);
-	if (idle) {
+	if (idle && spin) {
 		pthread_mutex_lock(&b->lock);
 		if (mine)
 			b->stats.polls_found++;
@@ -391,8 +405,13 @@ static void job_run(struct io_job *job, struct hv *hv)
 	/* j is not ours after respond(); the next one is (the pool counts
 	 * this thread busy until we return: io_pool_drain() waits for it). */
 	while (j) {
+		uint64_t t0 = now_ns();
+		bool idle, notified;
+
 		j->status = job_status(b, j, hv);
-		j = look_for_requests(b, respond(b, j));
+		j->io_ns = now_ns() - t0;
+		idle = respond(b, j, &notified);
+		j = look_for_requests(b, idle, !notified);
 	}
 }
 
@@ -634,9 +653,12 @@ void blkback_disconnect(struct blkback *b)
 	if (b->pool)
 		io_pool_drain(b->pool);   /* answers (and notifies) what was in flight */
 	log_info("domain %u: disk done: %llu reads, %llu writes; requests found by %llu events, "
-		 "%llu polls (%llu polls gave up)", b->domid, (unsigned long long)b->stats.reads,
+		 "%llu polls (%llu polls gave up); I/O %llu us, %llu notifies in %llu us",
+		 b->domid, (unsigned long long)b->stats.reads,
 		 (unsigned long long)b->stats.writes, (unsigned long long)b->stats.events,
-		 (unsigned long long)b->stats.polls_found, (unsigned long long)b->stats.polls_missed);
+		 (unsigned long long)b->stats.polls_found, (unsigned long long)b->stats.polls_missed,
+		 (unsigned long long)(b->stats.io_ns / 1000), (unsigned long long)b->stats.notifies,
+		 (unsigned long long)(b->stats.notify_ns / 1000));
 	unbind_channel(b);
 	/* The persistent grants go now, while the workers that mapped them
 	 * are idle and their connections open: the frontend may then end

@@ -1,11 +1,12 @@
 /* The block backend's data path: one blkif ring (x86_64 ABI) of one guest
  * served from an open image file or block device.
  *
- * Requests are copied off the ring on the main loop (woken by the event
- * channel) or by a worker that just answered one (no event is asked for
- * while every worker is busy, and the last one out looks at the ring for
- * a while before it asks for one), and run on an io_pool (one worker per
- * request in flight, up to BLKBACK_WORKERS): the worker
+ * Requests are copied off the ring by the disk's ring thread (woken by
+ * the event channel) or by a worker that just answered one (no event is
+ * asked for while every worker is busy, and the last one out looks at the
+ * ring for a while before it asks for one, unless it had to wake the
+ * frontend), and run on an io_pool (one worker per request in flight, up
+ * to BLKBACK_WORKERS) or by the thread that took them: the worker
  * maps the request's grants (or finds them mapped: persistent grants),
  * does one preadv/pwritev/fdatasync/fallocate, unmaps what is not kept,
  * writes the response and notifies the guest if it asked for that one
@@ -40,6 +41,9 @@ struct blkback_stats {
 	/* How requests reached us: events (the main loop woken), and the
 	 * idle worker's look at the ring (found one / gave up). */
 	uint64_t events, polls_found, polls_missed;
+	/* Time (ns) the requests' file I/O took, and the notifications
+	 * (privcmd round trips to vmhv) with their count. */
+	uint64_t io_ns, notify_ns, notifies;
 };
 
 /* What the frontend published: its ring page's grant, its event channel,
