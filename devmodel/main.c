@@ -66,6 +66,18 @@ static void vmhv_isa_irq(void *arg, unsigned irq, int level)
 		log_warn("IRQ %u level %d: %s", irq, level, strerror(-rc));
 }
 
+/* Xen's dm_op set_pci_link_route: vmhv's PCI INTx event callback follows
+ * the guest's PIRQ routing. */
+static void vmhv_link_route(void *arg, unsigned link, unsigned irq)
+{
+	struct devmodel *d = arg;
+	struct privcmd_pci_link_route req = { .domid = d->o.domid, .link = link, .irq = irq };
+	int rc = hv_call(d->hv, PRIVCMD_OP_PCI_LINK_ROUTE, &req, sizeof(req), NULL, 0, NULL, NULL);
+
+	if (rc < 0)
+		log_warn("PCI link %u to IRQ %u: %s", link, irq, strerror(-rc));
+}
+
 static void vmhv_shutdown(void *arg, enum dm_shutdown why)
 {
 	struct devmodel *d = arg;
@@ -98,6 +110,7 @@ static int vmhv_vram_map(void *arg, uint64_t bytes, uint64_t gpa, int *fd)
 
 static const struct dm_host_ops vmhv_host_ops = {
 	.isa_irq = vmhv_isa_irq,
+	.link_route = vmhv_link_route,
 	.shutdown = vmhv_shutdown,
 	.pm_base = vmhv_pm_base,
 	.vram_map = vmhv_vram_map,

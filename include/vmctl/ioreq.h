@@ -208,6 +208,18 @@ struct privcmd_irq_level {
 };
 _Static_assert(sizeof(struct privcmd_irq_level) == 16, "irq_level size");
 
+/* PCI_LINK_ROUTE (Xen's dm_op set_pci_link_route): the guest routed PCI
+ * interrupt link `link` (0..3 = PIIX3 PIRQA..D) to ISA IRQ `irq` (1..15;
+ * 0 = disabled). vmhv needs it for the PCI INTx event callback
+ * (HVM_PARAM_CALLBACK_IRQ type 1), which rides a device's INTx line. */
+struct privcmd_pci_link_route {
+	uint32_t domid;
+	uint32_t link;
+	uint32_t irq;
+	uint32_t pad;         /* 0 */
+};
+_Static_assert(sizeof(struct privcmd_pci_link_route) == 16, "pci_link_route size");
+
 struct privcmd_ioreq_msi {
 	uint32_t domid;
 	uint32_t data;

@@ -457,7 +457,8 @@ _Static_assert(sizeof(struct privcmd_vcpu_info) == 24, "vcpu_info size");
 	X(PV_STATE_SET,            45, sizeof(struct privcmd_pv_state_set), 0) \
 	X(HVM_CONTEXT_GET,         46, sizeof(struct privcmd_domid), 1) \
 	X(HVM_CONTEXT_SET,         47, sizeof(struct privcmd_hvm_context), 0) \
-	X(HVM_VRAM_MAP,            48, sizeof(struct privcmd_hvm_vram), 1)
+	X(HVM_VRAM_MAP,            48, sizeof(struct privcmd_hvm_vram), 1) \
+	X(PCI_LINK_ROUTE,          49, sizeof(struct privcmd_pci_link_route), 1)
 
 enum privcmd_op {
 #define PRIVCMD_OP_ENUM(name, nr, size, exact) PRIVCMD_OP_##name = nr,

@@ -2,7 +2,7 @@
 # PV-on-HVM through xl create (docs/hvm.md "PV-on-HVM"): the test guest
 # (tests/hvm/guest/pvhvm.c) finds Xen, maps shared_info and a grant frame
 # with XENMEM_add_to_physmap, registers the callback vector and gets an
-# upcall for an event it sends itself; then (pvhvm_xs.c) it finds its
+# upcall for an event it sends itself, the GSI and PCI INTx callbacks; then (pvhvm_xs.c) it finds its
 # xenstore ring and event channel through HVMOP_get_param and reads its own
 # name from xld's xenstored, the answer announced by an upcall; the same as
 # a type="pvh" guest; a 4 GiB domain's RAM above 4 GiB (highmem.c). Its TAP
@@ -48,6 +48,11 @@ run hvm-pv "pvhvm"
 passed hvm-pv "add_to_physmap, HVM params, the callback vector and an event upcall"
 grep -q 'ok [0-9]* - the callback vector arrives' hvm-pv.out
 _tap_result $? "the upcall arrived"
+# HVM_PARAM_CALLBACK_IRQ type 1: the platform device's INTx, through the
+# PCI link route the guest programs in the device model's PIIX3
+# (privcmd PCI_LINK_ROUTE) to IOAPIC pin 10
+grep -q '^ok [0-9]* - routed to IRQ 10, the pending event arrives there' hvm-pv.out
+_tap_result $? "the PCI INTx callback follows the guest's PIRQ route"
 
 run hvm-xs "xenstore hvm-xs"
 passed hvm-xs "the guest reads its name from xenstore through HVM_PARAM_STORE_PFN/EVTCHN"

@@ -86,6 +86,7 @@ enum hvm_ctl_type {
 	HVM_CTL_VRAM,             /* fd: the VRAM memfd (end bytes, then the
 				     dirty page), shown at addr (UINT64_MAX:
 				     nowhere) */
+	HVM_CTL_LINK,             /* a = PCI link 0..3, b = its ISA IRQ (0: off) */
 };
 
 /* XENMEM_add_to_physmap's pages (shared_info, grant frames) and the special

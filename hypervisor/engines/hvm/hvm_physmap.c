@@ -134,7 +134,9 @@ static int callback_check(uint64_t v)
 		return (v & 0xff) >= 0x10 && !(v & 0x00ffffffffffff00ull) ? 0 : -EINVAL;
 	if (type == HVM_PARAM_CALLBACK_TYPE_GSI)
 		return (v & 0x00ffffffffffffffull) < 24 ? 0 : -EINVAL;
-	return -EOPNOTSUPP;   /* PCI INTx: not routed here (docs/hvm.md) */
+	if (type == HVM_PARAM_CALLBACK_TYPE_PCI_INTX)   /* segment 0, bus 0: devfn, INTx */
+		return !(v & 0x00ffffffffff00fcull) ? 0 : -EINVAL;
+	return -EINVAL;
 }
 
 static int64_t op_param(struct hcall *c, uint64_t arg, bool set)

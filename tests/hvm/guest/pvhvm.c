@@ -23,6 +23,8 @@
 #define CALLBACK_VECTOR 0xf3
 #define SPIN_MAX 20000000u
 #define GSI_VECTOR 0x61
+#define INTX_VECTOR 0x62
+#define PLATFORM_SLOT 3     /* the device model's Xen platform device, 00:03.0 */
 #define LAPIC_EOI 0xfee000b0u
 #define LAPIC_SVR 0xfee000f0u
 #define IOAPIC 0xfec00000u
@@ -139,6 +141,42 @@ static void test_gsi(uint32_t port)
 	ioapic_route(20, 1u << 16);                /* masked again */
 }
 
+/* PIIX3 (00:01.0) register 0x60 + link: PIRQA-D's ISA IRQ (0x80: off). */
+static void pirq_route(unsigned link, uint8_t irq)
+{
+	outl(0xcf8, 0x80000000u | (1u << 11) | 0x60);
+	outb((uint16_t)(0xcfc + link), irq);
+}
+
+/* HVM_PARAM_CALLBACK_IRQ type 1: the platform device's INTA, which the
+ * device model's swizzle puts on link (3 + 0) & 3 = PIRQD; the callback
+ * rides whatever ISA IRQ the guest routes that link to (IOAPIC pin 10,
+ * level). */
+static void test_intx(uint32_t port)
+{
+	uint64_t cb = (1ull << 56) | ((uint64_t)(PLATFORM_SLOT << 3) << 8), bad;
+	unsigned link = (PLATFORM_SLOT + 0) & 3;
+	uint32_t seen;
+
+	bad = cb | (1ull << 16);
+	hg_ok(pvhvm_param(true, 0, &bad) == -22, "callback via PCI INTx on bus 1: -EINVAL");
+	hg_set_handler(INTX_VECTOR, upcall_gsi);
+	ioapic_route(10, INTX_VECTOR | (1u << 15));
+	pirq_route(link, 0x80);
+	hg_ok(pvhvm_param(true, 0, &cb) == 0, "callback via PCI INTx (00:03.0 INTA)");
+	seen = upcalls;
+	hg_count[INTX_VECTOR] = 0;
+	pvhvm_send(port);
+	hg_ok(!pvhvm_wait_upcall(seen), "no upcall while its PCI link is not routed");
+	pirq_route(link, 10);
+	hg_ok(pvhvm_wait_upcall(seen), "routed to IRQ 10, the pending event arrives there");
+	seen = upcalls;
+	hg_ok(!pvhvm_wait_upcall(seen) && hg_count[INTX_VECTOR] == 1,
+	      "once: INTx went down when the guest cleared its flag");
+	pirq_route(link, 0x80);
+	ioapic_route(10, 1u << 16);
+}
+
 bool pvhvm_wait_upcall(uint32_t seen)
 {
 	sti();
@@ -215,6 +253,7 @@ void pvhvm_test(void)
 	      "moved over a RAM page, it keeps its contents");
 	hg_ok(hole[3] == 0xffffffffu, "and the hole is empty again");
 	test_gsi(ipi.port);
+	test_intx(ipi.port);
 	hg_ok(pvhvm_move_vcpu_info((uint32_t)vcpu_info_page >> 12, vcpu_info_page, ipi.port),
 	      "VCPUOP_register_vcpu_info on a RAM page: the upcall comes with the flag and "
 	      "selector at the new place");

@@ -138,7 +138,11 @@ struct hvm {
 	uint64_t memfd_bytes;
 	uint8_t *xen_pages;       /* memfd_map + ram_bytes */
 	uint64_t map[HVM_XEN_FRAMES]; /* guest frame showing each (pvhvm.c) */
-	bool callback_level;      /* the GSI callback is asserted */
+	bool callback_level;      /* the GSI / PCI INTx callback is asserted */
+	uint8_t callback_line;    /* the line it asserts, + 1 (0: none) */
+	uint8_t pci_link[4];      /* PIRQA-D's ISA IRQ (0: off), from the device model */
+	uint8_t isa_src[16];      /* each line's asserted sources (IRQ_SRC_* bits) */
+	uint8_t gsi_src[24];
 	uint32_t log_budget;      /* lines the guest may still log (refilled) */
 	uint64_t log_refill_ns;
 	atomic_uint freeze;       /* futex: 1 while the vCPUs must stay parked */
@@ -196,6 +200,8 @@ void pvhvm_map(struct hvm *h, uint32_t frame, uint64_t gpfn);        /* lock hel
 bool pvhvm_mmio(struct hvm *h, struct cpu_mmio *m);                  /* lock held */
 void pvhvm_upcall(struct hvm *h, uint32_t vcpu, uint64_t vcpu_info_off); /* lock held */
 void pvhvm_param(struct hvm *h, uint32_t index, uint64_t value);     /* lock held */
+/* The device model routed PCI link `link` to ISA IRQ `irq` (lock held). */
+void pvhvm_link(struct hvm *h, unsigned link, unsigned irq);
 /* The callback vector if this vCPU takes it now, else -1 (lock held). */
 int pvhvm_inta(struct hvm_vcpu *v);
 /* vCPU 0's run loop: a GSI callback follows the guest clearing its flag. */
@@ -235,8 +241,13 @@ bool ioreq_buffered(struct hvm_server *s, uint8_t type, uint64_t addr, uint32_t 
 		    uint64_t data);
 void ioreq_ctl(struct hvm *h, const struct hvm_ctl *m, const int *fds, int nfds);
 
-/* irq.c: the interrupt lines and the INTR acknowledge. */
-void irq_isa_set(struct hvm *h, unsigned irq, bool level);
+/* irq.c: the interrupt lines and the INTR acknowledge. A line is the OR
+ * of its sources: a PCI link shared by a device model's INTx and the PCI
+ * INTx event callback stays up while either holds it. */
+enum irq_src { IRQ_SRC_DEV, IRQ_SRC_CALLBACK };
+void irq_isa_src(struct hvm *h, unsigned irq, enum irq_src src, bool level);
+void irq_gsi_src(struct hvm *h, unsigned gsi, enum irq_src src, bool level);
+void irq_isa_set(struct hvm *h, unsigned irq, bool level);   /* IRQ_SRC_DEV */
 void irq_gsi_set(struct hvm *h, unsigned gsi, bool level);
 void irq_msi(struct hvm *h, uint64_t addr, uint32_t data);
 /* The PIC's output changed: tell the vCPU whose LINT0 takes ExtINT. */

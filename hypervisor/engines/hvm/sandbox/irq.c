@@ -9,15 +9,36 @@
 #define MODE_LOWEST 1
 #define MODE_INIT   5
 
+static bool src_update(uint8_t *mask, enum irq_src src, bool level)
+{
+	if (level)
+		*mask |= (uint8_t)(1u << src);
+	else
+		*mask &= (uint8_t)~(1u << src);
+	return *mask != 0;
+}
+
+void irq_isa_src(struct hvm *h, unsigned irq, enum irq_src src, bool level)
+{
+	bool line = src_update(&h->isa_src[irq & 15], src, level);
+
+	pic_set_irq(h, irq, line);
+	ioapic_set_irq(h, irq == 0 ? 2 : irq, line);
+}
+
+void irq_gsi_src(struct hvm *h, unsigned gsi, enum irq_src src, bool level)
+{
+	ioapic_set_irq(h, gsi, src_update(&h->gsi_src[gsi % 24], src, level));
+}
+
 void irq_isa_set(struct hvm *h, unsigned irq, bool level)
 {
-	pic_set_irq(h, irq, level);
-	ioapic_set_irq(h, irq == 0 ? 2 : irq, level);
+	irq_isa_src(h, irq, IRQ_SRC_DEV, level);
 }
 
 void irq_gsi_set(struct hvm *h, unsigned gsi, bool level)
 {
-	ioapic_set_irq(h, gsi, level);
+	irq_gsi_src(h, gsi, IRQ_SRC_DEV, level);
 }
 
 void irq_pic_update(struct hvm *h)

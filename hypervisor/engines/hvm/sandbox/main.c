@@ -259,6 +259,9 @@ static uint32_t ctl_message(struct hvm *h, int flags)
 	case HVM_CTL_PARAM:
 		pvhvm_param(h, m.a, m.addr);
 		break;
+	case HVM_CTL_LINK:
+		pvhvm_link(h, m.a, m.b);
+		break;
 	case HVM_CTL_UPCALL:
 		pvhvm_upcall(h, m.a, m.addr);
 		break;

@@ -96,17 +96,56 @@ static bool upcall_pending(const struct hvm_vcpu *v)
 	return vi && __atomic_load_n(vi, __ATOMIC_SEQ_CST);
 }
 
-static void gsi_set(struct hvm *h, unsigned gsi, bool level);
-
-/* GSI type: the line follows vCPU 0's flag (lock held). */
-static void gsi_update(struct hvm *h)
+/* The line the GSI or PCI INTx callback drives: a GSI (< 16: that ISA
+ * IRQ, through the PIC too), the ISA IRQ the device's PCI link is routed
+ * to (the device model's swizzle: slot s, INTx i on link (s + i) & 3), or
+ * -1 (another type, no route yet). */
+static int callback_line(const struct hvm *h)
 {
-	bool level = upcall_pending(&h->vcpus[0]);
+	uint64_t v = h->params[HVM_PARAM_CALLBACK_IRQ];
+	unsigned slot = (unsigned)(v >> 11) & 0x1f, intx = (unsigned)v & 3;
 
-	if (level == h->callback_level)
+	if (!v)
+		return -1;
+	if (callback_type(h) == HVM_PARAM_CALLBACK_TYPE_GSI)
+		return (v & 0xff) < 24 ? (int)(v & 0xff) : -1;
+	if (callback_type(h) == HVM_PARAM_CALLBACK_TYPE_PCI_INTX)
+		return h->pci_link[(slot + intx) & 3] ? h->pci_link[(slot + intx) & 3] : -1;
+	return -1;
+}
+
+static void line_set(struct hvm *h, int line, bool level)
+{
+	if (line >= 0 && line < 16)
+		irq_isa_src(h, (unsigned)line, IRQ_SRC_CALLBACK, level);
+	else if (line >= 16 && line < 24)
+		irq_gsi_src(h, (unsigned)line, IRQ_SRC_CALLBACK, level);
+}
+
+/* GSI and PCI INTx types: the line follows vCPU 0's flag (lock held); a
+ * line that moved (new param, new route) goes down first. */
+static void line_update(struct hvm *h)
+{
+	int line = callback_line(h);
+	/* after a restore the line is not known: the current one was it */
+	int old = h->callback_line ? (int)h->callback_line - 1 : line;
+	bool level = line >= 0 && upcall_pending(&h->vcpus[0]);
+
+	if (line == old && level == h->callback_level)
 		return;
+	if (h->callback_level)
+		line_set(h, old, false);
+	h->callback_line = (uint8_t)(line + 1);
 	h->callback_level = level;
-	gsi_set(h, (unsigned)(h->params[HVM_PARAM_CALLBACK_IRQ] & 0xff), level);
+	if (level)
+		line_set(h, line, true);
+}
+
+static bool callback_by_line(const struct hvm *h)
+{
+	return h->params[HVM_PARAM_CALLBACK_IRQ] &&
+	       (callback_type(h) == HVM_PARAM_CALLBACK_TYPE_GSI ||
+		callback_type(h) == HVM_PARAM_CALLBACK_TYPE_PCI_INTX);
 }
 
 static void raise(struct hvm *h, struct hvm_vcpu *v)
@@ -116,8 +155,8 @@ static void raise(struct hvm *h, struct hvm_vcpu *v)
 	if (callback_type(h) == HVM_PARAM_CALLBACK_TYPE_VECTOR) {
 		cpu_intr_request(v->cpu);
 		hvm_wake(v);
-	} else if (callback_type(h) == HVM_PARAM_CALLBACK_TYPE_GSI && v->id == 0) {
-		gsi_update(h);
+	} else if (callback_by_line(h) && v->id == 0) {
+		line_update(h);
 	}
 }
 
@@ -132,27 +171,22 @@ void pvhvm_upcall(struct hvm *h, uint32_t vcpu, uint64_t vcpu_info_off)
 	raise(h, v);
 }
 
-static void gsi_set(struct hvm *h, unsigned gsi, bool level)
-{
-	if (gsi < 16)
-		irq_isa_set(h, gsi, level);
-	else if (gsi < 24)
-		irq_gsi_set(h, gsi, level);
-}
-
 void pvhvm_param(struct hvm *h, uint32_t index, uint64_t value)
 {
 	if (index >= PRIVCMD_HVM_NR_PARAMS)
 		return;
-	if (index == HVM_PARAM_CALLBACK_IRQ && h->callback_level) {
-		/* the old GSI goes down before the callback changes */
-		gsi_set(h, (unsigned)(h->params[index] & 0xff), false);
-		h->callback_level = false;
-	}
 	h->params[index] = value;
-	if (index == HVM_PARAM_CALLBACK_IRQ)
-		for (uint32_t i = 0; i < h->boot.max_vcpus; i++)
-			raise(h, &h->vcpus[i]);
+	if (index != HVM_PARAM_CALLBACK_IRQ)
+		return;
+	line_update(h);   /* the old line goes down, another type has none */
+	for (uint32_t i = 0; i < h->boot.max_vcpus; i++)
+		raise(h, &h->vcpus[i]);
+}
+
+void pvhvm_link(struct hvm *h, unsigned link, unsigned irq)
+{
+	h->pci_link[link & 3] = (uint8_t)(irq & 15);
+	line_update(h);
 }
 
 int pvhvm_inta(struct hvm_vcpu *v)
@@ -169,16 +203,15 @@ void pvhvm_poll(struct hvm_vcpu *v)
 {
 	struct hvm *h = v->h;
 
-	if (v->id != 0 || callback_type(h) != HVM_PARAM_CALLBACK_TYPE_GSI ||
-	    !h->params[HVM_PARAM_CALLBACK_IRQ] || upcall_pending(v) == h->callback_level)
+	if (v->id != 0 || !callback_by_line(h) || upcall_pending(v) == h->callback_level)
 		return;
 	pthread_mutex_lock(&h->lock);
-	gsi_update(h);
+	line_update(h);
 	pthread_mutex_unlock(&h->lock);
 }
 
 void pvhvm_eoi(struct hvm *h)
 {
-	if (callback_type(h) == HVM_PARAM_CALLBACK_TYPE_GSI && h->params[HVM_PARAM_CALLBACK_IRQ])
-		gsi_update(h);
+	if (callback_by_line(h))
+		line_update(h);
 }
