@@ -9,8 +9,9 @@
 #       AMD models only.
 #   apic-common.vapic=off: QEMU's kvmvapic.bin option ROM is its own
 #       acceleration aid, not a device of the machine.
-#   VGA mmio=off: QEMU's std-VGA has a 4 KiB MMIO BAR 2 (its register
-#       extensions); vmctl's std-VGA does not model it.
+#   VGA edid=off: QEMU's std-VGA serves an EDID blob at the start of its
+#       MMIO BAR 2; vmctl's serves none there (the registers at 0x400 and
+#       up are the same).
 #   ide-hd bootindex=1: the fw_cfg "bootorder" xl's boot="c" makes.
 qemu=$(command -v qemu-system-x86_64)
 
@@ -22,7 +23,7 @@ qemu=$(command -v qemu-system-x86_64)
 qemu_pc_start() {
 	local vga=() uuid=()
 	[ -n "${QEMU_PC_UUID:-}" ] && uuid=(-uuid "$QEMU_PC_UUID")
-	[ "$2" -gt 0 ] && vga=(-device "VGA,vgamem_mb=$2,mmio=off,romfile=/usr/share/seabios/vgabios-stdvga.bin")
+	[ "$2" -gt 0 ] && vga=(-device "VGA,vgamem_mb=$2,edid=off,romfile=/usr/share/seabios/vgabios-stdvga.bin")
 	"$qemu" -M pc -accel tcg -nodefaults -no-user-config -m "$1" \
 		-cpu qemu64,vendor=GenuineIntel -global apic-common.vapic=off \
 		-bios /usr/share/seabios/bios.bin -display none -monitor none -serial "file:$4" \
