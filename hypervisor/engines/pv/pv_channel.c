@@ -2,6 +2,7 @@
  * vCPU, each carrying that vCPU's forwarded hypercalls (pv_abi.h). Every
  * packet is guest-controlled: anything malformed crashes the domain. */
 #include "hypervisor/engines/pv/pv_domain.h"
+#include "hypervisor/engines/pv/pv_uproc.h"
 
 #include "hypervisor/domain.h"
 #include "hypervisor/engines/pv/pv_abi.h"
@@ -225,6 +226,10 @@ static void chan_readable(struct evloop *loop, int fd, uint32_t events, void *ar
 	}
 	if (r == (ssize_t)sizeof(u.bell) && u.bell.vcpu == vcpu) {
 		serve_doorbell(pv, vcpu);
+		return;
+	}
+	if (r == (ssize_t)sizeof(u.req) && u.req.vcpu == vcpu && u.req.nr == PV_NR_UPROC) {
+		pv_uproc_start(pv, vcpu);
 		return;
 	}
 	/* A packet names its vCPU, but the channel it came on decides. */

@@ -36,8 +36,10 @@ struct pv_domain {
 	clockid_t cpu_clock;
 	uint64_t cpu_ns;          /* last sample; final once stopped */
 	struct pv_dirty dirty;
-	/* The user process (pv_uproc.h; pid 0 = none): for the sandbox,
-	 * until it is spawned, its socket end and the control memfd. */
+	/* The user process (pv_uproc.h; pid 0 = none, spawned when the
+	 * guest first enters user mode), the control memfd (-1 = no user
+	 * process for this domain) and, until the sandbox has it, the
+	 * sandbox's socket end. */
 	pid_t upid;
 	int upidfd;
 	clockid_t ucpu_clock;
@@ -59,6 +61,10 @@ struct pv_domain {
 /* pv_engine.c: the domain's pv state, made on first use (the builder may
  * set things before the process exists). NULL only when out of memory. */
 struct pv_domain *pv_domain_get(struct domain *d);
+
+/* pv_engine.c: the sandbox asked for its user process (PV_NR_UPROC on
+ * vCPU vcpu's channel): spawn it and answer with the sandbox's ends. */
+void pv_uproc_start(struct pv_domain *pv, uint32_t vcpu);
 
 /* pv_aspace.c: the sandbox's PV_NR_STATE packet (len bytes from vCPU
  * vcpu's channel): kept for PV_STATE_GET, or the domain crashes if it is

@@ -139,7 +139,7 @@ static int spawn_attrs(posix_spawnattr_t *attr)
  * process) its socket end, control memfd and pidfd, at the numbers
  * pv_abi.h and pv_uproc.h give. */
 static int spawn_files(posix_spawn_file_actions_t *fa, const int *chan, uint32_t n, int mem,
-		       const int *ufds)
+		       int uctl)
 {
 	posix_spawn_file_actions_init(fa);
 	for (uint32_t v = 0; v < n; v++)
@@ -148,14 +148,13 @@ static int spawn_files(posix_spawn_file_actions_t *fa, const int *chan, uint32_t
 	for (int fd = 0; fd < PV_CHAN_FD; fd++)
 		posix_spawn_file_actions_addclose(fa, fd);
 	posix_spawn_file_actions_addclose(fa, 5); /* the sandbox's userfaultfd goes there */
-	if (!ufds)
+	if (uctl < 0)
 		return posix_spawn_file_actions_addclosefrom_np(fa,
 								PV_CHAN_FD_OF(n > 1 ? n - 1 : 1) + 1);
-	for (int i = 0; i < 3; i++)
-		posix_spawn_file_actions_adddup2(fa, ufds[i], PV_UPROC_SOCK_FD + i);
-	for (int fd = PV_CHAN_FD_OF(n > 1 ? n - 1 : 1) + 1; fd < PV_UPROC_SOCK_FD; fd++)
+	posix_spawn_file_actions_adddup2(fa, uctl, PV_UPROC_CTL_FD);
+	for (int fd = PV_CHAN_FD_OF(n > 1 ? n - 1 : 1) + 1; fd < PV_UPROC_CTL_FD; fd++)
 		posix_spawn_file_actions_addclose(fa, fd);
-	return posix_spawn_file_actions_addclosefrom_np(fa, PV_UPROC_PIDFD + 1);
+	return posix_spawn_file_actions_addclosefrom_np(fa, PV_UPROC_CTL_FD + 1);
 }
 
 static void fds_close(int *fds, uint32_t n)
@@ -178,15 +177,14 @@ static int pv_spawn(struct pv_domain *pv, const int *child)
 	uint32_t n = pv->d->max_vcpus;
 	char *const argv[] = { (char *)"vmhv-pv", NULL };
 	char *const envp[] = { NULL };
-	int high[PRIVCMD_MAX_VCPUS + 4];
-	const int ufd[3] = { pv->usock, pv->uctl, pv->upidfd };
-	uint32_t nfd = n + 1 + (pv->upid ? 3 : 0);
+	int high[PRIVCMD_MAX_VCPUS + 2];
+	uint32_t nfd = n + 1 + (pv->uctl >= 0);
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	int r = 0;
 
 	for (uint32_t i = 0; i < nfd; i++) {
-		int src = i < n ? child[i] : i == n ? pv->d->mem.fd : ufd[i - n - 1];
+		int src = i < n ? child[i] : i == n ? pv->d->mem.fd : pv->uctl;
 
 		high[i] = fcntl(src, F_DUPFD_CLOEXEC, SPAWN_HIGH_FD);
 		if (high[i] < 0 && !r)
@@ -194,7 +192,7 @@ static int pv_spawn(struct pv_domain *pv, const int *child)
 	}
 	if (r == 0) {
 		spawn_attrs(&attr);
-		spawn_files(&fa, high, n, high[n], pv->upid ? high + n + 1 : NULL);
+		spawn_files(&fa, high, n, high[n], pv->uctl >= 0 ? high[n + 1] : -1);
 		r = posix_spawn(&pv->pid, hv->cfg.loader, &fa, &attr, argv, envp);
 		posix_spawn_file_actions_destroy(&fa);
 		posix_spawnattr_destroy(&attr);
@@ -218,7 +216,7 @@ static uint32_t pv_boot_flags(const struct pv_domain *pv)
 	unsigned major = 0, minor = 0;
 
 	if (!env || (strcmp(env, "keys") != 0 && strcmp(env, "mprotect") != 0))
-		return pv->upid ? PV_BOOT_UPROC : 0;
+		return pv->uctl >= 0 ? PV_BOOT_UPROC : 0;
 	if (strcmp(env, "mprotect") == 0 || (pk && strcmp(pk, "0") == 0))
 		return 0;
 	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
@@ -299,9 +297,7 @@ static int uproc_spawn(struct pv_domain *pv)
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 
-	r = uproc_path(pv->d->hv, path, sizeof(path));
-	if (r == 0)
-		r = uproc_ctl_make(pv);
+	r = pv->uctl >= 0 ? uproc_path(pv->d->hv, path, sizeof(path)) : -EINVAL;
 	if (r == 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
 		r = -errno;
 	if (r < 0)
@@ -337,6 +333,46 @@ static int uproc_spawn(struct pv_domain *pv)
 		pv->ucpu_clock = CLOCK_MONOTONIC; /* never happens for a live child */
 	pv->upid_w = evloop_watch(pv->d->hv->loop, pv->upidfd, EPOLLIN, uproc_exited, pv);
 	return pv->upid_w ? 0 : -ENOMEM;
+}
+
+/* The answer to PV_NR_UPROC, with the sandbox's socket end and U's pidfd. */
+static int uproc_answer(struct pv_domain *pv, uint32_t vcpu, int rc)
+{
+	struct pv_uproc_answer a = { .magic = PV_UPROC_MAGIC, .rc = rc };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(2 * sizeof(int))];
+	} cm;
+	struct iovec iov = { &a, sizeof(a) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	int fds[2] = { pv->usock, pv->upidfd };
+
+	memset(&cm, 0, sizeof(cm));
+	if (rc == 0) {
+		m.msg_control = cm.buf;
+		m.msg_controllen = sizeof(cm.buf);
+		cm.h.cmsg_level = SOL_SOCKET;
+		cm.h.cmsg_type = SCM_RIGHTS;
+		cm.h.cmsg_len = CMSG_LEN(sizeof(fds));
+		memcpy(CMSG_DATA(&cm.h), fds, sizeof(fds));
+	}
+	return sendmsg(pv->chan[vcpu].fd, &m, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 ? -errno : 0;
+}
+
+/* The sandbox's PV_NR_UPROC: its guest enters user mode for the first
+ * time. Spawn U (once) and hand the sandbox its ends. */
+void pv_uproc_start(struct pv_domain *pv, uint32_t vcpu)
+{
+	int rc = pv->upid ? -EEXIST : uproc_spawn(pv);
+
+	if (rc < 0)
+		log_error("d%u: cannot start %s-user: %s", pv->d->domid, pv->d->hv->cfg.loader,
+			  strerror(-rc));
+	if (uproc_answer(pv, vcpu, rc) < 0)
+		domain_crash(pv->d, "cannot answer the sandbox");
+	if (pv->usock >= 0)       /* the sandbox has it now */
+		close(pv->usock);
+	pv->usock = -1;
 }
 
 static int pv_boot_send(struct pv_domain *pv)
@@ -426,14 +462,9 @@ static int pv_start(struct domain *d)
 	rc = pv_channels_open(pv, child);
 	pvclock_update(&d->hv->clock, d);
 	if (rc == 0 && uproc_wanted(pv))
-		rc = uproc_spawn(pv);
+		rc = uproc_ctl_make(pv);  /* U itself comes with the first user mode */
 	if (rc == 0)
 		rc = pv_spawn(pv, child);
-	if (pv->uctl >= 0)       /* the two processes have them now */
-		close(pv->uctl);
-	if (pv->usock >= 0)
-		close(pv->usock);
-	pv->uctl = pv->usock = -1;
 	if (rc == 0)
 		rc = pv_watch(pv);
 	if (rc == 0)

@@ -3,12 +3,16 @@
  *
  * U maps nothing of the guest but what the guest's user tables map, so a
  * user program that executes WRPKRU (or anything else) reaches only its
- * own pages. vmhv spawns U next to K with:
+ * own pages. vmhv gives K the control memfd (laid out below) at
+ * PV_UPROC_CTL_FD when it starts it; U is spawned only when the guest
+ * first enters user mode (most kernels never do): K sends PV_NR_UPROC on
+ * its channel, vmhv spawns U with
  *   U fd 3: a SEQPACKET socket to K (U's mapper thread only),
  *   U fd 4: the domain's memfd (PV_MEM_FD; mmap by the mapper only),
- *   U fd 5: the control memfd, laid out below;
- * and gives K the other socket end, the control memfd and U's pidfd at
- * PV_UPROC_*_FD. The control memfd: a part U maps read-only (written by
+ *   U fd 5: the control memfd,
+ * and answers with a struct pv_uproc_answer carrying the other socket end
+ * and U's pidfd (SCM_RIGHTS), which K moves to PV_UPROC_SOCK_FD and
+ * PV_UPROC_PIDFD. The control memfd: a part U maps read-only (written by
  * vmhv and K: U's filters, the mapper's records, each vCPU's "go") and a
  * part U writes (each vCPU's "exit").
  *
@@ -44,6 +48,9 @@
 #define PV_UPROC_MAX_VCPUS 32   /* 32..63: every vCPU has its own */
 
 #define PV_UPROC_MAGIC 0x75707276u /* "vrpu" */
+/* K -> vmhv on a vCPU's channel (a struct pv_hcall_req with this nr):
+ * spawn U now. */
+#define PV_NR_UPROC 0xfffbu
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -56,6 +63,11 @@ struct pv_uproc_hdr {
 	uint32_t xsave;                      /* 1: FPU state travels (XSAVE) */
 };
 
+/* vmhv -> K, the answer: rc 0 with the two descriptors, or -errno. */
+struct pv_uproc_answer {
+	uint32_t magic;                      /* PV_UPROC_MAGIC */
+	int32_t rc;
+};
 #endif
 
 /* A mapper record: op 1 = mmap(va, len, prot, MAP_SHARED|MAP_FIXED,

@@ -178,6 +178,7 @@ struct sandbox {
 	/* uproc.c: guest user mode in vmhv-pv-user (PV_BOOT_UPROC) */
 	uint8_t *uctl;                       /* the control memory, NULL = not used */
 	unsigned char ulock;                 /* its mapper, one batch at a time */
+	int ustarted;                        /* the user process runs (PV_NR_UPROC) */
 	int usynced;                         /* the user process maps ... */
 	uint64_t usynced_gen, usynced_cr3;   /* ... this state of the user tree */
 	uint64_t uxcr0;                      /* FPU components that travel, 0 = none */

@@ -78,6 +78,69 @@ int uproc_setup(struct sandbox *sb)
 	return 0;
 }
 
+/* ---- starting the user process --------------------------------------------- */
+
+#define NR_recvmsg_ 47
+#define NR_dup3_ 292
+#define SCM_RIGHTS_ 1
+#define SOL_SOCKET_ 1
+#define MSG_CMSG_CLOEXEC_ 0x40000000
+
+struct k_iov {
+	void *base;
+	uint64_t len;
+};
+struct k_msg {
+	void *name;
+	int namelen, pad0;
+	struct k_iov *iov;
+	uint64_t iovlen;
+	void *control;
+	uint64_t controllen;
+	int flags, pad1;
+};
+struct k_cmsg_fds {
+	uint64_t len;
+	int level, type;
+	int fd[2];
+};
+
+/* Ask vmhv for the user process (pv_uproc.h, PV_NR_UPROC) and move the
+ * two descriptors of its answer to their numbers; 0 or -1. Anything else
+ * on the channel meanwhile (an eventfd offer nobody waits for) goes. */
+static int uproc_start(struct pv_vcpu *v)
+{
+	struct pv_hcall_req req = { .vcpu = v->id, .nr = PV_NR_UPROC };
+
+	if (sys3(NR_write, v->chan_fd, &req, sizeof(req)) != sizeof(req))
+		return -1;
+	for (;;) {
+		struct pv_uproc_answer a = { 0 };
+		struct k_cmsg_fds cm = { .fd = { -1, -1 } };
+		struct k_iov iov = { &a, sizeof(a) };
+		struct k_msg m = { .iov = &iov, .iovlen = 1, .control = &cm,
+				   .controllen = sizeof(cm) };
+		long r = sys3(NR_recvmsg_, v->chan_fd, &m, MSG_CMSG_CLOEXEC_);
+		int got = r == sizeof(a) && a.magic == PV_UPROC_MAGIC;
+
+		if (r <= 0)
+			return -1;
+		if (got && a.rc == 0 && m.controllen >= sizeof(cm) && cm.level == SOL_SOCKET_ &&
+		    cm.type == SCM_RIGHTS_ && cm.len == sizeof(cm) &&
+		    sys3(NR_dup3_, cm.fd[0], PV_UPROC_SOCK_FD, 0) == PV_UPROC_SOCK_FD &&
+		    sys3(NR_dup3_, cm.fd[1], PV_UPROC_PIDFD, 0) == PV_UPROC_PIDFD) {
+			sys3(NR_close, cm.fd[0], 0, 0);
+			sys3(NR_close, cm.fd[1], 0, 0);
+			return 0;
+		}
+		for (int i = 0; i < 2; i++)
+			if (m.controllen >= sizeof(cm) && cm.fd[i] >= 0)
+				sys3(NR_close, cm.fd[i], 0, 0);
+		if (got)
+			return -1;
+	}
+}
+
 /* ---- the user process's mappings ------------------------------------------ */
 
 struct batch {
@@ -119,16 +182,21 @@ static void run_emit(void *arg, uint64_t va, uint64_t frame, uint64_t n, int pro
 	batch_add(b, PV_UMAP_MMAP, va, n << 12, frame << 12, prot);
 }
 
-/* Make the user process map exactly the user tree, if any table changed
+/* Start the user process if this is the guest's first user mode; make it
+ * map exactly the user tree, if any table changed
  * since it last did (aspace.gen) or the tree is another one. The whole
  * tree every time: simple, and a kernel changes tables far less often
  * than it enters user mode. */
-static void uproc_sync(struct sandbox *sb)
+static void uproc_sync(struct pv_vcpu *v)
 {
+	struct sandbox *sb = v->sb;
 	struct aspace *a = &sb->as;
 	struct batch b = { .sb = sb, .rec = (struct pv_umap *)(sb->uctl + PV_UPROC_MAPS) };
 
 	uproc_lock(sb);
+	if (!sb->ustarted && uproc_start(v) < 0)
+		shim_crash(v, 13, 0, v->regs.rip, 0); /* no user mode without it */
+	sb->ustarted = 1;
 	if (sb->usynced && sb->usynced_gen == a->gen && sb->usynced_cr3 == a->user_cr3) {
 		uproc_unlock(sb);
 		return;
@@ -274,7 +342,7 @@ void uproc_run(struct pv_vcpu *v)
 {
 	struct pv_uexit x;
 
-	uproc_sync(v->sb);
+	uproc_sync(v);
 	trip(v, &x);
 	regs_take(v, &x);
 	switch (x.reason) {
