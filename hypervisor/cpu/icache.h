@@ -28,7 +28,7 @@
 #include "hypervisor/cpu/tlb.h"
 #include "hypervisor/cpu/jit.h"
 
-#define ICACHE_BITS 13
+#define ICACHE_BITS 15
 #define BLOCK_MAX 16
 #define ICACHE_POOL (1u << 17)    /* decoded instructions in the pool */
 
@@ -59,6 +59,7 @@ struct icache {
 	struct insn *pool;        /* ICACHE_POOL instructions */
 	uint32_t pool_used;
 	uint32_t epoch;           /* links made in another epoch are dead */
+	uint32_t jit_epoch;       /* the same for chains between translations */
 	struct jit_buf jit;       /* translations of blocks, emptied with the pool */
 };
 
@@ -88,8 +89,20 @@ static inline struct block *icache_find(struct icache *c, uint64_t pa, int mode,
 	return b;
 }
 
-/* Kill every link (the mapping or the code they assumed changed). */
+/* Kill every link (the mapping or the code they assumed changed): block
+ * links and chains between translations. */
 static inline void icache_unlink(struct icache *c)
+{
+	c->epoch++;
+	c->jit_epoch++;
+}
+
+/* A block header was replaced: links to it die. Chains between
+ * translations stay: they hold code addresses, not headers, and the
+ * replaced block's translation stays valid code for its bytes until
+ * those change, the mapping changes or the pool is emptied (all of which
+ * call icache_unlink()). */
+static inline void icache_unlink_blocks(struct icache *c)
 {
 	c->epoch++;
 }

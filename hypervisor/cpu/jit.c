@@ -49,6 +49,8 @@ struct emit {
 	const struct block *b;
 	bool user;                /* translated for CPL 3 */
 	bool flags_live;          /* host flags are those of the last guest ALU op */
+	int8_t lazy_kind;         /* the lazy flags are those of inline ALU op kind, or -1 */
+	bool lazy_w;              /* ... of 64 bits */
 	uint8_t *done;            /* the common block end: eax = n, epilogue */
 	uint8_t *exit;            /* where a block end goes: the chain code or done */
 	uint8_t *epilogue;
@@ -235,12 +237,13 @@ static void emit_call(struct emit *e, int i, uint32_t off)
 		jcc_stub(e, 0x5, ST_KICK, i + 1, off);
 	}
 	e->flags_live = false;
+	e->lazy_kind = -1;
 }
 
 /* Address forms (as ops_fast.c: EA_B, EA_BI, EA_RIP), or -1. */
 static int jit_ea_form(const struct insn *in, uint32_t end)
 {
-	if (in->adsz != 8 || in->seg >= SEG_FS || in->lock)
+	if (in->adsz != 8 || in->seg > SEG_GS || in->lock)
 		return -1;
 	if (in->disp != (int32_t)in->disp)
 		return -1;
@@ -272,7 +275,12 @@ static void emit_ea(struct emit *e, const struct insn *in, int form, uint32_t en
 static void emit_tlb(struct emit *e, int i, uint32_t off, int size, int acc)
 {
 	int32_t tlb = CPU_OFF(tlb.e) + acc * (int32_t)(TLB_SIZE * sizeof(struct tlb_entry));
+	const struct insn *in = &e->b->in[i];
 
+	if (in->has_modrm && in->mod != 3 && (in->seg == SEG_FS || in->seg == SEG_GS))
+		op_mem(e, false, true, 0x03, -1, H_AX, H_BX, -1, 0,
+		       CPU_OFF(s.seg[0].base) +
+		       in->seg * (int32_t)sizeof(((struct cpu *)0)->s.seg[0]));   /* add rax, base */
 	if (size > 1) {
 		op_reg(e, false, 0x89, H_AX, H_CX);          /* mov ecx, eax */
 		alu_ri(e, false, 4, H_CX, 0xfff);           /* and ecx, 0xfff */
@@ -424,6 +432,29 @@ static void emit_alu_op(struct emit *e, int kind, bool w, int dst)
 	if (kind != 7 && kind != 8 && dst >= 0)
 		st_cpu(e, true, H_AX, GPR(dst));
 	e->flags_live = true;
+	e->lazy_kind = (int8_t)kind;
+	e->lazy_w = w;
+}
+
+/* Host flags = the guest's again, from the operands inline ALU operation
+ * `kind` recorded (a handler on a slow path records the same ones). */
+static void emit_reflag(struct emit *e, int kind, bool w)
+{
+	ld_cpu(e, true, H_AX, CPU_OFF(lf.s1));
+	ld_cpu(e, true, H_CX, CPU_OFF(lf.s2));
+	op_reg(e, w, alu_host[kind == 8 ? 4 : kind].op, H_CX, H_AX);
+}
+
+/* Make the host flags the guest's for a fused CMOVcc/SETcc/Jcc: they are,
+ * or the last flag producer was an inline ALU operation (loads, stores
+ * and LEA since then clobbered only the host's); false: not known. */
+static bool flags_ready(struct emit *e)
+{
+	if (!e->flags_live && e->lazy_kind >= 0) {
+		emit_reflag(e, e->lazy_kind, e->lazy_w);
+		e->flags_live = true;
+	}
+	return e->flags_live;
 }
 
 /* rcx = an immediate of the operand size (sign-extended imm32 for 64) */
@@ -541,6 +572,7 @@ static bool emit_imul(struct emit *e, int i, uint32_t off, int form)
 	b1(e, w ? 8 : 4);
 	stub_back(e, first);
 	e->flags_live = false;
+	e->lazy_kind = -1;
 	return true;
 }
 
@@ -578,6 +610,7 @@ static void emit_shift(struct emit *e, int kind, bool w, int rm, unsigned cnt)
 	b1(e, LF_RES);
 	b1(e, w ? 8 : 4);
 	e->flags_live = false;
+	e->lazy_kind = -1;
 }
 
 /* Register forms of ALU/TEST/MOV/MOVZX/shifts and MOV r, imm: true when
@@ -589,7 +622,7 @@ static bool emit_reg_form(struct emit *e, const struct insn *in)
 	int kind;
 
 	if (in->map == MAP_0F && in->op >= 0x90 && in->op <= 0x9f && in->has_modrm &&
-	    in->mod == 3 && !in->lock && e->flags_live && !high8(in, in->rm)) {
+	    in->mod == 3 && !in->lock && !high8(in, in->rm) && flags_ready(e)) {
 		b1(e, 0x0f); b1(e, in->op); b1(e, 0xc0);           /* setcc al */
 		op_mem(e, false, false, 0x88, -1, H_AX, H_BX, -1, 0, GPR(in->rm));
 		return true;      /* the host flags are still the guest's */
@@ -608,7 +641,7 @@ static bool emit_reg_form(struct emit *e, const struct insn *in)
 	}
 	if (!in->has_modrm || in->mod != 3)
 		return false;
-	if (in->map == MAP_0F && in->op >= 0x40 && in->op <= 0x4f && e->flags_live) {
+	if (in->map == MAP_0F && in->op >= 0x40 && in->op <= 0x4f && flags_ready(e)) {
 		/* CMOVcc on the host flags; a 32-bit one zero-extends even when false */
 		ld_cpu(e, w, H_AX, GPR(in->reg));
 		op_mem(e, false, w, 0x0f, in->op, H_AX, H_BX, -1, 0, GPR(in->rm));
@@ -765,7 +798,7 @@ static bool emit_branch(struct emit *e, int i, uint32_t off)
 	jcc = (in->map == MAP_1B && in->op >= 0x70 && in->op <= 0x7f) ||
 	      (in->map == MAP_0F && in->op >= 0x80 && in->op <= 0x8f);
 	jmp = in->map == MAP_1B && (in->op == 0xeb || in->op == 0xe9);
-	if (!jmp && !(jcc && e->flags_live))
+	if (!jmp && !(jcc && flags_ready(e)))
 		return false;
 	if (jcc) {
 		taken = jump(e, 0x80 + (in->op & 15), NULL);
@@ -828,12 +861,8 @@ static void emit_stubs(struct emit *e)
 		switch (st.kind) {
 		case ST_SLOW:
 			emit_call(e, st.i, st.off);
-			if (st.reflag) {
-				ld_cpu(e, true, H_AX, CPU_OFF(lf.s1));
-				ld_cpu(e, true, H_CX, CPU_OFF(lf.s2));
-				op_reg(e, st.w, alu_host[st.reflag == 9 ? 4 : st.reflag - 1].op,
-				       H_CX, H_AX);
-			}
+			if (st.reflag)
+				emit_reflag(e, st.reflag - 1, st.w);
 			jump(e, -1, st.back ? st.back : e->exit);
 			break;
 		case ST_FAIL:
@@ -883,7 +912,7 @@ static void emit_chain(struct emit *e)
 	op_mem(e, false, true, 0x3b, -1, H_DX, H_BX, -1, 0, CPU_OFF(jit_end));
 	jump(e, 0x87, e->done);                             /* ja: the budget */
 	ld_cpu(e, true, H_AX, CPU_OFF(s.rip));
-	ld_cpu(e, false, H_CX, CPU_OFF(icache.epoch));
+	ld_cpu(e, false, H_CX, CPU_OFF(icache.jit_epoch));
 	mov_imm64(e, H_SI, (uint64_t)(uintptr_t)e->b->jx);
 	emit_chain_slot(e, 0);
 	emit_chain_slot(e, (int32_t)sizeof(struct jit_exit));
@@ -892,7 +921,7 @@ static void emit_chain(struct emit *e)
 
 void jit_link(struct cpu *cpu, struct block *from, uint64_t rip, const struct block *to)
 {
-	uint32_t epoch = cpu->icache.epoch;
+	uint32_t epoch = cpu->icache.jit_epoch;
 	struct jit_exit *x = &from->jx[from->jx[0].epoch == epoch && from->jx[0].rip != rip];
 
 	x->rip = rip;
@@ -903,7 +932,7 @@ void jit_link(struct cpu *cpu, struct block *from, uint64_t rip, const struct bl
 jit_fn jit_translate(struct cpu *cpu, struct block *b, bool user)
 {
 	struct jit_buf *j = &cpu->icache.jit;
-	struct emit e = { .b = b, .user = user };
+	struct emit e = { .b = b, .user = user, .lazy_kind = -1 };
 	uint8_t *start = j->rw + j->used, *entry_jmp, *body;
 	uint32_t off = 0;
 
@@ -932,7 +961,7 @@ jit_fn jit_translate(struct cpu *cpu, struct block *b, bool user)
 		e.exit = e.p;
 		emit_chain(&e);
 	}
-	b->jx[0].epoch = b->jx[1].epoch = cpu->icache.epoch - 1;
+	b->jx[0].epoch = b->jx[1].epoch = cpu->icache.jit_epoch - 1;
 	b->jit_body = j->rx + (body - j->rw);
 	if (!e.overflow)
 		patch(entry_jmp, e.p);

@@ -64,7 +64,7 @@ static struct block *block_build(struct cpu *cpu, uint64_t lin, uint8_t *h, uint
 	int len;
 
 	if (b->key != ~0ull)
-		icache_unlink(&cpu->icache);   /* links may point to the old block */
+		icache_unlink_blocks(&cpu->icache);   /* links may point to the old block */
 	b->key = ~0ull;
 	while (n < BLOCK_MAX && off < 4096) {
 		len = insn_decode(&in[n], h, 4096 - off, cpu->mode);
