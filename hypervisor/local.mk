@@ -50,6 +50,8 @@ hypervisor_engines_pv_vmhv_pv_SOURCES = \
 	hypervisor/engines/pv/sandbox/pkey.c \
 	hypervisor/engines/pv/sandbox/dirty.c \
 	hypervisor/engines/pv/sandbox/uproc.c \
+	hypervisor/engines/pv/sandbox/thread.S \
+	hypervisor/engines/pv/sandbox/mem.c \
 	hypervisor/engines/pv/sandbox/sandbox.h \
 	hypervisor/engines/pv/sandbox/sys.h
 hypervisor_engines_pv_vmhv_pv_CFLAGS = $(GUEST_CFLAGS) -mfsgsbase -fpie
@@ -63,6 +65,8 @@ pkglibexec_PROGRAMS += hypervisor/engines/pv/vmhv-pv-user
 hypervisor_engines_pv_vmhv_pv_user_SOURCES = \
 	hypervisor/engines/pv/user/entry.S \
 	hypervisor/engines/pv/user/main.c \
+	hypervisor/engines/pv/sandbox/thread.S \
+	hypervisor/engines/pv/sandbox/mem.c \
 	hypervisor/engines/pv/pv_uproc.h
 hypervisor_engines_pv_vmhv_pv_user_CFLAGS = $(GUEST_CFLAGS) -mfsgsbase -fpie
 hypervisor_engines_pv_vmhv_pv_user_CCASFLAGS = -mfsgsbase

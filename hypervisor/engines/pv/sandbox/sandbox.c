@@ -347,22 +347,3 @@ void sandbox_main(uint64_t *sp)
 	sb.vcpu[0].regs = sb.boot.regs;
 	pv_resume_vcpu(&sb.vcpu[0]);
 }
-
-void *memcpy(void *dst, const void *src, size_t n)
-{
-	uint8_t *d = dst;
-	const uint8_t *s = src;
-
-	while (n--)
-		*d++ = *s++;
-	return dst;
-}
-
-void *memset(void *dst, int c, size_t n)
-{
-	uint8_t *d = dst;
-
-	while (n--)
-		*d++ = (uint8_t)c;
-	return dst;
-}

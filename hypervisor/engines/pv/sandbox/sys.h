@@ -85,6 +85,31 @@ static inline void sys_puts(const char *s)
 	sys3(NR_write, 2, s, n);
 }
 
+/* The kernel's signal frame (x86-64 ucontext: gregs in sigcontext order,
+ * then the saved FPU state) and sigaction. */
+enum {
+	G_R8, G_R9, G_R10, G_R11, G_R12, G_R13, G_R14, G_R15, G_RDI, G_RSI, G_RBP,
+	G_RBX, G_RDX, G_RAX, G_RCX, G_RSP, G_RIP, G_EFL, G_CSGSFS, G_ERR, G_TRAPNO,
+	G_OLDMASK, G_CR2, G_NR
+};
+struct kucontext {
+	uint64_t flags, link;
+	uint64_t ss_sp, ss_flags, ss_size;
+	uint64_t gregs[G_NR];
+	const uint8_t *fpregs;
+};
+
+struct ksigaction {
+	void (*handler)(int, void *, void *);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+#define SA_SIGINFO 4
+#define SA_ONSTACK 0x08000000
+#define SA_RESTART 0x10000000
+#define SA_RESTORER 0x04000000
+
 void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 

@@ -1,5 +1,5 @@
 /* vmhv-pv-user's assembly (docs/pv-engine.md, "User mode"; pv_uproc.h):
- * process entry, thread creation, the jump into guest user code and the
+ * process entry, the jump into guest user code and the
  * mapper's loop, which keeps everything in registers: user code shares
  * the address space and can write any memory the mapper could use. */
 #include "hypervisor/engines/pv/pv_uproc.h"
@@ -16,28 +16,6 @@ _start:
 	andq $-16, %rsp
 	call uproc_main
 	ud2
-
-/* long uproc_clone(flags, stack_top, fn, arg): a thread that runs fn(arg)
- * on stack_top and never returns; the parent gets the tid or -errno. */
-	.globl uproc_clone
-uproc_clone:
-	pushq %r12
-	pushq %r13
-	movq %rdx, %r12
-	movq %rcx, %r13
-	xorl %edx, %edx
-	xorl %r10d, %r10d
-	xorl %r8d, %r8d
-	movl $56, %eax             /* clone */
-	syscall
-	testq %rax, %rax
-	jnz 1f
-	movq %r13, %rdi
-	call *%r12
-	ud2
-1:	popq %r13
-	popq %r12
-	ret
 
 /* void uproc_enter(const struct pv_ugo *go, int xsave): the FPU state,
  * FS and GS bases, then every register from the (read-only) go slot and

@@ -15,35 +15,12 @@
 #define FUTEX_WAKE_ 1
 #define SIG_BLOCK_ 0
 #define SIG_UNBLOCK_ 1
-#define SA_SIGINFO_ 4
-#define SA_ONSTACK_ 0x08000000
-#define SA_RESTORER_ 0x04000000
 #define CLONE_THREAD_FLAGS 0x50f00ul /* VM|FS|FILES|SIGHAND|THREAD|SYSVSEM */
 #define SIGSYS_ 31
 #define AUDIT_ARCH_X86_64 0xc000003eu
 #define STACK_SIZE (64 * 1024)
 
-/* The kernel's x86-64 ucontext: gregs in sigcontext order, then the
- * pointer to the saved FPU state. */
-enum {
-	G_R8, G_R9, G_R10, G_R11, G_R12, G_R13, G_R14, G_R15, G_RDI, G_RSI, G_RBP,
-	G_RBX, G_RDX, G_RAX, G_RCX, G_RSP, G_RIP, G_EFL, G_CSGSFS, G_ERR, G_TRAPNO,
-	G_OLDMASK, G_CR2, G_NR
-};
-struct kucontext {
-	uint64_t flags, link;
-	uint64_t ss_sp, ss_flags, ss_size;
-	uint64_t gregs[G_NR];
-	const uint8_t *fpregs;
-};
-struct ksigaction {
-	void (*handler)(int, void *, void *);
-	unsigned long flags;
-	void (*restorer)(void);
-	uint64_t mask;
-};
-
-long uproc_clone(unsigned long flags, uint64_t stack_top, void (*fn)(uint64_t), uint64_t arg);
+long pv_clone_thread(unsigned long flags, uint64_t stack_top, void (*fn)(uint64_t), uint64_t arg);
 __attribute__((noreturn)) void uproc_enter(const struct pv_ugo *go, int xsave);
 __attribute__((noreturn)) void uproc_mapper(const struct pv_uproc_hdr *ctl);
 void uproc_sigreturn(void);
@@ -193,7 +170,7 @@ static void handlers_set(void)
 				      11 /* SEGV */, SIGSYS_ };
 	struct ksigaction sa = {
 		.handler = on_signal,
-		.flags = SA_SIGINFO_ | SA_ONSTACK_ | SA_RESTORER_,
+		.flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER,
 		.restorer = uproc_sigreturn,
 		.mask = ~0ull,
 	};
@@ -260,18 +237,8 @@ void uproc_main(uint64_t *sp)
 	handlers_set();
 	sys6(NR_rt_sigprocmask, SIG_BLOCK_, (long)&all, 0, 8, 0, 0);
 	for (uint32_t v = 0; v < ctl->nr_vcpus; v++)
-		if (uproc_clone(CLONE_THREAD_FLAGS, stack_top(v), runner_start, v) < 0)
+		if (pv_clone_thread(CLONE_THREAD_FLAGS, stack_top(v), runner_start, v) < 0)
 			die("cannot start a runner");
 	filter_install(PV_UPROC_MAPPER_FILTER, ctl->mapper_filter_len);
 	uproc_mapper(ctl);
-}
-
-void *memcpy(void *dst, const void *src, size_t n)
-{
-	uint8_t *d = dst;
-	const uint8_t *s = src;
-
-	while (n--)
-		*d++ = *s++;
-	return dst;
 }
