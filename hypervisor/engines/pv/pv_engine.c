@@ -135,11 +135,9 @@ static int spawn_attrs(posix_spawnattr_t *attr)
 					POSIX_SPAWN_SETSID);
 }
 
-/* The child gets exactly its channels, the memory and (with a user
- * process) its socket end, control memfd and pidfd, at the numbers
- * pv_abi.h and pv_uproc.h give. */
-static int spawn_files(posix_spawn_file_actions_t *fa, const int *chan, uint32_t n, int mem,
-		       int uctl)
+/* The child gets exactly its channels and the memory, at the numbers
+ * pv_abi.h gives. */
+static int spawn_files(posix_spawn_file_actions_t *fa, const int *chan, uint32_t n, int mem)
 {
 	posix_spawn_file_actions_init(fa);
 	for (uint32_t v = 0; v < n; v++)
@@ -148,13 +146,7 @@ static int spawn_files(posix_spawn_file_actions_t *fa, const int *chan, uint32_t
 	for (int fd = 0; fd < PV_CHAN_FD; fd++)
 		posix_spawn_file_actions_addclose(fa, fd);
 	posix_spawn_file_actions_addclose(fa, 5); /* the sandbox's userfaultfd goes there */
-	if (uctl < 0)
-		return posix_spawn_file_actions_addclosefrom_np(fa,
-								PV_CHAN_FD_OF(n > 1 ? n - 1 : 1) + 1);
-	posix_spawn_file_actions_adddup2(fa, uctl, PV_UPROC_CTL_FD);
-	for (int fd = PV_CHAN_FD_OF(n > 1 ? n - 1 : 1) + 1; fd < PV_UPROC_CTL_FD; fd++)
-		posix_spawn_file_actions_addclose(fa, fd);
-	return posix_spawn_file_actions_addclosefrom_np(fa, PV_UPROC_CTL_FD + 1);
+	return posix_spawn_file_actions_addclosefrom_np(fa, PV_CHAN_FD_OF(n > 1 ? n - 1 : 1) + 1);
 }
 
 static void fds_close(int *fds, uint32_t n)
@@ -177,14 +169,14 @@ static int pv_spawn(struct pv_domain *pv, const int *child)
 	uint32_t n = pv->d->max_vcpus;
 	char *const argv[] = { (char *)"vmhv-pv", NULL };
 	char *const envp[] = { NULL };
-	int high[PRIVCMD_MAX_VCPUS + 2];
-	uint32_t nfd = n + 1 + (pv->uctl >= 0);
+	int high[PRIVCMD_MAX_VCPUS + 1];
+	uint32_t nfd = n + 1;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	int r = 0;
 
 	for (uint32_t i = 0; i < nfd; i++) {
-		int src = i < n ? child[i] : i == n ? pv->d->mem.fd : pv->uctl;
+		int src = i < n ? child[i] : pv->d->mem.fd;
 
 		high[i] = fcntl(src, F_DUPFD_CLOEXEC, SPAWN_HIGH_FD);
 		if (high[i] < 0 && !r)
@@ -192,7 +184,7 @@ static int pv_spawn(struct pv_domain *pv, const int *child)
 	}
 	if (r == 0) {
 		spawn_attrs(&attr);
-		spawn_files(&fa, high, n, high[n], pv->uctl >= 0 ? high[n + 1] : -1);
+		spawn_files(&fa, high, n, high[n]);
 		r = posix_spawn(&pv->pid, hv->cfg.loader, &fa, &attr, argv, envp);
 		posix_spawn_file_actions_destroy(&fa);
 		posix_spawnattr_destroy(&attr);
@@ -203,7 +195,7 @@ static int pv_spawn(struct pv_domain *pv, const int *child)
 
 /* How guest user mode is kept out of its kernel (docs/pv-engine.md, "User
  * mode"): by default in a process of its own (PV_BOOT_UPROC, a domain with
- * page tables: only those have a user mode). VMCTL_PV_USER=keys (opt-in:
+ * page tables: only those have a user mode; spawned at the first entry). VMCTL_PV_USER=keys (opt-in:
  * a user program that executes WRPKRU reaches its kernel) runs it in the
  * sandbox behind memory protection keys, =mprotect (or the older
  * VMCTL_PV_PKEYS=0) behind mprotect; keys need Linux 6.12, which writes a
@@ -216,7 +208,7 @@ static uint32_t pv_boot_flags(const struct pv_domain *pv)
 	unsigned major = 0, minor = 0;
 
 	if (!env || (strcmp(env, "keys") != 0 && strcmp(env, "mprotect") != 0))
-		return pv->uctl >= 0 ? PV_BOOT_UPROC : 0;
+		return pv->has_cr3 ? PV_BOOT_UPROC : 0;
 	if (strcmp(env, "mprotect") == 0 || (pk && strcmp(pk, "0") == 0))
 		return 0;
 	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
@@ -297,7 +289,9 @@ static int uproc_spawn(struct pv_domain *pv)
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 
-	r = pv->uctl >= 0 ? uproc_path(pv->d->hv, path, sizeof(path)) : -EINVAL;
+	r = uproc_wanted(pv) ? uproc_path(pv->d->hv, path, sizeof(path)) : -EPERM;
+	if (r == 0)
+		r = uproc_ctl_make(pv);
 	if (r == 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
 		r = -errno;
 	if (r < 0)
@@ -335,17 +329,18 @@ static int uproc_spawn(struct pv_domain *pv)
 	return pv->upid_w ? 0 : -ENOMEM;
 }
 
-/* The answer to PV_NR_UPROC, with the sandbox's socket end and U's pidfd. */
+/* The answer to PV_NR_UPROC, with the sandbox's socket end, the control
+ * memfd and U's pidfd. */
 static int uproc_answer(struct pv_domain *pv, uint32_t vcpu, int rc)
 {
 	struct pv_uproc_answer a = { .magic = PV_UPROC_MAGIC, .rc = rc };
 	union {
 		struct cmsghdr h;
-		char buf[CMSG_SPACE(2 * sizeof(int))];
+		char buf[CMSG_SPACE(3 * sizeof(int))];
 	} cm;
 	struct iovec iov = { &a, sizeof(a) };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
-	int fds[2] = { pv->usock, pv->upidfd };
+	int fds[3] = { pv->usock, pv->uctl, pv->upidfd };  /* PV_UPROC_*_FD's order */
 
 	memset(&cm, 0, sizeof(cm));
 	if (rc == 0) {
@@ -370,9 +365,11 @@ void pv_uproc_start(struct pv_domain *pv, uint32_t vcpu)
 			  strerror(-rc));
 	if (uproc_answer(pv, vcpu, rc) < 0)
 		domain_crash(pv->d, "cannot answer the sandbox");
-	if (pv->usock >= 0)       /* the sandbox has it now */
+	if (pv->usock >= 0)       /* the sandbox has them now */
 		close(pv->usock);
-	pv->usock = -1;
+	if (pv->uctl >= 0)
+		close(pv->uctl);
+	pv->usock = pv->uctl = -1;
 }
 
 static int pv_boot_send(struct pv_domain *pv)
@@ -461,8 +458,6 @@ static int pv_start(struct domain *d)
 	pv->cr3 = pv->boot_cr3;
 	rc = pv_channels_open(pv, child);
 	pvclock_update(&d->hv->clock, d);
-	if (rc == 0 && uproc_wanted(pv))
-		rc = uproc_ctl_make(pv);  /* U itself comes with the first user mode */
 	if (rc == 0)
 		rc = pv_spawn(pv, child);
 	if (rc == 0)

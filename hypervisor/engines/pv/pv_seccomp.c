@@ -41,8 +41,10 @@ static const struct {
 	{ "read", 0, SCMP_CMP_EQ, PV_UPROC_SOCK_FD, 0 }, /* the user process's mapper */
 	{ "write", 0, SCMP_CMP_EQ, PV_UPROC_SOCK_FD, 0 },
 	{ "pidfd_send_signal", 0, SCMP_CMP_EQ, PV_UPROC_PIDFD, 0 }, /* stop its user code */
-	{ "dup3", 1, SCMP_CMP_EQ, PV_UPROC_SOCK_FD, 0 }, /* its two fds from vmhv ... */
+	{ "dup3", 1, SCMP_CMP_EQ, PV_UPROC_SOCK_FD, 0 }, /* its three fds from vmhv ... */
+	{ "dup3", 1, SCMP_CMP_EQ, PV_UPROC_CTL_FD, 0 },
 	{ "dup3", 1, SCMP_CMP_EQ, PV_UPROC_PIDFD, 0 },   /* ... to their numbers */
+	{ "mmap", 4, SCMP_CMP_EQ, PV_UPROC_CTL_FD, 0 },  /* ... and its control memory */
 	{ "exit", -1, 0, 0, 0 },
 	{ "exit_group", -1, 0, 0, 0 },
 };

@@ -3,16 +3,15 @@
  *
  * U maps nothing of the guest but what the guest's user tables map, so a
  * user program that executes WRPKRU (or anything else) reaches only its
- * own pages. vmhv gives K the control memfd (laid out below) at
- * PV_UPROC_CTL_FD when it starts it; U is spawned only when the guest
- * first enters user mode (most kernels never do): K sends PV_NR_UPROC on
- * its channel, vmhv spawns U with
+ * own pages. U is spawned only when the guest first enters user mode
+ * (most kernels never do): K sends PV_NR_UPROC on its channel, vmhv
+ * spawns U with
  *   U fd 3: a SEQPACKET socket to K (U's mapper thread only),
  *   U fd 4: the domain's memfd (PV_MEM_FD; mmap by the mapper only),
- *   U fd 5: the control memfd,
- * and answers with a struct pv_uproc_answer carrying the other socket end
- * and U's pidfd (SCM_RIGHTS), which K moves to PV_UPROC_SOCK_FD and
- * PV_UPROC_PIDFD. The control memfd: a part U maps read-only (written by
+ *   U fd 5: the control memfd (laid out below),
+ * and answers with a struct pv_uproc_answer carrying the other socket
+ * end, the control memfd and U's pidfd (SCM_RIGHTS, in that order), which
+ * K moves to PV_UPROC_SOCK_FD, _CTL_FD and _PIDFD. The control memfd: a part U maps read-only (written by
  * vmhv and K: U's filters, the mapper's records, each vCPU's "go") and a
  * part U writes (each vCPU's "exit").
  *

@@ -329,8 +329,7 @@ void sandbox_main(uint64_t *sp)
 	sb.gs_free = cpu_has_ospke();
 	sb.pkeys = sb.gs_free && (sb.boot.flags & PV_BOOT_PKEYS) &&
 		   !(sb.boot.flags & PV_BOOT_UPROC);
-	if (uproc_setup(&sb) < 0)
-		die(EXIT_PKEY, "cannot map the user process's control memory");
+	uproc_setup(&sb);
 	if (pkey_setup(&sb, (const uint64_t *)(uintptr_t)auxv_get(sp, AT_PHDR),
 		       auxv_get(sp, AT_PHNUM)) < 0)
 		die(EXIT_PKEY, "cannot map the user-mode page");

@@ -176,7 +176,8 @@ struct sandbox {
 	struct pv_vcpu vcpu[PRIVCMD_MAX_VCPUS];
 	struct evfd_cache evfd;
 	/* uproc.c: guest user mode in vmhv-pv-user (PV_BOOT_UPROC) */
-	uint8_t *uctl;                       /* the control memory, NULL = not used */
+	int uproc;                           /* user mode goes there (PV_BOOT_UPROC) */
+	uint8_t *uctl;                       /* the control memory, once it runs */
 	unsigned char ulock;                 /* its mapper, one batch at a time */
 	int ustarted;                        /* the user process runs (PV_NR_UPROC) */
 	int usynced;                         /* the user process maps ... */
@@ -307,8 +308,9 @@ void desc_state_load(struct pv_vcpu *v, const struct pv_state_vcpu *in);
 void desc_bases_save(struct pv_vcpu *v);
 void desc_bases_load(struct pv_vcpu *v);
 
-/* uproc.c: guest user mode in its own process (pv_uproc.h). Setup maps
- * the control memory (before the seccomp filter); 0 or -1. uproc_run runs
+/* uproc.c: guest user mode in its own process (pv_uproc.h). Setup at
+ * boot (the process comes when user mode is first entered); 0 or -1.
+ * uproc_run runs
  * v's user code once and turns its way out into a system call, a trap or
  * nothing (an event is due); uproc_kick (the upcall signal's handler)
  * stops that user code when v waits for it. */

@@ -56,25 +56,36 @@ static uint64_t xsave_features(void)
 	return lo & PV_UPROC_XSAVE_MASK;
 }
 
+/* Boot: what the FPU state that travels needs (the control memory comes
+ * with the user process). */
 int uproc_setup(struct sandbox *sb)
 {
 	uint8_t fx[512] __attribute__((aligned(64)));
-	long r;
 
-	if (!(sb->boot.flags & PV_BOOT_UPROC))
+	sb->uproc = (sb->boot.flags & PV_BOOT_UPROC) != 0;
+	if (!sb->uproc)
 		return 0;
-	r = sys6(NR_mmap, 0, PV_UPROC_CTL_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 PV_UPROC_CTL_FD, 0);
+	sb->uxcr0 = xsave_features();
+	__asm__ volatile("fxsave %0" : "=m"(fx));
+	memcpy(&sb->umxcsr_mask, fx + 28, 4);
+	if (!sb->umxcsr_mask)
+		sb->umxcsr_mask = 0xffbf;
+	return 0;
+}
+
+/* The control memory, once its fd is at PV_UPROC_CTL_FD. 0 or -1. */
+static int ctl_map(struct sandbox *sb)
+{
+	long r = sys6(NR_mmap, 0, PV_UPROC_CTL_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      PV_UPROC_CTL_FD, 0);
+
 	if (r < 0)
 		return -1;
 	sb->uctl = (uint8_t *)r;
 	if (hdr(sb)->magic != PV_UPROC_MAGIC || hdr(sb)->nr_vcpus != sb->boot.max_vcpus)
 		return -1;
-	sb->uxcr0 = hdr(sb)->xsave ? xsave_features() : 0;
-	__asm__ volatile("fxsave %0" : "=m"(fx));
-	memcpy(&sb->umxcsr_mask, fx + 28, 4);
-	if (!sb->umxcsr_mask)
-		sb->umxcsr_mask = 0xffbf;
+	if (!hdr(sb)->xsave)
+		sb->uxcr0 = 0;
 	return 0;
 }
 
@@ -102,12 +113,24 @@ struct k_msg {
 struct k_cmsg_fds {
 	uint64_t len;
 	int level, type;
-	int fd[2];
+	int fd[3];
+	int pad;
 };
+#define CMSG_FDS_LEN (16 + 3 * 4)
 
-/* Ask vmhv for the user process (pv_uproc.h, PV_NR_UPROC) and move the
- * two descriptors of its answer to their numbers; 0 or -1. Anything else
- * on the channel meanwhile (an eventfd offer nobody waits for) goes. */
+/* The answer's descriptors to their numbers (socket, control, pidfd). */
+static int fds_place(const struct k_cmsg_fds *cm)
+{
+	for (int i = 0; i < 3; i++)
+		if (sys3(NR_dup3_, cm->fd[i], PV_UPROC_SOCK_FD + i, 0) != PV_UPROC_SOCK_FD + i)
+			return -1;
+	return 0;
+}
+
+/* Ask vmhv for the user process (pv_uproc.h, PV_NR_UPROC), move the
+ * descriptors of its answer to their numbers and map the control memory;
+ * 0 or -1. Anything else on the channel meanwhile (an eventfd offer
+ * nobody waits for) goes. */
 static int uproc_start(struct pv_vcpu *v)
 {
 	struct pv_hcall_req req = { .vcpu = v->id, .nr = PV_NR_UPROC };
@@ -116,28 +139,24 @@ static int uproc_start(struct pv_vcpu *v)
 		return -1;
 	for (;;) {
 		struct pv_uproc_answer a = { 0 };
-		struct k_cmsg_fds cm = { .fd = { -1, -1 } };
+		struct k_cmsg_fds cm = { .fd = { -1, -1, -1 } };
 		struct k_iov iov = { &a, sizeof(a) };
 		struct k_msg m = { .iov = &iov, .iovlen = 1, .control = &cm,
 				   .controllen = sizeof(cm) };
 		long r = sys3(NR_recvmsg_, v->chan_fd, &m, MSG_CMSG_CLOEXEC_);
-		int got = r == sizeof(a) && a.magic == PV_UPROC_MAGIC;
+		int got = r == sizeof(a) && a.magic == PV_UPROC_MAGIC, rc = -1;
+		int has_fds = m.controllen >= CMSG_FDS_LEN && cm.level == SOL_SOCKET_ &&
+			      cm.type == SCM_RIGHTS_;
 
 		if (r <= 0)
 			return -1;
-		if (got && a.rc == 0 && m.controllen >= sizeof(cm) && cm.level == SOL_SOCKET_ &&
-		    cm.type == SCM_RIGHTS_ && cm.len == sizeof(cm) &&
-		    sys3(NR_dup3_, cm.fd[0], PV_UPROC_SOCK_FD, 0) == PV_UPROC_SOCK_FD &&
-		    sys3(NR_dup3_, cm.fd[1], PV_UPROC_PIDFD, 0) == PV_UPROC_PIDFD) {
-			sys3(NR_close, cm.fd[0], 0, 0);
-			sys3(NR_close, cm.fd[1], 0, 0);
-			return 0;
-		}
-		for (int i = 0; i < 2; i++)
-			if (m.controllen >= sizeof(cm) && cm.fd[i] >= 0)
+		if (got && a.rc == 0 && has_fds && cm.len == CMSG_FDS_LEN)
+			rc = fds_place(&cm) < 0 ? -1 : ctl_map(v->sb);
+		for (int i = 0; i < 3 && has_fds; i++)
+			if (cm.fd[i] >= 0 && (uint64_t)(16 + 4 * i) < cm.len)
 				sys3(NR_close, cm.fd[i], 0, 0);
 		if (got)
-			return -1;
+			return rc;
 	}
 }
 
@@ -191,12 +210,13 @@ static void uproc_sync(struct pv_vcpu *v)
 {
 	struct sandbox *sb = v->sb;
 	struct aspace *a = &sb->as;
-	struct batch b = { .sb = sb, .rec = (struct pv_umap *)(sb->uctl + PV_UPROC_MAPS) };
+	struct batch b = { .sb = sb };
 
 	uproc_lock(sb);
 	if (!sb->ustarted && uproc_start(v) < 0)
 		shim_crash(v, 13, 0, v->regs.rip, 0); /* no user mode without it */
 	sb->ustarted = 1;
+	b.rec = (struct pv_umap *)(sb->uctl + PV_UPROC_MAPS);
 	if (sb->usynced && sb->usynced_gen == a->gen && sb->usynced_cr3 == a->user_cr3) {
 		uproc_unlock(sb);
 		return;
@@ -267,7 +287,8 @@ static void regs_take(struct pv_vcpu *v, const struct pv_uexit *x)
 	r->rflags = (x->rflags & X86_USER_FLAGS) | 0x202;
 	if (x->fs_base < PV_GUEST_VA_TOP)
 		__asm__ volatile("wrfsbase %0" : : "r"(x->fs_base));
-	v->cpu.gs_user = x->gs_base;
+	if ((uint64_t)((int64_t)(x->gs_base << 16) >> 16) == x->gs_base)
+		v->cpu.gs_user = x->gs_base;  /* (only a forged record is not canonical) */
 	fpu_load(v->sb, x);
 }
 

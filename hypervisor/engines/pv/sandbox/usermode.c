@@ -24,7 +24,7 @@ void usermode_enter_user(struct pv_vcpu *v)
 {
 	struct sandbox *sb = v->sb;
 
-	if (sb->uctl) {         /* in the user process: per vCPU, nothing to switch */
+	if (sb->uproc) {        /* in the user process: per vCPU, nothing to switch */
 		v->umode = sb->as.user_cr3 != 0;
 		return;
 	}
