@@ -79,6 +79,16 @@ restore_fails() {
 }
 "$py" corrupt h1.save pit.save pit
 restore_fails pit.save "hvm context" "a PIT channel in mode 7 (checksums right)"
+# vCPU state no CPU could be in, refused as Xen's HVM context load does
+# (vmhv's log says which value)
+for bad in "cr0:CR0 is invalid:CR0 with paging on and protection off" \
+	   "mxcsr:MXCSR has a reserved bit:a reserved MXCSR bit" \
+	   "cs:CS is not a present code segment:a data segment in CS in protected mode"; do
+	IFS=: read -r what why desc <<< "$bad"
+	"$py" corrupt h1.save "$what.save" "$what"
+	restore_fails "$what.save" "hvm context" "$desc"
+	ok "$desc: vmhv's log says why" file_has "$VMCTL_LOGDIR/vmhv.log" "hvm context refused: a vCPU's $why" 1
+done
 "$py" corrupt h1.save emu.save emulator
 restore_fails emu.save "device model" "device model state for a device nobody has"
 ok "no device model is left after the failed restores" eval "! ls $VMCTL_RUNDIR/devmodel.* > /dev/null 2>&1"

@@ -3,13 +3,17 @@
 order, on one line (include/vmctl/stream.h).
 hvm_stream.py corrupt FILE OUT WHAT: a copy whose record checksums are
 right but whose hvm state is not: WHAT is "pit" (a PIT channel in mode 7
-in the HVM_CONTEXT record) or "emulator" (the device model's state names
-a device nobody has)."""
+in the HVM_CONTEXT record), "cr0" (vCPU 0 with paging on and protection
+off), "mxcsr" (a reserved MXCSR bit), "cs" (a data segment in CS, in
+protected mode) or "emulator" (the device model's state names a device
+nobody has)."""
 import struct
 import sys
 
 REC_END, REC_HVM_CONTEXT, REC_EMULATOR = 0, 8, 9
-HVM_SEC_PIT = 6
+HVM_SEC_CPU, HVM_SEC_PIT = 2, 6
+# offsets in struct hvm_save_cpu (hypervisor/engines/hvm/hvm_save.h)
+CPU_CS_ATTR, CPU_CR0, CPU_MXCSR = 144 + 16 + 14, 296, 796
 
 
 def crc32c(crc, data):
@@ -40,17 +44,36 @@ def reseal(data, off, length):
     struct.pack_into("<I", data, off + 4, crc)
 
 
-def corrupt_pit(data, off):
+def section(data, off, want):
+    """The offset of the body of the first section of type `want` in the
+    HVM_CONTEXT record at `off`, or None."""
     body = off + 16
     sec = body + 16
     end = body + struct.unpack_from("<I", data, body + 12)[0]
     while sec + 16 <= end:
         stype, _ver, _inst, slen = struct.unpack_from("<HHII", data, sec)
-        if stype == HVM_SEC_PIT:
-            data[sec + 16 + 4] = 7
-            return True
+        if stype == want:
+            return sec + 16
         sec += 16 + ((slen + 7) & ~7)
-    return False
+    return None
+
+
+def corrupt_context(data, off, what):
+    if what == "pit":
+        at = section(data, off, HVM_SEC_PIT)
+        if at is not None:
+            data[at + 4] = 7
+        return at is not None
+    at = section(data, off, HVM_SEC_CPU)
+    if at is None:
+        return False
+    if what == "cr0":
+        struct.pack_into("<Q", data, at + CPU_CR0, 0x80000010)
+    elif what == "mxcsr":
+        struct.pack_into("<I", data, at + CPU_MXCSR, 0xffff1f80)
+    elif what == "cs":
+        struct.pack_into("<H", data, at + CPU_CS_ATTR, 0xc093)
+    return True
 
 
 def main():
@@ -61,8 +84,8 @@ def main():
         return
     what, done = sys.argv[4], False
     for rtype, off, length in list(records(data)):
-        if what == "pit" and rtype == REC_HVM_CONTEXT:
-            done = corrupt_pit(data, off)
+        if what != "emulator" and rtype == REC_HVM_CONTEXT:
+            done = corrupt_context(data, off, what)
         elif what == "emulator" and rtype == REC_EMULATOR and not done:
             data[off + 16 + 16:off + 16 + 32] = b"bogus".ljust(16, b"\0")
             done = True

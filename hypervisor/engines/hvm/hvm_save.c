@@ -5,6 +5,7 @@
 #include "hypervisor/engines/hvm/hvm_save.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #define PAD8(n) (((n) + 7u) & ~7u)
@@ -47,6 +48,91 @@ static int bad(const char **why, const char *what)
 	return -EINVAL;
 }
 
+/* A vCPU's architectural state as Xen's HVM context load checks it
+ * (hvm_load_cpu_ctxt, hvm_efer_valid, the segment checks of
+ * arch_set_info_hvm_guest): values no CPU could be in are refused here,
+ * at HVM_CONTEXT_SET, with a reason, instead of reaching the soft CPU.
+ * The bits allowed are those the soft CPU lets a guest set (ops_system.c,
+ * msr.c). */
+#define CR0_PE 0x1ull
+#define CR0_NW (1ull << 29)
+#define CR0_CD (1ull << 30)
+#define CR0_PG (1ull << 31)
+#define CR4_PAE 0x20ull
+#define CR4_OK 0x7ffull           /* VME..PCE, OSFXSR, OSXMMEXCPT */
+#define EFER_LME 0x100ull
+#define EFER_LMA 0x400ull
+#define EFER_OK (0x1ull | EFER_LME | EFER_LMA | 0x800ull)   /* SCE LME LMA NXE */
+#define RFLAGS_RESERVED (~0x3f7fd7ull) /* 63:22, 15, 5, 3 */
+#define RFLAGS_VM (1ull << 17)
+#define SEG_P 0x80u
+#define SEG_S 0x10u
+#define SEG_CODE 0x8u
+#define SEG_L 0x2000u
+#define SEG_DB 0x4000u
+
+static bool canonical(uint64_t a)
+{
+	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
+static int cpu_regs_check(const struct hvm_save_cpu *c, const char **why)
+{
+	bool lma = c->efer & EFER_LMA;
+
+	if ((c->cr0 >> 32) || ((c->cr0 & CR0_PG) && !(c->cr0 & CR0_PE)) ||
+	    ((c->cr0 & CR0_NW) && !(c->cr0 & CR0_CD)))
+		return bad(why, "a vCPU's CR0 is invalid");
+	if (c->cr4 & ~CR4_OK)
+		return bad(why, "a vCPU's CR4 has a reserved bit set");
+	if ((c->cr3 >> 52) || c->cr8 > 15)
+		return bad(why, "a vCPU's CR3 or CR8 has a reserved bit set");
+	if ((c->efer & ~EFER_OK) || lma != ((c->efer & EFER_LME) && (c->cr0 & CR0_PG)) ||
+	    (lma && !(c->cr4 & CR4_PAE)))
+		return bad(why, "a vCPU's EFER is invalid or disagrees with CR0 and CR4");
+	if ((c->rflags & RFLAGS_RESERVED) || (lma && (c->rflags & RFLAGS_VM)))
+		return bad(why, "a vCPU's RFLAGS has a reserved bit wrong");
+	if (c->mxcsr & 0xffff0000u)
+		return bad(why, "a vCPU's MXCSR has a reserved bit set");
+	if ((c->apic_base & 0x2ffull) || (c->apic_base >> 52))
+		return bad(why, "a vCPU's APIC base has a reserved bit set");
+	if (!canonical(c->gdtr_base) || !canonical(c->idtr_base) || !canonical(c->rip) ||
+	    !canonical(c->seg[4].base) || !canonical(c->seg[5].base) ||
+	    !canonical(c->seg[6].base) || !canonical(c->seg[7].base) ||
+	    !canonical(c->kernel_gs_base) || !canonical(c->lstar) || !canonical(c->cstar))
+		return bad(why, "a vCPU has a non-canonical address");
+	return 0;
+}
+
+/* Segments in protected mode (not virtual-8086): CS a present code
+ * segment (64-bit code: not also D), SS a writable data segment, the
+ * data registers data or readable code, LDTR and TR system segments, each
+ * unless not present (unusable). The DPLs are not compared with the CPL:
+ * right after CR0.PE is set the caches still hold real mode's. */
+static int cpu_segs_check(const struct hvm_save_cpu *c, const char **why)
+{
+	const struct hvm_save_seg *cs = &c->seg[1], *ss = &c->seg[2];
+
+	if (!(c->cr0 & CR0_PE) || (c->rflags & RFLAGS_VM))
+		return 0;
+	if ((cs->attr & (SEG_P | SEG_S | SEG_CODE)) != (SEG_P | SEG_S | SEG_CODE) ||
+	    ((cs->attr & SEG_L) && (cs->attr & SEG_DB)))
+		return bad(why, "a vCPU's CS is not a present code segment");
+	if ((ss->attr & SEG_P) && (ss->attr & (SEG_S | SEG_CODE | 0x2)) != (SEG_S | 0x2))
+		return bad(why, "a vCPU's SS is not a writable data segment");
+	for (int i = 0; i < 6; i++) {
+		uint16_t a = c->seg[i].attr;
+
+		if (i != 1 && i != 2 && (a & SEG_P) &&
+		    (!(a & SEG_S) || (a & (SEG_CODE | 0x2)) == SEG_CODE))
+			return bad(why, "a vCPU's data segment register holds no data segment");
+	}
+	if (((c->seg[6].attr & SEG_P) && (c->seg[6].attr & SEG_S)) ||
+	    ((c->seg[7].attr & SEG_P) && (c->seg[7].attr & SEG_S)))
+		return bad(why, "a vCPU's LDTR or TR is not a system segment");
+	return 0;
+}
+
 /* The values of a section that index something or must be one of a few. */
 static int body_check(uint16_t type, const void *p, uint32_t len, const char **why)
 {
@@ -60,7 +146,7 @@ static int body_check(uint16_t type, const void *p, uint32_t len, const char **w
 	case HVM_SEC_CPU:
 		if (c->replay_done > 4 || (c->flags & ~HVM_CPU_FLAGS) || c->cpl > 3)
 			return bad(why, "a vCPU's state is out of range");
-		return 0;
+		return cpu_regs_check(c, why) < 0 ? -EINVAL : cpu_segs_check(c, why);
 	case HVM_SEC_PIC:
 		if (pic->init_step > 3 || pic->priority_add > 7)
 			return bad(why, "a PIC's state is out of range");
