@@ -247,6 +247,25 @@ static unsigned char kstack1[16384] __attribute__((aligned(4096)));
 static struct vcpu_guest_context smp_ctx;
 static volatile unsigned long smp_calls[2], smp_done[2], smp_wrong_vcpu;
 
+/* vCPU 1's user program reads its stack page without entering its
+ * kernel; take that page out of the user tables (and flush, as a kernel
+ * must): the very next reads fault, as once the flush is done on Xen no
+ * vCPU reaches the page any more. */
+static int smp_unmap_seen(void)
+{
+	unsigned long before;
+
+	for (int i = 0; i < 100; i++)   /* let it reach its loop */
+		hypercall2(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
+	before = pv.faults;
+	if (pvabi_mmu((frame_of(tables[3]) << 12) + 8, 0) < 0 ||
+	    pvabi_ext(MMUEXT_TLB_FLUSH_ALL, 0, 0) < 0)
+		return -1;
+	for (int i = 0; i < 20000 && pv.faults == before; i++)
+		hypercall2(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
+	return pv.faults != before && pv.last_vec == 14;
+}
+
 /* System calls 5 (count) and 6 (done) of the user programs of both
  * vCPUs: which vCPU's kernel stack took it must be the one the program
  * says it runs on (each vCPU's user mode comes back to its own kernel). */
@@ -262,13 +281,13 @@ static void smp_syscall(unsigned long nr, const struct uframe *f, unsigned long 
 	}
 	__atomic_store_n(&smp_done[cpu], 1, __ATOMIC_SEQ_CST);
 	if (cpu == 1)
-		for (;;)
-			hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_down, 1, 0);
+		return;   /* its user program now reads its stack page for ever */
 	while (!__atomic_load_n(&smp_done[1], __ATOMIC_SEQ_CST))
 		hypercall2(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
 	tg_report("smp_user_calls_vcpu0", smp_calls[0] == SMP_CALLS);
 	tg_report("smp_user_calls_vcpu1", smp_calls[1] == SMP_CALLS);
 	tg_report("smp_user_back_on_own_vcpu", !smp_wrong_vcpu);
+	tg_report("smp_unmap_reaches_running_user", smp_unmap_seen());
 	tg_puts("pvabi_user done\n");
 	tg_shutdown(SHUTDOWN_poweroff);
 }
@@ -279,7 +298,7 @@ void pvabi_smp_main(void)
 {
 	hypercall2(__HYPERVISOR_stack_switch, FLAT_KERNEL_SS,
 		   (unsigned long)kstack1 + sizeof(kstack1));
-	pvabi_enter_user(USER_VA, USER_VA + PAGE + PAGE / 2, 1, SMP_CALLS, 0, 0);
+	pvabi_enter_user(USER_VA, USER_VA + PAGE + PAGE / 2, 1, SMP_CALLS, USER_VA + PAGE, 0);
 }
 
 /* Both vCPUs in user mode at the same time (the user process runs each

@@ -112,7 +112,9 @@ pvabi_user_wrpkru:
 pvabi_user_code_end:
 
 /* "smp" mode's user program, on both vCPUs at once: %r12 system calls 5
- * with its vCPU's id (%rbx) in %rdi, then system call 6. */
+ * with its vCPU's id (%rbx) in %rdi, then system call 6; if that returns
+ * (vCPU 1), it reads the word at %r14 for ever, never entering its kernel
+ * unless the read faults (each fault skips the 3-byte read). */
 	.globl pvabi_user_smp, pvabi_user_smp_end
 pvabi_user_smp:
 1:	movq %rbx, %rdi
@@ -123,7 +125,8 @@ pvabi_user_smp:
 	movq %rbx, %rdi
 	movl $6, %eax
 	syscall
-	ud2
+2:	movq (%r14), %rax
+	jmp 2b
 pvabi_user_smp_end:
 
 /* vCPU 1's first instructions (VCPUOP_initialise): a C call. */

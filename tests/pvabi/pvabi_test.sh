@@ -80,11 +80,13 @@ sbw=$(nm "$top_builddir/hypervisor/engines/pv/vmhv-pv" | awk '$3 == "filter" { p
 ok "the sandbox's data has an address" test -n "$sbw"
 faulted=$'user_faults: 3\nuser_write_sandbox_faulted: 1\nuser_write_sandbox_err: 6\nuser_write_sandbox_cr2: 1'
 run_guest pvabi_user "extra = \"sbw=0x$sbw hostile\"" "$faulted$user_gs"
-# Two vCPUs in user mode at once, each back to its own kernel.
+# Two vCPUs in user mode at once, each back to its own kernel; a page the
+# kernel unmaps on one is gone at once for the other's running user code.
 expected_file=/dev/null run_guest pvabi_user $'extra = "smp"\nvcpus = 2' "smp_setup: 0
 smp_user_calls_vcpu0: 1
 smp_user_calls_vcpu1: 1
-smp_user_back_on_own_vcpu: 1"
+smp_user_back_on_own_vcpu: 1
+smp_unmap_reaches_running_user: 1"
 host_stop a
 kver=$(uname -r)
 if grep -qw pku /proc/cpuinfo && grep -qw ospke /proc/cpuinfo &&

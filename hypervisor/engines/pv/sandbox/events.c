@@ -104,6 +104,7 @@ void pv_resume_check(struct pv_vcpu *v)
 {
 	struct vcpu_info *vi = v->vi;
 
+	uproc_shootdown(v);
 	for (;;) {
 		__atomic_store_n(&v->recheck, 0, __ATOMIC_RELEASE);
 		if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->sb->event_cb &&

@@ -317,6 +317,9 @@ void desc_bases_load(struct pv_vcpu *v);
 int uproc_setup(struct sandbox *sb);
 void uproc_run(struct pv_vcpu *v);
 void uproc_kick(struct pv_vcpu *v);
+/* Before v returns to its guest: page tables it changed reach the user
+ * process now if another vCPU runs user code (Xen's TLB flush). */
+void uproc_shootdown(struct pv_vcpu *v);
 /* events.c: deliver trap vec to the guest's handler (crash without one);
  * software = `int n` (no error code). */
 void events_trap(struct pv_vcpu *v, uint64_t vec, uint64_t err, uint64_t cr2, int software);

@@ -232,6 +232,23 @@ static void uproc_sync(struct pv_vcpu *v)
 	uproc_unlock(sb);
 }
 
+/* After this vCPU changed page tables (gen moved): if another vCPU runs
+ * user code now, its user process must not keep a mapping its kernel
+ * took away (and may reuse) beyond the change's hypercall, as Xen's TLB
+ * flush guarantees. Remap now, before this vCPU goes on. */
+void uproc_shootdown(struct pv_vcpu *v)
+{
+	struct sandbox *sb = v->sb;
+
+	if (!sb->ustarted || __atomic_load_n(&sb->usynced_gen, __ATOMIC_RELAXED) == sb->as.gen)
+		return;
+	for (uint32_t id = 0; id < sb->boot.max_vcpus; id++)
+		if (id != v->id && __atomic_load_n(&sb->vcpu[id].umode, __ATOMIC_RELAXED)) {
+			uproc_sync(v);
+			return;
+		}
+}
+
 /* ---- one trip to user code ------------------------------------------------ */
 
 static void go_fill(struct pv_vcpu *v, struct pv_ugo *g)
