@@ -120,6 +120,7 @@ struct cpu {
 	struct icache icache;
 	struct ram_range *ram;
 	size_t nram;
+	size_t ram_hint;           /* mem_host(): the range that answered last */
 	const struct cpu_io_ops *ops;
 	void *opaque;
 };

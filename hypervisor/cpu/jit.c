@@ -38,7 +38,7 @@ struct stub {
 	int i;
 	uint32_t off;             /* ST_SLOW: the instruction's offset in the block */
 	int8_t reflag;            /* ST_SLOW: 1 + ALU kind whose host flags to redo */
-	bool w;                   /* ... of 64 bits */
+	uint8_t size;             /* ... of this many bytes */
 };
 
 struct emit {
@@ -49,8 +49,9 @@ struct emit {
 	const struct block *b;
 	bool user;                /* translated for CPL 3 */
 	bool flags_live;          /* host flags are those of the last guest ALU op */
+	bool flags_dead;          /* the current instruction's lazy flags are never seen */
 	int8_t lazy_kind;         /* the lazy flags are those of inline ALU op kind, or -1 */
-	bool lazy_w;              /* ... of 64 bits */
+	uint8_t lazy_size;        /* ... of this many bytes */
 	uint8_t *done;            /* the common block end: eax = n, epilogue */
 	uint8_t *exit;            /* where a block end goes: the chain code or done */
 	uint8_t *epilogue;
@@ -315,11 +316,11 @@ static void stub_back(struct emit *e, int first)
 /* The slow paths added since stub `first` redo ALU operation `kind` on
  * the operands the handler recorded, so that the host flags are the
  * guest's on both ways to the join (a Jcc or CMOVcc after it fuses). */
-static void stub_reflag(struct emit *e, int first, int kind, bool w)
+static void stub_reflag(struct emit *e, int first, int kind, int size)
 {
 	for (int s = first; s < e->nstub; s++) {
 		e->stub[s].reflag = (int8_t)(1 + kind);
-		e->stub[s].w = w;
+		e->stub[s].size = (uint8_t)size;
 	}
 }
 
@@ -404,6 +405,30 @@ static void emit_store(struct emit *e, int i, uint32_t off, int form, int size)
 	e->flags_live = false;
 }
 
+/* MOV [m], imm (C6 /0, C7 /0) of 1, 4 or 8 bytes, or 0. */
+static int store_imm_size(const struct insn *in)
+{
+	if (in->map != MAP_1B || (in->reg & 7) || (in->opsz != 4 && in->opsz != 8))
+		return 0;
+	return in->op == 0xc6 ? 1 : in->op == 0xc7 ? in->opsz : 0;
+}
+
+static void emit_store_imm(struct emit *e, int i, uint32_t off, int form, int size)
+{
+	const struct insn *in = &e->b->in[i];
+	int first = e->nstub;
+
+	emit_ea(e, in, form, off + in->len);
+	emit_tlb(e, i, off, size, TLB_W);
+	op_mem(e, false, size == 8, size == 1 ? 0xc6 : 0xc7, -1, 0, H_AX, -1, 0, 0);
+	if (size == 1)
+		b1(e, (uint8_t)in->imm);
+	else
+		b4(e, (uint32_t)in->imm);                   /* sign-extended for 8 */
+	stub_back(e, first);
+	e->flags_live = false;
+}
+
 /* ALU operations inlined: ADD OR AND SUB XOR CMP (ADC/SBB read CF). The
  * host instruction that sets the same flags, and the lazy kind. */
 static const struct {
@@ -414,35 +439,68 @@ static const struct {
 	[5] = { 0x29, LF_SUB }, [6] = { 0x31, LF_LOGIC }, [7] = { 0x29, LF_SUB },
 };
 
-/* rax op= rcx for `kind` 0-7 as in the opcode (8: TEST), the operands
- * already loaded (masked to the size), recording the lazy flags exactly as
- * alu_do() does; the result goes to register `dst` unless CMP/TEST (dst < 0:
- * nowhere). The host flags are the guest's after. */
-static void emit_alu_op(struct emit *e, int kind, bool w, int dst)
+/* op al/eax/rax, cl/ecx/rcx for `kind` (8: TEST) at `size` 1, 4 or 8 */
+static void emit_host_alu(struct emit *e, int kind, int size)
 {
-	int k = kind == 8 ? 4 : kind;
+	op_reg(e, size == 8, alu_host[kind == 8 ? 4 : kind].op - (size == 1), H_CX, H_AX);
+}
 
-	st_cpu(e, true, H_AX, CPU_OFF(lf.s1));
-	st_cpu(e, true, H_CX, CPU_OFF(lf.s2));
-	op_reg(e, w, alu_host[k].op, H_CX, H_AX);           /* op rax, rcx */
-	st_cpu(e, true, H_AX, CPU_OFF(lf.res));
-	op_mem(e, true, false, 0xc7, -1, 0, H_BX, -1, 0, CPU_OFF(lf.op));
-	b1(e, alu_host[k].lf);                              /* op, size: one word */
-	b1(e, w ? 8 : 4);
-	if (kind != 7 && kind != 8 && dst >= 0)
-		st_cpu(e, true, H_AX, GPR(dst));
+/* host register = guest register `r` of `size` bytes, zero-extended */
+static void ld_gpr(struct emit *e, int size, int reg, int r)
+{
+	if (size == 1)
+		op_mem(e, false, false, 0x0f, 0xb6, reg, H_BX, -1, 0, GPR(r));   /* movzx */
+	else
+		ld_cpu(e, size == 8, reg, GPR(r));
+}
+
+/* host register `reg` = `size` bytes at [base], zero-extended */
+static void ld_host(struct emit *e, int size, int reg, int base)
+{
+	if (size == 1)
+		op_mem(e, false, false, 0x0f, 0xb6, reg, base, -1, 0, 0);
+	else
+		op_mem(e, false, size == 8, 0x8b, -1, reg, base, -1, 0, 0);
+}
+
+/* rax op= rcx for `kind` 0-7 as in the opcode (8: TEST) at `size` 1, 4
+ * or 8, the operands already loaded (zero-extended from the size),
+ * recording the lazy flags as alu_do() does; the result goes to register
+ * `dst` unless CMP/TEST (dst < 0: nowhere). The host flags are the
+ * guest's after. */
+static void emit_alu_op(struct emit *e, int kind, int size, int dst)
+{
+	bool record = !e->flags_dead;
+
+	if (record) {
+		st_cpu(e, true, H_AX, CPU_OFF(lf.s1));
+		st_cpu(e, true, H_CX, CPU_OFF(lf.s2));
+	}
+	emit_host_alu(e, kind, size);
+	if (record) {
+		st_cpu(e, true, H_AX, CPU_OFF(lf.res));
+		op_mem(e, true, false, 0xc7, -1, 0, H_BX, -1, 0, CPU_OFF(lf.op));
+		b1(e, alu_host[kind == 8 ? 4 : kind].lf);   /* op, size: one word */
+		b1(e, size);
+	}
+	if (kind != 7 && kind != 8 && dst >= 0) {
+		if (size == 1)
+			op_mem(e, false, false, 0x88, -1, H_AX, H_BX, -1, 0, GPR(dst));
+		else
+			st_cpu(e, true, H_AX, GPR(dst));
+	}
 	e->flags_live = true;
-	e->lazy_kind = (int8_t)kind;
-	e->lazy_w = w;
+	e->lazy_kind = record ? (int8_t)kind : -1;
+	e->lazy_size = (uint8_t)size;
 }
 
 /* Host flags = the guest's again, from the operands inline ALU operation
  * `kind` recorded (a handler on a slow path records the same ones). */
-static void emit_reflag(struct emit *e, int kind, bool w)
+static void emit_reflag(struct emit *e, int kind, int size)
 {
 	ld_cpu(e, true, H_AX, CPU_OFF(lf.s1));
 	ld_cpu(e, true, H_CX, CPU_OFF(lf.s2));
-	op_reg(e, w, alu_host[kind == 8 ? 4 : kind].op, H_CX, H_AX);
+	emit_host_alu(e, kind, size);
 }
 
 /* Make the host flags the guest's for a fused CMOVcc/SETcc/Jcc: they are,
@@ -451,81 +509,101 @@ static void emit_reflag(struct emit *e, int kind, bool w)
 static bool flags_ready(struct emit *e)
 {
 	if (!e->flags_live && e->lazy_kind >= 0) {
-		emit_reflag(e, e->lazy_kind, e->lazy_w);
+		emit_reflag(e, e->lazy_kind, e->lazy_size);
 		e->flags_live = true;
 	}
 	return e->flags_live;
 }
 
 /* rcx = an immediate of the operand size (sign-extended imm32 for 64) */
-static void emit_imm_rcx(struct emit *e, bool w, uint64_t imm)
+static void emit_imm_rcx(struct emit *e, int size, uint64_t imm)
 {
-	if (w) {
+	if (size == 8) {
 		op_reg(e, true, 0xc7, 0, H_CX);              /* mov rcx, simm32 */
 		b4(e, (uint32_t)imm);
 	} else {
 		b1(e, 0xb9);                                 /* mov ecx, imm32 */
-		b4(e, (uint32_t)imm);
+		b4(e, size == 1 ? (uint8_t)imm : (uint32_t)imm);
 	}
 }
 
 /* dst op= src (or an immediate when src < 0) between registers. */
-static void emit_alu(struct emit *e, int kind, bool w, int dst, int src, uint64_t imm)
+static void emit_alu(struct emit *e, int kind, int size, int dst, int src, uint64_t imm)
 {
-	ld_cpu(e, w, H_AX, GPR(dst));
+	ld_gpr(e, size, H_AX, dst);
 	if (src >= 0)
-		ld_cpu(e, w, H_CX, GPR(src));
+		ld_gpr(e, size, H_CX, src);
 	else
-		emit_imm_rcx(e, w, imm);
-	emit_alu_op(e, kind, w, dst);
+		emit_imm_rcx(e, size, imm);
+	emit_alu_op(e, kind, size, dst);
 }
 
-/* ALU operations with a memory operand, 32/64-bit: r op= [m] (03 0B 23
- * 2B 33 3B), [m] op= r and CMP [m], r (01 09 21 29 31 39), TEST [m], r
- * (85), [m] op= imm and CMP [m], imm (81/83): the access through the TLB
- * (a write entry when memory is written), else the handler. As
- * ops_alu.c: the destination is the first operand. */
+/* The ALU kind (0-7 as in the opcode, 8: TEST), the operand size and
+ * whether an immediate is the source, for ADD/OR/AND/SUB/XOR/CMP/TEST in
+ * every form but AL/EAX, imm and the 16-bit ones; false if none of them
+ * or not inlined (ADC/SBB read CF; high-byte registers). */
+static bool alu_form(const struct insn *in, int *kind, int *size, bool *imm)
+{
+	if (in->map != MAP_1B || in->lock || (in->opsz != 4 && in->opsz != 8))
+		return false;
+	*imm = false;
+	if (in->op < 0x40 && (in->op & 7) <= 3) {
+		*kind = in->op >> 3;
+		*size = in->op & 1 ? in->opsz : 1;
+	} else if (in->op == 0x84 || in->op == 0x85) {
+		*kind = 8;
+		*size = in->op & 1 ? in->opsz : 1;
+	} else if (in->op == 0x80 || in->op == 0x81 || in->op == 0x83) {
+		*kind = in->reg & 7;
+		*size = in->op == 0x80 ? 1 : in->opsz;
+		*imm = true;
+	} else if ((in->op == 0xf6 || in->op == 0xf7) && (in->reg & 7) == 0) {
+		*kind = 8;
+		*size = in->op == 0xf6 ? 1 : in->opsz;
+		*imm = true;
+	} else {
+		return false;
+	}
+	if (*kind == 2 || *kind == 3)
+		return false;
+	if (*size == 8 && *imm && in->imm != (uint64_t)(int64_t)(int32_t)in->imm)
+		return false;
+	if (*size == 1 && ((!*imm && high8(in, in->reg)) || (in->mod == 3 && high8(in, in->rm))))
+		return false;
+	return true;
+}
+
+/* ALU operations with a memory operand (alu_form(): r op= [m], [m] op= r,
+ * [m] op= imm, CMP and TEST): the access through the TLB (a write entry
+ * when memory is written), else the handler. As ops_alu.c: the
+ * destination is the first operand. */
 static bool emit_alu_mem(struct emit *e, int i, uint32_t off, int form)
 {
 	const struct insn *in = &e->b->in[i];
-	bool w = in->opsz == 8, mem_dst, imm = false;
-	int first = e->nstub, kind;
+	int first = e->nstub, kind, size;
+	bool mem_dst, imm;
 
-	if (in->map != MAP_1B || (in->opsz != 4 && in->opsz != 8))
+	if (!alu_form(in, &kind, &size, &imm))
 		return false;
-	if (in->op < 0x40 && ((in->op & 7) == 3 || (in->op & 7) == 1)) {
-		kind = in->op >> 3;
-		mem_dst = (in->op & 7) == 1;
-	} else if (in->op == 0x85) {
-		kind = 8;
-		mem_dst = true;
-	} else if ((in->op == 0x81 || in->op == 0x83) &&
-		   (!w || in->imm == (uint64_t)(int64_t)(int32_t)in->imm)) {
-		kind = in->reg & 7;
-		mem_dst = imm = true;
-	} else {
-		return false;
-	}
-	if (kind == 2 || kind == 3)
-		return false;
+	mem_dst = imm || kind == 8 || !(in->op & 2);
 	emit_ea(e, in, form, off + in->len);
-	emit_tlb(e, i, off, w ? 8 : 4, mem_dst && kind < 7 ? TLB_W : TLB_R);
+	emit_tlb(e, i, off, size, mem_dst && kind < 7 ? TLB_W : TLB_R);
 	if (mem_dst) {
 		op_reg(e, true, 0x89, H_AX, H_SI);                     /* mov rsi, rax */
-		op_mem(e, false, w, 0x8b, -1, H_AX, H_SI, -1, 0, 0);   /* mov rax, [rsi] */
+		ld_host(e, size, H_AX, H_SI);
 		if (imm)
-			emit_imm_rcx(e, w, in->imm);
+			emit_imm_rcx(e, size, in->imm);
 		else
-			ld_cpu(e, w, H_CX, GPR(in->reg));
+			ld_gpr(e, size, H_CX, in->reg);
 	} else {
-		op_mem(e, false, w, 0x8b, -1, H_CX, H_AX, -1, 0, 0);   /* mov rcx, [rax] */
-		ld_cpu(e, w, H_AX, GPR(in->reg));
+		ld_host(e, size, H_CX, H_AX);
+		ld_gpr(e, size, H_AX, in->reg);
 	}
-	emit_alu_op(e, kind, w, mem_dst ? -1 : in->reg);
-	if (mem_dst && kind < 7)
-		op_mem(e, false, w, 0x89, -1, H_AX, H_SI, -1, 0, 0);   /* mov [rsi], rax */
+	emit_alu_op(e, kind, size, mem_dst ? -1 : in->reg);
+	if (mem_dst && kind < 7)                                   /* mov [rsi], al/eax/rax */
+		op_mem(e, false, size == 8, size == 1 ? 0x88 : 0x89, -1, H_AX, H_SI, -1, 0, 0);
 	stub_back(e, first);
-	stub_reflag(e, first, kind, w);
+	stub_reflag(e, first, kind, size);
 	return true;
 }
 
@@ -619,7 +697,8 @@ static bool emit_reg_form(struct emit *e, const struct insn *in)
 {
 	bool w = in->opsz == 8;
 	int dst = (in->op & 2) ? in->reg : in->rm, src = (in->op & 2) ? in->rm : in->reg;
-	int kind;
+	int kind, size;
+	bool imm;
 
 	if (in->map == MAP_0F && in->op >= 0x90 && in->op <= 0x9f && in->has_modrm &&
 	    in->mod == 3 && !in->lock && !high8(in, in->rm) && flags_ready(e)) {
@@ -655,31 +734,27 @@ static bool emit_reg_form(struct emit *e, const struct insn *in)
 	}
 	if (in->map != MAP_1B)
 		return false;
+	if (in->op == 0x63 && w) {                          /* MOVSXD r64, r32 */
+		op_mem(e, false, true, 0x63, -1, H_AX, H_BX, -1, 0, GPR(in->rm));
+		st_cpu(e, true, H_AX, GPR(in->reg));
+		return true;
+	}
 	if (in->op == 0x89 || in->op == 0x8b) {
 		ld_cpu(e, w, H_AX, GPR(src));
 		st_cpu(e, true, H_AX, GPR(dst));
 		return true;
 	}
-	if (in->op == 0x85) {
-		emit_alu(e, 8, w, in->rm, in->reg, 0);
-		return true;
-	}
-	if (in->op < 0x40 && (in->op & 7) <= 3 && (in->op & 1)) {
-		kind = in->op >> 3;
-		if (kind == 2 || kind == 3)
-			return false;
-		emit_alu(e, kind, w, dst, src, 0);
+	if (alu_form(in, &kind, &size, &imm)) {
+		if (imm)
+			emit_alu(e, kind, size, in->rm, -1, in->imm);
+		else if (kind == 8)
+			emit_alu(e, 8, size, in->rm, in->reg, 0);
+		else
+			emit_alu(e, kind, size, dst, src, 0);
 		return true;
 	}
 	if ((in->op == 0xc1 || in->op == 0xd1) && (in->reg & 7) >= 4) {
 		emit_shift(e, in->reg & 7, w, in->rm, in->op == 0xd1 ? 1 : (unsigned)(in->imm & 0xff));
-		return true;
-	}
-	if (in->op == 0x81 || in->op == 0x83) {
-		kind = in->reg & 7;
-		if (kind == 2 || kind == 3 || (w && in->imm != (uint64_t)(int64_t)(int32_t)in->imm))
-			return false;
-		emit_alu(e, kind, w, in->rm, -1, in->imm);
 		return true;
 	}
 	return false;
@@ -812,12 +887,51 @@ static bool emit_branch(struct emit *e, int i, uint32_t off)
 	return true;
 }
 
+/* An instruction that is always inline, cannot fault, call a handler or
+ * read the flags: MOV r, imm; MOV and MOVZX between registers; LEA. */
+static bool insn_pure(const struct insn *in)
+{
+	if (in->lock || (in->opsz != 4 && in->opsz != 8))
+		return false;
+	if (in->map == MAP_1B && in->op >= 0xb8 && in->op <= 0xbf)
+		return true;
+	if (!in->has_modrm)
+		return false;
+	if (in->map == MAP_1B && (in->op == 0x89 || in->op == 0x8b))
+		return in->mod == 3;
+	if (in->map == MAP_0F && (in->op == 0xb7 || (in->op == 0xb6 && !high8(in, in->rm))))
+		return in->mod == 3;
+	return in->map == MAP_1B && in->op == 0x8d && in->mod != 3 && !in->riprel &&
+	       jit_ea_form(in, 0) >= 0;
+}
+
+/* True when instruction i is a register ALU operation whose lazy flags
+ * nobody can see: a later register ALU operation of the block records
+ * new ones and only insn_pure() instructions come in between. Its flags
+ * then stay in the host's flags only. */
+static bool flags_dead(const struct block *b, uint32_t i)
+{
+	int kind, size;
+	bool imm;
+
+	if (!alu_form(&b->in[i], &kind, &size, &imm) || b->in[i].mod != 3)
+		return false;
+	for (uint32_t j = i + 1; j < b->n; j++) {
+		if (alu_form(&b->in[j], &kind, &size, &imm) && b->in[j].mod == 3)
+			return true;
+		if (!insn_pure(&b->in[j]))
+			return false;
+	}
+	return false;
+}
+
 static void emit_insn(struct emit *e, int i, uint32_t off)
 {
 	const struct insn *in = &e->b->in[i];
 	bool last = i == (int)e->b->n - 1;
 	int form, k;
 
+	e->flags_dead = flags_dead(e->b, (uint32_t)i);
 	if (last && emit_branch(e, i, off))
 		return;
 	if (in->mode == 64 && emit_reg_form(e, in))
@@ -841,6 +955,10 @@ static void emit_insn(struct emit *e, int i, uint32_t off)
 		emit_store(e, i, off, form, k);
 		goto inline_done;
 	}
+	if (form >= 0 && (k = store_imm_size(in)) > 0) {
+		emit_store_imm(e, i, off, form, k);
+		goto inline_done;
+	}
 	emit_call(e, i, off);
 	if (last)
 		jump(e, -1, e->exit);
@@ -862,7 +980,7 @@ static void emit_stubs(struct emit *e)
 		case ST_SLOW:
 			emit_call(e, st.i, st.off);
 			if (st.reflag)
-				emit_reflag(e, st.reflag - 1, st.w);
+				emit_reflag(e, st.reflag - 1, st.size);
 			jump(e, -1, st.back ? st.back : e->exit);
 			break;
 		case ST_FAIL:

@@ -5,18 +5,26 @@
 #include "hypervisor/cpu/cpu_int.h"
 #include "hypervisor/cpu/mmu.h"
 
+/* The range that answered last is tried first: page walks and the slow
+ * paths ask for the same (large) range again and again. */
 uint8_t *mem_host(struct cpu *cpu, uint64_t pa, struct page_meta **meta)
 {
-	for (size_t i = 0; i < cpu->nram; i++) {
-		struct ram_range *r = &cpu->ram[i];
+	struct ram_range *r = &cpu->ram[cpu->ram_hint];
 
+	if (cpu->nram && pa - r->gpa < r->size)
+		goto found;
+	for (size_t i = 0; i < cpu->nram; i++) {
+		r = &cpu->ram[i];
 		if (pa - r->gpa < r->size) {
-			if (meta)
-				*meta = &r->meta[(pa - r->gpa) >> 12];
-			return r->host + (pa - r->gpa);
+			cpu->ram_hint = i;
+			goto found;
 		}
 	}
 	return NULL;
+found:
+	if (meta)
+		*meta = &r->meta[(pa - r->gpa) >> 12];
+	return r->host + (pa - r->gpa);
 }
 
 int mem_read_phys(struct cpu *cpu, uint64_t pa, int size, void *dst)

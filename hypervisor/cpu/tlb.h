@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TLB_BITS 9
+#define TLB_BITS 11
 #define TLB_SIZE (1u << TLB_BITS)
 #define TLB_NONE (~0ull)
 
