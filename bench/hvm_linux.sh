@@ -36,6 +36,7 @@ cat > "$dir/root/init" <<'INIT'
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 echo "vmctl-initramfs: shell on $(cat /sys/class/tty/console/active)"
+sleep 2   # idle: the watcher reads the CPU time before the process ends
 poweroff -f
 INIT
 chmod 755 "$dir/root/init"

@@ -282,20 +282,14 @@ static void emit_tlb(struct emit *e, int i, uint32_t off, int size, int acc)
 		op_mem(e, false, true, 0x03, -1, H_AX, H_BX, -1, 0,
 		       CPU_OFF(s.seg[0].base) +
 		       in->seg * (int32_t)sizeof(((struct cpu *)0)->s.seg[0]));   /* add rax, base */
-	if (size > 1) {
-		op_reg(e, false, 0x89, H_AX, H_CX);          /* mov ecx, eax */
-		alu_ri(e, false, 4, H_CX, 0xfff);           /* and ecx, 0xfff */
-		alu_ri(e, false, 7, H_CX, 4096 - size);     /* cmp ecx, 4096 - size */
-		jcc_stub(e, 0x7, ST_SLOW, i, off);           /* ja */
-	}
 	op_reg(e, true, 0x89, H_AX, H_DX);                  /* mov rdx, rax */
 	shift_ri(e, true, 5, H_DX, 12);                     /* shr rdx, 12 */
-	op_reg(e, true, 0x89, H_DX, H_CX);                  /* mov rcx, rdx */
-	shift_ri(e, true, 5, H_CX, TLB_BITS);               /* shr rcx, 9 */
-	op_reg(e, false, 0x31, H_CX, H_DX);                 /* xor edx, ecx */
-	alu_ri(e, false, 4, H_DX, TLB_SIZE - 1);            /* and edx, 511 */
+	alu_ri(e, false, 4, H_DX, TLB_SIZE - 1);            /* and edx, TLB_SIZE - 1 */
 	lea(e, H_DX, H_DX, H_DX, 2, 0);                     /* rdx *= 5 */
-	op_reg(e, true, 0x89, H_AX, H_CX);                  /* mov rcx, rax */
+	/* the page of the last byte against the tag of the first byte's slot:
+	 * an access that crosses a page never hits (tlb_index(): the next
+	 * page has the next slot) */
+	lea(e, H_CX, H_AX, -1, 0, size - 1);
 	alu_ri(e, true, 4, H_CX, 0xfffff000u);              /* and rcx, ~0xfff */
 	if (e->user)
 		alu_ri(e, true, 1, H_CX, 1);                /* or rcx, 1 */

@@ -37,11 +37,12 @@ struct tlb {
 	struct tlb_entry e[3][TLB_SIZE];
 };
 
+/* The low bits of the page number: consecutive pages get consecutive
+ * slots, which the translated code's lookup relies on (jit.c: an access
+ * crossing a page compares the next page with this page's slot). */
 static inline unsigned tlb_index(uint64_t lin)
 {
-	uint64_t p = lin >> 12;
-
-	return (p ^ (p >> TLB_BITS)) & (TLB_SIZE - 1);
+	return (lin >> 12) & (TLB_SIZE - 1);
 }
 
 static inline struct tlb_entry *tlb_slot(struct tlb *t, int acc, uint64_t lin)

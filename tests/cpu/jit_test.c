@@ -302,6 +302,28 @@ static void slow_joins(struct side *in, struct side *tr)
 	   "page-crossing operands through the handlers, then fused flags: same state");
 }
 
+/* A load that crosses from the last RAM page into nothing, right after
+ * a load that put that RAM page in the TLB: the translated lookup must
+ * miss (the interpreter's MMIO exit), not read on past the page:
+ *   mov 0x1000(%rsi),%rcx; mov 0x1ffd(%rsi),%rax; int3 */
+static const uint8_t cross_code[] = {
+	0x48, 0x8b, 0x8e, 0x00, 0x10, 0x00, 0x00, 0x48, 0x8b, 0x86, 0xfd, 0x1f,
+	0x00, 0x00, 0xcc,
+};
+
+static void cross_out(struct side *in, struct side *tr)
+{
+	uint64_t gpr[16] = { 0 };
+	struct outcome a, b;
+
+	gpr[4] = DT_STACK_TOP;
+	gpr[6] = DT_DATA;
+	run(in, cross_code, sizeof(cross_code), DT_CODE, gpr, 0x202, NULL, 0, &a);
+	run(tr, cross_code, sizeof(cross_code), DT_CODE, gpr, 0x202, NULL, 0, &b);
+	ok(a.ex.reason == CPU_EXIT_MMIO && !differ(&a, &b),
+	   "a load crossing out of RAM after a TLB fill of its first page: the same MMIO exit");
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t ncases = argc > 1 ? strtoull(argv[1], NULL, 0) : 40000;
@@ -312,6 +334,7 @@ int main(int argc, char **argv)
 	random_cases(&in, &tr, ncases, seed);
 	hot_loop(&in, &tr);
 	slow_joins(&in, &tr);
+	cross_out(&in, &tr);
 	side_free(&in);
 	side_free(&tr);
 	return tap_done();
