@@ -19,7 +19,7 @@ static void net_port_pull(struct net_port *p)
 {
 	uint8_t buf[NET_FRAME_MAX];
 
-	for (unsigned i = 0; i < NET_RX_BURST && p->can_rx(p->opaque); i++) {
+	for (unsigned i = 0; i < NET_RX_BURST && !p->frozen && p->can_rx(p->opaque); i++) {
 		ssize_t n = read(p->fd, buf, sizeof(buf));
 
 		if (n <= 0)
@@ -48,10 +48,24 @@ void net_port_update(struct net_port *p)
 	if (p->fd < 0)
 		return;
 	net_port_pull(p);
-	want = p->can_rx(p->opaque);
+	want = !p->frozen && p->can_rx(p->opaque);
 	if (p->watch && want != p->reading &&
 	    evloop_modify(p->loop, p->watch, want ? EPOLLIN : 0) == 0)
 		p->reading = want;
+}
+
+void net_port_freeze(struct net_port *p)
+{
+	p->frozen = true;
+	net_port_update(p);   /* stop watching the tap */
+}
+
+void net_nic_touch(struct net_nic *n)
+{
+	if (!n->port.frozen)
+		return;
+	n->port.frozen = false;
+	net_port_update(&n->port);
 }
 
 int net_port_open(struct net_port *p, struct evloop *loop, int fd,

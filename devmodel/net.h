@@ -27,6 +27,7 @@ struct net_port {
 	struct evloop *loop;
 	struct ev_watch *watch;
 	bool reading;                /* the watch asks for EPOLLIN */
+	bool frozen;                 /* state taken: no frames in until thawed */
 	/* The device: can it take a frame of up to NET_FRAME_MAX now? */
 	bool (*can_rx)(void *opaque);
 	/* A frame for the device (already padded to NET_FRAME_MIN). */
@@ -48,6 +49,10 @@ void net_port_send(struct net_port *p, const uint8_t *frame, size_t len);
 /* The device's room may have changed: read what it can take now, and
  * watch the tap only while it has room. */
 void net_port_update(struct net_port *p);
+/* The device's state was taken (DMCTL_SAVE, the guest's vCPUs frozen):
+ * frames stay in the tap, none reaches guest memory behind the saved
+ * state's back, until net_nic_touch. */
+void net_port_freeze(struct net_port *p);
 
 /* The IEEE 802.3 CRC-32 of `len` bytes (what goes into the FCS, little
  * endian on the wire). */
@@ -72,6 +77,10 @@ int net_nic_attach(struct net_nic *n, struct dm *dm, unsigned index,
 		   bool (*can_rx)(void *opaque),
 		   void (*rx)(void *opaque, const uint8_t *frame, size_t len));
 void net_nic_detach(struct net_nic *n);
+/* The guest accessed the NIC's registers: it runs, so a port frozen by a
+ * save (the domain went on: `xl save -c`, a failed migration) reads its
+ * tap again. */
+void net_nic_touch(struct net_nic *n);
 /* May the NIC access guest memory (bus mastering on)? */
 bool net_nic_master(const struct net_nic *n);
 /* Guest memory for the NIC's DMA, or NULL (logged once) outside RAM. */

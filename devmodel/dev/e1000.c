@@ -633,8 +633,10 @@ static void e1000_reg_write(struct e1000 *e, uint32_t off, uint32_t v)
 static uint64_t e1000_mmio_read(void *opaque, uint64_t off, unsigned size)
 {
 	struct e1000 *e = opaque;
-	uint32_t v = e1000_reg_read(e, (uint32_t)off & ~3u);
+	uint32_t v;
 
+	net_nic_touch(&e->nic);
+	v = e1000_reg_read(e, (uint32_t)off & ~3u);
 	return size >= 4 ? v : (v >> (8 * (off & 3))) & (uint32_t)bus_ones(size);
 }
 
@@ -642,6 +644,7 @@ static void e1000_mmio_write(void *opaque, uint64_t off, unsigned size, uint64_t
 {
 	struct e1000 *e = opaque;
 
+	net_nic_touch(&e->nic);
 	if (size != 4 || (off & 3))
 		return;   /* the driver only writes dwords */
 	e1000_reg_write(e, (uint32_t)off, (uint32_t)val);
@@ -654,6 +657,7 @@ static uint64_t e1000_io_read(void *opaque, uint64_t off, unsigned size)
 {
 	struct e1000 *e = opaque;
 
+	net_nic_touch(&e->nic);
 	if (size != 4)
 		return bus_ones(size);
 	if (off == 0)
@@ -665,6 +669,7 @@ static void e1000_io_write(void *opaque, uint64_t off, unsigned size, uint64_t v
 {
 	struct e1000 *e = opaque;
 
+	net_nic_touch(&e->nic);
 	if (size != 4)
 		return;
 	if (off == 0)
@@ -748,11 +753,12 @@ _Static_assert(sizeof(struct e1000_wire) == E1000_REGS + 64 + 24 + NET_FRAME_MAX
 
 int e1000_save_one(void *nic, struct dm_sbuf *b)
 {
-	const struct e1000 *e = nic;
+	struct e1000 *e = nic;
 	struct e1000_wire *w = calloc(1, sizeof(*w));
 
 	if (!w)
 		return b->err = -ENOMEM;
+	net_port_freeze(&e->nic.port);   /* nothing lands behind the state's back */
 	memcpy(w->reg, e->reg, sizeof(w->reg));
 	memcpy(w->phy, e->phy, sizeof(w->phy));
 	w->ioaddr = e->ioaddr;

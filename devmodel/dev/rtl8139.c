@@ -331,6 +331,7 @@ static uint64_t rtl_read(void *opaque, uint64_t off, unsigned size)
 	struct rtl8139 *n = opaque;
 	uint64_t v = 0;
 
+	net_nic_touch(&n->nic);
 	if (size > 4 || off + size > RTL_REGS)
 		return bus_ones(size);
 	for (unsigned i = 0; i < size; i++)
@@ -342,6 +343,7 @@ static void rtl_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
 {
 	struct rtl8139 *n = opaque;
 
+	net_nic_touch(&n->nic);
 	if (size > 4 || off + size > RTL_REGS)
 		return;
 	if (size == 4 && off >= TSD0 && off < TSD0 + 16 && !(off & 3)) {
@@ -434,9 +436,10 @@ _Static_assert(sizeof(struct rtl_wire) == 264, "rtl_wire size");
 
 int rtl8139_save_one(void *nic, struct dm_sbuf *b)
 {
-	const struct rtl8139 *n = nic;
+	struct rtl8139 *n = nic;
 	struct rtl_wire w = { .cbr = n->cbr, .ee_do = n->ee_do };
 
+	net_port_freeze(&n->nic.port);   /* nothing lands behind the state's back */
 	memcpy(w.r, n->r, sizeof(w.r));
 	dm_sbuf_put(b, &w, sizeof(w));
 	eeprom93_save(&n->ee, b);

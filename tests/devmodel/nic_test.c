@@ -6,10 +6,12 @@
  * full ring leaving frames queued); the platform device's unplug;
  * hostile rings and buffers outside RAM
  * change nothing and crash nothing. */
+#include "devmodel/dm_save.h"
 #include "devmodel/net.h"
 #include "tests/devmodel/dmtest.h"
 #include "tests/tap.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -197,6 +199,37 @@ static void e1000_rx(struct dmt *t, int peer)
 	ew(t, 0x0100, 0);
 }
 
+/* A save takes the state while the guest's vCPUs are frozen: a frame that
+ * arrives then stays in the tap (in guest memory it would be behind the
+ * saved ring's back) until the guest, running again, touches the NIC. */
+static void e1000_rx_after_save(struct dmt *t, int peer)
+{
+	uint8_t *ring = t->ram + 0x3000, f[100];
+	struct dm_sbuf b = { 0 };
+
+	for (unsigned i = 0; i < 8; i++) {
+		uint64_t a = 0x4000 + i * 2048;
+
+		memset(ring + 16 * i, 0, 16);
+		memcpy(ring + 16 * i, &a, 8);
+	}
+	ew(t, 0x2810, 0);
+	ew(t, 0x2818, 7);
+	ew(t, 0x0100, 2 | 1u << 15 | 1u << 26);    /* EN, BAM, SECRC */
+	is_int(dm_save(&t->dm, &b), 0, "e1000: the device model's state is taken");
+	free(b.p);
+	memset(f, 0x44, sizeof(f));
+	memcpy(f, bcast, 6);
+	host_send(peer, f, 100);
+	dmt_poll(t);
+	is_int(ring[12], 0, "e1000: a frame arriving after the save stays out of guest memory");
+	er(t, 0x0008);                             /* STATUS: the guest runs again */
+	dmt_poll(t);
+	ok(ring[12] == (1 | 2 | 4) && t->ram[0x4000 + 50] == 0x44,
+	   "e1000: the guest's next register access lets it in");
+	ew(t, 0x0100, 0);
+}
+
 /* ---- rtl8139 ---- */
 
 static uint16_t rtl_eeprom(struct dmt *t, unsigned addr)
@@ -326,6 +359,7 @@ int main(void)
 	e1000_eeprom_phy(&t);
 	e1000_tx(&t, a[1]);
 	e1000_rx(&t, a[1]);
+	e1000_rx_after_save(&t, a[1]);
 	rtl_regs(&t);
 	rtl_tx(&t, b[1]);
 	rtl_rx(&t, b[1]);
