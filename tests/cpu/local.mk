@@ -51,9 +51,10 @@ tests_cpu_exit_test_SOURCES = tests/cpu/exit_test.c
 tests_cpu_exit_test_LDADD = hypervisor/cpu/libsoftcpu.la -lpthread
 
 # The block translator (hypervisor/cpu/jit.c) against the interpreter:
-# random sequences, a hot self-modifying loop; and systest translated.
-TESTS += tests/cpu/jit_test tests/cpu/systest_jit.sh
+# random sequences, a hot self-modifying loop; and systest translated;
+# VMCTL_CPU_JIT reaching a real HVM domain's sandbox.
+TESTS += tests/cpu/jit_test tests/cpu/systest_jit.sh tests/cpu/jit_env.sh
 check_PROGRAMS += tests/cpu/jit_test
 tests_cpu_jit_test_SOURCES = tests/cpu/jit_test.c tests/cpu/dt_gen.c tests/cpu/dt.h
 tests_cpu_jit_test_LDADD = hypervisor/cpu/libsoftcpu.la
-EXTRA_DIST += tests/cpu/systest_jit.sh
+EXTRA_DIST += tests/cpu/systest_jit.sh tests/cpu/jit_env.sh

@@ -124,6 +124,20 @@ static void hvm_exited(struct evloop *loop, int fd, uint32_t events, void *arg)
 	domain_crash(h->d, why);
 }
 
+/* The sandbox's environment is empty but for the soft CPU's translator
+ * setting (VMCTL_CPU_JIT, read by cpu_create(): a threshold or "off"),
+ * passed on from vmhv's own environment so that it reaches real guests;
+ * NULL when vmhv has none. */
+static char *hvm_jit_env(char *buf, size_t len)
+{
+	const char *v = getenv("VMCTL_CPU_JIT");
+
+	if (!v || !*v)
+		return NULL;
+	snprintf(buf, len, "VMCTL_CPU_JIT=%s", v);
+	return buf;
+}
+
 /* The child gets its channels and the memory at the numbers hvm_abi.h
  * gives; sources are first moved above HVM_FD_MAX so no dup2 clobbers
  * another's source. */
@@ -133,7 +147,8 @@ static int hvm_spawn(struct hvm_domain *h, int ctl, const int *child)
 	uint32_t n = d->max_vcpus;
 	char path[4096];
 	char *const argv[] = { (char *)HVM_LOADER_NAME, NULL };
-	char *const envp[] = { NULL };
+	char jit[32];
+	char *const envp[] = { hvm_jit_env(jit, sizeof(jit)), NULL };
 	int high[PRIVCMD_MAX_VCPUS + 2] = { 0 };
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
