@@ -22,6 +22,7 @@
 #include "pvabi_lib.h"
 
 #include <vmctl/xen/callback.h>
+#include <vmctl/xen/event_channel.h>
 #include <vmctl/xen/vcpu.h>
 
 #define USER_VA 0x100000000000ul        /* L4 slot 32 */
@@ -213,9 +214,13 @@ static uint64_t gs_base(void)
 	return v;
 }
 
+static int harm_mode;
+
 void pvabi_syscall(unsigned long nr, struct uframe *f, unsigned long rcx, unsigned long rdi,
 		   unsigned long rsi, unsigned long rdx)
 {
+	if (harm_mode)
+		return;  /* (a scribbling program may stumble on a `syscall`) */
 	rcx_is_return &= rcx == f->rip;
 	red_zone = rdi;
 	user_gs = rsi;
@@ -418,6 +423,180 @@ static __attribute__((noreturn)) void save_main(struct callback_register *sys_cb
 		;
 }
 
+
+/* ---- "harm" mode ----------------------------------------------------------- */
+
+/* Hostile user programs, one after another, each of which must not hang
+ * or crash its kernel (as on Xen): the kernel's timer ticks keep coming
+ * and, once a program has had its ticks (and its fault, if it is one that
+ * must fault), the kernel "kills" it by turning the user frame it
+ * interrupted into the next program's entry. Each program's parameters
+ * sit at the bottom of its stack page. Events stay masked in every
+ * fault handler, so a tick always interrupts user mode, whose frame is
+ * the top of the kernel stack. */
+#define HARM_TICKS 25
+#define HARM_GIVE_UP 5000         /* ticks without the fault: record none */
+
+extern char pvabi_user_harm[], pvabi_user_harm_end[];
+extern char harm_spin[], harm_rsp0[], harm_rspnc[], harm_ud2[], harm_int3[], harm_hlt[],
+	harm_ljmp[], harm_crash[], harm_hang[];
+
+static const struct {
+	const char *name;
+	const char *entry;
+	int faults;               /* it must fault (and is ended after that) */
+} harm_progs[] = {
+	{ "spin", harm_spin, 0 },     { "rsp0", harm_rsp0, 0 },   { "rspnc", harm_rspnc, 0 },
+	{ "ud2", harm_ud2, 1 },       { "int3", harm_int3, 1 },   { "hlt", harm_hlt, 1 },
+	{ "ljmp", harm_ljmp, 1 },     { "crash", harm_crash, 1 }, { "hang", harm_hang, 1 },
+};
+#define HARM_N (sizeof(harm_progs) / sizeof(harm_progs[0]))
+
+static struct {
+	evtchn_port_t port;
+	unsigned i, ticks;
+	unsigned long faults[HARM_N], vec[HARM_N], err0[HARM_N], cs0[HARM_N];
+} harm;
+
+static void harm_report(void)
+{
+	char k[40];
+
+	for (unsigned i = 0; i < HARM_N; i++) {
+		size_t n = tg_strlen(harm_progs[i].name);
+
+		memcpy(k, "harm_", 5);
+		memcpy(k + 5, harm_progs[i].name, n);
+		memcpy(k + 5 + n, "_faults", 8);
+		tg_report(k, (long)(harm.faults[i] != 0));
+		if (!harm_progs[i].faults)
+			continue;
+		memcpy(k + 5 + n, "_vec", 5);
+		tg_report(k, (long)harm.vec[i]);
+		memcpy(k + 5 + n, "_err", 5);
+		tg_report(k, (long)harm.err0[i]);
+		memcpy(k + 5 + n, "_from_user", 11);
+		tg_report(k, harm.cs0[i] == 0xe033);
+	}
+	tg_report("harm_kernel_went_on", 1);
+	tg_puts("pvabi_user done\n");
+	tg_shutdown(SHUTDOWN_poweroff);
+}
+
+/* A tick: end the current program when its time has come. */
+static void harm_event(void)
+{
+	struct uframe *f = (struct uframe *)(kstack + sizeof(kstack)) - 1;
+	unsigned long bit = 1ul << (harm.port % 64);
+
+	pv.shared->vcpu_info[0].evtchn_upcall_pending = 0;
+	__atomic_exchange_n(&pv.shared->vcpu_info[0].evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+	__atomic_fetch_and(&pv.shared->evtchn_pending[harm.port / 64], ~bit, __ATOMIC_SEQ_CST);
+	if (f->cs != 0xe033 || ++harm.ticks < HARM_TICKS)
+		return;
+	if (harm_progs[harm.i].faults && !pv.faults && harm.ticks < HARM_GIVE_UP)
+		return;
+	harm.faults[harm.i] = pv.faults;
+	harm.vec[harm.i] = pv.faults == 1 || !harm_progs[harm.i].faults ? pv.last_vec : 99;
+	harm.err0[harm.i] = pv.err[0];
+	harm.cs0[harm.i] = pv.cs[0];
+	if (++harm.i == HARM_N)
+		harm_report();
+	harm.ticks = 0;
+	pv.faults = 0;
+	f->rip = USER_VA + (unsigned long)(harm_progs[harm.i].entry - pvabi_user_harm);
+	f->rsp = USER_VA + 2 * PAGE;
+	f->rflags = 0x202;
+}
+
+/* The hex numbers after "key=0x" and its "-0x" on the command line. */
+static void cmd_range(const char *s, const char *key, unsigned long *lo, unsigned long *hi);
+
+void tg_trap_0(void);
+void tg_trap_3(void);
+void tg_trap_6(void);
+void tg_trap_13(void);
+
+static __attribute__((noreturn)) void harm_main(struct callback_register *sys_cb, const char *cmd)
+{
+	static struct trap_info masked[] = {   /* as pvabi_init's, all masking events */
+		{ 0, 4, 0xe033, (unsigned long)tg_trap_0 },
+		{ 3, 7, 0xe033, (unsigned long)tg_trap_3 },
+		{ 6, 4, 0xe033, (unsigned long)tg_trap_6 },
+		{ 13, 4, 0xe033, (unsigned long)tg_trap_13 },
+		{ 14, 4, 0xe033, (unsigned long)tg_trap_14 },
+		{ 0, 0, 0, 0 },
+	};
+	struct callback_register ev = { .type = CALLBACKTYPE_event,
+					.address = (unsigned long)tg_event_entry };
+	struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
+	struct vcpu_set_periodic_timer pt = { .period_ns = 2000000 };
+	unsigned long *param = (unsigned long *)ustack;
+	long rc;
+
+	harm_mode = 1;
+	cmd_range(cmd, "uw", &param[0], &param[1]);   /* the user process's writable part */
+	cmd_range(cmd, "us", &param[2], &param[3]);   /* its runners' stacks */
+	param[4] = 0x1234ul << 32;  /* ljmp's m16:32: offset 0, a selector past any GDT */
+	memcpy(ucode, pvabi_user_harm, (size_t)(pvabi_user_harm_end - pvabi_user_harm));
+	rc = hypercall2(__HYPERVISOR_set_trap_table, masked, 0);
+	if (rc == 0)
+		rc = user_tables();
+	if (rc == 0)
+		rc = pvabi_ext(MMUEXT_NEW_USER_BASEPTR, frame_of(tables[0]), 0);
+	if (rc == 0)
+		rc = hypercall2(__HYPERVISOR_stack_switch, FLAT_KERNEL_SS,
+				(unsigned long)kstack + sizeof(kstack));
+	if (rc == 0)
+		rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, sys_cb);
+	if (rc == 0)
+		rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, &ev);
+	if (rc == 0)
+		rc = hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, &bv);
+	harm.port = bv.port;
+	pv.event_hook = harm_event;
+	if (rc == 0)
+		rc = hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_set_periodic_timer, 0, &pt);
+	tg_report("harm_setup", rc);
+	tg_report("harm_params", param[0] && param[1] > param[0] && param[3] > param[2]);
+	pv.faults = 0;
+	pvabi_enter_user(USER_VA + (unsigned long)(harm_progs[0].entry - pvabi_user_harm),
+			 USER_VA + 2 * PAGE, 0, 0, 0, 0);
+	for (;;)
+		;
+}
+
+static int has_prefix(const char *s, const char *key)
+{
+	while (*key && *s == *key)
+		s++, key++;
+	return !*key;
+}
+
+static void cmd_range(const char *s, const char *key, unsigned long *lo, unsigned long *hi)
+{
+	size_t n = tg_strlen(key);
+	unsigned long *out = lo;
+
+	*lo = *hi = 0;
+	for (; *s; s++)
+		if (has_prefix(s, key) && s[n] == '=')
+			break;
+	if (!*s)
+		return;
+	for (s += n + 1; *s && *s != ' ' && out; s++) {
+		if (s[0] == '0' && s[1] == 'x') {
+			s++;
+			continue;
+		}
+		if (*s == '-') {
+			out = out == lo ? hi : NULL;
+			continue;
+		}
+		*out = *out * 16 + (unsigned long)(*s <= '9' ? *s - '0' : *s - 'a' + 10);
+	}
+}
+
 void guest_main(start_info_t *si, unsigned long boot_sp)
 {
 	struct callback_register cb = { .type = CALLBACKTYPE_syscall,
@@ -429,6 +608,8 @@ void guest_main(start_info_t *si, unsigned long boot_sp)
 		save_main(&cb);
 	if (tg_has_word(cmd, "smp"))
 		smp_main(&cb);
+	if (tg_has_word(cmd, "harm"))
+		harm_main(&cb, cmd);
 	loops = tg_has_word(cmd, "bench") ? cmd_number(cmd) : 10;
 	sandbox_va = cmd_sbw(cmd, PHYSMAP);
 	memcpy(ucode, pvabi_user_code, (size_t)(pvabi_user_code_end - pvabi_user_code));

@@ -129,6 +129,77 @@ pvabi_user_smp:
 	jmp 2b
 pvabi_user_smp_end:
 
+/* "harm" mode's hostile programs (pvabi_user.c), each entered with its
+ * stack at the top of the user stack page, whose bottom holds the
+ * parameters: [0, 8) the user process's writable range, [16, 24) its
+ * runners' stacks, 32: a far pointer with a bad selector. A fault resumes
+ * 3 bytes on (pvabi_lib's handler): each faulting instruction is padded
+ * to 3 bytes before a spin. */
+#define HARM_PARAM (0x100000000000 + 4096)
+	.globl pvabi_user_harm, pvabi_user_harm_end
+	.globl harm_spin, harm_rsp0, harm_rspnc, harm_ud2, harm_int3, harm_hlt, harm_ljmp
+	.globl harm_crash, harm_hang
+pvabi_user_harm:
+harm_spin:                              /* no system call, ever */
+	jmp harm_spin
+harm_rsp0:                              /* no stack for a signal */
+	xorl %esp, %esp
+1:	jmp 1b
+harm_rspnc:                             /* a non-canonical stack */
+	movabsq $0x8000000000001000, %rsp
+1:	jmp 1b
+harm_ud2:
+	ud2
+	nop
+1:	jmp 1b
+harm_int3:
+	int3
+1:	jmp 1b
+harm_hlt:                               /* privileged: #GP */
+	hlt
+	nop
+	nop
+1:	jmp 1b
+harm_ljmp:                              /* a far jump to a bad selector: #GP */
+	movabsq $HARM_PARAM + 32, %rax
+	ljmpl *(%rax)
+	nop
+1:	jmp 1b
+/* Garbage over every writable byte of the user process. */
+harm_crash:
+	movabsq $HARM_PARAM, %rbx
+	movq 0(%rbx), %rdi
+	movq 8(%rbx), %rsi
+	movabsq $0xdeadbeefdeadbeef, %rax
+1:	cmpq %rsi, %rdi
+	jae 2f
+	movq %rax, (%rdi)
+	addq $8, %rdi
+	jmp 1b
+2:	jmp 2b
+/* Every word of the user process's writable data but its stacks made the
+ * address of those stacks: its pointers stay valid, its runner now waits
+ * on the wrong futex (or loops), and never answers. */
+harm_hang:
+	movabsq $HARM_PARAM, %rbx
+	movq 0(%rbx), %rdi
+	movq 8(%rbx), %rsi
+	movq 16(%rbx), %rdx
+	movq 24(%rbx), %rcx
+1:	cmpq %rsi, %rdi
+	jae 3f
+	cmpq %rdx, %rdi
+	jb 2f
+	cmpq %rcx, %rdi
+	jae 2f
+	movq %rcx, %rdi
+	jmp 1b
+2:	movq %rdx, (%rdi)
+	addq $8, %rdi
+	jmp 1b
+3:	jmp 3b
+pvabi_user_harm_end:
+
 /* vCPU 1's first instructions (VCPUOP_initialise): a C call. */
 	.globl pvabi_smp_entry
 pvabi_smp_entry:

@@ -19,7 +19,7 @@ run_guest() {	# run_guest NAME [CFG LINE [MORE EXPECTED LINES]]: create it, wait
 		"$name" "$top_builddir/tests/guests/$name" "${2:-}" > "$name.cfg"
 	id=$(xl create "$name.cfg" 2>&1 | sed -n 's/.*(id=\([0-9]*\)).*/\1/p')
 	ok "xl create $name" test -n "$id"
-	for i in $(seq 200); do
+	for i in $(seq "${tries:-200}"); do
 		xl dmesg | grep -qF "(d$id) $name done" && break
 		sleep 0.05
 	done
@@ -87,6 +87,44 @@ smp_user_calls_vcpu0: 1
 smp_user_calls_vcpu1: 1
 smp_user_back_on_own_vcpu: 1
 smp_unmap_reaches_running_user: 1"
+# Hostile user programs that must neither hang nor crash their kernel:
+# spinning without system calls, with %rsp 0 or non-canonical, faulting
+# instructions, and scribbling over the user process's own memory (its
+# writable segment and runner stacks, from its ELF headers): garbage
+# (the process dies) or valid pointers (its runner never answers). Each
+# is a fault for the kernel (a #GP for a user process that broke) and
+# the kernel goes on with the next.
+upath=$top_builddir/hypervisor/engines/pv/vmhv-pv-user
+read -r wva wsz < <(readelf -lW "$upath" | awk '$1 == "LOAD" && $7 ~ /W/ { print $3, $6 }')
+read -r sva ssz < <(nm -S "$upath" | awk '$4 == "stacks" { print "0x" $1, "0x" $2 }')
+uw= us=
+[ -n "$wva" ] && [ -n "$sva" ] && uw=$(printf '0x%x-0x%x' $((wva)) $((wva + wsz))) &&
+	us=$(printf '0x%x-0x%x' $((sva)) $((sva + ssz)))
+ok "the user process's writable part and stacks have addresses" test -n "$uw" -a -n "$us"
+tries=1200 expected_file=/dev/null run_guest pvabi_user "extra = \"harm uw=$uw us=$us\"" "harm_setup: 0
+harm_params: 1
+harm_spin_faults: 0
+harm_rsp0_faults: 0
+harm_rspnc_faults: 0
+harm_ud2_faults: 1
+harm_ud2_vec: 6
+harm_ud2_from_user: 1
+harm_int3_faults: 1
+harm_int3_vec: 3
+harm_int3_from_user: 1
+harm_hlt_faults: 1
+harm_hlt_vec: 13
+harm_hlt_err: 0
+harm_ljmp_faults: 1
+harm_ljmp_vec: 13
+harm_ljmp_from_user: 1
+harm_crash_faults: 1
+harm_crash_err: 0
+harm_crash_from_user: 1
+harm_hang_faults: 1
+harm_hang_err: 0
+harm_hang_from_user: 1
+harm_kernel_went_on: 1"
 host_stop a
 kver=$(uname -r)
 if grep -qw pku /proc/cpuinfo && grep -qw ospke /proc/cpuinfo &&

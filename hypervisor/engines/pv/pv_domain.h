@@ -44,6 +44,7 @@ struct pv_domain {
 	int upidfd;
 	clockid_t ucpu_clock;
 	uint64_t ucpu_ns;         /* its CPU time: part of the domain's */
+	uint64_t ucpu_past_ns;    /* ... and that of the ones it replaced */
 	struct ev_watch *upid_w;
 	int usock, uctl;
 	struct pv_chan chan[PRIVCMD_MAX_VCPUS];

@@ -73,6 +73,15 @@ static void pv_process_end(struct pv_domain *pv)
 	pv->pid = -1;
 }
 
+/* No user process now: its CPU time stays the domain's. */
+static void uproc_forget(struct pv_domain *pv)
+{
+	pv->ucpu_past_ns += pv->ucpu_ns;
+	pv->ucpu_ns = 0;
+	pv->upidfd = -1;
+	pv->upid = 0;
+}
+
 /* The user process goes with the sandbox. */
 static void uproc_end(struct pv_domain *pv)
 {
@@ -89,8 +98,7 @@ static void uproc_end(struct pv_domain *pv)
 		pidfd_signal(pv->upidfd, SIGKILL);
 		reaper_add(pv->d->hv, pv->upidfd);
 	}
-	pv->upidfd = -1;
-	pv->upid = 0;
+	uproc_forget(pv);
 }
 
 static const char *exit_reason(const siginfo_t *si, char *buf, size_t len)
@@ -267,16 +275,17 @@ static void uproc_exited(struct evloop *loop, int fd, uint32_t events, void *arg
 	siginfo_t si;
 
 	memset(&si, 0, sizeof(si));
+	pv_cpu_sample(pv);        /* (its clock goes with the reaping) */
 	if (waitid((idtype_t)P_PIDFD, (id_t)fd, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0)
 		return;
 	evloop_unwatch(loop, pv->upid_w);
 	pv->upid_w = NULL;
 	close(pv->upidfd);
-	pv->upidfd = -1;
-	pv->upid = 0;
-	log_error("d%u: the user-mode process ended (status %d)", pv->d->domid, si.si_status);
-	pv_process_end(pv);
-	domain_crash(pv->d, "user-mode process ended");
+	uproc_forget(pv);
+	/* Its user code can break it (scribbling on its own memory): the
+	 * sandbox sees it gone (its pidfd takes no more signals), gives the
+	 * program a #GP and asks for a fresh one (docs/pv-engine.md). */
+	log_info("d%u: the user-mode process ended (status %d)", pv->d->domid, si.si_status);
 }
 
 /* Spawn U with fds 3-5 (pv_uproc.h); the sandbox's ends wait in pv. */
@@ -355,11 +364,15 @@ static int uproc_answer(struct pv_domain *pv, uint32_t vcpu, int rc)
 }
 
 /* The sandbox's PV_NR_UPROC: its guest enters user mode for the first
- * time. Spawn U (once) and hand the sandbox its ends. */
+ * time, or the sandbox found its user process broken (dead, or deaf to
+ * a preemption) and killed it. Spawn U, ending one that may still be
+ * there (not reaped yet), and hand the sandbox its ends. */
 void pv_uproc_start(struct pv_domain *pv, uint32_t vcpu)
 {
-	int rc = pv->upid ? -EEXIST : uproc_spawn(pv);
+	int rc;
 
+	uproc_end(pv);
+	rc = uproc_spawn(pv);
 	if (rc < 0)
 		log_error("d%u: cannot start %s-user: %s", pv->d->domid, pv->d->hv->cfg.loader,
 			  strerror(-rc));
@@ -535,7 +548,7 @@ static unsigned long long pv_cpu_time(struct domain *d)
 	if (!pv)
 		return 0;
 	pv_cpu_sample(pv);
-	return pv->cpu_ns + pv->ucpu_ns;
+	return pv->cpu_ns + pv->ucpu_past_ns + pv->ucpu_ns;
 }
 
 static int pv_dirty_on(struct domain *d)

@@ -180,6 +180,7 @@ struct sandbox {
 	uint8_t *uctl;                       /* the control memory, once it runs */
 	unsigned char ulock;                 /* its mapper, one batch at a time */
 	int ustarted;                        /* the user process runs (PV_NR_UPROC) */
+	volatile uint32_t ugen;              /* bumped when a broken one is replaced */
 	int usynced;                         /* the user process maps ... */
 	uint64_t usynced_gen, usynced_cr3;   /* ... this state of the user tree */
 	uint64_t uxcr0;                      /* FPU components that travel, 0 = none */

@@ -14,6 +14,14 @@
 #define NR_pidfd_send_signal 424
 #define FUTEX_WAIT_ 0
 #define FUTEX_WAKE_ 1
+#define ETIMEDOUT_ 110
+#define SIGKILL_ 9
+/* A vCPU waiting for its user code looks at the user process this often
+ * (it may have died: user code can scribble on its memory) ... */
+#define UPROC_LOOK_NS 50000000l
+/* ... and gives it this many looks to answer a preemption (generous: the
+ * build machines are loaded) before it counts as hung. */
+#define UPROC_ANSWER_LOOKS 40
 #define X86_USER_FLAGS 0x240dd5ul
 #define HOST_USER_CS 0x33
 #define HOST_USER_SS 0x2b
@@ -73,11 +81,13 @@ int uproc_setup(struct sandbox *sb)
 	return 0;
 }
 
-/* The control memory, once its fd is at PV_UPROC_CTL_FD. 0 or -1. */
+/* The control memory, once its fd is at PV_UPROC_CTL_FD. 0 or -1. A
+ * replacement goes over the old one's, which vCPUs that still wait for
+ * the broken process may read (uproc_reset). */
 static int ctl_map(struct sandbox *sb)
 {
-	long r = sys6(NR_mmap, 0, PV_UPROC_CTL_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      PV_UPROC_CTL_FD, 0);
+	long r = sys6(NR_mmap, (long)sb->uctl, PV_UPROC_CTL_BYTES, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | (sb->uctl ? MAP_FIXED : 0), PV_UPROC_CTL_FD, 0);
 
 	if (r < 0)
 		return -1;
@@ -167,6 +177,7 @@ struct batch {
 	struct pv_umap *rec;
 	uint32_t n;
 	int ram;                  /* guest RAM was mapped (dirty logging) */
+	int gone;                 /* the user process did not answer: it died */
 };
 
 /* Let the mapper run the records so far and wait for its answer. */
@@ -174,12 +185,12 @@ static void batch_flush(struct batch *b)
 {
 	uint64_t bell = 1, failed = 0;
 
-	if (!b->n)
+	if (!b->n || b->gone)
 		return;
 	__atomic_store_n(&hdr(b->sb)->map_n, b->n, __ATOMIC_RELEASE);
 	if (sys3(NR_write, PV_UPROC_SOCK_FD, &bell, 8) != 8 ||
 	    sys3(NR_read, PV_UPROC_SOCK_FD, &failed, 8) != 8)
-		sys_exit_group(52);       /* the user process is gone */
+		b->gone = 1;
 	b->n = 0;
 }
 
@@ -201,34 +212,63 @@ static void run_emit(void *arg, uint64_t va, uint64_t frame, uint64_t n, int pro
 	batch_add(b, PV_UMAP_MMAP, va, n << 12, frame << 12, prot);
 }
 
-/* Start the user process if this is the guest's first user mode; make it
- * map exactly the user tree, if any table changed
- * since it last did (aspace.gen) or the tree is another one. The whole
- * tree every time: simple, and a kernel changes tables far less often
- * than it enters user mode. */
-static void uproc_sync(struct pv_vcpu *v)
+/* A user process that died or stopped answering (its user code can
+ * write all of its memory): kill it and forget it, under the lock; the
+ * next entry to user mode starts a fresh one (vmhv replaces it on
+ * PV_NR_UPROC). vCPUs still waiting for it see ugen move and give up. */
+static void uproc_reset(struct sandbox *sb)
 {
-	struct sandbox *sb = v->sb;
-	struct aspace *a = &sb->as;
-	struct batch b = { .sb = sb };
-
-	uproc_lock(sb);
-	if (!sb->ustarted && uproc_start(v) < 0)
-		shim_crash(v, 13, 0, v->regs.rip, 0); /* no user mode without it */
-	sb->ustarted = 1;
-	b.rec = (struct pv_umap *)(sb->uctl + PV_UPROC_MAPS);
-	if (sb->usynced && sb->usynced_gen == a->gen && sb->usynced_cr3 == a->user_cr3) {
-		uproc_unlock(sb);
-		return;
+	sys6(NR_pidfd_send_signal, PV_UPROC_PIDFD, SIGKILL_, 0, 0, 0, 0);
+	for (int fd = PV_UPROC_SOCK_FD; fd <= PV_UPROC_PIDFD; fd++)
+		sys3(NR_close, fd, 0, 0);
+	sb->ustarted = 0;
+	sb->usynced = 0;
+	__atomic_add_fetch(&sb->ugen, 1, __ATOMIC_RELEASE);
+	for (uint32_t id = 0; id < sb->boot.max_vcpus; id++) {
+		__atomic_store_n(&sb->vcpu[id].uwaiting, 0, __ATOMIC_RELEASE); /* no kicks */
+		sys6(NR_futex, (long)&exit_of(&sb->vcpu[id])->seq, FUTEX_WAKE_, 1, 0, 0, 0);
 	}
-	sb->usynced_gen = a->gen;
-	sb->usynced_cr3 = a->user_cr3;
-	sb->usynced = 1;
+}
+
+/* The whole user tree to the user process; 0, or -1 if it is gone. */
+static int uproc_map_tree(struct sandbox *sb)
+{
+	struct batch b = { .sb = sb, .rec = (struct pv_umap *)(sb->uctl + PV_UPROC_MAPS) };
+
 	batch_add(&b, PV_UMAP_MUNMAP, 4096, PV_GUEST_VA_TOP - 4096, 0, 0);
 	aspace_user_runs(sb, run_emit, &b);
 	batch_flush(&b);
 	if (b.ram)
 		aspace_untracked_set(sb);  /* writes through U's mappings are not scanned */
+	return b.gone ? -1 : 0;
+}
+
+/* Start the user process if this is the guest's first user mode (or the
+ * last one broke); make it map exactly the user tree, if any table
+ * changed since it last did (aspace.gen) or the tree is another one. The
+ * whole tree every time: simple, and a kernel changes tables far less
+ * often than it enters user mode. */
+static void uproc_sync(struct pv_vcpu *v)
+{
+	struct sandbox *sb = v->sb;
+	struct aspace *a = &sb->as;
+
+	uproc_lock(sb);
+	for (int tries = 0;; tries++) {
+		if (!sb->ustarted && uproc_start(v) < 0)
+			shim_crash(v, 13, 0, v->regs.rip, 0); /* no user mode without it */
+		sb->ustarted = 1;
+		if (sb->usynced && sb->usynced_gen == a->gen && sb->usynced_cr3 == a->user_cr3)
+			break;
+		sb->usynced_gen = a->gen;
+		sb->usynced_cr3 = a->user_cr3;
+		sb->usynced = 1;
+		if (uproc_map_tree(sb) == 0)
+			break;
+		if (tries)                /* a fresh one died at once */
+			shim_crash(v, 13, 0, v->regs.rip, 0);
+		uproc_reset(sb);
+	}
 	uproc_unlock(sb);
 }
 
@@ -319,12 +359,38 @@ void uproc_kick(struct pv_vcpu *v)
 	sys6(NR_pidfd_send_signal, PV_UPROC_PIDFD, PV_UPROC_SIG(v->id), 0, 0, 0, 0);
 }
 
-/* Run v's user code until it leaves; the exit record, copied. */
-static void trip(struct pv_vcpu *v, struct pv_uexit *out)
+/* Whether the user process of generation gen broke while v waited for
+ * it (another vCPU may have found it so): dead (the pidfd no longer
+ * takes signals once vmhv reaped it), or deaf to a preemption for
+ * UPROC_ANSWER_LOOKS looks. Replaces it if so. */
+static int uproc_broken(struct pv_vcpu *v, uint32_t gen, unsigned looks)
+{
+	struct sandbox *sb = v->sb;
+	int dead;
+
+	if (__atomic_load_n(&sb->ugen, __ATOMIC_ACQUIRE) != gen)
+		return 1;
+	dead = sys6(NR_pidfd_send_signal, PV_UPROC_PIDFD, 0, 0, 0, 0, 0) < 0;
+	if (!dead && looks < UPROC_ANSWER_LOOKS)
+		return 0;
+	uproc_lock(sb);
+	if (sb->ugen == gen)
+		uproc_reset(sb);
+	uproc_unlock(sb);
+	return 1;
+}
+
+/* Run v's user code until it leaves; the exit record, copied. 0, or -1
+ * if the user process broke meanwhile (v's registers are still those
+ * it entered with). */
+static int trip(struct pv_vcpu *v, struct pv_uexit *out)
 {
 	struct pv_ugo *g = go_of(v);
 	struct pv_uexit *x = exit_of(v);
 	uint32_t seen = __atomic_load_n(&x->seq, __ATOMIC_ACQUIRE), s;
+	uint32_t gen = __atomic_load_n(&v->sb->ugen, __ATOMIC_ACQUIRE);
+	struct { long sec, nsec; } look = { 0, UPROC_LOOK_NS };
+	unsigned looks = 0;
 
 	go_fill(v, g);
 	v->upreempted = 0;
@@ -333,10 +399,20 @@ static void trip(struct pv_vcpu *v, struct pv_uexit *out)
 		uproc_kick(v);            /* a kick came since pv_resume_check's */
 	__atomic_store_n(&g->seq, g->seq + 1, __ATOMIC_RELEASE);
 	sys6(NR_futex, (long)&g->seq, FUTEX_WAKE_, 1, 0, 0, 0);
-	while ((s = __atomic_load_n(&x->seq, __ATOMIC_ACQUIRE)) == seen)
-		sys6(NR_futex, (long)&x->seq, FUTEX_WAIT_, s, 0, 0, 0);
+	while ((s = __atomic_load_n(&x->seq, __ATOMIC_ACQUIRE)) == seen &&
+	       __atomic_load_n(&v->sb->ugen, __ATOMIC_ACQUIRE) == gen) {
+		if (sys6(NR_futex, (long)&x->seq, FUTEX_WAIT_, s, (long)&look, 0, 0) !=
+		    -ETIMEDOUT_)
+			continue;
+		looks += v->upreempted != 0;   /* (counted from the preemption on) */
+		if (uproc_broken(v, gen, looks))
+			break;
+	}
 	__atomic_store_n(&v->uwaiting, 0, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&v->sb->ugen, __ATOMIC_ACQUIRE) != gen)
+		return -1;
 	memcpy(out, x, sizeof(*out));
+	return 0;
 }
 
 /* The hypercall page's stubs jump to the sandbox's entries, which the
@@ -381,7 +457,14 @@ void uproc_run(struct pv_vcpu *v)
 	struct pv_uexit x;
 
 	uproc_sync(v);
-	trip(v, &x);
+	if (trip(v, &x) < 0) {
+		/* Its user process broke (what the program did to it, or
+		 * another vCPU's program did): the program's own state is
+		 * lost, as when a host program corrupts itself. A #GP at the
+		 * registers it entered with, for its kernel to end it. */
+		events_trap(v, 13, 0, 0, 0);
+		return;
+	}
 	regs_take(v, &x);
 	switch (x.reason) {
 	case PV_UEXIT_SYSCALL:
