@@ -75,6 +75,7 @@ struct cpu *cpu_create(const struct cpu_ram *ram, size_t nram,
 	if (!cpu)
 		return NULL;
 	memset(cpu, 0, sizeof(*cpu));
+	atomic_init(&cpu->peer, cpu);
 	cpu->ops = ops;
 	cpu->opaque = opaque;
 	if (ram_init(cpu, ram, nram) || icache_init(&cpu->icache)) {
@@ -120,7 +121,7 @@ void cpu_destroy(struct cpu *cpu)
 {
 	if (!cpu)
 		return;
-	for (size_t i = 0; i < cpu->nram; i++)
+	for (size_t i = 0; i < cpu->nram && !cpu->meta_borrowed; i++)
 		free(cpu->ram[i].meta);
 	free(cpu->ram);
 	icache_dispose(&cpu->icache);
@@ -203,6 +204,32 @@ void cpu_invalidate_code(struct cpu *cpu, uint64_t gpa, uint64_t len)
 			meta->code = 0;
 			icache_unlink(&cpu->icache);
 			atomic_fetch_or_explicit(&cpu->kick, KICK_CODE, memory_order_relaxed);
+			cpu_kick_peers(cpu, KICK_CODE);
 		}
 	}
+}
+
+void cpu_kick_peers(struct cpu *cpu, uint32_t why)
+{
+	for (struct cpu *p = atomic_load_explicit(&cpu->peer, memory_order_acquire); p != cpu;
+	     p = atomic_load_explicit(&p->peer, memory_order_acquire))
+		atomic_fetch_or_explicit(&p->kick, why, memory_order_release);
+}
+
+int cpu_share_code(struct cpu *cpu, struct cpu *first)
+{
+	if (cpu->nram != first->nram || cpu->meta_borrowed)
+		return -EINVAL;
+	for (size_t i = 0; i < cpu->nram; i++)
+		if (cpu->ram[i].gpa != first->ram[i].gpa || cpu->ram[i].size != first->ram[i].size)
+			return -EINVAL;
+	for (size_t i = 0; i < cpu->nram; i++) {
+		free(cpu->ram[i].meta);
+		cpu->ram[i].meta = first->ram[i].meta;
+	}
+	cpu->meta_borrowed = true;
+	/* Into first's ring: complete before it is published (first may run). */
+	atomic_store_explicit(&cpu->peer, atomic_load(&first->peer), memory_order_relaxed);
+	atomic_store_explicit(&first->peer, cpu, memory_order_release);
+	return 0;
 }

@@ -198,6 +198,17 @@ void cpu_set_exit_bitmap(struct cpu *cpu, uint32_t vectors);
  * outside (DMA, the loader, another CPU): cached decoded code is dropped. */
 void cpu_invalidate_code(struct cpu *cpu, uint64_t gpa, uint64_t len);
 
+/* Make `cpu` (created with the same RAM ranges as `first`, not yet run)
+ * share `first`'s page metadata, so that code one CPU of a machine wrote
+ * is not run from another's decoded or translated copy (cross-modifying
+ * code: Linux patches its text with text_poke while the other CPUs run).
+ * A write to a page any of them decoded kicks all of them (each drops its
+ * block links at its next boundary and checks the page's generation), and
+ * a page one of them decodes makes the others drop their writable TLB
+ * entries (so their next write to it is seen). Call it before `cpu` runs;
+ * `first` may run. Returns -EINVAL when the ranges differ. */
+int cpu_share_code(struct cpu *cpu, struct cpu *first);
+
 /* Instructions retired since creation. */
 uint64_t cpu_retired(const struct cpu *cpu);
 

@@ -29,6 +29,7 @@ enum {
 #define KICK_EXIT 1u     /* cpu_kick(): return CPU_EXIT_INTERRUPTED */
 #define KICK_IRQ 2u      /* an external interrupt may be deliverable */
 #define KICK_CODE 4u     /* cached code was written: the block may be stale */
+#define KICK_CODE_MAP 8u /* a peer decoded a page: drop writable TLB entries */
 
 /* RFLAGS bits */
 #define FL_CF 0x0001u
@@ -123,6 +124,10 @@ struct cpu {
 	size_t ram_hint;           /* mem_host(): the range that answered last */
 	const struct cpu_io_ops *ops;
 	void *opaque;
+	/* CPUs of one machine share the page metadata (cpu_share_code()):
+	 * a ring of them, which each one's writes to code kick. */
+	struct cpu *_Atomic peer;
+	bool meta_borrowed;        /* ram[].meta belongs to a peer */
 };
 
 #define ARRAY_SIZE_(a) (sizeof(a) / sizeof((a)[0]))
@@ -260,6 +265,9 @@ int mem_read_phys(struct cpu *cpu, uint64_t pa, int size, void *dst);
 int mem_write_phys(struct cpu *cpu, uint64_t pa, int size, const void *src);
 /* The host address of guest physical `pa`, or NULL when it is not RAM. */
 uint8_t *mem_host(struct cpu *cpu, uint64_t pa, struct page_meta **meta);
+/* Set `why` (KICK_CODE, KICK_CODE_MAP) in every other CPU sharing the page
+ * metadata (cpu_share_code()). */
+void cpu_kick_peers(struct cpu *cpu, uint32_t why);
 
 static inline uint8_t *mem_fast(struct cpu *cpu, int seg, uint64_t off, int size, int acc);
 static inline uint64_t host_load(const uint8_t *h, int size);

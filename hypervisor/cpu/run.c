@@ -95,6 +95,7 @@ static struct block *block_build(struct cpu *cpu, uint64_t lin, uint8_t *h, uint
 	if (!meta->code) {
 		meta->code = 1;
 		tlb_protect_code(&cpu->tlb, pa);
+		cpu_kick_peers(cpu, KICK_CODE_MAP);
 	}
 	return b;
 }
@@ -151,12 +152,16 @@ static int highest_irq(struct cpu *cpu)
 }
 
 /* Between blocks: stop for a kick, take a pending interrupt, or stay
- * halted. (KICK_CODE only needed the block left: nothing to do here.) */
+ * halted; drop links / write entries that a peer's code change made wrong. */
 static int check_events(struct cpu *cpu, bool shadow)
 {
 	uint32_t k = atomic_exchange(&cpu->kick, 0);
 	int v = highest_irq(cpu);
 
+	if (k & KICK_CODE)
+		icache_unlink(&cpu->icache);   /* a peer's write: links may skip the gen check */
+	if (k & KICK_CODE_MAP)
+		tlb_flush_writes(&cpu->tlb);   /* a peer decoded a page we may write */
 	if (k & KICK_EXIT) {
 		if (v >= 0)
 			atomic_fetch_or(&cpu->kick, KICK_IRQ);

@@ -21,3 +21,9 @@ void tlb_protect_code(struct tlb *t, uint64_t pa)
 		if (t->e[TLB_W][i].tag != TLB_NONE && t->e[TLB_W][i].pa == (pa & ~0xfffull))
 			t->e[TLB_W][i].tag = TLB_NONE;
 }
+
+void tlb_flush_writes(struct tlb *t)
+{
+	for (unsigned i = 0; i < TLB_SIZE; i++)
+		t->e[TLB_W][i].tag = TLB_NONE;
+}

@@ -66,5 +66,7 @@ void tlb_flush(struct tlb *t, bool global);
 void tlb_flush_page(struct tlb *t, uint64_t lin);
 /* Remove write entries that point to physical page `pa` (it now holds code). */
 void tlb_protect_code(struct tlb *t, uint64_t pa);
+/* Drop every write entry (a peer CPU made some page code: see cpu.c). */
+void tlb_flush_writes(struct tlb *t);
 
 #endif

@@ -2,7 +2,8 @@
  * (the instruction finishes with the value supplied), REP INSB as a single
  * exit with a count and a guest buffer, HLT, the instruction budget,
  * cpu_kick() from another thread stopping a guest that spins forever, and
- * an interrupt raised by an OUT taken only after the OUT retires. */
+ * an interrupt raised by an OUT taken only after the OUT retires, and
+ * code one CPU writes seen by another that has it cached. */
 #include "hypervisor/cpu/cpu.h"
 
 /* tap.h's diag() has no format attribute: clang -Wformat-nonliteral */
@@ -82,6 +83,71 @@ static void test_irq_after_io(uint8_t *ram, size_t ram_size)
 	cpu_destroy(cpu);
 }
 
+/* Cross-modifying code between two CPUs of one machine
+ * (cpu_share_code()): CPU A loops over `mov bl, N; out 0x61, al`; CPU B
+ * writes N. B's first write fills its TLB before A decodes the page (A's
+ * decoding must take that write entry away), its second one changes the
+ * code A has cached and linked: A's next round must load the new N. */
+static const uint8_t xmc_a[] = {
+	0xb3, 0x01,                 /* 3000: mov bl, 1 */
+	0xe6, 0x61,                 /* out 0x61, al  -> exit */
+	0xeb, 0xfa,                 /* jmp 3000 */
+};
+static const uint8_t xmc_b[] = {
+	0xc6, 0x06, 0x01, 0x30, 0x01,   /* 4000: mov byte [0x3001], 1 */
+	0xe6, 0x62,                     /* out 0x62, al  -> exit */
+	0xc6, 0x06, 0x01, 0x30, 0x02,   /* mov byte [0x3001], 2 */
+	0xe6, 0x62,                     /* out 0x62, al  -> exit */
+};
+
+static struct cpu *xmc_cpu(const struct cpu_ram *r, uint64_t rip)
+{
+	struct cpu *cpu = cpu_create(r, 1, NULL, NULL);
+	struct cpu_state st;
+
+	cpu_get_state(cpu, &st);
+	st.seg[SEG_CS].sel = 0;
+	st.seg[SEG_CS].base = 0;
+	st.seg[SEG_DS].sel = 0;
+	st.seg[SEG_DS].base = 0;
+	st.rip = rip;
+	cpu_set_state(cpu, &st);
+	return cpu;
+}
+
+static uint64_t xmc_round(struct cpu *cpu)
+{
+	struct cpu_state st;
+	struct cpu_exit ex;
+
+	if (cpu_run(cpu, 0, &ex) != CPU_EXIT_IO)
+		return ~0ull;
+	cpu_io_complete(cpu, 0);
+	cpu_get_state(cpu, &st);
+	return st.gpr[RBX] & 0xff;
+}
+
+static void test_cross_modifying(uint8_t *ram, size_t ram_size)
+{
+	struct cpu_ram r = { .gpa = 0, .size = ram_size, .host = ram };
+	struct cpu *a, *b;
+
+	memset(ram, 0, ram_size);
+	memcpy(ram + 0x3000, xmc_a, sizeof(xmc_a));
+	memcpy(ram + 0x4000, xmc_b, sizeof(xmc_b));
+	a = xmc_cpu(&r, 0x3000);
+	b = xmc_cpu(&r, 0x4000);
+	is_int(cpu_share_code(b, a), 0, "two CPUs share their page metadata");
+	is_int(xmc_round(b), 0, "B writes the code page before A runs it");
+	for (int i = 0; i < 4; i++)
+		xmc_round(a);
+	is_int(xmc_round(a), 1, "A runs its loop from its cache (BL = 1)");
+	xmc_round(b);
+	is_int(xmc_round(a), 2, "A runs the byte B wrote into its cached, linked loop (BL = 2)");
+	cpu_destroy(b);
+	cpu_destroy(a);
+}
+
 static void *kicker(void *arg)
 {
 	cpu_kick(arg);
@@ -145,6 +211,7 @@ int main(void)
 	pthread_join(t, NULL);
 	cpu_destroy(cpu);
 	test_irq_after_io(ram, ram_size);
+	test_cross_modifying(ram, ram_size);
 	free(ram);
 	return tap_done();
 }

@@ -159,7 +159,7 @@ static void vcpus_create(struct hvm *h)
 		atomic_init(&v->sipi_vector, -1);
 		atomic_init(&v->state, i == 0 ? VCPU_RUNNING : VCPU_WAIT_SIPI);
 		v->cpu = cpu_create(h->ranges, h->nranges, &hvm_cpu_ops, v);
-		if (!v->cpu)
+		if (!v->cpu || (i && cpu_share_code(v->cpu, h->vcpus[0].cpu)))
 			die("cpu");
 		lapic_init(v);
 		if (i == 0 && h->boot.flat32)
