@@ -685,6 +685,36 @@ static void emit_shift(struct emit *e, int kind, bool w, int rm, unsigned cnt)
 	e->lazy_kind = -1;
 }
 
+/* INC/DEC r32/r64 (FF /0 /1), recording what ops_alu.c's inc_dec_flags()
+ * records: the operand, 1, the result and the old CF. The host CF is made
+ * the guest's first (it is after an inline ALU operation, else from
+ * flags_cf()), and the host INC/DEC keeps it, so the host flags are the
+ * guest's after. */
+static void emit_inc_dec(struct emit *e, bool dec, bool w, int r)
+{
+	if (flags_ready(e)) {
+		op_mem(e, false, false, 0x0f, 0x92, 0, H_BX, -1, 0, CPU_OFF(lf.cf));  /* setc */
+	} else {
+		op_reg(e, true, 0x89, H_BX, H_DI);                  /* mov rdi, rbx */
+		mov_imm64(e, H_AX, (uint64_t)(uintptr_t)flags_cf);
+		b1(e, 0xff); b1(e, 0xd0);                            /* call rax */
+		op_mem(e, false, false, 0x88, -1, H_AX, H_BX, -1, 0, CPU_OFF(lf.cf));
+		b1(e, 0x0f); b1(e, 0xba); b1(e, 0xe0); b1(e, 0);     /* bt eax, 0: CF */
+	}
+	ld_cpu(e, w, H_AX, GPR(r));
+	st_cpu(e, true, H_AX, CPU_OFF(lf.s1));
+	op_mem(e, false, true, 0xc7, -1, 0, H_BX, -1, 0, CPU_OFF(lf.s2));
+	b4(e, 1);                                                    /* mov qword [s2], 1 */
+	op_reg(e, w, 0xff, dec, H_AX);                              /* inc/dec eax/rax */
+	st_cpu(e, true, H_AX, CPU_OFF(lf.res));
+	op_mem(e, true, false, 0xc7, -1, 0, H_BX, -1, 0, CPU_OFF(lf.op));
+	b1(e, dec ? LF_DEC : LF_INC);
+	b1(e, w ? 8 : 4);
+	st_cpu(e, true, H_AX, GPR(r));
+	e->flags_live = true;
+	e->lazy_kind = -1;        /* emit_reflag() cannot redo it */
+}
+
 /* Register forms of ALU/TEST/MOV/MOVZX/shifts and MOV r, imm: true when
  * inlined. */
 static bool emit_reg_form(struct emit *e, const struct insn *in)
@@ -728,6 +758,10 @@ static bool emit_reg_form(struct emit *e, const struct insn *in)
 	}
 	if (in->map != MAP_1B)
 		return false;
+	if (in->op == 0xff && (in->reg & 7) <= 1) {
+		emit_inc_dec(e, in->reg & 1, w, in->rm);
+		return true;
+	}
 	if (in->op == 0x63 && w) {                          /* MOVSXD r64, r32 */
 		op_mem(e, false, true, 0x63, -1, H_AX, H_BX, -1, 0, GPR(in->rm));
 		st_cpu(e, true, H_AX, GPR(in->reg));
