@@ -11,7 +11,7 @@
 # through xen-netfront. The domain has 4 GiB (a sparse memory file): Linux
 # sees RAM from 4 GiB up in SeaBIOS's e820 and allocates there first
 # (ZONE_NORMAL), so the pages blkfront and netfront grant are above 4 GiB
-# (translated by vmhv, hypervisor/engines/hvm/hvm_gfn.h).
+# (translated by vmhv, hypervisor/engines/hvm/hvm_gfn.h). Two vCPUs (vcpus=2).
 #
 # Time box: LINUX_BOOT_WAIT seconds (default 600), as linux_boot.sh;
 # skipped in sanitizer builds unless it is set (tests/hvm/linux_lib.sh).
@@ -49,6 +49,7 @@ dmesg | grep -iE 'xen|hypervisor|blkfront|xvd|unplug' | sed 's/^/vmctl-dmesg: /'
 echo "vmctl-xvda: $(head -c 17 /dev/xvda 2>&1)"
 dmesg | grep -E 'e820: \[mem 0x0000000100000000-' | sed 's/^/vmctl-e820: /'
 echo "vmctl-mem: $(grep MemTotal /proc/meminfo)"
+echo "vmctl-cpus: $(grep -c ^processor /proc/cpuinfo)"
 ls /dev/sd* /dev/hd* 2>/dev/null | sed 's/^/vmctl-emulated: /'
 p=/sys/bus/pci/devices/0000:00:03.0
 echo "vmctl-platform: driver $(readlink $p/driver) enable $(cat $p/enable) irq $(cat $p/irq)"
@@ -76,6 +77,7 @@ cat > linux.cfg <<CFG
 type = "hvm"
 name = "hvm-pv"
 memory = 4096
+vcpus = 2
 kernel = "$kernel"
 ramdisk = "$VMCTL_TEST_DIR/initrd.gz"
 cmdline = "console=ttyS0 panic=-1$([ $net = 1 ] && echo ' vif=1')"
@@ -100,6 +102,11 @@ ok "xen-platform-pci drives the Xen platform device (grant frames in its BAR)" \
 ok "it unplugged the emulated disk through the platform device" \
 	grep -q 'unplug' "$VMCTL_LOGDIR/devmodel/hvm-pv.log"
 ok "xen-blkfront attached the vbd as xvda" grep -q 'vmctl-dmesg: .*xvda' "$log"
+# Two vCPUs: Linux patches its code (text_poke: INT3 first, then the
+# bytes) while the other vCPU runs; a vCPU that kept running its cached
+# copy looped on the INT3 forever (docs/hvm.md "Two vCPUs under Linux").
+ok "both vCPUs run Linux (smp: Brought up 1 node, 2 CPUs; cpuinfo lists 2)" \
+	sh -c "grep -q 'Brought up 1 node, 2 CPUs' '$log' && grep -q 'vmctl-cpus: 2' '$log'"
 ok "the disk reads through /dev/xvda" grep -q 'vmctl-xvda: vmctl-pv-disk-42' "$log"
 ok "Linux finds RAM from 4 GiB up in SeaBIOS's e820 (memory=4096)" \
 	grep -q 'vmctl-e820: .*0x0000000100000000-0x000000013fffffff\] usable' "$log"
