@@ -430,7 +430,9 @@ static __attribute__((noreturn)) void save_main(struct callback_register *sys_cb
  * or crash its kernel (as on Xen): the kernel's timer ticks keep coming
  * and, once a program has had its ticks (and its fault, if it is one that
  * must fault), the kernel "kills" it by turning the user frame it
- * interrupted into the next program's entry. Each program's parameters
+ * interrupted into the next program's entry (one that must fault, at
+ * the first tick after its fault: what runs of it after the fault is not
+ * its code any more). Each program's parameters
  * sit at the bottom of its stack page. Events stay masked in every
  * fault handler, so a tick always interrupts user mode, whose frame is
  * the top of the kernel stack. */
@@ -448,7 +450,7 @@ static const struct {
 } harm_progs[] = {
 	{ "spin", harm_spin, 0 },     { "rsp0", harm_rsp0, 0 },   { "rspnc", harm_rspnc, 0 },
 	{ "ud2", harm_ud2, 1 },       { "int3", harm_int3, 1 },   { "hlt", harm_hlt, 1 },
-	{ "ljmp", harm_ljmp, 1 },     { "crash", harm_crash, 1 }, { "hang", harm_hang, 1 },
+	{ "ljmp", harm_ljmp, 1 },     { "hang", harm_hang, 1 },   { "crash", harm_crash, 1 },
 };
 #define HARM_N (sizeof(harm_progs) / sizeof(harm_progs[0]))
 
@@ -458,29 +460,24 @@ static struct {
 	unsigned long faults[HARM_N], vec[HARM_N], err0[HARM_N], cs0[HARM_N];
 } harm;
 
-static void harm_report(void)
+/* What program i did, as it ends (a hang or crash shows where). */
+static void harm_report(unsigned i)
 {
 	char k[40];
+	size_t n = tg_strlen(harm_progs[i].name);
 
-	for (unsigned i = 0; i < HARM_N; i++) {
-		size_t n = tg_strlen(harm_progs[i].name);
-
-		memcpy(k, "harm_", 5);
-		memcpy(k + 5, harm_progs[i].name, n);
-		memcpy(k + 5 + n, "_faults", 8);
-		tg_report(k, (long)(harm.faults[i] != 0));
-		if (!harm_progs[i].faults)
-			continue;
-		memcpy(k + 5 + n, "_vec", 5);
-		tg_report(k, (long)harm.vec[i]);
-		memcpy(k + 5 + n, "_err", 5);
-		tg_report(k, (long)harm.err0[i]);
-		memcpy(k + 5 + n, "_from_user", 11);
-		tg_report(k, harm.cs0[i] == 0xe033);
-	}
-	tg_report("harm_kernel_went_on", 1);
-	tg_puts("pvabi_user done\n");
-	tg_shutdown(SHUTDOWN_poweroff);
+	memcpy(k, "harm_", 5);
+	memcpy(k + 5, harm_progs[i].name, n);
+	memcpy(k + 5 + n, "_faults", 8);
+	tg_report(k, (long)(harm.faults[i] != 0));
+	if (!harm_progs[i].faults)
+		return;
+	memcpy(k + 5 + n, "_vec", 5);
+	tg_report(k, (long)harm.vec[i]);
+	memcpy(k + 5 + n, "_err", 5);
+	tg_report(k, (long)harm.err0[i]);
+	memcpy(k + 5 + n, "_from_user", 11);
+	tg_report(k, harm.cs0[i] == 0xe033);
 }
 
 /* A tick: end the current program when its time has come. */
@@ -492,16 +489,22 @@ static void harm_event(void)
 	pv.shared->vcpu_info[0].evtchn_upcall_pending = 0;
 	__atomic_exchange_n(&pv.shared->vcpu_info[0].evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
 	__atomic_fetch_and(&pv.shared->evtchn_pending[harm.port / 64], ~bit, __ATOMIC_SEQ_CST);
-	if (f->cs != 0xe033 || ++harm.ticks < HARM_TICKS)
+	if (f->cs != 0xe033)
 		return;
-	if (harm_progs[harm.i].faults && !pv.faults && harm.ticks < HARM_GIVE_UP)
-		return;
+	harm.ticks++;
+	if (harm_progs[harm.i].faults ? !pv.faults && harm.ticks < HARM_GIVE_UP
+				      : harm.ticks < HARM_TICKS)
+		return;             /* (one that faulted goes at once: no more of it) */
 	harm.faults[harm.i] = pv.faults;
 	harm.vec[harm.i] = pv.faults == 1 || !harm_progs[harm.i].faults ? pv.last_vec : 99;
 	harm.err0[harm.i] = pv.err[0];
 	harm.cs0[harm.i] = pv.cs[0];
-	if (++harm.i == HARM_N)
-		harm_report();
+	harm_report(harm.i);
+	if (++harm.i == HARM_N) {
+		tg_report("harm_kernel_went_on", 1);
+		tg_puts("pvabi_user done\n");
+		tg_shutdown(SHUTDOWN_poweroff);
+	}
 	harm.ticks = 0;
 	pv.faults = 0;
 	f->rip = USER_VA + (unsigned long)(harm_progs[harm.i].entry - pvabi_user_harm);
@@ -531,12 +534,13 @@ static __attribute__((noreturn)) void harm_main(struct callback_register *sys_cb
 					.address = (unsigned long)tg_event_entry };
 	struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
 	struct vcpu_set_periodic_timer pt = { .period_ns = 2000000 };
-	unsigned long *param = (unsigned long *)ustack;
+	unsigned long *param = (unsigned long *)ustack, first;
 	long rc;
 
 	harm_mode = 1;
 	cmd_range(cmd, "uw", &param[0], &param[1]);   /* the user process's writable part */
 	cmd_range(cmd, "us", &param[2], &param[3]);   /* its runners' stacks */
+	cmd_range(cmd, "ux", &param[6], &param[7]);   /* its pointer to the exit records */
 	param[4] = 0x1234ul << 32;  /* ljmp's m16:32: offset 0, a selector past any GDT */
 	memcpy(ucode, pvabi_user_harm, (size_t)(pvabi_user_harm_end - pvabi_user_harm));
 	rc = hypercall2(__HYPERVISOR_set_trap_table, masked, 0);
@@ -558,9 +562,12 @@ static __attribute__((noreturn)) void harm_main(struct callback_register *sys_cb
 	if (rc == 0)
 		rc = hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_set_periodic_timer, 0, &pt);
 	tg_report("harm_setup", rc);
-	tg_report("harm_params", param[0] && param[1] > param[0] && param[3] > param[2]);
+	tg_report("harm_params", param[0] && param[1] > param[0] && param[3] > param[2] &&
+				 param[6] >= param[0] && param[6] < param[1]);
 	pv.faults = 0;
-	pvabi_enter_user(USER_VA + (unsigned long)(harm_progs[0].entry - pvabi_user_harm),
+	cmd_range(cmd, "hfirst", &first, &param[8]);  /* start at program "hfirst=0xN" */
+	harm.i = first < HARM_N ? (unsigned)first : 0;
+	pvabi_enter_user(USER_VA + (unsigned long)(harm_progs[harm.i].entry - pvabi_user_harm),
 			 USER_VA + 2 * PAGE, 0, 0, 0, 0);
 	for (;;)
 		;

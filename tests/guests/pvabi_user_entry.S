@@ -132,7 +132,8 @@ pvabi_user_smp_end:
 /* "harm" mode's hostile programs (pvabi_user.c), each entered with its
  * stack at the top of the user stack page, whose bottom holds the
  * parameters: [0, 8) the user process's writable range, [16, 24) its
- * runners' stacks, 32: a far pointer with a bad selector. A fault resumes
+ * runners' stacks, 32: a far pointer with a bad selector, 48: where its
+ * pointer to the exit records is. A fault resumes
  * 3 bytes on (pvabi_lib's handler): each faulting instruction is padded
  * to 3 bytes before a spin. */
 #define HARM_PARAM (0x100000000000 + 4096)
@@ -177,27 +178,16 @@ harm_crash:
 	addq $8, %rdi
 	jmp 1b
 2:	jmp 2b
-/* Every word of the user process's writable data but its stacks made the
- * address of those stacks: its pointers stay valid, its runner now waits
- * on the wrong futex (or loops), and never answers. */
+/* The runner's pointer to its exit records made to point into its own
+ * stacks (the address at 48 in the parameters): its reports go where
+ * the sandbox never looks, and its vCPU waits for an answer that never
+ * comes. */
 harm_hang:
 	movabsq $HARM_PARAM, %rbx
-	movq 0(%rbx), %rdi
-	movq 8(%rbx), %rsi
+	movq 48(%rbx), %rdi
 	movq 16(%rbx), %rdx
-	movq 24(%rbx), %rcx
-1:	cmpq %rsi, %rdi
-	jae 3f
-	cmpq %rdx, %rdi
-	jb 2f
-	cmpq %rcx, %rdi
-	jae 2f
-	movq %rcx, %rdi
-	jmp 1b
-2:	movq %rdx, (%rdi)
-	addq $8, %rdi
-	jmp 1b
-3:	jmp 3b
+	movq %rdx, (%rdi)
+1:	jmp 1b
 pvabi_user_harm_end:
 
 /* vCPU 1's first instructions (VCPUOP_initialise): a C call. */

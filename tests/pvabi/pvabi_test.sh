@@ -91,17 +91,20 @@ smp_unmap_reaches_running_user: 1"
 # spinning without system calls, with %rsp 0 or non-canonical, faulting
 # instructions, and scribbling over the user process's own memory (its
 # writable segment and runner stacks, from its ELF headers): garbage
-# (the process dies) or valid pointers (its runner never answers). Each
+# (the process dies) or its runner's exit pointer aimed at its own stacks
+# (the runner never answers). Each
 # is a fault for the kernel (a #GP for a user process that broke) and
 # the kernel goes on with the next.
 upath=$top_builddir/hypervisor/engines/pv/vmhv-pv-user
 read -r wva wsz < <(readelf -lW "$upath" | awk '$1 == "LOAD" && $7 ~ /W/ { print $3, $6 }')
 read -r sva ssz < <(nm -S "$upath" | awk '$4 == "stacks" { print "0x" $1, "0x" $2 }')
+ux=$(nm "$upath" | awk '$3 == "exits" { print "0x" $1 }')
 uw= us=
 [ -n "$wva" ] && [ -n "$sva" ] && uw=$(printf '0x%x-0x%x' $((wva)) $((wva + wsz))) &&
 	us=$(printf '0x%x-0x%x' $((sva)) $((sva + ssz)))
-ok "the user process's writable part and stacks have addresses" test -n "$uw" -a -n "$us"
-tries=1200 expected_file=/dev/null run_guest pvabi_user "extra = \"harm uw=$uw us=$us\"" "harm_setup: 0
+ok "the user process's writable part, stacks and exit pointer have addresses" \
+	test -n "$uw" -a -n "$us" -a -n "$ux"
+tries=1200 expected_file=/dev/null run_guest pvabi_user "extra = \"harm uw=$uw us=$us ux=$ux\"" "harm_setup: 0
 harm_params: 1
 harm_spin_faults: 0
 harm_rsp0_faults: 0
@@ -118,12 +121,14 @@ harm_hlt_err: 0
 harm_ljmp_faults: 1
 harm_ljmp_vec: 13
 harm_ljmp_from_user: 1
-harm_crash_faults: 1
-harm_crash_err: 0
-harm_crash_from_user: 1
 harm_hang_faults: 1
+harm_hang_vec: 13
 harm_hang_err: 0
 harm_hang_from_user: 1
+harm_crash_faults: 1
+harm_crash_vec: 13
+harm_crash_err: 0
+harm_crash_from_user: 1
 harm_kernel_went_on: 1"
 host_stop a
 kver=$(uname -r)
