@@ -2,3 +2,5 @@
 # --non-live migration of the same guest (bench/migrate_bench.sh).
 BENCHMARKS += bench/migrate_bench.sh
 EXTRA_DIST += bench/migrate_bench.sh
+# The hvm rows need the hvm test guest (a check program).
+bench: tests/save/hvm_guest
