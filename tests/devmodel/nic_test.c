@@ -154,17 +154,23 @@ static void e1000_tx(struct dmt *t, int peer)
 	is_int(read(peer, buf, sizeof(buf)), -1, "e1000: a buffer running out of RAM sends nothing");
 }
 
-static void e1000_rx(struct dmt *t, int peer)
+/* Eight clean receive descriptors at 0x3000, 2 KiB buffers from 0x4000. */
+static void e1000_ring_fill(uint8_t *ring)
 {
-	uint8_t *ring = t->ram + 0x3000, f[100];
-	uint32_t fcs;
-
 	for (unsigned i = 0; i < 8; i++) {
 		uint64_t a = 0x4000 + i * 2048;
 
 		memset(ring + 16 * i, 0, 16);
 		memcpy(ring + 16 * i, &a, 8);
 	}
+}
+
+static void e1000_rx(struct dmt *t, int peer)
+{
+	uint8_t *ring = t->ram + 0x3000, f[100];
+	uint32_t fcs;
+
+	e1000_ring_fill(ring);
 	ew(t, 0x2800, 0x3000);
 	ew(t, 0x2808, 128);
 	ew(t, 0x2818, 7);
@@ -207,12 +213,7 @@ static void e1000_rx_after_save(struct dmt *t, int peer)
 	uint8_t *ring = t->ram + 0x3000, f[100];
 	struct dm_sbuf b = { 0 };
 
-	for (unsigned i = 0; i < 8; i++) {
-		uint64_t a = 0x4000 + i * 2048;
-
-		memset(ring + 16 * i, 0, 16);
-		memcpy(ring + 16 * i, &a, 8);
-	}
+	e1000_ring_fill(ring);
 	ew(t, 0x2810, 0);
 	ew(t, 0x2818, 7);
 	ew(t, 0x0100, 2 | 1u << 15 | 1u << 26);    /* EN, BAM, SECRC */

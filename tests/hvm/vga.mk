@@ -13,3 +13,8 @@ EXTRA_DIST += tests/hvm/vga.sh
 # LFB stores next to RAM stores in the same guest (make bench).
 BENCHMARKS += bench/hvm_vga.sh
 EXTRA_DIST += bench/hvm_vga.sh
+
+# Debian's kernel with bochs-drm: a 1920x1080 mode through BAR 2 on VNC
+# (time-boxed like linux_boot.sh).
+TESTS += tests/hvm/linux_bochs.sh
+EXTRA_DIST += tests/hvm/linux_bochs.sh
