@@ -217,14 +217,6 @@ static bool cmdline_has(uint32_t info, const char *word)
 }
 
 void hg_main(uint32_t magic, uint32_t info);
-void hg_ap_main(void);
-
-void hg_ap_main(void)
-{
-	for (;;)
-		__asm__ volatile("cli; hlt");
-}
-
 void hg_main(uint32_t magic, uint32_t info)
 {
 	uint32_t next = 50, count = 0;

@@ -280,22 +280,12 @@ static void idebench(void)
 	      "idebench: every sector read, the last burst holds its data");
 }
 
-/* start.S's second-vCPU entry: this guest runs on one vCPU. */
-void hg_ap_main(void);
-void hg_ap_main(void)
-{
-	for (;;)
-		__asm__ volatile("cli; hlt");
-}
-
 void hg_main(uint32_t magic, uint32_t info);
 
 void hg_main(uint32_t magic, uint32_t info)
 {
-	const char *cmd = "";
+	const char *cmd = hg_multiboot_cmdline(magic, info);
 
-	if (magic == 0x2badb002 && (*(uint32_t *)info & 4))
-		cmd = (const char *)*(uint32_t *)(info + 16);
 	if (streq(cmd, "pci"))
 		test_pci();
 	else if (streq(cmd, "uart"))

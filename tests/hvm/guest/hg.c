@@ -211,3 +211,16 @@ void hg_pit_periodic(uint16_t count)
 	outb(0x40, (uint8_t)count);
 	outb(0x40, (uint8_t)(count >> 8));
 }
+
+const char *hg_multiboot_cmdline(uint32_t magic, uint32_t info)
+{
+	if (magic != 0x2badb002 || !(*(uint32_t *)info & 4))
+		return "";
+	return (const char *)*(uint32_t *)(info + 16);
+}
+
+__attribute__((weak)) void hg_ap_main(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}

@@ -30,6 +30,13 @@ static inline void sti_hlt(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"
 /* Output to port 0xe9 (the domain's log). */
 void hg_puts(const char *s);
 void hg_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The multiboot v1 command line (info's flag bit 2), "" without one. */
+const char *hg_multiboot_cmdline(uint32_t magic, uint32_t info);
+/* start.S's second-vCPU entry. hg.c's default parks the vCPU (cli; hlt)
+ * for the guests that run on one; a guest that uses its APs defines
+ * its own. */
+void hg_ap_main(void);
+
 /* "ok N - what" / "not ok N - what", TAP style. */
 void hg_ok(bool cond, const char *what);
 void hg_done(void) __attribute__((noreturn));

@@ -528,24 +528,14 @@ static void test_nic(const char *model, bool do_bench)
 	serve(buf, out);
 }
 
-/* start.S's second-vCPU entry: this guest runs on one. */
-void hg_ap_main(void);
-void hg_ap_main(void)
-{
-	for (;;)
-		__asm__ volatile("cli; hlt");
-}
-
 void hg_main(uint32_t magic, uint32_t info);
 
 void hg_main(uint32_t magic, uint32_t info)
 {
 	static char model[16];
-	const char *cmd = "";
+	const char *cmd = hg_multiboot_cmdline(magic, info);
 	unsigned i;
 
-	if (magic == 0x2badb002 && (*(uint32_t *)info & 4))
-		cmd = (const char *)*(uint32_t *)(info + 16);
 	for (i = 0; cmd[i] && cmd[i] != ' ' && i < sizeof(model) - 1; i++)
 		model[i] = cmd[i];
 	test_nic(model, streq(cmd + i, " bench"));

@@ -308,7 +308,6 @@ static void test_ioreq_bench(void)
 extern char hg_ap_tramp[], hg_ap_tramp_end[];
 static volatile uint32_t ap_started, ap_apic_id;
 
-void hg_ap_main(void);
 void hg_ap_main(void)
 {
 	hg_idt_init();
@@ -384,9 +383,7 @@ static const char *mb_cmdline(uint32_t magic, uint32_t info)
 {
 	if (is_pvh(info))
 		return (const char *)((const uint32_t *)info)[6];   /* cmdline_paddr */
-	if (magic != 0x2badb002 || !(*(uint32_t *)info & 4))
-		return "";
-	return (const char *)*(uint32_t *)(info + 16);
+	return hg_multiboot_cmdline(magic, info);
 }
 
 void hg_main(uint32_t magic, uint32_t info);

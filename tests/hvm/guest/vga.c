@@ -210,22 +210,12 @@ static void bar2(void)
 	check(bars_read_back(w, h), "the bars read back from the framebuffer, every pixel");
 }
 
-/* start.S's second-vCPU entry: this guest runs on one vCPU. */
-void hg_ap_main(void);
-void hg_ap_main(void)
-{
-	for (;;)
-		__asm__ volatile("cli; hlt");
-}
-
 void hg_main(uint32_t magic, uint32_t info);
 
 void hg_main(uint32_t magic, uint32_t info)
 {
-	const char *cmd = "";
+	const char *cmd = hg_multiboot_cmdline(magic, info);
 
-	if (magic == 0x2badb002 && (*(uint32_t *)info & 4))
-		cmd = (const char *)*(uint32_t *)(info + 16);
 	if (!vga_setup())
 		hg_printf("vga: no VGA to test\n");
 	else if (cmd[0] == 'f' && cmd[1] == 'i' && cmd[2] == 'l' && cmd[3] == 'l')
