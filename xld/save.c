@@ -581,7 +581,9 @@ static int resume_domain(struct hv *hv, uint32_t domid)
 	if ((info.flags & PRIVCMD_DOMINF_SHUTDOWN) && info.shutdown_reason == SHUTDOWN_suspend &&
 	    (rc = hv_domain_resume(hv, domid)) < 0)
 		return rc;
-	return info.flags & PRIVCMD_DOMINF_PAUSED ? hv_domain_unpause(hv, domid) : 0;
+	/* the freeze's pause: the count, not the PAUSED flag, which a domain
+	 * that is shut down (suspended) does not show */
+	return info.pause_count ? hv_domain_unpause(hv, domid) : 0;
 }
 
 /* Left paused: a suspended hvm guest's call is answered (cancelled) for
@@ -769,11 +771,9 @@ int save_domain_to_fd(struct xld *xld, struct xld_domain *dom, int fd,
 	op->store_pfn = dom->store_pfn;
 	op->suspend_port = suspend_port_of(xld, dom->domid);
 	op->hvm = save_domain_is_hvm(xld, dom->domid);
-	/* A domain that goes on in place keeps its vmhv state: frozen as it
-	 * runs (Debian's kernel did not get its event channels back from a
-	 * cancelled suspend, docs/hvm.md "Not done yet"). */
-	op->hvm_pv = op->hvm && opts->after != SAVE_AFTER_RESUME &&
-		     hvm_has_pv_suspend(xld, dom->domid);
+	/* A domain that goes on in place (-c) is asked too, as libxl does: its
+	 * call returns 1 (cancelled) and its drivers resume as they were. */
+	op->hvm_pv = op->hvm && hvm_has_pv_suspend(xld, dom->domid);
 	stream_writer_init(&op->out, fd);
 	/* Guest memory changes while it is sent: the guest runs during the
 	 * pre-copy rounds, and even a suspended guest's backends keep copying
