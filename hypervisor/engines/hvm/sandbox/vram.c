@@ -40,6 +40,11 @@ static void vram_dirty(struct hvm *h, uint64_t off, unsigned size)
 {
 	uint64_t *bits = (uint64_t *)(h->vram + h->vram_bytes);
 
+	/* The pixels must be visible before the bit is read: else the store
+	 * can wait in this CPU's store buffer while the read sees the bit still
+	 * set, the device model clears it and renders the old pixels, and the
+	 * new ones are never rendered (x86 reorders a store with a later load). */
+	atomic_thread_fence(memory_order_seq_cst);
 	for (uint64_t pg = off / PAGE; pg <= (off + size - 1) / PAGE; pg++) {
 		uint64_t bit = 1ull << (pg % 64);
 
