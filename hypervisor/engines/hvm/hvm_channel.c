@@ -103,14 +103,18 @@ int hvm_ctl_send(struct hvm_domain *h, const struct hvm_ctl *m, const int *fds, 
 
 static void ctl_readable(struct evloop *loop, int fd, uint32_t events, void *arg);
 
-/* Notes the sandbox sent before this call (log lines) come first: the
- * call may shut the domain down and close the control channel. */
-static void ctl_drain(struct hvm_domain *h)
+/* Notes the sandbox sent before now (log lines) come first: a hypercall,
+ * or a shutdown from elsewhere (the device model's S5), may close the
+ * control channel, and the guest's last debug lines must not go with it.
+ * A context reply that a save waits for stays for hvm_context.c. */
+void hvm_ctl_drain(struct hvm_domain *h)
 {
-	for (int i = 0; i < 64 && h->ctl_fd >= 0; i++) {
+	for (int i = 0; i < 1024 && h->ctl_fd >= 0; i++) {
 		struct hvm_note n;
 
 		if (recv(h->ctl_fd, &n, sizeof(n), MSG_DONTWAIT | MSG_PEEK) <= 0)
+			return;
+		if (n.type == HVM_NOTE_CONTEXT && h->saving)
 			return;
 		ctl_readable(h->d->hv->loop, h->ctl_fd, EPOLLIN, h);
 	}
@@ -136,7 +140,7 @@ static void vcpu_readable(struct evloop *loop, int fd, uint32_t events, void *ar
 			domain_crash(h->d, "malformed hvm hypercall packet");
 		return;
 	}
-	ctl_drain(h);
+	hvm_ctl_drain(h);
 	if (ch->fd < 0 || h->d->shutdown)
 		return;
 	ch->req = req;

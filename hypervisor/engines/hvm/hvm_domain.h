@@ -81,6 +81,8 @@ int hvm_ctl_send(struct hvm_domain *h, const struct hvm_ctl *m, const int *fds, 
 /* Read and act on one packet of the control channel (a note), as the
  * event loop would (hvm_context.c waits for its answer this way). */
 void hvm_ctl_note(struct hvm_domain *h);
+/* Handle the notes (log lines) already sent on the control channel. */
+void hvm_ctl_drain(struct hvm_domain *h);
 /* Serve one hypercall packet of vCPU `vcpu`'s channel, as the event loop
  * would: a vCPU waiting for vmhv's answer must get it to freeze. */
 void hvm_vcpu_serve(struct hvm_domain *h, uint32_t vcpu);

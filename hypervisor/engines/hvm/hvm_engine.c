@@ -292,6 +292,8 @@ static void hvm_stop(struct domain *d)
 	if (!h)
 		return;
 	hvm_dirty_disable(d);
+	if (!d->dying)
+		hvm_ctl_drain(h);  /* the guest's last debug lines, before the end */
 	hvm_process_end(h);
 	if (d->dying) {
 		hvm_servers_dispose(h);
