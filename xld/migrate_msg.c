@@ -162,9 +162,15 @@ static void chan_readable(struct evloop *loop, int fd, uint32_t events, void *ar
 	n = read(fd, c->buf + c->have, need - c->have);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
-	if (n <= 0) {
-		chan_fail(c, n < 0 ? -errno : -ECONNRESET, n < 0 ? strerror(errno) :
-			  "the peer closed the connection");
+	/* A peer that closed with our bytes unread gives ECONNRESET instead
+	 * of an end of file (AF_UNIX too: an ssh that exits at once): the
+	 * same event, said the same way. */
+	if (n == 0 || (n < 0 && errno == ECONNRESET)) {
+		chan_fail(c, -ECONNRESET, "the peer closed the connection");
+		return;
+	}
+	if (n < 0) {
+		chan_fail(c, -errno, strerror(errno));
 		return;
 	}
 	c->have += (size_t)n;

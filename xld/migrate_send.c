@@ -278,7 +278,9 @@ static void out_connected(void *arg, int fd, const char *why)
 	rc = migrate_msg_send(fd, MIGRATE_HELLO, &m->hello, sizeof(m->hello));
 	if (rc == 0)
 		rc = migrate_chan_wait(&m->chan, migrate_timeout(m->xld));
-	if (rc < 0)
+	if (rc == -EPIPE || rc == -ECONNRESET) /* it went before our hello (an ssh that failed) */
+		out_fail(m, rc, RPC_ERR_IO, "target host: the peer closed the connection");
+	else if (rc < 0)
 		out_fail(m, rc, RPC_ERR_IO, "cannot send to the target host");
 }
 
