@@ -22,14 +22,6 @@ command -v xenstore-read > /dev/null || skip_all "xenstore-utils not installed"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
-port_of() {
-	for _ in $(seq 200); do
-		xenstore-read "/local/domain/$1/console/vnc-port" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # bars NAME CMDLINE W H: the guest's TAP lines pass, the client sees W x H
 # and the four bars.
 bars() {
@@ -45,7 +37,7 @@ bars() {
 		_tap_result 1 "$1: the guest's checks pass"
 		xl dmesg | sed -n "s/^(d$id) /#   /p"
 	fi
-	port=$(port_of "$id")
+	port=$(vnc_port_of "$id")
 	ok "$1: a VNC client sees $3x$4 and the red, green, blue and white bars" \
 		"$client" 127.0.0.1:"$port" size "$3" "$4" pixel $((q / 2)) "$y" ff0000 \
 		pixel $((q + q / 2)) "$y" 00ff00 pixel $((2 * q + q / 2)) "$y" 0000ff \

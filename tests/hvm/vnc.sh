@@ -22,13 +22,6 @@ command -v xenstore-read > /dev/null || skip_all "xenstore-utils not installed"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
-port_of() {
-	for _ in $(seq 200); do
-		xenstore-read "/local/domain/$1/console/vnc-port" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
 vnc() { "$client" --password s3cret "$@" 2> "$VMCTL_TEST_DIR/client.err"; }
 # lit_bytes PPM: how many colour bytes are not black (after the 15-byte
 # header "P6\n720 400\n255\n"); text makes a few hundred.
@@ -39,7 +32,7 @@ lit() { [ "$(lit_bytes "$1")" -gt 500 ]; }
 # reading its port each time).
 screen_has_text() {
 	for _ in $(seq 40); do
-		vnc 127.0.0.1:"$(port_of "$1")" size 720 400 dump screen.ppm > /dev/null &&
+		vnc 127.0.0.1:"$(vnc_port_of "$1")" size 720 400 dump screen.ppm > /dev/null &&
 			lit screen.ppm && return 0
 		sleep 0.25
 	done
@@ -60,7 +53,7 @@ ok "xl create of an hvm domain with vnc=1" xl create vnc.cfg
 id=$(xl domid hvm-vnc)
 # SeaBIOS and the VGA BIOS on the soft CPU: seconds, more under a parallel make check
 ok "the boot sector runs (its COM1 line)" console_has hvm-vnc 'echo guest ready' 1200
-port=$(port_of "$id")
+port=$(vnc_port_of "$id")
 like "$port" '^59[0-9][0-9]$' "console/vnc-port is published ($port)"
 is "$(xenstore-read /local/domain/$id/console/vnc-listen)" 127.0.0.1 "console/vnc-listen is 127.0.0.1"
 srv=$(pgrep -f "pvfb-vnc --domid $id --hvm --rundir $VMCTL_RUNDIR\$")
@@ -118,7 +111,7 @@ screen() {
 	id=$(xl domid "$1")
 }
 screen hvm-dflt ""
-ok "without vnc=, console/vnc-port is published" port_of "$id"
+ok "without vnc=, console/vnc-port is published" vnc_port_of "$id"
 is "$(xenstore-read /local/domain/$id/console/vnc-listen)" 127.0.0.1 "on 127.0.0.1"
 ok "a VNC client sees the screen" screen_has_text "$id"
 xl destroy hvm-dflt
@@ -160,7 +153,7 @@ bpid=$!
 ok "frames that do not fit are refused" file_has bad.log 'refusing a frame of 100000x100000'
 ok "... and a stride too short" file_has bad.log 'refusing a frame of 720x400, 100 bytes'
 ok "the server still serves a client the HELLO's 720x400" \
-	vnc 127.0.0.1:"$(port_of 77)" size 720 400
+	vnc 127.0.0.1:"$(vnc_port_of 77)" size 720 400
 ok "and is still running" test -d "/proc/$bpid"
 kill "$bpid"
 wait "$bpid"

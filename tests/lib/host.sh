@@ -46,6 +46,17 @@ file_has() {
 # console_has NAME REGEX [TRIES]: the same for domain NAME's console log.
 console_has() { file_has "$VMCTL_LOGDIR/console/$1.log" "$2" "${3:-200}"; }
 
+# vnc_port_of DOMID: wait (bounded, 200 tries of 50 ms) for the domain's
+# console/vnc-port in xenstore (xenstore-utils) and print it.
+vnc_port_of() {
+	local i
+	for i in $(seq 200); do
+		xenstore-read "/local/domain/$1/console/vnc-port" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # dmesg_has REGEX [TRIES]: the same for `xl dmesg` (1200 tries by default:
 # the soft CPU's firmware and device models print there slowly).
 dmesg_has() {

@@ -18,15 +18,6 @@ cd "$VMCTL_TEST_DIR"
 # server_pid DOMID: pvfb-vnc of that domain on this host.
 server_pid() { pgrep -f "pvfb-vnc --domid $1 --devid 0 --rundir $VMCTL_RUNDIR\$"; }
 
-# port_of DOMID: wait for console/vnc-port, print it.
-port_of() {
-	for i in $(seq 200); do
-		xenstore-read "/local/domain/$1/console/vnc-port" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 vnc() { "$client" "$@" 2> "$VMCTL_TEST_DIR/client.err"; }
 # After a server restart: the new server may still be starting (slow under
 # sanitizers), so read its port again and retry for a few seconds.
@@ -34,7 +25,7 @@ vnc_restarted() {   # vnc_restarted DOMID ARGS...
 	local dom=$1 i
 	shift
 	for i in $(seq 20); do
-		vnc 127.0.0.1:"$(port_of "$dom")" "$@" && return 0
+		vnc 127.0.0.1:"$(vnc_port_of "$dom")" "$@" && return 0
 		sleep 0.25
 	done
 	return 1
@@ -52,7 +43,7 @@ id=$(xl domid v1)
 log="$VMCTL_LOGDIR/console/v1.log"
 ok "fbfront connects to pvfb-vnc" file_has "$log" "^fb: device/vfb/0 800x600"
 ok "kbdfront connects to pvfb-vnc" file_has "$log" "^kbd: device/vkbd/0 connected \(absolute pointer\)"
-port=$(port_of "$id")
+port=$(vnc_port_of "$id")
 like "$port" '^59[0-9][0-9]$' "console/vnc-port is published ($port)"
 is "$(xenstore-read /local/domain/$id/console/vnc-listen)" 127.0.0.1 "console/vnc-listen is 127.0.0.1"
 is "$(xenstore-read /local/domain/0/backend/vfb/$id/0/state)" 4 "the vfb backend is Connected"
@@ -98,7 +89,7 @@ for i in $(seq 100); do
 	[ "$(xenstore-read /local/domain/0/backend/vfb/$id/0/state)" = 4 ] && break
 	sleep 0.05
 done
-port=$(port_of "$id")
+port=$(vnc_port_of "$id")
 ok "a client reconnects and sees the picture again" vnc_restarted "$id" pattern
 ok "input reaches the guest through the new server" vnc 127.0.0.1:"$port" key 0x62
 ok "... the guest prints it" file_has "$log" "kbd: key 48 down"
@@ -123,7 +114,7 @@ for i in $(seq 100); do
 	[ "$(xenstore-read /local/domain/0/backend/vfb/$id/0/state)" = 4 ] && break
 	sleep 0.05
 done
-port=$(port_of "$id")
+port=$(vnc_port_of "$id")
 ok "a client sees the picture through it" vnc_restarted "$id" pattern
 
 # xld stopped cleanly (SIGTERM) with the guest running: it stops the server
@@ -141,7 +132,7 @@ for i in $(seq 100); do
 	[ -n "$(server_pid "$id")" ] && [ "$(xenstore-read /local/domain/0/backend/vfb/$id/0/state)" = 4 ] && break
 	sleep 0.05
 done
-port=$(port_of "$id")
+port=$(vnc_port_of "$id")
 ok "a client sees the picture after the clean restart" vnc_restarted "$id" pattern
 
 # A password-protected display (vncpasswd=), on a port of its own.
@@ -154,7 +145,7 @@ vfb = [ "vnc=1,vncpasswd=s3cret,vncdisplay=7" ]
 CFG
 ok "xl create of a guest with vncpasswd" xl create v2.cfg
 id2=$(xl domid v2)
-port2=$(port_of "$id2")
+port2=$(vnc_port_of "$id2")
 ok "vncdisplay=7 starts the search at port 5907" test "$port2" -ge 5907
 ok "its frontend connects" file_has "$VMCTL_LOGDIR/console/v2.log" "^fb: device/vfb/0"
 vnc --password wrong 127.0.0.1:"$port2" size 800 600
