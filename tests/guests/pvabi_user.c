@@ -43,6 +43,7 @@ void pvabi_smp_entry(void);
 void pvabi_smp_main(void);
 static void smp_syscall(unsigned long nr, const struct uframe *f, unsigned long who);
 static long user_tables(void);
+static long user_mode_setup(struct callback_register *cb);
 
 static unsigned char tables[4][4096] __attribute__((aligned(4096))); /* L4u L3u L2u L1u */
 static unsigned char ucode[4096] __attribute__((aligned(4096)));
@@ -314,14 +315,7 @@ static __attribute__((noreturn)) void smp_main(struct callback_register *sys_cb)
 	long rc;
 
 	memcpy(ucode, pvabi_user_smp, (size_t)(pvabi_user_smp_end - pvabi_user_smp));
-	rc = user_tables();
-	if (rc == 0)
-		rc = pvabi_ext(MMUEXT_NEW_USER_BASEPTR, frame_of(tables[0]), 0);
-	if (rc == 0)
-		rc = hypercall2(__HYPERVISOR_stack_switch, FLAT_KERNEL_SS,
-				(unsigned long)kstack + sizeof(kstack));
-	if (rc == 0)
-		rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, sys_cb);
+	rc = user_mode_setup(sys_cb);
 	smp_ctx.user_regs.rip = (unsigned long)pvabi_smp_entry;
 	smp_ctx.user_regs.rsp = (unsigned long)(stack1 + sizeof(stack1) - 8);
 	if (rc == 0)
@@ -358,6 +352,23 @@ static long user_tables(void)
 	/* The kernel's tables map the user region too, as a kernel's do. */
 	if (rc == 0)
 		rc = pvabi_mmu((pvabi_cr3 << 12) + 32 * 8, (frame_of(tables[1]) << 12) | 7);
+	return rc;
+}
+
+/* What every user-mode run sets up: the user tables as the user base
+ * pointer, the kernel stack for entries from user mode, and the syscall
+ * callback `cb`. 0 or the first error. */
+static long user_mode_setup(struct callback_register *cb)
+{
+	long rc = user_tables();
+
+	if (rc == 0)
+		rc = pvabi_ext(MMUEXT_NEW_USER_BASEPTR, frame_of(tables[0]), 0);
+	if (rc == 0)
+		rc = hypercall2(__HYPERVISOR_stack_switch, FLAT_KERNEL_SS,
+				(unsigned long)kstack + sizeof(kstack));
+	if (rc == 0)
+		rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, cb);
 	return rc;
 }
 
@@ -409,10 +420,8 @@ static __attribute__((noreturn)) void save_main(struct callback_register *sys_cb
 	 * until its iret (the frame's IF gives the mask back). */
 	sys_cb->flags = CALLBACKF_mask_events;
 	memcpy(ucode, pvabi_user_count, (size_t)(pvabi_user_count_end - pvabi_user_count));
-	if (hypercall2(__HYPERVISOR_set_trap_table, pf_masked, 0) < 0 || user_tables() < 0 || pvabi_ext(MMUEXT_NEW_USER_BASEPTR, frame_of(tables[0]), 0) < 0 ||
-	    hypercall2(__HYPERVISOR_stack_switch, FLAT_KERNEL_SS,
-		       (unsigned long)kstack + sizeof(kstack)) < 0 ||
-	    hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, sys_cb) < 0 ||
+	if (hypercall2(__HYPERVISOR_set_trap_table, pf_masked, 0) < 0 ||
+	    user_mode_setup(sys_cb) < 0 ||
 	    hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, &ev) < 0)
 		tg_puts("pvabi_save: setup failed\n");
 	pv.event_hook = save_event;
@@ -545,14 +554,7 @@ static __attribute__((noreturn)) void harm_main(struct callback_register *sys_cb
 	memcpy(ucode, pvabi_user_harm, (size_t)(pvabi_user_harm_end - pvabi_user_harm));
 	rc = hypercall2(__HYPERVISOR_set_trap_table, masked, 0);
 	if (rc == 0)
-		rc = user_tables();
-	if (rc == 0)
-		rc = pvabi_ext(MMUEXT_NEW_USER_BASEPTR, frame_of(tables[0]), 0);
-	if (rc == 0)
-		rc = hypercall2(__HYPERVISOR_stack_switch, FLAT_KERNEL_SS,
-				(unsigned long)kstack + sizeof(kstack));
-	if (rc == 0)
-		rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, sys_cb);
+		rc = user_mode_setup(sys_cb);
 	if (rc == 0)
 		rc = hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, &ev);
 	if (rc == 0)
@@ -630,11 +632,7 @@ void guest_main(start_info_t *si, unsigned long boot_sp)
 		tg_report("syscall_callback", hypercall2(__HYPERVISOR_callback_op,
 							 CALLBACKOP_register, &cb));
 	} else {
-		user_tables();
-		pvabi_ext(MMUEXT_NEW_USER_BASEPTR, frame_of(tables[0]), 0);
-		hypercall2(__HYPERVISOR_stack_switch, FLAT_KERNEL_SS,
-			   (unsigned long)kstack + sizeof(kstack));
-		hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, &cb);
+		user_mode_setup(&cb);
 	}
 	gs_rc = hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_GS_KERNEL, GS_KERNEL_BASE);
 	if (gs_rc == 0)
