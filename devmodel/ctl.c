@@ -2,6 +2,7 @@
  * state of DMCTL_SAVE / DMCTL_LOAD moves on the same connection, blocking:
  * xld sends or reads all of it at once, and the guest is frozen meanwhile. */
 #include "devmodel/ctl.h"
+#include "devmodel/dev/acpi_hotplug.h"
 #include "devmodel/dev/ide.h"
 #include "devmodel/dm.h"
 #include "devmodel/dm_save.h"
@@ -119,6 +120,11 @@ static int ctl_run(struct dmctl *c, const struct dmctl_req *req, int *fd)
 {
 	struct ide *ide = dm_device(c->dm, "ide");
 
+	if (req->op == DMCTL_VCPUS) {
+		struct acpi_hotplug *h = dm_device(c->dm, "acpi_hotplug");
+
+		return h ? acpi_hotplug_set_vcpus(h, req->disk) : -ENODEV;
+	}
 	if (!ide)
 		return -ENODEV;
 	switch (req->op) {

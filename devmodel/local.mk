@@ -23,8 +23,8 @@ devmodel_libdevmodel_la_SOURCES = \
 	devmodel/net.c devmodel/net.h \
 	devmodel/dev/eeprom93.c devmodel/dev/eeprom93.h \
 	devmodel/dev/rtl8139.c devmodel/dev/e1000.c \
-	devmodel/dev/acpi_hotplug.c \
-	devmodel/acpi/acpi.h devmodel/acpi/aml.c devmodel/acpi/aml.h devmodel/acpi/dsdt.c \
+	devmodel/dev/acpi_hotplug.c devmodel/dev/acpi_hotplug.h \
+	devmodel/acpi/acpi.h devmodel/acpi/aml.c devmodel/acpi/aml.h devmodel/acpi/dsdt.c devmodel/acpi/dsdt_cpu.c \
 	devmodel/acpi/tables.c devmodel/acpi/smbios.c
 
 pkglibexec_PROGRAMS += devmodel/vmctl-devmodel

@@ -39,8 +39,7 @@ static int fail(int *code, int c, int rc, char *msg, size_t cap, const char *fmt
 	return rc;
 }
 
-/* One request to the device model's control socket; its answer. */
-static int dmctl_call(struct xld *xld, uint32_t domid, const struct dmctl_req *req, int fd)
+int dmctl_call(struct xld *xld, uint32_t domid, const struct dmctl_req *req, int fd)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };

@@ -24,6 +24,14 @@ struct fw_cfg;
 #define ACPI_PM_BASE     0x600    /* SeaBIOS's PIIX4 PMBA with our tables */
 #define ACPI_GPE0_BASE   0xafe0   /* acpi_hotplug.c */
 #define ACPI_SCI_IRQ     9
+/* CPU hotplug (acpi_hotplug.c, dsdt_cpu.c): the present-vCPU bitmap
+ * (bit n = vCPU n, 32 bytes as Xen's and QEMU's PIIX4 have it), the
+ * eject register (our own: the OS's _EJ0 writes the vCPU's number) and
+ * the GPE that announces a change. */
+#define ACPI_CPUHP_BASE  0xaf00
+#define ACPI_CPUHP_LEN   32
+#define ACPI_CPUHP_EJECT 0xaf20
+#define ACPI_GPE_CPU_HOTPLUG 2
 #define ACPI_SMI_CMD     0xb2     /* piix4_acpi.c's APM control port */
 #define ACPI_ENABLE_CMD  0xf1
 #define ACPI_DISABLE_CMD 0xf0
@@ -64,6 +72,8 @@ static inline uint8_t acpi_sum8(const uint8_t *p, size_t n)
 int acpi_tables_add(struct fw_cfg *fc, const struct dm_config *cfg);
 /* The DSDT's AML body (after its 36-byte header) into a. */
 void acpi_dsdt_build(struct aml *a, const struct dm_config *cfg);
+/* The processor objects and the CPU hotplug GPE method (dsdt_cpu.c). */
+void acpi_dsdt_cpus(struct aml *a, const struct dm_config *cfg);
 /* The SMBIOS entry point and structures into fw_cfg (smbios.c). */
 int smbios_tables_add(struct fw_cfg *fc, const struct dm_config *cfg);
 

@@ -233,6 +233,18 @@ void aml_open_method(struct aml *a, const char *path, uint8_t flags)
 	aml_byte(a, flags);
 }
 
+void aml_open_processor(struct aml *a, const char *path, uint8_t id, uint32_t pblk,
+			uint8_t pblk_len)
+{
+	aml_bytes(a, (const uint8_t[]){ 0x5b, 0x83 }, 2);
+	aml_open(a);
+	aml_name(a, path);
+	aml_byte(a, id);
+	aml_bytes(a, (const uint8_t[]){ (uint8_t)pblk, (uint8_t)(pblk >> 8), (uint8_t)(pblk >> 16),
+					(uint8_t)(pblk >> 24) }, 4);
+	aml_byte(a, pblk_len);
+}
+
 void aml_open_if(struct aml *a)
 {
 	aml_byte(a, 0xa0);

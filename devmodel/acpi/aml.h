@@ -46,6 +46,10 @@ void aml_name_decl(struct aml *a, const char *path);
 void aml_open_scope(struct aml *a, const char *path);
 void aml_open_device(struct aml *a, const char *path);
 void aml_open_method(struct aml *a, const char *path, uint8_t flags);
+/* Processor(path, id, pblk, pblk_len) { ... } (deprecated since ACPI 6.0
+ * but what Xen's and QEMU's DSDTs use, and every OS still reads). */
+void aml_open_processor(struct aml *a, const char *path, uint8_t id, uint32_t pblk,
+			uint8_t pblk_len);
 void aml_open_if(struct aml *a);     /* the predicate comes next */
 void aml_open_else(struct aml *a);
 void aml_open_package(struct aml *a, uint8_t nelems);
@@ -65,9 +69,15 @@ enum {
 	AML_STORE = 0x70, AML_AND = 0x7b, AML_OR = 0x7d,
 	AML_CREATE_DWORD_FIELD = 0x8a, AML_LLESS = 0x95,
 	AML_RETURN = 0xa4, AML_ONES = 0xff,
+	AML_NOTIFY = 0x86, AML_LNOT = 0x92, AML_LEQUAL = 0x93,
 };
 
+/* Notify values (ACPI 6.x 5.6.6). */
+#define AML_NOTIFY_DEVICE_CHECK 1
+#define AML_NOTIFY_EJECT        3
+
 /* The region spaces and field flags used here. */
+#define AML_SPACE_SYSTEM_IO  0x01
 #define AML_SPACE_PCI_CONFIG 0x02
 #define AML_FIELD_BYTE_ACC   0x01   /* ByteAcc, NoLock, Preserve */
 

@@ -271,6 +271,8 @@ void acpi_dsdt_build(struct aml *a, const struct dm_config *cfg)
 		dsdt_link(a, i);
 	aml_close(a);
 
+	acpi_dsdt_cpus(a, cfg);
+
 	/* \_S5: SLP_TYP 0 for PM1a and PM1b (piix4_acpi.c's SLP_TYP_S5) */
 	aml_name_decl(a, "\\_S5");
 	aml_open_package(a, 4);

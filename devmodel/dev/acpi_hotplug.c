@@ -1,21 +1,29 @@
 /* The ACPI registers beyond PIIX4's PM1 block that the tables name (the
  * device model's FADT, devmodel/acpi/, names GPE0; SeaBIOS's and QEMU's
  * DSDTs also the hotplug registers): the GPE0 block at 0xafe0 (status,
- * write one to clear, and enable: 2 bytes each) and QEMU's PCI hotplug
+ * write one to clear, and enable: 2 bytes each), QEMU's PCI hotplug
  * registers at 0xae00 (PCIU slots up, PCID slots down, B0EJ eject, RMV
- * removable). No hotplug event
- * ever happens here, so the status and slot masks read 0.
+ * removable; no PCI hotplug event ever happens here, so the slot masks
+ * read 0) and the CPU hotplug registers of Xen's and QEMU's PIIX4
+ * machine: the present-vCPU bitmap at 0xaf00 (32 bytes, read-only) and
+ * our eject register after it (dsdt_cpu.c's _EJ0 writes the vCPU's
+ * number). `xl vcpu-set` changes the bitmap (acpi_hotplug_set_vcpus, from
+ * the control socket) and sets GPE 2's status; the SCI (IRQ 9) is high
+ * while an enabled GPE's status is set.
  *
  * Unclaimed they read all ones, and that is harmful: Linux sees every GPE
  * pending, runs the DSDT's PCI hotplug handler, reads "every slot went
  * down" and ejects the devices of slots 3 and up (the emulated NICs, the
  * Xen platform device) right after probing them. */
+#include "devmodel/dev/acpi_hotplug.h"
+#include "devmodel/acpi/acpi.h"
 #include "devmodel/dm.h"
 
 #include "common/log.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define GPE0_BASE  0xafe0
 #define GPE0_LEN   4
@@ -25,13 +33,26 @@
 
 struct acpi_hotplug {
 	struct dm *dm;
-	uint16_t gpe_en;
+	uint16_t gpe_sts, gpe_en;
+	bool sci;
+	uint8_t cpus[ACPI_CPUHP_LEN];   /* bit n: vCPU n present */
 };
+
+/* The SCI follows the enabled GPEs' status (level, as PIIX4's). */
+static void gpe_update(struct acpi_hotplug *h)
+{
+	bool level = (h->gpe_sts & h->gpe_en) != 0;
+
+	if (level != h->sci) {
+		h->sci = level;
+		dm_host_isa_irq(&h->dm->host, ACPI_SCI_IRQ, level);
+	}
+}
 
 static uint64_t gpe_read(void *opaque, uint64_t off, unsigned size)
 {
 	struct acpi_hotplug *h = opaque;
-	uint32_t v = (uint32_t)h->gpe_en << 16;   /* status 0, enable */
+	uint32_t v = (uint32_t)h->gpe_en << 16 | h->gpe_sts;
 
 	return (v >> (8 * off)) & (uint32_t)bus_ones(size);
 }
@@ -48,8 +69,10 @@ static void gpe_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
 			h->gpe_en = (uint16_t)((h->gpe_en & 0xff00) | b);
 		else if (at == 3)
 			h->gpe_en = (uint16_t)((h->gpe_en & 0x00ff) | b << 8);
-		/* status bytes: write one to clear, and none is ever set */
+		else   /* status: write one to clear */
+			h->gpe_sts &= (uint16_t)~(b << (8 * at));
 	}
+	gpe_update(h);
 }
 
 static uint64_t pcihp_read(void *opaque, uint64_t off, unsigned size)
@@ -69,8 +92,70 @@ static void pcihp_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
 			 (unsigned long long)val);
 }
 
+static uint64_t cpuhp_read(void *opaque, uint64_t off, unsigned size)
+{
+	struct acpi_hotplug *h = opaque;
+	uint64_t v = 0;
+
+	if (off < ACPI_CPUHP_LEN)
+		memcpy(&v, h->cpus + off, size <= ACPI_CPUHP_LEN - off ? size : ACPI_CPUHP_LEN - off);
+	return v;
+}
+
+static bool cpu_present(const struct acpi_hotplug *h, unsigned n)
+{
+	return h->cpus[n / 8] >> (n % 8) & 1;
+}
+
+static void cpu_set_present(struct acpi_hotplug *h, unsigned n, bool on)
+{
+	if (on)
+		h->cpus[n / 8] |= (uint8_t)(1u << (n % 8));
+	else
+		h->cpus[n / 8] &= (uint8_t)~(1u << (n % 8));
+}
+
+/* The bitmap is read-only; the byte after it is the eject register: the
+ * guest has taken vCPU `val` offline and lets it go. */
+static void cpuhp_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
+{
+	struct acpi_hotplug *h = opaque;
+	unsigned n = (unsigned)(val & 0xff);
+
+	(void)size;
+	if (off != ACPI_CPUHP_EJECT - ACPI_CPUHP_BASE)
+		return;
+	if (n == 0 || n >= h->dm->cfg->vcpus) {
+		log_warn("acpi: the guest ejects vCPU %u, which cannot go: ignored", n);
+		return;
+	}
+	cpu_set_present(h, n, false);
+	log_info("acpi: the guest ejected vCPU %u", n);
+}
+
+int acpi_hotplug_set_vcpus(struct acpi_hotplug *h, unsigned n)
+{
+	bool changed = false;
+
+	if (!h || n < 1 || n > h->dm->cfg->vcpus)
+		return -EINVAL;
+	for (unsigned i = 0; i < h->dm->cfg->vcpus; i++) {
+		if (cpu_present(h, i) == (i < n))
+			continue;
+		cpu_set_present(h, i, i < n);
+		changed = true;
+	}
+	log_info("acpi: %u vCPUs present%s", n, changed ? ", GPE 2 raised" : " (no change)");
+	if (changed) {
+		h->gpe_sts |= 1u << ACPI_GPE_CPU_HOTPLUG;
+		gpe_update(h);
+	}
+	return 0;
+}
+
 static const struct bus_ops gpe_ops = { gpe_read, gpe_write };
 static const struct bus_ops pcihp_ops = { pcihp_read, pcihp_write };
+static const struct bus_ops cpuhp_ops = { cpuhp_read, cpuhp_write };
 
 static void acpi_hotplug_destroy(void *state)
 {
@@ -78,12 +163,17 @@ static void acpi_hotplug_destroy(void *state)
 
 	bus_release(&h->dm->bus, BUS_PIO, GPE0_BASE, h);
 	bus_release(&h->dm->bus, BUS_PIO, PCIHP_BASE, h);
+	bus_release(&h->dm->bus, BUS_PIO, ACPI_CPUHP_BASE, h);
 	free(h);
 }
 
+/* A guest reset clears the GPEs; the present vCPUs stay as xl set them. */
 static void acpi_hotplug_reset(void *state)
 {
-	((struct acpi_hotplug *)state)->gpe_en = 0;
+	struct acpi_hotplug *h = state;
+
+	h->gpe_en = h->gpe_sts = 0;
+	gpe_update(h);
 }
 
 static int acpi_hotplug_create(struct dm *dm, void **state)
@@ -97,10 +187,15 @@ static int acpi_hotplug_create(struct dm *dm, void **state)
 	if (!h)
 		return -ENOMEM;
 	h->dm = dm;
+	for (unsigned i = 0; i < dm->cfg->vcpus && i < 8 * ACPI_CPUHP_LEN; i++)
+		cpu_set_present(h, i, !dm->cfg->vcpus_online || i < dm->cfg->vcpus_online);
 	rc = bus_claim(&dm->bus, BUS_PIO, GPE0_BASE, GPE0_LEN, &gpe_ops, h, "acpi-gpe0");
 	if (rc == 0)
 		rc = bus_claim(&dm->bus, BUS_PIO, PCIHP_BASE, PCIHP_LEN, &pcihp_ops, h,
 			       "acpi-pcihp");
+	if (rc == 0)
+		rc = bus_claim(&dm->bus, BUS_PIO, ACPI_CPUHP_BASE, ACPI_CPUHP_LEN + 1, &cpuhp_ops,
+			       h, "acpi-cpuhp");
 	if (rc < 0) {
 		acpi_hotplug_destroy(h);
 		return rc;

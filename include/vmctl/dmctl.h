@@ -25,6 +25,11 @@ enum dmctl_op {
 	DMCTL_LOAD = 4,                 /* len bytes of state follow the request;
 					   before the guest runs: -EINVAL when the
 					   state is malformed or for another machine */
+	DMCTL_VCPUS = 5,                /* disk: the number of vCPUs present (xl
+					   vcpu-set): the ACPI CPU hotplug bitmap and
+					   GPE (docs/hvm.md "CPU hotplug"); -EINVAL
+					   outside 1..the domain's vCPUs, -ENODEV
+					   without ACPI */
 };
 
 #define DMCTL_STATE_MAX (256u << 20)

@@ -236,7 +236,7 @@ static void eisa_text(const uint8_t *b, char out[8])
 		 0x40 + (v & 31), b[2], b[3]);
 }
 
-/* Walk a TermList of Scope, Device, Method, Name, OperationRegion and
+/* Walk a TermList of Scope, Device, Processor, Method, Name, OperationRegion and
  * Field objects (the DSDT's top levels); any other opcode is an error. */
 static void walk(struct aml_walk *w, const uint8_t *p, const uint8_t *end, const char *path)
 {
@@ -245,17 +245,18 @@ static void walk(struct aml_walk *w, const uint8_t *p, const uint8_t *end, const
 		const uint8_t *e;
 		char seg[5], sub[40], hid[8];
 
-		if (op == 0x5b && p < end && (p[0] == 0x82 || p[0] == 0x81)) {
-			int dev = *p++ == 0x82;
+		if (op == 0x5b && p < end && (p[0] == 0x82 || p[0] == 0x81 || p[0] == 0x83)) {
+			int dev = p[0] != 0x81, cpu = *p++ == 0x83;
 
-			if (!(e = pkg_end(&p, end)) || name_seg(&p, e, seg) < 0) {
+			if (!(e = pkg_end(&p, end)) || name_seg(&p, e, seg) < 0 ||
+			    (cpu && e - p < 6)) {
 				w->bad = 1;
 				return;
 			}
 			snprintf(sub, sizeof(sub), "%s.%s", path, seg);
 			if (dev) {
 				seen(w, sub, NULL);
-				walk(w, p, e, sub);
+				walk(w, p + (cpu ? 6 : 0), e, sub);   /* Processor: id, PBLK */
 			}
 			p = e;
 		} else if (op == 0x5b && p < end && p[0] == 0x80) {
@@ -308,7 +309,7 @@ static void walk(struct aml_walk *w, const uint8_t *p, const uint8_t *end, const
 		w->bad = 1;
 }
 
-static void check_dsdt(const uint8_t *d)
+static void check_dsdt(const uint8_t *d, unsigned vcpus)
 {
 	static const char *const want[] = {
 		"._SB_", "._SB_.PCI0=PNP0A03", "._SB_.PCI0._CRS", "._SB_.PCI0._PRT",
@@ -345,11 +346,19 @@ static void check_dsdt(const uint8_t *d)
 		}
 	}
 	ok(prt && prt_ok, "_PRT: 128 entries with the PCI INTx swizzle of pci.c");
+	for (unsigned i = 0; i < vcpus; i++) {
+		char pr[24];
+
+		snprintf(pr, sizeof(pr), "._SB_.PR%02X", i);
+		ok(has(&w, pr), "DSDT has the processor %s (vCPU %u of %u)", pr + 1, i, vcpus);
+	}
+	ok(has(&w, "._GPE._E02") && has(&w, "._SB_.PRSC"),
+	   "DSDT has \\_GPE._E02 and \\_SB.PRSC (CPU hotplug)");
 	ok(memmem(d, len, "_S5_\x12\x06\x04\x00\x00\x00\x00", 11) != NULL,
 	   "\\_S5 is Package(4) { 0, 0, 0, 0 } (PIIX4's SLP_TYP for S5)");
 }
 
-static void check_fadt(struct loaded *l, const uint8_t *f)
+static void check_fadt(struct loaded *l, const uint8_t *f, unsigned vcpus)
 {
 	is_int(rd(f + 4, 4), 244, "FADT: length of revision 3");
 	ok(rd(f + 56, 4) == ACPI_PM_BASE && rd(f + 64, 4) == ACPI_PM_BASE + 4 &&
@@ -364,7 +373,7 @@ static void check_fadt(struct loaded *l, const uint8_t *f)
 	   "FADT: FIRMWARE_CTRL points at the 64-byte aligned FACS");
 	const uint8_t *dsdt = table(l, rd(f + 40, 4), "DSDT", 1);
 	if (dsdt)
-		check_dsdt(dsdt);
+		check_dsdt(dsdt, vcpus);
 }
 
 /* LAPICs 0..online-1 enabled, the rest of vcpus listed disabled. */
@@ -415,7 +424,7 @@ static void check_acpi(struct dmt *t, unsigned vcpus, unsigned online)
 
 			e = at(&l, a, 4);
 			if (e && memcmp(e, "FACP", 4) == 0 && (e = table(&l, a, "FACP", 3)))
-				check_fadt(&l, e);
+				check_fadt(&l, e, vcpus);
 			else if (e && memcmp(e, "APIC", 4) == 0 && (e = table(&l, a, "APIC", 1)))
 				check_madt(e, vcpus, online);
 			else

@@ -4,6 +4,7 @@
 #include "xld/domain.h"
 #include "xld/rpc/methods.h"
 #include "xld/monitor.h"
+#include "xld/vcpu_hvm.h"
 #include "xld/rpc/m_defs.h"
 #include "xld/xenstore/xenstored.h"
 #include "libvmctl/hv.h"
@@ -270,7 +271,8 @@ void m_domain_set_memory(struct xld *xld, struct rpc_req *req, yajl_val params)
 }
 
 /* {"domain": d, "vcpus": N}: vCPUs 0..N-1 online, the rest offline, through
- * cpu/<n>/availability as Xen's xl vcpu-set does (the guest acts on it). */
+ * cpu/<n>/availability as Xen's xl vcpu-set does (the guest acts on it);
+ * an hvm domain's device model also gets it (ACPI CPU hotplug). */
 void m_domain_set_vcpus(struct xld *xld, struct rpc_req *req, yajl_val params)
 {
 	struct xld_domain *d = rpc_param_domain(xld, req, params);
@@ -294,6 +296,14 @@ void m_domain_set_vcpus(struct xld *xld, struct rpc_req *req, yajl_val params)
 		const char *v = (long long)c < n ? "online" : "offline";
 		snprintf(path, sizeof(path), "/local/domain/%u/cpu/%u/availability", d->domid, c);
 		rc = xenstored_write(xld->xs, path, v, strlen(v));
+	}
+	if (rc == 0 && (info.flags & PRIVCMD_DOMINF_HVM)) {
+		char msg[160];
+
+		if (vcpu_hvm_set(xld, d, (unsigned)n, msg, sizeof(msg)) < 0) {
+			rpc_error(req, RPC_ERR_UNSUPPORTED, "%s", msg);
+			return;
+		}
 	}
 	reply_hv(req, rc);
 }
