@@ -15,7 +15,8 @@ guests_vmctl_kernel_SOURCES = \
 	guests/fbfront.c guests/fbfront.h guests/kbdfront.c guests/kbdfront.h \
 	guests/draw.c guests/draw.h guests/shell.c guests/shell.h \
 	guests/modes.c guests/modes.h guests/bench.c guests/bench.h \
-	guests/selftest.c guests/selftest.h guests/bench_loop.h
+	guests/selftest.c guests/selftest.h guests/bench_loop.h \
+	guests/diskread.c guests/diskread.h
 # Freestanding and never sanitized: its own flags replace AM_CFLAGS.
 guests_vmctl_kernel_CFLAGS = $(GUEST_CFLAGS)
 guests_vmctl_kernel_CCASFLAGS = -D__ASSEMBLY__

@@ -7,6 +7,7 @@
 #include "bench.h"
 #include "blkfront.h"
 #include "selftest.h"
+#include "diskread.h"
 
 #define MODE(name, fn, help) static int fn(struct kernel *k);
 #include "modes.def"
@@ -336,6 +337,15 @@ static int test_fault(struct kernel *k)
 	printk("fault: writing to %p\n", (void *)p);
 	*p = 1;
 	return test_done(k, "fault", "the write did not fault");
+}
+
+/* --- backend writes across migration (diskread.c) ------------------------ */
+
+static int test_diskread(struct kernel *k)
+{
+	const char *err = diskread_start(k);
+
+	return err ? test_done(k, "diskread", err) : 0;
 }
 
 /* --- memory dirtying across save/restore --------------------------------
