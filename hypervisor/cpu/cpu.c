@@ -124,6 +124,7 @@ void cpu_destroy(struct cpu *cpu)
 	for (size_t i = 0; i < cpu->nram && !cpu->meta_borrowed; i++)
 		free(cpu->ram[i].meta);
 	free(cpu->ram);
+	mem_log_free(cpu);
 	icache_dispose(&cpu->icache);
 	free(cpu);
 }

@@ -209,6 +209,32 @@ void cpu_invalidate_code(struct cpu *cpu, uint64_t gpa, uint64_t len);
  * `first` may run. Returns -EINVAL when the ranges differ. */
 int cpu_share_code(struct cpu *cpu, struct cpu *first);
 
+/* Guest RAM that appears, moves and goes away while the CPUs run, with its
+ * writes logged page by page for a reader in another thread or process
+ * (the VGA's framebuffer and the display that renders it). The CPUs reach
+ * it through their TLBs as ordinary RAM (host loads and stores, translated
+ * code included). Bit i of `bits` (host page i of the range) is set by a
+ * CPU after any store it made to that page since the bit was last seen
+ * set by it; the reader takes the bits with an atomic exchange (acquire)
+ * and then sees every store made before the bit was set, and a store made
+ * later sets the bit again at the CPU's next return from cpu_run(). */
+#define CPU_RAM_NOWHERE (~0ull)
+struct cpu_logged_ram {
+	uint64_t gpa;         /* page aligned; CPU_RAM_NOWHERE: not shown */
+	uint64_t size;        /* bytes, a multiple of 4096 */
+	void *host;
+	uint64_t *bits;       /* size / 4096 bits, shared with the reader */
+};
+
+/* Show (or move, or hide) the logged RAM for `cpu` and every CPU sharing
+ * its page metadata (cpu_share_code()). Safe from any thread while they
+ * run: each CPU switches when it next enters cpu_run() (until then an
+ * access to the new place goes to the MMIO callback, one to the old place
+ * may still reach the RAM, as accesses racing a BAR move on hardware).
+ * The range must not change its host memory or size once shown. Returns 0
+ * or -EINVAL / -ENOMEM. */
+int cpu_set_logged_ram(struct cpu *cpu, const struct cpu_logged_ram *r);
+
 /* Instructions retired since creation. */
 uint64_t cpu_retired(const struct cpu *cpu);
 

@@ -128,6 +128,10 @@ struct cpu {
 	 * a ring of them, which each one's writes to code kick. */
 	struct cpu *_Atomic peer;
 	bool meta_borrowed;        /* ram[].meta belongs to a peer */
+	/* Logged RAM (mem_log.c): cpu_set_logged_ram() creates `log_new`
+	 * from any thread; the CPU's own thread adopts it as `log`. */
+	struct mem_log *_Atomic log_new;
+	struct mem_log *log;
 };
 
 #define ARRAY_SIZE_(a) (sizeof(a) / sizeof((a)[0]))
@@ -265,6 +269,13 @@ int mem_read_phys(struct cpu *cpu, uint64_t pa, int size, void *dst);
 int mem_write_phys(struct cpu *cpu, uint64_t pa, int size, const void *src);
 /* The host address of guest physical `pa`, or NULL when it is not RAM. */
 uint8_t *mem_host(struct cpu *cpu, uint64_t pa, struct page_meta **meta);
+/* Logged RAM (mem_log.c): its host address for `pa`, or NULL. */
+uint8_t *mem_log_host(struct cpu *cpu, uint64_t pa, struct page_meta **meta);
+/* cpu_run() on entry: a new place takes effect; on return: the pages
+ * written are published, and now and then the write entries dropped. */
+void mem_log_enter(struct cpu *cpu);
+void mem_log_leave(struct cpu *cpu);
+void mem_log_free(struct cpu *cpu);
 /* Set `why` (KICK_CODE, KICK_CODE_MAP) in every other CPU sharing the page
  * metadata (cpu_share_code()). */
 void cpu_kick_peers(struct cpu *cpu, uint32_t why);

@@ -12,7 +12,7 @@ hypervisor_cpu_libsoftcpu_la_SOURCES = \
 	hypervisor/cpu/icache.h hypervisor/cpu/icache.c \
 	hypervisor/cpu/jit.h hypervisor/cpu/jit.c \
 	hypervisor/cpu/mmu.h hypervisor/cpu/mmu.c \
-	hypervisor/cpu/mem.c \
+	hypervisor/cpu/mem.c hypervisor/cpu/mem_log.c \
 	hypervisor/cpu/seg.c hypervisor/cpu/excp.c hypervisor/cpu/io.c \
 	hypervisor/cpu/cpuid.h hypervisor/cpu/cpuid.c \
 	hypervisor/cpu/msr.h hypervisor/cpu/msr.c \

@@ -1,7 +1,7 @@
 /* Guest memory accesses: segmentation checks, then the TLB fast path (one
  * compare and a memcpy), else the slow path that walks the page tables,
  * splits page-crossing accesses, sends non-RAM to MMIO and notices writes to
- * pages that hold cached code. */
+ * pages that hold cached code. Logged RAM (mem_log.c) is RAM here too. */
 #include "hypervisor/cpu/cpu_int.h"
 #include "hypervisor/cpu/mmu.h"
 
@@ -20,7 +20,7 @@ uint8_t *mem_host(struct cpu *cpu, uint64_t pa, struct page_meta **meta)
 			goto found;
 		}
 	}
-	return NULL;
+	return mem_log_host(cpu, pa, meta);
 found:
 	if (meta)
 		*meta = &r->meta[(pa - r->gpa) >> 12];

@@ -355,6 +355,7 @@ enum cpu_exit_reason cpu_run(struct cpu *cpu, uint64_t budget, struct cpu_exit *
 	bool mid_insn = cpu->replay.done > 0;
 
 	cpu->exit.reason = CPU_EXIT_NONE;
+	mem_log_enter(cpu);      /* logged RAM's new place, before any access */
 	/* a translation chains on only when any next block fits the budget */
 	cpu->jit_end = end >= BLOCK_MAX ? end - BLOCK_MAX : 0;
 	if (cpu->halted)
@@ -377,6 +378,7 @@ enum cpu_exit_reason cpu_run(struct cpu *cpu, uint64_t budget, struct cpu_exit *
 			rc = X_EXIT;
 		}
 	}
+	mem_log_leave(cpu);      /* the logged pages written reach the reader */
 	*ex = cpu->exit;
 	return ex->reason;
 }

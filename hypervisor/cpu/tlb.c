@@ -27,3 +27,13 @@ void tlb_flush_writes(struct tlb *t)
 	for (unsigned i = 0; i < TLB_SIZE; i++)
 		t->e[TLB_W][i].tag = TLB_NONE;
 }
+
+void tlb_drop_writes_into(struct tlb *t, const void *host, uint64_t size)
+{
+	for (unsigned i = 0; i < TLB_SIZE; i++) {
+		struct tlb_entry *e = &t->e[TLB_W][i];
+
+		if (e->tag != TLB_NONE && (uintptr_t)e->host - (uintptr_t)host < size)
+			e->tag = TLB_NONE;
+	}
+}

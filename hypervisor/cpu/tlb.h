@@ -68,5 +68,8 @@ void tlb_flush_page(struct tlb *t, uint64_t lin);
 void tlb_protect_code(struct tlb *t, uint64_t pa);
 /* Drop every write entry (a peer CPU made some page code: see cpu.c). */
 void tlb_flush_writes(struct tlb *t);
+/* Drop the write entries into host memory [host, host + size) (logged RAM:
+ * its next write refills, see mem_log.c). */
+void tlb_drop_writes_into(struct tlb *t, const void *host, uint64_t size);
 
 #endif

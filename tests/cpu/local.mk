@@ -58,3 +58,10 @@ check_PROGRAMS += tests/cpu/jit_test
 tests_cpu_jit_test_SOURCES = tests/cpu/jit_test.c tests/cpu/dt_gen.c tests/cpu/dt.h
 tests_cpu_jit_test_LDADD = hypervisor/cpu/libsoftcpu.la
 EXTRA_DIST += tests/cpu/systest_jit.sh tests/cpu/jit_env.sh
+
+# Logged RAM (hypervisor/cpu/mem_log.c, the VGA framebuffer's): the page
+# bits against stores, live write entries, moves; a concurrent reader.
+TESTS += tests/cpu/mem_log_test
+check_PROGRAMS += tests/cpu/mem_log_test
+tests_cpu_mem_log_test_SOURCES = tests/cpu/mem_log_test.c
+tests_cpu_mem_log_test_LDADD = hypervisor/cpu/libsoftcpu.la -lpthread

@@ -1,12 +1,14 @@
 /* The device model's VRAM as guest memory (privcmd HVM_VRAM_MAP): the
- * linear framebuffer's accesses are served here by the vCPU that makes
- * them, without an ioreq round trip to the device model. A write sets the
- * VRAM page's bit in the dirty page after the VRAM (the device model reads
- * and clears them when it renders).
+ * soft CPUs see the linear framebuffer as logged RAM (cpu_set_logged_ram():
+ * TLB entries into the VRAM, translated code's inline loads and stores),
+ * and set a VRAM page's bit in the dirty page after the VRAM when they
+ * wrote it (the device model takes them when it renders).
  *
- * No lock: the mapping stays for the sandbox's life once made, and the
- * place (`vram_gpa`) is one atomic word; an access racing a BAR move lands
- * on either side of it, as on hardware. */
+ * Until a vCPU adopts a new place (its next cpu_run()) its accesses there
+ * reach hvm_mmio and are served here, setting the bits themselves. No
+ * lock: the mapping stays for the sandbox's life once made, and the place
+ * (`vram_gpa`) is one atomic word; an access racing a BAR move lands on
+ * either side of it, as on hardware. */
 #include "hypervisor/engines/hvm/sandbox/hvm.h"
 
 #include <string.h>
@@ -32,8 +34,17 @@ void vram_ctl(struct hvm *h, const struct hvm_ctl *m, const int *fds, int nfds)
 	}
 	for (int i = 0; i < nfds; i++)
 		close(fds[i]);
-	if (h->vram && (m->addr == PRIVCMD_VRAM_NOWHERE || m->addr <= UINT64_MAX - h->vram_bytes))
+	if (h->vram && (m->addr == PRIVCMD_VRAM_NOWHERE || m->addr <= UINT64_MAX - h->vram_bytes)) {
+		struct cpu_logged_ram r = {
+			.gpa = m->addr == PRIVCMD_VRAM_NOWHERE ? CPU_RAM_NOWHERE : m->addr,
+			.size = h->vram_bytes, .host = h->vram,
+			.bits = (uint64_t *)(h->vram + h->vram_bytes),
+		};
+
 		atomic_store(&h->vram_gpa, m->addr);
+		if (cpu_set_logged_ram(h->vcpus[0].cpu, &r) < 0)
+			atomic_store(&h->vram_gpa, PRIVCMD_VRAM_NOWHERE);   /* ioreqs serve it */
+	}
 }
 
 static void vram_dirty(struct hvm *h, uint64_t off, unsigned size)
