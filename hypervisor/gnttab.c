@@ -17,6 +17,7 @@ struct gnt_handle {
 	uint32_t ref;
 	bool write;
 	void *owner;
+	uint64_t frame;      /* the granter's frame it maps */
 };
 
 static grant_entry_v1_t *entry_of(struct domain *d, uint32_t ref)
@@ -72,6 +73,11 @@ static int pin(struct domain *d, uint32_t ref, bool write, int delta)
 	return 0;
 }
 
+static void dirty_frame(struct domain *d, uint64_t frame)
+{
+	d->engine->dirty_mark(d, frame << MEM_PAGE_SHIFT, 1u << MEM_PAGE_SHIFT);
+}
+
 static int handle_alloc(struct vmhv *hv, uint32_t *handle)
 {
 	for (uint32_t h = 0; h < hv->nr_gnt_handles; h++) {
@@ -106,7 +112,7 @@ int gnttab_dom0_map_st(struct vmhv *hv, uint32_t domid, uint32_t ref, bool write
 		return GNTST_no_device_space;
 	if (pin(d, ref, write, 1) < 0)
 		return GNTST_general_error;
-	hv->gnt_handles[*handle] = (struct gnt_handle){ domid, ref, write, owner };
+	hv->gnt_handles[*handle] = (struct gnt_handle){ domid, ref, write, owner, *frame };
 	return GNTST_okay;
 }
 
@@ -138,8 +144,14 @@ int gnttab_dom0_unmap(struct vmhv *hv, uint32_t handle, void *owner)
 		return -EINVAL;
 	g = &hv->gnt_handles[handle];
 	d = domain_lookup(hv, g->domid);
-	if (d)
+	if (d) {
 		pin(d, g->ref, g->write, -1);
+		/* Writes through the mapping since the last dirty read are
+		 * seen by no page table of the domain's: as Xen does, a
+		 * writable mapping's frame is dirty when it goes away. */
+		if (g->write)
+			dirty_frame(d, g->frame);
+	}
 	g->domid = 0;
 	return 0;
 }
@@ -149,6 +161,24 @@ void gnttab_dom0_release(struct vmhv *hv, void *owner)
 	for (uint32_t h = 0; h < hv->nr_gnt_handles; h++)
 		if (hv->gnt_handles[h].domid && hv->gnt_handles[h].owner == owner)
 			gnttab_dom0_unmap(hv, h, owner);
+}
+
+void gnttab_dirty_mapped(struct domain *d, uint64_t first, uint64_t nr)
+{
+	struct vmhv *hv = d->hv;
+	static const uint32_t rings[] = { GNTTAB_RESERVED_CONSOLE, GNTTAB_RESERVED_XENSTORE };
+	uint64_t frame;
+
+	for (uint32_t h = 0; h < hv->nr_gnt_handles; h++) {
+		const struct gnt_handle *g = &hv->gnt_handles[h];
+
+		if (g->domid == d->domid && g->write && g->frame - first < nr)
+			dirty_frame(d, g->frame);
+	}
+	for (unsigned i = 0; i < sizeof(rings) / sizeof(rings[0]); i++)
+		if (gnttab_resolve(d, rings[i], 0, true, &frame) == GNTST_okay &&
+		    frame - first < nr)
+			dirty_frame(d, frame);
 }
 
 void gnttab_domain_dispose(struct domain *d)

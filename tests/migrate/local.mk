@@ -1,8 +1,8 @@
 # tests/migrate/: live migration between two hosts on one machine
 # (tests/lib/hosts2.sh; docs/migration.md).
 TESTS += tests/migrate/msg_test tests/migrate/lo_test.sh tests/migrate/net_test.sh tests/migrate/fault_test.sh \
-	tests/migrate/oom_test.sh tests/migrate/vcpu_state.sh
-EXTRA_DIST += tests/migrate/lo_test.sh tests/migrate/net_test.sh tests/migrate/fault_test.sh \
+	tests/migrate/oom_test.sh tests/migrate/vcpu_state.sh tests/migrate/diskread.sh
+EXTRA_DIST += tests/migrate/diskread.sh tests/migrate/lo_test.sh tests/migrate/net_test.sh tests/migrate/fault_test.sh \
 	tests/migrate/oom_test.sh tests/migrate/vcpu_state.sh tests/migrate/stream_vcpus.py \
 	tests/migrate/lib.sh tests/migrate/flip_proxy.py \
 	tests/migrate/pinger.py tests/lib/hosts2.sh

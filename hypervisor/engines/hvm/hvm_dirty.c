@@ -4,6 +4,7 @@
 #include "hypervisor/engines/pv/pv_dirty.h"
 
 #include "hypervisor/domain.h"
+#include "hypervisor/gnttab.h"
 #include "hypervisor/privcmd_server.h"
 #include "hypervisor/vcpu.h"
 #include "common/log.h"
@@ -58,6 +59,8 @@ int hvm_dirty_read(struct domain *d, uint64_t first, uint64_t nr, uint64_t *bitm
 	for (uint32_t v = 0; v < d->max_vcpus; v++)
 		if (d->vcpus[v].vcpu_info_paddr)
 			pv_dirty_mark(h->dirty, d->vcpus[v].vcpu_info_paddr, 64);
+	/* ... nor do xld's backends through their grant mappings. */
+	gnttab_dirty_mapped(d, first, nr);
 	return pv_dirty_read(h->dirty, first, nr, bitmap, false);
 }
 

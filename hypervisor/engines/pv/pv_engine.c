@@ -7,6 +7,7 @@
 #include "hypervisor/engines/pv/pv_dirty.h"
 #include "hypervisor/engines/pv/pv_domain.h"
 #include "hypervisor/engines/pv/pv_uproc.h"
+#include "hypervisor/gnttab.h"
 #include "hypervisor/host.h"
 #include "hypervisor/hypercall.h"
 #include "hypervisor/reaper.h"
@@ -566,6 +567,7 @@ static int pv_dirty_get(struct domain *d, uint64_t first, uint64_t nr, uint64_t 
 
 	if (!pv)
 		return -EINVAL;
+	gnttab_dirty_mapped(d, first, nr);   /* xld's backends write behind us */
 	return pv_dirty_read(&pv->dirty, first, nr, bitmap,
 			     pv->mb && __atomic_load_n(&pv->mb[0].untracked, __ATOMIC_RELAXED));
 }
