@@ -9,6 +9,12 @@
 #         without an ioreq (through ioreqs, 6 million of them, the frames
 #         take minutes, far past the wait); the picture reaches VNC through
 #         the dirty bits. The last frame reads back pixel for pixel.
+#   churn: frames written while a VNC client is connected (the device
+#         model takes the dirty bits meanwhile), until the client presses
+#         a key; then the bars and a magenta pixel bottom right through the
+#         write entries the frames left live: the client's picture
+#         converges to what was written last (the vCPUs publish the pages
+#         they wrote through a live entry again: no lost redraw).
 #   bar2: the MMIO BAR 2 as Linux's bochs-drm uses it (DISPI at 0x500, the
 #         VGA ports at 0x400, QEMU's extension area at 0x600); 1920x1080x32
 #         set through it and shown on VNC at that size.
@@ -49,5 +55,37 @@ bars() {
 }
 
 bars vga-fill "fill 20" 640 480
+
+churn() {
+	local id port client_pid w=640 h=480 q=160
+	printf 'type = "hvm"\nname = "vga-churn"\nmemory = 32\nkernel = "%s"\ncmdline = "churn 8"\nvnc = 1\n' \
+		"$guest" > churn.cfg
+	ok "churn: xl create -p" xl create -p churn.cfg
+	id=$(xl domid vga-churn)
+	port=$(vnc_port_of "$id")
+	"$client" 127.0.0.1:"$port" size $w $h key 0x61 pixel $((w - 1)) $((h - 1)) ff00ff \
+		pixel $((q / 2)) 0 ff0000 pixel $((q + q / 2)) $((h / 2)) 00ff00 \
+		pixel $((2 * q + q / 2)) $((h - 1)) 0000ff pixel $((w - 2)) $((h - 1)) ffffff \
+		> churn.client 2>&1 &
+	client_pid=$!
+	ok "churn: xl unpause (the client connected)" xl unpause vga-churn
+	if dmesg_has "\\(d$id\\) vga guest: (PASSED|FAILED)" 1200 &&
+	   xl dmesg | grep -q "(d$id) vga guest: PASSED"; then
+		_tap_result 0 "churn: the guest wrote frames until the key, the bars and the last pixel"
+	else
+		_tap_result 1 "churn: the guest wrote frames until the key, the bars and the last pixel"
+		xl dmesg | sed -n "s/^(d$id) /#   /p"
+	fi
+	if wait "$client_pid"; then
+		_tap_result 0 "churn: the connected client's picture converged to the last writes"
+	else
+		_tap_result 1 "churn: the connected client's picture converged to the last writes"
+		sed 's/^/#   /' churn.client
+	fi
+	ok "churn: xl destroy" xl destroy vga-churn
+	ok "churn: the domain is gone" domain_gone vga-churn
+}
+
+churn
 bars vga-bar2 bar2 1920 1080
 done_testing

@@ -9,6 +9,12 @@
  *             then the bars: the last frame read back, every pixel
  *   bench N   the same, after the same N frames written to RAM between
  *             "vga: ram start" and "vga: ram done" (bench/hvm_vga.sh)
+ *   churn N   640x480x32, frames as `fill` while a VNC client watches
+ *             (tests/hvm/vga.sh): at least N, then until a key arrives
+ *             (the client's, through the PS/2 controller), then the bars
+ *             and one magenta pixel bottom right, written through the
+ *             write TLB entries the frames left live (the display must
+ *             still learn those pages)
  *   bar2      the MMIO BAR (BAR 2) as Linux's bochs-drm uses it: DISPI
  *             registers at 0x500 + 2 * index, the VGA ports at 0x400 +
  *             (port - 0x3c0), QEMU's extension area at 0x600 (its size and
@@ -169,7 +175,25 @@ static void frames_write(volatile uint32_t *fb, unsigned n, unsigned pixels, con
 	hg_printf("vga: %s done %u\n", what, n);
 }
 
-static void fill(unsigned frames, bool ram_too)
+/* Frames until at least `min` are done and a key is waiting (the PS/2
+ * controller's output buffer is full: nobody here reads it). */
+static void churn(volatile uint32_t *fb, unsigned min, unsigned pixels)
+{
+	unsigned f;
+
+	hg_printf("vga: churn start\n");
+	for (f = 0; f < min || !(inb(0x64) & 1); f++) {
+		uint32_t c = 0x010203u * (f % 200 + 1);
+
+		for (unsigned i = 0; i < pixels; i++)
+			fb[i] = c;
+	}
+	hg_printf("vga: churn done %u\n", f);
+}
+
+enum fill_kind { FILL, BENCH, CHURN };
+
+static void fill(unsigned frames, enum fill_kind kind)
 {
 	const unsigned w = 640, h = 480;
 
@@ -177,11 +201,16 @@ static void fill(unsigned frames, bool ram_too)
 	check(dispi_read(D_ENABLE) == (DISPI_ENABLED | DISPI_LFB) && dispi_read(D_XRES) == w,
 	      "640x480x32 set through the DISPI ports");
 	/* the reference: the same stores into RAM (4 MiB up) */
-	if (ram_too)
+	if (kind == BENCH)
 		frames_write((volatile uint32_t *)0x400000u, frames, w * h, "ram");
-	frames_write((volatile uint32_t *)LFB, frames, w * h, "fill");
+	if (kind == CHURN)
+		churn((volatile uint32_t *)LFB, frames, w * h);
+	else
+		frames_write((volatile uint32_t *)LFB, frames, w * h, "fill");
 	draw_bars(w, h);
 	check(bars_read_back(w, h), "the bars read back from the framebuffer, every pixel");
+	if (kind == CHURN)
+		((volatile uint32_t *)LFB)[w * h - 1] = 0xff00ff;
 }
 
 static void bar2(void)
@@ -219,13 +248,15 @@ void hg_main(uint32_t magic, uint32_t info)
 	if (!vga_setup())
 		hg_printf("vga: no VGA to test\n");
 	else if (cmd[0] == 'f' && cmd[1] == 'i' && cmd[2] == 'l' && cmd[3] == 'l')
-		fill(number(cmd + 4 + (cmd[4] == ' ')), false);
+		fill(number(cmd + 4 + (cmd[4] == ' ')), FILL);
 	else if (cmd[0] == 'b' && cmd[1] == 'e' && cmd[2] == 'n' && cmd[3] == 'c' && cmd[4] == 'h')
-		fill(number(cmd + 5 + (cmd[5] == ' ')), true);
+		fill(number(cmd + 5 + (cmd[5] == ' ')), BENCH);
+	else if (cmd[0] == 'c' && cmd[1] == 'h' && cmd[2] == 'u' && cmd[3] == 'r' && cmd[4] == 'n')
+		fill(number(cmd + 5 + (cmd[5] == ' ')), CHURN);
 	else if (streq(cmd, "bar2"))
 		bar2();
 	else
-		check(false, "a known command line (fill N, bar2)");
+		check(false, "a known command line (fill N, bench N, churn N, bar2)");
 	hg_printf("vga guest: %s\n", failures ? "FAILED" : "PASSED");
 	hg_printf("vga: drawn %ux%u\n", dispi_read(D_XRES), dispi_read(D_YRES));
 	for (;;)
