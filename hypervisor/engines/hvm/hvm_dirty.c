@@ -1,6 +1,7 @@
 /* The hvm engine's dirty log (hvm_dirty.h). */
 #include "hypervisor/engines/hvm/hvm_dirty.h"
 #include "hypervisor/engines/hvm/hvm_domain.h"
+#include "hypervisor/engines/hvm/hvm_gfn.h"
 #include "hypervisor/engines/pv/pv_dirty.h"
 
 #include "hypervisor/domain.h"
@@ -8,6 +9,8 @@
 #include "hypervisor/privcmd_server.h"
 #include "hypervisor/vcpu.h"
 #include "common/log.h"
+
+#include <vmctl/xen/hvm/params.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -49,6 +52,22 @@ int hvm_dirty_enable(struct domain *d)
 	return 0;
 }
 
+/* xld writes the xenstore and console rings through its own mappings;
+ * an hvm guest's rings are named by these parameters, not by the
+ * reserved grant entries (gnttab_dirty_mapped) of a pv guest. */
+static void mark_rings(struct domain *d, struct pv_dirty *dt)
+{
+	static const uint32_t params[] = { HVM_PARAM_STORE_PFN, HVM_PARAM_CONSOLE_PFN };
+
+	for (unsigned i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
+		uint64_t gfn = d->hvm_params[params[i]];
+		uint64_t frame = gfn ? hvm_gfn_frame(d->mem.ram_frames, gfn) : HVM_GFN_NONE;
+
+		if (frame != HVM_GFN_NONE)
+			pv_dirty_mark(dt, frame << 12, 4096);
+	}
+}
+
 int hvm_dirty_read(struct domain *d, uint64_t first, uint64_t nr, uint64_t *bitmap)
 {
 	struct hvm_domain *h = d->engine_priv;
@@ -61,6 +80,7 @@ int hvm_dirty_read(struct domain *d, uint64_t first, uint64_t nr, uint64_t *bitm
 			pv_dirty_mark(h->dirty, d->vcpus[v].vcpu_info_paddr, 64);
 	/* ... nor do xld's backends through their grant mappings. */
 	gnttab_dirty_mapped(d, first, nr);
+	mark_rings(d, h->dirty);
 	return pv_dirty_read(h->dirty, first, nr, bitmap, false);
 }
 

@@ -5,7 +5,9 @@
  * through its own mapping, and both processes registered those mappings
  * with userfaultfd WP_ASYNC (common/uffd_wp.h): the pv engine's log
  * (pv_dirty.h) reads every mapping of the file in the sandbox and in each
- * ioreq server's process, plus what vmhv wrote itself. */
+ * ioreq server's process, plus what vmhv wrote itself, every frame xld
+ * maps writable through a grant and the xenstore and console rings
+ * (docs/migration-stream.md "What the dirty log covers"). */
 #ifndef VMHV_HVM_DIRTY_H
 #define VMHV_HVM_DIRTY_H
 
