@@ -40,17 +40,44 @@ linux_init_mounts() {
 		'mount -t devtmpfs devtmpfs /dev'
 }
 
+# linux_stall_report NAME: what a boot that did not finish in its time box
+# was doing, as diagnostics: the console's last lines, each vCPU of the
+# host's hvm sandboxes (tests/hvm/linux_vcpus.py under gdb, when gdb is
+# installed and may attach: RIP with its kernel symbol, RFLAGS, halted,
+# pending interrupts, kick bits, LAPIC, PIC; the threads' backtraces), the
+# end of the device model's, vmhv's and xld's logs. A stall that happened
+# once in CI (docs/hvm.md) left only the console to look at.
+linux_stall_report() {
+	local d pid
+	d=$(_host_dir a)
+	diag "last console lines of $1:"
+	tail -15 "$VMCTL_LOGDIR/console/$1.log" | tr -d '\r' | sed 's/^/#   /'
+	if command -v gdb >/dev/null && [ -f "$d/vmhv.pid" ]; then
+		for pid in $(pgrep -x -P "$(cat "$d/vmhv.pid")" vmhv-hvm); do
+			diag "vCPUs of sandbox $pid:"
+			LINUX_VCPUS_KERNEL=$kernel LINUX_VCPUS_SYSMAP=/boot/System.map-$kver \
+			timeout 120 gdb -p "$pid" -batch -nx -x "$top_srcdir/tests/hvm/linux_vcpus.py" 2>&1 |
+				grep -vE '^\[New LWP|^warning:|^$' | sed 's/^/#   /'
+		done
+	fi
+	diag "device model log:"
+	tail -20 "$VMCTL_LOGDIR/devmodel/$1.log" 2>/dev/null | sed 's/^/#   /'
+	diag "vmhv log:"
+	tail -20 "$VMCTL_LOGDIR/vmhv.log" 2>/dev/null | sed 's/^/#   /'
+	diag "xld log:"
+	tail -20 "$VMCTL_LOGDIR/xld.log" 2>/dev/null | sed 's/^/#   /'
+}
+
 # linux_shell_or_stop NAME REGEX: wait, within the time box, for REGEX (the
 # initramfs's marker) on NAME's serial console and say so; without it,
-# show the console's last lines, destroy the domain, stop host a and end
-# the test there.
+# report what the domain was doing (linux_stall_report), destroy it, stop
+# host a and end the test there.
 linux_shell_or_stop() {
 	local shell=0
 	console_has "$1" "$2" $((wait_s * 20)) && shell=1
 	ok "it reaches the initramfs's shell within ${wait_s} s" test $shell = 1
 	[ $shell = 1 ] && return 0
-	diag "last console lines:"
-	tail -15 "$VMCTL_LOGDIR/console/$1.log" | tr -d '\r' | sed 's/^/#   /'
+	linux_stall_report "$1"
 	xl destroy "$1"
 	host_stop a
 	done_testing

@@ -95,6 +95,7 @@ ok "Linux starts" console_has hvm-pv '\] Linux version' "$tries"
 shell=0
 console_has hvm-pv 'vmctl-initramfs: shell on ttyS0' "$tries" && shell=1
 ok "it reaches the initramfs's shell within ${wait_s} s" test $shell = 1
+[ $shell = 1 ] || linux_stall_report hvm-pv
 log="$VMCTL_LOGDIR/console/hvm-pv.log"
 ok "Linux runs as a Xen HVM guest" grep -q 'Hypervisor detected: Xen HVM' "$log"
 ok "xen-platform-pci drives the Xen platform device (grant frames in its BAR)" \

@@ -55,6 +55,7 @@ ok "the kernel's messages reach the PV console's log (console/hvm-pvcon.pv.log)"
 shell=0
 file_has "$pvlog" 'vmctl-initramfs: hvc shell' "$tries" && shell=1
 ok "the initramfs's shell on hvc0 starts within ${wait_s} s" test $shell = 1
+[ $shell = 1 ] || linux_stall_report hvm-pvcon
 ok "the serial line has the kernel's messages too" console_has hvm-pvcon '\] Linux version' 200
 ok "and its own shell" console_has hvm-pvcon 'vmctl-initramfs: shell on ttyS0 hvc0' 400
 if [ $shell = 1 ]; then
