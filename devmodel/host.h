@@ -28,6 +28,9 @@ struct dm_host_ops {
 	 * memfd (`bytes`, then a page of dirty bits), shown to the guest at
 	 * `gpa` (UINT64_MAX: nowhere). 0 or -errno. */
 	int (*vram_map)(void *arg, uint64_t bytes, uint64_t gpa, int *fd);
+	/* The vCPUs present for the guest (bit n: vCPU n; privcmd HVM_VCPUS):
+	 * the others ignore INIT/SIPI (ACPI CPU hotplug, acpi_hotplug.c). */
+	void (*vcpus)(void *arg, uint64_t present);
 };
 
 struct dm_host {
@@ -64,6 +67,12 @@ static inline void dm_host_pm_base(const struct dm_host *h, uint16_t port)
 {
 	if (h->ops && h->ops->pm_base)
 		h->ops->pm_base(h->arg, port);
+}
+
+static inline void dm_host_vcpus(const struct dm_host *h, uint64_t present)
+{
+	if (h->ops && h->ops->vcpus)
+		h->ops->vcpus(h->arg, present);
 }
 
 static inline int dm_host_vram_map(const struct dm_host *h, uint64_t bytes, uint64_t gpa, int *fd)

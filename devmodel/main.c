@@ -108,12 +108,23 @@ static int vmhv_vram_map(void *arg, uint64_t bytes, uint64_t gpa, int *fd)
 	return hv_call(d->hv, PRIVCMD_OP_HVM_VRAM_MAP, &req, sizeof(req), NULL, 0, NULL, fd);
 }
 
+static void vmhv_vcpus(void *arg, uint64_t present)
+{
+	struct devmodel *d = arg;
+	struct privcmd_hvm_vcpus req = { .domid = d->o.domid, .present = present };
+	int rc = hv_call(d->hv, PRIVCMD_OP_HVM_VCPUS, &req, sizeof(req), NULL, 0, NULL, NULL);
+
+	if (rc < 0)
+		log_warn("present vCPUs %#llx: %s", (unsigned long long)present, strerror(-rc));
+}
+
 static const struct dm_host_ops vmhv_host_ops = {
 	.isa_irq = vmhv_isa_irq,
 	.link_route = vmhv_link_route,
 	.shutdown = vmhv_shutdown,
 	.pm_base = vmhv_pm_base,
 	.vram_map = vmhv_vram_map,
+	.vcpus = vmhv_vcpus,
 };
 
 /* The guest's memory file, mapped whole: guest-physical address = offset. */

@@ -8,6 +8,7 @@
 #include "hypervisor/engines/hvm/hvm_context.h"
 #include "hypervisor/engines/hvm/hvm_vram.h"
 #include "hypervisor/engines/hvm/hvm_link.h"
+#include "hypervisor/engines/hvm/hvm_vcpus.h"
 #include "hypervisor/engines/pv/pv_engine.h"
 #include "hypervisor/evtchn.h"
 #include "hypervisor/gnttab.h"

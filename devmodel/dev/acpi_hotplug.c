@@ -36,7 +36,18 @@ struct acpi_hotplug {
 	uint16_t gpe_sts, gpe_en;
 	bool sci;
 	uint8_t cpus[ACPI_CPUHP_LEN];   /* bit n: vCPU n present */
+	/* the vCPUs vmhv lets the guest start: the present ones, and those
+	 * xl took away until the guest ejects them (it may still run them) */
+	uint64_t live;
 };
+
+static void live_set(struct acpi_hotplug *h, uint64_t live)
+{
+	if (live != h->live) {
+		h->live = live;
+		dm_host_vcpus(&h->dm->host, live);
+	}
+}
 
 /* The SCI follows the enabled GPEs' status (level, as PIIX4's). */
 static void gpe_update(struct acpi_hotplug *h)
@@ -131,20 +142,27 @@ static void cpuhp_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
 	}
 	cpu_set_present(h, n, false);
 	log_info("acpi: the guest ejected vCPU %u", n);
+	if (n < 64)
+		live_set(h, h->live & ~(1ull << n));
 }
 
 int acpi_hotplug_set_vcpus(struct acpi_hotplug *h, unsigned n)
 {
+	uint64_t live;
 	bool changed = false;
 
 	if (!h || n < 1 || n > h->dm->cfg->vcpus)
 		return -EINVAL;
+	live = h->live;
 	for (unsigned i = 0; i < h->dm->cfg->vcpus; i++) {
 		if (cpu_present(h, i) == (i < n))
 			continue;
 		cpu_set_present(h, i, i < n);
+		if (i < n && i < 64)
+			live |= 1ull << i;
 		changed = true;
 	}
+	live_set(h, live);   /* before the GPE: the OS may start it at once */
 	log_info("acpi: %u vCPUs present%s", n, changed ? ", GPE 2 raised" : " (no change)");
 	if (changed) {
 		h->gpe_sts |= 1u << ACPI_GPE_CPU_HOTPLUG;
@@ -187,8 +205,15 @@ static int acpi_hotplug_create(struct dm *dm, void **state)
 	if (!h)
 		return -ENOMEM;
 	h->dm = dm;
-	for (unsigned i = 0; i < dm->cfg->vcpus && i < 8 * ACPI_CPUHP_LEN; i++)
-		cpu_set_present(h, i, !dm->cfg->vcpus_online || i < dm->cfg->vcpus_online);
+	for (unsigned i = 0; i < dm->cfg->vcpus && i < 8 * ACPI_CPUHP_LEN; i++) {
+		bool on = !dm->cfg->vcpus_online || i < dm->cfg->vcpus_online;
+
+		cpu_set_present(h, i, on);
+		if (on && i < 64)
+			h->live |= 1ull << i;
+	}
+	if (dm->cfg->vcpus_online && dm->cfg->vcpus_online < dm->cfg->vcpus)
+		dm_host_vcpus(&dm->host, h->live);   /* vmhv's default: all */
 	rc = bus_claim(&dm->bus, BUS_PIO, GPE0_BASE, GPE0_LEN, &gpe_ops, h, "acpi-gpe0");
 	if (rc == 0)
 		rc = bus_claim(&dm->bus, BUS_PIO, PCIHP_BASE, PCIHP_LEN, &pcihp_ops, h,

@@ -336,7 +336,9 @@ static int fw_cfg_fill(struct fw_cfg *fc, const struct dm_config *cfg)
 	rc = rc ? rc : fw_cfg_add(fc, FW_CFG_UUID, uuid, 16);
 	rc = rc ? rc : fw_cfg_add_u64(fc, FW_CFG_RAM_SIZE, cfg->lowmem + cfg->highmem);
 	rc = rc ? rc : fw_cfg_add_u16(fc, FW_CFG_NOGRAPHIC, cfg->vram_mb == 0);
-	rc = rc ? rc : fw_cfg_add_u16(fc, FW_CFG_NB_CPUS, (uint16_t)cfg->vcpus);
+	/* the vCPUs present at boot (xl vcpus=), as QEMU's -smp N,maxcpus=M */
+	rc = rc ? rc : fw_cfg_add_u16(fc, FW_CFG_NB_CPUS,
+				      (uint16_t)(cfg->vcpus_online ? cfg->vcpus_online : cfg->vcpus));
 	rc = rc ? rc : fw_cfg_add_u16(fc, FW_CFG_MAX_CPUS, (uint16_t)cfg->vcpus);
 	rc = rc ? rc : fw_cfg_add_u16(fc, FW_CFG_BOOT_DEVICE, (uint16_t)cfg->boot[0]);
 	rc = rc ? rc : fw_cfg_add_u16(fc, FW_CFG_BOOT_MENU, 0);

@@ -391,6 +391,19 @@ struct privcmd_hvm_vram {
 };
 _Static_assert(sizeof(struct privcmd_hvm_vram) == 24, "hvm_vram size");
 
+/* HVM_VCPUS: the vCPUs of an hvm domain that exist for its guest (bit n:
+ * vCPU n; vCPU 0 always), from its device model's ACPI CPU hotplug state
+ * (xl maxvcpus/vcpus, xl vcpu-set, the guest's eject). An AP outside the
+ * set ignores INIT/SIPI (firmware and OS count only the present ones, the
+ * CMOS CPU count follows), and one that leaves it while running is reset
+ * to wait for a SIPI (the guest ejected it). Default: all present. */
+struct privcmd_hvm_vcpus {
+	uint32_t domid;
+	uint32_t pad;             /* 0 */
+	uint64_t present;
+};
+_Static_assert(sizeof(struct privcmd_hvm_vcpus) == 16, "hvm_vcpus size");
+
 /* VCPU_LIST: every vCPU of a domain (request: struct privcmd_domid), as
  * `xl vcpu-list` shows them (Xen's XEN_DOMCTL_getvcpuinfo). The reply is
  * max_vcpus entries, in vCPU order. */
@@ -458,7 +471,8 @@ _Static_assert(sizeof(struct privcmd_vcpu_info) == 24, "vcpu_info size");
 	X(HVM_CONTEXT_GET,         46, sizeof(struct privcmd_domid), 1) \
 	X(HVM_CONTEXT_SET,         47, sizeof(struct privcmd_hvm_context), 0) \
 	X(HVM_VRAM_MAP,            48, sizeof(struct privcmd_hvm_vram), 1) \
-	X(PCI_LINK_ROUTE,          49, sizeof(struct privcmd_pci_link_route), 1)
+	X(PCI_LINK_ROUTE,          49, sizeof(struct privcmd_pci_link_route), 1) \
+	X(HVM_VCPUS,               50, sizeof(struct privcmd_hvm_vcpus), 1)
 
 enum privcmd_op {
 #define PRIVCMD_OP_ENUM(name, nr, size, exact) PRIVCMD_OP_##name = nr,

@@ -47,8 +47,13 @@ static void rec_pm_base(void *arg, uint16_t port)
 	((struct rec_host *)arg)->pm_base = port;
 }
 
+static void rec_vcpus(void *arg, uint64_t present)
+{
+	((struct rec_host *)arg)->vcpus = present;
+}
+
 static const struct dm_host_ops rec_ops = {
-	rec_isa, rec_intx, rec_route, rec_shutdown, rec_pm_base, NULL,
+	rec_isa, rec_intx, rec_route, rec_shutdown, rec_pm_base, NULL, rec_vcpus,
 };
 
 int dmt_init(struct dmt *t, uint64_t ram_size)

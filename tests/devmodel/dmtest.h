@@ -17,6 +17,7 @@ struct rec_host {
 	int route[4];
 	int shutdowns, last_shutdown;
 	uint16_t pm_base;
+	uint64_t vcpus;              /* last present set (0: never told) */
 };
 
 struct dmt {

@@ -41,11 +41,13 @@ static void check_device(void)
 		return;
 	}
 	is_int(dmt_in(&t, ACPI_CPUHP_BASE, 1), 0x03, "bitmap at boot: vCPUs 0 and 1 present");
+	is_int(t.rec.vcpus, 0x03, "vmhv is told: vCPUs 0 and 1 may start");
 	is_int(dmt_in(&t, ACPI_CPUHP_BASE + 1, 1), 0, "no vCPU above 7");
 	is_int(dmt_in(&t, GPE0_STS, 2), 0, "no GPE pending at boot");
 
 	is_int(acpi_hotplug_set_vcpus(h, 3), 0, "vcpu-set 3");
 	is_int(dmt_in(&t, ACPI_CPUHP_BASE, 1), 0x07, "vCPU 2 present");
+	is_int(t.rec.vcpus, 0x07, "vmhv lets vCPU 2 start");
 	is_int(dmt_in(&t, GPE0_STS, 2), GPE_CPU, "GPE 2 status set");
 	is_int(t.rec.isa[ACPI_SCI_IRQ], 0, "no SCI while GPE 2 is disabled");
 	dmt_out(&t, GPE0_EN, 2, GPE_CPU);
@@ -58,6 +60,7 @@ static void check_device(void)
 	is_int(dmt_in(&t, GPE0_STS, 2), 0, "no change, no GPE");
 	is_int(acpi_hotplug_set_vcpus(h, 1), 0, "vcpu-set 1");
 	is_int(dmt_in(&t, ACPI_CPUHP_BASE, 4), 0x01, "only vCPU 0 present");
+	is_int(t.rec.vcpus, 0x07, "vmhv still lets vCPUs 1 and 2 run until the guest ejects them");
 	is_int(t.rec.isa[ACPI_SCI_IRQ], 1, "GPE 2 and the SCI for the unplug request");
 	dmt_out(&t, GPE0_STS, 1, GPE_CPU);
 
@@ -66,6 +69,7 @@ static void check_device(void)
 	is_int(acpi_hotplug_set_vcpus(h, 4), 0, "vcpu-set 4");
 	dmt_out(&t, ACPI_CPUHP_EJECT, 1, 3);
 	is_int(dmt_in(&t, ACPI_CPUHP_BASE, 1), 0x07, "the guest's _EJ0 of vCPU 3 clears its bit");
+	is_int(t.rec.vcpus, 0x07, "and vmhv stops vCPU 3");
 	dmt_out(&t, ACPI_CPUHP_EJECT, 1, 0);
 	dmt_out(&t, ACPI_CPUHP_EJECT, 1, 200);
 	dmt_out(&t, ACPI_CPUHP_BASE, 4, 0);

@@ -87,6 +87,9 @@ enum hvm_ctl_type {
 				     dirty page), shown at addr (UINT64_MAX:
 				     nowhere) */
 	HVM_CTL_LINK,             /* a = PCI link 0..3, b = its ISA IRQ (0: off) */
+	HVM_CTL_VCPUS,            /* addr = the vCPUs absent (bit n: vCPU n; never
+				     vCPU 0): they ignore INIT/SIPI (privcmd
+				     HVM_VCPUS) */
 };
 
 /* XENMEM_add_to_physmap's pages (shared_info, grant frames) and the special
@@ -111,6 +114,8 @@ enum hvm_note_type {
 	HVM_NOTE_RESET,           /* the guest asked for a reset (port 0xcf9 / 0x64) */
 	HVM_NOTE_CONTEXT,         /* the answer to HVM_CTL_SAVE: struct
 				     hvm_ctx_reply, then len bytes of blob */
+	HVM_NOTE_VCPU_UP,         /* vcpu: an AP started from a SIPI (online) */
+	HVM_NOTE_VCPU_DOWN,       /* vcpu: an AP took INIT (offline until a SIPI) */
 };
 
 struct hvm_ctx_reply {

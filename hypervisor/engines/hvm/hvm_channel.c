@@ -197,6 +197,15 @@ static void note_handle(struct hvm_domain *h, const struct hvm_note *n)
 			 (int)(n->len > HVM_NOTE_TEXT ? HVM_NOTE_TEXT : n->len), n->text);
 		domain_crash(d, why);
 		break;
+	case HVM_NOTE_VCPU_UP:
+	case HVM_NOTE_VCPU_DOWN:
+		/* an AP the guest started or stopped: `xl list`'s vCPU count */
+		if (n->vcpu == 0 || n->vcpu >= d->max_vcpus) {
+			domain_crash(d, "malformed hvm vCPU state note");
+			break;
+		}
+		d->vcpus[n->vcpu].online = n->type == HVM_NOTE_VCPU_UP;
+		break;
 	default:
 		domain_crash(d, "malformed hvm control packet");
 	}

@@ -65,6 +65,7 @@ struct hvm_domain {
 	size_t context_len;
 	struct pv_dirty *dirty;   /* the dirty log while enabled (hvm_dirty.c) */
 	struct hvm_vram *vram;    /* the device model's VRAM (hvm_vram.c) */
+	uint64_t absent;          /* vCPUs not present for the guest (hvm_vcpus.c) */
 };
 
 /* The domain's hvm state, allocated on first use (NULL: no memory). */

@@ -4,6 +4,7 @@
 #include "hypervisor/engines/hvm/hvm_context.h"
 #include "hypervisor/engines/hvm/hvm_dirty.h"
 #include "hypervisor/engines/hvm/hvm_vram.h"
+#include "hypervisor/engines/hvm/hvm_vcpus.h"
 
 #include "hypervisor/domain.h"
 #include "hypervisor/reaper.h"
@@ -243,6 +244,8 @@ static int hvm_start(struct domain *d)
 		rc = hvm_physmap_replay(h);
 	if (rc == 0)
 		rc = hvm_vram_replay(h);
+	if (rc == 0)
+		rc = hvm_vcpus_replay(h);
 	if (rc == 0) {
 		struct hvm_ctl go = { .type = HVM_CTL_START };
 

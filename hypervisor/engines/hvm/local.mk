@@ -10,7 +10,8 @@ hvm_engine_sources = \
 	hypervisor/engines/hvm/hvm_context.h hypervisor/engines/hvm/hvm_context.c \
 	hypervisor/engines/hvm/hvm_dirty.h hypervisor/engines/hvm/hvm_dirty.c \
 	hypervisor/engines/hvm/hvm_vram.h hypervisor/engines/hvm/hvm_vram.c \
-	hypervisor/engines/hvm/hvm_link.h hypervisor/engines/hvm/hvm_link.c
+	hypervisor/engines/hvm/hvm_link.h hypervisor/engines/hvm/hvm_link.c \
+	hypervisor/engines/hvm/hvm_vcpus.h hypervisor/engines/hvm/hvm_vcpus.c
 
 pkglibexec_PROGRAMS += hypervisor/engines/hvm/vmhv-hvm
 hypervisor_engines_hvm_vmhv_hvm_SOURCES = \

@@ -125,6 +125,7 @@ struct hvm {
 	struct cpu_ram ranges[4];
 	size_t nranges;
 	struct hvm_vcpu vcpus[PRIVCMD_MAX_VCPUS];
+	_Atomic uint64_t absent;  /* vCPUs not present: no INIT/SIPI (vcpu.c) */
 	struct pic_chip pic[2];
 	struct pit_channel pit[3];
 	uint8_t port61;
@@ -187,6 +188,9 @@ int hvm_load_recv(struct hvm *h);
 
 /* vcpu.c */
 void *hvm_vcpu_main(void *arg);
+/* HVM_CTL_VCPUS (lock held): the vCPUs absent from now on; a running one
+ * that goes is reset (INIT), the CMOS CPU count follows. */
+void hvm_vcpus_absent(struct hvm *h, uint64_t absent);
 extern const struct cpu_io_ops hvm_cpu_ops;
 
 /* xen.c: CPUID leaves, the hypercall page MSR, forwarding hypercalls. */

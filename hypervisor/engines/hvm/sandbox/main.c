@@ -270,6 +270,9 @@ static uint32_t ctl_message(struct hvm *h, int flags)
 		break;
 	case HVM_CTL_START:
 		break;
+	case HVM_CTL_VCPUS:
+		hvm_vcpus_absent(h, m.addr);
+		break;
 	case HVM_CTL_VRAM:
 		vram_ctl(h, &m, fds, nfds);
 		nfds = 0;

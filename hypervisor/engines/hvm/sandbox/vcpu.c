@@ -67,17 +67,22 @@ static void vcpu_sipi(struct hvm_vcpu *v, int vector)
 static bool vcpu_wait_sipi(struct hvm_vcpu *v)
 {
 	unsigned seen = atomic_load(&v->wake);
-	bool run;
+	bool was, run;
 	int vec;
 
 	pthread_mutex_lock(&v->h->lock);
+	was = atomic_load(&v->state) == VCPU_RUNNING;
 	if (atomic_exchange(&v->init_pending, false))
 		vcpu_init(v);
 	vec = atomic_exchange(&v->sipi_vector, -1);
-	if (vec >= 0 && atomic_load(&v->state) == VCPU_WAIT_SIPI)
+	if (vec >= 0 && atomic_load(&v->state) == VCPU_WAIT_SIPI &&
+	    !(atomic_load(&v->h->absent) >> v->id & 1))   /* not plugged in: deaf */
 		vcpu_sipi(v, vec);
 	run = atomic_load(&v->state) == VCPU_RUNNING;
 	pthread_mutex_unlock(&v->h->lock);
+	/* vmhv counts the APs the guest runs (xl list, xl vcpu-list) */
+	if (v->id && run != was)
+		hvm_note(v->h, run ? HVM_NOTE_VCPU_UP : HVM_NOTE_VCPU_DOWN, v->id, 0, NULL, 0);
 	if (!run)
 		vcpu_sleep(v, seen, 0);
 	return run;
@@ -135,6 +140,24 @@ static void vcpu_exit(struct hvm_vcpu *v, struct cpu_exit *ex, unsigned seen)
 	default:
 		break;
 	}
+}
+
+void hvm_vcpus_absent(struct hvm *h, uint64_t absent)
+{
+	uint64_t was = atomic_load(&h->absent);
+	unsigned present = 0;
+
+	absent &= ~1ull;                    /* the boot vCPU stays */
+	atomic_store(&h->absent, absent);
+	for (uint32_t i = 0; i < h->boot.max_vcpus; i++) {
+		struct hvm_vcpu *v = &h->vcpus[i];
+
+		if (!(absent >> i & 1))
+			present++;
+		else if (!(was >> i & 1) && atomic_load(&v->state) == VCPU_RUNNING)
+			lapic_init_ipi(v);          /* ejected: waits for a SIPI again */
+	}
+	h->rtc.cmos[0x5f] = (uint8_t)(present - 1);   /* SeaBIOS's CPU count */
 }
 
 void *hvm_vcpu_main(void *arg)
