@@ -8,7 +8,10 @@
 # here) prints the marker and powers off. One boot each (a boot is minutes
 # on a loaded machine); LINUX_BENCH_WAIT bounds each (default 900 s).
 # The user CPU time of vmhv-hvm and of QEMU at both points is reported too:
-# on a shared machine it says more than wall time.
+# on a shared machine it says more than wall time. At the shell also: the
+# user+system CPU of vmhv-hvm and of the device model (the ioreq round
+# trips' cost is system time and the device model's), and the bytes the
+# serial console carried (each one a THR write after an LSR poll).
 : "${top_builddir:?run from make bench}"
 vmhv=$top_builddir/hypervisor/vmhv
 dm=$top_builddir/devmodel/vmctl-devmodel
@@ -52,12 +55,20 @@ user_ms() {
 	local p
 	p=$($1) && [ -n "$p" ] && awk -v t="$tck" '{ print int($14 * 1000 / t) }' "/proc/$p/stat" 2>/dev/null
 }
+# user+system CPU time (ms) of the process $1 prints, or -
+all_ms() {
+	local p
+	p=$($1) && [ -n "$p" ] &&
+		awk -v t="$tck" '{ print int(($14 + $15) * 1000 / t) }' "/proc/$p/stat" 2>/dev/null ||
+		echo -
+}
 
-# watch PID FILE T0 PIDCMD: print "ms-to-Linux-version ms-to-marker
-# user-CPU-ms-at-Linux-version user-CPU-ms-at-marker" (- when not seen)
-# while PID runs, at most wait_s seconds; then stop PID.
+# watch PID FILE T0 PIDCMD [DMPIDCMD]: print "ms-to-Linux-version
+# ms-to-marker user-CPU-ms-at-Linux-version user-CPU-ms-at-marker
+# user+sys-CPU-ms-at-marker device-model-user+sys-CPU-ms-at-marker" (- when
+# not seen) while PID runs, at most wait_s seconds; then stop PID.
 watch() {
-	local pid=$1 f=$2 t0=$3 lv=- sh=- lcpu=- cpu=- end=$(($(now_ms) + wait_s * 1000))
+	local pid=$1 f=$2 t0=$3 lv=- sh=- lcpu=- cpu=- all=- dm=- end=$(($(now_ms) + wait_s * 1000))
 	while [ "$(now_ms)" -lt "$end" ]; do
 		local alive=0
 		kill -0 "$pid" 2>/dev/null && alive=1
@@ -68,6 +79,8 @@ watch() {
 		if grep -q 'vmctl-initramfs: shell' "$f" 2>/dev/null; then
 			sh=$(($(now_ms) - t0))
 			cpu=$(user_ms "$4") || cpu=-
+			all=$(all_ms "$4")
+			[ -n "$5" ] && dm=$(all_ms "$5")
 			break
 		fi
 		[ $alive = 1 ] || break
@@ -75,9 +88,10 @@ watch() {
 	done
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	echo "$lv $sh ${lcpu:--} ${cpu:--}"
+	echo "$lv $sh ${lcpu:--} ${cpu:--} ${all:--} ${dm:--}"
 }
 hvm_pid() { pgrep -n -P "$vmhv_pid" -x vmhv-hvm; }
+dm_pid() { pgrep -n -P "$boot_pid" -x vmctl-devmodel; }
 qemu_pid() { echo "$qemu"; }
 
 "$vmhv" --foreground --exit-with-parent --rundir "$dir" --log "$dir/vmhv.log" &
@@ -88,11 +102,13 @@ t0=$(now_ms)
 	--serial "file:$dir/vmctl.serial" --acpi --log "$dir/dm.log" \
 	--kernel "$kernel" --initrd "$dir/initrd.gz" --cmdline "$cmdline" \
 	--linuxboot-rom "$rom" >"$dir/boot.out" 2>&1 &
-read -r v_lv v_sh v_lcpu v_cpu < <(watch $! "$dir/vmctl.serial" "$t0" hvm_pid)
+boot_pid=$!
+read -r v_lv v_sh v_lcpu v_cpu v_all v_dm < <(watch $boot_pid "$dir/vmctl.serial" "$t0" hvm_pid dm_pid)
 echo "vmctl serial console, last lines:" >&2
 tail -5 "$dir/vmctl.serial" | tr -d '\r' >&2
+serial_bytes=$(sed "/vmctl-initramfs: shell/q" "$dir/vmctl.serial" | wc -c)
 
-q_lv=- q_sh=- q_lcpu=- q_cpu=-
+q_lv=- q_sh=- q_lcpu=- q_cpu=- q_all=-
 # LINUX_BENCH_QEMU=0: no reference run (comparing soft CPU builds)
 if [ "${LINUX_BENCH_QEMU:-1}" != 0 ] && command -v qemu-system-x86_64 >/dev/null; then
 	t0=$(now_ms)
@@ -100,7 +116,7 @@ if [ "${LINUX_BENCH_QEMU:-1}" != 0 ] && command -v qemu-system-x86_64 >/dev/null
 		-kernel "$kernel" -initrd "$dir/initrd.gz" -append "$cmdline" \
 		-serial "file:$dir/qemu.serial" -monitor none </dev/null >/dev/null 2>&1 &
 	qemu=$!
-	read -r q_lv q_sh q_lcpu q_cpu < <(watch $! "$dir/qemu.serial" "$t0" qemu_pid)
+	read -r q_lv q_sh q_lcpu q_cpu q_all _ < <(watch $! "$dir/qemu.serial" "$t0" qemu_pid)
 fi
 ms_s() { [ "$1" = - ] && echo - || printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
 printf 'row\t%s\t%s\t%s\t%s\t%s\n' \
@@ -115,4 +131,11 @@ printf 'row\t%s\t%s\t%s\t%s\t%s\n' \
 printf 'row\t%s\t%s\t%s\t%s\t%s\n' \
 	"hvm Linux: user CPU time of vmhv-hvm (vs QEMU) at the shell" "$(ms_s "$v_cpu")" s \
 	"qemu-system-x86_64 -accel tcg -M pc" "$(ms_s "$q_cpu")"
+printf 'row\t%s\t%s\t%s\t%s\t%s\n' \
+	"hvm Linux: user+system CPU of vmhv-hvm (vs QEMU) at the shell" "$(ms_s "$v_all")" s \
+	"qemu-system-x86_64 -accel tcg -M pc" "$(ms_s "$q_all")"
+printf 'row\t%s\t%s\t%s\t%s\t%s\n' \
+	"hvm Linux: user+system CPU of vmctl-devmodel at the shell" "$(ms_s "$v_dm")" s \
+	"vmhv-hvm user+system, same run" "$(ms_s "$v_all")"
+echo "hvm_linux: the serial console carried $serial_bytes bytes to the shell" >&2
 echo "hvm_linux: load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

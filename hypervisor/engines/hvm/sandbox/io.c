@@ -150,6 +150,30 @@ static bool pci_local(struct hvm *h, struct cpu_io *io)
 	return io->port >= PCI_DATA && io->port <= PCI_DATA + 3;
 }
 
+/* ---- writes that need no answer ---- */
+
+/* The 16550 data registers of COM1-4 (THR, or the divisor latch's low
+ * byte). A guest's serial console writes one character a THR write, each
+ * after an LSR poll: as a synchronous ioreq every character cost two round
+ * trips to the device model. A write needs no answer, the device model
+ * serves its buffered ring before any synchronous request (so a later LSR
+ * or IIR read sees the write's effect), and the THRE interrupt a write may
+ * raise is asynchronous on hardware too. Xen buffers VGA writes only; the
+ * UART is what Linux's boot writes most. */
+static const uint16_t buffered_ports[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
+
+/* Append a single port write to a server's buffered ring (lock held).
+ * false: not one of those ports, a read, string I/O, or no room. */
+static bool pio_buffered(struct hvm_server *s, const struct cpu_io *io)
+{
+	if (io->in || io->count != 1)
+		return false;
+	for (size_t i = 0; i < sizeof(buffered_ports) / sizeof(buffered_ports[0]); i++)
+		if (io->port == buffered_ports[i])
+			return ioreq_buffered(s, IOREQ_TYPE_PIO, io->port, io->size, io->data);
+	return false;
+}
+
 /* ---- the callbacks ---- */
 
 int hvm_pio(void *opaque, struct cpu *cpu, struct cpu_io *io)
@@ -157,6 +181,7 @@ int hvm_pio(void *opaque, struct cpu *cpu, struct cpu_io *io)
 	struct hvm_vcpu *v = opaque;
 	struct hvm *h = v->h;
 	const struct hvm_pio_dev *dev;
+	struct hvm_server *s;
 	int rc = 0;
 
 	pthread_mutex_lock(&h->lock);
@@ -165,7 +190,9 @@ int hvm_pio(void *opaque, struct cpu *cpu, struct cpu_io *io)
 		pio_dev_run(h, dev, io, NULL);
 	else if (pmtimer_claims(h, io->port))
 		pio_dev_run(h, NULL, io, pm_read);
-	else if (ioreq_find(h, PRIVCMD_IOREQ_RANGE_PORT, io->port) || pci_claimed(h, io->port))
+	else if ((s = ioreq_find(h, PRIVCMD_IOREQ_RANGE_PORT, io->port)))
+		rc = pio_buffered(s, io) ? 0 : CPU_IO_DEFER;
+	else if (pci_claimed(h, io->port))
 		rc = CPU_IO_DEFER;
 	else if (pci_local(h, io))
 		rc = io->in && io->port != PCI_ADDR ? -ENODEV : 0;
