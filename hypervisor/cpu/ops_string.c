@@ -77,46 +77,114 @@ static int str_one(struct cpu *cpu, const struct insn *in, const struct sctx *c,
 	return X_OK;
 }
 
-/* REP STOS/MOVS forward over plain RAM: whole runs within a page at once. */
+/* ---- REP MOVS/STOS over plain RAM, a page's run at once ---- */
+
+/* The linear base of a segment for the page arithmetic below. */
+static uint64_t bulk_base(const struct cpu *cpu, int seg)
+{
+	return cpu->mode == 64 && seg < SEG_FS ? 0 : cpu->s.seg[seg].base;
+}
+
+/* Whether offsets [lo, lo + bytes) of a segment pass its checks all alike,
+ * so a fault, if any, is the first element's: always in 64-bit mode; in
+ * other modes within the limit of a segment that is not expand-down (the
+ * block then runs element by element, which faults at the exact one). */
+static bool bulk_seg_ok(const struct cpu *cpu, int seg, uint64_t lo, uint64_t bytes)
+{
+	const struct cpu_seg *sg = &cpu->s.seg[seg];
+
+	if (cpu->mode == 64)
+		return true;
+	if (!(sg->attr & 8) && (sg->attr & 4))
+		return false;
+	return lo + bytes - 1 <= sg->limit;
+}
+
+/* How many elements from offset `off` on stay within its page (and do not
+ * wrap the address size), going up or down. */
+static uint64_t bulk_room(const struct cpu *cpu, const struct sctx *c, int seg, uint64_t off)
+{
+	uint64_t in_page = (bulk_base(cpu, seg) + off) & 0xfff, fwd = 4096 - in_page;
+
+	if (c->step > 0) {
+		if (c->adsz == 4)
+			fwd = MIN(fwd, 0x100000000ull - off);
+		return fwd / c->size;
+	}
+	if (in_page + c->size > 4096)
+		return 0;   /* the first element crosses the page */
+	return MIN(in_page, off) / c->size + 1;
+}
+
+/* Copy or fill cnt elements between host pointers in the instruction's
+ * direction; dst and src point at the lowest element. */
+static void bulk_copy(uint8_t *dst, const uint8_t *src, const struct sctx *c, uint64_t cnt,
+		      uint64_t rax)
+{
+	uint64_t bytes = cnt * c->size;
+
+	if (!src) {
+		for (uint64_t i = 0; i < bytes; i += c->size)
+			memcpy(dst + i, &rax, c->size);
+	} else if (dst >= src + bytes || src >= dst + bytes) {
+		memcpy(dst, src, bytes);
+	} else if (c->step > 0) {   /* overlapping: element by element, as the ISA defines */
+		for (uint64_t i = 0; i < bytes; i += c->size) {
+			uint64_t t;
+
+			memcpy(&t, src + i, c->size);
+			memcpy(dst + i, &t, c->size);
+		}
+	} else {
+		for (uint64_t i = bytes; i; i -= c->size) {
+			uint64_t t;
+
+			memcpy(&t, src + i - c->size, c->size);
+			memcpy(dst + i - c->size, &t, c->size);
+		}
+	}
+}
+
+/* REP STOS/MOVS over plain RAM, either direction, 32- or 64-bit addresses:
+ * the elements within the current page(s) at once (the boot's kernel
+ * copies itself downwards with STD; REP MOVSQ, SeaBIOS copies with 32-bit
+ * addresses). The first element is translated first, so a fault is the
+ * one the element-by-element path raises; anything else (MMIO, a page
+ * boundary, a 16-bit address size) is left to it. */
 static int str_bulk(struct cpu *cpu, const struct insn *in, const struct sctx *c, uint64_t *n)
 {
+	bool movs = (in->op & ~1) == 0xa4;
 	uint64_t di = idx(cpu, RDI, c->adsz), si = idx(cpu, RSI, c->adsz);
-	uint64_t room = 4096 - (di & 0xfff);   /* 64-bit mode: ES base is 0 */
-	uint8_t *dst, *src = NULL;
-	uint64_t cnt;
+	uint64_t cnt, bytes, span, dlo, slo;
+	uint8_t *dst, *src = NULL, *first;
 
-	if (in->op >= 0xa6 || c->step < 0 || c->adsz != 8)
+	if (in->op >= 0xa6 || c->adsz == 2)
 		return X_OK;
-	if ((in->op & ~1) == 0xa4)
-		room = MIN(room, 4096 - ((si + (c->src_seg >= SEG_FS ? cpu->s.seg[c->src_seg].base : 0)) & 0xfff));
-	cnt = MIN(*n, room / c->size);
+	cnt = MIN(*n, bulk_room(cpu, c, SEG_ES, di));
+	if (movs)
+		cnt = MIN(cnt, bulk_room(cpu, c, c->src_seg, si));
 	if (cnt < 2)
 		return X_OK;
-	if (mem_ptr(cpu, SEG_ES, di, cnt * c->size, true, &dst))
-		return X_EXC;
-	if ((in->op & ~1) == 0xa4 && mem_ptr(cpu, c->src_seg, si, cnt * c->size, false, &src))
-		return X_EXC;
-	if (!dst || ((in->op & ~1) == 0xa4 && !src))
+	bytes = cnt * c->size;
+	span = c->step > 0 ? 0 : bytes - c->size;   /* from the lowest element */
+	dlo = di - span;
+	slo = si - span;
+	if (!bulk_seg_ok(cpu, SEG_ES, dlo, bytes) ||
+	    (movs && !bulk_seg_ok(cpu, c->src_seg, slo, bytes)))
 		return X_OK;
-	if (src) {
-		uint64_t bytes = cnt * c->size;
-
-		if (dst >= src + bytes || src >= dst + bytes) {
-			memcpy(dst, src, bytes);
-		} else {   /* overlapping: element by element, as the ISA defines */
-			for (uint64_t i = 0; i < bytes; i += c->size) {
-				uint64_t t;
-
-				memcpy(&t, src + i, c->size);
-				memcpy(dst + i, &t, c->size);
-			}
-		}
-		idx_add(cpu, in, RSI, 8, bytes);
-	} else {
-		for (uint64_t i = 0; i < cnt; i++)
-			memcpy(dst + i * c->size, &cpu->s.gpr[RAX], c->size);
-	}
-	idx_add(cpu, in, RDI, 8, cnt * c->size);
+	/* the first element's read, then its write, fault as they would alone */
+	if (movs && mem_ptr(cpu, c->src_seg, si, c->size, false, &first))
+		return X_EXC;
+	if (mem_ptr(cpu, SEG_ES, di, c->size, true, &first))
+		return X_EXC;
+	if (movs && (mem_ptr(cpu, c->src_seg, slo, (int)bytes, false, &src) || !src))
+		return X_OK;   /* the same pages: no fault; not RAM: one by one */
+	if (mem_ptr(cpu, SEG_ES, dlo, (int)bytes, true, &dst) || !dst)
+		return X_OK;
+	bulk_copy(dst, src, c, cnt, cpu->s.gpr[RAX]);
+	if (movs)
+		idx_add(cpu, in, RSI, c->adsz, c->step * (int64_t)cnt);
+	idx_add(cpu, in, RDI, c->adsz, c->step * (int64_t)cnt);
 	*n -= cnt;
 	return X_OK;
 }
