@@ -40,7 +40,7 @@
 #define PV_SECCOMP_MAX 8192
 #define PV_NO_FRAME UINT64_MAX
 #define PV_BOOT_MAGIC   0x766d7076u /* "vpmv" */
-#define PV_ABI_VERSION  3
+#define PV_ABI_VERSION  4
 
 struct pv_boot {
 	uint32_t magic;           /* PV_BOOT_MAGIC */
@@ -155,14 +155,14 @@ _Static_assert(sizeof(struct pv_hcall_rep) == 8, "pv_hcall_rep size");
  *
  * The sandbox writes `req`, bumps `req_seq`, and rings the doorbell (an
  * 8-byte struct pv_doorbell packet on its channel) unless vmhv says it is
- * polling. vmhv writes `ret`, sets `rep_seq` = req_seq and wakes the futex
- * on rep_seq if the sandbox said it sleeps there. Both sides spin briefly
+ * polling. vmhv writes `ret`, sets `rep_seq` = req_seq, bumps `wake_seq` and wakes that futex
+ * if the sandbox said it sleeps there. Both sides spin briefly
  * (boot.spin pauses) only when the other runs on another CPU: spinning
  * against a peer on the same CPU only delays it (host-costs.md). */
 struct pv_mailbox {
 	uint32_t req_seq;         /* sandbox */
-	uint32_t rep_seq;         /* vmhv; the futex word */
-	uint32_t sleeping;        /* sandbox: futex-waiting on rep_seq */
+	uint32_t rep_seq;         /* vmhv: the request answered last */
+	uint32_t sleeping;        /* sandbox: futex-waiting on wake_seq (PV_SLEEP_*) */
 	uint32_t polling;         /* vmhv: watching req_seq, no doorbell needed */
 	uint32_t guest_cpu;       /* sandbox: the CPU it last ran on, + 1 */
 	uint32_t vmhv_cpu;        /* vmhv: the CPU it last ran on, + 1 */
@@ -172,9 +172,20 @@ struct pv_mailbox {
 	uint32_t untracked;       /* sandbox (vCPU 0's): guest RAM was mapped away from
 				   * its flat address: dirty logging cannot see it */
 	uint32_t evtchn_gen;      /* vmhv (vCPU 0's): see PV_RET_EVFD */
-	uint8_t pad[128 - 96];
+	/* The futex word a sleeping sandbox waits on: vmhv bumps it with
+	 * every answer, and so does a dom0 backend that raised an event for a
+	 * vCPU asleep in SCHEDOP_block (vmctl/privcmd.h, EVTCHN_DIRECT): the
+	 * sandbox then returns from the block at once (upcall pending) and
+	 * its next request ends the block in vmhv too. */
+	uint32_t wake_seq;
+	uint8_t pad[128 - 100];
 };
 _Static_assert(sizeof(struct pv_mailbox) == 128, "pv_mailbox size");
+
+/* pv_mailbox.sleeping: waiting for an answer, or in SCHEDOP_block (which
+ * an event raised by a dom0 backend also ends). */
+#define PV_SLEEP_ANSWER 1u
+#define PV_SLEEP_BLOCK  2u      /* = PRIVCMD_DIRECT_SLEEP_BLOCK (evtchn.c checks) */
 
 struct pv_doorbell {
 	uint32_t vcpu;

@@ -7,6 +7,7 @@
 #include "hypervisor/domain.h"
 #include "hypervisor/engines/pv/pv_abi.h"
 #include "hypervisor/hypercall.h"
+#include "hypervisor/vcpu.h"
 #include "hypervisor/vmhv.h"
 #include "common/evloop.h"
 
@@ -22,6 +23,8 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <vmctl/xen/sched.h>
+#include <vmctl/xen/xen.h>
 
 int pv_channels_open(struct pv_domain *pv, int child[PRIVCMD_MAX_VCPUS])
 {
@@ -62,11 +65,15 @@ static uint32_t cpu_tag(void)
 	return cpu < 0 ? 0 : (uint32_t)cpu + 1;
 }
 
-/* Answer through the mailbox; wake the vCPU only if it went to sleep. */
+/* Answer through the mailbox; wake the vCPU only if it went to sleep. A
+ * SCHEDOP_block that the sandbox already left (a dom0 backend raised an
+ * event and woke it: EVTCHN_DIRECT) is answered while the vCPU runs guest
+ * code, which then needs the signal for the event we answer for. */
 void pv_channel_reply(struct pv_domain *pv, uint32_t vcpu, int64_t ret)
 {
 	struct pv_chan *ch = &pv->chan[vcpu];
 	struct pv_mailbox *mb = &pv->mb[vcpu];
+	uint32_t sleeping;
 
 	if (!ch->in_call)
 		return;
@@ -74,8 +81,12 @@ void pv_channel_reply(struct pv_domain *pv, uint32_t vcpu, int64_t ret)
 	mb->ret = ret;
 	mb->vmhv_cpu = cpu_tag();
 	__atomic_store_n(&mb->rep_seq, ch->seq, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&mb->sleeping, __ATOMIC_SEQ_CST))
-		syscall(SYS_futex, &mb->rep_seq, FUTEX_WAKE, 1, NULL, NULL, 0);
+	__atomic_fetch_add(&mb->wake_seq, 1, __ATOMIC_SEQ_CST);
+	sleeping = __atomic_load_n(&mb->sleeping, __ATOMIC_SEQ_CST);
+	if (sleeping)
+		syscall(SYS_futex, &mb->wake_seq, FUTEX_WAKE, 1, NULL, NULL, 0);
+	else if (ch->blocks)
+		pv_channel_kick(pv, vcpu);
 }
 
 /* The sandbox checks for events whenever a hypercall returns, so only a
@@ -131,6 +142,22 @@ static void hello(struct pv_domain *pv, uint32_t vcpu, pid_t tid)
 	pv->chan[vcpu].tid = tid;
 }
 
+/* A new request while the vCPU's SCHEDOP_block is unanswered: the sandbox
+ * left the block (an upcall became pending: see pv_channel_reply), so the
+ * vCPU no longer waits here. True if that was the case (then it is over). */
+static bool block_left(struct pv_domain *pv, uint32_t vcpu)
+{
+	struct pv_chan *ch = &pv->chan[vcpu];
+	struct vcpu *v = &pv->d->vcpus[vcpu];
+
+	if (!ch->blocks || !v->blocked)
+		return false;
+	v->blocked = false;
+	v->poll_deadline_ns = 0;
+	ch->in_call = false;
+	return true;
+}
+
 /* Serve the request in vCPU `vcpu`'s mailbox if it is a new one. Returns
  * true if one was served and answered at once. */
 static bool mailbox_serve(struct pv_domain *pv, uint32_t vcpu)
@@ -142,15 +169,17 @@ static bool mailbox_serve(struct pv_domain *pv, uint32_t vcpu)
 	struct pv_hcall_req req;
 	int64_t ret;
 
-	/* Nothing new, or a vCPU still waiting for its last answer. */
-	if (seq == ch->seq || ch->in_call)
-		return false;
+	if (seq == ch->seq)
+		return false;             /* nothing new */
+	if (ch->in_call && !block_left(pv, vcpu))
+		return false;             /* still waiting for its last answer */
 	memcpy(&req, (const void *)&mb->req, sizeof(req)); /* the guest may change it */
 	/* Pointer arguments are guest virtual addresses in the vCPU's current
 	 * page tables (any value is safe: walks stay in the domain's memory). */
 	pv->cr3 = __atomic_load_n(&mb->cr3, __ATOMIC_SEQ_CST);
 	ch->seq = seq;
 	ch->in_call = true;
+	ch->blocks = req.nr == __HYPERVISOR_sched_op && req.args[0] == SCHEDOP_block;
 	c.nr = req.nr;
 	memcpy(c.arg, req.args, sizeof(c.arg));
 	ret = hypercall_dispatch(&c);

@@ -26,6 +26,7 @@ struct pv_chan {
 	bool in_call;             /* the vCPU waits for our reply */
 	pid_t tid;                /* its thread, for upcall signals (0 = unknown) */
 	uint32_t seq;             /* the mailbox request being (or last) served */
+	bool blocks;              /* that request is a SCHEDOP_block */
 };
 
 struct pv_domain {

@@ -39,22 +39,36 @@ static uint32_t cpu_tag(void)
 }
 
 /* Wait for vmhv's answer to request `seq`: spin while vmhv runs on another
- * CPU (and the call is not one that sleeps anyway), then futex-wait. */
-static void mailbox_wait(struct pv_vcpu *v, uint32_t seq, int may_spin)
+ * CPU (and the call is not one that sleeps anyway), then futex-wait on
+ * wake_seq. A SCHEDOP_block also ends when an upcall became pending (a
+ * dom0 backend raised an event and bumped wake_seq: vmhv was not asked);
+ * vmhv's answer to it comes later and the next request ends the block
+ * there. Every return goes through the upcall check (pv_resume_check). */
+static int64_t mailbox_wait(struct pv_vcpu *v, uint32_t seq, int sleeps, int block)
 {
 	struct pv_mailbox *mb = v->mb;
-	uint32_t cur, vcpu_cpu = mb->guest_cpu, vmhv_cpu = mb->vmhv_cpu;
+	int64_t ret = 0;
+	uint32_t w, vcpu_cpu = mb->guest_cpu, vmhv_cpu = mb->vmhv_cpu;
 
-	if (may_spin && vmhv_cpu && vmhv_cpu != vcpu_cpu)
+	if (!sleeps && vmhv_cpu && vmhv_cpu != vcpu_cpu)
 		for (uint32_t i = 0; i < v->sb->boot.spin; i++) {
 			if (__atomic_load_n(&mb->rep_seq, __ATOMIC_SEQ_CST) == seq)
-				return;
+				return mb->ret;
 			__asm__ volatile("pause");
 		}
-	__atomic_store_n(&mb->sleeping, 1, __ATOMIC_SEQ_CST);
-	while ((cur = __atomic_load_n(&mb->rep_seq, __ATOMIC_SEQ_CST)) != seq)
-		sys6(NR_futex_, (long)&mb->rep_seq, FUTEX_WAIT_, cur, 0, 0, 0);
+	__atomic_store_n(&mb->sleeping, block ? PV_SLEEP_BLOCK : PV_SLEEP_ANSWER, __ATOMIC_SEQ_CST);
+	for (;;) {
+		w = __atomic_load_n(&mb->wake_seq, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&mb->rep_seq, __ATOMIC_SEQ_CST) == seq) {
+			ret = mb->ret;
+			break;
+		}
+		if (block && __atomic_load_n(&v->vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
+			break;  /* returns 0, as the block's answer will */
+		sys6(NR_futex_, (long)&mb->wake_seq, FUTEX_WAIT_, w, 0, 0, 0);
+	}
 	__atomic_store_n(&mb->sleeping, 0, __ATOMIC_SEQ_CST);
+	return ret;
 }
 
 /* Post the request in v->regs to the mailbox; ring the doorbell unless
@@ -70,6 +84,7 @@ int64_t shim_forward(struct pv_vcpu *v)
 	struct pv_doorbell bell = { .vcpu = v->id };
 	int sleeps = req.nr == __HYPERVISOR_sched_op &&
 		     (r->rdi == SCHEDOP_block || r->rdi == SCHEDOP_poll);
+	int block = req.nr == __HYPERVISOR_sched_op && r->rdi == SCHEDOP_block;
 
 	bell.seq = mb->req_seq + 1;
 	memcpy(&mb->req, &req, sizeof(req));
@@ -78,8 +93,7 @@ int64_t shim_forward(struct pv_vcpu *v)
 	if (!__atomic_load_n(&mb->polling, __ATOMIC_SEQ_CST) &&
 	    sys3(NR_write, v->chan_fd, &bell, sizeof(bell)) != sizeof(bell))
 		sys_exit_group(EXIT_CHANNEL);
-	mailbox_wait(v, bell.seq, !sleeps);
-	return mb->ret;
+	return mailbox_wait(v, bell.seq, sleeps, block);
 }
 
 void shim_crash(struct pv_vcpu *v, uint64_t trapno, uint64_t err, uint64_t cr2, int in_shim)
