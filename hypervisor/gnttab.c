@@ -1,12 +1,15 @@
 #include "hypervisor/domain.h"
 #include "hypervisor/engines/engine.h"
 #include "hypervisor/engines/hvm/hvm_gfn.h"
+#include "hypervisor/engines/pv/pv_dirty.h"
 #include "hypervisor/gnttab.h"
+#include "hypervisor/privcmd_server.h"
 #include "hypervisor/vmhv.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <vmctl/xen/xen.h>
 #include <vmctl/xen/grant_table.h>
 
@@ -163,18 +166,58 @@ void gnttab_dom0_release(struct vmhv *hv, void *owner)
 			gnttab_dom0_unmap(hv, h, owner);
 }
 
+/* Mark the frames of [first, first+nr) that process `pid` wrote through
+ * its mappings of d's memory since the last scan; `bm` is scratch for nr
+ * bits. 0, or -errno when its writes cannot be told (no writable mapping,
+ * no /proc access). */
+static int dirty_owner_writes(struct domain *d, int pid, const struct stat *st,
+			      uint64_t first, uint64_t nr, uint64_t *bm)
+{
+	int rc;
+
+	memset(bm, 0, (nr + 63) / 64 * sizeof(*bm));
+	rc = pv_dirty_scan_process(pid, st->st_dev, st->st_ino, d->mem.ram_frames, first, nr, bm);
+	if (rc < 0)
+		return rc;
+	for (uint64_t i = 0; i < nr; i++)
+		if (bm[i / 64] & (1ull << (i % 64)))
+			dirty_frame(d, first + i);
+	return 0;
+}
+
+#define DIRTY_OWNERS_MAX 8
+
 void gnttab_dirty_mapped(struct domain *d, uint64_t first, uint64_t nr)
 {
-	struct vmhv *hv = d->hv;
 	static const uint32_t rings[] = { GNTTAB_RESERVED_CONSOLE, GNTTAB_RESERVED_XENSTORE };
-	uint64_t frame;
+	struct vmhv *hv = d->hv;
+	int pid[DIRTY_OWNERS_MAX];
+	bool tracked[DIRTY_OWNERS_MAX];
+	unsigned n = 0, k;
+	struct stat st;
+	uint64_t frame, *bm = calloc((nr + 63) / 64, sizeof(*bm));
+	bool can_scan = bm && fstat(d->mem.fd, &st) == 0;
 
 	for (uint32_t h = 0; h < hv->nr_gnt_handles; h++) {
 		const struct gnt_handle *g = &hv->gnt_handles[h];
+		int owner;
 
-		if (g->domid == d->domid && g->write && g->frame - first < nr)
-			dirty_frame(d, g->frame);
+		if (g->domid != d->domid || !g->write || g->frame - first >= nr)
+			continue;
+		/* Scan each mapping process once per read: precise when
+		 * its mapping is write-tracked (xld's gmem is). */
+		owner = privcmd_client_pid(g->owner);
+		for (k = 0; k < n && pid[k] != owner; k++)
+			;
+		if (k == n && n < DIRTY_OWNERS_MAX && can_scan) {
+			pid[n] = owner;
+			tracked[n++] = owner > 0 &&
+				       dirty_owner_writes(d, owner, &st, first, nr, bm) == 0;
+		}
+		if (k == n || !tracked[k])
+			dirty_frame(d, g->frame);   /* may have been written */
 	}
+	free(bm);
 	for (unsigned i = 0; i < sizeof(rings) / sizeof(rings[0]); i++)
 		if (gnttab_resolve(d, rings[i], 0, true, &frame) == GNTST_okay &&
 		    frame - first < nr)

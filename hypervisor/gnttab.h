@@ -37,13 +37,15 @@ void gnttab_dom0_release(struct vmhv *hv, void *owner);
 struct privcmd_gnttab_copy;
 int gnttab_dom0_copy(struct vmhv *hv, const struct privcmd_gnttab_copy *op);
 
-/* Dirty logging (each engine's dirty_read, before it reads): mark
- * the frames of `d` in [first, first+nr) that dom0 may have written
- * behind the engine's back: every frame mapped writable through a grant
- * now (a backend's persistent grants stay mapped for the whole
- * connection, so "dirty on unmap", which gnttab_dom0_unmap does too, is
- * not enough), and the console and xenstore rings named by the reserved
- * grant entries, which xld writes through its own mappings. */
+/* Dirty logging (each engine's dirty_read, before it reads): mark the
+ * frames of `d` in [first, first+nr) that dom0 wrote behind the engine's
+ * back through grant mappings that are still in place (a backend keeps
+ * persistent grants mapped for the whole connection, so "dirty on unmap",
+ * which gnttab_dom0_unmap does too, is not enough): what each mapping
+ * process wrote there, scanned through its pagemap when its mapping is
+ * write-tracked (xld's gmem), else every frame it maps writable. Also
+ * the console and xenstore rings named by the reserved grant entries,
+ * which xld writes through its own mappings. */
 void gnttab_dirty_mapped(struct domain *d, uint64_t first, uint64_t nr);
 
 /* Free a domain's pin counts (destroy). */

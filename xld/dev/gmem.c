@@ -1,6 +1,8 @@
 /* Guest memory and grant resolution for the backends. */
 #include "xld/dev/gmem.h"
 #include "libvmctl/hv.h"
+#include "common/log.h"
+#include "common/uffd_wp.h"
 
 #include <vmctl/xen/grant_table.h>
 
@@ -19,6 +21,7 @@ int gmem_open(struct gmem *m, struct hv *hv, uint32_t domid)
 
 	m->domid = domid;
 	m->base = NULL;
+	m->uffd = -1;
 	rc = hv_foreign_map(hv, domid, &memfd, &info);
 	if (rc < 0)
 		return rc;
@@ -28,15 +31,24 @@ int gmem_open(struct gmem *m, struct hv *hv, uint32_t domid)
 	if (rc == 0) {
 		m->base = p;
 		m->nr_frames = info.nr_frames;
+		m->uffd = uffd_wp_register(p, info.nr_frames * PAGE);
+		if (m->uffd < 0)
+			log_warn("domain %u: backend writes not write-tracked (userfaultfd "
+				 "WP_ASYNC unavailable): a live migration resends all they map",
+				 domid);
 	}
 	return rc;
 }
 
 void gmem_close(struct gmem *m)
 {
-	if (m->base)
-		munmap(m->base, m->nr_frames * PAGE);
+	if (!m->base)
+		return;   /* never opened (uffd unset) or closed already */
+	munmap(m->base, m->nr_frames * PAGE);
+	if (m->uffd >= 0)
+		close(m->uffd);
 	m->base = NULL;
+	m->uffd = -1;
 }
 
 void *gmem_grant(struct gmem *m, struct hv *hv, uint32_t ref, bool readonly,

@@ -17,9 +17,14 @@ struct gmem {
 	uint32_t domid;
 	uint8_t *base;          /* frame P at base + P * 4096; NULL = closed */
 	uint64_t nr_frames;
+	int uffd;               /* the mapping's write tracking, or -1 */
 };
 
-/* Map every frame of `domid` (through connection `hv`); 0 or -errno. */
+/* Map every frame of `domid` (through connection `hv`); 0 or -errno.
+ * The mapping is registered for dirty tracking (common/uffd_wp.h): what
+ * the backends write through it is in the domain's dirty log (vmhv scans
+ * it, gnttab_dirty_mapped); without kernel support every frame it maps
+ * counts as written at every read of the log. */
 int gmem_open(struct gmem *m, struct hv *hv, uint32_t domid);
 /* Unmap (idempotent). */
 void gmem_close(struct gmem *m);

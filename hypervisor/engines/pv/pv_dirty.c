@@ -170,17 +170,20 @@ int pv_dirty_enable(struct pv_dirty *dt, pid_t pid, uint64_t base, uint64_t fram
 	return rc;
 }
 
-/* One line of /proc/PID/maps, if it maps (dev, ino): its address range
- * and file offset. */
+/* One line of /proc/PID/maps, if it maps (dev, ino) writable: its address
+ * range and file offset. A read-only mapping (xld's save reading the
+ * pages it sends) cannot write guest memory. */
 static bool maps_line(const char *line, dev_t dev, ino_t ino, uint64_t *lo, uint64_t *hi,
 		      uint64_t *off)
 {
 	unsigned maj, min;
 	unsigned long long l, h, o, i;
+	char perms[8];
 
-	if (sscanf(line, "%llx-%llx %*s %llx %x:%x %llu", &l, &h, &o, &maj, &min, &i) != 6)
+	if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu", &l, &h, perms, &o, &maj, &min, &i) != 7)
 		return false;
-	if (i != (unsigned long long)ino || maj != major(dev) || min != minor(dev))
+	if (perms[1] != 'w' || i != (unsigned long long)ino || maj != major(dev) ||
+	    min != minor(dev))
 		return false;
 	*lo = l;
 	*hi = h;
@@ -188,13 +191,18 @@ static bool maps_line(const char *line, dev_t dev, ino_t ino, uint64_t *lo, uint
 	return true;
 }
 
-int pv_dirty_add_file(struct pv_dirty *dt, pid_t pid, dev_t dev, ino_t ino)
+/* Call fn for each writable mapping of (dev, ino) in `pid` that covers
+ * frames below `frames`, as a source (its pagemap fd, cut to those
+ * frames), until fn fails. *found: how many there were. 0 or -errno. */
+static int maps_each(pid_t pid, dev_t dev, ino_t ino, uint64_t frames,
+		     int (*fn)(void *ctx, const struct pv_dirty_source *sc), void *ctx,
+		     unsigned *found)
 {
 	char path[64], line[512];
 	FILE *f;
 	int fd, rc = 0;
-	bool fd_used = false;
 
+	*found = 0;
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
 	f = fopen(path, "re");
 	if (!f)
@@ -206,18 +214,65 @@ int pv_dirty_add_file(struct pv_dirty *dt, pid_t pid, dev_t dev, ino_t ino)
 	}
 	while (rc == 0 && fgets(line, sizeof(line), f)) {
 		uint64_t lo, hi, off, first;
+		struct pv_dirty_source sc;
 
 		if (!maps_line(line, dev, ino, &lo, &hi, &off) || off % 4096 ||
-		    (first = off >> 12) >= dt->frames)
+		    (first = off >> 12) >= frames)
 			continue;
-		rc = add_source(dt, fd, !fd_used, lo, first,
-				MIN((hi - lo) >> 12, dt->frames - first));
-		fd_used |= rc == 0;
+		sc = (struct pv_dirty_source){ fd, false, lo, first,
+					       MIN((hi - lo) >> 12, frames - first) };
+		rc = fn(ctx, &sc);
+		*found += rc == 0;
 	}
 	fclose(f);
-	if (!fd_used)
+	close(fd);
+	return rc;
+}
+
+/* pv_dirty_add_file's step: a source of the log that keeps its own fd. */
+static int add_file_source(void *ctx, const struct pv_dirty_source *sc)
+{
+	int fd = dup(sc->fd), rc;
+
+	if (fd < 0)
+		return -errno;
+	rc = add_source(ctx, fd, true, sc->addr, sc->first, sc->nr);
+	if (rc < 0)
 		close(fd);
 	return rc;
+}
+
+int pv_dirty_add_file(struct pv_dirty *dt, pid_t pid, dev_t dev, ino_t ino)
+{
+	unsigned found;
+
+	return maps_each(pid, dev, ino, dt->frames, add_file_source, dt, &found);
+}
+
+struct scan_ctx {
+	uint64_t first, nr;
+	uint64_t *bitmap;
+};
+
+static int scan_source(void *ctx, const struct pv_dirty_source *sc)
+{
+	struct scan_ctx *c = ctx;
+	int rc = scan(sc, c->first, c->nr, c->bitmap, false);
+
+	return rc < 0 ? rc : unregistered(sc, c->first, c->nr, c->bitmap);
+}
+
+int pv_dirty_scan_process(pid_t pid, dev_t dev, ino_t ino, uint64_t frames, uint64_t first,
+			  uint64_t nr, uint64_t *bitmap)
+{
+	struct scan_ctx c = { first, nr, bitmap };
+	unsigned found;
+	int rc;
+
+	if (first > frames || nr > frames - first)
+		return -EINVAL;
+	rc = maps_each(pid, dev, ino, frames, scan_source, &c, &found);
+	return rc < 0 ? rc : found ? 0 : -ENOENT;
 }
 
 void pv_dirty_disable(struct pv_dirty *dt)

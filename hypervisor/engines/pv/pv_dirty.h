@@ -43,8 +43,8 @@ struct pv_dirty {
 int pv_dirty_enable(struct pv_dirty *dt, pid_t pid, uint64_t base, uint64_t frames);
 
 /* The hvm engine: an empty log of `frames` frames (0 or -errno), then
- * the sources of each process that writes guest RAM: every mapping of
- * the memory file (dev, ino) in `pid` (from /proc/PID/maps), cut to the
+ * the sources of each process that writes guest RAM: every writable
+ * mapping of the memory file (dev, ino) in `pid` (from /proc/PID/maps), cut to the
  * frames the log tracks. A process with no such mapping adds nothing;
  * a mapping that is not registered makes its frames dirty at every read.
  * 0, -EOPNOTSUPP (no kernel support), -ENOSPC (too many) or -errno. */
@@ -52,6 +52,16 @@ int pv_dirty_init(struct pv_dirty *dt, uint64_t frames);
 int pv_dirty_add_file(struct pv_dirty *dt, pid_t pid, dev_t dev, ino_t ino);
 
 void pv_dirty_disable(struct pv_dirty *dt);
+
+/* Without a log: OR into `bitmap` (bit i = frame first+i) the frames of
+ * [first, first+nr) that process `pid` wrote since the last scan through
+ * its writable mappings of the memory file (dev, ino) of a domain with
+ * `frames` frames, and protect them again; a mapping it did not register
+ * counts as written. For xld, whose backends write guest memory through
+ * their own mapping (xld/dev/gmem.c registers it). 0, -ENOENT (it maps
+ * none of the file writable) or -errno. */
+int pv_dirty_scan_process(pid_t pid, dev_t dev, ino_t ino, uint64_t frames, uint64_t first,
+			  uint64_t nr, uint64_t *bitmap);
 
 /* OR the dirty bits of frames [first, first+nr) into `bitmap` (bit i =
  * frame first+i) and clear them. `untracked`: the sandbox mapped guest
