@@ -8,6 +8,7 @@
 #include "hypervisor/vmhv.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,6 +264,8 @@ int evtchn_bind_vcpu(struct domain *d, uint32_t port, uint32_t vcpu)
 	/* Per-vCPU VIRQs and IPIs stay where they were bound. */
 	if (e->state == ECS_IPI || (e->state == ECS_VIRQ && e->virq == VIRQ_TIMER))
 		return -EINVAL;
+	if (e->vcpu != vcpu)
+		offer_revoke(d->hv, d->domid, port); /* EVTCHN_DIRECT named the old one */
 	e->vcpu = vcpu;
 	return 0;
 }
@@ -444,4 +447,83 @@ void evtchn_dom0_send_virq(struct vmhv *hv, uint32_t virq)
 			left--;
 		}
 	}
+}
+
+void evtchn_offers_revoke(struct domain *d)
+{
+	if (!d->evtchn)
+		return;
+	if (++d->evtchn[0].offered == 0)
+		d->evtchn[0].offered = 1;
+	offer_publish(d);
+}
+
+_Static_assert(PV_SLEEP_BLOCK == PRIVCMD_DIRECT_SLEEP_BLOCK, "the sleeping word dom0 reads");
+
+/* The guest port at the other end of dom0 port `port`, owned by `owner`,
+ * and its domain, if that is a running pv domain. */
+static int direct_peer(struct vmhv *hv, uint32_t port, void *owner, struct domain **dp,
+		       uint32_t *gport)
+{
+	struct evtchn *e = port_of(hv, 0, port), *g;
+	struct domain *d;
+	struct pv_domain *pv;
+
+	if (!e || e->state == ECS_FREE || e->owner != owner)
+		return -EBADF;
+	if (e->state != ECS_INTERDOMAIN)
+		return -EINVAL;
+	d = domain_lookup(hv, e->remote_dom);
+	g = port_of(hv, e->remote_dom, e->remote_port);
+	if (!d || !g || g->state != ECS_INTERDOMAIN || g->remote_dom != 0 || g->remote_port != port)
+		return -EINVAL;
+	pv = d->engine == &pv_engine_ops ? d->engine_priv : NULL;
+	if (!pv || !pv->mb || g->vcpu >= d->max_vcpus)
+		return -EOPNOTSUPP;
+	*dp = d;
+	*gport = e->remote_port;
+	return 0;
+}
+
+int evtchn_direct_get(struct vmhv *hv, uint32_t port, void *owner,
+		      struct privcmd_evtchn_direct *out)
+{
+	struct domain *d;
+	struct vcpu *v;
+	uint64_t mb;
+	uint32_t gp;
+	int rc = direct_peer(hv, port, owner, &d, &gp);
+
+	if (rc < 0)
+		return rc;
+	v = &d->vcpus[d->evtchn[gp].vcpu];
+	mb = (memory_mailbox_pfn(&d->mem) << MEM_PAGE_SHIFT) + v->id * sizeof(struct pv_mailbox);
+	*out = (struct privcmd_evtchn_direct){
+		.port = gp,
+		.gen = d->evtchn[0].offered,
+		.shared_info = memory_shared_info_pfn(&d->mem) << MEM_PAGE_SHIFT,
+		.vcpu_info = (uint64_t)((uint8_t *)vcpu_info_of(v) - d->mem.base),
+		.sleeping = mb + offsetof(struct pv_mailbox, sleeping),
+		.wake = mb + offsetof(struct pv_mailbox, wake_seq),
+		.gen_word = (memory_mailbox_pfn(&d->mem) << MEM_PAGE_SHIFT) +
+			    offsetof(struct pv_mailbox, evtchn_gen),
+	};
+	/* A close or a move of the port (or of the vCPU's vcpu_info) voids it. */
+	evtchn_offer_made(d, gp);
+	return 0;
+}
+
+int evtchn_direct_kick(struct vmhv *hv, uint32_t port, void *owner)
+{
+	struct domain *d;
+	struct vcpu *v;
+	uint32_t gp;
+	int rc = direct_peer(hv, port, owner, &d, &gp);
+
+	if (rc < 0)
+		return rc;
+	v = &d->vcpus[d->evtchn[gp].vcpu];
+	if (vcpu_event_pending(v))
+		vcpu_kick(v);
+	return 0;
 }

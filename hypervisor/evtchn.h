@@ -79,4 +79,16 @@ void evtchn_offer_made(struct domain *d, uint32_t port);
 /* Is `port` a dom0 port owned by `owner`? */
 int evtchn_dom0_owned(struct vmhv *hv, uint32_t port, void *owner);
 
+/* Dom0 raises its peer's port itself (vmctl/privcmd.h, EVTCHN_DIRECT):
+ * where the bits and the sleeping vCPU's words are for dom0 port `port`
+ * of client `owner`, valid while the domain's offer generation stays
+ * (every close, rebind or vcpu_info move bumps it); and the kick for an
+ * upcall dom0 made pending on a running vCPU. -EOPNOTSUPP: not pv. */
+struct privcmd_evtchn_direct;
+int evtchn_direct_get(struct vmhv *hv, uint32_t port, void *owner,
+		      struct privcmd_evtchn_direct *out);
+int evtchn_direct_kick(struct vmhv *hv, uint32_t port, void *owner);
+/* Void every offer of the domain (its vcpu_info moved). */
+void evtchn_offers_revoke(struct domain *d);
+
 #endif

@@ -8,6 +8,7 @@
 #include "hypervisor/domain.h"
 #include "hypervisor/engines/engine.h"
 #include "hypervisor/engines/hvm/hvm_gfn.h"
+#include "hypervisor/evtchn.h"
 #include "hypervisor/timer.h"
 #include "hypervisor/vcpu.h"
 #include "hypervisor/vmhv.h"
@@ -128,6 +129,7 @@ static int64_t vo_register_vcpu_info(struct hcall *c, struct vcpu *v, uint64_t a
 		return -EINVAL;
 	memmove(new, old, sizeof(*new));
 	v->vcpu_info_paddr = paddr;
+	evtchn_offers_revoke(c->d);  /* dom0's EVTCHN_DIRECT named the old place */
 	return 0;
 }
 

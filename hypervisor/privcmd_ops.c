@@ -383,6 +383,24 @@ static int op_EVTCHN_NOTIFY(struct vmhv *hv, const void *req, size_t len,
 	return evtchn_send(hv, 0, r->port);
 }
 
+static int op_EVTCHN_DIRECT(struct vmhv *hv, const void *req, size_t len,
+			    struct privcmd_reply *rep)
+{
+	const struct privcmd_evtchn_port *r = req;
+	struct privcmd_evtchn_direct out;
+	int rc = evtchn_direct_get(hv, r->port, rep->client, &out);
+
+	return rc < 0 ? rc : reply_put(rep, &out, sizeof(out));
+}
+
+static int op_EVTCHN_KICK(struct vmhv *hv, const void *req, size_t len,
+			  struct privcmd_reply *rep)
+{
+	const struct privcmd_evtchn_port *r = req;
+
+	return evtchn_direct_kick(hv, r->port, rep->client);
+}
+
 static int op_EVTCHN_CLOSE(struct vmhv *hv, const void *req, size_t len,
 			   struct privcmd_reply *rep)
 {

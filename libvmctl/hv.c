@@ -391,6 +391,20 @@ int hv_evtchn_notify(struct hv *h, uint32_t port)
 	return hv_call_fixed(h, PRIVCMD_OP_EVTCHN_NOTIFY, &req, sizeof(req), NULL, 0);
 }
 
+int hv_evtchn_direct(struct hv *h, uint32_t port, struct privcmd_evtchn_direct *out)
+{
+	struct privcmd_evtchn_port req = { .port = port };
+
+	return hv_call_fixed(h, PRIVCMD_OP_EVTCHN_DIRECT, &req, sizeof(req), out, sizeof(*out));
+}
+
+int hv_evtchn_kick(struct hv *h, uint32_t port)
+{
+	struct privcmd_evtchn_port req = { .port = port };
+
+	return hv_call_fixed(h, PRIVCMD_OP_EVTCHN_KICK, &req, sizeof(req), NULL, 0);
+}
+
 int hv_evtchn_close(struct hv *h, uint32_t port)
 {
 	struct privcmd_evtchn_port req = { .port = port };

@@ -74,6 +74,10 @@ int hv_evtchn_bind_interdomain(struct hv *h, uint32_t remote_dom, uint32_t remot
 /* Dom0's VIRQ_DOM_EXC (3): signalled when any domain shuts down or dies. */
 int hv_evtchn_bind_virq(struct hv *h, uint32_t virq, uint32_t *port, int *fd);
 int hv_evtchn_notify(struct hv *h, uint32_t port);
+/* EVTCHN_DIRECT / EVTCHN_KICK (vmctl/privcmd.h): raise the peer's port
+ * without vmhv; xld/dev/evtchn_direct.h does it. */
+int hv_evtchn_direct(struct hv *h, uint32_t port, struct privcmd_evtchn_direct *out);
+int hv_evtchn_kick(struct hv *h, uint32_t port);
 int hv_evtchn_close(struct hv *h, uint32_t port);
 
 /* Map guest `domid`'s grant `ref` for dom0 (readonly or not): *frame is

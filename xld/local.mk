@@ -10,7 +10,7 @@ xld_xld_SOURCES = \
 	xld/monitor.c xld/monitor.h \
 	xld/devices.h xld/dev/dev.h xld/dev/kinds.def xld/dev/devices.c \
 	xld/dev/vbd.c xld/dev/vif.c xld/dev/vfb.c xld/dev/vfb.h xld/dev/vkbd.c \
-	xld/dev/dev_xs.c xld/dev/dev_xs.h xld/dev/gmem.c xld/dev/gmem.h xld/dev/io_pool.c xld/dev/io_pool.h xld/dev/blkback.c xld/dev/blkback.h xld/dev/netback.c xld/dev/netback.h xld/dev/tap.c xld/dev/tap.h xld/dev/bridge.c xld/dev/bridge.h xld/dev/hotplug.c xld/dev/hotplug.h xld/rpc/m_device.c \
+	xld/dev/dev_xs.c xld/dev/dev_xs.h xld/dev/gmem.c xld/dev/gmem.h xld/dev/io_pool.c xld/dev/io_pool.h xld/dev/evtchn_direct.c xld/dev/evtchn_direct.h xld/dev/blkback.c xld/dev/blkback.h xld/dev/netback.c xld/dev/netback.h xld/dev/tap.c xld/dev/tap.h xld/dev/bridge.c xld/dev/bridge.h xld/dev/hotplug.c xld/dev/hotplug.h xld/rpc/m_device.c \
 	xld/domain.c xld/domain.h \
 	xld/store.c xld/store.h \
 	xld/dom_xs.c xld/dom_xs.h \

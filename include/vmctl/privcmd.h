@@ -221,6 +221,33 @@ struct privcmd_evtchn_bind_interdomain {
 };
 _Static_assert(sizeof(struct privcmd_evtchn_bind_interdomain) == 8, "bind_interdomain size");
 
+/* EVTCHN_DIRECT (request: struct privcmd_evtchn_port, a dom0 port of the
+ * caller bound to a pv domain's port): how dom0 raises that port itself,
+ * without a round trip to vmhv. Addresses are byte offsets in the
+ * domain's FOREIGN_MAP file. To send: set the port's bit in shared_info's
+ * evtchn_pending (if it was set, done); if its evtchn_mask bit is set, or
+ * the generation word no longer holds `gen`, use EVTCHN_NOTIFY instead
+ * (ask again with EVTCHN_DIRECT for a new gen); else set the selector bit
+ * port / 64 in vcpu_info's evtchn_pending_sel and, if it was clear,
+ * evtchn_upcall_pending; then, if the u32 at `sleeping` holds
+ * PRIVCMD_DIRECT_SLEEP_BLOCK (the vCPU sleeps in SCHEDOP_block), add 1 to
+ * the u32 at `wake` and FUTEX_WAKE it; else EVTCHN_KICK (vmhv interrupts
+ * the running vCPU). Every word is the guest's memory: a guest that
+ * scribbles on them only delays its own events. -EOPNOTSUPP: not a pv
+ * domain (use EVTCHN_NOTIFY). EVTCHN_KICK (struct privcmd_evtchn_port):
+ * deliver an upcall that dom0 made pending on the port's vCPU. */
+struct privcmd_evtchn_direct {
+	uint32_t port;            /* the domain's port */
+	uint32_t gen;             /* valid while the u32 at gen_word holds it */
+	uint64_t shared_info;
+	uint64_t vcpu_info;       /* of the vCPU the port is bound to */
+	uint64_t sleeping;        /* u32 */
+	uint64_t wake;            /* u32 futex word */
+	uint64_t gen_word;        /* u32 */
+};
+_Static_assert(sizeof(struct privcmd_evtchn_direct) == 48, "evtchn_direct size");
+#define PRIVCMD_DIRECT_SLEEP_BLOCK 2u
+
 /* EVTCHN_BIND_VIRQ takes struct privcmd_evtchn_port with a VIRQ number
  * (VIRQ_DOM_EXC = 3: a domain shut down or was destroyed; VIRQ_CON_RING =
  * 8: vmhv's console has new text), once per connection; NOTIFY and
@@ -472,7 +499,9 @@ _Static_assert(sizeof(struct privcmd_vcpu_info) == 24, "vcpu_info size");
 	X(HVM_CONTEXT_SET,         47, sizeof(struct privcmd_hvm_context), 0) \
 	X(HVM_VRAM_MAP,            48, sizeof(struct privcmd_hvm_vram), 1) \
 	X(PCI_LINK_ROUTE,          49, sizeof(struct privcmd_pci_link_route), 1) \
-	X(HVM_VCPUS,               50, sizeof(struct privcmd_hvm_vcpus), 1)
+	X(HVM_VCPUS,               50, sizeof(struct privcmd_hvm_vcpus), 1) \
+	X(EVTCHN_DIRECT,           51, sizeof(struct privcmd_evtchn_port), 1) \
+	X(EVTCHN_KICK,             52, sizeof(struct privcmd_evtchn_port), 1)
 
 enum privcmd_op {
 #define PRIVCMD_OP_ENUM(name, nr, size, exact) PRIVCMD_OP_##name = nr,

@@ -68,6 +68,13 @@ like "$(echo "$out" | grep '^0: ')" "; [1-9][0-9]* pages direct, 0 bounced$" \
 xl block-detach b1 xvda
 ok "a safe detach: the guest lets the disk go" file_has "$log" "closed by its backend"
 ok "... with no grant left mapped by the backend" sh -c "! grep -q 'still mapped' '$log'"
+# blkback raised the frontend's event channel itself (EVTCHN_DIRECT), never
+# through vmhv, and woke the vCPU from SCHEDOP_block so at least once
+# (test-blk's lone requests sleep at once after their event).
+ok "blkback's disk line is logged" file_has "$VMCTL_LOGDIR/xld.log" "domain $id: disk done"
+like "$(grep -o "domain $id: disk done: .*" "$VMCTL_LOGDIR/xld.log")" \
+	"\\([1-9][0-9]* woke the vCPU, [0-9]+ bits only, [0-9]+ kicks, 0 through vmhv\\)" \
+	"blkback wakes the frontend without vmhv"
 xl destroy b1
 ok "destroy removes the device nodes" no_device_nodes "$id"
 is "$(xld_fds a)" "$fds0" "no fd left open in xld"
