@@ -5,7 +5,10 @@
  * exists only once the page is dirty and holds no cached code, so such writes
  * take the slow path that keeps A/D bits and the decoded-instruction cache
  * right. The tag's bit 0 is the privilege of the access (1 = user) so a CPL
- * change never reuses a supervisor translation. */
+ * change never reuses a supervisor translation. A host pointer for a
+ * guest store must come from a write entry or from mem_host() (as
+ * mem_ptr() does) and not outlive the instruction: logged RAM (mem_log.c)
+ * learns the pages written from exactly those. */
 #ifndef VMCTL_HV_CPU_TLB_H
 #define VMCTL_HV_CPU_TLB_H
 
