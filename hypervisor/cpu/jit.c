@@ -2,9 +2,14 @@
  * buffer, and one emit function per kind of instruction. Register use in
  * generated code: rbx = struct cpu *, r12 = RIP at block entry (every RIP
  * in a 64-bit block is r12 + a constant: blocks are straight-line and do
- * not wrap), rax/rcx/rdx scratch. No guest state lives in host registers
- * between instructions, so a handler call needs no spilling and the state
- * is exact wherever a handler stops the block. */
+ * not wrap), rax/rcx/rdx/rsi scratch, and up to seven guest registers
+ * in r13-r15 and r8-r11 for the whole block (struct emit: loaded at the
+ * entry, the written ones stored back before every handler call, slow
+ * path and exit, loaded again after a call), so the state in struct cpu
+ * is exact wherever a handler runs or the block stops. A block is
+ * emitted twice: first without the cache, to count each register's
+ * accesses and the calls, then with the registers where the cache saves
+ * accesses. */
 #include "hypervisor/cpu/cpu_int.h"
 #include "hypervisor/cpu/jit.h"
 
@@ -22,7 +27,14 @@ _Static_assert(offsetof(struct lflags, size) == offsetof(struct lflags, op) + 1,
 	       "one 16-bit store writes the lazy operation and size");
 
 /* host registers */
-enum { H_AX, H_CX, H_DX, H_BX, H_SP, H_BP, H_SI, H_DI, H_R12 = 12, H_R13 };
+enum { H_AX, H_CX, H_DX, H_BX, H_SP, H_BP, H_SI, H_DI, H_R8, H_R12 = 12, H_R13, H_R14, H_R15 };
+
+/* Host registers that hold guest registers within a block (REX-only
+ * ones: a byte operation on them never means AH-BH), the callee-saved
+ * ones first: a handler call keeps them. */
+static const int8_t cache_host[] = { H_R13, H_R14, H_R15, H_R8, H_R8 + 1, H_R8 + 2, H_R8 + 3 };
+#define JIT_CACHED ((int)sizeof(cache_host))
+#define JIT_KEPT 3                /* the callee-saved ones */
 
 /* Code out of the straight line, emitted after the block's end. */
 enum stub_kind {
@@ -39,6 +51,7 @@ struct stub {
 	uint32_t off;             /* ST_SLOW: the instruction's offset in the block */
 	int8_t reflag;            /* ST_SLOW: 1 + ALU kind whose host flags to redo */
 	uint8_t size;             /* ... of this many bytes */
+	uint16_t dirty;           /* cached guest registers to write back first */
 };
 
 struct emit {
@@ -55,6 +68,17 @@ struct emit {
 	uint8_t *done;            /* the common block end: eax = n, epilogue */
 	uint8_t *exit;            /* where a block end goes: the chain code or done */
 	uint8_t *epilogue;
+	/* Guest registers kept in host registers for the whole block: loaded
+	 * at its entry; the ones written since (dirty) are stored back into
+	 * struct cpu before a handler call and every exit, and all of them
+	 * are loaded again after a call (the handler may have changed any). */
+	int8_t host_of[16];       /* host register of guest register r, or -1 */
+	uint16_t cached, dirty;   /* masks of guest registers */
+	uint16_t clobbered;       /* ... of those in caller-saved host registers */
+	/* A first pass without the cache counts, in the main line: */
+	bool in_stubs;
+	uint16_t uses[16];        /* the accesses of each guest register */
+	uint16_t calls, calls_any; /* the calls that may write guest registers, all calls */
 };
 
 #define CPU_OFF(field) ((int32_t)offsetof(struct cpu, field))
@@ -141,6 +165,131 @@ static void lea(struct emit *e, int reg, int base, int idx, int scale, int32_t d
 	op_mem(e, false, true, 0x8d, -1, reg, base, idx, scale, disp);
 }
 
+/* ---- guest registers: in their host register or in struct cpu ---- */
+
+/* [REX] op1 [op2] ModRM with guest register `r` as the r/m operand. */
+static void gpr_op(struct emit *e, bool w, int op1, int op2, int reg, int r)
+{
+	int h = e->host_of[r];
+
+	if (!e->in_stubs)
+		e->uses[r]++;
+	if (h < 0) {
+		op_mem(e, false, w, op1, op2, reg, H_BX, -1, 0, GPR(r));
+		return;
+	}
+	rex(e, w, reg, -1, h);
+	b1(e, op1);
+	if (op2 >= 0)
+		b1(e, op2);
+	b1(e, 0xc0 | (reg & 7) << 3 | (h & 7));
+}
+
+/* host register = guest register r (32 bits zero-extended, or 64) */
+static void gpr_ld(struct emit *e, bool w, int reg, int r)
+{
+	gpr_op(e, w, 0x8b, -1, reg, r);
+}
+
+/* guest register r = host register (all 64 bits) */
+static void gpr_st(struct emit *e, int reg, int r)
+{
+	gpr_op(e, true, 0x89, -1, reg, r);
+	e->dirty |= (uint16_t)(e->cached & 1u << r);
+}
+
+/* the low byte of guest register r = the low byte of host register reg
+ * (al, cl or dl) */
+static void gpr_st8(struct emit *e, int reg, int r)
+{
+	gpr_op(e, false, 0x88, -1, reg, r);
+	e->dirty |= (uint16_t)(e->cached & 1u << r);
+}
+
+/* Write the dirty cached registers back into struct cpu (MOVs only: the
+ * host flags stay). */
+static void gpr_flush(struct emit *e)
+{
+	for (int r = 0; r < 16; r++)
+		if (e->dirty >> r & 1)
+			st_cpu(e, true, e->host_of[r], GPR(r));
+	e->dirty = 0;
+}
+
+/* Load the cached registers in `mask` from struct cpu. */
+static void gpr_load(struct emit *e, uint16_t mask)
+{
+	for (int r = 0; r < 16; r++)
+		if (mask >> r & 1)
+			ld_cpu(e, true, e->host_of[r], GPR(r));
+}
+
+/* After a call of a C function: load again what it may have changed
+ * (`writes`: it may write guest registers) or clobbered. */
+static void gpr_after_call(struct emit *e, bool writes)
+{
+	if (!e->in_stubs) {
+		e->calls += writes;
+		e->calls_any++;
+	}
+	gpr_load(e, writes ? e->cached : e->clobbered);
+}
+
+/* True when the handler of `in` writes no general register (only flags,
+ * memory, RIP): compares, tests, stores, jumps. */
+static bool insn_keeps_gprs(const struct insn *in)
+{
+	int ext = in->reg & 7;
+
+	if (in->map == MAP_0F)
+		return (in->op >= 0x80 && in->op <= 0x8f) ||
+		       (in->op >= 0x90 && in->op <= 0x9f && in->mod != 3);
+	if (in->map != MAP_1B)
+		return false;
+	switch (in->op) {
+	case 0x38: case 0x39: case 0x3a: case 0x3b: case 0x3c: case 0x3d:
+	case 0x84: case 0x85: case 0xa8: case 0xa9: case 0xe9: case 0xeb:
+		return true;
+	case 0x80: case 0x81: case 0x83:
+		return in->has_modrm && ext == 7;
+	case 0xf6: case 0xf7:
+		return in->has_modrm && ext <= 1;
+	case 0x88: case 0x89:
+		return in->has_modrm && in->mod != 3;
+	case 0xc6: case 0xc7:
+		return in->has_modrm && in->mod != 3 && ext == 0;
+	default:
+		return in->op >= 0x70 && in->op <= 0x7f;
+	}
+}
+
+/* Give the guest registers the first pass saw accessed most the cache's
+ * host registers, where that saves accesses: one costs a load at the
+ * entry and one after each call that reloads it. */
+static void gpr_pick(struct emit *e)
+{
+	int uses[16];
+
+	for (int r = 0; r < 16; r++)
+		uses[r] = e->uses[r];
+	memset(e->host_of, -1, sizeof(e->host_of));
+	e->cached = e->clobbered = 0;
+	for (int k = 0; k < JIT_CACHED; k++) {
+		int best = 0;
+
+		for (int r = 1; r < 16; r++)
+			if (uses[r] > uses[best])
+				best = r;
+		if (uses[best] < 2 + (k < JIT_KEPT ? e->calls : e->calls_any))
+			continue;
+		e->host_of[best] = cache_host[k];
+		e->cached |= (uint16_t)(1u << best);
+		if (k >= JIT_KEPT)
+			e->clobbered |= (uint16_t)(1u << best);
+		uses[best] = 0;
+	}
+}
+
 /* shift group C1 /ext by imm8 */
 static void shift_ri(struct emit *e, bool w, int ext, int rm, int n)
 {
@@ -189,6 +338,13 @@ static uint8_t *jump(struct emit *e, int op2, const uint8_t *to)
 	return at;
 }
 
+/* Flush, then jump to the block's exit. */
+static void emit_exit(struct emit *e)
+{
+	gpr_flush(e);
+	jump(e, -1, e->exit);
+}
+
 static void add_stub(struct emit *e, uint8_t *at, enum stub_kind kind, int i, uint32_t off,
 		     uint8_t *back)
 {
@@ -197,7 +353,7 @@ static void add_stub(struct emit *e, uint8_t *at, enum stub_kind kind, int i, ui
 		return;
 	}
 	e->stub[e->nstub++] = (struct stub){ .at = at, .kind = kind, .i = i, .off = off,
-					     .back = back };
+					     .back = back, .dirty = e->dirty };
 }
 
 /* jcc rel32 (0F 80+cc) to a stub made later */
@@ -221,11 +377,13 @@ static void emit_call(struct emit *e, int i, uint32_t off)
 	st_cpu(e, true, H_AX, CPU_OFF(next_rip));
 	op_mem(e, false, false, 0xc7, -1, 0, H_BX, -1, 0, CPU_OFF(replay.seen));
 	b4(e, 0);
+	gpr_flush(e);
 	op_reg(e, true, 0x89, H_BX, H_DI);                 /* mov rdi, rbx */
 	mov_imm64(e, H_SI, (uint64_t)(uintptr_t)in);
 	mov_imm64(e, H_AX, (uint64_t)(uintptr_t)in->fn);
 	b1(e, 0xff);                                        /* call rax */
 	b1(e, 0xd0);
+	gpr_after_call(e, !insn_keeps_gprs(in));
 	op_reg(e, false, 0x85, H_AX, H_AX);                 /* test eax, eax */
 	jcc_stub(e, 0x5, ST_FAIL, i, off);                  /* jnz */
 	ld_cpu(e, true, H_AX, CPU_OFF(next_rip));
@@ -262,9 +420,9 @@ static void emit_ea(struct emit *e, const struct insn *in, int form, uint32_t en
 		lea(e, H_AX, H_R12, -1, 0, (int32_t)(in->disp + end));
 		return;
 	}
-	ld_cpu(e, true, H_AX, GPR(in->base));
+	gpr_ld(e, true, H_AX, in->base);
 	if (form == EA_BI) {
-		ld_cpu(e, true, H_CX, GPR(in->index));
+		gpr_ld(e, true, H_CX, in->index);
 		lea(e, H_AX, H_AX, H_CX, in->scale, (int32_t)in->disp);
 	} else {
 		lea(e, H_AX, H_AX, -1, 0, (int32_t)in->disp);
@@ -367,11 +525,11 @@ static void emit_load(struct emit *e, int i, uint32_t off, int form, int kind)
 	case JL_SX32: op_mem(e, false, true, 0x63, -1, H_CX, H_AX, -1, 0, 0); break;
 	default:
 		op_mem(e, false, false, 0x8a, -1, H_CX, H_AX, -1, 0, 0);       /* mov cl, [rax] */
-		op_mem(e, false, false, 0x88, -1, H_CX, H_BX, -1, 0, GPR(in->reg));
+		gpr_st8(e, H_CX, in->reg);
 		break;
 	}
 	if (kind != JL_LOW8)
-		st_cpu(e, true, H_CX, GPR(in->reg));
+		gpr_st(e, H_CX, in->reg);
 	stub_back(e, first);
 	e->flags_live = false;
 }
@@ -393,7 +551,7 @@ static void emit_store(struct emit *e, int i, uint32_t off, int form, int size)
 
 	emit_ea(e, in, form, off + in->len);
 	emit_tlb(e, i, off, size, TLB_W);
-	ld_cpu(e, true, H_CX, GPR(in->reg));
+	gpr_ld(e, true, H_CX, in->reg);
 	op_mem(e, size == 2, size == 8, size == 1 ? 0x88 : 0x89, -1, H_CX, H_AX, -1, 0, 0);
 	stub_back(e, first);
 	e->flags_live = false;
@@ -443,9 +601,9 @@ static void emit_host_alu(struct emit *e, int kind, int size)
 static void ld_gpr(struct emit *e, int size, int reg, int r)
 {
 	if (size == 1)
-		op_mem(e, false, false, 0x0f, 0xb6, reg, H_BX, -1, 0, GPR(r));   /* movzx */
+		gpr_op(e, false, 0x0f, 0xb6, reg, r);   /* movzx */
 	else
-		ld_cpu(e, size == 8, reg, GPR(r));
+		gpr_ld(e, size == 8, reg, r);
 }
 
 /* host register `reg` = `size` bytes at [base], zero-extended */
@@ -479,9 +637,9 @@ static void emit_alu_op(struct emit *e, int kind, int size, int dst)
 	}
 	if (kind != 7 && kind != 8 && dst >= 0) {
 		if (size == 1)
-			op_mem(e, false, false, 0x88, -1, H_AX, H_BX, -1, 0, GPR(dst));
+			gpr_st8(e, H_AX, dst);
 		else
-			st_cpu(e, true, H_AX, GPR(dst));
+			gpr_st(e, H_AX, dst);
 	}
 	e->flags_live = true;
 	e->lazy_kind = record ? (int8_t)kind : -1;
@@ -521,9 +679,47 @@ static void emit_imm_rcx(struct emit *e, int size, uint64_t imm)
 	}
 }
 
+/* dst op= src (or rcx) on the cached host registers themselves: when
+ * the lazy flags are not recorded (then any size: the host operation
+ * zero-extends a 32-bit result and keeps the rest of an 8-bit one, as
+ * the guest's), or for a 64-bit operation that writes its result (the
+ * recorded operands and result are the host registers' whole values).
+ * False when not both cached. */
+static bool emit_alu_cached(struct emit *e, int kind, int size, int dst, int src, uint64_t imm)
+{
+	static const uint8_t cmp_test[2] = { 0x39, 0x85 };   /* CMP, TEST r/m, r */
+	bool record = !e->flags_dead;
+	int hd = e->host_of[dst], hs = src >= 0 ? e->host_of[src] : H_CX, op;
+
+	if (hd < 0 || hs < 0 || (record && (size != 8 || kind >= 7)))
+		return false;
+	if (src < 0)
+		emit_imm_rcx(e, size, imm);
+	if (record) {
+		st_cpu(e, true, hd, CPU_OFF(lf.s1));
+		st_cpu(e, true, hs, CPU_OFF(lf.s2));
+	}
+	op = kind >= 7 ? cmp_test[kind - 7] : alu_host[kind].op;
+	op_reg(e, size == 8, op - (size == 1), hs, hd);
+	if (record) {
+		st_cpu(e, true, hd, CPU_OFF(lf.res));
+		op_mem(e, true, false, 0xc7, -1, 0, H_BX, -1, 0, CPU_OFF(lf.op));
+		b1(e, alu_host[kind].lf);                    /* op, size: one word */
+		b1(e, size);
+	}
+	if (kind < 7)
+		e->dirty |= (uint16_t)(1u << dst);
+	e->flags_live = true;
+	e->lazy_kind = record ? (int8_t)kind : -1;
+	e->lazy_size = (uint8_t)size;
+	return true;
+}
+
 /* dst op= src (or an immediate when src < 0) between registers. */
 static void emit_alu(struct emit *e, int kind, int size, int dst, int src, uint64_t imm)
 {
+	if (emit_alu_cached(e, kind, size, dst, src, imm))
+		return;
 	ld_gpr(e, size, H_AX, dst);
 	if (src >= 0)
 		ld_gpr(e, size, H_CX, src);
@@ -617,7 +813,7 @@ static bool emit_imul(struct emit *e, int i, uint32_t off, int form)
 	    (three && w && in->imm != (uint64_t)(int64_t)(int32_t)in->imm))
 		return false;
 	if (in->mod == 3) {
-		ld_cpu(e, w, H_CX, GPR(in->rm));
+		gpr_ld(e, w, H_CX, in->rm);
 	} else {
 		emit_ea(e, in, form, off + in->len);
 		emit_tlb(e, i, off, w ? 8 : 4, TLB_R);
@@ -629,12 +825,12 @@ static bool emit_imul(struct emit *e, int i, uint32_t off, int form)
 		b1(e, 0xc1);
 		b4(e, (uint32_t)in->imm);
 	} else {
-		ld_cpu(e, w, H_AX, GPR(in->reg));
+		gpr_ld(e, w, H_AX, in->reg);
 		rex(e, w, H_AX, -1, H_CX);
 		b1(e, 0x0f); b1(e, 0xaf); b1(e, 0xc1);              /* imul eax, ecx */
 	}
 	b1(e, 0x0f); b1(e, 0x90); b1(e, 0xc2);                 /* seto dl */
-	st_cpu(e, true, H_AX, GPR(in->reg));
+	gpr_st(e, H_AX, in->reg);
 	st_cpu(e, true, H_AX, CPU_OFF(lf.res));
 	op_mem(e, false, false, 0x88, -1, H_DX, H_BX, -1, 0, CPU_OFF(lf.cf));
 	b1(e, 0x0f); b1(e, 0xb6); b1(e, 0xd2);                 /* movzx edx, dl */
@@ -654,10 +850,10 @@ static void emit_shift(struct emit *e, int kind, bool w, int rm, unsigned cnt)
 {
 	int bits = w ? 64 : 32, ext = kind == 6 ? 4 : kind;
 
-	ld_cpu(e, w, H_AX, GPR(rm));
+	gpr_ld(e, w, H_AX, rm);
 	cnt &= bits - 1;
 	if (!cnt) {
-		st_cpu(e, true, H_AX, GPR(rm));   /* a 32-bit register is zero-extended */
+		gpr_st(e, H_AX, rm);   /* a 32-bit register is zero-extended */
 		return;
 	}
 	if (ext == 5) {                                     /* OF: the old top bit */
@@ -666,7 +862,7 @@ static void emit_shift(struct emit *e, int kind, bool w, int rm, unsigned cnt)
 	}
 	shift_ri(e, w, ext, H_AX, (int)cnt);
 	b1(e, 0x0f); b1(e, 0x92); b1(e, 0xc1);             /* setc cl */
-	st_cpu(e, true, H_AX, GPR(rm));
+	gpr_st(e, H_AX, rm);
 	st_cpu(e, true, H_AX, CPU_OFF(lf.res));
 	op_mem(e, false, false, 0x88, -1, H_CX, H_BX, -1, 0, CPU_OFF(lf.cf));
 	if (ext == 4) {                                     /* OF: top bit ^ CF */
@@ -695,13 +891,15 @@ static void emit_inc_dec(struct emit *e, bool dec, bool w, int r)
 	if (flags_ready(e)) {
 		op_mem(e, false, false, 0x0f, 0x92, 0, H_BX, -1, 0, CPU_OFF(lf.cf));  /* setc */
 	} else {
+		gpr_flush(e);     /* the call clobbers r8-r11 */
 		op_reg(e, true, 0x89, H_BX, H_DI);                  /* mov rdi, rbx */
 		mov_imm64(e, H_AX, (uint64_t)(uintptr_t)flags_cf);
 		b1(e, 0xff); b1(e, 0xd0);                            /* call rax */
+		gpr_after_call(e, false);
 		op_mem(e, false, false, 0x88, -1, H_AX, H_BX, -1, 0, CPU_OFF(lf.cf));
 		b1(e, 0x0f); b1(e, 0xba); b1(e, 0xe0); b1(e, 0);     /* bt eax, 0: CF */
 	}
-	ld_cpu(e, w, H_AX, GPR(r));
+	gpr_ld(e, w, H_AX, r);
 	st_cpu(e, true, H_AX, CPU_OFF(lf.s1));
 	op_mem(e, false, true, 0xc7, -1, 0, H_BX, -1, 0, CPU_OFF(lf.s2));
 	b4(e, 1);                                                    /* mov qword [s2], 1 */
@@ -710,7 +908,7 @@ static void emit_inc_dec(struct emit *e, bool dec, bool w, int r)
 	op_mem(e, true, false, 0xc7, -1, 0, H_BX, -1, 0, CPU_OFF(lf.op));
 	b1(e, dec ? LF_DEC : LF_INC);
 	b1(e, w ? 8 : 4);
-	st_cpu(e, true, H_AX, GPR(r));
+	gpr_st(e, H_AX, r);
 	e->flags_live = true;
 	e->lazy_kind = -1;        /* emit_reflag() cannot redo it */
 }
@@ -727,7 +925,7 @@ static bool emit_reg_form(struct emit *e, const struct insn *in)
 	if (in->map == MAP_0F && in->op >= 0x90 && in->op <= 0x9f && in->has_modrm &&
 	    in->mod == 3 && !in->lock && !high8(in, in->rm) && flags_ready(e)) {
 		b1(e, 0x0f); b1(e, in->op); b1(e, 0xc0);           /* setcc al */
-		op_mem(e, false, false, 0x88, -1, H_AX, H_BX, -1, 0, GPR(in->rm));
+		gpr_st8(e, H_AX, in->rm);
 		return true;      /* the host flags are still the guest's */
 	}
 	if (in->lock || (in->opsz != 4 && in->opsz != 8))
@@ -739,21 +937,21 @@ static bool emit_reg_form(struct emit *e, const struct insn *in)
 			b1(e, 0xb8);
 			b4(e, (uint32_t)in->imm);
 		}
-		st_cpu(e, true, H_AX, GPR((in->op & 7) | ((in->rex & 1) << 3)));
+		gpr_st(e, H_AX, (in->op & 7) | ((in->rex & 1) << 3));
 		return true;
 	}
 	if (!in->has_modrm || in->mod != 3)
 		return false;
 	if (in->map == MAP_0F && in->op >= 0x40 && in->op <= 0x4f && flags_ready(e)) {
 		/* CMOVcc on the host flags; a 32-bit one zero-extends even when false */
-		ld_cpu(e, w, H_AX, GPR(in->reg));
-		op_mem(e, false, w, 0x0f, in->op, H_AX, H_BX, -1, 0, GPR(in->rm));
-		st_cpu(e, true, H_AX, GPR(in->reg));
+		gpr_ld(e, w, H_AX, in->reg);
+		gpr_op(e, w, 0x0f, in->op, H_AX, in->rm);
+		gpr_st(e, H_AX, in->reg);
 		return true;
 	}
 	if (in->map == MAP_0F && (in->op == 0xb7 || (in->op == 0xb6 && !high8(in, in->rm)))) {
-		op_mem(e, false, false, 0x0f, in->op, H_AX, H_BX, -1, 0, GPR(in->rm));
-		st_cpu(e, true, H_AX, GPR(in->reg));
+		gpr_op(e, false, 0x0f, in->op, H_AX, in->rm);
+		gpr_st(e, H_AX, in->reg);
 		return true;
 	}
 	if (in->map != MAP_1B)
@@ -763,13 +961,13 @@ static bool emit_reg_form(struct emit *e, const struct insn *in)
 		return true;
 	}
 	if (in->op == 0x63 && w) {                          /* MOVSXD r64, r32 */
-		op_mem(e, false, true, 0x63, -1, H_AX, H_BX, -1, 0, GPR(in->rm));
-		st_cpu(e, true, H_AX, GPR(in->reg));
+		gpr_op(e, true, 0x63, -1, H_AX, in->rm);
+		gpr_st(e, H_AX, in->reg);
 		return true;
 	}
 	if (in->op == 0x89 || in->op == 0x8b) {
-		ld_cpu(e, w, H_AX, GPR(src));
-		st_cpu(e, true, H_AX, GPR(dst));
+		gpr_ld(e, w, H_AX, src);
+		gpr_st(e, H_AX, dst);
 		return true;
 	}
 	if (alu_form(in, &kind, &size, &imm)) {
@@ -797,7 +995,7 @@ static bool emit_lea(struct emit *e, const struct insn *in, int form, uint32_t e
 	emit_ea(e, in, form, end);
 	if (in->opsz == 4)
 		op_reg(e, false, 0x89, H_AX, H_AX);         /* mov eax, eax */
-	st_cpu(e, true, H_AX, GPR(in->reg));
+	gpr_st(e, H_AX, in->reg);
 	return true;
 }
 
@@ -820,15 +1018,15 @@ static void emit_end_at(struct emit *e, int i, uint32_t off, int64_t rel, bool c
 	if (check)
 		emit_canonical(e, i, off);
 	st_cpu(e, true, H_AX, CPU_OFF(s.rip));
-	jump(e, -1, e->exit);
+	emit_exit(e);
 }
 
 /* RSP += delta */
 static void emit_rsp_add(struct emit *e, int32_t delta)
 {
-	ld_cpu(e, true, H_AX, GPR(RSP));
+	gpr_ld(e, true, H_AX, RSP);
 	lea(e, H_AX, H_AX, -1, 0, delta);
-	st_cpu(e, true, H_AX, GPR(RSP));
+	gpr_st(e, H_AX, RSP);
 }
 
 /* PUSH r64 / POP r64 through the TLB (else the handler). */
@@ -837,18 +1035,18 @@ static void emit_push_pop(struct emit *e, int i, uint32_t off, bool push)
 	const struct insn *in = &e->b->in[i];
 	int r = (in->op & 7) | ((in->rex & 1) << 3), first = e->nstub;
 
-	ld_cpu(e, true, H_AX, GPR(RSP));
+	gpr_ld(e, true, H_AX, RSP);
 	if (push)
 		lea(e, H_AX, H_AX, -1, 0, -8);
 	emit_tlb(e, i, off, 8, push ? TLB_W : TLB_R);
 	if (push) {
-		ld_cpu(e, true, H_CX, GPR(r));
+		gpr_ld(e, true, H_CX, r);
 		op_mem(e, false, true, 0x89, -1, H_CX, H_AX, -1, 0, 0);
 		emit_rsp_add(e, -8);
 	} else {
 		op_mem(e, false, true, 0x8b, -1, H_CX, H_AX, -1, 0, 0);
 		emit_rsp_add(e, 8);
-		st_cpu(e, true, H_CX, GPR(r));   /* POP RSP: the value wins */
+		gpr_st(e, H_CX, r);   /* POP RSP: the value wins */
 	}
 	stub_back(e, first);
 	e->flags_live = false;
@@ -863,7 +1061,7 @@ static void emit_call_ret(struct emit *e, int i, uint32_t off, int64_t target, b
 	if (call) {
 		lea(e, H_AX, H_R12, -1, 0, (int32_t)target);
 		emit_canonical(e, i, off);
-		ld_cpu(e, true, H_AX, GPR(RSP));
+		gpr_ld(e, true, H_AX, RSP);
 		lea(e, H_AX, H_AX, -1, 0, -8);
 		emit_tlb(e, i, off, 8, TLB_W);
 		lea(e, H_CX, H_R12, -1, 0, (int32_t)end);
@@ -872,15 +1070,15 @@ static void emit_call_ret(struct emit *e, int i, uint32_t off, int64_t target, b
 		emit_end_at(e, i, off, target, false);
 		return;
 	}
-	ld_cpu(e, true, H_AX, GPR(RSP));
+	gpr_ld(e, true, H_AX, RSP);
 	emit_tlb(e, i, off, 8, TLB_R);
 	op_mem(e, false, true, 0x8b, -1, H_AX, H_AX, -1, 0, 0);   /* mov rax, [rax] */
 	emit_canonical(e, i, off);
 	st_cpu(e, true, H_AX, CPU_OFF(s.rip));
-	ld_cpu(e, true, H_CX, GPR(RSP));
+	gpr_ld(e, true, H_CX, RSP);
 	lea(e, H_CX, H_CX, -1, 0, 8);
-	st_cpu(e, true, H_CX, GPR(RSP));
-	jump(e, -1, e->exit);
+	gpr_st(e, H_CX, RSP);
+	emit_exit(e);
 }
 
 /* A closing Jcc or JMP rel fused with the host flags; false if not. */
@@ -904,6 +1102,7 @@ static bool emit_branch(struct emit *e, int i, uint32_t off)
 	if (!jmp && !(jcc && flags_ready(e)))
 		return false;
 	if (jcc) {
+		gpr_flush(e);     /* for both ways */
 		taken = jump(e, 0x80 + (in->op & 15), NULL);
 		lea(e, H_AX, H_R12, -1, 0, (int32_t)end);
 		st_cpu(e, true, H_AX, CPU_OFF(s.rip));
@@ -989,7 +1188,7 @@ static void emit_insn(struct emit *e, int i, uint32_t off)
 	}
 	emit_call(e, i, off);
 	if (last)
-		jump(e, -1, e->exit);
+		emit_exit(e);
 	return;
 inline_done:
 	if (last)
@@ -1006,10 +1205,11 @@ static void emit_stubs(struct emit *e)
 		patch(st.at, e->p);
 		switch (st.kind) {
 		case ST_SLOW:
+			e->dirty = st.dirty;
 			emit_call(e, st.i, st.off);
 			if (st.reflag)
 				emit_reflag(e, st.reflag - 1, st.size);
-			jump(e, -1, st.back ? st.back : e->exit);
+			jump(e, -1, st.back ? st.back : e->exit);   /* nothing dirty */
 			break;
 		case ST_FAIL:
 			shift_ri(e, true, 4, H_AX, 32);      /* shl rax, 32 */
@@ -1075,49 +1275,75 @@ void jit_link(struct cpu *cpu, struct block *from, uint64_t rip, const struct bl
 	x->epoch = epoch;
 }
 
+/* Emit block `b` at `start` with the registers cached that e->host_of
+ * says; e->overflow when it does not fit. */
+static void emit_block(struct cpu *cpu, struct emit *e, struct block *b, uint8_t *start)
+{
+	uint8_t *entry_jmp, *body;
+	uint32_t off = 0;
+
+	e->p = start;
+	e->end = start + JIT_ROOM;
+	b1(e, 0x53);                                        /* push rbx */
+	b1(e, 0x41); b1(e, 0x54);                           /* push r12 */
+	b1(e, 0x41); b1(e, 0x55);                           /* push r13 */
+	b1(e, 0x41); b1(e, 0x56);                           /* push r14 */
+	b1(e, 0x41); b1(e, 0x57);                           /* push r15: aligned calls */
+	op_reg(e, true, 0x89, H_DI, H_BX);                  /* mov rbx, rdi */
+	body = e->p;                                        /* chained blocks enter here */
+	ld_cpu(e, true, H_R12, CPU_OFF(s.rip));
+	gpr_load(e, e->cached);
+	entry_jmp = jump(e, -1, NULL);
+	/* the common end and the epilogue come first: the body jumps back */
+	e->done = e->p;
+	b1(e, 0xb8);                                        /* mov eax, n */
+	b4(e, b->n);
+	e->epilogue = e->p;
+	b1(e, 0x41); b1(e, 0x5f);                           /* pop r15 */
+	b1(e, 0x41); b1(e, 0x5e);                           /* pop r14 */
+	b1(e, 0x41); b1(e, 0x5d);                           /* pop r13 */
+	b1(e, 0x41); b1(e, 0x5c);                           /* pop r12 */
+	b1(e, 0x5b);                                        /* pop rbx */
+	b1(e, 0xc3);
+	e->exit = e->done;
+	if (b->chain) {
+		e->exit = e->p;
+		emit_chain(e);
+	}
+	b->jx[0].epoch = b->jx[1].epoch = cpu->icache.jit_epoch - 1;
+	b->jit_body = cpu->icache.jit.rx + (body - cpu->icache.jit.rw);
+	if (!e->overflow)
+		patch(entry_jmp, e->p);
+	for (uint32_t i = 0; i < b->n && !e->overflow; i++) {
+		emit_insn(e, (int)i, off);
+		off += b->in[i].len;
+	}
+	e->in_stubs = true;
+	emit_stubs(e);
+}
+
 jit_fn jit_translate(struct cpu *cpu, struct block *b, bool user)
 {
 	struct jit_buf *j = &cpu->icache.jit;
 	struct emit e = { .b = b, .user = user, .lazy_kind = -1 };
-	uint8_t *start = j->rw + j->used, *entry_jmp, *body;
-	uint32_t off = 0;
+	uint8_t *start = j->rw + j->used;
+	uint16_t uses[16];
 
 	if (jit_full(j))
 		return NULL;
-	e.p = start;
-	e.end = start + JIT_ROOM;
-	b1(&e, 0x53);                                       /* push rbx */
-	b1(&e, 0x41); b1(&e, 0x54);                         /* push r12 */
-	b1(&e, 0x41); b1(&e, 0x55);                         /* push r13: aligned calls */
-	op_reg(&e, true, 0x89, H_DI, H_BX);                 /* mov rbx, rdi */
-	body = e.p;                                         /* chained blocks enter here */
-	ld_cpu(&e, true, H_R12, CPU_OFF(s.rip));
-	entry_jmp = jump(&e, -1, NULL);
-	/* the common end and the epilogue come first: the body jumps back */
-	e.done = e.p;
-	b1(&e, 0xb8);                                       /* mov eax, n */
-	b4(&e, b->n);
-	e.epilogue = e.p;
-	b1(&e, 0x41); b1(&e, 0x5d);                         /* pop r13 */
-	b1(&e, 0x41); b1(&e, 0x5c);                         /* pop r12 */
-	b1(&e, 0x5b);                                       /* pop rbx */
-	b1(&e, 0xc3);
-	e.exit = e.done;
-	if (b->chain) {
-		e.exit = e.p;
-		emit_chain(&e);
-	}
-	b->jx[0].epoch = b->jx[1].epoch = cpu->icache.jit_epoch - 1;
-	b->jit_body = j->rx + (body - j->rw);
-	if (!e.overflow)
-		patch(entry_jmp, e.p);
-	for (uint32_t i = 0; i < b->n && !e.overflow; i++) {
-		emit_insn(&e, (int)i, off);
-		off += b->in[i].len;
-	}
-	emit_stubs(&e);
+	/* first without the cache, to count what it would save */
+	memset(e.host_of, -1, sizeof(e.host_of));
+	emit_block(cpu, &e, b, start);
 	if (e.overflow)
 		return NULL;            /* too many stubs: stays interpreted */
+	memcpy(uses, e.uses, sizeof(uses));
+	e = (struct emit){ .b = b, .user = user, .lazy_kind = -1, .calls = e.calls,
+			   .calls_any = e.calls_any };
+	memcpy(e.uses, uses, sizeof(uses));
+	gpr_pick(&e);
+	emit_block(cpu, &e, b, start);
+	if (e.overflow)
+		return NULL;
 	j->used = ALIGN_UP_((size_t)(e.p - j->rw), 16);
 	return (jit_fn)(void *)(j->rx + (start - j->rw));
 }

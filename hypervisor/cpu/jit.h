@@ -2,7 +2,8 @@
  * decoded-instruction cache. The common integer instructions (register
  * moves and ALU operations with their lazy flags, LEA, loads and stores
  * through the TLB, a closing Jcc/JMP fused with the host flags of the ALU
- * operation before it) become inline host code; every other instruction
+ * operation before it) become inline host code, with the block's most
+ * used guest registers in host registers; every other instruction
  * is a direct call of its decoded handler, with the run loop's per-
  * instruction bookkeeping (RIP, next RIP, replay log, kick word) inlined
  * around it. A memory access that misses the TLB, crosses a page or is

@@ -15,6 +15,9 @@
  *    handlers, CALL/PUSH/POP/RET, a store into its own code page every
  *    256 rounds (the translation must be dropped), then a fault in the
  *    middle of a block.
+ * 3. Slow paths joining fused flags; a load crossing out of RAM; guest
+ *    registers cached in host registers across handler calls, slow paths
+ *    and a fault.
  *
  *   jit_test [cases [seed]]
  */
@@ -324,6 +327,51 @@ static void cross_out(struct side *in, struct side *tr)
 	   "a load crossing out of RAM after a TLB fill of its first page: the same MMIO exit");
 }
 
+/* Guest registers cached in host registers within a block: one block
+ * that names rax, rbx, rcx, rdx, r9, r10 many times, with handlers that
+ * write cached registers (ADC, ROL), one that writes none but clobbers
+ * the caller-saved host registers (CMP r16), a page-crossing load into a
+ * register and a page-crossing store of one just computed (their slow
+ * paths must see the written-back value and reload after), ALU forms of
+ * every size on the host registers, then a #GP with everything dirty:
+ *   start: add %rcx,%rax; xor %eax,%edx; add $7,%bl; sub %rdx,%rbx
+ *          add %rax,%rcx; adc %rax,%rdx; xor %rdx,%rcx; rol $5,%rax
+ *          add %rcx,%rdx; mov 0xffd(%rsi),%r8; add %r8,%rbx; sub %rax,%rdx
+ *          mov %rbx,0xffb(%rsi); xor %ecx,%eax; cmp %ax,%dx; cmovb %rbx,%r9
+ *          lea 1(%rax,%rbx,2),%r10; add %r10,%r9; xor %r9,%rax; add %r9,%rcx
+ *          imul %rax,%rbx; add %rbx,%rcx; or %r10,%rdx; sub %cl,%dl
+ *          and %r9d,%ebx; add %rdx,%rax; dec %r11d; jnz start
+ *          mov (%rdi),%rax */
+static const uint8_t cache_code[] = {
+	0x48, 0x01, 0xc8, 0x31, 0xc2, 0x80, 0xc3, 0x07, 0x48, 0x29, 0xd3, 0x48,
+	0x01, 0xc1, 0x48, 0x11, 0xc2, 0x48, 0x31, 0xd1, 0x48, 0xc1, 0xc0, 0x05,
+	0x48, 0x01, 0xca, 0x4c, 0x8b, 0x86, 0xfd, 0x0f, 0x00, 0x00, 0x4c, 0x01,
+	0xc3, 0x48, 0x29, 0xc2, 0x48, 0x89, 0x9e, 0xfb, 0x0f, 0x00, 0x00, 0x31,
+	0xc8, 0x66, 0x39, 0xc2, 0x4c, 0x0f, 0x42, 0xcb, 0x4c, 0x8d, 0x54, 0x58,
+	0x01, 0x4d, 0x01, 0xd1, 0x4c, 0x31, 0xc8, 0x4c, 0x01, 0xc9, 0x48, 0x0f,
+	0xaf, 0xd8, 0x48, 0x01, 0xd9, 0x4c, 0x09, 0xd2, 0x28, 0xca, 0x44, 0x21,
+	0xcb, 0x48, 0x01, 0xd0, 0x41, 0xff, 0xcb, 0x75, 0xa3, 0x48, 0x8b, 0x07,
+};
+#define CACHE_FAULT_RIP (DT_CODE + 0x5d)   /* mov (%rdi), %rax */
+
+static void cached_regs(struct side *in, struct side *tr)
+{
+	uint64_t gpr[16];
+	struct outcome a, b;
+
+	for (int i = 0; i < 16; i++)
+		gpr[i] = 0x9e3779b97f4a7c15ull * (uint64_t)(i + 5);
+	gpr[4] = DT_STACK_TOP;
+	gpr[6] = DT_DATA;
+	gpr[7] = 0x8000000000000000ull;       /* rdi: non-canonical: #GP */
+	gpr[11] = 500;                        /* r11: rounds */
+	run(in, cache_code, sizeof(cache_code), DT_CODE, gpr, 0x202, NULL, 0, &a);
+	run(tr, cache_code, sizeof(cache_code), DT_CODE, gpr, 0x202, NULL, 0, &b);
+	ok(a.ex.reason == CPU_EXIT_FAULT && a.ex.fault.vector == 13 &&
+	   a.st.rip == CACHE_FAULT_RIP && a.st.gpr[11] == 0 && !differ(&a, &b),
+	   "registers cached in host registers across handlers and slow paths: same state");
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t ncases = argc > 1 ? strtoull(argv[1], NULL, 0) : 40000;
@@ -335,6 +383,7 @@ int main(int argc, char **argv)
 	hot_loop(&in, &tr);
 	slow_joins(&in, &tr);
 	cross_out(&in, &tr);
+	cached_regs(&in, &tr);
 	side_free(&in);
 	side_free(&tr);
 	return tap_done();
