@@ -191,6 +191,8 @@ void *hvm_vcpu_main(void *arg);
 /* HVM_CTL_VCPUS (lock held): the vCPUs absent from now on; a running one
  * that goes is reset (INIT), the CMOS CPU count follows. */
 void hvm_vcpus_absent(struct hvm *h, uint64_t absent);
+/* Before the vCPUs run: tell vmhv which APs a restored context runs. */
+void hvm_vcpus_report(struct hvm *h);
 extern const struct cpu_io_ops hvm_cpu_ops;
 
 /* xen.c: CPUID leaves, the hypercall page MSR, forwarding hypercalls. */

@@ -357,6 +357,7 @@ int main(void)
 	/* The ioreq servers that exist must be known before a vCPU runs. */
 	while (ctl_message(&h, 0) != HVM_CTL_START)
 		;
+	hvm_vcpus_report(&h);
 	atomic_store(&gate, 1);
 	syscall(SYS_futex, &gate, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
 	main_loop(&h);

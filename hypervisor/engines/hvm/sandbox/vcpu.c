@@ -160,6 +160,13 @@ void hvm_vcpus_absent(struct hvm *h, uint64_t absent)
 	h->rtc.cmos[0x5f] = (uint8_t)(present - 1);   /* SeaBIOS's CPU count */
 }
 
+void hvm_vcpus_report(struct hvm *h)
+{
+	for (uint32_t i = 1; i < h->boot.max_vcpus; i++)
+		if (atomic_load(&h->vcpus[i].state) == VCPU_RUNNING)
+			hvm_note(h, HVM_NOTE_VCPU_UP, i, 0, NULL, 0);
+}
+
 void *hvm_vcpu_main(void *arg)
 {
 	struct hvm_vcpu *v = arg;
