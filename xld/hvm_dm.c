@@ -7,6 +7,7 @@
 #include "xld/supervise.h"
 #include "xld/xld.h"
 #include "xld/xenstore/xenstored.h"
+#include "common/evloop.h"
 #include "common/log.h"
 #include "common/util.h"
 
@@ -22,7 +23,16 @@ struct hvm_dm {
 	struct xld_child *child;
 	struct xld_console *pv_console;   /* the ring, while d->console is the serial line */
 	bool serial;                      /* d->console is the serial line */
+	struct xld *xld;
+	uint32_t domid;
+	struct ev_timer *serial_wait;     /* a restarted device model's pty: not named yet */
+	unsigned serial_tries;
 };
+
+#define SERIAL_POLL_NS 100000000ull   /* look for a restarted one's pty this often, */
+#define SERIAL_POLL_TRIES 600         /* for a minute */
+
+static void dm_restarting(void *arg);
 
 /* What a device model leaves in the run directory ($rundir/devmodel.<domid>.*:
  * its display and control sockets, its serial pty's name, its pid): its
@@ -48,6 +58,7 @@ static void dm_detach(struct xld *xld, struct xld_domain *d, struct xld_dev *dev
 
 	(void)d;
 	supervise_stop(dm->child);
+	evloop_timer_cancel(xld->loop, dm->serial_wait);
 	console_close(dm->pv_console);
 	free(dm);
 	dev->priv = NULL;
@@ -76,7 +87,6 @@ int hvm_dm_add(struct xld *xld, struct xld_domain *d, struct xld_child *c)
 	struct xld_dev *dev = calloc(1, sizeof(*dev));
 	struct hvm_dm *dm = calloc(1, sizeof(*dm));
 
-	(void)xld;
 	if (!dev || !dm) {
 		free(dev);
 		free(dm);
@@ -84,6 +94,9 @@ int hvm_dm_add(struct xld *xld, struct xld_domain *d, struct xld_child *c)
 		return -ENOMEM;
 	}
 	dm->child = c;
+	dm->xld = xld;
+	dm->domid = d->domid;
+	supervise_on_restart(c, dm_restarting, dm);
 	dev->ops = &dm_ops;
 	dev->domid = d->domid;
 	dev->devid = -1;
@@ -154,6 +167,44 @@ void hvm_dm_serial(struct xld *xld, struct xld_domain *d)
 	}
 	dm->serial = true;
 	d->console = serial;
+}
+
+/* A device model restarted after a crash opens a new pty: the serial line
+ * (the console log, xl console) moves to it once the new one names it.
+ * Before, the line stayed on the dead one's pty and the log went quiet
+ * for good while the guest ran on (#13's stall looked so). */
+static void dm_serial_poll(struct evloop *loop, struct ev_timer *t, void *arg)
+{
+	struct hvm_dm *dm = arg;
+	struct xld_domain *d = xld_domain_by_id(dm->xld, dm->domid);
+	struct xld_console *old = d ? d->console : NULL;
+
+	if (d)
+		hvm_dm_serial(dm->xld, d);
+	if (d && d->console == old && ++dm->serial_tries < SERIAL_POLL_TRIES)
+		return;   /* not published yet */
+	if (d && d->console == old)
+		log_warn("domain %u: the restarted device model named no serial line", dm->domid);
+	evloop_timer_cancel(loop, t);
+	dm->serial_wait = NULL;
+}
+
+/* Before the restart: the dead one's pty name must not be taken for the
+ * new one's. */
+static void dm_restarting(void *arg)
+{
+	struct hvm_dm *dm = arg;
+	char name[64], *path;
+
+	snprintf(name, sizeof(name), "devmodel.%u.serial", dm->domid);
+	path = path_join(dm->xld->opt.rundir, name);
+	if (path)
+		unlink(path);
+	free(path);
+	dm->serial_tries = 0;
+	if (!dm->serial_wait)
+		dm->serial_wait = evloop_timer(dm->xld->loop, SERIAL_POLL_NS, SERIAL_POLL_NS,
+					       dm_serial_poll, dm);
 }
 
 struct xld_console *hvm_dm_console(struct xld_domain *d, bool serial)

@@ -41,6 +41,8 @@ struct xld_child {
 	int fds[SUPERVISE_MAX_FDS];   /* passed as 3, 4, ...; ours, above 63 */
 	unsigned nfds;
 	bool adopted;            /* an earlier xld's child: not ours to reap or restart */
+	void (*on_restart)(void *arg);   /* supervise_on_restart() */
+	void *on_restart_arg;
 };
 
 static void on_exit_event(struct evloop *loop, int fd, uint32_t events, void *arg);
@@ -170,6 +172,8 @@ static void on_restart_timer(struct evloop *loop, struct ev_timer *t, void *arg)
 
 	c->timer = NULL; /* one-shot: the loop frees it */
 	c->restarts++;
+	if (c->on_restart)
+		c->on_restart(c->on_restart_arg);
 	rc = spawn(c);
 	if (rc < 0) {
 		log_error("%s: cannot start %s: %s", c->name, c->argv[0], strerror(-rc));
@@ -372,6 +376,12 @@ void supervise_stop(struct xld_child *c)
 pid_t supervise_pid(const struct xld_child *c)
 {
 	return c ? c->pid : 0;
+}
+
+void supervise_on_restart(struct xld_child *c, void (*fn)(void *arg), void *arg)
+{
+	c->on_restart = fn;
+	c->on_restart_arg = arg;
 }
 
 unsigned supervise_restarts(const struct xld_child *c)

@@ -48,6 +48,10 @@ struct xld_child *supervise_adopt(struct xld *xld, const char *name, pid_t pid);
 int supervise_set_arg(struct xld_child *c, const char *opt, const char *prefix,
 		      const char *value);
 
+/* Call fn(arg) before each restart (not the first start): the owner drops
+ * what the dead process published (a device model's pty name). */
+void supervise_on_restart(struct xld_child *c, void (*fn)(void *arg), void *arg);
+
 /* Stop and reap the child (SIGTERM, at most 1 s, then SIGKILL) and free
  * the handle; no restart follows. NULL is a no-op. */
 void supervise_stop(struct xld_child *c);
