@@ -206,6 +206,23 @@ static void gpr_st8(struct emit *e, int reg, int r)
 	e->dirty |= (uint16_t)(e->cached & 1u << r);
 }
 
+/* The host register to compute a new value of guest register r in: its
+ * own when cached, else `scratch`. */
+static int gpr_dst(const struct emit *e, int r, int scratch)
+{
+	return e->host_of[r] >= 0 ? e->host_of[r] : scratch;
+}
+
+/* Guest register r = host register `reg` (64 bits), which may be r's own
+ * (gpr_dst()). */
+static void gpr_set(struct emit *e, int reg, int r)
+{
+	if (reg == e->host_of[r])
+		e->dirty |= (uint16_t)(1u << r);
+	else
+		gpr_st(e, reg, r);
+}
+
 /* Write the dirty cached registers back into struct cpu (MOVs only: the
  * host flags stay). */
 static void gpr_flush(struct emit *e)
@@ -511,25 +528,25 @@ static void emit_load(struct emit *e, int i, uint32_t off, int form, int kind)
 	static const int size[] = { 4, 8, 1, 2, 1, 2, 4, 1 };
 	const struct insn *in = &e->b->in[i];
 	bool w = in->opsz == 8;
-	int first = e->nstub;
+	int first = e->nstub, d = gpr_dst(e, in->reg, H_CX);
 
 	emit_ea(e, in, form, off + in->len);
 	emit_tlb(e, i, off, size[kind], TLB_R);
-	switch (kind) {
-	case JL_Z32: op_mem(e, false, false, 0x8b, -1, H_CX, H_AX, -1, 0, 0); break;
-	case JL_64: op_mem(e, false, true, 0x8b, -1, H_CX, H_AX, -1, 0, 0); break;
-	case JL_ZX8: op_mem(e, false, false, 0x0f, 0xb6, H_CX, H_AX, -1, 0, 0); break;
-	case JL_ZX16: op_mem(e, false, false, 0x0f, 0xb7, H_CX, H_AX, -1, 0, 0); break;
-	case JL_SX8: op_mem(e, false, w, 0x0f, 0xbe, H_CX, H_AX, -1, 0, 0); break;
-	case JL_SX16: op_mem(e, false, w, 0x0f, 0xbf, H_CX, H_AX, -1, 0, 0); break;
-	case JL_SX32: op_mem(e, false, true, 0x63, -1, H_CX, H_AX, -1, 0, 0); break;
+	switch (kind) {   /* into d: every kind but JL_LOW8 writes all 64 bits */
+	case JL_Z32: op_mem(e, false, false, 0x8b, -1, d, H_AX, -1, 0, 0); break;
+	case JL_64: op_mem(e, false, true, 0x8b, -1, d, H_AX, -1, 0, 0); break;
+	case JL_ZX8: op_mem(e, false, false, 0x0f, 0xb6, d, H_AX, -1, 0, 0); break;
+	case JL_ZX16: op_mem(e, false, false, 0x0f, 0xb7, d, H_AX, -1, 0, 0); break;
+	case JL_SX8: op_mem(e, false, w, 0x0f, 0xbe, d, H_AX, -1, 0, 0); break;
+	case JL_SX16: op_mem(e, false, w, 0x0f, 0xbf, d, H_AX, -1, 0, 0); break;
+	case JL_SX32: op_mem(e, false, true, 0x63, -1, d, H_AX, -1, 0, 0); break;
 	default:
 		op_mem(e, false, false, 0x8a, -1, H_CX, H_AX, -1, 0, 0);       /* mov cl, [rax] */
 		gpr_st8(e, H_CX, in->reg);
 		break;
 	}
 	if (kind != JL_LOW8)
-		gpr_st(e, H_CX, in->reg);
+		gpr_set(e, d, in->reg);
 	stub_back(e, first);
 	e->flags_live = false;
 }
@@ -931,27 +948,35 @@ static bool emit_reg_form(struct emit *e, const struct insn *in)
 	if (in->lock || (in->opsz != 4 && in->opsz != 8))
 		return false;
 	if (in->map == MAP_1B && in->op >= 0xb8 && in->op <= 0xbf) {   /* MOV r, imm */
-		if (w)
-			mov_imm64(e, H_AX, in->imm);
-		else {
-			b1(e, 0xb8);
+		int r = (in->op & 7) | ((in->rex & 1) << 3), d = gpr_dst(e, r, H_AX);
+
+		if (w) {
+			mov_imm64(e, d, in->imm);
+		} else {
+			rex(e, false, 0, -1, d);
+			b1(e, 0xb8 + (d & 7));
 			b4(e, (uint32_t)in->imm);
 		}
-		gpr_st(e, H_AX, (in->op & 7) | ((in->rex & 1) << 3));
+		gpr_set(e, d, r);
 		return true;
 	}
 	if (!in->has_modrm || in->mod != 3)
 		return false;
 	if (in->map == MAP_0F && in->op >= 0x40 && in->op <= 0x4f && flags_ready(e)) {
 		/* CMOVcc on the host flags; a 32-bit one zero-extends even when false */
-		gpr_ld(e, w, H_AX, in->reg);
-		gpr_op(e, w, 0x0f, in->op, H_AX, in->rm);
-		gpr_st(e, H_AX, in->reg);
+		int d = gpr_dst(e, in->reg, H_AX);
+
+		if (d == H_AX)
+			gpr_ld(e, w, H_AX, in->reg);
+		gpr_op(e, w, 0x0f, in->op, d, in->rm);
+		gpr_set(e, d, in->reg);
 		return true;
 	}
 	if (in->map == MAP_0F && (in->op == 0xb7 || (in->op == 0xb6 && !high8(in, in->rm)))) {
-		gpr_op(e, false, 0x0f, in->op, H_AX, in->rm);
-		gpr_st(e, H_AX, in->reg);
+		int d = gpr_dst(e, in->reg, H_AX);
+
+		gpr_op(e, false, 0x0f, in->op, d, in->rm);
+		gpr_set(e, d, in->reg);
 		return true;
 	}
 	if (in->map != MAP_1B)
@@ -961,13 +986,17 @@ static bool emit_reg_form(struct emit *e, const struct insn *in)
 		return true;
 	}
 	if (in->op == 0x63 && w) {                          /* MOVSXD r64, r32 */
-		gpr_op(e, true, 0x63, -1, H_AX, in->rm);
-		gpr_st(e, H_AX, in->reg);
+		int d = gpr_dst(e, in->reg, H_AX);
+
+		gpr_op(e, true, 0x63, -1, d, in->rm);
+		gpr_set(e, d, in->reg);
 		return true;
 	}
 	if (in->op == 0x89 || in->op == 0x8b) {
-		gpr_ld(e, w, H_AX, src);
-		gpr_st(e, H_AX, dst);
+		int d = gpr_dst(e, dst, H_AX);
+
+		gpr_ld(e, w, d, src);
+		gpr_set(e, d, dst);
 		return true;
 	}
 	if (alu_form(in, &kind, &size, &imm)) {
