@@ -20,6 +20,7 @@ packages=(
 	libxen-dev                                             # Xen's own headers: ABI comparison tests
 	xenstore-utils                                         # real xenstore clients for the tests
 	libcapstone-dev                                        # the soft CPU's decoder-length tests
+	acpica-tools                                           # iasl -d checks the device model's DSDT (tests/hvm/vcpu_acpi_test)
 	seabios qemu-system-data                               # HVM firmware: bios.bin, VGA BIOS, linuxboot_dma.bin
 	qemu-system-x86                                        # SeaBIOS's log on QEMU's i440FX next to ours (tests/hvm/seabios_qemu.sh)
 	linux-image-amd64 busybox-static cpio                  # an HVM Linux guest for the tests (no downloads)
