@@ -26,6 +26,7 @@ packages=(
 	linux-image-amd64 busybox-static cpio                  # an HVM Linux guest for the tests (no downloads)
 	grub-pc-bin syslinux syslinux-common mtools            # boot-loader disks the HVM tests build
 	socat iproute2 python3 procps psmisc                   # API examples, network tests, process checks
+	gdb                                                    # a Linux boot test that times out dumps each vCPU (tests/hvm/linux_vcpus.py)
 	libvirt-clients python3-libvirt libxml2-utils          # virsh, virt-xml-validate (+ its xmllint), the libvirt API (tests)
 )
 
