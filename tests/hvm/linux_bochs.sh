@@ -28,8 +28,7 @@ client="$top_builddir/tests/vnc/vnc_client"
 [ -r /usr/share/seabios/vgabios-stdvga.bin ] || skip_all "no vgabios-stdvga.bin (Debian's seabios)"
 command -v xenstore-read > /dev/null || skip_all "xenstore-utils not installed"
 mods="drm drm_kms_helper ttm drm_ttm_helper drm_vram_helper bochs"
-host_start a || bail_out "cannot start a host"
-cd "$VMCTL_TEST_DIR"
+linux_start
 mkdir -p root/lib
 for m in $mods; do
 	f=$(find "/lib/modules/$kver/kernel/drivers/gpu/drm" -name "$m.ko*" 2>/dev/null | head -1)
@@ -58,19 +57,8 @@ INIT
 linux_initramfs initrd.gz
 ok "the test made a busybox initramfs with bochs-drm and its modules" test -s initrd.gz
 
-cat > linux.cfg <<CFG
-type = "hvm"
-name = "hvm-bochs"
-memory = 256
-vnc = 1
-videoram = 16
-kernel = "$kernel"
-ramdisk = "$VMCTL_TEST_DIR/initrd.gz"
-cmdline = "console=ttyS0 panic=-1"
-on_poweroff = "destroy"
-on_reboot = "destroy"
-on_crash = "destroy"
-CFG
+linux_cfg "hvm-bochs" "console=ttyS0 panic=-1" \
+	'memory = 256' 'vnc = 1' 'videoram = 16' > linux.cfg
 out=$(xl create linux.cfg 2>&1)
 is "$?" 0 "xl create of an hvm domain with vnc=1 and a bzImage kernel="
 [ -n "$out" ] && diag "$out"

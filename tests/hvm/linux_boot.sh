@@ -17,12 +17,10 @@
 . "$top_srcdir/tests/hvm/linux_lib.sh"
 linux_prereqs
 
-host_start a || bail_out "cannot start a host"
-cd "$VMCTL_TEST_DIR"
+linux_start
 
 # The initramfs: busybox, and an /init that mounts proc and sys, prints the
 # marker and runs a shell with ttyS0 as its controlling terminal.
-mkdir -p root
 { linux_init_mounts; cat <<'INIT'; } > root/init
 echo "vmctl-initramfs: shell on $(cat /sys/class/tty/console/active)"
 exec setsid cttyhack sh
@@ -30,20 +28,8 @@ INIT
 linux_initramfs initrd.gz
 ok "the test made a busybox initramfs" test -s initrd.gz
 
-cat > linux.cfg <<CFG
-type = "hvm"
-name = "hvm-linux"
-uuid = "5d1c0a7e-42a2-4f0b-9c3e-0123456789ab"
-memory = 256
-vcpus = 1
-maxvcpus = 2
-kernel = "$kernel"
-ramdisk = "$VMCTL_TEST_DIR/initrd.gz"
-cmdline = "console=ttyS0 panic=-1"
-on_poweroff = "destroy"
-on_reboot = "destroy"
-on_crash = "destroy"
-CFG
+linux_cfg "hvm-linux" "console=ttyS0 panic=-1" \
+	'uuid = "5d1c0a7e-42a2-4f0b-9c3e-0123456789ab"' 'memory = 256' 'vcpus = 1' 'maxvcpus = 2' > linux.cfg
 out=$(xl create linux.cfg 2>&1)
 is "$?" 0 "xl create of an hvm domain with a bzImage kernel= ($kernel)"
 [ -n "$out" ] && diag "$out"

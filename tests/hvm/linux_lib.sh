@@ -31,6 +31,27 @@ linux_initramfs() {
 	(cd root && find . | cpio -o -H newc 2>/dev/null) | gzip -1 > "$1"
 }
 
+# linux_start: host a started, the working directory its test dir, ./root
+# made for the initramfs the caller writes next.
+linux_start() {
+	host_start a || bail_out "cannot start a host"
+	cd "$VMCTL_TEST_DIR" || bail_out "no test dir"
+	mkdir -p root
+}
+
+# linux_cfg NAME CMDLINE [LINE...]: the xl.cfg every Linux test shares
+# (type hvm, the kernel, ./initrd.gz, the command line, destroy on
+# poweroff, reboot and crash), then the caller's own LINEs (memory=,
+# vcpus=, vnc=, disk=...), on standard output.
+linux_cfg() {
+	printf '%s\n' 'type = "hvm"' "name = \"$1\"" "kernel = \"$kernel\"" \
+		"ramdisk = \"$VMCTL_TEST_DIR/initrd.gz\"" "cmdline = \"$2\"" \
+		'on_poweroff = "destroy"' 'on_reboot = "destroy"' 'on_crash = "destroy"'
+	shift 2
+	[ $# -gt 0 ] && printf '%s\n' "$@"
+	return 0
+}
+
 # linux_init_mounts: the start every test's /init shares (busybox's applets
 # as commands, /proc, /sys, /dev mounted); the caller appends the rest:
 #   { linux_init_mounts; echo 'exec sh'; } > root/init

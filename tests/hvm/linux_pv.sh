@@ -25,8 +25,7 @@ fi
 . "$top_srcdir/tests/hvm/linux_lib.sh"
 linux_prereqs
 linux_pv_prereqs
-host_start a || bail_out "cannot start a host"
-cd "$VMCTL_TEST_DIR"
+linux_start
 
 # The disk: a marker in its first sector.
 printf 'vmctl-pv-disk-%s\n' 42 > disk.img
@@ -73,20 +72,9 @@ INIT
 linux_initramfs initrd.gz
 ok "the test made a busybox initramfs with xen-blkfront" test -s initrd.gz
 
-cat > linux.cfg <<CFG
-type = "hvm"
-name = "hvm-pv"
-memory = 4096
-vcpus = 2
-kernel = "$kernel"
-ramdisk = "$VMCTL_TEST_DIR/initrd.gz"
-cmdline = "console=ttyS0 panic=-1$([ $net = 1 ] && echo ' vif=1')"
-disk = [ "file:$VMCTL_TEST_DIR/disk.img,hda,w" ]
-$([ $net = 1 ] && echo "vif = [ 'bridge=$nic_br' ]")
-on_poweroff = "destroy"
-on_reboot = "destroy"
-on_crash = "destroy"
-CFG
+linux_cfg "hvm-pv" "console=ttyS0 panic=-1$([ $net = 1 ] && echo ' vif=1')" \
+	'memory = 4096' 'vcpus = 2' \
+	"disk = [ \"file:$VMCTL_TEST_DIR/disk.img,hda,w\" ]" "$([ $net = 1 ] && echo "vif = [ 'bridge=$nic_br' ]")" > linux.cfg
 out=$(xl create linux.cfg 2>&1)
 is "$?" 0 "xl create of an hvm domain with a disk, without nopv"
 [ -n "$out" ] && diag "$out"

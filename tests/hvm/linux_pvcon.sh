@@ -10,12 +10,10 @@
 . "$top_srcdir/tests/hvm/linux_lib.sh"
 linux_prereqs
 
-host_start a || bail_out "cannot start a host"
-cd "$VMCTL_TEST_DIR"
+linux_start
 
 # A shell on each console: ttyS0 in the background, hvc0 (/dev/console,
 # the last console=) in front.
-mkdir -p root
 { linux_init_mounts; cat <<'INIT'; } > root/init
 setsid sh -c 'exec sh -i <>/dev/ttyS0 >&0 2>&0' &
 echo "vmctl-initramfs: shell on $(cat /sys/class/tty/console/active)" > /dev/ttyS0
@@ -24,18 +22,8 @@ exec setsid sh -c 'exec sh -i <>/dev/hvc0 >&0 2>&0'
 INIT
 linux_initramfs initrd.gz
 
-cat > linux.cfg <<CFG
-type = "hvm"
-name = "hvm-pvcon"
-memory = 256
-kernel = "$kernel"
-ramdisk = "$VMCTL_TEST_DIR/initrd.gz"
-cmdline = "console=ttyS0 console=hvc0 panic=-1"
-vnc = 0
-on_poweroff = "destroy"
-on_reboot = "destroy"
-on_crash = "destroy"
-CFG
+linux_cfg "hvm-pvcon" "console=ttyS0 console=hvc0 panic=-1" \
+	'memory = 256' 'vnc = 0' > linux.cfg
 out=$(xl create linux.cfg 2>&1)
 is "$?" 0 "xl create of an hvm domain with console=ttyS0 console=hvc0"
 [ -n "$out" ] && diag "$out"

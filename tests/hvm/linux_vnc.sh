@@ -31,12 +31,10 @@ reader="$top_srcdir/tests/hvm/vga_text.py"
 command -v python3 > /dev/null || skip_all "no python3"
 command -v xenstore-read > /dev/null || skip_all "xenstore-utils not installed"
 
-host_start a || bail_out "cannot start a host"
-cd "$VMCTL_TEST_DIR"
+linux_start
 
 # The initramfs: the marker on the VGA console (tty1) and on ttyS0 (for the
 # wait), then an interactive shell on tty1 as its controlling terminal.
-mkdir -p root
 {
 	linux_init_mounts
 	cat <<'INIT'
@@ -48,18 +46,8 @@ INIT
 linux_initramfs initrd.gz
 ok "the test made a busybox initramfs" test -s initrd.gz
 
-cat > linux.cfg <<CFG
-type = "hvm"
-name = "hvm-lvnc"
-memory = 256
-vnc = 1
-kernel = "$kernel"
-ramdisk = "$VMCTL_TEST_DIR/initrd.gz"
-cmdline = "console=ttyS0 console=tty0 panic=-1"
-on_poweroff = "destroy"
-on_reboot = "destroy"
-on_crash = "destroy"
-CFG
+linux_cfg "hvm-lvnc" "console=ttyS0 console=tty0 panic=-1" \
+	'memory = 256' 'vnc = 1' > linux.cfg
 out=$(xl create linux.cfg 2>&1)
 is "$?" 0 "xl create of an hvm domain with vnc=1 and a bzImage kernel="
 [ -n "$out" ] && diag "$out"

@@ -16,11 +16,9 @@
 . "$top_srcdir/tests/hvm/linux_lib.sh"
 linux_prereqs
 
-host_start a || bail_out "cannot start a host"
-cd "$VMCTL_TEST_DIR"
+linux_start
 
 # The initramfs says which CPUs Linux found at boot, then runs a shell.
-mkdir -p root
 { linux_init_mounts; cat <<'INIT'; } > root/init
 cpu=/sys/devices/system/cpu
 echo "vmctl-vcpu: present $(cat $cpu/present) possible $(cat $cpu/possible), shell"
@@ -29,20 +27,8 @@ INIT
 linux_initramfs initrd.gz
 
 name=hvm-vcpu
-cat > vcpu.cfg <<CFG
-type = "hvm"
-name = "$name"
-memory = 256
-vcpus = 1
-maxvcpus = 2
-vnc = 0
-kernel = "$kernel"
-ramdisk = "$VMCTL_TEST_DIR/initrd.gz"
-cmdline = "console=ttyS0 panic=-1"
-on_poweroff = "destroy"
-on_reboot = "destroy"
-on_crash = "destroy"
-CFG
+linux_cfg "$name" "console=ttyS0 panic=-1" \
+	'memory = 256' 'vcpus = 1' 'maxvcpus = 2' 'vnc = 0' > vcpu.cfg
 out=$(xl create vcpu.cfg 2>&1)
 is "$?" 0 "xl create with vcpus=1 maxvcpus=2"
 [ -n "$out" ] && diag "$out"

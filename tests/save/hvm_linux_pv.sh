@@ -20,8 +20,7 @@ fi
 . "$top_srcdir/tests/hvm/linux_lib.sh"
 linux_prereqs
 linux_pv_prereqs
-host_start a || bail_out "cannot start a host"
-cd "$VMCTL_TEST_DIR"
+linux_start
 
 printf 'vmctl-pv-disk-%s\n' 42 > disk.img
 truncate -s 4M disk.img
@@ -47,19 +46,9 @@ echo "vmctl-initramfs: shell on $(cat /sys/class/tty/console/active)"
 exec setsid cttyhack sh
 INIT
 linux_initramfs initrd.gz
-cat > linux.cfg <<CFG
-type = "hvm"
-name = "hvm-pvsave"
-memory = 256
-kernel = "$kernel"
-ramdisk = "$VMCTL_TEST_DIR/initrd.gz"
-cmdline = "console=ttyS0 panic=-1$([ $net = 1 ] && echo ' vif=1')"
-disk = [ "file:$VMCTL_TEST_DIR/disk.img,hda,w" ]
-$([ $net = 1 ] && echo "vif = [ 'bridge=$nic_br' ]")
-on_poweroff = "destroy"
-on_reboot = "destroy"
-on_crash = "destroy"
-CFG
+linux_cfg "hvm-pvsave" "console=ttyS0 panic=-1$([ $net = 1 ] && echo ' vif=1')" \
+	'memory = 256' \
+	"disk = [ \"file:$VMCTL_TEST_DIR/disk.img,hda,w\" ]" "$([ $net = 1 ] && echo "vif = [ 'bridge=$nic_br' ]")" > linux.cfg
 log="$VMCTL_LOGDIR/console/hvm-pvsave.log"
 xl create linux.cfg > /dev/null 2>&1
 is "$?" 0 "xl create of Debian's kernel with a vbd$([ $net = 1 ] && echo ' and a vif')"
