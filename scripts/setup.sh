@@ -66,11 +66,19 @@ xenstored_oracle() {
 	return 0
 }
 
+# failed_checks LOG: each failing check of a test-suite.log with the
+# diagnostics the test printed after it, so that a run whose logs are gone
+# (CI, a fresh machine) still says what was seen.
+failed_checks() {
+	awk '/^not ok/ {print; n = 12; next} /^(FAIL|ERROR|XPASS):/ {next}
+	     n > 0 && /^#/ {print; n--; next} {n = 0}' "$1" | head -60
+}
+
 install_missing
 build
 case "$what" in
 build) ;;
 demo) exec "$top/scripts/demo.sh" "$top/build" ;;
-test) xenstored_oracle; cd build && make -s -j"$(nproc)" check ;;
+test) xenstored_oracle; cd build && { make -s -j"$(nproc)" check || { failed_checks test-suite.log; exit 1; }; } ;;
 *) echo "usage: $0 demo|test|build" >&2; exit 2 ;;
 esac
