@@ -112,10 +112,14 @@ static const char *exit_reason(const siginfo_t *si, char *buf, size_t len)
 	return buf;
 }
 
-/* The process ended by itself: a guest that did not shut down crashed. */
+/* The process ended by itself: a guest that did not shut down crashed. The
+ * sandbox sends its crash report and exits at once, and epoll may hand us
+ * the exit first: the report still waiting in its channel is read before
+ * the channels close, so dmesg says why (its crash ends the domain). */
 static void pv_exited(struct evloop *loop, int fd, uint32_t events, void *arg)
 {
 	struct pv_domain *pv = arg;
+	struct domain *d = pv->d;
 	siginfo_t si;
 	char why[96];
 
@@ -127,8 +131,11 @@ static void pv_exited(struct evloop *loop, int fd, uint32_t events, void *arg)
 	close(pv->pidfd);
 	pv->pidfd = -1;
 	pv->pid = -1;
+	pv_channels_drain(pv);
+	if (d->shutdown && !d->suspended)
+		return;
 	pv_channels_close(pv);
-	domain_crash(pv->d, exit_reason(&si, why, sizeof(why)));
+	domain_crash(d, exit_reason(&si, why, sizeof(why)));
 }
 
 static int spawn_attrs(posix_spawnattr_t *attr)
