@@ -122,19 +122,7 @@ int gnttab_dom0_map_st(struct vmhv *hv, uint32_t domid, uint32_t ref, bool write
 int gnttab_dom0_map(struct vmhv *hv, uint32_t domid, uint32_t ref, bool write, void *owner,
 		    uint64_t *frame, uint32_t *handle)
 {
-	switch (gnttab_dom0_map_st(hv, domid, ref, write, owner, frame, handle)) {
-	case GNTST_okay:
-		return 0;
-	case GNTST_bad_domain:
-		return -ESRCH;
-	case GNTST_bad_gntref:
-		return -EINVAL;
-	case GNTST_permission_denied:
-	case GNTST_bad_page:
-		return -EPERM;
-	default:
-		return -ENOMEM;
-	}
+	return privcmd_gntst_errno(gnttab_dom0_map_st(hv, domid, ref, write, owner, frame, handle));
 }
 
 int gnttab_dom0_unmap(struct vmhv *hv, uint32_t handle, void *owner)

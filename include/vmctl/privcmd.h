@@ -21,6 +21,9 @@
 #include <stdint.h>
 
 #include "vmctl/ioreq.h" /* the ioreq-server payloads */
+#include "vmctl/xen/grant_table.h" /* GNTST_* */
+
+#include <errno.h>
 
 #define PRIVCMD_MAGIC       0x56434d50u /* "PMCV" */
 #define PRIVCMD_VERSION     1
@@ -302,6 +305,26 @@ struct privcmd_gnttab_map_entry {
 };
 _Static_assert(sizeof(struct privcmd_gnttab_map_entry) == 32, "gnttab_map_entry size");
 #define PRIVCMD_GNTMAP_MAX 256
+
+/* The -errno that a single GNTTAB_MAP returns for a GNTST_* status; a
+ * batch entry's status means the same (vmhv and dom0's callers agree on
+ * it here, once). */
+static inline int privcmd_gntst_errno(int32_t status)
+{
+	switch (status) {
+	case GNTST_okay:
+		return 0;
+	case GNTST_bad_domain:
+		return -ESRCH;
+	case GNTST_bad_gntref:
+		return -EINVAL;
+	case GNTST_permission_denied:
+	case GNTST_bad_page:
+		return -EPERM;
+	default:
+		return -ENOMEM;
+	}
+}
 
 /* GNTTAB_UNMAP_BATCH: up to PRIVCMD_GNTMAP_MAX handles of this connection
  * unmapped in one round trip; each entry's status is GNTST_okay or

@@ -73,24 +73,6 @@ void gmem_ungrant(struct hv *hv, uint32_t handle)
 	hv_gnttab_unmap(hv, handle);
 }
 
-/* GNTST_* of one batch entry as the -errno that gmem_grant() gives. */
-static int gnt_errno(int32_t status)
-{
-	switch (status) {
-	case GNTST_okay:
-		return 0;
-	case GNTST_bad_domain:
-		return -ESRCH;
-	case GNTST_bad_gntref:
-		return -EINVAL;
-	case GNTST_permission_denied:
-	case GNTST_bad_page:
-		return -EPERM;
-	default:
-		return -ENOMEM;
-	}
-}
-
 /* Unmap the entries of a batch that did map (a failed batch). */
 static void ungrant_mapped(struct hv *hv, const struct privcmd_gnttab_map_entry *e, unsigned n)
 {
@@ -121,7 +103,7 @@ int gmem_grant_many(struct gmem *m, struct hv *hv, const uint32_t *refs, unsigne
 	if (rc < 0)
 		return rc;   /* the call failed as a whole: nothing mapped */
 	for (unsigned i = 0; rc == 0 && i < n; i++) {
-		rc = gnt_errno(e[i].status);
+		rc = privcmd_gntst_errno(e[i].status);
 		/* vmhv naming a frame we did not map: never touch it. */
 		if (rc == 0 && e[i].frame >= m->nr_frames)
 			rc = -EFAULT;
