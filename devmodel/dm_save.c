@@ -278,6 +278,7 @@ static const struct dm_save_piece {
 	{ "fw_cfg", fw_cfg_save, fw_cfg_load },
 	{ "rtl8139", rtl8139_save, rtl8139_load },
 	{ "e1000", e1000_save, e1000_load },
+	{ "acpi_hotplug", acpi_hotplug_save, acpi_hotplug_load },
 };
 
 static void *piece_state(struct dm *dm, const struct dm_save_piece *pc)

@@ -62,6 +62,8 @@ int piix4_acpi_save(void *state, struct dm_sbuf *b);
 int piix4_acpi_load(void *state, const void *body, size_t len);
 int platform_save(void *state, struct dm_sbuf *b);
 int platform_load(void *state, const void *body, size_t len);
+int acpi_hotplug_save(void *state, struct dm_sbuf *b);
+int acpi_hotplug_load(void *state, const void *body, size_t len);
 int fw_cfg_save(void *state, struct dm_sbuf *b);
 int fw_cfg_load(void *state, const void *body, size_t len);
 int vga_save(void *state, struct dm_sbuf *b);            /* dev/vga_save.c */

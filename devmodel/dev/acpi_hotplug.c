@@ -18,6 +18,7 @@
 #include "devmodel/dev/acpi_hotplug.h"
 #include "devmodel/acpi/acpi.h"
 #include "devmodel/dm.h"
+#include "devmodel/dm_save.h"
 
 #include "common/log.h"
 
@@ -168,6 +169,56 @@ int acpi_hotplug_set_vcpus(struct acpi_hotplug *h, unsigned n)
 		h->gpe_sts |= 1u << ACPI_GPE_CPU_HOTPLUG;
 		gpe_update(h);
 	}
+	return 0;
+}
+
+/* The save record ("acpi_hotplug", dm_save.c): the GPE block and both
+ * vCPU sets, so a restored guest keeps the vCPUs xl gave it, an eject the
+ * guest has not done yet and a GPE it has not handled yet. Loaded after
+ * the device model started with the saved config's --vcpus-online: vmhv
+ * learns the set before the restored vCPUs run (the sandbox starts at the
+ * first unpause). */
+struct acpi_hotplug_wire {
+	uint16_t gpe_sts, gpe_en;
+	uint8_t pad[4];
+	uint64_t live;
+	uint8_t cpus[ACPI_CPUHP_LEN];
+};
+_Static_assert(sizeof(struct acpi_hotplug_wire) == 48, "acpi_hotplug_wire size");
+
+int acpi_hotplug_save(void *state, struct dm_sbuf *b)
+{
+	struct acpi_hotplug *h = state;
+	struct acpi_hotplug_wire w = { .gpe_sts = h->gpe_sts, .gpe_en = h->gpe_en, .live = h->live };
+
+	memcpy(w.cpus, h->cpus, sizeof(w.cpus));
+	dm_sbuf_put(b, &w, sizeof(w));
+	return b->err;
+}
+
+/* A vCPU this machine does not have, or none at all (vCPU 0 always is),
+ * makes the record malformed. */
+int acpi_hotplug_load(void *state, const void *body, size_t len)
+{
+	struct acpi_hotplug *h = state;
+	struct acpi_hotplug_wire w;
+	unsigned n = h->dm->cfg->vcpus;
+	uint64_t all = n >= 64 ? UINT64_MAX : (1ull << n) - 1;
+
+	if (len != sizeof(w))
+		return -EINVAL;
+	memcpy(&w, body, sizeof(w));
+	if (!(w.live & 1) || (w.live & ~all) || !(w.cpus[0] & 1))
+		return -EINVAL;
+	for (unsigned i = n; i < 8 * ACPI_CPUHP_LEN; i++)
+		if (w.cpus[i / 8] >> (i % 8) & 1)
+			return -EINVAL;
+	memcpy(h->cpus, w.cpus, sizeof(h->cpus));
+	h->gpe_sts = w.gpe_sts;
+	h->gpe_en = w.gpe_en;
+	h->live = w.live;
+	dm_host_vcpus(&h->dm->host, h->live);
+	gpe_update(h);
 	return 0;
 }
 

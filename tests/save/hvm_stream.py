@@ -6,7 +6,10 @@ right but whose hvm state is not: WHAT is "pit" (a PIT channel in mode 7
 in the HVM_CONTEXT record), "cr0" (vCPU 0 with paging on and protection
 off), "mxcsr" (a reserved MXCSR bit), "cs" (a data segment in CS, in
 protected mode) or "emulator" (the device model's state names a device
-nobody has)."""
+nobody has).
+hvm_stream.py drop-dm-section FILE OUT NAME: a copy without the device
+model's state section NAME (devmodel/dm_save.h), as an older vmctl that
+had no such section wrote it."""
 import struct
 import sys
 
@@ -76,9 +79,48 @@ def corrupt_context(data, off, what):
     return True
 
 
+def record(rtype, body):
+    out = bytearray(struct.pack("<IIQ", rtype, 0, len(body)) + body)
+    out += bytes(-len(body) % 8)
+    reseal(out, 0, len(body))
+    return out
+
+
+def drop_dm_section(data, name):
+    """The stream with its EMULATOR records rewritten without `name`."""
+    blob = b"".join(bytes(data[off + 16:off + 16 + n])
+                    for t, off, n in records(data) if t == REC_EMULATOR)
+    magic, version, _ = struct.unpack_from("<IIQ", blob, 0)
+    kept, off, found = bytearray(), 16, False
+    while off + 24 <= len(blob):
+        sname, _ver, slen = struct.unpack_from("<16sII", blob, off)
+        size = 24 + ((slen + 7) & ~7)
+        if sname.rstrip(b"\0") == name.encode():
+            found = True
+        else:
+            kept += blob[off:off + size]
+        off += size
+    if not found:
+        sys.exit("no section " + name)
+    blob = struct.pack("<IIQ", magic, version, 16 + len(kept)) + kept
+    out, emitted = bytearray(data[:32]), False
+    for rtype, off, length in records(data):
+        if rtype != REC_EMULATOR:
+            out += data[off:off + 16 + ((length + 7) & ~7)]
+        elif not emitted:
+            for at in range(0, len(blob), 1 << 20):
+                out += record(REC_EMULATOR, blob[at:at + (1 << 20)])
+            emitted = True
+    return out
+
+
 def main():
     with open(sys.argv[2], "rb") as f:
         data = bytearray(f.read())
+    if sys.argv[1] == "drop-dm-section":
+        with open(sys.argv[3], "wb") as f:
+            f.write(drop_dm_section(data, sys.argv[4]))
+        return
     if sys.argv[1] == "records":
         print(" ".join(str(t) for t, _, _ in records(data)))
         return

@@ -13,8 +13,11 @@
  *             PRD entries, the data (every word of sector N is N, written
  *             by the test), IRQ 14 and the bus master's status
  *   idebench  READ DMA of the whole disk, 256 sectors a command, polled;
- *             "idebench: start" and "idebench: done N MiB" bracket it. */
+ *             "idebench: start" and "idebench: done N MiB" bracket it
+ *   vcpus     the present vCPUs in the MADT, fw_cfg, the CMOS and the
+ *             ACPI hotplug registers (vcpuhp.c). */
 #include "hg.h"
+#include "vcpuhp.h"
 
 #define IDE_BM      0xc000
 #define IDE_IRQ_VEC (0x28 + 14 - 8)
@@ -294,6 +297,8 @@ void hg_main(uint32_t magic, uint32_t info)
 		test_ide();
 	else if (streq(cmd, "idebench"))
 		idebench();
+	else if (streq(cmd, "vcpus"))
+		vcpuhp_test();
 	else
 		hg_printf("devices guest: unknown test '%s'\n", cmd);
 	hg_done();
