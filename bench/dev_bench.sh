@@ -48,12 +48,18 @@ cpu_us() { cat $(printf '/proc/%s/task/*/schedstat ' "$@") 2> /dev/null | awk '{
 vmhv_pid=$(cat "$VMCTL_TEST_DIR/a/vmhv.pid") xld_pid=$(cat "$VMCTL_TEST_DIR/a/xld.pid")
 
 # ---- disk ----
+# For A/B runs and profiles: DEV_BENCH_BLK=seq|sync|sync-read runs only
+# those passes (guests/bench.c), DEV_BENCH_SEQ_KIB=N makes the in-flight
+# rows N KiB per call (N/256 requests in flight over an N KiB buffer set;
+# 4096 by default, 256..4096). The defaults are what the table reports.
+seq_kib=${DEV_BENCH_SEQ_KIB:-4096}
+seq_n=$(( seq_kib / 256 ))
 dd if=/dev/zero of=disk.img bs=1M count=$mib 2> /dev/null
 cat > bb.cfg <<CFG
 name = "bb"
 kernel = "$kernel"
 memory = 32
-extra = "mode=bench bench-mib=$mib bench-rounds=$rounds stay=1"
+extra = "mode=bench bench-mib=$mib bench-rounds=$rounds stay=1${DEV_BENCH_BLK:+ bench-blk=$DEV_BENCH_BLK} bench-seq-kib=$seq_kib"
 disk = [ 'vdev=xvda, target=$PWD/disk.img' ]
 CFG
 xl create bb.cfg > /dev/null
@@ -64,7 +70,9 @@ log="$VMCTL_LOGDIR/console/bb.log"
 for i in $(seq 6000); do grep -q "null-hypercall" "$log" 2> /dev/null && break; sleep 0.01; done
 sb_pid=$(pgrep -x -P $vmhv_pid vmhv-pv)
 t0=$(cpu_us $vmhv_pid $xld_pid $sb_pid)
-wait_rounds "$log" blk-read-256k-sync "$rounds" 240 || { echo "the guest's disk bench did not finish" >&2; cat "$log" >&2; }
+last=blk-read-256k-sync
+[ "${DEV_BENCH_BLK:-}" = seq ] && last=blk-read-seq
+wait_rounds "$log" $last "$rounds" 240 || { echo "the guest's disk bench did not finish" >&2; cat "$log" >&2; }
 gcpu=$(( $(cpu_us $vmhv_pid $xld_pid $sb_pid) - t0 ))
 guest_figs() { tr -d '\r' < "$log" | awk -F '\t' -v f="$1" '$2 == f { print $3 }'; }
 guest_fig() { guest_figs "$1" | best; }
@@ -76,7 +84,14 @@ tr -d '\r' < "$log" | grep '^blk ' >&2
 xl destroy bb 2> /dev/null
 # The backend's side (xld logs it when the disk goes): requests found by
 # events or by its look at the ring, time in file I/O and in notifies.
-file_has "$VMCTL_LOGDIR/xld.log" "disk done" 40 && grep -o "disk done: .*" "$VMCTL_LOGDIR/xld.log" >&2
+# The backend's file I/O per request next to dd's time per 256 KiB
+# (below): their difference is the destination's cache state, the rest
+# of a request's time is its events and wake-ups.
+file_has "$VMCTL_LOGDIR/xld.log" "disk done" 40 && grep -o "disk done: .*" "$VMCTL_LOGDIR/xld.log" >&2 &&
+	grep -o "disk done: .*" "$VMCTL_LOGDIR/xld.log" | tail -1 |
+	awk '{ for (i = 1; i < NF; i++) { if ($(i+1) == "reads,") r = $i; if ($(i+1) == "writes;") w = $i;
+	       if ($i == "I/O") io = $(i+1) } }
+	     END { if (r + w) printf "blkback file I/O per request: %.1f us\n", io / (r + w) }' >&2
 bytes=$(( mib << 20 ))
 # dd's own time ("..., 0.0151 s, 4.4 GB/s") as MB/s.
 dd_mbps() { dd "$@" bs=256k 2>&1 | awk -v b=$bytes -F ', ' '/copied/ { split($3, t, " "); printf "%d", b / t[1] / 1e6 }'; }
@@ -84,6 +99,7 @@ hws=$(for i in $(seq $rounds); do dd_mbps if=/dev/zero of=disk.img count=$(( mib
 hrs=$(for i in $(seq $rounds); do dd_mbps if=disk.img of=/dev/null; echo; done)
 hw=$(echo "$hws" | best) hr=$(echo "$hrs" | best)
 echo "dd write: median $(echo "$hws" | median) MB/s, best $hw; read: median $(echo "$hrs" | median), best $hr" >&2
+[ "${hr:-0}" -gt 0 ] && awk -v r="$hr" 'BEGIN { printf "dd read per 256 KiB at its best: %.1f us\n", 262144 / r }' >&2
 # dd's CPU time (us) for as many bytes as the guest moved (4 passes x
 # rounds): 2 x rounds writes and reads of the file.
 dcpu=$(python3 - "$mib" "$rounds" <<'PY'
@@ -101,8 +117,8 @@ PY
 row() { printf 'row\t%s\t%s\tMB/s\t%s\t%s\n' "$1" "${2:-0}" "$3" "$4"; }
 # Both sides go through the host's page cache (no O_DIRECT, no flush):
 # the row names say so.
-row "blkfront seq write (256 KiB req, 16 in flight; page cache)" "$(guest_fig blk-write-seq)" "host dd write bs=256k, same file, page cache" "$hw"
-row "blkfront seq read (256 KiB req, 16 in flight; page cache)" "$(guest_fig blk-read-seq)" "host dd read bs=256k, same file, page cache" "$hr"
+row "blkfront seq write (256 KiB req, $seq_n in flight; page cache)" "$(guest_fig blk-write-seq)" "host dd write bs=256k, same file, page cache" "$hw"
+row "blkfront seq read (256 KiB req, $seq_n in flight; page cache)" "$(guest_fig blk-read-seq)" "host dd read bs=256k, same file, page cache" "$hr"
 row "blkfront seq write, one 256 KiB req at a time (page cache)" "$(guest_fig blk-write-256k-sync)" "host dd write bs=256k, same file, page cache" "$hw"
 row "blkfront seq read, one 256 KiB req at a time (page cache)" "$(guest_fig blk-read-256k-sync)" "host dd read bs=256k, same file, page cache" "$hr"
 # CPU time per MiB moved (all four passes, all rounds): independent of

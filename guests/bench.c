@@ -88,8 +88,11 @@ static int blk_rows(struct kernel *k, struct blkfront *b, uint8_t *buf, size_t c
 int bench_blk(struct kernel *k, struct blkfront *b, unsigned int mib)
 {
 	/* 4 MiB per call: 16 requests of 256 KiB in flight (blkfront's
-	 * ring slots); then one 256 KiB request per call, nothing queued. */
-	const size_t chunk = 4u << 20, small = 256 * 1024;
+	 * ring slots); then one 256 KiB request per call, nothing queued.
+	 * bench-seq-kib=N: N KiB per call instead (N / 256 in flight, an
+	 * N KiB buffer set: how the destination's cache state weighs). */
+	const size_t small = 256 * 1024, max = 4u << 20;
+	size_t chunk = (size_t)options_get_num(&k->opt, "bench-seq-kib", max >> 10) << 10;
 	unsigned int rounds;
 	const char *what;
 	uint8_t *buf;
@@ -100,10 +103,12 @@ int bench_blk(struct kernel *k, struct blkfront *b, unsigned int mib)
 	if (mib < 4)
 		return -ENOSPC;
 	mib &= ~3u;
-	buf = mm_alloc_pages(k, chunk / PAGE_SIZE, 1);
+	if (chunk < small || chunk > max || chunk % small)
+		chunk = max;
+	buf = mm_alloc_pages(k, max / PAGE_SIZE, 1);
 	if (!buf)
 		return -ENOMEM;
-	memset(buf, 0xa5, chunk);
+	memset(buf, 0xa5, max);
 	/* bench-rounds=N, bench-blk=seq (the 16-in-flight rows only), sync
 	 * (the one-at-a-time rows only) or sync-read (their read only):
 	 * longer runs of one path, to profile it. */
@@ -116,7 +121,7 @@ int bench_blk(struct kernel *k, struct blkfront *b, unsigned int mib)
 			rc = blk_rows(k, b, buf, small, mib, strcmp(what, "sync-read") != 0,
 				      "blk-write-256k-sync", "blk-read-256k-sync");
 	}
-	mm_free_pages(k, buf, chunk / PAGE_SIZE);
+	mm_free_pages(k, buf, max / PAGE_SIZE);
 	if (rc < 0)
 		printk("bench: disk error %d\n", rc);
 	return rc;
