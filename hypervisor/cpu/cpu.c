@@ -76,6 +76,7 @@ struct cpu *cpu_create(const struct cpu_ram *ram, size_t nram,
 		return NULL;
 	memset(cpu, 0, sizeof(*cpu));
 	atomic_init(&cpu->peer, cpu);
+	tlb_init(&cpu->tlb);
 	cpu->ops = ops;
 	cpu->opaque = opaque;
 	if (ram_init(cpu, ram, nram) || icache_init(&cpu->icache)) {

@@ -123,7 +123,7 @@ static int page_fault(struct cpu *cpu, uint64_t lin, uint32_t err)
 static void tlb_fill(struct cpu *cpu, int acc, uint64_t lin, const struct walk *w,
 		     uint8_t *host, struct page_meta *meta, bool user)
 {
-	struct tlb_entry *e = tlb_slot(&cpu->tlb, acc, lin);
+	struct tlb_entry *e = tlb_claim(&cpu->tlb, acc, lin);
 
 	e->tag = (lin & ~0xfffull) | user;
 	e->host = host;

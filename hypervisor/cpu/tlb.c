@@ -1,12 +1,57 @@
-/* Software TLB maintenance. */
+/* Software TLB maintenance. Flushes visit only the slots marked used
+ * (tlb_claim()), so their cost follows what the guest touched, not the
+ * size of the TLB. */
 #include "hypervisor/cpu/tlb.h"
+
+#include <string.h>
+
+/* Call `drop(entry, arg)` for each used slot of kind `acc`; a slot it
+ * empties (returns true) loses its mark. */
+static void tlb_sweep(struct tlb *t, int acc, bool (*drop)(struct tlb_entry *, const void *),
+		      const void *arg)
+{
+	for (unsigned w = 0; w < TLB_SIZE / 64; w++) {
+		uint64_t bits = t->used[acc][w], keep = 0;
+
+		while (bits) {
+			unsigned b = (unsigned)__builtin_ctzll(bits);
+			struct tlb_entry *e = &t->e[acc][w * 64 + b];
+
+			bits &= bits - 1;
+			if (e->tag != TLB_NONE && !drop(e, arg))
+				keep |= 1ull << b;
+			else
+				e->tag = TLB_NONE;
+		}
+		t->used[acc][w] = keep;
+	}
+}
+
+void tlb_init(struct tlb *t)
+{
+	for (int a = 0; a < 3; a++)
+		for (unsigned i = 0; i < TLB_SIZE; i++)
+			t->e[a][i].tag = TLB_NONE;
+	memset(t->used, 0, sizeof(t->used));
+}
+
+static bool drop_any(struct tlb_entry *e, const void *arg)
+{
+	(void)e;
+	(void)arg;
+	return true;
+}
+
+static bool drop_local(struct tlb_entry *e, const void *arg)
+{
+	(void)arg;
+	return !e->global;
+}
 
 void tlb_flush(struct tlb *t, bool global)
 {
 	for (int a = 0; a < 3; a++)
-		for (unsigned i = 0; i < TLB_SIZE; i++)
-			if (global || !t->e[a][i].global)
-				t->e[a][i].tag = TLB_NONE;
+		tlb_sweep(t, a, global ? drop_any : drop_local, NULL);
 }
 
 void tlb_flush_page(struct tlb *t, uint64_t lin)
@@ -15,25 +60,38 @@ void tlb_flush_page(struct tlb *t, uint64_t lin)
 		tlb_slot(t, a, lin)->tag = TLB_NONE;
 }
 
+static bool drop_pa(struct tlb_entry *e, const void *arg)
+{
+	return e->pa == *(const uint64_t *)arg;
+}
+
 void tlb_protect_code(struct tlb *t, uint64_t pa)
 {
-	for (unsigned i = 0; i < TLB_SIZE; i++)
-		if (t->e[TLB_W][i].tag != TLB_NONE && t->e[TLB_W][i].pa == (pa & ~0xfffull))
-			t->e[TLB_W][i].tag = TLB_NONE;
+	uint64_t page = pa & ~0xfffull;
+
+	tlb_sweep(t, TLB_W, drop_pa, &page);
 }
 
 void tlb_flush_writes(struct tlb *t)
 {
-	for (unsigned i = 0; i < TLB_SIZE; i++)
-		t->e[TLB_W][i].tag = TLB_NONE;
+	tlb_sweep(t, TLB_W, drop_any, NULL);
+}
+
+struct host_range {
+	uintptr_t start;
+	uint64_t size;
+};
+
+static bool drop_host(struct tlb_entry *e, const void *arg)
+{
+	const struct host_range *r = arg;
+
+	return (uintptr_t)e->host - r->start < r->size;
 }
 
 void tlb_drop_writes_into(struct tlb *t, const void *host, uint64_t size)
 {
-	for (unsigned i = 0; i < TLB_SIZE; i++) {
-		struct tlb_entry *e = &t->e[TLB_W][i];
+	struct host_range r = { (uintptr_t)host, size };
 
-		if (e->tag != TLB_NONE && (uintptr_t)e->host - (uintptr_t)host < size)
-			e->tag = TLB_NONE;
-	}
+	tlb_sweep(t, TLB_W, drop_host, &r);
 }

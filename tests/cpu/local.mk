@@ -65,3 +65,9 @@ TESTS += tests/cpu/mem_log_test
 check_PROGRAMS += tests/cpu/mem_log_test
 tests_cpu_mem_log_test_SOURCES = tests/cpu/mem_log_test.c
 tests_cpu_mem_log_test_LDADD = hypervisor/cpu/libsoftcpu.la -lpthread
+
+# The software TLB's flushes (only the slots marked used) against a model.
+TESTS += tests/cpu/tlb_test
+check_PROGRAMS += tests/cpu/tlb_test
+tests_cpu_tlb_test_SOURCES = tests/cpu/tlb_test.c
+tests_cpu_tlb_test_LDADD = hypervisor/cpu/libsoftcpu.la
