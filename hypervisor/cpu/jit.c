@@ -14,7 +14,11 @@
 #include "hypervisor/cpu/jit.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -1351,6 +1355,34 @@ static void emit_block(struct cpu *cpu, struct emit *e, struct block *b, uint8_t
 	emit_stubs(e);
 }
 
+/* One line of perf's map (jit.h), with the block's guest bytes (up to
+ * the end of its first page) so that a profile can be disassembled.
+ * snprintf() and write(): dprintf() would lseek(), which a sandbox's
+ * filter kills. */
+static void jit_perf_note(struct cpu *cpu, const uint8_t *at, size_t size, const struct block *b,
+			  bool user)
+{
+	char line[128 + 2 * 256];
+	uint8_t code[256];
+	uint64_t pa = b->key >> 2;
+	size_t len = 0, n;
+
+	for (uint32_t i = 0; i < b->n; i++)
+		len += b->in[i].len;
+	if (len > sizeof(code))
+		len = sizeof(code);
+	if (len > 4096 - (pa & 4095))
+		len = 4096 - (pa & 4095);
+	mem_read_phys(cpu, pa, (int)len, code);
+	n = (size_t)snprintf(line, sizeof(line), "%" PRIxPTR " %zx jit:%" PRIx64 ":pa:%" PRIx64
+			     ":%c:", (uintptr_t)at, size, cpu->s.rip, pa, user ? 'u' : 'k');
+	for (size_t k = 0; k < len; k++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%02x", code[k]);
+	line[n++] = '\n';
+	if (write(cpu->icache.jit.perf_fd, line, n) < 0)
+		return;   /* a lost line only makes perf's report vaguer */
+}
+
 jit_fn jit_translate(struct cpu *cpu, struct block *b, bool user)
 {
 	struct jit_buf *j = &cpu->icache.jit;
@@ -1373,15 +1405,28 @@ jit_fn jit_translate(struct cpu *cpu, struct block *b, bool user)
 	emit_block(cpu, &e, b, start);
 	if (e.overflow)
 		return NULL;
+	if (j->perf_fd >= 0)
+		jit_perf_note(cpu, j->rx + (start - j->rw), (size_t)(e.p - start), b, user);
 	j->used = ALIGN_UP_((size_t)(e.p - j->rw), 16);
 	return (jit_fn)(void *)(j->rx + (start - j->rw));
+}
+
+/* perf's map file for this process (jit.h), or -1. */
+static int jit_perf_open(void)
+{
+	char path[64];
+
+	if (!getenv("VMCTL_PERF_MAP"))
+		return -1;
+	snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
+	return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 }
 
 int jit_init(struct jit_buf *j, int hot)
 {
 	int fd, rc = 0;
 
-	*j = (struct jit_buf){ .hot = -1 };
+	*j = (struct jit_buf){ .hot = -1, .perf_fd = -1 };
 	if (hot < 0)
 		return 0;
 	fd = memfd_create("vmctl-jit", MFD_CLOEXEC);
@@ -1399,11 +1444,12 @@ int jit_init(struct jit_buf *j, int hot)
 			munmap(j->rw, JIT_SIZE);
 		if (j->rx != MAP_FAILED)
 			munmap(j->rx, JIT_SIZE);
-		*j = (struct jit_buf){ .hot = -1 };
+		*j = (struct jit_buf){ .hot = -1, .perf_fd = -1 };
 		goto out;
 	}
 	j->size = JIT_SIZE;
 	j->hot = hot;
+	j->perf_fd = jit_perf_open();
 out:
 	close(fd);
 	return rc;
@@ -1414,6 +1460,8 @@ void jit_dispose(struct jit_buf *j)
 	if (j->rw) {
 		munmap(j->rw, j->size);
 		munmap(j->rx, j->size);
+		if (j->perf_fd >= 0)   /* only a mapped buffer has one */
+			close(j->perf_fd);
 	}
-	*j = (struct jit_buf){ .hot = -1 };
+	*j = (struct jit_buf){ .hot = -1, .perf_fd = -1 };
 }

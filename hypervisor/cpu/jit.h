@@ -48,10 +48,15 @@ struct jit_buf {
 	uint8_t *rw, *rx;         /* the two views of the code memfd; NULL: off */
 	size_t size, used;
 	int hot;                  /* runs of a block before it is translated */
+	int perf_fd;              /* perf's map of this process, or -1; valid with rw */
 };
 
 /* Map the code buffer (hot < 0: translation off). Returns 0 or -errno;
- * on failure translation is off and the CPU still works. */
+ * on failure translation is off and the CPU still works. With
+ * VMCTL_PERF_MAP set in the environment it also opens /tmp/perf-PID.map
+ * (here, before a sandbox's filter forbids open()) and appends a line
+ * "host-address size jit:guest-RIP:pa:guest-PA:k|u" for every
+ * translation, so `perf report` names the guest code a sample fell in. */
 int jit_init(struct jit_buf *j, int hot);
 void jit_dispose(struct jit_buf *j);
 /* Forget every translation (the decoded-instruction pool was emptied). */

@@ -18,6 +18,7 @@
  * 3. Slow paths joining fused flags; a load crossing out of RAM; guest
  *    registers cached in host registers across handler calls, slow paths
  *    and a fault.
+ * 4. VMCTL_PERF_MAP's map of the translations.
  *
  *   jit_test [cases [seed]]
  */
@@ -29,8 +30,10 @@
 #pragma GCC diagnostic pop
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PROLOGUE (DT_CODE + 0xf00)
 #define DATA_PAGES 2
@@ -372,6 +375,45 @@ static void cached_regs(struct side *in, struct side *tr)
 	   "registers cached in host registers across handlers and slow paths: same state");
 }
 
+/* VMCTL_PERF_MAP: a CPU made with it set writes perf's map of its
+ * translations (jit.h), one line per block, naming the guest RIP and
+ * holding its bytes. */
+static void perf_map(void)
+{
+	char path[64], line[1024], want[64];
+	uint64_t gpr[16] = { 0 };
+	struct outcome o;
+	struct side s;
+	int lines = 0, named = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
+	unlink(path);
+	setenv("VMCTL_PERF_MAP", "1", 1);
+	if (side_init(&s, 0)) {
+		ok(0, "a CPU with VMCTL_PERF_MAP");
+		return;
+	}
+	unsetenv("VMCTL_PERF_MAP");
+	gpr[4] = DT_STACK_TOP;
+	gpr[6] = DT_DATA;
+	gpr[7] = 0x8000000000000000ull;
+	run(&s, loop_code, sizeof(loop_code), DT_CODE, gpr, 0x202, NULL, 0, &o);
+	side_free(&s);
+	snprintf(want, sizeof(want), " jit:%" PRIx64 ":pa:%" PRIx64 ":u:8b048e05",
+		 (uint64_t)DT_CODE, (uint64_t)DT_CODE);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		lines++;
+		named += strstr(line, want) != NULL;
+	}
+	if (f)
+		fclose(f);
+	unlink(path);
+	ok(lines >= 3 && named >= 1, "perf map: %d translations listed, the loop's first block "
+	   "with its RIP and bytes (%d)", lines, named);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t ncases = argc > 1 ? strtoull(argv[1], NULL, 0) : 40000;
@@ -384,6 +426,7 @@ int main(int argc, char **argv)
 	slow_joins(&in, &tr);
 	cross_out(&in, &tr);
 	cached_regs(&in, &tr);
+	perf_map();
 	side_free(&in);
 	side_free(&tr);
 	return tap_done();

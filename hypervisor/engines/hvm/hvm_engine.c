@@ -126,17 +126,25 @@ static void hvm_exited(struct evloop *loop, int fd, uint32_t events, void *arg)
 }
 
 /* The sandbox's environment is empty but for the soft CPU's translator
- * setting (VMCTL_CPU_JIT, read by cpu_create(): a threshold or "off"),
- * passed on from vmhv's own environment so that it reaches real guests;
- * NULL when vmhv has none. */
-static char *hvm_jit_env(char *buf, size_t len)
+ * settings (VMCTL_CPU_JIT, read by cpu_create(): a threshold or "off";
+ * VMCTL_PERF_MAP: write /tmp/perf-PID.map for perf, jit.h), passed on
+ * from vmhv's own environment so that they reach real guests. Fills
+ * envp (room for three) and ends it with NULL. */
+static void hvm_jit_env(char **envp, char (*buf)[32])
 {
-	const char *v = getenv("VMCTL_CPU_JIT");
+	static const char *const names[] = { "VMCTL_CPU_JIT", "VMCTL_PERF_MAP" };
+	int n = 0;
 
-	if (!v || !*v)
-		return NULL;
-	snprintf(buf, len, "VMCTL_CPU_JIT=%s", v);
-	return buf;
+	for (int i = 0; i < 2; i++) {
+		const char *v = getenv(names[i]);
+
+		if (v && *v) {
+			snprintf(buf[n], sizeof(buf[n]), "%s=%s", names[i], v);
+			envp[n] = buf[n];
+			n++;
+		}
+	}
+	envp[n] = NULL;
 }
 
 /* The child gets its channels and the memory at the numbers hvm_abi.h
@@ -148,14 +156,15 @@ static int hvm_spawn(struct hvm_domain *h, int ctl, const int *child)
 	uint32_t n = d->max_vcpus;
 	char path[4096];
 	char *const argv[] = { (char *)HVM_LOADER_NAME, NULL };
-	char jit[32];
-	char *const envp[] = { hvm_jit_env(jit, sizeof(jit)), NULL };
+	char jit[2][32];
+	char *envp[3];
 	int high[PRIVCMD_MAX_VCPUS + 2] = { 0 };
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, all;
 	int r = 0;
 
+	hvm_jit_env(envp, jit);
 	for (uint32_t i = 0; i < n + 2; i++) {
 		int src = i == 0 ? ctl : i == 1 ? d->mem.fd : child[i - 2];
 
