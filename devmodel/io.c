@@ -61,7 +61,7 @@ static uint8_t *io_buffer(struct dm *dm, const struct io_req *r)
 			return NULL;
 		lo -= back;
 	}
-	return gmem_ptr(&dm->mem, lo, span);
+	return r->dir == IO_READ ? gmem_ptr_w(&dm->mem, lo, span) : gmem_ptr(&dm->mem, lo, span);
 }
 
 static int io_check(struct dm *dm, const struct io_req *r, uint8_t **buf)

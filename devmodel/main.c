@@ -144,7 +144,7 @@ static int map_guest(struct devmodel *d)
 	close(fd);
 	if (p == MAP_FAILED)
 		return -errno;
-	d->mem = (struct gmem){ p, d->map_len, VMCTL_HVM_LOW_END };
+	d->mem = (struct gmem){ .base = p, .size = d->map_len, .low_end = VMCTL_HVM_LOW_END };
 	/* vmhv's dirty log (hvm_dirty.c) sees what our DMA writes; kept open. */
 	uffd_wp_register(p, d->map_len);
 	if (!d->o.lowmem_set) {

@@ -168,10 +168,10 @@ bool net_nic_master(const struct net_nic *n)
 
 void *net_nic_dma(struct net_nic *n, uint64_t gpa, uint64_t len)
 {
-	void *p = gmem_ptr(&n->dm->mem, gpa, len);
+	void *p = gmem_ptr_w(&n->dm->mem, gpa, len);   /* a receive may write it */
 
 	if (!p && !n->dma_warned) {
-		log_warn("%s: guest DMA to %#llx (+%llu) outside RAM: not done", n->model,
+		log_warn("%s: guest DMA to %#llx (+%llu) outside RAM and VRAM: not done", n->model,
 			 (unsigned long long)gpa, (unsigned long long)len);
 		n->dma_warned = true;
 	}

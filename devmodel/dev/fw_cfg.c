@@ -195,7 +195,7 @@ static uint32_t fw_cfg_dma_run(struct fw_cfg *fc, uint32_t control, uint32_t len
 	if (control & FW_CFG_DMA_WRITE)
 		return FW_CFG_DMA_ERROR;   /* no item is writable */
 	if (control & FW_CFG_DMA_READ) {
-		dst = gmem_ptr(&fc->dm->mem, addr, len);
+		dst = gmem_ptr_w(&fc->dm->mem, addr, len);
 		if (!dst)
 			return FW_CFG_DMA_ERROR;
 		fw_cfg_copy(fc, dst, len);

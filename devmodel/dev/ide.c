@@ -252,7 +252,7 @@ int ide_dma_run(struct ide_channel *c, uint64_t off, uint64_t len)
 			return -EFAULT;
 		n = ent[1] & 0xfffe ? ent[1] & 0xfffe : 0x10000;
 		n = (uint32_t)MIN((uint64_t)n, len);
-		mem = gmem_ptr(g, ent[0] & ~1u, n);
+		mem = c->dma_to_mem ? gmem_ptr_w(g, ent[0] & ~1u, n) : gmem_ptr(g, ent[0] & ~1u, n);
 		if (!mem)
 			return -EFAULT;
 		rc = ide_dma_piece(c, mem, off, n);

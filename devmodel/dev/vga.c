@@ -482,6 +482,8 @@ static void vga_destroy(void *state)
 	bus_release(&v->dm->bus, BUS_MMIO, VGA_WINDOW, v);
 	if (v->pci.bus)
 		pci_bus_remove(v->pci.bus, &v->pci);
+	if (v->dm->mem.dev.writes == &v->writes)
+		v->dm->mem.dev = (struct gmem_dev){ .host = NULL };
 	if (v->vram && v->vram != MAP_FAILED)
 		munmap(v->vram, v->vram_map_len);
 	if (v->vram_fd >= 0)
@@ -568,6 +570,9 @@ static void vga_cfg_write(struct pci_dev *d, unsigned reg, unsigned size, uint32
 	(void)reg;
 	(void)size;
 	(void)val;
+	/* the device model's DMA (rep ins, IDE, NICs) reaches it there too */
+	v->dm->mem.dev = (struct gmem_dev){ .host = v->vram, .gpa = gpa, .size = v->vram_size,
+					    .writes = &v->writes };
 	if (!v->dirty || gpa == v->vram_gpa)
 		return;
 	rc = dm_host_vram_map(&v->dm->host, v->vram_size, gpa, &fd);

@@ -218,7 +218,7 @@ static void test_pci(struct dmt *t)
 static void test_gmem(void)
 {
 	static uint8_t ram[0x3000];
-	struct gmem g = { ram, sizeof(ram), 0x1000 };
+	struct gmem g = { .base = ram, .size = sizeof(ram), .low_end = 0x1000 };
 
 	ok(gmem_ptr(&g, 0x800, 0x800) == ram + 0x800, "low RAM: gpa = offset");
 	ok(gmem_ptr(&g, 0xf00, 0x200) == NULL, "a range into the PCI hole is refused");

@@ -76,7 +76,7 @@ int dmt_init(struct dmt *t, uint64_t ram_size)
 
 int dmt_start(struct dmt *t)
 {
-	struct gmem mem = { t->ram, t->ram_size, 0xc0000000ull };
+	struct gmem mem = { .base = t->ram, .size = t->ram_size, .low_end = 0xc0000000ull };
 
 	t->loop = evloop_new();
 	if (!t->loop)

@@ -15,7 +15,7 @@ EXTRA_DIST += tests/hvm/linux_vnc.sh tests/hvm/vga_text.py
 check_PROGRAMS += tests/hvm/guest/devguest
 tests_hvm_guest_devguest_SOURCES = tests/hvm/guest/start.S tests/hvm/guest/hg.c \
 	tests/hvm/guest/hg.h tests/hvm/guest/devices.c tests/hvm/guest/vcpuhp.c \
-	tests/hvm/guest/vcpuhp.h
+	tests/hvm/guest/vcpuhp.h tests/hvm/guest/ide.c tests/hvm/guest/ide.h
 tests_hvm_guest_devguest_CFLAGS = $(GUEST_CFLAGS) $(HG_FLAGS)
 tests_hvm_guest_devguest_CCASFLAGS = $(HG_FLAGS)
 tests_hvm_guest_devguest_LDFLAGS = $(tests_hvm_guest_hvmguest_LDFLAGS)

@@ -3,7 +3,7 @@
 # BAR 2, VBE modes up to 1920x1080x32, checked by a VNC client.
 check_PROGRAMS += tests/hvm/guest/vgaguest
 tests_hvm_guest_vgaguest_SOURCES = tests/hvm/guest/start.S tests/hvm/guest/hg.c \
-	tests/hvm/guest/hg.h tests/hvm/guest/vga.c
+	tests/hvm/guest/hg.h tests/hvm/guest/vga.c tests/hvm/guest/ide.c tests/hvm/guest/ide.h
 tests_hvm_guest_vgaguest_CFLAGS = $(GUEST_CFLAGS) $(HG_FLAGS)
 tests_hvm_guest_vgaguest_CCASFLAGS = $(HG_FLAGS)
 tests_hvm_guest_vgaguest_LDFLAGS = $(tests_hvm_guest_hvmguest_LDFLAGS)

@@ -15,6 +15,9 @@
 #         write entries the frames left live: the client's picture
 #         converges to what was written last (the vCPUs publish the pages
 #         they wrote through a live entry again: no lost redraw).
+#   dma: rep insw from the IDE data port and a bus-master READ DMA into
+#         the linear framebuffer (docs/devmodel.md "Guest memory"): the
+#         guest reads the sectors back and the client sees them.
 #   bar2: the MMIO BAR 2 as Linux's bochs-drm uses it (DISPI at 0x500, the
 #         VGA ports at 0x400, QEMU's extension area at 0x600); 1920x1080x32
 #         set through it and shown on VNC at that size.
@@ -25,6 +28,7 @@ guest="$top_builddir/tests/hvm/guest/vgaguest"
 [ -x "$top_builddir/devmodel/vmctl-devmodel" ] || skip_all "devmodel/vmctl-devmodel not built"
 [ -f "$guest" ] || skip_all "the VGA test guest is not built"
 command -v xenstore-read > /dev/null || skip_all "xenstore-utils not installed"
+command -v python3 > /dev/null || skip_all "no python3"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
@@ -86,6 +90,42 @@ churn() {
 	ok "churn: the domain is gone" domain_gone vga-churn
 }
 
+# dma: the device model writes the LFB after the client saw the screen
+# black, a bus-master DMA first (no vCPU store marks those pages: the
+# device model's own write must), then, after the client saw those
+# pixels and pressed another key, a rep insw's buffer.
+dma() {
+	local id client_pid
+	python3 "$top_srcdir/tests/hvm/disk_pattern.py" dma.img 1
+	printf 'type = "hvm"\nname = "vga-dma"\nmemory = 32\nkernel = "%s"\ncmdline = "dma"\nvnc = 1\n' \
+		"$guest" > dma.cfg
+	echo "disk = [ 'format=raw, vdev=hda, access=ro, target=$VMCTL_TEST_DIR/dma.img' ]" >> dma.cfg
+	ok "dma: xl create -p" xl create -p dma.cfg
+	id=$(xl domid vga-dma)
+	# a pixel of sector N is colour N: row 0 from 0xc0, row 240 from 0x1a0
+	"$client" 127.0.0.1:"$(vnc_port_of "$id")" size 640 480 pixel 320 100 000000 key 0x61 \
+		pixel 0 240 0001a0 pixel 320 255 0001ed pixel 639 271 00023f key 0x62 \
+		pixel 10 0 0000c0 pixel 639 0 0000c4 pixel 320 100 000000 > dma.client 2>&1 &
+	client_pid=$!
+	ok "dma: xl unpause (the client connected)" xl unpause vga-dma
+	if dmesg_has "\\(d$id\\) vga guest: (PASSED|FAILED)" 1200 &&
+	   xl dmesg | grep -q "(d$id) vga guest: PASSED"; then
+		_tap_result 0 "dma: the guest reads the sectors back from the LFB"
+	else
+		_tap_result 1 "dma: the guest reads the sectors back from the LFB"
+		xl dmesg | sed -n "s/^(d$id) /#   /p"
+	fi
+	if wait "$client_pid"; then
+		_tap_result 0 "dma: the client sees the sectors' colours where they were written"
+	else
+		_tap_result 1 "dma: the client sees the sectors' colours where they were written"
+		sed 's/^/#   /' dma.client
+	fi
+	ok "dma: xl destroy" xl destroy vga-dma
+	ok "dma: the domain is gone" domain_gone vga-dma
+}
+
 churn
+dma
 bars vga-bar2 bar2 1920 1080
 done_testing

@@ -17,12 +17,11 @@
  *   vcpus     the present vCPUs in the MADT, fw_cfg, the CMOS and the
  *             ACPI hotplug registers (vcpuhp.c). */
 #include "hg.h"
+#include "ide.h"
 #include "vcpuhp.h"
 
-#define IDE_BM      0xc000
 #define IDE_IRQ_VEC (0x28 + 14 - 8)
 #define UART_VEC    (0x20 + 4)
-#define PRD_TABLE   0x200000u
 #define DMA_BUF     0x210000u
 #define BURST       256            /* sectors a command: 128 KiB */
 
@@ -138,22 +137,7 @@ static void test_uart(void)
 	outb(COM1 + 4, 0x00);
 }
 
-/* ---- IDE ---- */
-
-struct prd {
-	uint32_t addr;
-	uint32_t bytes;                /* bits 0-15 (0 = 64 KiB), bit 31: last */
-};
-
-/* Every status read is a round trip to the device model: 100 000 of
- * them are seconds. */
-static bool ide_wait(uint8_t mask, uint8_t want)
-{
-	for (uint32_t i = 0; i < 100000; i++)
-		if ((inb(0x1f7) & mask) == want)
-			return true;
-	return false;
-}
+/* ---- IDE (the driver: ide.c) ---- */
 
 static void on_ide(struct hg_frame *f)
 {
@@ -162,13 +146,6 @@ static void on_ide(struct hg_frame *f)
 	(void)inb(0x1f7);              /* status read: INTRQ drops */
 	outb(0xa0, 0x20);
 	outb(0x20, 0x20);
-}
-
-static void ide_setup(void)
-{
-	cfg_write(1, 1, 0x20, IDE_BM);
-	cfg_write(1, 1, 4, 0x0005);    /* I/O space, bus master */
-	outb(0x1f6, 0xe0);             /* drive 0, LBA */
 }
 
 /* IDENTIFY DEVICE by PIO: the number of sectors (LBA28) or 0. */
@@ -191,53 +168,6 @@ static uint32_t ide_identify(char *model)
 	return w[60] | (uint32_t)w[61] << 16;
 }
 
-/* READ DMA of `count` sectors (1-256) at `lba` into DMA_BUF, split into
- * PRD entries of at most 64 KiB; false on an error or a timeout. */
-static bool ide_read_dma(uint32_t lba, unsigned count)
-{
-	volatile struct prd *prd = (void *)PRD_TABLE;
-	uint32_t bytes = count * 512u, n = 0;
-
-	for (uint32_t off = 0; off < bytes; off += 0x10000, n++) {
-		uint32_t len = bytes - off > 0x10000 ? 0x10000 : bytes - off;
-
-		prd[n].addr = DMA_BUF + off;
-		prd[n].bytes = len & 0xffff;
-	}
-	prd[n - 1].bytes |= 0x80000000u;
-	outb(IDE_BM, 0x00);
-	outl(IDE_BM + 4, PRD_TABLE);
-	outb(IDE_BM + 2, 0x06);        /* clear error and interrupt */
-	outb(IDE_BM, 0x08);            /* direction: to memory */
-	outb(0x1f2, (uint8_t)count);
-	outb(0x1f3, (uint8_t)lba);
-	outb(0x1f4, (uint8_t)(lba >> 8));
-	outb(0x1f5, (uint8_t)(lba >> 16));
-	outb(0x1f6, 0xe0 | (lba >> 24 & 0xf));
-	outb(0x1f7, 0xc8);
-	outb(IDE_BM, 0x09);            /* start */
-	for (uint32_t i = 0; i < 100000000; i++) {
-		uint8_t st = inb(IDE_BM + 2);
-
-		if (st & 0x06) {       /* interrupt or error */
-			outb(IDE_BM, 0x00);
-			return !(st & 0x02) && !(inb(0x1f7) & 0x01);
-		}
-	}
-	return false;
-}
-
-static bool sectors_hold_lba(uint32_t lba, unsigned count)
-{
-	const volatile uint32_t *p = (void *)DMA_BUF;
-
-	for (unsigned s = 0; s < count; s++)
-		for (unsigned i = 0; i < 128; i++)
-			if (p[s * 128 + i] != lba + s)
-				return false;
-	return true;
-}
-
 static void test_ide(void)
 {
 	char model[41];
@@ -254,13 +184,13 @@ static void test_ide(void)
 	hg_printf("ide: %s, %u sectors\n", model, sectors);
 	hg_ok(sectors == 2048, "IDENTIFY by PIO: 2048 sectors (1 MiB)");
 	hg_ok(model[0] != 0, "with a model name");
-	hg_ok(ide_read_dma(3, 160) && sectors_hold_lba(3, 160),
+	hg_ok(ide_read_dma(3, 160, DMA_BUF) && ide_sectors_hold_lba(DMA_BUF, 3, 160),
 	      "READ DMA of 160 sectors at LBA 3 through two PRD entries: the disk's data");
 	sti();
 	hg_ok(hg_wait(&ide_irqs, 1, 1000), "IRQ 14 announces the end of the transfer");
 	cli();
-	hg_ok(ide_read_dma(2047, 1) && sectors_hold_lba(2047, 1), "the last sector");
-	hg_ok(!ide_read_dma(2048, 1), "a sector past the end fails");
+	hg_ok(ide_read_dma(2047, 1, DMA_BUF) && ide_sectors_hold_lba(DMA_BUF, 2047, 1), "the last sector");
+	hg_ok(!ide_read_dma(2048, 1, DMA_BUF), "a sector past the end fails");
 	hg_ok((inb(0x1f7) & 0x01) && (inb(0x1f1) & 0x04), "with ERR and ABRT (as QEMU answers)");
 }
 
@@ -276,10 +206,10 @@ static void idebench(void)
 	}
 	hg_puts("idebench: start\n");
 	for (lba = 0; lba + BURST <= sectors; lba += BURST)
-		if (!ide_read_dma(lba, BURST))
+		if (!ide_read_dma(lba, BURST, DMA_BUF))
 			break;
 	hg_printf("idebench: done %u MiB\n", lba / 2048);
-	hg_ok(lba + BURST > sectors && sectors_hold_lba(lba - BURST, BURST),
+	hg_ok(lba + BURST > sectors && ide_sectors_hold_lba(DMA_BUF, lba - BURST, BURST),
 	      "idebench: every sector read, the last burst holds its data");
 }
 

@@ -15,6 +15,14 @@
  *             and one magenta pixel bottom right, written through the
  *             write TLB entries the frames left live (the display must
  *             still learn those pages)
+ *   dma       640x480x32, then (once a key arrives, when a VNC client has
+ *             seen the black screen) the device model writes the LFB:
+ *             a bus-master READ DMA through two PRD entries puts sectors
+ *             0x1a0-0x23f in rows 240-271; after another key (not 'a')
+ *             rep insw from the IDE data port sectors 0xc0-0xc4 in row 0
+ *             (an IDE disk of
+ *             tests/hvm/disk_pattern.py: every 32-bit word of sector N is
+ *             N, so a pixel there is colour N); no vCPU store touches them
  *   bar2      the MMIO BAR (BAR 2) as Linux's bochs-drm uses it: DISPI
  *             registers at 0x500 + 2 * index, the VGA ports at 0x400 +
  *             (port - 0x3c0), QEMU's extension area at 0x600 (its size and
@@ -25,6 +33,7 @@
  * each a quarter of the width. TAP lines go to port 0xe9 (xl dmesg), then
  * "vga guest: PASSED" (or FAILED) and "vga: drawn WxH". */
 #include "hg.h"
+#include "ide.h"
 
 #define VGA_DEV    2
 #define LFB        0xe0000000u
@@ -213,6 +222,48 @@ static void fill(unsigned frames, enum fill_kind kind)
 		((volatile uint32_t *)LFB)[w * h - 1] = 0xff00ff;
 }
 
+#define DMA_PIO_LBA 0xc0u
+#define DMA_BM_LBA  0x1a0u
+
+/* A byte from the PS/2 controller that is not one of key 'a''s codes
+ * (set 1 make/break 0x1e/0x9e, set 2 0x1c and its break prefix 0xf0). */
+static void key_other_than_a(void)
+{
+	for (;;) {
+		uint8_t b;
+
+		while (!(inb(0x64) & 1))
+			;
+		b = inb(0x60);
+		if (b != 0x1e && b != 0x9e && b != 0x1c && b != 0xf0)
+			return;
+	}
+}
+
+/* The DMA first and alone, not even read back until the client saw it:
+ * only the device model's own marking can make the display show it (a
+ * vCPU's access to a VRAM page, the rep insw's included, marks it). */
+static void dma(void)
+{
+	const unsigned w = 640, h = 480;
+	const uint32_t rows240 = LFB + 240 * w * 4;
+
+	mode_set(w, h);
+	check(dispi_read(D_ENABLE) == (DISPI_ENABLED | DISPI_LFB) && dispi_read(D_YRES) == h,
+	      "640x480x32 set through the DISPI ports");
+	hg_printf("vga: dma waits for a key\n");
+	while (!(inb(0x64) & 1))
+		;
+	ide_setup();
+	check(ide_read_dma(DMA_BM_LBA, 160, rows240), "READ DMA into the LFB (two PRD entries)");
+	hg_printf("vga: dma done, rep insw waits for a key\n");
+	key_other_than_a();
+	check(ide_sectors_hold_lba(rows240, DMA_BM_LBA, 160),
+	      "the DMA's rows 240-271 hold sectors 0x1a0-0x23f");
+	check(ide_read_pio(DMA_PIO_LBA, 5, LFB) && ide_sectors_hold_lba(LFB, DMA_PIO_LBA, 5),
+	      "rep insw from the IDE data port into the LFB: row 0 holds sectors 0xc0-0xc4");
+}
+
 static void bar2(void)
 {
 	volatile uint8_t *mm = (volatile uint8_t *)MMIO;
@@ -255,8 +306,10 @@ void hg_main(uint32_t magic, uint32_t info)
 		fill(number(cmd + 5 + (cmd[5] == ' ')), CHURN);
 	else if (streq(cmd, "bar2"))
 		bar2();
+	else if (streq(cmd, "dma"))
+		dma();
 	else
-		check(false, "a known command line (fill N, bench N, churn N, bar2)");
+		check(false, "a known command line (fill N, bench N, churn N, bar2, dma)");
 	hg_printf("vga guest: %s\n", failures ? "FAILED" : "PASSED");
 	hg_printf("vga: drawn %ux%u\n", dispi_read(D_XRES), dispi_read(D_YRES));
 	for (;;)

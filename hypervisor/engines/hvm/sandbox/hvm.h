@@ -162,7 +162,8 @@ void hvm_wake(struct hvm_vcpu *v);
 void hvm_note(struct hvm *h, uint32_t type, uint32_t vcpu, uint64_t rip, const char *text,
 	      size_t len);
 void *hvm_gpa(struct hvm *h, uint64_t gpa, uint64_t len);
-/* Guest physical address of a host pointer into RAM (UINT64_MAX: none). */
+/* Guest physical address of a host pointer into RAM or the VRAM
+ * (UINT64_MAX: none). */
 uint64_t hvm_host_to_gpa(struct hvm *h, const void *p);
 /* Apply every control message already queued. A vCPU calls this after an
  * ioreq's answer: vmhv sent what the device model changed while serving it
@@ -219,6 +220,7 @@ void pvhvm_eoi(struct hvm *h);
 /* vram.c: the VRAM (privcmd HVM_VRAM_MAP) served by the vCPUs. */
 void vram_ctl(struct hvm *h, const struct hvm_ctl *m, const int *fds, int nfds); /* lock held */
 bool vram_mmio(struct hvm *h, struct cpu_mmio *m);                   /* no lock */
+uint64_t vram_host_to_gpa(struct hvm *h, const uint8_t *p);            /* no lock */
 
 /* io.c: dispatch of port I/O and MMIO; debug ports. */
 int hvm_pio(void *opaque, struct cpu *cpu, struct cpu_io *io);

@@ -72,7 +72,7 @@ uint64_t hvm_host_to_gpa(struct hvm *h, const void *p)
 		if (b >= host && (uint64_t)(b - host) < h->ranges[i].size)
 			return h->ranges[i].gpa + (uint64_t)(b - host);
 	}
-	return UINT64_MAX;
+	return vram_host_to_gpa(h, b);
 }
 
 static void die(const char *what)

@@ -83,3 +83,16 @@ bool vram_mmio(struct hvm *h, struct cpu_mmio *m)
 	}
 	return true;
 }
+
+/* A rep ins/outs buffer the soft CPU found in the VRAM (a logged RAM
+ * page): the device model's ioreq names it by its place in the guest,
+ * where the device model finds the same VRAM (devmodel/gmem.h). */
+uint64_t vram_host_to_gpa(struct hvm *h, const uint8_t *p)
+{
+	uint64_t base = atomic_load_explicit(&h->vram_gpa, memory_order_relaxed);
+
+	if (!h->vram || base == PRIVCMD_VRAM_NOWHERE || p < h->vram ||
+	    (uint64_t)(p - h->vram) >= h->vram_bytes)
+		return UINT64_MAX;
+	return base + (uint64_t)(p - h->vram);
+}
