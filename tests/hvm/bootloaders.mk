@@ -5,10 +5,12 @@ TESTS += tests/hvm/grub.sh tests/hvm/syslinux.sh tests/hvm/cdrom.sh tests/hvm/re
 EXTRA_DIST += tests/hvm/grub.sh tests/hvm/syslinux.sh tests/hvm/cdrom.sh tests/hvm/readopt.sh \
 	tests/hvm/guest/serecho.S tests/hvm/bootdisk.sh tests/hvm/guest/mbserial.S
 
-# A tiny multiboot kernel the boot loaders load: prints on COM1.
+# A tiny multiboot kernel the boot loaders load: prints on COM1. Any
+# tests/hvm/guest/mbNAME.S (with mbhead.h) is built so.
 check_SCRIPTS += tests/hvm/guest/mbserial.elf
 CLEANFILES += tests/hvm/guest/mbserial.elf
-tests/hvm/guest/mbserial.elf: $(top_srcdir)/tests/hvm/guest/mbserial.S
+EXTRA_DIST += tests/hvm/guest/mbhead.h
+tests/hvm/guest/mb%.elf: $(top_srcdir)/tests/hvm/guest/mb%.S $(top_srcdir)/tests/hvm/guest/mbhead.h
 	@mkdir -p tests/hvm/guest
 	$(AM_V_GEN)$(CC) -m32 -nostdlib -static -no-pie -Wl,-N -Wl,--build-id=none \
 	  -Wl,--no-warn-rwx-segments -Wl,-Ttext=0x100000 -o $@ $<

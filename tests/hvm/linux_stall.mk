@@ -4,4 +4,4 @@
 # device model (the console log went quiet for good before).
 EXTRA_DIST += tests/hvm/linux_vcpus.py
 TESTS += tests/hvm/serial_restart.sh
-EXTRA_DIST += tests/hvm/serial_restart.sh
+EXTRA_DIST += tests/hvm/serial_restart.sh tests/hvm/serecho_lib.sh

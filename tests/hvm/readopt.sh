@@ -8,18 +8,9 @@
 # is not restarted and the domain stays; `xl destroy` ends the domain and
 # removes the device model's files.
 . "$top_srcdir/tests/lib/host.sh"
-dm="$top_builddir/devmodel/vmctl-devmodel"
-img="$top_builddir/tests/hvm/guest/serecho.img"
-[ -x "$dm" ] || skip_all "devmodel/vmctl-devmodel not built"
-[ -f "$img" ] || skip_all "tests/hvm/guest/serecho.img not built"
-[ -r /usr/share/seabios/bios.bin ] || skip_all "Debian's seabios is not installed"
-host_start a || bail_out "cannot start a host"
-cd "$VMCTL_TEST_DIR"
-
-# say NAME TEXT [TYPE]: type TEXT on the domain's console (-t TYPE).
-say() {
-	printf '%s' "$2" | timeout 5 "$XL_BIN" console ${3:+-t $3} "$1" > /dev/null 2>&1
-}
+. "$top_srcdir/tests/hvm/serecho_lib.sh"
+say() { serecho_say "$@"; }
+serecho_start hvm-ro
 
 # dm_count: device models of this host's domain $id.
 dm_count() { pgrep -c -f -- "vmctl-devmodel --domid $id --rundir $VMCTL_RUNDIR " || true; }
@@ -40,22 +31,6 @@ pid_gone() {
 	return 1
 }
 
-cp "$img" disk.img
-cat > ro.cfg <<CFG
-type = "hvm"
-name = "hvm-ro"
-memory = 32
-boot = "c"
-disk = [ 'format=raw, vdev=hda, access=rw, target=$VMCTL_TEST_DIR/disk.img' ]
-CFG
-xl create ro.cfg > create.out 2>&1
-is "$?" 0 "xl create of an hvm domain with a device model"
-ok "the guest is ready on the serial console" console_has hvm-ro 'serecho: ready' 600
-say hvm-ro a
-ok "it echoes what xl console sends" console_has hvm-ro 'serecho: got a' 600
-id=$(xl domid hvm-ro)
-dmpid=$(cat "$VMCTL_RUNDIR/devmodel.$id.pid" 2>/dev/null)
-ok "the device model left its pid" test -n "$dmpid" -a -d "/proc/$dmpid"
 if command -v xenstore-read > /dev/null; then
 	like "$(xenstore-read /local/domain/$id/serial/0/tty)" '^/dev/pts/' \
 		"its pty is ~/serial/0/tty in xenstore, as with Xen's device model"

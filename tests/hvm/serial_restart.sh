@@ -8,36 +8,9 @@
 # guest/serecho.S (SeaBIOS boots it from its IDE disk; it echoes what COM1
 # receives, polling the UART, so it runs on over a fresh UART).
 . "$top_srcdir/tests/lib/host.sh"
-dm="$top_builddir/devmodel/vmctl-devmodel"
-img="$top_builddir/tests/hvm/guest/serecho.img"
-[ -x "$dm" ] || skip_all "devmodel/vmctl-devmodel not built"
-[ -f "$img" ] || skip_all "tests/hvm/guest/serecho.img not built"
-[ -r /usr/share/seabios/bios.bin ] || skip_all "Debian's seabios is not installed"
-host_start a || bail_out "cannot start a host"
-cd "$VMCTL_TEST_DIR"
-
-# say TEXT: type TEXT on the domain's console.
-say() {
-	printf '%s' "$1" | timeout 5 "$XL_BIN" console hvm-sr > /dev/null 2>&1
-}
-
-cp "$img" disk.img
-cat > sr.cfg <<CFG
-type = "hvm"
-name = "hvm-sr"
-memory = 32
-vnc = 0
-boot = "c"
-disk = [ 'format=raw, vdev=hda, access=rw, target=$VMCTL_TEST_DIR/disk.img' ]
-CFG
-xl create sr.cfg > create.out 2>&1
-is "$?" 0 "xl create of an hvm domain with a device model"
-ok "the guest is ready on the serial console" console_has hvm-sr 'serecho: ready' 600
-say a
-ok "it echoes what xl console sends" console_has hvm-sr 'serecho: got a' 600
-id=$(xl domid hvm-sr)
-dmpid=$(cat "$VMCTL_RUNDIR/devmodel.$id.pid" 2>/dev/null)
-ok "the device model left its pid" test -n "$dmpid" -a -d "/proc/$dmpid"
+. "$top_srcdir/tests/hvm/serecho_lib.sh"
+say() { serecho_say hvm-sr "$1"; }
+serecho_start hvm-sr 'vnc = 0'
 pts=$(head -1 "$VMCTL_RUNDIR/devmodel.$id.serial" 2>/dev/null)
 
 kill -9 "$dmpid"

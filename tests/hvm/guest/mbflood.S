@@ -6,25 +6,9 @@
  * checks that the divisor latch written through the data port (a buffered
  * write) reads back (a synchronous read served after the ring), then
  * prints a last line and halts. Linked at 1 MiB as a 32-bit ELF. */
-#define MB_MAGIC 0x1badb002
-#define MB_FLAGS 0x00000003             /* page-aligned modules, memory info */
-#define COM1 0x3f8
+#include "mbhead.h"
 #define COPIES 16
 
-	.text
-	.code32
-	.globl _start
-	.align 4
-mb_header:
-	.long MB_MAGIC
-	.long MB_FLAGS
-	.long -(MB_MAGIC + MB_FLAGS)
-
-_start:
-	cli
-	movl $stack_top, %esp
-	cmpl $0x2badb002, %eax          /* entered by a multiboot loader? */
-	jne halt
 	testl $4, (%ebx)                /* flags bit 2: cmdline valid */
 	jz halt
 	movl 16(%ebx), %edi             /* the command line */
@@ -77,8 +61,3 @@ putc:
 eol:	.asciz " :end\r\n"
 good:	.asciz "mbflood: the divisor latch reads back\r\n"
 bad:	.asciz "mbflood: the divisor latch is lost\r\n"
-
-	.bss
-	.align 16
-	.space 1024
-stack_top:

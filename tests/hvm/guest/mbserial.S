@@ -2,24 +2,8 @@
  * syslinux.sh): a boot loader loads it, it prints one line with the
  * command line the loader gave it on COM1 (the domain's serial console)
  * and halts. Linked at 1 MiB as a 32-bit ELF. */
-#define MB_MAGIC 0x1badb002
-#define MB_FLAGS 0x00000003             /* page-aligned modules, memory info */
-#define COM1 0x3f8
+#include "mbhead.h"
 
-	.text
-	.code32
-	.globl _start
-	.align 4
-mb_header:
-	.long MB_MAGIC
-	.long MB_FLAGS
-	.long -(MB_MAGIC + MB_FLAGS)
-
-_start:
-	cli
-	movl $stack_top, %esp
-	cmpl $0x2badb002, %eax          /* entered by a multiboot loader? */
-	jne halt
 	movl %ebx, %edi                 /* the multiboot info */
 	movl $hello, %esi
 	call puts
@@ -49,8 +33,3 @@ puts:
 	.data
 hello:	.asciz "mbserial: multiboot kernel running, cmdline: "
 eol:	.asciz " :end\r\n"
-
-	.bss
-	.align 16
-	.space 1024
-stack_top:
