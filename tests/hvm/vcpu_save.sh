@@ -49,6 +49,16 @@ new_domid() {
 	done
 	return 1
 }
+# restored FILE REGEX WHAT: xl restore FILE ($id the new domain's); asked,
+# the guest prints a line matching REGEX.
+restored() {
+	local out
+	out=$(xl restore "$1" 2>&1)
+	is "$?" 0 "xl restore $1: $out"
+	id=$(xl domid "$name")
+	say p
+	ok "$3" sees "$id" "$2"
+}
 # avail: the vCPUs of `xl list -l`'s stored configuration.
 avail() { xl list -l "$name" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["config"]["b_info"]["avail_vcpus"])'; }
 
@@ -65,11 +75,7 @@ is "$(avail)" "[0, 1]" "xl list -l: the stored config has vCPUs 0-1"
 out=$(xl save "$name" vcpus.save 2>&1)
 is "$?" 0 "xl save: $out"
 ok "the domain is gone after the save" domain_gone "$name"
-out=$(xl restore vcpus.save 2>&1)
-is "$?" 0 "xl restore: $out"
-id=$(xl domid "$name")
-say p
-ok "restored: the bitmap and the pending GPE are as saved" sees "$id" '.* bitmap 03 gpe 0004$'
+restored vcpus.save '.* bitmap 03 gpe 0004$' "restored: the bitmap and the pending GPE are as saved"
 is "$(avail)" "[0, 1]" "xl list -l after the restore: vCPUs 0-1"
 
 say r
@@ -92,11 +98,7 @@ ok "after the next reboot: 1 of 2 again" \
 is "$?" 0 "a copy of the first save without the acpi_hotplug state"
 xl destroy "$name"
 ok "the domain is destroyed" domain_gone "$name"
-out=$(xl restore old.save 2>&1)
-is "$?" 0 "it restores: $out"
-id=$(xl domid "$name")
-say p
-ok "with the stored config's set (bitmap 03) and no GPE pending" sees "$id" '.* bitmap 03 gpe 0000$'
+restored old.save '.* bitmap 03 gpe 0000$' "it restores with the stored config's set (bitmap 03), no GPE pending"
 xl destroy "$name"
 ok "destroyed" domain_gone "$name"
 host_stop a

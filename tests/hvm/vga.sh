@@ -32,6 +32,33 @@ command -v python3 > /dev/null || skip_all "no python3"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
 
+# guest_passed ID WHAT: the guest of domain ID says "vga guest: PASSED";
+# else its lines go to the log.
+guest_passed() {
+	if dmesg_has "\\(d$1\\) vga guest: (PASSED|FAILED)" 1200 &&
+	   xl dmesg | grep -q "(d$1) vga guest: PASSED"; then
+		_tap_result 0 "$2"
+	else
+		_tap_result 1 "$2"
+		xl dmesg | sed -n "s/^(d$1) /#   /p"
+	fi
+}
+# client_passed PID OUTPUT WHAT: the background client PID succeeded; else
+# its OUTPUT goes to the log.
+client_passed() {
+	if wait "$1"; then
+		_tap_result 0 "$3"
+	else
+		_tap_result 1 "$3"
+		sed 's/^/#   /' "$2"
+	fi
+}
+# gone NAME WHAT: xl destroy NAME, and it is gone.
+gone() {
+	ok "$2: xl destroy" xl destroy "$1"
+	ok "$2: the domain is gone" domain_gone "$1"
+}
+
 # bars NAME CMDLINE W H: the guest's TAP lines pass, the client sees W x H
 # and the four bars.
 bars() {
@@ -40,13 +67,7 @@ bars() {
 		"$1" "$guest" "$2" > "$1.cfg"
 	ok "$1: xl create" xl create "$1.cfg"
 	id=$(xl domid "$1")
-	if dmesg_has "\\(d$id\\) vga guest: (PASSED|FAILED)" 1200 &&
-	   xl dmesg | grep -q "(d$id) vga guest: PASSED"; then
-		_tap_result 0 "$1: the guest's checks pass"
-	else
-		_tap_result 1 "$1: the guest's checks pass"
-		xl dmesg | sed -n "s/^(d$id) /#   /p"
-	fi
+	guest_passed "$id" "$1: the guest's checks pass"
 	port=$(vnc_port_of "$id")
 	ok "$1: a VNC client sees $3x$4 and the red, green, blue and white bars" \
 		"$client" 127.0.0.1:"$port" size "$3" "$4" pixel $((q / 2)) "$y" ff0000 \
@@ -54,8 +75,7 @@ bars() {
 		pixel $((3 * q + q / 2)) 0 ffffff pixel $(($3 - 1)) $(($4 - 1)) ffffff
 	like "$(cat "$VMCTL_LOGDIR/devmodel/$1.log")" "vga: VRAM shown at 0xe0000000" \
 		"$1: the device model showed its VRAM at BAR 0 (HVM_VRAM_MAP)"
-	ok "$1: xl destroy" xl destroy "$1"
-	ok "$1: the domain is gone" domain_gone "$1"
+	gone "$1" "$1"
 }
 
 bars vga-fill "fill 20" 640 480
@@ -73,21 +93,10 @@ churn() {
 		> churn.client 2>&1 &
 	client_pid=$!
 	ok "churn: xl unpause (the client connected)" xl unpause vga-churn
-	if dmesg_has "\\(d$id\\) vga guest: (PASSED|FAILED)" 1200 &&
-	   xl dmesg | grep -q "(d$id) vga guest: PASSED"; then
-		_tap_result 0 "churn: the guest wrote frames until the key, the bars and the last pixel"
-	else
-		_tap_result 1 "churn: the guest wrote frames until the key, the bars and the last pixel"
-		xl dmesg | sed -n "s/^(d$id) /#   /p"
-	fi
-	if wait "$client_pid"; then
-		_tap_result 0 "churn: the connected client's picture converged to the last writes"
-	else
-		_tap_result 1 "churn: the connected client's picture converged to the last writes"
-		sed 's/^/#   /' churn.client
-	fi
-	ok "churn: xl destroy" xl destroy vga-churn
-	ok "churn: the domain is gone" domain_gone vga-churn
+	guest_passed "$id" "churn: the guest wrote frames until the key, the bars and the last pixel"
+	client_passed "$client_pid" churn.client \
+		"churn: the connected client's picture converged to the last writes"
+	gone vga-churn churn
 }
 
 # dma: the device model writes the LFB after the client saw the screen
@@ -108,21 +117,10 @@ dma() {
 		pixel 10 0 0000c0 pixel 639 0 0000c4 pixel 320 100 000000 > dma.client 2>&1 &
 	client_pid=$!
 	ok "dma: xl unpause (the client connected)" xl unpause vga-dma
-	if dmesg_has "\\(d$id\\) vga guest: (PASSED|FAILED)" 1200 &&
-	   xl dmesg | grep -q "(d$id) vga guest: PASSED"; then
-		_tap_result 0 "dma: the guest reads the sectors back from the LFB"
-	else
-		_tap_result 1 "dma: the guest reads the sectors back from the LFB"
-		xl dmesg | sed -n "s/^(d$id) /#   /p"
-	fi
-	if wait "$client_pid"; then
-		_tap_result 0 "dma: the client sees the sectors' colours where they were written"
-	else
-		_tap_result 1 "dma: the client sees the sectors' colours where they were written"
-		sed 's/^/#   /' dma.client
-	fi
-	ok "dma: xl destroy" xl destroy vga-dma
-	ok "dma: the domain is gone" domain_gone vga-dma
+	guest_passed "$id" "dma: the guest reads the sectors back from the LFB"
+	client_passed "$client_pid" dma.client \
+		"dma: the client sees the sectors' colours where they were written"
+	gone vga-dma dma
 }
 
 churn
