@@ -495,9 +495,11 @@ static int submit(struct kernel *k, struct blk_io *io, uint8_t op,
 	s->nr_pages = 0;
 	s->ind = NULL;
 	s->dst = op == BLKIF_OP_READ ? buf : NULL;
+	s->buf = buf;
 	s->len = len;
 	s->busy = true;
 	b->inflight++;
+	b->inflight_peak = MAX(b->inflight_peak, b->inflight);
 	if (nr > BLKIF_MAX_SEGMENTS_PER_REQUEST) {
 		rc = fill_indirect(k, b, s, req, buf, len, nr);
 		/* The handle sits elsewhere in an indirect request. */
@@ -658,12 +660,24 @@ static int check_rw(struct blkfront *b, bool write, uint64_t sector, size_t nbyt
 	return 0;
 }
 
-int blkfront_rw(struct kernel *k, struct blkfront *b, bool write,
-		uint64_t sector, void *buf, size_t nbytes)
+/* Is a request in flight on the caller's buffer at p? */
+static bool part_busy(const struct blkfront *b, const uint8_t *p)
+{
+	for (unsigned int s = 0; s < BLK_RING_SLOTS; s++)
+		if (b->slot[s].busy && b->slot[s].buf == p)
+			return true;
+	return false;
+}
+
+/* nbytes in requests of up to `max`, the next one on the next part of
+ * the buffer set [set, set + set_bytes) (from its start again after its
+ * end), as long as that part is not in flight. */
+static int rw_parts(struct kernel *k, struct blkfront *b, bool write, uint64_t sector,
+		    uint8_t *set, size_t set_bytes, size_t nbytes)
 {
 	struct blk_io io = { .b = b };
 	const size_t max = b->max_segs * PAGE_SIZE;
-	uint8_t *p = buf;
+	size_t off = 0, done = 0;
 	int rc = check_rw(b, write, sector, nbytes);
 
 	if (rc < 0)
@@ -672,10 +686,12 @@ int blkfront_rw(struct kernel *k, struct blkfront *b, bool write,
 		unsigned int queued = 0;
 
 		while (nbytes && b->inflight < BLK_RING_SLOTS && !RING_FULL(&b->ring)) {
-			size_t n = MIN(nbytes, max);
+			size_t n = MIN(MIN(nbytes, max), set_bytes - off);
 
+			if (part_busy(b, set + off))
+				break;
 			rc = submit(k, &io, write ? BLKIF_OP_WRITE : BLKIF_OP_READ,
-				    sector, p, n);
+				    sector, set + off, n);
 			/* Out of pool pages or grant refs: those of the
 			 * requests in flight come back with them. */
 			if ((rc == -ENOMEM || rc == -ENOSPC) && b->inflight) {
@@ -690,7 +706,8 @@ int blkfront_rw(struct kernel *k, struct blkfront *b, bool write,
 			if (write && ++queued % BLK_PUSH_WRITES == 0)
 				push(k, b);
 			sector += n / 512;
-			p += n;
+			off = off + n == set_bytes ? 0 : off + n;
+			done += n;
 			nbytes -= n;
 		}
 		push(k, b);
@@ -700,10 +717,26 @@ int blkfront_rw(struct kernel *k, struct blkfront *b, bool write,
 			rc = wait_for(k, &io, nbytes && rc == 0 ? MAX(b->inflight / 2, 1u) : 0);
 	}
 	if (write)
-		b->writes++, b->bytes_written += (uint64_t)(p - (uint8_t *)buf);
+		b->writes++, b->bytes_written += done;
 	else
-		b->reads++, b->bytes_read += (uint64_t)(p - (uint8_t *)buf);
+		b->reads++, b->bytes_read += done;
 	return rc < 0 ? rc : io.error;
+}
+
+int blkfront_rw(struct kernel *k, struct blkfront *b, bool write,
+		uint64_t sector, void *buf, size_t nbytes)
+{
+	return rw_parts(k, b, write, sector, buf, nbytes, nbytes);
+}
+
+int blkfront_stream(struct kernel *k, struct blkfront *b, bool write,
+		    uint64_t sector, void *buf, size_t set_bytes, size_t nbytes)
+{
+	if (!b->connected)
+		return -ENODEV;
+	if (!set_bytes || set_bytes % b->sector_size)
+		return -EINVAL;
+	return rw_parts(k, b, write, sector, buf, MIN(set_bytes, nbytes), nbytes);
 }
 
 int blkfront_flush(struct kernel *k, struct blkfront *b)

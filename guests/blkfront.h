@@ -47,6 +47,7 @@ struct blk_slot {
 	struct blk_page *page[BLK_MAX_SEGS];	/* NULL: the caller's page */
 	struct blk_page *ind;			/* indirect segment page or NULL */
 	uint8_t *dst;				/* a read's destination */
+	const uint8_t *buf;			/* the caller's buffer, either way */
 	size_t len;
 };
 
@@ -69,6 +70,7 @@ struct blkfront {
 	struct xenbus_watch be_watch;	/* backend state: Closing = unplug */
 	struct blk_slot slot[BLK_RING_SLOTS];
 	unsigned int inflight;
+	unsigned int inflight_peak;	/* the most in flight since set to 0 */
 	struct blk_page pool[BLK_POOL_PAGES];	/* allocated as needed */
 	unsigned int pool_pages;
 	struct blk_page *free_page[BLK_POOL_PAGES];
@@ -91,6 +93,16 @@ extern const struct frontend_ops blkfront_ops;
  * multiples of the disk's sector size.  Returns 0 or a negative errno. */
 int blkfront_rw(struct kernel *k, struct blkfront *b, bool write,
 		uint64_t sector, void *buf, size_t nbytes);
+
+/* The same for a streaming reader or writer: nbytes through a buffer set
+ * of set_bytes that is used again and again (as dd uses its one buffer),
+ * in requests of up to 256 KiB (or 44 KiB without indirect segments),
+ * each on the next part of the set; a part is used again once its last
+ * request is done, so set_bytes decides how many are in flight (at most
+ * BLK_RING_SLOTS). A read's data is only good until the part is reused:
+ * the caller gets none (a benchmark's or a discarding reader's call). */
+int blkfront_stream(struct kernel *k, struct blkfront *b, bool write,
+		    uint64_t sector, void *buf, size_t set_bytes, size_t nbytes);
 
 /* Ask the backend to make written data durable (flush or barrier). */
 int blkfront_flush(struct kernel *k, struct blkfront *b);
