@@ -2,9 +2,11 @@
 # Benchmarks of xld's PV backends, each next to the host doing the same in
 # the same run:
 #  - blkfront sequential write and read (the kernel's bench mode, 64 MiB in
-#    256 KiB requests: 4 MiB per call with 16 requests in flight, then one
-#    256 KiB request per call) vs dd writing and reading the same image file
-#    with bs=256k: page cache on both sides, no flush, no O_DIRECT; the
+#    256 KiB requests: streamed through a reused 4 MiB buffer set, 16
+#    requests in flight, then one 256 KiB request per call into one
+#    256 KiB buffer, as dd reads and writes) vs dd writing and reading the
+#    same image file with bs=256k: page cache on both sides, no flush, no
+#    O_DIRECT; the
 #    guest times its passes itself and dd's figure is dd's own timing, so
 #    neither side counts a process start; DEV_BENCH_ROUNDS rounds each
 #    (default 7), the best round of each side (a 64 MiB pass takes 10-30
@@ -49,9 +51,9 @@ vmhv_pid=$(cat "$VMCTL_TEST_DIR/a/vmhv.pid") xld_pid=$(cat "$VMCTL_TEST_DIR/a/xl
 
 # ---- disk ----
 # For A/B runs and profiles: DEV_BENCH_BLK=seq|sync|sync-read runs only
-# those passes (guests/bench.c), DEV_BENCH_SEQ_KIB=N makes the in-flight
-# rows N KiB per call (N/256 requests in flight over an N KiB buffer set;
-# 4096 by default, 256..4096). The defaults are what the table reports.
+# those passes (guests/bench.c), DEV_BENCH_SEQ_KIB=N streams the in-flight
+# rows through an N KiB buffer set (N/256 requests in flight; 4096 by
+# default, 256..4096). The defaults are what the table reports.
 seq_kib=${DEV_BENCH_SEQ_KIB:-4096}
 seq_n=$(( seq_kib / 256 ))
 dd if=/dev/zero of=disk.img bs=1M count=$mib 2> /dev/null
