@@ -24,6 +24,7 @@ struct walk {
 	uint64_t pa;
 	bool w, u, nx, global;
 	uint64_t pte_addr[4];     /* physical address of each entry visited */
+	uint8_t *pte_host[4];     /* and where it is in host memory (NULL: not RAM) */
 	int pte_size;             /* 4 or 8 */
 	int levels;
 	bool not_present, rsvd;
@@ -31,10 +32,16 @@ struct walk {
 
 static int walk_entry(struct cpu *cpu, struct walk *w, uint64_t addr, uint64_t *e)
 {
+	/* an entry is aligned: it never crosses a page, one lookup finds it */
+	uint8_t *h = mem_host(cpu, addr, NULL);
+
 	*e = 0;
+	w->pte_host[w->levels] = h;
 	w->pte_addr[w->levels++] = addr;
-	if (mem_read_phys(cpu, addr, w->pte_size, e))
-		return -1;
+	if (h)
+		memcpy(e, h, w->pte_size);
+	else
+		*e = ~0ull >> (64 - 8 * w->pte_size);   /* nothing answers: all ones */
 	if (!(*e & PTE_P)) {
 		w->not_present = true;
 		return -1;
@@ -100,13 +107,16 @@ static int walk_32(struct cpu *cpu, struct walk *w, uint64_t lin)
 	return 0;
 }
 
-/* Set A on every level and D on the leaf (for writes). */
+/* Set A on every level and D on the leaf (for writes), through the host
+ * addresses the walk found (an entry outside RAM takes no write). */
 static void walk_set_ad(struct cpu *cpu, const struct walk *w, bool write)
 {
 	for (int i = 0; i < w->levels; i++) {
 		uint64_t e = 0, bits = PTE_A | (write && i == w->levels - 1 ? PTE_D : 0);
 
-		mem_read_phys(cpu, w->pte_addr[i], w->pte_size, &e);
+		if (!w->pte_host[i])
+			continue;
+		memcpy(&e, w->pte_host[i], w->pte_size);
 		if ((e & bits) != bits) {
 			e |= bits;
 			mem_write_phys(cpu, w->pte_addr[i], w->pte_size, &e);
