@@ -35,9 +35,15 @@ linux_start
 
 # The initramfs: the marker on the VGA console (tty1) and on ttyS0 (for the
 # wait), then an interactive shell on tty1 as its controlling terminal.
+# The kernel's messages stop at the console first (loglevel 1): one printed
+# while the command is typed (the soft CPU's "hrtimer: interrupt took N
+# ns", a late driver's line) lands in the middle of the shell's echo on
+# tty1, so the command line no longer reads as one line while its answer
+# still comes (check 10 failed once so in a fresh-machine run).
 {
 	linux_init_mounts
 	cat <<'INIT'
+echo 1 > /proc/sys/kernel/printk
 echo "vmctl-initramfs: shell on tty1" > /dev/tty1
 echo "vmctl-initramfs: shell on tty1" > /dev/ttyS0
 exec setsid sh -c 'exec sh -i < /dev/tty1 > /dev/tty1 2>&1'

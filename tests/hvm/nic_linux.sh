@@ -22,7 +22,7 @@ mods=/lib/modules/$kver/kernel/drivers/net
 for m in mii.ko ethernet/intel/e1000/e1000.ko ethernet/realtek/8139too.ko; do
 	[ -r "$mods/$m" ] || skip_all "no $mods/$m"
 done
-trap 'nic_net_cleanup; _host_cleanup' EXIT
+trap 'kill "${sink:-}" 2> /dev/null; nic_net_cleanup; _host_cleanup' EXIT
 nic_net_setup || bail_out "cannot set up the test network"
 host_start a || bail_out "cannot start a host"
 cd "$VMCTL_TEST_DIR"
@@ -80,6 +80,8 @@ xl create linux.cfg > create.out 2>&1
 is "$?" 0 "xl create of Debian's kernel with an e1000 and an rtl8139" || sed 's/^/# /' create.out
 tries=$((wait_s * 20))
 con() { console_has nic-linux "$1" "$tries"; }
+# the boot's time box; a boot that does not make it is reported
+linux_shell_or_stop nic-linux 'vmctl-nic: eth0 '
 ok "e1000 probes (8086:100e, the config's MAC)" con 'vmctl-nic: eth0 0x8086:0x100e 00:16:3e:5a:01:01'
 ok "8139too probes (10ec:8139, the config's MAC)" con 'vmctl-nic: eth1 0x10ec:0x8139 00:16:3e:5a:01:02'
 ok "Linux pings the host through its e1000" con 'vmctl-nic: eth0 ping ok'

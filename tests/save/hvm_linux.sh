@@ -32,14 +32,7 @@ on_crash = "destroy"
 CFG
 xl create linux.cfg > /dev/null 2>&1
 is "$?" 0 "xl create of Debian's kernel"
-if ! console_has hvm-lsave 'vmctl-initramfs: shell on ttyS0' $((wait_s * 20)); then
-	ok "it reaches its shell within ${wait_s} s" false
-	xl destroy hvm-lsave
-	host_stop a
-	done_testing
-	exit
-fi
-ok "it reaches its shell" true
+linux_shell_or_stop hvm-lsave 'vmctl-initramfs: shell on ttyS0'
 
 # cmd TEXT REGEX WHAT: type TEXT at the shell, wait for REGEX after it.
 cmd() {
