@@ -63,12 +63,14 @@ struct emit {
 	struct stub stub[JIT_STUBS];
 	int nstub;
 	bool overflow;
-	const struct block *b;
+	struct block *b;          /* its exits' slots are filled in */
 	bool user;                /* translated for CPL 3 */
 	bool flags_live;          /* host flags are those of the last guest ALU op */
 	bool flags_dead;          /* the current instruction's lazy flags are never seen */
 	int8_t lazy_kind;         /* the lazy flags are those of inline ALU op kind, or -1 */
 	uint8_t lazy_size;        /* ... of this many bytes */
+	bool fixed;               /* the block ends through fixed exits (jit.h) */
+	uint32_t cpu_epoch;       /* the cache's jit_epoch now */
 	uint8_t *done;            /* the common block end: eax = n, epilogue */
 	uint8_t *exit;            /* where a block end goes: the chain code or done */
 	uint8_t *epilogue;
@@ -83,6 +85,12 @@ struct emit {
 	bool in_stubs;
 	uint16_t uses[16];        /* the accesses of each guest register */
 	uint16_t calls, calls_any; /* the calls that may write guest registers, all calls */
+	/* Where each instruction's code starts, and whether it assumes
+	 * nothing of the flags there (a jump back into the block may go
+	 * only to such a head: see emit_loop()). */
+	uint8_t *head[BLOCK_MAX];
+	uint32_t head_off[BLOCK_MAX];
+	bool head_clean[BLOCK_MAX];
 };
 
 #define CPU_OFF(field) ((int32_t)offsetof(struct cpu, field))
@@ -1043,13 +1051,69 @@ static void emit_canonical(struct emit *e, int i, uint32_t off)
 	jcc_stub(e, 0x5, ST_SLOW, i, off);
 }
 
+/* A fixed exit's code from its site (jit.h): where jit_link() patches. */
+enum {
+	FX_RIP = 2,               /* mov rcx, imm64: the RIP it was linked for */
+	FX_EPOCH = 25,            /* cmp dword [jit_epoch], imm32 */
+	FX_REL = 46,              /* jmp rel32 */
+	FX_END = 50,
+};
+#define FX_NONE 0x8000000000000000ull   /* not canonical: never a RIP */
+
+/* End the block at RIP rax through fixed exit `slot`: with no kick,
+ * room in the budget, and a link made in this epoch for this RIP, count
+ * the block's instructions and jump straight into the next translation,
+ * past its load of r12 (which is rax); else store RIP, note it in the
+ * slot for jit_link() and return. */
+static void emit_fixed_exit(struct emit *e, int slot)
+{
+	struct jit_exit *x = &e->b->jx[slot];
+	uint8_t *miss[4], *site;
+
+	gpr_flush(e);
+	op_mem(e, false, false, 0x83, -1, 7, H_BX, -1, 0, CPU_OFF(kick));
+	b1(e, 0);                                           /* cmp dword [kick], 0 */
+	miss[0] = jump(e, 0x85, NULL);
+	ld_cpu(e, true, H_DX, CPU_OFF(retired));
+	lea(e, H_DX, H_DX, -1, 0, (int32_t)e->b->n);
+	op_mem(e, false, true, 0x3b, -1, H_DX, H_BX, -1, 0, CPU_OFF(jit_end));
+	miss[1] = jump(e, 0x87, NULL);                      /* ja: the budget */
+	site = e->p;
+	mov_imm64(e, H_CX, FX_NONE);                        /* site + FX_RIP */
+	op_reg(e, true, 0x39, H_CX, H_AX);                  /* cmp rax, rcx */
+	miss[2] = jump(e, 0x85, NULL);
+	op_mem(e, false, false, 0x81, -1, 7, H_BX, -1, 0, CPU_OFF(icache.jit_epoch));
+	b4(e, e->cpu_epoch - 1);                            /* site + FX_EPOCH */
+	miss[3] = jump(e, 0x85, NULL);
+	st_cpu(e, true, H_DX, CPU_OFF(retired));
+	op_reg(e, true, 0x89, H_AX, H_R12);                 /* mov r12, rax */
+	jump(e, -1, NULL);                                  /* site + FX_REL */
+	if (!e->overflow && e->p - site != FX_END)
+		e->overflow = true;      /* not the layout jit_link() patches */
+	if (e->overflow)
+		return;
+	for (int k = 0; k < 4; k++)
+		patch(miss[k], e->p);
+	patch(site + FX_REL, e->p);
+	mov_imm64(e, H_SI, (uint64_t)(uintptr_t)&x->rip);
+	op_mem(e, false, true, 0x89, -1, H_AX, H_SI, -1, 0, 0);    /* mov [rsi], rax */
+	st_cpu(e, true, H_AX, CPU_OFF(s.rip));
+	jump(e, -1, e->done);
+	*x = (struct jit_exit){ .rip = FX_NONE, .site = site, .fixed = true };
+	e->fixed = true;
+}
+
 /* Set RIP to r12 + `rel` (checked canonical when `check`) and end the
- * block. */
-static void emit_end_at(struct emit *e, int i, uint32_t off, int64_t rel, bool check)
+ * block through fixed exit `slot`. */
+static void emit_end_at(struct emit *e, int i, uint32_t off, int64_t rel, bool check, int slot)
 {
 	lea(e, H_AX, H_R12, -1, 0, (int32_t)rel);
 	if (check)
 		emit_canonical(e, i, off);
+	if (e->b->chain) {
+		emit_fixed_exit(e, slot);
+		return;
+	}
 	st_cpu(e, true, H_AX, CPU_OFF(s.rip));
 	emit_exit(e);
 }
@@ -1100,7 +1164,7 @@ static void emit_call_ret(struct emit *e, int i, uint32_t off, int64_t target, b
 		lea(e, H_CX, H_R12, -1, 0, (int32_t)end);
 		op_mem(e, false, true, 0x89, -1, H_CX, H_AX, -1, 0, 0);
 		emit_rsp_add(e, -8);
-		emit_end_at(e, i, off, target, false);
+		emit_end_at(e, i, off, target, false, 0);
 		return;
 	}
 	gpr_ld(e, true, H_AX, RSP);
@@ -1114,6 +1178,51 @@ static void emit_call_ret(struct emit *e, int i, uint32_t off, int64_t target, b
 	emit_exit(e);
 }
 
+/* The instruction of this block that a branch to `target` (an offset
+ * from the block's start) lands on, when the branch can stay in the
+ * translation: an instruction's start whose code assumes nothing of the
+ * flags, in the block's first page (the page the block was entered
+ * through, so the same bytes at the same physical address); else -1. */
+static int loop_head(const struct emit *e, int64_t target, int last)
+{
+	uint64_t pa = e->b->key >> 2;
+
+	if (target < 0 || (pa & 0xfff) + (uint64_t)target > 0xfff)
+		return -1;
+	for (int k = 0; k <= last; k++)
+		if (e->head_off[k] == (uint64_t)target)
+			return e->head_clean[k] ? k : -1;
+	return -1;
+}
+
+/* A branch back into the block (loop_head() k, RIP r12 + `target`): with
+ * no kick pending and room in the budget (as a chained exit checks),
+ * count the round's instructions and go on at k's code, the cached
+ * registers still loaded (written back first: k's code may assume fewer
+ * dirty ones); else the block's exit at that RIP. */
+static void emit_loop(struct emit *e, int k, int64_t target)
+{
+	uint8_t *out[2];
+
+	gpr_flush(e);
+	op_mem(e, false, false, 0x83, -1, 7, H_BX, -1, 0, CPU_OFF(kick));
+	b1(e, 0);                                           /* cmp dword [kick], 0 */
+	out[0] = jump(e, 0x85, NULL);
+	ld_cpu(e, true, H_DX, CPU_OFF(retired));
+	/* n - k: the block's return value (or a stub's) counts from its
+	 * first instruction, also in the round that began at k */
+	lea(e, H_DX, H_DX, -1, 0, (int32_t)e->b->n - k);
+	op_mem(e, false, true, 0x3b, -1, H_DX, H_BX, -1, 0, CPU_OFF(jit_end));
+	out[1] = jump(e, 0x87, NULL);                       /* ja: the budget */
+	st_cpu(e, true, H_DX, CPU_OFF(retired));
+	jump(e, -1, e->head[k]);
+	for (int i = 0; i < 2 && !e->overflow; i++)
+		patch(out[i], e->p);
+	lea(e, H_AX, H_R12, -1, 0, (int32_t)target);
+	st_cpu(e, true, H_AX, CPU_OFF(s.rip));
+	jump(e, -1, e->done);     /* a kick or the budget: no chain either */
+}
+
 /* A closing Jcc or JMP rel fused with the host flags; false if not. */
 static bool emit_branch(struct emit *e, int i, uint32_t off)
 {
@@ -1122,6 +1231,7 @@ static bool emit_branch(struct emit *e, int i, uint32_t off)
 	int64_t target = (int64_t)end + (int64_t)in->imm;
 	bool jcc, jmp;
 	uint8_t *taken;
+	int k;
 
 	if (in->opsz != 8 || target != (int32_t)target)
 		return false;
@@ -1137,13 +1247,15 @@ static bool emit_branch(struct emit *e, int i, uint32_t off)
 	if (jcc) {
 		gpr_flush(e);     /* for both ways */
 		taken = jump(e, 0x80 + (in->op & 15), NULL);
-		lea(e, H_AX, H_R12, -1, 0, (int32_t)end);
-		st_cpu(e, true, H_AX, CPU_OFF(s.rip));
-		jump(e, -1, e->exit);
+		emit_end_at(e, i, off, end, false, 0);
 		if (!e->overflow)
 			patch(taken, e->p);
 	}
-	emit_end_at(e, i, off, target, true);
+	k = loop_head(e, target, i);
+	if (k >= 0)
+		emit_loop(e, k, target);
+	else
+		emit_end_at(e, i, off, target, true, 1);
 	return true;
 }
 
@@ -1225,7 +1337,7 @@ static void emit_insn(struct emit *e, int i, uint32_t off)
 	return;
 inline_done:
 	if (last)
-		emit_end_at(e, i, off, off + in->len, false);
+		emit_end_at(e, i, off, off + in->len, false, 0);
 }
 
 /* The out-of-line code: slow paths first (their own exits become stubs
@@ -1242,7 +1354,9 @@ static void emit_stubs(struct emit *e)
 			emit_call(e, st.i, st.off);
 			if (st.reflag)
 				emit_reflag(e, st.reflag - 1, st.size);
-			jump(e, -1, st.back ? st.back : e->exit);   /* nothing dirty */
+			/* nothing dirty; RIP is the handler's, for the slots (a
+			 * block with fixed exits has none) */
+			jump(e, -1, st.back ? st.back : e->fixed ? e->done : e->exit);
 			break;
 		case ST_FAIL:
 			shift_ri(e, true, 4, H_AX, 32);      /* shl rax, 32 */
@@ -1298,10 +1412,29 @@ static void emit_chain(struct emit *e)
 	jump(e, -1, e->done);
 }
 
+/* Point fixed exit x at `to`'s translation for `rip` in this epoch. */
+static void jit_link_fixed(struct cpu *cpu, struct jit_exit *x, uint64_t rip, const struct block *to)
+{
+	const struct jit_buf *j = &cpu->icache.jit;
+	uint32_t epoch = cpu->icache.jit_epoch;
+
+	memcpy(x->site + FX_RIP, &rip, 8);
+	memcpy(x->site + FX_EPOCH, &epoch, 4);
+	/* past the entry's load of r12 (7 bytes: ld_cpu()) */
+	patch(x->site + FX_REL, j->rw + (to->jit_body + 7 - j->rx));
+}
+
 void jit_link(struct cpu *cpu, struct block *from, uint64_t rip, const struct block *to)
 {
 	uint32_t epoch = cpu->icache.jit_epoch;
 	struct jit_exit *x = &from->jx[from->jx[0].epoch == epoch && from->jx[0].rip != rip];
+
+	if (from->jx[0].fixed) {
+		for (int k = 0; k < 2; k++)
+			if (from->jx[k].fixed && from->jx[k].rip == rip)
+				jit_link_fixed(cpu, &from->jx[k], rip, to);
+		return;
+	}
 
 	x->rip = rip;
 	x->to = to->jit_body;
@@ -1343,11 +1476,15 @@ static void emit_block(struct cpu *cpu, struct emit *e, struct block *b, uint8_t
 		e->exit = e->p;
 		emit_chain(e);
 	}
-	b->jx[0].epoch = b->jx[1].epoch = cpu->icache.jit_epoch - 1;
+	b->jx[0] = b->jx[1] = (struct jit_exit){ .epoch = cpu->icache.jit_epoch - 1 };
+	e->cpu_epoch = cpu->icache.jit_epoch;
 	b->jit_body = cpu->icache.jit.rx + (body - cpu->icache.jit.rw);
 	if (!e->overflow)
 		patch(entry_jmp, e->p);
 	for (uint32_t i = 0; i < b->n && !e->overflow; i++) {
+		e->head[i] = e->p;
+		e->head_off[i] = off;
+		e->head_clean[i] = !e->flags_live && e->lazy_kind < 0;
 		emit_insn(e, (int)i, off);
 		off += b->in[i].len;
 	}

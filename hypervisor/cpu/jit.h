@@ -37,11 +37,19 @@ typedef uint64_t (*jit_fn)(struct cpu *cpu);
  * epoch moves on whenever a block link could be wrong), and only for `rip`.
  * The generated exit also checks the kick word and that the next block
  * fits in the run's budget (cpu->jit_end), and counts the instructions it
- * retired in cpu->retired before it jumps. */
+ * retired in cpu->retired before it jumps.
+ * A block that ends at a RIP known when it is translated (r12 + a
+ * constant: Jcc both ways, JMP/CALL rel, no branch) has a `fixed` exit per
+ * way instead: the RIP, the epoch and a direct jump are written into its
+ * code when it is linked, and `rip` is only what the exit last missed. */
 struct jit_exit {
 	uint64_t rip;
-	const uint8_t *to;        /* the next translation's body */
+	union {
+		const uint8_t *to;        /* the next translation's body */
+		uint8_t *site;            /* fixed: its code to patch (read-write view) */
+	};
 	uint32_t epoch;
+	bool fixed;
 };
 
 struct jit_buf {

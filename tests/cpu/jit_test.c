@@ -18,7 +18,9 @@
  * 3. Slow paths joining fused flags; a load crossing out of RAM; guest
  *    registers cached in host registers across handler calls, slow paths
  *    and a fault.
- * 4. VMCTL_PERF_MAP's map of the translations.
+ * 4. Loops inside one translation (a branch back into its own block),
+ *    with a fault and budget stops in the middle.
+ * 5. VMCTL_PERF_MAP's map of the translations.
  *
  *   jit_test [cases [seed]]
  */
@@ -375,6 +377,70 @@ static void cached_regs(struct side *in, struct side *tr)
 	   "registers cached in host registers across handlers and slow paths: same state");
 }
 
+/* Loops that stay inside one translation (a branch back into its own
+ * block): the loop body, entered at the block's start (prelude B ends in
+ * a JMP to it) or in its middle (A), with registers written late in the
+ * block and a load that faults at its first instruction in round 301
+ * (the back edge must have written the registers back); C's body starts
+ * after an inline ALU operation whose host flags its CMOVcc would use, so
+ * the branch back may not go there. Each also with budgets that stop it
+ * inside the loop.
+ *   A: mov $0,%ecx       B: mov $0,%ecx; jmp body     C: xor %ecx,%ecx
+ *   body: cmovs %r9,%r10; mov (%r8),%rax; add %rax,%rdx
+ *         mov %rdx,0x10(%rsi,%rcx,8); inc %ecx; cmp $300,%ecx
+ *         cmove %rdi,%r8; mov %ecx,%ebx; shl $2,%rbx; add %rbx,%r9
+ *         cmp $400,%ecx; jb body; int3 */
+static const uint8_t loop_body[] = {
+	0x4d, 0x0f, 0x48, 0xd1, 0x49, 0x8b, 0x00, 0x48, 0x01, 0xc2, 0x48, 0x89,
+	0x54, 0xce, 0x10, 0xff, 0xc1, 0x81, 0xf9, 0x2c, 0x01, 0x00, 0x00, 0x4c,
+	0x0f, 0x44, 0xc7, 0x89, 0xcb, 0x48, 0xc1, 0xe3, 0x02, 0x49, 0x01, 0xd9,
+	0x81, 0xf9, 0x90, 0x01, 0x00, 0x00, 0x72, 0xd4, 0xcc,
+};
+
+static void inner_loops(struct side *in, struct side *tr)
+{
+	static const struct {
+		const char *name;
+		uint8_t len, code[8];
+	} pre[] = {
+		{ "A (mid-block)", 5, { 0xb9, 0, 0, 0, 0 } },
+		{ "B (block start)", 7, { 0xb9, 0, 0, 0, 0, 0xeb, 0x00 } },
+		{ "C (flags live at the body)", 2, { 0x31, 0xc9 } },
+	};
+	static const uint64_t budgets[] = { 0, 1, 3, 12, 13, 14, 25, 26, 40, 100, 1001, 3311 };
+	uint8_t code[64];
+	uint64_t gpr[16];
+	struct outcome a, b;
+
+	for (size_t p = 0; p < sizeof(pre) / sizeof(pre[0]); p++) {
+		int bad = 0;
+
+		memcpy(code, pre[p].code, pre[p].len);
+		memcpy(code + pre[p].len, loop_body, sizeof(loop_body));
+		for (size_t k = 0; k < sizeof(budgets) / sizeof(budgets[0]); k++) {
+			for (int i = 0; i < 16; i++)
+				gpr[i] = 0x9e3779b97f4a7c15ull * (uint64_t)(i + 7);
+			gpr[4] = DT_STACK_TOP;
+			gpr[6] = DT_DATA;
+			gpr[7] = 0x8000000000000000ull;   /* rdi: non-canonical */
+			gpr[8] = DT_DATA;
+			run(in, code, pre[p].len + sizeof(loop_body), DT_CODE, gpr, 0x202, NULL,
+			    budgets[k], &a);
+			run(tr, code, pre[p].len + sizeof(loop_body), DT_CODE, gpr, 0x202, NULL,
+			    budgets[k], &b);
+			if (budgets[k] == 0 && !(a.ex.reason == CPU_EXIT_FAULT &&
+						  a.ex.fault.vector == 13 && a.st.gpr[1] == 300))
+				bad++;
+			if (differ(&a, &b)) {
+				diag("  %s, budget %" PRIu64, pre[p].name, budgets[k]);
+				bad++;
+			}
+		}
+		ok(bad == 0, "a loop inside one translation, %s: the #GP in round 301 and every "
+		   "budget stop in the same state", pre[p].name);
+	}
+}
+
 /* VMCTL_PERF_MAP: a CPU made with it set writes perf's map of its
  * translations (jit.h), one line per block, naming the guest RIP and
  * holding its bytes. */
@@ -426,6 +492,7 @@ int main(int argc, char **argv)
 	slow_joins(&in, &tr);
 	cross_out(&in, &tr);
 	cached_regs(&in, &tr);
+	inner_loops(&in, &tr);
 	perf_map();
 	side_free(&in);
 	side_free(&tr);
