@@ -2,7 +2,7 @@
 # Benchmarks of xld's PV backends, each next to the host doing the same in
 # the same run:
 #  - blkfront sequential write and read (the kernel's bench mode, 64 MiB in
-#    256 KiB requests: streamed through a reused 2 MiB buffer set, 8
+#    256 KiB requests: streamed through a reused 4 MiB buffer set, 16
 #    requests in flight, then one 256 KiB request per call into one
 #    256 KiB buffer, as dd reads and writes) vs dd writing and reading the
 #    same image file with bs=256k: page cache on both sides, no flush, no
@@ -52,9 +52,9 @@ vmhv_pid=$(cat "$VMCTL_TEST_DIR/a/vmhv.pid") xld_pid=$(cat "$VMCTL_TEST_DIR/a/xl
 # ---- disk ----
 # For A/B runs and profiles: DEV_BENCH_BLK=seq|sync|sync-read runs only
 # those passes (guests/bench.c), DEV_BENCH_SEQ_KIB=N streams the in-flight
-# rows through an N KiB buffer set (N/256 requests in flight; 2048 by
+# rows through an N KiB buffer set (N/256 requests in flight; 4096 by
 # default, 256..4096). The defaults are what the table reports.
-seq_kib=${DEV_BENCH_SEQ_KIB:-2048}
+seq_kib=${DEV_BENCH_SEQ_KIB:-4096}
 seq_n=$(( seq_kib / 256 ))
 dd if=/dev/zero of=disk.img bs=1M count=$mib 2> /dev/null
 cat > bb.cfg <<CFG

@@ -104,12 +104,12 @@ static int blk_rows(struct kernel *k, struct blkfront *b, uint8_t *buf, struct b
 /* Three rounds (the host takes the median of each figure; the machine is
  * shared). */
 #define BLK_BENCH_ROUNDS 3
-/* The streaming rows' buffer set, KiB (see bench_blk): 8 requests in
- * flight keep blkback's workers busy on both of the host's CPUs, and a
- * set that small stays in their caches far better than 4 MiB (16 in
- * flight): the backend's copy of 256 KiB took 40-45 us against 55-120
- * (load 12, docs/devices.md). */
-#define BLK_BENCH_SET_KIB 2048
+/* The streaming rows' buffer set, KiB (see bench_blk): 16 requests in
+ * flight. A 2 MiB set (8) makes the backend's copy of 256 KiB cheaper
+ * (40-45 us against 55-120: it stays in the CPUs' caches better) and
+ * its rates steadier, but its best rounds stayed below those of 16 in
+ * flight (load 10-12, docs/devices.md); bench-seq-kib=2048 runs it. */
+#define BLK_BENCH_SET_KIB 4096
 
 int bench_blk(struct kernel *k, struct blkfront *b, unsigned int mib)
 {
