@@ -9,8 +9,9 @@
 int icache_init(struct icache *c)
 {
 	c->b = calloc(1u << ICACHE_BITS, sizeof(*c->b));
+	c->jc = calloc(JCACHE_SIZE, sizeof(*c->jc));
 	c->pool = malloc(sizeof(*c->pool) * ICACHE_POOL);
-	if (!c->b || !c->pool) {
+	if (!c->b || !c->jc || !c->pool) {
 		icache_dispose(c);
 		return -ENOMEM;
 	}
@@ -22,8 +23,10 @@ void icache_dispose(struct icache *c)
 {
 	jit_dispose(&c->jit);
 	free(c->b);
+	free(c->jc);
 	free(c->pool);
 	c->b = NULL;
+	c->jc = NULL;
 	c->pool = NULL;
 }
 
@@ -34,6 +37,22 @@ void icache_clear(struct icache *c)
 	c->pool_used = 0;
 	jit_reset(&c->jit);
 	icache_unlink(c);
+}
+
+void icache_wrap(struct icache *c)
+{
+	/* Empty everything that holds an epoch (block links, chain slots,
+	 * jump cache entries), then start both epochs again above them all. */
+	icache_clear(c);
+	for (unsigned i = 0; i < JCACHE_SIZE; i++)
+		c->jc[i] = (struct jc_entry){ .lin = ~0ull };
+	for (unsigned i = 0; i < (1u << ICACHE_BITS); i++) {
+		struct block *b = &c->b[i];
+
+		b->link[0].epoch = b->link[1].epoch = 0;
+		b->jx[0].epoch = b->jx[1].epoch = 0;
+	}
+	c->epoch = c->jit_epoch = 1;
 }
 
 struct insn *icache_reserve(struct icache *c)

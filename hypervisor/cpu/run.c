@@ -63,8 +63,10 @@ static struct block *block_build(struct cpu *cpu, uint64_t lin, uint8_t *h, uint
 	uint32_t n = 0;
 	int len;
 
-	if (b->key != ~0ull)
+	if (b->key != ~0ull) {
 		icache_unlink_blocks(&cpu->icache);   /* links may point to the old block */
+		icache_jc_forget(&cpu->icache, b);
+	}
 	b->key = ~0ull;
 	while (n < BLOCK_MAX && off < 4096) {
 		len = insn_decode(&in[n], h, 4096 - off, cpu->mode);
@@ -101,12 +103,13 @@ static struct block *block_build(struct cpu *cpu, uint64_t lin, uint8_t *h, uint
 }
 
 /* The block at RIP; NULL with *rc for a fault, or NULL with *single set
- * for a lone page-crossing instruction. */
-static struct block *fetch(struct cpu *cpu, struct insn *single, const struct insn **one,
-			   struct page_meta **pmeta, int *rc)
+ * for a lone page-crossing instruction. The jump cache first, then the
+ * fetch translation and the block table. */
+static struct block *fetch(struct cpu *cpu, struct insn *single, const struct insn **one, int *rc)
 {
 	uint64_t lin = cpu->s.seg[SEG_CS].base + cpu->s.rip, pa;
 	bool user = cpu->s.cpl == 3;
+	uint32_t ctx = icache_ctx(cpu->mode, user);
 	struct tlb_entry *te;
 	struct page_meta *meta;
 	struct block *b;
@@ -115,6 +118,9 @@ static struct block *fetch(struct cpu *cpu, struct insn *single, const struct in
 	*one = NULL;
 	if (cpu->mode != 64)
 		lin = (uint32_t)lin;
+	b = icache_jc_find(&cpu->icache, lin, ctx);
+	if (b)
+		return b;
 	te = tlb_slot(&cpu->tlb, TLB_X, lin);
 	if (te->tag == ((lin & ~0xfffull) | user)) {
 		pa = te->pa | (lin & 0xfff);
@@ -129,14 +135,15 @@ static struct block *fetch(struct cpu *cpu, struct insn *single, const struct in
 			return NULL;
 		}
 	}
-	*pmeta = meta;
 	b = icache_find(&cpu->icache, pa, cpu->mode, meta);
+	if (!b) {
+		single->len = 0;
+		b = block_build(cpu, lin, h, pa, meta, single, rc);
+		if (!b && *rc == X_OK && single->len)
+			*one = single;
+	}
 	if (b)
-		return b;
-	single->len = 0;
-	b = block_build(cpu, lin, h, pa, meta, single, rc);
-	if (!b && *rc == X_OK && single->len)
-		*one = single;
+		icache_jc_fill(&cpu->icache, lin, ctx, b);
 	return b;
 }
 
@@ -307,7 +314,6 @@ static int run_block(struct cpu *cpu, uint64_t end, struct block **prev)
 {
 	struct insn single;
 	const struct insn *one = NULL;
-	struct page_meta *meta = NULL;
 	int rc = X_OK;
 	struct block *from = *prev;
 	struct block *b = from ? icache_follow(&cpu->icache, from, cpu->s.rip) : NULL;
@@ -317,7 +323,7 @@ static int run_block(struct cpu *cpu, uint64_t end, struct block **prev)
 	jit_fn jf;
 
 	if (!b) {
-		b = fetch(cpu, &single, &one, &meta, &rc);
+		b = fetch(cpu, &single, &one, &rc);
 		if (b && *prev)
 			icache_link(&cpu->icache, *prev, cpu->s.rip, b);
 	}

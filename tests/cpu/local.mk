@@ -71,3 +71,10 @@ TESTS += tests/cpu/tlb_test
 check_PROGRAMS += tests/cpu/tlb_test
 tests_cpu_tlb_test_SOURCES = tests/cpu/tlb_test.c
 tests_cpu_tlb_test_LDADD = hypervisor/cpu/libsoftcpu.la
+
+# The run loop's jump cache: never a block the linear address no longer
+# means (a CR3 switch, rewritten code, a block header evicted).
+TESTS += tests/cpu/jcache_test
+check_PROGRAMS += tests/cpu/jcache_test
+tests_cpu_jcache_test_SOURCES = tests/cpu/jcache_test.c
+tests_cpu_jcache_test_LDADD = hypervisor/cpu/libsoftcpu.la
