@@ -873,25 +873,65 @@ static bool emit_imul(struct emit *e, int i, uint32_t off, int form)
 	return true;
 }
 
-/* SHL/SAL/SHR/SAR r, imm8 or 1 (kind 4-7 as ModRM.reg), recording what
- * ops_shift.c's shift_reg() records: the result with CF and OF. */
-static void emit_shift(struct emit *e, int kind, bool w, int rm, unsigned cnt)
+/* the low 16 bits of guest register r = those of host register reg */
+static void gpr_st16(struct emit *e, int reg, int r)
 {
-	int bits = w ? 64 : 32, ext = kind == 6 ? 4 : kind;
+	b1(e, 0x66);
+	gpr_op(e, false, 0x89, -1, reg, r);
+	e->dirty |= (uint16_t)(e->cached & 1u << r);
+}
 
-	gpr_ld(e, w, H_AX, rm);
-	cnt &= bits - 1;
-	if (!cnt) {
-		gpr_st(e, H_AX, rm);   /* a 32-bit register is zero-extended */
+/* The host shift group C1 /ext by n on register rm of `size` bytes. */
+static void shift_sized(struct emit *e, int size, int ext, int rm, unsigned n)
+{
+	if (size == 2)
+		b1(e, 0x66);
+	shift_ri(e, size == 8, ext, rm, (int)n);
+}
+
+/* SHL/SAL/SHR/SAR r, imm8 or 1 (kind 4-7 as ModRM.reg) on a 16-, 32- or
+ * 64-bit register (`cnt` already masked; below 16 for 16 bits),
+ * recording what ops_shift.c records: the result with CF and OF; with
+ * its flags dead (flags_dead()) also ROL/ROR (0, 1), and nothing
+ * recorded: the host operation on the register alone. A 16-bit one
+ * keeps the rest of the register. */
+static void emit_shift(struct emit *e, int kind, int size, int rm, unsigned cnt)
+{
+	int bits = size * 8, ext = kind == 6 ? 4 : kind;
+	int d = gpr_dst(e, rm, H_AX);
+	bool w = size == 8;
+
+	if (size == 2 && !cnt)
+		return;                /* nothing changes, not even the flags */
+	if (!cnt || e->flags_dead) {
+		if (size > 2 || d == H_AX)   /* a 32-bit register is zero-extended */
+			gpr_ld(e, w, d, rm);
+		if (cnt)
+			shift_sized(e, size, ext, d, cnt);
+		if (size > 2)
+			gpr_set(e, d, rm);
+		else if (d == H_AX)
+			gpr_st16(e, H_AX, rm);
+		else
+			e->dirty |= (uint16_t)(1u << rm);
+		e->flags_live = false;
+		e->lazy_kind = -1;
 		return;
+	}
+	gpr_ld(e, w, H_AX, rm);
+	if (size == 2) {                                    /* movzx eax, ax */
+		b1(e, 0x0f); b1(e, 0xb7); b1(e, 0xc0);
 	}
 	if (ext == 5) {                                     /* OF: the old top bit */
 		op_reg(e, true, 0x89, H_AX, H_DX);
 		shift_ri(e, true, 5, H_DX, bits - 1);
 	}
-	shift_ri(e, w, ext, H_AX, (int)cnt);
+	shift_sized(e, size, ext, H_AX, cnt);
 	b1(e, 0x0f); b1(e, 0x92); b1(e, 0xc1);             /* setc cl */
-	gpr_st(e, H_AX, rm);
+	if (size == 2)
+		gpr_st16(e, H_AX, rm);
+	else
+		gpr_st(e, H_AX, rm);
 	st_cpu(e, true, H_AX, CPU_OFF(lf.res));
 	op_mem(e, false, false, 0x88, -1, H_CX, H_BX, -1, 0, CPU_OFF(lf.cf));
 	if (ext == 4) {                                     /* OF: top bit ^ CF */
@@ -905,7 +945,7 @@ static void emit_shift(struct emit *e, int kind, bool w, int rm, unsigned cnt)
 	st_cpu(e, true, H_DX, CPU_OFF(lf.s2));
 	op_mem(e, true, false, 0xc7, -1, 0, H_BX, -1, 0, CPU_OFF(lf.op));
 	b1(e, LF_RES);
-	b1(e, w ? 8 : 4);
+	b1(e, (uint8_t)size);
 	e->flags_live = false;
 	e->lazy_kind = -1;
 }
@@ -956,6 +996,12 @@ static bool emit_reg_form(struct emit *e, const struct insn *in)
 		b1(e, 0x0f); b1(e, in->op); b1(e, 0xc0);           /* setcc al */
 		gpr_st8(e, H_AX, in->rm);
 		return true;      /* the host flags are still the guest's */
+	}
+	if (in->map == MAP_1B && (in->op == 0xc1 || in->op == 0xd1) && in->opsz == 2 &&
+	    in->has_modrm && in->mod == 3 && !in->lock && (in->reg & 7) >= 4 &&
+	    ((in->op == 0xd1 ? 1 : in->imm & 0xff) & 31) < 16) {
+		emit_shift(e, in->reg & 7, 2, in->rm, (in->op == 0xd1 ? 1 : in->imm & 0xff) & 31);
+		return true;      /* SHL/SHR/SAR r16 by a count below 16 */
 	}
 	if (in->lock || (in->opsz != 4 && in->opsz != 8))
 		return false;
@@ -1020,8 +1066,10 @@ static bool emit_reg_form(struct emit *e, const struct insn *in)
 			emit_alu(e, kind, size, dst, src, 0);
 		return true;
 	}
-	if ((in->op == 0xc1 || in->op == 0xd1) && (in->reg & 7) >= 4) {
-		emit_shift(e, in->reg & 7, w, in->rm, in->op == 0xd1 ? 1 : (unsigned)(in->imm & 0xff));
+	if ((in->op == 0xc1 || in->op == 0xd1) &&
+	    ((in->reg & 7) >= 4 || ((in->reg & 7) <= 1 && e->flags_dead))) {
+		emit_shift(e, in->reg & 7, in->opsz, in->rm,
+			   (in->op == 0xd1 ? 1 : (unsigned)(in->imm & 0xff)) & (w ? 63 : 31));
 		return true;
 	}
 	return false;
@@ -1277,21 +1325,47 @@ static bool insn_pure(const struct insn *in)
 	       jit_ea_form(in, 0) >= 0;
 }
 
-/* True when instruction i is a register ALU operation whose lazy flags
- * nobody can see: a later register ALU operation of the block records
- * new ones and only insn_pure() instructions come in between. Its flags
- * then stay in the host's flags only. */
-static bool flags_dead(const struct block *b, uint32_t i)
+/* Shift group C1/D1 on a 32/64-bit register by a constant: the kind
+ * (ModRM.reg: 0 ROL, 1 ROR, 4-7 SHL SHR SAL SAR) and the count as the
+ * operation masks it, or -1. */
+static int shift_imm_form(const struct insn *in, unsigned *cnt)
+{
+	if (in->map != MAP_1B || (in->op != 0xc1 && in->op != 0xd1) || !in->has_modrm ||
+	    in->mod != 3 || in->lock || (in->opsz != 4 && in->opsz != 8))
+		return -1;
+	*cnt = (in->op == 0xd1 ? 1 : (unsigned)(in->imm & 0xff)) & (in->opsz == 8 ? 63 : 31);
+	return (in->reg & 7) == 2 || (in->reg & 7) == 3 ? -1 : in->reg & 7;
+}
+
+/* True when the instruction writes every arithmetic flag inline without
+ * reading any: a register ALU operation, a shift by a non-zero count. */
+static bool flags_writer(const struct insn *in)
 {
 	int kind, size;
 	bool imm;
+	unsigned cnt;
 
-	if (!alu_form(&b->in[i], &kind, &size, &imm) || b->in[i].mod != 3)
+	if (alu_form(in, &kind, &size, &imm))
+		return in->mod == 3;
+	return shift_imm_form(in, &cnt) >= 4 && cnt;
+}
+
+/* True when instruction i is a register ALU operation, shift or rotate
+ * by a constant whose flags nobody can see: a later flags_writer() of
+ * the block replaces them, and only insn_pure() instructions and rotates
+ * (which write CF and OF, read none and cannot fault) come in between.
+ * Its flags then stay in the host's flags only (a rotate's not even
+ * there: ROL/ROR keep the others, which needs the handler's merge). */
+static bool flags_dead(const struct block *b, uint32_t i)
+{
+	unsigned cnt;
+
+	if (!flags_writer(&b->in[i]) && shift_imm_form(&b->in[i], &cnt) < 0)
 		return false;
 	for (uint32_t j = i + 1; j < b->n; j++) {
-		if (alu_form(&b->in[j], &kind, &size, &imm) && b->in[j].mod == 3)
+		if (flags_writer(&b->in[j]))
 			return true;
-		if (!insn_pure(&b->in[j]))
+		if (!insn_pure(&b->in[j]) && (unsigned)shift_imm_form(&b->in[j], &cnt) > 1)
 			return false;
 	}
 	return false;

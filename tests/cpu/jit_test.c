@@ -19,7 +19,8 @@
  *    registers cached in host registers across handler calls, slow paths
  *    and a fault.
  * 4. Loops inside one translation (a branch back into its own block),
- *    with a fault and budget stops in the middle.
+ *    with a fault and budget stops in the middle; 16-bit shifts and
+ *    rotates whose flags are dead, inline.
  * 5. VMCTL_PERF_MAP's map of the translations.
  *
  *   jit_test [cases [seed]]
@@ -441,6 +442,34 @@ static void inner_loops(struct side *in, struct side *tr)
 	}
 }
 
+/* Shifts inline: 16-bit ones (the rest of the register kept, CF and OF
+ * recorded for the SBB, SETcc and ADC handlers after them), and a rotate
+ * whose flags the next ALU operation replaces (the host rotate alone):
+ *   start: shr $5,%dx; sbb %eax,%eax; shl $3,%dx; seto %bl; sar $15,%si
+ *          adc %rsi,%r9; shl $1,%cx; setc %r10b; rol $7,%edi; xor %edi,%edx
+ *          shr $9,%r8w; add %r8,%rax; dec %r11d; jnz start; int3 */
+static const uint8_t shift_code[] = {
+	0x66, 0xc1, 0xea, 0x05, 0x19, 0xc0, 0x66, 0xc1, 0xe2, 0x03, 0x0f, 0x90,
+	0xc3, 0x66, 0xc1, 0xfe, 0x0f, 0x49, 0x11, 0xf1, 0x66, 0xd1, 0xe1, 0x41,
+	0x0f, 0x92, 0xc2, 0xc1, 0xc7, 0x07, 0x31, 0xfa, 0x66, 0x41, 0xc1, 0xe8,
+	0x09, 0x4c, 0x01, 0xc0, 0x41, 0xff, 0xcb, 0x75, 0xd3, 0xcc,
+};
+
+static void shifts(struct side *in, struct side *tr)
+{
+	uint64_t gpr[16];
+	struct outcome a, b;
+
+	for (int i = 0; i < 16; i++)
+		gpr[i] = 0x9e3779b97f4a7c15ull * (uint64_t)(i + 11);
+	gpr[4] = DT_STACK_TOP;
+	gpr[11] = 200;                        /* r11: rounds */
+	run(in, shift_code, sizeof(shift_code), DT_CODE, gpr, 0x202, NULL, 0, &a);
+	run(tr, shift_code, sizeof(shift_code), DT_CODE, gpr, 0x202, NULL, 0, &b);
+	ok(a.ex.reason == CPU_EXIT_FAULT && a.ex.fault.vector == 3 && a.st.gpr[11] == 0 &&
+	   !differ(&a, &b), "16-bit shifts and a rotate with dead flags inline: same state");
+}
+
 /* VMCTL_PERF_MAP: a CPU made with it set writes perf's map of its
  * translations (jit.h), one line per block, naming the guest RIP and
  * holding its bytes. */
@@ -493,6 +522,7 @@ int main(int argc, char **argv)
 	cross_out(&in, &tr);
 	cached_regs(&in, &tr);
 	inner_loops(&in, &tr);
+	shifts(&in, &tr);
 	perf_map();
 	side_free(&in);
 	side_free(&tr);
