@@ -117,6 +117,7 @@ struct cpu {
 	uint64_t dr[8];
 	uint8_t st[8][10];         /* x87 registers, kept for FXSAVE/FXRSTOR only */
 	uint64_t mtrr_def, mtrr_var[16], mtrr_fixed[11];
+	uint64_t spec_ctrl;        /* IA32_SPEC_CTRL: stored only (msr.c) */
 	struct tlb tlb;
 	struct icache icache;
 	struct ram_range *ram;

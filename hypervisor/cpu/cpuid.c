@@ -23,7 +23,8 @@ struct cpuid_leaf {
 static const struct cpuid_leaf cpuid_table[] = {
 	{ 0x00000000, { 0x7, 0x756e6547, 0x6c65746e, 0x49656e69 } },   /* GenuineIntel */
 	{ 0x00000001, { 0x000306a9, 0x00010800, L1_ECX, L1_EDX } },
-	{ 0x00000007, { 0, 1u << 3, 0, 0 } },                          /* BMI1 (TZCNT) */
+	/* BMI1 (TZCNT); EDX: IA32_ARCH_CAPABILITIES (msr.c) */
+	{ 0x00000007, { 0, 1u << 3, 0, 1u << 29 } },
 	{ 0x40000000, { 0x40000001, 0x74636d76, 0x66746f73, 0x20757063 } }, /* "vmctsoftcpu " */
 	{ 0x40000001, { 0, 0, 0, 0 } },
 	{ 0x80000000, { 0x80000008, 0, 0, 0 } },

@@ -51,6 +51,30 @@ static int apic_base_wr(struct cpu *cpu, uint64_t v)
 	return 0;
 }
 
+/* IA32_ARCH_CAPABILITIES: this CPU does not speculate, so it is immune to
+ * every side channel the MSR can declare: RDCL_NO (no Meltdown: no page
+ * table isolation), IBRS_ALL (enhanced IBRS: no retpolines, whose
+ * thunks funnel every indirect call through a few RETs),
+ * SKIP_L1DFL_VMENTRY, SSB_NO, MDS_NO (no VERW at each return to user),
+ * PSCHANGE_MC_NO, TAA_NO, SBDR_SSDP_NO, FBSDP_NO, PSDP_NO, BHI_NO,
+ * PBRSB_NO, GDS_NO, RFDS_NO, and ITS_NO (bit 62, which a hypervisor sets:
+ * without it Linux sends every RET through one aligned return thunk). */
+#define ARCH_CAP_IMMUNE ((1ull << 0) | (1ull << 1) | (1ull << 3) | (1ull << 4) | (1ull << 5) | \
+			 (1ull << 6) | (1ull << 8) | (1ull << 13) | (1ull << 14) | (1ull << 15) | \
+			 (1ull << 20) | (1ull << 24) | (1ull << 26) | (1ull << 27) | (1ull << 62))
+static int arch_cap_rd(struct cpu *cpu, uint64_t *v) { *v = ARCH_CAP_IMMUNE; return 0; }
+
+/* IA32_SPEC_CTRL (IBRS, STIBP, SSBD): kept for reading back, no effect
+ * (enhanced IBRS asks the guest to set IBRS once). */
+static int spec_ctrl_rd(struct cpu *cpu, uint64_t *v) { *v = cpu->spec_ctrl; return 0; }
+static int spec_ctrl_wr(struct cpu *cpu, uint64_t v)
+{
+	if (v & ~7ull)
+		return -1;
+	cpu->spec_ctrl = v;
+	return 0;
+}
+
 static int misc_enable_rd(struct cpu *cpu, uint64_t *v) { *v = 1; return 0; }  /* fast strings */
 static int mtrrcap_rd(struct cpu *cpu, uint64_t *v) { *v = 0x508; return 0; }    /* WC, fixed, 8 var */
 static int mtrr_rd(struct cpu *cpu, uint64_t *v) { *v = cpu->mtrr_def; return 0; }
