@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #define JIT_SIZE (16u << 20)
@@ -1567,14 +1568,16 @@ static void emit_block(struct cpu *cpu, struct emit *e, struct block *b, uint8_t
 }
 
 /* One line of perf's map (jit.h), with the block's guest bytes (up to
- * the end of its first page) so that a profile can be disassembled.
+ * the end of its first page) so that a profile can be disassembled, and
+ * the time (CLOCK_MONOTONIC): an emptied buffer reuses addresses.
  * snprintf() and write(): dprintf() would lseek(), which a sandbox's
  * filter kills. */
 static void jit_perf_note(struct cpu *cpu, const uint8_t *at, size_t size, const struct block *b,
 			  bool user)
 {
-	char line[128 + 2 * 256];
+	char line[160 + 2 * 256];
 	uint8_t code[256];
+	struct timespec now;
 	uint64_t pa = b->key >> 2;
 	size_t len = 0, n;
 
@@ -1589,7 +1592,9 @@ static void jit_perf_note(struct cpu *cpu, const uint8_t *at, size_t size, const
 			     ":%c:", (uintptr_t)at, size, cpu->s.rip, pa, user ? 'u' : 'k');
 	for (size_t k = 0; k < len; k++)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, "%02x", code[k]);
-	line[n++] = '\n';
+	clock_gettime(CLOCK_MONOTONIC, &now);   /* perf record -k mono: which line a sample saw */
+	n += (size_t)snprintf(line + n, sizeof(line) - n, ":t%lld.%09ld\n", (long long)now.tv_sec,
+			      now.tv_nsec);
 	if (write(cpu->icache.jit.perf_fd, line, n) < 0)
 		return;   /* a lost line only makes perf's report vaguer */
 }

@@ -63,8 +63,9 @@ struct jit_buf {
  * on failure translation is off and the CPU still works. With
  * VMCTL_PERF_MAP set in the environment it also opens /tmp/perf-PID.map
  * (here, before a sandbox's filter forbids open()) and appends a line
- * "host-address size jit:guest-RIP:pa:guest-PA:k|u" for every
- * translation, so `perf report` names the guest code a sample fell in. */
+ * "host-address size jit:guest-RIP:pa:guest-PA:k|u:guest-bytes:tTIME"
+ * for every translation (TIME: CLOCK_MONOTONIC seconds, for `perf
+ * record -k mono`, as an emptied buffer reuses addresses). */
 int jit_init(struct jit_buf *j, int hot);
 void jit_dispose(struct jit_buf *j);
 /* Forget every translation (the decoded-instruction pool was emptied). */
