@@ -133,13 +133,14 @@ static int page_fault(struct cpu *cpu, uint64_t lin, uint32_t err)
 static void tlb_fill(struct cpu *cpu, int acc, uint64_t lin, const struct walk *w,
 		     uint8_t *host, struct page_meta *meta, bool user)
 {
-	struct tlb_entry *e = tlb_claim(&cpu->tlb, acc, lin);
+	bool global = w->global && (cpu->s.cr4 & CR4_PGE);
+	struct tlb_entry *e = tlb_claim(&cpu->tlb, acc, lin, global);
 
 	e->tag = (lin & ~0xfffull) | user;
 	e->host = host;
 	e->pa = w->pa & ~0xfffull;
 	e->meta = meta;
-	e->global = w->global && (cpu->s.cr4 & CR4_PGE);
+	e->global = global;
 }
 
 /* Refill the entry for this access, and the read entry along with a write. */

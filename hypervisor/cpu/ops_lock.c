@@ -86,8 +86,8 @@ static int lock_try(struct cpu *cpu, const struct insn *in, op_fn fn, uint64_t l
 {
 	static _Thread_local uint8_t shadow[4096] __attribute__((aligned(64)));
 	bool user = cpu->s.cpl == 3;
-	struct tlb_entry *er = tlb_claim(&cpu->tlb, TLB_R, lin);
-	struct tlb_entry *ew = tlb_claim(&cpu->tlb, TLB_W, lin);
+	struct tlb_entry *er = tlb_claim(&cpu->tlb, TLB_R, lin, false);
+	struct tlb_entry *ew = tlb_claim(&cpu->tlb, TLB_W, lin, false);
 	struct tlb_entry sr = *er, sw = *ew;
 	uint64_t gpr[16], rflags = cpu->s.rflags, old, new;
 	struct lflags lf = cpu->lf;

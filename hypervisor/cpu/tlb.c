@@ -5,26 +5,37 @@
 
 #include <string.h>
 
-/* Call `drop(entry, arg)` for each used slot of kind `acc`; a slot it
- * empties (returns true) loses its mark. */
-static void tlb_sweep(struct tlb *t, int acc, bool (*drop)(struct tlb_entry *, const void *),
-		      const void *arg)
+/* Call `drop(entry, arg)` for each live entry of kind `acc` marked in
+ * map `g`; a slot loses its mark there unless it keeps an entry of that
+ * map's kind (global or not). */
+static void tlb_sweep(struct tlb *t, int g, int acc,
+		      bool (*drop)(struct tlb_entry *, const void *), const void *arg)
 {
 	for (unsigned w = 0; w < TLB_SIZE / 64; w++) {
-		uint64_t bits = t->used[acc][w], keep = 0;
+		uint64_t bits = t->used[g][acc][w], keep = 0;
 
 		while (bits) {
 			unsigned b = (unsigned)__builtin_ctzll(bits);
 			struct tlb_entry *e = &t->e[acc][w * 64 + b];
 
 			bits &= bits - 1;
-			if (e->tag != TLB_NONE && !drop(e, arg))
-				keep |= 1ull << b;
-			else
+			if (e->tag == TLB_NONE)
+				continue;
+			if (drop(e, arg))
 				e->tag = TLB_NONE;
+			else if (e->global == g)
+				keep |= 1ull << b;
 		}
-		t->used[acc][w] = keep;
+		t->used[g][acc][w] = keep;
 	}
+}
+
+/* Both maps: everything of kind `acc`. */
+static void tlb_sweep_all(struct tlb *t, int acc,
+			  bool (*drop)(struct tlb_entry *, const void *), const void *arg)
+{
+	tlb_sweep(t, 0, acc, drop, arg);
+	tlb_sweep(t, 1, acc, drop, arg);
 }
 
 void tlb_init(struct tlb *t)
@@ -50,8 +61,12 @@ static bool drop_local(struct tlb_entry *e, const void *arg)
 
 void tlb_flush(struct tlb *t, bool global)
 {
-	for (int a = 0; a < 3; a++)
-		tlb_sweep(t, a, global ? drop_any : drop_local, NULL);
+	for (int a = 0; a < 3; a++) {
+		if (global)
+			tlb_sweep_all(t, a, drop_any, NULL);
+		else
+			tlb_sweep(t, 0, a, drop_local, NULL);
+	}
 }
 
 void tlb_flush_page(struct tlb *t, uint64_t lin)
@@ -69,12 +84,12 @@ void tlb_protect_code(struct tlb *t, uint64_t pa)
 {
 	uint64_t page = pa & ~0xfffull;
 
-	tlb_sweep(t, TLB_W, drop_pa, &page);
+	tlb_sweep_all(t, TLB_W, drop_pa, &page);
 }
 
 void tlb_flush_writes(struct tlb *t)
 {
-	tlb_sweep(t, TLB_W, drop_any, NULL);
+	tlb_sweep_all(t, TLB_W, drop_any, NULL);
 }
 
 struct host_range {
@@ -93,5 +108,5 @@ void tlb_drop_writes_into(struct tlb *t, const void *host, uint64_t size)
 {
 	struct host_range r = { (uintptr_t)host, size };
 
-	tlb_sweep(t, TLB_W, drop_host, &r);
+	tlb_sweep_all(t, TLB_W, drop_host, &r);
 }

@@ -38,11 +38,13 @@ struct tlb_entry {
 
 struct tlb {
 	struct tlb_entry e[3][TLB_SIZE];
-	/* Slots filled since they were last dropped, one bit each: a flush
-	 * visits only these (a CR3 load used to sweep all 6144 entries; a
-	 * boot fills a few hundred between two). A set bit over an empty
-	 * slot is harmless, an empty bit over a live entry is not. */
-	uint64_t used[3][TLB_SIZE / 64];
+	/* Slots filled since they were last dropped, one bit each, apart
+	 * for global entries ([1]) and the others ([0]): a flush visits only
+	 * these (a CR3 load used to sweep all 6144 entries), and a CR3 load
+	 * only the non-global ones (Linux maps its kernel global). A live
+	 * entry always has its bit in used[entry's global]; a set bit over
+	 * an empty slot or one of the other kind is harmless. */
+	uint64_t used[2][3][TLB_SIZE / 64];
 };
 
 /* The low bits of the page number: consecutive pages get consecutive
@@ -58,12 +60,13 @@ static inline struct tlb_entry *tlb_slot(struct tlb *t, int acc, uint64_t lin)
 	return &t->e[acc][tlb_index(lin)];
 }
 
-/* The slot for `lin`, marked used: every fill goes through here. */
-static inline struct tlb_entry *tlb_claim(struct tlb *t, int acc, uint64_t lin)
+/* The slot for `lin`, marked used for a global entry or not: every
+ * fill goes through here. */
+static inline struct tlb_entry *tlb_claim(struct tlb *t, int acc, uint64_t lin, bool global)
 {
 	unsigned i = tlb_index(lin);
 
-	t->used[acc][i / 64] |= 1ull << (i % 64);
+	t->used[global][acc][i / 64] |= 1ull << (i % 64);
 	return &t->e[acc][i];
 }
 

@@ -19,7 +19,7 @@ static uint8_t host[64][4096];
 /* What a page walk's fill does (mmu.c tlb_fill()). */
 static void fill(struct tlb *t, int acc, uint64_t lin, unsigned hpage, bool global)
 {
-	struct tlb_entry *e = tlb_claim(t, acc, lin);
+	struct tlb_entry *e = tlb_claim(t, acc, lin, global);
 
 	e->tag = lin & ~0xfffull;
 	e->host = host[hpage];
@@ -43,9 +43,10 @@ static unsigned used_bits(const struct tlb *t)
 {
 	unsigned n = 0;
 
-	for (int a = 0; a < 3; a++)
-		for (unsigned w = 0; w < TLB_SIZE / 64; w++)
-			n += (unsigned)__builtin_popcountll(t->used[a][w]);
+	for (int g = 0; g < 2; g++)
+		for (int a = 0; a < 3; a++)
+			for (unsigned w = 0; w < TLB_SIZE / 64; w++)
+				n += (unsigned)__builtin_popcountll(t->used[g][a][w]);
 	return n;
 }
 
