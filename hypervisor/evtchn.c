@@ -459,6 +459,7 @@ void evtchn_offers_revoke(struct domain *d)
 }
 
 _Static_assert(PV_SLEEP_BLOCK == PRIVCMD_DIRECT_SLEEP_BLOCK, "the sleeping word dom0 reads");
+_Static_assert(PV_SLEEP_POLL == PRIVCMD_DIRECT_SLEEP_POLL, "the sleeping word dom0 reads");
 
 /* The guest port at the other end of dom0 port `port`, owned by `owner`,
  * and its domain, if that is a running pv domain. */

@@ -250,6 +250,10 @@ struct privcmd_evtchn_direct {
 };
 _Static_assert(sizeof(struct privcmd_evtchn_direct) == 48, "evtchn_direct size");
 #define PRIVCMD_DIRECT_SLEEP_BLOCK 2u
+/* The vCPU looks for an upcall before it sleeps in SCHEDOP_block (halt
+ * polling): set the bits only, it sees them within a microsecond or two
+ * (neither the futex wake nor EVTCHN_KICK). */
+#define PRIVCMD_DIRECT_SLEEP_POLL 3u
 
 /* EVTCHN_BIND_VIRQ takes struct privcmd_evtchn_port with a VIRQ number
  * (VIRQ_DOM_EXC = 3: a domain shut down or was destroyed; VIRQ_CON_RING =

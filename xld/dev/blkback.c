@@ -30,10 +30,25 @@
  * waits for each request (a read() at a time) sends its next one within
  * microseconds, and the event would cost it a hypercall vmhv serves, vmhv
  * a write to our eventfd, us a main-loop wake-up and a hand-over to a
- * worker. */
+ * worker. VMCTL_BLKBACK_POLL_US in xld's environment sets it (0 = never
+ * look, at most 1000). */
 #ifndef BLKBACK_POLL_NS
 #define BLKBACK_POLL_NS 20000
 #endif
+
+static uint64_t poll_ns_get(void)
+{
+	const char *env = getenv("VMCTL_BLKBACK_POLL_US");
+	char *end;
+	unsigned long us;
+
+	if (!env || !*env)
+		return BLKBACK_POLL_NS;
+	us = strtoul(env, &end, 10);
+	if (*end)
+		return BLKBACK_POLL_NS;
+	return (us > 1000 ? 1000 : us) * 1000;
+}
 
 struct blk_job {
 	struct io_job job;
@@ -74,6 +89,7 @@ struct blkback {
 	 * finished one (see look_for_requests()). */
 	pthread_mutex_t cons_lock;
 	bool polling;               /* a worker looks at the ring: no events */
+	uint64_t poll_ns;           /* how long it looks (BLKBACK_POLL_NS) */
 	struct io_pool *pool;
 	struct blk_job *free_jobs;
 	unsigned inflight;
@@ -300,22 +316,28 @@ static void count(struct blkback *b, const struct blk_job *j)
 		s->discards++;
 }
 
-static void notify_frontend(struct blkback *b)
+/* True if the frontend's vCPU had to be woken or interrupted (not when it
+ * halt-polls: then it runs again at once and sends its next request soon,
+ * worth a look at the ring). */
+static bool notify_frontend(struct blkback *b)
 {
 	uint64_t t0 = now_ns();
+	int rc;
 
 	pthread_mutex_lock(&b->ev_lock);
-	evtchn_direct_send(&b->ev_direct);
+	rc = evtchn_direct_send(&b->ev_direct);
 	pthread_mutex_unlock(&b->ev_lock);
 	pthread_mutex_lock(&b->lock);
 	b->stats.notifies++;
 	b->stats.notify_ns += now_ns() - t0;
 	pthread_mutex_unlock(&b->lock);
+	return rc != 0;
 }
 
 /* On the worker that ran it: answer the request, give its job back, and
  * notify the frontend if it asked to be woken by this response (then
- * *notified). True if no request is left in flight. */
+ * *notified, if that woke its vCPU). True if no request is left in
+ * flight. */
 static bool respond(struct blkback *b, struct blk_job *j, bool *notified)
 {
 	struct blkif_response *rsp;
@@ -342,9 +364,7 @@ static bool respond(struct blkback *b, struct blk_job *j, bool *notified)
 	}
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&b->ring, notify);
 	pthread_mutex_unlock(&b->lock);
-	if (notify)
-		notify_frontend(b);
-	*notified = notify;
+	*notified = notify && notify_frontend(b);
 	return idle;
 }
 
@@ -361,24 +381,26 @@ static bool has_requests(struct blkback *b)
 /* On a worker that answered a request: take what the frontend published
  * meanwhile (no event was asked for while every worker was busy: see
  * consume()); the last one out (`idle`: respond() turned events off)
- * first looks at the ring for BLKBACK_POLL_NS if `spin`, then asks for an
+ * first looks at the ring for poll_ns if `spin`, then asks for an
  * event again. It does not look after it woke the frontend: a frontend
  * that slept sends its next request only after its wake-up (a privcmd
  * call vmhv serves, then our sandbox's turn on a CPU: longer than the
- * look on a busy host, where the look only kept a CPU from it). The first
+ * look on a busy host, where the look only kept a CPU from it); it does
+ * after a notify that found the frontend halt-polling (bits only). The first
  * request found is the caller's to run (no hand-over to another thread);
  * NULL if none. */
 static struct blk_job *look_for_requests(struct blkback *b, bool idle, bool spin)
 {
 	struct blk_job *mine = NULL;
 
+	spin = spin && b->poll_ns;
 	if (idle && spin) {
-		uint64_t until = now_ns() + BLKBACK_POLL_NS;
+		uint64_t until = now_ns() + b->poll_ns;
 
 		/* Spin, not yield: a yielding thread on a busy host gets
 		 * the CPU back only after others had their slice (ms),
 		 * while a request sent with an event would wake us with
-		 * priority; a spin costs at most BLKBACK_POLL_NS. */
+		 * priority; a spin costs at most poll_ns. */
 		while (!has_requests(b) && !__atomic_load_n(&b->broken, __ATOMIC_RELAXED) &&
 		       now_ns() < until)
 			__builtin_ia32_pause();
@@ -590,6 +612,7 @@ static struct blkback *blkback_new(struct xld *xld, uint32_t domid, const struct
 	if (!b)
 		return NULL;
 	b->xld = xld;
+	b->poll_ns = poll_ns_get();
 	b->domid = domid;
 	b->disk = *disk;
 	b->ev_fd = -1;
@@ -658,13 +681,15 @@ void blkback_disconnect(struct blkback *b)
 		io_pool_drain(b->pool);   /* answers (and notifies) what was in flight */
 	log_info("domain %u: disk done: %llu reads, %llu writes; requests found by %llu events, "
 		 "%llu polls (%llu polls gave up); I/O %llu us, %llu notifies in %llu us "
-		 "(%llu woke the vCPU, %llu bits only, %llu kicks, %llu through vmhv)",
+		 "(%llu woke the vCPU, %llu seen polling, %llu bits only, %llu kicks, "
+		 "%llu through vmhv)",
 		 b->domid, (unsigned long long)b->stats.reads,
 		 (unsigned long long)b->stats.writes, (unsigned long long)b->stats.events,
 		 (unsigned long long)b->stats.polls_found, (unsigned long long)b->stats.polls_missed,
 		 (unsigned long long)(b->stats.io_ns / 1000), (unsigned long long)b->stats.notifies,
 		 (unsigned long long)(b->stats.notify_ns / 1000),
-		 (unsigned long long)b->ev_direct.woken, (unsigned long long)b->ev_direct.quiet,
+		 (unsigned long long)b->ev_direct.woken, (unsigned long long)b->ev_direct.polled,
+		 (unsigned long long)b->ev_direct.quiet,
 		 (unsigned long long)b->ev_direct.kicks, (unsigned long long)b->ev_direct.notifies);
 	unbind_channel(b);
 	/* The persistent grants go now, while the workers that mapped them

@@ -72,41 +72,52 @@ static bool bit_test(xen_ulong_t *words, uint32_t bit)
 	return __atomic_load_n(&words[bit / 64], __ATOMIC_SEQ_CST) & (1ul << (bit % 64));
 }
 
-/* Xen's 2-level set_pending, then the wake: a futex wake if the vCPU
- * sleeps in SCHEDOP_block (it looks at upcall_pending after it says so,
- * and before it runs guest code again), else vmhv's kick. */
+/* Xen's 2-level set_pending, then the wake: none if the vCPU halt-polls
+ * in SCHEDOP_block (it looks at upcall_pending while it says so, and
+ * after it stops saying so), a futex wake if it sleeps there (it looks
+ * after it says so, and before it runs guest code again), else vmhv's
+ * kick. 0 if the vCPU halt-polls, else 1. */
 static int raise(struct evtchn_direct *e)
 {
 	struct shared_info *sh = at(e, e->info.shared_info);
 	struct vcpu_info *vi = at(e, e->info.vcpu_info);
-	uint32_t port = e->info.port, *wake = at(e, e->info.wake);
+	uint32_t port = e->info.port, *wake = at(e, e->info.wake), sleeping;
+	int rc;
 
 	if (bit_test_and_set(sh->evtchn_pending, port) ||
 	    bit_test_and_set(&vi->evtchn_pending_sel, port / 64)) {
 		e->quiet++;
-		return 0;
+		return 1;       /* its wake-up, if any, is on its way */
 	}
 	__atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n((uint32_t *)at(e, e->info.sleeping), __ATOMIC_SEQ_CST) !=
-	    PRIVCMD_DIRECT_SLEEP_BLOCK) {
+	sleeping = __atomic_load_n((uint32_t *)at(e, e->info.sleeping), __ATOMIC_SEQ_CST);
+	if (sleeping == PRIVCMD_DIRECT_SLEEP_POLL) {
+		e->polled++;
+		return 0;
+	}
+	if (sleeping != PRIVCMD_DIRECT_SLEEP_BLOCK) {
 		e->kicks++;
-		return hv_evtchn_kick(e->hv, e->port);
+		rc = hv_evtchn_kick(e->hv, e->port);
+		return rc < 0 ? rc : 1;
 	}
 	__atomic_fetch_add(wake, 1, __ATOMIC_SEQ_CST);
 	syscall(SYS_futex, wake, FUTEX_WAKE, 1, NULL, NULL, 0);
 	e->woken++;
-	return 0;
+	return 1;
 }
 
 int evtchn_direct_send(struct evtchn_direct *e)
 {
+	int rc;
+
 	if (!e->off && (!e->valid || gen_now(e) != e->info.gen))
 		refresh(e);
 	/* A masked port: vmhv also wakes a vCPU polling it (SCHEDOP_poll). */
 	if (e->off || !e->valid ||
 	    bit_test(((struct shared_info *)at(e, e->info.shared_info))->evtchn_mask, e->info.port)) {
 		e->notifies++;
-		return hv_evtchn_notify(e->hv, e->port);
+		rc = hv_evtchn_notify(e->hv, e->port);
+		return rc < 0 ? rc : 1;
 	}
 	return raise(e);
 }

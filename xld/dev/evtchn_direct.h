@@ -25,15 +25,19 @@ struct evtchn_direct {
 	bool off;                 /* not a pv domain, or disabled: always EVTCHN_NOTIFY */
 	struct privcmd_evtchn_direct info;
 	/* Sends by way: futex wakes, bits only (already pending, or an upcall
-	 * already due), EVTCHN_KICK, EVTCHN_NOTIFY. */
-	uint64_t woken, quiet, kicks, notifies;
+	 * already due), EVTCHN_KICK, EVTCHN_NOTIFY, bits only for a vCPU that
+	 * halt-polls (PRIVCMD_DIRECT_SLEEP_POLL). */
+	uint64_t woken, quiet, kicks, notifies, polled;
 };
 
 /* VMCTL_EVTCHN_DIRECT=0 in xld's environment turns the direct way off
  * (every send is an EVTCHN_NOTIFY: for A/B measurements). */
 void evtchn_direct_init(struct evtchn_direct *e, const struct gmem *mem, struct hv *hv,
 			uint32_t port);
-/* Raise the frontend's port: 0 or -errno (of the privcmd call). */
+/* Raise the frontend's port: 0 if its vCPU halt-polls (it sees the bits
+ * at once), 1 if it was woken or interrupted (a futex wake, EVTCHN_KICK,
+ * EVTCHN_NOTIFY) or already had an upcall due, or -errno (of the privcmd
+ * call). */
 int evtchn_direct_send(struct evtchn_direct *e);
 
 #endif

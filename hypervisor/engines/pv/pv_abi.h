@@ -63,7 +63,9 @@ struct pv_boot {
 	 * before start): bit v set = vcpu_regs[v] is where its thread starts
 	 * when the guest ups it (rax 0: its down call returns). */
 	uint32_t resume_mask;
-	uint32_t pad;
+	/* Halt polling: the longest a SCHEDOP_block looks for an upcall
+	 * before it sleeps (us, 0 = never; VMCTL_HALT_POLL_US, shim.c). */
+	uint32_t halt_poll_us;
 	struct privcmd_vcpu_regs vcpu_regs[PRIVCMD_MAX_VCPUS];
 };
 /* Guest user mode may use memory protection keys (sandbox/pkey.c) if the
@@ -186,6 +188,8 @@ _Static_assert(sizeof(struct pv_mailbox) == 128, "pv_mailbox size");
  * an event raised by a dom0 backend also ends). */
 #define PV_SLEEP_ANSWER 1u
 #define PV_SLEEP_BLOCK  2u      /* = PRIVCMD_DIRECT_SLEEP_BLOCK (evtchn.c checks) */
+#define PV_SLEEP_POLL   3u      /* = PRIVCMD_DIRECT_SLEEP_POLL: in SCHEDOP_block,
+				 * looking for an upcall before it sleeps */
 
 struct pv_doorbell {
 	uint32_t vcpu;

@@ -232,6 +232,28 @@ static uint32_t pv_boot_flags(const struct pv_domain *pv)
 	return major > 6 || (major == 6 && minor >= 12) ? PV_BOOT_PKEYS : 0;
 }
 
+/* Halt polling (shim.c): how long a SCHEDOP_block may look for an upcall
+ * before it sleeps, in us: VMCTL_HALT_POLL_US in vmhv's environment, 0 =
+ * never (the block sleeps at once), at most 1000. Off by default: on the
+ * loaded 2-CPU host it was measured on, the looking vCPU kept a CPU from
+ * the backend it waited for (docs/devices.md, "Halt polling"). */
+#define HALT_POLL_US_DEFAULT 0
+#define HALT_POLL_US_MAX 1000
+
+static uint32_t halt_poll_us(void)
+{
+	const char *env = getenv("VMCTL_HALT_POLL_US");
+	char *end;
+	unsigned long us;
+
+	if (!env || !*env)
+		return HALT_POLL_US_DEFAULT;
+	us = strtoul(env, &end, 10);
+	if (*end)
+		return HALT_POLL_US_DEFAULT;
+	return us > HALT_POLL_US_MAX ? HALT_POLL_US_MAX : (uint32_t)us;
+}
+
 static bool uproc_wanted(const struct pv_domain *pv)
 {
 	const char *env = getenv("VMCTL_PV_USER");
@@ -414,6 +436,7 @@ static int pv_boot_send(struct pv_domain *pv)
 
 	b.hypercall_frame = d->hypercall_gmfn == DOMAIN_NO_GMFN ? PV_NO_FRAME : d->hypercall_gmfn;
 	b.resume_mask = d->vcpu_regs_boot;
+	b.halt_poll_us = halt_poll_us();
 	memcpy(b.vcpu_regs, d->vcpu_regs, sizeof(b.vcpu_regs));
 	if (pv->state_in)
 		b.flags |= PV_BOOT_STATE;

@@ -141,6 +141,7 @@ struct pv_vcpu {
 	int umode;                           /* in user mode, in the user process (uproc.c) */
 	volatile int uwaiting;               /* ... waiting for it to come back */
 	int upreempted;                      /* ... and asked it to */
+	uint32_t poll_ns;                    /* halt polling's window now (shim.c) */
 };
 _Static_assert(__builtin_offsetof(struct pv_vcpu, shim_stack_top) == PV_VCPU_STACK, "");
 _Static_assert(__builtin_offsetof(struct pv_vcpu, regs) == PV_VCPU_REGS, "");
