@@ -2,12 +2,14 @@
  * context exists (the pv sandbox keeps the registers themselves, it read
  * them from the same guest memory), up marks the vCPU online and the
  * sandbox starts its thread, down parks the calling vCPU until an up makes
- * its VCPUOP_down return. */
+ * its VCPUOP_down return. In an hvm domain a vCPU may also take another
+ * down and up (hvm_vcpu_hold: it stops where it is and runs on). */
 #include "hypervisor/hypercall.h"
 
 #include "hypervisor/domain.h"
 #include "hypervisor/engines/engine.h"
 #include "hypervisor/engines/hvm/hvm_gfn.h"
+#include "hypervisor/engines/hvm/hvm_vcpus.h"
 #include "hypervisor/evtchn.h"
 #include "hypervisor/timer.h"
 #include "hypervisor/vcpu.h"
@@ -37,6 +39,8 @@ static int64_t vo_initialise(struct hcall *c, struct vcpu *v, uint64_t arg)
  * already or parked in VCPUOP_down, whose call now returns, as on Xen. */
 static int64_t vo_up(struct hcall *c, struct vcpu *v, uint64_t arg)
 {
+	if (c->d->hvm && hvm_vcpu_held(c->d, v->id))
+		return hvm_vcpu_hold(c->d, v->id, false);
 	if (v->online)
 		return 0;
 	if (!v->initialised)
@@ -52,9 +56,14 @@ static int64_t vo_up(struct hcall *c, struct vcpu *v, uint64_t arg)
 	return 0;
 }
 
-/* Only a vCPU can take itself down (Linux does so from play_dead). */
+/* A vCPU takes itself down (Linux does so from play_dead); an hvm vCPU
+ * may take another one down too (Linux's resume does, xen_vcpu_restore):
+ * an online one is held where it is, one the guest never started (waiting
+ * for SIPI) is down already. */
 static int64_t vo_down(struct hcall *c, struct vcpu *v, uint64_t arg)
 {
+	if (v->id != c->vcpu && c->d->hvm)
+		return v->online ? hvm_vcpu_hold(c->d, v->id, true) : 0;
 	if (v->id != c->vcpu)
 		return -EOPNOTSUPP;
 	v->online = false;

@@ -40,7 +40,7 @@ for t in hello xen pic rtc lapic ioapic; do
 	passed $t "guest test '$t' passes and powers off"
 done
 boot smp --vcpus 2
-passed smp "two vCPUs: INIT/SIPI bring-up, APIC ids, IPIs between them"
+passed smp "two vCPUs: INIT/SIPI bring-up, APIC ids, IPIs between them, VCPUOP_down/up of vCPU 1 from vCPU 0"
 grep -qx 'hvm guest: port 0x402 works' "$dir/hello.out"; _tap_result $? "port 0x402 reaches the domain's log"
 grep -qx 'hello through console_io' "$dir/xen.out"; _tap_result $? "console_io from an hvm guest reaches vmhv's console"
 grep -qx 'ok 5 - a hypercall from ring 3 gets -EPERM' "$dir/xen.out"; _tap_result $? "ring 3 hypercall: -EPERM"

@@ -90,6 +90,9 @@ enum hvm_ctl_type {
 	HVM_CTL_VCPUS,            /* addr = the vCPUs absent (bit n: vCPU n; never
 				     vCPU 0): they ignore INIT/SIPI (privcmd
 				     HVM_VCPUS) */
+	HVM_CTL_VCPU_DOWN,        /* a = vCPU, b = 1: VCPUOP_down of another vCPU,
+				     it stops at an instruction boundary with its
+				     state kept; b = 0: VCPUOP_up, it runs on */
 };
 
 /* XENMEM_add_to_physmap's pages (shared_info, grant frames) and the special

@@ -66,6 +66,7 @@ struct hvm_domain {
 	struct pv_dirty *dirty;   /* the dirty log while enabled (hvm_dirty.c) */
 	struct hvm_vram *vram;    /* the device model's VRAM (hvm_vram.c) */
 	uint64_t absent;          /* vCPUs not present for the guest (hvm_vcpus.c) */
+	uint64_t held;            /* vCPUs held by another's VCPUOP_down (hvm_vcpus.c) */
 };
 
 /* The domain's hvm state, allocated on first use (NULL: no memory). */

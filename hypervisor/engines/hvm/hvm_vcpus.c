@@ -41,3 +41,31 @@ int hvm_vcpus_replay(struct hvm_domain *h)
 {
 	return h->absent ? vcpus_send(h) : 0;
 }
+
+int hvm_vcpu_hold(struct domain *d, uint32_t id, bool hold)
+{
+	struct hvm_ctl m = { .type = HVM_CTL_VCPU_DOWN, .a = id, .b = hold };
+	uint64_t bit = 1ull << id;
+	struct hvm_domain *h;
+
+	if (d->engine != &hvm_engine_ops)
+		return -EOPNOTSUPP;
+	if (id >= d->max_vcpus || id >= 64)
+		return -EINVAL;
+	if (!(h = hvm_domain_get(d)))
+		return -ENOMEM;
+	if (hold == !!(h->held & bit))
+		return 0;
+	h->held ^= bit;
+	d->vcpus[id].online = !hold;
+	return hvm_ctl_send(h, &m, NULL, 0);
+}
+
+bool hvm_vcpu_held(struct domain *d, uint32_t id)
+{
+	struct hvm_domain *h;
+
+	if (d->engine != &hvm_engine_ops || id >= 64 || !(h = hvm_domain_get(d)))
+		return false;
+	return h->held >> id & 1;
+}

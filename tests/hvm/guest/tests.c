@@ -306,7 +306,7 @@ static void test_ioreq_bench(void)
 /* ---- SMP: INIT/SIPI, IPIs between vCPUs ---- */
 
 extern char hg_ap_tramp[], hg_ap_tramp_end[];
-static volatile uint32_t ap_started, ap_apic_id;
+static volatile uint32_t ap_started, ap_apic_id, ap_spin, ap_ticks;
 
 void hg_ap_main(void)
 {
@@ -314,8 +314,12 @@ void hg_ap_main(void)
 	mmio_write(LAPIC + 0xf0, 0x1ff);
 	ap_apic_id = mmio_read(LAPIC + 0x20) >> 24;
 	ap_started = 1;
-	for (;;)
-		sti_hlt();
+	for (;;) {
+		if (ap_spin)
+			ap_ticks++;   /* counts while it runs (the VCPUOP_down test) */
+		else
+			sti_hlt();
+	}
 }
 
 static bool spin_until(volatile uint32_t *v, uint32_t want)
@@ -323,6 +327,52 @@ static bool spin_until(volatile uint32_t *v, uint32_t want)
 	for (uint32_t i = 0; i < 200000000u && *v < want; i++)
 		__asm__ volatile("pause");
 	return *v >= want;
+}
+
+#define HC_VCPU_OP     24
+#define VCPUOP_up      1
+#define VCPUOP_down    2
+#define VCPUOP_is_up   3
+
+/* ap_ticks no longer moves: the same value over `rounds` checks, each
+ * after 500000 pause loops of this vCPU (bounded by iterations, not time; a
+ * vCPU 1 that ran on would have to be starved by the host all along). */
+static bool ticks_still(uint32_t rounds)
+{
+	uint32_t last = ap_ticks, same = 0;
+
+	for (uint32_t i = 0; i < 100u && same < rounds; i++) {
+		for (uint32_t j = 0; j < 500000u; j++)
+			__asm__ volatile("pause");
+		same = ap_ticks == last ? same + 1 : 0;
+		last = ap_ticks;
+	}
+	return same >= rounds;
+}
+
+/* VCPUOP_down/up of another vCPU, as Linux's resume does them
+ * (xen_vcpu_restore): the vCPU stops where it is and runs on after up. */
+static void test_smp_down(void)
+{
+	uint32_t t;
+
+	if (!hg_hypercall_init()) {
+		hg_ok(false, "the hypercall page for VCPUOP");
+		return;
+	}
+	ap_spin = 1;
+	mmio_write(LAPIC + 0x300, 0xc0060);        /* out of its HLT */
+	t = ap_ticks;
+	hg_ok(spin_until(&ap_ticks, t + 100000), "vCPU 1 counts");
+	hg_ok(hg_hypercall(HC_VCPU_OP, VCPUOP_is_up, 1, 0) == 1, "VCPUOP_is_up: vCPU 1 is up");
+	hg_ok(hg_hypercall(HC_VCPU_OP, VCPUOP_down, 1, 0) == 0, "VCPUOP_down of vCPU 1 from vCPU 0");
+	hg_ok(hg_hypercall(HC_VCPU_OP, VCPUOP_is_up, 1, 0) == 0, "VCPUOP_is_up: vCPU 1 is down");
+	hg_ok(ticks_still(20), "the down vCPU stops counting");
+	t = ap_ticks;
+	hg_ok(hg_hypercall(HC_VCPU_OP, VCPUOP_up, 1, 0) == 0, "VCPUOP_up of vCPU 1");
+	hg_ok(hg_hypercall(HC_VCPU_OP, VCPUOP_is_up, 1, 0) == 1, "VCPUOP_is_up: up again");
+	hg_ok(spin_until(&ap_ticks, t + 100000), "it counts on from where it stopped");
+	ap_spin = 0;
 }
 
 static void test_smp(void)
@@ -348,6 +398,7 @@ static void test_smp(void)
 	hg_ok(spin_until(&hg_count[0x60], 1), "a fixed IPI from vCPU 0 reaches vCPU 1");
 	mmio_write(LAPIC + 0x300, 0xc0060);        /* all but self */
 	hg_ok(spin_until(&hg_count[0x60], 2), "an all-but-self IPI reaches it too");
+	test_smp_down();
 }
 
 /* A triple fault: no IDT, then an exception (the domain reboots). */

@@ -110,6 +110,7 @@ struct hvm_vcpu {
 	atomic_int state;         /* enum vcpu_state */
 	atomic_int sipi_vector;   /* -1: none pending */
 	atomic_bool init_pending;
+	atomic_uint down;         /* futex: 1 while VCPUOP_down holds it (vcpu.c) */
 	struct lapic apic;
 	uint8_t *_Atomic vcpu_info; /* its vcpu_info (vmhv says where), or NULL */
 	char dbg_line[HVM_NOTE_TEXT];
@@ -192,6 +193,9 @@ void *hvm_vcpu_main(void *arg);
 /* HVM_CTL_VCPUS (lock held): the vCPUs absent from now on; a running one
  * that goes is reset (INIT), the CMOS CPU count follows. */
 void hvm_vcpus_absent(struct hvm *h, uint64_t absent);
+/* HVM_CTL_VCPU_DOWN (lock held): hold vCPU `id` at the top of its run
+ * loop (down) or let it run on (up). */
+void hvm_vcpu_down(struct hvm *h, uint32_t id, bool down);
 /* Before the vCPUs run: tell vmhv which APs a restored context runs. */
 void hvm_vcpus_report(struct hvm *h);
 extern const struct cpu_io_ops hvm_cpu_ops;

@@ -273,6 +273,9 @@ static uint32_t ctl_message(struct hvm *h, int flags)
 	case HVM_CTL_VCPUS:
 		hvm_vcpus_absent(h, m.addr);
 		break;
+	case HVM_CTL_VCPU_DOWN:
+		hvm_vcpu_down(h, m.a, m.b != 0);
+		break;
 	case HVM_CTL_VRAM:
 		vram_ctl(h, &m, fds, nfds);
 		nfds = 0;

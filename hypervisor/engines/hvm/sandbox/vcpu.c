@@ -160,6 +160,34 @@ void hvm_vcpus_absent(struct hvm *h, uint64_t absent)
 	h->rtc.cmos[0x5f] = (uint8_t)(present - 1);   /* SeaBIOS's CPU count */
 }
 
+void hvm_vcpu_down(struct hvm *h, uint32_t id, bool down)
+{
+	struct hvm_vcpu *v;
+
+	if (id >= h->boot.max_vcpus)
+		return;   /* vmhv checked it: nothing to do */
+	v = &h->vcpus[id];
+	atomic_store(&v->down, down);
+	if (down) {
+		cpu_kick(v->cpu);   /* out of its block at the next boundary */
+		hvm_wake(v);        /* out of HLT or a wait for SIPI */
+	} else {
+		syscall(SYS_futex, &v->down, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	}
+}
+
+/* Held by VCPUOP_down: the vCPU counts as frozen while it waits (a save
+ * takes its state as it is, as Xen keeps a down vCPU's context). */
+static void vcpu_down_point(struct hvm_vcpu *v)
+{
+	if (!atomic_load(&v->down))
+		return;
+	hvm_park_begin(v);
+	while (atomic_load(&v->down))
+		syscall(SYS_futex, &v->down, FUTEX_WAIT_PRIVATE, 1, NULL, NULL, 0);
+	hvm_park_end(v);
+}
+
 void hvm_vcpus_report(struct hvm *h)
 {
 	for (uint32_t i = 1; i < h->boot.max_vcpus; i++)
@@ -177,6 +205,7 @@ void *hvm_vcpu_main(void *arg)
 		unsigned seen;
 
 		hvm_freeze_point(v);
+		vcpu_down_point(v);
 
 		if (atomic_load(&v->init_pending) || atomic_load(&v->state) != VCPU_RUNNING) {
 			if (!vcpu_wait_sipi(v))
