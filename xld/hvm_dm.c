@@ -229,6 +229,18 @@ void hvm_dm_cd_arg(struct xld_domain *d, unsigned index, const char *path)
 	free(arg);
 }
 
+void hvm_dm_vcpus_arg(struct xld_domain *d, unsigned n)
+{
+	struct hvm_dm *dm = dm_of(d);
+	char arg[16];
+
+	snprintf(arg, sizeof(arg), "%u", n);
+	/* -ENOENT: an adopted device model (not restarted by this xld) */
+	if (dm && supervise_set_arg(dm->child, "--vcpus-online", "", arg) == -ENOMEM)
+		log_warn("domain %u: a restarted device model would start with its first vCPU set",
+			 d->domid);
+}
+
 /* Is `pid` a vmctl-devmodel serving domid? Its command line says. */
 static bool dm_is_ours(pid_t pid, uint32_t domid)
 {

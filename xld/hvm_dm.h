@@ -29,6 +29,9 @@ struct xld_console *hvm_dm_console(struct xld_domain *d, bool serial);
 /* xl cd-insert put `path` in IDE drive `index`: a restart of the device
  * model (after a crash) opens that disc, not the configured one. */
 void hvm_dm_cd_arg(struct xld_domain *d, unsigned index, const char *path);
+/* xl vcpu-set: a device model that xld restarts gets --vcpus-online n (the
+ * present set after the change) instead of its first command line's. */
+void hvm_dm_vcpus_arg(struct xld_domain *d, unsigned n);
 
 /* After an xld restart: adopt d's device model if it still runs (an hvm
  * domain whose $rundir/devmodel.<domid>.pid names a live vmctl-devmodel

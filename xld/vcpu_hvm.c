@@ -3,6 +3,7 @@
 
 #include "xld/cdrom.h"
 #include "xld/domain.h"
+#include "xld/hvm_dm.h"
 #include "xld/xld.h"
 #include "libvmctl/domcfg.h"
 #include "common/log.h"
@@ -59,6 +60,7 @@ int vcpu_hvm_set(struct xld *xld, struct xld_domain *d, unsigned n, char *msg, s
 	else {
 		log_info("d%u: %u vCPUs present (ACPI CPU hotplug)", d->domid, n);
 		record(xld, d, n);
+		hvm_dm_vcpus_arg(d, n);   /* and a device model restarted after a crash */
 	}
 	return rc;
 }

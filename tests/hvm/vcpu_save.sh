@@ -10,7 +10,8 @@
 # vcpus 2; the guest resets the machine (0xcf9): the new domain's MADT,
 # fw_cfg and CMOS have 2 present; after `xl vcpu-set 1` and another reset,
 # 1 again. A stream without the acpi_hotplug state (an older vmctl's)
-# still restores, with the config's set.
+# still restores, with the config's set; after `xl vcpu-set 1` a device
+# model that xld restarts (killed) gets --vcpus-online 1.
 . "$top_srcdir/tests/lib/host.sh"
 guest="$top_builddir/tests/hvm/guest/devguest"
 [ -f "$guest" ] || skip_all "the device guest is not built"
@@ -99,6 +100,26 @@ is "$?" 0 "a copy of the first save without the acpi_hotplug state"
 xl destroy "$name"
 ok "the domain is destroyed" domain_gone "$name"
 restored old.save '.* bitmap 03 gpe 0000$' "it restores with the stored config's set (bitmap 03), no GPE pending"
+
+# A device model that xld restarts after a crash starts with the set of the
+# last vcpu-set (its first command line said --vcpus-online 2).
+ok "xl vcpu-set $name 1 (restored domain)" xl vcpu-set "$name" 1
+dmpid=$(cat "$VMCTL_RUNDIR/devmodel.$id.pid" 2> /dev/null)
+ok "the device model left its pid" test -n "$dmpid" -a -d "/proc/$dmpid"
+kill -9 "$dmpid"
+# dm_online: the restarted device model's --vcpus-online, once it runs
+dm_online() {
+	local p
+	for _ in $(seq 400); do
+		p=$(cat "$VMCTL_RUNDIR/devmodel.$id.pid" 2> /dev/null)
+		if [ -n "$p" ] && [ "$p" != "$dmpid" ] && [ -r "/proc/$p/cmdline" ]; then
+			tr '\0' '\n' < "/proc/$p/cmdline" | grep -A1 -x -- --vcpus-online | tail -1
+			return 0
+		fi
+		sleep 0.05
+	done
+}
+is "$(dm_online)" 1 "the restarted device model gets --vcpus-online 1"
 xl destroy "$name"
 ok "destroyed" domain_gone "$name"
 host_stop a
