@@ -6,7 +6,7 @@
 # moves a -> b -> a -> b, live twice (pre-copy rounds on vmhv's dirty log
 # while it runs: the guest dirties 1024 pages per pass, so a move makes
 # more than one round unless the loaded host gave its vCPU no time during
-# the first; one of the two must) and --non-live. After each move it runs on the target only, under the
+# the first; one of the two must, or one of up to 4 extra live moves) and --non-live. After each move it runs on the target only, under the
 # same UUID, counting on from where it was without booting again, its
 # memory sum agreeing, no page stale, its console answering and its disk
 # reading back.
@@ -69,7 +69,22 @@ for how in --live --live --non-live; do
 		wait_lines $dst h1 'hvmsave: disk marker-5a17-written-before-save' $(( disk + 1 ))
 	tmp=$src; src=$dst; dst=$tmp
 done
-ok "a live move made more than one pre-copy round (most: $most)" test $most -gt 1
+# What the check below proves: the dirty log feeds later rounds (pages the
+# running guest rewrote during round 1 are sent again). A loaded host may
+# give the guest no time during a whole first round (seen once at load
+# 12), so while no move has shown it, up to 4 more live moves get their
+# chance; a dirty log that never reports anything fails all of them.
+extra=0
+while [ "$most" -le 1 ] && [ $extra -lt 4 ]; do
+	out=$(on $src "$XL_BIN" migrate --live h1 "$(hosts2_addr $dst)" 2>&1)
+	rounds=$(printf '%s\n' "$out" | grep -Eo '[0-9]+ pre-copy rounds?' | awk '{print $1}')
+	[ "${rounds:-0}" -gt $most ] && most=$rounds
+	extra=$((extra + 1))
+	tmp=$src; src=$dst; dst=$tmp
+done
+ok "a live move made more than one pre-copy round (most: $most, extra moves: $extra)" \
+	test $most -gt 1
+ok "after the extra moves it still counts on $src" dom_on $src h1
 ok "xl destroy" on $src "$XL_BIN" destroy h1
 hosts2_stop
 ok "both hosts stop, leaving nothing behind" test $? = 0
