@@ -2,8 +2,11 @@
 # Debian's kernel at its busybox shell (tests/hvm/linux_lib.sh, as
 # tests/hvm/linux_boot.sh boots it) through xl save and xl restore: the
 # restored shell answers a command typed on xl console, its uptime went
-# on (no reboot), and it saves and restores a second time. Slow (the
-# boot): time box LINUX_BOOT_WAIT, skipped under the sanitizers unless set.
+# on (no reboot), and it saves and restores a second time. Two vCPUs, both
+# online through the saves: Linux's resume takes CPU 1 down and up again
+# (VCPUOP_down/up of another vCPU, xen_vcpu_restore), and afterwards CPU 1
+# is online and a process pinned to it runs there. Slow (the boot): time
+# box LINUX_BOOT_WAIT, skipped under the sanitizers unless set.
 . "$top_srcdir/tests/save/lib.sh"       # (host.sh; mark, console_after, nothing_left)
 . "$top_srcdir/tests/hvm/linux_lib.sh"
 linux_prereqs                            # sets kernel= to Debian's
@@ -25,6 +28,7 @@ cat > linux.cfg <<CFG
 type = "hvm"
 name = "hvm-lsave"
 memory = 256
+vcpus = 2
 kernel = "$kernel"
 ramdisk = "$VMCTL_TEST_DIR/initrd.gz"
 cmdline = "console=ttyS0 panic=-1"
@@ -42,6 +46,15 @@ cmd() {
 	ok "$3" console_after hvm-lsave "$m" "$2"
 }
 cmd 'echo up-$(cut -d. -f1 /proc/uptime)' '^up-[0-9]+' "the shell answers before the save"
+# cpu1 TAG WHAT: CPU 1 is online and a process pinned to it runs there
+# (field 39 of /proc/self/stat: the CPU it last ran on).
+cpu1() {
+	cmd "echo $1-online-\$(cat /sys/devices/system/cpu/online)-cpu1-\$(cat /sys/devices/system/cpu/cpu1/online)" \
+		"^$1-online-0-1-cpu1-1" "$2: CPUs 0-1 online"
+	cmd "taskset -c 1 sh -c 'echo $1-ran-on-\$(cut -d\" \" -f39 /proc/self/stat)'" \
+		"^$1-ran-on-1[[:space:]]*\$" "$2: a process pinned to CPU 1 runs there"
+}
+cpu1 before "before the save"
 up0=$(grep -Eo '^up-[0-9]+' "$VMCTL_LOGDIR/console/hvm-lsave.log" | tail -1 | cut -d- -f2)
 for round in 1 2; do
 	m0=$(mark hvm-lsave)
@@ -57,6 +70,7 @@ for round in 1 2; do
 	cmd "echo result-\$((6*7+$round))" "^result-$((42 + round))" \
 		"restore $round: a command typed on xl console runs"
 	cmd 'echo up-$(cut -d. -f1 /proc/uptime)' '^up-[0-9]+' "restore $round: uptime"
+	cpu1 "r$round" "restore $round"
 	up=$(grep -Eo '^up-[0-9]+' "$VMCTL_LOGDIR/console/hvm-lsave.log" | tail -1 | cut -d- -f2)
 	ok "restore $round: no reboot, time went on (uptime $up0 -> $up s)" test "$up" -ge "$up0"
 	ok "restore $round: no oops or panic" eval "! grep -Eq 'Oops|Kernel panic|BUG:' \"$VMCTL_LOGDIR/console/hvm-lsave.log\""

@@ -235,6 +235,22 @@ out:
 	return rc;
 }
 
+/* The restored domain's event channels start masked, as a Linux guest
+ * left every port it had not enabled when it suspended (xen_init_IRQ masks
+ * them all at boot; its resume does not): a port bound after the restore
+ * (a vCPU's spinlock kick IPI, which Linux never enables and only polls)
+ * would otherwise deliver an upcall its handler BUG()s on. A guest unmasks
+ * each port it enables (EVTCHNOP_unmask or the bit). */
+static void restored_events_mask(struct domain *d)
+{
+	struct shared_info *sh = memory_phys(&d->mem,
+					     memory_shared_info_pfn(&d->mem) << MEM_PAGE_SHIFT,
+					     sizeof(*sh));
+
+	if (sh)
+		memset(sh->evtchn_mask, 0xff, sizeof(sh->evtchn_mask));
+}
+
 int op_HVM_CONTEXT_SET(struct vmhv *hv, const void *req, size_t len,
 		       struct privcmd_reply *rep)
 {
@@ -273,6 +289,7 @@ int op_HVM_CONTEXT_SET(struct vmhv *hv, const void *req, size_t len,
 		free(copy);
 		return -EINVAL;
 	}
+	restored_events_mask(h->d);
 	free(h->context);
 	h->context = copy;
 	h->context_len = blen;
