@@ -64,12 +64,15 @@ static int apic_base_wr(struct cpu *cpu, uint64_t v)
 			 (1ull << 20) | (1ull << 24) | (1ull << 26) | (1ull << 27) | (1ull << 62))
 static int arch_cap_rd(struct cpu *cpu, uint64_t *v) { *v = ARCH_CAP_IMMUNE; return 0; }
 
-/* IA32_SPEC_CTRL (IBRS, STIBP, SSBD): kept for reading back, no effect
- * (enhanced IBRS asks the guest to set IBRS once). */
+/* IA32_SPEC_CTRL (IBRS, STIBP, SSBD, BHI_DIS_S: bit 10, announced by
+ * CPUID.(7,2):EDX[4]): kept for reading back, no effect (enhanced IBRS
+ * asks the guest to set IBRS once, BHI_CTRL lets Linux set BHI_DIS_S
+ * instead of clearing the branch history in software at every syscall). */
+#define SPEC_CTRL_VALID (7ull | (1ull << 10))
 static int spec_ctrl_rd(struct cpu *cpu, uint64_t *v) { *v = cpu->spec_ctrl; return 0; }
 static int spec_ctrl_wr(struct cpu *cpu, uint64_t v)
 {
-	if (v & ~7ull)
+	if (v & ~SPEC_CTRL_VALID)
 		return -1;
 	cpu->spec_ctrl = v;
 	return 0;

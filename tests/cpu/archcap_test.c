@@ -1,8 +1,10 @@
 /* What the soft CPU tells a guest about speculation side channels: none
  * apply (it does not speculate), so Linux needs neither page table
- * isolation nor retpolines nor its return thunks. 32-bit guest code reads
- * CPUID leaf 7 and IA32_ARCH_CAPABILITIES, writes IA32_SPEC_CTRL and
- * reads it back, then writes a reserved SPEC_CTRL bit (#GP). */
+ * isolation nor retpolines nor its return thunks nor its software branch
+ * history clearing. 32-bit guest code reads CPUID leaf 7 (subleaves 0, 1,
+ * 2, 3) and IA32_ARCH_CAPABILITIES, writes IA32_SPEC_CTRL (IBRS, then
+ * IBRS + BHI_DIS_S) and reads it back, then writes a reserved SPEC_CTRL
+ * bit (#GP). */
 #include "hypervisor/cpu/cpu.h"
 
 #pragma GCC diagnostic push
@@ -31,7 +33,34 @@ static const uint8_t prog[] = {
 	0x31, 0xc0,                               /* xor eax, eax */
 	0x0f, 0x32,                               /* rdmsr */
 	0xa3, 0x0c, 0x20, 0x00, 0x00,             /* mov [0x200c], eax */
-	0xb8, 0x00, 0x04, 0x00, 0x00,             /* mov eax, 0x400 (reserved here) */
+	0xb8, 0x01, 0x04, 0x00, 0x00,             /* mov eax, 0x401 (IBRS, BHI_DIS_S) */
+	0x0f, 0x30,                               /* wrmsr */
+	0x31, 0xc0,                               /* xor eax, eax */
+	0x0f, 0x32,                               /* rdmsr */
+	0xa3, 0x10, 0x20, 0x00, 0x00,             /* mov [0x2010], eax */
+	0xb8, 0x07, 0x00, 0x00, 0x00,             /* mov eax, 7 */
+	0xb9, 0x02, 0x00, 0x00, 0x00,             /* mov ecx, 2 */
+	0x0f, 0xa2,                               /* cpuid */
+	0x89, 0x15, 0x14, 0x20, 0x00, 0x00,       /* mov [0x2014], edx */
+	0xb8, 0x07, 0x00, 0x00, 0x00,             /* mov eax, 7 */
+	0xb9, 0x01, 0x00, 0x00, 0x00,             /* mov ecx, 1 */
+	0x0f, 0xa2,                               /* cpuid */
+	0x09, 0xd8,                               /* or eax, ebx */
+	0x09, 0xd0,                               /* or eax, edx */
+	0xa3, 0x18, 0x20, 0x00, 0x00,             /* mov [0x2018], eax */
+	0xb8, 0x07, 0x00, 0x00, 0x00,             /* mov eax, 7 */
+	0xb9, 0x03, 0x00, 0x00, 0x00,             /* mov ecx, 3 */
+	0x0f, 0xa2,                               /* cpuid */
+	0x09, 0xd8,                               /* or eax, ebx */
+	0x09, 0xd0,                               /* or eax, edx */
+	0xa3, 0x1c, 0x20, 0x00, 0x00,             /* mov [0x201c], eax */
+	0xb8, 0x07, 0x00, 0x00, 0x00,             /* mov eax, 7 */
+	0x31, 0xc9,                               /* xor ecx, ecx */
+	0x0f, 0xa2,                               /* cpuid */
+	0xa3, 0x20, 0x20, 0x00, 0x00,             /* mov [0x2020], eax */
+	0xb9, 0x48, 0x00, 0x00, 0x00,             /* mov ecx, 0x48 */
+	0xb8, 0x00, 0x08, 0x00, 0x00,             /* mov eax, 0x800 (reserved) */
+	0x31, 0xd2,                               /* xor edx, edx */
 	0x0f, 0x30,                               /* wrmsr: #GP */
 	0xf4,                                     /* hlt */
 };
@@ -80,6 +109,12 @@ int main(void)
 	ok(!!(cap & (1ull << 20)), "BHI_NO");
 	ok(!!(cap & (1ull << 62)), "ITS_NO (Linux keeps plain RETs, no return thunk)");
 	is_int(word(ram, 0x200c), 1, "SPEC_CTRL reads back the IBRS bit written");
+	is_int(word(ram, 0x2010), 0x401, "SPEC_CTRL takes and reads back BHI_DIS_S (bit 10)");
+	ok(word(ram, 0x2014) & (1u << 4),
+	   "CPUID.(7,2):EDX[4] BHI_CTRL (Linux sets BHI_DIS_S, no BHB clearing loop per syscall)");
+	is_int(word(ram, 0x2018), 0, "CPUID.(7,1) has no feature (not subleaf 0's answer)");
+	is_int(word(ram, 0x201c), 0, "CPUID.(7,3), beyond the last subleaf, reads zeros");
+	is_int(word(ram, 0x2020), 2, "CPUID.(7,0):EAX names subleaf 2 the last");
 	cpu_destroy(cpu);
 	free(ram);
 	return tap_done();
