@@ -30,6 +30,8 @@
  * a failed write ends everything. */
 struct relay {
 	int a_in, a_out, b_in, b_out;
+	const char *pending;	/* bytes for b_out before the copying starts */
+	size_t pending_len;
 	pthread_t thread;
 	int rc;
 };
@@ -63,6 +65,8 @@ static int relay_run(struct relay *r)
 	static __thread char buf[65536];
 	int open_dirs = 2;
 
+	if (r->pending_len && write_full(r->b_out, r->pending, r->pending_len) < 0)
+		return -1;
 	while (open_dirs > 0) {
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
@@ -249,7 +253,7 @@ static int migrate_ssh(const struct migrate_args *a)
 	struct vmctl *ev = vmctl_open(NULL, &err), *data = NULL;
 	struct relay r = { .a_in = -1 };
 	char params[1024], *rest = NULL;
-	size_t rest_len;
+	size_t rest_len = 0;
 	pid_t pid = -1;
 	int rc = 1, status;
 
@@ -266,15 +270,19 @@ static int migrate_ssh(const struct migrate_args *a)
 		goto out_err;
 	r.a_in = r.a_out = vmctl_take_fd(data, &rest, &rest_len);
 	data = NULL;
-	/* xld starts at once: what came with the answer is the migration's. */
-	if (r.a_in < 0 || (rest_len && write_full(r.b_out, rest, rest_len) < 0) ||
-	    pthread_create(&r.thread, NULL, relay_thread, &r) != 0) {
+	/* xld starts at once: what came with the answer is the migration's,
+	 * and the relay sends it first. A receiver already gone (an ssh that
+	 * failed) fails that write; the relay then closes xld's end, and xld
+	 * names the failure in the outcome waited for here. */
+	r.pending = rest;
+	r.pending_len = rest_len;
+	if (r.a_in < 0 || pthread_create(&r.thread, NULL, relay_thread, &r) != 0) {
 		free(rest);
 		goto out;
 	}
-	free(rest);
 	rc = wait_outcome(ev, a->dom);
 	pthread_join(r.thread, NULL);
+	free(rest);
 	goto out;
 out_err:
 	fprintf(stderr, "xl: %s\n", err.message);

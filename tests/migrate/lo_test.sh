@@ -76,6 +76,15 @@ out=$(on $src "$XL_BIN" migrate -s "$ssh" m1 nohost 2>&1)
 like "$out" "target host: the peer closed the connection" \
 	"an ssh command that fails: xl migrate says the target went away"
 ok "and the domain runs on" dom_on $src m1
+# An ssh gone before xl hands it xld's first bytes: that write fails, and
+# xl still waits for xld to name the failure (it used to stop silently).
+gone=$VMCTL_TEST_DIR/ssh-gone
+printf '#!/bin/sh\nexec 0<&-\nsleep 1\nexit 255\n' > "$gone"
+chmod +x "$gone"
+out=$(on $src "$XL_BIN" migrate -s "$gone" m1 anyhost 2>&1)
+like "$out" "target host: the peer closed the connection" \
+	"an ssh that closed its input at once: xl migrate says the target went away"
+ok "and the domain runs on" dom_on $src m1
 # To its own host: refused before anything is sent.
 suspends=$(count_lines $src m1 "suspending")
 port=$(hosts2_addr $src | sed 's/.*://')
