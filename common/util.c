@@ -118,3 +118,18 @@ int supervisor_follow(void)
 		return -1;
 	return 0;
 }
+
+unsigned long env_ulong(const char *name, unsigned long dflt, unsigned long max)
+{
+	const char *env = getenv(name);
+	char *end;
+	unsigned long v;
+
+	if (!env || !*env)
+		return dflt;
+	errno = 0;
+	v = strtoul(env, &end, 10);
+	if (*end || errno)
+		return dflt;
+	return v > max ? max : v;
+}

@@ -38,4 +38,8 @@ int supervisor_follow(void);
 /* Join `dir` and `name` into a newly allocated string (NULL on ENOMEM). */
 char *path_join(const char *dir, const char *name);
 
+/* The decimal number in environment variable `name`, at most `max`;
+ * `dflt` when it is unset, empty or not a number (a tuning knob). */
+unsigned long env_ulong(const char *name, unsigned long dflt, unsigned long max);
+
 #endif

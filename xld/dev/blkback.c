@@ -38,16 +38,7 @@
 
 static uint64_t poll_ns_get(void)
 {
-	const char *env = getenv("VMCTL_BLKBACK_POLL_US");
-	char *end;
-	unsigned long us;
-
-	if (!env || !*env)
-		return BLKBACK_POLL_NS;
-	us = strtoul(env, &end, 10);
-	if (*end)
-		return BLKBACK_POLL_NS;
-	return (us > 1000 ? 1000 : us) * 1000;
+	return env_ulong("VMCTL_BLKBACK_POLL_US", BLKBACK_POLL_NS / 1000, 1000) * 1000;
 }
 
 struct blk_job {

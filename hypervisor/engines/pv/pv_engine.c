@@ -14,6 +14,7 @@
 #include "hypervisor/vmhv.h"
 #include "common/evloop.h"
 #include "common/log.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -242,16 +243,7 @@ static uint32_t pv_boot_flags(const struct pv_domain *pv)
 
 static uint32_t halt_poll_us(void)
 {
-	const char *env = getenv("VMCTL_HALT_POLL_US");
-	char *end;
-	unsigned long us;
-
-	if (!env || !*env)
-		return HALT_POLL_US_DEFAULT;
-	us = strtoul(env, &end, 10);
-	if (*end)
-		return HALT_POLL_US_DEFAULT;
-	return us > HALT_POLL_US_MAX ? HALT_POLL_US_MAX : (uint32_t)us;
+	return (uint32_t)env_ulong("VMCTL_HALT_POLL_US", HALT_POLL_US_DEFAULT, HALT_POLL_US_MAX);
 }
 
 static bool uproc_wanted(const struct pv_domain *pv)
