@@ -75,6 +75,7 @@ struct cpu *cpu_create(const struct cpu_ram *ram, size_t nram,
 	if (!cpu)
 		return NULL;
 	memset(cpu, 0, sizeof(*cpu));
+	stats_init(&cpu->stats);
 	atomic_init(&cpu->peer, cpu);
 	tlb_init(&cpu->tlb);
 	cpu->ops = ops;
@@ -122,6 +123,8 @@ void cpu_destroy(struct cpu *cpu)
 {
 	if (!cpu)
 		return;
+	stats_write(cpu, true);
+	stats_close(&cpu->stats);
 	for (size_t i = 0; i < cpu->nram && !cpu->meta_borrowed; i++)
 		free(cpu->ram[i].meta);
 	free(cpu->ram);

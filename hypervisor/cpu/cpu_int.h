@@ -10,6 +10,7 @@
 #include "hypervisor/cpu/tlb.h"
 #include "hypervisor/cpu/icache.h"
 #include "hypervisor/cpu/optab.h"
+#include "hypervisor/cpu/stats.h"
 
 #include <stdatomic.h>
 #include <string.h>
@@ -133,6 +134,7 @@ struct cpu {
 	 * from any thread; the CPU's own thread adopts it as `log`. */
 	struct mem_log *_Atomic log_new;
 	struct mem_log *log;
+	struct cpu_stats stats;    /* slow-path counters (stats.h) */
 };
 
 #define ARRAY_SIZE_(a) (sizeof(a) / sizeof((a)[0]))
@@ -273,7 +275,8 @@ uint8_t *mem_host(struct cpu *cpu, uint64_t pa, struct page_meta **meta);
 /* Logged RAM (mem_log.c): its host address for `pa`, or NULL. */
 uint8_t *mem_log_host(struct cpu *cpu, uint64_t pa, struct page_meta **meta);
 /* cpu_run() on entry: a new place takes effect; on return: the pages
- * written are published, and now and then the write entries dropped. */
+ * written are published, and now and then the write entries dropped (and
+ * the counters written, stats.h). */
 void mem_log_enter(struct cpu *cpu);
 void mem_log_leave(struct cpu *cpu);
 void mem_log_free(struct cpu *cpu);

@@ -124,6 +124,7 @@ void mem_log_leave(struct cpu *cpu)
 {
 	struct mem_log *l = cpu->log;
 
+	stats_write(cpu, false);   /* the counters' file too, now and then */
 	if (!l || !l->any)
 		return;
 	log_publish(l);

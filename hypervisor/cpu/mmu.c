@@ -27,6 +27,7 @@ struct walk {
 	uint8_t *pte_host[4];     /* and where it is in host memory (NULL: not RAM) */
 	int pte_size;             /* 4 or 8 */
 	int levels;
+	int size;                 /* STAT_4K/2M/1G: the leaf's page size */
 	bool not_present, rsvd;
 };
 
@@ -78,6 +79,7 @@ static int walk_64(struct cpu *cpu, struct walk *w, uint64_t lin, bool pae)
 
 			w->pa = (e & PTE_ADDR & ~(psz - 1)) | (lin & (psz - 1));
 			w->global = e & PTE_G;
+			w->size = level == 2 ? STAT_2M : STAT_1G;
 			return 0;
 		}
 		table = e & PTE_ADDR;
@@ -98,6 +100,7 @@ static int walk_32(struct cpu *cpu, struct walk *w, uint64_t lin)
 		/* PSE-36: bits 13-20 of the entry are physical address bits 32-39 */
 		w->pa = (e & 0xffc00000ull) | ((e & 0x1fe000ull) << 19) | (lin & 0x3fffff);
 		w->global = e & PTE_G;
+		w->size = STAT_2M;
 		return 0;
 	}
 	if (walk_entry(cpu, w, (e & 0xfffff000ull) + ((lin >> 12) & 1023) * 4, &e))
@@ -126,6 +129,7 @@ static void walk_set_ad(struct cpu *cpu, const struct walk *w, bool write)
 
 static int page_fault(struct cpu *cpu, uint64_t lin, uint32_t err)
 {
+	cpu->stats.fault++;
 	cpu->s.cr2 = lin;
 	return excp_raise(cpu, EXC_PF, true, err);
 }
@@ -170,6 +174,7 @@ int mmu_translate(struct cpu *cpu, uint64_t lin, int acc, bool user, uint64_t *p
 	int r;
 
 	if (!(cpu->s.cr0 & CR0_PG)) {
+		cpu->stats.walk[acc][user][STAT_FLAT]++;
 		w.pa = (cpu->s.efer & EFER_LMA) ? lin : (uint32_t)lin;
 		tlb_refill(cpu, lin, &w, user, acc);
 		*pa = w.pa;
@@ -181,6 +186,8 @@ int mmu_translate(struct cpu *cpu, uint64_t lin, int acc, bool user, uint64_t *p
 		r = walk_64(cpu, &w, (uint32_t)lin, true);
 	else
 		r = walk_32(cpu, &w, (uint32_t)lin);
+	cpu->stats.walk[acc][user][w.size]++;
+	cpu->stats.walk_tlb[acc] += tlb_hit(&cpu->tlb, lin, acc, user) != NULL;
 	if (acc == TLB_X && (cpu->s.efer & EFER_NXE))
 		err |= PF_I;
 	if (r)
