@@ -57,9 +57,12 @@ vmhv_pid=$(cat "$VMCTL_TEST_DIR/a/vmhv.pid") xld_pid=$(cat "$VMCTL_TEST_DIR/a/xl
 # VMCTL_HALT_POLL_US=N (vmhv: the guest's SCHEDOP_block looks for its
 # event up to N us before it sleeps; 0 = off, the default) and
 # VMCTL_BLKBACK_POLL_US=N (xld: blkback's look at the ring for the next
-# request, 20 by default) pass through to the host this script starts:
-# run it once with each setting for an A/B (docs/devices.md, "Halt polling").
-echo "disk: VMCTL_HALT_POLL_US=${VMCTL_HALT_POLL_US:-default} VMCTL_BLKBACK_POLL_US=${VMCTL_BLKBACK_POLL_US:-default}, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+# request, 20 by default) and VMCTL_BLKBACK_WORKERS=N (xld: copy threads
+# per disk, one per host CPU up to 4 by default) pass through to the host
+# this script starts, DEV_BENCH_LOOK_US=N to the guest (blk-look-us: how
+# long a wait for several responses looks at the ring before it sleeps):
+# run it once with each setting for an A/B (docs/devices.md).
+echo "disk: VMCTL_HALT_POLL_US=${VMCTL_HALT_POLL_US:-default} VMCTL_BLKBACK_POLL_US=${VMCTL_BLKBACK_POLL_US:-default} VMCTL_BLKBACK_WORKERS=${VMCTL_BLKBACK_WORKERS:-default} DEV_BENCH_LOOK_US=${DEV_BENCH_LOOK_US:-default}, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 seq_kib=${DEV_BENCH_SEQ_KIB:-4096}
 seq_n=$(( seq_kib / 256 ))
 dd if=/dev/zero of=disk.img bs=1M count=$mib 2> /dev/null
@@ -67,7 +70,7 @@ cat > bb.cfg <<CFG
 name = "bb"
 kernel = "$kernel"
 memory = 32
-extra = "mode=bench bench-mib=$mib bench-rounds=$rounds stay=1${DEV_BENCH_BLK:+ bench-blk=$DEV_BENCH_BLK} bench-seq-kib=$seq_kib"
+extra = "mode=bench bench-mib=$mib bench-rounds=$rounds stay=1${DEV_BENCH_BLK:+ bench-blk=$DEV_BENCH_BLK} bench-seq-kib=$seq_kib${DEV_BENCH_LOOK_US:+ blk-look-us=$DEV_BENCH_LOOK_US}"
 disk = [ 'vdev=xvda, target=$PWD/disk.img' ]
 CFG
 xl create bb.cfg > /dev/null

@@ -264,6 +264,7 @@ static int blkfront_probe(struct kernel *k, const char *nodename)
 	if (!b)
 		return -ENOMEM;
 	strlcpy(b->nodename, nodename, sizeof(b->nodename));
+	b->stream_look_ns = options_get_num(&k->opt, "blk-look-us", BLK_POLL_NS / 1000) * 1000;
 	b->devid = id ? (unsigned int)strtoull(id + 1, NULL, 10) : 0;
 	rc = blk_connect(k, b);
 	k->dev.blk[k->dev.nr_blk++] = b;	/* kept even if down: `blk list` */
@@ -591,8 +592,8 @@ static int io_sleep(struct kernel *k, struct blk_io *io)
 /* Wait until `n` more requests are done (all of them if n is 0), first
  * looking at the ring: sleeping and being woken are hypercalls that vmhv
  * serves and a wake-up across CPUs (tens of us, more on a busy host).
- * With more than one request in flight we look for BLK_POLL_NS (the wait
- * is long next to a sleep's cost).  A lone request (a read() or write()
+ * With more than one request in flight we look for stream_look_ns
+ * (`blk-look-us=`, BLK_POLL_NS by default).  A lone request (a read() or write()
  * at a time) is answered in about the time the host takes to copy its
  * data once the backend runs it, on the other CPU: we look as long as
  * sync_look_adapt() found worth it, but only BLK_POLL_NS if the backend
@@ -604,7 +605,7 @@ static int wait_for(struct kernel *k, struct blk_io *io, unsigned int n)
 	struct blkfront *b = io->b;
 	bool sync = b->inflight == 1, preempted = false, taken = true, covered = true;
 	uint64_t t0 = time_now(k), prev = t0, now = t0;
-	uint64_t look = sync ? b->sync_look_ns : BLK_POLL_NS;
+	uint64_t look = sync ? b->sync_look_ns : b->stream_look_ns;
 	int rc = 0;
 
 	io->until = io->completed + (n ? n : b->inflight);

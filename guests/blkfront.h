@@ -81,6 +81,7 @@ struct blkfront {
 	uint64_t notifies, waits;	/* events sent, sleeps for responses */
 	uint64_t look_ns, sleep_ns;	/* time waits spent looking, sleeping */
 	uint64_t sync_look_ns;	/* how long a lone request's wait looks at the ring */
+	uint64_t stream_look_ns;	/* ... and a wait for several (blk-look-us=) */
 	bool sync_event_sent;	/* ... which needed an event: it sleeps at once */
 	unsigned int sync_lockstep;	/* lone waits after an event, to probe every few */
 	uint64_t bytes_read, bytes_written;

@@ -41,6 +41,18 @@ static uint64_t poll_ns_get(void)
 	return env_ulong("VMCTL_BLKBACK_POLL_US", BLKBACK_POLL_NS / 1000, 1000) * 1000;
 }
 
+/* Workers per disk: as many as the host has CPUs, BLKBACK_WORKERS at
+ * most. More copy threads than CPUs only take turns (each copy then
+ * takes longer and leaves the caches to the others) and crowd out the
+ * guest's vCPU. VMCTL_BLKBACK_WORKERS in xld's environment sets it. */
+static unsigned int workers_get(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned long dflt = cpus > 0 ? MIN((unsigned long)cpus, BLKBACK_WORKERS) : BLKBACK_WORKERS;
+
+	return (unsigned int)MAX(env_ulong("VMCTL_BLKBACK_WORKERS", dflt, BLKBACK_WORKERS), 1ul);
+}
+
 struct blk_job {
 	struct io_job job;
 	struct blkback *b;
@@ -81,6 +93,7 @@ struct blkback {
 	pthread_mutex_t cons_lock;
 	bool polling;               /* a worker looks at the ring: no events */
 	uint64_t poll_ns;           /* how long it looks (BLKBACK_POLL_NS) */
+	unsigned int workers;       /* the pool's threads (workers_get()) */
 	struct io_pool *pool;
 	struct blk_job *free_jobs;
 	unsigned inflight;
@@ -459,7 +472,7 @@ static bool workers_busy(struct blkback *b)
 	bool busy;
 
 	pthread_mutex_lock(&b->lock);
-	busy = b->inflight >= BLKBACK_WORKERS;
+	busy = b->inflight >= b->workers;
 	pthread_mutex_unlock(&b->lock);
 	return busy;
 }
@@ -604,6 +617,7 @@ static struct blkback *blkback_new(struct xld *xld, uint32_t domid, const struct
 		return NULL;
 	b->xld = xld;
 	b->poll_ns = poll_ns_get();
+	b->workers = workers_get();
 	b->domid = domid;
 	b->disk = *disk;
 	b->ev_fd = -1;
@@ -638,7 +652,7 @@ struct blkback *blkback_connect(struct xld *xld, uint32_t domid, const struct bl
 		goto out;
 	b->ring_mapped = true;
 	BACK_RING_ATTACH(&b->ring, sring, sring->rsp_prod, PAGE);
-	b->pool = io_pool_new(xld, BLKBACK_WORKERS, NULL, NULL);
+	b->pool = io_pool_new(xld, b->workers, NULL, NULL);
 	if (!b->pool) {
 		rc = -errno;
 		goto out;
