@@ -11,8 +11,9 @@
 struct cpu;
 
 /* Translate `lin` for an access of kind `acc` (TLB_R/W/X) made with user
- * privilege when `user`. On success stores the physical address, refills the
- * TLB and returns X_OK; on a page fault sets CR2 and returns X_EXC. */
+ * privilege when `user`: from the TLB's entry when it has one, else by a
+ * walk that refills the TLB. On success stores the physical address and
+ * returns X_OK; on a page fault sets CR2 and returns X_EXC. */
 int mmu_translate(struct cpu *cpu, uint64_t lin, int acc, bool user, uint64_t *pa);
 
 #endif

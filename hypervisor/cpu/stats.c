@@ -23,19 +23,18 @@ void stats_init(struct cpu_stats *st)
 }
 
 /* One `name=value` per counter, the walk counters named by kind, privilege
- * and leaf size (r.k.4k = kernel reads that walked to a 4 KiB page). */
+ * and leaf size (r.k.4k = kernel reads that walked to a 4 KiB page;
+ * tlb.x = fetch translations the TLB answered). */
 static int stats_format(const struct cpu *cpu, char *buf, size_t len)
 {
 	static const char acc[] = "rwx", *const size[] = { "4k", "2m", "1g", "flat" };
 	const struct cpu_stats *st = &cpu->stats;
 	size_t n = 0;
 
-	n += (size_t)snprintf(buf + n, len - n, "retired=%llu fault=%llu invlpg_big=%llu",
-			      (unsigned long long)cpu->retired, (unsigned long long)st->fault,
-			      (unsigned long long)st->invlpg_big);
+	n += (size_t)snprintf(buf + n, len - n, "retired=%llu fault=%llu",
+			      (unsigned long long)cpu->retired, (unsigned long long)st->fault);
 	for (int a = 0; a < 3 && n < len; a++) {
-		n += (size_t)snprintf(buf + n, len - n, " big.%c=%llu tlb.%c=%llu", acc[a],
-				      (unsigned long long)st->big_hit[a], acc[a],
+		n += (size_t)snprintf(buf + n, len - n, " tlb.%c=%llu", acc[a],
 				      (unsigned long long)st->walk_tlb[a]);
 		for (int u = 0; u < 2 && n < len; u++)
 			for (int s = 0; s < STAT_SIZES && n < len; s++)

@@ -1,5 +1,5 @@
-/* Counters of the soft CPU's slow paths (page walks by kind, the large-page
- * cache), to tell which speed idea pays. Always counted (each increment
+/* Counters of the soft CPU's slow paths (page walks by kind, translations
+ * the TLB answered), to tell which speed idea pays. Always counted (each increment
  * sits on a path that costs a page walk anyway); written out only with VMCTL_CPU_STATS set in the
  * environment when the CPU is created: then a file
  * /tmp/vmctl-cpu-stats.PID.N (N: the process's Nth CPU) gets a line of
@@ -21,12 +21,10 @@ enum { STAT_4K, STAT_2M, STAT_1G, STAT_FLAT, STAT_SIZES };
 struct cpu_stats {
 	int fd;                          /* -1: not written out */
 	uint64_t next;                   /* cpu->retired of the next rewrite */
-	/* translations that walked: [TLB_R/W/X][user][leaf size] */
+	/* mmu_translate()s that walked: [TLB_R/W/X][user][leaf size] */
 	uint64_t walk[3][2][STAT_SIZES];
-	uint64_t walk_tlb[3];            /* ... while the TLB held the page */
-	uint64_t big_hit[3];             /* refilled from the large-page cache */
+	uint64_t walk_tlb[3];            /* answered by the TLB: no walk */
 	uint64_t fault;                  /* walks that ended in #PF */
-	uint64_t invlpg_big;             /* INVLPGs that swept large-page entries */
 };
 
 /* cpu_create(): open the file when VMCTL_CPU_STATS is set. */

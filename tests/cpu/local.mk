@@ -85,3 +85,11 @@ TESTS += tests/cpu/archcap_test
 check_PROGRAMS += tests/cpu/archcap_test
 tests_cpu_archcap_test_SOURCES = tests/cpu/archcap_test.c
 tests_cpu_archcap_test_LDADD = hypervisor/cpu/libsoftcpu.la
+
+# Page walks (hypervisor/cpu/mmu.c): translations the TLB holds are not
+# walked again (a page-crossing instruction's second page), INVLPG still
+# reaches them, a read entry never answers a write (D bits).
+TESTS += tests/cpu/mmu_test
+check_PROGRAMS += tests/cpu/mmu_test
+tests_cpu_mmu_test_SOURCES = tests/cpu/mmu_test.c
+tests_cpu_mmu_test_LDADD = hypervisor/cpu/libsoftcpu.la

@@ -1,0 +1,208 @@
+/* Translations the TLB already holds are not walked again (mmu.c
+ * mmu_cached()), and that shortcut never outlives the TLB's own rules.
+ * 32-bit paged guest code on the soft CPU; OUT 0x80 hands EAX to the
+ * host, which counts rounds and kicks the CPU after the last.
+ *
+ *   steady   an instruction that crosses from linear page 5 into page 6
+ *            (never cached decoded: its second page is translated at
+ *            every run) runs ROUNDS times: the fetch translations are
+ *            answered by the TLB, the page walks stay a handful.
+ *   remap    the same loop, but each round the guest points linear page
+ *            6 at the other of two physical pages and INVLPGs it: every
+ *            round's instruction reads the immediate of the page it maps.
+ *   dirty    a page-crossing load fills read entries for two clean pages;
+ *            a page-crossing store to the same bytes must still walk both
+ *            and set their D bits (a read entry never answers a write). */
+#include "hypervisor/cpu/cpu_int.h"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#include "tests/tap.h"
+#pragma GCC diagnostic pop
+
+#include <stdlib.h>
+
+#define RAM_SIZE (1u << 20)
+#define ROUNDS 200
+#define PT 0x2000u                  /* the page table: 256 PTEs, 1 MiB */
+#define PTE_D 0x40u
+#define IMM_A 0x11aa0000u           /* the crossing MOV's immediate, top */
+#define IMM_B 0x22bb0000u           /* half from physical 6 / physical 7 */
+
+struct guest {
+	uint8_t *ram;
+	struct cpu *cpu;
+	unsigned n, stop;
+	uint32_t eax[ROUNDS + 1];
+};
+
+static int guest_pio(void *opaque, struct cpu *cpu, struct cpu_io *io)
+{
+	struct guest *g = opaque;
+
+	if (io->in || io->port != 0x80)
+		return -1;
+	if (g->n <= ROUNDS)
+		g->eax[g->n] = (uint32_t)io->data;
+	if (++g->n == g->stop)
+		cpu_kick(cpu);
+	return 0;
+}
+
+static const struct cpu_io_ops guest_ops = { .pio = guest_pio };
+
+static void poke(struct guest *g, uint32_t pa, const void *b, size_t n)
+{
+	memcpy(g->ram + pa, b, n);
+}
+
+static uint32_t pte(const struct guest *g, unsigned page)
+{
+	uint32_t v;
+
+	memcpy(&v, g->ram + PT + 4 * page, 4);
+	return v;
+}
+
+/* Page directory at 0x1000, one page table mapping 1 MiB 1:1, writable,
+ * A and D clear; protected mode with paging, flat segments. */
+static void guest_start(struct guest *g, uint32_t eip, uint32_t ebx)
+{
+	struct cpu_state st;
+	uint32_t e = PT | 3;
+
+	poke(g, 0x1000, &e, 4);
+	for (uint32_t i = 0; i < 256; i++) {
+		e = (i << 12) | 3;
+		poke(g, PT + 4 * i, &e, 4);
+	}
+	cpu_get_state(g->cpu, &st);
+	st.cr0 = 0x80000011;
+	st.cr3 = 0x1000;
+	st.cr4 = 0;
+	for (int i = 0; i < SEG_COUNT; i++)
+		if (i != SEG_LDTR && i != SEG_TR)
+			st.seg[i] = (struct cpu_seg){ .sel = 0x10, .limit = 0xffffffff,
+						      .attr = 0xc093 };
+	st.seg[SEG_CS] = (struct cpu_seg){ .sel = 0x08, .limit = 0xffffffff, .attr = 0xc09b };
+	st.cpl = 0;
+	st.rip = eip;
+	st.rflags = 2;
+	memset(st.gpr, 0, sizeof(st.gpr));
+	st.gpr[RBX] = ebx;
+	st.gpr[RSP] = 0x80000;
+	cpu_set_state(g->cpu, &st);
+	g->n = 0;
+}
+
+static enum cpu_exit_reason guest_run(struct guest *g, unsigned outs)
+{
+	struct cpu_exit ex;
+
+	g->stop = g->n + outs;
+	return cpu_run(g->cpu, 100000, &ex);
+}
+
+static uint64_t walks(const struct cpu *cpu, int acc)
+{
+	uint64_t n = 0;
+
+	for (int u = 0; u < 2; u++)
+		for (int s = 0; s < STAT_SIZES; s++)
+			n += cpu->stats.walk[acc][u][s];
+	return n;
+}
+
+/* Linear 0x5ff8: five NOPs, then MOV EAX, imm32 at 0x5ffd: its opcode
+ * and low immediate bytes in page 5, the high ones at linear 0x6000.
+ * Then OUT; with EBX = 0 back to the start, else XOR the PTE of linear
+ * page 6 with 0x1000 (physical 6 <-> 7), INVLPG [0x6000], and back.
+ * Physical 6 and 7 hold the same code after their first two bytes. */
+static void crossing_code(struct guest *g)
+{
+	static const uint8_t head[] = { 0x90, 0x90, 0x90, 0x90, 0x90, 0xb8, 0x00, 0x00 };
+	static const uint8_t tail[] = {
+		0xe7, 0x80,                                          /* out 0x80, eax */
+		0x85, 0xdb,                                          /* test ebx, ebx */
+		0x74, 0x11,                                          /* jz 0x6019 */
+		0x81, 0x35, 0x18, 0x20, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, /* xor [0x2018] */
+		0x0f, 0x01, 0x3d, 0x00, 0x60, 0x00, 0x00,            /* invlpg [0x6000] */
+		0xe9, 0xda, 0xff, 0xff, 0xff,                        /* jmp 0x5ff8 */
+	};
+	uint16_t a = IMM_A >> 16, b = IMM_B >> 16;
+
+	poke(g, 0x5ff8, head, sizeof(head));
+	poke(g, 0x6000, &a, 2);
+	poke(g, 0x6002, tail, sizeof(tail));
+	poke(g, 0x7000, &b, 2);
+	poke(g, 0x7002, tail, sizeof(tail));
+}
+
+static void steady(struct guest *g)
+{
+	uint64_t x0, hit0;
+	unsigned bad = 0;
+
+	crossing_code(g);
+	guest_start(g, 0x5ff8, 0);
+	x0 = walks(g->cpu, TLB_X);
+	hit0 = g->cpu->stats.walk_tlb[TLB_X];
+	is_int(guest_run(g, ROUNDS), CPU_EXIT_INTERRUPTED, "steady: %d rounds", ROUNDS);
+	for (unsigned i = 0; i < ROUNDS; i++)
+		bad += g->eax[i] != IMM_A;
+	is_int(bad, 0, "steady: the crossing MOV reads its immediate every round");
+	ok(walks(g->cpu, TLB_X) - x0 <= 4, "steady: %llu fetch walks for %d crossings",
+	   (unsigned long long)(walks(g->cpu, TLB_X) - x0), ROUNDS);
+	ok(g->cpu->stats.walk_tlb[TLB_X] - hit0 >= ROUNDS - 1,
+	   "steady: the TLB answered the second page's translation");
+}
+
+static void remap(struct guest *g)
+{
+	unsigned bad = 0;
+
+	crossing_code(g);
+	guest_start(g, 0x5ff8, 1);
+	is_int(guest_run(g, ROUNDS), CPU_EXIT_INTERRUPTED, "remap: %d rounds", ROUNDS);
+	for (unsigned i = 0; i < ROUNDS; i++)
+		bad += g->eax[i] != (i % 2 ? IMM_B : IMM_A);
+	is_int(bad, 0, "remap: each round reads the immediate of the page INVLPG left mapped");
+}
+
+/* Linear 0x3000: MOV EAX, [0x8ffe]; MOV [0x8ffe], EAX; OUT; HLT. */
+static void dirty(struct guest *g)
+{
+	static const uint8_t code[] = {
+		0xa1, 0xfe, 0x8f, 0x00, 0x00,                        /* mov eax, [0x8ffe] */
+		0xe7, 0x80,                                          /* out 0x80, eax */
+		0xa3, 0xfe, 0x8f, 0x00, 0x00,                        /* mov [0x8ffe], eax */
+		0xe7, 0x80,                                          /* out 0x80, eax */
+		0xf4,                                                /* hlt */
+	};
+
+	poke(g, 0x3000, code, sizeof(code));
+	guest_start(g, 0x3000, 0);
+	is_int(guest_run(g, 1), CPU_EXIT_INTERRUPTED, "dirty: the crossing load ran");
+	ok(!(pte(g, 8) & PTE_D) && !(pte(g, 9) & PTE_D), "dirty: a load leaves both pages clean");
+	is_int(guest_run(g, 1), CPU_EXIT_INTERRUPTED, "dirty: the crossing store ran");
+	ok((pte(g, 8) & PTE_D) && (pte(g, 9) & PTE_D),
+	   "dirty: the store set D in both pages' entries (PTEs %#x %#x)", pte(g, 8), pte(g, 9));
+}
+
+int main(void)
+{
+	struct guest g = { .ram = calloc(1, RAM_SIZE) };
+	struct cpu_ram cr = { .gpa = 0, .size = RAM_SIZE, .host = g.ram };
+
+	if (!ok(g.ram != NULL, "guest RAM"))
+		return tap_done();
+	g.cpu = cpu_create(&cr, 1, &guest_ops, &g);
+	if (!ok(g.cpu != NULL, "a soft CPU"))
+		return tap_done();
+	steady(&g);
+	remap(&g);
+	dirty(&g);
+	cpu_destroy(g.cpu);
+	free(g.ram);
+	return tap_done();
+}
