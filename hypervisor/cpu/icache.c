@@ -11,6 +11,7 @@ int icache_init(struct icache *c)
 	c->b = calloc(1u << ICACHE_BITS, sizeof(*c->b));
 	c->jc = calloc(JCACHE_SIZE, sizeof(*c->jc));
 	c->pool = malloc(sizeof(*c->pool) * ICACHE_POOL);
+	jit_stats_init(&c->stats);
 	if (!c->b || !c->jc || !c->pool) {
 		icache_dispose(c);
 		return -ENOMEM;
@@ -22,6 +23,7 @@ int icache_init(struct icache *c)
 void icache_dispose(struct icache *c)
 {
 	jit_dispose(&c->jit);
+	jit_stats_dispose(&c->stats, c);
 	free(c->b);
 	free(c->jc);
 	free(c->pool);
@@ -111,4 +113,13 @@ bool insn_keeps_context(const struct insn *in)
 	default:
 		return false;
 	}
+}
+
+bool insn_indirect(const struct insn *in)
+{
+	if (in->map != MAP_1B)
+		return false;
+	if (in->op == 0xc2 || in->op == 0xc3)
+		return true;
+	return in->op == 0xff && ((in->reg & 7) == 2 || (in->reg & 7) == 4);
 }

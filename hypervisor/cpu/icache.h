@@ -31,13 +31,22 @@
  * written code and the emptied pool move it on), for the code size and
  * privilege it was made for, and while its block keeps its header: a
  * block is in at most one entry (block.jc), which block_build() kills
- * before it gives the header to another block. */
+ * before it gives the header to another block. An entry also carries
+ * what running the block needs besides the block itself: its
+ * translation for the entry's privilege (or NULL) and its instruction
+ * count, so that a hit reads one 32-byte entry and no block header; a
+ * translation that ends in a RET or an indirect branch its chain slots
+ * do not know probes the table itself (jit.c) and jumps straight into
+ * the translation it names. */
 #ifndef VMCTL_HV_CPU_ICACHE_H
 #define VMCTL_HV_CPU_ICACHE_H
 
 #include "hypervisor/cpu/decode.h"
 #include "hypervisor/cpu/tlb.h"
 #include "hypervisor/cpu/jit.h"
+#include "hypervisor/cpu/jit_stats.h"
+
+#include <stddef.h>
 
 #define ICACHE_BITS 15
 #define BLOCK_MAX 16
@@ -62,19 +71,23 @@ struct block {
 	uint8_t runs;             /* interpreted runs (JIT_NEVER: not translatable) */
 	uint16_t jc;              /* its jump cache entry, if that still names it */
 	jit_fn jit;               /* host code (jit.h), or NULL */
-	const uint8_t *jit_body;  /* where chained translations enter it */
 	struct jit_exit jx[2];    /* chaining: the next translation per exit */
 	struct insn *in;          /* n instructions in the pool */
 	struct block_link link[2];   /* successors: see icache_link() */
 };
 
-/* A jump cache entry: see above. */
+/* A jump cache entry: see above. Translated code reads it (jit.c). */
 struct jc_entry {
 	uint64_t lin;             /* CS base + RIP */
 	struct block *b;
+	jit_fn jit;               /* b's translation for ctx's privilege, or NULL */
 	uint32_t epoch;           /* the jit_epoch it was made in */
-	uint32_t ctx;             /* icache_ctx(): code size and privilege */
+	uint16_t ctx;             /* icache_ctx(): code size and privilege */
+	uint16_t n;               /* b's instructions */
 };
+_Static_assert(sizeof(struct jc_entry) == 32, "two entries a cache line; jit.c scales by 32");
+_Static_assert(offsetof(struct jc_entry, jit) == 16 && offsetof(struct jc_entry, epoch) == 24 &&
+	       offsetof(struct jc_entry, ctx) == 28, "jit.c's probe reads these offsets");
 
 struct icache {
 	struct block *b;          /* 1 << ICACHE_BITS headers */
@@ -84,6 +97,7 @@ struct icache {
 	uint32_t epoch;           /* links made in another epoch are dead */
 	uint32_t jit_epoch;       /* the same for chains between translations */
 	struct jit_buf jit;       /* translations of blocks, emptied with the pool */
+	struct jit_stats stats;   /* VMCTL_CPU_STATS's counters (jit_stats.h) */
 };
 
 #define JIT_NEVER 255
@@ -148,14 +162,15 @@ static inline struct jc_entry *icache_jc_slot(struct icache *c, uint64_t lin)
 	return &c->jc[(lin ^ (lin >> JCACHE_BITS)) & (JCACHE_SIZE - 1)];
 }
 
-/* The block at linear `lin` from the jump cache, or NULL. */
-static inline struct block *icache_jc_find(struct icache *c, uint64_t lin, uint32_t ctx)
+/* The jump cache's entry for linear `lin` (its block, translation and
+ * size), or NULL. */
+static inline const struct jc_entry *icache_jc_find(struct icache *c, uint64_t lin, uint32_t ctx)
 {
 	const struct jc_entry *j = icache_jc_slot(c, lin);
 
 	if (j->lin != lin || j->ctx != ctx || j->epoch != c->jit_epoch)
 		return NULL;
-	return j->b;
+	return j;
 }
 
 /* Block `b`'s header is about to describe other code: its entry dies. */
@@ -167,15 +182,34 @@ static inline void icache_jc_forget(struct icache *c, const struct block *b)
 		j->epoch = c->jit_epoch - 1;
 }
 
+/* b's translation if it was made for the privilege of context `ctx`. */
+static inline jit_fn icache_jc_jit(const struct block *b, uint32_t ctx)
+{
+	return b->jit && b->jit_user == (ctx & 1) ? b->jit : NULL;
+}
+
 /* Remember that `lin` (in context `ctx`) runs block `b`; `b`'s former
- * entry, if any, dies (one entry per block, so forgetting finds it). */
-static inline void icache_jc_fill(struct icache *c, uint64_t lin, uint32_t ctx, struct block *b)
+ * entry, if any, dies (one entry per block, so forgetting finds it).
+ * Returns the entry. */
+static inline const struct jc_entry *icache_jc_fill(struct icache *c, uint64_t lin, uint32_t ctx,
+						    struct block *b)
 {
 	struct jc_entry *j = icache_jc_slot(c, lin);
 
 	icache_jc_forget(c, b);
-	*j = (struct jc_entry){ .lin = lin, .b = b, .epoch = c->jit_epoch, .ctx = ctx };
+	*j = (struct jc_entry){ .lin = lin, .b = b, .jit = icache_jc_jit(b, ctx),
+				.epoch = c->jit_epoch, .ctx = (uint16_t)ctx, .n = (uint16_t)b->n };
 	b->jc = (uint16_t)(j - c->jc);
+	return j;
+}
+
+/* Block `b` was just translated: its live entry, if any, learns it. */
+static inline void icache_jc_refresh(struct icache *c, const struct block *b)
+{
+	struct jc_entry *j = &c->jc[b->jc];
+
+	if (j->b == b && j->epoch == c->jit_epoch)
+		j->jit = icache_jc_jit(b, j->ctx);
 }
 
 /* The block `from` links to for `rip`, or NULL. */
@@ -217,5 +251,9 @@ bool insn_ends_block(const struct insn *in);
 /* True when the instruction cannot change CS, the code size or CPL (the
  * last one of a block decides whether the block may be linked on). */
 bool insn_keeps_context(const struct insn *in);
+
+/* True for a near RET or a near JMP/CALL through a register or memory:
+ * a block end whose next RIP is not known when it is decoded. */
+bool insn_indirect(const struct insn *in);
 
 #endif

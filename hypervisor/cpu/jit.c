@@ -1467,10 +1467,57 @@ static void emit_chain_slot(struct emit *e, int32_t x)
 		patch(miss[k], e->p);
 }
 
+/* After both slots missed (rax = RIP, ecx = epoch, rdx = the retired
+ * count after this block): the jump cache's entry for CS base + RIP
+ * (icache.h), when it was made in this epoch for 64-bit code at this
+ * privilege and names a translation, is where to go on; else `done`.
+ * The same checks as icache_jc_find(), so a hit is what the run loop
+ * would have run; only the entry is read, no block header. */
+static void emit_jc_probe(struct emit *e, struct icache *c)
+{
+	uint8_t *miss[4];
+
+	op_reg(e, true, 0x89, H_AX, H_SI);                  /* mov rsi, rax */
+	op_mem(e, false, true, 0x03, -1, H_SI, H_BX, -1, 0,
+	       CPU_OFF(s.seg[SEG_CS].base));                /* add rsi, [CS base] */
+	op_reg(e, true, 0x89, H_SI, H_DI);                  /* mov rdi, rsi */
+	shift_ri(e, true, 5, H_DI, JCACHE_BITS);            /* shr rdi, JCACHE_BITS */
+	op_reg(e, true, 0x31, H_SI, H_DI);                  /* xor rdi, rsi */
+	alu_ri(e, false, 4, H_DI, JCACHE_SIZE - 1);         /* and edi, size - 1 */
+	shift_ri(e, false, 4, H_DI, 5);                     /* shl edi, 5: 32-byte entries */
+	mov_imm64(e, H_R8, (uint64_t)(uintptr_t)c->jc);
+	op_reg(e, true, 0x01, H_R8, H_DI);                  /* add rdi, r8 */
+	op_mem(e, false, true, 0x3b, -1, H_SI, H_DI, -1, 0, 0);     /* cmp rsi, [lin] */
+	miss[0] = jump(e, 0x85, NULL);
+	op_mem(e, false, false, 0x3b, -1, H_CX, H_DI, -1, 0,
+	       (int32_t)offsetof(struct jc_entry, epoch));           /* cmp ecx, [epoch] */
+	miss[1] = jump(e, 0x85, NULL);
+	op_mem(e, true, false, 0x81, -1, 7, H_DI, -1, 0,
+	       (int32_t)offsetof(struct jc_entry, ctx));             /* cmp word [ctx], imm16 */
+	b1(e, icache_ctx(64, e->user));
+	b1(e, 0);
+	miss[2] = jump(e, 0x85, NULL);
+	op_mem(e, false, true, 0x8b, -1, H_SI, H_DI, -1, 0,
+	       (int32_t)offsetof(struct jc_entry, jit));             /* mov rsi, [jit] */
+	op_reg(e, true, 0x85, H_SI, H_SI);                  /* test rsi, rsi */
+	miss[3] = jump(e, 0x84, NULL);
+	if (c->stats.on) {
+		mov_imm64(e, H_AX, (uint64_t)(uintptr_t)&c->stats.n[JS_jit_jcache]);
+		op_mem(e, false, true, 0xff, -1, 0, H_AX, -1, 0, 0);  /* inc qword [rax] */
+	}
+	st_cpu(e, true, H_DX, CPU_OFF(retired));
+	lea(e, H_SI, H_SI, -1, 0, JIT_BODY_OFF);
+	op_reg(e, false, 0xff, 4, H_SI);                    /* jmp rsi */
+	for (int k = 0; k < 4 && !e->overflow; k++)
+		patch(miss[k], e->p);
+	jump(e, -1, e->done);
+}
+
 /* The block's exit when it may be chained (see struct jit_exit): RIP is
  * in cpu->s.rip; no kick, room in the budget, and a slot for this RIP
- * made in this epoch jump into the next translation, else `done`. */
-static void emit_chain(struct emit *e)
+ * made in this epoch (or, after a RET or an indirect branch, the jump
+ * cache) jump into the next translation, else `done`. */
+static void emit_chain(struct emit *e, struct icache *c)
 {
 	op_mem(e, false, false, 0x83, -1, 7, H_BX, -1, 0, CPU_OFF(kick));
 	b1(e, 0);                                           /* cmp dword [kick], 0 */
@@ -1484,11 +1531,14 @@ static void emit_chain(struct emit *e)
 	mov_imm64(e, H_SI, (uint64_t)(uintptr_t)e->b->jx);
 	emit_chain_slot(e, 0);
 	emit_chain_slot(e, (int32_t)sizeof(struct jit_exit));
-	jump(e, -1, e->done);
+	if (insn_indirect(&e->b->in[e->b->n - 1]))
+		emit_jc_probe(e, c);
+	else
+		jump(e, -1, e->done);
 }
 
 /* Point fixed exit x at `to`'s translation for `rip` in this epoch. */
-static void jit_link_fixed(struct cpu *cpu, struct jit_exit *x, uint64_t rip, const struct block *to)
+static void jit_link_fixed(struct cpu *cpu, struct jit_exit *x, uint64_t rip, const uint8_t *to)
 {
 	const struct jit_buf *j = &cpu->icache.jit;
 	uint32_t epoch = cpu->icache.jit_epoch;
@@ -1496,15 +1546,15 @@ static void jit_link_fixed(struct cpu *cpu, struct jit_exit *x, uint64_t rip, co
 	memcpy(x->site + FX_RIP, &rip, 8);
 	memcpy(x->site + FX_EPOCH, &epoch, 4);
 	/* past the entry's load of r12 (7 bytes: ld_cpu()) */
-	patch(x->site + FX_REL, j->rw + (to->jit_body + 7 - j->rx));
+	patch(x->site + FX_REL, j->rw + (to + 7 - j->rx));
 }
 
-void jit_link(struct cpu *cpu, struct block *from, uint64_t rip, const struct block *to)
+void jit_link(struct cpu *cpu, struct block *from, uint64_t rip, const uint8_t *to)
 {
 	uint32_t epoch = cpu->icache.jit_epoch;
 	struct jit_exit *x = &from->jx[from->jx[0].epoch == epoch && from->jx[0].rip != rip];
 
-	if (from->jx[0].fixed) {
+	if (from->jx[0].fixed || from->jx[1].fixed) {   /* a JMP rel has only slot 1 */
 		for (int k = 0; k < 2; k++)
 			if (from->jx[k].fixed && from->jx[k].rip == rip)
 				jit_link_fixed(cpu, &from->jx[k], rip, to);
@@ -1512,8 +1562,23 @@ void jit_link(struct cpu *cpu, struct block *from, uint64_t rip, const struct bl
 	}
 
 	x->rip = rip;
-	x->to = to->jit_body;
+	x->to = to;
 	x->epoch = epoch;
+}
+
+/* rdx = this block's header (struct jit_ret's `last`) if it still names
+ * this translation (at `start` in the read-write view), else 0. */
+static void emit_ret_block(struct emit *e, const uint8_t *start)
+{
+	int32_t rel;
+
+	mov_imm64(e, H_DX, (uint64_t)(uintptr_t)e->b);
+	b1(e, 0x48); b1(e, 0x8d); b1(e, 0x0d);              /* lea rcx, [rip + rel32] */
+	rel = (int32_t)(start - (e->p + 4));
+	b4(e, (uint32_t)rel);
+	op_mem(e, false, true, 0x39, -1, H_CX, H_DX, -1, 0, (int32_t)offsetof(struct block, jit));
+	b1(e, 0x74); b1(e, 0x02);                           /* je +2 */
+	op_reg(e, false, 0x31, H_DX, H_DX);                 /* xor edx, edx */
 }
 
 /* Emit block `b` at `start` with the registers cached that e->host_of
@@ -1540,6 +1605,7 @@ static void emit_block(struct cpu *cpu, struct emit *e, struct block *b, uint8_t
 	b1(e, 0xb8);                                        /* mov eax, n */
 	b4(e, b->n);
 	e->epilogue = e->p;
+	emit_ret_block(e, start);
 	b1(e, 0x41); b1(e, 0x5f);                           /* pop r15 */
 	b1(e, 0x41); b1(e, 0x5e);                           /* pop r14 */
 	b1(e, 0x41); b1(e, 0x5d);                           /* pop r13 */
@@ -1549,11 +1615,12 @@ static void emit_block(struct cpu *cpu, struct emit *e, struct block *b, uint8_t
 	e->exit = e->done;
 	if (b->chain) {
 		e->exit = e->p;
-		emit_chain(e);
+		emit_chain(e, &cpu->icache);
 	}
 	b->jx[0] = b->jx[1] = (struct jit_exit){ .epoch = cpu->icache.jit_epoch - 1 };
 	e->cpu_epoch = cpu->icache.jit_epoch;
-	b->jit_body = cpu->icache.jit.rx + (body - cpu->icache.jit.rw);
+	if (body - start != JIT_BODY_OFF)
+		e->overflow = true;      /* not where jit_body() says */
 	if (!e->overflow)
 		patch(entry_jmp, e->p);
 	for (uint32_t i = 0; i < b->n && !e->overflow; i++) {

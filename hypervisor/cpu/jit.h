@@ -24,10 +24,29 @@
 struct cpu;
 struct block;
 
-/* A translated block: returns (status << 32) | instructions retired.
- * Status is X_OK, or what the handler of the next instruction returned
- * (RIP is then that instruction's, for exec_slow()). */
-typedef uint64_t (*jit_fn)(struct cpu *cpu);
+/* What a translation returns (in rax and rdx): `r` is (status << 32) |
+ * the instructions its last block retired (the chained blocks before it
+ * counted theirs in cpu->retired); status is X_OK, or what the handler of
+ * the next instruction returned (RIP is then that instruction's, for
+ * exec_slow()). `last` is the block whose code returned (a chain may
+ * have gone through several), so that the run loop learns links for the
+ * exit that missed; NULL when that header describes other code by now. */
+struct jit_ret {
+	uint64_t r;
+	struct block *last;
+};
+
+/* A translated block. */
+typedef struct jit_ret (*jit_fn)(struct cpu *cpu);
+
+/* Where chained translations enter a translation: past its prologue
+ * (checked when one is made). */
+#define JIT_BODY_OFF 12
+
+static inline const uint8_t *jit_body(jit_fn f)
+{
+	return (const uint8_t *)(void *)f + JIT_BODY_OFF;
+}
 
 #define JIT_ROOM 16384u           /* the most one block's code may take */
 
@@ -86,8 +105,8 @@ static inline bool jit_full(const struct jit_buf *j)
 jit_fn jit_translate(struct cpu *cpu, struct block *b, bool user);
 
 /* Remember that `rip` after the translation of `from` is the translation
- * of `to` (both made for the current privilege, and `from` ends in a way
- * that keeps CS, the code size and CPL). */
-void jit_link(struct cpu *cpu, struct block *from, uint64_t rip, const struct block *to);
+ * whose body (jit_body()) is `to` (both made for the current privilege,
+ * and `from` ends in a way that keeps CS, the code size and CPL). */
+void jit_link(struct cpu *cpu, struct block *from, uint64_t rip, const uint8_t *to);
 
 #endif

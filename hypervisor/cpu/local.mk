@@ -11,6 +11,7 @@ hypervisor_cpu_libsoftcpu_la_SOURCES = \
 	hypervisor/cpu/tlb.h hypervisor/cpu/tlb.c \
 	hypervisor/cpu/icache.h hypervisor/cpu/icache.c \
 	hypervisor/cpu/jit.h hypervisor/cpu/jit.c \
+	hypervisor/cpu/jit_stats.h hypervisor/cpu/jit_stats.c \
 	hypervisor/cpu/mmu.h hypervisor/cpu/mmu.c \
 	hypervisor/cpu/stats.h hypervisor/cpu/stats.c \
 	hypervisor/cpu/mem.c hypervisor/cpu/mem_log.c \
@@ -24,5 +25,5 @@ hypervisor_cpu_libsoftcpu_la_SOURCES = \
 	hypervisor/cpu/ops_syscall.c hypervisor/cpu/ops_fpu.c hypervisor/cpu/ops_fast.c \
 	hypervisor/cpu/sse.h hypervisor/cpu/ops_sse_mov.c hypervisor/cpu/ops_sse_int.c \
 	hypervisor/cpu/ops_sse_fp.c
-EXTRA_DIST += hypervisor/cpu/optab.def hypervisor/cpu/msr.def
+EXTRA_DIST += hypervisor/cpu/optab.def hypervisor/cpu/msr.def hypervisor/cpu/jit_stats.def
 hypervisor_cpu_libsoftcpu_la_SOURCES += hypervisor/cpu/cpu_state.h hypervisor/cpu/cpu_state.c

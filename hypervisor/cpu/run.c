@@ -7,6 +7,13 @@
 /* exec_one: an exception was delivered, execution goes on elsewhere */
 #define X_DELIVERED 4
 
+/* Count one event of jit_stats.def when VMCTL_CPU_STATS asked for it. */
+#define STAT(cpu, name)                                                      \
+	do {                                                                 \
+		if (__builtin_expect((cpu)->icache.stats.on, 0))             \
+			(cpu)->icache.stats.n[JS_##name]++;                  \
+	} while (0)
+
 /* The next page's bytes for an instruction that crosses into it. */
 static int fetch_next_page(struct cpu *cpu, uint64_t lin, uint8_t *buf, size_t *avail)
 {
@@ -104,8 +111,10 @@ static struct block *block_build(struct cpu *cpu, uint64_t lin, uint8_t *h, uint
 
 /* The block at RIP; NULL with *rc for a fault, or NULL with *single set
  * for a lone page-crossing instruction. The jump cache first, then the
- * fetch translation and the block table. */
-static struct block *fetch(struct cpu *cpu, struct insn *single, const struct insn **one, int *rc)
+ * fetch translation and the block table. *je is the block's jump cache
+ * entry (its translation and size without a look at its header). */
+static struct block *fetch(struct cpu *cpu, struct insn *single, const struct insn **one,
+			   const struct jc_entry **je, int *rc)
 {
 	uint64_t lin = cpu->s.seg[SEG_CS].base + cpu->s.rip, pa;
 	bool user = cpu->s.cpl == 3;
@@ -118,9 +127,11 @@ static struct block *fetch(struct cpu *cpu, struct insn *single, const struct in
 	*one = NULL;
 	if (cpu->mode != 64)
 		lin = (uint32_t)lin;
-	b = icache_jc_find(&cpu->icache, lin, ctx);
-	if (b)
-		return b;
+	*je = icache_jc_find(&cpu->icache, lin, ctx);
+	if (*je) {
+		STAT(cpu, find_jcache);
+		return (*je)->b;
+	}
 	te = tlb_slot(&cpu->tlb, TLB_X, lin);
 	if (te->tag == ((lin & ~0xfffull) | user)) {
 		pa = te->pa | (lin & 0xfff);
@@ -136,14 +147,20 @@ static struct block *fetch(struct cpu *cpu, struct insn *single, const struct in
 		}
 	}
 	b = icache_find(&cpu->icache, pa, cpu->mode, meta);
-	if (!b) {
+	if (b) {
+		STAT(cpu, find_table);
+	} else {
 		single->len = 0;
 		b = block_build(cpu, lin, h, pa, meta, single, rc);
-		if (!b && *rc == X_OK && single->len)
+		if (!b && *rc == X_OK && single->len) {
 			*one = single;
+			STAT(cpu, find_single);
+		} else if (b) {
+			STAT(cpu, find_build);
+		}
 	}
 	if (b)
-		icache_jc_fill(&cpu->icache, lin, ctx, b);
+		*je = icache_jc_fill(&cpu->icache, lin, ctx, b);
 	return b;
 }
 
@@ -294,16 +311,60 @@ static jit_fn block_jit(struct cpu *cpu, struct block *b)
 		icache_clear(&cpu->icache);
 	else if (!b->jit)
 		b->runs = JIT_NEVER;
+	else
+		icache_jc_refresh(&cpu->icache, b);
 	return b->jit;
 }
 
-/* Run a translated block: as exec_run(), in host code. */
-static int jit_run(struct cpu *cpu, jit_fn f)
+/* True when a translation made for the current privilege may run now
+ * (block_jit()'s conditions that are not the block's). */
+static bool jit_allowed(const struct cpu *cpu)
 {
-	uint64_t r = f(cpu);
+	return cpu->icache.jit.hot >= 0 && !(cpu->s.cpl == 3 && (cpu->s.cr0 & CR0_AM));
+}
 
-	cpu->retired += (uint32_t)r;
-	return (r >> 32) ? exec_slow(cpu, (int)(r >> 32)) : X_OK;
+/* Why translation `r` came back (VMCTL_CPU_STATS). */
+static void jit_ret_count(struct cpu *cpu, struct jit_ret r)
+{
+	const struct block *last = r.last;
+
+	if (r.r >> 32)
+		STAT(cpu, ret_status);
+	else if (atomic_load_explicit(&cpu->kick, memory_order_relaxed))
+		STAT(cpu, ret_kick);
+	else if (cpu->retired > cpu->jit_end)
+		STAT(cpu, ret_budget);
+	else if (!last)
+		STAT(cpu, ret_lost);
+	else if (!last->chain)
+		STAT(cpu, ret_context);
+	else if (insn_indirect(&last->in[last->n - 1]))
+		STAT(cpu, ret_indirect);
+	else
+		STAT(cpu, ret_direct);
+}
+
+/* Run translation `f` (made for the current privilege): as exec_run(),
+ * in host code. `from` is the block run before (as in run_block()): its
+ * translation learns to go on in this one. On return `*prev` is the
+ * block whose code returned, when the next block may be chained to it. */
+static int jit_run(struct cpu *cpu, struct block *from, jit_fn f, struct block **prev)
+{
+	struct jit_ret r;
+	int rc = X_OK;
+
+	if (from && from->jit && from->jit_user == (cpu->s.cpl == 3))
+		jit_link(cpu, from, cpu->s.rip, jit_body(f));   /* from's translation goes on in f */
+	STAT(cpu, run_jit);
+	r = f(cpu);
+	cpu->retired += (uint32_t)r.r;
+	if (__builtin_expect(cpu->icache.stats.on, 0))
+		jit_ret_count(cpu, r);
+	if (r.r >> 32)
+		rc = exec_slow(cpu, (int)(r.r >> 32));
+	else if (r.last && r.last->chain)
+		*prev = r.last;
+	return rc == X_DELIVERED ? X_OK : rc;
 }
 
 /* Run the block at RIP while execution stays in it. `*prev` is the block
@@ -314,20 +375,26 @@ static int run_block(struct cpu *cpu, uint64_t end, struct block **prev)
 {
 	struct insn single;
 	const struct insn *one = NULL;
+	const struct jc_entry *je = NULL;
 	int rc = X_OK;
 	struct block *from = *prev;
 	struct block *b = from ? icache_follow(&cpu->icache, from, cpu->s.rip) : NULL;
 	int mode = cpu->mode;        /* only a block's last instruction changes it */
-	uint64_t left;
+	uint64_t left = end - cpu->retired;
 	uint32_t n;
 	jit_fn jf;
 
-	if (!b) {
-		b = fetch(cpu, &single, &one, &rc);
-		if (b && *prev)
-			icache_link(&cpu->icache, *prev, cpu->s.rip, b);
+	if (b) {
+		STAT(cpu, find_link);
+	} else {
+		b = fetch(cpu, &single, &one, &je, &rc);
+		if (b && from)
+			icache_link(&cpu->icache, from, cpu->s.rip, b);
 	}
 	*prev = NULL;
+	/* the jump cache named a translation: no look at b's header */
+	if (je && je->jit && left >= je->n && jit_allowed(cpu))
+		return jit_run(cpu, from, je->jit, prev);
 	if (one) {
 		rc = exec_one(cpu, one, mode);
 		return rc == X_DELIVERED ? X_OK : rc;
@@ -335,18 +402,30 @@ static int run_block(struct cpu *cpu, uint64_t end, struct block **prev)
 	if (!b)
 		return rc == X_EXC ? excp_deliver(cpu, cpu->exc.vector, cpu->exc.has_error,
 						  cpu->exc.error, EXCP_CPU, cpu->s.rip) : rc;
-	left = end - cpu->retired;
 	jf = mode == 64 && left >= b->n ? block_jit(cpu, b) : NULL;
-	n = left < b->n ? (uint32_t)left : b->n;
-	if (jf && from && from->jit && from->jit_user == b->jit_user)
-		jit_link(cpu, from, cpu->s.rip, b);   /* from's translation goes on in b's */
 	if (jf)
-		rc = jit_run(cpu, jf);
-	else
-		rc = mode == 64 ? exec_run(cpu, b->in, n, 64) : exec_run(cpu, b->in, n, mode);
+		return jit_run(cpu, from, jf, prev);
+	STAT(cpu, run_interp);
+	n = left < b->n ? (uint32_t)left : b->n;
+	rc = mode == 64 ? exec_run(cpu, b->in, n, 64) : exec_run(cpu, b->in, n, mode);
 	if (rc == X_OK && b->chain)
 		*prev = b;
 	return rc == X_DELIVERED ? X_OK : rc;
+}
+
+/* VMCTL_CPU_STATS: a line of counts now and then (jit_stats.h). */
+static void run_stats(struct cpu *cpu)
+{
+	struct jit_stats *st = &cpu->icache.stats;
+	uint64_t found = 0;
+
+	st->retired = cpu->retired;
+	for (int i = JS_find_link; i <= JS_find_single; i++)
+		found += st->n[i];
+	if (found >= st->next_note) {
+		st->next_note = found + JIT_STATS_EVERY;
+		jit_stats_note(st, &cpu->icache);
+	}
 }
 
 enum cpu_exit_reason cpu_run(struct cpu *cpu, uint64_t budget, struct cpu_exit *ex)
@@ -384,6 +463,8 @@ enum cpu_exit_reason cpu_run(struct cpu *cpu, uint64_t budget, struct cpu_exit *
 			rc = X_EXIT;
 		}
 	}
+	if (__builtin_expect(cpu->icache.stats.on, 0))
+		run_stats(cpu);
 	mem_log_leave(cpu);      /* the logged pages written reach the reader */
 	*ex = cpu->exit;
 	return ex->reason;

@@ -78,6 +78,10 @@ TESTS += tests/cpu/jcache_test
 check_PROGRAMS += tests/cpu/jcache_test
 tests_cpu_jcache_test_SOURCES = tests/cpu/jcache_test.c
 tests_cpu_jcache_test_LDADD = hypervisor/cpu/libsoftcpu.la
+TESTS += tests/cpu/jcache_test_jit
+check_PROGRAMS += tests/cpu/jcache_test_jit
+tests_cpu_jcache_test_jit_SOURCES = tests/cpu/jcache_test_jit.c
+tests_cpu_jcache_test_jit_LDADD = hypervisor/cpu/libsoftcpu.la
 
 # CPUID leaf 7 and IA32_ARCH_CAPABILITIES: no speculation side channel
 # applies; IA32_SPEC_CTRL is stored.
