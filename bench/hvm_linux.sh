@@ -5,8 +5,10 @@
 # through fw_cfg and QEMU's linuxboot option ROM), next to
 # qemu-system-x86_64 -accel tcg -M pc with the same kernel, initramfs,
 # command line and memory in the same run. The initramfs (busybox, made
-# here) prints the marker and powers off. One boot each (a boot is minutes
-# on a loaded machine); LINUX_BENCH_WAIT bounds each (default 900 s).
+# here) prints the marker and powers off. LINUX_BENCH_RUNS boots of each,
+# alternating (3 by default; each row is the median, each run's figures go
+# to stderr; a boot is minutes on a loaded machine); LINUX_BENCH_WAIT
+# bounds each (default 900 s).
 # The user CPU time of vmhv-hvm and of QEMU at both points is reported too:
 # on a shared machine it says more than wall time. At the shell also: the
 # user+system CPU of vmhv-hvm and of the device model (the ioreq round
@@ -97,27 +99,54 @@ qemu_pid() { echo "$qemu"; }
 "$vmhv" --foreground --exit-with-parent --rundir "$dir" --log "$dir/vmhv.log" &
 vmhv_pid=$!
 for _ in $(seq 100); do [ -S "$dir/privcmd" ] && break; sleep 0.05; done
-t0=$(now_ms)
-"$boot" --rundir "$dir" --mem 256 --timeout "$wait_s" --bios "$bios" -- "$dm" \
-	--serial "file:$dir/vmctl.serial" --acpi --log "$dir/dm.log" \
-	--kernel "$kernel" --initrd "$dir/initrd.gz" --cmdline "$cmdline" \
-	--linuxboot-rom "$rom" >"$dir/boot.out" 2>&1 &
-boot_pid=$!
-read -r v_lv v_sh v_lcpu v_cpu v_all v_dm < <(watch $boot_pid "$dir/vmctl.serial" "$t0" hvm_pid dm_pid)
-echo "vmctl serial console, last lines:" >&2
-tail -5 "$dir/vmctl.serial" | tr -d '\r' >&2
-serial_bytes=$(sed "/vmctl-initramfs: shell/q" "$dir/vmctl.serial" | wc -c)
-
-q_lv=- q_sh=- q_lcpu=- q_cpu=- q_all=-
-# LINUX_BENCH_QEMU=0: no reference run (comparing soft CPU builds)
-if [ "${LINUX_BENCH_QEMU:-1}" != 0 ] && command -v qemu-system-x86_64 >/dev/null; then
+# One boot on vmctl: prints watch()'s figures; $1 names its serial file.
+boot_vmctl() {
+	local t0 serial=$dir/vmctl.$1.serial
+	t0=$(now_ms)
+	"$boot" --rundir "$dir" --mem 256 --timeout "$wait_s" --bios "$bios" -- "$dm" \
+		--serial "file:$serial" --acpi --log "$dir/dm.log" \
+		--kernel "$kernel" --initrd "$dir/initrd.gz" --cmdline "$cmdline" \
+		--linuxboot-rom "$rom" >"$dir/boot.out" 2>&1 &
+	boot_pid=$!
+	watch $boot_pid "$serial" "$t0" hvm_pid dm_pid
+}
+# One boot on QEMU TCG, the same kernel, initramfs, command line, memory.
+boot_qemu() {
+	local t0
 	t0=$(now_ms)
 	qemu-system-x86_64 -accel tcg -M pc -m 256 -display none -no-reboot \
 		-kernel "$kernel" -initrd "$dir/initrd.gz" -append "$cmdline" \
-		-serial "file:$dir/qemu.serial" -monitor none </dev/null >/dev/null 2>&1 &
+		-serial "file:$dir/qemu.$1.serial" -monitor none </dev/null >/dev/null 2>&1 &
 	qemu=$!
-	read -r q_lv q_sh q_lcpu q_cpu q_all _ < <(watch $! "$dir/qemu.serial" "$t0" qemu_pid)
-fi
+	watch $qemu "$dir/qemu.$1.serial" "$t0" qemu_pid
+}
+# The median of a column of figures (- when any run missed it: a boot
+# that did not get there is not averaged away).
+median_col() {
+	awk -v c="$1" '{ print $c }' | sort -n |
+		awk '{ v[NR] = $1; if ($1 == "-") miss = 1 } END { print miss ? "-" : v[int((NR + 1) / 2)] }'
+}
+
+# LINUX_BENCH_RUNS boots of each (3 by default), alternating, each row
+# the median: QEMU's own time moves by a third between runs minutes
+# apart on this machine, so a single pair says little about the ratio.
+# LINUX_BENCH_QEMU=0: no reference runs (comparing soft CPU builds).
+runs=${LINUX_BENCH_RUNS:-3}
+qemu_on=0
+[ "${LINUX_BENCH_QEMU:-1}" != 0 ] && command -v qemu-system-x86_64 >/dev/null && qemu_on=1
+: >"$dir/vmctl.runs"
+: >"$dir/qemu.runs"
+for i in $(seq "$runs"); do
+	boot_vmctl "$i" >>"$dir/vmctl.runs"
+	[ $qemu_on = 1 ] && boot_qemu "$i" >>"$dir/qemu.runs"
+	echo "hvm_linux: run $i: vmctl $(tail -1 "$dir/vmctl.runs")$([ $qemu_on = 1 ] && echo ", qemu $(tail -1 "$dir/qemu.runs")") (ms to Linux version, to the shell; CPU ms at both; user+sys; device model), load $(cut -d' ' -f1 /proc/loadavg)" >&2
+done
+echo "vmctl serial console, last lines:" >&2
+tail -5 "$dir/vmctl.$runs.serial" | tr -d '\r' >&2
+serial_bytes=$(sed "/vmctl-initramfs: shell/q" "$dir/vmctl.$runs.serial" | wc -c)
+read -r v_lv v_sh v_lcpu v_cpu v_all v_dm < <(for c in 1 2 3 4 5 6; do median_col $c <"$dir/vmctl.runs"; done | xargs)
+q_lv=- q_sh=- q_lcpu=- q_cpu=- q_all=-
+[ $qemu_on = 1 ] && read -r q_lv q_sh q_lcpu q_cpu q_all < <(for c in 1 2 3 4 5; do median_col $c <"$dir/qemu.runs"; done | xargs)
 ms_s() { [ "$1" = - ] && echo - || printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
 printf 'row\t%s\t%s\t%s\t%s\t%s\n' \
 	"hvm Linux ($(basename "$kernel")): start -> 'Linux version' on serial" "$(ms_s "$v_lv")" s \
@@ -137,5 +166,7 @@ printf 'row\t%s\t%s\t%s\t%s\t%s\n' \
 printf 'row\t%s\t%s\t%s\t%s\t%s\n' \
 	"hvm Linux: user+system CPU of vmctl-devmodel at the shell" "$(ms_s "$v_dm")" s \
 	"vmhv-hvm user+system, same run" "$(ms_s "$v_all")"
+[ "$v_cpu" != - ] && [ "$q_cpu" != - ] &&
+	echo "hvm_linux: vmhv-hvm / QEMU user CPU to the shell (medians): $(awk -v a="$v_cpu" -v b="$q_cpu" 'BEGIN { printf "%.2f", a / b }')x, wall $([ "$v_sh" != - ] && [ "$q_sh" != - ] && awk -v a="$v_sh" -v b="$q_sh" 'BEGIN { printf "%.2f", a / b }')x (goal <= 2x)" >&2
 echo "hvm_linux: the serial console carried $serial_bytes bytes to the shell" >&2
 echo "hvm_linux: load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
