@@ -1,6 +1,7 @@
 /* Counters of the soft CPU's slow paths (page walks by kind, translations
- * the TLB answered), to tell which speed idea pays. Always counted (each increment
- * sits on a path that costs a page walk anyway); written out only with VMCTL_CPU_STATS set in the
+ * the TLB answered, string elements one by one or a page at once), to
+ * tell which speed idea pays. Always counted (each increment sits on a
+ * slow path); written out only with VMCTL_CPU_STATS set in the
  * environment when the CPU is created: then a file
  * /tmp/vmctl-cpu-stats.PID.N (N: the process's Nth CPU) gets a line of
  * `name=value` pairs every STATS_EVERY retired instructions (at a return
@@ -25,6 +26,7 @@ struct cpu_stats {
 	uint64_t walk[3][2][STAT_SIZES];
 	uint64_t walk_tlb[3];            /* answered by the TLB: no walk */
 	uint64_t fault;                  /* walks that ended in #PF */
+	uint64_t str_elems[2];           /* REP MOVS/STOS/...: one by one, a page at once */
 };
 
 /* cpu_create(): open the file when VMCTL_CPU_STATS is set. */

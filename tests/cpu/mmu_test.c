@@ -12,7 +12,17 @@
  *            round's instruction reads the immediate of the page it maps.
  *   dirty    a page-crossing load fills read entries for two clean pages;
  *            a page-crossing store to the same bytes must still walk both
- *            and set their D bits (a read entry never answers a write). */
+ *            and set their D bits (a read entry never answers a write).
+ *
+ * And the path built on translations for REP MOVS/STOS (ops_string.c
+ * str_bulk(): mem_ptr() per page run):
+ *
+ *   stos     REP STOSD over four pages and a bit, REP STOSB downwards
+ *            (STD): the bytes filled are exactly the ones the count says,
+ *            and nearly all elements go a page at a time.
+ *   stos #PF REP STOSD running into a not-present page: #PF at its
+ *            first byte with ECX/EDI counting the elements done, the
+ *            page before filled. */
 #include "hypervisor/cpu/cpu_int.h"
 
 #pragma GCC diagnostic push
@@ -51,9 +61,11 @@ static int guest_pio(void *opaque, struct cpu *cpu, struct cpu_io *io)
 
 static const struct cpu_io_ops guest_ops = { .pio = guest_pio };
 
+/* Host writes to guest RAM, as a loader's: decoded copies are dropped. */
 static void poke(struct guest *g, uint32_t pa, const void *b, size_t n)
 {
 	memcpy(g->ram + pa, b, n);
+	cpu_invalidate_code(g->cpu, pa, n);
 }
 
 static uint32_t pte(const struct guest *g, unsigned page)
@@ -189,6 +201,73 @@ static void dirty(struct guest *g)
 	   "dirty: the store set D in both pages' entries (PTEs %#x %#x)", pte(g, 8), pte(g, 9));
 }
 
+/* Linear 0x3000: [CLD or STD]; REP STOSx; OUT; HLT. */
+static void stos_run(struct guest *g, uint8_t dir, uint8_t op, uint32_t edi, uint32_t ecx)
+{
+	const uint8_t code[] = { dir, 0xf3, op, 0xe7, 0x80, 0xf4 };
+	struct cpu_state st;
+
+	poke(g, 0x3000, code, sizeof(code));
+	guest_start(g, 0x3000, 0);
+	cpu_get_state(g->cpu, &st);
+	st.gpr[RAX] = 0x5aa5c33c;
+	st.gpr[RDI] = edi;
+	st.gpr[RCX] = ecx;
+	cpu_set_state(g->cpu, &st);
+}
+
+/* Bytes [lo, hi) hold the pattern's bytes (aligned to `lo`), the byte on
+ * each side does not. */
+static bool filled(const struct guest *g, uint32_t lo, uint32_t hi, int size)
+{
+	uint32_t v = 0x5aa5c33c;
+
+	for (uint32_t a = lo; a < hi; a++)
+		if (g->ram[a] != ((const uint8_t *)&v)[(a - lo) % size])
+			return false;
+	return g->ram[lo - 1] == 0 && g->ram[hi] == 0;
+}
+
+static void stos(struct guest *g)
+{
+	uint64_t one = g->cpu->stats.str_elems[0], bulk = g->cpu->stats.str_elems[1];
+	struct cpu_state st;
+
+	stos_run(g, 0xfc, 0xab, 0x20000, 4 * 1024 + 3);
+	is_int(guest_run(g, 1), CPU_EXIT_INTERRUPTED, "stos: REP STOSD ran");
+	cpu_get_state(g->cpu, &st);
+	ok(st.gpr[RCX] == 0 && st.gpr[RDI] == 0x20000 + 4 * 4099, "stos: ECX 0, EDI past the end");
+	ok(filled(g, 0x20000, 0x20000 + 4 * 4099, 4), "stos: exactly 4099 dwords filled");
+	stos_run(g, 0xfd, 0xaa, 0x37fff, 0x2001);
+	is_int(guest_run(g, 1), CPU_EXIT_INTERRUPTED, "stos: STD; REP STOSB ran");
+	cpu_get_state(g->cpu, &st);
+	ok(st.gpr[RCX] == 0 && (uint32_t)st.gpr[RDI] == 0x37fff - 0x2001, "stos: down: EDI below");
+	ok(filled(g, 0x38000 - 0x2001, 0x38000, 1), "stos: down: exactly 0x2001 bytes filled");
+	ok(g->cpu->stats.str_elems[1] - bulk >= 4099 + 0x2001 - 16 &&
+	   g->cpu->stats.str_elems[0] - one <= 16,
+	   "stos: %llu elements a page at a time, %llu one by one",
+	   (unsigned long long)(g->cpu->stats.str_elems[1] - bulk),
+	   (unsigned long long)(g->cpu->stats.str_elems[0] - one));
+}
+
+static void stos_fault(struct guest *g)
+{
+	uint32_t absent = 0x41000;
+	struct cpu_state st;
+	struct cpu_exit ex;
+
+	stos_run(g, 0xfc, 0xab, 0x40800, 0x400);
+	poke(g, PT + 4 * 0x41, &absent, 4);    /* linear page 0x41: not present */
+	cpu_set_exit_bitmap(g->cpu, 1u << 14);
+	is_int(cpu_run(g->cpu, 100000, &ex), CPU_EXIT_FAULT, "stos #PF: the CPU stopped");
+	cpu_get_state(g->cpu, &st);
+	ok(ex.fault.vector == 14 && ex.fault.cr2 == 0x41000, "stos #PF: #PF at 0x41000");
+	ok(st.gpr[RDI] == 0x41000 && st.gpr[RCX] == 0x400 - 0x200,
+	   "stos #PF: EDI at the fault, ECX less the 0x200 dwords done");
+	ok(filled(g, 0x40800, 0x41000, 4), "stos #PF: the present page's part filled");
+	cpu_set_exit_bitmap(g->cpu, 0);
+}
+
 int main(void)
 {
 	struct guest g = { .ram = calloc(1, RAM_SIZE) };
@@ -202,6 +281,8 @@ int main(void)
 	steady(&g);
 	remap(&g);
 	dirty(&g);
+	stos(&g);
+	stos_fault(&g);
 	cpu_destroy(g.cpu);
 	free(g.ram);
 	return tap_done();
