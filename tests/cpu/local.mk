@@ -95,5 +95,5 @@ tests_cpu_archcap_test_LDADD = hypervisor/cpu/libsoftcpu.la
 # reaches them, a read entry never answers a write (D bits).
 TESTS += tests/cpu/mmu_test
 check_PROGRAMS += tests/cpu/mmu_test
-tests_cpu_mmu_test_SOURCES = tests/cpu/mmu_test.c
+tests_cpu_mmu_test_SOURCES = tests/cpu/mmu_test.c tests/cpu/flat32.h
 tests_cpu_mmu_test_LDADD = hypervisor/cpu/libsoftcpu.la

@@ -24,6 +24,7 @@
  *            first byte with ECX/EDI counting the elements done, the
  *            page before filled. */
 #include "hypervisor/cpu/cpu_int.h"
+#include "tests/cpu/flat32.h"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -89,20 +90,8 @@ static void guest_start(struct guest *g, uint32_t eip, uint32_t ebx)
 		poke(g, PT + 4 * i, &e, 4);
 	}
 	cpu_get_state(g->cpu, &st);
-	st.cr0 = 0x80000011;
-	st.cr3 = 0x1000;
-	st.cr4 = 0;
-	for (int i = 0; i < SEG_COUNT; i++)
-		if (i != SEG_LDTR && i != SEG_TR)
-			st.seg[i] = (struct cpu_seg){ .sel = 0x10, .limit = 0xffffffff,
-						      .attr = 0xc093 };
-	st.seg[SEG_CS] = (struct cpu_seg){ .sel = 0x08, .limit = 0xffffffff, .attr = 0xc09b };
-	st.cpl = 0;
-	st.rip = eip;
-	st.rflags = 2;
-	memset(st.gpr, 0, sizeof(st.gpr));
+	flat32_paged(&st, 0x1000, eip, 0x80000);
 	st.gpr[RBX] = ebx;
-	st.gpr[RSP] = 0x80000;
 	cpu_set_state(g->cpu, &st);
 	g->n = 0;
 }
