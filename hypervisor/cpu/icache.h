@@ -9,8 +9,12 @@
  * Each block remembers the generation of its page (struct page_meta); a
  * write to a page that holds cached code bumps the generation, which makes
  * its blocks stale (self-modifying code). A block ends at an instruction
- * that changes control flow or machine state (insn_ends_block) and before an
- * instruction that crosses the page.
+ * that changes control flow or machine state (insn_ends_block) and at the
+ * page's end; an instruction that crosses into the next page is its last
+ * one when that page's translation was at hand (`cross`: the next page's
+ * physical address and generation, checked when the block is found by
+ * its physical address; that page is marked as code, so a write to it or
+ * a new mapping kills links and jump cache entries as for the first).
  *
  * Chaining: a block remembers up to two successors (RIP -> block) so that the
  * run loop goes from block to block without the fetch translation and the
@@ -68,8 +72,11 @@ struct block {
 	uint32_t n;               /* decoded instructions */
 	bool chain;               /* its end keeps CS, mode and CPL: may link */
 	bool jit_user;            /* jit was translated for CPL 3 */
+	bool cross;               /* its last instruction ends in the next page */
 	uint8_t runs;             /* interpreted runs (JIT_NEVER: not translatable) */
 	uint16_t jc;              /* its jump cache entry, if that still names it */
+	uint32_t cross_gen;       /* cross: the next page's generation, */
+	uint64_t cross_pa;        /* ... its physical address */
 	jit_fn jit;               /* host code (jit.h), or NULL */
 	struct jit_exit jx[2];    /* chaining: the next translation per exit */
 	struct insn *in;          /* n instructions in the pool */

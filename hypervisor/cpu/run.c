@@ -56,6 +56,74 @@ static const struct insn *decode_crossing(struct cpu *cpu, uint64_t lin, const u
 	return tmp;
 }
 
+/* The next page's code for a block that ends with an instruction
+ * crossing into it (linear `next`): its physical address, host address and
+ * metadata, or false. A failed translation leaves no trace (CR2 kept):
+ * the instruction then runs alone and faults when execution gets there. */
+static bool cross_page(struct cpu *cpu, uint64_t next, uint64_t *pa, uint8_t **h,
+		       struct page_meta **meta)
+{
+	uint64_t cr2 = cpu->s.cr2;
+
+	if (mmu_translate(cpu, next, TLB_X, cpu->s.cpl == 3, pa)) {
+		cpu->s.cr2 = cr2;
+		return false;
+	}
+	*h = mem_host(cpu, *pa, meta);
+	return *h != NULL;
+}
+
+/* Page `pa` (with `meta`) holds code from now on: writes to it are seen. */
+static void code_mark(struct cpu *cpu, uint64_t pa, struct page_meta *meta)
+{
+	if (!meta->code) {
+		meta->code = 1;
+		tlb_protect_code(&cpu->tlb, pa);
+		cpu_kick_peers(cpu, KICK_CODE_MAP);
+	}
+}
+
+/* Decode the instruction at offset `off` of page `h` (linear `lin` of the
+ * page's start + off) that continues into the next page as block b's
+ * last, in[n]; true when it was. 64-bit code only: there it saves a
+ * translation's two returns to the run loop (the instruction alone is
+ * interpreted and decoded afresh at every run otherwise). */
+static bool block_cross(struct cpu *cpu, struct block *b, uint64_t lin, const uint8_t *h,
+			size_t off, struct insn *in)
+{
+	uint64_t next = (lin | 0xfff) + 1, pa;
+	struct page_meta *meta;
+	uint8_t buf[16], *h2;
+
+	if (cpu->mode != 64 || !cross_page(cpu, next, &pa, &h2, &meta))
+		return false;
+	memcpy(buf, h, 4096 - off);
+	memcpy(buf + 4096 - off, h2, 15 - (4096 - off));
+	if (insn_decode(in, buf, 15, cpu->mode) < 0)
+		return false;
+	code_mark(cpu, pa, meta);
+	b->cross = true;
+	b->cross_pa = pa & ~0xfffull;
+	b->cross_gen = meta->gen;
+	return true;
+}
+
+/* True when block b (found by its physical address at linear `lin`) may
+ * run: a block crossing into the next page needs that page where and as
+ * it was (through the fetch TLB; a miss only costs a new decode). */
+static bool block_valid(struct cpu *cpu, const struct block *b, uint64_t lin, bool user)
+{
+	uint64_t next = (lin & ~0xfffull) + 4096;
+	const struct tlb_entry *te;
+
+	if (!b->cross)
+		return true;
+	if (cpu->mode != 64)
+		next = (uint32_t)next;
+	te = tlb_slot(&cpu->tlb, TLB_X, next);
+	return te->tag == (next | user) && te->pa == b->cross_pa && te->meta->gen == b->cross_gen;
+}
+
 /* Decode a block starting at `h` (guest physical `pa`) into the pool.
  * Returns the block, or NULL with *rc set when even the first instruction
  * cannot be decoded in this page (then *single may hold a page-crossing
@@ -75,9 +143,13 @@ static struct block *block_build(struct cpu *cpu, uint64_t lin, uint8_t *h, uint
 		icache_jc_forget(&cpu->icache, b);
 	}
 	b->key = ~0ull;
+	b->cross = false;
 	while (n < BLOCK_MAX && off < 4096) {
 		len = insn_decode(&in[n], h, 4096 - off, cpu->mode);
 		if (len < 0) {
+			if (n && len == DECODE_SHORT && block_cross(cpu, b, lin - (lin & 0xfff), h,
+								    off, &in[n]))
+				n++;       /* it ends the block: the next one is in that page */
 			if (n)
 				break;     /* fault when (if) execution gets there */
 			if (len == DECODE_SHORT && decode_crossing(cpu, lin, h, single, rc))
@@ -101,11 +173,7 @@ static struct block *block_build(struct cpu *cpu, uint64_t lin, uint8_t *h, uint
 	b->runs = 0;
 	b->link[0].to = b->link[1].to = NULL;
 	b->link[0].epoch = b->link[1].epoch = cpu->icache.epoch - 1;
-	if (!meta->code) {
-		meta->code = 1;
-		tlb_protect_code(&cpu->tlb, pa);
-		cpu_kick_peers(cpu, KICK_CODE_MAP);
-	}
+	code_mark(cpu, pa, meta);
 	return b;
 }
 
@@ -147,6 +215,8 @@ static struct block *fetch(struct cpu *cpu, struct insn *single, const struct in
 		}
 	}
 	b = icache_find(&cpu->icache, pa, cpu->mode, meta);
+	if (b && !block_valid(cpu, b, lin, user))
+		b = NULL;
 	if (b) {
 		STAT(cpu, find_table);
 	} else {

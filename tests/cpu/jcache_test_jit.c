@@ -15,6 +15,13 @@
  *             immediate of the first version through an alias. A jump
  *             cache entry used across either (an epoch check missing)
  *             runs the wrong code. Hits of translated code are counted.
+ *   cross     a block whose last instruction (MOV EAX, imm32 at linear
+ *             0x2fffc) ends in the next page, whose linear 0x30000 is
+ *             physical 0x30000 or 0x31000 (the immediate's top byte differs)
+ *             as the guest swaps CR3, and whose first version the guest
+ *             rewrites through an alias: the block must be redecoded or
+ *             refound whenever that page changed, and the instruction must
+ *             not run alone (decoded afresh) every round.
  *   phase     a block whose fused Jcc takes the other side after half the
  *             rounds, always entered through a chain: its new exit must be
  *             linked at the first miss (the run loop learning links for the
@@ -50,6 +57,17 @@ static const uint8_t ind_code[] = {
 /* lea 1(%r15,%r15,2), %r15 (the immediate at +4); ret */
 static const uint8_t f_code[] = { 0x4f, 0x8d, 0x7c, 0x7f, 0x01, 0xc3 };
 
+/* 0x2fff8: add $1, %r15; mov $0x00020304, %eax (its last byte, the
+ * immediate's top, is the next page's first); add %rax, %r15; every 16th
+ * round incb 0x50000 (that byte, physical 0x30000, through its alias);
+ * every 4th xchg %r14, %r13; mov %r14, %cr3; dec %rbx; jnz 0x2fff8; hlt */
+static const uint8_t cross_code[] = {
+	0x49, 0x83, 0xc7, 0x01, 0xb8, 0x04, 0x03, 0x02, 0x00, 0x49, 0x01, 0xc7, 0xf6, 0xc3,
+	0x0f, 0x75, 0x07, 0xfe, 0x04, 0x25, 0x00, 0x00, 0x05, 0x00, 0xf6, 0xc3, 0x03, 0x75,
+	0x07, 0x4d, 0x87, 0xf5, 0x41, 0x0f, 0x22, 0xde, 0x48, 0xff, 0xcb, 0x75, 0xd7, 0xf4,
+};
+#define CROSS 0x2fff8u
+
 /* 0x10100: add $1, %r15; jmp 0x10140
  * 0x10140: cmp %r14, %rbx; jb 0x10180; add $3, %r15; jmp 0x101c0
  * 0x10180: add $5, %r15; jmp 0x101c0
@@ -79,7 +97,8 @@ static void put64(uint8_t *ram, uint32_t pa, uint64_t v)
 
 /* Two 4-level hierarchies (CR3 0x1000 and 0x5000) mapping the first MiB
  * one to one, except linear 0x20000 (physical 0x20000 / 0x21000) and
- * linear 0x40000 (physical 0x20000 in both: the rewrite's alias). */
+ * 0x30000 (0x30000 / 0x31000), and linear 0x40000 and 0x50000 (physical
+ * 0x20000 and 0x30000 in both: the rewrites' aliases). */
 static void guest_image(uint8_t *ram)
 {
 	for (uint32_t h = 0; h < 2; h++) {
@@ -92,7 +111,12 @@ static void guest_image(uint8_t *ram)
 			put64(ram, base + 0x3000 + 8 * i, ((uint64_t)i << 12) | 3);
 		put64(ram, base + 0x3000 + 8 * 0x20, (0x20000 + h * 0x1000) | 3);
 		put64(ram, base + 0x3000 + 8 * 0x40, 0x20000 | 3);
+		put64(ram, base + 0x3000 + 8 * 0x30, (0x30000 + h * 0x1000) | 3);
+		put64(ram, base + 0x3000 + 8 * 0x50, 0x30000 | 3);
 	}
+	memcpy(ram + CROSS, cross_code, sizeof(cross_code));
+	memcpy(ram + 0x31000, ram + 0x30000, sizeof(cross_code) - 8);
+	ram[0x31000] = 0x10;      /* the other page's immediate: 0x10020304 */
 	memcpy(ram + CODE, ind_code, sizeof(ind_code));
 	for (size_t i = 0; i < sizeof(phase_code) / sizeof(phase_code[0]); i++)
 		memcpy(ram + CODE + phase_code[i].at, phase_code[i].b, phase_code[i].len);
@@ -204,6 +228,42 @@ static void indirect(struct side *in, struct side *jt)
 	   "%" PRIu64 " misses to the run loop)", hits, stat(jt, JS_ret_indirect));
 }
 
+/* What the cross guest leaves in r15 after `rounds` rounds (both sides
+ * share the decoded-instruction cache's code: compared with this too). */
+static uint64_t cross_expect(unsigned rounds)
+{
+	uint64_t r15 = 0;
+	uint8_t top_a = 0;
+	bool b_mapped = false;
+
+	for (unsigned bl = rounds; bl; bl--) {
+		r15 += 1 + (0x00020304u | (uint32_t)(b_mapped ? 0x10 : top_a) << 24);
+		if (!(bl & 15))
+			top_a++;
+		if (!(bl & 3))
+			b_mapped = !b_mapped;
+	}
+	return r15;
+}
+
+static void cross(struct side *in, struct side *jt)
+{
+	uint64_t alone = stat(jt, JS_find_single);
+	struct cpu_state st;
+
+	side_start(in, CROSS, 64, 0x5000, 0x1000);
+	side_start(jt, CROSS, 64, 0x5000, 0x1000);
+	side_run(in);
+	side_run(jt);
+	same(in, jt, "cross");
+	cpu_get_state(jt->cpu, &st);
+	is_int(st.gpr[15], cross_expect(64), "cross: r15 sums what each round's page held");
+	is_int(in->ram[0x30000], 64 / 16, "cross: the guest rewrote the next page's byte 4 times");
+	alone = stat(jt, JS_find_single) - alone;
+	ok(alone < 16, "cross: the page-crossing MOV ran in its block, not alone (%" PRIu64
+	   " times alone in 64 rounds)", alone);
+}
+
 static void phase(struct side *in, struct side *jt)
 {
 	uint64_t misses = stat(jt, JS_ret_direct);
@@ -225,6 +285,7 @@ int main(void)
 	if (!ok(side_init(&in, -1) == 0 && side_init(&jt, 0) == 0, "two soft CPUs"))
 		return tap_done();
 	indirect(&in, &jt);
+	cross(&in, &jt);
 	phase(&in, &jt);
 	side_free(&in);
 	side_free(&jt);
