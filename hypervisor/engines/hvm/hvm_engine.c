@@ -125,17 +125,20 @@ static void hvm_exited(struct evloop *loop, int fd, uint32_t events, void *arg)
 	domain_crash(h->d, why);
 }
 
-/* The sandbox's environment is empty but for the soft CPU's translator
- * settings (VMCTL_CPU_JIT, read by cpu_create(): a threshold or "off";
- * VMCTL_PERF_MAP: write /tmp/perf-PID.map for perf, jit.h), passed on
- * from vmhv's own environment so that they reach real guests. Fills
- * envp (room for three) and ends it with NULL. */
+/* The sandbox's environment is empty but for the soft CPU's settings
+ * (VMCTL_CPU_JIT, read by cpu_create(): a threshold or "off";
+ * VMCTL_PERF_MAP: write /tmp/perf-PID.map for perf, jit.h;
+ * VMCTL_CPU_STATS: write the slow-path and run-loop counters, stats.h),
+ * passed on from vmhv's own environment so that they reach real guests.
+ * Fills envp (room for HVM_CPU_ENV + 1) and ends it with NULL. */
+#define HVM_CPU_ENV 3
 static void hvm_jit_env(char **envp, char (*buf)[32])
 {
-	static const char *const names[] = { "VMCTL_CPU_JIT", "VMCTL_PERF_MAP" };
+	static const char *const names[HVM_CPU_ENV] = { "VMCTL_CPU_JIT", "VMCTL_PERF_MAP",
+							"VMCTL_CPU_STATS" };
 	int n = 0;
 
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < HVM_CPU_ENV; i++) {
 		const char *v = getenv(names[i]);
 
 		if (v && *v) {
@@ -156,8 +159,8 @@ static int hvm_spawn(struct hvm_domain *h, int ctl, const int *child)
 	uint32_t n = d->max_vcpus;
 	char path[4096];
 	char *const argv[] = { (char *)HVM_LOADER_NAME, NULL };
-	char jit[2][32];
-	char *envp[3];
+	char jit[HVM_CPU_ENV][32];
+	char *envp[HVM_CPU_ENV + 1];
 	int high[PRIVCMD_MAX_VCPUS + 2] = { 0 };
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
