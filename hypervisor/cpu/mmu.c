@@ -28,6 +28,7 @@ struct walk {
 	int pte_size;             /* 4 or 8 */
 	int levels;
 	int size;                 /* STAT_4K/2M/1G: the leaf's page size */
+	unsigned shift;           /* and its log2: 12, 21, 22 (PSE) or 30 */
 	bool not_present, rsvd;
 };
 
@@ -80,6 +81,7 @@ static int walk_64(struct cpu *cpu, struct walk *w, uint64_t lin, bool pae)
 			w->pa = (e & PTE_ADDR & ~(psz - 1)) | (lin & (psz - 1));
 			w->global = e & PTE_G;
 			w->size = level == 2 ? STAT_2M : STAT_1G;
+			w->shift = (unsigned)shift;
 			return 0;
 		}
 		table = e & PTE_ADDR;
@@ -101,6 +103,7 @@ static int walk_32(struct cpu *cpu, struct walk *w, uint64_t lin)
 		w->pa = (e & 0xffc00000ull) | ((e & 0x1fe000ull) << 19) | (lin & 0x3fffff);
 		w->global = e & PTE_G;
 		w->size = STAT_2M;
+		w->shift = 22;
 		return 0;
 	}
 	if (walk_entry(cpu, w, (e & 0xfffff000ull) + ((lin >> 12) & 1023) * 4, &e))
@@ -145,6 +148,9 @@ static void tlb_fill(struct cpu *cpu, int acc, uint64_t lin, const struct walk *
 	e->pa = w->pa & ~0xfffull;
 	e->meta = meta;
 	e->global = global;
+	e->shift = (uint8_t)w->shift;
+	if (w->shift > 12)
+		tlb_note_big(&cpu->tlb, lin, w->shift);
 }
 
 /* Refill the entry for this access, and the read entry along with a write. */
@@ -186,7 +192,7 @@ static bool mmu_cached(struct cpu *cpu, uint64_t lin, int acc, bool user, uint64
 
 int mmu_translate(struct cpu *cpu, uint64_t lin, int acc, bool user, uint64_t *pa)
 {
-	struct walk w = { .w = true, .u = true };
+	struct walk w = { .w = true, .u = true, .shift = 12 };
 	uint32_t err = (acc == TLB_W ? PF_W : 0) | (user ? PF_U : 0);
 	int r;
 

@@ -139,7 +139,8 @@ int op_grp7(struct cpu *cpu, const struct insn *in)
 			v += in->seg >= SEG_FS ? cpu->s.seg[in->seg].base : 0;
 		else
 			v = (uint32_t)(v + cpu->s.seg[in->seg].base);
-		tlb_flush_page(&cpu->tlb, v);
+		cpu->stats.invlpg[0]++;
+		cpu->stats.invlpg[1] += tlb_flush_page(&cpu->tlb, v) > 0;
 		icache_unlink(&cpu->icache);   /* block links assume the old mapping */
 		return X_OK;
 	default: return excp_ud(cpu);

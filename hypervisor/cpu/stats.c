@@ -31,10 +31,12 @@ static int stats_format(const struct cpu *cpu, char *buf, size_t len)
 	const struct cpu_stats *st = &cpu->stats;
 	size_t n = 0;
 
-	n += (size_t)snprintf(buf + n, len - n, "retired=%llu fault=%llu str_one=%llu str_bulk=%llu",
+	n += (size_t)snprintf(buf + n, len - n, "retired=%llu fault=%llu str_one=%llu str_bulk=%llu "
+			      "invlpg=%llu invlpg_big=%llu",
 			      (unsigned long long)cpu->retired, (unsigned long long)st->fault,
 			      (unsigned long long)st->str_elems[0],
-			      (unsigned long long)st->str_elems[1]);
+			      (unsigned long long)st->str_elems[1],
+			      (unsigned long long)st->invlpg[0], (unsigned long long)st->invlpg[1]);
 	for (int a = 0; a < 3 && n < len; a++) {
 		n += (size_t)snprintf(buf + n, len - n, " tlb.%c=%llu", acc[a],
 				      (unsigned long long)st->walk_tlb[a]);

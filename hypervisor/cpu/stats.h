@@ -27,6 +27,7 @@ struct cpu_stats {
 	uint64_t walk_tlb[3];            /* answered by the TLB: no walk */
 	uint64_t fault;                  /* walks that ended in #PF */
 	uint64_t str_elems[2];           /* REP MOVS/STOS/...: one by one, a page at once */
+	uint64_t invlpg[2];              /* INVLPGs; those that swept large-page entries */
 };
 
 /* cpu_create(): open the file when VMCTL_CPU_STATS is set. */

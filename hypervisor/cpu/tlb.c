@@ -44,6 +44,7 @@ void tlb_init(struct tlb *t)
 		for (unsigned i = 0; i < TLB_SIZE; i++)
 			t->e[a][i].tag = TLB_NONE;
 	memset(t->used, 0, sizeof(t->used));
+	memset(t->big, 0, sizeof(t->big));
 }
 
 static bool drop_any(struct tlb_entry *e, const void *arg)
@@ -67,12 +68,40 @@ void tlb_flush(struct tlb *t, bool global)
 		else
 			tlb_sweep(t, 0, a, drop_local, NULL);
 	}
+	if (global)
+		memset(t->big, 0, sizeof(t->big));
 }
 
-void tlb_flush_page(struct tlb *t, uint64_t lin)
+struct big_page {
+	uint64_t lin;
+	unsigned shift;
+};
+
+static bool drop_big(struct tlb_entry *e, const void *arg)
 {
+	const struct big_page *p = arg;
+
+	return e->shift == p->shift && (e->tag >> p->shift) == (p->lin >> p->shift);
+}
+
+int tlb_flush_page(struct tlb *t, uint64_t lin)
+{
+	static const uint8_t shifts[] = { 21, 22, 30 };
+	int swept = 0;
+
 	for (int a = 0; a < 3; a++)
 		tlb_slot(t, a, lin)->tag = TLB_NONE;
+	for (size_t i = 0; i < sizeof(shifts); i++) {
+		struct big_page p = { lin, shifts[i] };
+		unsigned b = tlb_big_bit(lin, p.shift);
+
+		if (!(t->big[b / 64] & (1ull << (b % 64))))
+			continue;
+		for (int a = 0; a < 3; a++)
+			tlb_sweep_all(t, a, drop_big, &p);
+		swept++;
+	}
+	return swept;
 }
 
 static bool drop_pa(struct tlb_entry *e, const void *arg)

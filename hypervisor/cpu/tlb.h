@@ -34,6 +34,7 @@ struct tlb_entry {
 	uint64_t pa;              /* guest physical page */
 	struct page_meta *meta;
 	bool global;
+	uint8_t shift;            /* its page's size: 12, or 21/22/30 (large) */
 };
 
 struct tlb {
@@ -45,7 +46,29 @@ struct tlb {
 	 * entry always has its bit in used[entry's global]; a set bit over
 	 * an empty slot or one of the other kind is harmless. */
 	uint64_t used[2][3][TLB_SIZE / 64];
+	/* Large pages that filled entries, one bit per hash of (base,
+	 * size): INVLPG of an address in a large page drops every entry the
+	 * page filled (x86 invalidates the whole page), and only an address
+	 * whose large page may have filled some pays that sweep (Linux does
+	 * ~45 K INVLPGs per boot, mostly of 4 KiB user pages). Set by
+	 * tlb_note_big(), cleared by a global flush; a bit left set after
+	 * its entries went only costs a needless sweep. */
+	uint64_t big[4];
 };
+
+/* The bit of `big` for the large page of `shift` holding `lin`. */
+static inline unsigned tlb_big_bit(uint64_t lin, unsigned shift)
+{
+	return (unsigned)(((lin >> shift) * 0x9e3779b97f4a7c15ull + shift) >> 56);
+}
+
+/* An entry of the large page of `shift` holding `lin` was filled. */
+static inline void tlb_note_big(struct tlb *t, uint64_t lin, unsigned shift)
+{
+	unsigned b = tlb_big_bit(lin, shift);
+
+	t->big[b / 64] |= 1ull << (b % 64);
+}
 
 /* The low bits of the page number: consecutive pages get consecutive
  * slots, which the translated code's lookup relies on (jit.c: an access
@@ -84,8 +107,10 @@ static inline uint8_t *tlb_hit(struct tlb *t, uint64_t lin, int acc, bool user)
 void tlb_init(struct tlb *t);
 /* Drop every entry (global ones too when `global`). */
 void tlb_flush(struct tlb *t, bool global);
-/* Drop the entries for one linear page (INVLPG). */
-void tlb_flush_page(struct tlb *t, uint64_t lin);
+/* Drop the entries for one linear page (INVLPG), and every entry a
+ * large page holding it filled; returns how many large-page sizes had to
+ * be swept for (0: the filter ruled them all out). */
+int tlb_flush_page(struct tlb *t, uint64_t lin);
 /* Remove write entries that point to physical page `pa` (it now holds code). */
 void tlb_protect_code(struct tlb *t, uint64_t pa);
 /* Drop every write entry (a peer CPU made some page code: see cpu.c). */

@@ -22,7 +22,14 @@
  *            and nearly all elements go a page at a time.
  *   stos #PF REP STOSD running into a not-present page: #PF at its
  *            first byte with ECX/EDI counting the elements done, the
- *            page before filled. */
+ *            page before filled.
+ *
+ * And INVLPG of one address in a large page (tlb.c tlb_flush_page()):
+ *
+ *   big      two 4 KiB parts of a 4 MiB page (PSE) are read, the guest
+ *            points the page directory entry elsewhere and INVLPGs the
+ *            first part: a read of the second must see the new page (x86
+ *            drops the whole large page's translation). */
 #include "hypervisor/cpu/cpu_int.h"
 #include "tests/cpu/flat32.h"
 
@@ -33,7 +40,7 @@
 
 #include <stdlib.h>
 
-#define RAM_SIZE (1u << 20)
+#define RAM_SIZE (12u << 20)
 #define ROUNDS 200
 #define PT 0x2000u                  /* the page table: 256 PTEs, 1 MiB */
 #define PTE_D 0x40u
@@ -257,6 +264,36 @@ static void stos_fault(struct guest *g)
 	cpu_set_exit_bitmap(g->cpu, 0);
 }
 
+/* Linear 0x3000: read 0x400000 and 0x401000 (4 MiB page at physical
+ * 0x400000), point PDE 1 at physical 0x800000, INVLPG [0x400000], read
+ * 0x401000 again; each read is handed out. */
+static void big(struct guest *g)
+{
+	static const uint8_t code[] = {
+		0xa1, 0x00, 0x00, 0x40, 0x00, 0xe7, 0x80,              /* mov eax, [0x400000]; out */
+		0xa1, 0x00, 0x10, 0x40, 0x00, 0xe7, 0x80,              /* mov eax, [0x401000]; out */
+		0xc7, 0x05, 0x04, 0x10, 0x00, 0x00, 0x83, 0x00, 0x80, 0x00, /* mov [0x1004], 0x800083 */
+		0x0f, 0x01, 0x3d, 0x00, 0x00, 0x40, 0x00,              /* invlpg [0x400000] */
+		0xa1, 0x00, 0x10, 0x40, 0x00, 0xe7, 0x80,              /* mov eax, [0x401000]; out */
+		0xf4,                                                  /* hlt */
+	};
+	const uint32_t pde = 0x400083, v[3] = { 0x11111111, 0x22222222, 0x33333333 };
+	struct cpu_state st;
+
+	poke(g, 0x3000, code, sizeof(code));
+	poke(g, 0x400000, &v[0], 4);
+	poke(g, 0x401000, &v[1], 4);
+	poke(g, 0x801000, &v[2], 4);
+	guest_start(g, 0x3000, 0);
+	poke(g, 0x1004, &pde, 4);
+	cpu_get_state(g->cpu, &st);
+	st.cr4 = 0x10;           /* PSE */
+	cpu_set_state(g->cpu, &st);
+	is_int(guest_run(g, 3), CPU_EXIT_INTERRUPTED, "big: three reads ran");
+	ok(g->eax[0] == v[0] && g->eax[1] == v[1], "big: both parts of the 4 MiB page read");
+	is_int(g->eax[2], v[2], "big: after INVLPG of the first part the second maps the new page");
+}
+
 int main(void)
 {
 	struct guest g = { .ram = calloc(1, RAM_SIZE) };
@@ -272,6 +309,7 @@ int main(void)
 	dirty(&g);
 	stos(&g);
 	stos_fault(&g);
+	big(&g);
 	cpu_destroy(g.cpu);
 	free(g.ram);
 	return tap_done();
