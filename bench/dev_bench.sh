@@ -52,7 +52,7 @@ vmhv_pid=$(cat "$VMCTL_TEST_DIR/a/vmhv.pid") xld_pid=$(cat "$VMCTL_TEST_DIR/a/xl
 # ---- disk ----
 # For A/B runs and profiles: DEV_BENCH_BLK=seq|sync|sync-read runs only
 # those passes (guests/bench.c), DEV_BENCH_SEQ_KIB=N streams the in-flight
-# rows through an N KiB buffer set (N/256 requests in flight; 4096 by
+# rows through an N KiB buffer set (N/256 requests in flight; 2048 by
 # default, 256..4096). The defaults are what the table reports.
 # VMCTL_HALT_POLL_US=N (vmhv: the guest's SCHEDOP_block looks for its
 # event up to N us before it sleeps; 0 = off, the default) and
@@ -63,7 +63,7 @@ vmhv_pid=$(cat "$VMCTL_TEST_DIR/a/vmhv.pid") xld_pid=$(cat "$VMCTL_TEST_DIR/a/xl
 # long a wait for several responses looks at the ring before it sleeps):
 # run it once with each setting for an A/B (docs/devices.md).
 echo "disk: VMCTL_HALT_POLL_US=${VMCTL_HALT_POLL_US:-default} VMCTL_BLKBACK_POLL_US=${VMCTL_BLKBACK_POLL_US:-default} VMCTL_BLKBACK_WORKERS=${VMCTL_BLKBACK_WORKERS:-default} DEV_BENCH_LOOK_US=${DEV_BENCH_LOOK_US:-default}, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-seq_kib=${DEV_BENCH_SEQ_KIB:-4096}
+seq_kib=${DEV_BENCH_SEQ_KIB:-2048}
 seq_n=$(( seq_kib / 256 ))
 dd if=/dev/zero of=disk.img bs=1M count=$mib 2> /dev/null
 cat > bb.cfg <<CFG
