@@ -23,7 +23,6 @@ int icache_init(struct icache *c)
 void icache_dispose(struct icache *c)
 {
 	jit_dispose(&c->jit);
-	jit_stats_dispose(&c->stats, c);
 	free(c->b);
 	free(c->jc);
 	free(c->pool);

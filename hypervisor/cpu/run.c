@@ -483,21 +483,6 @@ static int run_block(struct cpu *cpu, uint64_t end, struct block **prev)
 	return rc == X_DELIVERED ? X_OK : rc;
 }
 
-/* VMCTL_CPU_STATS: a line of counts now and then (jit_stats.h). */
-static void run_stats(struct cpu *cpu)
-{
-	struct jit_stats *st = &cpu->icache.stats;
-	uint64_t found = 0;
-
-	st->retired = cpu->retired;
-	for (int i = JS_find_link; i <= JS_find_single; i++)
-		found += st->n[i];
-	if (found >= st->next_note) {
-		st->next_note = found + JIT_STATS_EVERY;
-		jit_stats_note(st, &cpu->icache);
-	}
-}
-
 enum cpu_exit_reason cpu_run(struct cpu *cpu, uint64_t budget, struct cpu_exit *ex)
 {
 	uint64_t end = budget ? cpu->retired + budget : UINT64_MAX;
@@ -533,8 +518,6 @@ enum cpu_exit_reason cpu_run(struct cpu *cpu, uint64_t budget, struct cpu_exit *
 			rc = X_EXIT;
 		}
 	}
-	if (__builtin_expect(cpu->icache.stats.on, 0))
-		run_stats(cpu);
 	mem_log_leave(cpu);      /* the logged pages written reach the reader */
 	*ex = cpu->exit;
 	return ex->reason;

@@ -24,7 +24,8 @@ void stats_init(struct cpu_stats *st)
 
 /* One `name=value` per counter, the walk counters named by kind, privilege
  * and leaf size (r.k.4k = kernel reads that walked to a 4 KiB page;
- * tlb.x = fetch translations the TLB answered). */
+ * tlb.x = fetch translations the TLB answered), then the run loop's
+ * (jit_stats.def). */
 static int stats_format(const struct cpu *cpu, char *buf, size_t len)
 {
 	static const char acc[] = "rwx", *const size[] = { "4k", "2m", "1g", "flat" };
@@ -47,6 +48,8 @@ static int stats_format(const struct cpu *cpu, char *buf, size_t len)
 						      (unsigned long long)st->walk[a][u][s]);
 	}
 	if (n < len)
+		n += jit_stats_format(&cpu->icache.stats, buf + n, len - n);
+	if (n < len)
 		n += (size_t)snprintf(buf + n, len - n, "\n");
 	return n < len ? (int)n : (int)len - 1;
 }
@@ -54,7 +57,7 @@ static int stats_format(const struct cpu *cpu, char *buf, size_t len)
 void stats_write(struct cpu *cpu, bool now)
 {
 	struct cpu_stats *st = &cpu->stats;
-	char buf[2048];
+	char buf[4096];
 	int n;
 
 	if (st->fd < 0 || (!now && cpu->retired < st->next))

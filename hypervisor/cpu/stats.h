@@ -4,8 +4,9 @@
  * slow path); written out only with VMCTL_CPU_STATS set in the
  * environment when the CPU is created: then a file
  * /tmp/vmctl-cpu-stats.PID.N (N: the process's Nth CPU) gets a line of
- * `name=value` pairs every STATS_EVERY retired instructions (at a return
- * from cpu_run()) and at cpu_destroy(): the last line is the count (the
+ * `name=value` pairs (these, then the run loop's, jit_stats.h) every
+ * STATS_EVERY retired instructions (at a return from cpu_run()) and at
+ * cpu_destroy(): the last line is the count (the
  * HVM sandbox never destroys its CPUs). The file is opened at creation,
  * before any sandbox filter, and only write(2) is used after. */
 #ifndef VMCTL_HV_CPU_STATS_H
