@@ -1,8 +1,8 @@
 /* Test guests in 32-bit protected mode with paging: flat 4 GiB code and
  * data segments (selectors 0x08 and 0x10), CPL 0, interrupts off, the
  * general registers zero but for ESP, over the page directory at `cr3`.
- * For the cpu tests that run small paged programs (mmu_test; jcache_test
- * and jcache_test_jit set up the same state by hand). */
+ * For the cpu tests that run small paged 32-bit programs (mmu_test,
+ * jcache_test; flat64.h for long mode). */
 #ifndef VMCTL_TESTS_CPU_FLAT32_H
 #define VMCTL_TESTS_CPU_FLAT32_H
 

@@ -15,6 +15,7 @@
  *            the cache named now describes the other code, so each round
  *            must decode again instead of running the wrong block. */
 #include "hypervisor/cpu/cpu.h"
+#include "tests/cpu/flat32.h"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -79,20 +80,9 @@ static void start(struct cpu *cpu, uint32_t eip, uint32_t ebx, uint32_t ecx)
 	struct cpu_state st;
 
 	cpu_get_state(cpu, &st);
-	st.cr0 = 0x80000011;      /* PG ET PE */
-	st.cr3 = 0x1000;
-	st.cr4 = 0;
-	for (int i = 0; i < SEG_COUNT; i++)
-		if (i != SEG_LDTR && i != SEG_TR)
-			st.seg[i] = (struct cpu_seg){ .sel = 0x10, .limit = 0xffffffff, .attr = 0xc093 };
-	st.seg[SEG_CS] = (struct cpu_seg){ .sel = 0x08, .limit = 0xffffffff, .attr = 0xc09b };
-	st.cpl = 0;
-	st.rip = eip;
-	st.rflags = 2;
-	memset(st.gpr, 0, sizeof(st.gpr));
+	flat32_paged(&st, 0x1000, eip, 0x80000);
 	st.gpr[RBX] = ebx;
 	st.gpr[RCX] = ecx;
-	st.gpr[RSP] = 0x80000;
 	cpu_set_state(cpu, &st);
 }
 

@@ -27,6 +27,7 @@
  *             linked at the first miss (the run loop learning links for the
  *             chain's first block instead returned every round). */
 #include "hypervisor/cpu/cpu_int.h"
+#include "tests/cpu/flat64.h"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -154,13 +155,7 @@ static void side_start(struct side *s, uint64_t rip, uint64_t rbx, uint64_t r13,
 	struct cpu_state st;
 
 	cpu_get_state(s->cpu, &st);
-	st.cr0 = 0x80010033;
-	st.cr4 = 0x620;
-	st.efer = 0xd01;
-	st.cr3 = 0x1000;
-	st.seg[SEG_CS] = (struct cpu_seg){ .sel = 0x08, .limit = 0xffffffff, .attr = 0xa09b };
-	st.seg[SEG_SS] = (struct cpu_seg){ .sel = 0x10, .limit = 0xffffffff, .attr = 0xc093 };
-	st.cpl = 0;
+	flat64_paged(&st, 0x1000, 0);
 	st.rip = rip;
 	st.rflags = 2;
 	memset(st.gpr, 0, sizeof(st.gpr));

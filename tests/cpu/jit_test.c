@@ -27,6 +27,7 @@
  */
 #include "hypervisor/cpu/cpu.h"
 #include "tests/cpu/dt.h"
+#include "tests/cpu/flat64.h"
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 #include "tests/tap.h"
@@ -71,13 +72,7 @@ static int side_init(struct side *s, int hot)
 		return -1;
 	cpu_set_exit_bitmap(s->cpu, ~0u);
 	cpu_get_state(s->cpu, &st);
-	st.cr0 = 0x80010033;
-	st.cr4 = 0x620;
-	st.efer = 0xd01;
-	st.cr3 = 0x1000;
-	st.seg[SEG_CS] = (struct cpu_seg){ .sel = 0x33, .limit = 0xffffffff, .attr = 0xa0fb };
-	st.seg[SEG_SS] = (struct cpu_seg){ .sel = 0x2b, .limit = 0xffffffff, .attr = 0xc0f3 };
-	st.cpl = 3;
+	flat64_paged(&st, 0x1000, 3);
 	cpu_set_state(s->cpu, &st);
 	return 0;
 }

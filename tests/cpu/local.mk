@@ -55,7 +55,7 @@ tests_cpu_exit_test_LDADD = hypervisor/cpu/libsoftcpu.la -lpthread
 # VMCTL_CPU_JIT reaching a real HVM domain's sandbox.
 TESTS += tests/cpu/jit_test tests/cpu/systest_jit.sh tests/cpu/jit_env.sh
 check_PROGRAMS += tests/cpu/jit_test
-tests_cpu_jit_test_SOURCES = tests/cpu/jit_test.c tests/cpu/dt_gen.c tests/cpu/dt.h
+tests_cpu_jit_test_SOURCES = tests/cpu/jit_test.c tests/cpu/dt_gen.c tests/cpu/dt.h tests/cpu/flat64.h
 tests_cpu_jit_test_LDADD = hypervisor/cpu/libsoftcpu.la
 EXTRA_DIST += tests/cpu/systest_jit.sh tests/cpu/jit_env.sh
 
@@ -76,11 +76,11 @@ tests_cpu_tlb_test_LDADD = hypervisor/cpu/libsoftcpu.la
 # means (a CR3 switch, rewritten code, a block header evicted).
 TESTS += tests/cpu/jcache_test
 check_PROGRAMS += tests/cpu/jcache_test
-tests_cpu_jcache_test_SOURCES = tests/cpu/jcache_test.c
+tests_cpu_jcache_test_SOURCES = tests/cpu/jcache_test.c tests/cpu/flat32.h
 tests_cpu_jcache_test_LDADD = hypervisor/cpu/libsoftcpu.la
 TESTS += tests/cpu/jcache_test_jit
 check_PROGRAMS += tests/cpu/jcache_test_jit
-tests_cpu_jcache_test_jit_SOURCES = tests/cpu/jcache_test_jit.c
+tests_cpu_jcache_test_jit_SOURCES = tests/cpu/jcache_test_jit.c tests/cpu/flat64.h
 tests_cpu_jcache_test_jit_LDADD = hypervisor/cpu/libsoftcpu.la
 
 # CPUID leaf 7 and IA32_ARCH_CAPABILITIES: no speculation side channel
