@@ -14,6 +14,12 @@
 
 #include <stdatomic.h>
 #include <string.h>
+/* <unistd.h> defines X_OK (1, for access(2)): included here, and undone,
+ * so that its include guard keeps a file that includes it later from
+ * silently turning the handler status below into 1 (a CPU that then
+ * stops before its first instruction). */
+#include <unistd.h>
+#undef X_OK
 
 /* What a handler returns. */
 enum {
