@@ -110,7 +110,9 @@ static bool block_cross(struct cpu *cpu, struct block *b, uint64_t lin, const ui
 
 /* True when block b (found by its physical address at linear `lin`) may
  * run: a block crossing into the next page needs that page where and as
- * it was (through the fetch TLB; a miss only costs a new decode). */
+ * it was (through the fetch TLB; a miss only costs a new decode). Only
+ * 64-bit blocks cross (block_cross()), and the block table keys blocks
+ * by mode, so `lin` needs no 32-bit wrap here. */
 static bool block_valid(struct cpu *cpu, const struct block *b, uint64_t lin, bool user)
 {
 	uint64_t next = (lin & ~0xfffull) + 4096;
@@ -118,8 +120,6 @@ static bool block_valid(struct cpu *cpu, const struct block *b, uint64_t lin, bo
 
 	if (!b->cross)
 		return true;
-	if (cpu->mode != 64)
-		next = (uint32_t)next;
 	te = tlb_slot(&cpu->tlb, TLB_X, next);
 	return te->tag == (next | user) && te->pa == b->cross_pa && te->meta->gen == b->cross_gen;
 }
